@@ -1,0 +1,232 @@
+/**
+ * The three shapes an event takes in Faultline:
+ * - {@link EventInput}: what a user hands to `captureEvent` (everything optional);
+ * - {@link FaultlineEvent}: the normalized event the pipeline works on (integrations,
+ *   `beforeSend`), always complete and typed;
+ * - {@link WireEvent}: the JSON payload of an `event` envelope item, after sanitization,
+ *   following the Sentry event schema (https://develop.sentry.dev/sdk/foundations/transport/event-payloads/).
+ */
+
+export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug';
+
+export type Primitive = string | number | boolean | null;
+
+export interface User {
+  id?: string | number;
+  username?: string;
+  email?: string;
+  ip_address?: string;
+  [key: string]: unknown;
+}
+
+export interface Breadcrumb {
+  /** Seconds since the epoch. */
+  timestamp?: number;
+  type?: string;
+  category?: string;
+  message?: string;
+  level?: SeverityLevel;
+  data?: Record<string, unknown>;
+}
+
+export interface RequestData {
+  method?: string;
+  url?: string;
+  query_string?: string | Record<string, string>;
+  data?: unknown;
+  headers?: Record<string, string>;
+  cookies?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+export interface StackFrame {
+  filename?: string;
+  abs_path?: string;
+  function?: string;
+  module?: string;
+  lineno?: number;
+  colno?: number;
+  in_app?: boolean;
+  pre_context?: string[];
+  context_line?: string;
+  post_context?: string[];
+}
+
+export interface Mechanism {
+  /** Required by the protocol: `generic` for manual captures, a source name otherwise. */
+  type: string;
+  handled?: boolean;
+  synthetic?: boolean;
+  source?: string;
+  exception_id?: number;
+  parent_id?: number;
+  is_exception_group?: boolean;
+  data?: Record<string, unknown>;
+}
+
+export interface ExceptionValue {
+  type?: string;
+  value?: string;
+  module?: string;
+  mechanism?: Mechanism;
+  stacktrace?: { frames: StackFrame[] };
+}
+
+export interface SdkInfo {
+  name: string;
+  version: string;
+  integrations?: string[];
+  packages?: Array<{ name: string; version: string }>;
+}
+
+export type Contexts = Record<string, Record<string, unknown>>;
+
+/** What a user may pass to `captureEvent`. */
+export interface EventInput {
+  event_id?: string;
+  timestamp?: number;
+  level?: SeverityLevel;
+  message?: string;
+  exception?: { values: ExceptionValue[] };
+  request?: RequestData;
+  user?: User;
+  contexts?: Contexts;
+  tags?: Record<string, Primitive>;
+  extra?: Record<string, unknown>;
+  fingerprint?: string[];
+  transaction?: string;
+  breadcrumbs?: Breadcrumb[];
+  release?: string;
+  environment?: string;
+  dist?: string;
+  server_name?: string;
+  logger?: string;
+}
+
+/** The normalized event every integration, processor and `beforeSend` sees. */
+export interface FaultlineEvent {
+  event_id: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+  platform: string;
+  level: SeverityLevel;
+  message?: string;
+  exception?: { values: ExceptionValue[] };
+  request?: RequestData;
+  user?: User;
+  contexts: Contexts;
+  tags: Record<string, string>;
+  extra: Record<string, unknown>;
+  fingerprint?: string[];
+  transaction?: string;
+  breadcrumbs: Breadcrumb[];
+  release?: string;
+  environment?: string;
+  dist?: string;
+  server_name?: string;
+  logger?: string;
+  sdk: SdkInfo;
+}
+
+/** JSON payload of an `event` envelope item. Every value is JSON-safe and scrubbed. */
+export interface WireEvent {
+  event_id: string;
+  timestamp: number;
+  platform: string;
+  level: SeverityLevel;
+  message?: string;
+  exception?: { values: ExceptionValue[] };
+  request?: RequestData;
+  user?: User;
+  contexts?: Contexts;
+  tags?: Record<string, string>;
+  extra?: Record<string, unknown>;
+  fingerprint?: string[];
+  transaction?: string;
+  breadcrumbs?: { values: Breadcrumb[] };
+  release?: string;
+  environment?: string;
+  dist?: string;
+  server_name?: string;
+  logger?: string;
+  sdk: SdkInfo;
+}
+
+/** Extra facts about a capture that are not part of the event. */
+export interface EventHint {
+  /** The value that was thrown or passed to `captureException`. */
+  originalException?: unknown;
+  /** Overrides for the top exception's mechanism (e.g. `{ type: 'express', handled: false }`). */
+  mechanism?: Partial<Mechanism>;
+  /** An error created at capture time, used for a stack when the thrown value has none. */
+  syntheticException?: Error;
+  /** Free-form data for integrations (e.g. the request object). */
+  data?: Record<string, unknown>;
+}
+
+export type CheckInStatus = 'in_progress' | 'ok' | 'error';
+
+export type MonitorSchedule =
+  | { type: 'crontab'; value: string }
+  | { type: 'interval'; value: number; unit: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' };
+
+/** Wire form of `monitor_config` (https://develop.sentry.dev/sdk/telemetry/check-ins/). */
+export interface MonitorConfig {
+  schedule: MonitorSchedule;
+  /** Minutes. */
+  checkin_margin?: number;
+  /** Minutes. */
+  max_runtime?: number;
+  timezone?: string;
+  failure_issue_threshold?: number;
+  recovery_threshold?: number;
+}
+
+export interface CheckInInput {
+  monitorSlug: string;
+  status: CheckInStatus;
+  /** Reuse the id of the `in_progress` check-in when closing it. */
+  checkInId?: string;
+  /** Seconds. */
+  duration?: number;
+}
+
+/** JSON payload of a `check_in` envelope item. */
+export interface WireCheckIn {
+  check_in_id: string;
+  monitor_slug: string;
+  status: CheckInStatus;
+  duration?: number;
+  release?: string;
+  environment?: string;
+  monitor_config?: MonitorConfig;
+}
+
+export type DataCategory = 'error' | 'monitor' | 'session' | 'internal' | 'default';
+
+export type DiscardReason =
+  | 'queue_overflow'
+  | 'ratelimit_backoff'
+  | 'network_error'
+  | 'send_error'
+  | 'sample_rate'
+  | 'before_send'
+  | 'event_processor'
+  | 'internal_sdk_error';
+
+export interface ClientReport {
+  timestamp: number;
+  discarded_events: Array<{ reason: DiscardReason; category: DataCategory; quantity: number }>;
+}
+
+export interface SessionUpdate {
+  sid: string;
+  did?: string;
+  init?: boolean;
+  started: string;
+  timestamp: string;
+  status: 'ok' | 'exited' | 'crashed' | 'abnormal';
+  errors?: number;
+  duration?: number;
+  attrs: { release: string; environment?: string; user_agent?: string };
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { authHeader, type Dsn, dsnToString, envelopeEndpoint, envelopeUrlWithAuth, parseDsn } from './dsn.js';
+
+function parsed(input: string): Dsn {
+  const result = parseDsn(input);
+  if (!result.ok) throw new Error(`expected ${input} to parse: ${result.error}`);
+  return result.dsn;
+}
+
+function error(input: string): string {
+  const result = parseDsn(input);
+  if (result.ok) throw new Error(`expected ${input} to be rejected`);
+  return result.error;
+}
+
+describe('parseDsn', () => {
+  it('parses a SaaS DSN', () => {
+    expect(parsed('https://abc123@o1.ingest.us.sentry.io/42')).toEqual({
+      protocol: 'https',
+      publicKey: 'abc123',
+      host: 'o1.ingest.us.sentry.io',
+      path: '',
+      projectId: '42',
+    });
+  });
+
+  it('parses secret key, port and path prefix', () => {
+    expect(parsed('http://pub:sec@localhost:9000/sentry/ingest/7')).toEqual({
+      protocol: 'http',
+      publicKey: 'pub',
+      secretKey: 'sec',
+      host: 'localhost',
+      port: '9000',
+      path: '/sentry/ingest',
+      projectId: '7',
+    });
+  });
+
+  it('accepts an empty secret after the colon', () => {
+    const dsn = parsed('https://pub:@host/1');
+    expect(dsn.publicKey).toBe('pub');
+    expect(dsn.secretKey).toBeUndefined();
+  });
+
+  it('accepts bracketed IPv6 hosts with and without port', () => {
+    expect(parsed('http://k@[::1]:8080/3')).toMatchObject({ host: '[::1]', port: '8080', projectId: '3' });
+    expect(parsed('http://k@[2001:db8::1]/3')).toMatchObject({ host: '[2001:db8::1]', projectId: '3' });
+    expect(parsed('http://k@[2001:db8::1]/3').port).toBeUndefined();
+  });
+
+  it('is case-insensitive in the scheme, trims whitespace, tolerates one trailing slash', () => {
+    expect(parsed('  HTTPS://k@host/5/\n')).toMatchObject({ protocol: 'https', projectId: '5', path: '' });
+  });
+
+  it.each([
+    ['', /empty/],
+    ['   ', /empty/],
+    ['not a dsn', /not a URL/],
+    ['host/42', /not a URL/],
+    ['ftp://k@host/1', /unknown scheme "ftp"/],
+    ['https://host/1', /missing public key/],
+    ['https://@host/1', /missing public key/],
+    ['https://:secret@host/1', /missing public key/],
+    ['https://k@/1', /missing host/],
+    ['https://k@host', /missing project id/],
+    ['https://k@host/', /missing project id/],
+    ['https://k@host/abc', /project id "abc" is not numeric/],
+    ['https://k@host:abc/1', /port "abc" is not a number/],
+    ['https://k@host:/1', /port "" is not a number/],
+    ['https://k@host:70000/1', /out of range/],
+    ['https://k@[::1/1', /unterminated IPv6/],
+    ['https://k@[::1]x/1', /unexpected "x"/],
+    ['https://k@ho st/1', /invalid host/],
+    ['https://k@host/1?x=1', /query string/],
+    ['https://k@host//1', /empty segment/],
+  ])('rejects %j', (input, message) => {
+    expect(error(input)).toMatch(message);
+  });
+
+  it('never throws on non-string input', () => {
+    expect(parseDsn(undefined as unknown as string)).toEqual({
+      ok: false,
+      error: 'Invalid DSN: expected a string, got undefined',
+    });
+    expect(parseDsn(42 as unknown as string).ok).toBe(false);
+  });
+
+  it('never echoes the secret key in an error message', () => {
+    const message = error('ftp://pub:topsecret@host/1');
+    expect(message).not.toContain('topsecret');
+    expect(message).toContain('pub:***@');
+  });
+});
+
+describe('dsnToString', () => {
+  it('round-trips and leaves the secret out by default', () => {
+    const input = 'http://pub:sec@[::1]:9000/prefix/7';
+    const dsn = parsed(input);
+    expect(dsnToString(dsn)).toBe('http://pub@[::1]:9000/prefix/7');
+    expect(dsnToString(dsn, true)).toBe(input);
+    expect(dsnToString(parsed('https://k@host/1'))).toBe('https://k@host/1');
+  });
+});
+
+describe('endpoints and auth', () => {
+  it('builds the envelope endpoint keeping the path prefix', () => {
+    expect(envelopeEndpoint(parsed('https://k@host/sentry/42'))).toBe('https://host/sentry/api/42/envelope/');
+    expect(envelopeEndpoint(parsed('http://k@127.0.0.1:8000/1'))).toBe(
+      'http://127.0.0.1:8000/api/1/envelope/',
+    );
+    expect(envelopeEndpoint(parsed('http://k@[::1]:8000/1'))).toBe('http://[::1]:8000/api/1/envelope/');
+  });
+
+  it('builds the X-Sentry-Auth header', () => {
+    expect(authHeader(parsed('https://abc@host/1'), 'faultline.node/1.0.0')).toBe(
+      'Sentry sentry_version=7, sentry_client=faultline.node/1.0.0, sentry_key=abc',
+    );
+    expect(authHeader(parsed('https://abc:xyz@host/1'), 'faultline.node/1.0.0')).toBe(
+      'Sentry sentry_version=7, sentry_client=faultline.node/1.0.0, sentry_key=abc, sentry_secret=xyz',
+    );
+  });
+
+  it('builds the query-string auth form like the official JS SDK, without the secret', () => {
+    expect(
+      envelopeUrlWithAuth(parsed('https://abc123:sec@o1.ingest.sentry.io/42'), 'faultline.browser/0.0.1'),
+    ).toBe(
+      'https://o1.ingest.sentry.io/api/42/envelope/?sentry_version=7&sentry_key=abc123&sentry_client=faultline.browser%2F0.0.1',
+    );
+  });
+});

@@ -160,6 +160,8 @@ export interface EventHint {
   mechanism?: Partial<Mechanism>;
   /** An error created at capture time, used for a stack when the thrown value has none. */
   syntheticException?: Error;
+  /** Level of the event (default `error` for exceptions, `info` for messages). */
+  level?: SeverityLevel;
   /** Free-form data for integrations (e.g. the request object). */
   data?: Record<string, unknown>;
 }

@@ -1,0 +1,385 @@
+import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
+import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from './envelope.js';
+import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
+import { exceptionFromValue } from './exception.js';
+import { createFetchExecutor } from './fetch-executor.js';
+import { unrefTimer } from './globals.js';
+import { hmacSha256Hex } from './hash.js';
+import { nowSeconds, uuid4 } from './ids.js';
+import type { Integration } from './integration.js';
+import { createLogger, type Logger, reportConfigError } from './logger.js';
+import { type ClientOptions, validateOptions } from './options.js';
+import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+import { createScope, createStackScopeStore, DEFAULT_MAX_BREADCRUMBS, type Scope, type ScopeStore } from './scope.js';
+import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
+import { createTransport, type Transport, type TransportExecutor } from './transport.js';
+import type {
+  Breadcrumb,
+  CheckInInput,
+  DataCategory,
+  DiscardReason,
+  EventHint,
+  EventInput,
+  FaultlineEvent,
+  MonitorConfig,
+  SdkInfo,
+  SeverityLevel,
+  WireCheckIn,
+} from './types.js';
+
+/** What a runtime package plugs into the client. */
+export interface ClientRuntime {
+  /** `node` or `javascript`. */
+  platform: string;
+  sdk: SdkInfo;
+  /** The executor of the default transport; core's fetch executor when absent. */
+  createExecutor?: (dsn: Dsn, sdkClient: string) => TransportExecutor;
+  defaultIntegrations?: Integration[];
+  createScopeStore?: (root: Scope) => ScopeStore;
+}
+
+export interface Client {
+  /** False when the SDK is off (no DSN, bad options, `enabled: false`); every call is then a cheap no-op. */
+  readonly enabled: boolean;
+  readonly options: Readonly<ClientOptions>;
+  readonly logger: Logger;
+  readonly dsn: Dsn | undefined;
+  captureException(exception: unknown, hint?: EventHint): string;
+  captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string;
+  captureEvent(event: EventInput, hint?: EventHint): string;
+  /** Sends a cron check-in (never through `beforeSend`); returns its `check_in_id`. */
+  captureCheckIn(checkIn: CheckInInput, monitorConfig?: MonitorConfig): string;
+  getScope(): Scope;
+  withScope<T>(fn: (scope: Scope) => T): T;
+  addBreadcrumb(breadcrumb: Breadcrumb): void;
+  recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
+  getTransport(): Transport | undefined;
+  getStatusPolicy(): StatusPolicy;
+  getIntegration(name: string): Integration | undefined;
+  flush(timeoutMs?: number): Promise<boolean>;
+  close(timeoutMs?: number): Promise<boolean>;
+}
+
+const DEFAULT_FLUSH_MS = 2000;
+
+export function createClient(options: ClientOptions = {}, runtime: ClientRuntime): Client {
+  const logger = createLogger(options.debug === true);
+  const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
+  const problem = validateOptions(options);
+  let dsn: Dsn | undefined;
+  let disabledWhy = problem;
+  if (!problem && options.dsn) {
+    const parsed = parseDsn(options.dsn);
+    if (parsed.ok) dsn = parsed.dsn;
+    else disabledWhy = parsed.error;
+  }
+  if (disabledWhy) reportConfigError(`SDK disabled: ${disabledWhy}`);
+  const enabled = !disabledWhy && options.enabled !== false && (dsn !== undefined || options.transport !== undefined);
+  if (!enabled && !disabledWhy) logger.debug('SDK disabled: no DSN given');
+
+  const maxBreadcrumbs = options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS;
+  const root = createScope(options.initialScope);
+  const store = runtime.createScopeStore?.(root) ?? createStackScopeStore(root);
+  const statusPolicy = createStatusPolicy(options.captureStatus);
+  const envelopeMeta: EnvelopeMeta = { sdk: { name: runtime.sdk.name, version: runtime.sdk.version } };
+  if (dsn) envelopeMeta.dsn = dsnToString(dsn);
+  const defaults: EventDefaults = { platform: runtime.platform, sdk: runtime.sdk, maxBreadcrumbs };
+  if (options.release) defaults.release = options.release;
+  if (options.environment) defaults.environment = options.environment;
+  if (options.dist) defaults.dist = options.dist;
+
+  let transport: Transport | undefined;
+  let integrations: Integration[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  const captured = new WeakSet<object>();
+  let lastKey: string | undefined;
+  let closed = false;
+
+  const client: Client = {
+    enabled,
+    options,
+    logger,
+    dsn,
+    captureException(exception, hint = {}) {
+      const eventId = uuid4();
+      if (!enabled || closed) return eventId;
+      try {
+        if (options.dedupe !== false && typeof exception === 'object' && exception !== null) {
+          if (captured.has(exception)) {
+            logger.debug('dropped: this error object was already captured');
+            return eventId;
+          }
+          captured.add(exception);
+        }
+        const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
+        const exceptionOptions: Parameters<typeof exceptionFromValue>[1] = { mechanism };
+        if (options.maxCauseDepth !== undefined) exceptionOptions.maxCauseDepth = options.maxCauseDepth;
+        if (hint.syntheticException) exceptionOptions.syntheticException = hint.syntheticException;
+        const input: EventInput = {
+          event_id: eventId,
+          level: hint.level ?? 'error',
+          exception: exceptionFromValue(exception, exceptionOptions),
+        };
+        runPipeline(input, { ...hint, originalException: exception });
+      } catch (error) {
+        internalError(error);
+      }
+      return eventId;
+    },
+    captureMessage(message, level = 'info', hint = {}) {
+      return client.captureEvent({ message: String(message), level }, hint);
+    },
+    captureEvent(event, hint = {}) {
+      const eventId = isId(event.event_id) ? event.event_id : uuid4();
+      if (!enabled || closed) return eventId;
+      try {
+        runPipeline({ ...event, event_id: eventId }, hint);
+      } catch (error) {
+        internalError(error);
+      }
+      return eventId;
+    },
+    captureCheckIn(checkIn, monitorConfig) {
+      const checkInId = isId(checkIn.checkInId) ? checkIn.checkInId : uuid4();
+      if (!enabled || closed) return checkInId;
+      try {
+        const wire: WireCheckIn = { check_in_id: checkInId, monitor_slug: checkIn.monitorSlug, status: checkIn.status };
+        if (checkIn.duration !== undefined && checkIn.status !== 'in_progress') wire.duration = checkIn.duration;
+        if (defaults.release) wire.release = defaults.release;
+        if (defaults.environment) wire.environment = defaults.environment;
+        if (monitorConfig) wire.monitor_config = monitorConfig;
+        getTransport()?.send(createCheckInEnvelope(sanitizeCheckIn(wire), envelopeMeta));
+      } catch (error) {
+        internalError(error);
+      }
+      return checkInId;
+    },
+    getScope: () => store.getScope(),
+    withScope(fn) {
+      const scope = store.getScope().clone();
+      return store.withScope(scope, () => fn(scope));
+    },
+    addBreadcrumb(breadcrumb) {
+      if (!enabled) return;
+      try {
+        let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...breadcrumb };
+        if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
+        if (crumb) store.getScope().addBreadcrumb(crumb, maxBreadcrumbs);
+      } catch (error) {
+        logger.debug('beforeBreadcrumb threw; breadcrumb dropped', error);
+      }
+    },
+    recordDroppedEvent(reason, category, quantity = 1) {
+      logger.debug(`dropped ${quantity} ${category} (${reason})`);
+      transport?.recordDroppedEvent(reason, category, quantity);
+    },
+    getTransport: () => getTransport(),
+    getStatusPolicy: () => statusPolicy,
+    getIntegration: (name) => integrations.find((i) => i.name === name),
+    async flush(timeoutMs = DEFAULT_FLUSH_MS) {
+      if (!enabled) return true;
+      const deadline = Date.now() + timeoutMs;
+      try {
+        const processed = await waitAll(inFlight, timeoutMs);
+        const delivered = transport ? await transport.flush(Math.max(0, deadline - Date.now())) : true;
+        return processed && delivered;
+      } catch {
+        return false;
+      }
+    },
+    async close(timeoutMs = DEFAULT_FLUSH_MS) {
+      if (closed) return true;
+      const result = await client.flush(timeoutMs);
+      closed = true;
+      for (const integration of integrations) {
+        try {
+          integration.teardown?.();
+        } catch (error) {
+          logger.debug(`integration ${integration.name} teardown threw`, error);
+        }
+      }
+      try {
+        return (await transport?.close(0)) !== false && result;
+      } catch {
+        return false;
+      }
+    },
+  };
+
+  function getTransport(): Transport | undefined {
+    if (!enabled) return undefined;
+    if (transport) return transport;
+    try {
+      if (options.transport) {
+        const context: Parameters<NonNullable<ClientOptions['transport']>>[0] = { logger, envelopeMeta, sdkClient };
+        if (dsn) context.dsn = dsn;
+        transport = options.transport(context);
+      } else if (dsn) {
+        const executor =
+          runtime.createExecutor?.(dsn, sdkClient) ?? createFetchExecutor({ url: envelopeUrlWithAuth(dsn, sdkClient) });
+        transport = createTransport({ logger, envelopeMeta, ...options.transportOptions }, executor);
+      }
+    } catch (error) {
+      internalError(error);
+    }
+    return transport;
+  }
+
+  function internalError(error: unknown): void {
+    logger.error('internal error (the event was dropped)', error);
+    try {
+      getTransport()?.recordDroppedEvent('internal_sdk_error', 'error', 1);
+    } catch {
+      // Nothing more can be done without risking the host.
+    }
+  }
+
+  /** Runs the event pipeline; synchronous as long as every integration and beforeSend is. */
+  function runPipeline(input: EventInput, hint: EventHint): void {
+    const event = buildEvent(input, store.getScope().getData(), defaults);
+    const isError = event.exception !== undefined || event.level === 'error' || event.level === 'fatal';
+    if (isError && options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
+      return client.recordDroppedEvent('sample_rate', 'error');
+    }
+    if (isIgnored(event)) {
+      logger.debug('dropped by ignoreErrors', eventMessages(event)[0]);
+      return client.recordDroppedEvent('event_processor', 'error');
+    }
+    if (options.dedupe !== false) {
+      const key = dedupeKey(event);
+      if (key === lastKey) {
+        logger.debug('dropped: same as the previous event');
+        return client.recordDroppedEvent('event_processor', 'error');
+      }
+      lastKey = key;
+    }
+    track(runIntegrations(event, hint, 0));
+  }
+
+  function runIntegrations(event: FaultlineEvent, hint: EventHint, index: number): void | Promise<void> {
+    for (let i = index; i < integrations.length; i++) {
+      const integration = integrations[i] as Integration;
+      if (!integration.processEvent) continue;
+      let result: ReturnType<NonNullable<Integration['processEvent']>>;
+      try {
+        result = integration.processEvent(event, hint, client);
+      } catch (error) {
+        logger.debug(`integration ${integration.name} threw; event kept`, error);
+        continue;
+      }
+      if (isPromiseLike(result)) {
+        return Promise.resolve(result).then(
+          (next) => (next ? runIntegrations(next, hint, i + 1) : dropByProcessor(integration.name)),
+          (error) => {
+            logger.debug(`integration ${integration.name} rejected; event kept`, error);
+            return runIntegrations(event, hint, i + 1);
+          },
+        );
+      }
+      if (!result) return dropByProcessor(integration.name);
+      event = result;
+    }
+    return runBeforeSend(event, hint);
+  }
+
+  function dropByProcessor(name: string): void {
+    logger.debug(`dropped by integration ${name}`);
+    client.recordDroppedEvent('event_processor', 'error');
+  }
+
+  function runBeforeSend(event: FaultlineEvent, hint: EventHint): void | Promise<void> {
+    if (!options.beforeSend) return send(event);
+    let result: ReturnType<NonNullable<ClientOptions['beforeSend']>>;
+    try {
+      result = options.beforeSend(event, hint);
+    } catch (error) {
+      logger.debug('beforeSend threw; the event is sent unchanged', error);
+      return send(event);
+    }
+    const decide = (next: FaultlineEvent | null): void => {
+      if (next === null) {
+        logger.debug('dropped by beforeSend');
+        return client.recordDroppedEvent('before_send', 'error');
+      }
+      send(typeof next === 'object' && next ? next : event);
+    };
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(decide, (error) => {
+        logger.debug('beforeSend rejected; the event is sent unchanged', error);
+        send(event);
+      });
+    }
+    return decide(result);
+  }
+
+  function send(event: FaultlineEvent): void {
+    if (options.pseudonymizeUserIds && event.user?.id !== undefined) {
+      event.user = { ...event.user, id: hmacSha256Hex(options.pseudonymizeUserIds, String(event.user.id)) };
+    }
+    const sanitizeOptions: Parameters<typeof sanitizeEvent>[1] = { ...options.scrub };
+    if (options.sendDefaultPii) sanitizeOptions.sendDefaultPii = true;
+    const wire = sanitizeEvent(event, sanitizeOptions);
+    getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
+  }
+
+  function track(result: void | Promise<void>): void {
+    if (!isPromiseLike(result)) return;
+    const done: Promise<void> = result.then(undefined, internalError).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  }
+
+  function isIgnored(event: FaultlineEvent): boolean {
+    const patterns = options.ignoreErrors;
+    if (!patterns?.length) return false;
+    const messages = eventMessages(event);
+    return patterns.some((p) => messages.some((m) => (typeof p === 'string' ? m.includes(p) : safeTest(p, m))));
+  }
+
+  if (enabled) {
+    const defaultsList = runtime.defaultIntegrations ?? [];
+    try {
+      integrations =
+        typeof options.integrations === 'function'
+          ? options.integrations(defaultsList)
+          : [...defaultsList, ...(options.integrations ?? [])];
+    } catch (error) {
+      logger.error('the integrations option threw; using the defaults', error);
+      integrations = defaultsList;
+    }
+    for (const integration of integrations) {
+      try {
+        integration.setup?.(client);
+      } catch (error) {
+        logger.error(`integration ${integration.name} failed to set up`, error);
+      }
+    }
+  }
+  return client;
+}
+
+function safeTest(pattern: RegExp, value: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(value);
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function waitAll(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
+  if (pending.size === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = unrefTimer(() => resolve(false), timeoutMs);
+    Promise.all([...pending]).then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => resolve(false),
+    );
+  });
+}

@@ -1,0 +1,84 @@
+import { nowSeconds, uuid4 } from './ids.js';
+import type { ScopeData } from './scope.js';
+import type { EventInput, FaultlineEvent, Primitive, SdkInfo } from './types.js';
+
+export interface EventDefaults {
+  platform: string;
+  sdk: SdkInfo;
+  release?: string;
+  environment?: string;
+  dist?: string;
+  maxBreadcrumbs: number;
+}
+
+/**
+ * Builds the normalized event from what the user passed and the scope at capture time. The event's
+ * own values win over the scope's, except `level`, which a scope may raise (as in Sentry SDKs).
+ */
+export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventDefaults): FaultlineEvent {
+  const event: FaultlineEvent = {
+    event_id: isEventId(input.event_id) ? input.event_id : uuid4(),
+    timestamp: typeof input.timestamp === 'number' ? input.timestamp : nowSeconds(),
+    platform: defaults.platform,
+    level: scope.level ?? input.level ?? 'error',
+    contexts: { ...scope.contexts, ...input.contexts },
+    tags: { ...scope.tags, ...stringTags(input.tags) },
+    extra: { ...scope.extra, ...input.extra },
+    breadcrumbs: [...scope.breadcrumbs, ...(input.breadcrumbs ?? [])].slice(-defaults.maxBreadcrumbs || 0),
+    sdk: defaults.sdk,
+  };
+  if (defaults.maxBreadcrumbs === 0) event.breadcrumbs = [];
+  if (input.message !== undefined) event.message = input.message;
+  if (input.exception) event.exception = input.exception;
+  const user = scope.user || input.user ? { ...scope.user, ...input.user } : undefined;
+  if (user) event.user = user;
+  const request = input.request ?? scope.request;
+  if (request) event.request = request;
+  const fingerprint = input.fingerprint ?? scope.fingerprint;
+  if (fingerprint) event.fingerprint = fingerprint;
+  const transaction = input.transaction ?? scope.transaction;
+  if (transaction !== undefined) event.transaction = transaction;
+  const release = input.release ?? defaults.release;
+  if (release !== undefined) event.release = release;
+  const environment = input.environment ?? defaults.environment;
+  if (environment !== undefined) event.environment = environment;
+  const dist = input.dist ?? defaults.dist;
+  if (dist !== undefined) event.dist = dist;
+  if (input.server_name !== undefined) event.server_name = input.server_name;
+  if (input.logger !== undefined) event.logger = input.logger;
+  return event;
+}
+
+function isEventId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
+}
+
+function stringTags(tags: Record<string, Primitive> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!tags) return out;
+  for (const [key, value] of Object.entries(tags)) out[key] = String(value);
+  return out;
+}
+
+/** `Type: message` lines an event is matched on by `ignoreErrors`. */
+export function eventMessages(event: FaultlineEvent): string[] {
+  const out: string[] = [];
+  if (event.message) out.push(event.message);
+  for (const value of event.exception?.values ?? []) {
+    if (value.type && value.value) out.push(`${value.type}: ${value.value}`);
+    else if (value.value) out.push(value.value);
+    else if (value.type) out.push(value.type);
+  }
+  return out;
+}
+
+/** A key that is equal for two events a user would call "the same event again". */
+export function dedupeKey(event: FaultlineEvent): string {
+  const last = event.exception?.values[event.exception.values.length - 1];
+  const frames = (last?.stacktrace?.frames ?? [])
+    .map((f) => `${f.filename ?? ''}:${f.lineno ?? ''}:${f.colno ?? ''}:${f.function ?? ''}`)
+    .join('|');
+  return [event.message ?? '', last?.type ?? '', last?.value ?? '', frames, (event.fingerprint ?? []).join(',')].join(
+    '\u0000',
+  );
+}

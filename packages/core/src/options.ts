@@ -1,0 +1,114 @@
+import type { Integration } from './integration.js';
+import type { ScopeData } from './scope.js';
+import type { ScrubOptions } from './scrub.js';
+import type { StatusMatcher } from './status-policy.js';
+import type { Transport, TransportOptions } from './transport.js';
+import type { Breadcrumb, EventHint, FaultlineEvent } from './types.js';
+import type { Dsn } from './dsn.js';
+import type { EnvelopeMeta } from './envelope.js';
+import type { Logger } from './logger.js';
+
+/** Options every Faultline runtime accepts in `init`. */
+export interface ClientOptions {
+  /** Where events go: `https://<key>@<host>/<project>`. Without a DSN (and without `transport`) the SDK is off. */
+  dsn?: string;
+  /** Print what the SDK does and why it drops anything. @default false */
+  debug?: boolean;
+  /** Turn the SDK off without removing it. @default true */
+  enabled?: boolean;
+  /** Release identifier, e.g. `my-app@1.4.2`. */
+  release?: string;
+  /** Deployment environment, e.g. `production`. */
+  environment?: string;
+  /** Build variant of a release. */
+  dist?: string;
+  /** Share of error events to send, 0 to 1. @default 1 */
+  sampleRate?: number;
+  /**
+   * Errors never to report: a string matches as a substring of `Type: message`, a RegExp is tested.
+   * @example ignoreErrors: ['AbortError', /^NetworkError/]
+   */
+  ignoreErrors?: Array<string | RegExp>;
+  /** Drop an exact repeat of the previous event and the same error object captured twice. @default true */
+  dedupe?: boolean;
+  /**
+   * Last look at an event before it is scrubbed and sent; return `null` to drop it. If it throws,
+   * the event is kept and the failure logged in debug mode.
+   */
+  beforeSend?: (event: FaultlineEvent, hint: EventHint) => FaultlineEvent | null | Promise<FaultlineEvent | null>;
+  /** Edit or drop (`null`) a breadcrumb before it is recorded. */
+  beforeBreadcrumb?: (breadcrumb: Breadcrumb) => Breadcrumb | null;
+  /** Breadcrumbs kept per scope. @default 100 */
+  maxBreadcrumbs?: number;
+  /** Data every event starts with (tags, user, contexts…). */
+  initialScope?: Partial<ScopeData>;
+  /** Integrations to add, or a function that edits the runtime's defaults. */
+  integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
+  /** Send personal data: e-mail, username, IP address, cookies. @default false */
+  sendDefaultPii?: boolean;
+  /** Extra keys and value patterns to scrub, keys never to scrub. */
+  scrub?: ScrubOptions;
+  /**
+   * HTTP statuses to report, by code or inclusive range. 4xx are reported only for requests that
+   * matched one of the app's routes; 404 only when listed as 404.
+   * @default [[500, 599]]
+   * @example captureStatus: [[500, 599], 401, 403]
+   */
+  captureStatus?: StatusMatcher[];
+  /** A secret key: user ids are replaced by a keyed hash, so affected users still count right. */
+  pseudonymizeUserIds?: string;
+  /** Linked errors followed through `cause` and `AggregateError.errors`. @default 5 */
+  maxCauseDepth?: number;
+  /** Replace the default delivery (test kit, JSON webhook, several destinations). */
+  transport?: (context: TransportContext) => Transport;
+  /** Queue, retry and concurrency settings of the default transport. */
+  transportOptions?: Partial<TransportOptions>;
+}
+
+export interface TransportContext {
+  dsn?: Dsn;
+  logger: Logger;
+  envelopeMeta: EnvelopeMeta;
+  sdkClient: string;
+}
+
+/** Checks option types; returns the first problem as one clear sentence, or undefined. */
+export function validateOptions(options: unknown): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) return 'options must be an object';
+  const o = options as Record<string, unknown>;
+  const checks: Array<[string, (v: unknown) => boolean, string]> = [
+    ['dsn', (v) => typeof v === 'string', 'a string'],
+    ['release', (v) => typeof v === 'string', 'a string'],
+    ['environment', (v) => typeof v === 'string', 'a string'],
+    ['dist', (v) => typeof v === 'string', 'a string'],
+    ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
+    ['maxBreadcrumbs', (v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
+    ['maxCauseDepth', (v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
+    ['beforeSend', (v) => typeof v === 'function', 'a function'],
+    ['beforeBreadcrumb', (v) => typeof v === 'function', 'a function'],
+    ['transport', (v) => typeof v === 'function', 'a function'],
+    ['integrations', (v) => Array.isArray(v) || typeof v === 'function', 'an array or a function'],
+    [
+      'ignoreErrors',
+      (v) => Array.isArray(v) && v.every((p) => typeof p === 'string' || p instanceof RegExp),
+      'an array of strings and RegExps',
+    ],
+    [
+      'captureStatus',
+      (v) =>
+        Array.isArray(v) &&
+        v.every(
+          (m) =>
+            Number.isInteger(m) ||
+            (Array.isArray(m) && m.length === 2 && Number.isInteger(m[0]) && Number.isInteger(m[1])),
+        ),
+      'an array of status codes and [from, to] ranges',
+    ],
+    ['pseudonymizeUserIds', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string'],
+  ];
+  for (const [key, ok, expected] of checks) {
+    if (o[key] !== undefined && !ok(o[key])) return `option "${key}" must be ${expected}`;
+  }
+  return undefined;
+}

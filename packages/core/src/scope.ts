@@ -1,0 +1,173 @@
+import type { Breadcrumb, Contexts, Primitive, RequestData, SeverityLevel, User } from './types.js';
+
+/** A snapshot of what a scope holds; events copy it at capture time. */
+export interface ScopeData {
+  user?: User;
+  tags: Record<string, string>;
+  contexts: Contexts;
+  extra: Record<string, unknown>;
+  level?: SeverityLevel;
+  fingerprint?: string[];
+  /** The route template (`GET /users/:id`) or job name the event belongs to. */
+  transaction?: string;
+  request?: RequestData;
+  breadcrumbs: Breadcrumb[];
+}
+
+export interface Scope {
+  setUser(user: User | null): Scope;
+  setTag(key: string, value: Primitive): Scope;
+  setTags(tags: Record<string, Primitive>): Scope;
+  setContext(name: string, context: Record<string, unknown> | null): Scope;
+  setExtra(key: string, value: unknown): Scope;
+  setExtras(extras: Record<string, unknown>): Scope;
+  setLevel(level: SeverityLevel | undefined): Scope;
+  setFingerprint(fingerprint: string[] | undefined): Scope;
+  setTransaction(name: string | undefined): Scope;
+  setRequest(request: RequestData | undefined): Scope;
+  /** Appends a breadcrumb, keeping at most `max` (oldest dropped first). */
+  addBreadcrumb(breadcrumb: Breadcrumb, max?: number): Scope;
+  clearBreadcrumbs(): Scope;
+  clear(): Scope;
+  clone(): Scope;
+  getData(): ScopeData;
+}
+
+export const DEFAULT_MAX_BREADCRUMBS = 100;
+
+export function createScope(initial: Partial<ScopeData> = {}): Scope {
+  let data: ScopeData = copyData(initial);
+
+  const scope: Scope = {
+    setUser(user) {
+      if (user) data.user = { ...user };
+      else delete data.user;
+      return scope;
+    },
+    setTag(key, value) {
+      data.tags[key] = String(value);
+      return scope;
+    },
+    setTags(tags) {
+      for (const [key, value] of Object.entries(tags)) data.tags[key] = String(value);
+      return scope;
+    },
+    setContext(name, context) {
+      if (context) data.contexts[name] = { ...context };
+      else delete data.contexts[name];
+      return scope;
+    },
+    setExtra(key, value) {
+      data.extra[key] = value;
+      return scope;
+    },
+    setExtras(extras) {
+      Object.assign(data.extra, extras);
+      return scope;
+    },
+    setLevel(level) {
+      setOptional(data, 'level', level);
+      return scope;
+    },
+    setFingerprint(fingerprint) {
+      setOptional(data, 'fingerprint', fingerprint ? [...fingerprint] : undefined);
+      return scope;
+    },
+    setTransaction(name) {
+      setOptional(data, 'transaction', name);
+      return scope;
+    },
+    setRequest(request) {
+      setOptional(data, 'request', request);
+      return scope;
+    },
+    addBreadcrumb(breadcrumb, max = DEFAULT_MAX_BREADCRUMBS) {
+      if (max <= 0) return scope;
+      data.breadcrumbs.push(breadcrumb);
+      if (data.breadcrumbs.length > max) data.breadcrumbs.splice(0, data.breadcrumbs.length - max);
+      return scope;
+    },
+    clearBreadcrumbs() {
+      data.breadcrumbs = [];
+      return scope;
+    },
+    clear() {
+      data = copyData({});
+      return scope;
+    },
+    clone() {
+      return createScope(data);
+    },
+    getData() {
+      return copyData(data);
+    },
+  };
+  return scope;
+}
+
+function copyData(source: Partial<ScopeData>): ScopeData {
+  const out: ScopeData = {
+    tags: { ...source.tags },
+    contexts: { ...source.contexts },
+    extra: { ...source.extra },
+    breadcrumbs: [...(source.breadcrumbs ?? [])],
+  };
+  if (source.user) out.user = { ...source.user };
+  if (source.level) out.level = source.level;
+  if (source.fingerprint) out.fingerprint = [...source.fingerprint];
+  if (source.transaction !== undefined) out.transaction = source.transaction;
+  if (source.request) out.request = source.request;
+  return out;
+}
+
+function setOptional<K extends 'level' | 'fingerprint' | 'transaction' | 'request'>(
+  data: ScopeData,
+  key: K,
+  value: ScopeData[K] | undefined,
+): void {
+  if (value === undefined) delete data[key];
+  else data[key] = value;
+}
+
+/**
+ * Where the "current" scope lives. The default store keeps a stack, which isolates synchronous
+ * callbacks; runtimes with async context (Node's AsyncLocalStorage) plug in their own.
+ */
+export interface ScopeStore {
+  getScope(): Scope;
+  withScope<T>(scope: Scope, fn: () => T): T;
+}
+
+export function createStackScopeStore(root: Scope): ScopeStore {
+  const stack: Scope[] = [root];
+  return {
+    getScope: () => stack[stack.length - 1] ?? root,
+    withScope(scope, fn) {
+      stack.push(scope);
+      let popNow = true;
+      try {
+        const result = fn();
+        if (isPromiseLike(result)) {
+          // The stack cannot follow async work; keep the scope until the promise settles so
+          // at least code before the first await sees it.
+          popNow = false;
+          const pop = () => {
+            const index = stack.lastIndexOf(scope);
+            if (index > 0) stack.splice(index, 1);
+          };
+          result.then(pop, pop);
+        }
+        return result;
+      } finally {
+        if (popNow) {
+          const index = stack.lastIndexOf(scope);
+          if (index > 0) stack.splice(index, 1);
+        }
+      }
+    },
+  };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}

@@ -29,6 +29,8 @@ export function createStatusPolicy(capture: readonly StatusMatcher[] = DEFAULT_C
 
 /** The message of an event reporting an error status sent without a thrown error. */
 export function statusMessage(status: number, method?: string, route?: string): string {
-  const where = [method?.toUpperCase(), route].filter(Boolean).join(' ');
+  const verb = method?.toUpperCase();
+  // Route templates are usually written with their method already (`GET /users/:id`).
+  const where = route && verb && !route.startsWith(`${verb} `) ? `${verb} ${route}` : (route ?? verb ?? '');
   return where ? `HTTP ${status} response for ${where}` : `HTTP ${status} response`;
 }

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { captureCheckIn, captureEvent, close, getClient, init } from '@faultline/node';
+import { type CliArgs, parseCliArgs } from './cli-args.js';
+import { normalizeSlug, toMonitorConfig } from './monitor-config.js';
+
+const KILL_GRACE_MS = 5000;
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCliArgs(argv);
+  if ('error' in parsed) {
+    process.stderr.write(`faultline-cron: ${parsed.error}\n`);
+    return 64; // EX_USAGE
+  }
+  const client = safely(() => init({ captureUnhandled: false }));
+  if (!client?.enabled) {
+    process.stderr.write(
+      'faultline-cron: FAULTLINE_DSN is not set; running the command without monitoring\n',
+    );
+  }
+  const outcome = await run(parsed);
+  safely(() => report(parsed, outcome));
+  await safelyAsync(() => close(parsed.flushTimeoutMs));
+  return outcome.exitCode;
+}
+
+interface Outcome {
+  exitCode: number;
+  signal?: NodeJS.Signals;
+  reason?: 'timeout' | 'forwarded' | 'spawn';
+  spawnError?: string;
+  durationSeconds: number;
+  stderrTail: string[];
+  checkInId?: string | undefined;
+}
+
+function run(args: CliArgs): Promise<Outcome> {
+  const slug = normalizeSlug(args.slug);
+  const config = safely(() => toMonitorConfig(args.monitor, getClient()?.logger));
+  const checkInId = safely(() => captureCheckIn({ monitorSlug: slug, status: 'in_progress' }, config));
+  const started = performance.now();
+  const tail = createTail(args.stderrLines);
+  return new Promise((resolve) => {
+    let reason: Outcome['reason'];
+    const child = spawn(args.command, args.args, { stdio: ['inherit', 'inherit', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail.push(chunk);
+    });
+    const forward = (signal: NodeJS.Signals) => () => {
+      reason ??= 'forwarded';
+      child.kill(signal);
+    };
+    const onTerm = forward('SIGTERM');
+    const onInt = forward('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    let killTimer: NodeJS.Timeout | undefined;
+    const timeout =
+      args.timeoutSeconds === undefined
+        ? undefined
+        : setTimeout(() => {
+            reason = 'timeout';
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+          }, args.timeoutSeconds * 1000);
+    const finish = (outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail' | 'checkInId'>) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      clearTimeout(timeout);
+      clearTimeout(killTimer);
+      const durationSeconds = (performance.now() - started) / 1000;
+      resolve({ ...outcome, durationSeconds, stderrTail: tail.lines(), checkInId });
+    };
+    child.on('error', (error) => {
+      process.stderr.write(`faultline-cron: could not start "${args.command}": ${error.message}\n`);
+      finish({ exitCode: 127, reason: 'spawn', spawnError: error.message });
+    });
+    child.on('close', (code, signal) => {
+      if (signal) {
+        const outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail'> = {
+          exitCode: 128 + (constants.signals[signal] ?? 0),
+          signal,
+        };
+        if (reason) outcome.reason = reason;
+        finish(outcome);
+      } else {
+        const outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail'> = { exitCode: code ?? 1 };
+        if (reason === 'timeout') outcome.reason = reason;
+        finish(outcome);
+      }
+    });
+  });
+}
+
+function report(args: CliArgs, outcome: Outcome): void {
+  const slug = normalizeSlug(args.slug);
+  const failed = outcome.exitCode !== 0 || outcome.signal !== undefined;
+  const checkIn = {
+    monitorSlug: slug,
+    status: failed ? ('error' as const) : ('ok' as const),
+    duration: outcome.durationSeconds,
+  };
+  captureCheckIn(outcome.checkInId ? { ...checkIn, checkInId: outcome.checkInId } : checkIn);
+  if (!failed) return;
+  const commandLine = [args.command, ...args.args].join(' ');
+  const why =
+    outcome.reason === 'spawn'
+      ? `could not be started: ${outcome.spawnError}`
+      : outcome.reason === 'timeout'
+        ? `timed out after ${args.timeoutSeconds} s`
+        : outcome.signal
+          ? `was killed by ${outcome.signal}`
+          : `failed with exit code ${outcome.exitCode}`;
+  captureEvent({
+    level: 'error',
+    message: `Job "${slug}" ${why}`,
+    fingerprint: ['faultline-cron', slug, outcome.signal ?? String(outcome.exitCode)],
+    tags: {
+      'monitor.slug': slug,
+      'exit.code': outcome.exitCode,
+      ...(outcome.signal ? { signal: outcome.signal } : {}),
+    },
+    extra: {
+      command: commandLine,
+      exit_code: outcome.exitCode,
+      signal: outcome.signal ?? null,
+      duration_seconds: Math.round(outcome.durationSeconds * 1000) / 1000,
+      stderr_tail: outcome.stderrTail.join('\n'),
+    },
+  });
+}
+
+/** Keeps the last `max` lines of a stream without holding the whole of it. */
+function createTail(max: number) {
+  let lines: string[] = [];
+  let partial = '';
+  return {
+    push(chunk: Buffer) {
+      const parts = (partial + chunk.toString('utf8')).split('\n');
+      partial = (parts.pop() ?? '').slice(-4096);
+      lines.push(...parts.map((l) => l.slice(0, 1024)));
+      if (lines.length > max) lines = lines.slice(-max);
+    },
+    lines: () => (partial ? [...lines, partial] : lines).slice(-max),
+  };
+}
+
+function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+async function safelyAsync<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch {
+    return undefined;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  () => process.exit(70),
+);

@@ -1,0 +1,61 @@
+import type { Logger, MonitorConfig } from '@faultline/core';
+import { crontabSchedule, type IntervalUnit, intervalSchedule } from './schedule.js';
+
+/** How a job is expected to run; sent with the first check-in so the backend creates or updates the monitor. */
+export interface MonitorOptions {
+  /** A crontab (5 fields; nicknames like `@daily` and a fixed seconds field are accepted) or an interval. */
+  schedule?: string | { interval: number; unit: IntervalUnit };
+  /** Minutes after the expected time before a run counts as missed. */
+  checkinMargin?: number;
+  /** Minutes a run may take before it counts as timed out. */
+  maxRuntime?: number;
+  /** IANA zone the crontab is read in, e.g. `Europe/Berlin`. */
+  timezone?: string;
+  /** Consecutive failures before an issue opens. */
+  failureIssueThreshold?: number;
+  /** Consecutive successes before it resolves. */
+  recoveryThreshold?: number;
+}
+
+export const MAX_SLUG_LENGTH = 50;
+
+/** Lower-case, `[a-z0-9_-]`, at most 50 characters, as the ingest expects. */
+export function normalizeSlug(slug: string): string {
+  return String(slug)
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG_LENGTH);
+}
+
+/**
+ * Converts options to the wire `monitor_config`. A schedule that cannot be expressed is left out
+ * (and with it the whole config, since `schedule` is required) with one debug warning.
+ */
+export function toMonitorConfig(
+  options: MonitorOptions | undefined,
+  logger?: Logger,
+): MonitorConfig | undefined {
+  if (!options?.schedule) return undefined;
+  const result =
+    typeof options.schedule === 'string'
+      ? crontabSchedule(options.schedule)
+      : intervalSchedule(options.schedule.interval, options.schedule.unit);
+  if (!result.ok) {
+    logger?.warn(`monitor config left out: ${result.reason}`);
+    return undefined;
+  }
+  const config: MonitorConfig = { schedule: result.schedule };
+  if (isPositive(options.checkinMargin)) config.checkin_margin = options.checkinMargin;
+  if (isPositive(options.maxRuntime)) config.max_runtime = options.maxRuntime;
+  if (options.timezone) config.timezone = options.timezone;
+  if (isPositive(options.failureIssueThreshold))
+    config.failure_issue_threshold = options.failureIssueThreshold;
+  if (isPositive(options.recoveryThreshold)) config.recovery_threshold = options.recoveryThreshold;
+  return config;
+}
+
+function isPositive(value: number | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}

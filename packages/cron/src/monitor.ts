@@ -1,0 +1,84 @@
+import { performance } from 'node:perf_hooks';
+import type { CheckInStatus } from '@faultline/core';
+import { captureCheckIn, captureException, getClient, withIsolatedScope } from '@faultline/node';
+import { type MonitorOptions, normalizeSlug, toMonitorConfig } from './monitor-config.js';
+
+/**
+ * Runs `fn` as one monitored run of the job `slug`: an `in_progress` check-in (carrying the
+ * monitor config), then `ok` or `error` with the same `check_in_id` and the duration. A thrown
+ * error or rejection is captured once, tagged with the slug, and rethrown unchanged; the value
+ * `fn` returns is returned unchanged (for a promise: a promise of the same value).
+ */
+export function withMonitor<T>(slug: string, fn: () => T, options?: MonitorOptions): T {
+  const monitorSlug = normalizeSlug(slug);
+  return withIsolatedScope((scope) => {
+    scope.setTag('monitor.slug', monitorSlug);
+    const checkInId = safely(() =>
+      captureCheckIn({ monitorSlug, status: 'in_progress' }, toMonitorConfig(options, getClient()?.logger)),
+    );
+    const started = performance.now();
+    const finish = (status: CheckInStatus): void => {
+      const duration = (performance.now() - started) / 1000;
+      safely(() => captureCheckIn(withId({ monitorSlug, status, duration }, checkInId)));
+    };
+    const fail = (error: unknown): void => {
+      safely(() => captureException(error, { mechanism: { type: 'cron', handled: false } }));
+      finish('error');
+    };
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      fail(error);
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          finish('ok');
+          return value;
+        },
+        (error: unknown) => {
+          fail(error);
+          throw error;
+        },
+      ) as T;
+    }
+    finish('ok');
+    return result;
+  });
+}
+
+/** Sends a single check-in for a job that only reports its outcome (no `in_progress`). */
+export function heartbeat(
+  slug: string,
+  status: 'ok' | 'error' = 'ok',
+  options?: MonitorOptions,
+): string | undefined {
+  return safely(() =>
+    captureCheckIn(
+      { monitorSlug: normalizeSlug(slug), status },
+      toMonitorConfig(options, getClient()?.logger),
+    ),
+  );
+}
+
+function withId<T extends object>(checkIn: T, checkInId: string | undefined): T & { checkInId?: string } {
+  return checkInId ? { ...checkIn, checkInId } : checkIn;
+}
+
+/** Telemetry must never change how the job behaves. */
+function safely<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    getClient()?.logger.debug('check-in failed', error);
+    return undefined;
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -10,7 +10,13 @@ import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, validateOptions } from './options.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
-import { createScope, createStackScopeStore, DEFAULT_MAX_BREADCRUMBS, type Scope, type ScopeStore } from './scope.js';
+import {
+  createScope,
+  createStackScopeStore,
+  DEFAULT_MAX_BREADCRUMBS,
+  type Scope,
+  type ScopeStore,
+} from './scope.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
@@ -74,7 +80,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     else disabledWhy = parsed.error;
   }
   if (disabledWhy) reportConfigError(`SDK disabled: ${disabledWhy}`);
-  const enabled = !disabledWhy && options.enabled !== false && (dsn !== undefined || options.transport !== undefined);
+  const enabled =
+    !disabledWhy && options.enabled !== false && (dsn !== undefined || options.transport !== undefined);
   if (!enabled && !disabledWhy) logger.debug('SDK disabled: no DSN given');
 
   const maxBreadcrumbs = options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS;
@@ -143,8 +150,13 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       const checkInId = isId(checkIn.checkInId) ? checkIn.checkInId : uuid4();
       if (!enabled || closed) return checkInId;
       try {
-        const wire: WireCheckIn = { check_in_id: checkInId, monitor_slug: checkIn.monitorSlug, status: checkIn.status };
-        if (checkIn.duration !== undefined && checkIn.status !== 'in_progress') wire.duration = checkIn.duration;
+        const wire: WireCheckIn = {
+          check_in_id: checkInId,
+          monitor_slug: checkIn.monitorSlug,
+          status: checkIn.status,
+        };
+        if (checkIn.duration !== undefined && checkIn.status !== 'in_progress')
+          wire.duration = checkIn.duration;
         if (defaults.release) wire.release = defaults.release;
         if (defaults.environment) wire.environment = defaults.environment;
         if (monitorConfig) wire.monitor_config = monitorConfig;
@@ -211,12 +223,17 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     if (transport) return transport;
     try {
       if (options.transport) {
-        const context: Parameters<NonNullable<ClientOptions['transport']>>[0] = { logger, envelopeMeta, sdkClient };
+        const context: Parameters<NonNullable<ClientOptions['transport']>>[0] = {
+          logger,
+          envelopeMeta,
+          sdkClient,
+        };
         if (dsn) context.dsn = dsn;
         transport = options.transport(context);
       } else if (dsn) {
         const executor =
-          runtime.createExecutor?.(dsn, sdkClient) ?? createFetchExecutor({ url: envelopeUrlWithAuth(dsn, sdkClient) });
+          runtime.createExecutor?.(dsn, sdkClient) ??
+          createFetchExecutor({ url: envelopeUrlWithAuth(dsn, sdkClient) });
         transport = createTransport({ logger, envelopeMeta, ...options.transportOptions }, executor);
       }
     } catch (error) {
@@ -239,17 +256,20 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     const event = buildEvent(input, store.getScope().getData(), defaults);
     const isError = event.exception !== undefined || event.level === 'error' || event.level === 'fatal';
     if (isError && options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
-      return client.recordDroppedEvent('sample_rate', 'error');
+      client.recordDroppedEvent('sample_rate', 'error');
+      return;
     }
     if (isIgnored(event)) {
       logger.debug('dropped by ignoreErrors', eventMessages(event)[0]);
-      return client.recordDroppedEvent('event_processor', 'error');
+      client.recordDroppedEvent('event_processor', 'error');
+      return;
     }
     if (options.dedupe !== false) {
       const key = dedupeKey(event);
       if (key === lastKey) {
         logger.debug('dropped: same as the previous event');
-        return client.recordDroppedEvent('event_processor', 'error');
+        client.recordDroppedEvent('event_processor', 'error');
+        return;
       }
       lastKey = key;
     }
@@ -299,7 +319,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     const decide = (next: FaultlineEvent | null): void => {
       if (next === null) {
         logger.debug('dropped by beforeSend');
-        return client.recordDroppedEvent('before_send', 'error');
+        client.recordDroppedEvent('before_send', 'error');
+        return;
       }
       send(typeof next === 'object' && next ? next : event);
     };
@@ -332,7 +353,9 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     const patterns = options.ignoreErrors;
     if (!patterns?.length) return false;
     const messages = eventMessages(event);
-    return patterns.some((p) => messages.some((m) => (typeof p === 'string' ? m.includes(p) : safeTest(p, m))));
+    return patterns.some((p) =>
+      messages.some((m) => (typeof p === 'string' ? m.includes(p) : safeTest(p, m))),
+    );
   }
 
   if (enabled) {
@@ -367,7 +390,9 @@ function isId(value: unknown): value is string {
 }
 
 function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function waitAll(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<boolean> {

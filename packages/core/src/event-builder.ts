@@ -78,7 +78,11 @@ export function dedupeKey(event: FaultlineEvent): string {
   const frames = (last?.stacktrace?.frames ?? [])
     .map((f) => `${f.filename ?? ''}:${f.lineno ?? ''}:${f.colno ?? ''}:${f.function ?? ''}`)
     .join('|');
-  return [event.message ?? '', last?.type ?? '', last?.value ?? '', frames, (event.fingerprint ?? []).join(',')].join(
-    '\u0000',
-  );
+  return [
+    event.message ?? '',
+    last?.type ?? '',
+    last?.value ?? '',
+    frames,
+    (event.fingerprint ?? []).join(','),
+  ].join('\u0000');
 }

@@ -1,12 +1,12 @@
+import type { Dsn } from './dsn.js';
+import type { EnvelopeMeta } from './envelope.js';
 import type { Integration } from './integration.js';
+import type { Logger } from './logger.js';
 import type { ScopeData } from './scope.js';
 import type { ScrubOptions } from './scrub.js';
 import type { StatusMatcher } from './status-policy.js';
 import type { Transport, TransportOptions } from './transport.js';
 import type { Breadcrumb, EventHint, FaultlineEvent } from './types.js';
-import type { Dsn } from './dsn.js';
-import type { EnvelopeMeta } from './envelope.js';
-import type { Logger } from './logger.js';
 
 /** Options every Faultline runtime accepts in `init`. */
 export interface ClientOptions {
@@ -35,7 +35,10 @@ export interface ClientOptions {
    * Last look at an event before it is scrubbed and sent; return `null` to drop it. If it throws,
    * the event is kept and the failure logged in debug mode.
    */
-  beforeSend?: (event: FaultlineEvent, hint: EventHint) => FaultlineEvent | null | Promise<FaultlineEvent | null>;
+  beforeSend?: (
+    event: FaultlineEvent,
+    hint: EventHint,
+  ) => FaultlineEvent | null | Promise<FaultlineEvent | null>;
   /** Edit or drop (`null`) a breadcrumb before it is recorded. */
   beforeBreadcrumb?: (breadcrumb: Breadcrumb) => Breadcrumb | null;
   /** Breadcrumbs kept per scope. @default 100 */

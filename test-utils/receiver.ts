@@ -17,9 +17,9 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import * as zlib from 'node:zlib';
 import { type Envelope, parseEnvelope } from '../packages/core/src/envelope.js';
 import type { ClientReport, SessionUpdate, WireCheckIn, WireEvent } from '../packages/core/src/types.js';
+import { decompress, UnsupportedEncoding } from './decompress.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -84,38 +84,6 @@ export interface Receiver {
 }
 
 const EMPTY: Envelope = { headers: {}, items: [] };
-
-function decompress(encoding: string, body: Buffer): Buffer {
-  switch (encoding) {
-    case '':
-    case 'identity':
-      return body;
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.gunzipSync(body);
-    case 'deflate':
-      try {
-        return zlib.inflateSync(body);
-      } catch {
-        return zlib.inflateRawSync(body);
-      }
-    case 'br':
-      return zlib.brotliDecompressSync(body);
-    case 'zstd': {
-      const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer) => Buffer }).zstdDecompressSync;
-      if (zstd) return zstd(body);
-      throw new UnsupportedEncoding(encoding);
-    }
-    default:
-      throw new UnsupportedEncoding(encoding);
-  }
-}
-
-class UnsupportedEncoding extends Error {
-  constructor(encoding: string) {
-    super(`unsupported Content-Encoding "${encoding}"`);
-  }
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -52,6 +52,8 @@ describe('createTestTransport', () => {
     expect(await transport.flush(10)).toBe(true);
     expect(await transport.close()).toBe(true);
     expect(transport.takePending()).toEqual([]);
+    transport.send(createEventEnvelope(event, meta));
+    expect(transport.envelopes).toHaveLength(3);
 
     transport.clear();
     expect(transport.envelopes).toEqual([]);

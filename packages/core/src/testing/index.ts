@@ -12,16 +12,12 @@
 
 import { type Envelope, itemCategory, parseEnvelope, serializeEnvelope } from '../envelope.js';
 import type {} from '../globals.js';
+import type { Transport } from '../transport.js';
 import type { ClientReport, DataCategory, DiscardReason, WireCheckIn, WireEvent } from '../types.js';
 import { findSecretMatches, type SecretMatch } from './secrets.js';
 
-/** A transport that keeps everything in memory. Every method mirrors the real transport's. */
-export interface TestTransport {
-  send(envelope: Envelope): void;
-  recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
-  flush(timeoutMs?: number): Promise<boolean>;
-  close(timeoutMs?: number): Promise<boolean>;
-  takePending(): Uint8Array[];
+/** A transport that keeps everything in memory; like the real one, it ignores sends after `close`. */
+export interface TestTransport extends Transport {
   /** Every envelope sent, as a backend would read it (serialized, then parsed back). */
   envelopes: Envelope[];
   /** The serialized bytes of every envelope, in the same order: what would go on the wire. */
@@ -43,6 +39,7 @@ export function createTestTransport(): TestTransport {
   const envelopes: Envelope[] = [];
   const raw: Uint8Array[] = [];
   const dropped: TestTransport['dropped'] = [];
+  let closed = false;
   const payloads = <T>(type: string): T[] =>
     envelopes.flatMap((env) => env.items.filter(([h]) => h.type === type).map(([, payload]) => payload as T));
 
@@ -51,6 +48,7 @@ export function createTestTransport(): TestTransport {
     raw,
     dropped,
     send(envelope) {
+      if (closed) return;
       try {
         const bytes = serializeEnvelope(envelope);
         envelopes.push(parseEnvelope(bytes));
@@ -66,7 +64,10 @@ export function createTestTransport(): TestTransport {
       dropped.push({ reason, category, quantity });
     },
     flush: () => Promise.resolve(true),
-    close: () => Promise.resolve(true),
+    close() {
+      closed = true;
+      return Promise.resolve(true);
+    },
     takePending: () => [],
     events: () => payloads<WireEvent>('event'),
     checkIns: () => payloads<WireCheckIn>('check_in'),

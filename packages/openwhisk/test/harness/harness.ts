@@ -1,0 +1,185 @@
+/**
+ * Parent side of the action-proxy harness: starts `action-proxy.cjs` in a child process from a
+ * temporary `.../nodejsAction` folder (the image's working directory), then drives it the way
+ * the OpenWhisk invoker does: one `POST /init`, then `POST /run` per activation.
+ *
+ * @example
+ * const proxy = await startActionProxy();
+ * await proxy.init({ main: 'main', code: 'function main(p) { return { hi: p.name }; }' });
+ * const res = await proxy.run({ value: { name: 'x' }, activation_id: 'a1', deadline: String(Date.now() + 60_000) });
+ * await proxy.close();
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = join(here, '../../../..');
+const require = createRequire(import.meta.url);
+
+export const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
+
+export interface ProxyOptions {
+  /** Container environment (as `docker run -e`); the parent's environment is not inherited. */
+  env?: Record<string, string>;
+  /** Sets `__OW_ALLOW_CONCURRENT=true` in the container environment. */
+  allowConcurrent?: boolean;
+}
+
+export interface InitValue {
+  name?: string;
+  main: string;
+  code: string;
+  binary?: boolean;
+  env?: Record<string, unknown>;
+}
+
+export interface RunBody {
+  value?: unknown;
+  activation_id?: string;
+  action_name?: string;
+  action_version?: string;
+  namespace?: string;
+  transaction_id?: string;
+  deadline?: string | number;
+  api_key?: string;
+  [key: string]: unknown;
+}
+
+export interface ProxyResponse {
+  status: number;
+  body: any;
+  /** `Date.now()` when the whole response had arrived. */
+  receivedAt: number;
+  /** `Date.now()` when the request was sent. */
+  sentAt: number;
+}
+
+export interface Chunk {
+  text: string;
+  at: number;
+}
+
+export interface ActionProxy {
+  url: string;
+  /** The proxy's working directory, ending in `/nodejsAction` (archives unpack below it). */
+  cwd: string;
+  child: ChildProcess;
+  stdout: Chunk[];
+  stderr: Chunk[];
+  stdoutText(): string;
+  stderrText(): string;
+  /** Resolves when the process ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  init(value: InitValue): Promise<ProxyResponse>;
+  run(body?: RunBody): Promise<ProxyResponse>;
+  post(path: string, body: string, contentType?: string): Promise<ProxyResponse>;
+  close(): Promise<void>;
+}
+
+/** A `/run` body as the invoker builds it: `{value} ++ environment`, `deadline` as a string. */
+export function activation(id: string, value: unknown = {}, extra: Partial<RunBody> = {}): RunBody {
+  return {
+    value,
+    namespace: 'guest',
+    action_name: '/guest/demo/hello',
+    action_version: '0.0.1',
+    activation_id: id,
+    transaction_id: `tx-${id}`,
+    deadline: String(Date.now() + 60_000),
+    ...extra,
+  };
+}
+
+export async function startActionProxy(options: ProxyOptions = {}): Promise<ActionProxy> {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'ow-harness-')));
+  const cwd = join(root, 'nodejsAction');
+  mkdirSync(cwd);
+  copyFileSync(join(here, 'action-proxy.cjs'), join(cwd, 'app.js'));
+  const deps = {
+    admZip: require.resolve('adm-zip'),
+    serializeError: join(repoRoot, 'node_modules/serialize-error/index.js'),
+  };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env };
+  if (options.allowConcurrent) env.__OW_ALLOW_CONCURRENT = 'true';
+  const child = spawn(process.execPath, ['--expose-gc', 'app.js', JSON.stringify(deps)], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: Chunk[] = [];
+  const stderr: Chunk[] = [];
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => stderr.push({ text, at: Date.now() }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (text: string) => {
+      stdout.push({ text, at: Date.now() });
+      seen += text;
+      const m = /OW_HARNESS_PORT (\d+)\n/.exec(seen);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`action proxy exited early (${code}): ${stderr.map((c) => c.text).join('')}`)),
+    );
+  });
+  const url = `http://127.0.0.1:${port}`;
+
+  // node:http rather than fetch: one fresh connection per request, like separate invoker calls.
+  const post = (path: string, body: string, contentType = 'application/json'): Promise<ProxyResponse> =>
+    new Promise((resolve, reject) => {
+      const sentAt = Date.now();
+      const req = request(
+        `${url}${path}`,
+        { method: 'POST', agent: false, headers: { 'content-type': contentType } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const receivedAt = Date.now();
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // Leave non-JSON answers as text.
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed, receivedAt, sentAt });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  let closed = false;
+  return {
+    url,
+    cwd,
+    child,
+    stdout,
+    stderr,
+    stdoutText: () => stdout.map((c) => c.text).join(''),
+    stderrText: () => stderr.map((c) => c.text).join(''),
+    exited,
+    init: (value) => post('/init', JSON.stringify({ value })),
+    run: (body = {}) => post('/run', JSON.stringify(body)),
+    post,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// `npm run demo`: every example driven through its failures against a local faultline-dev
+// receiver, then a summary of what was expected and what arrived. Offline: 127.0.0.1 only.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { browserSuite } from './browser-suite.mjs';
+import { buildExample, ensurePackages } from './build.mjs';
+import { evaluate, eventText, leakedSecrets, SECRETS, sleep } from './checks.mjs';
+import { cronSuite } from './cron-suite.mjs';
+import { expressSuite, fastifySuite } from './http-suites.mjs';
+import { openwhiskSuite } from './openwhisk-suite.mjs';
+import { loadDevReceiver } from './receiver.mjs';
+import { renderIssues, renderTable } from './table.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SUITES = [expressSuite, fastifySuite, cronSuite, openwhiskSuite, browserSuite];
+
+/**
+ * Runs the demo. `write` receives the output; `browser: false` skips Chromium.
+ * Resolves to `{ ok, rows, arrivals, durationMs }`; never leaves a process or server behind.
+ */
+export async function runDemo({
+  root = ROOT,
+  write = (text) => process.stdout.write(text),
+  color = false,
+  browser = true,
+  suites = SUITES,
+} = {}) {
+  const started = Date.now();
+  const log = (text = '') => write(`${text}\n`);
+  const bold = (text) => (color ? `\u001b[1m${text}\u001b[0m` : text);
+
+  const packages = ensurePackages(root, log);
+  const dev = await loadDevReceiver(root, packages.node.ok);
+  const receiver = await dev.startDevReceiver({
+    port: 0,
+    host: '127.0.0.1',
+    onArrival: (arrival) => log(indent(dev.formatArrival(arrival, color))),
+  });
+  log(`faultline-dev listening on ${receiver.url}   FAULTLINE_DSN=${receiver.dsn}`);
+
+  const env = { ...process.env, FAULTLINE_DSN: receiver.dsn, FAULTLINE_ENVIRONMENT: 'demo', NO_COLOR: '1' };
+  for (const key of ['SENTRY_DSN', 'SENTRY_RELEASE', 'SENTRY_ENVIRONMENT', 'FAULTLINE_RELEASE'])
+    delete env[key];
+  const rows = [];
+  try {
+    for (const suite of suites) {
+      const missing = suite.needs.map((p) => packages[p]).find((p) => !p.ok);
+      const why =
+        (missing && `@faultline/${suite.needs.find((p) => !packages[p].ok)}: ${missing.reason}`) ??
+        (browser ? suite.unavailable?.() : 'skipped');
+      log('');
+      if (why) {
+        log(bold(`── ${suite.name}: not available (${why})`));
+        rows.push({ suite: suite.name, scenario: 'all', expected: '—', arrived: `not available: ${why}` });
+        continue;
+      }
+      log(bold(`── ${suite.name}`));
+      const from = receiver.arrivals.length;
+      const ctx = {
+        root,
+        env,
+        log,
+        text: eventText,
+        arrivals: () => receiver.arrivals.slice(from),
+      };
+      try {
+        if (suite.example) await buildExample(root, suite.example, suite.entries);
+        const steps = await suite.run(ctx);
+        await sleep(250); // anything late or unexpected still lands in this suite's window
+        rows.push(...evaluate(suite.name, steps, ctx.arrivals()));
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        rows.push({
+          suite: suite.name,
+          scenario: 'run',
+          expected: 'runs',
+          arrived: message,
+          ok: false,
+          problem: 'failed',
+        });
+      }
+    }
+  } finally {
+    await receiver.close();
+  }
+
+  const leaked = leakedSecrets(receiver.envelopes, [...Object.values(SECRETS), 'demo-page-token-5f6e7d8c']);
+  rows.push({
+    suite: 'all',
+    scenario: 'secrets',
+    expected: 'no secret value in any envelope',
+    arrived: leaked.length
+      ? `leaked: ${leaked.join(', ')}`
+      : `none of ${Object.keys(SECRETS).length + 1} secrets found`,
+    ok: leaked.length === 0,
+  });
+
+  const durationMs = Date.now() - started;
+  const failed = rows.filter((r) => r.ok === false);
+  const ran = rows.filter((r) => r.ok !== undefined);
+  log('');
+  log(bold('Issues'));
+  log(renderIssues(receiver.arrivals) || '  none');
+  log('');
+  log(bold('Summary'));
+  log(renderTable(rows, color));
+  log('');
+  log(
+    `${ran.length - failed.length}/${ran.length} checks passed` +
+      `${rows.length > ran.length ? `, ${rows.length - ran.length} not available` : ''}` +
+      ` · ${receiver.arrivals.length} arrivals · ${(durationMs / 1000).toFixed(1)} s`,
+  );
+  return { ok: failed.length === 0, rows, arrivals: receiver.arrivals, durationMs };
+}
+
+function indent(text) {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

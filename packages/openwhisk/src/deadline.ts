@@ -1,0 +1,59 @@
+import { type Client, unrefTimer } from '@faultline/core';
+import { type ActivationContext, displayName, remainingMs } from './activation.js';
+import { DEADLINE_MARGIN_MS } from './options.js';
+
+/**
+ * Arms a timer that reports a likely timeout `thresholdMs` before the deadline and flushes at
+ * once: the invoker stops waiting at the deadline and destroys the container, so there is no
+ * later chance. Returns the function that disarms it. No deadline (outside OpenWhisk, or a
+ * numeric deadline the proxy did not copy) or one already too close: nothing is armed.
+ */
+export function armTimeoutWarning(
+  client: Client,
+  context: ActivationContext,
+  thresholdMs: number,
+  report: (message: string, extra: Record<string, unknown>) => void,
+): () => void {
+  const left = remainingMs(context);
+  if (left === undefined || left - thresholdMs <= 0) return () => {};
+  const timer = unrefTimer(() => {
+    try {
+      const now = Date.now();
+      const elapsed = now - context.startedAt;
+      const remaining = context.deadline - now;
+      report(
+        `Possible action timeout: ${displayName(context)} has run for ${elapsed} ms, ${remaining} ms left`,
+        {
+          elapsed_ms: elapsed,
+          remaining_ms: remaining,
+        },
+      );
+      void client.flush(Math.max(0, remaining - DEADLINE_MARGIN_MS)).catch(() => false);
+    } catch (error) {
+      client.logger.debug('timeout warning failed', error);
+    }
+  }, left - thresholdMs);
+  return () => clearTimeout(timer);
+}
+
+/**
+ * Flushes, but never past `maxMs` nor closer than the margin to the deadline; resolves false
+ * when cut short. Never rejects, whatever the transport does.
+ */
+export function boundedFlush(client: Client, context: ActivationContext, maxMs: number): Promise<boolean> {
+  const left = remainingMs(context);
+  const bound = Math.min(maxMs, left === undefined ? maxMs : left - DEADLINE_MARGIN_MS);
+  if (!(bound > 0)) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const timer = unrefTimer(() => resolve(false), bound + 5);
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    try {
+      client.flush(bound).then(done, () => done(false));
+    } catch {
+      done(false);
+    }
+  });
+}

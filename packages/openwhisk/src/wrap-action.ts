@@ -1,0 +1,297 @@
+import { type Client, type EventHint, type Scope, statusMessage } from '@faultline/core';
+import { getClient, init, withIsolatedScope } from '@faultline/node';
+import { type ActivationContext, displayName, readActivationContext, remainingMs } from './activation.js';
+import { armTimeoutWarning, boundedFlush } from './deadline.js';
+import { openwhiskFramesIntegration } from './frames.js';
+import {
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_PARAM_DENY_KEYS,
+  DEFAULT_TIMEOUT_WARNING_MS,
+  type WrapActionOptions,
+} from './options.js';
+import { actionParams, webRequestData } from './web.js';
+
+// Extra arguments are forwarded untouched (derived runtimes may pass a context object).
+type Main<P, R> = (params: P, ...rest: any[]) => R | Promise<R>;
+type Params = Record<string, unknown>;
+
+const MECHANISM = { type: 'openwhisk', handled: false } as const;
+
+/**
+ * Wraps an OpenWhisk action's `main`: each activation runs in its own scope tagged with the
+ * activation, a thrown error or rejection is captured, a returned `{ error }` is reported as an
+ * application error, and queued events are flushed before the result goes back to the invoker
+ * (the container is paused soon after, and killed at the deadline).
+ *
+ * The result is returned and errors are rethrown unchanged, with one difference from an
+ * unwrapped action: the wrapper is async, so a synchronous throw reaches the runtime as a
+ * rejection (an application error with a serialized error; the container stays warm) instead
+ * of a 502 developer error.
+ *
+ * @example
+ * import { wrapAction } from '@faultline/openwhisk';
+ * export const main = wrapAction(async (params) => ({ body: await render(params) }));
+ */
+export function wrapAction<P = Params, R = unknown>(
+  main: Main<P, R>,
+  options: WrapActionOptions = {},
+): (params: P, ...rest: unknown[]) => Promise<R> {
+  let coldStart = true;
+  let initTried = false;
+  const dsnParam = options.dsnParam === false ? undefined : (options.dsnParam ?? 'FAULTLINE_DSN');
+
+  function ensureClient(params: unknown): Client | undefined {
+    const existing = getClient();
+    if (existing || initTried) return existing;
+    initTried = true;
+    return init(nodeOptions(options, dsnFrom(params, dsnParam)));
+  }
+
+  return async function wrappedAction(this: unknown, params: P, ...rest: unknown[]): Promise<R> {
+    const call = () => main.call(this, params, ...rest);
+    let client: Client | undefined;
+    let context: ActivationContext;
+    try {
+      // Synchronously, before anything awaits: a concurrent activation rewrites process.env.
+      context = readActivationContext(process.env, params, coldStart);
+      coldStart = false;
+      client = ensureClient(params);
+    } catch {
+      return call();
+    }
+    if (!client?.enabled) return call();
+    const active = client;
+    return withIsolatedScope(() => runActivation(active, context, params, call, options, dsnParam));
+  };
+}
+
+async function runActivation<R>(
+  client: Client,
+  context: ActivationContext,
+  params: unknown,
+  call: () => R | Promise<R>,
+  options: WrapActionOptions,
+  dsnParam: string | undefined,
+): Promise<R> {
+  let scope: Scope | undefined;
+  let disarm = () => {};
+  guard(client, 'scope setup', () => {
+    scope = client.getScope();
+    decorateScope(client, scope, context, params, options, dsnParam);
+    const warning = options.timeoutWarning ?? true;
+    if (warning !== false) {
+      const threshold =
+        (typeof warning === 'object' ? warning.thresholdMs : undefined) ?? DEFAULT_TIMEOUT_WARNING_MS;
+      disarm = armTimeoutWarning(client, context, threshold, (message, extra) => {
+        refreshTiming(scope, context);
+        client.captureEvent({ message, level: 'warning', tags: { timeout: 'warning' }, extra });
+      });
+    }
+  });
+
+  let result: R;
+  try {
+    result = await Promise.resolve().then(call);
+  } catch (error) {
+    disarm();
+    guard(client, 'capture', () => {
+      refreshTiming(scope, context);
+      client.captureException(error, { mechanism: MECHANISM, originalException: error } satisfies EventHint);
+    });
+    await boundedFlush(client, context, options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+    const safe = context.web ? safeWebResponse(client, error, context, options) : undefined;
+    if (safe !== undefined) return safe as R;
+    throw error;
+  }
+  disarm();
+  guard(client, 'result check', () => {
+    refreshTiming(scope, context);
+    reportResult(client, result, context, params, options);
+  });
+  await boundedFlush(client, context, options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+  return result;
+}
+
+function decorateScope(
+  client: Client,
+  scope: Scope,
+  context: ActivationContext,
+  params: unknown,
+  options: WrapActionOptions,
+  dsnParam: string | undefined,
+): void {
+  const tags: Record<string, string> = {
+    'openwhisk.cold_start': String(context.coldStart),
+    'openwhisk.web': String(context.web),
+  };
+  if (context.activationId) tags['openwhisk.activation_id'] = context.activationId;
+  if (context.actionName) tags['openwhisk.action'] = context.actionName;
+  if (context.namespace) tags['openwhisk.namespace'] = context.namespace;
+  if (context.transactionId) tags['openwhisk.transaction_id'] = context.transactionId;
+  scope.setTags(tags);
+  if (context.actionName) scope.setTransaction(context.actionName);
+  refreshTiming(scope, context);
+  if (typeof params !== 'object' || params === null) return;
+  const scrub = { ...client.options.scrub };
+  if (context.web) {
+    const pii: { sendDefaultPii?: boolean; scrub: typeof scrub } = {
+      scrub: withDenyKeys(scrub, ['whisk-auth']),
+    };
+    if (client.options.sendDefaultPii !== undefined) pii.sendDefaultPii = client.options.sendDefaultPii;
+    scope.setRequest(webRequestData(params as Params, context, pii));
+  }
+  if (options.captureParams !== false) {
+    const deny = [...DEFAULT_PARAM_DENY_KEYS, ...(options.paramDenyKeys ?? [])];
+    const value = actionParams(params as Params, dsnParam, withDenyKeys(scrub, deny));
+    scope.setContext('action_params', value as Record<string, unknown>);
+  }
+}
+
+/** The `openwhisk` context, with elapsed and remaining time as of the capture. */
+function refreshTiming(scope: Scope | undefined, context: ActivationContext): void {
+  if (!scope) return;
+  const now = Date.now();
+  const ctx: Record<string, unknown> = {
+    activation_id: context.activationId,
+    action_name: context.actionName,
+    action_version: context.actionVersion,
+    namespace: context.namespace,
+    transaction_id: context.transactionId,
+    api_host: context.apiHost,
+    cold_start: context.coldStart,
+    web: context.web,
+    elapsed_ms: now - context.startedAt,
+    remaining_ms: remainingMs(context, now),
+  };
+  for (const key of Object.keys(ctx)) if (ctx[key] === undefined) delete ctx[key];
+  scope.setContext('openwhisk', ctx);
+}
+
+/** Reports a returned `{ error }`, and a web result with an error status. */
+function reportResult(
+  client: Client,
+  result: unknown,
+  context: ActivationContext,
+  params: unknown,
+  options: WrapActionOptions,
+): void {
+  if (typeof result !== 'object' || result === null) return;
+  const record = result as Params;
+  const method = context.web ? String((params as Params).__ow_method).toUpperCase() : undefined;
+  if ('error' in record && record.error !== undefined) {
+    const error = record.error;
+    const status = statusOf(error);
+    const policy = options.captureApplicationErrors ?? true;
+    const wanted =
+      typeof policy === 'function'
+        ? policy(error, context)
+        : policy && (!context.web || status === undefined || client.getStatusPolicy().shouldCapture(status));
+    if (!wanted) return;
+    const message =
+      context.web && status !== undefined
+        ? statusMessage(status, method, context.actionName)
+        : `${displayName(context)} returned an error: ${summarize(error)}`;
+    client.captureEvent({
+      message,
+      level: 'error',
+      extra: { error },
+      tags: { 'openwhisk.outcome': 'application_error' },
+    });
+    return;
+  }
+  const status = context.web ? statusOf(record) : undefined;
+  if (status !== undefined && client.getStatusPolicy().shouldCapture(status)) {
+    client.captureEvent({ message: statusMessage(status, method, context.actionName), level: 'error' });
+  }
+}
+
+function safeWebResponse(
+  client: Client,
+  error: unknown,
+  context: ActivationContext,
+  options: WrapActionOptions,
+): object | undefined {
+  const make = options.webErrorResponse;
+  if (!make) return undefined;
+  try {
+    if (typeof make === 'function') return make(error, context);
+  } catch (failure) {
+    client.logger.debug('webErrorResponse threw; rethrowing the original error', failure);
+    return undefined;
+  }
+  const body: Params = { error: 'Internal Server Error' };
+  if (context.activationId) body.activation_id = context.activationId;
+  return { error: { statusCode: 500, headers: { 'content-type': 'application/json' }, body } };
+}
+
+function statusOf(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const status = Number((value as Params).statusCode);
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
+}
+
+function summarize(error: unknown): string {
+  if (typeof error === 'string') return error.slice(0, 200);
+  if (typeof error === 'object' && error !== null && typeof (error as Params).message === 'string') {
+    return ((error as Params).message as string).slice(0, 200);
+  }
+  try {
+    return (JSON.stringify(error) ?? String(error)).slice(0, 200);
+  } catch {
+    return 'unserializable error';
+  }
+}
+
+function dsnFrom(params: unknown, dsnParam: string | undefined): string | undefined {
+  if (!dsnParam || typeof params !== 'object' || params === null) return undefined;
+  const value = (params as Params)[dsnParam];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `init` options: ours removed, the DSN parameter used when no DSN was given, frames rewritten last. */
+function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined) {
+  const {
+    flushTimeoutMs: _flush,
+    timeoutWarning: _warning,
+    captureApplicationErrors: _app,
+    webErrorResponse: _web,
+    dsnParam: _dsn,
+    captureParams: _params,
+    paramDenyKeys: _deny,
+    unpackRoot,
+    runtimeFiles,
+    integrations,
+    ...rest
+  } = options;
+  const frameOptions: { unpackRoot?: RegExp; runtimeFiles?: RegExp } = {};
+  if (unpackRoot) frameOptions.unpackRoot = unpackRoot;
+  if (runtimeFiles) frameOptions.runtimeFiles = runtimeFiles;
+  const frames = openwhiskFramesIntegration(frameOptions);
+  const nodeOpts: typeof rest = {
+    // Keep the runtime's crash semantics for background errors unless asked otherwise.
+    captureUnhandled: false,
+    ...rest,
+    integrations: (defaults) => [
+      ...(typeof integrations === 'function' ? integrations(defaults) : (integrations ?? defaults)),
+      frames,
+    ],
+  };
+  const dsn = options.dsn ?? paramDsn;
+  if (dsn !== undefined) nodeOpts.dsn = dsn;
+  return nodeOpts;
+}
+
+function withDenyKeys<T extends { denyKeys?: Array<string | RegExp> }>(
+  scrub: T,
+  keys: Array<string | RegExp>,
+): T {
+  return { ...scrub, denyKeys: [...(scrub.denyKeys ?? []), ...keys] };
+}
+
+function guard(client: Client, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    client.logger.debug(`openwhisk: ${what} failed`, error);
+  }
+}

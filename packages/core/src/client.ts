@@ -183,7 +183,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     },
     recordDroppedEvent(reason, category, quantity = 1) {
       logger.debug(`dropped ${quantity} ${category} (${reason})`);
-      transport?.recordDroppedEvent(reason, category, quantity);
+      getTransport()?.recordDroppedEvent(reason, category, quantity);
     },
     getTransport: () => getTransport(),
     getStatusPolicy: () => statusPolicy,

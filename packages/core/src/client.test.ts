@@ -1,0 +1,263 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type ClientRuntime, createClient } from './client.js';
+import type { Envelope } from './envelope.js';
+import type { ClientOptions } from './options.js';
+import type { Transport } from './transport.js';
+import type { DataCategory, DiscardReason, WireCheckIn, WireEvent } from './types.js';
+
+const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' } };
+
+function recording() {
+  const envelopes: Envelope[] = [];
+  const drops: Array<[DiscardReason, DataCategory, number]> = [];
+  const transport: Transport = {
+    send: (envelope) => void envelopes.push(envelope),
+    recordDroppedEvent: (reason, category, quantity = 1) => void drops.push([reason, category, quantity]),
+    flush: async () => true,
+    close: async () => true,
+    takePending: () => [],
+  };
+  const items = (type: string) =>
+    envelopes.flatMap((e) => e.items.filter(([h]) => h.type === type).map(([, p]) => p));
+  return {
+    envelopes,
+    drops,
+    events: () => items('event') as WireEvent[],
+    checkIns: () => items('check_in') as WireCheckIn[],
+    options: (extra: ClientOptions = {}): ClientOptions => ({ transport: () => transport, ...extra }),
+  };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('createClient', () => {
+  it('captures an error with its type, message, frames and a generic handled mechanism', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ release: 'app@1.0.0', environment: 'test' }), runtime);
+    const id = client.captureException(new TypeError('bad input'));
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const [event] = rec.events();
+    expect(event?.event_id).toBe(id);
+    expect(event?.platform).toBe('node');
+    expect(event?.release).toBe('app@1.0.0');
+    expect(event?.environment).toBe('test');
+    const value = event?.exception?.values.at(-1);
+    expect(value?.type).toBe('TypeError');
+    expect(value?.value).toBe('bad input');
+    expect(value?.mechanism).toMatchObject({ type: 'generic', handled: true });
+    expect(value?.stacktrace?.frames.at(-1)?.function).toBeTruthy();
+    expect(event?.sdk.name).toBe('faultline.test');
+  });
+
+  it('merges scope data into events and isolates withScope changes', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ initialScope: { tags: { team: 'payments' } } }), runtime);
+    client.getScope().setUser({ id: 'u1' });
+    client.addBreadcrumb({ message: 'clicked pay' });
+    client.withScope((scope) => {
+      scope.setTag('step', 'charge').setTransaction('POST /pay');
+      client.captureMessage('charge failed', 'warning');
+    });
+    client.captureMessage('after');
+    const [inside, after] = rec.events();
+    expect(inside).toMatchObject({
+      message: 'charge failed',
+      level: 'warning',
+      tags: { team: 'payments', step: 'charge' },
+      transaction: 'POST /pay',
+      user: { id: 'u1' },
+    });
+    expect(inside?.breadcrumbs?.values.map((b) => b.message)).toEqual(['clicked pay']);
+    expect(after?.tags).toEqual({ team: 'payments' });
+    expect(after?.transaction).toBeUndefined();
+  });
+
+  it('never throws and returns an id when disabled, and says why once for a bad DSN', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const client = createClient({ dsn: 'not a dsn' }, runtime);
+    expect(client.enabled).toBe(false);
+    expect(client.captureException(new Error('x'))).toMatch(/^[0-9a-f]{32}$/);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/disabled/i);
+  });
+
+  it('rejects ill-typed options with one clear message', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const client = createClient({ dsn: 'https://k@o.example/1', sampleRate: 7 }, runtime);
+    expect(client.enabled).toBe(false);
+    expect(String(warn.mock.calls[0]?.[0])).toContain('sampleRate');
+  });
+
+  it('is off without a DSN or transport', () => {
+    expect(createClient({}, runtime).enabled).toBe(false);
+  });
+
+  it('applies sampleRate, ignoreErrors and dedupe, counting each drop', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ ignoreErrors: ['ResizeObserver', /^AbortError/] }), runtime);
+    client.captureException(new Error('ResizeObserver loop limit exceeded'));
+    const abort = new Error('aborted');
+    abort.name = 'AbortError';
+    client.captureException(abort);
+    const error = new Error('same');
+    client.captureException(error);
+    client.captureException(error);
+    expect(rec.events()).toHaveLength(1);
+    expect(rec.drops.filter(([r]) => r === 'event_processor')).toHaveLength(2);
+
+    const sampled = recording();
+    const none = createClient(sampled.options({ sampleRate: 0 }), runtime);
+    none.captureException(new Error('a'));
+    expect(sampled.events()).toHaveLength(0);
+    expect(sampled.drops).toEqual([['sample_rate', 'error', 1]]);
+  });
+
+  it('drops exact repeats of the previous event', () => {
+    const rec = recording();
+    const client = createClient(rec.options(), runtime);
+    for (let i = 0; i < 3; i++) client.captureMessage('disk full', 'error');
+    expect(rec.events()).toHaveLength(1);
+  });
+
+  it('keeps the event when beforeSend throws, drops it on null, and awaits async hooks', async () => {
+    const rec = recording();
+    const throwing = createClient(
+      rec.options({
+        beforeSend: () => {
+          throw new Error('hook bug');
+        },
+      }),
+      runtime,
+    );
+    throwing.captureMessage('kept');
+    expect(rec.events().map((e) => e.message)).toEqual(['kept']);
+
+    const dropping = createClient(rec.options({ beforeSend: () => null }), runtime);
+    dropping.captureMessage('gone');
+    expect(rec.drops).toContainEqual(['before_send', 'error', 1]);
+
+    const slow = createClient(
+      rec.options({
+        beforeSend: async (event) => {
+          await new Promise((r) => setTimeout(r, 20));
+          return { ...event, tags: { ...event.tags, edited: 'yes' } };
+        },
+      }),
+      runtime,
+    );
+    slow.captureMessage('async');
+    expect(await slow.flush(1000)).toBe(true);
+    expect(rec.events().at(-1)?.tags).toMatchObject({ edited: 'yes' });
+  });
+
+  it('scrubs what beforeSend adds, because sanitization runs last', () => {
+    const rec = recording();
+    const client = createClient(
+      rec.options({
+        beforeSend: (event) => ({ ...event, extra: { password: 'hunter2', note: 'Bearer abc.def.ghi' } }),
+      }),
+      runtime,
+    );
+    client.captureMessage('login failed');
+    const text = JSON.stringify(rec.events()[0]);
+    expect(text).not.toContain('hunter2');
+    expect(text).toContain('[Filtered]');
+  });
+
+  it('runs integrations in order, lets them drop events, survives their failures', async () => {
+    const rec = recording();
+    const setup = vi.fn();
+    const client = createClient(
+      rec.options({
+        integrations: [
+          { name: 'a', setup, processEvent: (e) => ({ ...e, tags: { ...e.tags, a: '1' } }) },
+          {
+            name: 'broken',
+            processEvent: () => {
+              throw new Error('x');
+            },
+          },
+          { name: 'async', processEvent: async (e) => ({ ...e, tags: { ...e.tags, b: '2' } }) },
+          { name: 'drop-health', processEvent: (e) => (e.message === 'health' ? null : e) },
+        ],
+      }),
+      runtime,
+    );
+    expect(setup).toHaveBeenCalledWith(client);
+    client.captureMessage('real');
+    client.captureMessage('health');
+    await client.flush(1000);
+    expect(rec.events().map((e) => [e.message, e.tags])).toEqual([['real', { a: '1', b: '2' }]]);
+    expect(rec.drops).toContainEqual(['event_processor', 'error', 1]);
+  });
+
+  it('sends check-ins with release and environment, never through beforeSend', () => {
+    const rec = recording();
+    const beforeSend = vi.fn((e) => e);
+    const client = createClient(rec.options({ beforeSend, release: 'r1', environment: 'prod' }), runtime);
+    const id = client.captureCheckIn(
+      { monitorSlug: 'nightly', status: 'in_progress' },
+      { schedule: { type: 'crontab', value: '0 2 * * *' } },
+    );
+    client.captureCheckIn({ monitorSlug: 'nightly', status: 'ok', checkInId: id, duration: 1.5 });
+    expect(beforeSend).not.toHaveBeenCalled();
+    expect(rec.checkIns()).toEqual([
+      {
+        check_in_id: id,
+        monitor_slug: 'nightly',
+        status: 'in_progress',
+        release: 'r1',
+        environment: 'prod',
+        monitor_config: { schedule: { type: 'crontab', value: '0 2 * * *' } },
+      },
+      {
+        check_in_id: id,
+        monitor_slug: 'nightly',
+        status: 'ok',
+        duration: 1.5,
+        release: 'r1',
+        environment: 'prod',
+      },
+    ]);
+  });
+
+  it('pseudonymizes user ids with a keyed hash when asked', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ pseudonymizeUserIds: 'k1' }), runtime);
+    client.getScope().setUser({ id: 'alice' });
+    client.captureMessage('m1');
+    client.captureMessage('m2');
+    const [a, b] = rec.events();
+    expect(a?.user?.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(a?.user?.id).toBe(b?.user?.id);
+    expect(JSON.stringify(rec.envelopes)).not.toContain('alice');
+  });
+
+  it('captures any thrown value without throwing', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ dedupe: false }), runtime);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const value of [null, undefined, 'text', 42, { code: 'E1' }, Symbol('s'), 10n, hostile]) {
+      expect(() => client.captureException(value)).not.toThrow();
+    }
+    expect(rec.events()).toHaveLength(8);
+  });
+
+  it('does nothing after close', async () => {
+    const rec = recording();
+    const client = createClient(rec.options(), runtime);
+    expect(await client.close(100)).toBe(true);
+    client.captureMessage('late');
+    expect(rec.events()).toHaveLength(0);
+  });
+});

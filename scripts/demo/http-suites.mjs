@@ -44,9 +44,17 @@ const EXPRESS = [
   step('503', '503 sent without a throw', 'GET', '/maintenance', 'message · GET /maintenance · 503', 1, {
     check: statusIs(503),
   }),
-  step('secrets', 'secrets in the request', 'POST', '/checkout', 'TypeError, every secret [Filtered]', 1, {
-    secrets: true,
-  }),
+  step(
+    'secrets',
+    'secrets in the request',
+    'POST',
+    '/checkout',
+    'TypeError, credentials [Filtered], no secret sent',
+    1,
+    {
+      secrets: true,
+    },
+  ),
 ];
 
 const FASTIFY = [
@@ -82,7 +90,7 @@ const FASTIFY = [
     'secrets in the request',
     'POST',
     '/reservations',
-    'RangeError, every secret [Filtered]',
+    'RangeError, credentials [Filtered], no secret sent',
     1,
     {
       secrets: true,
@@ -95,13 +103,16 @@ const describeScrub = (events) => {
   const top = events.find((a) => a.kind === 'event');
   if (!top) return 'nothing';
   const fields = filteredFields(top.event);
-  return `${describeEvents(events)} · ${fields.length ? `${fields.join(', ')}: [Filtered]` : 'nothing marked [Filtered]'}`;
+  const filtered = fields.length ? `${fields.join(', ')}: [Filtered]` : 'nothing marked [Filtered]';
+  // Bodies are personal data: without sendDefaultPii they are not sent at all.
+  const body = top.event.request?.data === undefined ? ' · body not sent' : '';
+  return `${describeEvents(events)} · ${filtered}${body}`;
 };
 const checkScrub = (events) => {
   const top = events.find((a) => a.kind === 'event');
   if (!top) return undefined;
   const fields = filteredFields(top.event).map((f) => f.toLowerCase());
-  const missing = ['authorization', 'x-api-key', 'password'].filter((f) => !fields.includes(f));
+  const missing = ['authorization', 'cookie', 'x-api-key', 'token'].filter((f) => !fields.includes(f));
   return missing.length ? `not marked [Filtered]: ${missing.join(', ')}` : undefined;
 };
 

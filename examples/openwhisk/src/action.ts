@@ -36,5 +36,6 @@ function thumbnail(params: Params) {
   }
 }
 
-// The DSN comes from the FAULTLINE_DSN parameter or the container environment.
-export const main = wrapAction(thumbnail, { release: 'example-openwhisk@0.1.0' });
+// The DSN comes from the FAULTLINE_DSN parameter or the container environment. A web action
+// that throws answers a plain 500 instead of the serialized error, so no stack reaches clients.
+export const main = wrapAction(thumbnail, { release: 'example-openwhisk@0.1.0', webErrorResponse: true });

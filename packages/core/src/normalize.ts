@@ -1,0 +1,307 @@
+/**
+ * Turns any value into a JSON-safe copy that is bounded in depth, breadth and size.
+ * Everything is read defensively: getters, Proxies (revoked ones included) and `toJSON`
+ * methods may throw, and a throw only ever replaces the offending value by a marker.
+ */
+
+export interface NormalizeOptions {
+  /**
+   * Levels of nesting kept; deeper objects become `[Object]`, deeper arrays `[Array]`.
+   * @default 10
+   */
+  maxDepth?: number;
+  /**
+   * Properties kept per object and items per array (and Map/Set entries).
+   * @default 100
+   */
+  maxBreadth?: number;
+  /**
+   * Longest string kept, in UTF-16 units; longer ones end with `…`.
+   * @default 16384
+   */
+  maxStringLength?: number;
+  /**
+   * Keys whose values must never be read or copied: such a value becomes `[Filtered]`
+   * (null and booleans are kept, they cannot hold a secret). Called with the full key, before
+   * long keys are shortened, so a sensitive key cannot hide behind truncation.
+   */
+  filterKey?: (key: string) => boolean;
+}
+
+/** Total values visited per call: bounds work on DAGs that share subtrees many times. */
+const MAX_NODES = 20_000;
+/** Total string characters emitted per call. */
+const MAX_TOTAL_CHARS = 4 * 1024 * 1024;
+const MAX_KEY_LENGTH = 256;
+const FILTERED_MARKER = '[Filtered]';
+
+interface State {
+  maxDepth: number;
+  maxBreadth: number;
+  maxString: number;
+  filterKey: ((key: string) => boolean) | undefined;
+  nodes: number;
+  chars: number;
+  ancestors: unknown[];
+}
+
+const objectToString = Object.prototype.toString;
+
+/** Cuts a string to at most `max` UTF-16 units (ellipsis included), never inside a surrogate pair. */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  if (max <= 1) return '…';
+  let end = max - 1;
+  const code = value.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${value.slice(0, end)}…`;
+}
+
+/** Returns a JSON-safe, bounded copy of `value`. Never throws. */
+export function normalize(value: unknown, options: NormalizeOptions = {}): unknown {
+  const state: State = {
+    maxDepth: positive(options.maxDepth, 10),
+    maxBreadth: positive(options.maxBreadth, 100),
+    maxString: Math.max(2, positive(options.maxStringLength, 16_384)),
+    filterKey: typeof options.filterKey === 'function' ? options.filterKey : undefined,
+    nodes: 0,
+    chars: 0,
+    ancestors: [],
+  };
+  try {
+    return visit(value, 0, state, true);
+  } catch {
+    return '[Unserializable]';
+  }
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+}
+
+function str(value: string, state: State): string {
+  const room = Math.max(2, Math.min(state.maxString, MAX_TOTAL_CHARS - state.chars));
+  const out = truncate(value, room);
+  state.chars += out.length;
+  return out;
+}
+
+function visit(value: unknown, depth: number, state: State, allowToJSON: boolean): unknown {
+  state.nodes += 1;
+  if (state.nodes > MAX_NODES) return '[Truncated]';
+  switch (typeof value) {
+    case 'string':
+      return str(value, state);
+    case 'number':
+      if (Number.isNaN(value)) return '[NaN]';
+      if (!Number.isFinite(value)) return value > 0 ? '[Infinity]' : '[-Infinity]';
+      return value === 0 ? 0 : value;
+    case 'boolean':
+      return value;
+    case 'undefined':
+      return '[undefined]';
+    case 'bigint':
+      return str(value.toString(), state);
+    case 'symbol':
+      return str(String(value), state);
+    case 'function':
+      return str(`[Function: ${functionName(value)}]`, state);
+  }
+  if (value === null) return null;
+  return visitObject(value as object, depth, state, allowToJSON);
+}
+
+function functionName(fn: Function): string {
+  try {
+    const name: unknown = fn.name;
+    return typeof name === 'string' && name !== '' ? name : '<anonymous>';
+  } catch {
+    return '<anonymous>';
+  }
+}
+
+function tagOf(value: object): string {
+  try {
+    return objectToString.call(value).slice(8, -1);
+  } catch {
+    // A revoked Proxy throws on every operation but typeof.
+    return 'Proxy';
+  }
+}
+
+function visitObject(value: object, depth: number, state: State, allowToJSON: boolean): unknown {
+  if (state.ancestors.includes(value)) return '[Circular]';
+  let tag = tagOf(value);
+  if (tag === 'Proxy') return '[Proxy]';
+  try {
+    const special = leaf(value, tag, state);
+    if (special !== undefined) return special;
+  } catch {
+    tag = 'Object';
+  }
+  let isArray = false;
+  try {
+    isArray = Array.isArray(value);
+  } catch {
+    return '[Proxy]';
+  }
+  if (depth >= state.maxDepth) return isArray ? '[Array]' : `[${tag === 'Object' ? 'Object' : tag}]`;
+
+  if (allowToJSON && !isArray) {
+    let toJSON: unknown;
+    try {
+      toJSON = (value as { toJSON?: unknown }).toJSON;
+    } catch {
+      toJSON = undefined;
+    }
+    if (typeof toJSON === 'function') {
+      try {
+        return visit(toJSON.call(value), depth, state, false);
+      } catch {
+        return '[Unserializable]';
+      }
+    }
+  }
+
+  state.ancestors.push(value);
+  try {
+    if (isArray) return visitArray(value as unknown[], depth, state);
+    if (tag === 'Map') return visitMap(value as Map<unknown, unknown>, depth, state);
+    if (tag === 'Set') return visitArray(Array.from(value as Set<unknown>), depth, state);
+    if (tag === 'Error' || value instanceof Error) return visitError(value as Error, depth, state);
+    return visitEntries(value, ownKeys(value), depth, state);
+  } catch {
+    return '[Unserializable]';
+  } finally {
+    state.ancestors.pop();
+  }
+}
+
+/** Values that become a single string (or a primitive), or undefined for containers. */
+function leaf(value: object, tag: string, state: State): unknown {
+  if (tag === 'Date') {
+    const time = Date.prototype.getTime.call(value);
+    return Number.isNaN(time) ? '[Invalid Date]' : new Date(time).toISOString();
+  }
+  if (ArrayBuffer.isView(value)) {
+    const length = (value as { length?: unknown }).length;
+    const size = typeof length === 'number' ? length : value.byteLength;
+    return `[${tag}(${size})]`;
+  }
+  if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') {
+    return `[${tag}(${(value as ArrayBuffer).byteLength})]`;
+  }
+  if (tag === 'RegExp') return str(String(value), state);
+  if (tag === 'String' || tag === 'Number' || tag === 'Boolean' || tag === 'BigInt' || tag === 'Symbol') {
+    return visit((value as { valueOf(): unknown }).valueOf(), 0, state, false);
+  }
+  if (tag === 'Promise' || tag === 'WeakMap' || tag === 'WeakSet' || tag === 'WeakRef') return `[${tag}]`;
+  return undefined;
+}
+
+function ownKeys(value: object): string[] {
+  return Object.keys(value);
+}
+
+function child(key: string, read: () => unknown, depth: number, state: State): [string, unknown] {
+  const shortKey = truncate(key, MAX_KEY_LENGTH);
+  if (state.filterKey?.(key)) {
+    let raw: unknown;
+    try {
+      raw = read();
+    } catch {
+      raw = FILTERED_MARKER;
+    }
+    return [shortKey, raw === null || typeof raw === 'boolean' ? raw : FILTERED_MARKER];
+  }
+  let raw: unknown;
+  try {
+    raw = read();
+  } catch (error) {
+    return [shortKey, `[Threw: ${errorName(error)}]`];
+  }
+  return [shortKey, visit(raw, depth + 1, state, true)];
+}
+
+function errorName(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.name;
+  } catch {
+    // fall through
+  }
+  return typeof error;
+}
+
+function visitEntries(value: object, keys: string[], depth: number, state: State): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const limit = Math.min(keys.length, state.maxBreadth);
+  for (let i = 0; i < limit; i++) {
+    const key = keys[i] as string;
+    const [k, v] = child(key, () => (value as Record<string, unknown>)[key], depth, state);
+    setKey(out, k, v);
+  }
+  if (keys.length > limit) out['…'] = `[${keys.length - limit} more keys]`;
+  return out;
+}
+
+function visitArray(value: unknown[], depth: number, state: State): unknown[] {
+  const length = value.length;
+  const limit = Math.min(length, state.maxBreadth);
+  const out: unknown[] = [];
+  for (let i = 0; i < limit; i++) {
+    let raw: unknown;
+    try {
+      raw = value[i];
+    } catch (error) {
+      out.push(`[Threw: ${errorName(error)}]`);
+      continue;
+    }
+    out.push(visit(raw, depth + 1, state, true));
+  }
+  if (length > limit) out.push(`[${length - limit} more items]`);
+  return out;
+}
+
+function visitMap(value: Map<unknown, unknown>, depth: number, state: State): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  const size = value.size;
+  for (const [rawKey, rawValue] of value) {
+    if (count >= state.maxBreadth) break;
+    count += 1;
+    let key = typeof rawKey === 'string' ? rawKey : keyText(rawKey, state);
+    if (Object.hasOwn(out, truncate(key, MAX_KEY_LENGTH))) key = `${key} (${count})`;
+    const [k, v] = child(key, () => rawValue, depth, state);
+    setKey(out, k, v);
+  }
+  if (size > count) out['…'] = `[${size - count} more entries]`;
+  return out;
+}
+
+/** Assigns an own data property, so a `__proto__` key stays data and never changes a prototype. */
+export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function keyText(key: unknown, state: State): string {
+  const normalized = visit(key, state.maxDepth, state, false);
+  return typeof normalized === 'string' ? normalized : String(normalized);
+}
+
+function visitError(error: Error, depth: number, state: State): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['name', 'message', 'stack']) {
+    const [k, v] = child(key, () => (error as unknown as Record<string, unknown>)[key], depth, state);
+    if (v !== '[undefined]') setKey(out, k, v);
+  }
+  const keys = ownKeys(error).filter((k) => k !== 'name' && k !== 'message' && k !== 'stack');
+  let cause: unknown;
+  try {
+    cause = 'cause' in error && !keys.includes('cause') ? error.cause : undefined;
+  } catch {
+    cause = undefined;
+  }
+  Object.assign(out, visitEntries(error, keys, depth, state));
+  if (cause !== undefined) out.cause = visit(cause, depth + 1, state, true);
+  return out;
+}

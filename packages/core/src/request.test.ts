@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { requestDataFrom } from './request.js';
+import { utf8Length } from './sanitize-fit.js';
+
+const parts = {
+  method: 'post',
+  url: 'https://user:pw123@api.example.com/login?next=%2Fhome&token=abc123',
+  headers: {
+    authorization: 'Bearer abc.def',
+    'proxy-authorization': 'Basic Zm9vOmJhcg==',
+    cookie: 'theme=dark; session_id=s3ss10n; connect.sid=xyz',
+    'set-cookie': ['a=1', 'b=2'],
+    'x-api-key': 'k3y',
+    'content-type': 'application/json',
+    'x-forwarded-for': '203.0.113.7',
+  },
+  body: { username: 'bob', password: 'hunter2', card: '4111 1111 1111 1111', nested: { token: 't' } },
+  ip: '203.0.113.7',
+};
+
+describe('requestDataFrom', () => {
+  it('without PII: scrubbed headers, url and query; no body, cookies or client IP', () => {
+    const out = requestDataFrom(parts, {});
+    expect(out).toEqual({
+      method: 'POST',
+      url: 'https://user:[Filtered]@api.example.com/login?next=%2Fhome&token=[Filtered]',
+      query_string: 'next=%2Fhome&token=[Filtered]',
+      headers: {
+        authorization: '[Filtered]',
+        'proxy-authorization': '[Filtered]',
+        cookie: '[Filtered]',
+        'set-cookie': '[Filtered]',
+        'x-api-key': '[Filtered]',
+        'content-type': 'application/json',
+        'x-forwarded-for': '[ip]',
+      },
+    });
+  });
+
+  it('with PII: body scrubbed, cookies parsed with sensitive ones filtered, REMOTE_ADDR set', () => {
+    const out = requestDataFrom(parts, { sendDefaultPii: true });
+    expect(out.data).toEqual({
+      username: 'bob',
+      password: '[Filtered]',
+      card: '[Filtered]',
+      nested: { token: '[Filtered]' },
+    });
+    expect(out.cookies).toEqual({ theme: 'dark', session_id: '[Filtered]', 'connect.sid': '[Filtered]' });
+    expect(out.env).toEqual({ REMOTE_ADDR: '203.0.113.7' });
+    expect(out.headers?.['x-forwarded-for']).toBe('203.0.113.7');
+    expect(out.headers?.cookie).toBe('[Filtered]');
+  });
+
+  it('scrubs a parsed query object by key and by value', () => {
+    const out = requestDataFrom(
+      {
+        url: '/search',
+        query: { q: 'shoes', api_key: 'k', sig: 's', code: 'c', email: 'a@b.io', tags: ['x', 'y'] },
+      },
+      {},
+    );
+    expect(out.query_string).toEqual({
+      q: 'shoes',
+      api_key: '[Filtered]',
+      sig: '[Filtered]',
+      code: '[Filtered]',
+      email: '[email]',
+      tags: '["x","y"]',
+    });
+  });
+
+  it('scrubs string bodies by content', () => {
+    const form = requestDataFrom(
+      { body: 'user=bob&password=hunter2&card=4242424242424242' },
+      { sendDefaultPii: true },
+    );
+    expect(form.data).toBe('user=bob&password=[Filtered]&card=[Filtered]');
+  });
+
+  it('caps the body to maxBodyBytes of JSON with a truncation marker', () => {
+    const body = {
+      items: Array.from({ length: 2000 }, (_, i) => ({ i, text: 'lorem ipsum dolor sit amet '.repeat(4) })),
+    };
+    const out = requestDataFrom({ body }, { sendDefaultPii: true });
+    expect(typeof out.data).toBe('string');
+    expect(utf8Length(out.data as string)).toBeLessThanOrEqual(8192);
+    expect(out.data as string).toMatch(/… \[truncated, \d+ bytes\]$/);
+    const small = requestDataFrom({ body }, { sendDefaultPii: true, maxBodyBytes: 500 });
+    expect(utf8Length(small.data as string)).toBeLessThanOrEqual(500);
+  });
+
+  it('takes user scrub options', () => {
+    const out = requestDataFrom(
+      { headers: { 'x-tenant': 'acme', 'x-trace': 'TCK-123456' } },
+      { scrub: { denyKeys: ['tenant'], valuePatterns: [{ name: 'ticket', pattern: /TCK-\d+/ }] } },
+    );
+    expect(out.headers).toEqual({ 'x-tenant': '[Filtered]', 'x-trace': '[Filtered]' });
+  });
+
+  it('never throws on hostile input', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const hostile = [
+      null,
+      proxy,
+      { headers: proxy, body: proxy, query: proxy },
+      {
+        get url(): string {
+          throw new Error('x');
+        },
+      },
+      { headers: { a: 1 as unknown as string, b: null as unknown as string }, url: 42 as unknown as string },
+    ];
+    for (const input of hostile) {
+      expect(() => requestDataFrom(input as never, { sendDefaultPii: true })).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * Safe field access for events that user code may have tampered with, and the size fitting
+ * that keeps a wire event under the ingest limit (https://develop.sentry.dev/sdk/data-model/envelopes/#size-limits).
+ */
+import { nowSeconds, uuid4 } from './ids.js';
+import { truncate } from './normalize.js';
+import { scrubString } from './scrub.js';
+import type { ExceptionValue, SeverityLevel, WireEvent } from './types.js';
+
+/** Length in bytes of the UTF-8 encoding of `value` (a lone surrogate counts as U+FFFD). */
+export function utf8Length(value: string): number {
+  let bytes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Cuts a string so its UTF-8 encoding is at most `maxBytes` bytes, never inside a character. */
+export function truncateUtf8(value: string, maxBytes: number): string {
+  if (value.length <= maxBytes / 3 || utf8Length(value) <= maxBytes) return value;
+  let bytes = 0;
+  let i = 0;
+  while (i < value.length) {
+    const code = value.charCodeAt(i);
+    const next = value.charCodeAt(i + 1);
+    const pair = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += size === 4 ? 2 : 1;
+  }
+  return value.slice(0, i);
+}
+
+const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warning', 'info', 'debug']);
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads a property, treating getters and Proxy traps that throw as a missing value. */
+export function readField(target: unknown, key: string): unknown {
+  try {
+    return typeof target === 'object' && target !== null
+      ? (target as Record<string, unknown>)[key]
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copies at most `max` items of an array, keeping its head, its tail, or both ends. */
+export function readArray(value: unknown, max: number, keep: 'head' | 'tail' | 'ends'): unknown[] {
+  try {
+    if (!Array.isArray(value)) return [];
+    const length = value.length;
+    const indexes: number[] = [];
+    if (length <= max) for (let i = 0; i < length; i++) indexes.push(i);
+    else if (keep === 'head') for (let i = 0; i < max; i++) indexes.push(i);
+    else if (keep === 'tail') for (let i = length - max; i < length; i++) indexes.push(i);
+    else {
+      const head = Math.ceil(max / 2);
+      for (let i = 0; i < head; i++) indexes.push(i);
+      for (let i = length - (max - head); i < length; i++) indexes.push(i);
+    }
+    return indexes.map((i) => readField(value, String(i)));
+  } catch {
+    return [];
+  }
+}
+
+/** A 32-hex-digit id (dashes and upper case accepted and normalized), or undefined. */
+export function validId(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const id = value.replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+}
+
+export function validLevel(value: unknown): SeverityLevel {
+  if (value === 'warn') return 'warning';
+  return typeof value === 'string' && LEVELS.has(value) ? (value as SeverityLevel) : 'error';
+}
+
+export function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value) ?? '');
+}
+
+function truncateAll(value: unknown, max: number): unknown {
+  if (typeof value === 'string') return truncate(value, max);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = truncateAll(value[i], max);
+  } else if (isRecord(value)) {
+    for (const key of Object.keys(value)) value[key] = truncateAll(value[key], max);
+  }
+  return value;
+}
+
+function frames(event: WireEvent): Array<Record<string, unknown>> {
+  return (event.exception?.values ?? []).flatMap(
+    (v) => (v.stacktrace?.frames ?? []) as Array<Record<string, unknown>>,
+  );
+}
+
+function dropOldestBreadcrumbs(event: WireEvent, size: number, max: number): void {
+  const values = event.breadcrumbs?.values;
+  if (!values) return;
+  let dropped = 0;
+  while (dropped < values.length && size > max) {
+    size -= jsonBytes(values[dropped]) + 1;
+    dropped += 1;
+  }
+  if (dropped >= values.length) delete event.breadcrumbs;
+  else event.breadcrumbs = { values: values.slice(dropped) };
+}
+
+function dropLargestExtra(event: WireEvent, size: number, max: number): void {
+  const extra = event.extra;
+  if (!extra) return;
+  const entries = Object.keys(extra)
+    .map((key) => ({ key, bytes: jsonBytes(key) + jsonBytes(extra[key]) + 2 }))
+    .sort((a, b) => b.bytes - a.bytes);
+  for (const { key, bytes } of entries) {
+    if (size <= max) break;
+    delete extra[key];
+    size -= bytes;
+  }
+  if (Object.keys(extra).length === 0) delete event.extra;
+}
+
+/** Trimming steps, least valuable data first. */
+const STEPS: Array<(event: WireEvent, size: number, max: number) => void> = [
+  dropOldestBreadcrumbs,
+  dropLargestExtra,
+  (event) => truncateAll(event, 4096),
+  (event) => truncateAll(event, 1024),
+  (event) => truncateAll(event, 256),
+  (event) => {
+    for (const frame of frames(event)) {
+      delete frame.pre_context;
+      delete frame.post_context;
+      delete frame.context_line;
+      delete frame.vars;
+    }
+  },
+  (event) => {
+    if (event.request) delete event.request.data;
+  },
+  (event) => {
+    delete event.contexts;
+    delete event.request;
+    delete event.breadcrumbs;
+    delete event.extra;
+  },
+  (event) => {
+    for (const value of event.exception?.values ?? []) {
+      const list = value.stacktrace?.frames;
+      if (list && list.length > 10) value.stacktrace = { frames: [...list.slice(0, 5), ...list.slice(-5)] };
+    }
+  },
+  (event) => truncateAll(event, 64),
+];
+
+/** Trims `event` in place until its UTF-8 JSON fits in `max` bytes; never returns a bigger event. */
+export function fitEvent(event: WireEvent, max: number): WireEvent {
+  let size = jsonBytes(event);
+  for (const step of STEPS) {
+    if (size <= max) return event;
+    step(event, size, max);
+    size = jsonBytes(event);
+  }
+  return size <= max ? event : minimalEvent(event, 'size');
+}
+
+function describe(error: unknown): string {
+  try {
+    if (error === 'size') return 'it exceeded the size limit';
+    return error instanceof Error
+      ? `sanitizing failed: ${truncate(String(error.name), 64)}`
+      : 'sanitizing failed';
+  } catch {
+    return 'sanitizing failed';
+  }
+}
+
+function safeText(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^[\w.@/ -]{1,64}$/.test(value) ? value : fallback;
+}
+
+/** The smallest valid event that still says something happened, with a note on why. */
+export function minimalEvent(event: unknown, error: unknown): WireEvent {
+  const timestamp = readField(event, 'timestamp');
+  const sdk = readField(event, 'sdk');
+  const out: WireEvent = {
+    event_id: validId(readField(event, 'event_id')) ?? uuid4(),
+    timestamp: typeof timestamp === 'number' && Number.isFinite(timestamp) ? timestamp : nowSeconds(),
+    platform: safeText(readField(event, 'platform'), 'javascript'),
+    level: validLevel(readField(event, 'level')),
+    sdk: {
+      name: safeText(readField(sdk, 'name'), 'faultline.javascript'),
+      version: safeText(readField(sdk, 'version'), '0.0.0'),
+    },
+    message: `[Faultline] event reduced to a minimum: ${describe(error)}`,
+  };
+  const types = readArray(readField(readField(event, 'exception'), 'values'), 5, 'tail')
+    .map((value) => readField(value, 'type'))
+    .filter((type): type is string => typeof type === 'string' && /^[\w.$]{1,128}$/.test(type));
+  if (types.length > 0)
+    out.exception = { values: types.map((type): ExceptionValue => ({ type: scrubString(type) })) };
+  return out;
+}

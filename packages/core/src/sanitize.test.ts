@@ -1,0 +1,317 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+import { utf8Length } from './sanitize-fit.js';
+import { scrubValue } from './scrub.js';
+import { SECRET_CASES } from './test-secrets.js';
+import type { FaultlineEvent, WireCheckIn } from './types.js';
+
+const MiB = 1024 * 1024;
+const bytes = (value: unknown) => utf8Length(JSON.stringify(value));
+
+function baseEvent(extra: Partial<FaultlineEvent> = {}): FaultlineEvent {
+  return {
+    event_id: 'a'.repeat(32),
+    timestamp: 1_700_000_000.5,
+    platform: 'node',
+    level: 'error',
+    contexts: {},
+    tags: {},
+    extra: {},
+    breadcrumbs: [],
+    sdk: { name: 'faultline.node', version: '0.1.0' },
+    ...extra,
+  };
+}
+
+describe('sanitizeEvent', () => {
+  it('produces a compact wire event: breadcrumbs wrapped, empty objects omitted', () => {
+    const wire = sanitizeEvent(
+      baseEvent({ message: 'hello', breadcrumbs: [{ message: 'step', timestamp: 1 }], release: 'r1' }),
+    );
+    expect(wire).toEqual({
+      event_id: 'a'.repeat(32),
+      timestamp: 1_700_000_000.5,
+      platform: 'node',
+      level: 'error',
+      sdk: { name: 'faultline.node', version: '0.1.0' },
+      message: 'hello',
+      breadcrumbs: { values: [{ message: 'step', timestamp: 1 }] },
+      release: 'r1',
+    });
+  });
+
+  it('scrubs every field and keeps what is not secret', () => {
+    const wire = sanitizeEvent(
+      baseEvent({
+        message: 'login failed for jane@example.com with password=hunter2x',
+        exception: {
+          values: [
+            {
+              type: 'Error',
+              value: 'connect postgres://app:dbpass9@db/app',
+              mechanism: { type: 'generic', handled: true, data: { apiKey: 'k1' } },
+              stacktrace: {
+                frames: [
+                  {
+                    filename: '/app/x.js',
+                    function: 'login',
+                    lineno: 3,
+                    in_app: true,
+                    pre_context: ['const token = getToken();'],
+                    context_line: '  const secret = "s3cr3t-literal";',
+                    post_context: ['}'],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+        breadcrumbs: [
+          { message: 'GET /cb?code=abc123', data: { url: '/x?token=t0k3n', authorization: 'Bearer x' } },
+        ],
+        request: {
+          url: 'https://api.example.com/cb?access_token=zz99&page=1',
+          headers: { authorization: 'Bearer abc', accept: 'json' },
+          cookies: { sid: 'c00k13' },
+          env: { REMOTE_ADDR: '203.0.113.1', SERVER_NAME: 'web1' },
+        },
+        user: { id: 'u1', email: 'jane@example.com', ip_address: '203.0.113.1', username: 'jane' },
+        extra: { password: 'p', nested: { cardNumber: '4111111111111111', note: 'ok' } },
+        contexts: { app: { session: 's', version: '1' }, auth: { a: 1 } },
+        tags: { route: 'GET /login', token: 'tok', long: 'x'.repeat(500), multi: 'a\nb' },
+      }),
+    );
+    const json = JSON.stringify(wire);
+    for (const secret of [
+      'hunter2x',
+      'dbpass9',
+      'k1',
+      'abc123',
+      't0k3n',
+      'zz99',
+      'c00k13',
+      's3cr3t-literal',
+      '4111',
+    ]) {
+      expect(json).not.toContain(secret);
+    }
+    expect(json).not.toContain('jane');
+    expect(json).not.toContain('203.0.113.1');
+    expect(wire.user).toEqual({ id: 'u1' });
+    expect(wire.request?.cookies).toBeUndefined();
+    expect(wire.request?.env).toEqual({ SERVER_NAME: 'web1' });
+    expect(wire.request?.headers).toEqual({ authorization: '[Filtered]', accept: 'json' });
+    expect(wire.exception?.values[0]?.stacktrace?.frames[0]?.pre_context).toEqual([
+      'const token = getToken();',
+    ]);
+    expect(wire.extra).toEqual({ password: '[Filtered]', nested: { cardNumber: '[Filtered]', note: 'ok' } });
+    expect(wire.contexts).toEqual({
+      app: { session: '[Filtered]', version: '1' },
+      auth: { value: '[Filtered]' },
+    });
+    expect(wire.tags?.route).toBe('GET /login');
+    expect(wire.tags?.token).toBe('[Filtered]');
+    expect(wire.tags?.long).toHaveLength(200);
+    expect(wire.tags?.multi).toBe('a b');
+  });
+
+  it('keeps user PII and cookies only with sendDefaultPii', () => {
+    const wire = sanitizeEvent(
+      baseEvent({
+        user: { id: 7, email: 'jane@example.com', ip_address: '203.0.113.1', username: 'jane' },
+        request: { cookies: { theme: 'dark', session_id: 'abc' }, env: { REMOTE_ADDR: '203.0.113.1' } },
+      }),
+      { sendDefaultPii: true },
+    );
+    expect(wire.user).toEqual({
+      id: 7,
+      email: 'jane@example.com',
+      ip_address: '203.0.113.1',
+      username: 'jane',
+    });
+    expect(wire.request?.cookies).toEqual({ theme: 'dark', session_id: '[Filtered]' });
+    expect(wire.request?.env).toEqual({ REMOTE_ADDR: '203.0.113.1' });
+  });
+
+  it('applies the ingest limits', () => {
+    const wire = sanitizeEvent(
+      baseEvent({
+        message: 'm'.repeat(10 * MiB),
+        environment: 'e'.repeat(100),
+        release: 'r'.repeat(300),
+        transaction: 't'.repeat(300),
+        tags: { ['k'.repeat(40)]: 'v' },
+      }),
+    );
+    expect(wire.message).toHaveLength(8192);
+    expect(wire.environment).toHaveLength(64);
+    expect(wire.release).toHaveLength(200);
+    expect(wire.transaction).toHaveLength(200);
+    expect(Object.keys(wire.tags ?? {})[0]).toHaveLength(32);
+  });
+
+  it('fits a 10 MB message, a 10,000-deep object and 5,000 big breadcrumbs under 1 MiB', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 10_000; i++) deep = { deep };
+    const breadcrumbs = Array.from({ length: 5000 }, (_, i) => ({
+      message: `crumb ${i}`,
+      timestamp: i,
+      data: { blob: 'b'.repeat(20_000), list: Array.from({ length: 50 }, (_, j) => `item ${j}`) },
+    }));
+    const wire = sanitizeEvent(
+      baseEvent({ message: 'x'.repeat(10 * MiB), extra: { deep, big: 'y'.repeat(5 * MiB) }, breadcrumbs }),
+    );
+    expect(bytes(wire)).toBeLessThanOrEqual(MiB);
+    const kept = wire.breadcrumbs?.values ?? [];
+    expect(kept.length).toBeGreaterThan(0);
+    // The newest breadcrumbs are the ones kept.
+    expect(kept[kept.length - 1]?.message).toBe('crumb 4999');
+    expect(wire.message?.length).toBe(8192);
+  });
+
+  it('trims in order: oldest breadcrumbs, then extra, then long strings, then source context', () => {
+    const frame = {
+      filename: 'a.js',
+      pre_context: ['p'.repeat(900)],
+      context_line: 'c',
+      post_context: ['q'],
+    };
+    const event = baseEvent({
+      message: 'keep me',
+      breadcrumbs: Array.from({ length: 20 }, (_, i) => ({ message: `${i}`.padEnd(1000, '.') })),
+      extra: { small: 1, big: 'z'.repeat(6000) },
+      exception: { values: [{ type: 'E', value: 'v'.repeat(6000), stacktrace: { frames: [frame] } }] },
+    });
+    const small = sanitizeEvent(event, { maxEventBytes: 6000 });
+    expect(bytes(small)).toBeLessThanOrEqual(6000);
+    expect(small.breadcrumbs).toBeUndefined();
+    expect(small.extra?.big).toBeUndefined();
+    expect(small.exception?.values[0]?.value?.length).toBeLessThanOrEqual(4096);
+    expect(small.message).toBe('keep me');
+    expect(small.exception?.values[0]?.stacktrace?.frames[0]?.pre_context).toHaveLength(1);
+
+    const smaller = sanitizeEvent(event, { maxEventBytes: 700 });
+    expect(bytes(smaller)).toBeLessThanOrEqual(700);
+    expect(smaller.exception?.values[0]?.stacktrace?.frames[0]?.pre_context).toBeUndefined();
+    expect(smaller.exception?.values[0]?.stacktrace?.frames[0]?.filename).toBe('a.js');
+
+    const tiny = sanitizeEvent(event, { maxEventBytes: 512 });
+    expect(bytes(tiny)).toBeLessThanOrEqual(512);
+    expect(tiny.event_id).toBe('a'.repeat(32));
+  });
+
+  it('never throws: hostile events give a minimal valid event with a note', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const hostile = new Proxy(baseEvent(), {
+      get(target, key) {
+        if (key === 'extra') throw new Error('nope');
+        return Reflect.get(target, key);
+      },
+    });
+    expect(() => sanitizeEvent(hostile)).not.toThrow();
+    expect(sanitizeEvent(hostile).event_id).toBe('a'.repeat(32));
+    for (const bad of [
+      null,
+      undefined,
+      42,
+      'str',
+      proxy,
+      { tags: proxy, extra: proxy, breadcrumbs: proxy },
+    ]) {
+      const wire = sanitizeEvent(bad as unknown as FaultlineEvent);
+      expect(wire.event_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(typeof wire.timestamp).toBe('number');
+      expect(JSON.parse(JSON.stringify(wire))).toEqual(wire);
+    }
+  });
+});
+
+describe('sanitizeCheckIn', () => {
+  it('truncates slug and environment and drops invalid fields', () => {
+    const out = sanitizeCheckIn({
+      check_in_id: 'b'.repeat(32),
+      monitor_slug: 's'.repeat(80),
+      status: 'ok',
+      duration: Number.NaN,
+      environment: 'e'.repeat(100),
+      monitor_config: { schedule: { type: 'crontab', value: '* * * * *' } },
+    } as WireCheckIn);
+    expect(out).toEqual({
+      check_in_id: 'b'.repeat(32),
+      monitor_slug: 's'.repeat(49).concat('…'),
+      status: 'ok',
+      environment: `${'e'.repeat(63)}…`,
+      monitor_config: { schedule: { type: 'crontab', value: '* * * * *' } },
+    });
+  });
+});
+
+describe('sanitize properties', () => {
+  const secret = fc.constantFrom(...SECRET_CASES);
+  const key = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('password', 'note', 'Authorization', 'url'),
+  );
+  const json = fc.jsonValue({ maxDepth: 3 });
+  /** Arbitrary JSON with a secret text planted somewhere: as a value, inside a string, or as a key. */
+  const planted = fc
+    .tuple(
+      fc.array(fc.tuple(key, json), { maxLength: 6 }),
+      secret,
+      key,
+      fc.constantFrom('value', 'inside', 'key'),
+    )
+    .map(([entries, s, k, where]) => {
+      const obj: Record<string, unknown> = {};
+      for (const [ek, ev] of entries) obj[ek] = ev;
+      if (where === 'value') obj[k] = s.text;
+      else if (where === 'inside') obj[k] = [`before ${s.text} after`];
+      else obj[`${s.text}`] = 1;
+      return { obj, secret: s.secret };
+    });
+
+  it('normalize + scrub: no planted secret survives, output round-trips', () => {
+    fc.assert(
+      fc.property(planted, ({ obj, secret: s }) => {
+        const out = JSON.stringify(scrubValue(obj));
+        expect(out).not.toContain(s);
+        expect(JSON.stringify(JSON.parse(out))).toBe(out);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('sanitizeEvent: never throws, JSON-safe, under the size limit, no planted secret survives', () => {
+    const field = fc.constantFrom('extra', 'contexts', 'breadcrumb', 'message', 'request', 'tags', 'frame');
+    fc.assert(
+      fc.property(
+        planted,
+        field,
+        fc.integer({ min: 2048, max: 65_536 }),
+        ({ obj, secret: s }, where, max) => {
+          const event = baseEvent();
+          const text = JSON.stringify(obj);
+          if (where === 'extra') event.extra = obj;
+          else if (where === 'contexts') event.contexts = { app: obj };
+          else if (where === 'breadcrumb') event.breadcrumbs = [{ message: text, data: obj }];
+          else if (where === 'message') event.message = text;
+          else if (where === 'request')
+            event.request = { url: `/x?q=${text}`, data: obj, headers: { x: text } };
+          else if (where === 'tags') event.tags = Object.fromEntries(Object.keys(obj).map((k) => [k, text]));
+          else
+            event.exception = {
+              values: [{ type: 'E', value: text, stacktrace: { frames: [{ context_line: text }] } }],
+            };
+          const wire = sanitizeEvent(event, { maxEventBytes: max });
+          const out = JSON.stringify(wire);
+          expect(out).not.toContain(s);
+          expect(utf8Length(out)).toBeLessThanOrEqual(max);
+          expect(JSON.parse(out)).toEqual(wire);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -1,0 +1,325 @@
+import { nowSeconds, uuid4 } from './ids.js';
+import { normalize, setKey, truncate } from './normalize.js';
+import { sanitizeRequestWith } from './request.js';
+import {
+  fitEvent,
+  isRecord,
+  minimalEvent,
+  readArray,
+  readField,
+  validId,
+  validLevel,
+} from './sanitize-fit.js';
+import {
+  type CompiledScrub,
+  compileScrub,
+  isSensitiveKeyWith,
+  type ScrubMode,
+  type ScrubOptions,
+  scrubStringWith,
+  scrubValueWith,
+} from './scrub.js';
+import { FILTERED } from './scrub-patterns.js';
+import type {
+  Breadcrumb,
+  ExceptionValue,
+  FaultlineEvent,
+  Mechanism,
+  MonitorConfig,
+  SdkInfo,
+  StackFrame,
+  User,
+  WireCheckIn,
+  WireEvent,
+} from './types.js';
+
+export interface SanitizeOptions extends ScrubOptions {
+  /**
+   * Largest event, in bytes of UTF-8 JSON; bigger events are trimmed (oldest breadcrumbs,
+   * then `extra`, then long strings, then source context) until they fit.
+   * @default 1048576
+   */
+  maxEventBytes?: number;
+  /** @default 10 */
+  maxDepth?: number;
+  /** @default 100 */
+  maxBreadth?: number;
+  /** @default 16384 */
+  maxStringLength?: number;
+}
+
+/** Strings are scanned this far past their limit, so a secret cut by truncation is still recognised. */
+const SCAN_MARGIN = 4096;
+const LIMITS = { message: 8192, tagKey: 32, tagValue: 200, environment: 64, release: 200, transaction: 200 };
+
+interface Context {
+  compiled: CompiledScrub;
+  maxDepth: number;
+  maxBreadth: number;
+  maxString: number;
+  maxBytes: number;
+}
+
+function text(value: unknown, max: number, ctx: Context, mode: ScrubMode = 'text'): string | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') value = String(value);
+  if (typeof value !== 'string') return undefined;
+  return truncate(scrubStringWith(truncate(value, max + SCAN_MARGIN), ctx.compiled, mode), max);
+}
+
+function truncateStrings(value: unknown, max: number): unknown {
+  if (typeof value === 'string') return truncate(value, max);
+  if (Array.isArray(value)) return value.map((item) => truncateStrings(item, max));
+  if (!isRecord(value)) return value;
+  for (const key of Object.keys(value)) value[key] = truncateStrings(value[key], max);
+  return value;
+}
+
+/** Arbitrary user data: normalized, scrubbed by key and content, strings bounded. */
+function data(value: unknown, ctx: Context, extraDepth = 0): unknown {
+  const normalized = normalize(value, {
+    maxDepth: ctx.maxDepth + extraDepth,
+    maxBreadth: ctx.maxBreadth,
+    maxStringLength: ctx.maxString + SCAN_MARGIN,
+    filterKey: (key) => isSensitiveKeyWith(key, ctx.compiled),
+  });
+  return truncateStrings(scrubValueWith(normalized, ctx.compiled), ctx.maxString);
+}
+
+function record(value: unknown, ctx: Context): Record<string, unknown> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out = data(value, ctx, 1);
+  return isRecord(out) && Object.keys(out).length > 0 ? out : undefined;
+}
+
+function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function integer(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
+}
+
+function bool(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function lines(value: unknown, ctx: Context): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return readArray(value, 25, 'tail').map((line) => text(line, 1024, ctx, 'code') ?? '');
+}
+
+function frame(raw: unknown, ctx: Context): StackFrame {
+  const out: StackFrame & { vars?: unknown } = {};
+  const get = (key: string) => readField(raw, key);
+  put(out, 'filename', text(get('filename'), 1024, ctx));
+  put(out, 'abs_path', text(get('abs_path'), 1024, ctx));
+  put(out, 'function', text(get('function'), 512, ctx));
+  put(out, 'module', text(get('module'), 512, ctx));
+  put(out, 'lineno', integer(get('lineno')));
+  put(out, 'colno', integer(get('colno')));
+  put(out, 'in_app', bool(get('in_app')));
+  put(out, 'pre_context', lines(get('pre_context'), ctx));
+  put(out, 'context_line', text(get('context_line'), 1024, ctx, 'code'));
+  put(out, 'post_context', lines(get('post_context'), ctx));
+  put(out, 'vars', record(get('vars'), ctx));
+  return out;
+}
+
+function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
+  if (!isRecord(raw)) return undefined;
+  const get = (key: string) => readField(raw, key);
+  const out: Mechanism = { type: text(get('type'), 128, ctx) || 'generic' };
+  put(out, 'handled', bool(get('handled')));
+  put(out, 'synthetic', bool(get('synthetic')));
+  put(out, 'source', text(get('source'), 256, ctx));
+  put(out, 'exception_id', integer(get('exception_id')));
+  put(out, 'parent_id', integer(get('parent_id')));
+  put(out, 'is_exception_group', bool(get('is_exception_group')));
+  put(out, 'data', record(get('data'), ctx));
+  return out;
+}
+
+function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | undefined {
+  const values = readArray(readField(raw, 'values'), 100, 'tail').filter(isRecord);
+  const out = values.map((value): ExceptionValue => {
+    const get = (key: string) => readField(value, key);
+    const item: ExceptionValue = {};
+    put(item, 'type', text(get('type'), 256, ctx));
+    put(item, 'value', text(get('value'), LIMITS.message, ctx));
+    put(item, 'module', text(get('module'), 256, ctx));
+    put(item, 'mechanism', mechanism(get('mechanism'), ctx));
+    const frames = readArray(readField(get('stacktrace'), 'frames'), 250, 'ends');
+    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
+    return item;
+  });
+  return out.length > 0 ? { values: out } : undefined;
+}
+
+function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | undefined {
+  // Newest first, and only as many as could ever fit: the rest would be dropped anyway.
+  const values: Breadcrumb[] = [];
+  let bytes = 0;
+  const all = readArray(raw, 10_000, 'tail');
+  for (let i = all.length - 1; i >= 0 && bytes <= ctx.maxBytes; i--) {
+    const crumb = all[i];
+    if (!isRecord(crumb)) continue;
+    const get = (key: string) => readField(crumb, key);
+    const out: Breadcrumb = {};
+    const timestamp = get('timestamp');
+    if (typeof timestamp === 'number' && Number.isFinite(timestamp)) out.timestamp = timestamp;
+    put(out, 'type', text(get('type'), 64, ctx));
+    put(out, 'category', text(get('category'), 128, ctx));
+    put(out, 'message', text(get('message'), LIMITS.message, ctx));
+    const level = get('level');
+    if (level !== undefined) out.level = validLevel(level);
+    put(out, 'data', record(get('data'), ctx));
+    bytes += JSON.stringify(out).length;
+    values.push(out);
+  }
+  return values.length > 0 ? { values: values.reverse() } : undefined;
+}
+
+function user(raw: unknown, ctx: Context): User | undefined {
+  if (!isRecord(raw)) return undefined;
+  const rest = record(raw, ctx) ?? {};
+  const { username, email, ip_address } = rest;
+  for (const key of ['id', 'username', 'email', 'ip_address']) delete rest[key];
+  const out: User = {};
+  const rawId = readField(raw, 'id');
+  if (typeof rawId === 'number' && Number.isFinite(rawId)) out.id = rawId;
+  else if (typeof rawId === 'string' && rawId !== '') put(out, 'id', text(rawId, 256, ctx));
+  if (ctx.compiled.pii) {
+    if (typeof username === 'string') out.username = username;
+    if (typeof email === 'string') out.email = email;
+    if (typeof ip_address === 'string') out.ip_address = ip_address;
+  }
+  Object.assign(out, rest);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function tags(raw: unknown, ctx: Context): Record<string, string> | undefined {
+  if (!isRecord(raw)) return undefined;
+  const out: Record<string, string> = {};
+  const keys = readArray(Object.keys(raw), 200, 'head') as string[];
+  for (const key of keys) {
+    const value = readField(raw, key);
+    const name = text(key, LIMITS.tagKey, ctx);
+    if (!name || value === undefined || value === null || typeof value === 'object') continue;
+    const safe = isSensitiveKeyWith(key, ctx.compiled)
+      ? FILTERED
+      : text(typeof value === 'string' ? value : String(value), LIMITS.tagValue, ctx);
+    // Tag values may not contain newlines (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
+    if (safe !== undefined) setKey(out, name, safe.replace(/[\r\n]+/g, ' '));
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function contexts(raw: unknown, ctx: Context): WireEvent['contexts'] {
+  const scrubbed = record(raw, ctx);
+  if (scrubbed === undefined) return undefined;
+  const out: NonNullable<WireEvent['contexts']> = {};
+  for (const [name, value] of Object.entries(scrubbed)) {
+    setKey(out, name, isRecord(value) ? value : { value });
+  }
+  return out;
+}
+
+function sdk(raw: unknown, ctx: Context): SdkInfo {
+  const out: SdkInfo = {
+    name: text(readField(raw, 'name'), 128, ctx) || 'faultline.javascript',
+    version: text(readField(raw, 'version'), 64, ctx) || '0.0.0',
+  };
+  const integrations = readArray(readField(raw, 'integrations'), 100, 'head').filter(
+    (i) => typeof i === 'string',
+  );
+  if (integrations.length > 0) out.integrations = integrations.map((i) => truncate(i, 128));
+  const packages = readArray(readField(raw, 'packages'), 50, 'head').filter(isRecord);
+  if (packages.length > 0) {
+    out.packages = packages.map((p) => ({
+      name: text(readField(p, 'name'), 128, ctx) ?? '',
+      version: text(readField(p, 'version'), 64, ctx) ?? '',
+    }));
+  }
+  return out;
+}
+
+function build(event: FaultlineEvent, ctx: Context): WireEvent {
+  const get = (key: string) => readField(event, key);
+  const timestamp = get('timestamp');
+  const wire: WireEvent = {
+    event_id: validId(get('event_id')) ?? uuid4(),
+    timestamp: typeof timestamp === 'number' && Number.isFinite(timestamp) ? timestamp : nowSeconds(),
+    platform: text(get('platform'), 64, ctx) || 'javascript',
+    level: validLevel(get('level')),
+    sdk: sdk(get('sdk'), ctx),
+  };
+  put(wire, 'message', text(get('message'), LIMITS.message, ctx));
+  put(wire, 'exception', exception(get('exception'), ctx));
+  put(wire, 'request', sanitizeRequestWith(get('request'), ctx.compiled, 65_536));
+  put(wire, 'user', user(get('user'), ctx));
+  put(wire, 'contexts', contexts(get('contexts'), ctx));
+  put(wire, 'tags', tags(get('tags'), ctx));
+  put(wire, 'extra', record(get('extra'), ctx));
+  const fingerprint = readArray(get('fingerprint'), 64, 'head')
+    .map((part) => text(part, 512, ctx))
+    .filter((part): part is string => part !== undefined);
+  if (fingerprint.length > 0) wire.fingerprint = fingerprint;
+  put(wire, 'transaction', text(get('transaction'), LIMITS.transaction, ctx));
+  put(wire, 'breadcrumbs', breadcrumbs(get('breadcrumbs'), ctx));
+  put(wire, 'release', text(get('release'), LIMITS.release, ctx));
+  put(wire, 'environment', text(get('environment'), LIMITS.environment, ctx));
+  put(wire, 'dist', text(get('dist'), 64, ctx));
+  put(wire, 'server_name', text(get('server_name'), 256, ctx));
+  put(wire, 'logger', text(get('logger'), 64, ctx));
+  return wire;
+}
+
+/**
+ * Turns the pipeline's event into its wire form, last thing before the envelope: every field
+ * normalized and scrubbed, limits of the ingest applied, and the whole event fitted under
+ * `maxEventBytes`. Never throws: if anything goes wrong, a minimal event with a note is returned.
+ */
+export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = {}): WireEvent {
+  const maxBytes = Math.max(512, integer(options.maxEventBytes) ?? 1024 * 1024);
+  try {
+    const ctx: Context = {
+      compiled: compileScrub(options),
+      maxDepth: integer(options.maxDepth) ?? 10,
+      maxBreadth: integer(options.maxBreadth) ?? 100,
+      maxString: Math.max(16, integer(options.maxStringLength) ?? 16_384),
+      maxBytes,
+    };
+    return fitEvent(build(event, ctx), maxBytes);
+  } catch (error) {
+    return minimalEvent(event, error);
+  }
+}
+
+/** Applies the check-in limits (slug 50, environment 64, release 200). Never throws. */
+export function sanitizeCheckIn(checkIn: WireCheckIn): WireCheckIn {
+  try {
+    return checkInFrom(checkIn);
+  } catch {
+    return { check_in_id: uuid4(), monitor_slug: 'unknown', status: 'error' };
+  }
+}
+
+function checkInFrom(checkIn: WireCheckIn): WireCheckIn {
+  const get = (key: string) => readField(checkIn, key);
+  const status = get('status');
+  const slug = get('monitor_slug');
+  const out: WireCheckIn = {
+    check_in_id: validId(get('check_in_id')) ?? uuid4(),
+    monitor_slug: truncate(typeof slug === 'string' ? slug : String(slug ?? ''), 50),
+    status: status === 'in_progress' || status === 'ok' || status === 'error' ? status : 'error',
+  };
+  const duration = get('duration');
+  if (typeof duration === 'number' && Number.isFinite(duration) && duration >= 0) out.duration = duration;
+  const release = get('release');
+  if (typeof release === 'string' && release !== '') out.release = truncate(release, LIMITS.release);
+  const environment = get('environment');
+  if (typeof environment === 'string' && environment !== '') out.environment = truncate(environment, 64);
+  const config = normalize(get('monitor_config'), { maxDepth: 3, maxBreadth: 20, maxStringLength: 256 });
+  if (isRecord(config) && isRecord(config.schedule)) out.monitor_config = config as unknown as MonitorConfig;
+  return out;
+}

@@ -1,0 +1,239 @@
+import type { Server } from 'node:http';
+import { findSecrets } from '@faultline/core/testing';
+import express5 from 'express';
+import express4 from 'express4';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../../../test-utils/receiver.js';
+import {
+  close,
+  expressErrorHandler,
+  expressRequestHandler,
+  flush,
+  init,
+  type NodeOptions,
+} from '../src/index.js';
+import {
+  type Answer,
+  bodyText,
+  call,
+  eventsParsedBySentry,
+  SECRETS,
+  secretRequest,
+  secretValues,
+  serve,
+} from './http-helpers.js';
+
+type ExpressModule = typeof express5;
+
+/** The same app for express 4 and 5, with or without the SDK; routes cover the status policy. */
+function buildApp(express: ExpressModule, withSdk: boolean) {
+  const app = express();
+  if (withSdk) app.use(expressRequestHandler());
+  app.use(express.json());
+  app.use((req, _res, next) => {
+    (req as { user?: unknown }).user = { id: 'u-42', email: SECRETS.email, name: 'Ada' };
+    next();
+  });
+  const api = express.Router();
+  api.get('/users/:id', (req) => {
+    throw new Error(`user ${req.params.id} lookup failed`);
+  });
+  app.use('/api', api);
+  app.post('/checkout', () => {
+    throw new Error('checkout failed');
+  });
+  app.get('/orders/:id', (req, _res, next) => {
+    // Express 5 forwards rejections itself; express 4 needs `next`.
+    const work = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new TypeError(`order ${req.params.id} has no lines`);
+    };
+    if (express === express5) return work() as unknown as undefined;
+    work().catch(next);
+  });
+  app.get('/maintenance', (_req, res) => {
+    res.status(503).json({ error: 'down for maintenance' });
+  });
+  app.get('/admin', (_req, res) => {
+    res.status(401).json({ error: 'sign in first' });
+  });
+  app.get('/secure', () => {
+    throw Object.assign(new Error('token expired'), { status: 401 });
+  });
+  app.get('/missing', () => {
+    throw Object.assign(new Error('no such thing'), { status: 404 });
+  });
+  if (withSdk) app.use(expressErrorHandler());
+  app.use(
+    (
+      err: Error & { status?: number },
+      _req: express5.Request,
+      res: express5.Response,
+      _next: express5.NextFunction,
+    ) => {
+      res.status(err.status ?? 500).json({ error: err.message });
+    },
+  );
+  return app;
+}
+
+function startApp(express: ExpressModule, withSdk: boolean) {
+  const app = buildApp(express, withSdk);
+  return serve((port, host, ready) => app.listen(port, host, ready) as Server);
+}
+
+describe.each([
+  ['express 4', express4 as unknown as ExpressModule],
+  ['express 5', express5],
+])('%s', (_name, express) => {
+  let receiver: Receiver;
+  let app: { url: string; close: () => Promise<void> };
+
+  async function start(options: NodeOptions = {}): Promise<void> {
+    init({
+      dsn: receiver.dsn,
+      captureUnhandled: false,
+      exitFlushTimeoutMs: 0,
+      breadcrumbs: { console: false },
+      ...options,
+    });
+    app = await startApp(express, true);
+  }
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    await close(1000);
+    await receiver.close();
+  });
+
+  it('captures a thrown error with the route template as transaction and passes it on', async () => {
+    await start();
+    const answer = await call(`${app.url}/api/users/7?page=2`);
+    expect(answer).toMatchObject({ status: 500, body: '{"error":"user 7 lookup failed"}' });
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.transaction).toBe('GET /api/users/:id');
+    const exception = event?.exception.values.at(-1);
+    expect(exception).toMatchObject({
+      type: 'Error',
+      value: 'user 7 lookup failed',
+      mechanism: { type: 'express', handled: false },
+    });
+    expect(event?.request).toMatchObject({ method: 'GET', url: `${app.url}/api/users/7?page=2` });
+    expect(event?.user).toEqual({ id: 'u-42' });
+  });
+
+  it('captures async failures forwarded to the error handler', async () => {
+    await start();
+    expect((await call(`${app.url}/orders/9`)).status).toBe(500);
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.transaction).toBe('GET /orders/:id');
+    expect(event?.exception.values.at(-1)).toMatchObject({
+      type: 'TypeError',
+      value: 'order 9 has no lines',
+    });
+  });
+
+  it('reports a 5xx sent without a thrown error as a message naming status and route', async () => {
+    await start();
+    expect((await call(`${app.url}/maintenance`)).status).toBe(503);
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.message).toBe('HTTP 503 response for GET /maintenance');
+    expect(event?.transaction).toBe('GET /maintenance');
+    expect(event?.exception).toBeUndefined();
+    expect(event?.request?.url).toBe(`${app.url}/maintenance`);
+  });
+
+  it('reports nothing for 404s and 4xx by default', async () => {
+    await start();
+    expect((await call(`${app.url}/nowhere`)).status).toBe(404);
+    expect((await call(`${app.url}/missing`)).status).toBe(404);
+    expect((await call(`${app.url}/admin`)).status).toBe(401);
+    expect((await call(`${app.url}/secure`)).status).toBe(401);
+    expect(await flush(2000)).toBe(true);
+    expect(receiver.events()).toEqual([]);
+  });
+
+  it('reports opted-in 4xx on matched routes, thrown or sent, but never a 404', async () => {
+    await start({ captureStatus: [[500, 599], 401] });
+    expect((await call(`${app.url}/secure`)).status).toBe(401);
+    expect((await call(`${app.url}/admin`)).status).toBe(401);
+    expect((await call(`${app.url}/missing`)).status).toBe(404);
+    await receiver.waitFor(2);
+    expect(await flush(2000)).toBe(true);
+    const events = eventsParsedBySentry(receiver.requests);
+    expect(events).toHaveLength(2);
+    const thrown = events.find((e) => e.exception);
+    const sent = events.find((e) => !e.exception);
+    expect(thrown?.transaction).toBe('GET /secure');
+    expect(thrown?.exception.values.at(-1).value).toBe('token expired');
+    expect(sent).toMatchObject({ message: 'HTTP 401 response for GET /admin', level: 'warning' });
+  });
+
+  it('sends none of the secrets a request carries and marks what it filtered', async () => {
+    await start();
+    const answer = await call(`${app.url}/checkout?token=${SECRETS.token}&ref=mail`, secretRequest());
+    expect(answer.status).toBe(500);
+    await receiver.waitFor(1);
+    expect(await flush(2000)).toBe(true);
+    for (const request of receiver.requests) expect(findSecrets(request.body, secretValues())).toEqual([]);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.transaction).toBe('POST /checkout');
+    expect(event?.request.headers).toMatchObject({ authorization: '[Filtered]', 'x-api-key': '[Filtered]' });
+    expect(event?.request.headers.cookie).toBe('[Filtered]');
+    expect(event?.request.url).toContain('token=[Filtered]');
+    expect(event?.request.url).toContain('ref=mail');
+    // Bodies are personal data: without sendDefaultPii there is none.
+    expect(event?.request.data).toBeUndefined();
+  });
+
+  it('with sendDefaultPii sends the scrubbed body and still no secret', async () => {
+    await start({ sendDefaultPii: true });
+    await call(`${app.url}/checkout?token=${SECRETS.token}`, secretRequest());
+    await receiver.waitFor(1);
+    expect(await flush(2000)).toBe(true);
+    // The e-mail address is personal data the app opted into; every credential stays out.
+    const secrets = secretValues().filter((s) => s !== SECRETS.email);
+    for (const request of receiver.requests) expect(findSecrets(request.body, secrets)).toEqual([]);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.request.data).toMatchObject({
+      password: '[Filtered]',
+      payment: { card: '[Filtered]' },
+      aws: { accessKeyId: '[Filtered]' },
+      items: ['tea', 'mug'],
+    });
+    expect(event?.request.data.note).toBe('token for later: [Filtered]');
+    expect(event?.request.env).toEqual({ REMOTE_ADDR: '127.0.0.1' });
+    expect(bodyText(receiver.requests[0]!)).toContain('[Filtered]');
+  });
+
+  it('answers exactly as the same app without the SDK', async () => {
+    await start({ captureStatus: [[500, 599], 401, 404] });
+    const bare = await startApp(express, false);
+    try {
+      const paths: Array<[string, RequestInit?]> = [
+        ['/api/users/1'],
+        ['/orders/3'],
+        ['/maintenance'],
+        ['/admin'],
+        ['/secure'],
+        ['/missing'],
+        ['/nowhere'],
+        ['/checkout?token=x', secretRequest()],
+      ];
+      for (const [path, init] of paths) {
+        const withSdk: Answer = await call(`${app.url}${path}`, init);
+        const without: Answer = await call(`${bare.url}${path}`, init);
+        expect(withSdk, path).toEqual(without);
+      }
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseEnvelope as sentryParseEnvelope } from '@sentry/core';
+import type { ReceivedRequest } from '../../../test-utils/receiver.js';
+
+export interface Answer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/** Starts `listen` on 127.0.0.1, port 0; returns the base URL and a closer. */
+export async function serve(
+  listen: (port: number, host: string, ready: () => void) => Server,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  let server: Server | undefined;
+  await new Promise<void>((resolve) => {
+    server = listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = (server as Server).address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server?.closeAllConnections();
+        server?.close(() => resolve());
+      }),
+  };
+}
+
+export async function call(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, init);
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: await response.text(),
+  };
+}
+
+/** The request's body as text. */
+export function bodyText(request: ReceivedRequest): string {
+  return new TextDecoder().decode(request.body);
+}
+
+/**
+ * Every event in the received envelopes, parsed by @sentry/core's envelope parser (an
+ * independent implementation), not ours.
+ */
+export function eventsParsedBySentry(requests: ReceivedRequest[]): Array<Record<string, any>> {
+  const events: Array<Record<string, any>> = [];
+  for (const request of requests) {
+    const [, items] = sentryParseEnvelope(request.body);
+    for (const [headers, payload] of items) {
+      if (headers.type !== 'event') continue;
+      // With a `length` header @sentry/core hands the payload back as bytes.
+      const json = payload instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(payload)) : payload;
+      events.push(json as Record<string, any>);
+    }
+  }
+  return events;
+}
+
+/** The secrets a test request carries; none may reach the receiver. */
+export const SECRETS = {
+  authorization: 'Bearer sk_live_51HxAbCdEfGhIjKlMnOpQrSt',
+  cookie: 'session=s3ss10n-c00k13-v4lu3-xyz',
+  apiKey: 'xak-9f8e7d6c5b4a39281706',
+  token: 'qtok-7c1e2f9a4b8d6e3f',
+  password: 'hunter2-Correct-Horse',
+  card: '4111 1111 1111 1111',
+  email: 'ada.lovelace@example.com',
+  jwt: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+  aws: 'AKIAIOSFODNN7EXAMPLE',
+};
+
+/** A request carrying every secret in {@link SECRETS}: headers, query and a JSON body. */
+export function secretRequest(): RequestInit {
+  return {
+    method: 'POST',
+    headers: {
+      authorization: SECRETS.authorization,
+      cookie: SECRETS.cookie,
+      'x-api-key': SECRETS.apiKey,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      password: SECRETS.password,
+      payment: { card: SECRETS.card },
+      email: SECRETS.email,
+      note: `token for later: ${SECRETS.jwt}`,
+      aws: { accessKeyId: SECRETS.aws },
+      items: ['tea', 'mug'],
+    }),
+  };
+}
+
+/** Values that must appear nowhere in what was sent, with the card number also without spaces. */
+export function secretValues(): string[] {
+  return [
+    ...Object.values(SECRETS),
+    SECRETS.card.replace(/ /g, ''),
+    's3ss10n-c00k13-v4lu3-xyz',
+    'sk_live_51HxAbCdEfGhIjKlMnOpQrSt',
+  ];
+}

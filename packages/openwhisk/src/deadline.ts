@@ -1,4 +1,4 @@
-import { type Client, unrefTimer } from '@faultline/core';
+import type { Client } from '@faultline/core';
 import { type ActivationContext, displayName, remainingMs } from './activation.js';
 import { DEADLINE_MARGIN_MS } from './options.js';
 
@@ -16,7 +16,7 @@ export function armTimeoutWarning(
 ): () => void {
   const left = remainingMs(context);
   if (left === undefined || left - thresholdMs <= 0) return () => {};
-  const timer = unrefTimer(() => {
+  const timer = setTimeout(() => {
     try {
       const now = Date.now();
       const elapsed = now - context.startedAt;
@@ -33,6 +33,8 @@ export function armTimeoutWarning(
       client.logger.debug('timeout warning failed', error);
     }
   }, left - thresholdMs);
+  // Never keep a warm container's process busy on our account.
+  timer.unref();
   return () => clearTimeout(timer);
 }
 
@@ -45,7 +47,8 @@ export function boundedFlush(client: Client, context: ActivationContext, maxMs: 
   const bound = Math.min(maxMs, left === undefined ? maxMs : left - DEADLINE_MARGIN_MS);
   if (!(bound > 0)) return Promise.resolve(false);
   return new Promise<boolean>((resolve) => {
-    const timer = unrefTimer(() => resolve(false), bound + 5);
+    const timer = setTimeout(() => resolve(false), bound + 5);
+    timer.unref();
     const done = (ok: boolean) => {
       clearTimeout(timer);
       resolve(ok);

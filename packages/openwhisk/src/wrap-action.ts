@@ -1,6 +1,6 @@
-import { type Client, type EventHint, type Scope, statusMessage } from '@faultline/core';
-import { getClient, init, withIsolatedScope } from '@faultline/node';
-import { type ActivationContext, displayName, readActivationContext, remainingMs } from './activation.js';
+import type { Client, EventHint, Scope } from '@faultline/core';
+import { getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
+import { type ActivationContext, readActivationContext, remainingMs } from './activation.js';
 import { armTimeoutWarning, boundedFlush } from './deadline.js';
 import { openwhiskFramesIntegration } from './frames.js';
 import {
@@ -9,6 +9,7 @@ import {
   DEFAULT_TIMEOUT_WARNING_MS,
   type WrapActionOptions,
 } from './options.js';
+import { reportResult, safeWebResponse } from './result.js';
 import { actionParams, webRequestData } from './web.js';
 
 // Extra arguments are forwarded untouched (derived runtimes may pass a context object).
@@ -167,81 +168,6 @@ function refreshTiming(scope: Scope | undefined, context: ActivationContext): vo
   scope.setContext('openwhisk', ctx);
 }
 
-/** Reports a returned `{ error }`, and a web result with an error status. */
-function reportResult(
-  client: Client,
-  result: unknown,
-  context: ActivationContext,
-  params: unknown,
-  options: WrapActionOptions,
-): void {
-  if (typeof result !== 'object' || result === null) return;
-  const record = result as Params;
-  const method = context.web ? String((params as Params).__ow_method).toUpperCase() : undefined;
-  if ('error' in record && record.error !== undefined) {
-    const error = record.error;
-    const status = statusOf(error);
-    const policy = options.captureApplicationErrors ?? true;
-    const wanted =
-      typeof policy === 'function'
-        ? policy(error, context)
-        : policy && (!context.web || status === undefined || client.getStatusPolicy().shouldCapture(status));
-    if (!wanted) return;
-    const message =
-      context.web && status !== undefined
-        ? statusMessage(status, method, context.actionName)
-        : `${displayName(context)} returned an error: ${summarize(error)}`;
-    client.captureEvent({
-      message,
-      level: 'error',
-      extra: { error },
-      tags: { 'openwhisk.outcome': 'application_error' },
-    });
-    return;
-  }
-  const status = context.web ? statusOf(record) : undefined;
-  if (status !== undefined && client.getStatusPolicy().shouldCapture(status)) {
-    client.captureEvent({ message: statusMessage(status, method, context.actionName), level: 'error' });
-  }
-}
-
-function safeWebResponse(
-  client: Client,
-  error: unknown,
-  context: ActivationContext,
-  options: WrapActionOptions,
-): object | undefined {
-  const make = options.webErrorResponse;
-  if (!make) return undefined;
-  try {
-    if (typeof make === 'function') return make(error, context);
-  } catch (failure) {
-    client.logger.debug('webErrorResponse threw; rethrowing the original error', failure);
-    return undefined;
-  }
-  const body: Params = { error: 'Internal Server Error' };
-  if (context.activationId) body.activation_id = context.activationId;
-  return { error: { statusCode: 500, headers: { 'content-type': 'application/json' }, body } };
-}
-
-function statusOf(value: unknown): number | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const status = Number((value as Params).statusCode);
-  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : undefined;
-}
-
-function summarize(error: unknown): string {
-  if (typeof error === 'string') return error.slice(0, 200);
-  if (typeof error === 'object' && error !== null && typeof (error as Params).message === 'string') {
-    return ((error as Params).message as string).slice(0, 200);
-  }
-  try {
-    return (JSON.stringify(error) ?? String(error)).slice(0, 200);
-  } catch {
-    return 'unserializable error';
-  }
-}
-
 function dsnFrom(params: unknown, dsnParam: string | undefined): string | undefined {
   if (!dsnParam || typeof params !== 'object' || params === null) return undefined;
   const value = (params as Params)[dsnParam];
@@ -249,7 +175,7 @@ function dsnFrom(params: unknown, dsnParam: string | undefined): string | undefi
 }
 
 /** `init` options: ours removed, the DSN parameter used when no DSN was given, frames rewritten last. */
-function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined) {
+function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): NodeOptions {
   const {
     flushTimeoutMs: _flush,
     timeoutWarning: _warning,
@@ -267,7 +193,7 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined) {
   if (unpackRoot) frameOptions.unpackRoot = unpackRoot;
   if (runtimeFiles) frameOptions.runtimeFiles = runtimeFiles;
   const frames = openwhiskFramesIntegration(frameOptions);
-  const nodeOpts: typeof rest = {
+  const nodeOpts: NodeOptions = {
     // Keep the runtime's crash semantics for background errors unless asked otherwise.
     captureUnhandled: false,
     ...rest,

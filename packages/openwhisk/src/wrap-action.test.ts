@@ -1,0 +1,115 @@
+import { createTestTransport, type TestTransport } from '@faultline/core/testing';
+import { close } from '@faultline/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WrapActionOptions } from './options.js';
+import { wrapAction } from './wrap-action.js';
+
+let transport: TestTransport;
+const saved = { ...process.env };
+
+beforeEach(() => {
+  transport = createTestTransport();
+});
+
+afterEach(async () => {
+  await close(0);
+  for (const key of Object.keys(process.env)) if (key.startsWith('__OW_')) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+/** As the proxy does before each /run: every string key of the request body to __OW_<KEY>. */
+function enter(id: string, deadline = String(Date.now() + 60_000)): void {
+  process.env.__OW_ACTIVATION_ID = id;
+  process.env.__OW_ACTION_NAME = '/guest/demo/hello';
+  process.env.__OW_NAMESPACE = 'guest';
+  process.env.__OW_DEADLINE = deadline;
+  process.env.__OW_API_KEY = 'uuid:never-send-this';
+}
+
+const options = (extra: WrapActionOptions = {}): WrapActionOptions => ({
+  dsn: 'https://public@example.invalid/1',
+  transport: () => transport,
+  ...extra,
+});
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('wrapAction', () => {
+  it('passes this, params and extra arguments through and returns the result unchanged', async () => {
+    const wrapped = wrapAction(function (this: unknown, params: { a: number }, extra: unknown) {
+      return { self: this, a: params.a, extra };
+    }, options());
+    const self = { runner: true };
+    enter('a1');
+    expect(await wrapped.call(self, { a: 1 }, 'ctx')).toEqual({ self, a: 1, extra: 'ctx' });
+    expect(transport.events()).toHaveLength(0);
+  });
+
+  it('captures a synchronous throw as unhandled and rethrows the same error', async () => {
+    const error = new Error('boom');
+    const wrapped = wrapAction(() => {
+      throw error;
+    }, options());
+    enter('a1');
+    await expect(wrapped({})).rejects.toBe(error);
+    const [event] = transport.events();
+    expect(event?.exception?.values.at(-1)?.mechanism).toMatchObject({ type: 'openwhisk', handled: false });
+    expect(event?.tags?.['openwhisk.activation_id']).toBe('a1');
+    expect(JSON.stringify(transport.raw.map((b) => Buffer.from(b).toString()))).not.toContain(
+      'never-send-this',
+    );
+  });
+
+  it('keeps overlapping activations apart although the environment is overwritten between awaits', async () => {
+    const wrapped = wrapAction(async (params: { id: string; wait: number }) => {
+      await tick(params.wait);
+      throw new Error(`boom ${params.id}`);
+    }, options());
+    enter('j1');
+    const first = wrapped({ id: 'j1', wait: 60 }).catch(() => undefined);
+    enter('j2');
+    const second = wrapped({ id: 'j2', wait: 5 }).catch(() => undefined);
+    await Promise.all([first, second]);
+    const byId = Object.fromEntries(
+      transport.events().map((e) => [e.tags?.['openwhisk.activation_id'], e.exception?.values.at(-1)?.value]),
+    );
+    expect(byId).toEqual({ j1: 'boom j1', j2: 'boom j2' });
+  });
+
+  it('warns before the deadline and skips the warning without one', async () => {
+    const wrapped = wrapAction(
+      async () => {
+        await tick(250);
+        return {};
+      },
+      options({ timeoutWarning: { thresholdMs: 100 } }),
+    );
+    enter('t1', String(Date.now() + 300));
+    await wrapped({});
+    expect(transport.events()).toHaveLength(1);
+    expect(transport.events()[0]).toMatchObject({ level: 'warning' });
+    expect(transport.events()[0]?.message).toMatch(
+      /^Possible action timeout: demo\/hello has run for \d+ ms/,
+    );
+    transport.clear();
+    delete process.env.__OW_DEADLINE;
+    await wrapped({});
+    expect(transport.events()).toHaveLength(0);
+  });
+
+  it('lets a function decide which returned errors are reported', async () => {
+    const wrapped = wrapAction((p: { code: number }) => ({ error: { code: p.code } }), {
+      ...options(),
+      captureApplicationErrors: (error) => (error as { code: number }).code >= 10,
+    });
+    enter('f1');
+    await wrapped({ code: 1 });
+    await wrapped({ code: 11 });
+    expect(transport.events()).toHaveLength(1);
+  });
+
+  it('calls main directly, result untouched, when the SDK is disabled by a bad DSN', async () => {
+    const wrapped = wrapAction((p: { n: number }) => ({ n: p.n + 1 }), { dsn: 'not a dsn' });
+    enter('b1');
+    expect(await wrapped({ n: 1 })).toEqual({ n: 2 });
+  });
+});

@@ -3,7 +3,7 @@ import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from '.
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
-import { unrefTimer } from './globals.js';
+import { cancelTimer, unrefTimer } from './globals.js';
 import { hmacSha256Hex } from './hash.js';
 import { nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
@@ -401,7 +401,7 @@ function waitAll(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<boo
     const timer = unrefTimer(() => resolve(false), timeoutMs);
     Promise.all([...pending]).then(
       () => {
-        clearTimeout(timer);
+        cancelTimer(timer);
         resolve(true);
       },
       () => resolve(false),

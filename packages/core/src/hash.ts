@@ -64,7 +64,7 @@ function sha256(message: Uint8Array): Uint8Array {
 
 export function hmacSha256Hex(key: string, message: string): string {
   const encoder = new TextEncoder();
-  let keyBytes = encoder.encode(key);
+  let keyBytes: Uint8Array = encoder.encode(key);
   if (keyBytes.length > 64) keyBytes = sha256(keyBytes);
   const inner = new Uint8Array(64);
   const outer = new Uint8Array(64);

@@ -55,10 +55,11 @@ export const browserSuite = {
   name: 'browser',
   needs: ['browser'],
   example: 'browser',
-  unavailable: () =>
-    existsSync(CHROMIUM)
-      ? undefined
-      : 'no /usr/bin/chromium: run `FAULTLINE_DSN=<dsn> npm start` in examples/browser and open the page',
+  unavailable: ({ browser }) => {
+    const byHand = 'run `FAULTLINE_DSN=<dsn> npm start` in examples/browser and open the page';
+    if (!browser) return `skipped; to see it, ${byHand}`;
+    return existsSync(CHROMIUM) ? undefined : `no ${CHROMIUM}; to see it, ${byHand}`;
+  },
   async run(ctx) {
     const { chromium } = await import('playwright-core');
     const cwd = join(ctx.root, 'examples/browser');

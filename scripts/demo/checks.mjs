@@ -58,7 +58,7 @@ export function statusOf(arrival) {
   const status =
     arrival.status ??
     event?.contexts?.response?.status_code ??
-    /\b([45]\d\d)\b/.exec(arrival.message ?? '')?.[1];
+    /^HTTP ([45]\d\d)\b/.exec(arrival.message ?? '')?.[1];
   return status === undefined ? undefined : String(status);
 }
 
@@ -68,13 +68,12 @@ export function describeEvents(arrivals) {
   if (!events.length) return 'nothing';
   const groups = new Map();
   for (const a of events) {
-    const g = groups.get(a.group) ?? { first: a, count: 0, seen: 0 };
+    const g = groups.get(a.group) ?? { first: a, count: 0 };
     g.count += 1;
-    g.seen = Math.max(g.seen, a.seen);
     groups.set(a.group, g);
   }
   return [...groups.values()]
-    .map(({ first: a, count, seen }) => {
+    .map(({ first: a, count }) => {
       const parts = [a.type === 'Message' ? `${a.level} "${truncate(a.message, 48)}"` : `${a.type}`];
       if (count > 1) parts[0] += ` ×${count}`;
       const frame = shortFrame(a.frame);
@@ -83,10 +82,17 @@ export function describeEvents(arrivals) {
       const status = statusOf(a);
       if (status && !parts.some((p) => p.includes(status))) parts.push(status);
       if (a.handled === false) parts.push('unhandled');
-      if (seen > count) parts.push(`issue seen ${seen}×`);
       return parts.join(' · ');
     })
     .join('; ');
+}
+
+/**
+ * Issues as a backend would count them for one app: the receiver's grouping (fingerprint, or
+ * type + top frame), kept apart per release because every example is its own app here.
+ */
+export function issueKey(arrival) {
+  return `${arrival.event?.release ?? ''}\u0000${arrival.group}`;
 }
 
 /** `in_progress → ok` per check-in id, in arrival order. */

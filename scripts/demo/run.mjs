@@ -47,7 +47,7 @@ export async function runDemo({
       const missing = suite.needs.map((p) => packages[p]).find((p) => !p.ok);
       const why =
         (missing && `@faultline/${suite.needs.find((p) => !packages[p].ok)}: ${missing.reason}`) ??
-        (browser ? suite.unavailable?.() : 'skipped');
+        suite.unavailable?.({ browser });
       log('');
       if (why) {
         log(bold(`── ${suite.name}: not available (${why})`));

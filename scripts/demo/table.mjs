@@ -1,5 +1,5 @@
 // The summary printed at the end of the demo.
-import { shortFrame, statusOf, truncate } from './checks.mjs';
+import { issueKey, shortFrame, statusOf, truncate } from './checks.mjs';
 
 export function renderTable(rows, color) {
   const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -31,14 +31,14 @@ export function renderIssues(arrivals) {
   const groups = new Map();
   for (const a of arrivals) {
     if (a.kind !== 'event') continue;
-    const g = groups.get(a.group) ?? { first: a, count: 0 };
+    const g = groups.get(issueKey(a)) ?? { first: a, count: 0 };
     g.count += 1;
-    groups.set(a.group, g);
+    groups.set(issueKey(a), g);
   }
   return [...groups.values()]
     .sort((x, y) => y.count - x.count)
     .map(({ first: a, count }) => {
-      const where = [shortFrame(a.frame), a.transaction, statusOf(a)].filter(Boolean).join(' · ');
+      const where = [a.release, shortFrame(a.frame), a.transaction, statusOf(a)].filter(Boolean).join(' · ');
       return `  ${String(count).padStart(2)}×  ${truncate(`${a.type}: ${a.message}`, 90)}${where ? `  (${where})` : ''}`;
     })
     .join('\n');

@@ -20,7 +20,7 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { id: 'ok', title: 'succeeds', value: { mode: 'ok' } },
-  { id: 'sync-throw', title: 'throws synchronously', value: { mode: 'throw', image: { url: 'cat.png' } } },
+  { id: 'sync-throw', title: 'throws synchronously', value: { mode: 'throw' } },
   { id: 'error-result', title: 'returns {error}', value: { mode: 'quota' } },
   {
     id: 'web',

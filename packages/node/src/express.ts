@@ -10,11 +10,11 @@ import { requestContext } from './request-context.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
 export interface ExpressRequest extends IncomingMessage {
-  originalUrl?: string;
-  baseUrl?: string;
+  originalUrl?: string | undefined;
+  baseUrl?: string | undefined;
   route?: { path?: unknown } | undefined;
-  protocol?: string;
-  ip?: string;
+  protocol?: string | undefined;
+  ip?: string | undefined;
   body?: unknown;
   user?: unknown;
 }

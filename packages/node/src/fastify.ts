@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { User } from '@faultline/core';
+import {
+  captureHttpError,
+  type HttpRequestState,
+  reportHttpStatus,
+  runInRequestScope,
+} from './http-scope.js';
+import { requestContext } from './request-context.js';
+
+/** The parts of a fastify (4 or 5) request the SDK reads. */
+export interface FastifyRequestLike {
+  raw: IncomingMessage;
+  method: string;
+  url: string;
+  protocol?: string | undefined;
+  ip?: string | undefined;
+  body?: unknown;
+  is404?: boolean | undefined;
+  routeOptions?: { url?: string | undefined };
+  user?: unknown;
+}
+
+export interface FastifyReplyLike {
+  statusCode: number;
+  raw: ServerResponse;
+}
+
+type HookDone = (error?: Error) => void;
+
+/** The part of a fastify instance the plugin uses. */
+export interface FastifyInstanceLike {
+  addHook(
+    name: 'onRequest',
+    hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone) => void,
+  ): unknown;
+  addHook(
+    name: 'onError',
+    hook: (request: FastifyRequestLike, reply: FastifyReplyLike, error: Error, done: HookDone) => void,
+  ): unknown;
+  addHook(
+    name: 'onResponse',
+    hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone) => void,
+  ): unknown;
+}
+
+export interface FastifyPluginOptions {
+  /**
+   * Who made the request; called only when an event is built.
+   * @default the id of `request.user` (`{ id: request.user.id }`), nothing else
+   */
+  user?: (request: FastifyRequestLike) => User | undefined;
+  /** Decides whether an error is reported; replaces the status policy (`captureStatus`). */
+  shouldHandleError?: (error: unknown, status: number, request: FastifyRequestLike) => boolean;
+}
+
+const STATE = Symbol.for('faultline.fastify.state');
+type WithState = FastifyRequestLike & { [STATE]?: HttpRequestState };
+
+/**
+ * Fastify plugin: each request runs in its own scope with its request context, the route
+ * template (`GET /users/:id`) as `transaction`, and the user; errors are reported per the
+ * status policy with mechanism `fastify`, and error responses sent without a thrown error are
+ * reported too. Replies are never changed. It applies to the whole app, not only to the
+ * context it is registered in.
+ * @example
+ * await app.register(fastifyPlugin);
+ */
+export const fastifyPlugin = Object.assign(
+  function faultline(fastify: FastifyInstanceLike, options: FastifyPluginOptions, done: () => void): void {
+    // Fastify always passes an object; a direct call might not.
+    const userOf = options?.user ?? defaultUser;
+    const decide = options?.shouldHandleError;
+
+    fastify.addHook('onRequest', (request, _reply, next) => {
+      runInRequestScope(
+        {
+          method: request.method,
+          route: () => routeOf(request),
+          request: (client) =>
+            requestContext(
+              {
+                raw: request.raw,
+                url: request.url,
+                protocol: request.protocol,
+                body: request.body,
+                ip: request.ip,
+              },
+              client,
+            ),
+          user: () => userOf(request),
+        },
+        (state) => {
+          if (state) (request as WithState)[STATE] = state;
+          // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
+          next();
+        },
+      );
+    });
+
+    fastify.addHook('onError', (request, reply, error, next) => {
+      try {
+        const state = (request as WithState)[STATE];
+        if (state && !state.captured) {
+          const status = errorStatus(error, reply.statusCode);
+          captureHttpError(state, error, status, 'fastify', decide && (() => decide(error, status, request)));
+        }
+      } catch {
+        // Error reporting must never change how fastify answers.
+      }
+      next();
+    });
+
+    fastify.addHook('onResponse', (request, reply, next) => {
+      try {
+        const state = (request as WithState)[STATE];
+        if (state) reportHttpStatus(state, reply.statusCode);
+      } catch {
+        // As above.
+      }
+      next();
+    });
+
+    done();
+  },
+  {
+    // What `fastify-plugin` sets: the hooks apply to the whole instance, not an encapsulated child.
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'faultline',
+    [Symbol.for('plugin-meta')]: { name: 'faultline', fastify: '>=4' },
+  },
+);
+
+/** The route template of a matched route (`/users/:id`); none for fastify's not-found handler. */
+function routeOf(request: FastifyRequestLike): string | undefined {
+  if (request.is404) return undefined;
+  const url = request.routeOptions?.url;
+  return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+/** By `onError`, fastify's error handler has set the reply's status; otherwise as it would. */
+function errorStatus(error: unknown, replyStatus: number): number {
+  if (replyStatus >= 400 && replyStatus <= 599) return replyStatus;
+  if (typeof error === 'object' && error !== null) {
+    const own = (error as { statusCode?: unknown }).statusCode ?? (error as { status?: unknown }).status;
+    if (typeof own === 'number' && own >= 400 && own <= 599) return own;
+  }
+  return 500;
+}
+
+function defaultUser(request: FastifyRequestLike): User | undefined {
+  const user = request.user;
+  if (typeof user !== 'object' || user === null) return undefined;
+  const id = (user as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? { id } : undefined;
+}

@@ -1,0 +1,168 @@
+import { findSecrets } from '@faultline/core/testing';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../../../test-utils/receiver.js';
+import { close, fastifyPlugin, flush, init, type NodeOptions, setUser } from '../src/index.js';
+import { call, eventsParsedBySentry, SECRETS, secretRequest, secretValues } from './http-helpers.js';
+
+/** The same app with or without the SDK; the routes live in an encapsulated child plugin. */
+async function buildApp(withSdk: boolean): Promise<FastifyInstance> {
+  const app = Fastify();
+  if (withSdk) await app.register(fastifyPlugin);
+  app.addHook('onRequest', async (request) => {
+    const id = request.headers['x-user-id'];
+    if (typeof id === 'string') setUser({ id });
+  });
+  await app.register(
+    async (child) => {
+      child.get<{ Params: { id: string } }>('/users/:id', async (request) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Error(`user ${request.params.id} lookup failed`);
+      });
+      child.post('/checkout', async () => {
+        throw new Error('checkout failed');
+      });
+    },
+    { prefix: '/api' },
+  );
+  app.get('/maintenance', async (_request, reply) => reply.code(503).send({ error: 'down for maintenance' }));
+  app.get('/admin', async (_request, reply) => reply.code(401).send({ error: 'sign in first' }));
+  app.get('/secure', async () => {
+    throw Object.assign(new Error('token expired'), { statusCode: 401 });
+  });
+  app.get('/missing', async () => {
+    throw Object.assign(new Error('no such thing'), { statusCode: 404 });
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app;
+}
+
+function urlOf(app: FastifyInstance): string {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+}
+
+describe('fastify 5', () => {
+  let receiver: Receiver;
+  let app: FastifyInstance | undefined;
+  let url: string;
+
+  async function start(options: NodeOptions = {}): Promise<void> {
+    init({
+      dsn: receiver.dsn,
+      captureUnhandled: false,
+      exitFlushTimeoutMs: 0,
+      breadcrumbs: { console: false },
+      ...options,
+    });
+    app = await buildApp(true);
+    url = urlOf(app);
+  }
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await close(1000);
+    await receiver.close();
+  });
+
+  it('captures an error thrown in an encapsulated route with its template and user', async () => {
+    await start();
+    const answer = await call(`${url}/api/users/7?page=2`, { headers: { 'x-user-id': 'u-7' } });
+    expect(answer.status).toBe(500);
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.transaction).toBe('GET /api/users/:id');
+    expect(event?.exception.values.at(-1)).toMatchObject({
+      type: 'Error',
+      value: 'user 7 lookup failed',
+      mechanism: { type: 'fastify', handled: false },
+    });
+    expect(event?.request).toMatchObject({ method: 'GET', url: `${url}/api/users/7?page=2` });
+    expect(event?.user).toEqual({ id: 'u-7' });
+  });
+
+  it('reports a 5xx sent without a thrown error as a message naming status and route', async () => {
+    await start();
+    expect((await call(`${url}/maintenance`)).status).toBe(503);
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event).toMatchObject({
+      message: 'HTTP 503 response for GET /maintenance',
+      transaction: 'GET /maintenance',
+      level: 'error',
+    });
+  });
+
+  it('reports nothing for 404s and 4xx by default', async () => {
+    await start();
+    expect((await call(`${url}/nowhere`)).status).toBe(404);
+    expect((await call(`${url}/missing`)).status).toBe(404);
+    expect((await call(`${url}/admin`)).status).toBe(401);
+    expect((await call(`${url}/secure`)).status).toBe(401);
+    expect(await flush(2000)).toBe(true);
+    expect(receiver.events()).toEqual([]);
+  });
+
+  it('reports opted-in 4xx on matched routes, thrown or sent, but never a 404', async () => {
+    await start({ captureStatus: [[500, 599], 401] });
+    expect((await call(`${url}/secure`)).status).toBe(401);
+    expect((await call(`${url}/admin`)).status).toBe(401);
+    expect((await call(`${url}/nowhere`)).status).toBe(404);
+    await receiver.waitFor(2);
+    expect(await flush(2000)).toBe(true);
+    const events = eventsParsedBySentry(receiver.requests);
+    expect(events).toHaveLength(2);
+    expect(events.find((e) => e.exception)?.transaction).toBe('GET /secure');
+    expect(events.find((e) => !e.exception)).toMatchObject({
+      message: 'HTTP 401 response for GET /admin',
+      level: 'warning',
+    });
+  });
+
+  it('sends none of the secrets a request carries and marks what it filtered', async () => {
+    await start({ sendDefaultPii: true });
+    const answer = await call(`${url}/api/checkout?token=${SECRETS.token}`, secretRequest());
+    expect(answer.status).toBe(500);
+    await receiver.waitFor(1);
+    expect(await flush(2000)).toBe(true);
+    const secrets = secretValues().filter((s) => s !== SECRETS.email);
+    for (const request of receiver.requests) expect(findSecrets(request.body, secrets)).toEqual([]);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.transaction).toBe('POST /api/checkout');
+    expect(event?.request.headers).toMatchObject({
+      authorization: '[Filtered]',
+      cookie: '[Filtered]',
+      'x-api-key': '[Filtered]',
+    });
+    expect(event?.request.url).toContain('token=[Filtered]');
+    expect(event?.request.data).toMatchObject({ password: '[Filtered]', payment: { card: '[Filtered]' } });
+  });
+
+  it('answers exactly as the same app without the SDK', async () => {
+    await start({ captureStatus: [[500, 599], 401, 404] });
+    const bare = await buildApp(false);
+    try {
+      const paths: Array<[string, RequestInit?]> = [
+        ['/api/users/1'],
+        ['/maintenance'],
+        ['/admin'],
+        ['/secure'],
+        ['/missing'],
+        ['/nowhere'],
+        ['/api/checkout?token=x', secretRequest()],
+      ];
+      for (const [path, requestInit] of paths) {
+        const withSdk = await call(`${url}${path}`, requestInit);
+        const without = await call(`${urlOf(bare)}${path}`, requestInit);
+        expect(withSdk, path).toEqual(without);
+      }
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+import * as os from 'node:os';
+import type { Client, Contexts, FaultlineEvent, Integration } from '@faultline/core';
+
+const OS_NAMES: Record<string, string> = { Darwin: 'macOS', Windows_NT: 'Windows' };
+
+/**
+ * Adds what the process runs on: `runtime` (node and its version), `os`, `device` (arch, CPUs,
+ * memory) and `app` (start time, memory in use). The host name goes in `server_name` only with
+ * `sendDefaultPii`, since it can name a person's machine. Values the app set itself win.
+ */
+export function contextsIntegration(): Integration {
+  let fixed: Contexts | undefined;
+  let hostname: string | undefined;
+  return {
+    name: 'Contexts',
+    processEvent(event: FaultlineEvent, _hint, client: Client) {
+      // Computed at the first event, not at init: importing and starting the SDK stays cheap.
+      fixed ??= staticContexts();
+      const memory = process.memoryUsage.rss();
+      const live: Contexts = {
+        device: { free_memory: os.freemem() },
+        app: { app_memory: memory },
+      };
+      const contexts: Contexts = {};
+      for (const name of new Set([...Object.keys(fixed), ...Object.keys(live)])) {
+        contexts[name] = { ...fixed[name], ...live[name] };
+      }
+      for (const [name, value] of Object.entries(event.contexts)) {
+        contexts[name] = { ...contexts[name], ...value };
+      }
+      event.contexts = contexts;
+      if (client.options.sendDefaultPii && event.server_name === undefined) {
+        hostname ??= os.hostname();
+        event.server_name = hostname;
+      }
+      return event;
+    },
+  };
+}
+
+function staticContexts(): Contexts {
+  const startTime = new Date(Date.now() - process.uptime() * 1000).toISOString();
+  const cpus = os.cpus();
+  return {
+    runtime: { name: 'node', version: process.version },
+    os: {
+      name: OS_NAMES[os.type()] ?? os.type(),
+      version: os.release(),
+      kernel_version: safe(() => os.version()),
+    },
+    device: {
+      arch: os.arch(),
+      memory_size: os.totalmem(),
+      processor_count:
+        typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+      cpu_description: cpus[0]?.model,
+    },
+    app: { app_start_time: startTime },
+  };
+}
+
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}

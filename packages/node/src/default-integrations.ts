@@ -1,0 +1,24 @@
+import type { Integration } from '@faultline/core';
+import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
+import { contextsIntegration } from './contexts.js';
+import { exitFlushIntegration } from './exit-flush.js';
+import { globalHandlersIntegration } from './global-handlers.js';
+import { httpBreadcrumbsIntegration } from './http-breadcrumbs.js';
+import type { NodeOptions } from './options.js';
+import { sourceMapsIntegration } from './source-maps.js';
+
+/**
+ * The integrations `init` installs, as chosen by the Node options. Nothing here does any work
+ * until the client sets it up, and the client sets nothing up when the SDK is off.
+ */
+export function nodeDefaultIntegrations(options: NodeOptions): Integration[] {
+  const integrations: Integration[] = [contextsIntegration()];
+  if (options.sourceMaps !== false) integrations.push(sourceMapsIntegration());
+  if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());
+  const exitFlush: Parameters<typeof exitFlushIntegration>[0] = {};
+  if (options.exitFlushTimeoutMs !== undefined) exitFlush.timeoutMs = options.exitFlushTimeoutMs;
+  integrations.push(exitFlushIntegration(exitFlush));
+  if (options.breadcrumbs?.http !== false) integrations.push(httpBreadcrumbsIntegration());
+  if (options.breadcrumbs?.console !== false) integrations.push(consoleBreadcrumbsIntegration());
+  return integrations;
+}

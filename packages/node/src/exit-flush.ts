@@ -1,0 +1,110 @@
+import { authHeader, type Client, envelopeEndpoint, type Integration } from '@faultline/core';
+import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
+import { SDK_NAME, SDK_VERSION } from './sdk-info.js';
+import { deliverSync, type SyncTarget } from './sync-deliver.js';
+
+export interface ExitFlushOptions {
+  /** Longest time spent delivering at exit, all paths together. @default 2000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Delivers what is still queued when the process ends, whichever way it ends:
+ * - natural exit: at 'beforeExit' the transport is flushed asynchronously (a ref'd timer keeps
+ *   the loop alive for at most the bound while the unref'd sockets work);
+ * - `process.exit()`, an uncaught exception, an unhandled rejection: Node runs 'exit'
+ *   listeners synchronously and then stops, so the unsent envelopes are taken from the
+ *   transport and POSTed by a worker thread while this thread waits (see `deliverSync`);
+ * - SIGTERM with no listener of the app's: the same synchronous delivery, then the signal is
+ *   raised again with Node's default action, so the process dies by SIGTERM (exit status 143)
+ *   exactly as it would have. When the app listens for SIGTERM, its listener decides.
+ * Nothing here keeps a process alive on its own.
+ */
+export function exitFlushIntegration(options: ExitFlushOptions = {}): Integration {
+  const budget = options.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS;
+  let installed: Array<[string, () => void]> = [];
+
+  const teardown = (): void => {
+    for (const [event, listener] of installed) process.off(event, listener);
+    installed = [];
+  };
+
+  return {
+    name: 'ExitFlush',
+    setup(client: Client) {
+      if (budget <= 0 || installed.length > 0) return;
+      // Time left for exit delivery; set when the process starts to end, cleared when a
+      // flush succeeds (a 'beforeExit' that is followed by more work starts afresh).
+      let deadline: number | undefined;
+      let flushing = false;
+      const remaining = (): number => {
+        deadline ??= Date.now() + budget;
+        return deadline - Date.now();
+      };
+
+      const onBeforeExit = (): void => {
+        if (flushing) return;
+        const left = remaining();
+        if (left <= 0) return;
+        flushing = true;
+        const keepAlive = setTimeout(() => undefined, left);
+        client.flush(left).then(
+          (ok) => {
+            clearTimeout(keepAlive);
+            flushing = false;
+            if (ok) deadline = undefined;
+          },
+          () => clearTimeout(keepAlive),
+        );
+      };
+
+      const flushNow = (): void => {
+        try {
+          const target = syncTarget(client);
+          const transport = client.getTransport();
+          if (!target || !transport) return;
+          const left = remaining();
+          if (left <= 0) return;
+          const pending = transport.takePending();
+          if (pending.length === 0) return;
+          const ok = deliverSync(pending, target, left);
+          client.logger.debug(ok ? 'delivered at exit' : 'exit delivery timed out or failed');
+        } catch (error) {
+          client.logger.debug('exit delivery failed', error);
+        }
+      };
+
+      const onSigterm = (): void => {
+        // Another listener means the app handles SIGTERM (and will exit its own way, through
+        // 'beforeExit' or 'exit', where delivery happens). Otherwise do what Node would do.
+        if (process.listenerCount('SIGTERM') > 1) return;
+        flushNow();
+        teardown();
+        process.kill(process.pid, 'SIGTERM');
+      };
+
+      installed = [
+        ['beforeExit', onBeforeExit],
+        ['exit', flushNow],
+        ['SIGTERM', onSigterm],
+      ];
+      for (const [event, listener] of installed) process.on(event, listener);
+    },
+    teardown,
+  };
+}
+
+/** Where the default transport sends; undefined for a custom transport (it cannot be replayed). */
+function syncTarget(client: Client): SyncTarget | undefined {
+  const dsn = client.dsn;
+  if (!dsn || client.options.transport) return undefined;
+  const sdkClient = `${SDK_NAME}/${SDK_VERSION}`;
+  return {
+    url: envelopeEndpoint(dsn),
+    headers: {
+      'content-type': 'application/x-sentry-envelope',
+      'user-agent': sdkClient,
+      'x-sentry-auth': authHeader(dsn, sdkClient),
+    },
+  };
+}

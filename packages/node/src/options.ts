@@ -1,0 +1,77 @@
+import type { ClientOptions } from '@faultline/core';
+
+/** Options of `init` in Node: every core option plus the Node runtime's own. */
+export interface NodeOptions extends ClientOptions {
+  /**
+   * Report uncaught exceptions and unhandled rejections (`handled: false`, level `fatal`). The
+   * process then behaves as it would without the SDK: same output, exit code and
+   * `--unhandled-rejections` mode.
+   * @default true
+   */
+  captureUnhandled?: boolean;
+  /**
+   * Longest time the SDK may spend delivering what is still queued when the process ends
+   * (natural exit, `process.exit`, a crash, SIGTERM). `0` turns exit delivery off.
+   * @default 2000
+   */
+  exitFlushTimeoutMs?: number;
+  /** Map stack frames of compiled code back to the original source with source maps. @default true */
+  sourceMaps?: boolean;
+  /**
+   * Automatic breadcrumbs: console output and outgoing HTTP requests (`http`, `https`, `fetch`, undici).
+   * @default { console: true, http: true }
+   */
+  breadcrumbs?: { console?: boolean; http?: boolean };
+}
+
+export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 2000;
+
+type Env = Record<string, string | undefined>;
+
+function fromEnv(env: Env, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Fills `dsn`, `release` and `environment` from the environment when the options leave them out.
+ * `SENTRY_*` names are read too, so a team can switch without touching its deployment.
+ */
+export function withEnvDefaults(options: NodeOptions, env: Env): NodeOptions {
+  const out: NodeOptions = { ...options };
+  const dsn = options.dsn === undefined ? fromEnv(env, 'FAULTLINE_DSN', 'SENTRY_DSN') : undefined;
+  if (dsn) out.dsn = dsn;
+  const release =
+    options.release === undefined ? fromEnv(env, 'FAULTLINE_RELEASE', 'SENTRY_RELEASE') : undefined;
+  if (release) out.release = release;
+  const environment =
+    options.environment === undefined
+      ? fromEnv(env, 'FAULTLINE_ENVIRONMENT', 'SENTRY_ENVIRONMENT', 'NODE_ENV')
+      : undefined;
+  if (environment) out.environment = environment;
+  return out;
+}
+
+/** Checks the Node-only options; returns the first problem as one sentence, or undefined. */
+export function validateNodeOptions(options: NodeOptions): string | undefined {
+  const o = options as Record<string, unknown>;
+  const isBool = (v: unknown) => v === undefined || typeof v === 'boolean';
+  if (!isBool(o.captureUnhandled)) return 'option "captureUnhandled" must be a boolean';
+  if (!isBool(o.sourceMaps)) return 'option "sourceMaps" must be a boolean';
+  const timeout = o.exitFlushTimeoutMs;
+  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
+    return 'option "exitFlushTimeoutMs" must be a non-negative number of milliseconds';
+  }
+  const crumbs = o.breadcrumbs;
+  if (crumbs !== undefined) {
+    if (typeof crumbs !== 'object' || crumbs === null) return 'option "breadcrumbs" must be an object';
+    const c = crumbs as Record<string, unknown>;
+    if (!isBool(c.console) || !isBool(c.http)) {
+      return 'options "breadcrumbs.console" and "breadcrumbs.http" must be booleans';
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import type { TransportExecutor, TransportResponse } from '@faultline/core';
+import type { Pool } from 'undici';
+
+export interface UndiciExecutorOptions {
+  /** The envelope endpoint, e.g. `https://o1.ingest.example.com/api/1/envelope/`. */
+  url: string;
+  /** Sent with every request (`X-Sentry-Auth`, `User-Agent`). */
+  headers?: Record<string, string>;
+  /** Bodies of at least this many bytes are gzipped. @default 32768 */
+  gzipThreshold?: number;
+  /** @default 5000 */
+  connectTimeoutMs?: number;
+  /** Longest wait for the response headers, then for each chunk of the body. @default 10000 */
+  responseTimeoutMs?: number;
+  /** Idle sockets are closed after this long. @default 10000 */
+  keepAliveTimeoutMs?: number;
+  /** Sockets to the ingest at most. @default 2 */
+  connections?: number;
+}
+
+interface Loaded {
+  pool: Pool;
+  gzip: (body: Uint8Array) => Promise<Uint8Array>;
+}
+
+/**
+ * The Node transport executor: POSTs envelope bytes with undici's keep-alive Pool. undici and
+ * zlib are loaded on the first send, so importing the SDK costs nothing for them. Its sockets
+ * never hold the process open; delivery at exit is the exit-flush integration's job.
+ */
+export function createUndiciExecutor(options: UndiciExecutorOptions): TransportExecutor {
+  const url = new URL(options.url);
+  const path = `${url.pathname}${url.search}`;
+  const threshold = options.gzipThreshold ?? 32 * 1024;
+  let loaded: Promise<Loaded> | undefined;
+
+  const load = (): Promise<Loaded> => {
+    loaded ??= Promise.all([import('undici'), import('node:zlib'), import('node:util')]).then(
+      ([undici, zlib, util]) => {
+        const connector = undici.buildConnector({ timeout: options.connectTimeoutMs ?? 5000 });
+        const pool = new undici.Pool(url.origin, {
+          connections: options.connections ?? 2,
+          keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+          headersTimeout: options.responseTimeoutMs ?? 10_000,
+          bodyTimeout: options.responseTimeoutMs ?? 10_000,
+          // undici refs a socket while a request is in flight; ours stay unref'd so a send
+          // never delays the process's exit beyond the exit-flush bound.
+          connect: (connectOptions, callback) =>
+            connector(connectOptions, (error, socket) => {
+              if (socket) {
+                socket.unref();
+                socket.ref = () => socket;
+              }
+              (callback as (e: Error | null, s: typeof socket | null) => void)(error, socket);
+            }),
+        });
+        const gzip = util.promisify(zlib.gzip) as (body: Uint8Array) => Promise<Uint8Array>;
+        return { pool, gzip };
+      },
+    );
+    return loaded;
+  };
+
+  return {
+    async send(body) {
+      const { pool, gzip } = await load();
+      const headers: Record<string, string> = {
+        ...options.headers,
+        'content-type': 'application/x-sentry-envelope',
+      };
+      let payload = body;
+      if (body.byteLength >= threshold) {
+        payload = await gzip(body);
+        headers['content-encoding'] = 'gzip';
+      }
+      const response = await pool.request({
+        origin: url.origin,
+        path,
+        method: 'POST',
+        headers,
+        body: payload,
+      });
+      await response.body.dump();
+      return { status: response.statusCode, headers: pickHeaders(response.headers) };
+    },
+    async close() {
+      if (!loaded) return;
+      const { pool } = await loaded;
+      await pool.close();
+    },
+  };
+}
+
+function pickHeaders(headers: Record<string, string | string[] | undefined>): TransportResponse['headers'] {
+  const first = (value: string | string[] | undefined): string | null =>
+    (Array.isArray(value) ? value[0] : value) ?? null;
+  return {
+    'x-sentry-rate-limits': first(headers['x-sentry-rate-limits']),
+    'retry-after': first(headers['retry-after']),
+  };
+}

@@ -326,6 +326,24 @@ describe('wrapAction through the action proxy', () => {
     expect(res.receivedAt).toBeLessThan(deadline);
   });
 
+  it('leaves a background crash to the runtime, or captures it first with captureUnhandled', async () => {
+    const { proxy, receiver } = await start();
+    expect((await proxy.run(activation('u1', { mode: 'late-throw', tag: 'u1' }))).body).toEqual({
+      ok: true,
+      tag: 'u1',
+    });
+    expect((await proxy.exited).code).toBe(1);
+    expect(receiver.events()).toHaveLength(0);
+    await proxy.close();
+    await receiver.close();
+
+    const opted = await start({ main: 'crashy' });
+    await opted.proxy.run(activation('u2', { mode: 'late-throw', tag: 'u2' }));
+    expect((await opted.proxy.exited).code).toBe(1);
+    const [event] = eventsOf(opted.receiver, 'u2');
+    expect(topException(event!)).toMatchObject({ value: 'late boom u2', mechanism: { handled: false } });
+  });
+
   it('reads the DSN from an action parameter and never reports it', async () => {
     receiver = await startReceiver();
     proxy = await startActionProxy();

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, outcomeOf, readResponse, resolveTransportOptions } from './transport-policy.js';
+
+describe('outcomeOf', () => {
+  it('maps statuses to what happens to the envelope', () => {
+    expect(outcomeOf(200)).toEqual({ kind: 'delivered' });
+    expect(outcomeOf(202)).toEqual({ kind: 'delivered' });
+    expect(outcomeOf(429)).toEqual({ kind: 'rate_limited' });
+    expect(outcomeOf(500)).toEqual({ kind: 'retry', reason: 'send_error' });
+    expect(outcomeOf(503)).toEqual({ kind: 'retry', reason: 'send_error' });
+    expect(outcomeOf(413)).toEqual({ kind: 'rejected', reason: 'send_error' });
+    expect(outcomeOf(400)).toEqual({ kind: 'rejected', reason: 'send_error' });
+    expect(outcomeOf(302)).toEqual({ kind: 'rejected', reason: 'send_error' });
+  });
+});
+
+describe('readResponse', () => {
+  it('keeps the status and the two headers that matter', () => {
+    expect(readResponse({ status: 429, headers: { 'retry-after': '5', other: 'x' } })).toEqual({
+      status: 429,
+      headers: { 'x-sentry-rate-limits': null, 'retry-after': '5' },
+    });
+  });
+
+  it('rejects what is not a response', () => {
+    for (const value of [undefined, null, 42, 'ok', {}, { status: '200' }, { status: Number.NaN }]) {
+      expect(readResponse(value)).toBeUndefined();
+    }
+    expect(readResponse({ status: 200 })).toEqual({
+      status: 200,
+      headers: { 'x-sentry-rate-limits': null, 'retry-after': null },
+    });
+  });
+});
+
+describe('backoffDelay', () => {
+  it('doubles the ceiling per attempt, with full jitter', () => {
+    expect(backoffDelay(1, 100, () => 0.999)).toBe(99);
+    expect(backoffDelay(2, 100, () => 0.999)).toBe(199);
+    expect(backoffDelay(3, 100, () => 0.5)).toBe(200);
+    expect(backoffDelay(3, 100, () => 0)).toBe(0);
+  });
+
+  it('caps the delay at 30 s', () => {
+    expect(backoffDelay(30, 500, () => 0.999)).toBeLessThan(30_000);
+  });
+});
+
+describe('resolveTransportOptions', () => {
+  it('fills in defaults and ignores nonsense', () => {
+    const resolved = resolveTransportOptions({ maxQueueSize: -1, concurrency: Number.NaN, maxRetries: 0 });
+    expect(resolved).toMatchObject({
+      maxQueueSize: 30,
+      maxQueueBytes: 5 * 1024 * 1024,
+      concurrency: 2,
+      maxRetries: 0,
+      retryBaseMs: 500,
+      sendClientReports: true,
+    });
+  });
+
+  it('survives a throwing clock', () => {
+    const { now } = resolveTransportOptions({
+      now: () => {
+        throw new Error('clock');
+      },
+    });
+    expect(typeof now()).toBe('number');
+  });
+});

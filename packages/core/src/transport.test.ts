@@ -1,0 +1,451 @@
+import { parseEnvelope as sentryParseEnvelope } from '@sentry/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Receiver,
+  type ReceiverResponse,
+  refusedUrl,
+  startReceiver,
+} from '../../../test-utils/receiver.js';
+import { createCheckInEnvelope, createEventEnvelope, type Envelope, parseEnvelope } from './envelope.js';
+import { createFetchExecutor } from './fetch-executor.js';
+import { uuid4 } from './ids.js';
+import {
+  createTransport,
+  type Transport,
+  type TransportExecutor,
+  type TransportOptions,
+} from './transport.js';
+import type { ClientReport } from './types.js';
+
+const META = { sdk: { name: 'faultline.test', version: '0.0.0' } };
+
+function eventEnvelope(message = 'boom'): Envelope {
+  return createEventEnvelope(
+    {
+      event_id: uuid4(),
+      timestamp: 1_700_000_000,
+      platform: 'node',
+      level: 'error',
+      message,
+      sdk: META.sdk,
+    },
+    META,
+  );
+}
+
+function checkInEnvelope(): Envelope {
+  return createCheckInEnvelope({ check_in_id: uuid4(), monitor_slug: 'nightly', status: 'ok' }, META);
+}
+
+/** Sums `reason:category` over reports. */
+function totals(reports: ClientReport[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const report of reports) {
+    for (const { reason, category, quantity } of report.discarded_events) {
+      out[`${reason}:${category}`] = (out[`${reason}:${category}`] ?? 0) + quantity;
+    }
+  }
+  return out;
+}
+
+function reportsIn(envelopes: Uint8Array[]): ClientReport[] {
+  return envelopes.flatMap((bytes) =>
+    parseEnvelope(bytes)
+      .items.filter(([headers]) => headers.type === 'client_report')
+      .map(([, payload]) => payload as ClientReport),
+  );
+}
+
+function hasEvent(envelope: Envelope): boolean {
+  return envelope.items.some(([headers]) => headers.type === 'event');
+}
+
+const receivers: Receiver[] = [];
+const transports: Transport[] = [];
+
+async function receiver(
+  respond?: (request: {
+    envelope: Envelope;
+  }) => ReceiverResponse | undefined | Promise<ReceiverResponse | undefined>,
+): Promise<Receiver> {
+  const started = await startReceiver(respond ? { respond } : {});
+  receivers.push(started);
+  return started;
+}
+
+function transportTo(url: string, options: TransportOptions = {}): Transport {
+  const transport = createTransport(
+    { retryBaseMs: 5, envelopeMeta: META, ...options },
+    createFetchExecutor({ url: `${url}/api/1/envelope/` }),
+  );
+  transports.push(transport);
+  return transport;
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled);
+});
+
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
+});
+
+afterEach(async () => {
+  for (const transport of transports.splice(0)) transport.takePending();
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  expect(unhandled).toEqual([]);
+});
+
+describe('createTransport over HTTP', () => {
+  it('delivers an envelope on a 200', async () => {
+    const server = await receiver();
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope('hello'));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.headers['content-type']).toBe('application/x-sentry-envelope');
+    expect(server.events().map((e) => e.message)).toEqual(['hello']);
+    expect(server.clientReports()).toEqual([]);
+  });
+
+  it('attaches pending drop counts to the next envelope', async () => {
+    const server = await receiver();
+    const transport = transportTo(server.url);
+    transport.recordDroppedEvent('sample_rate', 'error', 2);
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.envelope.items.map(([h]) => h.type)).toEqual(['event', 'client_report']);
+    expect(totals(server.clientReports())).toEqual({ 'sample_rate:error': 2 });
+  });
+
+  it('sends pending drop counts on their own at flush', async () => {
+    const server = await receiver();
+    const transport = transportTo(server.url);
+    transport.recordDroppedEvent('before_send', 'monitor');
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    expect(totals(server.clientReports())).toEqual({ 'before_send:monitor': 1 });
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('honours 429 + Retry-After: no retry, no report, category blocked until the time passes', async () => {
+    let clock = 1_000_000;
+    let limited = true;
+    const server = await receiver(() =>
+      limited ? { status: 429, headers: { 'Retry-After': '30' } } : undefined,
+    );
+    const transport = transportTo(server.url, { now: () => clock });
+    transport.send(eventEnvelope('limited'));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+
+    limited = false;
+    clock += 29_000;
+    transport.send(eventEnvelope('dropped locally'));
+    transport.send(checkInEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+
+    clock += 1_001;
+    transport.send(eventEnvelope('after'));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    expect(server.events().map((e) => e.message)).toEqual(['limited', 'after']);
+    expect(totals(server.clientReports())).toEqual({
+      'ratelimit_backoff:error': 1,
+      'ratelimit_backoff:monitor': 1,
+    });
+  });
+
+  it('reads Retry-After as an HTTP date', async () => {
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const server = await receiver((r) =>
+      hasEvent(r.envelope) && server.requests.length === 1
+        ? { status: 429, headers: { 'Retry-After': 'Tue, 01 Jan 2030 00:02:00 GMT' } }
+        : undefined,
+    );
+    const transport = transportTo(server.url, { now: () => clock });
+    transport.send(eventEnvelope());
+    await transport.flush(5000);
+    clock += 119_000;
+    transport.send(eventEnvelope());
+    await transport.flush(5000);
+    expect(server.events()).toHaveLength(1);
+    clock += 2_000;
+    transport.send(eventEnvelope());
+    await transport.flush(5000);
+    expect(server.events()).toHaveLength(2);
+  });
+
+  it('limits only the categories named by X-Sentry-Rate-Limits on a 429', async () => {
+    const server = await receiver((r) =>
+      hasEvent(r.envelope) ? { status: 429, headers: { 'X-Sentry-Rate-Limits': '60:error:key' } } : undefined,
+    );
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    transport.send(eventEnvelope('blocked'));
+    transport.send(checkInEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    expect(server.checkIns()).toHaveLength(1);
+    // The drop is reported with the next envelope (or at the next flush).
+    transport.send(checkInEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.checkIns()).toHaveLength(2);
+    expect(totals(server.clientReports())).toEqual({ 'ratelimit_backoff:error': 1 });
+  });
+
+  it('applies X-Sentry-Rate-Limits announced on a 200', async () => {
+    const server = await receiver((r) =>
+      server.requests.length === 1 && hasEvent(r.envelope)
+        ? { status: 200, headers: { 'X-Sentry-Rate-Limits': '120:monitor:organization:quota_exceeded' } }
+        : undefined,
+    );
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope('first'));
+    expect(await transport.flush(5000)).toBe(true);
+    transport.send(checkInEnvelope());
+    transport.send(eventEnvelope('second'));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.checkIns()).toHaveLength(0);
+    expect(server.events().map((e) => e.message)).toEqual(['first', 'second']);
+    expect(totals(server.clientReports())).toEqual({ 'ratelimit_backoff:monitor': 1 });
+  });
+
+  it('treats a bare 429 as 60 s for every category', async () => {
+    let clock = 5_000_000;
+    const server = await receiver(() => (server.requests.length === 1 ? { status: 429 } : undefined));
+    const transport = transportTo(server.url, { now: () => clock });
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    clock += 59_999;
+    transport.send(eventEnvelope());
+    transport.send(checkInEnvelope());
+    transport.recordDroppedEvent('sample_rate', 'error');
+    // Client reports wait too: everything is limited.
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    clock += 2;
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    expect(totals(server.clientReports())).toEqual({
+      'ratelimit_backoff:error': 1,
+      'ratelimit_backoff:monitor': 1,
+      'sample_rate:error': 1,
+    });
+  });
+
+  it('never retries a 413 and counts it as send_error', async () => {
+    const server = await receiver((r) => (hasEvent(r.envelope) ? { status: 413 } : undefined));
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope('too big'));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.events()).toHaveLength(1);
+    expect(server.requests).toHaveLength(2);
+    expect(totals(server.clientReports())).toEqual({ 'send_error:error': 1 });
+  });
+
+  it('counts other 4xx as send_error without retrying', async () => {
+    const server = await receiver((r) => (hasEvent(r.envelope) ? { status: 400 } : undefined));
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.events()).toHaveLength(1);
+    expect(totals(server.clientReports())).toEqual({ 'send_error:error': 1 });
+  });
+
+  it('retries a 500 maxRetries times, then counts send_error', async () => {
+    const server = await receiver((r) => (hasEvent(r.envelope) ? { status: 500 } : undefined));
+    const transport = transportTo(server.url, { maxRetries: 3 });
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.events()).toHaveLength(4);
+    expect(totals(server.clientReports())).toEqual({ 'send_error:error': 1 });
+  });
+
+  it('delivers after a transient 503', async () => {
+    const server = await receiver(() => (server.requests.length === 1 ? { status: 503 } : undefined));
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.events()).toHaveLength(2);
+    expect(server.clientReports()).toEqual([]);
+  });
+
+  it('returns false from flush on timeout, then true once the slow answer arrives', async () => {
+    const server = await receiver(() => ({ delayMs: 1500 }));
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope());
+    const started = Date.now();
+    expect(await transport.flush(100)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1400);
+    expect(await transport.flush(10_000)).toBe(true);
+    expect(server.events()).toHaveLength(1);
+  });
+
+  it('counts network_error after retrying a dropped connection, and reports it', async () => {
+    const server = await receiver((r) => (hasEvent(r.envelope) ? { destroy: true } : undefined));
+    const transport = transportTo(server.url, { maxRetries: 2 });
+    transport.send(eventEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.events()).toHaveLength(3);
+    expect(totals(server.clientReports())).toEqual({ 'network_error:error': 1 });
+  });
+
+  it('survives a refused connection: counts network_error and keeps the unsent report', async () => {
+    const transport = transportTo(await refusedUrl(), { maxRetries: 2 });
+    transport.send(eventEnvelope());
+    transport.send(checkInEnvelope());
+    expect(await transport.flush(5000)).toBe(true);
+    // The report could not be delivered either; its counts are still there.
+    const pending = transport.takePending();
+    expect(totals(reportsIn(pending))).toEqual({ 'network_error:error': 1, 'network_error:monitor': 1 });
+    expect(transport.takePending()).toEqual([]);
+  });
+
+  it('bounds the queue under a burst and counts every overflow', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = await receiver(async () => {
+      await gate;
+      return undefined;
+    });
+    const transport = transportTo(server.url, { maxQueueSize: 30, concurrency: 2 });
+    for (let i = 0; i < 1000; i += 1) transport.send(eventEnvelope(`burst ${i}`));
+    await server.waitFor(2);
+    expect(await transport.flush(50)).toBe(false);
+    release();
+    expect(await transport.flush(10_000)).toBe(true);
+    const accepted = server.events().length;
+    expect(accepted).toBe(30);
+    // Read the report from the raw bytes with the official SDK's parser, not ours.
+    const reports = server.requests.flatMap((request) =>
+      sentryParseEnvelope(request.body)[1]
+        .filter(([headers]) => headers.type === 'client_report')
+        // With a `length` header, the official parser hands back the payload bytes.
+        .map(
+          ([, payload]) =>
+            JSON.parse(new TextDecoder().decode(payload as unknown as Uint8Array)) as ClientReport,
+        ),
+    );
+    expect(totals(reports)).toEqual({ 'queue_overflow:error': 1000 - accepted });
+  });
+
+  it('caps the queued bytes', async () => {
+    const server = await receiver(() => ({ hang: true }));
+    const one = new TextEncoder().encode(JSON.stringify(eventEnvelope('x'.repeat(1000)))).length;
+    const transport = transportTo(server.url, { maxQueueBytes: one * 5, maxQueueSize: 1000 });
+    for (let i = 0; i < 100; i += 1) transport.send(eventEnvelope('x'.repeat(1000)));
+    await server.waitFor(2);
+    const pending = transport.takePending();
+    const events = pending.filter((bytes) => hasEvent(parseEnvelope(bytes)));
+    const queuedBytes = events.reduce((sum, bytes) => sum + bytes.length, 0);
+    expect(queuedBytes).toBeLessThanOrEqual(one * 5);
+    expect(events.length).toBeGreaterThan(0);
+    expect(totals(reportsIn(pending))).toEqual({ 'queue_overflow:error': 100 - events.length });
+  });
+
+  it('hands over unacknowledged envelopes once, without counting them later', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = await receiver(async () => {
+      await gate;
+      return { status: 500 };
+    });
+    const transport = transportTo(server.url, { concurrency: 1 });
+    transport.send(eventEnvelope('a'));
+    transport.send(eventEnvelope('b'));
+    await server.waitFor(1);
+    const pending = transport.takePending();
+    expect(
+      pending.map(
+        (bytes) => (parseEnvelope(bytes).items[0]?.[1] as { message?: string } | undefined)?.message,
+      ),
+    ).toEqual(['a', 'b']);
+    expect(transport.takePending()).toEqual([]);
+    release();
+    expect(await transport.flush(5000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requests).toHaveLength(1);
+    expect(transport.takePending()).toEqual([]);
+  });
+
+  it('ignores sends after close', async () => {
+    const server = await receiver();
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope('before'));
+    expect(await transport.close(5000)).toBe(true);
+    transport.send(eventEnvelope('after'));
+    expect(await transport.flush(1000)).toBe(true);
+    expect(server.events().map((e) => e.message)).toEqual(['before']);
+  });
+});
+
+describe('createTransport with a broken executor', () => {
+  const broken: Array<[string, TransportExecutor]> = [
+    [
+      'throws synchronously',
+      {
+        send: () => {
+          throw new Error('sync');
+        },
+      },
+    ],
+    ['returns garbage', { send: () => 42 as unknown as Promise<never> }],
+    ['resolves garbage', { send: () => Promise.resolve({ nope: true } as never) }],
+    ['resolves null', { send: () => Promise.resolve(null as never) }],
+  ];
+
+  for (const [name, executor] of broken) {
+    it(`keeps going when the executor ${name}`, async () => {
+      const transport = createTransport({ retryBaseMs: 1, maxRetries: 1 }, executor);
+      transport.send(eventEnvelope());
+      expect(await transport.flush(5000)).toBe(true);
+      expect(totals(reportsIn(transport.takePending()))).toEqual({ 'network_error:error': 1 });
+      expect(await transport.close(1000)).toBe(true);
+    });
+  }
+
+  it('counts an envelope that cannot be serialized as internal_sdk_error', async () => {
+    const bodies: Uint8Array[] = [];
+    const transport = createTransport(
+      {},
+      {
+        send: (body) => {
+          bodies.push(body);
+          return Promise.resolve({ status: 200, headers: {} });
+        },
+      },
+    );
+    const envelope = eventEnvelope();
+    (envelope.items[0]?.[1] as Record<string, unknown>).big = 1n;
+    transport.send(envelope);
+    transport.send(null as unknown as Envelope);
+    expect(await transport.flush(1000)).toBe(true);
+    expect(bodies).toHaveLength(1);
+    expect(totals(reportsIn(bodies))).toEqual({ 'internal_sdk_error:error': 1 });
+  });
+
+  it('bounds close when the executor never closes', async () => {
+    const transport = createTransport(
+      {},
+      {
+        send: () => Promise.resolve({ status: 200, headers: {} }),
+        close: () => new Promise(() => undefined),
+      },
+    );
+    expect(await transport.close(50)).toBe(true);
+  });
+});

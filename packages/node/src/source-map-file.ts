@@ -1,0 +1,170 @@
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceMapConsumer } from 'source-map-js';
+import { DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
+
+/** A parsed source map and what is needed to resolve positions through it. */
+export interface LoadedMap {
+  consumer: SourceMapConsumer;
+  /** Directory that relative `sources` resolve against (the map's own directory). */
+  baseDir: string;
+  /** The debug id of the map (`debugId` field) or of its compiled file (`//# debugId=`). */
+  debugId?: string;
+  /** Lines of the compiled file, when it was read: used to check function names. */
+  generatedLines?: readonly string[];
+  /** Approximate memory held, for the byte-bounded cache. */
+  bytes: number;
+  /** Split `sourcesContent`, filled on first use. */
+  sourceLines: Map<string, readonly string[] | null>;
+}
+
+type SourceMapModule = typeof import('source-map-js');
+let sourceMapModule: SourceMapModule | undefined;
+
+/**
+ * Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never
+ * fail. `require` exists in the CommonJS build; the ESM build makes one.
+ */
+function sourceMaps(): SourceMapModule {
+  if (!sourceMapModule) {
+    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    sourceMapModule = load('source-map-js') as SourceMapModule;
+  }
+  return sourceMapModule;
+}
+
+/** `SourceMapConsumer.LEAST_UPPER_BOUND`, as a constant so callers need not load the library. */
+export const LEAST_UPPER_BOUND = 2;
+
+const DEBUG_ID = /^\s*\/\/# debugId=([0-9a-fA-F-]{32,36})\s*$/m;
+
+/** The last `sourceMappingURL` comment of a compiled file (the spec says the last one wins). */
+export function findSourceMappingUrl(code: string): string | undefined {
+  const at = code.lastIndexOf('sourceMappingURL=');
+  if (at < 0) return undefined;
+  const lineStart = code.lastIndexOf('\n', at) + 1;
+  const prefix = code.slice(lineStart, at).trim();
+  if (prefix !== '//#' && prefix !== '//@' && prefix !== '/*#' && prefix !== '/*@') return undefined;
+  const match = /^sourceMappingURL=([^\s*]+)/.exec(code.slice(at));
+  return match?.[1];
+}
+
+/** The debug id a bundler or `sentry-cli inject` wrote into a compiled file (`//# debugId=…`). */
+export function findDebugId(code: string): string | undefined {
+  return normalizeDebugId(DEBUG_ID.exec(code.slice(-4096))?.[1]);
+}
+
+export function normalizeDebugId(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const hex = value.toLowerCase().replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/.test(hex)) return undefined;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Decodes a `data:application/json[;charset=…][;base64],…` URL; undefined for any other URL. */
+export function decodeDataUrl(url: string): string | undefined {
+  const match = /^data:application\/json((?:;[^,;]*)*),(.*)$/s.exec(url);
+  if (!match) return undefined;
+  const params = match[1] ?? '';
+  const payload = match[2] ?? '';
+  try {
+    if (/;base64/i.test(params)) return Buffer.from(payload, 'base64').toString('utf8');
+    return decodeURIComponent(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses source map JSON into a {@link LoadedMap}; undefined when it is not a usable map. */
+export function parseSourceMap(
+  text: string,
+  baseDir: string,
+  extra: { debugId?: string | undefined; generatedLines?: readonly string[] | undefined } = {},
+): LoadedMap | undefined {
+  try {
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    if (typeof raw !== 'object' || raw === null) return undefined;
+    if (!Array.isArray(raw.sources) && !Array.isArray(raw.sections)) return undefined;
+    const consumer = new (sourceMaps().SourceMapConsumer)(raw as never);
+    const loaded: LoadedMap = {
+      consumer,
+      baseDir,
+      bytes: text.length * 3,
+      sourceLines: new Map(),
+    };
+    const debugId = normalizeDebugId(raw.debugId ?? raw.debug_id) ?? extra.debugId;
+    if (debugId) loaded.debugId = debugId;
+    if (extra.generatedLines) loaded.generatedLines = extra.generatedLines;
+    return loaded;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finds and parses the source map of a compiled file: an inline data-URL map, the file named
+ * by its `sourceMappingURL` comment, or `<file>.map` beside it. Reads are synchronous and
+ * bounded by `maxBytes`.
+ */
+export function loadMapForFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): LoadedMap | undefined {
+  const code = readTextFile(path, maxBytes);
+  if (code === undefined) return undefined;
+  const debugId = findDebugId(code);
+  const url = findSourceMappingUrl(code);
+  const dir = dirname(path);
+  let generatedLines: readonly string[] | undefined;
+  const lines = () => {
+    generatedLines ??= splitLines(code);
+    return generatedLines;
+  };
+  if (url) {
+    const inline = decodeDataUrl(url);
+    if (inline !== undefined) return parseSourceMap(inline, dir, { debugId, generatedLines: lines() });
+    const mapPath = mapPathFrom(url, dir);
+    if (mapPath) {
+      const text = readTextFile(mapPath, maxBytes);
+      if (text !== undefined)
+        return parseSourceMap(text, dirname(mapPath), { debugId, generatedLines: lines() });
+    }
+  }
+  const beside = readTextFile(`${path}.map`, maxBytes);
+  if (beside !== undefined) return parseSourceMap(beside, dir, { debugId, generatedLines: lines() });
+  return undefined;
+}
+
+function mapPathFrom(url: string, dir: string): string | undefined {
+  try {
+    if (url.startsWith('file:')) return fileURLToPath(url);
+    // A map served over HTTP is not ours to fetch from inside the pipeline.
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) return undefined;
+    const decoded = decodeURIComponent(url);
+    return isAbsolute(decoded) ? decoded : resolve(dir, decoded);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where an original source lives: `display` is what the event shows, `path` the file on disk
+ * (if it can be on disk) for context lines when the map has no `sourcesContent`.
+ */
+export function resolveSourcePath(source: string, baseDir: string): { display: string; path?: string } {
+  try {
+    if (source.startsWith('file:')) {
+      const path = fileURLToPath(source);
+      return { display: path, path };
+    }
+    // Bundler namespaces such as `webpack://app/./src/x.ts` are relative to the project.
+    const namespaced = /^(?:webpack|rollup|vite|turbopack):\/\/[^/]*\/(.*)$/.exec(source);
+    if (namespaced?.[1] !== undefined) {
+      const relative = namespaced[1].replace(/^\.\//, '');
+      return { display: relative, path: resolve(baseDir, relative) };
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-z]:[\\/]/i.test(source)) return { display: source };
+    const path = isAbsolute(source) ? source : resolve(baseDir, source);
+    return { display: path, path };
+  } catch {
+    return { display: source };
+  }
+}

@@ -1,0 +1,75 @@
+import { applyFrameResolver, type FrameResolver, type Integration, type StackFrame } from '@faultline/core';
+import { createByteLru } from './byte-lru.js';
+import { CONTEXT_LINES, DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
+import { type FrameSources, isLocalPath, mapFrames } from './map-frames.js';
+import { type LoadedMap, loadMapForFile } from './source-map-file.js';
+
+export interface SourceMapsOptions {
+  /**
+   * Memory kept for parsed source maps and source files, in bytes; the least recently used
+   * are dropped first.
+   * @default 33554432 (32 MiB)
+   */
+  maxCacheBytes?: number;
+  /** Compiled files, maps and sources larger than this are never read. @default 4194304 (4 MiB) */
+  maxFileBytes?: number;
+  /** Lines of source before and after each frame's line. @default 5 */
+  contextLines?: number;
+}
+
+const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+/** What a "nothing here" cache entry is charged, so misses cannot grow the cache unbounded. */
+const MISS_BYTES = 256;
+
+/**
+ * Resolves stack frames of compiled JavaScript to the original sources (TypeScript, bundles)
+ * with their source maps (`.map` beside the file, `sourceMappingURL` comments, inline data
+ * URLs), and adds context lines. Runs in the event pipeline only: nothing is read or parsed
+ * until the first error, and what is read is cached within a byte budget. Reads are
+ * synchronous so the pipeline stays synchronous and an event captured right before
+ * `process.exit` still leaves.
+ */
+export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integration {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const contextLines = options.contextLines ?? CONTEXT_LINES;
+  let resolver: FrameResolver | undefined;
+  let clear: (() => void) | undefined;
+
+  const createResolver = (): FrameResolver => {
+    const cache = createByteLru<LoadedMap | readonly string[] | null>(
+      options.maxCacheBytes ?? DEFAULT_CACHE_BYTES,
+    );
+    clear = () => cache.clear();
+    const sources: FrameSources = {
+      mapFor(frame: StackFrame) {
+        const file = frame.filename;
+        if (!file || !isLocalPath(file)) return undefined;
+        const key = `map:${file}`;
+        if (cache.has(key)) return (cache.get(key) as LoadedMap | null) ?? undefined;
+        const map = loadMapForFile(file, maxFileBytes);
+        cache.set(key, map ?? null, map?.bytes ?? MISS_BYTES);
+        return map;
+      },
+      linesFor(path: string) {
+        const key = `src:${path}`;
+        if (cache.has(key)) return (cache.get(key) as readonly string[] | null) ?? undefined;
+        const text = readTextFile(path, maxFileBytes);
+        const lines = text === undefined ? null : splitLines(text);
+        cache.set(key, lines, text === undefined ? MISS_BYTES : text.length * 2 + MISS_BYTES);
+        return lines ?? undefined;
+      },
+    };
+    return (frames) => mapFrames(frames, sources, { contextLines });
+  };
+
+  return {
+    name: 'SourceMaps',
+    processEvent(event) {
+      resolver ??= createResolver();
+      return applyFrameResolver(event, resolver);
+    },
+    teardown() {
+      clear?.();
+    },
+  };
+}

@@ -11,7 +11,7 @@ export function renderTable(rows, color) {
     r.problem ? `${r.arrived}  ← ${r.problem}` : r.arrived,
   ]);
   const widths = head.map((h, i) =>
-    Math.min(i === 3 ? 200 : 60, Math.max(h.length, ...body.map((b) => b[i].length))),
+    Math.min([4, 44, 46, 170][i], Math.max(h.length, ...body.map((b) => b[i].length))),
   );
   const line = (cells) =>
     cells

@@ -77,7 +77,7 @@ export const browserSuite = {
       // Anything but 127.0.0.1 is refused: the demo stays offline.
       await page.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
       await page.goto(`${base}/?token=${PAGE_SECRET}`);
-      await page.waitForFunction(() => typeof window.Faultline === 'object', null, { timeout: 5000 });
+      await page.waitForFunction(() => typeof window.Faultline !== 'undefined', null, { timeout: 5000 });
       for (const click of CLICKS) {
         await page.click(`#${click.button}`);
         ctx.log(`  clicked "${click.button}"`);

@@ -1,6 +1,6 @@
 // OpenWhisk: the wrapped action, driven through the action-proxy protocol by the example's invoker.
 import { join } from 'node:path';
-import { describeEvents, filteredFields, shortFrame, waitFor } from './checks.mjs';
+import { describeEvents, filteredFields, waitFor } from './checks.mjs';
 import { runCommand } from './proc.mjs';
 
 const ACTIVATIONS = [

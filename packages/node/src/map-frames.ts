@@ -1,5 +1,6 @@
 import type { StackFrame } from '@faultline/core';
 import { addContextLines, CONTEXT_LINES, splitLines } from './context-lines.js';
+import { originalFunctionName } from './function-names.js';
 import { LEAST_UPPER_BOUND, type LoadedMap, resolveSourcePath } from './source-map-file.js';
 
 /** Where {@link mapFrames} gets maps and source files from (cached by the caller). */
@@ -50,12 +51,6 @@ export function mapFrames(
         lineno: original.line,
         colno: original.column + 1,
       };
-      const name = functionName(
-        frame,
-        i > 0 ? frames[i - 1] : undefined,
-        i > 0 ? originals[i - 1] : undefined,
-      );
-      if (name) mapped.function = name;
       if (frame.in_app !== undefined)
         mapped.in_app = frame.in_app && !/[\\/]node_modules[\\/]/.test(where.path ?? display);
       delete mapped.pre_context;
@@ -64,6 +59,17 @@ export function mapFrames(
       const lines =
         sourceContent(original.map, original.source) ??
         (where.path ? sources.linesFor(where.path) : undefined);
+      const callerFrame = frames[i - 1];
+      const caller = originals[i - 1];
+      const name = originalFunctionName(
+        frame,
+        callerFrame && caller
+          ? { frame: callerFrame, name: caller.name, generatedLines: caller.map.generatedLines }
+          : undefined,
+        lines,
+        original.line,
+      );
+      if (name) mapped.function = name;
       return lines ? addContextLines(mapped, lines, count) : mapped;
     } catch {
       return frame;
@@ -92,32 +98,6 @@ function originalOf(frame: StackFrame, sources: FrameSources): Original | undefi
   } catch {
     return undefined;
   }
-}
-
-/**
- * The original name of a frame's function. Maps name identifiers, not scopes, so the name is
- * read where the function was called: the caller's call site is the callee's identifier (the
- * approach of Sentry's processing). It is used only when the compiled identifier at that call
- * site is the frame's compiled function name, or, without the compiled file, when the frame's
- * own name looks minified.
- */
-function functionName(
-  frame: StackFrame,
-  callerFrame: StackFrame | undefined,
-  caller: Original | undefined,
-): string | undefined {
-  const compiled = frame.function;
-  if (!caller?.name || !callerFrame || compiled === undefined) return undefined;
-  const lastDot = compiled.lastIndexOf('.');
-  const prefix = lastDot >= 0 ? compiled.slice(0, lastDot + 1) : '';
-  const own = compiled.slice(lastDot + 1);
-  const generated = caller.map.generatedLines;
-  if (generated && callerFrame.lineno !== undefined && callerFrame.colno !== undefined) {
-    const line = generated[callerFrame.lineno - 1] ?? '';
-    const token = /^[\w$]+/.exec(line.slice(callerFrame.colno - 1))?.[0];
-    return token === own && own !== caller.name ? prefix + caller.name : undefined;
-  }
-  return own.length <= 2 || own === '?' ? prefix + caller.name : undefined;
 }
 
 function sourceContent(map: LoadedMap, source: string): readonly string[] | undefined {

@@ -1,0 +1,79 @@
+import type { StackFrame } from '@faultline/core';
+
+/** A frame's call site, resolved: `name` is the original identifier mapped at that position. */
+export interface CallSite {
+  frame: StackFrame;
+  name: string | undefined;
+  /** Lines of the compiled file the call site is in, when known. */
+  generatedLines: readonly string[] | undefined;
+}
+
+const NAMED = /^(?:(.*)\.)?([^.\s]+)(?: \[as [^\]]+\])?$/;
+const KEYWORDS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'function',
+  'return',
+  'with',
+  'constructor',
+]);
+const DECLARATIONS = [
+  /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[<(]/,
+  /\b([A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/,
+  /^\s*(?:(?:public|private|protected|static|async|override|get|set)\s+)*\*?([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^{]+)?\{\s*$/,
+];
+/** How far up from the failing line a declaration is looked for. */
+const SCAN_LINES = 100;
+
+/**
+ * The original name of a frame's function, when the compiled one differs (minified or renamed
+ * code). Source maps name identifiers, not scopes, so two clues are used, as Sentry's
+ * processing does: the identifier mapped at the caller's call site (verified against the
+ * compiled identifier there when the compiled file is known), else, for a minified-looking
+ * name, the nearest function declaration above the original line.
+ */
+export function originalFunctionName(
+  frame: StackFrame,
+  caller: CallSite | undefined,
+  originalLines: readonly string[] | undefined,
+  originalLine: number,
+): string | undefined {
+  const compiled = frame.function;
+  if (compiled === undefined) return undefined;
+  const parsed = NAMED.exec(compiled);
+  const receiver = parsed?.[1];
+  const own = parsed?.[2] ?? compiled;
+  const prefix = receiver && receiver !== 'Object' && !looksMinified(receiver) ? `${receiver}.` : '';
+  if (caller?.name && caller.name !== own) {
+    const { lineno, colno } = caller.frame;
+    if (caller.generatedLines && lineno !== undefined && colno !== undefined) {
+      const line = caller.generatedLines[lineno - 1] ?? '';
+      if (/^[\w$]+/.exec(line.slice(colno - 1))?.[0] === own) return prefix + caller.name;
+    } else if (looksMinified(own)) {
+      return prefix + caller.name;
+    }
+  }
+  if (looksMinified(own) && originalLines) {
+    const declared = enclosingDeclaration(originalLines, originalLine);
+    if (declared) return prefix + declared;
+  }
+  return undefined;
+}
+
+function looksMinified(name: string): boolean {
+  return name === '?' || name === '<anonymous>' || /^[A-Za-z_$][\w$]?$/.test(name);
+}
+
+function enclosingDeclaration(lines: readonly string[], lineno: number): string | undefined {
+  for (let i = Math.min(lineno, lines.length) - 1; i >= 0 && i >= lineno - SCAN_LINES; i--) {
+    const line = lines[i] ?? '';
+    for (const pattern of DECLARATIONS) {
+      const name = pattern.exec(line)?.[1];
+      if (name && !KEYWORDS.has(name)) return name;
+    }
+  }
+  return undefined;
+}

@@ -44,14 +44,23 @@ function run(args: CliArgs): Promise<Outcome> {
   const tail = createTail(args.stderrLines);
   return new Promise((resolve) => {
     let reason: Outcome['reason'];
-    const child = spawn(args.command, args.args, { stdio: ['inherit', 'inherit', 'pipe'] });
+    // Its own process group, so a forwarded signal or a timeout reaches everything the command
+    // started (a shell's children too), as when the scheduler stops a whole container.
+    const child = spawn(args.command, args.args, { stdio: ['inherit', 'inherit', 'pipe'], detached: true });
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
     child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       tail.push(chunk);
     });
     const forward = (signal: NodeJS.Signals) => () => {
       reason ??= 'forwarded';
-      child.kill(signal);
+      kill(signal);
     };
     const onTerm = forward('SIGTERM');
     const onInt = forward('SIGINT');
@@ -63,10 +72,13 @@ function run(args: CliArgs): Promise<Outcome> {
         ? undefined
         : setTimeout(() => {
             reason = 'timeout';
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+            kill('SIGTERM');
+            killTimer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
           }, args.timeoutSeconds * 1000);
+    let finished = false;
     const finish = (outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail' | 'checkInId'>) => {
+      if (finished) return;
+      finished = true;
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       clearTimeout(timeout);
@@ -78,19 +90,31 @@ function run(args: CliArgs): Promise<Outcome> {
       process.stderr.write(`faultline-cron: could not start "${args.command}": ${error.message}\n`);
       finish({ exitCode: 127, reason: 'spawn', spawnError: error.message });
     });
-    child.on('close', (code, signal) => {
-      if (signal) {
-        const outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail'> = {
-          exitCode: 128 + (constants.signals[signal] ?? 0),
-          signal,
-        };
-        if (reason) outcome.reason = reason;
-        finish(outcome);
-      } else {
-        const outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail'> = { exitCode: code ?? 1 };
-        if (reason === 'timeout') outcome.reason = reason;
-        finish(outcome);
-      }
+    // 'exit' rather than 'close': a grandchild that inherited stderr may keep the pipe open long
+    // after the command itself ended. Give the pipe a moment to drain for the stderr tail.
+    child.on('exit', (code, signal) => {
+      const done = () => {
+        if (signal) {
+          const outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail' | 'checkInId'> = {
+            exitCode: 128 + (constants.signals[signal] ?? 0),
+            signal,
+          };
+          if (reason) outcome.reason = reason;
+          finish(outcome);
+        } else {
+          const outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail' | 'checkInId'> = {
+            exitCode: code ?? 1,
+          };
+          if (reason === 'timeout') outcome.reason = reason;
+          finish(outcome);
+        }
+      };
+      if (!child.stderr || child.stderr.readableEnded) return done();
+      const drained = setTimeout(done, 200);
+      child.stderr.once('end', () => {
+        clearTimeout(drained);
+        done();
+      });
     });
   });
 }

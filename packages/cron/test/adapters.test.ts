@@ -77,9 +77,9 @@ describe('node-cron', () => {
       { name: 'nc-fail' },
     );
     const failed: unknown[] = [];
-    task.on('execution:failed', (ctx: { execution?: { error?: unknown } }) =>
-      failed.push(ctx.execution?.error),
-    );
+    task.on('execution:failed', (ctx: { execution?: { error?: unknown } }) => {
+      failed.push(ctx.execution?.error);
+    });
     await expect(task.execute()).rejects.toThrow('nc failed');
     await task.destroy();
     expect(failed).toHaveLength(1);
@@ -172,7 +172,7 @@ describe('node-schedule', () => {
 
   it('sends the crontab of a string rule', async () => {
     const schedule = instrumentNodeSchedule(nodeSchedule);
-    const job = schedule.scheduleJob('ns-ok', '0 5 * * *', () => 'fine') as nodeSchedule.Job;
+    const job = schedule.scheduleJob('ns-ok', '0 5 * * *', () => undefined) as nodeSchedule.Job;
     job.invoke();
     job.cancel();
     expectRun(await runOf('ns-ok'), 'ok', '0 5 * * *');

@@ -10,7 +10,7 @@ interface CronJobParams {
   name?: string;
   [key: string]: unknown;
 }
-type CronJobClass = (new (...args: any[]) => unknown) & { from(params: CronJobParams): unknown };
+type CronJobClass = (new (...args: any[]) => object) & { from(params: any): unknown };
 
 export interface CronInstrumentOptions {
   /** Monitor slug for jobs without a `name`. */
@@ -52,7 +52,7 @@ export function instrumentCron<C extends CronJobClass>(CronJob: C, options: Cron
     get(target, key, receiver) {
       if (key === 'from') {
         return (params: CronJobParams) =>
-          target.from({
+          (target.from as (p: CronJobParams) => unknown)({
             ...params,
             onTick: wrapTick(params.onTick, params.cronTime, params.timeZone, params.name),
           });

@@ -10,7 +10,7 @@ interface CronerJob {
   getPattern(): string | undefined;
   schedule(fn?: CronerFn): unknown;
 }
-type CronerClass = new (...args: any[]) => CronerJob;
+type CronerClass = new (...args: any[]) => object;
 
 export interface CronerInstrumentOptions {
   /** Monitor slug for jobs without a `name` option. */

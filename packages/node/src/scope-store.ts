@@ -7,9 +7,13 @@ import type { Scope, ScopeStore } from '@faultline/core';
  * `withScope` the root scope (the one `setUser`/`setTag` change at top level) is current.
  */
 export function createAsyncScopeStore(root: Scope): ScopeStore {
-  const storage = new AsyncLocalStorage<Scope>();
+  // Created on first use: until something runs in its own scope, the root is current anyway.
+  let storage: AsyncLocalStorage<Scope> | undefined;
   return {
-    getScope: () => storage.getStore() ?? root,
-    withScope: (scope, fn) => storage.run(scope, fn),
+    getScope: () => storage?.getStore() ?? root,
+    withScope: (scope, fn) => {
+      storage ??= new AsyncLocalStorage<Scope>();
+      return storage.run(scope, fn);
+    },
   };
 }

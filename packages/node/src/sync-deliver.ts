@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 export interface SyncTarget {
   /** The envelope endpoint. */
@@ -49,7 +49,10 @@ export function deliverSync(bodies: Uint8Array[], target: SyncTarget, timeoutMs:
   const flag = new Int32Array(new SharedArrayBuffer(4));
   let worker: Worker | undefined;
   try {
-    worker = new Worker(WORKER_SOURCE, {
+    // Loaded here, not imported: worker_threads costs milliseconds at startup, and most
+    // processes never get here.
+    const threads = process.getBuiltinModule('node:worker_threads');
+    worker = new threads.Worker(WORKER_SOURCE, {
       eval: true,
       // Preloads (`--require`, `--import`) of the app must not run again in the worker.
       execArgv: [],

@@ -1,0 +1,47 @@
+import { createTestTransport } from '@faultline/core/testing';
+import { afterEach, expect, it, vi } from 'vitest';
+import { captureMessage, close, flush, init } from './index.js';
+
+afterEach(async () => {
+  await close();
+  vi.restoreAllMocks();
+});
+
+it('records console calls as breadcrumbs and still prints them', async () => {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const transport = createTestTransport();
+  init({ transport: () => transport, captureUnhandled: false });
+  console.log('hello %s', 'world', { n: 1 });
+  console.warn('careful');
+  captureMessage('x');
+  await flush(1000);
+  expect(log).toHaveBeenCalledWith('hello %s', 'world', { n: 1 });
+  expect(warn).toHaveBeenCalledWith('careful');
+  const crumbs = (transport.events()[0]?.breadcrumbs?.values ?? []).filter((b) => b.category === 'console');
+  expect(crumbs.map((b) => [b.level, b.message])).toEqual([
+    ['info', 'hello world { n: 1 }'],
+    ['warning', 'careful'],
+  ]);
+});
+
+it('can be turned off, and close puts the console back', async () => {
+  const original = console.log;
+  init({ transport: () => createTestTransport(), breadcrumbs: { console: false }, captureUnhandled: false });
+  expect(console.log).toBe(original);
+  await close();
+  init({ transport: () => createTestTransport(), captureUnhandled: false });
+  expect(console.log).not.toBe(original);
+  await close();
+  expect(console.log).toBe(original);
+});
+
+it("leaves the SDK's own log lines out", async () => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const transport = createTestTransport();
+  init({ transport: () => transport, captureUnhandled: false, debug: true });
+  captureMessage('x');
+  await flush(1000);
+  const crumbs = (transport.events()[0]?.breadcrumbs?.values ?? []).filter((b) => b.category === 'console');
+  expect(crumbs).toEqual([]);
+});

@@ -1,0 +1,207 @@
+import { createTestTransport, type TestTransport } from '@faultline/core/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  addBreadcrumb,
+  captureCheckIn,
+  captureException,
+  captureMessage,
+  close,
+  flush,
+  getClient,
+  init,
+  setContext,
+  setExtra,
+  setTag,
+  setTags,
+  setUser,
+  withIsolatedScope,
+  withScope,
+} from './index.js';
+
+const EVENTS = ['uncaughtExceptionMonitor', 'unhandledRejection', 'beforeExit', 'exit', 'SIGTERM'] as const;
+const listenerCounts = () => EVENTS.map((e) => process.listenerCount(e));
+
+function clearEnv(): void {
+  for (const name of [
+    'FAULTLINE_DSN',
+    'SENTRY_DSN',
+    'FAULTLINE_RELEASE',
+    'SENTRY_RELEASE',
+    'FAULTLINE_ENVIRONMENT',
+    'SENTRY_ENVIRONMENT',
+    'NODE_ENV',
+  ]) {
+    vi.stubEnv(name, undefined);
+  }
+}
+
+function initWithTestTransport(options: Parameters<typeof init>[0] = {}): TestTransport {
+  const transport = createTestTransport();
+  init({ transport: () => transport, breadcrumbs: { console: false }, ...options });
+  return transport;
+}
+
+afterEach(async () => {
+  await close();
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('init', () => {
+  it('without a DSN: disabled, one debug line, no listeners, every call a no-op', () => {
+    clearEnv();
+    const before = listenerCounts();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const client = init({ debug: true });
+    expect(client?.enabled).toBe(false);
+    expect(listenerCounts()).toEqual(before);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0]?.join(' '))).toContain('no DSN');
+    expect(captureException(new Error('x'))).toEqual(expect.any(String));
+  });
+
+  it('without a DSN and without debug prints nothing', () => {
+    clearEnv();
+    const spies = (['log', 'warn', 'error'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation(() => undefined),
+    );
+    init();
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('reads DSN, release and environment from FAULTLINE_* variables', () => {
+    clearEnv();
+    vi.stubEnv('FAULTLINE_DSN', 'https://key@ingest.example.com/42');
+    vi.stubEnv('FAULTLINE_RELEASE', 'shop@1.2.3');
+    vi.stubEnv('FAULTLINE_ENVIRONMENT', 'staging');
+    vi.stubEnv('NODE_ENV', 'production');
+    const client = init({ captureUnhandled: false });
+    expect(client?.enabled).toBe(true);
+    expect(client?.dsn?.projectId).toBe('42');
+    expect(client?.options.release).toBe('shop@1.2.3');
+    expect(client?.options.environment).toBe('staging');
+  });
+
+  it('honours SENTRY_* variables, then NODE_ENV for the environment', () => {
+    clearEnv();
+    vi.stubEnv('SENTRY_DSN', 'https://key@ingest.example.com/7');
+    vi.stubEnv('SENTRY_RELEASE', 'api@9');
+    vi.stubEnv('NODE_ENV', 'production');
+    const client = init();
+    expect(client?.dsn?.projectId).toBe('7');
+    expect(client?.options.release).toBe('api@9');
+    expect(client?.options.environment).toBe('production');
+  });
+
+  it('prefers FAULTLINE_* over SENTRY_* and options over both', () => {
+    clearEnv();
+    vi.stubEnv('FAULTLINE_DSN', 'https://key@ingest.example.com/1');
+    vi.stubEnv('SENTRY_DSN', 'https://key@ingest.example.com/2');
+    vi.stubEnv('SENTRY_ENVIRONMENT', 'from-sentry');
+    expect(init()?.dsn?.projectId).toBe('1');
+    expect(getClient()?.options.environment).toBe('from-sentry');
+    expect(init({ environment: 'given', dsn: 'https://key@ingest.example.com/3' })?.dsn?.projectId).toBe('3');
+    expect(getClient()?.options.environment).toBe('given');
+  });
+
+  it('a bad option: one clear message, SDK off, no throw, no listeners', () => {
+    clearEnv();
+    const before = listenerCounts();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const options of [
+      { dsn: 'https://key@ingest.example.com/1', exitFlushTimeoutMs: -5 },
+      { dsn: 'https://key@ingest.example.com/1', breadcrumbs: 'yes' },
+      { dsn: 'https://key@ingest.example.com/1', sampleRate: 3 },
+      { dsn: 'not a dsn' },
+    ]) {
+      warn.mockClear();
+      const client = init(options as Parameters<typeof init>[0]);
+      expect(client?.enabled).toBe(false);
+      expect(warn.mock.calls.length + error.mock.calls.length).toBe(1);
+      expect(listenerCounts()).toEqual(before);
+      error.mockClear();
+    }
+    expect(String(warn.mock.calls.at(-1)?.join(' ')).length).toBeGreaterThan(0);
+  });
+
+  it('close removes every listener it added and resets the client', async () => {
+    clearEnv();
+    const before = listenerCounts();
+    const log = console.log;
+    init({ dsn: 'https://key@127.0.0.1:9/1' });
+    expect(listenerCounts()).not.toEqual(before);
+    expect(console.log).not.toBe(log);
+    expect(await close(100)).toBeTypeOf('boolean');
+    expect(listenerCounts()).toEqual(before);
+    expect(console.log).toBe(log);
+    expect(getClient()).toBeUndefined();
+  });
+
+  it('init twice replaces the client and its listeners', () => {
+    clearEnv();
+    const before = listenerCounts();
+    init({ dsn: 'https://key@127.0.0.1:9/1' });
+    const once = listenerCounts();
+    const second = init({ dsn: 'https://key@127.0.0.1:9/2' });
+    expect(getClient()).toBe(second);
+    expect(listenerCounts()).toEqual(once);
+    expect(once).not.toEqual(before);
+  });
+});
+
+describe('top-level API', () => {
+  it('is safe before init', async () => {
+    expect(getClient()).toBeUndefined();
+    expect(captureException(new Error('x'))).toBe('');
+    expect(captureMessage('x')).toBe('');
+    expect(captureCheckIn({ monitorSlug: 'job', status: 'ok' })).toBe('');
+    setUser({ id: '1' });
+    setTag('a', 'b');
+    setTags({ a: 1 });
+    setContext('c', { d: 1 });
+    setExtra('e', 1);
+    addBreadcrumb({ message: 'm' });
+    expect(withScope((scope) => scope.setTag('x', 'y') && 5)).toBe(5);
+    expect(await withIsolatedScope(async () => 6)).toBe(6);
+    expect(await flush(10)).toBe(true);
+    expect(await close(10)).toBe(true);
+  });
+
+  it('puts scope data on events', async () => {
+    const transport = initWithTestTransport({ release: 'r@1' });
+    setUser({ id: 'u1' });
+    setTag('region', 'eu');
+    setTags({ tier: 'gold' });
+    setContext('order', { id: 7 });
+    setExtra('attempt', 2);
+    addBreadcrumb({ message: 'clicked' });
+    const id = captureException(new Error('boom'));
+    captureMessage('note', 'warning');
+    await flush(1000);
+    const [error, note] = transport.events();
+    expect(error?.event_id).toBe(id);
+    expect(error?.platform).toBe('node');
+    expect(error?.sdk).toMatchObject({ name: 'faultline.node' });
+    expect(error?.user).toEqual({ id: 'u1' });
+    expect(error?.tags).toMatchObject({ region: 'eu', tier: 'gold' });
+    expect(error?.contexts?.order).toEqual({ id: 7 });
+    expect(error?.extra).toEqual({ attempt: 2 });
+    expect(error?.breadcrumbs?.values.map((b) => b.message)).toContain('clicked');
+    expect(error?.release).toBe('r@1');
+    expect(note).toMatchObject({ message: 'note', level: 'warning' });
+  });
+
+  it('withScope keeps changes inside', async () => {
+    const transport = initWithTestTransport();
+    withScope((scope) => {
+      scope.setTag('inside', 'yes');
+      captureMessage('in');
+    });
+    captureMessage('out');
+    await flush(1000);
+    const [inside, outside] = transport.events();
+    expect(inside?.tags?.inside).toBe('yes');
+    expect(outside?.tags?.inside).toBeUndefined();
+  });
+});

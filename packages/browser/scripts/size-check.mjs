@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
+/**
+ * Size budget of @faultline/browser: bundles what a typical app ships,
+ * `import { init } from '@faultline/browser'; init({ dsn })`, the way an app bundler would
+ * (esbuild --bundle --minify --format=esm --platform=browser) from the built package, and fails
+ * when it exceeds the budget in gzip -9 bytes. Prints raw, gzip and brotli sizes.
+ *
+ *   node scripts/size-check.mjs            check (run `npm run build` first)
+ *   node scripts/size-check.mjs --src      bundle the TypeScript sources instead of dist
+ *   node scripts/size-check.mjs --analyze  also list what each input file adds
+ */
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+export const BUDGET_GZIP_BYTES = 8192;
+export const GOAL_GZIP_BYTES = 6144;
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const ENTRY =
+  "import { init } from '@faultline/browser';\ninit({ dsn: 'https://public@o1.ingest.example.com/1' });\n";
+
+/** Bundles the entry and returns its sizes and esbuild's metafile. */
+export async function measure({ fromSource = false } = {}) {
+  const alias = fromSource
+    ? {
+        '@faultline/browser': `${packageDir}src/index.ts`,
+        '@faultline/core': `${packageDir}../core/src/index.ts`,
+      }
+    : {};
+  const result = await build({
+    stdin: { contents: ENTRY, resolveDir: packageDir, loader: 'js', sourcefile: 'size-entry.js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    alias,
+  });
+  const code = result.outputFiles[0].contents;
+  return {
+    raw: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: code.length },
+    }).length,
+    metafile: result.metafile,
+  };
+}
+
+/** Input files by the minified bytes they add to the output, largest first. */
+export function inputsBySize(metafile) {
+  const output = Object.values(metafile.outputs)[0];
+  return Object.entries(output.inputs)
+    .map(([file, info]) => ({ file, bytes: info.bytesInOutput }))
+    .filter((entry) => entry.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  const sizes = await measure({ fromSource: args.has('--src') });
+  console.log(
+    `@faultline/browser (init only): raw ${sizes.raw} B (${kb(sizes.raw)}), gzip -9 ${sizes.gzip} B (${kb(sizes.gzip)}), brotli ${sizes.brotli} B (${kb(sizes.brotli)})`,
+  );
+  console.log(`budget ${BUDGET_GZIP_BYTES} B gzip, goal ${GOAL_GZIP_BYTES} B gzip`);
+  if (args.has('--analyze')) {
+    for (const { file, bytes } of inputsBySize(sizes.metafile)) {
+      const share = ((bytes / sizes.raw) * 100).toFixed(1).padStart(5);
+      console.log(
+        `${String(bytes).padStart(7)} B ${share}%  ~${Math.round((bytes / sizes.raw) * sizes.gzip)} B gzip  ${file}`,
+      );
+    }
+  }
+  if (sizes.gzip > BUDGET_GZIP_BYTES) {
+    console.error(
+      `size check failed: ${sizes.gzip} B gzip is over the ${BUDGET_GZIP_BYTES} B budget; run with --analyze to see what costs what`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

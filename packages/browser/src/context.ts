@@ -1,0 +1,19 @@
+import type { Integration } from '@faultline/core';
+
+/**
+ * Adds the page URL and the user agent as the event's `request`, as Sentry's browser SDKs do;
+ * the URL is scrubbed with everything else before sending (core sanitize).
+ */
+export function browserContextIntegration(): Integration {
+  return {
+    name: 'BrowserContext',
+    processEvent(event) {
+      if (event.request || typeof location === 'undefined') return event;
+      const headers: Record<string, string> = {};
+      if (typeof navigator !== 'undefined' && navigator.userAgent)
+        headers['User-Agent'] = navigator.userAgent;
+      event.request = { url: location.href, headers };
+      return event;
+    },
+  };
+}

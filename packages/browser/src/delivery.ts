@@ -1,0 +1,173 @@
+/**
+ * Browser delivery: the "send these bytes" part of the core transport, plus what keeps events
+ * from being lost when the page goes away or the network does.
+ *
+ * - Requests are `text/plain` POSTs to the envelope URL with the `sentry_key` query auth and no
+ *   custom header, so the browser sends them without a CORS preflight
+ *   (https://develop.sentry.dev/sdk/overview/#authentication, Fetch standard "CORS-safelisted request-header").
+ * - Bodies up to 60 KB use `keepalive`, so a request started just before a navigation completes
+ *   (browsers cap keepalive bodies at 64 KiB in total, Fetch standard § 4.5).
+ * - On `pagehide` / `visibilitychange` to hidden, everything still queued goes out with
+ *   `navigator.sendBeacon`, which the browser delivers after the page is gone; what cannot be
+ *   beaconed is kept in the offline queue for the next page load.
+ * - While offline, envelopes are kept in the offline queue and sent on `online`.
+ */
+import {
+  type Client,
+  createFetchExecutor,
+  type Integration,
+  type Logger,
+  type TransportExecutor,
+  type TransportResponse,
+} from '@faultline/core';
+import type { OfflineQueue } from './offline-queue.js';
+
+const KEEPALIVE_MAX_BYTES = 60 * 1024;
+const BEACON_MAX_BYTES = 64 * 1024;
+const CONTENT_TYPE = 'text/plain;charset=UTF-8';
+const ACCEPTED: TransportResponse = { status: 200, headers: {} };
+
+export interface BrowserDelivery {
+  executor: TransportExecutor;
+  /** Sends what is stored in the offline queue (when online). */
+  drain(): Promise<void>;
+  /** Page is going away: hands everything not already on its way to `sendBeacon` or the offline queue. */
+  rescue(pending: Uint8Array[]): void;
+  setHidden(hidden: boolean): void;
+}
+
+export interface BrowserDeliveryOptions {
+  url: string;
+  /** The page's own `fetch`, taken before any instrumentation. */
+  fetch: typeof fetch;
+  queue: OfflineQueue | undefined;
+  logger: Logger;
+}
+
+function isOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+export function createBrowserDelivery(options: BrowserDeliveryOptions): BrowserDelivery {
+  const { url, queue, logger } = options;
+  const inner = createFetchExecutor({
+    url,
+    fetch: options.fetch as never,
+    keepalive: true,
+    contentType: CONTENT_TYPE,
+  });
+  /** Bodies whose keepalive request is on its way: the browser completes those on its own. */
+  const keepalive = new Set<Uint8Array>();
+  let hidden = false;
+
+  const beacon = (body: Uint8Array): boolean => {
+    try {
+      return (
+        body.length <= BEACON_MAX_BYTES &&
+        typeof navigator !== 'undefined' &&
+        typeof navigator.sendBeacon === 'function' &&
+        navigator.sendBeacon(url, new Blob([body as BlobPart], { type: CONTENT_TYPE }))
+      );
+    } catch {
+      return false;
+    }
+  };
+
+  const store = (body: Uint8Array): boolean => {
+    const stored = queue?.push(body) === true;
+    logger.debug(stored ? 'kept the envelope in the offline queue' : 'could not keep the envelope offline');
+    return stored;
+  };
+
+  const executor: TransportExecutor = {
+    async send(body) {
+      // A fetch started from a hidden page may never run; a beacon does.
+      if (hidden && beacon(body)) return ACCEPTED;
+      if (isOffline() && store(body)) return ACCEPTED;
+      const tracked = body.length <= KEEPALIVE_MAX_BYTES;
+      if (tracked) keepalive.add(body);
+      try {
+        return await inner.send(body);
+      } catch (error) {
+        if (isOffline() && store(body)) return ACCEPTED;
+        throw error;
+      } finally {
+        if (tracked) keepalive.delete(body);
+      }
+    },
+  };
+
+  let draining = false;
+  return {
+    executor,
+    setHidden(value) {
+      hidden = value;
+    },
+    rescue(pending) {
+      for (const body of pending) {
+        if (keepalive.has(body)) continue;
+        if (!beacon(body)) store(body);
+      }
+    },
+    async drain() {
+      if (!queue || draining || isOffline()) return;
+      draining = true;
+      try {
+        for (const body of queue.takeAll()) {
+          try {
+            const response = await inner.send(body);
+            if (response.status >= 500) store(body);
+          } catch {
+            store(body);
+          }
+        }
+      } finally {
+        draining = false;
+      }
+    },
+  };
+}
+
+/** Wires a delivery to the page's lifecycle: page hide, visibility and connectivity. */
+export function deliveryIntegration(delivery: BrowserDelivery): Integration {
+  let remove: (() => void) | undefined;
+  return {
+    name: 'Delivery',
+    setup(client: Client) {
+      const rescue = () => {
+        try {
+          delivery.rescue(client.getTransport()?.takePending() ?? []);
+        } catch (error) {
+          client.logger.debug('could not hand pending envelopes to sendBeacon', error);
+        }
+      };
+      const onPageHide = () => {
+        delivery.setHidden(true);
+        rescue();
+      };
+      const onVisibility = () => {
+        const isHidden = document.visibilityState === 'hidden';
+        delivery.setHidden(isHidden);
+        if (isHidden) rescue();
+      };
+      const onPageShow = () => delivery.setHidden(false);
+      const onOnline = () => void delivery.drain();
+      addEventListener('pagehide', onPageHide);
+      addEventListener('pageshow', onPageShow);
+      addEventListener('online', onOnline);
+      document.addEventListener('visibilitychange', onVisibility);
+      remove = () => {
+        removeEventListener('pagehide', onPageHide);
+        removeEventListener('pageshow', onPageShow);
+        removeEventListener('online', onOnline);
+        document.removeEventListener('visibilitychange', onVisibility);
+      };
+      // Envelopes kept by an earlier page (offline, or closed mid-send) go out now.
+      void delivery.drain();
+    },
+    teardown() {
+      remove?.();
+      remove = undefined;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Real-browser test kit: serves a test page from 127.0.0.1, bundles the SDK (ESM bundle or
+ * script-tag build) from the sources with esbuild, and drives headless Chromium.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+import { type Receiver, type ReceiverOptions, startReceiver } from '../../../test-utils/receiver.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const alias = {
+  '@faultline/browser': here('../src/index.ts'),
+  '@faultline/core': here('../../core/src/index.ts'),
+};
+
+export type Variant = 'esm' | 'script';
+
+/** The SDK for the page: an ESM bundle of the page entry, or the IIFE exposing `Faultline`. */
+export async function bundleSdk(variant: Variant): Promise<string> {
+  const result = await build({
+    entryPoints: variant === 'esm' ? [here('fixtures/esm-entry.js')] : [here('../src/index.ts')],
+    bundle: true,
+    minify: true,
+    format: variant === 'esm' ? 'esm' : 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+    alias,
+    ...(variant === 'script' ? { globalName: 'Faultline' } : {}),
+  });
+  return result.outputFiles[0]!.text;
+}
+
+export interface Site {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The app under test: `/` (the page; `__config` becomes `window.__config`), `/sdk.js`,
+ * `/page.js`, `/api/<status>` answering that status, and `/next` (a page without the SDK).
+ */
+export async function startSite(
+  variant: Variant,
+  sdk: string,
+  config: Record<string, unknown>,
+): Promise<Site> {
+  const pageJs = await readFile(here('fixtures/page.js'), 'utf8');
+  // Module scripts are deferred; classic ones get `defer` so both run after the body is parsed.
+  const type = variant === 'esm' ? ' type="module"' : ' defer';
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Faultline test</title>
+<script>window.__config = ${JSON.stringify(config)};</script>
+<script${type} src="/sdk.js"></script>
+<script${type} src="/page.js"></script>
+</head><body><main id="actions"></main></body></html>`;
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    req.resume();
+    const send = (status: number, contentType: string, body: string) => {
+      res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (path === '/') return send(200, 'text/html', html);
+    if (path === '/sdk.js') return send(200, 'text/javascript', sdk);
+    if (path === '/page.js') return send(200, 'text/javascript', pageJs);
+    if (path === '/next') return send(200, 'text/html', '<!doctype html><title>next</title><p>next page</p>');
+    const api = /^\/api\/(\d{3})$/.exec(path);
+    if (api) return send(Number(api[1]), 'application/json', '{}');
+    return send(404, 'text/plain', 'not found');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The shared receiver, answering with the CORS header browsers need to read the response. */
+export function startCorsReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  return startReceiver({
+    respond: async (request) => {
+      const answer = (await options.respond?.(request)) ?? {};
+      return {
+        ...answer,
+        headers: {
+          'access-control-allow-origin': '*',
+          'access-control-expose-headers': 'x-sentry-rate-limits, retry-after',
+          ...answer.headers,
+        },
+      };
+    },
+  });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}

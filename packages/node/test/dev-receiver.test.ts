@@ -57,7 +57,7 @@ async function post(receiver: DevReceiver, body: Uint8Array, gzip = false): Prom
   const response = await fetch(`${receiver.url}/api/0/envelope/`, {
     method: 'POST',
     headers: gzip ? { 'content-encoding': 'gzip' } : {},
-    body: gzip ? gzipSync(body) : body,
+    body: gzip ? gzipSync(body) : Buffer.from(body),
   });
   return response.status;
 }
@@ -120,7 +120,7 @@ describe('faultline-dev receiver', () => {
     receiver = await startDevReceiver({ port: 0, respondStatus: 429, retryAfterSeconds: 7, saveDir: dir });
     const response = await fetch(`${receiver.url}/api/0/envelope/`, {
       method: 'POST',
-      body: serializeEnvelope(createEventEnvelope(event('c', 3), { sdk })),
+      body: Buffer.from(serializeEnvelope(createEventEnvelope(event('c', 3), { sdk }))),
     });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('7');

@@ -161,6 +161,17 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
       expect(frames.map((f) => f.function)).toContain('xhrStatus');
     });
 
+    it('reports a muted cross-origin "Script error." with a hint about crossorigin', async () => {
+      await page.click('#cross-origin');
+      await receiver.waitFor(hasEvent('Script error.'));
+      const event = receiver.events().find((e) => summaryOf(e) === 'Script error.')!;
+      const exception = event.exception!.values.at(-1)!;
+      expect(exception.mechanism?.type).toBe('onerror');
+      expect(exception.mechanism?.handled).toBe(false);
+      expect(String(exception.mechanism?.data?.hint)).toContain('crossorigin="anonymous"');
+      expect(JSON.stringify(event)).not.toContain('detail only the other origin may see');
+    });
+
     it('delivers an error raised right before the page navigates away', async () => {
       await Promise.all([page.waitForURL(`${site.url}/next`), page.click('#navigate')]);
       await receiver.waitFor(hasEvent('before navigation'));
@@ -231,6 +242,31 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
       await page.close();
     });
 
+    it('close() removes every handler and wrapper it installed', async () => {
+      const page = await open();
+      const installed = () =>
+        [
+          window.fetch,
+          XMLHttpRequest.prototype.open,
+          XMLHttpRequest.prototype.send,
+          history.pushState,
+          history.replaceState,
+          console.log,
+          console.error,
+        ].filter((fn) => !Function.prototype.toString.call(fn).includes('[native code]')).length;
+      expect(await page.evaluate(installed)).toBe(7);
+      await page.evaluate(() => (window as unknown as PageApi).Faultline.close(1000));
+      expect(await page.evaluate(installed)).toBe(0);
+      receiver.clear();
+      await page.click('#throw');
+      await page.evaluate(() => (window as unknown as PageApi).fetchStatus(500));
+      // The page is still usable and nothing is sent: a later request proves the receiver is reachable.
+      await page.evaluate((dsnUrl) => fetch(`${dsnUrl}/ping`, { method: 'POST', body: 'x' }), receiver.url);
+      await receiver.waitFor(1);
+      expect(receiver.requests.map((r) => r.path)).toEqual(['/ping']);
+      await page.close();
+    });
+
     it('keeps events in localStorage while offline and sends them when back online', async () => {
       const page = await open();
       receiver.clear();
@@ -255,5 +291,5 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
 interface PageApi {
   fetchStatus(status: number): Promise<number>;
   xhrStatus(status: number): Promise<number>;
-  Faultline: { flush(timeoutMs?: number): Promise<boolean> };
+  Faultline: { flush(timeoutMs?: number): Promise<boolean>; close(timeoutMs?: number): Promise<boolean> };
 }

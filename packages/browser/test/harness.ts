@@ -41,7 +41,28 @@ export async function bundleSdk(variant: Variant): Promise<string> {
 
 export interface Site {
   url: string;
+  /** Another origin serving `/cross.js`, a script that throws when loaded. */
+  otherOrigin: string;
   close(): Promise<void>;
+}
+
+async function listen(
+  handler: Parameters<typeof createServer>[1],
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /**
@@ -57,18 +78,26 @@ export async function startSite(
   // Module scripts are deferred; classic ones get `defer` so both run after the body is parsed.
   const type = variant === 'esm' ? ' type="module"' : ' defer';
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>Faultline test</title>
-<script>window.__config = ${JSON.stringify(config)};</script>
+<script>window.__config = ${JSON.stringify(config)}; window.__otherOrigin = '__OTHER__';</script>
 <script${type} src="/sdk.js"></script>
 <script${type} src="/page.js"></script>
 </head><body><main id="actions"></main></body></html>`;
-  const server = createServer((req, res) => {
+  const other = await listen((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    res.end(
+      "function crossOriginThrow() { throw new Error('detail only the other origin may see'); }\ncrossOriginThrow();\n",
+    );
+  });
+  const page = html.replace('__OTHER__', other.url);
+  const site = await listen((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     req.resume();
     const send = (status: number, contentType: string, body: string) => {
       res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (path === '/') return send(200, 'text/html', html);
+    if (path === '/') return send(200, 'text/html', page);
     if (path === '/sdk.js') return send(200, 'text/javascript', sdk);
     if (path === '/page.js') return send(200, 'text/javascript', pageJs);
     if (path === '/next') return send(200, 'text/html', '<!doctype html><title>next</title><p>next page</p>');
@@ -76,18 +105,12 @@ export async function startSite(
     if (api) return send(Number(api[1]), 'application/json', '{}');
     return send(404, 'text/plain', 'not found');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    url: site.url,
+    otherOrigin: other.url,
+    close: async () => {
+      await Promise.all([site.close(), other.close()]);
+    },
   };
 }
 

@@ -2,7 +2,7 @@
  * Real-browser test kit: serves a test page from 127.0.0.1, bundles the SDK (ESM bundle or
  * script-tag build) from the sources with esbuild, and drives headless Chromium.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,8 +22,24 @@ const alias = {
 
 export type Variant = 'esm' | 'script';
 
-/** The SDK for the page: an ESM bundle of the page entry, or the IIFE exposing `Faultline`. */
+/** The built script-tag file, when it exists and is newer than every source file. */
+function freshScriptBuild(): string | undefined {
+  const built = here('../dist/faultline.min.js');
+  if (!existsSync(built)) return undefined;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = [here('../src/'), here('../../core/src/')].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => `${dir}${file}`),
+  );
+  return sources.every((file) => statSync(file).mtimeMs <= builtAt) ? built : undefined;
+}
+
+/**
+ * The SDK for the page: an ESM bundle of the page entry, or the script-tag build exposing
+ * `Faultline` (`dist/faultline.min.js` when it is up to date, else the same IIFE built now).
+ */
 export async function bundleSdk(variant: Variant): Promise<string> {
+  const built = variant === 'script' ? freshScriptBuild() : undefined;
+  if (built) return readFile(built, 'utf8');
   const result = await build({
     entryPoints: variant === 'esm' ? [here('fixtures/esm-entry.js')] : [here('../src/index.ts')],
     bundle: true,

@@ -56,12 +56,11 @@ function stringify(value: unknown): string {
 
 function recordConsole(client: Client): () => void {
   const target = console as unknown as Record<string, (...args: unknown[]) => void>;
-  const originals: Array<[string, (...args: unknown[]) => void]> = [];
+  const originals: Array<[string, (...args: unknown[]) => void, (...args: unknown[]) => void]> = [];
   let busy = false;
   for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
     const original = target[method];
     if (typeof original !== 'function') continue;
-    originals.push([method, original]);
     const wrapped = function (this: unknown, ...args: unknown[]): void {
       // The SDK's own debug output is not a breadcrumb, and a breadcrumb must not log again.
       if (!busy && !(typeof args[0] === 'string' && args[0].startsWith('[Faultline]'))) {
@@ -78,9 +77,12 @@ function recordConsole(client: Client): () => void {
       original.apply(this, args);
     };
     target[method] = wrapped;
+    originals.push([method, original, wrapped]);
   }
   return () => {
-    for (const [method, original] of originals) target[method] = original;
+    // Only undo our own wrapper: whatever wrapped it since stays in place.
+    for (const [method, original, wrapped] of originals)
+      if (target[method] === wrapped) target[method] = original;
   };
 }
 
@@ -93,7 +95,7 @@ function recordNavigation(client: Client): () => void {
   };
   const wrap = (name: 'pushState' | 'replaceState') => {
     const original = history[name];
-    history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
+    const wrapped = function (this: History, ...args: Parameters<History['pushState']>) {
       const result = original.apply(this, args);
       try {
         record(location.href);
@@ -102,8 +104,9 @@ function recordNavigation(client: Client): () => void {
       }
       return result;
     };
+    history[name] = wrapped;
     return () => {
-      history[name] = original;
+      if (history[name] === wrapped) history[name] = original;
     };
   };
   const restorePush = wrap('pushState');

@@ -137,7 +137,7 @@ function wrapXhr(start: Start, done: Done): () => void {
   const proto = XMLHttpRequest.prototype;
   const { open, send } = proto;
   const requests = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
-  proto.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+  const wrappedOpen = function (this: XMLHttpRequest, ...args: unknown[]) {
     try {
       requests.set(this, { method: String(args[0]), url: String(args[1]) });
     } catch {
@@ -145,7 +145,7 @@ function wrapXhr(start: Start, done: Done): () => void {
     }
     return (open as (...a: unknown[]) => void).apply(this, args);
   } as typeof proto.open;
-  proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+  const wrappedSend = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     const origin = new Error();
     const opened = requests.get(this);
     const info = opened ? safely(() => start(opened.method, opened.url, origin)) : undefined;
@@ -156,9 +156,11 @@ function wrapXhr(start: Start, done: Done): () => void {
     }
     return send.call(this, body);
   };
+  proto.open = wrappedOpen;
+  proto.send = wrappedSend;
   return () => {
-    proto.open = open;
-    proto.send = send;
+    if (proto.open === wrappedOpen) proto.open = open;
+    if (proto.send === wrappedSend) proto.send = send;
   };
 }
 

@@ -20,6 +20,7 @@ import type { BrowserOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
 
 let current: Client | undefined;
+let installed: Integration[] = [];
 
 /** The client `init` started, until `close`; undefined before. */
 export function getClient(): Client | undefined {
@@ -34,7 +35,11 @@ export function getClient(): Client | undefined {
  * init({ dsn: 'https://public@o1.ingest.example.com/1', release: 'shop@2.3.0' });
  */
 export function init(options: BrowserOptions = {}): Client | undefined {
-  if (current) void close(0);
+  // A second init replaces the first: its handlers and wrappers go now, its queue is flushed.
+  if (current) {
+    uninstall();
+    void close(0);
+  }
   const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
   const parsed = typeof options.dsn === 'string' ? parseDsn(options.dsn) : undefined;
   const dsn = parsed?.ok ? parsed.dsn : undefined;
@@ -86,7 +91,18 @@ export function init(options: BrowserOptions = {}): Client | undefined {
   }
   const client = createClient(options, runtime);
   current = client.enabled ? client : undefined;
+  installed = current ? integrations : [];
   return current;
+}
+
+function uninstall(): void {
+  for (const integration of installed.splice(0)) {
+    try {
+      integration.teardown?.();
+    } catch {
+      // Teardown is best effort; the client logs failures at close.
+    }
+  }
 }
 
 /**
@@ -96,5 +112,6 @@ export function init(options: BrowserOptions = {}): Client | undefined {
 export function close(timeoutMs?: number): Promise<boolean> {
   const client = current;
   current = undefined;
+  installed = [];
   return client ? client.close(timeoutMs) : Promise.resolve(true);
 }

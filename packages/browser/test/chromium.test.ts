@@ -242,6 +242,24 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
       await page.close();
     });
 
+    it('a second init replaces the first: one event per error, one breadcrumb per action', async () => {
+      const page = await open();
+      receiver.clear();
+      await page.evaluate(() => {
+        const w = window as unknown as { __config: object; Faultline: { init(o: object): unknown } };
+        w.Faultline.init({ ...w.__config, release: 'second' });
+      });
+      await page.click('#log');
+      await page.click('#throw');
+      await receiver.waitFor(hasEvent('sync boom'));
+      await page.evaluate(() => (window as unknown as PageApi).Faultline.flush(2000));
+      const events = receiver.events().filter((e) => summaryOf(e) === 'sync boom');
+      expect(events.map((e) => e.release)).toEqual(['second']);
+      const crumbs = events[0]!.breadcrumbs!.values.map((b) => b.category);
+      expect(crumbs).toEqual(['ui.click', 'console', 'ui.click']);
+      await page.close();
+    });
+
     it('close() removes every handler and wrapper it installed', async () => {
       const page = await open();
       const installed = () =>

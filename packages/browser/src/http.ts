@@ -36,11 +36,11 @@ export function httpIntegration(options: HttpOptions): Integration {
         return {
           method: (method ?? 'GET').toUpperCase(),
           url: absolute,
-          origin: options.captureFailed ? origin : undefined,
+          origin,
         };
       };
-      if (typeof fetch === 'function') undo.push(wrapFetch(start, done));
-      if (typeof XMLHttpRequest === 'function') undo.push(wrapXhr(start, done));
+      if (typeof fetch === 'function') undo.push(wrapFetch(start, done, options.captureFailed));
+      if (typeof XMLHttpRequest === 'function') undo.push(wrapXhr(start, done, options.captureFailed));
     },
     teardown() {
       for (const fn of undo.splice(0)) fn();
@@ -96,13 +96,13 @@ function callerFrames(origin: Error | undefined): string | undefined {
   return lines.slice(lines[0] === 'Error' ? 2 : 1).join('\n');
 }
 
-type Start = (method: string | undefined, url: string, origin: Error) => RequestInfo | undefined;
+type Start = (method: string | undefined, url: string, origin: Error | undefined) => RequestInfo | undefined;
 type Done = (info: RequestInfo, status: number | undefined, category: 'fetch' | 'xhr') => void;
 
-function wrapFetch(start: Start, done: Done): () => void {
+function wrapFetch(start: Start, done: Done, withOrigin: boolean): () => void {
   const original = globalThis.fetch;
   const wrapped = function (this: unknown, input: RequestInfoLike, init?: RequestInit): Promise<Response> {
-    const origin = new Error();
+    const origin = withOrigin ? new Error() : undefined;
     let info: RequestInfo | undefined;
     try {
       const isRequest = typeof Request === 'function' && input instanceof Request;
@@ -133,7 +133,7 @@ function wrapFetch(start: Start, done: Done): () => void {
 
 type RequestInfoLike = Parameters<typeof fetch>[0];
 
-function wrapXhr(start: Start, done: Done): () => void {
+function wrapXhr(start: Start, done: Done, withOrigin: boolean): () => void {
   const proto = XMLHttpRequest.prototype;
   const { open, send } = proto;
   const requests = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
@@ -146,7 +146,7 @@ function wrapXhr(start: Start, done: Done): () => void {
     return (open as (...a: unknown[]) => void).apply(this, args);
   } as typeof proto.open;
   const wrappedSend = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-    const origin = new Error();
+    const origin = withOrigin ? new Error() : undefined;
     const opened = requests.get(this);
     const info = opened ? safely(() => start(opened.method, opened.url, origin)) : undefined;
     if (info) {

@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const script = fileURLToPath(new URL('../scripts/size-check.mjs', import.meta.url));
+
+describe('size budget', () => {
+  it('init-only app bundle stays within 8,192 bytes gzip -9', async () => {
+    // `--src` bundles the sources, so the check never depends on a stale build.
+    const result = await promisify(execFile)(process.execPath, [script, '--src', '--analyze']).then(
+      ({ stdout }) => ({ code: 0, output: stdout }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? 1,
+        output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      }),
+    );
+    expect(result.output).toMatch(/raw \d+ B .* gzip -9 \d+ B .* brotli \d+ B/);
+    expect(result.code, result.output).toBe(0);
+  });
+});

@@ -32,7 +32,11 @@ const hasEvent = (value: string) => (requests: Receiver['requests']) =>
     ),
   );
 
-describe.skipIf(!hasChromium)('in headless Chromium', () => {
+const suiteName = hasChromium
+  ? 'in headless Chromium'
+  : 'in headless Chromium (SKIPPED: /usr/bin/chromium not found; install it with `apt-get install -y chromium`)';
+
+describe.skipIf(!hasChromium)(suiteName, () => {
   let browser: Browser;
 
   beforeAll(async () => {

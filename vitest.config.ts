@@ -33,7 +33,11 @@ export default defineConfig({
       project('openwhisk'),
       {
         resolve: { alias },
-        test: { name: 'examples', include: ['examples/**/*.test.ts', 'scripts/**/*.test.ts'], testTimeout: 60_000 },
+        test: {
+          name: 'examples',
+          include: ['examples/**/*.test.ts', 'scripts/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
       },
     ],
   },

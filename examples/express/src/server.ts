@@ -46,7 +46,7 @@ app.get('/maintenance', (_req, res) => {
 });
 
 app.use(expressErrorHandler());
-app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+app.use((_err: Error, _req: Request, res: Response, _next: NextFunction) => {
   res.status(500).json({ error: 'internal error' });
 });
 

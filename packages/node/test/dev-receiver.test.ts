@@ -76,7 +76,9 @@ describe('faultline-dev receiver', () => {
     const seen: Arrival[] = [];
     receiver = await startDevReceiver({ port: 0, onArrival: (a) => seen.push(a) });
     expect(await post(receiver, serializeEnvelope(createEventEnvelope(event('a', 12), { sdk })))).toBe(200);
-    expect(await post(receiver, serializeEnvelope(createEventEnvelope(event('b', 12), { sdk })), true)).toBe(200);
+    expect(await post(receiver, serializeEnvelope(createEventEnvelope(event('b', 12), { sdk })), true)).toBe(
+      200,
+    );
     expect(seen.map((a) => a.kind === 'event' && a.seen)).toEqual([1, 2]);
     const text = formatArrival(seen[0] as Arrival);
     expect(text).toContain("TypeError: Cannot read properties of undefined (reading 'name')");

@@ -24,7 +24,14 @@ export type Arrival =
       seen: number;
       event: WireEvent;
     }
-  | { kind: 'check_in'; slug: string; status: string; duration?: number; checkInId: string; checkIn: WireCheckIn }
+  | {
+      kind: 'check_in';
+      slug: string;
+      status: string;
+      duration?: number;
+      checkInId: string;
+      checkIn: WireCheckIn;
+    }
   | { kind: 'client_report'; discarded: ClientReport['discarded_events']; report: ClientReport };
 
 /** Turns envelopes into arrivals, counting how often each issue group was seen. */
@@ -106,7 +113,8 @@ function topFrame(frames: StackFrame[]): StackFrame | undefined {
 }
 
 function groupOf(event: WireEvent): string {
-  if (event.fingerprint?.length && !event.fingerprint.includes('{{ default }}')) return event.fingerprint.join(' ');
+  if (event.fingerprint?.length && !event.fingerprint.includes('{{ default }}'))
+    return event.fingerprint.join(' ');
   const top = event.exception?.values[event.exception.values.length - 1];
   if (!top) return `message:${messageOf(event)}`;
   const frame = topFrame(top.stacktrace?.frames ?? []);

@@ -65,8 +65,13 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', '*');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    if (req.method !== 'POST' || !/\/api\/[^/]+\/envelope\/?$/.test(new URL(req.url ?? '/', 'http://x').pathname)) {
-      return void res.writeHead(404, { 'content-type': 'text/plain' }).end('faultline-dev accepts POST /api/<project>/envelope/\n');
+    if (
+      req.method !== 'POST' ||
+      !/\/api\/[^/]+\/envelope\/?$/.test(new URL(req.url ?? '/', 'http://x').pathname)
+    ) {
+      return void res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('faultline-dev accepts POST /api/<project>/envelope/\n');
     }
     const raw = await readBody(req);
     if (!raw) return void res.writeHead(413).end();
@@ -88,7 +93,10 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
     envelopes.push(envelope);
     if (options.saveDir) {
       await mkdir(options.saveDir, { recursive: true });
-      await writeFile(join(options.saveDir, `${Date.now()}-${String(++saved).padStart(5, '0')}.envelope`), body);
+      await writeFile(
+        join(options.saveDir, `${Date.now()}-${String(++saved).padStart(5, '0')}.envelope`),
+        body,
+      );
     }
     for (const arrival of tracker.fromEnvelope(envelope)) {
       arrivals.push(arrival);

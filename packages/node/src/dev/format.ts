@@ -1,6 +1,12 @@
 import type { Arrival } from './arrivals.js';
 
-const LEVEL_COLOR: Record<string, string> = { fatal: '35', error: '31', warning: '33', info: '36', debug: '90' };
+const LEVEL_COLOR: Record<string, string> = {
+  fatal: '35',
+  error: '31',
+  warning: '33',
+  info: '36',
+  debug: '90',
+};
 
 /** A few readable lines per arrival, for a developer's terminal. */
 export function formatArrival(arrival: Arrival, color = false): string {
@@ -18,7 +24,8 @@ export function formatArrival(arrival: Arrival, color = false): string {
   const lines = [
     `${paint(LEVEL_COLOR[arrival.level] ?? '0', arrival.level.toUpperCase())} ${paint('1', arrival.type)}: ${arrival.message}  [${badge}]`,
   ];
-  if (arrival.frame) lines.push(`    at ${arrival.frame}${arrival.sourceLine ? `  │ ${arrival.sourceLine}` : ''}`);
+  if (arrival.frame)
+    lines.push(`    at ${arrival.frame}${arrival.sourceLine ? `  │ ${arrival.sourceLine}` : ''}`);
   const facts = [
     arrival.transaction && `route ${arrival.transaction}`,
     arrival.status && `status ${arrival.status}`,

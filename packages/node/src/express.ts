@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { User } from '@faultline/core';
 import {
   captureHttpError,
+  type HttpAdapter,
   type HttpRequestState,
   reportHttpStatus,
   runInRequestScope,
@@ -31,9 +32,13 @@ export interface ExpressRequestHandlerOptions {
   user?: (req: ExpressRequest) => User | undefined;
 }
 
-const STATE = Symbol.for('faultline.express.state');
-type WithState = ExpressRequest & { [STATE]?: HttpRequestState; [ROUTE]?: string };
-const ROUTE = Symbol.for('faultline.express.route');
+const STATE = Symbol('faultline.express.state');
+const ROUTE = Symbol('faultline.express.route');
+type Tracked = ExpressRequest & {
+  [STATE]?: HttpRequestState<ExpressRequest>;
+  /** `req.route` of requests the SDK does not follow (it was off when they started). */
+  [ROUTE]?: ExpressRequest['route'];
+};
 
 /**
  * First middleware of an express app: runs the rest of the request in its own scope, so
@@ -48,39 +53,29 @@ const ROUTE = Symbol.for('faultline.express.route');
 export function expressRequestHandler(
   options: ExpressRequestHandlerOptions = {},
 ): (req: ExpressRequest, res: ServerResponse, next: ExpressNext) => void {
-  const userOf = options.user ?? defaultUser;
+  const adapter: HttpAdapter<ExpressRequest> = {
+    method: (req) => req.method,
+    route: routeOf,
+    request: (req, client) =>
+      requestContext(
+        { raw: req, url: req.originalUrl, protocol: req.protocol, body: req.body, ip: req.ip },
+        client,
+      ),
+    user: options.user ?? defaultUser,
+  };
   return function faultlineRequestHandler(req, res, next) {
-    const request = req as WithState;
-    try {
-      trackRoute(request);
-    } catch {
-      // A frozen or exotic request object: the route is then read from `req.route` only.
-    }
-    runInRequestScope(
-      {
-        method: req.method,
-        route: () => routeOf(request),
-        request: (client) =>
-          requestContext(
-            { raw: req, url: req.originalUrl, protocol: req.protocol, body: req.body, ip: req.ip },
-            client,
-          ),
-        user: () => userOf(req),
-      },
-      (state) => {
-        if (state) {
-          request[STATE] = state;
-          res.once('finish', () => {
-            try {
-              reportHttpStatus(state, res.statusCode);
-            } catch {
-              // Reporting must never disturb the server.
-            }
-          });
+    runInRequestScope(adapter, req, (state) => {
+      if (state) {
+        try {
+          trackRoutes(req);
+        } catch {
+          // Without the accessor the route is read from `req.route` alone.
         }
-        next();
-      },
-    );
+        (req as Tracked)[STATE] = state;
+        res.on('finish', onFinish);
+      }
+      next();
+    });
   };
 }
 
@@ -103,7 +98,7 @@ export function expressErrorHandler(
 ): (error: unknown, req: ExpressRequest, res: ServerResponse, next: ExpressNext) => void {
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      const state = (req as WithState)[STATE];
+      const state = (req as Tracked)[STATE];
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
@@ -129,30 +124,58 @@ function errorStatus(error: unknown, res: ServerResponse): number {
   return current >= 400 && current <= 599 ? current : 500;
 }
 
+/** Reports an error response sent without a thrown error; one listener shared by every response. */
+function onFinish(this: ServerResponse): void {
+  try {
+    const state = (this.req as Tracked | undefined)?.[STATE];
+    if (state) reportHttpStatus(state, this.statusCode);
+  } catch {
+    // Reporting must never disturb the server.
+  }
+}
+
+/** The app request prototypes that record route templates. */
+const tracking = new WeakSet<object>();
+
 /**
  * Express sets `req.route` when it dispatches to a route, while `req.baseUrl` is the mount path
  * of the router holding it; by the time an error reaches an app-level handler, `baseUrl` has
- * been restored. An accessor records the full template at that moment.
+ * been restored. An accessor on the app's request prototype (`app.request`, express's own
+ * extension point, which express makes the prototype of every request) records the full
+ * template at that moment. Defined once per app, so requests keep their shape and cost nothing.
  */
-function trackRoute(req: WithState): void {
-  let route = req.route;
-  Object.defineProperty(req, 'route', {
+function trackRoutes(req: ExpressRequest): void {
+  const proto: unknown = Object.getPrototypeOf(req);
+  if (typeof proto !== 'object' || proto === null || tracking.has(proto)) return;
+  tracking.add(proto);
+  // Only an express app's request object (it carries `app`), and only if nothing defines `route` yet.
+  if (!Object.hasOwn(proto, 'app') || 'route' in proto) return;
+  Object.defineProperty(proto, 'route', {
     configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: ExpressRequest['route']) {
-      route = value;
-      const path = pathOf(value?.path);
-      if (path !== undefined) req[ROUTE] = joinPath(req.baseUrl ?? '', path);
+    enumerable: false,
+    get(this: Tracked) {
+      const state = this[STATE];
+      return state ? (state.matchedRoute as ExpressRequest['route']) : this[ROUTE];
+    },
+    // Runs for every routed request: it only records, the template is built if an event needs it.
+    set(this: Tracked, value: ExpressRequest['route']) {
+      const state = this[STATE];
+      if (state) {
+        state.matchedRoute = value;
+        state.mountPath = this.baseUrl;
+      } else {
+        this[ROUTE] = value;
+      }
     },
   });
 }
 
-function routeOf(req: WithState): string | undefined {
-  const recorded = req[ROUTE];
-  if (recorded !== undefined) return recorded;
-  const path = pathOf(req.route?.path);
-  return path === undefined ? undefined : joinPath(req.baseUrl ?? '', path);
+function routeOf(req: ExpressRequest): string | undefined {
+  const state = (req as Tracked)[STATE];
+  const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
+  const path = pathOf(route?.path);
+  if (path === undefined) return undefined;
+  return joinPath((state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '', path);
 }
 
 function pathOf(path: unknown): string | undefined {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { User } from '@faultline/core';
 import {
   captureHttpError,
+  type HttpAdapter,
   type HttpRequestState,
   reportHttpStatus,
   runInRequestScope,
@@ -54,8 +55,8 @@ export interface FastifyPluginOptions {
   shouldHandleError?: (error: unknown, status: number, request: FastifyRequestLike) => boolean;
 }
 
-const STATE = Symbol.for('faultline.fastify.state');
-type WithState = FastifyRequestLike & { [STATE]?: HttpRequestState };
+const STATE = Symbol('faultline.fastify.state');
+type WithState = FastifyRequestLike & { [STATE]?: HttpRequestState<FastifyRequestLike> };
 
 /**
  * Fastify plugin: each request runs in its own scope with its request context, the route
@@ -69,33 +70,30 @@ type WithState = FastifyRequestLike & { [STATE]?: HttpRequestState };
 export const fastifyPlugin = Object.assign(
   function faultline(fastify: FastifyInstanceLike, options: FastifyPluginOptions, done: () => void): void {
     // Fastify always passes an object; a direct call might not.
-    const userOf = options?.user ?? defaultUser;
     const decide = options?.shouldHandleError;
+    const adapter: HttpAdapter<FastifyRequestLike> = {
+      method: (request) => request.method,
+      route: routeOf,
+      request: (request, client) =>
+        requestContext(
+          {
+            raw: request.raw,
+            url: request.url,
+            protocol: request.protocol,
+            body: request.body,
+            ip: request.ip,
+          },
+          client,
+        ),
+      user: options?.user ?? defaultUser,
+    };
 
     fastify.addHook('onRequest', (request, _reply, next) => {
-      runInRequestScope(
-        {
-          method: request.method,
-          route: () => routeOf(request),
-          request: (client) =>
-            requestContext(
-              {
-                raw: request.raw,
-                url: request.url,
-                protocol: request.protocol,
-                body: request.body,
-                ip: request.ip,
-              },
-              client,
-            ),
-          user: () => userOf(request),
-        },
-        (state) => {
-          if (state) (request as WithState)[STATE] = state;
-          // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
-          next();
-        },
-      );
+      runInRequestScope(adapter, request, (state) => {
+        if (state) (request as WithState)[STATE] = state;
+        // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
+        next();
+      });
     });
 
     fastify.addHook('onError', (request, reply, error, next) => {

@@ -10,24 +10,31 @@ import {
 import { withIsolatedScope } from './api.js';
 import { getClient } from './init.js';
 
-/** What the framework adapters know about one request, read lazily at capture time. */
-export interface HttpRequestInfo {
-  method: string | undefined;
+/**
+ * How a framework adapter reads one request, at capture time only. Plain functions taking the
+ * request, so that nothing but one small state object is allocated per request.
+ */
+export interface HttpAdapter<R> {
+  method(req: R): string | undefined;
   /** The route template (`/users/:id`) once a route matched. */
-  route(): string | undefined;
+  route(req: R): string | undefined;
   /** The event's `request`, built on demand (headers scrubbed, body parsed…). */
-  request(client: Client): RequestData;
+  request(req: R, client: Client): RequestData;
   /** The user the app attached to the request, if any. */
-  user(): User | undefined;
+  user(req: R): User | undefined;
 }
 
 /** Per-request bookkeeping shared by the adapters. */
-export interface HttpRequestState {
+export interface HttpRequestState<R = unknown> {
   client: Client;
   scope: Scope;
-  info: HttpRequestInfo;
+  req: R;
+  adapter: HttpAdapter<R>;
   /** Set once an error of this request was captured, so the response is not reported twice. */
   captured: boolean;
+  /** The route the framework matched and the mount path of its router then (express). */
+  matchedRoute: unknown;
+  mountPath: string | undefined;
 }
 
 /**
@@ -35,9 +42,10 @@ export interface HttpRequestState {
  * template (`transaction`) and user are filled in only when an event is built: nothing is
  * computed on the happy path. Values the app sets on the scope itself win.
  */
-export function runInRequestScope(
-  info: HttpRequestInfo,
-  fn: (state: HttpRequestState | undefined) => void,
+export function runInRequestScope<R>(
+  adapter: HttpAdapter<R>,
+  req: R,
+  fn: (state: HttpRequestState<R> | undefined) => void,
 ): void {
   const client = getClient();
   if (!client?.enabled) {
@@ -45,8 +53,17 @@ export function runInRequestScope(
     return;
   }
   withIsolatedScope((scope) => {
-    decorateScope(scope, client, info);
-    fn({ client, scope, info, captured: false });
+    const state: HttpRequestState<R> = {
+      client,
+      scope,
+      req,
+      adapter,
+      captured: false,
+      matchedRoute: undefined,
+      mountPath: undefined,
+    };
+    decorateScope(state);
+    fn(state);
   });
 }
 
@@ -56,18 +73,20 @@ export function transactionName(method: string | undefined, route: string | unde
   return method ? `${method.toUpperCase()} ${route}` : route;
 }
 
-function decorateScope(scope: Scope, client: Client, info: HttpRequestInfo): void {
-  const getData = scope.getData.bind(scope);
+function decorateScope<R>(state: HttpRequestState<R>): void {
+  const { scope } = state;
+  const getData = scope.getData;
   scope.getData = () => {
-    const data = getData();
+    const data = getData.call(scope);
     try {
-      if (data.request === undefined) data.request = info.request(client);
+      const { adapter, req, client } = state;
+      if (data.request === undefined) data.request = adapter.request(req, client);
       if (data.transaction === undefined) {
-        const name = transactionName(info.method, info.route());
+        const name = transactionName(adapter.method(req), adapter.route(req));
         if (name !== undefined) data.transaction = name;
       }
       if (data.user === undefined) {
-        const user = info.user();
+        const user = adapter.user(req);
         if (user) data.user = user;
       }
     } catch {
@@ -82,17 +101,17 @@ function decorateScope(scope: Scope, client: Client, info: HttpRequestInfo): voi
  * Captures an error that a framework saw, in the request's scope, per the status policy (or
  * the app's own `decide`); returns whether it was captured.
  */
-export function captureHttpError(
-  state: HttpRequestState,
+export function captureHttpError<R>(
+  state: HttpRequestState<R>,
   error: unknown,
   status: number,
   mechanismType: string,
   decide?: () => boolean,
 ): boolean {
-  const { client, info } = state;
+  const { client, adapter, req } = state;
   const wanted = decide
     ? decide()
-    : client.getStatusPolicy().shouldCapture(status, { routeMatched: info.route() !== undefined });
+    : client.getStatusPolicy().shouldCapture(status, { routeMatched: adapter.route(req) !== undefined });
   if (!wanted) return false;
   inRequestScope(state, () => {
     client.captureException(error, {
@@ -105,15 +124,16 @@ export function captureHttpError(
 }
 
 /** Reports an error status sent without a thrown error (e.g. `res.status(503).send()`), per the policy. */
-export function reportHttpStatus(state: HttpRequestState, status: number): void {
+export function reportHttpStatus<R>(state: HttpRequestState<R>, status: number): void {
   if (state.captured || status < 400) return;
-  const { client, info } = state;
-  const route = info.route();
+  const { client, adapter, req } = state;
+  const route = adapter.route(req);
+  const method = adapter.method(req);
   if (!client.getStatusPolicy().shouldCapture(status, { routeMatched: route !== undefined })) return;
   state.captured = true;
   const level: SeverityLevel = status >= 500 ? 'error' : 'warning';
   inRequestScope(state, () => {
-    client.captureMessage(statusMessage(status, info.method, transactionName(info.method, route)), level, {
+    client.captureMessage(statusMessage(status, method, transactionName(method, route)), level, {
       data: { status },
     });
   });
@@ -123,7 +143,7 @@ export function reportHttpStatus(state: HttpRequestState, status: number): void 
  * Response events (`finish`) and framework hooks may run outside the request's async context;
  * events must still carry the request's scope.
  */
-function inRequestScope(state: HttpRequestState, fn: () => void): void {
+function inRequestScope<R>(state: HttpRequestState<R>, fn: () => void): void {
   const { client, scope } = state;
   if (isSameOrChild(client.getScope(), scope)) {
     fn();

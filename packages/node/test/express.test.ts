@@ -213,6 +213,41 @@ describe.each([
     expect(bodyText(receiver.requests[0]!)).toContain('[Filtered]');
   });
 
+  it('keeps concurrent requests apart and takes the user from the hook option', async () => {
+    init({
+      dsn: receiver.dsn,
+      captureUnhandled: false,
+      exitFlushTimeoutMs: 0,
+      breadcrumbs: { console: false },
+    });
+    const concurrent = express();
+    concurrent.use(expressRequestHandler({ user: (req) => ({ id: String(req.headers['x-user']) }) }));
+    concurrent.get('/jobs/:id', (req, _res, next) => {
+      // Interleave the requests: each resumes after the others have started.
+      setTimeout(() => next(new Error(`job ${req.params.id} failed`)), 5 + (Number(req.params.id) % 7));
+    });
+    concurrent.use(expressErrorHandler());
+    concurrent.use(
+      (_err: Error, _req: express5.Request, res: express5.Response, _next: express5.NextFunction) => {
+        res.status(500).end();
+      },
+    );
+    app = await serve((port, host, ready) => concurrent.listen(port, host, ready) as Server);
+    const ids = Array.from({ length: 40 }, (_, i) => i);
+    await Promise.all(
+      ids.map((id) => call(`${app.url}/jobs/${id}`, { headers: { 'x-user': `user-${id}` } })),
+    );
+    await receiver.waitFor((requests) => eventsParsedBySentry(requests).length >= ids.length);
+    const events = eventsParsedBySentry(receiver.requests);
+    expect(events).toHaveLength(ids.length);
+    for (const event of events) {
+      const id = /job (\d+) failed/.exec(event.exception.values.at(-1).value)?.[1];
+      expect(event.user).toEqual({ id: `user-${id}` });
+      expect(event.request.url).toBe(`${app.url}/jobs/${id}`);
+      expect(event.transaction).toBe('GET /jobs/:id');
+    }
+  });
+
   it('answers exactly as the same app without the SDK', async () => {
     await start({ captureStatus: [[500, 599], 401, 404] });
     const bare = await startApp(express, false);

@@ -60,7 +60,7 @@ describe('source maps and context lines', () => {
     return outfile;
   }
 
-  async function failIn(file: string): Promise<Record<string, any>> {
+  async function failIn(file: string): Promise<Array<Record<string, any>>> {
     receiver.clear();
     const { Checkout } = load(file) as Fixture;
     try {

@@ -11,8 +11,12 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', 'dev-receiver': 'src/dev/index.ts' } },
   sourcemap: true,
-  // The CommonJS build gets `import.meta.url` from `__filename` (source-map-js is loaded lazily with createRequire).
-  shims: true,
+  // No shims: a module-level `fileURLToPath(import.meta.url)` in the ESM build breaks apps that
+  // bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
+  // `__filename` first, so the CommonJS build never reads `import.meta.url`.
+  esbuildOptions(options, context) {
+    if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+  },
   clean: true,
   target: 'node20',
 });

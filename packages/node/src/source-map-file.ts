@@ -24,11 +24,12 @@ let sourceMapModule: SourceMapModule | undefined;
 
 /**
  * Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never
- * fail. `require` exists in the CommonJS build; the ESM build makes one.
+ * fail. The CommonJS build has `__filename`; the ESM build resolves from `import.meta.url`.
+ * (Testing for `require` does not work: the ESM bundle defines a `require` shim that throws.)
  */
 function sourceMaps(): SourceMapModule {
   if (!sourceMapModule) {
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
     sourceMapModule = load('source-map-js') as SourceMapModule;
   }
   return sourceMapModule;

@@ -47,9 +47,16 @@ describe('scope', () => {
     const child = parent.clone().setTag('b', '2');
     expect(parent.getData().tags).toEqual({ a: '1' });
     expect(child.getData().tags).toEqual({ a: '1', b: '2' });
+    parent.setTag('late', 'parent-only').addBreadcrumb({ message: 'parent crumb' });
+    expect(child.getData().tags).toEqual({ a: '1', b: '2' });
+    expect(child.getData().breadcrumbs).toEqual([]);
+    const grandchild = child.clone();
+    child.setUser({ id: 'c' });
+    expect(grandchild.getData().user).toBeUndefined();
+    expect(parent.getData().tags).toEqual({ a: '1', late: 'parent-only' });
     const snapshot = parent.getData();
     snapshot.tags.c = '3';
-    expect(parent.getData().tags).toEqual({ a: '1' });
+    expect(parent.getData().tags.c).toBeUndefined();
   });
 
   it('the stack store isolates synchronous withScope calls and restores after async ones', async () => {

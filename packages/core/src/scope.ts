@@ -36,67 +36,89 @@ export interface Scope {
 export const DEFAULT_MAX_BREADCRUMBS = 100;
 
 export function createScope(initial: Partial<ScopeData> = {}): Scope {
-  let data: ScopeData = copyData(initial);
+  return scopeOver(copyData(initial), true);
+}
+
+/**
+ * A scope over `data`. Clones share their parent's data until either side writes (copy on
+ * write), so forking a scope per request costs nothing unless the request changes it.
+ */
+function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
+  let data = shared;
+  let owned = isOwned;
+  const write = (): ScopeData => {
+    if (!owned) {
+      data = copyData(data);
+      owned = true;
+    }
+    return data;
+  };
 
   const scope: Scope = {
     setUser(user) {
-      if (user) data.user = { ...user };
-      else delete data.user;
+      const target = write();
+      if (user) target.user = { ...user };
+      else delete target.user;
       return scope;
     },
     setTag(key, value) {
-      data.tags[key] = String(value);
+      write().tags[key] = String(value);
       return scope;
     },
     setTags(tags) {
-      for (const [key, value] of Object.entries(tags)) data.tags[key] = String(value);
+      const target = write();
+      for (const [key, value] of Object.entries(tags)) target.tags[key] = String(value);
       return scope;
     },
     setContext(name, context) {
-      if (context) data.contexts[name] = { ...context };
-      else delete data.contexts[name];
+      const target = write();
+      if (context) target.contexts[name] = { ...context };
+      else delete target.contexts[name];
       return scope;
     },
     setExtra(key, value) {
-      data.extra[key] = value;
+      write().extra[key] = value;
       return scope;
     },
     setExtras(extras) {
-      Object.assign(data.extra, extras);
+      Object.assign(write().extra, extras);
       return scope;
     },
     setLevel(level) {
-      setOptional(data, 'level', level);
+      setOptional(write(), 'level', level);
       return scope;
     },
     setFingerprint(fingerprint) {
-      setOptional(data, 'fingerprint', fingerprint ? [...fingerprint] : undefined);
+      setOptional(write(), 'fingerprint', fingerprint ? [...fingerprint] : undefined);
       return scope;
     },
     setTransaction(name) {
-      setOptional(data, 'transaction', name);
+      setOptional(write(), 'transaction', name);
       return scope;
     },
     setRequest(request) {
-      setOptional(data, 'request', request);
+      setOptional(write(), 'request', request);
       return scope;
     },
     addBreadcrumb(breadcrumb, max = DEFAULT_MAX_BREADCRUMBS) {
       if (max <= 0) return scope;
-      data.breadcrumbs.push(breadcrumb);
-      if (data.breadcrumbs.length > max) data.breadcrumbs.splice(0, data.breadcrumbs.length - max);
+      const { breadcrumbs } = write();
+      breadcrumbs.push(breadcrumb);
+      if (breadcrumbs.length > max) breadcrumbs.splice(0, breadcrumbs.length - max);
       return scope;
     },
     clearBreadcrumbs() {
-      data.breadcrumbs = [];
+      write().breadcrumbs = [];
       return scope;
     },
     clear() {
       data = copyData({});
+      owned = true;
       return scope;
     },
     clone() {
-      return createScope(data);
+      owned = false;
+      return scopeOver(data, false);
     },
     getData() {
       return copyData(data);

@@ -1,0 +1,25 @@
+// Figure 4: cost of `captureException` for an error with request context, until the envelope
+// is handed to the transport, in µs per event. Each SDK runs in its own process with its
+// default integrations and a transport that only records (Faultline: the `transport` option;
+// Sentry: a custom transport). Median over batches and over processes.
+import { fileURLToPath } from 'node:url';
+import { isMain, median, runJson } from './lib.mjs';
+
+const CHILD = fileURLToPath(new URL('./capture-cost.child.cjs', import.meta.url));
+
+export async function run({ processes = 3, batch = 1000, batches = 7 } = {}) {
+  const samples = { faultline: [], sentry: [] };
+  for (let p = 0; p < processes; p++) {
+    for (const sdk of Object.keys(samples)) {
+      const result = await runJson([CHILD, sdk, String(batch), String(batches)]);
+      samples[sdk].push(...result.usPerEvent);
+    }
+  }
+  const out = {};
+  for (const [sdk, values] of Object.entries(samples)) {
+    out[sdk] = { usPerEvent: median(values), samples: values.length, batch };
+  }
+  return out;
+}
+
+if (isMain(import.meta.url)) console.log(JSON.stringify(await run(), null, 2));

@@ -1,0 +1,107 @@
+// Core-level figures of @faultline/core (built package), in this process:
+// - captureException of a typical error with request context, through the whole client
+//   pipeline (event, scope, sanitize) to serialized envelope bytes: µs per event;
+// - scrubbing a 50 KB JSON request body: `requestDataFrom` with bodies on (normalize, scrub,
+//   size cap), and `scrubValue` alone on the already-normalized body: µs per body.
+// Medians over repeated batches after a warm-up batch.
+import { createClient, normalize, requestDataFrom, scrubValue, serializeEnvelope } from '@faultline/core';
+import { isMain, median } from './lib.mjs';
+
+const now = () => Number(process.hrtime.bigint()) / 1e3;
+
+function timeBatches(fn, { batch, batches }) {
+  const out = [];
+  for (let b = 0; b < batches + 1; b++) {
+    const t0 = now();
+    for (let i = 0; i < batch; i++) fn(i);
+    if (b > 0) out.push((now() - t0) / batch);
+  }
+  return out;
+}
+
+const HEADERS = {
+  host: 'shop.example.com',
+  'content-type': 'application/json',
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36',
+  accept: 'application/json',
+  authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.abc',
+  cookie: 'session=abc123; theme=dark',
+};
+
+function captureCost({ batch = 1000, batches = 9 } = {}) {
+  let bytes = 0;
+  let envelopes = 0;
+  const client = createClient(
+    {
+      dsn: 'http://public@127.0.0.1:9/1',
+      transport: () => ({
+        send(envelope) {
+          bytes += serializeEnvelope(envelope).length;
+          envelopes += 1;
+        },
+        recordDroppedEvent: () => undefined,
+        flush: async () => true,
+        close: async () => true,
+        takePending: () => [],
+      }),
+    },
+    { platform: 'node', sdk: { name: 'faultline.node', version: '0.1.0' } },
+  );
+  const scope = client.getScope();
+  scope.setRequest(
+    requestDataFrom(
+      { method: 'POST', url: 'https://shop.example.com/api/orders/42?page=2', headers: HEADERS },
+      {},
+    ),
+  );
+  scope.setTransaction('POST /api/orders/:id').setUser({ id: 'user-42' }).setTags({ region: 'eu-west-1' });
+  for (let i = 0; i < 10; i++) scope.addBreadcrumb({ category: 'db', message: `SELECT ${i}`, timestamp: i });
+  let n = 0;
+  const makeError = () =>
+    new Error(`order 42 could not be loaded (attempt ${n})`, { cause: new Error(`ECONNRESET ${n++}`) });
+  // Errors are created outside the clock, a batch at a time.
+  const samples = [];
+  for (let b = 0; b < batches + 1; b++) {
+    const errors = Array.from({ length: batch }, makeError);
+    const t0 = now();
+    for (const error of errors) client.captureException(error);
+    if (b > 0) samples.push((now() - t0) / batch);
+  }
+  return { usPerEvent: median(samples), envelopeBytes: Math.round(bytes / envelopes), batch, batches };
+}
+
+/** A ~50 KB JSON body: 200 order records with personal and secret fields among plain ones. */
+function body50k() {
+  const items = Array.from({ length: 200 }, (_, i) => ({
+    id: i,
+    sku: `SKU-${1000 + i}`,
+    name: `Item number ${i} with a reasonably descriptive product name`,
+    email: `customer${i}@example.com`,
+    password: `hunter${i}`,
+    card: '4111 1111 1111 1111',
+    note: `Deliver to the back door; call +1-555-010${i % 10} first. token=abc${i}def`,
+  }));
+  return { order: { id: 42, items }, apiKey: 'AKIAABCDEFGHIJKLMNOP' };
+}
+
+function scrubCost({ batch = 50, batches = 9 } = {}) {
+  const body = body50k();
+  const size = JSON.stringify(body).length;
+  const withBodies = timeBatches(
+    () =>
+      requestDataFrom(
+        { method: 'POST', url: 'https://shop.example.com/api/orders', headers: HEADERS, body },
+        { sendDefaultPii: true, maxBodyBytes: 64 * 1024 },
+      ),
+    { batch, batches },
+  );
+  const normalized = normalize(body);
+  const scrubOnly = timeBatches(() => scrubValue(normalized), { batch, batches });
+  return { bodyBytes: size, requestDataFromUs: median(withBodies), scrubValueUs: median(scrubOnly) };
+}
+
+export async function run() {
+  return { capture: captureCost(), scrub: scrubCost() };
+}
+
+if (isMain(import.meta.url)) console.log(JSON.stringify(await run(), null, 2));

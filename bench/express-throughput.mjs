@@ -1,0 +1,90 @@
+// Figure 3: express hello-world throughput with each SDK's middleware against none, measured
+// with autocannon in the same run. Each server runs in its own child process; rounds are
+// interleaved (none, faultline, sentry, none, …) and each figure is the median over rounds.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { cleanEnv, isMain, median, ROOT, startSink } from './lib.mjs';
+
+const SERVER = fileURLToPath(new URL('./express-throughput.server.cjs', import.meta.url));
+const VARIANTS = ['none', 'faultline', 'sentry'];
+
+function startServer(variant, dsn) {
+  const child = spawn(process.execPath, [SERVER, variant], {
+    cwd: ROOT,
+    env: cleanEnv({ BENCH_DSN: dsn, NODE_ENV: 'production' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`${variant} server did not start: ${err}`)), 20_000);
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const ready = /READY (\d+)/.exec(out);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${ready[1]}/` });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${variant} server exited with ${code}: ${err}`));
+    });
+  });
+}
+
+function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function load(url, duration, connections) {
+  return autocannon({ url, duration, connections, pipelining: 1 });
+}
+
+export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 50 } = {}) {
+  const sink = await startSink();
+  const servers = {};
+  try {
+    for (const variant of VARIANTS) servers[variant] = await startServer(variant, sink.dsn);
+    const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
+    for (let round = 0; round < rounds; round++) {
+      for (const variant of VARIANTS) {
+        const { url } = servers[variant];
+        await load(url, warmup, connections);
+        const result = await load(url, duration, connections);
+        samples[variant].rps.push(result.requests.average);
+        samples[variant].p99.push(result.latency.p99);
+        samples[variant].errors += result.errors + result.non2xx;
+      }
+    }
+    const out = {};
+    for (const [variant, { rps, p99, errors }] of Object.entries(samples)) {
+      out[variant] = { requestsPerSecond: median(rps), latencyP99Ms: median(p99), errors, rounds, duration };
+    }
+    for (const sdk of ['faultline', 'sentry']) {
+      out[sdk].relativeToNone = out[sdk].requestsPerSecond / out.none.requestsPerSecond;
+    }
+    out.connections = connections;
+    out.sinkRequests = sink.requests();
+    return out;
+  } finally {
+    await Promise.all(Object.values(servers).map(({ child }) => stopServer(child)));
+    await sink.close();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  console.log(JSON.stringify(await run({ rounds: Number(process.argv[2] ?? 3) }), null, 2));
+}

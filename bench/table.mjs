@@ -1,0 +1,165 @@
+// Turns a results object into the comparison table: plain text for the terminal and
+// Markdown for docs/benchmarks.md.
+import { formatNumber, formatRatio, ratio } from './lib.mjs';
+
+const KB = 1024;
+const MiB = 1024 * 1024;
+
+function row(figure, metric, faultline, sentry, digits = 1, better = 'lower') {
+  return {
+    figure,
+    metric,
+    faultline: formatNumber(faultline, digits),
+    sentry: formatNumber(sentry, digits),
+    ratio: formatRatio(ratio(faultline, sentry)),
+    better,
+  };
+}
+
+/** The rows of the main table, one per measured quantity. */
+export function rows(figures) {
+  const out = [];
+  const { bundle, startup, express, capture, storm } = figures;
+  if (bundle && !bundle.error) {
+    const name = '1. browser bundle, errors-only (esbuild, minified, ESM)';
+    out.push(row(name, 'raw KiB', bundle.faultline.raw / KB, bundle.sentry.raw / KB));
+    out.push(row(name, 'gzip KiB', bundle.faultline.gzip / KB, bundle.sentry.gzip / KB));
+    out.push(row(name, 'brotli KiB', bundle.faultline.brotli / KB, bundle.sentry.brotli / KB));
+  }
+  if (startup && !startup.error) {
+    const name = `2. Node require + init over bare node (${startup.bare.runs} runs)`;
+    out.push(row(name, 'added wall ms', startup.faultline.addedWallMs, startup.sentry.addedWallMs));
+    out.push(
+      row(
+        name,
+        'added peak RSS MiB',
+        startup.faultline.addedPeakRssBytes / MiB,
+        startup.sentry.addedPeakRssBytes / MiB,
+      ),
+    );
+  }
+  if (express && !express.error) {
+    const name = `3. express hello world, ${express.connections} connections (none: ${formatNumber(express.none.requestsPerSecond, 0)} req/s)`;
+    out.push(
+      row(name, 'req/s', express.faultline.requestsPerSecond, express.sentry.requestsPerSecond, 0, 'higher'),
+    );
+    out.push(
+      row(
+        name,
+        '% of none',
+        express.faultline.relativeToNone * 100,
+        express.sentry.relativeToNone * 100,
+        1,
+        'higher',
+      ),
+    );
+    out.push(row(name, 'latency p99 ms', express.faultline.latencyP99Ms, express.sentry.latencyP99Ms, 0));
+  }
+  if (capture && !capture.error) {
+    const name = '4. captureException with request context → transport';
+    out.push(row(name, 'µs per event', capture.faultline.usPerEvent, capture.sentry.usPerEvent));
+  }
+  if (storm && !storm.error) {
+    const f = storm.faultline;
+    const s = storm.sentry;
+    const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down`;
+    out.push(row(name, 'RSS growth MiB', f.rssGrowthBytes / MiB, s.rssGrowthBytes / MiB));
+    out.push(row(name, 'event-loop delay p99 ms', f.loopDelayP99Ms, s.loopDelayP99Ms));
+    out.push(row(name, 'storm duration ms', f.stormMs, s.stormMs, 0));
+    out.push(row(name, 'dropped and counted', f.droppedErrors, s.droppedErrors, 0, 'n/a'));
+    out.push(row(name, 'lost uncounted', f.uncounted, s.uncounted, 0));
+  }
+  return out;
+}
+
+function coreRows(core) {
+  if (!core || core.error) return [];
+  return [
+    [
+      'captureException → envelope bytes (typical error with request context)',
+      `${formatNumber(core.capture.usPerEvent)} µs per event (${formatNumber(core.capture.envelopeBytes, 0)} B envelopes)`,
+    ],
+    [
+      `scrub a ${formatNumber(core.scrub.bodyBytes / KB)} KiB JSON request body (requestDataFrom, bodies on)`,
+      `${formatNumber(core.scrub.requestDataFromUs)} µs`,
+    ],
+    ['scrubValue alone on the same (normalized) body', `${formatNumber(core.scrub.scrubValueUs)} µs`],
+  ];
+}
+
+function failures(figures) {
+  return Object.entries(figures)
+    .filter(([, value]) => value?.error)
+    .map(([name, value]) => `${name}: ${value.error.split('\n')[0]}`);
+}
+
+export function renderTable({ figures, machine }) {
+  const header = ['figure', 'metric', 'Faultline', 'Sentry', 'Faultline/Sentry'];
+  const body = rows(figures).map((r) => [r.figure, r.metric, r.faultline, r.sentry, r.ratio]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const lines = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  for (const [what, value] of coreRows(figures.core)) lines.push(`core: ${what}: ${value}`);
+  for (const failure of failures(figures)) lines.push(`FAILED ${failure}`);
+  lines.push(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  return lines.join('\n');
+}
+
+export function renderMarkdown({ figures, machine, date }) {
+  const table = rows(figures)
+    .map((r) => `| ${r.figure} | ${r.metric} | ${r.faultline} | ${r.sentry} | ${r.ratio} |`)
+    .join('\n');
+  const core = coreRows(figures.core)
+    .map(([what, value]) => `| ${what} | ${value} |`)
+    .join('\n');
+  const failed = failures(figures);
+  const storm = figures.storm && !figures.storm.error ? figures.storm : undefined;
+  return `# Benchmarks
+
+Faultline beside the Sentry SDK (\`@sentry/node\` / \`@sentry/browser\` ${machine.versions['@sentry/node']}), measured
+in the same run on the same machine by \`npm run bench\` (source in [\`bench/\`](../bench)). Each figure
+is the median of repeated runs; the last column is Faultline's figure over Sentry's (below 1×:
+Faultline is smaller, faster or cheaper, except for req/s and % of none, where higher is better).
+Raw results of every run are written to \`bench/results/<timestamp>.json\`.
+
+Run on ${date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.
+The machine was shared with other work while it ran, so absolute times are noisy; the
+comparisons were interleaved so that load hits both SDKs alike.
+
+| figure | metric | Faultline | Sentry | Faultline/Sentry |
+|---|---|--:|--:|--:|
+${table}
+${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
+## How each figure is taken
+
+1. **Browser bundle**: \`import { init } from '<sdk>'; init({ dsn })\` bundled by esbuild
+   (\`--bundle --minify --format=esm --platform=browser\`) from the built packages; gzip level 9,
+   brotli quality 11. Sentry with its default integrations, which is its errors-only setup.
+2. **Startup**: fresh \`node -e\` processes doing \`require(sdk).init({ dsn })\`, against one that
+   only prints its peak RSS; wall time from spawn to exit, peak RSS from \`getrusage\`.
+3. **Express**: express ${machine.versions.express} hello world, each variant in its own process
+   (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
+   \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
+   from the bench process, rounds interleaved across variants, 1 s warm-up per round.
+4. **Capture cost**: each SDK in its own process with its default integrations and a transport
+   that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with a
+   cause are created before the clock starts. Events go in bursts of 50, each waited for until
+   its last envelope reaches the transport: Sentry's client processes at most 64 events at once
+   and drops the rest.
+5. **Error storm**: ${storm ? formatNumber(storm.faultline.captured, 0) : '100,000'} \`captureException\` calls in tight loops of
+   ${storm ? formatNumber(storm.faultline.burst, 0) : '1,000'} (one loop per macrotask), default transport pointed at a refused port on
+   127.0.0.1. RSS growth is the peak over the start; event-loop delay from
+   \`perf_hooks.monitorEventLoopDelay\` during the storm; then a bounded flush (5 s), after which
+   the drop counts are read (Faultline: the client reports it would send; Sentry: its client's
+   outcome counters). "Lost uncounted" = captures − counted drops − still queued.
+
+## Core figures (\`node bench/core.mjs\`)
+
+In-process, on the built \`@faultline/core\`, no runtime integrations.
+
+| what | median |
+|---|---|
+${core}
+`;
+}

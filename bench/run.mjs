@@ -2,9 +2,10 @@
 // run. Builds the packages first (skip with --no-build), runs every figure, prints one table,
 // writes the raw results to bench/results/<timestamp>.json and the table to
 // docs/benchmarks.md. `--quick` does fewer repetitions (for trying the harness out);
-// `--only=bundle,startup,express,capture,storm,core` runs a subset.
+// `--only=bundle,startup,express,capture,storm,core` runs a subset; `--render=<results.json>`
+// rewrites the docs table from an earlier run.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bundle from './bundle-size.mjs';
 import * as capture from './capture-cost.mjs';
@@ -17,6 +18,14 @@ import * as startup from './startup.mjs';
 import { renderMarkdown, renderTable } from './table.mjs';
 
 const args = process.argv.slice(2);
+const render = args.find((a) => a.startsWith('--render='))?.slice('--render='.length);
+if (render) {
+  // Rewrites docs/benchmarks.md from an earlier results file, without measuring again.
+  const results = JSON.parse(readFileSync(render, 'utf8'));
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
+  console.log(renderTable(results));
+  process.exit(0);
+}
 const quick = args.includes('--quick');
 const only = args
   .find((a) => a.startsWith('--only='))

@@ -124,8 +124,8 @@ Faultline is smaller, faster or cheaper, except for req/s and % of none, where h
 Raw results of every run are written to \`bench/results/<timestamp>.json\`.
 
 Run on ${date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.
-The machine was shared with other work while it ran, so absolute times are noisy; the
-comparisons were interleaved so that load hits both SDKs alike.
+Absolute times on a small shared VM are noisy; runs alternate between the SDKs so that any
+background load hits both alike, and the ratios are the figures to read.
 
 | figure | metric | Faultline | Sentry | Faultline/Sentry |
 |---|---|--:|--:|--:|

@@ -219,6 +219,8 @@ describe.each([
       captureUnhandled: false,
       exitFlushTimeoutMs: 0,
       breadcrumbs: { console: false },
+      // This test is about scope isolation: room for every event of the burst in the queue.
+      transportOptions: { maxQueueSize: 100 },
     });
     const concurrent = express();
     concurrent.use(expressRequestHandler({ user: (req) => ({ id: String(req.headers['x-user']) }) }));

@@ -1,4 +1,4 @@
-import { type FaultlineEvent, type Integration, parseStackFrames } from '@faultline/core';
+import { type FaultlineEvent, type Integration, parseStack } from '@faultline/core';
 
 /** `debug_meta` of the Sentry event schema (https://develop.sentry.dev/sdk/data-model/event-payloads/debugmeta/). */
 export interface DebugMeta {
@@ -31,7 +31,7 @@ export function debugIdsIntegration(): Integration {
     const next = new Map<string, string>();
     for (const stack of keys) {
       const id = ids[stack];
-      const frames = parseStackFrames({ stack });
+      const frames = parseStack({ stack });
       for (let i = frames.length - 1; i >= 0; i--) {
         const file = frames[i]?.abs_path;
         if (file && typeof id === 'string') {

@@ -4,7 +4,6 @@ import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './even
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import { cancelTimer, unrefTimer } from './globals.js';
-import { hmacSha256Hex } from './hash.js';
 import { nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
@@ -17,6 +16,7 @@ import {
   type Scope,
   type ScopeStore,
 } from './scope.js';
+import type { StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
@@ -42,6 +42,8 @@ export interface ClientRuntime {
   createExecutor?: (dsn: Dsn, sdkClient: string) => TransportExecutor;
   defaultIntegrations?: Integration[];
   createScopeStore?: (root: Scope) => ScopeStore;
+  /** Turns error stacks into frames; the built-in `parseStack` when absent. */
+  parseStack?: StackParser;
 }
 
 export interface Client {
@@ -122,6 +124,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
         const exceptionOptions: Parameters<typeof exceptionFromValue>[1] = { mechanism };
         if (options.maxCauseDepth !== undefined) exceptionOptions.maxCauseDepth = options.maxCauseDepth;
         if (hint.syntheticException) exceptionOptions.syntheticException = hint.syntheticException;
+        if (runtime.parseStack) exceptionOptions.parseStack = runtime.parseStack;
         const input: EventInput = {
           event_id: eventId,
           level: hint.level ?? 'error',
@@ -334,9 +337,6 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   }
 
   function send(event: FaultlineEvent): void {
-    if (options.pseudonymizeUserIds && event.user?.id !== undefined) {
-      event.user = { ...event.user, id: hmacSha256Hex(options.pseudonymizeUserIds, String(event.user.id)) };
-    }
     const sanitizeOptions: Parameters<typeof sanitizeEvent>[1] = { ...options.scrub };
     if (options.sendDefaultPii) sanitizeOptions.sendDefaultPii = true;
     const wire = sanitizeEvent(event, sanitizeOptions);

@@ -1,4 +1,4 @@
-import { parseStackFrames } from './stack.js';
+import { parseStack, type StackParser } from './stack-parse.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
 export interface ExceptionFromValueOptions {
@@ -11,6 +11,8 @@ export interface ExceptionFromValueOptions {
   maxCauseDepth?: number;
   /** An error made at capture time: its stack stands in when the thrown value is not an error. */
   syntheticException?: Error;
+  /** Turns a stack into frames. @default the built-in `parseStack` */
+  parseStack?: StackParser;
 }
 
 /** Default for {@link ExceptionFromValueOptions.maxCauseDepth}. */
@@ -60,7 +62,8 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
     ? DEFAULT_MAX_CAUSE_DEPTH
     : Math.min(Math.max(0, Math.floor(requested)), 100);
   const maxValues = Math.max(MAX_EXCEPTION_VALUES, maxDepth + 1);
-  const { exception: top, synthetic } = single(thrown, options.syntheticException);
+  const parse = options.parseStack ?? parseStack;
+  const { exception: top, synthetic } = single(thrown, parse, options.syntheticException);
   top.mechanism = synthetic ? { ...options.mechanism, synthetic: true } : { ...options.mechanism };
 
   // Discovery order: the thrown value is 0, each linked value gets the next number. This is
@@ -80,7 +83,7 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
       seen.add(link.value);
     }
     const id = found.length;
-    const linked = single(link.value, undefined).exception;
+    const linked = single(link.value, parse).exception;
     linked.mechanism = {
       type: 'chained',
       ...(options.mechanism.handled === undefined ? {} : { handled: options.mechanism.handled }),
@@ -126,16 +129,17 @@ function linksOf(value: unknown, parent: number, depth: number): Linked[] {
 /** One exception value, without chaining; `synthetic` when its stack is the capture site's. */
 function single(
   value: unknown,
-  syntheticError: Error | undefined,
+  parse: StackParser,
+  syntheticError?: Error,
 ): { exception: ExceptionValue; synthetic: boolean } {
   if (isErrorLike(value)) {
     const exception: ExceptionValue = { type: errorType(value), value: errorMessage(value) };
-    const frames = parseStackFrames(value);
+    const frames = parse(value);
     if (frames.length > 0) exception.stacktrace = { frames };
     return { exception, synthetic: false };
   }
   const exception = describeNonError(value);
-  const frames = syntheticError ? parseStackFrames(syntheticError) : [];
+  const frames = syntheticError ? parse(syntheticError) : [];
   if (frames.length === 0) return { exception, synthetic: false };
   exception.stacktrace = { frames };
   return { exception, synthetic: true };

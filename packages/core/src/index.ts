@@ -32,6 +32,7 @@ export type {
 export { type Client, type ClientRuntime, createClient } from './client.js';
 export type { ClientOptions, TransportContext } from './options.js';
 export type { Integration } from './integration.js';
+export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';
 export { createLogger, type Logger } from './logger.js';
 export { nowSeconds, uuid4 } from './ids.js';
@@ -40,6 +41,7 @@ export { cancelTimer, type Timer, unrefTimer } from './globals.js';
 // Errors and stacks
 export { exceptionFromValue } from './exception.js';
 export { applyFrameResolver, type FrameResolver, parseStackFrames } from './stack.js';
+export { parseStack, type StackParser } from './stack-parse.js';
 
 // HTTP status policy and request context
 export { createStatusPolicy, type StatusMatcher, type StatusPolicy, statusMessage } from './status-policy.js';

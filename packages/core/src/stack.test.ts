@@ -1,6 +1,7 @@
 import ErrorStackParser from 'error-stack-parser';
 import { describe, expect, it, vi } from 'vitest';
 import { applyFrameResolver, type FrameResolver, parseStackFrames } from './stack.js';
+import { parseStack, type StackParser } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
 const V8_STACK = [
@@ -35,215 +36,229 @@ const SAFARI_STACK = [
   'global code@http://localhost:8080/assets/app.js:50:1',
 ].join('\n');
 
-const framesOf = (stack: unknown) => parseStackFrames({ stack, message: '' });
+describe.each<[string, StackParser]>([
+  ['parseStackFrames (error-stack-parser)', parseStackFrames],
+  ['parseStack (built-in)', parseStack],
+])('%s', (_name, parse) => {
+  const framesOf = (stack: unknown) => parse({ stack, message: '' });
 
-describe('parseStackFrames: V8', () => {
-  const frames = framesOf(V8_STACK);
+  describe('V8', () => {
+    const frames = framesOf(V8_STACK);
 
-  it('returns frames oldest first', () => {
-    expect(frames.map((f) => f.function)).toEqual([
-      'eval',
-      '?',
-      '?',
-      'Module._compile',
-      '<anonymous>',
-      'Layer.handle [as handle_request]',
-      'Array.map',
-      'Repo',
-      'loadAll',
-      'Promise.all',
-      'getUser',
-    ]);
-  });
-
-  it('keeps positions, strips file:// from filename and keeps abs_path raw', () => {
-    expect(frames.at(-1)).toEqual({
-      function: 'getUser',
-      filename: '/app/src/users.js',
-      abs_path: '/app/src/users.js',
-      lineno: 10,
-      colno: 15,
-      in_app: true,
+    it('returns frames oldest first', () => {
+      expect(frames.map((f) => f.function)).toEqual([
+        'eval',
+        '?',
+        '?',
+        'Module._compile',
+        '<anonymous>',
+        'Layer.handle [as handle_request]',
+        'Array.map',
+        'Repo',
+        'loadAll',
+        'Promise.all',
+        'getUser',
+      ]);
     });
-    expect(frames.find((f) => f.function === 'loadAll')).toMatchObject({
-      filename: '/app/src/load.mjs',
-      abs_path: 'file:///app/src/load.mjs',
-      lineno: 4,
-      colno: 3,
-    });
-  });
 
-  it('classifies in_app', () => {
-    const inApp = Object.fromEntries(frames.map((f) => [`${f.function}@${f.filename}`, f.in_app]));
-    expect(inApp).toEqual({
-      'eval@/app/src/dyn.js': true,
-      '?@/app/src/anon.js': true,
-      '?@internal/main/run_main_module.js': false,
-      'Module._compile@node:internal/modules/cjs/loader': false,
-      '<anonymous>@/app/src/main.js': true,
-      'Layer.handle [as handle_request]@/app/node_modules/express/lib/router/layer.js': false,
-      'Array.map@<anonymous>': false,
-      'Repo@/app/src/repo.js': true,
-      'loadAll@/app/src/load.mjs': true,
-      'Promise.all@index 0': false,
-      'getUser@/app/src/users.js': true,
-    });
-  });
-
-  it('gives eval frames the position of the eval call', () => {
-    expect(frames[0]).toMatchObject({ function: 'eval', filename: '/app/src/dyn.js', lineno: 5, colno: 10 });
-  });
-
-  it('ignores frame-like lines inside a multi-line message', () => {
-    const error = new Error('bad input\n    at fake (/evil.js:1:1)');
-    error.stack = `Error: ${error.message}\n    at real (/app/real.js:2:3)`;
-    expect(parseStackFrames(error).map((f) => f.function)).toEqual(['real']);
-  });
-
-  it('handles Windows file URLs and escaped characters', () => {
-    const [frame] = framesOf('Error: x\n    at run (file:///C:/my%20app/index.mjs:1:2)');
-    expect(frame).toMatchObject({
-      filename: 'C:/my app/index.mjs',
-      abs_path: 'file:///C:/my%20app/index.mjs',
-    });
-  });
-
-  it('parses a real stack from this runtime', () => {
-    function throwingFunction(): Error {
-      return new Error('real');
-    }
-    const frames = parseStackFrames(throwingFunction());
-    const last = frames.at(-1)!;
-    expect(last.function).toBe('throwingFunction');
-    expect(last.filename).toMatch(/stack\.test\.ts$/);
-    expect(last.in_app).toBe(true);
-    expect(last.lineno).toBeGreaterThan(0);
-  });
-});
-
-describe('parseStackFrames: Firefox and Safari', () => {
-  it('parses Firefox stacks, including async and eval frames', () => {
-    expect(framesOf(FIREFOX_STACK)).toEqual([
-      {
-        function: '?',
-        filename: 'http://localhost:8080/assets/app.js',
-        abs_path: 'http://localhost:8080/assets/app.js',
-        lineno: 50,
-        colno: 1,
-        in_app: true,
-      },
-      {
-        function: 'lib',
-        filename: 'http://localhost:8080/node_modules/lib/index.js',
-        abs_path: 'http://localhost:8080/node_modules/lib/index.js',
-        lineno: 2,
-        colno: 2,
-        in_app: false,
-      },
-      {
-        function: 'evaluated',
-        filename: 'http://localhost:8080/assets/app.js',
-        abs_path: 'http://localhost:8080/assets/app.js',
-        lineno: 40,
-        in_app: true,
-      },
-      {
-        function: 'loadAll',
-        filename: 'http://localhost:8080/assets/app.js',
-        abs_path: 'http://localhost:8080/assets/app.js',
-        lineno: 18,
-        colno: 3,
-        in_app: true,
-      },
-      {
-        function: 'loadAll/<',
-        filename: 'http://localhost:8080/assets/app.js',
-        abs_path: 'http://localhost:8080/assets/app.js',
-        lineno: 20,
-        colno: 7,
-        in_app: true,
-      },
-      {
+    it('keeps positions, strips file:// from filename and keeps abs_path raw', () => {
+      expect(frames.at(-1)).toEqual({
         function: 'getUser',
-        filename: 'http://localhost:8080/assets/app.js',
-        abs_path: 'http://localhost:8080/assets/app.js',
+        filename: '/app/src/users.js',
+        abs_path: '/app/src/users.js',
         lineno: 10,
         colno: 15,
         in_app: true,
-      },
-    ]);
+      });
+      expect(frames.find((f) => f.function === 'loadAll')).toMatchObject({
+        filename: '/app/src/load.mjs',
+        abs_path: 'file:///app/src/load.mjs',
+        lineno: 4,
+        colno: 3,
+      });
+    });
+
+    it('classifies in_app', () => {
+      const inApp = Object.fromEntries(frames.map((f) => [`${f.function}@${f.filename}`, f.in_app]));
+      expect(inApp).toEqual({
+        'eval@/app/src/dyn.js': true,
+        '?@/app/src/anon.js': true,
+        '?@internal/main/run_main_module.js': false,
+        'Module._compile@node:internal/modules/cjs/loader': false,
+        '<anonymous>@/app/src/main.js': true,
+        'Layer.handle [as handle_request]@/app/node_modules/express/lib/router/layer.js': false,
+        'Array.map@<anonymous>': false,
+        'Repo@/app/src/repo.js': true,
+        'loadAll@/app/src/load.mjs': true,
+        'Promise.all@index 0': false,
+        'getUser@/app/src/users.js': true,
+      });
+    });
+
+    it('gives eval frames the position of the eval call', () => {
+      expect(frames[0]).toMatchObject({
+        function: 'eval',
+        filename: '/app/src/dyn.js',
+        lineno: 5,
+        colno: 10,
+      });
+    });
+
+    it('ignores frame-like lines inside a multi-line message', () => {
+      const error = new Error('bad input\n    at fake (/evil.js:1:1)');
+      error.stack = `Error: ${error.message}\n    at real (/app/real.js:2:3)`;
+      expect(parse(error).map((f) => f.function)).toEqual(['real']);
+    });
+
+    it('handles Windows file URLs and escaped characters', () => {
+      const [frame] = framesOf('Error: x\n    at run (file:///C:/my%20app/index.mjs:1:2)');
+      expect(frame).toMatchObject({
+        filename: 'C:/my app/index.mjs',
+        abs_path: 'file:///C:/my%20app/index.mjs',
+      });
+    });
+
+    it('parses a real stack from this runtime', () => {
+      function throwingFunction(): Error {
+        return new Error('real');
+      }
+      const frames = parse(throwingFunction());
+      const last = frames.at(-1)!;
+      expect(last.function).toBe('throwingFunction');
+      expect(last.filename).toMatch(/stack\.test\.ts$/);
+      expect(last.in_app).toBe(true);
+      expect(last.lineno).toBeGreaterThan(0);
+    });
   });
 
-  it('parses Safari stacks and marks native frames', () => {
-    const frames = framesOf(SAFARI_STACK);
-    expect(frames.map((f) => [f.function, f.lineno, f.in_app])).toEqual([
-      ['global code', 50, true],
-      ['eval code', undefined, false],
-      ['getUser', 10, true],
-    ]);
+  describe('Firefox and Safari', () => {
+    it('parses Firefox stacks, including async and eval frames', () => {
+      expect(framesOf(FIREFOX_STACK)).toEqual([
+        {
+          function: '?',
+          filename: 'http://localhost:8080/assets/app.js',
+          abs_path: 'http://localhost:8080/assets/app.js',
+          lineno: 50,
+          colno: 1,
+          in_app: true,
+        },
+        {
+          function: 'lib',
+          filename: 'http://localhost:8080/node_modules/lib/index.js',
+          abs_path: 'http://localhost:8080/node_modules/lib/index.js',
+          lineno: 2,
+          colno: 2,
+          in_app: false,
+        },
+        {
+          function: 'evaluated',
+          filename: 'http://localhost:8080/assets/app.js',
+          abs_path: 'http://localhost:8080/assets/app.js',
+          lineno: 40,
+          in_app: true,
+        },
+        {
+          function: 'loadAll',
+          filename: 'http://localhost:8080/assets/app.js',
+          abs_path: 'http://localhost:8080/assets/app.js',
+          lineno: 18,
+          colno: 3,
+          in_app: true,
+        },
+        {
+          function: 'loadAll/<',
+          filename: 'http://localhost:8080/assets/app.js',
+          abs_path: 'http://localhost:8080/assets/app.js',
+          lineno: 20,
+          colno: 7,
+          in_app: true,
+        },
+        {
+          function: 'getUser',
+          filename: 'http://localhost:8080/assets/app.js',
+          abs_path: 'http://localhost:8080/assets/app.js',
+          lineno: 10,
+          colno: 15,
+          in_app: true,
+        },
+      ]);
+    });
+
+    it('parses Safari stacks and marks native frames', () => {
+      const frames = framesOf(SAFARI_STACK);
+      expect(frames.map((f) => [f.function, f.lineno, f.in_app])).toEqual([
+        ['global code', 50, true],
+        ['eval code', undefined, false],
+        ['getUser', 10, true],
+      ]);
+    });
+  });
+
+  describe('limits and hostile input', () => {
+    it('keeps the 25 oldest and 25 newest of a deep recursion', () => {
+      const previous = Error.stackTraceLimit;
+      Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+      try {
+        const recurse = (n: number): Error => (n === 0 ? new Error('deep') : recurse(n - 1));
+        const error = recurse(200);
+        const all = parse(error, { maxFrames: 10_000 });
+        expect(all.length).toBeGreaterThan(200);
+        const frames = parse(error);
+        expect(frames).toHaveLength(50);
+        expect(frames.slice(0, 25)).toEqual(all.slice(0, 25));
+        expect(frames.slice(25)).toEqual(all.slice(-25));
+      } finally {
+        Error.stackTraceLimit = previous;
+      }
+    });
+
+    it('honours a custom maxFrames', () => {
+      const lines = Array.from({ length: 9 }, (_, i) => `    at f${i} (/app/a.js:${i + 1}:1)`);
+      const frames = framesOf(['Error: x', ...lines].join('\n'));
+      expect(frames.map((f) => f.function)).toHaveLength(9);
+      const capped = parse({ stack: ['Error: x', ...lines].join('\n') }, { maxFrames: 3 });
+      expect(capped.map((f) => f.function)).toEqual(['f8', 'f1', 'f0']);
+    });
+
+    it.each([
+      ['no stack', {}],
+      ['empty stack', { stack: '' }],
+      ['non-string stack', { stack: 42 }],
+      ['a header only', { stack: 'Error: nothing here' }],
+      ['garbage', { stack: 'just some text\nmore text\nword' }],
+      ['a name-only header', { stack: 'TypeError' }],
+      ['null', null],
+      ['a string', 'Error: x\n    at f (/a.js:1:1)'],
+      ['a number', 7],
+    ])('returns [] for %s', (_, value) => {
+      expect(parse(value)).toEqual([]);
+    });
+
+    it('survives throwing stack getters and Proxies', () => {
+      const getter = Object.defineProperty({}, 'stack', {
+        get() {
+          throw new Error('no');
+        },
+      });
+      const proxy = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('trap');
+          },
+        },
+      );
+      const revocable = Proxy.revocable({}, {});
+      revocable.revoke();
+      expect(parse(getter)).toEqual([]);
+      expect(parse(proxy)).toEqual([]);
+      expect(parse(revocable.proxy)).toEqual([]);
+    });
   });
 });
 
-describe('parseStackFrames: limits and hostile input', () => {
-  it('keeps the 25 oldest and 25 newest of a deep recursion', () => {
-    const previous = Error.stackTraceLimit;
-    Error.stackTraceLimit = Number.POSITIVE_INFINITY;
-    try {
-      const recurse = (n: number): Error => (n === 0 ? new Error('deep') : recurse(n - 1));
-      const error = recurse(200);
-      const all = parseStackFrames(error, { maxFrames: 10_000 });
-      expect(all.length).toBeGreaterThan(200);
-      const frames = parseStackFrames(error);
-      expect(frames).toHaveLength(50);
-      expect(frames.slice(0, 25)).toEqual(all.slice(0, 25));
-      expect(frames.slice(25)).toEqual(all.slice(-25));
-    } finally {
-      Error.stackTraceLimit = previous;
-    }
-  });
-
-  it('honours a custom maxFrames', () => {
-    const lines = Array.from({ length: 9 }, (_, i) => `    at f${i} (/app/a.js:${i + 1}:1)`);
-    const frames = framesOf(['Error: x', ...lines].join('\n'));
-    expect(frames.map((f) => f.function)).toHaveLength(9);
-    const capped = parseStackFrames({ stack: ['Error: x', ...lines].join('\n') }, { maxFrames: 3 });
-    expect(capped.map((f) => f.function)).toEqual(['f8', 'f1', 'f0']);
-  });
-
-  it.each([
-    ['no stack', {}],
-    ['empty stack', { stack: '' }],
-    ['non-string stack', { stack: 42 }],
-    ['a header only', { stack: 'Error: nothing here' }],
-    ['garbage', { stack: 'just some text\nmore text\nword' }],
-    ['a name-only header', { stack: 'TypeError' }],
-    ['null', null],
-    ['a string', 'Error: x\n    at f (/a.js:1:1)'],
-    ['a number', 7],
-  ])('returns [] for %s', (_, value) => {
-    expect(parseStackFrames(value)).toEqual([]);
-  });
-
-  it('survives throwing stack getters and Proxies', () => {
-    const getter = Object.defineProperty({}, 'stack', {
-      get() {
-        throw new Error('no');
-      },
-    });
-    const proxy = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error('trap');
-        },
-      },
-    );
-    const revocable = Proxy.revocable({}, {});
-    revocable.revoke();
-    expect(parseStackFrames(getter)).toEqual([]);
-    expect(parseStackFrames(proxy)).toEqual([]);
-    expect(parseStackFrames(revocable.proxy)).toEqual([]);
-  });
+describe('parseStackFrames: fallback', () => {
+  const framesOf = (stack: unknown) => parseStackFrames({ stack, message: '' });
 
   it('falls back to a line parser when error-stack-parser throws', () => {
     const spy = vi.spyOn(ErrorStackParser, 'parse').mockImplementation(() => {

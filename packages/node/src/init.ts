@@ -6,6 +6,7 @@ import {
   createLogger,
   envelopeEndpoint,
   type Integration,
+  parseStackFrames,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
 import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
@@ -31,6 +32,8 @@ const runtime: ClientRuntime = {
       headers: { 'x-sentry-auth': authHeader(dsn, sdkClient), 'user-agent': sdkClient },
     }),
   createScopeStore: createAsyncScopeStore,
+  // error-stack-parser: the thorough parser, worth its size on a server.
+  parseStack: parseStackFrames,
 };
 
 /**

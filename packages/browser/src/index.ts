@@ -26,6 +26,9 @@ export { globalHandlersIntegration } from './global-handlers.js';
 export { httpIntegration } from './http.js';
 export { noiseFilterIntegration } from './noise-filter.js';
 
+// Opt-in features: imported only by apps that use them, so they cost the others nothing.
+export { pseudonymizeUserIdsIntegration } from '@faultline/core';
+
 // Types from core that appear in this API
 export type {
   Breadcrumb,

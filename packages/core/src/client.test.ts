@@ -1,7 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
 import type { ClientOptions } from './options.js';
+import { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 import type { Transport } from './transport.js';
 import type { DataCategory, DiscardReason, WireCheckIn, WireEvent } from './types.js';
 
@@ -223,13 +225,17 @@ describe('createClient', () => {
 
   it('pseudonymizes user ids with a keyed hash when asked', () => {
     const rec = recording();
-    const client = createClient(rec.options({ pseudonymizeUserIds: 'k1' }), runtime);
+    const client = createClient(
+      rec.options({ integrations: [pseudonymizeUserIdsIntegration('k1')] }),
+      runtime,
+    );
     client.getScope().setUser({ id: 'alice' });
     client.captureMessage('m1');
     client.captureMessage('m2');
     const [a, b] = rec.events();
     expect(a?.user?.id).toMatch(/^[0-9a-f]{64}$/);
     expect(a?.user?.id).toBe(b?.user?.id);
+    expect(a?.user?.id).toBe(createHmac('sha256', 'k1').update('alice').digest('hex'));
     expect(JSON.stringify(rec.envelopes)).not.toContain('alice');
   });
 

@@ -58,8 +58,6 @@ export interface ClientOptions {
    * @example captureStatus: [[500, 599], 401, 403]
    */
   captureStatus?: StatusMatcher[];
-  /** A secret key: user ids are replaced by a keyed hash, so affected users still count right. */
-  pseudonymizeUserIds?: string;
   /** Linked errors followed through `cause` and `AggregateError.errors`. @default 5 */
   maxCauseDepth?: number;
   /** Replace the default delivery (test kit, JSON webhook, several destinations). */
@@ -108,7 +106,6 @@ export function validateOptions(options: unknown): string | undefined {
         ),
       'an array of status codes and [from, to] ranges',
     ],
-    ['pseudonymizeUserIds', (v) => typeof v === 'string' && v.length > 0, 'a non-empty string'],
   ];
   for (const [key, ok, expected] of checks) {
     if (o[key] !== undefined && !ok(o[key])) return `option "${key}" must be ${expected}`;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createTestTransport, type TestTransport } from '@faultline/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -113,6 +114,7 @@ describe('init', () => {
       { dsn: 'https://key@ingest.example.com/1', exitFlushTimeoutMs: -5 },
       { dsn: 'https://key@ingest.example.com/1', breadcrumbs: 'yes' },
       { dsn: 'https://key@ingest.example.com/1', sampleRate: 3 },
+      { dsn: 'https://key@ingest.example.com/1', pseudonymizeUserIds: '' },
       { dsn: 'not a dsn' },
     ]) {
       warn.mockClear();
@@ -190,6 +192,16 @@ describe('top-level API', () => {
     expect(error?.breadcrumbs?.values.map((b) => b.message)).toContain('clicked');
     expect(error?.release).toBe('r@1');
     expect(note).toMatchObject({ message: 'note', level: 'warning' });
+  });
+
+  it('pseudonymizeUserIds sends a keyed hash instead of the user id', async () => {
+    const transport = initWithTestTransport({ pseudonymizeUserIds: 'k1' });
+    setUser({ id: 'alice' });
+    captureMessage('m1');
+    await flush(1000);
+    const [event] = transport.events();
+    expect(event?.user?.id).toBe(createHmac('sha256', 'k1').update('alice').digest('hex'));
+    expect(JSON.stringify(transport.envelopes)).not.toContain('alice');
   });
 
   it('withScope keeps changes inside', async () => {

@@ -22,6 +22,11 @@ export interface NodeOptions extends ClientOptions {
    * @default { console: true, http: true }
    */
   breadcrumbs?: { console?: boolean; http?: boolean };
+  /**
+   * A secret key: user ids are sent as a keyed hash (HMAC-SHA-256) of themselves, so affected
+   * users still count right without a raw id leaving the process.
+   */
+  pseudonymizeUserIds?: string;
 }
 
 export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 2000;
@@ -64,6 +69,10 @@ export function validateNodeOptions(options: NodeOptions): string | undefined {
   const timeout = o.exitFlushTimeoutMs;
   if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
     return 'option "exitFlushTimeoutMs" must be a non-negative number of milliseconds';
+  }
+  const key = o.pseudonymizeUserIds;
+  if (key !== undefined && !(typeof key === 'string' && key !== '')) {
+    return 'option "pseudonymizeUserIds" must be a non-empty string';
   }
   const crumbs = o.breadcrumbs;
   if (crumbs !== undefined) {

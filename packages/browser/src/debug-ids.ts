@@ -1,12 +1,4 @@
-import { type FaultlineEvent, type Integration, parseStack } from '@faultline/core';
-
-/** `debug_meta` of the Sentry event schema (https://develop.sentry.dev/sdk/data-model/event-payloads/debugmeta/). */
-export interface DebugMeta {
-  images: Array<{ type: 'sourcemap'; code_file: string; debug_id: string }>;
-}
-
-/** The event with the `debug_meta` field this integration sets. */
-export type EventWithDebugMeta = FaultlineEvent & { debug_meta?: DebugMeta };
+import { type DebugMeta, type Integration, parseStack } from '@faultline/core';
 
 /**
  * Sentry's bundler plugins and `sentry-cli sourcemaps inject` add a snippet to every bundle that
@@ -47,7 +39,7 @@ export function debugIdsIntegration(): Integration {
 
   return {
     name: 'DebugIds',
-    processEvent(event: EventWithDebugMeta) {
+    processEvent(event) {
       const known = files();
       if (known.size === 0) return event;
       const images: DebugMeta['images'] = [];
@@ -64,8 +56,6 @@ export function debugIdsIntegration(): Integration {
       }
       if (images.length === 0) return event;
       event.debug_meta = { images };
-      // Until the wire event carries `debug_meta`, it also rides in `contexts` so it reaches the backend.
-      event.contexts = { ...event.contexts, debug_meta: { images } };
       return event;
     },
   };

@@ -21,7 +21,7 @@ export {
 
 // Building blocks, for `integrations: (defaults) => …`
 export { breadcrumbsIntegration } from './breadcrumbs.js';
-export { debugIdsIntegration, type DebugMeta } from './debug-ids.js';
+export { debugIdsIntegration } from './debug-ids.js';
 export { globalHandlersIntegration } from './global-handlers.js';
 export { httpIntegration } from './http.js';
 export { noiseFilterIntegration } from './noise-filter.js';
@@ -33,6 +33,7 @@ export { pseudonymizeUserIdsIntegration } from '@faultline/core';
 export type {
   Breadcrumb,
   Client,
+  DebugMeta,
   EventHint,
   EventInput,
   FaultlineEvent,

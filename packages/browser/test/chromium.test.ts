@@ -102,8 +102,8 @@ describe.skipIf(!hasChromium)(suiteName, () => {
 
     it('sends debug_meta for bundles with a debug ID', () => {
       const event = byValue(receiver, 'sync boom')!;
-      const meta = (event as { debug_meta?: unknown }).debug_meta ?? event.contexts?.debug_meta;
-      expect(meta).toEqual({
+      expect(event.contexts?.debug_meta).toBeUndefined();
+      expect(event.debug_meta).toEqual({
         images: [
           {
             type: 'sourcemap',

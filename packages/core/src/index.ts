@@ -9,6 +9,7 @@ export type {
   ClientReport,
   Contexts,
   DataCategory,
+  DebugMeta,
   DiscardReason,
   EventHint,
   EventInput,

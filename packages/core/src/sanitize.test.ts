@@ -116,6 +116,26 @@ describe('sanitizeEvent', () => {
     expect(wire.tags?.multi).toBe('a b');
   });
 
+  it('copies debug_meta images, scrubbed and bounded', () => {
+    const id = '6c9a5b0e-4d2f-4c3a-9a8e-2f1b7d0c5e11';
+    const wire = sanitizeEvent(
+      baseEvent({
+        debug_meta: {
+          images: [
+            { type: 'sourcemap', code_file: 'https://cdn.example.com/app.js?token=abc123', debug_id: id },
+            'junk' as never,
+          ],
+        },
+      }),
+    );
+    expect(wire.debug_meta).toEqual({
+      images: [
+        { type: 'sourcemap', code_file: 'https://cdn.example.com/app.js?token=[Filtered]', debug_id: id },
+      ],
+    });
+    expect(sanitizeEvent(baseEvent()).debug_meta).toBeUndefined();
+  });
+
   it('keeps user PII and cookies only with sendDefaultPii', () => {
     const wire = sanitizeEvent(
       baseEvent({

@@ -22,6 +22,7 @@ import {
 import { FILTERED } from './scrub-patterns.js';
 import type {
   Breadcrumb,
+  DebugMeta,
   ExceptionValue,
   FaultlineEvent,
   Mechanism,
@@ -271,6 +272,17 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
   put(wire, 'dist', text(get('dist'), 64, ctx));
   put(wire, 'server_name', text(get('server_name'), 256, ctx));
   put(wire, 'logger', text(get('logger'), 64, ctx));
+  const images = readArray(readField(get('debug_meta'), 'images'), 100, 'head')
+    .filter(isRecord)
+    .map((image) => {
+      const out: DebugMeta['images'][number] = {
+        type: text(readField(image, 'type'), 64, ctx) || 'sourcemap',
+      };
+      put(out, 'code_file', text(readField(image, 'code_file'), 1024, ctx));
+      put(out, 'debug_id', text(readField(image, 'debug_id'), 64, ctx));
+      return out;
+    });
+  if (images.length > 0) wire.debug_meta = { images };
   return wire;
 }
 

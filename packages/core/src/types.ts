@@ -125,6 +125,8 @@ export interface FaultlineEvent {
   dist?: string;
   server_name?: string;
   logger?: string;
+  /** Debug files of the code in the frames (bundles with debug IDs), so a backend can find their source maps. */
+  debug_meta?: DebugMeta;
   sdk: SdkInfo;
 }
 
@@ -149,7 +151,13 @@ export interface WireEvent {
   dist?: string;
   server_name?: string;
   logger?: string;
+  debug_meta?: DebugMeta;
   sdk: SdkInfo;
+}
+
+/** `debug_meta` of the Sentry event schema (https://develop.sentry.dev/sdk/data-model/event-payloads/debugmeta/). */
+export interface DebugMeta {
+  images: Array<{ type: string; code_file?: string; debug_id?: string }>;
 }
 
 /** Extra facts about a capture that are not part of the event. */

@@ -3,7 +3,7 @@ import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from '.
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
-import { cancelTimer, unrefTimer } from './globals.js';
+import { cancelTimer, keepAliveTimer } from './globals.js';
 import { nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
@@ -398,7 +398,7 @@ function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
 function waitAll(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
   if (pending.size === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const timer = unrefTimer(() => resolve(false), timeoutMs);
+    const timer = keepAliveTimer(() => resolve(false), timeoutMs);
     Promise.all([...pending]).then(
       () => {
         cancelTimer(timer);

@@ -54,68 +54,67 @@ function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
     return data;
   };
 
+  // Setters never throw into the app: a hostile value (a Proxy whose traps throw, say) is ignored.
+  const guard =
+    <A extends unknown[]>(set: (...args: A) => void) =>
+    (...args: A): Scope => {
+      try {
+        set(...args);
+      } catch {
+        // Ignored: the scope keeps what it had.
+      }
+      return scope;
+    };
+
   const scope: Scope = {
-    setUser(user) {
+    setUser: guard((user) => {
       const target = write();
       if (user) target.user = { ...user };
       else delete target.user;
-      return scope;
-    },
-    setTag(key, value) {
+    }),
+    setTag: guard((key, value) => {
       write().tags[key] = String(value);
-      return scope;
-    },
-    setTags(tags) {
+    }),
+    setTags: guard((tags) => {
       const target = write();
       for (const [key, value] of Object.entries(tags)) target.tags[key] = String(value);
-      return scope;
-    },
-    setContext(name, context) {
+    }),
+    setContext: guard((name, context) => {
       const target = write();
       if (context) target.contexts[name] = { ...context };
       else delete target.contexts[name];
-      return scope;
-    },
-    setExtra(key, value) {
+    }),
+    setExtra: guard((key, value) => {
       write().extra[key] = value;
-      return scope;
-    },
-    setExtras(extras) {
+    }),
+    setExtras: guard((extras) => {
       Object.assign(write().extra, extras);
-      return scope;
-    },
-    setLevel(level) {
+    }),
+    setLevel: guard((level) => {
       setOptional(write(), 'level', level);
-      return scope;
-    },
-    setFingerprint(fingerprint) {
+    }),
+    setFingerprint: guard((fingerprint) => {
       setOptional(write(), 'fingerprint', fingerprint ? [...fingerprint] : undefined);
-      return scope;
-    },
-    setTransaction(name) {
+    }),
+    setTransaction: guard((name) => {
       setOptional(write(), 'transaction', name);
-      return scope;
-    },
-    setRequest(request) {
+    }),
+    setRequest: guard((request) => {
       setOptional(write(), 'request', request);
-      return scope;
-    },
-    addBreadcrumb(breadcrumb, max = DEFAULT_MAX_BREADCRUMBS) {
-      if (max <= 0) return scope;
+    }),
+    addBreadcrumb: guard((breadcrumb, max = DEFAULT_MAX_BREADCRUMBS) => {
+      if (max <= 0) return;
       const { breadcrumbs } = write();
       breadcrumbs.push(breadcrumb);
       if (breadcrumbs.length > max) breadcrumbs.splice(0, breadcrumbs.length - max);
-      return scope;
-    },
-    clearBreadcrumbs() {
+    }),
+    clearBreadcrumbs: guard(() => {
       write().breadcrumbs = [];
-      return scope;
-    },
-    clear() {
+    }),
+    clear: guard(() => {
       data = copyData({});
       owned = true;
-      return scope;
-    },
+    }),
     clone() {
       owned = false;
       return scopeOver(data, false);

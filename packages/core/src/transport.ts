@@ -12,7 +12,7 @@ import {
   itemCategory,
   serializeEnvelope,
 } from './envelope.js';
-import { cancelTimer, unrefTimer } from './globals.js';
+import { cancelTimer, keepAliveTimer, unrefTimer } from './globals.js';
 import type { Logger } from './logger.js';
 import { isRateLimited, type RateLimits, updateRateLimits } from './rate-limits.js';
 import { backoffDelay, outcomeOf, readResponse, resolveTransportOptions } from './transport-policy.js';
@@ -310,7 +310,7 @@ export function createTransport(options: TransportOptions, executor: TransportEx
       }
       idleWaiters.add(check);
       if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-        timer = unrefTimer(() => settle(false), Math.max(0, timeoutMs));
+        timer = keepAliveTimer(() => settle(false), Math.max(0, timeoutMs));
       }
       check();
     });

@@ -80,12 +80,9 @@ describe('exit probe: await flush(), then process.exit(3)', () => {
     await expectSameAsPlainNode(receiver.dsn);
   });
 
-  // Known gap, kept visible: with the ingest refusing connections, retries wait on unref'd
-  // timers and so does flush's own timeout, so once the last socket is gone nothing keeps the
-  // process alive: it ends with code 0 while `await flush(10_000)` is pending, and the code
-  // after it never runs. (A short flush timeout can hide it, when other handles outlive it.)
-  // Flip to `it` once a pending flush keeps the process alive until it settles.
-  it.fails('ingest refusing connections: flush settles and the exit code is 3', {
+  // With the ingest refusing connections, retries wait on unref'd timers; the awaited flush's
+  // own bound must keep the process alive, or it would end with code 0 inside the await.
+  it('ingest refusing connections: flush settles and the exit code is 3', {
     timeout: 30_000,
   }, async () => {
     await expectSameAsPlainNode(await refusedDsn(), 10_000);

@@ -15,7 +15,6 @@ import { type BrowserDelivery, createBrowserDelivery, deliveryIntegration } from
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
 import { noiseFilterIntegration } from './noise-filter.js';
-import { createOfflineQueue } from './offline-queue.js';
 import type { BrowserOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
 
@@ -47,16 +46,16 @@ export function init(options: BrowserOptions = {}): Client | undefined {
 
   let delivery: BrowserDelivery | undefined;
   if (dsn && typeof fetch === 'function') {
-    const queueOptions = options.offlineQueue;
+    const makeQueue = options.offlineQueue;
     delivery = createBrowserDelivery({
       url: envelopeUrlWithAuth(dsn, sdkClient),
       // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
       // are never recorded or reported.
       fetch: fetch.bind(globalThis),
       queue:
-        queueOptions === false
-          ? undefined
-          : createOfflineQueue({ key: `faultline:offline:${dsn.host}:${dsn.projectId}`, ...queueOptions }),
+        typeof makeQueue === 'function'
+          ? makeQueue(`faultline:offline:${dsn.host}:${dsn.projectId}`)
+          : undefined,
       logger: createLogger(options.debug === true),
     });
   }

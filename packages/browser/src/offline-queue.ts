@@ -30,6 +30,18 @@ interface Stored {
   b: string;
 }
 
+/** Makes the offline queue of one project; `init` passes the storage key. */
+export type OfflineQueueFactory = (key: string) => OfflineQueue;
+
+/**
+ * The `offlineQueue` option's value for a queue in `localStorage`. Opt-in, so pages that do not
+ * want one do not ship it.
+ * @example init({ dsn, offlineQueue: localStorageQueue({ maxEntries: 10 }) })
+ */
+export function localStorageQueue(options: Omit<OfflineQueueOptions, 'key'> = {}): OfflineQueueFactory {
+  return (key) => createOfflineQueue({ ...options, key });
+}
+
 export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
   const maxEntries = options.maxEntries ?? 30;
   const maxBytes = options.maxBytes ?? 1024 * 1024;

@@ -1,4 +1,5 @@
 import type { ClientOptions } from '@faultline/core';
+import type { OfflineQueueFactory } from './offline-queue.js';
 
 /** A URL pattern: a string matches as a substring, a RegExp is tested. */
 export type UrlPattern = string | RegExp;
@@ -25,10 +26,10 @@ export interface BrowserOptions extends ClientOptions {
   /** Breadcrumb sources. Each is on unless set to `false`. */
   breadcrumbs?: { clicks?: boolean; console?: boolean; http?: boolean; navigation?: boolean };
   /**
-   * Keep envelopes that could not be sent while the browser was offline (or that could not
-   * leave before the page was closed) in `localStorage`, and send them when it is back online.
-   * `false` turns this off.
-   * @default { maxEntries: 30, maxBytes: 1048576 }
+   * Where to keep envelopes that could not be sent while the browser was offline (or that could
+   * not leave before the page was closed), to send them when it is back online or on the next
+   * page load. Off unless given, so pages without it do not ship it.
+   * @example offlineQueue: localStorageQueue({ maxEntries: 30, maxBytes: 1048576 })
    */
-  offlineQueue?: false | { maxEntries?: number; maxBytes?: number };
+  offlineQueue?: OfflineQueueFactory;
 }

@@ -73,42 +73,40 @@ export interface TransportContext {
   sdkClient: string;
 }
 
+const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+const isFunction = (v: unknown): boolean => typeof v === 'function';
+const isString = (v: unknown): boolean => typeof v === 'string';
+const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
+  ['dsn release environment dist', isString, 'a string'],
+  ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
+  ['maxBreadcrumbs maxCauseDepth', isInt, 'a non-negative integer'],
+  ['beforeSend beforeBreadcrumb transport', isFunction, 'a function'],
+  ['integrations', (v) => Array.isArray(v) || isFunction(v), 'an array or a function'],
+  [
+    'ignoreErrors',
+    (v) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp),
+    'an array of strings and RegExps',
+  ],
+  [
+    'captureStatus',
+    (v) =>
+      Array.isArray(v) &&
+      v.every(
+        (m) => Number.isInteger(m) || (Array.isArray(m) && m.length === 2 && m.every(Number.isInteger)),
+      ),
+    'an array of status codes and [from, to] ranges',
+  ],
+];
+
 /** Checks option types; returns the first problem as one clear sentence, or undefined. */
 export function validateOptions(options: unknown): string | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) return 'options must be an object';
-  const o = options as Record<string, unknown>;
-  const checks: Array<[string, (v: unknown) => boolean, string]> = [
-    ['dsn', (v) => typeof v === 'string', 'a string'],
-    ['release', (v) => typeof v === 'string', 'a string'],
-    ['environment', (v) => typeof v === 'string', 'a string'],
-    ['dist', (v) => typeof v === 'string', 'a string'],
-    ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
-    ['maxBreadcrumbs', (v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
-    ['maxCauseDepth', (v) => Number.isInteger(v) && (v as number) >= 0, 'a non-negative integer'],
-    ['beforeSend', (v) => typeof v === 'function', 'a function'],
-    ['beforeBreadcrumb', (v) => typeof v === 'function', 'a function'],
-    ['transport', (v) => typeof v === 'function', 'a function'],
-    ['integrations', (v) => Array.isArray(v) || typeof v === 'function', 'an array or a function'],
-    [
-      'ignoreErrors',
-      (v) => Array.isArray(v) && v.every((p) => typeof p === 'string' || p instanceof RegExp),
-      'an array of strings and RegExps',
-    ],
-    [
-      'captureStatus',
-      (v) =>
-        Array.isArray(v) &&
-        v.every(
-          (m) =>
-            Number.isInteger(m) ||
-            (Array.isArray(m) && m.length === 2 && Number.isInteger(m[0]) && Number.isInteger(m[1])),
-        ),
-      'an array of status codes and [from, to] ranges',
-    ],
-  ];
-  for (const [key, ok, expected] of checks) {
-    if (o[key] !== undefined && !ok(o[key])) return `option "${key}" must be ${expected}`;
+  for (const [keys, ok, expected] of CHECKS) {
+    for (const key of keys.split(' ')) {
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined && !ok(value)) return `option "${key}" must be ${expected}`;
+    }
   }
   return undefined;
 }

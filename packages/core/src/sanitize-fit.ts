@@ -9,37 +9,16 @@ import type { ExceptionValue, SeverityLevel, WireEvent } from './types.js';
 
 /** Length in bytes of the UTF-8 encoding of `value` (a lone surrogate counts as U+FFFD). */
 export function utf8Length(value: string): number {
-  let bytes = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i += 1;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
+  return new TextEncoder().encode(value).length;
 }
 
 /** Cuts a string so its UTF-8 encoding is at most `maxBytes` bytes, never inside a character. */
 export function truncateUtf8(value: string, maxBytes: number): string {
-  if (value.length <= maxBytes / 3 || utf8Length(value) <= maxBytes) return value;
-  let bytes = 0;
-  let i = 0;
-  while (i < value.length) {
-    const code = value.charCodeAt(i);
-    const next = value.charCodeAt(i + 1);
-    const pair = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
-    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : 3;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    i += size === 4 ? 2 : 1;
-  }
-  return value.slice(0, i);
+  const bytes = new TextEncoder().encode(value);
+  // A character cut in two decodes to one U+FFFD at the end (Encoding standard, end of stream).
+  return bytes.length <= maxBytes
+    ? value
+    : new TextDecoder().decode(bytes.subarray(0, Math.max(0, maxBytes))).replace(/\uFFFD$/, '');
 }
 
 const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warning', 'info', 'debug']);
@@ -64,15 +43,10 @@ export function readArray(value: unknown, max: number, keep: 'head' | 'tail' | '
   try {
     if (!Array.isArray(value)) return [];
     const length = value.length;
+    const kept = Math.min(length, max);
+    const head = length <= max || keep === 'head' ? kept : keep === 'tail' ? 0 : Math.ceil(max / 2);
     const indexes: number[] = [];
-    if (length <= max) for (let i = 0; i < length; i++) indexes.push(i);
-    else if (keep === 'head') for (let i = 0; i < max; i++) indexes.push(i);
-    else if (keep === 'tail') for (let i = length - max; i < length; i++) indexes.push(i);
-    else {
-      const head = Math.ceil(max / 2);
-      for (let i = 0; i < head; i++) indexes.push(i);
-      for (let i = length - (max - head); i < length; i++) indexes.push(i);
-    }
+    for (let i = 0; i < kept; i++) indexes.push(i < head ? i : length - kept + i);
     return indexes.map((i) => readField(value, String(i)));
   } catch {
     return [];

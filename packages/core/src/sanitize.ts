@@ -28,7 +28,6 @@ import type {
   Mechanism,
   MonitorConfig,
   SdkInfo,
-  StackFrame,
   User,
   WireCheckIn,
   WireEvent,
@@ -51,7 +50,7 @@ export interface SanitizeOptions extends ScrubOptions {
 
 /** Strings are scanned this far past their limit, so a secret cut by truncation is still recognised. */
 const SCAN_MARGIN = 4096;
-const LIMITS = { message: 8192, tagKey: 32, tagValue: 200, environment: 64, release: 200, transaction: 200 };
+const LIMITS = { tagKey: 32, tagValue: 200, release: 200 };
 
 interface Context {
   compiled: CompiledScrub;
@@ -109,48 +108,55 @@ function lines(value: unknown, ctx: Context): string[] | undefined {
   return readArray(value, 25, 'tail').map((line) => text(line, 1024, ctx, 'code') ?? '');
 }
 
-function frame(raw: unknown, ctx: Context): StackFrame {
-  const out: StackFrame & { vars?: unknown } = {};
-  const get = (key: string) => readField(raw, key);
-  put(out, 'filename', text(get('filename'), 1024, ctx));
-  put(out, 'abs_path', text(get('abs_path'), 1024, ctx));
-  put(out, 'function', text(get('function'), 512, ctx));
-  put(out, 'module', text(get('module'), 512, ctx));
-  put(out, 'lineno', integer(get('lineno')));
-  put(out, 'colno', integer(get('colno')));
-  put(out, 'in_app', bool(get('in_app')));
-  put(out, 'pre_context', lines(get('pre_context'), ctx));
-  put(out, 'context_line', text(get('context_line'), 1024, ctx, 'code'));
-  put(out, 'post_context', lines(get('post_context'), ctx));
-  put(out, 'vars', record(get('vars'), ctx));
+/**
+ * Copies the fields named in `spec` from `raw` to `out`, each sanitized by its kind: a number is
+ * a text limit, `i` a non-negative integer, `b` a boolean, `r` arbitrary data, `l` source lines,
+ * `c` a source line (scrubbed as code). Fields that are missing or invalid are left out.
+ */
+function copy<T extends object>(out: T, raw: unknown, spec: string, ctx: Context): T {
+  for (const field of spec.split(' ')) {
+    const [key = '', kind = ''] = field.split(':');
+    const value = readField(raw, key);
+    put(
+      out as Record<string, unknown>,
+      key,
+      kind === 'i'
+        ? integer(value)
+        : kind === 'b'
+          ? bool(value)
+          : kind === 'r'
+            ? record(value, ctx)
+            : kind === 'l'
+              ? lines(value, ctx)
+              : kind === 'c'
+                ? text(value, 1024, ctx, 'code')
+                : text(value, +kind, ctx),
+    );
+  }
   return out;
 }
 
+const FRAME =
+  'filename:1024 abs_path:1024 function:512 module:512 lineno:i colno:i in_app:b pre_context:l context_line:c post_context:l vars:r';
+
 function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
   if (!isRecord(raw)) return undefined;
-  const get = (key: string) => readField(raw, key);
-  const out: Mechanism = { type: text(get('type'), 128, ctx) || 'generic' };
-  put(out, 'handled', bool(get('handled')));
-  put(out, 'synthetic', bool(get('synthetic')));
-  put(out, 'source', text(get('source'), 256, ctx));
-  put(out, 'exception_id', integer(get('exception_id')));
-  put(out, 'parent_id', integer(get('parent_id')));
-  put(out, 'is_exception_group', bool(get('is_exception_group')));
-  put(out, 'data', record(get('data'), ctx));
-  return out;
+  const type = text(readField(raw, 'type'), 128, ctx) || 'generic';
+  return copy<Mechanism>(
+    { type },
+    raw,
+    'handled:b synthetic:b source:256 exception_id:i parent_id:i is_exception_group:b data:r',
+    ctx,
+  );
 }
 
 function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | undefined {
   const values = readArray(readField(raw, 'values'), 100, 'tail').filter(isRecord);
   const out = values.map((value): ExceptionValue => {
-    const get = (key: string) => readField(value, key);
-    const item: ExceptionValue = {};
-    put(item, 'type', text(get('type'), 256, ctx));
-    put(item, 'value', text(get('value'), LIMITS.message, ctx));
-    put(item, 'module', text(get('module'), 256, ctx));
-    put(item, 'mechanism', mechanism(get('mechanism'), ctx));
-    const frames = readArray(readField(get('stacktrace'), 'frames'), 250, 'ends');
-    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
+    const item = copy<ExceptionValue>({}, value, 'type:256 value:8192 module:256', ctx);
+    put(item, 'mechanism', mechanism(readField(value, 'mechanism'), ctx));
+    const frames = readArray(readField(readField(value, 'stacktrace'), 'frames'), 250, 'ends');
+    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => copy({}, f, FRAME, ctx)) };
     return item;
   });
   return out.length > 0 ? { values: out } : undefined;
@@ -164,16 +170,13 @@ function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | und
   for (let i = all.length - 1; i >= 0 && bytes <= ctx.maxBytes; i--) {
     const crumb = all[i];
     if (!isRecord(crumb)) continue;
-    const get = (key: string) => readField(crumb, key);
     const out: Breadcrumb = {};
-    const timestamp = get('timestamp');
+    const timestamp = readField(crumb, 'timestamp');
     if (typeof timestamp === 'number' && Number.isFinite(timestamp)) out.timestamp = timestamp;
-    put(out, 'type', text(get('type'), 64, ctx));
-    put(out, 'category', text(get('category'), 128, ctx));
-    put(out, 'message', text(get('message'), LIMITS.message, ctx));
-    const level = get('level');
+    copy(out, crumb, 'type:64 category:128 message:8192', ctx);
+    const level = readField(crumb, 'level');
     if (level !== undefined) out.level = validLevel(level);
-    put(out, 'data', record(get('data'), ctx));
+    copy(out, crumb, 'data:r', ctx);
     bytes += JSON.stringify(out).length;
     values.push(out);
   }
@@ -254,24 +257,21 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
     level: validLevel(get('level')),
     sdk: sdk(get('sdk'), ctx),
   };
-  put(wire, 'message', text(get('message'), LIMITS.message, ctx));
+  copy(wire, event, 'message:8192', ctx);
   put(wire, 'exception', exception(get('exception'), ctx));
   put(wire, 'request', sanitizeRequestWith(get('request'), ctx.compiled, 65_536));
   put(wire, 'user', user(get('user'), ctx));
   put(wire, 'contexts', contexts(get('contexts'), ctx));
   put(wire, 'tags', tags(get('tags'), ctx));
-  put(wire, 'extra', record(get('extra'), ctx));
+  copy(wire, event, 'extra:r', ctx);
   const fingerprint = readArray(get('fingerprint'), 64, 'head')
     .map((part) => text(part, 512, ctx))
     .filter((part): part is string => part !== undefined);
   if (fingerprint.length > 0) wire.fingerprint = fingerprint;
-  put(wire, 'transaction', text(get('transaction'), LIMITS.transaction, ctx));
+  copy(wire, event, 'transaction:200', ctx);
   put(wire, 'breadcrumbs', breadcrumbs(get('breadcrumbs'), ctx));
-  put(wire, 'release', text(get('release'), LIMITS.release, ctx));
-  put(wire, 'environment', text(get('environment'), LIMITS.environment, ctx));
-  put(wire, 'dist', text(get('dist'), 64, ctx));
-  put(wire, 'server_name', text(get('server_name'), 256, ctx));
-  put(wire, 'logger', text(get('logger'), 64, ctx));
+  // Ingest limits (https://develop.sentry.dev/sdk/data-model/event-payloads/).
+  copy(wire, event, 'release:200 environment:64 dist:64 server_name:256 logger:64', ctx);
   const images = readArray(readField(get('debug_meta'), 'images'), 100, 'head')
     .filter(isRecord)
     .map((image) => {

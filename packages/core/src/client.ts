@@ -4,7 +4,7 @@ import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './even
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import { cancelTimer, keepAliveTimer } from './globals.js';
-import { nowSeconds, uuid4 } from './ids.js';
+import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, validateOptions } from './options.js';
@@ -383,16 +383,6 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
 function safeTest(pattern: RegExp, value: string): boolean {
   pattern.lastIndex = 0;
   return pattern.test(value);
-}
-
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
-}
-
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 function waitAll(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<boolean> {

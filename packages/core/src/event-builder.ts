@@ -1,4 +1,4 @@
-import { nowSeconds, uuid4 } from './ids.js';
+import { isId, nowSeconds, uuid4 } from './ids.js';
 import type { ScopeData } from './scope.js';
 import type { EventInput, FaultlineEvent, Primitive, SdkInfo } from './types.js';
 
@@ -17,7 +17,7 @@ export interface EventDefaults {
  */
 export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventDefaults): FaultlineEvent {
   const event: FaultlineEvent = {
-    event_id: isEventId(input.event_id) ? input.event_id : uuid4(),
+    event_id: isId(input.event_id) ? input.event_id : uuid4(),
     timestamp: typeof input.timestamp === 'number' ? input.timestamp : nowSeconds(),
     platform: defaults.platform,
     level: scope.level ?? input.level ?? 'error',
@@ -47,10 +47,6 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
   if (input.server_name !== undefined) event.server_name = input.server_name;
   if (input.logger !== undefined) event.logger = input.logger;
   return event;
-}
-
-function isEventId(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
 }
 
 function stringTags(tags: Record<string, Primitive> | undefined): Record<string, string> {

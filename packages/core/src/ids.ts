@@ -17,3 +17,15 @@ export function uuid4(): string {
 export function nowSeconds(): number {
   return Date.now() / 1000;
 }
+
+/** Whether `value` is an id in the 32-lowercase-hex form. */
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
+}
+
+/** Whether `value` is a thenable (user hooks may return one). */
+export function isPromiseLike<T = unknown>(value: unknown): value is PromiseLike<T> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,5 +1,5 @@
 import { normalize, setKey, truncate } from './normalize.js';
-import { truncateUtf8, utf8Length } from './sanitize-fit.js';
+import { isRecord, readField as read, truncateUtf8, utf8Length } from './sanitize-fit.js';
 import {
   type CompiledScrub,
   compileScrub,
@@ -45,18 +45,6 @@ export interface RequestDataOptions {
 
 const URL_LIMIT = 8192;
 const SCAN_MARGIN = 4096;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function read(target: unknown, key: string): unknown {
-  try {
-    return isRecord(target) ? target[key] : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function scrubbedUrl(url: string, compiled: CompiledScrub): string {
   return truncate(scrubUrlWith(truncate(url, URL_LIMIT + SCAN_MARGIN), compiled), URL_LIMIT);

@@ -69,7 +69,8 @@ export function jsonBytes(value: unknown): number {
   return utf8Length(JSON.stringify(value) ?? '');
 }
 
-function truncateAll(value: unknown, max: number): unknown {
+/** Truncates every string inside `value` (in place for arrays and objects). */
+export function truncateAll(value: unknown, max: number): unknown {
   if (typeof value === 'string') return truncate(value, max);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = truncateAll(value[i], max);

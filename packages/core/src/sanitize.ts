@@ -7,6 +7,7 @@ import {
   minimalEvent,
   readArray,
   readField,
+  truncateAll,
   validId,
   validLevel,
 } from './sanitize-fit.js';
@@ -66,14 +67,6 @@ function text(value: unknown, max: number, ctx: Context, mode: ScrubMode = 'text
   return truncate(scrubStringWith(truncate(value, max + SCAN_MARGIN), ctx.compiled, mode), max);
 }
 
-function truncateStrings(value: unknown, max: number): unknown {
-  if (typeof value === 'string') return truncate(value, max);
-  if (Array.isArray(value)) return value.map((item) => truncateStrings(item, max));
-  if (!isRecord(value)) return value;
-  for (const key of Object.keys(value)) value[key] = truncateStrings(value[key], max);
-  return value;
-}
-
 /** Arbitrary user data: normalized, scrubbed by key and content, strings bounded. */
 function data(value: unknown, ctx: Context, extraDepth = 0): unknown {
   const normalized = normalize(value, {
@@ -82,7 +75,7 @@ function data(value: unknown, ctx: Context, extraDepth = 0): unknown {
     maxStringLength: ctx.maxString + SCAN_MARGIN,
     filterKey: (key) => isSensitiveKeyWith(key, ctx.compiled),
   });
-  return truncateStrings(scrubValueWith(normalized, ctx.compiled), ctx.maxString);
+  return truncateAll(scrubValueWith(normalized, ctx.compiled), ctx.maxString);
 }
 
 function record(value: unknown, ctx: Context): Record<string, unknown> | undefined {

@@ -1,3 +1,4 @@
+import { isPromiseLike } from './ids.js';
 import type { Breadcrumb, Contexts, Primitive, RequestData, SeverityLevel, User } from './types.js';
 
 /** A snapshot of what a scope holds; events copy it at capture time. */
@@ -187,10 +188,4 @@ export function createStackScopeStore(root: Scope): ScopeStore {
       }
     },
   };
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
 }

@@ -1,4 +1,5 @@
 import ErrorStackParser from 'error-stack-parser';
+import { isPromiseLike } from './ids.js';
 import { parseLine, parseWith, type RawFrame, type StackParser } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -91,10 +92,4 @@ export function applyFrameResolver(
 
 function orOriginal(frames: StackFrame[]): (result: unknown) => StackFrame[] {
   return (result) => (Array.isArray(result) ? (result as StackFrame[]) : frames);
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
 }

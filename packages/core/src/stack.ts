@@ -1,5 +1,4 @@
 import ErrorStackParser from 'error-stack-parser';
-import { isPromiseLike } from './ids.js';
 import { parseLine, parseWith, type RawFrame, type StackParser } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -92,4 +91,12 @@ export function applyFrameResolver(
 
 function orOriginal(frames: StackFrame[]): (result: unknown) => StackFrame[] {
   return (result) => (Array.isArray(result) ? (result as StackFrame[]) : frames);
+}
+
+// Local on purpose: importing a shared module here would put this file in a chunk with code
+// every bundle needs, and error-stack-parser would then ride along (see tsup.config.ts).
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }

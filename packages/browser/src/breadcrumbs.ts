@@ -1,4 +1,5 @@
 import { type Client, type Integration, type SeverityLevel, scrubUrl } from '@faultline/core';
+import { listen, patch, undoAll } from './patch.js';
 import { selectorOf } from './selector.js';
 
 export interface BreadcrumbSources {
@@ -30,18 +31,19 @@ export function breadcrumbsIntegration(sources: BreadcrumbSources = {}): Integra
       if (sources.console !== false && typeof console !== 'undefined') undo.push(recordConsole(client));
       if (sources.navigation !== false && typeof history !== 'undefined') undo.push(recordNavigation(client));
     },
-    teardown() {
-      for (const fn of undo.splice(0)) fn();
-    },
+    teardown: () => undoAll(undo),
   };
 }
 
 function recordClicks(client: Client): () => void {
   // Capture phase on window: recorded before the page's own handlers run (and maybe throw).
-  const onClick = (event: Event) =>
-    client.addBreadcrumb({ type: 'default', category: 'ui.click', message: selectorOf(event.target) });
-  addEventListener('click', onClick, true);
-  return () => removeEventListener('click', onClick, true);
+  return listen(
+    window,
+    'click',
+    (event) =>
+      client.addBreadcrumb({ type: 'default', category: 'ui.click', message: selectorOf(event.target) }),
+    true,
+  );
 }
 
 function stringify(value: unknown): string {
@@ -56,34 +58,29 @@ function stringify(value: unknown): string {
 
 function recordConsole(client: Client): () => void {
   const target = console as unknown as Record<string, (...args: unknown[]) => void>;
-  const originals: Array<[string, (...args: unknown[]) => void, (...args: unknown[]) => void]> = [];
+  const undo: Array<() => void> = [];
   let busy = false;
   for (const [method, level] of Object.entries(CONSOLE_LEVELS)) {
-    const original = target[method];
-    if (typeof original !== 'function') continue;
-    const wrapped = function (this: unknown, ...args: unknown[]): void {
-      // The SDK's own debug output is not a breadcrumb, and a breadcrumb must not log again.
-      if (!busy && !(typeof args[0] === 'string' && args[0].startsWith('[Faultline]'))) {
-        busy = true;
-        try {
-          const message = args.map(stringify).join(' ').slice(0, MAX_MESSAGE);
-          client.addBreadcrumb({ category: 'console', level, message });
-        } catch {
-          // Never break the page's logging.
-        } finally {
-          busy = false;
+    if (typeof target[method] !== 'function') continue;
+    const wrap = (original: (...args: unknown[]) => void) =>
+      function (this: unknown, ...args: unknown[]): void {
+        // The SDK's own debug output is not a breadcrumb, and a breadcrumb must not log again.
+        if (!busy && !(typeof args[0] === 'string' && args[0].startsWith('[Faultline]'))) {
+          busy = true;
+          try {
+            const message = args.map(stringify).join(' ').slice(0, MAX_MESSAGE);
+            client.addBreadcrumb({ category: 'console', level, message });
+          } catch {
+            // Never break the page's logging.
+          } finally {
+            busy = false;
+          }
         }
-      }
-      original.apply(this, args);
-    };
-    target[method] = wrapped;
-    originals.push([method, original, wrapped]);
+        original.apply(this, args);
+      };
+    undo.push(patch(target, method, wrap));
   }
-  return () => {
-    // Only undo our own wrapper: whatever wrapped it since stays in place.
-    for (const [method, original, wrapped] of originals)
-      if (target[method] === wrapped) target[method] = original;
-  };
+  return () => undoAll(undo);
 }
 
 function recordNavigation(client: Client): () => void {
@@ -93,9 +90,8 @@ function recordNavigation(client: Client): () => void {
     client.addBreadcrumb({ category: 'navigation', data: { from: scrubUrl(last), to: scrubUrl(to) } });
     last = to;
   };
-  const wrap = (name: 'pushState' | 'replaceState') => {
-    const original = history[name];
-    const wrapped = function (this: History, ...args: Parameters<History['pushState']>) {
+  const wrap = (original: History['pushState']) =>
+    function (this: History, ...args: Parameters<History['pushState']>) {
       const result = original.apply(this, args);
       try {
         record(location.href);
@@ -104,18 +100,10 @@ function recordNavigation(client: Client): () => void {
       }
       return result;
     };
-    history[name] = wrapped;
-    return () => {
-      if (history[name] === wrapped) history[name] = original;
-    };
-  };
-  const restorePush = wrap('pushState');
-  const restoreReplace = wrap('replaceState');
-  const onPop = () => record(location.href);
-  addEventListener('popstate', onPop);
-  return () => {
-    restorePush();
-    restoreReplace();
-    removeEventListener('popstate', onPop);
-  };
+  const undo = [
+    patch(history, 'pushState', wrap),
+    patch(history, 'replaceState', wrap),
+    listen(window, 'popstate', () => record(location.href)),
+  ];
+  return () => undoAll(undo);
 }

@@ -21,6 +21,7 @@ import {
   type TransportResponse,
 } from '@faultline/core';
 import type { OfflineQueue } from './offline-queue.js';
+import { listen, undoAll } from './patch.js';
 
 const KEEPALIVE_MAX_BYTES = 60 * 1024;
 const BEACON_MAX_BYTES = 64 * 1024;
@@ -130,7 +131,7 @@ export function createBrowserDelivery(options: BrowserDeliveryOptions): BrowserD
 
 /** Wires a delivery to the page's lifecycle: page hide, visibility and connectivity. */
 export function deliveryIntegration(delivery: BrowserDelivery): Integration {
-  let remove: (() => void) | undefined;
+  const undo: Array<() => void> = [];
   return {
     name: 'Delivery',
     setup(client: Client) {
@@ -141,33 +142,19 @@ export function deliveryIntegration(delivery: BrowserDelivery): Integration {
           client.logger.debug('could not hand pending envelopes to sendBeacon', error);
         }
       };
-      const onPageHide = () => {
-        delivery.setHidden(true);
-        rescue();
+      const hide = (hidden: boolean) => {
+        delivery.setHidden(hidden);
+        if (hidden) rescue();
       };
-      const onVisibility = () => {
-        const isHidden = document.visibilityState === 'hidden';
-        delivery.setHidden(isHidden);
-        if (isHidden) rescue();
-      };
-      const onPageShow = () => delivery.setHidden(false);
-      const onOnline = () => void delivery.drain();
-      addEventListener('pagehide', onPageHide);
-      addEventListener('pageshow', onPageShow);
-      addEventListener('online', onOnline);
-      document.addEventListener('visibilitychange', onVisibility);
-      remove = () => {
-        removeEventListener('pagehide', onPageHide);
-        removeEventListener('pageshow', onPageShow);
-        removeEventListener('online', onOnline);
-        document.removeEventListener('visibilitychange', onVisibility);
-      };
+      undo.push(
+        listen(window, 'pagehide', () => hide(true)),
+        listen(window, 'pageshow', () => delivery.setHidden(false)),
+        listen(window, 'online', () => void delivery.drain()),
+        listen(document, 'visibilitychange', () => hide(document.visibilityState === 'hidden')),
+      );
       // Envelopes kept by an earlier page (offline, or closed mid-send) go out now.
       void delivery.drain();
     },
-    teardown() {
-      remove?.();
-      remove = undefined;
-    },
+    teardown: () => undoAll(undo),
   };
 }

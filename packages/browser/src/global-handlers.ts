@@ -1,4 +1,5 @@
 import type { Client, EventInput, Integration, StackFrame } from '@faultline/core';
+import { listen, undoAll } from './patch.js';
 
 /**
  * What browsers report for an error thrown by a script from another origin loaded without CORS:
@@ -17,35 +18,25 @@ export const CROSSORIGIN_HINT =
  * `onunhandledrejection`; both `handled: false`.
  */
 export function globalHandlersIntegration(): Integration {
-  let remove: (() => void) | undefined;
+  const undo: Array<() => void> = [];
   return {
     name: 'GlobalHandlers',
     setup(client: Client) {
-      const onError = (event: ErrorEvent) => {
-        const mechanism = { type: 'onerror', handled: false };
-        const error: unknown = event.error;
-        if (error !== null && error !== undefined) {
-          client.captureException(error, { mechanism });
-          return;
-        }
-        client.captureEvent(eventFromErrorEvent(event), { mechanism });
-      };
-      const onRejection = (event: PromiseRejectionEvent) => {
-        client.captureException(event.reason, {
-          mechanism: { type: 'onunhandledrejection', handled: false },
-        });
-      };
-      addEventListener('error', onError);
-      addEventListener('unhandledrejection', onRejection);
-      remove = () => {
-        removeEventListener('error', onError);
-        removeEventListener('unhandledrejection', onRejection);
-      };
+      undo.push(
+        listen(window, 'error', (event: ErrorEvent) => {
+          const hint = { mechanism: { type: 'onerror', handled: false } };
+          const error: unknown = event.error;
+          if (error !== null && error !== undefined) client.captureException(error, hint);
+          else client.captureEvent(eventFromErrorEvent(event), hint);
+        }),
+        listen(window, 'unhandledrejection', (event: PromiseRejectionEvent) =>
+          client.captureException(event.reason, {
+            mechanism: { type: 'onunhandledrejection', handled: false },
+          }),
+        ),
+      );
     },
-    teardown() {
-      remove?.();
-      remove = undefined;
-    },
+    teardown: () => undoAll(undo),
   };
 }
 
@@ -53,34 +44,23 @@ export function globalHandlersIntegration(): Integration {
 function eventFromErrorEvent(event: ErrorEvent): EventInput {
   const message = typeof event.message === 'string' && event.message ? event.message : 'Unknown error';
   const muted = SCRIPT_ERROR.test(message);
-  const frames: StackFrame[] = [];
-  if (event.filename) {
-    const frame: StackFrame = {
-      filename: event.filename,
-      abs_path: event.filename,
-      function: '?',
-      in_app: true,
-    };
-    if (event.lineno) frame.lineno = event.lineno;
-    if (event.colno) frame.colno = event.colno;
-    frames.push(frame);
-  }
-  const mechanism = muted
-    ? { type: 'onerror', handled: false, data: { hint: CROSSORIGIN_HINT } }
-    : { type: 'onerror', handled: false };
-  const input: EventInput = {
+  const { filename, lineno, colno } = event;
+  const frame: StackFrame = { filename, abs_path: filename, function: '?', in_app: true };
+  if (lineno) frame.lineno = lineno;
+  if (colno) frame.colno = colno;
+  const hint = muted ? { hint: CROSSORIGIN_HINT } : undefined;
+  return {
     level: 'error',
     exception: {
       values: [
         {
           type: 'Error',
           value: message.replace(/^Uncaught /, ''),
-          mechanism,
-          ...(frames.length > 0 ? { stacktrace: { frames } } : {}),
+          mechanism: { type: 'onerror', handled: false, ...(hint && { data: hint }) },
+          ...(filename && { stacktrace: { frames: [frame] } }),
         },
       ],
     },
+    ...(hint && { extra: hint }),
   };
-  if (muted) input.extra = { hint: CROSSORIGIN_HINT };
-  return input;
 }

@@ -1,4 +1,5 @@
 import { type Client, type Integration, scrubUrl, statusMessage } from '@faultline/core';
+import { patch, undoAll } from './patch.js';
 
 export interface HttpOptions {
   /** Add a breadcrumb per request. */
@@ -40,11 +41,9 @@ export function httpIntegration(options: HttpOptions): Integration {
         };
       };
       if (typeof fetch === 'function') undo.push(wrapFetch(start, done, options.captureFailed));
-      if (typeof XMLHttpRequest === 'function') undo.push(wrapXhr(start, done, options.captureFailed));
+      if (typeof XMLHttpRequest === 'function') undo.push(...wrapXhr(start, done, options.captureFailed));
     },
-    teardown() {
-      for (const fn of undo.splice(0)) fn();
-    },
+    teardown: () => undoAll(undo),
   };
 }
 
@@ -100,8 +99,11 @@ type Start = (method: string | undefined, url: string, origin: Error | undefined
 type Done = (info: RequestInfo, status: number | undefined, category: 'fetch' | 'xhr') => void;
 
 function wrapFetch(start: Start, done: Done, withOrigin: boolean): () => void {
-  const original = globalThis.fetch;
-  const wrapped = function (this: unknown, input: RequestInfoLike, init?: RequestInit): Promise<Response> {
+  return patch(globalThis, 'fetch', (original) => wrapped(original, start, done, withOrigin));
+}
+
+function wrapped(original: typeof fetch, start: Start, done: Done, withOrigin: boolean): typeof fetch {
+  return function (this: unknown, input: RequestInfoLike, init?: RequestInit): Promise<Response> {
     const origin = withOrigin ? new Error() : undefined;
     let info: RequestInfo | undefined;
     try {
@@ -124,44 +126,36 @@ function wrapFetch(start: Start, done: Done, withOrigin: boolean): () => void {
         throw error;
       },
     );
-  };
-  globalThis.fetch = wrapped as typeof fetch;
-  return () => {
-    if (globalThis.fetch === (wrapped as typeof fetch)) globalThis.fetch = original;
-  };
+  } as typeof fetch;
 }
 
 type RequestInfoLike = Parameters<typeof fetch>[0];
 
-function wrapXhr(start: Start, done: Done, withOrigin: boolean): () => void {
+function wrapXhr(start: Start, done: Done, withOrigin: boolean): Array<() => void> {
   const proto = XMLHttpRequest.prototype;
-  const { open, send } = proto;
   const requests = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
-  const wrappedOpen = function (this: XMLHttpRequest, ...args: unknown[]) {
-    try {
-      requests.set(this, { method: String(args[0]), url: String(args[1]) });
-    } catch {
-      // Recording is best effort; the request itself must go ahead.
-    }
-    return (open as (...a: unknown[]) => void).apply(this, args);
-  } as typeof proto.open;
-  const wrappedSend = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-    const origin = withOrigin ? new Error() : undefined;
-    const opened = requests.get(this);
-    const info = opened ? safely(() => start(opened.method, opened.url, origin)) : undefined;
-    if (info) {
-      this.addEventListener('loadend', () =>
-        safely(() => done(info, this.status === 0 ? undefined : this.status, 'xhr')),
-      );
-    }
-    return send.call(this, body);
-  };
-  proto.open = wrappedOpen;
-  proto.send = wrappedSend;
-  return () => {
-    if (proto.open === wrappedOpen) proto.open = open;
-    if (proto.send === wrappedSend) proto.send = send;
-  };
+  const wrapOpen = (open: XMLHttpRequest['open']) =>
+    function (this: XMLHttpRequest, ...args: unknown[]) {
+      try {
+        requests.set(this, { method: String(args[0]), url: String(args[1]) });
+      } catch {
+        // Recording is best effort; the request itself must go ahead.
+      }
+      return (open as (...a: unknown[]) => void).apply(this, args);
+    } as XMLHttpRequest['open'];
+  const wrapSend = (send: XMLHttpRequest['send']) =>
+    function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+      const origin = withOrigin ? new Error() : undefined;
+      const opened = requests.get(this);
+      const info = opened ? safely(() => start(opened.method, opened.url, origin)) : undefined;
+      if (info) {
+        this.addEventListener('loadend', () =>
+          safely(() => done(info, this.status === 0 ? undefined : this.status, 'xhr')),
+        );
+      }
+      return send.call(this, body);
+    };
+  return [patch(proto, 'open', wrapOpen), patch(proto, 'send', wrapSend)];
 }
 
 function safely<T>(fn: () => T): T | undefined {

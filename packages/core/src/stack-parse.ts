@@ -1,9 +1,10 @@
 /**
- * The built-in stack parser: a few regular expressions for the V8 (Node, Chromium) and
- * Gecko/WebKit (Firefox, Safari) formats, small enough for a browser bundle. The client uses it
- * unless the runtime injects another one (Node injects {@link parseStackFrames} from `stack.ts`,
- * built on error-stack-parser).
+ * Stack parsers. `parseStack` is built in: a few regular expressions for the V8 (Node, Chromium)
+ * and Gecko/WebKit (Firefox, Safari) formats, small enough for a browser bundle; the client uses
+ * it unless the runtime injects another one. `parseStackFrames` runs error-stack-parser
+ * (`stack.ts`) and is what Node injects.
  */
+import { parseLinesWithLibrary } from './stack.js';
 import type { StackFrame } from './types.js';
 
 /** Turns a thrown value's `stack` into frames, oldest first; never throws. */
@@ -22,6 +23,20 @@ const V8_LINE = /^\s*at /;
  * Keeps at most `maxFrames` (default 50): the oldest half and the newest half. Never throws.
  */
 export const parseStack: StackParser = (error, options) => parseWith(error, options, (l) => l.map(parseLine));
+
+/**
+ * Parses an error's `stack` into Sentry frames with error-stack-parser, oldest first (callee
+ * last), falling back to the built-in line parser if the library throws. Keeps at most
+ * `maxFrames` (default 50): the oldest half and the newest half. Never throws.
+ */
+export const parseStackFrames: StackParser = (error, options) =>
+  parseWith(error, options, (lines) => {
+    try {
+      return parseLinesWithLibrary(lines, parseLine);
+    } catch {
+      return lines.map(parseLine);
+    }
+  });
 
 /** Shared frame of both parsers: reads the stack, cuts it to size, and turns raw frames into Sentry frames. */
 export function parseWith(

@@ -1,7 +1,7 @@
 import ErrorStackParser from 'error-stack-parser';
 import { describe, expect, it, vi } from 'vitest';
-import { applyFrameResolver, type FrameResolver, parseStackFrames } from './stack.js';
-import { parseStack, type StackParser } from './stack-parse.js';
+import { applyFrameResolver, type FrameResolver } from './stack.js';
+import { parseStack, parseStackFrames, type StackParser } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
 const V8_STACK = [

@@ -1,8 +1,6 @@
 import ErrorStackParser from 'error-stack-parser';
-import { parseLine, parseWith, type RawFrame, type StackParser } from './stack-parse.js';
+import type { RawFrame } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
-
-export { MAX_STACK_FRAMES } from './stack-parse.js';
 
 /**
  * The V8 frame test error-stack-parser itself uses to pick V8 lines
@@ -13,22 +11,11 @@ const V8_PARSEABLE = /^\s*at .*(\S+:\d+|\(native\))/;
 const V8_LINE = /^\s*at /;
 
 /**
- * Parses an error's `stack` into Sentry frames with error-stack-parser, oldest first (callee
- * last). Understands V8 (Node, Chromium) and Gecko/WebKit (Firefox, Safari) formats. Keeps at
- * most `maxFrames` (default 50): the oldest half and the newest half. Never throws. The Node
- * runtime injects it into the client; the client's default is the smaller `parseStack`.
+ * Stack lines (newest first) to raw frames with error-stack-parser; `parseLine` reads the V8
+ * lines it skips. Throws when the library does. Used by `parseStackFrames`; this file imports
+ * nothing else from core so the build keeps it, and error-stack-parser, in a chunk of its own.
  */
-export const parseStackFrames: StackParser = (error, options) =>
-  parseWith(error, options, (lines) => {
-    try {
-      return parseWithLibrary(lines);
-    } catch {
-      // The built-in line parser, when error-stack-parser throws.
-      return lines.map(parseLine);
-    }
-  });
-
-function parseWithLibrary(lines: string[]): RawFrame[] {
+export function parseLinesWithLibrary(lines: string[], parseLine: (line: string) => RawFrame): RawFrame[] {
   const isV8 = lines.length > 0 && lines.every((line) => V8_LINE.test(line));
   if (!isV8) return ErrorStackParser.parse({ stack: lines.join('\n') } as Error).map(fromLibrary);
   // error-stack-parser drops V8 frames without a file position (native builtins such as
@@ -93,8 +80,8 @@ function orOriginal(frames: StackFrame[]): (result: unknown) => StackFrame[] {
   return (result) => (Array.isArray(result) ? (result as StackFrame[]) : frames);
 }
 
-// Local on purpose: importing a shared module here would put this file in a chunk with code
-// every bundle needs, and error-stack-parser would then ride along (see tsup.config.ts).
+// Local on purpose: importing another core module here would put that module in this file's
+// chunk, and error-stack-parser would then ride along wherever it is needed (see tsup.config.ts).
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'

@@ -159,7 +159,7 @@ describe('node-schedule', () => {
   it('captures the job error that node-schedule emits on the Job', async () => {
     const schedule = instrumentNodeSchedule(nodeSchedule);
     const emitted: unknown[] = [];
-    const job = schedule.scheduleJob('ns-fail', new Date(Date.now() + 50), () => {
+    const job = schedule.scheduleJob('ns-fail', new Date(Date.now() + 200), () => {
       throw new Error('ns failed');
     }) as nodeSchedule.Job;
     job.on('error', (error) => emitted.push(error));

@@ -259,6 +259,29 @@ describe('createClient', () => {
     expect(rec.events()).toHaveLength(8);
   });
 
+  it('skips building events the transport would drop now, and counts them', () => {
+    const rec = recording();
+    let full = true;
+    const beforeSend = vi.fn((event) => event);
+    const transport: Transport = {
+      send: (envelope) => void rec.envelopes.push(envelope),
+      recordDroppedEvent: (reason, category, quantity = 1) =>
+        void rec.drops.push([reason, category, quantity]),
+      flush: async () => true,
+      close: async () => true,
+      takePending: () => [],
+      wouldDrop: () => (full ? 'queue_overflow' : undefined),
+    };
+    const client = createClient({ transport: () => transport, beforeSend }, runtime);
+    for (let i = 0; i < 3; i++) client.captureException(new Error(`storm ${i}`));
+    client.captureMessage('also dropped');
+    expect(beforeSend).not.toHaveBeenCalled();
+    expect(rec.drops).toEqual(Array(4).fill(['queue_overflow', 'error', 1]));
+    full = false;
+    client.captureException(new Error('after the storm'));
+    expect(rec.events()).toHaveLength(1);
+  });
+
   it('does nothing after close', async () => {
     const rec = recording();
     const client = createClient(rec.options(), runtime);

@@ -111,7 +111,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     dsn,
     captureException(exception, hint = {}) {
       const eventId = uuid4();
-      if (!enabled || closed) return eventId;
+      if (!enabled || closed || droppedEarly()) return eventId;
       try {
         if (options.dedupe !== false && typeof exception === 'object' && exception !== null) {
           if (captured.has(exception)) {
@@ -141,7 +141,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     },
     captureEvent(event, hint = {}) {
       const eventId = isId(event.event_id) ? event.event_id : uuid4();
-      if (!enabled || closed) return eventId;
+      if (!enabled || closed || droppedEarly()) return eventId;
       try {
         runPipeline({ ...event, event_id: eventId }, hint);
       } catch (error) {
@@ -243,6 +243,21 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       internalError(error);
     }
     return transport;
+  }
+
+  /**
+   * True (and the drop counted) when the transport would drop an event sent now: a full queue
+   * or a rate limit. Checked before anything is built, so an error storm stays cheap.
+   */
+  function droppedEarly(): boolean {
+    try {
+      const reason = getTransport()?.wouldDrop?.('error');
+      if (!reason) return false;
+      client.recordDroppedEvent(reason, 'error');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   function internalError(error: unknown): void {

@@ -191,6 +191,8 @@ describe('createTransport over HTTP', () => {
     const transport = transportTo(server.url);
     transport.send(eventEnvelope());
     expect(await transport.flush(5000)).toBe(true);
+    expect(transport.wouldDrop?.('error')).toBe('ratelimit_backoff');
+    expect(transport.wouldDrop?.('monitor')).toBeUndefined();
     transport.send(eventEnvelope('blocked'));
     transport.send(checkInEnvelope());
     expect(await transport.flush(5000)).toBe(true);
@@ -321,7 +323,10 @@ describe('createTransport over HTTP', () => {
       return undefined;
     });
     const transport = transportTo(server.url, { maxQueueSize: 30, concurrency: 2 });
+    expect(transport.wouldDrop?.('error')).toBeUndefined();
     for (let i = 0; i < 1000; i += 1) transport.send(eventEnvelope(`burst ${i}`));
+    // The client asks this before building an event, so a storm costs nothing once full.
+    expect(transport.wouldDrop?.('error')).toBe('queue_overflow');
     await server.waitFor(2);
     expect(await transport.flush(50)).toBe(false);
     release();

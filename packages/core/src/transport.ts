@@ -44,6 +44,11 @@ export interface Transport {
    * that must deliver synchronously at process exit.
    */
   takePending(): Uint8Array[];
+  /**
+   * Why an item of this category would be dropped if sent now (queue full, rate limited), so
+   * the client can skip building it: an error storm then costs a counter increment per event.
+   */
+  wouldDrop?(category: DataCategory): DiscardReason | undefined;
 }
 
 export interface TransportOptions {
@@ -356,6 +361,10 @@ export function createTransport(options: TransportOptions, executor: TransportEx
         logger.debug('executor close failed', error);
       }
       return ok;
+    },
+    wouldDrop(category) {
+      if (isRateLimited(limits, category, now())) return 'ratelimit_backoff';
+      return entries.size >= maxQueueSize ? 'queue_overflow' : undefined;
     },
     takePending() {
       const out: Uint8Array[] = [];

@@ -280,7 +280,12 @@ function visitMap(value: Map<unknown, unknown>, depth: number, state: State): Re
 
 /** Assigns an own data property, so a `__proto__` key stays data and never changes a prototype. */
 export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Assignment would set the prototype for `__proto__`; defining is safe but slow, so only there.
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 function keyText(key: unknown, state: State): string {

@@ -106,9 +106,22 @@ function lines(value: unknown, ctx: Context): string[] | undefined {
  * a text limit, `i` a non-negative integer, `b` a boolean, `r` arbitrary data, `l` source lines,
  * `c` a source line (scrubbed as code). Fields that are missing or invalid are left out.
  */
+const specs = new Map<string, Array<[string, string]>>();
+
+function parseSpec(spec: string): Array<[string, string]> {
+  let fields = specs.get(spec);
+  if (!fields) {
+    fields = spec.split(' ').map((field) => {
+      const [key = '', kind = ''] = field.split(':');
+      return [key, kind];
+    });
+    specs.set(spec, fields);
+  }
+  return fields;
+}
+
 function copy<T extends object>(out: T, raw: unknown, spec: string, ctx: Context): T {
-  for (const field of spec.split(' ')) {
-    const [key = '', kind = ''] = field.split(':');
+  for (const [key, kind] of parseSpec(spec)) {
     const value = readField(raw, key);
     put(
       out as Record<string, unknown>,

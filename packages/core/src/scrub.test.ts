@@ -309,3 +309,42 @@ describe('scrub properties', () => {
     );
   });
 });
+
+describe('repeated strings', () => {
+  it('give the same result the second time, for every secret and near miss', () => {
+    const texts = [...SECRET_CASES.map((c) => c.text), ...NEAR_MISSES];
+    for (const mode of ['text', 'code'] as const) {
+      for (const pii of [false, true]) {
+        const compiled = compileScrub({ sendDefaultPii: pii });
+        const first = texts.map((t) => scrubStringWith(t, compiled, mode));
+        expect(texts.map((t) => scrubStringWith(t, compiled, mode))).toEqual(first);
+      }
+    }
+  });
+
+  it('never carry one setting’s result over to another', () => {
+    const email = 'contact ada@example.com now';
+    expect(scrubString(email)).not.toContain('ada@example.com');
+    expect(scrubString(email, { sendDefaultPii: true })).toContain('ada@example.com');
+    expect(scrubString(email)).not.toContain('ada@example.com');
+
+    const pair = 'tenant=acme-eu-7';
+    expect(scrubString(pair)).toBe(pair);
+    expect(scrubString(pair, { denyKeys: ['tenant'] })).toBe(`tenant=${FILTERED}`);
+    expect(scrubString(pair, { valuePatterns: [{ name: 'acme', pattern: /acme-\w+-\d/ }] })).toBe(
+      `tenant=${FILTERED}`,
+    );
+    expect(scrubString('password=hunter2', { allowKeys: ['password'] })).toBe('password=hunter2');
+    expect(scrubString('password=hunter2')).toBe(`password=${FILTERED}`);
+    expect(scrubString(pair)).toBe(pair);
+  });
+
+  it('stay correct after thousands of distinct strings pass through', () => {
+    const compiled = compileScrub();
+    const secret = 'Authorization: Bearer mF_9.B5f-4.1JqM';
+    expect(scrubStringWith(secret, compiled)).not.toContain('mF_9.B5f-4.1JqM');
+    for (let i = 0; i < 5000; i++) scrubStringWith(`plain message number ${i}`, compiled);
+    expect(scrubStringWith(secret, compiled)).not.toContain('mF_9.B5f-4.1JqM');
+    expect(scrubStringWith('plain message number 7', compiled)).toBe('plain message number 7');
+  });
+});

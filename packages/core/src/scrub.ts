@@ -126,9 +126,38 @@ function replacePairs(value: string, compiled: CompiledScrub, mode: ScrubMode): 
   return last === 0 ? value : out + value.slice(last);
 }
 
+/**
+ * Results of scrubbing short strings with the built-in rules alone (no user deny/allow lists or
+ * patterns), by PII setting and mode. Frame names, file paths, source lines and header values
+ * repeat from one event to the next; scrubbing each once is what keeps an error storm cheap.
+ * Bounded: the oldest entry goes when a new one would exceed the limit.
+ */
+const CACHE_MAX_ENTRIES = 1024;
+const CACHE_MAX_LENGTH = 256;
+const builtinCache = new Map<string, string>();
+
 /** String scrubbing with prepared options. */
 export function scrubStringWith(value: string, compiled: CompiledScrub, mode: ScrubMode = 'text'): string {
   if (value.length < 3) return value;
+  const cacheable =
+    value.length <= CACHE_MAX_LENGTH &&
+    compiled.deny.length === 0 &&
+    compiled.denyRe.length === 0 &&
+    compiled.allow.size === 0 &&
+    compiled.patterns.length === 0;
+  if (!cacheable) return scrubUncached(value, compiled, mode);
+  const key = `${compiled.pii ? 'p' : 'n'}${mode === 'code' ? 'c' : 't'}${value}`;
+  let out = builtinCache.get(key);
+  if (out === undefined) {
+    out = scrubUncached(value, compiled, mode);
+    if (builtinCache.size >= CACHE_MAX_ENTRIES)
+      builtinCache.delete(builtinCache.keys().next().value as string);
+    builtinCache.set(key, out);
+  }
+  return out;
+}
+
+function scrubUncached(value: string, compiled: CompiledScrub, mode: ScrubMode): string {
   let out = replacePairs(replaceTokens(value, compiled), compiled, mode);
   for (const pattern of compiled.patterns) {
     pattern.lastIndex = 0;

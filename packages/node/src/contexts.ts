@@ -1,6 +1,9 @@
 import * as os from 'node:os';
 import type { Client, Contexts, FaultlineEvent, Integration } from '@faultline/core';
 
+/** How long the memory figures of one reading are reused. */
+const LIVE_REFRESH_MS = 1000;
+
 const OS_NAMES: Record<string, string> = { Darwin: 'macOS', Windows_NT: 'Windows' };
 
 /**
@@ -11,16 +14,20 @@ const OS_NAMES: Record<string, string> = { Darwin: 'macOS', Windows_NT: 'Windows
 export function contextsIntegration(): Integration {
   let fixed: Contexts | undefined;
   let hostname: string | undefined;
+  // Memory figures are read at most once a second: reading them costs a system call each, which
+  // in an error storm would cost more than building the event.
+  let live: Contexts = {};
+  let liveAt = Number.NEGATIVE_INFINITY;
   return {
     name: 'Contexts',
     processEvent(event: FaultlineEvent, _hint, client: Client) {
       // Computed at the first event, not at init: importing and starting the SDK stays cheap.
       fixed ??= staticContexts();
-      const memory = process.memoryUsage.rss();
-      const live: Contexts = {
-        device: { free_memory: os.freemem() },
-        app: { app_memory: memory },
-      };
+      const now = Date.now();
+      if (now - liveAt >= LIVE_REFRESH_MS || now < liveAt) {
+        live = { device: { free_memory: os.freemem() }, app: { app_memory: process.memoryUsage.rss() } };
+        liveAt = now;
+      }
       const contexts: Contexts = {};
       for (const name of new Set([...Object.keys(fixed), ...Object.keys(live)])) {
         contexts[name] = { ...fixed[name], ...live[name] };

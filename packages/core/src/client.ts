@@ -137,7 +137,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       return eventId;
     },
     captureMessage(message, level = 'info', hint = {}) {
-      return client.captureEvent({ message: String(message), level }, hint);
+      return client.captureEvent({ message: messageText(message), level }, hint);
     },
     captureEvent(event, hint = {}) {
       const eventId = isId(event.event_id) ? event.event_id : uuid4();
@@ -150,20 +150,33 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       return eventId;
     },
     captureCheckIn(checkIn, monitorConfig) {
-      const checkInId = isId(checkIn.checkInId) ? checkIn.checkInId : uuid4();
-      if (!enabled || closed) return checkInId;
+      let checkInId = uuid4();
       try {
-        const wire: WireCheckIn = {
-          check_in_id: checkInId,
-          monitor_slug: checkIn.monitorSlug,
-          status: checkIn.status,
-        };
+        if (isId(checkIn.checkInId)) checkInId = checkIn.checkInId;
+      } catch {
+        // Unreadable: dropped below with a count, never thrown.
+      }
+      if (!enabled || closed) return checkInId;
+      let wire: WireCheckIn | undefined;
+      try {
+        wire = { check_in_id: checkInId, monitor_slug: checkIn.monitorSlug, status: checkIn.status };
         if (checkIn.duration !== undefined && checkIn.status !== 'in_progress')
           wire.duration = checkIn.duration;
         if (defaults.release) wire.release = defaults.release;
         if (defaults.environment) wire.environment = defaults.environment;
         if (monitorConfig) wire.monitor_config = monitorConfig;
-        getTransport()?.send(createCheckInEnvelope(sanitizeCheckIn(wire), envelopeMeta));
+        wire = sanitizeCheckIn(wire);
+      } catch {
+        wire = undefined;
+      }
+      if (!wire || wire.monitor_slug === '') {
+        // A backend cannot file a check-in without its monitor: say so, count it, send nothing.
+        logger.warn('check-in dropped: it names no monitor (monitorSlug)');
+        client.recordDroppedEvent('insufficient_data', 'monitor');
+        return checkInId;
+      }
+      try {
+        getTransport()?.send(createCheckInEnvelope(wire, envelopeMeta));
       } catch (error) {
         internalError(error);
       }
@@ -393,6 +406,15 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     }
   }
   return client;
+}
+
+/** The text of a message, whatever the app passed: a value that cannot become a string is not a reason to throw. */
+function messageText(message: unknown): string {
+  try {
+    return String(message);
+  } catch {
+    return '[unprintable message]';
+  }
 }
 
 function safeTest(pattern: RegExp, value: string): boolean {

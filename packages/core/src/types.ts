@@ -222,6 +222,7 @@ export type DiscardReason =
   | 'sample_rate'
   | 'before_send'
   | 'event_processor'
+  | 'insufficient_data'
   | 'internal_sdk_error';
 
 export interface ClientReport {

@@ -127,6 +127,29 @@ describe('init', () => {
     expect(String(warn.mock.calls.at(-1)?.join(' ')).length).toBeGreaterThan(0);
   });
 
+  it('options that cannot even be read: one message, SDK off, no throw, no listeners', () => {
+    clearEnv();
+    const before = listenerCounts();
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const unreadable = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('options trap');
+        },
+        ownKeys() {
+          throw new Error('options trap');
+        },
+      },
+    );
+    expect(() => init(unreadable)).not.toThrow();
+    expect(getClient()).toBeUndefined();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0]?.join(' '))).toContain('SDK is off');
+    expect(listenerCounts()).toEqual(before);
+    expect(captureException(new Error('after a failed init'))).toBe('');
+  });
+
   it('close removes every listener it added and resets the client', async () => {
     clearEnv();
     const before = listenerCounts();

@@ -68,7 +68,8 @@ export function init(options: NodeOptions = {}): Client | undefined {
     replaceCurrent({ client, integrations });
     return client;
   } catch (error) {
-    createLogger(options?.debug === true).error('init failed; the SDK is off', error);
+    // Not even `options.debug` can be trusted here: the options themselves may be what threw.
+    createLogger(true).error('init failed; the SDK is off', error);
     return undefined;
   }
 }

@@ -177,6 +177,31 @@ describe('hostile input through createClient', () => {
     expect(() => scope.setFingerprint(hostileProxy() as never)).not.toThrow();
   });
 
+  it('captureMessage and captureCheckIn given values that cannot be read do not throw into the app', async () => {
+    receiver = await startReceiver();
+    harness = createHarness(receiver.dsn);
+    const { client } = harness;
+    const unreadable: unknown[] = [hostileProxy(), Object.create(null), { toString: boom }, Symbol('s')];
+    const ids: string[] = [];
+    for (const value of unreadable) {
+      expect(() => ids.push(client.captureMessage(value as string))).not.toThrow();
+      expect(() => ids.push(client.captureCheckIn(value as never))).not.toThrow();
+    }
+    expect(() => ids.push(client.captureCheckIn(undefined as never))).not.toThrow();
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(await client.flush(5000)).toBe(true);
+    // Messages arrive with a placeholder text (repeats of it dropped as duplicates, counted);
+    // broken check-ins are counted, never sent.
+    const messages = receiver.events().map((e) => e.message);
+    expect(messages).toEqual(['[unprintable message]', 'Symbol(s)']);
+    expect(receiver.checkIns()).toEqual([]);
+    expect(dropTotals(receiver.clientReports())).toEqual({
+      'event_processor:error': 2,
+      'insufficient_data:monitor': unreadable.length + 1,
+    });
+    for (const request of receiver.requests) expect(request.envelopeError).toBeUndefined();
+  });
+
   it('an event the app edits into something hostile in beforeSend is still sent safely', async () => {
     receiver = await startReceiver();
     harness = createHarness(

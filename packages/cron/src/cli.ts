@@ -88,7 +88,10 @@ function run(args: CliArgs): Promise<Outcome> {
     };
     child.on('error', (error) => {
       process.stderr.write(`faultline-cron: could not start "${args.command}": ${error.message}\n`);
-      finish({ exitCode: 127, reason: 'spawn', spawnError: error.message });
+      // The codes a shell uses: 126 found but not executable, 127 not found.
+      const code = (error as NodeJS.ErrnoException).code;
+      const exitCode = code === 'EACCES' || code === 'EISDIR' || code === 'ENOEXEC' ? 126 : 127;
+      finish({ exitCode, reason: 'spawn', spawnError: error.message });
     });
     // 'exit' rather than 'close': a grandchild that inherited stderr may keep the pipe open long
     // after the command itself ended. Give the pipe a moment to drain for the stderr tail.

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Receiver, refusedUrl, startReceiver } from '../../../test-utils/receiver.js';
@@ -123,6 +126,31 @@ describe('faultline-cron', () => {
     });
     expect(result.code).toBe(4);
     expect(result.ms).toBeLessThan(5_000);
+  });
+
+  it('a command that does not exist or cannot run: the shell codes 127 and 126, reported as failures', async () => {
+    const env = await withReceiver();
+    const missing = await runCli(['--slug', 'missing', '--', 'faultline-no-such-command'], env);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('could not start "faultline-no-such-command"');
+
+    const dir = await mkdtemp(join(tmpdir(), 'faultline-cron-'));
+    try {
+      const script = join(dir, 'not-executable.sh');
+      await writeFile(script, '#!/bin/sh\necho never\n', { mode: 0o644 });
+      const notExecutable = await runCli(['--slug', 'no-exec', '--', script], env);
+      expect(notExecutable.code).toBe(126);
+      expect(notExecutable.stdout).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    const errors = receiver!
+      .checkIns()
+      .filter((c) => c.status === 'error')
+      .map((c) => c.monitor_slug);
+    expect(errors).toEqual(['missing', 'no-exec']);
+    expect(receiver!.events()).toHaveLength(2);
   });
 
   it('explains bad usage with exit code 64', async () => {

@@ -1,6 +1,6 @@
 // OpenWhisk: the wrapped action, driven through the action-proxy protocol by the example's invoker.
 import { join } from 'node:path';
-import { describeEvents, filteredFields, waitFor } from './checks.mjs';
+import { describeEvents, filteredFields, shortFrame, waitFor } from './checks.mjs';
 import { runCommand } from './proc.mjs';
 
 const ACTIVATIONS = [
@@ -8,10 +8,14 @@ const ACTIVATIONS = [
   {
     id: 'sync-throw',
     scenario: 'synchronous throw',
-    expected: 'TypeError · top frame · unhandled',
+    expected: 'TypeError · thumbnails.ts · unhandled',
     count: 1,
-    // The action is one bundled file, as deployed; the frame is shown as it arrives.
-    check: (events) => (events[0] && !events[0].frame ? 'no stack frame' : undefined),
+    // The action is one bundled file, as deployed, with its map in the zip: the frame must
+    // point at the TypeScript source, not at a line of the bundle.
+    check: (events) => {
+      const frame = shortFrame(events[0]?.frame) ?? 'missing';
+      return frame.startsWith('thumbnails.ts:') ? undefined : `top frame ${frame}, expected thumbnails.ts`;
+    },
   },
   { id: 'error-result', scenario: 'returns {error}', expected: 'error naming the quota', count: 1 },
   {

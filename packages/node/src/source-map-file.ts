@@ -22,17 +22,61 @@ export interface LoadedMap {
 type SourceMapModule = typeof import('source-map-js');
 let sourceMapModule: SourceMapModule | undefined;
 
+/** Set once a synchronous load failed, so it is not tried again for every event. */
+let syncLoadFailed = false;
+/** The load through `import()`, while it runs (bundled apps only). */
+let asyncLoad: Promise<unknown> | undefined;
+
+function requireFromHere(): NodeJS.Require {
+  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+}
+
 /**
  * Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never
  * fail. The CommonJS build has `__filename`; the ESM build resolves from `import.meta.url`.
  * (Testing for `require` does not work: the ESM bundle defines a `require` shim that throws.)
  */
-function sourceMaps(): SourceMapModule {
-  if (!sourceMapModule) {
-    const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-    sourceMapModule = load('source-map-js') as SourceMapModule;
+function sourceMaps(): SourceMapModule | undefined {
+  if (sourceMapModule || syncLoadFailed || asyncLoad) return sourceMapModule;
+  try {
+    sourceMapModule = requireFromHere()('source-map-js') as SourceMapModule;
+  } catch {
+    syncLoadFailed = true;
   }
   return sourceMapModule;
+}
+
+/**
+ * Called when the integration is set up. An app bundled into one file (an OpenWhisk zip, a
+ * serverless bundle) has no node_modules to load source-map-js from at run time; its bundler
+ * included the library through the `import()` below, the only way to reach it. Only then is
+ * it loaded now, in the background, so that the first error is mapped. Otherwise this costs a
+ * module resolution and nothing is loaded until the first error.
+ */
+export function prepareSourceMaps(): void {
+  if (sourceMapModule || syncLoadFailed || asyncLoad) return;
+  try {
+    requireFromHere().resolve('source-map-js');
+    return;
+  } catch {
+    syncLoadFailed = true;
+  }
+  asyncLoad = import('source-map-js')
+    .then(
+      (module) => {
+        const loaded = ((module as { default?: SourceMapModule }).default ?? module) as SourceMapModule;
+        if (typeof loaded?.SourceMapConsumer === 'function') sourceMapModule = loaded;
+      },
+      () => undefined,
+    )
+    .finally(() => {
+      asyncLoad = undefined;
+    });
+}
+
+/** `true` when frames can be mapped (or not) right now; a promise while the bundled library loads. */
+export function sourceMapsReady(): true | Promise<unknown> {
+  return asyncLoad ?? true;
 }
 
 /** `SourceMapConsumer.LEAST_UPPER_BOUND`, as a constant so callers need not load the library. */
@@ -87,7 +131,9 @@ export function parseSourceMap(
     const raw = JSON.parse(text) as Record<string, unknown>;
     if (typeof raw !== 'object' || raw === null) return undefined;
     if (!Array.isArray(raw.sources) && !Array.isArray(raw.sections)) return undefined;
-    const consumer = new (sourceMaps().SourceMapConsumer)(raw as never);
+    const library = sourceMaps();
+    if (!library) return undefined;
+    const consumer = new library.SourceMapConsumer(raw as never);
     const loaded: LoadedMap = {
       consumer,
       baseDir,

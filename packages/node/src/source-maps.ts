@@ -2,7 +2,7 @@ import { applyFrameResolver, type FrameResolver, type Integration, type StackFra
 import { createByteLru } from './byte-lru.js';
 import { CONTEXT_LINES, DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
 import { type FrameSources, isLocalPath, mapFrames } from './map-frames.js';
-import { type LoadedMap, loadMapForFile } from './source-map-file.js';
+import { type LoadedMap, loadMapForFile, prepareSourceMaps, sourceMapsReady } from './source-map-file.js';
 
 export interface SourceMapsOptions {
   /**
@@ -64,9 +64,18 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
 
   return {
     name: 'SourceMaps',
+    setup() {
+      prepareSourceMaps();
+    },
     processEvent(event) {
-      resolver ??= createResolver();
-      return applyFrameResolver(event, resolver);
+      const apply = () => {
+        resolver ??= createResolver();
+        return applyFrameResolver(event, resolver);
+      };
+      // Only a bundled app right after start waits here, for the copy of source-map-js inside
+      // its bundle; every other event is mapped synchronously.
+      const ready = sourceMapsReady();
+      return ready === true ? apply() : ready.then(apply, apply);
     },
     teardown() {
       clear?.();

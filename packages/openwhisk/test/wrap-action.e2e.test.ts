@@ -1,6 +1,7 @@
 // The wrapped action, bundled with Faultline and shipped as a zip, driven through the action
 // proxy harness against a local ingest: results must be the runtime's own, and every event
 // must reach the ingest before the /run response, tagged with its own activation.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findSecrets } from '@faultline/core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import {
   refusedDsn,
   startReceiver,
 } from '../../../test-utils/receiver.js';
-import { bundleAction } from './harness/bundle.js';
+import { bundleAction, bundleActionWithMap } from './harness/bundle.js';
 import {
   type ActionProxy,
   activation,
@@ -41,6 +42,8 @@ interface StartOptions {
   receiver?: ReceiverOptions;
   dsn?: string | false;
   allowConcurrent?: boolean;
+  /** The zipped action; the bundle without a source map unless given. */
+  code?: string;
 }
 
 async function start(options: StartOptions = {}): Promise<{ proxy: ActionProxy; receiver: Receiver }> {
@@ -51,7 +54,7 @@ async function start(options: StartOptions = {}): Promise<{ proxy: ActionProxy; 
   const init = await proxy.init({
     name: 'hello',
     main: options.main ?? 'main',
-    code: zip,
+    code: options.code ?? zip,
     binary: true,
     env,
   });
@@ -352,6 +355,30 @@ describe('wrapAction through the action proxy', () => {
     expectDeliveredBefore(receiver, 'q1', res);
     const [event] = eventsOf(receiver, 'q1');
     expect(event?.contexts?.action_params).toEqual({ mode: 'async-throw' });
+  });
+
+  it('maps frames of a bundled action to its TypeScript source with the map shipped in the zip', async () => {
+    // Nothing but the bundle and its map in the archive: no node_modules to load a source-map
+    // library from, as in a real deployment.
+    const source = fileURLToPath(new URL('./fixtures/action.ts', import.meta.url));
+    const { code, map } = await bundleActionWithMap(source);
+    const mapped = zipBase64({ 'index.js': code, 'index.js.map': map });
+    const { proxy, receiver } = await start({ code: mapped });
+    const res = await proxy.run(activation('m1', { mode: 'sync-throw', tag: 'm1' }));
+    expect(res.status).toBe(200);
+    expectDeliveredBefore(receiver, 'm1', res);
+    const frames = topException(eventsOf(receiver, 'm1')[0]!)?.stacktrace?.frames ?? [];
+    const throwLine =
+      readFileSync(source, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes("mode === 'sync-throw'")) + 1;
+    expect(frames.at(-1)).toMatchObject({
+      filename: 'app:///action.ts',
+      lineno: throwLine,
+      function: expect.stringMatching(/entry$/),
+      in_app: true,
+      context_line: expect.stringContaining('sync boom'),
+    });
   });
 
   it('prints nothing after the end-of-activation sentinel, even with debug logging', async () => {

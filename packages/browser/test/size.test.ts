@@ -7,8 +7,9 @@ const script = fileURLToPath(new URL('../scripts/size-check.mjs', import.meta.ur
 
 describe('size budget', () => {
   it('init-only app bundle stays under its gzip -9 ceiling', async () => {
-    // `--src` bundles the sources, so the check never depends on a stale build.
-    const result = await promisify(execFile)(process.execPath, [script, '--src', '--analyze']).then(
+    // The built package, as an app's bundler sees it (`npm test` builds before testing): its
+    // ES2020 output is a little larger than the sources.
+    const result = await promisify(execFile)(process.execPath, [script, '--analyze']).then(
       ({ stdout }) => ({ code: 0, output: stdout }),
       (error: { code?: number; stdout?: string; stderr?: string }) => ({
         code: error.code ?? 1,

@@ -16,7 +16,8 @@ import {
   type Scope,
   type ScopeStore,
 } from './scope.js';
-import type { StackParser } from './stack-parse.js';
+import { cachedStackParser } from './stack-cache.js';
+import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
@@ -42,7 +43,10 @@ export interface ClientRuntime {
   createExecutor?: (dsn: Dsn, sdkClient: string) => TransportExecutor;
   defaultIntegrations?: Integration[];
   createScopeStore?: (root: Scope) => ScopeStore;
-  /** Turns error stacks into frames; the built-in `parseStack` when absent. */
+  /**
+   * Turns error stacks into frames; the built-in `parseStack` when absent. It must read only
+   * `stack` and `message`: the client remembers frames per stack text.
+   */
   parseStack?: StackParser;
 }
 
@@ -103,6 +107,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   const captured = new WeakSet<object>();
   let lastKey: string | undefined;
   let closed = false;
+  const parseStackCached = cachedStackParser(runtime.parseStack ?? parseStack);
 
   const client: Client = {
     enabled,
@@ -124,7 +129,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
         const exceptionOptions: Parameters<typeof exceptionFromValue>[1] = { mechanism };
         if (options.maxCauseDepth !== undefined) exceptionOptions.maxCauseDepth = options.maxCauseDepth;
         if (hint.syntheticException) exceptionOptions.syntheticException = hint.syntheticException;
-        if (runtime.parseStack) exceptionOptions.parseStack = runtime.parseStack;
+        exceptionOptions.parseStack = parseStackCached;
         const input: EventInput = {
           event_id: eventId,
           level: hint.level ?? 'error',

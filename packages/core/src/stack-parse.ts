@@ -72,7 +72,7 @@ export function parseWith(
  * V8 starts a stack with `Name: message`. A multi-line message could contain lines that look
  * like frames, and a huge one should not be split into lines, so skip past it.
  */
-function stripHeader(stack: string, message: unknown): string {
+export function stripHeader(stack: string, message: unknown): string {
   if (typeof message !== 'string' || !message) return stack;
   const at = stack.indexOf(message);
   const rest = stack.slice(at + message.length);

@@ -1,3 +1,4 @@
+import { createMemo } from './memo.js';
 import { setKey, truncate } from './normalize.js';
 import {
   type CompiledScrub,
@@ -128,13 +129,12 @@ function replacePairs(value: string, compiled: CompiledScrub, mode: ScrubMode): 
 
 /**
  * Results of scrubbing short strings with the built-in rules alone (no user deny/allow lists or
- * patterns), by PII setting and mode. Frame names, file paths, source lines and header values
- * repeat from one event to the next; scrubbing each once is what keeps an error storm cheap.
- * Bounded: the oldest entry goes when a new one would exceed the limit.
+ * patterns), one slot per PII setting and mode. Frame names, file paths, source lines and
+ * header values repeat from one event to the next; scrubbing each once is what keeps an error
+ * storm cheap. Keyed by the string itself, whose hash the engine keeps, so a hit costs a lookup.
  */
-const CACHE_MAX_ENTRIES = 1024;
 const CACHE_MAX_LENGTH = 256;
-const builtinCache = new Map<string, string>();
+const builtinCache = createMemo<Array<string | undefined>>(512);
 
 /** String scrubbing with prepared options. */
 export function scrubStringWith(value: string, compiled: CompiledScrub, mode: ScrubMode = 'text'): string {
@@ -146,13 +146,16 @@ export function scrubStringWith(value: string, compiled: CompiledScrub, mode: Sc
     compiled.allow.size === 0 &&
     compiled.patterns.length === 0;
   if (!cacheable) return scrubUncached(value, compiled, mode);
-  const key = `${compiled.pii ? 'p' : 'n'}${mode === 'code' ? 'c' : 't'}${value}`;
-  let out = builtinCache.get(key);
+  const slot = (compiled.pii ? 2 : 0) + (mode === 'code' ? 1 : 0);
+  let slots = builtinCache.get(value);
+  if (slots === undefined) {
+    slots = [];
+    builtinCache.set(value, slots);
+  }
+  let out = slots[slot];
   if (out === undefined) {
     out = scrubUncached(value, compiled, mode);
-    if (builtinCache.size >= CACHE_MAX_ENTRIES)
-      builtinCache.delete(builtinCache.keys().next().value as string);
-    builtinCache.set(key, out);
+    slots[slot] = out;
   }
   return out;
 }

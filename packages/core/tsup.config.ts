@@ -11,10 +11,9 @@ export default defineConfig([
   },
   {
     // What bundlers targeting browsers resolve (the `browser` export condition): the same code,
-    // with stack.ts (and its import of error-stack-parser) in a chunk of its own, which bundlers
-    // drop (`sideEffects: false`) when nothing uses `parseStackFrames`. Node keeps the single
-    // file above, so importing core costs no extra module load.
-    entry: { index: 'src/index.ts', 'chunks/stack': 'src/stack.ts' },
+    // built for browsers. Core imports no module of its own (error-stack-parser is handed in by
+    // the runtime that wants it), so nothing here pulls in a library.
+    entry: { index: 'src/index.ts' },
     format: ['esm'],
     outDir: 'dist-browser',
     sourcemap: true,

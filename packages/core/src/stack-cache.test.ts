@@ -1,7 +1,10 @@
+import ErrorStackParser from 'error-stack-parser';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { cachedStackParser } from './stack-cache.js';
-import { parseStack, parseStackFrames, type StackParser } from './stack-parse.js';
+import { libraryStackParser, parseStack, type StackParser } from './stack-parse.js';
+
+const parseStackFrames = libraryStackParser(() => ErrorStackParser);
 
 const frameLine = fc.oneof(
   fc

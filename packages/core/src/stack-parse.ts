@@ -1,10 +1,10 @@
 /**
  * Stack parsers. `parseStack` is built in: a few regular expressions for the V8 (Node, Chromium)
  * and Gecko/WebKit (Firefox, Safari) formats, small enough for a browser bundle; the client uses
- * it unless the runtime injects another one. `parseStackFrames` runs error-stack-parser
- * (`stack.ts`) and is what Node injects.
+ * it unless the runtime injects another one. `libraryStackParser` runs error-stack-parser
+ * (`stack.ts`), which the runtime loads and hands in; Node injects it.
  */
-import { parseLinesWithLibrary } from './stack.js';
+import { parseLinesWithLibrary, type StackLibrary } from './stack.js';
 import type { StackFrame } from './types.js';
 
 /** Turns a thrown value's `stack` into frames, oldest first; never throws. */
@@ -25,18 +25,24 @@ const V8_LINE = /^\s*at /;
 export const parseStack: StackParser = (error, options) => parseWith(error, options, (l) => l.map(parseLine));
 
 /**
- * Parses an error's `stack` into Sentry frames with error-stack-parser, oldest first (callee
- * last), falling back to the built-in line parser if the library throws. Keeps at most
- * `maxFrames` (default 50): the oldest half and the newest half. Never throws.
+ * A parser that turns an error's `stack` into Sentry frames with error-stack-parser, oldest
+ * first (callee last). `library` is asked for the library at each parse that has lines to
+ * read, so a runtime can load it on first use; when it gives none, or the library throws, the
+ * built-in line parser reads the lines. Keeps at most `maxFrames` (default 50): the oldest half
+ * and the newest half. Never throws.
  */
-export const parseStackFrames: StackParser = (error, options) =>
-  parseWith(error, options, (lines) => {
-    try {
-      return parseLinesWithLibrary(lines, parseLine);
-    } catch {
+export function libraryStackParser(library: () => StackLibrary | undefined): StackParser {
+  return (error, options) =>
+    parseWith(error, options, (lines) => {
+      try {
+        const loaded = library();
+        if (loaded) return parseLinesWithLibrary(lines, parseLine, loaded);
+      } catch {
+        // The library failed on these lines: the line parser reads them.
+      }
       return lines.map(parseLine);
-    }
-  });
+    });
+}
 
 /** Shared frame of both parsers: reads the stack, cuts it to size, and turns raw frames into Sentry frames. */
 export function parseWith(

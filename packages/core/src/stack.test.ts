@@ -1,8 +1,10 @@
 import ErrorStackParser from 'error-stack-parser';
 import { describe, expect, it, vi } from 'vitest';
 import { applyFrameResolver, type FrameResolver } from './stack.js';
-import { parseStack, parseStackFrames, type StackParser } from './stack-parse.js';
+import { libraryStackParser, parseStack, type StackParser } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
+
+const parseStackFrames = libraryStackParser(() => ErrorStackParser);
 
 const V8_STACK = [
   'TypeError: Cannot read properties of undefined (reading "id")',

@@ -1,4 +1,4 @@
-import ErrorStackParser from 'error-stack-parser';
+import type ErrorStackParser from 'error-stack-parser';
 import type { RawFrame } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -10,18 +10,24 @@ import type { FaultlineEvent, StackFrame } from './types.js';
 const V8_PARSEABLE = /^\s*at .*(\S+:\d+|\(native\))/;
 const V8_LINE = /^\s*at /;
 
+/** What is used of error-stack-parser, which the runtime supplies (core loads no module itself). */
+export type StackLibrary = Pick<typeof ErrorStackParser, 'parse'>;
+
 /**
  * Stack lines (newest first) to raw frames with error-stack-parser; `parseLine` reads the V8
- * lines it skips. Throws when the library does. Used by `parseStackFrames`; this file imports
- * nothing else from core so the build keeps it, and error-stack-parser, in a chunk of its own.
+ * lines it skips. Throws when the library does. Used by `libraryStackParser`.
  */
-export function parseLinesWithLibrary(lines: string[], parseLine: (line: string) => RawFrame): RawFrame[] {
+export function parseLinesWithLibrary(
+  lines: string[],
+  parseLine: (line: string) => RawFrame,
+  library: StackLibrary,
+): RawFrame[] {
   const isV8 = lines.length > 0 && lines.every((line) => V8_LINE.test(line));
-  if (!isV8) return ErrorStackParser.parse({ stack: lines.join('\n') } as Error).map(fromLibrary);
+  if (!isV8) return library.parse({ stack: lines.join('\n') } as Error).map(fromLibrary);
   // error-stack-parser drops V8 frames without a file position (native builtins such as
   // `Array.map`, `Promise.all`); parse those with the line parser and keep them in place.
   const parseable = lines.filter((line) => V8_PARSEABLE.test(line));
-  const parsed = parseable.length > 0 ? ErrorStackParser.parse({ stack: parseable.join('\n') } as Error) : [];
+  const parsed = parseable.length > 0 ? library.parse({ stack: parseable.join('\n') } as Error) : [];
   if (parsed.length !== parseable.length) throw new Error('unexpected frame count');
   let next = 0;
   return lines.map((line) => (V8_PARSEABLE.test(line) ? fromLibrary(parsed[next++]!) : parseLine(line)));

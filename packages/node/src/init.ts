@@ -6,12 +6,12 @@ import {
   createLogger,
   envelopeEndpoint,
   type Integration,
-  parseStackFrames,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
 import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
+import { parseStackFrames } from './stack-frames.js';
 import { createUndiciExecutor } from './undici-executor.js';
 
 interface Current {
@@ -32,7 +32,6 @@ const runtime: ClientRuntime = {
       headers: { 'x-sentry-auth': authHeader(dsn, sdkClient), 'user-agent': sdkClient },
     }),
   createScopeStore: createAsyncScopeStore,
-  // error-stack-parser: the thorough parser, worth its size on a server.
   parseStack: parseStackFrames,
 };
 

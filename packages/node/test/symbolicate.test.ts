@@ -3,10 +3,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { createEventEnvelope, parseStackFrames, type StackFrame, serializeEnvelope } from '@faultline/core';
+import { createEventEnvelope, type StackFrame, serializeEnvelope } from '@faultline/core';
 import { parseEnvelope as sentryParseEnvelope } from '@sentry/core';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStackFrames } from '../src/stack-frames.js';
 import { runSymbolicateCli } from '../src/symbolicate-cli.js';
 
 const CART = `export interface Line {

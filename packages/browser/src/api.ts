@@ -1,14 +1,14 @@
-import {
-  type Breadcrumb,
-  createScope,
-  type EventHint,
-  type EventInput,
-  type Primitive,
-  type Scope,
-  type SeverityLevel,
-  type User,
+import type {
+  Breadcrumb,
+  EventHint,
+  EventInput,
+  Primitive,
+  Scope,
+  SeverityLevel,
+  User,
 } from '@faultline/core';
 import { getClient } from './init.js';
+import { createScope } from './scope.js';
 
 // The top-level API works on the current client and is a cheap no-op before `init`, after
 // `close` and when the SDK is off. None of these functions throws.

@@ -1,4 +1,6 @@
-import { type Client, type Integration, type SeverityLevel, scrubUrl } from '@faultline/core';
+import type { SeverityLevel } from '@faultline/core';
+import type { BrowserClient } from './client.js';
+import type { Integration } from './options.js';
 import { listen, patch, undoAll } from './patch.js';
 import { selectorOf } from './selector.js';
 
@@ -26,7 +28,7 @@ export function breadcrumbsIntegration(sources: BreadcrumbSources = {}): Integra
   const undo: Array<() => void> = [];
   return {
     name: 'Breadcrumbs',
-    setup(client: Client) {
+    setup(client: BrowserClient) {
       if (sources.clicks !== false && typeof document !== 'undefined') undo.push(recordClicks(client));
       if (sources.console !== false && typeof console !== 'undefined') undo.push(recordConsole(client));
       if (sources.navigation !== false && typeof history !== 'undefined') undo.push(recordNavigation(client));
@@ -35,7 +37,7 @@ export function breadcrumbsIntegration(sources: BreadcrumbSources = {}): Integra
   };
 }
 
-function recordClicks(client: Client): () => void {
+function recordClicks(client: BrowserClient): () => void {
   // Capture phase on window: recorded before the page's own handlers run (and maybe throw).
   return listen(
     window,
@@ -56,7 +58,7 @@ function stringify(value: unknown): string {
   }
 }
 
-function recordConsole(client: Client): () => void {
+function recordConsole(client: BrowserClient): () => void {
   const target = console as unknown as Record<string, (...args: unknown[]) => void>;
   const undo: Array<() => void> = [];
   let busy = false;
@@ -83,11 +85,11 @@ function recordConsole(client: Client): () => void {
   return () => undoAll(undo);
 }
 
-function recordNavigation(client: Client): () => void {
+function recordNavigation(client: BrowserClient): () => void {
   let last = location.href;
   const record = (to: string) => {
     if (to === last) return;
-    client.addBreadcrumb({ category: 'navigation', data: { from: scrubUrl(last), to: scrubUrl(to) } });
+    client.addBreadcrumb({ category: 'navigation', data: { from: last, to } });
     last = to;
   };
   const wrap = (original: History['pushState']) =>

@@ -1,8 +1,8 @@
-import type { Integration } from '@faultline/core';
+import type { Integration } from './options.js';
 
 /**
  * Adds the page URL and the user agent as the event's `request`, as Sentry's browser SDKs do;
- * the URL is scrubbed with everything else before sending (core sanitize).
+ * the URL is scrubbed with everything else before sending (`sanitize.ts`).
  */
 export function browserContextIntegration(): Integration {
   return {

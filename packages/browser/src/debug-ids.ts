@@ -1,4 +1,6 @@
-import { type DebugMeta, type Integration, parseStack } from '@faultline/core';
+import type { DebugMeta } from '@faultline/core';
+import type { Integration } from './options.js';
+import { parseStack } from './stack.js';
 
 /**
  * Sentry's bundler plugins and `sentry-cli sourcemaps inject` add a snippet to every bundle that

@@ -12,24 +12,19 @@
  *   beaconed is kept in the offline queue for the next page load.
  * - While offline, envelopes are kept in the offline queue and sent on `online`.
  */
-import {
-  type Client,
-  createFetchExecutor,
-  type Integration,
-  type Logger,
-  type TransportExecutor,
-  type TransportResponse,
-} from '@faultline/core';
+import type { Logger } from '@faultline/core';
+import type { BrowserClient } from './client.js';
 import type { OfflineQueue } from './offline-queue.js';
+import type { Integration } from './options.js';
 import { listen, undoAll } from './patch.js';
+import type { Executor, SendResult } from './transport.js';
 
 const KEEPALIVE_MAX_BYTES = 60 * 1024;
 const BEACON_MAX_BYTES = 64 * 1024;
-const CONTENT_TYPE = 'text/plain;charset=UTF-8';
-const ACCEPTED: TransportResponse = { status: 200, headers: {} };
+const ACCEPTED: SendResult = { status: 200, headers: { get: () => null } };
 
 export interface BrowserDelivery {
-  executor: TransportExecutor;
+  send: Executor;
   /** Sends what is stored in the offline queue (when online). */
   drain(): Promise<void>;
   /** Page is going away: hands everything not already on its way to `sendBeacon` or the offline queue. */
@@ -45,30 +40,22 @@ export interface BrowserDeliveryOptions {
   logger: Logger;
 }
 
-function isOffline(): boolean {
-  return typeof navigator !== 'undefined' && navigator.onLine === false;
-}
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+/** The body as a `text/plain` Blob: a CORS-safelisted content type for both fetch and sendBeacon. */
+const blob = (body: Uint8Array) => new Blob([body as BlobPart], { type: 'text/plain;charset=UTF-8' });
 
 export function createBrowserDelivery(options: BrowserDeliveryOptions): BrowserDelivery {
   const { url, queue, logger } = options;
-  const inner = createFetchExecutor({
-    url,
-    fetch: options.fetch as never,
-    keepalive: true,
-    contentType: CONTENT_TYPE,
-  });
+  const post = (body: Uint8Array): Promise<SendResult> =>
+    options.fetch(url, { method: 'POST', body: blob(body), keepalive: body.length <= KEEPALIVE_MAX_BYTES });
   /** Bodies whose keepalive request is on its way: the browser completes those on its own. */
   const keepalive = new Set<Uint8Array>();
   let hidden = false;
 
   const beacon = (body: Uint8Array): boolean => {
     try {
-      return (
-        body.length <= BEACON_MAX_BYTES &&
-        typeof navigator !== 'undefined' &&
-        typeof navigator.sendBeacon === 'function' &&
-        navigator.sendBeacon(url, new Blob([body as BlobPart], { type: CONTENT_TYPE }))
-      );
+      return body.length <= BEACON_MAX_BYTES && navigator.sendBeacon(url, blob(body));
     } catch {
       return false;
     }
@@ -80,34 +67,28 @@ export function createBrowserDelivery(options: BrowserDeliveryOptions): BrowserD
     return stored;
   };
 
-  const executor: TransportExecutor = {
+  let draining = false;
+  return {
     async send(body) {
       // A fetch started from a hidden page may never run; a beacon does.
-      if (hidden && beacon(body)) return ACCEPTED;
-      if (isOffline() && store(body)) return ACCEPTED;
+      if ((hidden && beacon(body)) || (isOffline() && store(body))) return ACCEPTED;
       const tracked = body.length <= KEEPALIVE_MAX_BYTES;
       if (tracked) keepalive.add(body);
       try {
-        return await inner.send(body);
+        return await post(body);
       } catch (error) {
         if (isOffline() && store(body)) return ACCEPTED;
         throw error;
       } finally {
-        if (tracked) keepalive.delete(body);
+        keepalive.delete(body);
       }
     },
-  };
-
-  let draining = false;
-  return {
-    executor,
     setHidden(value) {
       hidden = value;
     },
     rescue(pending) {
       for (const body of pending) {
-        if (keepalive.has(body)) continue;
-        if (!beacon(body)) store(body);
+        if (!keepalive.has(body) && !beacon(body)) store(body);
       }
     },
     async drain() {
@@ -116,8 +97,7 @@ export function createBrowserDelivery(options: BrowserDeliveryOptions): BrowserD
       try {
         for (const body of queue.takeAll()) {
           try {
-            const response = await inner.send(body);
-            if (response.status >= 500) store(body);
+            if ((await post(body)).status >= 500) store(body);
           } catch {
             store(body);
           }
@@ -134,17 +114,10 @@ export function deliveryIntegration(delivery: BrowserDelivery): Integration {
   const undo: Array<() => void> = [];
   return {
     name: 'Delivery',
-    setup(client: Client) {
-      const rescue = () => {
-        try {
-          delivery.rescue(client.getTransport()?.takePending() ?? []);
-        } catch (error) {
-          client.logger.debug('could not hand pending envelopes to sendBeacon', error);
-        }
-      };
+    setup(client: BrowserClient) {
       const hide = (hidden: boolean) => {
         delivery.setHidden(hidden);
-        if (hidden) rescue();
+        if (hidden) delivery.rescue(client.getTransport()?.takePending() ?? []);
       };
       undo.push(
         listen(window, 'pagehide', () => hide(true)),

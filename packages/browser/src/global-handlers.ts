@@ -1,4 +1,6 @@
-import type { Client, EventInput, Integration, StackFrame } from '@faultline/core';
+import type { EventInput, StackFrame } from '@faultline/core';
+import type { BrowserClient } from './client.js';
+import type { Integration } from './options.js';
 import { listen, undoAll } from './patch.js';
 
 /**
@@ -21,7 +23,7 @@ export function globalHandlersIntegration(): Integration {
   const undo: Array<() => void> = [];
   return {
     name: 'GlobalHandlers',
-    setup(client: Client) {
+    setup(client: BrowserClient) {
       undo.push(
         listen(window, 'error', (event: ErrorEvent) => {
           const hint = { mechanism: { type: 'onerror', handled: false } };

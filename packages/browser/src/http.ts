@@ -1,4 +1,5 @@
-import { type Client, type Integration, scrubUrl, statusMessage } from '@faultline/core';
+import type { BrowserClient } from './client.js';
+import type { Integration } from './options.js';
 import { patch, undoAll } from './patch.js';
 
 export interface HttpOptions {
@@ -27,7 +28,7 @@ export function httpIntegration(options: HttpOptions): Integration {
   const undo: Array<() => void> = [];
   return {
     name: 'HttpClient',
-    setup(client: Client) {
+    setup(client: BrowserClient) {
       if (!options.breadcrumbs && !options.captureFailed) return;
       const done = (info: RequestInfo, status: number | undefined, category: 'fetch' | 'xhr') =>
         onDone(client, options, info, status, category);
@@ -56,13 +57,14 @@ function toAbsolute(url: string): string {
 }
 
 function onDone(
-  client: Client,
+  client: BrowserClient,
   options: HttpOptions,
   info: RequestInfo,
   status: number | undefined,
   category: 'fetch' | 'xhr',
 ): void {
-  const url = scrubUrl(info.url);
+  // Scrubbed with everything else before sending (`sanitize.ts`).
+  const { url, method } = info;
   if (options.breadcrumbs) {
     const data: Record<string, unknown> = { method: info.method, url };
     if (status !== undefined) data.status_code = status;
@@ -71,14 +73,14 @@ function onDone(
   }
   if (!options.captureFailed || status === undefined || !client.getStatusPolicy().shouldCapture(status))
     return;
-  const message = statusMessage(status, info.method, url);
+  const message = `HTTP ${status} response for ${method} ${url}`;
   const error = new Error(message);
   error.name = 'HTTPClientError';
   const frames = callerFrames(info.origin);
   // Frames of the code that sent the request, not of the callback that saw the answer.
   if (frames) error.stack = `${error.name}: ${message}\n${frames}`;
   client.withScope((scope) => {
-    scope.setRequest({ method: info.method, url });
+    scope.setRequest({ method, url });
     scope.setContext('response', { status_code: status });
     scope.setTag('http.status_code', status);
     client.captureException(error, { mechanism: { type: 'http.client', handled: false } });

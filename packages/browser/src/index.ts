@@ -1,8 +1,10 @@
-// @faultline/browser: error tracking for web pages, on the runtime-agnostic @faultline/core.
+// @faultline/browser: error tracking for web pages. It speaks the same protocol and follows the
+// same rules as @faultline/core, with a compact pipeline of its own so the page ships a few KB.
 
 // Start and stop
 export { close, getClient, init } from './init.js';
-export type { BrowserOptions, UrlPattern } from './options.js';
+export type { BrowserClient } from './client.js';
+export type { BrowserOptions, Integration, UrlPattern } from './options.js';
 export { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 
 // Report and enrich
@@ -33,12 +35,10 @@ export { localStorageQueue, type OfflineQueue, type OfflineQueueFactory } from '
 // Types from core that appear in this API
 export type {
   Breadcrumb,
-  Client,
   DebugMeta,
   EventHint,
   EventInput,
   FaultlineEvent,
-  Integration,
   Scope,
   SeverityLevel,
   User,

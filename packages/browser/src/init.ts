@@ -1,64 +1,72 @@
-import {
-  type Client,
-  type ClientRuntime,
-  createClient,
-  createLogger,
-  envelopeEndpoint,
-  envelopeUrlWithAuth,
-  type Integration,
-  parseDsn,
-} from '@faultline/core';
+import { createLogger, type Dsn, type EnvelopeMeta, type Transport } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
+import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
 import { debugIdsIntegration } from './debug-ids.js';
-import { type BrowserDelivery, createBrowserDelivery, deliveryIntegration } from './delivery.js';
+import { createBrowserDelivery, deliveryIntegration } from './delivery.js';
+import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
 import { noiseFilterIntegration } from './noise-filter.js';
-import type { BrowserOptions } from './options.js';
+import { type BrowserOptions, type Integration, validateOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
+import { createTransport } from './transport.js';
 
-let current: Client | undefined;
+let current: BrowserClient | undefined;
 let installed: Integration[] = [];
 
 /** The client `init` started, until `close`; undefined before. */
-export function getClient(): Client | undefined {
+export function getClient(): BrowserClient | undefined {
   return current;
 }
 
 /**
  * Starts Faultline in the page. Without a DSN (and without a custom `transport`) the SDK stays
  * off and every call is a cheap no-op; a bad option disables it with one console message.
+ * Never throws.
  *
  * @example
  * init({ dsn: 'https://public@o1.ingest.example.com/1', release: 'shop@2.3.0' });
  */
-export function init(options: BrowserOptions = {}): Client | undefined {
+export function init(options: BrowserOptions = {}): BrowserClient | undefined {
   // A second init replaces the first: its handlers and wrappers go now, its queue is flushed.
   if (current) {
     uninstall();
     void close(0);
   }
-  const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
-  const parsed = typeof options.dsn === 'string' ? parseDsn(options.dsn) : undefined;
-  const dsn = parsed?.ok ? parsed.dsn : undefined;
-  const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
-
-  let delivery: BrowserDelivery | undefined;
-  if (dsn && typeof fetch === 'function') {
-    const makeQueue = options.offlineQueue;
-    delivery = createBrowserDelivery({
-      url: envelopeUrlWithAuth(dsn, sdkClient),
-      // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
-      // are never recorded or reported.
-      fetch: fetch.bind(globalThis),
-      queue:
-        typeof makeQueue === 'function'
-          ? makeQueue(`faultline:offline:${dsn.host}:${dsn.projectId}`)
-          : undefined,
-      logger: createLogger(options.debug === true),
-    });
+  try {
+    current = start(options);
+  } catch (error) {
+    disabled(`SDK disabled: ${error}`);
   }
+  return current;
+}
+
+/** Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise. */
+function disabled(why: string): undefined {
+  try {
+    // biome-ignore lint/suspicious/noConsole: a disabled SDK must say why, once.
+    console.warn(`[Faultline] ${why}`);
+  } catch {
+    // A broken console must not break the page.
+  }
+  return undefined;
+}
+
+function start(options: BrowserOptions): BrowserClient | undefined {
+  const problem = validateOptions(options);
+  if (problem) return disabled(`SDK disabled: ${problem}`);
+  const logger = createLogger(options.debug === true);
+  const parsed = options.dsn ? parseDsn(options.dsn) : undefined;
+  if (typeof parsed === 'string') return disabled(`SDK disabled: ${parsed}`);
+  if (options.enabled === false || !(parsed || options.transport)) {
+    logger.debug('SDK disabled: no DSN given');
+    return undefined;
+  }
+  const dsn = parsed as Dsn | undefined;
+  const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
+  const meta: EnvelopeMeta = { sdk: SDK_INFO, ...(dsn && { dsn: dsnToString(dsn) }) };
+  const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
 
   const integrations: Integration[] = [
     noiseFilterIntegration({
@@ -69,6 +77,21 @@ export function init(options: BrowserOptions = {}): Client | undefined {
     browserContextIntegration(),
     debugIdsIntegration(),
   ];
+  let transport: Transport;
+  if (options.transport) {
+    transport = options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) });
+  } else {
+    const delivery = createBrowserDelivery({
+      url: envelopeUrl(dsn!, sdkClient),
+      // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
+      // are never recorded or reported.
+      fetch: fetch.bind(globalThis),
+      queue: options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
+      logger,
+    });
+    transport = createTransport(delivery.send, options.transportOptions ?? {}, meta, logger);
+    if (inPage) integrations.push(deliveryIntegration(delivery));
+  }
   if (inPage) {
     if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());
     const sources = options.breadcrumbs ?? {};
@@ -77,21 +100,12 @@ export function init(options: BrowserOptions = {}): Client | undefined {
       httpIntegration({
         breadcrumbs: sources.http !== false,
         captureFailed: options.captureFailedRequests !== false,
-        ignorePrefixes: dsn ? [envelopeEndpoint(dsn).replace(/envelope\/$/, '')] : [],
+        ignorePrefixes: dsn ? [envelopeUrl(dsn, '').replace(/envelope\/.*$/, '')] : [],
       }),
     );
-    if (delivery && !options.transport) integrations.push(deliveryIntegration(delivery));
   }
-
-  const runtime: ClientRuntime = { platform: 'javascript', sdk: SDK_INFO, defaultIntegrations: integrations };
-  if (delivery) {
-    const { executor } = delivery;
-    runtime.createExecutor = () => executor;
-  }
-  const client = createClient(options, runtime);
-  current = client.enabled ? client : undefined;
-  installed = current ? integrations : [];
-  return current;
+  installed = integrations;
+  return createClient(options, transport, integrations, meta, logger);
 }
 
 function uninstall(): void {

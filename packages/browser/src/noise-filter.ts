@@ -1,5 +1,5 @@
-import type { FaultlineEvent, Integration, StackFrame } from '@faultline/core';
-import type { UrlPattern } from './options.js';
+import type { FaultlineEvent, StackFrame } from '@faultline/core';
+import type { Integration, UrlPattern } from './options.js';
 
 /**
  * Chromium and Firefox report a benign layout-loop warning as an error on `window`

@@ -1,11 +1,92 @@
-import type { ClientOptions } from '@faultline/core';
+import type {
+  Breadcrumb,
+  EventHint,
+  FaultlineEvent,
+  ScopeData,
+  StatusMatcher,
+  Transport,
+  TransportContext,
+} from '@faultline/core';
+import type { BrowserClient } from './client.js';
 import type { OfflineQueueFactory } from './offline-queue.js';
+import type { ScrubOptions } from './scrub.js';
+import type { BrowserTransportOptions } from './transport.js';
 
 /** A URL pattern: a string matches as a substring, a RegExp is tested. */
 export type UrlPattern = string | RegExp;
 
-/** Options of `init` in the browser: the core options plus browser features. */
-export interface BrowserOptions extends ClientOptions {
+/**
+ * A small object that plugs a feature into the client: `setup` once at init (install
+ * handlers), `processEvent` for each event (add data, or return `null` to drop it, counted as
+ * `event_processor`), `teardown` at close. Core's integrations fit too.
+ */
+export interface Integration {
+  name: string;
+  setup?(client: BrowserClient): void;
+  processEvent?(
+    event: FaultlineEvent,
+    hint: EventHint,
+    client: BrowserClient,
+  ): FaultlineEvent | null | Promise<FaultlineEvent | null>;
+  teardown?(): void;
+}
+
+/** Options of `init` in the browser. */
+export interface BrowserOptions {
+  /** Where events go: `https://<key>@<host>/<project>`. Without a DSN (and without `transport`) the SDK is off. */
+  dsn?: string;
+  /** Print what the SDK does and why it drops anything. @default false */
+  debug?: boolean;
+  /** Turn the SDK off without removing it. @default true */
+  enabled?: boolean;
+  /** Release identifier, e.g. `shop@1.4.2`. */
+  release?: string;
+  /** Deployment environment, e.g. `production`. */
+  environment?: string;
+  /** Build variant of a release. */
+  dist?: string;
+  /** Share of error events to send, 0 to 1. @default 1 */
+  sampleRate?: number;
+  /**
+   * Errors never to report: a string matches as a substring of `Type: message`, a RegExp is tested.
+   * @example ignoreErrors: ['AbortError', /^NetworkError/]
+   */
+  ignoreErrors?: Array<string | RegExp>;
+  /** Drop an exact repeat of the previous event and the same error object captured twice. @default true */
+  dedupe?: boolean;
+  /**
+   * Last look at an event before it is scrubbed and sent; return `null` to drop it. If it throws,
+   * the event is kept and the failure logged in debug mode.
+   */
+  beforeSend?: (
+    event: FaultlineEvent,
+    hint: EventHint,
+  ) => FaultlineEvent | null | Promise<FaultlineEvent | null>;
+  /** Edit or drop (`null`) a breadcrumb before it is recorded. */
+  beforeBreadcrumb?: (breadcrumb: Breadcrumb) => Breadcrumb | null;
+  /** Breadcrumbs kept. @default 100 */
+  maxBreadcrumbs?: number;
+  /** Data every event starts with (tags, user, contexts…). */
+  initialScope?: Partial<ScopeData>;
+  /** Integrations to add, or a function that edits the defaults. */
+  integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
+  /** Send personal data: e-mail addresses, usernames and IP addresses. @default false */
+  sendDefaultPii?: boolean;
+  /** Extra keys and value patterns to scrub, keys never to scrub (see docs/scrubbing.md). */
+  scrub?: Omit<ScrubOptions, 'sendDefaultPii'>;
+  /**
+   * HTTP statuses of `fetch`/XHR responses to report, by code or inclusive range; 404 only when
+   * listed as 404.
+   * @default [[500, 599]]
+   * @example captureStatus: [[500, 599], 401, 403]
+   */
+  captureStatus?: StatusMatcher[];
+  /** Linked errors followed through `cause` and `AggregateError.errors`. @default 5 */
+  maxCauseDepth?: number;
+  /** Replace the default delivery (a test kit, several destinations). */
+  transport?: (context: TransportContext) => Transport;
+  /** Queue, retry and concurrency settings of the default delivery. */
+  transportOptions?: BrowserTransportOptions;
   /**
    * Report only errors thrown from scripts whose URL matches one of these (the frame where the
    * error was thrown). Messages and errors without a known script URL are always reported.
@@ -32,4 +113,42 @@ export interface BrowserOptions extends ClientOptions {
    * @example offlineQueue: localStorageQueue({ maxEntries: 30, maxBytes: 1048576 })
    */
   offlineQueue?: OfflineQueueFactory;
+}
+
+const isString = (v: unknown) => typeof v === 'string';
+const isPatternList = (v: unknown) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp);
+
+/** Option names (space separated), the test their values must pass, and what they must be. */
+const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
+  ['dsn release environment dist', isString, 'a string'],
+  ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
+  [
+    'maxBreadcrumbs maxCauseDepth',
+    (v) => Number.isInteger(v) && (v as number) >= 0,
+    'a non-negative integer',
+  ],
+  ['beforeSend beforeBreadcrumb transport offlineQueue', (v) => typeof v === 'function', 'a function'],
+  ['integrations', (v) => Array.isArray(v) || typeof v === 'function', 'an array or a function'],
+  ['ignoreErrors allowUrls denyUrls', isPatternList, 'an array of strings and RegExps'],
+  [
+    'captureStatus',
+    (v) =>
+      Array.isArray(v) &&
+      v.every(
+        (m) => Number.isInteger(m) || (Array.isArray(m) && m.length === 2 && m.every(Number.isInteger)),
+      ),
+    'an array of status codes and [from, to] ranges',
+  ],
+];
+
+/** Checks option types; returns the first problem as one clear sentence, or undefined. */
+export function validateOptions(options: unknown): string | undefined {
+  if (typeof options !== 'object' || options === null) return 'options must be an object';
+  for (const [keys, ok, expected] of CHECKS) {
+    for (const key of keys.split(' ')) {
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined && !ok(value)) return `option "${key}" must be ${expected}`;
+    }
+  }
+  return undefined;
 }

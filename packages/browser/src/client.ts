@@ -197,8 +197,10 @@ export function createClient(
       return capture(
         () => {
           if (options.dedupe !== false && typeof exception === 'object' && exception) {
-            if (captured.has(exception))
-              return logger.debug('dropped: this error object was already captured');
+            if (captured.has(exception)) {
+              logger.debug('dropped: this error object was already captured');
+              return undefined;
+            }
             captured.add(exception);
           }
           const mechanism = { type: 'generic', handled: true, ...hint.mechanism };

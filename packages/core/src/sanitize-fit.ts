@@ -145,8 +145,43 @@ const STEPS: Array<(event: WireEvent, size: number, max: number) => void> = [
   (event) => truncateAll(event, 64),
 ];
 
+/**
+ * An upper bound of `jsonBytes(value)` for plain data, found without building the JSON: each
+ * UTF-16 unit of a string takes at most 6 bytes (`\u001f`), a number at most 24 characters.
+ * Returns Infinity as soon as the bound passes `limit`, and for anything but plain data
+ * (`toJSON`, a class instance, a deep or cyclic structure), which is then measured exactly.
+ */
+export function jsonBytesBound(value: unknown, limit: number, depth = 0): number {
+  if (typeof value === 'string') return value.length * 6 + 2;
+  if (typeof value === 'number') return 24;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 9;
+  if (typeof value !== 'object' || depth > 64) return Number.POSITIVE_INFINITY;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      total += jsonBytesBound(item, limit - total, depth + 1) + 1;
+      if (total > limit) return Number.POSITIVE_INFINITY;
+    }
+    return total;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (
+    (proto !== Object.prototype && proto !== null) ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  )
+    return Number.POSITIVE_INFINITY;
+  for (const key of Object.keys(value)) {
+    total +=
+      key.length * 6 + 4 + jsonBytesBound((value as Record<string, unknown>)[key], limit - total, depth + 1);
+    if (total > limit) return Number.POSITIVE_INFINITY;
+  }
+  return total;
+}
+
 /** Trims `event` in place until its UTF-8 JSON fits in `max` bytes; never returns a bigger event. */
 export function fitEvent(event: WireEvent, max: number): WireEvent {
+  // Almost every event is far below the limit: then the bound alone shows it, and no JSON is built.
+  if (jsonBytesBound(event, max) <= max) return event;
   let size = jsonBytes(event);
   for (const step of STEPS) {
     if (size <= max) return event;

@@ -259,6 +259,29 @@ describe('createClient', () => {
     expect(rec.events()).toHaveLength(8);
   });
 
+  it('never throws on an unreadable event or hint, and still reports the error', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ dedupe: false }), runtime);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const event of [null, undefined, 'text', hostile]) {
+      expect(() => client.captureEvent(event as never)).not.toThrow();
+      expect(client.captureEvent(event as never)).toMatch(/^[0-9a-f]{32}$/);
+    }
+    for (const hint of [null, 'text', hostile]) {
+      expect(() => client.captureException(new Error('with a bad hint'), hint as never)).not.toThrow();
+      expect(() => client.captureMessage('with a bad hint', 'info', hint as never)).not.toThrow();
+    }
+    const reported = rec.events().filter((e) => e.exception?.values[0]?.value === 'with a bad hint');
+    expect(reported).toHaveLength(3);
+  });
+
   it('skips building events the transport would drop now, and counts them', () => {
     const rec = recording();
     let full = true;

@@ -114,10 +114,11 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     options,
     logger,
     dsn,
-    captureException(exception, hint = {}) {
+    captureException(exception, givenHint) {
       const eventId = uuid4();
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
+        const hint = readHint(givenHint);
         if (options.dedupe !== false && typeof exception === 'object' && exception !== null) {
           if (captured.has(exception)) {
             logger.debug('dropped: this error object was already captured');
@@ -135,7 +136,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
           level: hint.level ?? 'error',
           exception: exceptionFromValue(exception, exceptionOptions),
         };
-        runPipeline(input, { ...hint, originalException: exception });
+        hint.originalException = exception;
+        runPipeline(input, hint);
       } catch (error) {
         internalError(error);
       }
@@ -144,11 +146,13 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     captureMessage(message, level = 'info', hint = {}) {
       return client.captureEvent({ message: messageText(message), level }, hint);
     },
-    captureEvent(event, hint = {}) {
-      const eventId = isId(event.event_id) ? event.event_id : uuid4();
+    captureEvent(event, hint) {
+      const eventId = givenEventId(event) ?? uuid4();
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
-        runPipeline({ ...event, event_id: eventId }, hint);
+        if (typeof event !== 'object' || event === null)
+          throw new TypeError('captureEvent needs an event object');
+        runPipeline({ ...event, event_id: eventId }, readHint(hint));
       } catch (error) {
         internalError(error);
       }
@@ -411,6 +415,26 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     }
   }
   return client;
+}
+
+/** The app's own event id, if it gave a valid one; an unreadable event has none. */
+function givenEventId(event: unknown): string | undefined {
+  try {
+    const id = (event as EventInput).event_id;
+    return isId(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of the hint; one that cannot be read counts as none, since it only refines the event. */
+function readHint(hint: unknown): EventHint {
+  if (typeof hint !== 'object' || hint === null) return {};
+  try {
+    return { ...hint };
+  } catch {
+    return {};
+  }
 }
 
 /** The text of a message, whatever the app passed: a value that cannot become a string is not a reason to throw. */

@@ -305,6 +305,42 @@ describe('createClient', () => {
     expect(rec.events()).toHaveLength(1);
   });
 
+  it('bounds flush whatever timeout it is given, and takes Infinity as wait until done', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const hanging = createClient(
+        { dsn: 'https://public@127.0.0.1:9/1' },
+        { ...runtime, createExecutor: () => ({ send: () => new Promise(() => undefined) }) },
+      );
+      hanging.captureMessage('never answered');
+      for (const timeout of [Number.NaN, -1, 'soon' as unknown as number]) {
+        expect(await hanging.flush(timeout)).toBe(false);
+      }
+      await hanging.close(0);
+
+      let release = () => {};
+      const client = createClient(
+        recording().options({
+          beforeSend: (event) =>
+            new Promise((resolve) => {
+              release = () => resolve(event);
+            }),
+        }),
+        runtime,
+      );
+      client.captureMessage('slow beforeSend');
+      const flushed = client.flush(Number.POSITIVE_INFINITY);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      release();
+      expect(await flushed).toBe(true);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('does nothing after close', async () => {
     const rec = recording();
     const client = createClient(rec.options(), runtime);

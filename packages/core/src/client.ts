@@ -73,6 +73,8 @@ export interface Client {
 }
 
 const DEFAULT_FLUSH_MS = 2000;
+/** Longest delay a timer can hold (2^31 - 1 ms); Node fires a longer one after 1 ms, with a warning. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export function createClient(options: ClientOptions = {}, runtime: ClientRuntime): Client {
   const logger = createLogger(options.debug === true);
@@ -213,8 +215,9 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     getTransport: () => getTransport(),
     getStatusPolicy: () => statusPolicy,
     getIntegration: (name) => integrations.find((i) => i.name === name),
-    async flush(timeoutMs = DEFAULT_FLUSH_MS) {
+    async flush(givenTimeoutMs) {
       if (!enabled) return true;
+      const timeoutMs = flushBound(givenTimeoutMs);
       const deadline = Date.now() + timeoutMs;
       try {
         const processed = await waitAll(inFlight, timeoutMs);
@@ -415,6 +418,15 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     }
   }
   return client;
+}
+
+/**
+ * The bound of a flush: the default when none (or no number) is given, 0 for a negative one,
+ * and for Infinity the longest a timer can wait.
+ */
+function flushBound(timeoutMs: unknown): number {
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) return DEFAULT_FLUSH_MS;
+  return Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS);
 }
 
 /** The app's own event id, if it gave a valid one; an unreadable event has none. */

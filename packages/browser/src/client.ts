@@ -15,7 +15,6 @@ import type {
   Logger,
   Scope,
   SeverityLevel,
-  StatusPolicy,
   Transport,
 } from '@faultline/core';
 import { exceptionsFrom } from './exception.js';
@@ -40,8 +39,6 @@ export interface BrowserClient {
   addBreadcrumb(breadcrumb: Breadcrumb): void;
   /** Counts an event dropped on purpose, for the next client report. */
   recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
-  /** Which HTTP statuses of failed requests are reported (`captureStatus`). */
-  getStatusPolicy(): StatusPolicy;
   getTransport(): Transport | undefined;
   /** Waits until queued events are sent, at most `timeoutMs` (default 2000); false on timeout. */
   flush(timeoutMs?: number): Promise<boolean>;
@@ -49,10 +46,8 @@ export interface BrowserClient {
   close(timeoutMs?: number): Promise<boolean>;
 }
 
-const after = (ms: number) => new Promise<false>((resolve) => setTimeout(resolve, ms, false));
-
 /** `Type: message` lines an event is matched on by `ignoreErrors`. */
-function messagesOf(event: FaultlineEvent): string[] {
+export function messagesOf(event: FaultlineEvent): string[] {
   const values = event.exception?.values ?? [];
   return [
     event.message ?? '',
@@ -60,11 +55,13 @@ function messagesOf(event: FaultlineEvent): string[] {
   ];
 }
 
-const matches = (pattern: string | RegExp, text: string) => {
-  if (typeof pattern === 'string') return text.includes(pattern);
-  pattern.lastIndex = 0;
-  return pattern.test(text);
-};
+/** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
+export const matches = (patterns: Array<string | RegExp> | undefined, text: string) =>
+  patterns?.some((p) => {
+    if (typeof p === 'string') return text.includes(p);
+    p.lastIndex = 0;
+    return p.test(text);
+  });
 
 export function createClient(
   options: BrowserOptions,
@@ -82,14 +79,22 @@ export function createClient(
   let lastKey: string | undefined;
   let closed = false;
 
-  const drop = (reason: DiscardReason, why: string) => {
-    logger.debug(`dropped ${why}`);
-    transport.recordDroppedEvent(reason, 'error');
-  };
+  // The transport logs every drop in debug mode.
+  const drop = (reason: DiscardReason) => transport.recordDroppedEvent(reason, 'error');
 
   const internalError = (error: unknown) => {
-    logger.error('internal error (the event was dropped)', error);
-    transport.recordDroppedEvent('internal_sdk_error', 'error');
+    logger.error('internal error', error);
+    drop('internal_sdk_error');
+  };
+
+  /** Runs a user hook or an integration; what it throws or rejects is logged, never passed on. */
+  const guard = async <T>(name: string, fn: () => T): Promise<Awaited<T> | undefined> => {
+    try {
+      return await fn();
+    } catch (error) {
+      logger.debug(`${name} threw`, error);
+      return undefined;
+    }
   };
 
   /** Builds the event from the current scope now, and runs the rest of the pipeline. */
@@ -117,49 +122,31 @@ export function createClient(
       sdk: SDK_INFO,
     } as FaultlineEvent;
 
-    const messages = messagesOf(event);
     if (
       (event.exception || /^(?:error|fatal)$/.test(event.level)) &&
       Math.random() >= (options.sampleRate ?? 1)
     )
-      return drop('sample_rate', 'by sampleRate');
-    if (options.ignoreErrors?.some((p) => messages.some((m) => m && matches(p, m))))
-      return drop('event_processor', `by ignoreErrors: ${messages.filter(Boolean)[0]}`);
-    if (options.dedupe !== false) {
-      const values = event.exception?.values ?? [];
-      const last = values[values.length - 1];
-      const key = JSON.stringify([
-        event.message,
-        last?.type,
-        last?.value,
-        last?.stacktrace,
-        event.fingerprint,
-      ]);
-      if (key === lastKey) return drop('event_processor', 'as the same as the previous event');
-      lastKey = key;
-    }
+      return drop('sample_rate');
+    const messages = messagesOf(event);
+    if (messages.some((m) => m && matches(options.ignoreErrors, m))) return drop('event_processor');
+    // The same event again (a render loop, a retry storm): only the first is sent.
+    const values = event.exception?.values ?? [];
+    const key = JSON.stringify([messages, values[values.length - 1]?.stacktrace, event.fingerprint]);
+    if (options.dedupe !== false && key === lastKey) return drop('event_processor');
+    lastKey = key;
 
+    // What throws or rejects keeps the event as it was; `null` drops it.
     for (const integration of integrations) {
-      if (!integration.processEvent) continue;
-      let next: FaultlineEvent | null;
-      try {
-        next = await integration.processEvent(event, hint, client);
-      } catch (error) {
-        logger.debug(`integration ${integration.name} threw; event kept`, error);
-        continue;
-      }
-      if (!next) return drop('event_processor', `by integration ${integration.name}`);
-      event = next;
+      const next =
+        integration.processEvent &&
+        (await guard(integration.name, () => integration.processEvent!(event, hint, client)));
+      if (next === null) return drop('event_processor');
+      if (next) event = next;
     }
-    if (options.beforeSend) {
-      try {
-        const next = await options.beforeSend(event, hint);
-        if (next === null) return drop('before_send', 'by beforeSend');
-        if (typeof next === 'object' && next) event = next;
-      } catch (error) {
-        logger.debug('beforeSend threw; the event is sent unchanged', error);
-      }
-    }
+    const { beforeSend } = options;
+    const next = beforeSend && (await guard('beforeSend', () => beforeSend(event, hint)));
+    if (next === null) return drop('before_send');
+    if (typeof next === 'object' && next) event = next;
     transport.send({
       headers: { event_id: event.event_id, ...meta },
       items: [[{ type: 'event' }, sanitizeEvent(event, scrub)]],
@@ -197,10 +184,8 @@ export function createClient(
       return capture(
         () => {
           if (options.dedupe !== false && typeof exception === 'object' && exception) {
-            if (captured.has(exception)) {
-              logger.debug('dropped: this error object was already captured');
-              return undefined;
-            }
+            // Captured before (by the app, then again by a handler): sent once.
+            if (captured.has(exception)) return undefined;
             captured.add(exception);
           }
           const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
@@ -232,46 +217,22 @@ export function createClient(
         if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
         if (crumb) scope.addBreadcrumb(crumb, maxBreadcrumbs);
       } catch (error) {
-        logger.debug('beforeBreadcrumb threw; breadcrumb dropped', error);
+        logger.debug('beforeBreadcrumb threw', error);
       }
     },
     recordDroppedEvent: (reason, category, quantity) =>
       transport.recordDroppedEvent(reason, category, quantity),
-    getStatusPolicy: () => ({
-      // 5xx by default; 4xx only when listed, 404 only when listed as exactly 404.
-      shouldCapture(status, context = {}) {
-        const list = options.captureStatus ?? [[500, 599]];
-        return (
-          status >= 400 &&
-          status < 600 &&
-          (status === 404
-            ? list.includes(404)
-            : list.some((m) => (typeof m === 'number' ? m === status : status >= m[0] && status <= m[1]))) &&
-          (status >= 500 || context.routeMatched !== false)
-        );
-      },
-    }),
     getTransport: () => transport,
-    async flush(timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      try {
-        const processed = await Promise.race([Promise.all(inFlight).then(() => true), after(timeoutMs)]);
-        return processed && (await transport.flush(Math.max(0, deadline - Date.now())));
-      } catch {
-        return false;
-      }
-    },
+    flush: (timeoutMs = 2000) =>
+      Promise.race([
+        Promise.all(inFlight).then(() => transport.flush(timeoutMs)),
+        new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false)),
+      ]).catch(() => false),
     async close(timeoutMs) {
       if (closed) return true;
       const ok = await client.flush(timeoutMs);
       closed = true;
-      for (const integration of integrations) {
-        try {
-          integration.teardown?.();
-        } catch (error) {
-          logger.debug(`integration ${integration.name} teardown threw`, error);
-        }
-      }
+      for (const integration of integrations) guard(integration.name, () => integration.teardown?.());
       return (await transport.close(0).catch(() => false)) && ok;
     },
   };
@@ -282,15 +243,9 @@ export function createClient(
         ? options.integrations(defaults)
         : [...defaults, ...(options.integrations ?? [])];
   } catch (error) {
-    logger.error('the integrations option threw; using the defaults', error);
+    logger.debug('integrations threw', error);
     integrations = defaults;
   }
-  for (const integration of integrations) {
-    try {
-      integration.setup?.(client);
-    } catch (error) {
-      logger.error(`integration ${integration.name} failed to set up`, error);
-    }
-  }
+  for (const integration of integrations) guard(integration.name, () => integration.setup?.(client));
   return client;
 }

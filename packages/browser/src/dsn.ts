@@ -1,36 +1,43 @@
 /**
  * DSN parsing (https://develop.sentry.dev/sdk/foundations/transport/authentication/):
- * `{scheme}://{public_key}[:{secret}]@{host}[:{port}]{/path}/{project_id}`. A bad DSN is told
- * apart by a short table of checks, each with the sentence the user sees.
+ * `{scheme}://{public_key}@{host}[:{port}]{/path}/{project_id}`, read with the page's `URL`.
  */
 import type { Dsn } from '@faultline/core';
 
-const DSN =
-  /^(https?):\/\/([^\s/?#@:]+)(?::[^\s/?#@]*)?@([\w.-]+|\[[\d A-Fa-f:.]+\])(?::([1-9]\d{0,4}))?((?:\/[^\s/?#]+)*)\/(\d+)\/?$/i;
-
-/** What is wrong, tested in order: the first check whose pattern does not match names it. */
-const CHECKS: Array<[RegExp, string]> = [
-  [/^\w[\w+.-]*:\/\//, 'not a URL (expected scheme://publickey@host/projectid)'],
-  [/^https?:/i, 'the scheme must be http or https'],
-  [/^[^?#]*$/, 'a DSN must not contain a query string or fragment'],
-  [/^[^/]*\/\/[^/@:]+(?::[^/@]*)?@/, 'missing public key (expected publickey@ before the host)'],
-  [/@(?:[\w.-]+|\[[\d A-Fa-f:.]+\])(?::\d+)?(?:\/|$)/, 'invalid host'],
-  [/\/\d+\/?$/, 'missing or non-numeric project id (expected it as the last path segment)'],
+/** What can be wrong, in the order it is checked. */
+const PROBLEMS = [
+  'not a URL (expected scheme://publickey@host/projectid)',
+  'the scheme must be http or https',
+  'missing public key (expected publickey@ before the host)',
+  'a DSN must not contain a query string or fragment',
+  'missing or non-numeric project id (expected it as the last path segment)',
 ];
 
 /** Parses a DSN; returns the parsed DSN, or the sentence that says what is wrong. Never throws. */
-export function parseDsn(input: unknown): Dsn | string {
-  const text = typeof input === 'string' ? input.trim() : '';
-  const m = DSN.exec(text);
-  if (!m || +(m[4] ?? 0) > 65535) {
-    const [, problem = 'the port must be a number from 1 to 65535'] =
-      CHECKS.find(([check]) => !check.test(text)) ?? [];
-    return `Invalid DSN ${JSON.stringify(text.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@'))}: ${text ? problem : 'it is empty'}`;
+export function parseDsn(input: string): Dsn | string {
+  let problem = 0;
+  try {
+    const url = new URL(input);
+    const [, path = '', projectId = ''] = /^(.*)\/(\d+)\/?$/.exec(url.pathname) ?? [];
+    problem =
+      [/^https?:$/.test(url.protocol), url.username, !/[?#]/.test(input), projectId].findIndex((ok) => !ok) +
+      1;
+    if (!problem) {
+      const dsn: Dsn = {
+        protocol: url.protocol.slice(0, -1) as Dsn['protocol'],
+        publicKey: url.username,
+        host: url.hostname,
+        path,
+        projectId,
+      };
+      if (url.port) dsn.port = url.port;
+      return dsn;
+    }
+  } catch {
+    // Not a URL.
   }
-  const [, protocol, publicKey, host, port, path, projectId] = m;
-  const dsn = { protocol: protocol!.toLowerCase(), publicKey, host, path, projectId } as Dsn;
-  if (port) dsn.port = port;
-  return dsn;
+  // A secret key (`https://public:secret@…`) is not repeated in the message.
+  return `Invalid DSN ${JSON.stringify(input.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@'))}: ${PROBLEMS[problem - 1] ?? PROBLEMS[0]}`;
 }
 
 /** The envelope endpoint, with the public key as query auth, so a browser sends it without a CORS preflight. */

@@ -37,34 +37,15 @@ function isError(value: unknown): value is object {
   }
 }
 
-const text = (value: unknown, fallback = '') => {
-  try {
-    return typeof value === 'bigint'
-      ? `${value}n`
-      : value === undefined || value === null
-        ? fallback
-        : String(value);
-  } catch {
-    return typeof value;
-  }
-};
-
-const nonEmpty = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
-
 /** One exception value, without links; `synthetic` stands in for the stack of a non-error. */
 function single(value: unknown, synthetic?: Error): ExceptionValue {
-  const name = nonEmpty(get(value, 'name'));
-  const type = name ?? nonEmpty(get(get(value, 'constructor'), 'name')) ?? 'Error';
-  let exception: ExceptionValue;
-  if (isError(value)) exception = { type, value: text(get(value, 'message')) };
-  else if (typeof value === 'string') exception = { type: 'Error', value };
-  else if (typeof value === 'function' || !isObject(value))
-    exception = {
-      type: 'Error',
-      value: `Non-Error exception captured with value: ${typeof value === 'function' ? `[Function: ${name ?? 'anonymous'}]` : text(value, String(value))}`,
-    };
-  else if (typeof get(value, 'message') === 'string')
-    exception = { type: name ?? 'Error', value: get(value, 'message') as string };
+  const name = get(value, 'name');
+  const message = get(value, 'message');
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof message === 'string') text = message;
+  else if (isError(value) || !isObject(value))
+    text = isError(value) ? '' : `Non-Error exception captured with value: ${String(value)}`;
   else {
     let keys: string[] = [];
     try {
@@ -72,12 +53,9 @@ function single(value: unknown, synthetic?: Error): ExceptionValue {
     } catch {
       // Unreadable keys: described without them.
     }
-    const label = type === 'Object' || type === 'Error' ? 'Object' : `'${type}'`;
-    exception = {
-      type: name ?? 'Error',
-      value: `${label} captured as exception with keys: ${keys.slice(0, 10).join(', ') || '[object has no keys]'}${keys.length > 10 ? ', …' : ''}`,
-    };
+    text = `Object captured as exception with keys: ${keys.slice(0, 10).join(', ') || '[object has no keys]'}`;
   }
+  const exception: ExceptionValue = { type: typeof name === 'string' && name ? name : 'Error', value: text };
   const frames = parseStack(isError(value) ? value : synthetic);
   if (frames.length) exception.stacktrace = { frames };
   return exception;

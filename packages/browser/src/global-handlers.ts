@@ -43,26 +43,21 @@ export function globalHandlersIntegration(): Integration {
 }
 
 /** An event for an `error` event that carries no error object (cross-origin "Script error.", old browsers). */
-function eventFromErrorEvent(event: ErrorEvent): EventInput {
-  const message = typeof event.message === 'string' && event.message ? event.message : 'Unknown error';
-  const muted = SCRIPT_ERROR.test(message);
-  const { filename, lineno, colno } = event;
-  const frame: StackFrame = { filename, abs_path: filename, function: '?', in_app: true };
-  if (lineno) frame.lineno = lineno;
-  if (colno) frame.colno = colno;
-  const hint = muted ? { hint: CROSSORIGIN_HINT } : undefined;
+function eventFromErrorEvent({ message, filename, lineno, colno }: ErrorEvent): EventInput {
+  const text = String(message || 'Unknown error');
+  const data = SCRIPT_ERROR.test(text) ? { hint: CROSSORIGIN_HINT } : undefined;
+  const frame: StackFrame = { filename, abs_path: filename, function: '?', in_app: true, lineno, colno };
   return {
-    level: 'error',
     exception: {
       values: [
         {
           type: 'Error',
-          value: message.replace(/^Uncaught /, ''),
-          mechanism: { type: 'onerror', handled: false, ...(hint && { data: hint }) },
+          value: text.replace(/^Uncaught /, ''),
+          mechanism: { type: 'onerror', handled: false, ...(data && { data }) },
           ...(filename && { stacktrace: { frames: [frame] } }),
         },
       ],
     },
-    ...(hint && { extra: hint }),
+    ...(data && { extra: data }),
   };
 }

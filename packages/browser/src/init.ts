@@ -1,4 +1,4 @@
-import { createLogger, type Dsn, type EnvelopeMeta, type Transport } from '@faultline/core';
+import type { Dsn, EnvelopeMeta, Transport } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
@@ -7,6 +7,7 @@ import { createBrowserDelivery, deliveryIntegration } from './delivery.js';
 import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
+import { createLogger } from './logger.js';
 import { noiseFilterIntegration } from './noise-filter.js';
 import { type BrowserOptions, type Integration, validateOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
@@ -100,6 +101,7 @@ function start(options: BrowserOptions): BrowserClient | undefined {
       httpIntegration({
         breadcrumbs: sources.http !== false,
         captureFailed: options.captureFailedRequests !== false,
+        captureStatus: options.captureStatus,
         ignorePrefixes: dsn ? [envelopeUrl(dsn, '').replace(/envelope\/.*$/, '')] : [],
       }),
     );

@@ -1,4 +1,5 @@
-import type { FaultlineEvent, StackFrame } from '@faultline/core';
+import type { FaultlineEvent } from '@faultline/core';
+import { matches, messagesOf } from './client.js';
 import type { Integration, UrlPattern } from './options.js';
 
 /**
@@ -21,44 +22,31 @@ export interface NoiseFilterOptions {
  * `event_processor` drop): ResizeObserver loop messages, errors thrown from extension scripts,
  * and, when `allowUrls`/`denyUrls` are given, errors from scripts they exclude.
  */
-export function noiseFilterIntegration(options: NoiseFilterOptions): Integration {
-  const { allowUrls, denyUrls } = options;
+export function noiseFilterIntegration({
+  filterNoise,
+  allowUrls,
+  denyUrls,
+}: NoiseFilterOptions): Integration {
   return {
     name: 'NoiseFilter',
     processEvent(event) {
       const url = culpritUrl(event);
-      if (options.filterNoise) {
-        if (messagesOf(event).some((m) => RESIZE_OBSERVER.test(m))) return null;
-        if (url && EXTENSION_URL.test(url)) return null;
-      }
-      if (url && denyUrls?.length && matches(url, denyUrls)) return null;
-      if (url && allowUrls?.length && !matches(url, allowUrls)) return null;
-      return event;
+      const noise =
+        filterNoise && (messagesOf(event).some((m) => RESIZE_OBSERVER.test(m)) || EXTENSION_URL.test(url));
+      return noise || (url && (matches(denyUrls, url) || (allowUrls?.length && !matches(allowUrls, url))))
+        ? null
+        : event;
     },
   };
 }
 
-function matches(url: string, patterns: UrlPattern[]): boolean {
-  return patterns.some((p) => {
-    if (typeof p === 'string') return url.includes(p);
-    p.lastIndex = 0;
-    return p.test(url);
-  });
-}
-
-function messagesOf(event: FaultlineEvent): string[] {
-  const out = event.message ? [event.message] : [];
-  for (const value of event.exception?.values ?? []) if (value.value) out.push(value.value);
-  return out;
-}
-
 /** The script the error was thrown from: the newest frame with a URL of the thrown exception. */
-function culpritUrl(event: FaultlineEvent): string | undefined {
+function culpritUrl(event: FaultlineEvent): string {
   const values = event.exception?.values ?? [];
-  const frames: StackFrame[] = values[values.length - 1]?.stacktrace?.frames ?? [];
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const url = frames[i]?.abs_path ?? frames[i]?.filename;
+  const frames = values[values.length - 1]?.stacktrace?.frames ?? [];
+  for (const frame of frames.slice().reverse()) {
+    const url = frame.abs_path ?? frame.filename;
     if (url && url !== '<anonymous>' && url !== '[native code]') return url;
   }
-  return undefined;
+  return '';
 }

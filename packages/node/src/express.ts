@@ -64,19 +64,33 @@ export function expressRequestHandler(
     user: options.user ?? defaultUser,
   };
   return function faultlineRequestHandler(req, res, next) {
-    runInRequestScope(adapter, req, (state) => {
-      if (state) {
-        try {
-          trackRoutes(req);
-        } catch {
-          // Without the accessor the route is read from `req.route` alone.
-        }
-        (req as Tracked)[STATE] = state;
-        res.on('finish', onFinish);
-      }
+    let passedOn = false;
+    try {
+      runInRequestScope(adapter, req, (state) => {
+        if (state) track(req, res, state);
+        passedOn = true;
+        next();
+      });
+    } catch (error) {
+      // After `next` it is the app's own error; before, the SDK's, and the request goes on without it.
+      if (passedOn) throw error;
       next();
-    });
+    }
   };
+}
+
+function track(req: ExpressRequest, res: ServerResponse, state: HttpRequestState<ExpressRequest>): void {
+  try {
+    trackRoutes(req);
+  } catch {
+    // Without the accessor the route is read from `req.route` alone.
+  }
+  try {
+    (req as Tracked)[STATE] = state;
+    res.on('finish', onFinish);
+  } catch {
+    // A request that cannot be marked (frozen, a Proxy) is served without the SDK's bookkeeping.
+  }
 }
 
 export interface ExpressErrorHandlerOptions {

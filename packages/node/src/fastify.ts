@@ -89,11 +89,19 @@ export const fastifyPlugin = Object.assign(
     };
 
     fastify.addHook('onRequest', (request, _reply, next) => {
-      runInRequestScope(adapter, request, (state) => {
-        if (state) (request as WithState)[STATE] = state;
-        // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
+      let passedOn = false;
+      try {
+        runInRequestScope(adapter, request, (state) => {
+          if (state) mark(request, state);
+          passedOn = true;
+          // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
+          next();
+        });
+      } catch (error) {
+        // After `next` it is the app's own error; before, the SDK's, and the request goes on without it.
+        if (passedOn) throw error;
         next();
-      });
+      }
     });
 
     fastify.addHook('onError', (request, reply, error, next) => {
@@ -128,6 +136,14 @@ export const fastifyPlugin = Object.assign(
     [Symbol.for('plugin-meta')]: { name: 'faultline', fastify: '>=4' },
   },
 );
+
+function mark(request: FastifyRequestLike, state: HttpRequestState<FastifyRequestLike>): void {
+  try {
+    (request as WithState)[STATE] = state;
+  } catch {
+    // A request that cannot be marked (frozen, a Proxy) is served without the SDK's bookkeeping.
+  }
+}
 
 /** The route template of a matched route (`/users/:id`); none for fastify's not-found handler. */
 function routeOf(request: FastifyRequestLike): string | undefined {

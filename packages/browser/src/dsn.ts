@@ -37,7 +37,7 @@ export function parseDsn(input: string): Dsn | string {
     // Not a URL.
   }
   // A secret key (`https://public:secret@…`) is not repeated in the message.
-  return `Invalid DSN ${JSON.stringify(input.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@'))}: ${PROBLEMS[problem - 1] ?? PROBLEMS[0]}`;
+  return `Invalid DSN ${JSON.stringify(input.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@'))}: ${PROBLEMS[problem]}`;
 }
 
 /** The envelope endpoint, with the public key as query auth, so a browser sends it without a CORS preflight. */

@@ -1,0 +1,126 @@
+import type { Logger } from '@faultline/core';
+import { parseEnvelope } from '@sentry/core';
+import { describe, expect, it } from 'vitest';
+import { createClient } from './client.js';
+import { createTransport, type SendResult } from './transport.js';
+
+const logger: Logger = { enabled: false, debug() {}, warn() {}, error() {} };
+
+/** A fake server: records what it receives (parsed by @sentry/core) and answers what `answer` says. */
+function server(answer: (n: number, types: string[]) => SendResult | Error = () => ok()) {
+  const received: Array<{ type: string; payload: any }[]> = [];
+  const send = async (body: Uint8Array) => {
+    const [, items] = parseEnvelope(body);
+    received.push(
+      items.map(([h, p]) => ({
+        type: h.type as string,
+        payload: JSON.parse(p instanceof Uint8Array ? new TextDecoder().decode(p) : String(p)),
+      })),
+    );
+    const result = answer(
+      received.length,
+      items.map(([h]) => h.type as string),
+    );
+    if (result instanceof Error) throw result;
+    return result;
+  };
+  const reports = () =>
+    received
+      .flat()
+      .filter((i) => i.type === 'client_report')
+      .flatMap((i) => i.payload.discarded_events)
+      .reduce((sum: Record<string, number>, d: any) => {
+        sum[`${d.reason}:${d.category}`] = (sum[`${d.reason}:${d.category}`] ?? 0) + d.quantity;
+        return sum;
+      }, {});
+  const events = () =>
+    received
+      .flat()
+      .filter((i) => i.type === 'event')
+      .map((i) => i.payload);
+  return { send, received, reports, events };
+}
+
+function ok(status = 200, headers: Record<string, string> = {}): SendResult {
+  return { status, headers: { get: (name) => headers[name] ?? null } };
+}
+
+describe('browser transport and client', () => {
+  it('counts every dropped event by reason in a client report', async () => {
+    const fake = server();
+    const transport = createTransport(fake.send, { maxRetries: 0 }, {}, logger);
+    const client = createClient(
+      { sampleRate: 1, ignoreErrors: ['ignored'], beforeSend: (e) => (e.message === 'drop me' ? null : e) },
+      transport,
+      [{ name: 'Filter', processEvent: (e) => (e.message === 'filtered' ? null : e) }],
+      {},
+      logger,
+    );
+    client.captureMessage('sent', 'error');
+    client.captureMessage('ignored', 'error');
+    client.captureMessage('drop me', 'error');
+    client.captureMessage('filtered', 'error');
+    const error = new Error('once');
+    client.captureException(error);
+    client.captureException(error);
+    expect(await client.flush(2000)).toBe(true);
+    expect(fake.events().map((e) => e.message ?? e.exception.values[0].value)).toEqual(['sent', 'once']);
+    expect(fake.reports()).toEqual({ 'event_processor:error': 2, 'before_send:error': 1 });
+  });
+
+  it('honours 429 with Retry-After: later events are dropped locally and counted', async () => {
+    const fake = server((n) => (n === 1 ? ok(429, { 'retry-after': '60' }) : ok()));
+    const transport = createTransport(fake.send, {}, {}, logger);
+    transport.send({ headers: {}, items: [[{ type: 'event' }, { message: 'first' }]] });
+    await transport.flush(1000);
+    expect(transport.wouldDrop?.('error')).toBe('ratelimit_backoff');
+    transport.send({ headers: {}, items: [[{ type: 'event' }, { message: 'second' }]] });
+    expect(fake.events().map((e) => e.message)).toEqual(['first']);
+    expect(transport.takePending().length).toBe(0);
+  });
+
+  it('bounds the queue and retries 5xx and network errors, then counts them', async () => {
+    let attempts = 0;
+    // Event sends fail by turns with a network error and a 503 (one request at a time, so each
+    // event meets the same failure twice); reports go through.
+    const fake = server((_, types) =>
+      types[0] !== 'event' ? ok() : ++attempts % 2 ? new Error('offline') : ok(503),
+    );
+    const transport = createTransport(
+      fake.send,
+      { maxQueueSize: 2, maxRetries: 1, concurrency: 1 },
+      {},
+      logger,
+    );
+    for (let i = 0; i < 3; i++)
+      transport.send({ headers: {}, items: [[{ type: 'event' }, { message: `m${i}` }]] });
+    transport.recordDroppedEvent('sample_rate', 'error');
+    expect(await transport.flush(10_000)).toBe(true);
+    expect(attempts).toBe(4);
+    expect(fake.reports()).toEqual({
+      'queue_overflow:error': 1,
+      'sample_rate:error': 1,
+      'network_error:error': 1,
+      'send_error:error': 1,
+    });
+  });
+
+  it('sends linked errors innermost first with chained mechanisms', async () => {
+    const fake = server();
+    const client = createClient({}, createTransport(fake.send, {}, {}, logger), [], {}, logger);
+    const root = new Error('root');
+    const group = new AggregateError([new TypeError('a'), root], 'group');
+    client.captureException(new Error('top', { cause: group }));
+    await client.flush(1000);
+    const values = fake.events()[0].exception.values;
+    expect(values.map((v: any) => v.value)).toEqual(['root', 'a', 'group', 'top']);
+    expect(values[3].mechanism).toMatchObject({ type: 'generic', handled: true, exception_id: 0 });
+    expect(values[2].mechanism).toMatchObject({
+      type: 'chained',
+      source: 'cause',
+      parent_id: 0,
+      is_exception_group: true,
+    });
+    expect(values[0].mechanism).toMatchObject({ source: 'errors[1]', exception_id: 3, parent_id: 1 });
+  });
+});

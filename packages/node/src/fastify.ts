@@ -156,8 +156,15 @@ function routeOf(request: FastifyRequestLike): string | undefined {
 function errorStatus(error: unknown, replyStatus: number): number {
   if (replyStatus >= 400 && replyStatus <= 599) return replyStatus;
   if (typeof error === 'object' && error !== null) {
-    const own = (error as { statusCode?: unknown }).statusCode ?? (error as { status?: unknown }).status;
-    if (typeof own === 'number' && own >= 400 && own <= 599) return own;
+    // As fastify's setErrorStatusCode: `statusCode`, then `status`, compared as numbers, so
+    // `'404'` answers 404.
+    for (const own of [
+      (error as { statusCode?: unknown }).statusCode,
+      (error as { status?: unknown }).status,
+    ]) {
+      const code = typeof own === 'number' || typeof own === 'string' ? Number(own) : Number.NaN;
+      if (Number.isInteger(code) && code >= 400 && code <= 599) return code;
+    }
   }
   return 500;
 }

@@ -33,6 +33,13 @@ async function buildApp(withSdk: boolean): Promise<FastifyInstance> {
   app.get('/missing', async () => {
     throw Object.assign(new Error('no such thing'), { statusCode: 404 });
   });
+  // Fastify compares the code numerically, so a string code sets the status too.
+  app.get('/missing-by-string', async () => {
+    throw Object.assign(new Error('no such thing either'), { statusCode: '404' });
+  });
+  app.get('/locked', async () => {
+    throw Object.assign(new Error('account locked'), { status: '423' });
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app;
 }
@@ -102,6 +109,8 @@ describe('fastify 5', () => {
     await start();
     expect((await call(`${url}/nowhere`)).status).toBe(404);
     expect((await call(`${url}/missing`)).status).toBe(404);
+    expect((await call(`${url}/missing-by-string`)).status).toBe(404);
+    expect((await call(`${url}/locked`)).status).toBe(423);
     expect((await call(`${url}/admin`)).status).toBe(401);
     expect((await call(`${url}/secure`)).status).toBe(401);
     expect(await flush(2000)).toBe(true);

@@ -10,7 +10,8 @@ import { type MonitorOptions, normalizeSlug, toMonitorConfig } from './monitor-c
  * `fn` returns is returned unchanged (for a promise: a promise of the same value).
  */
 export function withMonitor<T>(slug: string, fn: () => T, options?: MonitorOptions): T {
-  const monitorSlug = normalizeSlug(slug);
+  // An unprintable slug leaves the check-ins without a monitor (dropped and counted), never the job unrun.
+  const monitorSlug = safely(() => normalizeSlug(slug)) ?? '';
   return withIsolatedScope((scope) => {
     scope.setTag('monitor.slug', monitorSlug);
     const checkInId = safely(() =>
@@ -77,8 +78,13 @@ function safely<T>(fn: () => T): T | undefined {
   }
 }
 
+/** A value whose `then` cannot even be read is no promise: it goes back to the caller as it is. */
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
+  try {
+    return (
+      typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+    );
+  } catch {
+    return false;
+  }
 }

@@ -15,7 +15,6 @@ import type {
   Logger,
   Scope,
   SeverityLevel,
-  Transport,
 } from '@faultline/core';
 import { exceptionsFrom } from './exception.js';
 import { isId, uuid } from './ids.js';
@@ -23,6 +22,7 @@ import type { BrowserOptions, Integration } from './options.js';
 import { sanitizeEvent } from './sanitize.js';
 import { createScope, DEFAULT_MAX_BREADCRUMBS } from './scope.js';
 import { SDK_INFO } from './sdk-info.js';
+import type { ClientTransport } from './transport.js';
 
 /** What `init` and `getClient` return: the running SDK. */
 export interface BrowserClient {
@@ -39,7 +39,6 @@ export interface BrowserClient {
   addBreadcrumb(breadcrumb: Breadcrumb): void;
   /** Counts an event dropped on purpose, for the next client report. */
   recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
-  getTransport(): Transport | undefined;
   /** Waits until queued events are sent, at most `timeoutMs` (default 2000); false on timeout. */
   flush(timeoutMs?: number): Promise<boolean>;
   /** Flushes, then removes everything the integrations installed; later captures are ignored. */
@@ -65,7 +64,7 @@ export const matches = (patterns: Array<string | RegExp> | undefined, text: stri
 
 export function createClient(
   options: BrowserOptions,
-  transport: Transport,
+  transport: ClientTransport,
   defaults: Integration[],
   meta: EnvelopeMeta,
   logger: Logger,
@@ -222,7 +221,6 @@ export function createClient(
     },
     recordDroppedEvent: (reason, category, quantity) =>
       transport.recordDroppedEvent(reason, category, quantity),
-    getTransport: () => transport,
     flush: (timeoutMs = 2000) =>
       Promise.race([
         Promise.all(inFlight).then(() => transport.flush(timeoutMs)),

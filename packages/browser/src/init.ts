@@ -1,9 +1,8 @@
-import type { Dsn, EnvelopeMeta, Transport } from '@faultline/core';
+import type { Dsn, EnvelopeMeta } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
 import { debugIdsIntegration } from './debug-ids.js';
-import { createBrowserDelivery, deliveryIntegration } from './delivery.js';
 import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
@@ -11,7 +10,7 @@ import { createLogger } from './logger.js';
 import { noiseFilterIntegration } from './noise-filter.js';
 import { type BrowserOptions, type Integration, validateOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
-import { createTransport } from './transport.js';
+import { type ClientTransport, createTransport, fetchExecutor } from './transport.js';
 
 let current: BrowserClient | undefined;
 let installed: Integration[] = [];
@@ -78,20 +77,23 @@ function start(options: BrowserOptions): BrowserClient | undefined {
     browserContextIntegration(),
     debugIdsIntegration(),
   ];
-  let transport: Transport;
+  let transport: ClientTransport;
   if (options.transport) {
     transport = options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) });
   } else {
-    const delivery = createBrowserDelivery({
-      url: envelopeUrl(dsn!, sdkClient),
+    const url = envelopeUrl(dsn!, sdkClient);
+    const delivery = createTransport(
       // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
       // are never recorded or reported.
-      fetch: fetch.bind(globalThis),
-      queue: options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
+      fetchExecutor(url, fetch.bind(globalThis)),
+      options.transportOptions ?? {},
+      meta,
       logger,
-    });
-    transport = createTransport(delivery.send, options.transportOptions ?? {}, meta, logger);
-    if (inPage) integrations.push(deliveryIntegration(delivery));
+      url,
+      options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
+    );
+    transport = delivery;
+    if (inPage) integrations.push(delivery.integration);
   }
   if (inPage) {
     if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());

@@ -32,13 +32,17 @@ const ATTEMPTS: Bounds[] = [
 /** Strings are scanned a little past their limit, so a secret cut by truncation is still recognised. */
 const SCAN_MARGIN = 1024;
 
-/** Ingest limits of single fields (https://develop.sentry.dev/sdk/data-model/event-payloads/). */
-const FIELD_LIMITS: Array<[keyof WireEvent, number]> = [
-  ['environment', 64],
-  ['release', 200],
-  ['dist', 64],
-  ['transaction', 200],
-];
+/**
+ * Ingest limits of single fields (https://develop.sentry.dev/sdk/data-model/event-payloads/);
+ * strings inside a field (tag values) inherit its limit.
+ */
+const FIELD_LIMITS: Record<string, number> = {
+  environment: 64,
+  dist: 64,
+  release: 200,
+  transaction: 200,
+  tags: 200,
+};
 
 /** Cuts a string to at most `max` UTF-16 units (ellipsis included), never inside a surrogate pair. */
 export function truncate(value: string, max: number): string {
@@ -65,13 +69,13 @@ function read(target: object, key: string | number): unknown {
 export function clean(value: unknown, bounds: Bounds, scrub: ScrubOptions = {}): unknown {
   const ancestors: object[] = [];
   let nodes = 0;
-  const text = (s: string) =>
-    truncate(scrubText(s.slice(0, bounds.string + SCAN_MARGIN), scrub), bounds.string);
+  const text = (s: string, max = bounds.string) =>
+    truncate(scrubText(s.slice(0, max + SCAN_MARGIN), scrub), max);
 
-  const visit = (v: unknown, depth: number): unknown => {
+  const visit = (v: unknown, depth: number, max?: number): unknown => {
     if (++nodes > bounds.nodes) return '[Truncated]';
     try {
-      if (typeof v === 'string') return text(v);
+      if (typeof v === 'string') return text(v, max);
       // A JSON number that is a card number is one too.
       if (typeof v === 'number')
         return !Number.isFinite(v) ? `[${v}]` : text(String(v)) === String(v) ? v : FILTERED;
@@ -79,37 +83,31 @@ export function clean(value: unknown, bounds: Bounds, scrub: ScrubOptions = {}):
       if (typeof v === 'function') return `[Function: ${v.name || '<anonymous>'}]`;
       if (typeof v !== 'object') return text(String(v));
       if (ancestors.includes(v)) return '[Circular]';
-      if (v instanceof Date) return v.toISOString();
       if (ArrayBuffer.isView(v)) return `[${v.constructor.name}]`;
       const isArray = Array.isArray(v);
       if (depth >= bounds.depth) return isArray ? '[Array]' : '[Object]';
       ancestors.push(v);
       try {
+        // Dates and anything else with `toJSON` become what JSON would make of them.
         const toJSON = read(v, 'toJSON');
-        if (typeof toJSON === 'function' && !isArray) return visit(toJSON.call(v), depth);
-        if (v instanceof Map || v instanceof Set)
-          return visit(v instanceof Map ? Object.fromEntries(v) : [...v], depth);
+        if (typeof toJSON === 'function') return visit(toJSON.call(v), depth, max);
+        if (v instanceof Map || v instanceof Set) return visit([...v], depth, max);
         if (isArray) {
-          const items = v.slice(-bounds.breadth).map((item) => visit(item, depth + 1));
+          const items = v.slice(-bounds.breadth).map((item) => visit(item, depth + 1, max));
           return v.length > bounds.breadth ? [`[${v.length - bounds.breadth} more items]`, ...items] : items;
         }
-        const out: Record<string, unknown> = {};
+        // No prototype: a `__proto__` key stays a key and never changes a prototype.
+        const out: Record<string, unknown> = Object.create(null);
         // Errors keep what JSON would lose: name, message and stack are not enumerable.
         const keys = Object.keys(v);
         if (v instanceof Error) keys.unshift('name', 'message', 'stack', 'cause');
         for (const key of keys.slice(0, bounds.breadth)) {
           const item = read(v, key);
-          if (item === undefined) continue;
-          // Assigned as data, so a `__proto__` key never changes the prototype.
-          Object.defineProperty(out, text(key), {
-            value:
+          if (item !== undefined)
+            out[text(key)] =
               isSensitiveKey(key, false, scrub) && typeof item !== 'boolean' && item !== null
                 ? FILTERED
-                : visit(item, depth + 1),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+                : visit(item, depth + 1, FIELD_LIMITS[key] ?? max);
         }
         if (keys.length > bounds.breadth) out['…'] = `[${keys.length - bounds.breadth} more keys]`;
         return out;
@@ -127,32 +125,26 @@ const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'];
 
 /** The event's wire form, with the given bounds; `trim` leaves out what matters least. */
 function toWire(event: FaultlineEvent, bounds: Bounds, scrub: ScrubOptions, trim: number): WireEvent {
-  const { breadcrumbs, tags, user, ...rest } = event;
-  const personal = scrub.sendDefaultPii
-    ? {}
-    : { username: undefined, email: undefined, ip_address: undefined };
+  const { breadcrumbs, user } = event;
   const wire = clean(
     {
-      ...rest,
-      ...(user && { user: { ...user, ...personal } }),
-      ...(breadcrumbs?.length && !trim && { breadcrumbs: { values: breadcrumbs } }),
+      ...event,
+      ...(user && {
+        user: scrub.sendDefaultPii
+          ? user
+          : { ...user, username: undefined, email: undefined, ip_address: undefined },
+      }),
+      breadcrumbs: breadcrumbs?.length && !trim ? { values: breadcrumbs } : undefined,
       ...(trim && { extra: undefined }),
       ...(trim > 1 && { contexts: undefined, request: undefined }),
     },
     bounds,
     scrub,
   ) as WireEvent;
-  const safeTags: Record<string, string> = {};
-  for (const key of Object.keys(tags ?? {})) {
-    const value = clean(isSensitiveKey(key, false, scrub) ? FILTERED : String(tags[key]), bounds, scrub);
-    // Tag values may not contain newlines (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
-    safeTags[truncate(key, 32)] = truncate(String(value), 200).replace(/[\r\n]+/g, ' ');
-  }
-  wire.tags = safeTags;
-  for (const [key, max] of FIELD_LIMITS) {
-    const value = wire[key];
-    if (typeof value === 'string') (wire as unknown as Record<string, string>)[key] = truncate(value, max);
-  }
+  const tags: Record<string, string> = {};
+  // Tag values may not contain newlines (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
+  for (const key in wire.tags) tags[truncate(key, 32)] = String(wire.tags[key]).replace(/[\r\n]+/g, ' ');
+  wire.tags = tags;
   if (!isId(wire.event_id)) wire.event_id = uuid();
   if (typeof wire.timestamp !== 'number') wire.timestamp = Date.now() / 1000;
   if (!LEVELS.includes(wire.level)) wire.level = 'error';

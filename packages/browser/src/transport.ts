@@ -1,8 +1,18 @@
 /**
- * Delivery policy: a bounded queue, limited concurrency, retries with backoff for network
- * errors and 5xx, rate limits, and a count of every dropped event by reason, sent as a
- * `client_report` item (https://develop.sentry.dev/sdk/telemetry/client-reports/) with the next
- * envelope or on flush. The executor only sends bytes (`delivery.ts`).
+ * Delivery: a bounded queue, limited concurrency, retries with backoff for network errors and
+ * 5xx, rate limits, and a count of every dropped event by reason, sent as a `client_report` item
+ * (https://develop.sentry.dev/sdk/telemetry/client-reports/) with the next envelope or on flush.
+ * And what keeps events from being lost when the page goes away or the network does:
+ *
+ * - Requests are `text/plain` POSTs to the envelope URL with the `sentry_key` query auth and no
+ *   custom header, so the browser sends them without a CORS preflight
+ *   (https://develop.sentry.dev/sdk/overview/#authentication, Fetch standard "CORS-safelisted request-header").
+ * - Bodies up to 60 KB use `keepalive`, so a request started just before a navigation completes
+ *   (browsers cap keepalive bodies at 64 KiB in total, Fetch standard § 4.5).
+ * - On `pagehide` / `visibilitychange` to hidden, everything not already on its way goes out with
+ *   `navigator.sendBeacon`, which the browser delivers after the page is gone; what cannot be
+ *   beaconed is kept in the offline queue (if the page has one) for the next page load.
+ * - While offline, envelopes are kept in the offline queue and sent on `online`.
  */
 import type {
   DataCategory,
@@ -11,17 +21,20 @@ import type {
   EnvelopeItem,
   EnvelopeMeta,
   Logger,
-  Transport,
 } from '@faultline/core';
 import { serializeEnvelope } from './envelope.js';
+import type { OfflineQueue } from './offline-queue.js';
+import type { Integration } from './options.js';
+import { listen, undoAll } from './patch.js';
 import { isRateLimited, type RateLimits, updateRateLimits } from './rate-limits.js';
 
-/** What the executor answers: a `fetch` Response, or a stand-in for a beacon. */
+/** What a POST answers: a `fetch` Response, or anything with a status and headers. */
 export interface SendResult {
   status: number;
   headers: { get(name: string): string | null };
 }
 
+/** Sends one body; rejects on network errors. */
 export type Executor = (body: Uint8Array) => Promise<SendResult>;
 
 export interface BrowserTransportOptions {
@@ -33,8 +46,25 @@ export interface BrowserTransportOptions {
   maxRetries?: number;
 }
 
-/** Serialized bytes waiting or in flight at most. */
-const MAX_QUEUE_BYTES = 5 * 1024 * 1024;
+/** The part of a transport the client uses; a custom `transport` option provides the same. */
+export interface ClientTransport {
+  /** Enqueues an envelope; never throws. */
+  send(envelope: Envelope): void;
+  recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
+  /** Resolves true once everything queued is done; false on timeout. Never rejects. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  close(timeoutMs?: number): Promise<boolean>;
+  /** Why an event would be dropped if sent now, so the client can skip building it. */
+  wouldDrop?(category: DataCategory): DiscardReason | undefined;
+}
+
+export interface BrowserTransport extends ClientTransport {
+  /** Page lifecycle: page hide, visibility and connectivity. */
+  integration: Integration;
+}
+
+const KEEPALIVE_MAX_BYTES = 60 * 1024;
+const BEACON_MAX_BYTES = 64 * 1024;
 const MAX_RETRY_DELAY_MS = 30_000;
 
 interface Entry {
@@ -45,17 +75,33 @@ interface Entry {
   report: Record<string, number> | undefined;
   attempts: number;
   done?: boolean;
+  /** A keepalive request is on its way: the browser completes it on its own, even after the page. */
+  keepalive?: boolean;
 }
 
 const whole = (value: number | undefined, fallback: number) =>
   Number.isInteger(value) && value! >= 0 ? value! : fallback;
+
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+/** The body as a `text/plain` Blob: a CORS-safelisted content type for both fetch and sendBeacon. */
+const blob = (body: Uint8Array) => new Blob([body as BlobPart], { type: 'text/plain;charset=UTF-8' });
+
+/** The page's POST of an envelope: `fetch` (taken before any instrumentation) with keepalive. */
+export const fetchExecutor =
+  (url: string, pageFetch: typeof fetch): Executor =>
+  (body) =>
+    pageFetch(url, { method: 'POST', body: blob(body), keepalive: body.length <= KEEPALIVE_MAX_BYTES });
 
 export function createTransport(
   send: Executor,
   options: BrowserTransportOptions,
   meta: EnvelopeMeta,
   logger: Logger,
-): Transport {
+  /** Where `sendBeacon` posts; without it, nothing is beaconed. */
+  beaconUrl?: string,
+  queue?: OfflineQueue,
+): BrowserTransport {
   const maxQueue = whole(options.maxQueueSize, 30) || 1;
   const concurrency = whole(options.concurrency, 2) || 1;
   const maxRetries = whole(options.maxRetries, 3);
@@ -65,9 +111,9 @@ export function createTransport(
   const limits: RateLimits = {};
   /** `reason:category` → count, not yet reported. */
   let drops: Record<string, number> = {};
-  let bytes = 0;
   let inflight = 0;
   let closed = false;
+  let hidden = false;
 
   const record = (reason: DiscardReason, category: DataCategory, quantity = 1) => {
     logger.debug(`dropped ${quantity} ${category} (${reason})`);
@@ -95,36 +141,54 @@ export function createTransport(
     },
   ];
 
-  const enqueue = (envelope: Envelope, category?: DataCategory) => {
-    if (category && isRateLimited(limits, category)) return record('ratelimit_backoff', category);
-    if (category && pending.size >= maxQueue) return record('queue_overflow', category);
-    const report = takeReport();
-    let body: Uint8Array;
+  /** Hands a body to the browser to deliver after the page is gone (`beacon`), or keeps it for later. */
+  const rescue = (body: Uint8Array, beacon = true) => {
     try {
-      body = serializeEnvelope(
-        report ? { ...envelope, items: [...envelope.items, reportItem(report)] } : envelope,
+      if (
+        beacon &&
+        beaconUrl &&
+        body.length <= BEACON_MAX_BYTES &&
+        navigator.sendBeacon(beaconUrl, blob(body))
+      )
+        return true;
+    } catch {
+      // No beacon: the offline queue is the last resort.
+    }
+    const kept = queue?.push(body) === true;
+    logger.debug(kept ? 'kept the envelope in the offline queue' : 'could not keep the envelope');
+    return kept;
+  };
+
+  const add = (body: Uint8Array, category?: DataCategory, report?: Record<string, number>) => {
+    const entry: Entry = { body, category, report, attempts: 0 };
+    pending.add(entry);
+    ready.push(entry);
+    pump();
+  };
+
+  const enqueue = (envelope: Envelope, category?: DataCategory) => {
+    if (category && (isRateLimited(limits, category) || pending.size >= maxQueue))
+      return record(isRateLimited(limits, category) ? 'ratelimit_backoff' : 'queue_overflow', category);
+    const report = takeReport();
+    try {
+      add(
+        serializeEnvelope(
+          report ? { ...envelope, items: [...envelope.items, reportItem(report)] } : envelope,
+        ),
+        category,
+        report,
       );
     } catch (error) {
       logger.error('cannot serialize envelope', error);
       restore(report);
-      return category && record('internal_sdk_error', category);
+      if (category) record('internal_sdk_error', category);
     }
-    if (bytes + body.length > MAX_QUEUE_BYTES) {
-      restore(report);
-      return category && record('queue_overflow', category);
-    }
-    const entry: Entry = { body, category, report, attempts: 0 };
-    bytes += body.length;
-    pending.add(entry);
-    ready.push(entry);
-    pump();
   };
 
   const finish = (entry: Entry, failure?: DiscardReason) => {
     if (entry.done) return;
     entry.done = true;
     pending.delete(entry);
-    bytes -= entry.body.length;
     if (failure) {
       restore(entry.report);
       if (entry.category) record(failure, entry.category);
@@ -132,11 +196,13 @@ export function createTransport(
     if (!pending.size) for (const wake of idle.splice(0)) wake();
   };
 
-  const retry = (entry: Entry, reason: DiscardReason) => {
+  const retry = (entry: Entry, reason: DiscardReason, error?: unknown) => {
+    logger.debug(`attempt ${entry.attempts} failed`, reason, error);
+    // Offline: kept for when the browser is back online.
+    if (isOffline() && rescue(entry.body, false)) return finish(entry);
     if (entry.attempts > maxRetries) return finish(entry, reason);
     // Full jitter: a random delay up to 500 ms × 2^attempt, at most 30 s.
     const delay = Math.random() * Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** (entry.attempts - 1));
-    logger.debug(`attempt ${entry.attempts} failed (${reason}); retrying in ${Math.round(delay)} ms`);
     setTimeout(() => {
       ready.unshift(entry);
       pump();
@@ -147,11 +213,10 @@ export function createTransport(
     updateRateLimits(limits, status, headers.get('x-sentry-rate-limits'), headers.get('retry-after'));
     if (status === 429) {
       // The server counted the items itself (client reports spec); only the report is kept.
-      logger.debug('rate limited by the server (429)');
       restore(entry.report);
       entry.report = undefined;
     }
-    if (status >= 500) retry(entry, 'send_error');
+    if (status > 499) retry(entry, 'send_error');
     // 413 and the other 4xx are not retried.
     else finish(entry, status < 300 || status === 429 ? undefined : 'send_error');
   };
@@ -161,25 +226,25 @@ export function createTransport(
       const entry = ready.shift()!;
       if (entry.done) continue;
       // A limit may have arrived while this waited: the server would only answer 429.
-      if (entry.category && isRateLimited(limits, entry.category)) {
-        finish(entry, 'ratelimit_backoff');
-        continue;
+      if (entry.category && isRateLimited(limits, entry.category)) finish(entry, 'ratelimit_backoff');
+      // A fetch started from a hidden page may never run; a beacon does.
+      else if ((hidden || isOffline()) && rescue(entry.body, hidden)) finish(entry);
+      else {
+        entry.attempts++;
+        inflight++;
+        entry.keepalive = entry.body.length <= KEEPALIVE_MAX_BYTES;
+        send(entry.body)
+          .then(
+            (response) => entry.done || onResponse(entry, response),
+            (error) => entry.done || retry(entry, 'network_error', error),
+          )
+          .catch((error) => logger.error(error))
+          .then(() => {
+            entry.keepalive = false;
+            inflight--;
+            pump();
+          });
       }
-      entry.attempts++;
-      inflight++;
-      send(entry.body)
-        .then(
-          (response) => entry.done || onResponse(entry, response),
-          (error) => {
-            logger.debug('envelope not sent', error);
-            if (!entry.done) retry(entry, 'network_error');
-          },
-        )
-        .catch((error) => logger.error('transport bookkeeping failed', error))
-        .then(() => {
-          inflight--;
-          pump();
-        });
     }
   }
 
@@ -201,6 +266,24 @@ export function createTransport(
       check();
     });
 
+  /** The page is going away: every envelope not on its way, and the drop counts, leave now. */
+  const hide = (value: boolean) => {
+    hidden = value;
+    if (!value) return;
+    for (const entry of pending) {
+      if (!entry.keepalive) rescue(entry.body);
+      entry.report = undefined;
+      finish(entry);
+    }
+    const report = takeReport();
+    if (report) rescue(serializeEnvelope({ headers: { ...meta }, items: [reportItem(report)] }));
+  };
+  /** Envelopes kept by an earlier page (offline, or closed mid-send) go out now. */
+  const drain = () => {
+    if (!isOffline()) for (const body of queue?.takeAll() ?? []) add(body);
+  };
+
+  const undo: Array<() => void> = [];
   return {
     send(envelope) {
       if (closed) return;
@@ -223,16 +306,18 @@ export function createTransport(
         : pending.size >= maxQueue
           ? 'queue_overflow'
           : undefined,
-    takePending() {
-      const out: Uint8Array[] = [];
-      for (const entry of pending) {
-        out.push(entry.body);
-        entry.report = undefined;
-        finish(entry);
-      }
-      const report = takeReport();
-      if (report) out.push(serializeEnvelope({ headers: { ...meta }, items: [reportItem(report)] }));
-      return out;
+    integration: {
+      name: 'Delivery',
+      setup() {
+        undo.push(
+          listen(window, 'pagehide', () => hide(true)),
+          listen(window, 'pageshow', () => hide(false)),
+          listen(window, 'online', drain),
+          listen(document, 'visibilitychange', () => hide(document.visibilityState === 'hidden')),
+        );
+        drain();
+      },
+      teardown: () => undoAll(undo),
     },
   };
 }

@@ -341,6 +341,44 @@ describe('createClient', () => {
     }
   });
 
+  it('keeps the event unchanged when an integration returns something that is not an event', async () => {
+    const rec = recording();
+    const client = createClient(
+      rec.options({
+        integrations: [
+          { name: 'returns-true', processEvent: () => true as never },
+          { name: 'resolves-a-number', processEvent: async () => 5 as never },
+        ],
+      }),
+      runtime,
+    );
+    client.captureMessage('still here');
+    expect(await client.flush(1000)).toBe(true);
+    expect(rec.events().map((e) => e.message)).toEqual(['still here']);
+  });
+
+  it('counts events whose async hooks never settle, and holds only a bounded number of them', async () => {
+    const rec = recording();
+    const hang = () => new Promise<never>(() => undefined);
+    const client = createClient(rec.options({ beforeSend: hang }), runtime);
+    for (let i = 0; i < 250; i++) client.captureMessage(`stuck ${i}`);
+    expect(await client.close(0)).toBe(false);
+    const counted = (reason: DiscardReason) =>
+      rec.drops.filter(([r]) => r === reason).reduce((sum, [, , quantity]) => sum + quantity, 0);
+    expect(counted('queue_overflow') + counted('before_send')).toBe(250);
+    expect(counted('queue_overflow')).toBeGreaterThan(0);
+    expect(rec.events()).toEqual([]);
+
+    const stuckIntegration = recording();
+    const other = createClient(
+      stuckIntegration.options({ integrations: [{ name: 'hangs', processEvent: hang }] }),
+      runtime,
+    );
+    other.captureMessage('stuck in an integration');
+    await other.close(0);
+    expect(stuckIntegration.drops).toEqual([['event_processor', 'error', 1]]);
+  });
+
   it('does nothing after close', async () => {
     const rec = recording();
     const client = createClient(rec.options(), runtime);

@@ -73,6 +73,11 @@ export interface Client {
 }
 
 const DEFAULT_FLUSH_MS = 2000;
+/**
+ * Events held at once while an async integration or `beforeSend` works on them; beyond it new
+ * events are dropped (and counted), so hooks that never settle cannot grow memory without end.
+ */
+const MAX_WAITING_EVENTS = 100;
 /** Longest delay a timer can hold (2^31 - 1 ms); Node fires a longer one after 1 ms, with a warning. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -105,7 +110,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
 
   let transport: Transport | undefined;
   let integrations: Integration[] = [];
-  const inFlight = new Set<Promise<unknown>>();
+  /** Events waiting on an async hook, with the reason to count if the client closes first. */
+  const inFlight = new Map<Promise<unknown>, Waiting>();
   const captured = new WeakSet<object>();
   let lastKey: string | undefined;
   let closed = false;
@@ -220,7 +226,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       const timeoutMs = flushBound(givenTimeoutMs);
       const deadline = Date.now() + timeoutMs;
       try {
-        const processed = await waitAll(inFlight, timeoutMs);
+        const processed = await waitAll([...inFlight.keys()], timeoutMs);
         const delivered = transport ? await transport.flush(Math.max(0, deadline - Date.now())) : true;
         return processed && delivered;
       } catch {
@@ -231,6 +237,9 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       if (closed) return true;
       const result = await client.flush(timeoutMs);
       closed = true;
+      // What a hook still holds can no longer be sent: count it, and ignore it if it comes back.
+      for (const waiting of inFlight.values()) client.recordDroppedEvent(waiting.reason, 'error');
+      inFlight.clear();
       for (const integration of integrations) {
         try {
           integration.teardown?.();
@@ -316,10 +325,21 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       }
       lastKey = key;
     }
-    track(runIntegrations(event, hint, 0));
+    if (inFlight.size >= MAX_WAITING_EVENTS) {
+      logger.debug('dropped: too many events are waiting on async hooks');
+      client.recordDroppedEvent('queue_overflow', 'error');
+      return;
+    }
+    const waiting: Waiting = { reason: 'event_processor' };
+    track(runIntegrations(event, hint, 0, waiting), waiting);
   }
 
-  function runIntegrations(event: FaultlineEvent, hint: EventHint, index: number): void | Promise<void> {
+  function runIntegrations(
+    event: FaultlineEvent,
+    hint: EventHint,
+    index: number,
+    waiting: Waiting,
+  ): void | Promise<void> {
     for (let i = index; i < integrations.length; i++) {
       const integration = integrations[i] as Integration;
       if (!integration.processEvent) continue;
@@ -331,18 +351,25 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
         continue;
       }
       if (isPromiseLike(result)) {
+        waiting.reason = 'event_processor';
         return Promise.resolve(result).then(
-          (next) => (next ? runIntegrations(next, hint, i + 1) : dropByProcessor(integration.name)),
+          (next) => {
+            if (closed) return;
+            if (!next) return dropByProcessor(integration.name);
+            return runIntegrations(isEventObject(next) ? next : event, hint, i + 1, waiting);
+          },
           (error) => {
+            if (closed) return;
             logger.debug(`integration ${integration.name} rejected; event kept`, error);
-            return runIntegrations(event, hint, i + 1);
+            return runIntegrations(event, hint, i + 1, waiting);
           },
         );
       }
       if (!result) return dropByProcessor(integration.name);
-      event = result;
+      // Anything but an event object (`true`, a number) leaves the event as it was.
+      if (isEventObject(result)) event = result;
     }
-    return runBeforeSend(event, hint);
+    return runBeforeSend(event, hint, waiting);
   }
 
   function dropByProcessor(name: string): void {
@@ -350,7 +377,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     client.recordDroppedEvent('event_processor', 'error');
   }
 
-  function runBeforeSend(event: FaultlineEvent, hint: EventHint): void | Promise<void> {
+  function runBeforeSend(event: FaultlineEvent, hint: EventHint, waiting: Waiting): void | Promise<void> {
     if (!options.beforeSend) return send(event);
     let result: ReturnType<NonNullable<ClientOptions['beforeSend']>>;
     try {
@@ -360,6 +387,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       return send(event);
     }
     const decide = (next: FaultlineEvent | null): void => {
+      if (closed) return;
       if (next === null) {
         logger.debug('dropped by beforeSend');
         client.recordDroppedEvent('before_send', 'error');
@@ -368,7 +396,9 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
       send(typeof next === 'object' && next ? next : event);
     };
     if (isPromiseLike(result)) {
+      waiting.reason = 'before_send';
       return Promise.resolve(result).then(decide, (error) => {
+        if (closed) return;
         logger.debug('beforeSend rejected; the event is sent unchanged', error);
         send(event);
       });
@@ -383,10 +413,10 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
   }
 
-  function track(result: void | Promise<void>): void {
+  function track(result: void | Promise<void>, waiting: Waiting): void {
     if (!isPromiseLike(result)) return;
     const done: Promise<void> = result.then(undefined, internalError).finally(() => inFlight.delete(done));
-    inFlight.add(done);
+    inFlight.set(done, waiting);
   }
 
   function isIgnored(event: FaultlineEvent): boolean {
@@ -418,6 +448,15 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     }
   }
   return client;
+}
+
+/** Where an event waiting on an async hook is, as the reason its drop would be counted under. */
+interface Waiting {
+  reason: DiscardReason;
+}
+
+function isEventObject(value: unknown): value is FaultlineEvent {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
@@ -463,11 +502,11 @@ function safeTest(pattern: RegExp, value: string): boolean {
   return pattern.test(value);
 }
 
-function waitAll(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
-  if (pending.size === 0) return Promise.resolve(true);
+function waitAll(pending: Array<Promise<unknown>>, timeoutMs: number): Promise<boolean> {
+  if (pending.length === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = keepAliveTimer(() => resolve(false), timeoutMs);
-    Promise.all([...pending]).then(
+    Promise.all(pending).then(
       () => {
         cancelTimer(timer);
         resolve(true);

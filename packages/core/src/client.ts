@@ -7,7 +7,7 @@ import { cancelTimer, keepAliveTimer } from './globals.js';
 import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
-import { type ClientOptions, validateOptions } from './options.js';
+import { type ClientOptions, isIntegration, validateOptions } from './options.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
 import {
   createScope,
@@ -435,6 +435,11 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
         typeof options.integrations === 'function'
           ? options.integrations(defaultsList)
           : [...defaultsList, ...(options.integrations ?? [])];
+      // Set up halfway and then abandoned, the defaults would leave their process listeners behind.
+      if (!Array.isArray(integrations) || !integrations.every(isIntegration)) {
+        logger.error('the integrations option did not return a list of integrations; using the defaults');
+        integrations = defaultsList;
+      }
     } catch (error) {
       logger.error('the integrations option threw; using the defaults', error);
       integrations = defaultsList;

@@ -76,12 +76,19 @@ export interface TransportContext {
 const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
 const isFunction = (v: unknown): boolean => typeof v === 'function';
 const isString = (v: unknown): boolean => typeof v === 'string';
+/** An object with a string `name`: what the client can set up, run and tear down. */
+export const isIntegration = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
 const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
   ['dsn release environment dist', isString, 'a string'],
   ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
   ['maxBreadcrumbs maxCauseDepth', isInt, 'a non-negative integer'],
   ['beforeSend beforeBreadcrumb transport', isFunction, 'a function'],
-  ['integrations', (v) => Array.isArray(v) || isFunction(v), 'an array or a function'],
+  [
+    'integrations',
+    (v) => (Array.isArray(v) && v.every(isIntegration)) || isFunction(v),
+    'an array of integrations (objects with a name) or a function',
+  ],
   [
     'ignoreErrors',
     (v) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp),

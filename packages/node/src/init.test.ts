@@ -115,6 +115,7 @@ describe('init', () => {
       { dsn: 'https://key@ingest.example.com/1', breadcrumbs: 'yes' },
       { dsn: 'https://key@ingest.example.com/1', sampleRate: 3 },
       { dsn: 'https://key@ingest.example.com/1', pseudonymizeUserIds: '' },
+      { dsn: 'https://key@ingest.example.com/1', integrations: [null] },
       { dsn: 'not a dsn' },
     ]) {
       warn.mockClear();
@@ -148,6 +149,23 @@ describe('init', () => {
     expect(String(error.mock.calls[0]?.join(' '))).toContain('SDK is off');
     expect(listenerCounts()).toEqual(before);
     expect(captureException(new Error('after a failed init'))).toBe('');
+  });
+
+  it('an integrations function that returns no list of integrations: one message, the defaults, close removes them', async () => {
+    clearEnv();
+    const before = listenerCounts();
+    const log = console.log;
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const integrations of [() => 5, () => [undefined]]) {
+      error.mockClear();
+      const client = init({ dsn: 'https://key@127.0.0.1:9/1', debug: true, integrations } as never);
+      expect(client?.enabled).toBe(true);
+      expect(client?.getIntegration('GlobalHandlers')).toBeDefined();
+      expect(error).toHaveBeenCalledTimes(1);
+      await close(0);
+      expect(listenerCounts()).toEqual(before);
+      expect(console.log).toBe(log);
+    }
   });
 
   it('close removes every listener it added and resets the client', async () => {

@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import type { Client, Contexts, FaultlineEvent, Integration } from '@faultline/core';
 
 /** How long the memory figures of one reading are reused. */
@@ -22,7 +21,9 @@ export function contextsIntegration(): Integration {
     name: 'Contexts',
     processEvent(event: FaultlineEvent, _hint, client: Client) {
       // Computed at the first event, not at init: importing and starting the SDK stays cheap.
-      fixed ??= staticContexts();
+      // `node:os` too is loaded then (it costs a fresh process about 0.15 ms).
+      const os = process.getBuiltinModule('node:os');
+      fixed ??= staticContexts(os);
       const now = Date.now();
       if (now - liveAt >= LIVE_REFRESH_MS || now < liveAt) {
         live = { device: { free_memory: os.freemem() }, app: { app_memory: process.memoryUsage.rss() } };
@@ -45,7 +46,7 @@ export function contextsIntegration(): Integration {
   };
 }
 
-function staticContexts(): Contexts {
+function staticContexts(os: typeof import('node:os')): Contexts {
   const startTime = new Date(Date.now() - process.uptime() * 1000).toISOString();
   const cpus = os.cpus();
   return {

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceMapConsumer } from 'source-map-js';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
+import { requireFromHere } from './require-from-here.js';
 
 /** A parsed source map and what is needed to resolve positions through it. */
 export interface LoadedMap {
@@ -27,15 +27,7 @@ let syncLoadFailed = false;
 /** The load through `import()`, while it runs (bundled apps only). */
 let asyncLoad: Promise<unknown> | undefined;
 
-function requireFromHere(): NodeJS.Require {
-  return createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-}
-
-/**
- * Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never
- * fail. The CommonJS build has `__filename`; the ESM build resolves from `import.meta.url`.
- * (Testing for `require` does not work: the ESM bundle defines a `require` shim that throws.)
- */
+/** Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never fail. */
 function sourceMaps(): SourceMapModule | undefined {
   if (sourceMapModule || syncLoadFailed || asyncLoad) return sourceMapModule;
   try {

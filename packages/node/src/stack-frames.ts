@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { libraryStackParser, type StackLibrary, type StackParser } from '@faultline/core';
+import { requireFrom, requireFromHere } from './require-from-here.js';
 
 let library: StackLibrary | undefined;
 let tried = false;
@@ -7,8 +7,7 @@ let tried = false;
 /**
  * Loads error-stack-parser at the first stack parsed, not at import: an app that never fails
  * never pays for it. It is a dependency of @faultline/core, so it is resolved from there, as a
- * strict node_modules layout requires. The CommonJS build has `__filename`; the ESM build
- * resolves from `import.meta.url` (see `source-map-file.ts`). An app bundled into one file has
+ * strict node_modules layout requires (see `require-from-here.ts`). An app bundled into one file has
  * no node_modules to load from: its bundler included the library through the `import()` below,
  * which finishes in the background; until then the built-in line parser reads stacks.
  */
@@ -16,8 +15,7 @@ function loadLibrary(): StackLibrary | undefined {
   if (library || tried) return library;
   tried = true;
   try {
-    const fromHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-    library = createRequire(fromHere.resolve('@faultline/core'))('error-stack-parser') as StackLibrary;
+    library = requireFrom(requireFromHere().resolve('@faultline/core'))('error-stack-parser') as StackLibrary;
   } catch {
     import('error-stack-parser').then(
       (module) => {

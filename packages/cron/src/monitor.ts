@@ -68,6 +68,19 @@ function withId<T extends object>(checkIn: T, checkInId: string | undefined): T 
   return checkInId ? { ...checkIn, checkInId } : checkIn;
 }
 
+/**
+ * The slug an adapter's `slug` option computes; undefined (the job is scheduled unmonitored)
+ * when the app's function throws, since scheduling must behave as without the SDK.
+ */
+export function slugFromOption(compute: () => string): string | undefined {
+  try {
+    return compute();
+  } catch (error) {
+    getClient()?.logger.debug('the slug option threw', error);
+    return undefined;
+  }
+}
+
 /** Telemetry must never change how the job behaves. */
 function safely<T>(fn: () => T): T | undefined {
   try {

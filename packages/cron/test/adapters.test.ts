@@ -179,6 +179,42 @@ describe('node-schedule', () => {
   });
 });
 
+describe('a slug option that throws', () => {
+  const slug = (): string => {
+    throw new Error('slug bug');
+  };
+
+  it('every adapter still schedules the job, unmonitored, and it runs', async () => {
+    const ran: string[] = [];
+
+    const nodeCronTask = instrumentNodeCron(nodeCron, { slug }).createTask('0 1 * * *', () => {
+      ran.push('node-cron');
+    });
+    await nodeCronTask.execute();
+    await nodeCronTask.destroy();
+
+    const Cron = instrumentCroner(CronerCron, { slug });
+    const cronerJob = new Cron('0 1 * * *', { paused: true }, () => void ran.push('croner'));
+    await cronerJob.trigger();
+    cronerJob.stop();
+
+    const Job = instrumentCron(CronJob, { slug });
+    const cronJob = Job.from({ cronTime: '0 1 * * *', start: false, onTick: () => void ran.push('cron') });
+    await cronJob.fireOnTick();
+    const constructed = new Job('0 1 * * *', () => void ran.push('cron constructed'));
+    await constructed.fireOnTick();
+
+    const schedule = instrumentNodeSchedule(nodeSchedule, { slug });
+    const nsJob = schedule.scheduleJob('0 1 * * *', () => void ran.push('node-schedule')) as nodeSchedule.Job;
+    nsJob.invoke();
+    nsJob.cancel();
+
+    expect(ran).toEqual(['node-cron', 'croner', 'cron', 'cron constructed', 'node-schedule']);
+    await close(2000);
+    expect(receiver.checkIns()).toEqual([]);
+  });
+});
+
 describe('withMonitor', () => {
   it('returns the value and rethrows the error unchanged', async () => {
     expect(withMonitor('sync-ok', () => 42)).toBe(42);

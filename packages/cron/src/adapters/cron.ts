@@ -1,5 +1,5 @@
 import { getClient } from '@faultline/node';
-import { withMonitor } from '../monitor.js';
+import { slugFromOption, withMonitor } from '../monitor.js';
 import type { MonitorOptions } from '../monitor-config.js';
 
 type OnTick = (...args: unknown[]) => unknown;
@@ -26,12 +26,13 @@ export interface CronInstrumentOptions {
 export function instrumentCron<C extends CronJobClass>(CronJob: C, options: CronInstrumentOptions = {}): C {
   const wrapTick = (onTick: unknown, cronTime: unknown, timeZone: unknown, name: unknown): unknown => {
     if (typeof onTick !== 'function') return onTick;
+    const slugOption = options.slug;
     const slug =
-      typeof options.slug === 'function'
-        ? options.slug(cronTime)
+      typeof slugOption === 'function'
+        ? slugFromOption(() => slugOption(cronTime))
         : typeof name === 'string' && name
           ? name
-          : options.slug;
+          : slugOption;
     if (!slug) {
       getClient()?.logger.warn('cron job not monitored: give it a name or pass a slug option');
       return onTick;

@@ -1,5 +1,5 @@
 import { getClient } from '@faultline/node';
-import { withMonitor } from '../monitor.js';
+import { slugFromOption, withMonitor } from '../monitor.js';
 import type { MonitorOptions } from '../monitor-config.js';
 
 type TaskFn = (context: unknown) => unknown;
@@ -55,6 +55,7 @@ function slugFor(
   taskOptions: TaskOptions | undefined,
   options: NodeCronInstrumentOptions,
 ): string | undefined {
-  if (typeof options.slug === 'function') return options.slug(expression, taskOptions);
-  return taskOptions?.name ?? options.slug;
+  if (typeof options.slug !== 'function') return taskOptions?.name ?? options.slug;
+  const slug = options.slug;
+  return slugFromOption(() => slug(expression, taskOptions));
 }

@@ -1,5 +1,5 @@
 import { getClient } from '@faultline/node';
-import { withMonitor } from '../monitor.js';
+import { slugFromOption, withMonitor } from '../monitor.js';
 import type { MonitorOptions } from '../monitor-config.js';
 
 type JobFn = (fireDate: Date) => unknown;
@@ -26,7 +26,9 @@ export function instrumentNodeSchedule<T extends { scheduleJob: ScheduleJob }>(
     const ruleIndex = named ? 1 : 0;
     const rule = args[ruleIndex];
     const fn = args[ruleIndex + 1];
-    const slug = typeof options.slug === 'function' ? options.slug(rule) : (name ?? options.slug);
+    const slugOption = options.slug;
+    const slug =
+      typeof slugOption === 'function' ? slugFromOption(() => slugOption(rule)) : (name ?? slugOption);
     if (typeof fn !== 'function' || !slug) {
       getClient()?.logger.warn('node-schedule job not monitored: give it a name or pass a slug option');
       return schedule.scheduleJob(...args);

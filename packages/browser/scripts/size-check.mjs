@@ -5,8 +5,13 @@ import { fileURLToPath } from 'node:url';
  * `import { init } from '@faultline/browser'; init({ dsn })`, the way an app bundler would
  * (esbuild --bundle --minify --format=esm --platform=browser) from the built package, and fails
  * when it exceeds the ceiling in gzip -9 bytes. Prints raw, gzip and brotli sizes, and how far
- * the bundle is from the 8 KiB target (not met yet: the page integrations and the scrubber
- * alone take about 7.9 KiB gzip; see the README's "Size" section).
+ * the bundle is from the 8 KiB target.
+ *
+ * The package has its own compact pipeline, so nothing of @faultline/core's runtime code is in
+ * the bundle. The target is not met yet: the scrubber's credential patterns (about 1.5 KB gzip),
+ * the transport with page-lifecycle delivery (1.4 KB), the client pipeline (1.3 KB), sanitizing
+ * (0.9 KB) and the page integrations (about 3 KB) add up to about 11 KB. `--analyze` lists what
+ * each file adds; the README's "Size" section has the breakdown.
  *
  *   node scripts/size-check.mjs            check (run `npm run build` first)
  *   node scripts/size-check.mjs --src      bundle the TypeScript sources instead of dist
@@ -16,7 +21,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Fails the check: the size today plus a little room, so growth has to be a decision. */
-export const CEILING_GZIP_BYTES = 23_552;
+export const CEILING_GZIP_BYTES = 11_520;
 /** Where the bundle has to get to. */
 export const TARGET_GZIP_BYTES = 8192;
 export const GOAL_GZIP_BYTES = 6144;

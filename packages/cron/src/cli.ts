@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { captureCheckIn, captureEvent, close, getClient, init } from '@faultline/node';
@@ -44,28 +44,41 @@ function run(args: CliArgs): Promise<Outcome> {
   const tail = createTail(args.stderrLines);
   return new Promise((resolve) => {
     let reason: Outcome['reason'];
-    // Its own process group, so a forwarded signal or a timeout reaches everything the command
-    // started (a shell's children too), as when the scheduler stops a whole container.
-    const child = spawn(args.command, args.args, { stdio: ['inherit', 'inherit', 'pipe'], detached: true });
+    let command: ChildProcess | undefined;
+    /** A signal that arrived before the command started, delivered once it has. */
+    let early: NodeJS.Signals | undefined;
     const kill = (signal: NodeJS.Signals) => {
+      if (!command) {
+        early ??= signal;
+        return;
+      }
       try {
-        if (child.pid) process.kill(-child.pid, signal);
+        if (command.pid) process.kill(-command.pid, signal);
       } catch {
-        child.kill(signal);
+        command.kill(signal);
       }
     };
-    child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      tail.push(chunk);
-    });
     const forward = (signal: NodeJS.Signals) => () => {
       reason ??= 'forwarded';
       kill(signal);
     };
-    const onTerm = forward('SIGTERM');
-    const onInt = forward('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
+    // Every signal that ends a process by default and may come from outside (a scheduler, a
+    // closed terminal): unhandled, it would end this process and leave the command, in its own
+    // process group, running unreported. Listened for before the command starts, so that none
+    // can slip in between.
+    const forwarded = (['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const).map(
+      (signal) => [signal, forward(signal)] as const,
+    );
+    for (const [signal, listener] of forwarded) process.on(signal, listener);
+    // Its own process group, so a forwarded signal or a timeout reaches everything the command
+    // started (a shell's children too), as when the scheduler stops a whole container.
+    const child = spawn(args.command, args.args, { stdio: ['inherit', 'inherit', 'pipe'], detached: true });
+    command = child;
+    if (early) kill(early);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail.push(chunk);
+    });
     let killTimer: NodeJS.Timeout | undefined;
     const timeout =
       args.timeoutSeconds === undefined
@@ -79,8 +92,7 @@ function run(args: CliArgs): Promise<Outcome> {
     const finish = (outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail' | 'checkInId'>) => {
       if (finished) return;
       finished = true;
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
+      for (const [signal, listener] of forwarded) process.off(signal, listener);
       clearTimeout(timeout);
       clearTimeout(killTimer);
       const durationSeconds = (performance.now() - started) / 1000;

@@ -104,6 +104,35 @@ describe('faultline-cron', () => {
     expect(receiver!.events()[0]?.message).toBe('Job "terminated" was killed by SIGTERM');
   });
 
+  it('forwards SIGHUP and SIGQUIT too, so the command never outlives the CLI', async () => {
+    for (const [signal, code] of [
+      ['SIGHUP', 129],
+      ['SIGQUIT', 131],
+    ] as const) {
+      const env = await withReceiver();
+      let commandPid = 0;
+      const result = await runCli(['--slug', 'hung-up', ...sh('echo $$; exec sleep 20')], env, (child) => {
+        child.stdout?.once('data', (chunk) => {
+          commandPid = Number.parseInt(String(chunk), 10);
+          child.kill(signal);
+        });
+      });
+      const alive = (() => {
+        try {
+          process.kill(commandPid, 0);
+          process.kill(commandPid, 'SIGKILL');
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect(alive).toBe(false);
+      expect(result.code).toBe(code);
+      expect(receiver!.checkIns().map((c) => c.status)).toEqual(['in_progress', 'error']);
+      await receiver?.close();
+    }
+  });
+
   it('stops a command that runs past --timeout and reports it', async () => {
     const env = await withReceiver();
     const result = await runCli(['--slug', 'slow', '--timeout', '0.3', ...sh('sleep 20')], env);

@@ -25,8 +25,8 @@ export interface Bounds {
 /** First try, then tighter bounds (and fewer fields) for an event that is too large. */
 const ATTEMPTS: Bounds[] = [
   { depth: 12, breadth: 100, string: 8192, nodes: 20_000 },
-  { depth: 8, breadth: 50, string: 1024, nodes: 2000 },
-  { depth: 6, breadth: 20, string: 128, nodes: 500 },
+  { depth: 10, breadth: 50, string: 1024, nodes: 2000 },
+  { depth: 8, breadth: 20, string: 128, nodes: 500 },
 ];
 
 /** Strings are scanned a little past their limit, so a secret cut by truncation is still recognised. */

@@ -86,7 +86,7 @@ function decorateScope<R>(state: HttpRequestState<R>): void {
         if (name !== undefined) data.transaction = name;
       }
       if (data.user === undefined) {
-        const user = adapter.user(req);
+        const user = readUser(adapter.user(req));
         if (user) data.user = user;
       }
     } catch {
@@ -109,9 +109,16 @@ export function captureHttpError<R>(
   decide?: () => boolean,
 ): boolean {
   const { client, adapter, req } = state;
-  const wanted = decide
-    ? decide()
-    : client.getStatusPolicy().shouldCapture(status, { routeMatched: adapter.route(req) !== undefined });
+  const byPolicy = (): boolean =>
+    client.getStatusPolicy().shouldCapture(status, { routeMatched: adapter.route(req) !== undefined });
+  let wanted: boolean;
+  try {
+    wanted = decide ? decide() : byPolicy();
+  } catch (error) {
+    // The app's own decision failed: fall back to the status policy rather than lose the error.
+    client.logger.debug('shouldHandleError threw; the status policy decides', error);
+    wanted = byPolicy();
+  }
   if (!wanted) return false;
   inRequestScope(state, () => {
     client.captureException(error, {
@@ -163,6 +170,16 @@ function inRequestScope<R>(state: HttpRequestState<R>, fn: () => void): void {
     for (const breadcrumb of data.breadcrumbs) current.addBreadcrumb(breadcrumb, Number.POSITIVE_INFINITY);
     fn();
   });
+}
+
+/** The app's user as a plain copy; anything but a readable object counts as no user. */
+function readUser(user: unknown): User | undefined {
+  if (typeof user !== 'object' || user === null) return undefined;
+  try {
+    return { ...user };
+  } catch {
+    return undefined;
+  }
 }
 
 function isSameOrChild(current: Scope, scope: Scope): boolean {

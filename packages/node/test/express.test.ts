@@ -250,6 +250,58 @@ describe.each([
     }
   });
 
+  it('a user or shouldHandleError hook that throws or returns garbage never costs the error', async () => {
+    init({
+      dsn: receiver.dsn,
+      captureUnhandled: false,
+      exitFlushTimeoutMs: 0,
+      breadcrumbs: { console: false },
+    });
+    const unreadable = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('user trap');
+        },
+        ownKeys() {
+          throw new Error('user trap');
+        },
+      },
+    );
+    const users: Array<() => unknown> = [
+      () => unreadable,
+      () => 'bob',
+      () => {
+        throw new Error('user hook bug');
+      },
+    ];
+    const broken = express();
+    broken.use((req, res, next) => {
+      const pick = users[Number(req.query.user)] as () => never;
+      expressRequestHandler({ user: pick })(req, res, next);
+    });
+    broken.get('/fail/:n', (req) => {
+      throw new Error(`failure ${req.params.n}`);
+    });
+    broken.use(
+      expressErrorHandler({
+        shouldHandleError: () => {
+          throw new Error('decide bug');
+        },
+      }),
+    );
+    app = await serve((port, host, ready) => broken.listen(port, host, ready) as Server);
+    for (const n of [0, 1, 2]) expect((await call(`${app.url}/fail/${n}?user=${n}`)).status).toBe(500);
+    expect(await flush(2000)).toBe(true);
+    const events = eventsParsedBySentry(receiver.requests);
+    expect(events.map((e) => e.exception?.values.at(-1).value).sort()).toEqual([
+      'failure 0',
+      'failure 1',
+      'failure 2',
+    ]);
+    for (const event of events) expect(event.user).toBeUndefined();
+  });
+
   it('answers exactly as the same app without the SDK', async () => {
     await start({ captureStatus: [[500, 599], 401, 404] });
     const bare = await startApp(express, false);

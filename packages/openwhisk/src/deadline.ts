@@ -2,6 +2,9 @@ import type { Client } from '@faultline/core';
 import { type ActivationContext, displayName, remainingMs } from './activation.js';
 import { DEADLINE_MARGIN_MS } from './options.js';
 
+/** Longest delay a timer can hold (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Arms a timer that reports a likely timeout `thresholdMs` before the deadline and flushes at
  * once: the invoker stops waiting at the deadline and destroys the container, so there is no
@@ -15,7 +18,9 @@ export function armTimeoutWarning(
   report: (message: string, extra: Record<string, unknown>) => void,
 ): () => void {
   const left = remainingMs(context);
-  if (left === undefined || left - thresholdMs <= 0) return () => {};
+  const delay = left === undefined ? Number.NaN : left - thresholdMs;
+  // Past or too close, or further away than a timer can wait (Node would fire it at once).
+  if (!(delay > 0 && delay <= MAX_TIMER_MS)) return () => {};
   const timer = setTimeout(() => {
     try {
       const now = Date.now();
@@ -32,7 +37,7 @@ export function armTimeoutWarning(
     } catch (error) {
       client.logger.debug('timeout warning failed', error);
     }
-  }, left - thresholdMs);
+  }, delay);
   // Never keep a warm container's process busy on our account.
   timer.unref();
   return () => clearTimeout(timer);

@@ -69,3 +69,24 @@ export const DEFAULT_FLUSH_TIMEOUT_MS = 2000;
 export const DEFAULT_TIMEOUT_WARNING_MS = 500;
 /** Margin kept before the deadline so the result still reaches the invoker in time. */
 export const DEADLINE_MARGIN_MS = 50;
+
+/** Checks the OpenWhisk-only options; returns the first problem as one sentence, or undefined. */
+export function validateWrapOptions(options: WrapActionOptions): string | undefined {
+  const isMs = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  if (!isMs(options.flushTimeoutMs)) {
+    return 'option "flushTimeoutMs" must be a non-negative number of milliseconds';
+  }
+  const warning: unknown = options.timeoutWarning;
+  if (
+    warning !== undefined &&
+    typeof warning !== 'boolean' &&
+    !(
+      typeof warning === 'object' &&
+      warning !== null &&
+      isMs((warning as { thresholdMs?: unknown }).thresholdMs)
+    )
+  ) {
+    return 'option "timeoutWarning" must be a boolean or { thresholdMs: a non-negative number of milliseconds }';
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { createTestTransport, type TestTransport } from '@faultline/core/testing';
 import { close } from '@faultline/node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WrapActionOptions } from './options.js';
 import { wrapAction } from './wrap-action.js';
 
@@ -94,6 +94,56 @@ describe('wrapAction', () => {
     delete process.env.__OW_DEADLINE;
     await wrapped({});
     expect(transport.events()).toHaveLength(0);
+  });
+
+  it('arms no warning for a deadline further away than a timer can wait', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const wrapped = wrapAction(async () => {
+        await tick(20);
+        return {};
+      }, options());
+      enter('far', '99999999999999999999');
+      await wrapped({});
+      expect(transport.events()).toHaveLength(0);
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('a bad timing option: one clear message, and the action runs unmonitored', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const bad of [
+      { timeoutWarning: { thresholdMs: Number.NaN } },
+      { timeoutWarning: 'soon' },
+      { flushTimeoutMs: -1 },
+      { flushTimeoutMs: '2000' },
+    ]) {
+      warn.mockClear();
+      error.mockClear();
+      const wrapped = wrapAction(
+        async () => {
+          await tick(20);
+          return { ok: true };
+        },
+        options(bad as WrapActionOptions),
+      );
+      enter('bad');
+      expect(await wrapped({})).toEqual({ ok: true });
+      expect(await wrapped({})).toEqual({ ok: true });
+      expect(warn.mock.calls.length + error.mock.calls.length).toBe(1);
+      expect(String(warn.mock.calls[0]?.join(' '))).toMatch(
+        /SDK disabled: .*(timeoutWarning|flushTimeoutMs)/,
+      );
+      expect(transport.events()).toHaveLength(0);
+      await close(0);
+    }
+    warn.mockRestore();
+    error.mockRestore();
   });
 
   it('lets a function decide which returned errors are reported', async () => {

@@ -1,4 +1,4 @@
-import type { Client, EventHint, Scope } from '@faultline/core';
+import { type Client, createLogger, type EventHint, type Scope } from '@faultline/core';
 import { getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
 import { type ActivationContext, readActivationContext, remainingMs } from './activation.js';
 import { armTimeoutWarning, boundedFlush } from './deadline.js';
@@ -7,6 +7,7 @@ import {
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_PARAM_DENY_KEYS,
   DEFAULT_TIMEOUT_WARNING_MS,
+  validateWrapOptions,
   type WrapActionOptions,
 } from './options.js';
 import { reportResult, safeWebResponse } from './result.js';
@@ -40,6 +41,9 @@ export function wrapAction<P = Params, R = unknown>(
   let coldStart = true;
   let initTried = false;
   const dsnParam = options.dsnParam === false ? undefined : (options.dsnParam ?? 'FAULTLINE_DSN');
+  // A bad option turns the wrapper off with one message, as `init` does for its own options.
+  const problem = validateWrapOptions(options);
+  if (problem) createLogger(true).warn(`SDK disabled: ${problem}`);
 
   function ensureClient(params: unknown): Client | undefined {
     const existing = getClient();
@@ -50,6 +54,7 @@ export function wrapAction<P = Params, R = unknown>(
 
   return async function wrappedAction(this: unknown, params: P, ...rest: unknown[]): Promise<R> {
     const call = () => main.call(this, params, ...rest);
+    if (problem) return call();
     let client: Client | undefined;
     let context: ActivationContext;
     try {

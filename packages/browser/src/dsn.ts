@@ -40,11 +40,12 @@ export function parseDsn(input: string): Dsn | string {
   return `Invalid DSN ${JSON.stringify(input.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@'))}: ${PROBLEMS[problem]}`;
 }
 
+/** `{scheme}://[{key}@]{host}[:{port}]{/path}`. */
+const base = (dsn: Dsn, key = '') => `${dsn.protocol}://${key}${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}`;
+
 /** The envelope endpoint, with the public key as query auth, so a browser sends it without a CORS preflight. */
-export function envelopeUrl(dsn: Dsn, sdkClient: string): string {
-  return `${dsn.protocol}://${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}/api/${dsn.projectId}/envelope/?sentry_version=7&sentry_key=${encodeURIComponent(dsn.publicKey)}&sentry_client=${encodeURIComponent(sdkClient)}`;
-}
+export const envelopeUrl = (dsn: Dsn, sdkClient: string) =>
+  `${base(dsn)}/api/${dsn.projectId}/envelope/?sentry_version=7&sentry_key=${encodeURIComponent(dsn.publicKey)}&sentry_client=${encodeURIComponent(sdkClient)}`;
 
 /** The DSN without its secret key, for the envelope header. */
-export const dsnToString = (dsn: Dsn) =>
-  `${dsn.protocol}://${dsn.publicKey}@${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}/${dsn.projectId}`;
+export const dsnToString = (dsn: Dsn) => `${base(dsn, `${dsn.publicKey}@`)}/${dsn.projectId}`;

@@ -71,7 +71,16 @@ export const DEFAULT_TIMEOUT_WARNING_MS = 500;
 export const DEADLINE_MARGIN_MS = 50;
 
 /** Checks the OpenWhisk-only options; returns the first problem as one sentence, or undefined. */
-export function validateWrapOptions(options: WrapActionOptions): string | undefined {
+export function validateWrapOptions(options: unknown): string | undefined {
+  if (typeof options !== 'object' || options === null) return 'the options of wrapAction must be an object';
+  try {
+    return timingProblem(options as WrapActionOptions);
+  } catch {
+    return 'the options of wrapAction cannot be read';
+  }
+}
+
+function timingProblem(options: WrapActionOptions): string | undefined {
   const isMs = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
   if (!isMs(options.flushTimeoutMs)) {
     return 'option "flushTimeoutMs" must be a non-negative number of milliseconds';

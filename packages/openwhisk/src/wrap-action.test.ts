@@ -146,6 +146,30 @@ describe('wrapAction', () => {
     error.mockRestore();
   });
 
+  it('options that are not an object or cannot be read: one message, the action runs unmonitored', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const unreadable = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('options trap');
+        },
+      },
+    );
+    for (const bad of [null, 'FAULTLINE_DSN', unreadable]) {
+      warn.mockClear();
+      let wrapped: ((params: object) => Promise<unknown>) | undefined;
+      expect(() => {
+        wrapped = wrapAction(() => ({ ok: true }), bad as WrapActionOptions);
+      }).not.toThrow();
+      enter('bad-options');
+      expect(await wrapped?.({})).toEqual({ ok: true });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.join(' '))).toContain('SDK disabled');
+    }
+    warn.mockRestore();
+  });
+
   it('lets a function decide which returned errors are reported', async () => {
     const wrapped = wrapAction((p: { code: number }) => ({ error: { code: p.code } }), {
       ...options(),

@@ -40,10 +40,10 @@ export function wrapAction<P = Params, R = unknown>(
 ): (params: P, ...rest: unknown[]) => Promise<R> {
   let coldStart = true;
   let initTried = false;
-  const dsnParam = options.dsnParam === false ? undefined : (options.dsnParam ?? 'FAULTLINE_DSN');
   // A bad option turns the wrapper off with one message, as `init` does for its own options.
   const problem = validateWrapOptions(options);
   if (problem) createLogger(true).warn(`SDK disabled: ${problem}`);
+  const dsnParam = problem || options.dsnParam === false ? undefined : (options.dsnParam ?? 'FAULTLINE_DSN');
 
   function ensureClient(params: unknown): Client | undefined {
     const existing = getClient();

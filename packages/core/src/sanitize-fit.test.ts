@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitEvent, jsonBytes, jsonBytesBound } from './sanitize-fit.js';
+import { fitEvent, jsonBytes, jsonBytesBound, readArray } from './sanitize-fit.js';
 import type { WireEvent } from './types.js';
 
 describe('jsonBytesBound', () => {
@@ -59,5 +59,48 @@ describe('fitEvent', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('readArray', () => {
+  it('keeps the head, the tail or both ends, in order', () => {
+    const items = [0, 1, 2, 3, 4, 5, 6];
+    expect(readArray(items, 3, 'head')).toEqual([0, 1, 2]);
+    expect(readArray(items, 3, 'tail')).toEqual([4, 5, 6]);
+    expect(readArray(items, 4, 'ends')).toEqual([0, 1, 5, 6]);
+    expect(readArray(items, 10, 'ends')).toEqual(items);
+    expect(readArray('not an array', 3, 'head')).toEqual([]);
+  });
+
+  it('reads an item that throws as undefined and keeps the others', () => {
+    const items: unknown[] = ['a', 'b', 'c'];
+    Object.defineProperty(items, 1, {
+      get() {
+        throw new Error('no');
+      },
+    });
+    expect(readArray(items, 10, 'head')).toEqual(['a', undefined, 'c']);
+  });
+
+  it('reads a proxied array through its get trap, with the same keys as a plain read', () => {
+    const seen: unknown[] = [];
+    const proxy = new Proxy([10, 20, 30], {
+      get(target, key, receiver) {
+        seen.push(key);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(readArray(proxy, 2, 'tail')).toEqual([20, 30]);
+    expect(seen).toEqual(['length', '1', '2']);
+  });
+
+  it('returns an empty list for an array whose length cannot be read', () => {
+    const proxy = new Proxy([1, 2], {
+      get(target, key, receiver) {
+        if (key === 'length') throw new Error('no');
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(readArray(proxy, 5, 'head')).toEqual([]);
   });
 });

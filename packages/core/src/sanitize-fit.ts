@@ -45,9 +45,20 @@ export function readArray(value: unknown, max: number, keep: 'head' | 'tail' | '
     const length = value.length;
     const kept = Math.min(length, max);
     const head = length <= max || keep === 'head' ? kept : keep === 'tail' ? 0 : Math.ceil(max / 2);
-    const indexes: number[] = [];
-    for (let i = 0; i < kept; i++) indexes.push(i < head ? i : length - kept + i);
-    return indexes.map((i) => readField(value, String(i)));
+    const out: unknown[] = [];
+    for (let i = 0; i < kept; i++) {
+      // By number rather than through `readField(value, String(i))`: the same element (a
+      // getter or a proxy sees the same key), without a string per index; one item that
+      // throws still reads as undefined.
+      let item: unknown;
+      try {
+        item = value[i < head ? i : length - kept + i];
+      } catch {
+        item = undefined;
+      }
+      out.push(item);
+    }
+    return out;
   } catch {
     return [];
   }

@@ -11,6 +11,7 @@ const OS_NAMES: Record<string, string> = { Darwin: 'macOS', Windows_NT: 'Windows
  * `sendDefaultPii`, since it can name a person's machine. Values the app set itself win.
  */
 export function contextsIntegration(): Integration {
+  let os: typeof import('node:os') | undefined;
   let fixed: Contexts | undefined;
   let hostname: string | undefined;
   // Memory figures are read at most once a second: reading them costs a system call each, which
@@ -22,7 +23,7 @@ export function contextsIntegration(): Integration {
     processEvent(event: FaultlineEvent, _hint, client: Client) {
       // Computed at the first event, not at init: importing and starting the SDK stays cheap.
       // `node:os` too is loaded then (it costs a fresh process about 0.15 ms).
-      const os = process.getBuiltinModule('node:os');
+      os ??= process.getBuiltinModule('node:os');
       fixed ??= staticContexts(os);
       const now = Date.now();
       if (now - liveAt >= LIVE_REFRESH_MS || now < liveAt) {

@@ -41,7 +41,8 @@ export function parseDsn(input: string): Dsn | string {
 }
 
 /** `{scheme}://[{key}@]{host}[:{port}]{/path}`. */
-const base = (dsn: Dsn, key = '') => `${dsn.protocol}://${key}${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}`;
+const base = (dsn: Dsn, key = '') =>
+  `${dsn.protocol}://${key}${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}`;
 
 /** The envelope endpoint, with the public key as query auth, so a browser sends it without a CORS preflight. */
 export const envelopeUrl = (dsn: Dsn, sdkClient: string) =>

@@ -7,6 +7,8 @@ import { type CliArgs, parseCliArgs } from './cli-args.js';
 import { normalizeSlug, toMonitorConfig } from './monitor-config.js';
 
 const KILL_GRACE_MS = 5000;
+/** Longest delay a timer can hold (about 24.8 days); Node fires a longer one at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv);
@@ -83,11 +85,14 @@ function run(args: CliArgs): Promise<Outcome> {
     const timeout =
       args.timeoutSeconds === undefined
         ? undefined
-        : setTimeout(() => {
-            reason = 'timeout';
-            kill('SIGTERM');
-            killTimer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
-          }, args.timeoutSeconds * 1000);
+        : setTimeout(
+            () => {
+              reason = 'timeout';
+              kill('SIGTERM');
+              killTimer = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
+            },
+            Math.min(args.timeoutSeconds * 1000, MAX_TIMER_MS),
+          );
     let finished = false;
     const finish = (outcome: Omit<Outcome, 'durationSeconds' | 'stderrTail' | 'checkInId'>) => {
       if (finished) return;

@@ -140,6 +140,18 @@ describe('faultline-cron', () => {
     expect(receiver!.events()[0]?.message).toBe('Job "slow" timed out after 0.3 s');
   });
 
+  it('a --timeout longer than a timer can wait does not stop the command early', async () => {
+    const env = await withReceiver();
+    const result = await runCli(
+      ['--slug', 'patient', '--timeout', '3000000', ...sh('sleep 0.3; echo ran')],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('ran\n');
+    expect(result.stderr).not.toContain('TimeoutOverflowWarning');
+    expect(receiver!.checkIns().map((c) => c.status)).toEqual(['in_progress', 'ok']);
+  });
+
   it('runs the job anyway without a DSN and says so once', async () => {
     const result = await runCli(['--slug', 'no-dsn', ...sh('echo ran; exit 5')], {});
     expect(result.code).toBe(5);

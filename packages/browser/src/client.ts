@@ -62,6 +62,9 @@ export const matches = (patterns: Array<string | RegExp> | undefined, text: stri
     return p.test(text);
   });
 
+/** Events at most between capture and the transport (waiting for async hooks). */
+const MAX_IN_FLIGHT = 100;
+
 export function createClient(
   options: BrowserOptions,
   transport: ClientTransport,
@@ -140,7 +143,7 @@ export function createClient(
         integration.processEvent &&
         (await guard(integration.name, () => integration.processEvent!(event, hint, client)));
       if (next === null) return drop('event_processor');
-      if (next) event = next;
+      if (typeof next === 'object' && next) event = next;
     }
     const { beforeSend } = options;
     const next = beforeSend && (await guard('beforeSend', () => beforeSend(event, hint)));
@@ -159,7 +162,8 @@ export function createClient(
   function capture(build: () => EventInput | undefined, hint: EventHint, eventId = uuid()): string {
     try {
       if (closed) return eventId;
-      const early = transport.wouldDrop?.('error');
+      // Hooks that never settle would hold events forever: a bounded number wait, the rest are counted.
+      const early = inFlight.size >= MAX_IN_FLIGHT ? 'queue_overflow' : transport.wouldDrop?.('error');
       if (early) {
         transport.recordDroppedEvent(early, 'error');
         return eventId;

@@ -123,3 +123,21 @@ describe('browser transport and client', () => {
     expect(values[0].mechanism).toMatchObject({ source: 'errors[1]', exception_id: 3, parent_id: 1 });
   });
 });
+
+describe('client bounds', () => {
+  it('counts events held by hooks that never settle, beyond a bounded number', async () => {
+    const fake = server();
+    const transport = createTransport(fake.send, {}, {}, logger);
+    const client = createClient(
+      { beforeSend: () => new Promise(() => {}) },
+      transport,
+      [{ name: 'Odd', processEvent: () => true as never }],
+      {},
+      logger,
+    );
+    for (let i = 0; i < 105; i++) client.captureMessage(`m${i}`);
+    expect(await client.flush(50)).toBe(false);
+    expect(await transport.flush(1000)).toBe(true);
+    expect(fake.reports()).toEqual({ 'queue_overflow:error': 5 });
+  });
+});

@@ -3,6 +3,9 @@ import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
 import { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 import { deliverSync, type SyncTarget } from './sync-deliver.js';
 
+/** Longest delay a timer can hold (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export interface ExitFlushOptions {
   /** Longest time spent delivering at exit, all paths together. @default 2000 */
   timeoutMs?: number;
@@ -21,7 +24,8 @@ export interface ExitFlushOptions {
  * Nothing here keeps a process alive on its own.
  */
 export function exitFlushIntegration(options: ExitFlushOptions = {}): Integration {
-  const budget = options.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS;
+  // At most what a timer can wait: Node fires a longer timer at once, with a warning on stderr.
+  const budget = Math.min(options.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS, MAX_TIMER_MS);
   let installed: Array<[string, () => void]> = [];
 
   const teardown = (): void => {

@@ -54,6 +54,17 @@ describe('exit-safe delivery', () => {
     await expectMessages(receiver, ['natural: last words']);
   });
 
+  it('an exit budget longer than a timer can wait prints nothing and still delivers', async () => {
+    receiver = await startReceiver();
+    const plain = await runFixture('exit.mjs', ['natural']);
+    const withSdk = await runFixture('exit.mjs', ['natural'], {
+      env: { WITH_SDK: '1', FAULTLINE_DSN: receiver.dsn, EXIT_FLUSH_MS: String(1e10) },
+    });
+    expect(withSdk.code).toBe(plain.code);
+    expect(normalizeOutput(withSdk.stderr)).toBe(normalizeOutput(plain.stderr));
+    await expectMessages(receiver, ['natural: last words']);
+  });
+
   it('delivers an event captured in the last timer before natural exit', async () => {
     const { receiver } = await compare('natural-later');
     await expectMessages(receiver, ['natural-later: last words', 'natural-later: later']);

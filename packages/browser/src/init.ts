@@ -3,6 +3,7 @@ import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
 import { debugIdsIntegration } from './debug-ids.js';
+import { fetchExecutor } from './delivery.js';
 import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
@@ -10,7 +11,7 @@ import { createLogger } from './logger.js';
 import { noiseFilterIntegration } from './noise-filter.js';
 import { type BrowserOptions, type Integration, validateOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
-import { type ClientTransport, createTransport, fetchExecutor } from './transport.js';
+import { type ClientTransport, createTransport } from './transport.js';
 
 let current: BrowserClient | undefined;
 let installed: Integration[] = [];

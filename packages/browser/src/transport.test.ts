@@ -2,7 +2,8 @@ import type { Logger } from '@faultline/core';
 import { parseEnvelope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
-import { createTransport, type SendResult } from './transport.js';
+import type { SendResult } from './delivery.js';
+import { createTransport } from './transport.js';
 
 const logger: Logger = { enabled: false, debug() {}, warn() {}, error() {} };
 

@@ -1,18 +1,9 @@
 /**
- * Delivery: a bounded queue, limited concurrency, retries with backoff for network errors and
- * 5xx, rate limits, and a count of every dropped event by reason, sent as a `client_report` item
- * (https://develop.sentry.dev/sdk/telemetry/client-reports/) with the next envelope or on flush.
- * And what keeps events from being lost when the page goes away or the network does:
- *
- * - Requests are `text/plain` POSTs to the envelope URL with the `sentry_key` query auth and no
- *   custom header, so the browser sends them without a CORS preflight
- *   (https://develop.sentry.dev/sdk/overview/#authentication, Fetch standard "CORS-safelisted request-header").
- * - Bodies up to 60 KB use `keepalive`, so a request started just before a navigation completes
- *   (browsers cap keepalive bodies at 64 KiB in total, Fetch standard § 4.5).
- * - On `pagehide` / `visibilitychange` to hidden, everything not already on its way goes out with
- *   `navigator.sendBeacon`, which the browser delivers after the page is gone; what cannot be
- *   beaconed is kept in the offline queue (if the page has one) for the next page load.
- * - While offline, envelopes are kept in the offline queue and sent on `online`.
+ * Delivery policy: a bounded queue, limited concurrency, retries with backoff for network errors
+ * and 5xx, rate limits, and a count of every dropped event by reason, sent as a `client_report`
+ * item (https://develop.sentry.dev/sdk/telemetry/client-reports/) with the next envelope or on
+ * flush. When the page is hidden or closing, or the browser is offline, envelopes go out with
+ * `sendBeacon` or into the offline queue instead (`delivery.ts` says how and why).
  */
 import type {
   DataCategory,
@@ -22,20 +13,12 @@ import type {
   EnvelopeMeta,
   Logger,
 } from '@faultline/core';
+import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, type SendResult, sendBeacon } from './delivery.js';
 import { serializeEnvelope } from './envelope.js';
 import type { OfflineQueue } from './offline-queue.js';
 import type { Integration } from './options.js';
 import { listen, undoAll } from './patch.js';
 import { isRateLimited, type RateLimits, updateRateLimits } from './rate-limits.js';
-
-/** What a POST answers: a `fetch` Response, or anything with a status and headers. */
-export interface SendResult {
-  status: number;
-  headers: { get(name: string): string | null };
-}
-
-/** Sends one body; rejects on network errors. */
-export type Executor = (body: Uint8Array) => Promise<SendResult>;
 
 export interface BrowserTransportOptions {
   /** Envelopes waiting or in flight at most; more are dropped and counted (`queue_overflow`). @default 30 */
@@ -63,8 +46,6 @@ export interface BrowserTransport extends ClientTransport {
   integration: Integration;
 }
 
-const KEEPALIVE_MAX_BYTES = 60 * 1024;
-const BEACON_MAX_BYTES = 64 * 1024;
 const MAX_RETRY_DELAY_MS = 30_000;
 
 interface Entry {
@@ -81,17 +62,6 @@ interface Entry {
 
 const whole = (value: number | undefined, fallback: number) =>
   Number.isInteger(value) && value! >= 0 ? value! : fallback;
-
-const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
-
-/** The body as a `text/plain` Blob: a CORS-safelisted content type for both fetch and sendBeacon. */
-const blob = (body: Uint8Array) => new Blob([body as BlobPart], { type: 'text/plain;charset=UTF-8' });
-
-/** The page's POST of an envelope: `fetch` (taken before any instrumentation) with keepalive. */
-export const fetchExecutor =
-  (url: string, pageFetch: typeof fetch): Executor =>
-  (body) =>
-    pageFetch(url, { method: 'POST', body: blob(body), keepalive: body.length <= KEEPALIVE_MAX_BYTES });
 
 export function createTransport(
   send: Executor,
@@ -143,17 +113,8 @@ export function createTransport(
 
   /** Hands a body to the browser to deliver after the page is gone (`beacon`), or keeps it for later. */
   const rescue = (body: Uint8Array, beacon = true) => {
-    try {
-      if (
-        beacon &&
-        beaconUrl &&
-        body.length <= BEACON_MAX_BYTES &&
-        navigator.sendBeacon(beaconUrl, blob(body))
-      )
-        return true;
-    } catch {
-      // No beacon: the offline queue is the last resort.
-    }
+    if (beacon && beaconUrl && sendBeacon(beaconUrl, body)) return true;
+    // No beacon: the offline queue is the last resort.
     const kept = queue?.push(body) === true;
     logger.debug(kept ? 'kept the envelope in the offline queue' : 'could not keep the envelope');
     return kept;

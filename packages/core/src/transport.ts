@@ -350,12 +350,19 @@ export function createTransport(options: TransportOptions, executor: TransportEx
       try {
         if (executor.close) {
           const left = timeoutMs === undefined ? undefined : Math.max(0, timeoutMs - (Date.now() - started));
-          await Promise.race([
-            Promise.resolve(executor.close()),
-            new Promise<void>((resolve) => {
-              if (left !== undefined) unrefTimer(resolve, left);
-            }),
-          ]);
+          // The app awaits this bound: an unref'd timer would let the process end with the close
+          // unsettled (code after `await close()` never runs) when a send hangs.
+          let bound: ReturnType<typeof keepAliveTimer> | undefined;
+          try {
+            await Promise.race([
+              Promise.resolve(executor.close()),
+              new Promise<void>((resolve) => {
+                if (left !== undefined) bound = keepAliveTimer(resolve, left);
+              }),
+            ]);
+          } finally {
+            cancelTimer(bound);
+          }
         }
       } catch (error) {
         logger.debug('executor close failed', error);

@@ -178,6 +178,17 @@ describe('unhandled rejections', () => {
 });
 
 describe('bounded when the receiver is unreachable', () => {
+  it('the code after `await close()` runs and sets the exit code while a send hangs', async () => {
+    receiver = await startReceiver({ respond: () => ({ hang: true }) });
+    const plain = await runFixture('exit.mjs', ['close-then-exit-code']);
+    const run = await runFixture('exit.mjs', ['close-then-exit-code'], {
+      env: { WITH_SDK: '1', FAULTLINE_DSN: receiver.dsn },
+    });
+    expect(plain).toMatchObject({ code: 7, stdout: 'after close\n' });
+    expect(run).toMatchObject({ code: 7, stdout: 'after close\n', stderr: plain.stderr });
+    expect(receiver.requests.length).toBeGreaterThan(0);
+  });
+
   for (const mode of ['natural', 'exit-0', 'throw', 'sigterm']) {
     it(`${mode}: refused connection`, async () => {
       const closed = await startReceiver();

@@ -1,6 +1,7 @@
 import { type Envelope, pseudonymizeUserIdsIntegration, type WireEvent } from '@faultline/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  captureEvent,
   captureException,
   captureMessage,
   close,
@@ -95,5 +96,145 @@ describe('init', () => {
     captureMessage('still sent');
     await flush(1000);
     expect(memory.events().map((e) => e.message)).toEqual(['still sent']);
+  });
+});
+
+describe('client pipeline and scope', () => {
+  it('names the bad option for every kind of check', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const bad: Array<[string, unknown]> = [
+      ['dsn', 1],
+      ['release', {}],
+      ['maxBreadcrumbs', -1],
+      ['maxCauseDepth', 1.5],
+      ['beforeSend', 'x'],
+      ['integrations', {}],
+      ['ignoreErrors', [1]],
+      ['denyUrls', 'x'],
+      ['captureStatus', [[500]]],
+      ['captureStatus', [500, 'x']],
+    ];
+    for (const [key, value] of bad) expect(init({ [key]: value } as never)).toBeUndefined();
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(
+      bad.map(([key]) => expect.stringMatching(new RegExp(`^\\[Faultline\\] SDK disabled: .*"${key}"`))),
+    );
+    warn.mockClear();
+    const memory = memoryTransport();
+    expect(init({ transport: memory.transport, captureStatus: [[500, 599], 401] })).toBeDefined();
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('applies sampleRate, ignoreErrors, dedupe, integrations (as a function) and async beforeSend', async () => {
+    const memory = memoryTransport();
+    const seen: string[] = [];
+    init({
+      transport: memory.transport,
+      ignoreErrors: ['Ignored', /^Type.*regex$/],
+      integrations: (defaults) => [
+        ...defaults,
+        { name: 'Tag', processEvent: (e) => ({ ...e, tags: { ...e.tags, seen: 'yes' } }) },
+      ],
+      beforeSend: async (e) => {
+        seen.push(String(e.message ?? e.exception?.values?.[0]?.value));
+        return e.message === 'drop' ? null : e;
+      },
+    });
+    captureMessage('kept', 'warning');
+    captureMessage('Ignored message');
+    captureException(new TypeError('matched by regex'));
+    captureMessage('drop');
+    captureMessage('twice');
+    captureMessage('twice');
+    const error = new Error('one object');
+    captureException(error);
+    captureException(error);
+    await flush(1000);
+    expect(
+      memory.events().map((e) => [e.message ?? e.exception?.values?.[0]?.value, e.level, e.tags?.seen]),
+    ).toEqual([
+      ['kept', 'warning', 'yes'],
+      ['twice', 'info', 'yes'],
+      ['one object', 'error', 'yes'],
+    ]);
+    expect(seen).toEqual(['kept', 'drop', 'twice', 'one object']);
+    await close(0);
+
+    const sampled = memoryTransport();
+    init({ transport: sampled.transport, sampleRate: 0 });
+    captureException(new Error('sampled out'));
+    captureMessage('info messages are not sampled');
+    await flush(1000);
+    expect(sampled.events().map((e) => e.message)).toEqual(['info messages are not sampled']);
+  });
+
+  it('merges scope and event data; scope setters copy, chain, and never throw', async () => {
+    const memory = memoryTransport();
+    const client = init({
+      transport: memory.transport,
+      maxBreadcrumbs: 2,
+      initialScope: { tags: { app: 'shop' }, user: { id: 'u1' } },
+      beforeBreadcrumb: (b) => (b.message === 'skip' ? null : b),
+    })!;
+    const scope = client.getScope();
+    const context = { a: 1 };
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(
+      scope
+        .setTag('n', 5)
+        .setTags({ m: true })
+        .setContext('ctx', context)
+        .setContext('gone', { b: 1 })
+        .setContext('gone', null)
+        .setExtra('x', 1)
+        .setExtras({ y: 2 })
+        .setLevel('warning')
+        .setFingerprint(['fp'])
+        .setTransaction('checkout')
+        .setRequest({ url: 'https://shop.example/pay' })
+        .setTags(hostile as never),
+    ).toBe(scope);
+    context.a = 2;
+    for (const message of ['one', 'skip', 'two', 'three']) client.addBreadcrumb({ message });
+    const data = scope.getData();
+    data.tags.n = 'changed';
+    data.breadcrumbs.length = 0;
+    expect(scope.getData().tags).toEqual({ app: 'shop', n: '5', m: 'true' });
+    captureEvent({ message: 'built', tags: { t: 1 as never }, extra: { z: 3 }, user: { username: 'u' } });
+    await flush(1000);
+    const [event] = memory.events();
+    expect(event).toMatchObject({
+      message: 'built',
+      level: 'warning',
+      transaction: 'checkout',
+      fingerprint: ['fp'],
+      tags: { app: 'shop', n: '5', m: 'true', t: '1' },
+      contexts: { ctx: { a: 1 } },
+      extra: { x: 1, y: 2, z: 3 },
+      user: { id: 'u1' },
+      request: { url: 'https://shop.example/pay' },
+    });
+    expect(event?.contexts?.gone).toBeUndefined();
+    expect(event?.breadcrumbs).toMatchObject({ values: [{ message: 'two' }, { message: 'three' }] });
+    scope.clear();
+    expect(scope.getData()).toEqual({ tags: {}, contexts: {}, extra: {}, breadcrumbs: [] });
+    scope.setUser({ id: 'x' }).setUser(null).setLevel(undefined);
+    expect(scope.getData()).toEqual({ tags: {}, contexts: {}, extra: {}, breadcrumbs: [] });
+  });
+
+  it('keeps the id of a hand-built event and builds linked errors', async () => {
+    const memory = memoryTransport();
+    init({ transport: memory.transport });
+    const id = 'ab'.repeat(16);
+    expect(captureEvent({ event_id: id, message: 'mine' })).toBe(id);
+    expect(captureMessage('generated')).toMatch(/^[\da-f]{12}4[\da-f]{3}[89ab][\da-f]{15}$/);
+    await flush(1000);
+    expect(memory.events().map((e) => e.event_id)[0]).toBe(id);
   });
 });

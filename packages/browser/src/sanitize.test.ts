@@ -2,7 +2,8 @@ import type { FaultlineEvent } from '@faultline/core';
 import { describe, expect, it } from 'vitest';
 import { type Bounds, clean, MAX_EVENT_BYTES, sanitizeEvent, truncate } from './sanitize.js';
 
-const BOUNDS: Bounds = { depth: 4, breadth: 3, string: 10, nodes: 1000 };
+/** Depth, breadth, string length, values in all. */
+const BOUNDS: Bounds = [4, 3, 10, 1000];
 
 function event(extra: Partial<FaultlineEvent> = {}): FaultlineEvent {
   return {
@@ -39,26 +40,23 @@ describe('clean: bounded, JSON-safe, scrubbed copies', () => {
         throw new Error('no');
       },
     };
-    expect(
-      clean(
-        { n: Number.NaN, f() {}, u: undefined, d: new Date(0), hostile },
-        { ...BOUNDS, breadth: 9, string: 30 },
-      ),
-    ).toEqual({
-      n: '[NaN]',
-      f: '[Function: f]',
-      d: '1970-01-01T00:00:00.000Z',
-      hostile: { boom: '[Threw]' },
-    });
+    expect(clean({ n: Number.NaN, f() {}, u: undefined, d: new Date(0), hostile }, [4, 9, 30, 1000])).toEqual(
+      {
+        n: '[NaN]',
+        f: '[Function: f]',
+        d: '1970-01-01T00:00:00.000Z',
+        hostile: { boom: '[Threw]' },
+      },
+    );
     expect(
       JSON.stringify(
         clean(
           Array.from({ length: 50 }, () => [1, 2, 3]),
-          { ...BOUNDS, breadth: 50, nodes: 20 },
+          [4, 50, 10, 20],
         ),
       ),
     ).toContain('[Truncated]');
-    const error = clean(new Error('bad'), { ...BOUNDS, string: 100 }) as Record<string, unknown>;
+    const error = clean(new Error('bad'), [4, 3, 100, 1000]) as Record<string, unknown>;
     expect(error).toMatchObject({ name: 'Error', message: 'bad' });
   });
 
@@ -66,7 +64,7 @@ describe('clean: bounded, JSON-safe, scrubbed copies', () => {
     expect(
       clean(
         { password: 'x', token: null, ok: true, card: 4111111111111111, note: 'mail a@b.co' },
-        { ...BOUNDS, breadth: 9, string: 50 },
+        [4, 9, 50, 1000],
       ),
     ).toEqual({ password: '[Filtered]', token: null, ok: true, card: '[Filtered]', note: 'mail [email]' });
     const proto = clean(JSON.parse('{"__proto__": {"polluted": 1}}'), BOUNDS) as Record<string, unknown>;

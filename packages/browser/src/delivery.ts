@@ -25,10 +25,10 @@ export type Executor = (body: Uint8Array) => Promise<SendResult>;
 export const KEEPALIVE_MAX_BYTES = 60 * 1024;
 const BEACON_MAX_BYTES = 64 * 1024;
 
-export const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+export const isOffline = () => globalThis.navigator?.onLine === false;
 
 /** The body as a `text/plain` Blob: a CORS-safelisted content type for both fetch and sendBeacon. */
-const blob = (body: Uint8Array) => new Blob([body as BlobPart], { type: 'text/plain;charset=UTF-8' });
+const blob = (body: Uint8Array) => new Blob([body as BlobPart], { type: 'text/plain' });
 
 /** The page's POST of an envelope: `fetch` (taken before any instrumentation) with keepalive. */
 export const fetchExecutor =

@@ -9,11 +9,12 @@ import type {
   DataCategory,
   DiscardReason,
   Envelope,
+  EnvelopeHeaders,
   EnvelopeItem,
   EnvelopeMeta,
   Logger,
 } from '@faultline/core';
-import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, type SendResult, sendBeacon } from './delivery.js';
+import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, sendBeacon } from './delivery.js';
 import { serializeEnvelope } from './envelope.js';
 import type { OfflineQueue } from './offline-queue.js';
 import type { Integration } from './options.js';
@@ -46,18 +47,21 @@ export interface BrowserTransport extends ClientTransport {
   integration: Integration;
 }
 
-const MAX_RETRY_DELAY_MS = 30_000;
+/** `reason:category` → count. */
+type Counts = Record<string, number>;
 
+/** One envelope to deliver (short keys: they are in the bundle as written). */
 interface Entry {
-  body: Uint8Array;
+  /** The serialized envelope. */
+  b: Uint8Array;
   /** Category of the item whose loss must be counted (none for a standalone report). */
-  category: DataCategory | undefined;
+  c?: DataCategory | undefined;
   /** Drop counts riding along, restored if delivery fails. */
-  report: Record<string, number> | undefined;
-  attempts: number;
-  done?: boolean;
+  r?: Counts | undefined;
+  /** Attempts so far. */
+  n: number;
   /** A keepalive request is on its way: the browser completes it on its own, even after the page. */
-  keepalive?: boolean;
+  k?: boolean;
 }
 
 const whole = (value: number | undefined, fallback: number) =>
@@ -77,131 +81,134 @@ export function createTransport(
   const maxRetries = whole(options.maxRetries, 3);
   const ready: Entry[] = [];
   const pending = new Set<Entry>();
-  const idle: Array<() => void> = [];
   const limits: RateLimits = {};
-  /** `reason:category` → count, not yet reported. */
-  let drops: Record<string, number> = {};
+  /** Drops not yet reported. */
+  let drops: Counts = {};
   let inflight = 0;
   let closed = false;
   let hidden = false;
 
+  const restore = (counts: Counts | undefined) => {
+    for (const key in counts) drops[key] = (drops[key] ?? 0) + counts[key]!;
+  };
   const record = (reason: DiscardReason, category: DataCategory, quantity = 1) => {
     logger.debug(`dropped ${quantity} ${category} (${reason})`);
-    drops[`${reason}:${category}`] = (drops[`${reason}:${category}`] ?? 0) + quantity;
-  };
-  const restore = (report: Record<string, number> | undefined) => {
-    for (const key in report) drops[key] = (drops[key] ?? 0) + report[key]!;
+    restore({ [`${reason}:${category}`]: quantity });
   };
 
-  /** Takes the pending counts, unless there are none or reports are rate limited. */
-  const takeReport = () => {
-    const taken = drops;
-    if (!Object.keys(taken).length || isRateLimited(limits, 'internal')) return undefined;
-    drops = {};
-    return taken;
+  const wouldDrop = (category: DataCategory) =>
+    isRateLimited(limits, category)
+      ? 'ratelimit_backoff'
+      : pending.size < maxQueue
+        ? undefined
+        : 'queue_overflow';
+
+  /**
+   * The entry of an envelope, with the drops not yet reported added as a `client_report` item
+   * (unless reports are rate limited); none when that leaves nothing to send. Throws only for a
+   * payload JSON cannot hold, and then takes nothing.
+   */
+  const pack = (headers: EnvelopeHeaders | EnvelopeMeta, items: EnvelopeItem[], c?: DataCategory) => {
+    const r = Object.keys(drops).length && !isRateLimited(limits, 'internal') ? drops : undefined;
+    if (r)
+      items = [
+        ...items,
+        [
+          { type: 'client_report' },
+          {
+            timestamp: Math.floor(Date.now() / 1000),
+            discarded_events: Object.keys(r).map((key) => {
+              const [reason, category] = key.split(':');
+              return { reason, category, quantity: r[key] };
+            }),
+          },
+        ],
+      ];
+    if (!items.length) return;
+    const entry: Entry = { b: serializeEnvelope({ headers: headers as EnvelopeHeaders, items }), c, r, n: 0 };
+    if (r) drops = {};
+    return entry;
   };
-  const reportItem = (report: Record<string, number>): EnvelopeItem => [
-    { type: 'client_report' },
-    {
-      timestamp: Math.floor(Date.now() / 1000),
-      discarded_events: Object.keys(report).map((key) => {
-        const [reason, category] = key.split(':');
-        return { reason, category, quantity: report[key] };
-      }),
-    },
-  ];
 
   /** Hands a body to the browser to deliver after the page is gone (`beacon`), or keeps it for later. */
   const rescue = (body: Uint8Array, beacon = true) => {
     if (beacon && beaconUrl && sendBeacon(beaconUrl, body)) return true;
     // No beacon: the offline queue is the last resort.
-    const kept = queue?.push(body) === true;
-    logger.debug(kept ? 'kept the envelope in the offline queue' : 'could not keep the envelope');
+    const kept = !!queue?.push(body);
+    logger.debug(`envelope ${kept ? '' : 'not '}kept offline`);
     return kept;
   };
 
-  const add = (body: Uint8Array, category?: DataCategory, report?: Record<string, number>) => {
-    const entry: Entry = { body, category, report, attempts: 0 };
-    pending.add(entry);
-    ready.push(entry);
-    pump();
-  };
-
-  const enqueue = (envelope: Envelope, category?: DataCategory) => {
-    if (category && (isRateLimited(limits, category) || pending.size >= maxQueue))
-      return record(isRateLimited(limits, category) ? 'ratelimit_backoff' : 'queue_overflow', category);
-    const report = takeReport();
-    try {
-      add(
-        serializeEnvelope(
-          report ? { ...envelope, items: [...envelope.items, reportItem(report)] } : envelope,
-        ),
-        category,
-        report,
-      );
-    } catch (error) {
-      logger.error('cannot serialize envelope', error);
-      restore(report);
-      if (category) record('internal_sdk_error', category);
-    }
-  };
-
-  const finish = (entry: Entry, failure?: DiscardReason) => {
-    if (entry.done) return;
-    entry.done = true;
-    pending.delete(entry);
-    if (failure) {
-      restore(entry.report);
-      if (entry.category) record(failure, entry.category);
-    }
-    if (!pending.size) for (const wake of idle.splice(0)) wake();
-  };
-
-  const retry = (entry: Entry, reason: DiscardReason, error?: unknown) => {
-    logger.debug(`attempt ${entry.attempts} failed`, reason, error);
-    // Offline: kept for when the browser is back online.
-    if (isOffline() && rescue(entry.body, false)) return finish(entry);
-    if (entry.attempts > maxRetries) return finish(entry, reason);
-    // Full jitter: a random delay up to 500 ms × 2^attempt, at most 30 s.
-    const delay = Math.random() * Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** (entry.attempts - 1));
-    setTimeout(() => {
-      ready.unshift(entry);
+  const add = (entry?: Entry) => {
+    if (entry) {
+      pending.add(entry);
+      ready.push(entry);
       pump();
-    }, delay);
+    }
   };
 
-  const onResponse = (entry: Entry, { status, headers }: SendResult) => {
-    updateRateLimits(limits, status, headers.get('x-sentry-rate-limits'), headers.get('retry-after'));
-    if (status === 429) {
-      // The server counted the items itself (client reports spec); only the report is kept.
-      restore(entry.report);
-      entry.report = undefined;
+  /** Done with an entry (delivered, dropped or handed on): a `failure` counts its loss. */
+  const finish = (entry: Entry, failure?: DiscardReason) => {
+    if (pending.delete(entry) && failure) {
+      restore(entry.r);
+      if (entry.c) record(failure, entry.c);
     }
-    if (status > 499) retry(entry, 'send_error');
-    // 413 and the other 4xx are not retried.
-    else finish(entry, status < 300 || status === 429 ? undefined : 'send_error');
+  };
+
+  /** A request is over: the response's status, or 0 for a network error. */
+  const settle = (entry: Entry, status: number) => {
+    if (!pending.has(entry)) return;
+    // After a 429 the server has counted the items itself (client reports spec): only the
+    // report is kept. 413 and the other 4xx are not retried.
+    if (status === 429) restore(entry.r);
+    if (status && status < 500)
+      return finish(entry, status < 300 || status === 429 ? undefined : 'send_error');
+    const reason = status ? 'send_error' : 'network_error';
+    // Offline: kept for when the browser is back online.
+    if (isOffline() && rescue(entry.b, false)) return finish(entry);
+    if (entry.n > maxRetries) return finish(entry, reason);
+    // Full jitter: a random delay up to 500 ms × 2^attempt, at most 30 s.
+    setTimeout(
+      () => {
+        ready.unshift(entry);
+        pump();
+      },
+      Math.random() * Math.min(30_000, 500 * 2 ** (entry.n - 1)),
+    );
   };
 
   function pump(): void {
     while (inflight < concurrency && ready.length) {
       const entry = ready.shift()!;
-      if (entry.done) continue;
+      if (!pending.has(entry)) continue;
       // A limit may have arrived while this waited: the server would only answer 429.
-      if (entry.category && isRateLimited(limits, entry.category)) finish(entry, 'ratelimit_backoff');
+      if (entry.c && isRateLimited(limits, entry.c)) finish(entry, 'ratelimit_backoff');
       // A fetch started from a hidden page may never run; a beacon does.
-      else if ((hidden || isOffline()) && rescue(entry.body, hidden)) finish(entry);
+      else if ((hidden || isOffline()) && rescue(entry.b, hidden)) finish(entry);
       else {
-        entry.attempts++;
+        entry.n++;
         inflight++;
-        entry.keepalive = entry.body.length <= KEEPALIVE_MAX_BYTES;
-        send(entry.body)
+        entry.k = entry.b.length <= KEEPALIVE_MAX_BYTES;
+        send(entry.b)
           .then(
-            (response) => entry.done || onResponse(entry, response),
-            (error) => entry.done || retry(entry, 'network_error', error),
+            ({ status, headers }) => {
+              updateRateLimits(
+                limits,
+                status,
+                headers.get('x-sentry-rate-limits'),
+                headers.get('retry-after'),
+              );
+              return status;
+            },
+            (error) => {
+              logger.debug(`attempt ${entry.n} failed`, error);
+              return 0;
+            },
           )
-          .catch((error) => logger.error(error))
+          .then((status) => settle(entry, status))
+          .catch(logger.error)
           .then(() => {
-            entry.keepalive = false;
+            entry.k = false;
             inflight--;
             pump();
           });
@@ -209,20 +216,16 @@ export function createTransport(
     }
   }
 
+  /** Polls until nothing is pending, then sends what was dropped meanwhile, until the deadline. */
   const flush = (timeoutMs = 2000) =>
     new Promise<boolean>((resolve) => {
-      let rounds = 0;
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      // Runs now and whenever the queue empties: once idle, send what was dropped meanwhile.
+      const deadline = Date.now() + timeoutMs;
       const check = () => {
-        if (pending.size) return idle.push(check);
-        const report = rounds++ < 2 && takeReport();
-        if (report) {
-          enqueue({ headers: { ...meta }, items: [reportItem(report)] });
-          return check();
-        }
-        clearTimeout(timer);
-        resolve(true);
+        if (pending.size) return Date.now() < deadline ? setTimeout(check, 50) : resolve(false);
+        const entry = pack(meta, []);
+        if (!entry) return resolve(true);
+        add(entry);
+        check();
       };
       check();
     });
@@ -230,52 +233,49 @@ export function createTransport(
   /** The page is going away: every envelope not on its way, and the drop counts, leave now. */
   const hide = (value: boolean) => {
     hidden = value;
-    if (!value) return;
-    for (const entry of pending) {
-      if (!entry.keepalive) rescue(entry.body);
-      entry.report = undefined;
-      finish(entry);
+    if (value) {
+      for (const entry of pending) {
+        if (!entry.k) rescue(entry.b);
+        finish(entry);
+      }
+      const report = pack(meta, []);
+      if (report) rescue(report.b);
     }
-    const report = takeReport();
-    if (report) rescue(serializeEnvelope({ headers: { ...meta }, items: [reportItem(report)] }));
   };
   /** Envelopes kept by an earlier page (offline, or closed mid-send) go out now. */
   const drain = () => {
-    if (!isOffline()) for (const body of queue?.takeAll() ?? []) add(body);
+    if (!isOffline()) for (const b of queue?.takeAll() ?? []) add({ b, n: 0 });
   };
+  const onPage = (event: Event) =>
+    event.type === 'online' ? drain() : hide(event.type === 'pagehide' || document.hidden);
 
   const undo: Array<() => void> = [];
   return {
     send(envelope) {
-      if (closed) return;
-      try {
-        enqueue(envelope, envelope.items[0]?.[0].type === 'event' ? 'error' : undefined);
-      } catch (error) {
-        logger.error('cannot queue envelope', error);
-      }
+      let category: DataCategory | undefined;
+      if (!closed)
+        try {
+          category = envelope.items[0]?.[0].type === 'event' ? 'error' : undefined;
+          const reason = category && wouldDrop(category);
+          if (reason) record(reason, category!);
+          else add(pack(envelope.headers, envelope.items, category));
+        } catch (error) {
+          logger.error('cannot send envelope', error);
+          if (category) record('internal_sdk_error', category);
+        }
     },
     recordDroppedEvent: record,
     flush,
-    async close(timeoutMs) {
-      const ok = await flush(timeoutMs);
-      closed = true;
-      return ok;
-    },
-    wouldDrop: (category) =>
-      isRateLimited(limits, category)
-        ? 'ratelimit_backoff'
-        : pending.size >= maxQueue
-          ? 'queue_overflow'
-          : undefined,
+    close: (timeoutMs) =>
+      flush(timeoutMs).finally(() => {
+        closed = true;
+      }),
+    wouldDrop,
     integration: {
       name: 'Delivery',
       setup() {
-        undo.push(
-          listen(window, 'pagehide', () => hide(true)),
-          listen(window, 'pageshow', () => hide(false)),
-          listen(window, 'online', drain),
-          listen(document, 'visibilitychange', () => hide(document.visibilityState === 'hidden')),
-        );
+        for (const type of ['pagehide', 'pageshow', 'online', 'visibilitychange'])
+          undo.push(listen(type[0] === 'v' ? document : window, type, onPage));
         drain();
       },
       teardown: () => undoAll(undo),

@@ -47,10 +47,9 @@ export interface BrowserClient {
 
 /** `Type: message` lines an event is matched on by `ignoreErrors`. */
 export function messagesOf(event: FaultlineEvent): string[] {
-  const values = event.exception?.values ?? [];
   return [
     event.message ?? '',
-    ...values.map((v) => (v.type && v.value ? `${v.type}: ${v.value}` : v.value || v.type || '')),
+    ...(event.exception?.values ?? []).map((v) => [v.type, v.value].filter(Boolean).join(': ')),
   ];
 }
 
@@ -62,9 +61,6 @@ export const matches = (patterns: Array<string | RegExp> | undefined, text: stri
     return p.test(text);
   });
 
-/** Events at most between capture and the transport (waiting for async hooks). */
-const MAX_IN_FLIGHT = 100;
-
 export function createClient(
   options: BrowserOptions,
   transport: ClientTransport,
@@ -74,10 +70,13 @@ export function createClient(
 ): BrowserClient {
   const maxBreadcrumbs = options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS;
   const scrub = { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true };
+  const dedupe = options.dedupe !== false;
   const captured = new WeakSet<object>();
   const inFlight = new Set<Promise<unknown>>();
+  // `beforeSend` runs as the last step of the pipeline, after the integrations.
+  const beforeSend = { name: 'beforeSend', processEvent: options.beforeSend } as Integration;
   let scope = createScope(options.initialScope);
-  let integrations: Integration[] = [];
+  let integrations = defaults;
   let lastKey: string | undefined;
   let closed = false;
 
@@ -89,21 +88,16 @@ export function createClient(
     drop('internal_sdk_error');
   };
 
+  const threw = (name: string) => (error: unknown) => logger.debug(`${name} threw`, error);
+
   /** Runs a user hook or an integration; what it throws or rejects is logged, never passed on. */
-  const guard = async <T>(name: string, fn: () => T): Promise<Awaited<T> | undefined> => {
-    try {
-      return await fn();
-    } catch (error) {
-      logger.debug(`${name} threw`, error);
-      return undefined;
-    }
-  };
+  const guard = (name: string, fn: () => unknown): Promise<any> => (async () => fn())().catch(threw(name));
 
   /** Builds the event from the current scope now, and runs the rest of the pipeline. */
   async function process(input: EventInput, hint: EventHint): Promise<void> {
-    const { breadcrumbs, tags, contexts, extra, user, level, ...data } = scope.getData();
-    const stringTags: Record<string, string> = {};
-    for (const key in input.tags) stringTags[key] = String(input.tags[key]);
+    // A copy: ours to change.
+    const data = scope.getData();
+    for (const key in input.tags) data.tags[key] = String(input.tags[key]);
     let event = {
       release: options.release,
       environment: options.environment,
@@ -113,14 +107,13 @@ export function createClient(
       timestamp: typeof input.timestamp === 'number' ? input.timestamp : Date.now() / 1000,
       platform: 'javascript',
       // A scope may raise the level, as in Sentry SDKs.
-      level: level ?? input.level ?? 'error',
-      contexts: { ...contexts, ...input.contexts },
-      tags: { ...tags, ...stringTags },
-      extra: { ...extra, ...input.extra },
-      ...((user || input.user) && { user: { ...user, ...input.user } }),
-      breadcrumbs: maxBreadcrumbs
-        ? [...breadcrumbs, ...(input.breadcrumbs ?? [])].slice(-maxBreadcrumbs)
-        : [],
+      level: data.level ?? input.level ?? 'error',
+      tags: data.tags,
+      contexts: { ...data.contexts, ...input.contexts },
+      extra: { ...data.extra, ...input.extra },
+      ...(input.user && { user: { ...data.user, ...input.user } }),
+      // The last `maxBreadcrumbs`; none when it is 0.
+      breadcrumbs: [...data.breadcrumbs, ...(input.breadcrumbs ?? [])].slice(-maxBreadcrumbs || Infinity),
       sdk: SDK_INFO,
     } as FaultlineEvent;
 
@@ -132,23 +125,21 @@ export function createClient(
     const messages = messagesOf(event);
     if (messages.some((m) => m && matches(options.ignoreErrors, m))) return drop('event_processor');
     // The same event again (a render loop, a retry storm): only the first is sent.
-    const values = event.exception?.values ?? [];
-    const key = JSON.stringify([messages, values[values.length - 1]?.stacktrace, event.fingerprint]);
-    if (options.dedupe !== false && key === lastKey) return drop('event_processor');
+    const key = JSON.stringify([
+      messages,
+      event.exception?.values?.map((v) => v.stacktrace),
+      event.fingerprint,
+    ]);
+    if (dedupe && key === lastKey) return drop('event_processor');
     lastKey = key;
 
     // What throws or rejects keeps the event as it was; `null` drops it.
-    for (const integration of integrations) {
+    for (const step of [...integrations, beforeSend]) {
       const next =
-        integration.processEvent &&
-        (await guard(integration.name, () => integration.processEvent!(event, hint, client)));
-      if (next === null) return drop('event_processor');
+        step.processEvent && (await guard(step.name, () => step.processEvent!(event, hint, client)));
+      if (next === null) return drop(step === beforeSend ? 'before_send' : 'event_processor');
       if (typeof next === 'object' && next) event = next;
     }
-    const { beforeSend } = options;
-    const next = beforeSend && (await guard('beforeSend', () => beforeSend(event, hint)));
-    if (next === null) return drop('before_send');
-    if (typeof next === 'object' && next) event = next;
     transport.send({
       headers: { event_id: event.event_id, ...meta },
       items: [[{ type: 'event' }, sanitizeEvent(event, scrub)]],
@@ -158,24 +149,19 @@ export function createClient(
   /**
    * Starts the pipeline for what `build` returns, unless the client is closed or the transport
    * would drop the event anyway (full queue, rate limit): an error storm then costs a counter.
+   * Hooks that never settle would hold events forever: at most 100 wait, the rest are counted.
    */
   function capture(build: () => EventInput | undefined, hint: EventHint, eventId = uuid()): string {
     try {
-      if (closed) return eventId;
-      // Hooks that never settle would hold events forever: a bounded number wait, the rest are counted.
-      const early = inFlight.size >= MAX_IN_FLIGHT ? 'queue_overflow' : transport.wouldDrop?.('error');
-      if (early) {
-        transport.recordDroppedEvent(early, 'error');
-        return eventId;
+      const early = !closed && (inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error'));
+      const input = !closed && !early && build();
+      if (early) drop(early);
+      if (input) {
+        const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint)
+          .catch(internalError)
+          .then(() => inFlight.delete(done));
+        inFlight.add(done);
       }
-      const input = build();
-      if (!input) return eventId;
-      const done: Promise<void> = process({ ...input, event_id: eventId }, hint)
-        .catch(internalError)
-        .then(() => {
-          inFlight.delete(done);
-        });
-      inFlight.add(done);
     } catch (error) {
       internalError(error);
     }
@@ -183,12 +169,12 @@ export function createClient(
   }
 
   const client: BrowserClient = {
-    captureException(exception, hint = {}) {
-      return capture(
+    captureException: (exception, hint = {}) =>
+      capture(
         () => {
-          if (options.dedupe !== false && typeof exception === 'object' && exception) {
+          if (dedupe && typeof exception === 'object' && exception) {
             // Captured before (by the app, then again by a handler): sent once.
-            if (captured.has(exception)) return undefined;
+            if (captured.has(exception)) return;
             captured.add(exception);
           }
           const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
@@ -196,14 +182,11 @@ export function createClient(
           return { level: hint.level ?? 'error', exception: { values } };
         },
         { ...hint, originalException: exception },
-      );
-    },
-    captureMessage(message, level = 'info', hint = {}) {
-      return capture(() => ({ message: String(message), level }), hint);
-    },
-    captureEvent(event, hint = {}) {
-      return capture(() => event, hint, isId(event.event_id) ? event.event_id : uuid());
-    },
+      ),
+    captureMessage: (message, level = 'info', hint = {}) =>
+      capture(() => ({ message: String(message), level }), hint),
+    captureEvent: (event, hint = {}) =>
+      capture(() => event, hint, isId(event.event_id) ? event.event_id : uuid()),
     getScope: () => scope,
     withScope(fn) {
       const outer = scope;
@@ -216,11 +199,11 @@ export function createClient(
     },
     addBreadcrumb(breadcrumb) {
       try {
-        let crumb: Breadcrumb | null = { timestamp: Date.now() / 1000, ...breadcrumb };
-        if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
-        if (crumb) scope.addBreadcrumb(crumb, maxBreadcrumbs);
+        const crumb = { timestamp: Date.now() / 1000, ...breadcrumb };
+        const kept = options.beforeBreadcrumb ? options.beforeBreadcrumb(crumb) : crumb;
+        if (kept) scope.addBreadcrumb(kept, maxBreadcrumbs);
       } catch (error) {
-        logger.debug('beforeBreadcrumb threw', error);
+        threw('beforeBreadcrumb')(error);
       }
     },
     recordDroppedEvent: (reason, category, quantity) =>
@@ -240,13 +223,10 @@ export function createClient(
   };
 
   try {
-    integrations =
-      typeof options.integrations === 'function'
-        ? options.integrations(defaults)
-        : [...defaults, ...(options.integrations ?? [])];
+    const { integrations: option } = options;
+    integrations = typeof option === 'function' ? option(defaults) : [...defaults, ...(option ?? [])];
   } catch (error) {
-    logger.debug('integrations threw', error);
-    integrations = defaults;
+    threw('integrations')(error);
   }
   for (const integration of integrations) guard(integration.name, () => integration.setup?.(client));
   return client;

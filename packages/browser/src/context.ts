@@ -4,16 +4,15 @@ import type { Integration } from './options.js';
  * Adds the page URL and the user agent as the event's `request`, as Sentry's browser SDKs do;
  * the URL is scrubbed with everything else before sending (`sanitize.ts`).
  */
-export function browserContextIntegration(): Integration {
-  return {
-    name: 'BrowserContext',
-    processEvent(event) {
-      if (event.request || typeof location === 'undefined') return event;
-      const headers: Record<string, string> = {};
-      if (typeof navigator !== 'undefined' && navigator.userAgent)
-        headers['User-Agent'] = navigator.userAgent;
-      event.request = { url: location.href, headers };
-      return event;
-    },
-  };
-}
+export const browserContextIntegration = (): Integration => ({
+  name: 'BrowserContext',
+  processEvent(event) {
+    if (!event.request && typeof location < 'u')
+      event.request = {
+        url: location.href,
+        // An undefined user agent is left out when the event is serialized.
+        headers: { 'User-Agent': typeof navigator < 'u' ? navigator.userAgent : (undefined as never) },
+      };
+    return event;
+  },
+});

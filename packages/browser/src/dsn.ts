@@ -6,11 +6,11 @@ import type { Dsn } from '@faultline/core';
 
 /** What can be wrong, in the order it is checked. */
 const PROBLEMS = [
-  'not a URL (expected scheme://publickey@host/projectid)',
-  'the scheme must be http or https',
-  'missing public key (expected publickey@ before the host)',
-  'a DSN must not contain a query string or fragment',
-  'missing or non-numeric project id (expected it as the last path segment)',
+  'not a URL',
+  'scheme not http(s)',
+  'no public key',
+  'has a query or fragment',
+  'no numeric project id',
 ];
 
 /** Parses a DSN; returns the parsed DSN, or the sentence that says what is wrong. Never throws. */
@@ -18,21 +18,25 @@ export function parseDsn(input: string): Dsn | string {
   let problem = 0;
   try {
     const url = new URL(input);
-    const [, path = '', projectId = ''] = /^(.*)\/(\d+)\/?$/.exec(url.pathname) ?? [];
-    problem =
-      [/^https?:$/.test(url.protocol), url.username, !/[?#]/.test(input), projectId].findIndex((ok) => !ok) +
-      1;
-    if (!problem) {
-      const dsn: Dsn = {
+    const [, path = '', projectId] = /^(.*)\/(\d+)\/?$/.exec(url.pathname) ?? [];
+    problem = !/^https?:$/.test(url.protocol)
+      ? 1
+      : !url.username
+        ? 2
+        : /[?#]/.test(input)
+          ? 3
+          : projectId
+            ? -1
+            : 4;
+    if (problem < 0)
+      return {
         protocol: url.protocol.slice(0, -1) as Dsn['protocol'],
         publicKey: url.username,
         host: url.hostname,
         path,
-        projectId,
+        projectId: projectId!,
+        ...(url.port && { port: url.port }),
       };
-      if (url.port) dsn.port = url.port;
-      return dsn;
-    }
   } catch {
     // Not a URL.
   }

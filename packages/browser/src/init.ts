@@ -1,4 +1,4 @@
-import type { Dsn, EnvelopeMeta } from '@faultline/core';
+import type { EnvelopeMeta } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
@@ -17,9 +17,7 @@ let current: BrowserClient | undefined;
 let installed: Integration[] = [];
 
 /** The client `init` started, until `close`; undefined before. */
-export function getClient(): BrowserClient | undefined {
-  return current;
-}
+export const getClient = (): BrowserClient | undefined => current;
 
 /**
  * Starts Faultline in the page. Without a DSN (and without a custom `transport`) the SDK stays
@@ -31,42 +29,41 @@ export function getClient(): BrowserClient | undefined {
  */
 export function init(options: BrowserOptions = {}): BrowserClient | undefined {
   // A second init replaces the first: its handlers and wrappers go now, its queue is flushed.
-  if (current) {
-    uninstall();
-    void close(0);
-  }
+  for (const integration of installed)
+    try {
+      integration.teardown?.();
+    } catch {
+      // Teardown is best effort; the client logs failures at close.
+    }
+  void close(0);
   try {
     current = start(options);
   } catch (error) {
-    disabled(`SDK disabled: ${error}`);
+    // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
+    try {
+      // biome-ignore lint/suspicious/noConsole: a disabled SDK must say why, once.
+      console.warn(`[Faultline] SDK disabled: ${error}`);
+    } catch {
+      // A broken console must not break the page.
+    }
   }
   return current;
 }
 
-/** Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise. */
-function disabled(why: string): undefined {
-  try {
-    // biome-ignore lint/suspicious/noConsole: a disabled SDK must say why, once.
-    console.warn(`[Faultline] ${why}`);
-  } catch {
-    // A broken console must not break the page.
-  }
-  return undefined;
-}
-
+/** Starts the client; throws the sentence that says why the SDK is off for a bad option or DSN. */
 function start(options: BrowserOptions): BrowserClient | undefined {
   const problem = validateOptions(options);
-  if (problem) return disabled(`SDK disabled: ${problem}`);
+  if (problem) throw problem;
   const logger = createLogger(options.debug === true);
-  const parsed = options.dsn ? parseDsn(options.dsn) : undefined;
-  if (typeof parsed === 'string') return disabled(`SDK disabled: ${parsed}`);
-  if (options.enabled === false || !(parsed || options.transport)) {
+  const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
+  if (typeof dsn === 'string') throw dsn;
+  if (options.enabled === false || !(dsn || options.transport)) {
     logger.debug('SDK disabled: no DSN given');
-    return undefined;
+    return;
   }
-  const dsn = parsed as Dsn | undefined;
   const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
   const meta: EnvelopeMeta = { sdk: SDK_INFO, ...(dsn && { dsn: dsnToString(dsn) }) };
+  const url = dsn && envelopeUrl(dsn, sdkClient);
   const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
 
   const integrations: Integration[] = [
@@ -82,11 +79,10 @@ function start(options: BrowserOptions): BrowserClient | undefined {
   if (options.transport) {
     transport = options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) });
   } else {
-    const url = envelopeUrl(dsn!, sdkClient);
     const delivery = createTransport(
       // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
       // are never recorded or reported.
-      fetchExecutor(url, fetch.bind(globalThis)),
+      fetchExecutor(url!, fetch.bind(globalThis)),
       options.transportOptions ?? {},
       meta,
       logger,
@@ -105,7 +101,8 @@ function start(options: BrowserOptions): BrowserClient | undefined {
         breadcrumbs: sources.http !== false,
         captureFailed: options.captureFailedRequests !== false,
         captureStatus: options.captureStatus,
-        ignorePrefixes: dsn ? [envelopeUrl(dsn, '').replace(/envelope\/.*$/, '')] : [],
+        // The SDK's own endpoint: `{base}/api/{project}/`.
+        ignorePrefixes: url ? [url.split('envelope/?')[0]!] : [],
       }),
     );
   }
@@ -113,23 +110,13 @@ function start(options: BrowserOptions): BrowserClient | undefined {
   return createClient(options, transport, integrations, meta, logger);
 }
 
-function uninstall(): void {
-  for (const integration of installed.splice(0)) {
-    try {
-      integration.teardown?.();
-    } catch {
-      // Teardown is best effort; the client logs failures at close.
-    }
-  }
-}
-
 /**
  * Sends what is queued (within `timeoutMs`), removes every listener and wrapper the SDK
  * installed, and forgets the client. Resolves false if not everything was sent in time.
  */
-export function close(timeoutMs?: number): Promise<boolean> {
+export async function close(timeoutMs?: number): Promise<boolean> {
   const client = current;
   current = undefined;
   installed = [];
-  return client ? client.close(timeoutMs) : Promise.resolve(true);
+  return !client || client.close(timeoutMs);
 }

@@ -116,39 +116,33 @@ export interface BrowserOptions {
 }
 
 const isString = (v: unknown) => typeof v === 'string';
-const isPatternList = (v: unknown) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp);
+const isFunction = (v: unknown) => typeof v === 'function';
+const arrayOf = (ok: (item: any) => boolean) => (v: unknown) => Array.isArray(v) && v.every(ok);
 
 /** Option names (space separated), the test their values must pass, and what they must be. */
-const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
+const CHECKS: Array<[string, (v: any) => boolean, string]> = [
   ['dsn release environment dist', isString, 'a string'],
   ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
+  ['maxBreadcrumbs maxCauseDepth', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
+  ['beforeSend beforeBreadcrumb transport offlineQueue', isFunction, 'a function'],
+  ['integrations', (v) => Array.isArray(v) || isFunction(v), 'an array or a function'],
   [
-    'maxBreadcrumbs maxCauseDepth',
-    (v) => Number.isInteger(v) && (v as number) >= 0,
-    'a non-negative integer',
+    'ignoreErrors allowUrls denyUrls',
+    arrayOf((p) => isString(p) || p instanceof RegExp),
+    'an array of strings and RegExps',
   ],
-  ['beforeSend beforeBreadcrumb transport offlineQueue', (v) => typeof v === 'function', 'a function'],
-  ['integrations', (v) => Array.isArray(v) || typeof v === 'function', 'an array or a function'],
-  ['ignoreErrors allowUrls denyUrls', isPatternList, 'an array of strings and RegExps'],
+  // A status code, or a [from, to] range.
   [
     'captureStatus',
-    (v) =>
-      Array.isArray(v) &&
-      v.every(
-        (m) => Number.isInteger(m) || (Array.isArray(m) && m.length === 2 && m.every(Number.isInteger)),
-      ),
-    'an array of status codes and [from, to] ranges',
+    arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
+    'an array of codes and [from, to] ranges',
   ],
 ];
 
 /** Checks option types; returns the first problem as one clear sentence, or undefined. */
-export function validateOptions(options: unknown): string | undefined {
-  if (typeof options !== 'object' || options === null) return 'options must be an object';
-  for (const [keys, ok, expected] of CHECKS) {
-    for (const key of keys.split(' ')) {
-      const value = (options as Record<string, unknown>)[key];
-      if (value !== undefined && !ok(value)) return `option "${key}" must be ${expected}`;
-    }
-  }
-  return undefined;
+export function validateOptions(options: any): string | undefined {
+  if (typeof options !== 'object' || !options) return 'options must be an object';
+  for (const [keys, ok, expected] of CHECKS)
+    for (const key of keys.split(' '))
+      if (options[key] !== undefined && !ok(options[key])) return `option "${key}" must be ${expected}`;
 }

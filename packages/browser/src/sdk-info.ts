@@ -5,4 +5,5 @@ export const SDK_VERSION = '0.1.0';
 
 export const SDK_NAME = 'faultline.browser';
 
-export const SDK_INFO: SdkInfo = { name: SDK_NAME, version: SDK_VERSION };
+// Literals rather than the constants above: the bundle then holds one small object.
+export const SDK_INFO: SdkInfo = { name: 'faultline.browser', version: '0.1.0' };

@@ -9,61 +9,17 @@
 import type { ExceptionValue, Mechanism } from '@faultline/core';
 import { parseStack } from './stack.js';
 
-/** At most this many exception values per event (unless maxCauseDepth asks for a longer chain). */
-const MAX_VALUES = 20;
-
 /** Reads a property; getters and Proxy traps that throw read as `undefined`. */
 export function get(target: unknown, key: PropertyKey): unknown {
   try {
     return (target as Record<PropertyKey, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-const isObject = (value: unknown): value is object =>
-  (typeof value === 'object' && value !== null) || typeof value === 'function';
-
-/** Errors, also from another realm (an iframe), where `instanceof Error` is false. */
-function isError(value: unknown): value is object {
-  try {
-    return (
-      value instanceof Error ||
-      Object.prototype.toString.call(value) === '[object Error]' ||
-      (typeof get(value, 'stack') === 'string' && typeof get(value, 'message') === 'string')
-    );
-  } catch {
-    return false;
-  }
-}
-
-/** One exception value, without links; `synthetic` stands in for the stack of a non-error. */
-function single(value: unknown, synthetic?: Error): ExceptionValue {
-  const name = get(value, 'name');
-  const message = get(value, 'message');
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof message === 'string') text = message;
-  else if (isError(value) || !isObject(value))
-    text = isError(value) ? '' : `Non-Error exception captured with value: ${String(value)}`;
-  else {
-    let keys: string[] = [];
-    try {
-      keys = Object.keys(value).sort();
-    } catch {
-      // Unreadable keys: described without them.
-    }
-    text = `Object captured as exception with keys: ${keys.slice(0, 10).join(', ') || '[object has no keys]'}`;
-  }
-  const exception: ExceptionValue = { type: typeof name === 'string' && name ? name : 'Error', value: text };
-  const frames = parseStack(isError(value) ? value : synthetic);
-  if (frames.length) exception.stacktrace = { frames };
-  return exception;
+  } catch {}
 }
 
 /**
  * The exception values of `thrown`, linked ones first. `mechanism` is the thrown value's;
  * `synthetic` an error made at capture time, whose stack stands in when `thrown` is not an error.
+ * At most 20 values (unless maxDepth asks for a longer chain), 20 per `errors` array.
  */
 export function exceptionsFrom(
   thrown: unknown,
@@ -73,35 +29,69 @@ export function exceptionsFrom(
 ): ExceptionValue[] {
   const found: ExceptionValue[] = [];
   const seen = new Set<unknown>();
-  const limit = Math.max(MAX_VALUES, maxDepth + 1);
   const visit = (value: unknown, depth: number, parent: number, source: string): void => {
-    if (depth > maxDepth || found.length >= limit || seen.has(value)) return;
-    if (isObject(value)) seen.add(value);
+    if (depth > maxDepth || found.length >= Math.max(20, maxDepth + 1) || seen.has(value)) return;
+    const isObject = Object(value) === value;
+    if (isObject) seen.add(value);
+    // Errors, also from another realm (an iframe), where `instanceof Error` is false.
+    let error = typeof get(value, 'stack') === 'string' && typeof get(value, 'message') === 'string';
+    try {
+      error ||= value instanceof Error || {}.toString.call(value) === '[object Error]';
+    } catch {}
+    const name = get(value, 'name');
+    const message = get(value, 'message');
+    let keys: string | false | undefined;
+    try {
+      keys =
+        isObject &&
+        Object.keys(value as object)
+          .sort()
+          .slice(0, 10)
+          .join(', ');
+    } catch {}
     const id = found.length;
-    const exception = single(value, id ? undefined : synthetic);
-    exception.mechanism = id
-      ? { type: 'chained', handled: mechanism.handled !== false, source, exception_id: id, parent_id: parent }
-      : { ...mechanism, ...(!isError(value) && exception.stacktrace && { synthetic: true }) };
+    const frames = parseStack(error ? value : id ? 0 : synthetic);
+    const exception: ExceptionValue = {
+      type: (typeof name === 'string' && name) || 'Error',
+      value:
+        typeof value === 'string'
+          ? value
+          : typeof message === 'string'
+            ? message
+            : error
+              ? ''
+              : isObject
+                ? `Object captured as exception with keys: ${keys || '[object has no keys]'}`
+                : `Non-Error exception captured with value: ${String(value)}`,
+      // `synthetic` stands in for the stack of a non-error.
+      mechanism: id
+        ? {
+            type: 'chained',
+            handled: mechanism.handled !== false,
+            source,
+            exception_id: id,
+            parent_id: parent,
+          }
+        : { ...mechanism, ...(!error && frames[0] && { synthetic: true }) },
+    };
+    if (frames[0]) exception.stacktrace = { frames };
     found.push(exception);
     const errors = get(value, 'errors');
-    const group = Array.isArray(errors) && isError(value);
-    if (group) exception.mechanism.is_exception_group = true;
+    const group = error && Array.isArray(errors);
+    if (group) exception.mechanism!.is_exception_group = true;
     const cause = get(value, 'cause');
-    if (isObject(value) && cause !== undefined && cause !== null) visit(cause, depth + 1, id, 'cause');
-    if (group) {
-      errors.slice(0, MAX_VALUES).forEach((child, i) => {
-        if (child !== undefined && child !== null) visit(child, depth + 1, id, `errors[${i}]`);
+    if (isObject && cause != null) visit(cause, depth + 1, id, 'cause');
+    if (group)
+      errors.slice(0, 20).forEach((child, i) => {
+        if (child != null) visit(child, depth + 1, id, `errors[${i}]`);
       });
-    }
   };
   try {
     visit(thrown, 0, 0, '');
   } catch {
-    if (!found.length)
-      found.push({ type: 'Error', value: 'Unreadable value captured as exception', mechanism });
+    if (!found[0]) found.push({ type: 'Error', value: 'Unreadable value captured as exception', mechanism });
   }
-  const top = found[0]!;
-  if (found.length > 1 || top.mechanism?.is_exception_group)
-    top.mechanism = { ...top.mechanism!, exception_id: 0 };
+  const top = found[0]!.mechanism!;
+  if (found[1] || top.is_exception_group) top.exception_id = 0;
   return found.reverse();
 }

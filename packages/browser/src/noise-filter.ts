@@ -1,4 +1,3 @@
-import type { FaultlineEvent } from '@faultline/core';
 import { matches, messagesOf } from './client.js';
 import type { Integration, UrlPattern } from './options.js';
 
@@ -20,7 +19,8 @@ export interface NoiseFilterOptions {
 /**
  * Drops events that are noise rather than bugs of the app (returning null is counted as an
  * `event_processor` drop): ResizeObserver loop messages, errors thrown from extension scripts,
- * and, when `allowUrls`/`denyUrls` are given, errors from scripts they exclude.
+ * and, when `allowUrls`/`denyUrls` are given, errors from scripts they exclude. The script an
+ * error was thrown from is the newest frame with a URL of the thrown exception.
  */
 export function noiseFilterIntegration({
   filterNoise,
@@ -30,23 +30,15 @@ export function noiseFilterIntegration({
   return {
     name: 'NoiseFilter',
     processEvent(event) {
-      const url = culpritUrl(event);
-      const noise =
-        filterNoise && (messagesOf(event).some((m) => RESIZE_OBSERVER.test(m)) || EXTENSION_URL.test(url));
-      return noise || (url && (matches(denyUrls, url) || (allowUrls?.length && !matches(allowUrls, url))))
+      let url = '';
+      for (const { abs_path, filename } of event.exception?.values?.slice(-1)[0]?.stacktrace?.frames ?? []) {
+        const file = abs_path ?? filename;
+        if (file && file !== '<anonymous>' && file !== '[native code]') url = file;
+      }
+      return (filterNoise && (RESIZE_OBSERVER.test(`${messagesOf(event)}`) || EXTENSION_URL.test(url))) ||
+        (url && (matches(denyUrls, url) || (allowUrls?.length && !matches(allowUrls, url))))
         ? null
         : event;
     },
   };
-}
-
-/** The script the error was thrown from: the newest frame with a URL of the thrown exception. */
-function culpritUrl(event: FaultlineEvent): string {
-  const values = event.exception?.values ?? [];
-  const frames = values[values.length - 1]?.stacktrace?.frames ?? [];
-  for (const frame of frames.slice().reverse()) {
-    const url = frame.abs_path ?? frame.filename;
-    if (url && url !== '<anonymous>' && url !== '[native code]') return url;
-  }
-  return '';
 }

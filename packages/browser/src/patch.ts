@@ -2,6 +2,8 @@
  * The two ways the SDK hooks into a page, each returning its own undo, so `close` removes
  * exactly what `init` installed and nothing a page or another tool put there since.
  */
+import type { BrowserClient } from './client.js';
+import type { Integration } from './options.js';
 
 /** Replaces `target[name]` with `wrap(original)`; the undo restores it only while ours is still in place. */
 export function patch<T extends object, K extends keyof T>(
@@ -31,4 +33,16 @@ export function listen<E extends Event>(
 /** Runs and forgets every undo in `undo`. */
 export function undoAll(undo: Array<() => void>): void {
   for (const fn of undo.splice(0)) fn();
+}
+
+/** An integration whose `setup` installs hooks (returning their undos) that `teardown` removes. */
+export function hooks(name: string, install: (client: BrowserClient) => Array<() => void>): Integration {
+  const undo: Array<() => void> = [];
+  return {
+    name,
+    setup: (client) => {
+      undo.push(...install(client));
+    },
+    teardown: () => undoAll(undo),
+  };
 }

@@ -102,9 +102,10 @@ export function createClient(
       release: options.release,
       environment: options.environment,
       dist: options.dist,
+      // A timestamp that is not a number is replaced when the event is sanitized.
+      timestamp: Date.now() / 1000,
       ...data,
       ...input,
-      timestamp: typeof input.timestamp === 'number' ? input.timestamp : Date.now() / 1000,
       platform: 'javascript',
       // A scope may raise the level, as in Sentry SDKs.
       level: data.level ?? input.level ?? 'error',
@@ -177,9 +178,18 @@ export function createClient(
             if (captured.has(exception)) return;
             captured.add(exception);
           }
-          const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
-          const values = exceptionsFrom(exception, mechanism, options.maxCauseDepth, hint.syntheticException);
-          return { level: hint.level ?? 'error', exception: { values } };
+          // Without a level, the event is an `error`.
+          return {
+            level: hint.level!,
+            exception: {
+              values: exceptionsFrom(
+                exception,
+                { type: 'generic', handled: true, ...hint.mechanism },
+                options.maxCauseDepth,
+                hint.syntheticException,
+              ),
+            },
+          };
         },
         { ...hint, originalException: exception },
       ),

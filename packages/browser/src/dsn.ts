@@ -4,31 +4,25 @@
  */
 import type { Dsn } from '@faultline/core';
 
-/** What can be wrong, in the order it is checked. */
-const PROBLEMS = [
-  'not a URL',
-  'scheme not http(s)',
-  'no public key',
-  'has a query or fragment',
-  'no numeric project id',
-];
-
-/** Parses a DSN; returns the parsed DSN, or the sentence that says what is wrong. Never throws. */
+/**
+ * Parses a DSN; returns the parsed DSN, or the sentence that says what is wrong. Never throws.
+ * The message does not repeat the DSN, so a secret key (`https://public:secret@…`) never shows.
+ */
 export function parseDsn(input: string): Dsn | string {
-  let problem = 0;
+  let problem = 'not a URL';
   try {
     const url = new URL(input);
     const [, path = '', projectId] = /^(.*)\/(\d+)\/?$/.exec(url.pathname) ?? [];
     problem = !/^https?:$/.test(url.protocol)
-      ? 1
+      ? 'scheme not http(s)'
       : !url.username
-        ? 2
+        ? 'no public key'
         : /[?#]/.test(input)
-          ? 3
+          ? 'has a query or fragment'
           : projectId
-            ? -1
-            : 4;
-    if (problem < 0)
+            ? ''
+            : 'no numeric project id';
+    if (!problem)
       return {
         protocol: url.protocol.slice(0, -1) as Dsn['protocol'],
         publicKey: url.username,
@@ -40,8 +34,7 @@ export function parseDsn(input: string): Dsn | string {
   } catch {
     // Not a URL.
   }
-  // A secret key (`https://public:secret@…`) is not repeated in the message.
-  return `Invalid DSN ${JSON.stringify(input.replace(/(\/\/[^:@/]*:)[^@/]*@/, '$1***@'))}: ${PROBLEMS[problem]}`;
+  return `Invalid DSN: ${problem}`;
 }
 
 /** `{scheme}://[{key}@]{host}[:{port}]{/path}`. */

@@ -52,8 +52,7 @@ export function init(options: BrowserOptions = {}): BrowserClient | undefined {
 
 /** Starts the client; throws the sentence that says why the SDK is off for a bad option or DSN. */
 function start(options: BrowserOptions): BrowserClient | undefined {
-  const problem = validateOptions(options);
-  if (problem) throw problem;
+  validateOptions(options);
   const logger = createLogger(options.debug === true);
   const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
   if (typeof dsn === 'string') throw dsn;

@@ -125,24 +125,24 @@ const CHECKS: Array<[string, (v: any) => boolean, string]> = [
   ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
   ['maxBreadcrumbs maxCauseDepth', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
   ['beforeSend beforeBreadcrumb transport offlineQueue', isFunction, 'a function'],
-  ['integrations', (v) => Array.isArray(v) || isFunction(v), 'an array or a function'],
+  ['integrations', (v) => Array.isArray(v) || isFunction(v), 'an array or function'],
   [
     'ignoreErrors allowUrls denyUrls',
     arrayOf((p) => isString(p) || p instanceof RegExp),
-    'an array of strings and RegExps',
+    'an array of strings/RegExps',
   ],
   // A status code, or a [from, to] range.
   [
     'captureStatus',
     arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
-    'an array of codes and [from, to] ranges',
+    'an array of codes/[from, to]',
   ],
 ];
 
-/** Checks option types; returns the first problem as one clear sentence, or undefined. */
-export function validateOptions(options: any): string | undefined {
-  if (typeof options !== 'object' || !options) return 'options must be an object';
+/** Checks option types; throws the first problem as one clear sentence. */
+export function validateOptions(options: any): void {
+  if (typeof options !== 'object' || !options) throw 'options must be an object';
   for (const [keys, ok, expected] of CHECKS)
     for (const key of keys.split(' '))
-      if (options[key] !== undefined && !ok(options[key])) return `option "${key}" must be ${expected}`;
+      if (options[key] !== undefined && !ok(options[key])) throw `option "${key}" must be ${expected}`;
 }

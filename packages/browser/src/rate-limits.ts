@@ -5,6 +5,8 @@
  * HTTP date), or for 60 s without one. An empty category list means every category.
  */
 
+import type { SendResult } from './delivery.js';
+
 /** Category (or `all`) → the time in ms (epoch) until which it is limited. */
 export type RateLimits = Record<string, number>;
 
@@ -19,11 +21,10 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 /** Applies the limits a response announces to `limits` (later deadlines win). */
 export function updateRateLimits(
   limits: RateLimits,
-  status: number,
-  header: string | null,
-  retryAfter: string | null,
+  { status, headers }: SendResult,
   now = Date.now(),
 ): RateLimits {
+  const header = headers.get('x-sentry-rate-limits');
   const raise = (category: string, seconds: number) => {
     const until = now + seconds * 1000;
     if (!(limits[category]! >= until)) limits[category] = until;
@@ -36,7 +37,7 @@ export function updateRateLimits(
         for (const name of categories.match(/[^;\s]+/g) ?? ['all'])
           raise(name, +seconds >= 0 ? +seconds : 60);
     }
-  } else if (status === 429) raise('all', retryAfterSeconds(retryAfter, now));
+  } else if (status === 429) raise('all', retryAfterSeconds(headers.get('retry-after'), now));
   return limits;
 }
 

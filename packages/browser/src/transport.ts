@@ -14,7 +14,7 @@ import type {
   EnvelopeMeta,
   Logger,
 } from '@faultline/core';
-import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, sendBeacon } from './delivery.js';
+import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, type SendResult, sendBeacon } from './delivery.js';
 import { serializeEnvelope } from './envelope.js';
 import type { OfflineQueue } from './offline-queue.js';
 import type { Integration } from './options.js';
@@ -47,7 +47,10 @@ export interface BrowserTransport extends ClientTransport {
   integration: Integration;
 }
 
-/** `reason:category` → count. */
+/**
+ * Drop counts: the JSON of a `discarded_events` entry up to its quantity
+ * (`{"reason":"…","category":"…","quantity":`) → the quantity.
+ */
 type Counts = Record<string, number>;
 
 /** One envelope to deliver (short keys: they are in the bundle as written). */
@@ -60,12 +63,14 @@ interface Entry {
   r?: Counts | undefined;
   /** Attempts so far. */
   n: number;
+  /** Waiting to be sent (not in flight, not waiting for a retry). */
+  w?: boolean;
   /** A keepalive request is on its way: the browser completes it on its own, even after the page. */
   k?: boolean;
 }
 
-const whole = (value: number | undefined, fallback: number) =>
-  Number.isInteger(value) && value! >= 0 ? value! : fallback;
+/** `value` if it is a whole number (below 2^32), else `fallback`. */
+const whole = (value: number | undefined, fallback: number) => (value! >>> 0 === value ? value : fallback);
 
 export function createTransport(
   send: Executor,
@@ -79,7 +84,7 @@ export function createTransport(
   const maxQueue = whole(options.maxQueueSize, 30) || 1;
   const concurrency = whole(options.concurrency, 2) || 1;
   const maxRetries = whole(options.maxRetries, 3);
-  const ready: Entry[] = [];
+  /** Entries not done yet, oldest first. */
   const pending = new Set<Entry>();
   const limits: RateLimits = {};
   /** Drops not yet reported. */
@@ -93,7 +98,7 @@ export function createTransport(
   };
   const record = (reason: DiscardReason, category: DataCategory, quantity = 1) => {
     logger.debug(`dropped ${quantity} ${category} (${reason})`);
-    restore({ [`${reason}:${category}`]: quantity });
+    restore({ [`{"reason":"${reason}","category":"${category}","quantity":`]: quantity });
   };
 
   const wouldDrop = (category: DataCategory) =>
@@ -103,10 +108,16 @@ export function createTransport(
         ? undefined
         : 'queue_overflow';
 
+  /** Queues an envelope body; `c` and `r` as in {@link Entry}. */
+  const add = (b: Uint8Array, c?: DataCategory, r?: Counts) => {
+    pending.add({ b, c, r, n: 0, w: true });
+    pump();
+  };
+
   /**
-   * The entry of an envelope, with the drops not yet reported added as a `client_report` item
-   * (unless reports are rate limited); none when that leaves nothing to send. Throws only for a
-   * payload JSON cannot hold, and then takes nothing.
+   * Queues an envelope with the drops not yet reported added as a `client_report` item (unless
+   * reports are rate limited), if that leaves anything to send; true if it took drops. Throws
+   * only for a payload JSON cannot hold, and then takes nothing.
    */
   const pack = (headers: EnvelopeHeaders | EnvelopeMeta, items: EnvelopeItem[], c?: DataCategory) => {
     const r = Object.keys(drops).length && !isRateLimited(limits, 'internal') ? drops : undefined;
@@ -117,17 +128,16 @@ export function createTransport(
           { type: 'client_report' },
           {
             timestamp: Math.floor(Date.now() / 1000),
-            discarded_events: Object.keys(r).map((key) => {
-              const [reason, category] = key.split(':');
-              return { reason, category, quantity: r[key] };
-            }),
+            discarded_events: Object.keys(r).map((key) => JSON.parse(key + r[key] + '}')),
           },
         ],
       ];
-    if (!items.length) return;
-    const entry: Entry = { b: serializeEnvelope({ headers: headers as EnvelopeHeaders, items }), c, r, n: 0 };
-    if (r) drops = {};
-    return entry;
+    if (items.length) {
+      const body = serializeEnvelope({ headers: headers as EnvelopeHeaders, items });
+      if (r) drops = {};
+      add(body, c, r);
+    }
+    return !!r;
   };
 
   /** Hands a body to the browser to deliver after the page is gone (`beacon`), or keeps it for later. */
@@ -139,94 +149,75 @@ export function createTransport(
     return kept;
   };
 
-  const add = (entry?: Entry) => {
-    if (entry) {
-      pending.add(entry);
-      ready.push(entry);
-      pump();
-    }
-  };
-
   /** Done with an entry (delivered, dropped or handed on): a `failure` counts its loss. */
-  const finish = (entry: Entry, failure?: DiscardReason) => {
+  const finish = (entry: Entry, failure?: DiscardReason | false) => {
     if (pending.delete(entry) && failure) {
       restore(entry.r);
       if (entry.c) record(failure, entry.c);
     }
   };
 
-  /** A request is over: the response's status, or 0 for a network error. */
-  const settle = (entry: Entry, status: number) => {
+  /** A request is over: the response, or none for a network error. */
+  const settle = (entry: Entry, result?: SendResult) => {
+    const status = result ? result.status : 0;
+    entry.k = false;
+    inflight--;
+    if (result) updateRateLimits(limits, result);
     if (!pending.has(entry)) return;
     // After a 429 the server has counted the items itself (client reports spec): only the
     // report is kept. 413 and the other 4xx are not retried.
     if (status === 429) restore(entry.r);
-    if (status && status < 500)
-      return finish(entry, status < 300 || status === 429 ? undefined : 'send_error');
+    if (status && status < 500) return finish(entry, status > 299 && status !== 429 && 'send_error');
     const reason = status ? 'send_error' : 'network_error';
+    logger.debug(`attempt ${entry.n} failed:`, reason);
     // Offline: kept for when the browser is back online.
     if (isOffline() && rescue(entry.b, false)) return finish(entry);
     if (entry.n > maxRetries) return finish(entry, reason);
-    // Full jitter: a random delay up to 500 ms × 2^attempt, at most 30 s.
+    // Full jitter: a random delay up to 500 ms × 2^(attempt - 1), at most 30 s.
     setTimeout(
       () => {
-        ready.unshift(entry);
+        entry.w = true;
         pump();
       },
-      Math.random() * Math.min(30_000, 500 * 2 ** (entry.n - 1)),
+      Math.random() * Math.min(30_000, 250 * 2 ** entry.n),
     );
   };
 
   function pump(): void {
-    while (inflight < concurrency && ready.length) {
-      const entry = ready.shift()!;
-      if (!pending.has(entry)) continue;
-      // A limit may have arrived while this waited: the server would only answer 429.
-      if (entry.c && isRateLimited(limits, entry.c)) finish(entry, 'ratelimit_backoff');
-      // A fetch started from a hidden page may never run; a beacon does.
-      else if ((hidden || isOffline()) && rescue(entry.b, hidden)) finish(entry);
-      else {
-        entry.n++;
-        inflight++;
-        entry.k = entry.b.length <= KEEPALIVE_MAX_BYTES;
-        send(entry.b)
-          .then(
-            ({ status, headers }) => {
-              updateRateLimits(
-                limits,
-                status,
-                headers.get('x-sentry-rate-limits'),
-                headers.get('retry-after'),
-              );
-              return status;
-            },
-            (error) => {
-              logger.debug(`attempt ${entry.n} failed`, error);
-              return 0;
-            },
-          )
-          .then((status) => settle(entry, status))
-          .catch(logger.error)
-          .then(() => {
-            entry.k = false;
-            inflight--;
-            pump();
-          });
+    for (const entry of pending)
+      if (entry.w && inflight < concurrency) {
+        entry.w = false;
+        // A limit may have arrived while this waited: the server would only answer 429.
+        if (entry.c && isRateLimited(limits, entry.c)) finish(entry, 'ratelimit_backoff');
+        // A fetch started from a hidden page may never run; a beacon does.
+        else if ((hidden || isOffline()) && rescue(entry.b, hidden)) finish(entry);
+        else {
+          entry.n++;
+          inflight++;
+          entry.k = entry.b.length <= KEEPALIVE_MAX_BYTES;
+          send(entry.b)
+            .then(
+              (result) => settle(entry, result),
+              () => settle(entry),
+            )
+            .catch(logger.error)
+            .then(pump);
+        }
       }
-    }
   }
 
   /** Polls until nothing is pending, then sends what was dropped meanwhile, until the deadline. */
   const flush = (timeoutMs = 2000) =>
     new Promise<boolean>((resolve) => {
       const deadline = Date.now() + timeoutMs;
-      const check = () => {
-        if (pending.size) return Date.now() < deadline ? setTimeout(check, 50) : resolve(false);
-        const entry = pack(meta, []);
-        if (!entry) return resolve(true);
-        add(entry);
-        check();
-      };
+      const check = (): unknown =>
+        pending.size
+          ? Date.now() < deadline
+            ? setTimeout(check, 50)
+            : resolve(false)
+          : pack(meta, [])
+            ? check()
+            : resolve(true);
       check();
     });
 
@@ -234,17 +225,17 @@ export function createTransport(
   const hide = (value: boolean) => {
     hidden = value;
     if (value) {
+      // The drop counts first: queued, then beaconed like the rest.
+      pack(meta, []);
       for (const entry of pending) {
         if (!entry.k) rescue(entry.b);
         finish(entry);
       }
-      const report = pack(meta, []);
-      if (report) rescue(report.b);
     }
   };
   /** Envelopes kept by an earlier page (offline, or closed mid-send) go out now. */
   const drain = () => {
-    if (!isOffline()) for (const b of queue?.takeAll() ?? []) add({ b, n: 0 });
+    if (!isOffline()) for (const body of queue?.takeAll() ?? []) add(body);
   };
   const onPage = (event: Event) =>
     event.type === 'online' ? drain() : hide(event.type === 'pagehide' || document.hidden);
@@ -258,7 +249,7 @@ export function createTransport(
           category = envelope.items[0]?.[0].type === 'event' ? 'error' : undefined;
           const reason = category && wouldDrop(category);
           if (reason) record(reason, category!);
-          else add(pack(envelope.headers, envelope.items, category));
+          else pack(envelope.headers, envelope.items, category);
         } catch (error) {
           logger.error('cannot send envelope', error);
           if (category) record('internal_sdk_error', category);

@@ -51,6 +51,7 @@ describe('scrubText', () => {
       `https://x.io/cb?code=${FILTERED}&page=2#access_token=${FILTERED}&state=${FILTERED}`,
     );
     expect(scrubText('next=/login?token=abc123')).toBe(`next=/login?token=${FILTERED}`);
+    expect(scrubText('next=token=abc123')).toBe(`next=token=${FILTERED}`);
     // Outside a URL, `code` and `key` are ordinary words.
     expect(scrubText('code=42 key=name')).toBe('code=42 key=name');
   });

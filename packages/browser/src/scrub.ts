@@ -16,98 +16,90 @@ export const FILTERED = '[Filtered]';
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:wd|word|phrase|code|wort)|secret|token|apikey|privatekey|authori[sz]ation|cookie|credential|csrf|xsrf|sessid|session(?:id|key|token)|card(?:number|num|no)|creditcard|ccnum|cvv|cvc|jwt|signature|accesskey|bearer|mysqlpwd|^session$/;
-/** Matched against the words of the key (split at separators and camelCase humps). */
-const SENSITIVE_WORD = /(?:^|[^a-z\d])(?:auth|pwd|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)(?![a-z\d])/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$/;
+/** Matched against each word of the key (split at separators and camelCase humps). */
+const SENSITIVE_WORD = /^(?:auth|pwd|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)$/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
-const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
+const QUERY_WORD = /^(?:code|key|hmac|ticket|state)$/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
 const flat = (key: string) => key.toLowerCase().replace(/[^a-z\d]/g, '');
 
+/** A copy of `pattern` with only the `g` flag's effect, so `lastIndex` left by the app cannot skip a match. */
+const globalRegExp = (pattern: RegExp) => RegExp(pattern, `${pattern.flags.replace(/[gy]/g, '')}g`);
+
 /** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
 export function isSensitiveKey(key: string, query = false, options: ScrubOptions = {}): boolean {
   const name = flat(key);
-  if (options.allowKeys?.some((allowed) => flat(allowed) === name)) return false;
-  const words = key.replace(/([a-z])(?=[A-Z])/g, '$1 ').toLowerCase();
   return (
-    SENSITIVE_KEY.test(name) ||
-    SENSITIVE_WORD.test(words) ||
-    (query && QUERY_WORD.test(words)) ||
-    options.denyKeys?.some((deny) =>
-      typeof deny === 'string' ? !!flat(deny) && name.includes(flat(deny)) : globalRegExp(deny).test(key),
-    ) === true
+    !options.allowKeys?.some((allowed) => flat(allowed) === name) &&
+    !!(
+      SENSITIVE_KEY.test(name) ||
+      key
+        .replace(/[a-z](?=[A-Z])/g, '$& ')
+        .toLowerCase()
+        .split(/[^a-z\d]/)
+        .some((word) => SENSITIVE_WORD.test(word) || (query && QUERY_WORD.test(word))) ||
+      options.denyKeys?.some((deny) =>
+        typeof deny === 'string' ? !!flat(deny) && name.includes(flat(deny)) : globalRegExp(deny).test(key),
+      )
+    )
   );
 }
 
-/** A copy of `pattern` with only the `g` flag's effect, so `lastIndex` left by the app cannot skip a match. */
-function globalRegExp(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source, `${pattern.flags.replace(/[gy]/g, '')}g`);
-}
-
 /** Reads like a credential rather than prose: long, or with a digit, an inner capital or a token symbol. */
-export function looksLikeSecret(value: string): boolean {
-  return value.length > 15 || /\d|.[A-Z]|[-_+/=.~]/.test(value);
-}
+export const looksLikeSecret = (value: string): boolean =>
+  value.length > 15 || /\d|.[A-Z]|[-_+/=.~]/.test(value);
 
-/** Luhn checksum of a 13–19 digit card number (separators ignored). */
-export function luhnValid(value: string): boolean {
-  const digits = value.replace(/\D/g, '');
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    const d = +digits[digits.length - 1 - i]! * (i % 2 ? 2 : 1);
-    sum += d > 9 ? d - 9 : d;
-  }
-  return digits.length > 12 && digits.length < 20 && sum % 10 === 0;
-}
+/** Luhn checksum of a card number (separators ignored; the card pattern bounds it to 13–19 digits). */
+export const luhnValid = (value: string): boolean =>
+  !(
+    [...value.replace(/\D/g, '')]
+      .reverse()
+      .reduce((sum, digit, i) => sum + +(i % 2 ? '0246813579'[+digit] : digit)!, 0) % 10
+  );
 
-const isLoopback = (ip: string) => /^(?:127\.|0\.0\.0\.0$|::1?$)/.test(ip);
+type Replacer = (all: string, pre: string, value: string) => string;
 
-const OCTET = '(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)';
-const EMAIL_MASK = '[email]';
-const IP_MASK = '[ip]';
+/** Replaces the value (the second group; the first, kept, stands in for a look-behind) when it passes `accept`. */
+const when =
+  (accept: (value: string) => boolean, mask = FILTERED): Replacer =>
+  (all, pre, value) =>
+    accept(value) ? pre + mask : all;
+
+/** IP addresses other than loopback; IPv6 in full or `::` form. */
+const ip = when(
+  (ip) =>
+    !/^(?:127\.|0\.0\.0\.0$|::1?$)/.test(ip) &&
+    (ip.includes('.') || (/::|(.*:){7}/.test(ip) && ip.replace(/:/g, '').length > 3)),
+  '[ip]',
+);
 
 /**
- * Value rules, applied in order: a pattern with three groups (a boundary before the match, a
- * head, both kept, and the value that is replaced), the replacement, and a test the value must
- * pass. Rules whose replacement is not `[Filtered]` mask personal data, unless `sendDefaultPii`.
+ * Value rules, applied in order: a pattern and its replacement. The last three mask personal
+ * data, unless `sendDefaultPii`.
  */
-type Rule = [pattern: RegExp, mask: string, accept?: (value: string) => boolean];
-
-const RULES: Rule[] = [
-  // PEM private keys, to their END line (or the end of the text, when it was cut).
-  [/()()(-----BEGIN[A-Z ]{0,40}PRIVATE KEY[\s\S]*?(?:-----END[A-Z ]{0,40}PRIVATE KEY-----|$))/g, FILTERED],
-  // The password in scheme://user:password@host.
-  [/()(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)([^\s/?#]{1,256})(?=@)/g, FILTERED],
-  // Webhook URLs whose path is the credential.
+const RULES: [RegExp, string | Replacer][] = [
   [
-    /()(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/)([\w/-]{1,512})/g,
+    // The password in scheme://user:password@host; webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/)[\w/-]{1,512}/g,
+    `$1$2${FILTERED}`,
+  ],
+  [
+    // PEM private keys, to their END line (or the end of the text, when it was cut); JWTs, AWS
+    // access key ids, vendor tokens (Stripe, GitHub, Slack, GitLab, npm, OpenAI, Google, SendGrid).
+    /-----BEGIN([A-Z ]{0,40}PRIVATE KEY)[\s\S]*?(?:-----END\1-----|$)|\b(?:eyJ[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+)?|A(?:[BKS]IA|[GIN]PA|IDA|ROA|NVA|CCA)[A-Z\d]{16}\b|(?:(?:[sr]k_(?:live|test)|whsec|gh[pousr]|github_pat|npm)_|(?:xox[abposr]|xapp|glpat)-)[\w-]{10,}|sk-[\w-]{32,}|AIza[\w-]{35}|SG\.[\w-]{16,}\.[\w-]{16,})/g,
     FILTERED,
   ],
   // `Bearer` / `Basic` credentials (not "Basic authentication required").
-  [/(^|[^\w-])([Bb](?:earer|EARER|asic|ASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, FILTERED, looksLikeSecret],
-  // JWTs, AWS access key ids, vendor tokens (Stripe, GitHub, Slack, GitLab, npm, OpenAI, Google, SendGrid).
-  [
-    /()()(\beyJ[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+)?|\bA(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)[A-Z\d]{16}\b|\b(?:(?:[sr]k_(?:live|test)|whsec|gh[pousr]|github_pat|npm)_|(?:xox[abposr]|xapp|glpat)-)[\w-]{10,}|\bsk-[\w-]{32,}|\bAIza[\w-]{35}|\bSG\.[\w-]{16,}\.[\w-]{16,})/g,
-    FILTERED,
-  ],
+  [/((?:^|[^\w-])[Bb](?:earer|EARER|asic|ASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   // Payment card numbers: 13–19 digits, maybe grouped, that pass the Luhn check.
-  [/(^|[^\w.])()([2-6](?:[ -]?\d){12,18})(?![\w]|[ -]\d|\.\d)/g, FILTERED, luhnValid],
+  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
   // E-mail addresses.
-  [/(^|[^\w.%+-])()([\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24})(?![\w-])/g, EMAIL_MASK],
-  // IP addresses other than loopback: IPv4, and IPv6 in full or `::` form.
-  [
-    new RegExp(`(^|[^\\w.])()(${OCTET}(?:\\.${OCTET}){3})(?![\\d]|\\.\\d)`, 'g'),
-    IP_MASK,
-    (ip) => !isLoopback(ip),
-  ],
-  [
-    /(^|[^\w:.])()([\dA-Fa-f]{0,4}(?::[\dA-Fa-f]{0,4}){2,7})(?![\w:])/g,
-    IP_MASK,
-    (ip) =>
-      (ip.includes('::') || ip.split(':').length === 8) && !isLoopback(ip) && ip.replace(/:/g, '').length > 3,
-  ],
+  [/(^|[^\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g, '$1[email]'],
+  [/(^|[^\w.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?!\d|\.\d)/g, ip],
+  [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip],
 ];
 
 /**
@@ -116,27 +108,23 @@ const RULES: Rule[] = [
  * auth scheme and its credential, or one word.
  */
 const PAIR =
-  /(^|[^\w.-])([A-Za-z_][\w.-]{0,63})(\\?["']?[ \t]*[:=][ \t]*)("(?:[^"\\\r\n]|\\.){0,1024}|\\"(?:[^"\\\r\n]|\\(?!")){0,1024}|\\?'[^'\r\n]{0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken)[ \t]+[^\s"'&,;\\]{1,1024}|[^\s"'&,;\\<>)\]}[][^\s"'&,;\\<>)\]}]{0,1023})/g;
+  /(^|[^\w.-])([A-Za-z_][\w.-]{0,63})(\\?["']?[ \t]*[:=][ \t]*)("(?:[^"\\\r\n]|\\.){0,1024}|\\"(?:[^"\\\r\n]|\\(?!")){0,1024}|\\?'[^'\r\n]{0,1024}|(?:[Bb](?:earer|asic)|[Tt]oken)[ \t]+[^\s"'&,;\\]{1,1024}|(?!\[)[^\s"'&,;\\<>)\]}]{1,1024})/g;
 
-function scrubPairs(text: string, options: ScrubOptions): string {
-  let out = '';
-  let last = 0;
-  PAIR.lastIndex = 0;
-  for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
-    const [all, pre = '', key = '', sep = '', value = ''] = m;
+/** Replaces the values of sensitive pairs; in the others, looks for pairs inside the value (`next=/a?token=x`). */
+const scrubPairs = (text: string, options: ScrubOptions): string =>
+  text.replace(PAIR, (_all, pre: string, key: string, sep: string, value: string) => {
     const quote = /^\\?["']?/.exec(value)![0];
-    // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
-    const prose = !quote && /^[ \t]*:[ \t]/.test(sep) && PROSE_KEY.test(flat(key)) && !looksLikeSecret(value);
-    if (prose || !isSensitiveKey(key, /^[?&#;]$/.test(pre), options)) {
-      // Not a secret: look for pairs inside its value too (`next=/a?token=x`).
-      PAIR.lastIndex = m.index + all.length - value.length;
-      continue;
-    }
-    out += text.slice(last, m.index) + pre + key + sep + quote + FILTERED;
-    last = m.index + all.length;
-  }
-  return out + text.slice(last);
-}
+    return (
+      pre +
+      key +
+      sep +
+      // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
+      ((quote || !/^[ \t]*:[ \t]/.test(sep) || !PROSE_KEY.test(flat(key)) || looksLikeSecret(value)) &&
+      isSensitiveKey(key, /[?&#;]/.test(pre), options)
+        ? quote + FILTERED
+        : scrubPairs(value, options))
+    );
+  });
 
 /**
  * Removes secrets from free text: credentials of known shapes, card numbers, passwords in URLs,
@@ -144,13 +132,8 @@ function scrubPairs(text: string, options: ScrubOptions): string {
  * IP addresses unless `sendDefaultPii`. Everything else is left as it was.
  */
 export function scrubText(text: string, options: ScrubOptions = {}): string {
-  if (text.length < 3) return text;
-  for (const [pattern, mask, accept] of RULES) {
-    if (mask !== FILTERED && options.sendDefaultPii) continue;
-    text = text.replace(pattern, (match, pre: string, head: string, value: string) =>
-      !accept || accept(value) ? pre + head + mask : match,
-    );
-  }
+  for (const [pattern, by] of RULES.slice(0, options.sendDefaultPii ? 4 : 7))
+    text = text.replace(pattern, by as string);
   for (const { pattern } of options.valuePatterns ?? []) text = text.replace(globalRegExp(pattern), FILTERED);
   return scrubPairs(text, options);
 }

@@ -46,12 +46,10 @@ export interface BrowserClient {
 }
 
 /** `Type: message` lines an event is matched on by `ignoreErrors`. */
-export function messagesOf(event: FaultlineEvent): string[] {
-  return [
-    event.message ?? '',
-    ...(event.exception?.values ?? []).map((v) => [v.type, v.value].filter(Boolean).join(': ')),
-  ];
-}
+export const messagesOf = (event: FaultlineEvent): string[] => [
+  event.message ?? '',
+  ...(event.exception?.values ?? []).map((v) => [v.type, v.value].filter(Boolean).join(': ')),
+];
 
 /** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
 export const matches = (patterns: Array<string | RegExp> | undefined, text: string) =>

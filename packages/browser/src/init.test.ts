@@ -41,7 +41,7 @@ describe('init', () => {
     expect(init({ dsn: 'https://nokey.example.com/1' })).toBeUndefined();
     expect(init({ sampleRate: 2 } as never)).toBeUndefined();
     expect(init(null as never)).toBeUndefined();
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+    expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
       expect.stringMatching(/^\[Faultline\] SDK disabled: Invalid DSN: no public key$/),
       '[Faultline] SDK disabled: option "sampleRate" must be a number from 0 to 1',
       '[Faultline] SDK disabled: options must be an object',
@@ -115,7 +115,7 @@ describe('client pipeline and scope', () => {
       ['captureStatus', [500, 'x']],
     ];
     for (const [key, value] of bad) expect(init({ [key]: value } as never)).toBeUndefined();
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual(
+    expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(
       bad.map(([key]) => expect.stringMatching(new RegExp(`^\\[Faultline\\] SDK disabled: .*"${key}"`))),
     );
     warn.mockClear();

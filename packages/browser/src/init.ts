@@ -11,7 +11,7 @@ import { createLogger } from './logger.js';
 import { noiseFilterIntegration } from './noise-filter.js';
 import { type BrowserOptions, type Integration, validateOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
-import { type ClientTransport, createTransport } from './transport.js';
+import { type BrowserTransport, type ClientTransport, createTransport } from './transport.js';
 
 let current: BrowserClient | undefined;
 let installed: Integration[] = [];
@@ -40,12 +40,7 @@ export function init(options: BrowserOptions = {}): BrowserClient | undefined {
     current = start(options);
   } catch (error) {
     // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
-    try {
-      // biome-ignore lint/suspicious/noConsole: a disabled SDK must say why, once.
-      console.warn(`[Faultline] SDK disabled: ${error}`);
-    } catch {
-      // A broken console must not break the page.
-    }
+    createLogger(true).warn(`SDK disabled: ${error}`);
   }
   return current;
 }
@@ -63,7 +58,6 @@ function start(options: BrowserOptions): BrowserClient | undefined {
   const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
   const meta: EnvelopeMeta = { sdk: SDK_INFO, ...(dsn && { dsn: dsnToString(dsn) }) };
   const url = dsn && envelopeUrl(dsn, sdkClient);
-  const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
 
   const integrations: Integration[] = [
     noiseFilterIntegration({
@@ -74,30 +68,25 @@ function start(options: BrowserOptions): BrowserClient | undefined {
     browserContextIntegration(),
     debugIdsIntegration(),
   ];
-  let transport: ClientTransport;
-  if (options.transport) {
-    transport = options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) });
-  } else {
-    const delivery = createTransport(
-      // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
-      // are never recorded or reported.
-      fetchExecutor(url!, fetch.bind(globalThis)),
-      options.transportOptions ?? {},
-      meta,
-      logger,
-      url,
-      options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
-    );
-    transport = delivery;
-    if (inPage) integrations.push(delivery.integration);
-  }
-  if (inPage) {
+  const transport: ClientTransport & Partial<BrowserTransport> = options.transport
+    ? options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) })
+    : createTransport(
+        // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
+        // are never recorded or reported.
+        fetchExecutor(url!, fetch.bind(globalThis)),
+        options.transportOptions ?? {},
+        meta,
+        logger,
+        url,
+        options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
+      );
+  if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+    if (!options.transport) integrations.push(transport.integration!);
     if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());
-    const sources = options.breadcrumbs ?? {};
     integrations.push(
-      breadcrumbsIntegration(sources),
+      breadcrumbsIntegration(options.breadcrumbs),
       httpIntegration({
-        breadcrumbs: sources.http !== false,
+        breadcrumbs: options.breadcrumbs?.http !== false,
         captureFailed: options.captureFailedRequests !== false,
         captureStatus: options.captureStatus,
         // The SDK's own endpoint: `{base}/api/{project}/`.

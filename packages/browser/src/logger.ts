@@ -1,7 +1,7 @@
 import type { Logger } from '@faultline/core';
 
 /** The SDK's one guarded logger: silent unless `debug`; printing never throws into the page. */
-export function createLogger(debug: boolean): Logger {
+export const createLogger = (debug: boolean): Logger => {
   const print =
     (method: 'log' | 'warn' | 'error') =>
     (...args: unknown[]): void => {
@@ -13,4 +13,4 @@ export function createLogger(debug: boolean): Logger {
       }
     };
   return { enabled: debug, debug: print('log'), warn: print('warn'), error: print('error') };
-}
+};

@@ -9,14 +9,9 @@ export const DEFAULT_MAX_BREADCRUMBS = 100;
 
 /** A copy of `source` whose objects and arrays (one level down) are copies too. */
 function copy(source: Partial<ScopeData>): ScopeData {
-  const data: any = {
-    ...source,
-    tags: { ...source.tags },
-    contexts: { ...source.contexts },
-    extra: { ...source.extra },
-  };
-  data.breadcrumbs = [...(source.breadcrumbs ?? [])];
-  if (source.user) data.user = { ...source.user };
+  const data: any = { ...source, breadcrumbs: [...(source.breadcrumbs ?? [])] };
+  for (const key of ['tags', 'contexts', 'extra', 'user']) data[key] = { ...data[key] };
+  if (!source.user) delete data.user;
   if (source.fingerprint) data.fingerprint = [...source.fingerprint];
   return data;
 }
@@ -32,7 +27,9 @@ export function createScope(initial: Partial<ScopeData> = {}): Scope {
   const setters: Record<string, (...args: any[]) => unknown> = {
     setUser: (user) => put('user')(user && { ...user }),
     setTag: (key, value) => (data.tags[key] = String(value)),
-    setTags: (tags) => Object.keys(tags).map((key) => (data.tags[key] = String(tags[key]))),
+    setTags: (tags) => {
+      for (const key in tags) data.tags[key] = String(tags[key]);
+    },
     setContext: (name, context) => {
       if (context) data.contexts[name] = { ...context };
       else delete data.contexts[name];

@@ -92,11 +92,8 @@ export function breadcrumbsIntegration(sources: BreadcrumbSources = {}): Integra
       const wrap = (original: History['pushState']) =>
         function (this: History, ...args: Parameters<History['pushState']>) {
           const result = original.apply(this, args);
-          try {
-            record();
-          } catch {
-            // The navigation happened; only its breadcrumb is lost.
-          }
+          // addBreadcrumb never throws.
+          record();
           return result;
         };
       undo.push(

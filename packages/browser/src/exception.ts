@@ -33,13 +33,13 @@ export function exceptionsFrom(
     if (depth > maxDepth || found.length >= Math.max(20, maxDepth + 1) || seen.has(value)) return;
     const isObject = Object(value) === value;
     if (isObject) seen.add(value);
+    const name = get(value, 'name');
+    const message = get(value, 'message');
     // Errors, also from another realm (an iframe), where `instanceof Error` is false.
-    let error = typeof get(value, 'stack') === 'string' && typeof get(value, 'message') === 'string';
+    let error = typeof message === 'string' && typeof get(value, 'stack') === 'string';
     try {
       error ||= value instanceof Error || {}.toString.call(value) === '[object Error]';
     } catch {}
-    const name = get(value, 'name');
-    const message = get(value, 'message');
     let keys: string | false | undefined;
     try {
       keys =
@@ -89,7 +89,7 @@ export function exceptionsFrom(
   try {
     visit(thrown, 0, 0, '');
   } catch {
-    if (!found[0]) found.push({ type: 'Error', value: 'Unreadable value captured as exception', mechanism });
+    // Nothing before the first value is pushed throws: what was found stays.
   }
   const top = found[0]!.mechanism!;
   if (found[1] || top.is_exception_group) top.exception_id = 0;

@@ -5,10 +5,10 @@ import { hooks, listen } from './patch.js';
  * What browsers report for an error thrown by a script from another origin loaded without CORS:
  * message, file and position are hidden (HTML standard, "muted errors").
  */
-const SCRIPT_ERROR = /^(?:Uncaught )?Script error\.?$/;
+const SCRIPT_ERROR = /^Script error\.?$/;
 
 export const CROSSORIGIN_HINT =
-  'A cross-origin script hid its error: load it with crossorigin="anonymous" and serve it with Access-Control-Allow-Origin';
+  'A cross-origin script hid its error: load it with crossorigin="anonymous" and CORS headers';
 
 /**
  * Reports what the page does not catch: `error` events (uncaught exceptions) with mechanism
@@ -23,15 +23,15 @@ export function globalHandlersIntegration(): Integration {
         const mechanism = { type: `on${type}`, handled: false };
         const { error = event.reason, message, filename, lineno, colno } = event;
         if (error != null || type !== 'error') return client.captureException(error, { mechanism });
-        const text = String(message || 'Unknown error');
-        const data = SCRIPT_ERROR.test(text) ? { hint: CROSSORIGIN_HINT } : undefined;
+        const value = String(message || 'Unknown error').replace(/^Uncaught /, '');
+        const data = SCRIPT_ERROR.test(value) && { hint: CROSSORIGIN_HINT };
         client.captureEvent(
           {
             exception: {
               values: [
                 {
                   type: 'Error',
-                  value: text.replace(/^Uncaught /, ''),
+                  value,
                   mechanism: { ...mechanism, ...(data && { data }) },
                   ...(filename && {
                     stacktrace: {

@@ -27,20 +27,24 @@ export function httpIntegration({
 }: HttpOptions): Integration {
   return hooks('HttpClient', (client) => {
     /**
-     * Call when a request starts, with an error made in the SDK's wrapper; returns what to call
-     * with its status (none: no answer), or throws when the request is not recorded.
+     * Call from the SDK's wrapper when a request starts; returns what to call with its status
+     * (none: no answer), or throws when the request is not recorded.
      */
-    const start = (category: string, method: string | undefined, target: string, origin: Error) => {
+    const start = (category: string, method: string | undefined, target: string) => {
+      const origin = new Error();
       const url = new URL(target, location.href).href;
       if (ignorePrefixes.some((prefix) => url.startsWith(prefix))) throw 0;
       method = (method ?? 'GET').toUpperCase();
-      // The frames of the code that sent the request: those of `origin` without the wrapper's.
-      // V8 starts a stack with an `Error` header line, Gecko and WebKit with the first frame.
-      const stack = `${origin.stack}`.replace(/^(Error\n)?.*\n?/, '');
+      const request = { method, url };
+      // The frames of the code that sent the request: those of `origin` without this function's
+      // and the wrapper's. V8 starts a stack with an `Error` header line, Gecko and WebKit with
+      // the first frame.
+      const stack = `${origin.stack}`.replace(/^(Error\n)?.*\n.*\n?/, '');
       return (status?: number) => {
         try {
-          const data = { method, url, ...(status && { status_code: status }) };
-          const level = status === undefined || status > 499 ? 'error' : status > 399 ? 'warning' : 0;
+          const data = { ...request, ...(status && { status_code: status }) };
+          // No status: no answer.
+          const level = !(status! < 500) ? 'error' : status! > 399 ? 'warning' : 0;
           if (breadcrumbs) client.addBreadcrumb({ type: 'http', category, data, ...(level && { level }) });
           // Statuses `captureStatus` lists, or that a range of it covers, except 404.
           if (
@@ -56,7 +60,7 @@ export function httpIntegration({
               origin.message = `HTTP ${status} response for ${method} ${url}`;
               // Frames of the code that sent the request, not of the callback that saw the answer.
               origin.stack = `${origin.name}: ${origin.message}\n${stack}`;
-              scope.setRequest({ method, url });
+              scope.setRequest(request);
               scope.setContext('response', { status_code: status });
               scope.setTag('http.status_code', status!);
               client.captureException(origin, { mechanism: { type: 'http.client', handled: false } });
@@ -76,13 +80,8 @@ export function httpIntegration({
           function (this: unknown, input: Parameters<typeof fetch>[0], init?: RequestInit) {
             let done: ((status?: number) => void) | undefined;
             try {
-              const request = input instanceof Request ? input : undefined;
-              done = start(
-                'fetch',
-                init?.method ?? request?.method,
-                request?.url ?? String(input),
-                new Error(),
-              );
+              const request = (input instanceof Request ? input : { url: String(input) }) as Request;
+              done = start('fetch', init?.method ?? request.method, request.url);
             } catch {
               // Not recorded; the request itself goes ahead.
             }
@@ -110,7 +109,7 @@ export function httpIntegration({
           function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
             try {
               const [method, url] = opened.get(this)!;
-              const done = start('xhr', `${method}`, `${url}`, new Error());
+              const done = start('xhr', `${method}`, `${url}`);
               this.addEventListener('loadend', () => done(this.status || undefined));
             } catch {
               // Not recorded; the request itself goes ahead.

@@ -42,18 +42,20 @@ const FIELD_LIMITS: Record<string, number> = {
   tags: 200,
 };
 
+const ELLIPSIS = '…';
+
 /** Cuts a string to at most `max` UTF-16 units (ellipsis included), never inside a surrogate pair. */
 export const truncate = (value: string, max: number): string =>
-  value.length > max ? `${value.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : value;
+  value.length > max ? `${value.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '')}${ELLIPSIS}` : value;
 
 /** Reads a property; getters and Proxy traps that throw read as a marker. */
-function read(target: any, key: string): any {
+const read = (target: any, key: string): any => {
   try {
     return target[key];
   } catch {
     return '[Threw]';
   }
-}
+};
 
 /**
  * Returns a JSON-safe, bounded and scrubbed copy of `value`. Properties holding `undefined` are
@@ -64,7 +66,8 @@ export function clean(
   [depth, breadth, string, nodes]: Bounds,
   scrub: ScrubOptions = {},
 ): unknown {
-  const ancestors: unknown[] = [];
+  // The objects on the way from the root: `path[level]` is the one being visited at that level.
+  const path: unknown[] = [];
   // Strings are scanned a little past their limit, so a secret cut by truncation is still recognised.
   const text = (s: string, max = string) => truncate(scrubText(s.slice(0, max + 1024), scrub), max);
   const more = (count: number, what: string) => `[${count - breadth} more ${what}]`;
@@ -79,37 +82,33 @@ export function clean(
       if (type === 'number') return !Number.isFinite(v) ? `[${v}]` : +text(`${v}`) === v ? v : FILTERED;
       if (type !== 'object') return text(String(v), max);
       if (ArrayBuffer.isView(v)) return `[${v.constructor.name}]`;
-      if (ancestors.includes(v)) return '[Circular]';
-      ancestors.push(v);
-      try {
-        // Dates and anything else with `toJSON` become what JSON would make of them.
-        const toJSON = read(v, 'toJSON');
-        if (typeof toJSON === 'function') return visit(toJSON.call(v), level, max);
-        if (v instanceof Map || v instanceof Set) return visit([...v], level, max);
-        const isArray = Array.isArray(v);
-        if (level++ >= depth) return isArray ? '[Array]' : '[Object]';
-        if (isArray) {
-          const items = v.slice(-breadth).map((item: unknown) => visit(item, level, max));
-          return v.length > breadth ? [more(v.length, 'items'), ...items] : items;
-        }
-        // No prototype: a `__proto__` key stays a key and never changes a prototype.
-        const out = Object.create(null);
-        // Errors keep what JSON would lose: name, message and stack are not enumerable.
-        const keys = Object.keys(v);
-        if (v instanceof Error) keys.unshift('name', 'message', 'stack', 'cause');
-        for (const key of keys.slice(0, breadth)) {
-          const item = read(v, key);
-          if (item !== undefined)
-            out[text(key)] =
-              isSensitiveKey(key, false, scrub) && item !== null && typeof item !== 'boolean'
-                ? FILTERED
-                : visit(item, level, +FIELD_LIMITS[key]! || max);
-        }
-        if (keys.length > breadth) out['…'] = more(keys.length, 'keys');
-        return out;
-      } finally {
-        ancestors.pop();
+      if (path.slice(0, level).includes(v)) return '[Circular]';
+      path[level] = v;
+      // Dates and anything else with `toJSON` become what JSON would make of them.
+      const toJSON = read(v, 'toJSON');
+      if (typeof toJSON === 'function') return visit(toJSON.call(v), level, max);
+      if (v instanceof Map || v instanceof Set) return visit([...v], level, max);
+      const isArray = Array.isArray(v);
+      if (level++ >= depth) return `[${isArray ? 'Array' : 'Object'}]`;
+      if (isArray) {
+        const items = v.slice(-breadth).map((item: unknown) => visit(item, level, max));
+        return v.length > breadth ? [more(v.length, 'items'), ...items] : items;
       }
+      // No prototype: a `__proto__` key stays a key and never changes a prototype.
+      const out = Object.create(null);
+      // Errors keep what JSON would lose: name, message and stack are not enumerable.
+      const keys = Object.keys(v);
+      if (v instanceof Error) keys.unshift('name', 'message', 'stack', 'cause');
+      for (const key of keys.slice(0, breadth)) {
+        const item = read(v, key);
+        if (item !== undefined)
+          out[text(key)] =
+            isSensitiveKey(key, false, scrub) && item !== null && typeof item !== 'boolean'
+              ? FILTERED
+              : visit(item, level, +FIELD_LIMITS[key]! || max);
+      }
+      if (keys.length > breadth) out[ELLIPSIS] = more(keys.length, 'keys');
+      return out;
     } catch {
       return '[Unserializable]';
     }
@@ -123,18 +122,18 @@ export function clean(
  */
 export function sanitizeEvent(event: FaultlineEvent, scrub: ScrubOptions = {}): WireEvent {
   const { breadcrumbs, user } = event;
+  // Fields set to `none` (undefined) are left out.
   let wire: any;
+  let none: undefined;
   ATTEMPTS.some((bounds, trim) => {
     wire = clean(
       {
         ...event,
         user:
-          user && !scrub.sendDefaultPii
-            ? { ...user, username: undefined, email: undefined, ip_address: undefined }
-            : user,
-        breadcrumbs: breadcrumbs?.length && !trim ? { values: breadcrumbs } : undefined,
-        ...(trim && { extra: undefined }),
-        ...(trim > 1 && { contexts: undefined, request: undefined }),
+          user && !scrub.sendDefaultPii ? { ...user, username: none, email: none, ip_address: none } : user,
+        breadcrumbs: breadcrumbs?.length && !trim ? { values: breadcrumbs } : none,
+        ...(trim && { extra: none }),
+        ...(trim > 1 && { contexts: none, request: none }),
       },
       bounds,
       scrub,

@@ -122,14 +122,14 @@ export function createClient(
     )
       return drop('sample_rate');
     const messages = messagesOf(event);
-    if (messages.some((m) => m && matches(options.ignoreErrors, m))) return drop('event_processor');
     // The same event again (a render loop, a retry storm): only the first is sent.
     const key = JSON.stringify([
       messages,
       event.exception?.values?.map((v) => v.stacktrace),
       event.fingerprint,
     ]);
-    if (dedupe && key === lastKey) return drop('event_processor');
+    if (messages.some((m) => m && matches(options.ignoreErrors, m)) || (dedupe && key === lastKey))
+      return drop('event_processor');
     lastKey = key;
 
     // What throws or rejects keeps the event as it was; `null` drops it.
@@ -150,16 +150,17 @@ export function createClient(
    * would drop the event anyway (full queue, rate limit): an error storm then costs a counter.
    * Hooks that never settle would hold events forever: at most 100 wait, the rest are counted.
    */
-  function capture(build: () => EventInput | undefined, hint: EventHint, eventId = uuid()): string {
+  function capture(build: () => EventInput | undefined, hint: EventHint = {}, eventId = uuid()): string {
     try {
-      const early = !closed && (inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error'));
-      const input = !closed && !early && build();
-      if (early) drop(early);
-      if (input) {
-        const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint)
-          .catch(internalError)
-          .then(() => inFlight.delete(done));
-        inFlight.add(done);
+      if (!closed) {
+        const early = inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error');
+        const input = early ? drop(early) : build();
+        if (input) {
+          const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint)
+            .catch(internalError)
+            .then(() => inFlight.delete(done));
+          inFlight.add(done);
+        }
       }
     } catch (error) {
       internalError(error);
@@ -191,10 +192,9 @@ export function createClient(
         },
         { ...hint, originalException: exception },
       ),
-    captureMessage: (message, level = 'info', hint = {}) =>
+    captureMessage: (message, level = 'info', hint) =>
       capture(() => ({ message: String(message), level }), hint),
-    captureEvent: (event, hint = {}) =>
-      capture(() => event, hint, isId(event.event_id) ? event.event_id : uuid()),
+    captureEvent: (event, hint) => capture(() => event, hint, isId(event.event_id) ? event.event_id : uuid()),
     getScope: () => scope,
     withScope(fn) {
       const outer = scope;

@@ -43,7 +43,7 @@ const base = (dsn: Dsn, key = '') =>
 
 /** The envelope endpoint, with the public key as query auth, so a browser sends it without a CORS preflight. */
 export const envelopeUrl = (dsn: Dsn, sdkClient: string) =>
-  `${base(dsn)}/api/${dsn.projectId}/envelope/?sentry_version=7&sentry_key=${encodeURIComponent(dsn.publicKey)}&sentry_client=${encodeURIComponent(sdkClient)}`;
+  `${base(dsn)}/api/${dsn.projectId}/envelope/?${new URLSearchParams({ sentry_version: '7', sentry_key: dsn.publicKey, sentry_client: sdkClient })}`;
 
 /** The DSN without its secret key, for the envelope header. */
 export const dsnToString = (dsn: Dsn) => `${base(dsn, `${dsn.publicKey}@`)}/${dsn.projectId}`;

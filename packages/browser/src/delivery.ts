@@ -37,10 +37,8 @@ export const fetchExecutor =
     pageFetch(url, { method: 'POST', body: blob(body), keepalive: body.length <= KEEPALIVE_MAX_BYTES });
 
 /** Hands a body to the browser to deliver even after the page is gone; false if it would not take it. */
-export function sendBeacon(url: string, body: Uint8Array): boolean {
+export const sendBeacon = (url: string, body: Uint8Array): boolean | undefined => {
   try {
     return body.length <= BEACON_MAX_BYTES && navigator.sendBeacon(url, blob(body));
-  } catch {
-    return false;
-  }
-}
+  } catch {}
+};

@@ -13,9 +13,13 @@ export type RateLimits = Record<string, number>;
 /** `Retry-After` in seconds: delta-seconds or an HTTP date (RFC 9110 § 10.2.3); 60 when unreadable. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number {
   const value = header?.trim() ?? '';
-  // An HTTP date always names the weekday or month; this keeps `-3` from parsing as a year.
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
-  return /^\d+(\.\d+)?$/.test(value) ? +value : date >= 0 ? Math.max(0, (date - now) / 1000) : 60;
+  const date = Date.parse(value);
+  return /^\d+(\.\d+)?$/.test(value)
+    ? +value
+    : // An HTTP date always names the weekday or month; this keeps `-3` from reading as a year.
+      /[a-z]/i.test(value) && date >= 0
+      ? Math.max(0, (date - now) / 1000)
+      : 60;
 }
 
 /** Applies the limits a response announces to `limits` (later deadlines win). */
@@ -31,11 +35,11 @@ export function updateRateLimits(
   };
   if (header?.trim()) {
     for (const entry of header.split(',')) {
-      const [seconds = '', categories = ''] = entry.split(':');
+      const [seconds, categories = ''] = entry.split(':');
       // Category names hold no blanks; none at all means every category.
-      if (seconds.trim())
+      if (seconds!.trim())
         for (const name of categories.match(/[^;\s]+/g) ?? ['all'])
-          raise(name, +seconds >= 0 ? +seconds : 60);
+          raise(name, +seconds! >= 0 ? +seconds! : 60);
     }
   } else if (status === 429) raise('all', retryAfterSeconds(headers.get('retry-after'), now));
   return limits;

@@ -14,7 +14,7 @@ import type {
   EnvelopeMeta,
   Logger,
 } from '@faultline/core';
-import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, type SendResult, sendBeacon } from './delivery.js';
+import { type Executor, isOffline, KEEPALIVE_MAX_BYTES, sendBeacon } from './delivery.js';
 import { serializeEnvelope } from './envelope.js';
 import type { OfflineQueue } from './offline-queue.js';
 import type { Integration } from './options.js';
@@ -60,10 +60,10 @@ interface Entry {
   /** Category of the item whose loss must be counted (none for a standalone report). */
   c?: DataCategory | undefined;
   /** Drop counts riding along, restored if delivery fails. */
-  r?: Counts | undefined;
+  r?: Counts | false | '' | undefined;
   /** Attempts so far. */
   n: number;
-  /** Waiting to be sent (not in flight, not waiting for a retry). */
+  /** Busy: in flight or waiting for a retry (else waiting to be sent). */
   w?: boolean;
   /** A keepalive request is on its way: the browser completes it on its own, even after the page. */
   k?: boolean;
@@ -93,8 +93,8 @@ export function createTransport(
   let closed = false;
   let hidden = false;
 
-  const restore = (counts: Counts | undefined) => {
-    for (const key in counts) drops[key] = (drops[key] ?? 0) + counts[key]!;
+  const restore = (counts: Entry['r']) => {
+    for (const key in counts as Counts) drops[key] = (drops[key] ?? 0) + (counts as Counts)[key]!;
   };
   const record = (reason: DiscardReason, category: DataCategory, quantity = 1) => {
     logger.debug(`dropped ${quantity} ${category} (${reason})`);
@@ -109,8 +109,8 @@ export function createTransport(
         : 'queue_overflow';
 
   /** Queues an envelope body; `c` and `r` as in {@link Entry}. */
-  const add = (b: Uint8Array, c?: DataCategory, r?: Counts) => {
-    pending.add({ b, c, r, n: 0, w: true });
+  const add = (b: Uint8Array, c?: DataCategory, r?: Entry['r']) => {
+    pending.add({ b, c, r, n: 0 });
     pump();
   };
 
@@ -119,8 +119,13 @@ export function createTransport(
    * reports are rate limited), if that leaves anything to send; true if it took drops. Throws
    * only for a payload JSON cannot hold, and then takes nothing.
    */
-  const pack = (headers: EnvelopeHeaders | EnvelopeMeta, items: EnvelopeItem[], c?: DataCategory) => {
-    const r = Object.keys(drops).length && !isRateLimited(limits, 'internal') ? drops : undefined;
+  const pack = (
+    headers: EnvelopeHeaders | EnvelopeMeta = meta,
+    items: EnvelopeItem[] = [],
+    c?: DataCategory,
+  ) => {
+    const keys = Object.keys(drops);
+    const r = keys[0] && !isRateLimited(limits, 'internal') && drops;
     if (r)
       items = [
         ...items,
@@ -128,11 +133,11 @@ export function createTransport(
           { type: 'client_report' },
           {
             timestamp: Math.floor(Date.now() / 1000),
-            discarded_events: Object.keys(r).map((key) => JSON.parse(key + r[key] + '}')),
+            discarded_events: keys.map((key) => JSON.parse(key + r[key] + '}')),
           },
         ],
       ];
-    if (items.length) {
+    if (items[0]) {
       const body = serializeEnvelope({ headers: headers as EnvelopeHeaders, items });
       if (r) drops = {};
       add(body, c, r);
@@ -145,7 +150,7 @@ export function createTransport(
     if (beacon && beaconUrl && sendBeacon(beaconUrl, body)) return true;
     // No beacon: the offline queue is the last resort.
     const kept = !!queue?.push(body);
-    logger.debug(`envelope ${kept ? '' : 'not '}kept offline`);
+    logger.debug('kept offline:', kept);
     return kept;
   };
 
@@ -157,18 +162,16 @@ export function createTransport(
     }
   };
 
-  /** A request is over: the response, or none for a network error. */
-  const settle = (entry: Entry, result?: SendResult) => {
-    const status = result ? result.status : 0;
+  /** A request is over: the response's status, or 0 for a network error. */
+  const settle = (entry: Entry, status: number) => {
+    const reason = status ? 'send_error' : 'network_error';
     entry.k = false;
     inflight--;
-    if (result) updateRateLimits(limits, result);
     if (!pending.has(entry)) return;
     // After a 429 the server has counted the items itself (client reports spec): only the
     // report is kept. 413 and the other 4xx are not retried.
     if (status === 429) restore(entry.r);
-    if (status && status < 500) return finish(entry, status > 299 && status !== 429 && 'send_error');
-    const reason = status ? 'send_error' : 'network_error';
+    if (status && status < 500) return finish(entry, status > 299 && status !== 429 && reason);
     logger.debug(`attempt ${entry.n} failed:`, reason);
     // Offline: kept for when the browser is back online.
     if (isOffline() && rescue(entry.b, false)) return finish(entry);
@@ -176,7 +179,7 @@ export function createTransport(
     // Full jitter: a random delay up to 500 ms × 2^(attempt - 1), at most 30 s.
     setTimeout(
       () => {
-        entry.w = true;
+        entry.w = false;
         pump();
       },
       Math.random() * Math.min(30_000, 250 * 2 ** entry.n),
@@ -185,8 +188,8 @@ export function createTransport(
 
   function pump(): void {
     for (const entry of pending)
-      if (entry.w && inflight < concurrency) {
-        entry.w = false;
+      if (!entry.w && inflight < concurrency) {
+        entry.w = true;
         // A limit may have arrived while this waited: the server would only answer 429.
         if (entry.c && isRateLimited(limits, entry.c)) finish(entry, 'ratelimit_backoff');
         // A fetch started from a hidden page may never run; a beacon does.
@@ -197,8 +200,8 @@ export function createTransport(
           entry.k = entry.b.length <= KEEPALIVE_MAX_BYTES;
           send(entry.b)
             .then(
-              (result) => settle(entry, result),
-              () => settle(entry),
+              (result) => settle(entry, updateRateLimits(limits, result) && result.status),
+              () => settle(entry, 0),
             )
             .catch(logger.error)
             .then(pump);
@@ -215,7 +218,7 @@ export function createTransport(
           ? Date.now() < deadline
             ? setTimeout(check, 50)
             : resolve(false)
-          : pack(meta, [])
+          : pack()
             ? check()
             : resolve(true);
       check();
@@ -226,7 +229,7 @@ export function createTransport(
     hidden = value;
     if (value) {
       // The drop counts first: queued, then beaconed like the rest.
-      pack(meta, []);
+      pack();
       for (const entry of pending) {
         if (!entry.k) rescue(entry.b);
         finish(entry);
@@ -265,7 +268,7 @@ export function createTransport(
     integration: {
       name: 'Delivery',
       setup() {
-        for (const type of ['pagehide', 'pageshow', 'online', 'visibilitychange'])
+        for (const type of 'pagehide pageshow online visibilitychange'.split(' '))
           undo.push(listen(type[0] === 'v' ? document : window, type, onPage));
         drain();
       },

@@ -52,7 +52,12 @@ export function httpIntegration({
             status! > 399 &&
             status! < 600 &&
             captureStatus.some((m) =>
-              typeof m === 'number' ? m === status : status !== 404 && status! >= m[0] && status! <= m[1],
+              // A number has no `[1]`; a range ending at 0 matches nothing either way.
+              (m as readonly number[])[1]
+                ? status !== 404 &&
+                  status! >= (m as readonly number[])[0]! &&
+                  status! <= (m as readonly number[])[1]!
+                : m === status,
             )
           )
             client.withScope((scope) => {

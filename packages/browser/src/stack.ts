@@ -6,16 +6,13 @@
  */
 import type { StackFrame } from '@faultline/core';
 
-const V8_LINE = /^\s*at (?:(.+?) \((.*)\)|(.*))$/;
-const GECKO_LINE = /^(.*?)@(.*)$/;
-
 /** Turns a thrown value's `stack` into frames, oldest first; never throws. */
 export function parseStack(error: unknown): StackFrame[] {
   const frames: StackFrame[] = [];
   try {
     const stack = (error as { stack: string }).stack;
     // V8 starts with `Name: message`, which may span lines that look like anything: keep `at` lines only.
-    const re = /^\s*at /m.test(stack) ? V8_LINE : GECKO_LINE;
+    const re = /^\s*at /m.test(stack) ? /^\s*at (?:(.+?) \((.*)\)|(.*))$/ : /^(.*?)@(.*)$/;
     // Eval frames report the eval call site: V8 `at fn (eval at caller (url:5:10), <anonymous>:1:7)`,
     // Gecko `fn@url line 40 > eval:1:5`.
     const lines = stack

@@ -3,9 +3,10 @@ import type { Integration, UrlPattern } from './options.js';
 
 /**
  * Chromium and Firefox report a benign layout-loop warning as an error on `window`
- * (https://github.com/WICG/resize-observer/issues/38); it says nothing about the app.
+ * (https://github.com/WICG/resize-observer/issues/38): "ResizeObserver loop limit exceeded" or
+ * "ResizeObserver loop completed with undelivered notifications". It says nothing about the app.
  */
-const RESIZE_OBSERVER = /ResizeObserver loop (?:limit exceeded|completed with undelivered notifications)/;
+const RESIZE_OBSERVER = /ResizeObserver loop (?:limit exceeded|completed)/;
 
 /** Scripts injected by browser extensions, not by the page. */
 const EXTENSION_URL = /^(?:chrome|moz|safari|safari-web|ms-browser)-extension:\/\/|^webkit-masked-url:/;

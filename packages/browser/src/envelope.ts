@@ -5,16 +5,14 @@
  */
 import type { Envelope } from '@faultline/core';
 
-const encoder = new TextEncoder();
-
 /** Serializes an envelope with `sent_at` set now. Throws only for a payload JSON cannot hold (a cycle). */
-export function serializeEnvelope({ headers, items }: Envelope): Uint8Array {
-  // JSON.stringify escapes lone surrogates, so encoding the lines one by one or all at once
-  // gives the same bytes, and the lengths below are exact.
+export const serializeEnvelope = ({ headers, items }: Envelope): Uint8Array => {
+  // JSON.stringify escapes lone surrogates, so the lines hold only whole characters: a Blob's
+  // size is their exact UTF-8 length, and encoding them one by one or all at once gives the same bytes.
   let text = JSON.stringify({ ...headers, sent_at: new Date().toISOString() });
   for (const [itemHeaders, payload] of items) {
     const json = JSON.stringify(payload);
-    text += `\n${JSON.stringify({ ...itemHeaders, length: encoder.encode(json).length })}\n${json}`;
+    text += `\n${JSON.stringify({ ...itemHeaders, length: new Blob([json]).size })}\n${json}`;
   }
-  return encoder.encode(text);
-}
+  return new TextEncoder().encode(text);
+};

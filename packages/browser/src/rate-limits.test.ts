@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SendResult } from './delivery.js';
-import { isRateLimited, retryAfterSeconds, updateRateLimits } from './rate-limits.js';
+import { isRateLimited, updateRateLimits } from './rate-limits.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -43,14 +43,14 @@ describe('rate limits', () => {
       false,
     );
     const date = new Date(NOW + 120_000).toUTCString();
-    expect(retryAfterSeconds(date, NOW)).toBe(120);
-    expect(retryAfterSeconds(new Date(NOW - 5000).toUTCString(), NOW)).toBe(0);
+    expect(updateRateLimits({}, response(429, null, date), NOW).all).toBe(NOW + 120_000);
+    const past = updateRateLimits({}, response(429, null, new Date(NOW - 5000).toUTCString()), NOW);
+    expect(isRateLimited(past, 'error', NOW)).toBe(false);
   });
 
   it('means 60 s for a bare 429 or an unreadable value, and nothing for a 200 without the header', () => {
-    expect(retryAfterSeconds(null)).toBe(60);
-    expect(retryAfterSeconds('-3')).toBe(60);
-    expect(retryAfterSeconds('soon')).toBe(60);
+    for (const retryAfter of [null, '', '-3', 'soon', '1e3'])
+      expect(updateRateLimits({}, response(429, null, retryAfter), NOW).all).toBe(NOW + 60_000);
     const limits = updateRateLimits({}, response(429, null, null), NOW);
     expect(isRateLimited(limits, 'error', NOW + 59_000)).toBe(true);
     expect(isRateLimited(limits, 'error', NOW + 61_000)).toBe(false);

@@ -10,25 +10,18 @@ import type { SendResult } from './delivery.js';
 /** Category (or `all`) → the time in ms (epoch) until which it is limited. */
 export type RateLimits = Record<string, number>;
 
-/** `Retry-After` in seconds: delta-seconds or an HTTP date (RFC 9110 § 10.2.3); 60 when unreadable. */
-export function retryAfterSeconds(header: string | null, now = Date.now()): number {
-  const value = header?.trim() ?? '';
-  const date = Date.parse(value);
-  return /^\d+(\.\d+)?$/.test(value)
-    ? +value
-    : // An HTTP date always names the weekday or month; this keeps `-3` from reading as a year.
-      /[a-z]/i.test(value) && date >= 0
-      ? Math.max(0, (date - now) / 1000)
-      : 60;
-}
-
-/** Applies the limits a response announces to `limits` (later deadlines win). */
-export function updateRateLimits(
+/**
+ * Applies the limits a response announces to `limits` (later deadlines win). `Retry-After` is
+ * delta-seconds or an HTTP date (RFC 9110 § 10.2.3), and means 60 s when unreadable.
+ */
+export const updateRateLimits = (
   limits: RateLimits,
   { status, headers }: SendResult,
   now = Date.now(),
-): RateLimits {
+): RateLimits => {
   const header = headers.get('x-sentry-rate-limits');
+  const retryAfter = headers.get('retry-after')?.trim() ?? '';
+  const date = Date.parse(retryAfter);
   const raise = (category: string, seconds: number) => {
     const until = now + seconds * 1000;
     if (!(limits[category]! >= until)) limits[category] = until;
@@ -41,9 +34,18 @@ export function updateRateLimits(
         for (const name of categories.match(/[^;\s]+/g) ?? ['all'])
           raise(name, +seconds! >= 0 ? +seconds! : 60);
     }
-  } else if (status === 429) raise('all', retryAfterSeconds(headers.get('retry-after'), now));
+  } else if (status === 429)
+    raise(
+      'all',
+      /^\d+(\.\d+)?$/.test(retryAfter)
+        ? +retryAfter
+        : // An HTTP date always names the weekday or month; this keeps `-3` from reading as a year.
+          /[a-z]/i.test(retryAfter) && date >= 0
+          ? (date - now) / 1000
+          : 60,
+    );
   return limits;
-}
+};
 
 /** Whether items of `category` must be dropped locally now. */
 export const isRateLimited = (limits: RateLimits, category: string, now = Date.now()) =>

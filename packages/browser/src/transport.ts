@@ -243,19 +243,18 @@ export function createTransport(
   const onPage = (event: Event) =>
     event.type === 'online' ? drain() : hide(event.type === 'pagehide' || document.hidden);
 
-  const undo: Array<() => void> = [];
+  let undo: Array<() => void> = [];
   return {
+    // The client sends events only, so every envelope counts as one `error` when lost.
     send(envelope) {
-      let category: DataCategory | undefined;
       if (!closed)
         try {
-          category = envelope.items[0]?.[0].type === 'event' ? 'error' : undefined;
-          const reason = category && wouldDrop(category);
-          if (reason) record(reason, category!);
-          else pack(envelope.headers, envelope.items, category);
+          const reason = wouldDrop('error');
+          if (reason) record(reason, 'error');
+          else pack(envelope.headers, envelope.items, 'error');
         } catch (error) {
           logger.error('cannot send envelope', error);
-          if (category) record('internal_sdk_error', category);
+          record('internal_sdk_error', 'error');
         }
     },
     recordDroppedEvent: record,
@@ -268,8 +267,9 @@ export function createTransport(
     integration: {
       name: 'Delivery',
       setup() {
-        for (const type of 'pagehide pageshow online visibilitychange'.split(' '))
-          undo.push(listen(type[0] === 'v' ? document : window, type, onPage));
+        undo = 'pagehide pageshow online visibilitychange'
+          .split(' ')
+          .map((type) => listen(type[0] === 'v' ? document : window, type, onPage));
         drain();
       },
       teardown: () => undoAll(undo),

@@ -117,7 +117,7 @@ export function createClient(
     } as FaultlineEvent;
 
     if (
-      (event.exception || /^(?:error|fatal)$/.test(event.level)) &&
+      (event.exception || /^(error|fatal)$/.test(event.level)) &&
       Math.random() >= (options.sampleRate ?? 1)
     )
       return drop('sample_rate');
@@ -172,10 +172,14 @@ export function createClient(
     captureException: (exception, hint = {}) =>
       capture(
         () => {
-          if (dedupe && typeof exception === 'object' && exception) {
-            // Captured before (by the app, then again by a handler): sent once.
-            if (captured.has(exception)) return;
-            captured.add(exception);
+          // Captured before (by the app, then again by a handler): sent once.
+          if (dedupe) {
+            if (captured.has(exception as object)) return;
+            try {
+              captured.add(exception as object);
+            } catch {
+              // A primitive cannot be remembered.
+            }
           }
           // Without a level, the event is an `error`.
           return {

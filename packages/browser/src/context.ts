@@ -8,11 +8,8 @@ export const browserContextIntegration = (): Integration => ({
   name: 'BrowserContext',
   processEvent(event) {
     if (!event.request && typeof location < 'u')
-      event.request = {
-        url: location.href,
-        // An undefined user agent is left out when the event is serialized.
-        headers: { 'User-Agent': typeof navigator < 'u' ? navigator.userAgent : (undefined as never) },
-      };
+      // Wherever there is a `location` (pages, workers) there is a `navigator`.
+      event.request = { url: location.href, headers: { 'User-Agent': navigator.userAgent } };
     return event;
   },
 });

@@ -83,10 +83,11 @@ function start(options: BrowserOptions): BrowserClient | undefined {
   if (typeof window !== 'undefined' && typeof document !== 'undefined') {
     if (!options.transport) integrations.push(transport.integration!);
     if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());
+    const sources = options.breadcrumbs ?? {};
     integrations.push(
-      breadcrumbsIntegration(options.breadcrumbs),
+      breadcrumbsIntegration(sources),
       httpIntegration({
-        breadcrumbs: options.breadcrumbs?.http !== false,
+        breadcrumbs: sources.http !== false,
         captureFailed: options.captureFailedRequests !== false,
         captureStatus: options.captureStatus,
         // The SDK's own endpoint: `{base}/api/{project}/`.

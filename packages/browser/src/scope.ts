@@ -8,13 +8,13 @@ import type { Scope, ScopeData } from '@faultline/core';
 export const DEFAULT_MAX_BREADCRUMBS = 100;
 
 /** A copy of `source` whose objects and arrays (one level down) are copies too. */
-function copy(source: Partial<ScopeData>): ScopeData {
+const copy = (source: Partial<ScopeData>): ScopeData => {
   const data: any = { ...source, breadcrumbs: [...(source.breadcrumbs ?? [])] };
   for (const key of ['tags', 'contexts', 'extra', 'user']) data[key] = { ...data[key] };
   if (!source.user) delete data.user;
   if (source.fingerprint) data.fingerprint = [...source.fingerprint];
   return data;
-}
+};
 
 export function createScope(initial: Partial<ScopeData> = {}): Scope {
   let data: any = copy(initial);

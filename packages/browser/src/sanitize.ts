@@ -70,7 +70,6 @@ export function clean(
   const path: unknown[] = [];
   // Strings are scanned a little past their limit, so a secret cut by truncation is still recognised.
   const text = (s: string, max = string) => truncate(scrubText(s.slice(0, max + 1024), scrub), max);
-  const more = (count: number, what: string) => `[${count - breadth} more ${what}]`;
 
   const visit = (v: any, level: number, max?: number): unknown => {
     if (--nodes < 0) return '[Truncated]';
@@ -78,8 +77,8 @@ export function clean(
       const type = typeof v;
       if (type === 'function') return `[Function: ${v.name || '<anonymous>'}]`;
       if (v === null || type === 'boolean') return v;
-      // A JSON number that is a card number is one too.
-      if (type === 'number') return !Number.isFinite(v) ? `[${v}]` : +text(`${v}`) === v ? v : FILTERED;
+      // A JSON number that is a card number is one too; `v - v` is 0 for finite numbers only.
+      if (type === 'number') return v - v !== 0 ? `[${v}]` : +text(`${v}`) === v ? v : FILTERED;
       if (type !== 'object') return text(String(v), max);
       if (ArrayBuffer.isView(v)) return `[${v.constructor.name}]`;
       if (path.slice(0, level).includes(v)) return '[Circular]';
@@ -92,10 +91,10 @@ export function clean(
       if (level++ >= depth) return `[${isArray ? 'Array' : 'Object'}]`;
       if (isArray) {
         const items = v.slice(-breadth).map((item: unknown) => visit(item, level, max));
-        return v.length > breadth ? [more(v.length, 'items'), ...items] : items;
+        return v.length > breadth ? [`[${v.length - breadth} more items]`, ...items] : items;
       }
       // No prototype: a `__proto__` key stays a key and never changes a prototype.
-      const out = Object.create(null);
+      const out: any = { __proto__: null };
       // Errors keep what JSON would lose: name, message and stack are not enumerable.
       const keys = Object.keys(v);
       if (v instanceof Error) keys.unshift('name', 'message', 'stack', 'cause');
@@ -107,7 +106,7 @@ export function clean(
               ? FILTERED
               : visit(item, level, +FIELD_LIMITS[key]! || max);
       }
-      if (keys.length > breadth) out[ELLIPSIS] = more(keys.length, 'keys');
+      if (keys.length > breadth) out[ELLIPSIS] = `[${keys.length - breadth} more keys]`;
       return out;
     } catch {
       return '[Unserializable]';

@@ -32,7 +32,7 @@ describe('envelope serialization', () => {
     expect(length).toBeGreaterThan(lines[2]!.length);
   });
 
-  it('throws on a payload JSON cannot hold, so the transport can count it', () => {
+  it('throws on a payload JSON cannot hold, so the caller can count it', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => serializeEnvelope({ headers: {}, items: [[{ type: 'event' }, cyclic]] })).toThrow();

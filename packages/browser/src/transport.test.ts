@@ -1,4 +1,4 @@
-import type { Logger } from '@faultline/core';
+import type { Envelope, Logger } from '@faultline/core';
 import { parseEnvelope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
@@ -41,6 +41,8 @@ function server(answer: (n: number, types: string[]) => SendResult | Error = () 
       .map((i) => i.payload);
   return { send, received, reports, events };
 }
+
+const event = (message: string): Envelope => ({ headers: {}, items: [[{ type: 'event' }, { message }]] });
 
 function ok(status = 200, headers: Record<string, string> = {}): SendResult {
   return { status, headers: { get: (name) => headers[name] ?? null } };
@@ -103,6 +105,53 @@ describe('browser transport and client', () => {
       'network_error:error': 1,
       'send_error:error': 1,
     });
+  });
+
+  it('does not retry a 413 or another 4xx: a 413 is counted, a 429 the server counts itself', async () => {
+    const statuses = [413, 429];
+    const fake = server((_, types) =>
+      types[0] === 'event' ? ok(statuses.shift(), { 'retry-after': '0' }) : ok(),
+    );
+    const transport = createTransport(fake.send, { concurrency: 1 }, {}, logger);
+    transport.send(event('a'));
+    transport.send(event('b'));
+    expect(await transport.flush(1000)).toBe(true);
+    expect(fake.events().map((e) => e.message)).toEqual(['a', 'b']);
+    const last = fake.received.at(-1)!;
+    expect(last.map((i) => i.type)).toEqual(['client_report']);
+    expect(last[0]!.payload.discarded_events).toEqual([
+      { reason: 'send_error', category: 'error', quantity: 1 },
+    ]);
+  });
+
+  it('applies X-Sentry-Rate-Limits from any response, to the categories it names', async () => {
+    const fake = server(() => ok(200, { 'x-sentry-rate-limits': '60:error:organization' }));
+    const transport = createTransport(fake.send, {}, {}, logger);
+    transport.send(event('a'));
+    expect(await transport.flush(1000)).toBe(true);
+    expect(transport.wouldDrop?.('error')).toBe('ratelimit_backoff');
+    transport.send(event('b'));
+    expect(await transport.flush(1000)).toBe(true);
+    expect(fake.events().map((e) => e.message)).toEqual(['a']);
+    expect(fake.reports()).toEqual({ 'ratelimit_backoff:error': 1 });
+  });
+
+  it('gives up a flush at its deadline, and queues nothing once closed', async () => {
+    let calls = 0;
+    const transport = createTransport(
+      () => {
+        calls++;
+        return new Promise(() => {});
+      },
+      {},
+      {},
+      logger,
+    );
+    transport.send(event('a'));
+    expect(await transport.flush(100)).toBe(false);
+    expect(await transport.close(0)).toBe(false);
+    transport.send(event('b'));
+    expect(calls).toBe(1);
   });
 
   it('sends linked errors innermost first with chained mechanisms', async () => {

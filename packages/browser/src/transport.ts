@@ -32,7 +32,7 @@ export interface BrowserTransportOptions {
 
 /** The part of a transport the client uses; a custom `transport` option provides the same. */
 export interface ClientTransport {
-  /** Enqueues an envelope; never throws. */
+  /** Enqueues an envelope. Should not throw: the client counts what it throws as `internal_sdk_error`. */
   send(envelope: Envelope): void;
   recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
   /** Resolves true once everything queued is done; false on timeout. Never rejects. */
@@ -245,17 +245,14 @@ export function createTransport(
 
   let undo: Array<() => void> = [];
   return {
-    // The client sends events only, so every envelope counts as one `error` when lost.
+    // The client sends events only, so every envelope counts as one `error` when lost. It sends
+    // sanitized events, which JSON can hold; were serializing to throw anyway, the client's
+    // catch counts the event (`internal_sdk_error`).
     send(envelope) {
-      if (!closed)
-        try {
-          const reason = wouldDrop('error');
-          if (reason) record(reason, 'error');
-          else pack(envelope.headers, envelope.items, 'error');
-        } catch (error) {
-          logger.error('cannot send envelope', error);
-          record('internal_sdk_error', 'error');
-        }
+      if (closed) return;
+      const reason = wouldDrop('error');
+      if (reason) record(reason, 'error');
+      else pack(envelope.headers, envelope.items, 'error');
     },
     recordDroppedEvent: record,
     flush,

@@ -68,11 +68,12 @@ const when =
   (all, pre, value) =>
     accept(value) ? pre + mask : all;
 
-/** IP addresses other than loopback; IPv6 in full or `::` form. */
+/**
+ * IP addresses other than loopback: IPv4, and IPv6 in full or `::` form with at least four hex
+ * digits (which also leaves out `::1`).
+ */
 const ip = when(
-  (ip) =>
-    !/^(?:127\.|0\.0\.0\.0$|::1?$)/.test(ip) &&
-    (ip.includes('.') || (/::|(.*:){7}/.test(ip) && ip.replace(/:/g, '').length > 3)),
+  (ip) => (ip.includes('.') ? !/^(?:127\.|0\.0\.0\.0$)/.test(ip) : /^(?=.*::|(.*:){7})(.*\w){4}/.test(ip)),
   '[ip]',
 );
 

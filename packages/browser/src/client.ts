@@ -154,7 +154,8 @@ export function createClient(
     try {
       if (!closed) {
         const early = inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error');
-        const input = early ? drop(early) : build();
+        // `void`: a custom transport's return value is not an event.
+        const input = early ? void drop(early) : build();
         if (input) {
           const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint)
             .catch(internalError)

@@ -192,8 +192,9 @@ export function createTransport(
         entry.w = true;
         // A limit may have arrived while this waited: the server would only answer 429.
         if (entry.c && isRateLimited(limits, entry.c)) finish(entry, 'ratelimit_backoff');
-        // A fetch started from a hidden page may never run; a beacon does.
-        else if ((hidden || isOffline()) && rescue(entry.b, hidden)) finish(entry);
+        // A fetch started from a hidden page may never run; a beacon does. (Offline, the fetch
+        // fails at once and `settle` keeps the envelope.)
+        else if (hidden && rescue(entry.b)) finish(entry);
         else {
           entry.n++;
           inflight++;

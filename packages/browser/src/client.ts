@@ -53,11 +53,8 @@ export const messagesOf = (event: FaultlineEvent): string[] => [
 
 /** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
 export const matches = (patterns: Array<string | RegExp> | undefined, text: string) =>
-  patterns?.some((p) => {
-    if (typeof p === 'string') return text.includes(p);
-    p.lastIndex = 0;
-    return p.test(text);
-  });
+  // `search` starts at 0 whatever the RegExp's `lastIndex`, and leaves it as it was.
+  patterns?.some((p) => (typeof p === 'string' ? text.includes(p) : text.search(p) >= 0));
 
 export function createClient(
   options: BrowserOptions,

@@ -228,6 +228,20 @@ describe('client pipeline and scope', () => {
     expect(scope.getData()).toEqual({ tags: {}, contexts: {}, extra: {}, breadcrumbs: [] });
   });
 
+  it('matches a global or sticky RegExp in ignoreErrors every time', async () => {
+    const memory = memoryTransport();
+    const global = /noise/g;
+    init({ transport: memory.transport, ignoreErrors: [global, /^Error: sticky/y], dedupe: false });
+    for (let i = 0; i < 3; i++) {
+      captureMessage('some noise here');
+      captureException(new Error('sticky one'));
+    }
+    captureMessage('kept');
+    await flush(1000);
+    expect(memory.events().map((e) => e.message)).toEqual(['kept']);
+    expect(global.lastIndex).toBe(0);
+  });
+
   it('keeps the id of a hand-built event and builds linked errors', async () => {
     const memory = memoryTransport();
     init({ transport: memory.transport });

@@ -16,7 +16,7 @@ const copy = (source: Partial<ScopeData>): ScopeData => {
   return data;
 };
 
-export function createScope(initial: Partial<ScopeData> = {}): Scope {
+export const createScope = (initial: Partial<ScopeData> = {}): Scope => {
   let data: any = copy(initial);
   /** A setter of a top-level field; `null` or `undefined` removes it. */
   const put = (key: string) => (value: unknown) => {
@@ -59,4 +59,4 @@ export function createScope(initial: Partial<ScopeData> = {}): Scope {
       return scope;
     };
   return scope;
-}
+};

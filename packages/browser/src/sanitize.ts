@@ -76,7 +76,7 @@ export function clean(
     try {
       const type = typeof v;
       if (type === 'function') return `[Function: ${v.name || '<anonymous>'}]`;
-      if (v === null || type === 'boolean') return v;
+      if (v === null || v === !!v) return v;
       // A JSON number that is a card number is one too; `v - v` is 0 for finite numbers only.
       if (type === 'number') return v - v !== 0 ? `[${v}]` : +text(`${v}`) === v ? v : FILTERED;
       if (type !== 'object') return text(String(v), max);
@@ -102,7 +102,7 @@ export function clean(
         const item = read(v, key);
         if (item !== undefined)
           out[text(key)] =
-            isSensitiveKey(key, false, scrub) && item !== null && typeof item !== 'boolean'
+            isSensitiveKey(key, scrub) && item !== null && item !== !!item
               ? FILTERED
               : visit(item, level, +FIELD_LIMITS[key]! || max);
       }

@@ -126,15 +126,15 @@ describe('isSensitiveKey', () => {
   it.each(ordinary)('%s is not', (key) => expect(isSensitiveKey(key)).toBe(false));
 
   it('adds URL parameter names in query strings', () => {
-    expect(isSensitiveKey('code', true)).toBe(true);
-    expect(isSensitiveKey('state', true)).toBe(true);
-    expect(isSensitiveKey('page', true)).toBe(false);
+    expect(isSensitiveKey('code', {}, true)).toBe(true);
+    expect(isSensitiveKey('state', {}, true)).toBe(true);
+    expect(isSensitiveKey('page', {}, true)).toBe(false);
   });
 
   it('takes user deny and allow lists', () => {
-    expect(isSensitiveKey('X-Tenant-Id', false, { denyKeys: ['tenant'] })).toBe(true);
-    expect(isSensitiveKey('internal_ref', false, { denyKeys: [/^internal_/g] })).toBe(true);
-    expect(isSensitiveKey('internal_ref', false, { denyKeys: [/^internal_/g] })).toBe(true);
-    expect(isSensitiveKey('MaxTokens', false, { allowKeys: ['max_tokens'] })).toBe(false);
+    expect(isSensitiveKey('X-Tenant-Id', { denyKeys: ['tenant'] })).toBe(true);
+    expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
+    expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
+    expect(isSensitiveKey('MaxTokens', { allowKeys: ['max_tokens'] })).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ const flat = (key: string) => key.toLowerCase().replace(/[^a-z\d]/g, '');
 const globalRegExp = (pattern: RegExp) => RegExp(pattern, `${pattern.flags.replace(/[gy]/g, '')}g`);
 
 /** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
-export function isSensitiveKey(key: string, query = false, options: ScrubOptions = {}): boolean {
+export function isSensitiveKey(key: string, options: ScrubOptions = {}, query?: boolean): boolean {
   const name = flat(key);
   return (
     !options.allowKeys?.some((allowed) => flat(allowed) === name) &&
@@ -48,9 +48,12 @@ export function isSensitiveKey(key: string, query = false, options: ScrubOptions
   );
 }
 
-/** Reads like a credential rather than prose: long, or with a digit, an inner capital or a token symbol. */
+/**
+ * Reads like a credential rather than prose: long, or with a digit, an inner capital, a token
+ * symbol or a quote (a quoted `key: "value"` is never prose).
+ */
 export const looksLikeSecret = (value: string): boolean =>
-  value.length > 15 || /\d|.[A-Z]|[-_+/=.~]/.test(value);
+  value.length > 15 || /\d|.[A-Z]|[-_+/=.~"'\\]/.test(value);
 
 /** Luhn checksum of a card number (separators ignored; the card pattern bounds it to 13–19 digits). */
 export const luhnValid = (value: string): boolean =>
@@ -113,19 +116,18 @@ const PAIR =
 
 /** Replaces the values of sensitive pairs; in the others, looks for pairs inside the value (`next=/a?token=x`). */
 const scrubPairs = (text: string, options: ScrubOptions): string =>
-  text.replace(PAIR, (_all, pre: string, key: string, sep: string, value: string) => {
-    const quote = /^\\?["']?/.exec(value)![0];
-    return (
+  text.replace(
+    PAIR,
+    (_all, pre: string, key: string, sep: string, value: string) =>
       pre +
       key +
       sep +
-      // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
-      ((quote || !/^[ \t]*:[ \t]/.test(sep) || !PROSE_KEY.test(flat(key)) || looksLikeSecret(value)) &&
-      isSensitiveKey(key, /[?&#;]/.test(pre), options)
-        ? quote + FILTERED
-        : scrubPairs(value, options))
-    );
-  });
+      // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential (a quoted value always counts as one).
+      ((!/^[ \t]*:[ \t]/.test(sep) || !PROSE_KEY.test(flat(key)) || looksLikeSecret(value)) &&
+      isSensitiveKey(key, options, /[?&#;]/.test(pre))
+        ? /^\\?["']?/.exec(value)![0] + FILTERED
+        : scrubPairs(value, options)),
+  );
 
 /**
  * Removes secrets from free text: credentials of known shapes, card numbers, passwords in URLs,

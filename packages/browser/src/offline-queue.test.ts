@@ -40,7 +40,10 @@ describe('offline queue', () => {
     queue.push(bytes('444444'));
     queue.push(bytes('55555'));
     expect(texts(queue.takeAll())).toEqual(['55555']);
+    queue.push(bytes('66'));
+    // Too large on its own: refused, and what was stored stays.
     expect(queue.push(bytes('x'.repeat(11)))).toBe(false);
+    expect(texts(queue.takeAll())).toEqual(['66']);
   });
 
   it('drops entries older than maxAgeMs and survives broken or throwing storage', () => {
@@ -52,6 +55,8 @@ describe('offline queue', () => {
     expect(texts(createOfflineQueue({ key: 'q', storage, maxAgeMs: 5000 }).takeAll())).toEqual(['new']);
     storage.setItem('q', '{not json');
     expect(createOfflineQueue({ key: 'q', storage }).takeAll()).toEqual([]);
+    storage.setItem('q', '{"b":"not a list"}');
+    expect(createOfflineQueue({ key: 'q', storage }).size()).toBe(0);
     const throwing = memoryStorage();
     throwing.setItem = () => {
       throw new Error('QuotaExceededError');

@@ -43,37 +43,30 @@ export function localStorageQueue(options: Omit<OfflineQueueOptions, 'key'> = {}
 }
 
 export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
+  const { key } = options;
   const maxEntries = options.maxEntries ?? 30;
-  const maxBytes = options.maxBytes ?? 1024 * 1024;
-  const maxAgeMs = options.maxAgeMs ?? 3 * 24 * 3600 * 1000;
-  const storage = (): Storage | undefined => {
-    try {
-      return options.storage ?? globalThis.localStorage;
-    } catch {
-      return undefined;
-    }
-  };
+  const maxBytes = options.maxBytes ?? 2 ** 20;
+  const maxAgeMs = options.maxAgeMs ?? 2592e5;
+  // Reading `localStorage` itself can throw (storage disabled), and so can every call on it:
+  // each access below is inside a try.
+  const storage = () => options.storage ?? globalThis.localStorage;
 
+  /** The stored entries young enough to send; none when storage is missing, unreadable or not ours. */
   const read = (): Stored[] => {
     try {
-      const parsed: unknown = JSON.parse(storage()?.getItem(options.key) ?? '[]');
       const oldest = Date.now() - maxAgeMs;
-      return Array.isArray(parsed)
-        ? parsed.filter(
-            (e): e is Stored => typeof e?.b === 'string' && typeof e.t === 'number' && e.t > oldest,
-          )
-        : [];
+      return JSON.parse(storage().getItem(key)!).filter(
+        (e: Stored) => typeof e?.b === 'string' && e.t > oldest,
+      );
     } catch {
       return [];
     }
   };
 
-  const write = (entries: Stored[]): boolean => {
+  const write = (entries: Stored[]) => {
     try {
-      const store = storage();
-      if (!store) return false;
-      if (entries.length === 0) store.removeItem(options.key);
-      else store.setItem(options.key, JSON.stringify(entries));
+      if (entries[0]) storage().setItem(key, JSON.stringify(entries));
+      else storage().removeItem(key);
       return true;
     } catch {
       return false;
@@ -82,18 +75,16 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
 
   return {
     push(body) {
-      const text = new TextDecoder().decode(body);
-      if (text.length > maxBytes) return false;
-      const entries = [...read(), { t: Date.now(), b: text }];
+      const entries = [...read(), { t: Date.now(), b: new TextDecoder().decode(body) }];
       let total = entries.reduce((sum, e) => sum + e.b.length, 0);
-      while (entries.length > maxEntries || total > maxBytes) total -= entries.shift()?.b.length ?? 0;
-      return write(entries);
+      // Oldest first; a body too large on its own goes too, and then nothing is written.
+      while (entries.length > maxEntries || total > maxBytes) total -= entries.shift()!.b.length;
+      return !!entries[0] && write(entries);
     },
     takeAll() {
       const entries = read();
       write([]);
-      const encoder = new TextEncoder();
-      return entries.map((e) => encoder.encode(e.b));
+      return entries.map((e) => new TextEncoder().encode(e.b));
     },
     size: () => read().length,
   };

@@ -92,12 +92,13 @@ export function createTransport(
   let inflight = 0;
   let closed = false;
   let hidden = false;
+  const { debug } = logger;
 
   const restore = (counts: Entry['r']) => {
     for (const key in counts as Counts) drops[key] = (drops[key] ?? 0) + (counts as Counts)[key]!;
   };
   const record = (reason: DiscardReason, category: DataCategory, quantity = 1) => {
-    logger.debug(`dropped ${quantity} ${category} (${reason})`);
+    debug(`dropped ${quantity} ${category} (${reason})`);
     restore({ [`{"reason":"${reason}","category":"${category}","quantity":`]: quantity });
   };
 
@@ -150,7 +151,7 @@ export function createTransport(
     if (beacon && beaconUrl && sendBeacon(beaconUrl, body)) return true;
     // No beacon: the offline queue is the last resort.
     const kept = !!queue?.push(body);
-    logger.debug('kept offline:', kept);
+    debug('kept offline:', kept);
     return kept;
   };
 
@@ -172,7 +173,7 @@ export function createTransport(
     // report is kept. 413 and the other 4xx are not retried.
     if (status === 429) restore(entry.r);
     if (status && status < 500) return finish(entry, status > 299 && status !== 429 && reason);
-    logger.debug(`attempt ${entry.n} failed:`, reason);
+    debug(`attempt ${entry.n} failed:`, reason);
     // Offline: kept for when the browser is back online.
     if (isOffline() && rescue(entry.b, false)) return finish(entry);
     if (entry.n > maxRetries) return finish(entry, reason);

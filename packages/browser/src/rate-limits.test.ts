@@ -17,14 +17,16 @@ describe('rate limits', () => {
   it('reads X-Sentry-Rate-Limits per category, on any status', () => {
     const limits = updateRateLimits(
       {},
-      response(200, '60:error;default:organization:quota, 5:monitor::', null),
+      response(200, '60:error;default:organization:quota, 5:monitor::,, ', null),
       NOW,
     );
     expect(isRateLimited(limits, 'error', NOW + 59_000)).toBe(true);
     expect(isRateLimited(limits, 'error', NOW + 60_000)).toBe(false);
     expect(isRateLimited(limits, 'default', NOW + 1000)).toBe(true);
     expect(isRateLimited(limits, 'monitor', NOW + 4000)).toBe(true);
+    // The empty entries limit nothing.
     expect(isRateLimited(limits, 'internal', NOW)).toBe(false);
+    expect(isRateLimited(limits, 'internal', NOW + 1)).toBe(false);
   });
 
   it('treats an empty category list as every category, and keeps the later deadline', () => {

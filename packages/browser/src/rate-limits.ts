@@ -29,10 +29,10 @@ export const updateRateLimits = (
   if (header?.trim()) {
     for (const entry of header.split(',')) {
       const [seconds, categories = ''] = entry.split(':');
-      // Category names hold no blanks; none at all means every category.
-      if (seconds!.trim())
-        for (const name of categories.match(/[^;\s]+/g) ?? ['all'])
-          raise(name, +seconds! >= 0 ? +seconds! : 60);
+      // Category names hold no blanks; none at all means every category. An empty entry
+      // (`+'' === 0`) limits nothing.
+      for (const name of categories.match(/[^;\s]+/g) ?? ['all'])
+        raise(name, +seconds! >= 0 ? +seconds! : 60);
     }
   } else if (status === 429)
     raise(

@@ -171,20 +171,24 @@ export function createTransport(
     if (!pending.has(entry)) return;
     // After a 429 the server has counted the items itself (client reports spec): only the
     // report is kept. 413 and the other 4xx are not retried.
-    if (status === 429) restore(entry.r);
-    if (status && status < 500) return finish(entry, status > 299 && status !== 429 && reason);
-    debug(`attempt ${entry.n} failed:`, reason);
-    // Offline: kept for when the browser is back online.
-    if (isOffline() && rescue(entry.b, false)) return finish(entry);
-    if (entry.n > maxRetries) return finish(entry, reason);
-    // Full jitter: a random delay up to 500 ms × 2^(attempt - 1), at most 30 s.
-    setTimeout(
-      () => {
-        entry.w = false;
-        pump();
-      },
-      Math.random() * Math.min(30_000, 250 * 2 ** entry.n),
-    );
+    if (status && status < 500) {
+      if (status === 429) restore(entry.r);
+      finish(entry, status > 299 && status !== 429 && reason);
+    } else {
+      debug(`attempt ${entry.n} failed:`, reason);
+      // Offline: kept for when the browser is back online.
+      if (isOffline() && rescue(entry.b, false)) finish(entry);
+      else if (entry.n > maxRetries) finish(entry, reason);
+      // Full jitter: a random delay up to 500 ms × 2^(attempt - 1), at most 30 s.
+      else
+        setTimeout(
+          () => {
+            entry.w = false;
+            pump();
+          },
+          Math.random() * Math.min(30_000, 250 * 2 ** entry.n),
+        );
+    }
   };
 
   function pump(): void {

@@ -98,7 +98,7 @@ export function createTransport(
     for (const key in counts as Counts) drops[key] = (drops[key] ?? 0) + (counts as Counts)[key]!;
   };
   const record = (reason: DiscardReason, category: DataCategory, quantity = 1) => {
-    debug(`dropped ${quantity} ${category} (${reason})`);
+    debug('dropped', quantity, category, reason);
     restore({ [`{"reason":"${reason}","category":"${category}","quantity":`]: quantity });
   };
 

@@ -59,7 +59,7 @@ interface Entry {
   b: Uint8Array;
   /** Category of the item whose loss must be counted (none for a standalone report). */
   c?: DataCategory | undefined;
-  /** Drop counts riding along, restored if delivery fails. */
+  /** Drop counts riding along (none when falsy), restored if delivery fails. */
   r?: Counts | false | '' | undefined;
   /** Attempts so far. */
   n: number;

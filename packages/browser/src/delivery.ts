@@ -19,11 +19,11 @@ export interface SendResult {
   headers: { get(name: string): string | null };
 }
 
-/** Sends one body; rejects on network errors. */
-export type Executor = (body: Uint8Array) => Promise<SendResult>;
+/** Sends one body, with `keepalive` when asked; rejects on network errors. */
+export type Executor = (body: Uint8Array, keepalive: boolean) => Promise<SendResult>;
 
+/** Largest body sent with `keepalive`: the browser takes 64 KiB of them at a time. */
 export const KEEPALIVE_MAX_BYTES = 60 * 1024;
-const BEACON_MAX_BYTES = 64 * 1024;
 
 export const isOffline = () => globalThis.navigator?.onLine === false;
 
@@ -33,12 +33,15 @@ const blob = (body: Uint8Array) => new Blob([body as BlobPart], { type: 'text/pl
 /** The page's POST of an envelope: `fetch` (taken before any instrumentation) with keepalive. */
 export const fetchExecutor =
   (url: string, pageFetch: typeof fetch): Executor =>
-  (body) =>
-    pageFetch(url, { method: 'POST', body: blob(body), keepalive: body.length <= KEEPALIVE_MAX_BYTES });
+  (body, keepalive) =>
+    pageFetch(url, { method: 'POST', body: blob(body), keepalive });
 
-/** Hands a body to the browser to deliver even after the page is gone; false if it would not take it. */
+/**
+ * Hands a body to the browser to deliver even after the page is gone; false (or undefined) if
+ * it would not take it, as with a body over its 64 KiB beacon quota.
+ */
 export const sendBeacon = (url: string, body: Uint8Array): boolean | undefined => {
   try {
-    return body.length <= BEACON_MAX_BYTES && navigator.sendBeacon(url, blob(body));
+    return navigator.sendBeacon(url, blob(body));
   } catch {}
 };

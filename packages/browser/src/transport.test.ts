@@ -136,6 +136,19 @@ describe('browser transport and client', () => {
     expect(fake.reports()).toEqual({ 'ratelimit_backoff:error': 1 });
   });
 
+  it('asks for keepalive for bodies up to 60 KB only', async () => {
+    const flags: boolean[] = [];
+    const send = async (_body: Uint8Array, keepalive: boolean) => {
+      flags.push(keepalive);
+      return ok();
+    };
+    const transport = createTransport(send, { concurrency: 1 }, {}, logger);
+    transport.send(event('small'));
+    transport.send(event('x'.repeat(70_000)));
+    expect(await transport.flush(1000)).toBe(true);
+    expect(flags).toEqual([true, false]);
+  });
+
   it('gives up a flush at its deadline, and queues nothing once closed', async () => {
     let calls = 0;
     const transport = createTransport(

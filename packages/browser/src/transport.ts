@@ -204,7 +204,7 @@ export function createTransport(
           entry.n++;
           inflight++;
           entry.k = entry.b.length <= KEEPALIVE_MAX_BYTES;
-          send(entry.b)
+          send(entry.b, entry.k)
             .then(
               (result) => settle(entry, updateRateLimits(limits, result) && result.status),
               () => settle(entry, 0),

@@ -146,9 +146,12 @@ export function createTransport(
     return !!r;
   };
 
-  /** Hands a body to the browser to deliver after the page is gone (`beacon`), or keeps it for later. */
-  const rescue = (body: Uint8Array, beacon = true) => {
-    if (beacon && beaconUrl && sendBeacon(beaconUrl, body)) return true;
+  /**
+   * Hands a body to the browser to deliver after the page is gone, or keeps it for later: a
+   * beacon sent offline would be lost.
+   */
+  const rescue = (body: Uint8Array) => {
+    if (beaconUrl && !isOffline() && sendBeacon(beaconUrl, body)) return true;
     // No beacon: the offline queue is the last resort.
     const kept = !!queue?.push(body);
     debug('kept offline:', kept);
@@ -177,7 +180,7 @@ export function createTransport(
     } else {
       debug(`attempt ${entry.n} failed:`, reason);
       // Offline: kept for when the browser is back online.
-      if (isOffline() && rescue(entry.b, false)) finish(entry);
+      if (isOffline() && rescue(entry.b)) finish(entry);
       else if (entry.n > maxRetries) finish(entry, reason);
       // Full jitter: a random delay up to 500 ms × 2^(attempt - 1), at most 30 s.
       else

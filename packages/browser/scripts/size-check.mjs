@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
  * the bundle is from the 8 KiB target.
  *
  * The package has its own compact pipeline, so nothing of @faultline/core's runtime code is in
- * the bundle. The target is not met yet: the scrubber's credential patterns (about 1.5 KB gzip),
- * the transport with page-lifecycle delivery (1.6 KB), the client pipeline (1.3 KB), sanitizing
- * (0.9 KB), errors and stacks (0.9 KB) and the page integrations (2.1 KB) come to about 11 KB.
+ * the bundle. The target is not met: about 10 KB gzip go to the scrubber's credential patterns
+ * (1.2 KB), delivery with rate limits, client reports and page-lifecycle sending (1.3 KB), the
+ * client pipeline (1.3 KB), sanitizing (0.9 KB), errors and stacks (0.9 KB), options, DSN,
+ * scopes and init (1.8 KB) and the page integrations (2.4 KB).
  * `--analyze` lists what each file adds; the README's "Size" section has the breakdown.
  *
  *   node scripts/size-check.mjs            check (run `npm run build` first)
@@ -21,7 +22,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Fails the check: the size today plus a little room, so growth has to be a decision. */
-export const CEILING_GZIP_BYTES = 11_520;
+export const CEILING_GZIP_BYTES = 10_240;
 /** Where the bundle has to get to. */
 export const TARGET_GZIP_BYTES = 8192;
 export const GOAL_GZIP_BYTES = 6144;

@@ -187,6 +187,44 @@ describe('browser transport and client', () => {
   });
 });
 
+describe('page hide', () => {
+  it('counts an envelope that neither a beacon nor an offline queue takes, and reports it', async () => {
+    // The page's globals the lifecycle integration listens on; this runtime has no sendBeacon,
+    // so every beacon is refused, as the browser refuses one over its quota.
+    const page = globalThis as { window?: EventTarget; document?: EventTarget & { hidden?: boolean } };
+    page.window = new EventTarget();
+    page.document = Object.assign(new EventTarget(), { hidden: false });
+    try {
+      let release = () => {};
+      const fake = server();
+      const transport = createTransport(
+        (body) =>
+          fake.received.length
+            ? fake.send(body)
+            : new Promise<SendResult>((resolve) => {
+                release = () => resolve(fake.send(body));
+              }),
+        { concurrency: 1 },
+        {},
+        logger,
+        'http://127.0.0.1:9/beacon',
+      );
+      transport.integration.setup?.({} as never);
+      transport.send(event('in flight'));
+      transport.send(event('waiting'));
+      page.window.dispatchEvent(new Event('pagehide'));
+      release();
+      expect(await transport.flush(1000)).toBe(true);
+      expect(fake.events().map((e) => e.message)).toEqual(['in flight']);
+      expect(fake.reports()).toEqual({ 'network_error:error': 1 });
+      transport.integration.teardown?.();
+    } finally {
+      delete page.window;
+      delete page.document;
+    }
+  });
+});
+
 describe('client bounds', () => {
   it('counts events held by hooks that never settle, beyond a bounded number', async () => {
     const fake = server();

@@ -233,16 +233,15 @@ export function createTransport(
       check();
     });
 
-  /** The page is going away: every envelope not on its way, and the drop counts, leave now. */
+  /**
+   * The page is going away: every envelope not on its way leaves now, then the drop counts,
+   * including those of envelopes neither a beacon nor the offline queue would take.
+   */
   const hide = (value: boolean) => {
     hidden = value;
     if (value) {
-      // The drop counts first: queued, then beaconed like the rest.
+      for (const entry of pending) finish(entry, !entry.k && !rescue(entry.b) && 'network_error');
       pack();
-      for (const entry of pending) {
-        if (!entry.k) rescue(entry.b);
-        finish(entry);
-      }
     }
   };
   /** Envelopes kept by an earlier page (offline, or closed mid-send) go out now. */

@@ -147,14 +147,21 @@ export function createClient(
    * would drop the event anyway (full queue, rate limit): an error storm then costs a counter.
    * Hooks that never settle would hold events forever: at most 100 wait, the rest are counted.
    */
-  function capture(build: () => EventInput | undefined, hint: EventHint = {}, eventId = uuid()): string {
+  function capture(
+    build: () => EventInput | undefined,
+    hint?: EventHint | null,
+    givenId?: () => unknown,
+  ): string {
+    let eventId = uuid();
     try {
+      const id = givenId?.();
+      if (isId(id)) eventId = id;
       if (!closed) {
         const early = inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error');
         // `void`: a custom transport's return value is not an event.
         const input = early ? void drop(early) : build();
         if (input) {
-          const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint)
+          const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint || {})
             .catch(internalError)
             .then(() => inFlight.delete(done));
           inFlight.add(done);
@@ -181,13 +188,13 @@ export function createClient(
           }
           // Without a level, the event is an `error`.
           return {
-            level: hint.level!,
+            level: hint?.level!,
             exception: {
               values: exceptionsFrom(
                 exception,
-                { type: 'generic', handled: true, ...hint.mechanism },
+                { type: 'generic', handled: true, ...hint?.mechanism },
                 options.maxCauseDepth,
-                hint.syntheticException,
+                hint?.syntheticException,
               ),
             },
           };
@@ -196,7 +203,16 @@ export function createClient(
       ),
     captureMessage: (message, level = 'info', hint) =>
       capture(() => ({ message: String(message), level }), hint),
-    captureEvent: (event, hint) => capture(() => event, hint, isId(event.event_id) ? event.event_id : uuid()),
+    // Not an event object: counted as an internal error, as everywhere, and never thrown.
+    captureEvent: (event, hint) =>
+      capture(
+        () => {
+          if (Object(event) !== event) throw new TypeError('captureEvent needs an event object');
+          return event;
+        },
+        hint,
+        () => event.event_id,
+      ),
     getScope: () => scope,
     withScope(fn) {
       const outer = scope;

@@ -50,6 +50,30 @@ describe('init', () => {
     expect(captureMessage('nothing')).toBe('');
   });
 
+  it('options that throw on every read give one message, not a throw', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const hostile = (thrown: unknown) =>
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw thrown;
+          },
+          has: () => {
+            throw thrown;
+          },
+        },
+      );
+    expect(init(hostile(Symbol('unprintable')) as never)).toBeUndefined();
+    expect(init(hostile(new Error('getter broke')) as never)).toBeUndefined();
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls.map((c) => String(c[0]) + String(c[1]))).toEqual([
+      '[Faultline]SDK disabled:',
+      '[Faultline]SDK disabled:',
+    ]);
+    expect(getClient()).toBeUndefined();
+  });
+
   it('stays off silently without a DSN', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(init({})).toBeUndefined();
@@ -96,6 +120,21 @@ describe('init', () => {
     captureMessage('still sent');
     await flush(1000);
     expect(memory.events().map((e) => e.message)).toEqual(['still sent']);
+  });
+
+  it('a null or missing event or hint neither throws nor costs the event', async () => {
+    const memory = memoryTransport();
+    init({ transport: memory.transport });
+    for (const event of [null, undefined, 42]) expect(captureEvent(event as never)).toMatch(/^[\da-f]{32}$/);
+    captureException(new Error('null hint'), null as never);
+    captureMessage('null hint too', 'warning', null as never);
+    captureEvent({ message: 'hand-built' }, null as never);
+    await flush(1000);
+    expect(memory.events().map((e) => e.message ?? e.exception?.values?.[0]?.value)).toEqual([
+      'null hint',
+      'null hint too',
+      'hand-built',
+    ]);
   });
 });
 

@@ -40,7 +40,8 @@ export function init(options: BrowserOptions = {}): BrowserClient | undefined {
     current = start(options);
   } catch (error) {
     // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
-    createLogger(true).warn(`SDK disabled: ${error}`);
+    // Passed as is: turning an unprintable thrown value (a Symbol) into text would throw.
+    createLogger(true).warn('SDK disabled:', error);
   }
   return current;
 }

@@ -188,7 +188,7 @@ export function createClient(
           }
           // Without a level, the event is an `error`.
           return {
-            level: hint?.level!,
+            level: hint?.level as SeverityLevel,
             exception: {
               values: exceptionsFrom(
                 exception,

@@ -148,20 +148,27 @@ export function createClient(
    * Hooks that never settle would hold events forever: at most 100 wait, the rest are counted.
    */
   function capture(
-    build: () => EventInput | undefined,
+    build: (hint: EventHint) => EventInput | undefined,
     hint?: EventHint | null,
     givenId?: () => unknown,
+    originalException?: unknown,
   ): string {
     let eventId = uuid();
+    // A copy: what the pipeline reads of the hint can no longer throw. An unreadable hint is
+    // left out, not the event.
+    let readable: EventHint = { originalException };
+    try {
+      readable = { ...readable, ...hint };
+    } catch {}
     try {
       const id = givenId?.();
       if (isId(id)) eventId = id;
       if (!closed) {
         const early = inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error');
         // `void`: a custom transport's return value is not an event.
-        const input = early ? void drop(early) : build();
+        const input = early ? void drop(early) : build(readable);
         if (input) {
-          const done: Promise<unknown> = process({ ...input, event_id: eventId }, hint || {})
+          const done: Promise<unknown> = process({ ...input, event_id: eventId }, readable)
             .catch(internalError)
             .then(() => inFlight.delete(done));
           inFlight.add(done);
@@ -174,9 +181,9 @@ export function createClient(
   }
 
   const client: BrowserClient = {
-    captureException: (exception, hint = {}) =>
+    captureException: (exception, hint) =>
       capture(
-        () => {
+        (hint) => {
           // Captured before (by the app, then again by a handler): sent once.
           if (dedupe) {
             if (captured.has(exception as object)) return;
@@ -188,18 +195,20 @@ export function createClient(
           }
           // Without a level, the event is an `error`.
           return {
-            level: hint?.level as SeverityLevel,
+            level: hint.level!,
             exception: {
               values: exceptionsFrom(
                 exception,
-                { type: 'generic', handled: true, ...hint?.mechanism },
+                { type: 'generic', handled: true, ...hint.mechanism },
                 options.maxCauseDepth,
-                hint?.syntheticException,
+                hint.syntheticException,
               ),
             },
           };
         },
-        { ...hint, originalException: exception },
+        hint,
+        undefined,
+        exception,
       ),
     captureMessage: (message, level = 'info', hint) =>
       capture(() => ({ message: String(message), level }), hint),

@@ -70,6 +70,31 @@ async function probe(): Promise<string[]> {
     ),
   );
   await note('console.error nothing', () => console.error());
+  // Thrown from a task of its own, as uncaught errors and rejections are: the SDK reads them.
+  const hostile = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('trap');
+      },
+      ownKeys() {
+        throw new Error('trap');
+      },
+      getPrototypeOf() {
+        throw new Error('trap');
+      },
+    },
+  );
+  await note('uncaught values', async () => {
+    for (const value of [hostile, null, undefined, Symbol('s'), { message: 7, stack: {} }]) {
+      setTimeout(() => {
+        throw value;
+      });
+      Promise.reject(value);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return 'thrown';
+  });
   await note('click handler order', () => {
     const seen: string[] = [];
     const button = document.createElement('button');
@@ -95,21 +120,24 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
     await receiver?.close();
   });
 
-  async function run(sdk: string): Promise<{ results: string[]; sdkMessages: string[] }> {
+  async function run(
+    sdk: string,
+  ): Promise<{ results: string[]; sdkMessages: string[]; pageErrors: string[] }> {
     const site = await startSite('script', sdk, { dsn: receiver.dsn });
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       const sdkMessages: string[] = [];
+      const pageErrors: string[] = [];
       page.on('console', (message) => {
         if (message.text().includes('[Faultline]')) sdkMessages.push(message.text());
       });
-      page.on('pageerror', (error) => sdkMessages.push(`page error: ${error.message}`));
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(site.url);
       await page.waitForFunction(() => (window as { __ready?: boolean }).__ready === true);
       // Each run has its own port; the messages that name the page's origin differ only there.
       const results = (await page.evaluate(probe)).map((line) => line.replaceAll(site.url, 'PAGE'));
-      return { results, sdkMessages };
+      return { results, sdkMessages, pageErrors };
     } finally {
       await context.close();
       await site.close();
@@ -121,6 +149,9 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
     const withSdk = await run(await bundleSdk('script'));
     expect(withSdk.results).toEqual(without.results);
     expect(withSdk.sdkMessages).toEqual([]);
+    // The page's uncaught errors are the page's own, as many and the same, with the SDK or not.
+    expect(withSdk.pageErrors).toEqual(without.pageErrors);
+    expect(without.pageErrors.length).toBeGreaterThanOrEqual(5);
     // The SDK was on: the 500 and the 503 the page saw were reported.
     await receiver.waitFor(
       (requests) => requests.flatMap((r) => r.envelope.items).filter(([h]) => h.type === 'event').length >= 2,
@@ -129,5 +160,10 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
       .events()
       .map((e) => (e.contexts as { response?: { status_code?: number } } | undefined)?.response?.status_code);
     expect(statuses).toEqual(expect.arrayContaining([500, 503]));
+    // And the uncaught values, each as the page threw it (repeats of one value are sent once).
+    await receiver.waitFor((requests) => requests.length >= 7);
+    const mechanisms = receiver.events().map((e) => e.exception?.values.at(-1)?.mechanism?.type);
+    expect(mechanisms.filter((type) => type === 'onerror').length).toBeGreaterThanOrEqual(4);
+    expect(mechanisms).toContain('onunhandledrejection');
   });
 });

@@ -51,6 +51,17 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
+it('options that throw on every read give one message and a disabled SDK, not a throw', () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  expect(sdk.init(unreadable(Symbol('unprintable')) as never)).toBeUndefined();
+  expect(sdk.init(unreadable(new Error('getter broke')) as never)).toBeUndefined();
+  expect(warn.mock.calls.map((call) => `${call[0]} ${call[1]}`)).toEqual([
+    '[Faultline] SDK disabled:',
+    '[Faultline] SDK disabled:',
+  ]);
+  expect(sdk.getClient()).toBeUndefined();
+});
+
 it('no public call throws or rejects on hostile values, and the SDK keeps working', async () => {
   vi.spyOn(console, 'warn').mockImplementation(() => {});
   const envelopes: Envelope[] = [];

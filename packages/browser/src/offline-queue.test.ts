@@ -40,10 +40,14 @@ describe('offline queue', () => {
     queue.push(bytes('444444'));
     queue.push(bytes('55555'));
     expect(texts(queue.takeAll())).toEqual(['55555']);
+    // Each entry dropped to make room is counted once, for the transport's client report.
+    expect(queue.takeDropped?.()).toBe(2);
+    expect(queue.takeDropped?.()).toBe(0);
     queue.push(bytes('66'));
-    // Too large on its own: refused, and what was stored stays.
+    // Too large on its own: refused, and what was stored stays (and nothing counts as dropped).
     expect(queue.push(bytes('x'.repeat(11)))).toBe(false);
     expect(texts(queue.takeAll())).toEqual(['66']);
+    expect(queue.takeDropped?.()).toBe(0);
   });
 
   it('drops entries older than maxAgeMs and survives broken or throwing storage', () => {
@@ -52,7 +56,10 @@ describe('offline queue', () => {
       'q',
       JSON.stringify([{ t: Date.now() - 10_000, b: 'old' }, { t: Date.now(), b: 'new' }, 7]),
     );
-    expect(texts(createOfflineQueue({ key: 'q', storage, maxAgeMs: 5000 }).takeAll())).toEqual(['new']);
+    const aging = createOfflineQueue({ key: 'q', storage, maxAgeMs: 5000 });
+    expect(texts(aging.takeAll())).toEqual(['new']);
+    // The expired entry is counted; the junk one was never an envelope of ours.
+    expect(aging.takeDropped?.()).toBe(1);
     storage.setItem('q', '{not json');
     expect(createOfflineQueue({ key: 'q', storage }).takeAll()).toEqual([]);
     storage.setItem('q', '{"b":"not a list"}');

@@ -9,6 +9,11 @@ export interface OfflineQueue {
   /** Removes and returns every stored body, oldest first. */
   takeAll(): Uint8Array[];
   size(): number;
+  /**
+   * How many stored envelopes it dropped since last asked (the oldest, beyond its bounds, or
+   * expired unsent); the transport counts them as `queue_overflow` in its client reports.
+   */
+  takeDropped?(): number;
 }
 
 export interface OfflineQueueOptions {
@@ -51,13 +56,21 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
   // each access below is inside a try.
   const storage = () => options.storage ?? globalThis.localStorage;
 
+  /** Envelopes dropped and not yet reported; `expired`: those the last `read` found too old. */
+  let dropped = 0;
+  let expired = 0;
+
   /** The stored entries young enough to send; none when storage is missing, unreadable or not ours. */
   const read = (): Stored[] => {
+    expired = 0;
     try {
       const oldest = Date.now() - maxAgeMs;
-      return JSON.parse(storage().getItem(key)!).filter(
-        (e: Stored) => typeof e?.b === 'string' && e.t > oldest,
+      const stored: Stored[] = JSON.parse(storage().getItem(key)!).filter(
+        (e: Stored) => typeof e?.b === 'string',
       );
+      const young = stored.filter((e) => e.t > oldest);
+      expired = stored.length - young.length;
+      return young;
     } catch {
       return [];
     }
@@ -76,16 +89,25 @@ export function createOfflineQueue(options: OfflineQueueOptions): OfflineQueue {
   return {
     push(body) {
       const entries = [...read(), { t: Date.now(), b: new TextDecoder().decode(body) }];
+      const count = entries.length;
       let total = entries.reduce((sum, e) => sum + e.b.length, 0);
       // Oldest first; a body too large on its own goes too, and then nothing is written.
       while (entries.length > maxEntries || total > maxBytes) total -= entries.shift()!.b.length;
-      return !!entries[0] && write(entries);
+      if (!entries[0] || !write(entries)) return false;
+      dropped += expired + count - entries.length;
+      return true;
     },
     takeAll() {
       const entries = read();
+      dropped += expired;
       write([]);
       return entries.map((e) => new TextEncoder().encode(e.b));
     },
     size: () => read().length,
+    takeDropped() {
+      const count = dropped;
+      dropped = 0;
+      return count;
+    },
   };
 }

@@ -3,6 +3,8 @@ import { parseEnvelope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
 import type { SendResult } from './delivery.js';
+import { serializeEnvelope } from './envelope.js';
+import { createOfflineQueue } from './offline-queue.js';
 import { createTransport } from './transport.js';
 
 const logger: Logger = { enabled: false, debug() {}, warn() {}, error() {} };
@@ -217,6 +219,42 @@ describe('page hide', () => {
       expect(await transport.flush(1000)).toBe(true);
       expect(fake.events().map((e) => e.message)).toEqual(['in flight']);
       expect(fake.reports()).toEqual({ 'network_error:error': 1 });
+      transport.integration.teardown?.();
+    } finally {
+      delete page.window;
+      delete page.document;
+    }
+  });
+});
+
+describe('offline queue', () => {
+  it('sends what an earlier page kept and counts what expired in storage unsent', async () => {
+    const page = globalThis as { window?: EventTarget; document?: EventTarget & { hidden?: boolean } };
+    page.window = new EventTarget();
+    page.document = Object.assign(new EventTarget(), { hidden: false });
+    const stored = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => stored.get(k) ?? null,
+      setItem: (k: string, v: string) => void stored.set(k, v),
+      removeItem: (k: string) => void stored.delete(k),
+    } as Storage;
+    const body = (message: string) =>
+      new TextDecoder().decode(serializeEnvelope({ headers: {}, items: [[{ type: 'event' }, { message }]] }));
+    stored.set(
+      'q',
+      JSON.stringify([
+        { t: Date.now() - 60_000, b: body('too old') },
+        { t: Date.now(), b: body('kept') },
+      ]),
+    );
+    try {
+      const fake = server();
+      const queue = createOfflineQueue({ key: 'q', storage, maxAgeMs: 30_000 });
+      const transport = createTransport(fake.send, {}, {}, logger, undefined, queue);
+      transport.integration.setup?.({} as never);
+      expect(await transport.flush(1000)).toBe(true);
+      expect(fake.events().map((e) => e.message)).toEqual(['kept']);
+      expect(fake.reports()).toEqual({ 'queue_overflow:error': 1 });
       transport.integration.teardown?.();
     } finally {
       delete page.window;

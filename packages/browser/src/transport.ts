@@ -146,6 +146,12 @@ export function createTransport(
     return !!r;
   };
 
+  /** Envelopes the offline queue dropped (beyond its bounds, or expired) are lost events too. */
+  const countEvicted = () => {
+    const lost = queue?.takeDropped?.();
+    if (lost) record('queue_overflow', 'error', lost);
+  };
+
   /**
    * Hands a body to the browser to deliver after the page is gone, or keeps it for later: a
    * beacon sent offline would be lost.
@@ -155,6 +161,7 @@ export function createTransport(
     // No beacon: the offline queue is the last resort.
     const kept = !!queue?.push(body);
     debug('kept offline:', kept);
+    countEvicted();
     return kept;
   };
 
@@ -247,6 +254,7 @@ export function createTransport(
   /** Envelopes kept by an earlier page (offline, or closed mid-send) go out now. */
   const drain = () => {
     if (!isOffline()) for (const body of queue?.takeAll() ?? []) add(body);
+    countEvicted();
   };
   const onPage = (event: Event) =>
     event.type === 'online' ? drain() : hide(event.type === 'pagehide' || document.hidden);

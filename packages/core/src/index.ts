@@ -88,5 +88,6 @@ export {
   type TransportResponse,
 } from './transport.js';
 export { createFetchExecutor } from './fetch-executor.js';
+export { outcomeOf } from './transport-policy.js';
 export { createWebhookTransport } from './webhook.js';
 export { multiplexTransport } from './multiplex.js';

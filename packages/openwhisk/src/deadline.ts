@@ -33,7 +33,6 @@ export function armTimeoutWarning(
           remaining_ms: remaining,
         },
       );
-      void client.flush(Math.max(0, remaining - DEADLINE_MARGIN_MS)).catch(() => false);
     } catch (error) {
       client.logger.debug('timeout warning failed', error);
     }
@@ -43,25 +42,10 @@ export function armTimeoutWarning(
   return () => clearTimeout(timer);
 }
 
-/**
- * Flushes, but never past `maxMs` nor closer than the margin to the deadline; resolves false
- * when cut short. Never rejects, whatever the transport does.
- */
-export function boundedFlush(client: Client, context: ActivationContext, maxMs: number): Promise<boolean> {
+/** How long the activation may wait for its events: `maxMs`, cut to 50 ms before the deadline. */
+export function flushBound(context: ActivationContext, maxMs: number): number {
   const left = remainingMs(context);
   const bound = Math.min(maxMs, left === undefined ? maxMs : left - DEADLINE_MARGIN_MS);
-  if (!(bound > 0)) return Promise.resolve(false);
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), bound + 5);
-    timer.unref();
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      resolve(ok);
-    };
-    try {
-      client.flush(bound).then(done, () => done(false));
-    } catch {
-      done(false);
-    }
-  });
+  if (!(bound > 0)) return 0;
+  return bound;
 }

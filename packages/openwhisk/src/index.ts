@@ -2,4 +2,4 @@
 
 export type { ActivationContext } from './activation.js';
 export type { WrapActionOptions } from './options.js';
-export { wrapAction } from './wrap-action.js';
+export { REPORTED_MARKER, wrapAction } from './wrap-action.js';

@@ -1,7 +1,17 @@
+import { inspect } from 'node:util';
 import { type Client, createLogger, type EventHint, type Scope } from '@faultline/core';
 import { getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
 import { type ActivationContext, readActivationContext, remainingMs } from './activation.js';
-import { armTimeoutWarning, boundedFlush } from './deadline.js';
+import { armTimeoutWarning, flushBound } from './deadline.js';
+import {
+  type ActivationDelivery,
+  activationCountIntegration,
+  activationTransport,
+  CALL_FRAME,
+  insideActivation,
+  runTracked,
+  waitForOwnEvents,
+} from './delivery.js';
 import { openwhiskFramesIntegration } from './frames.js';
 import {
   DEFAULT_FLUSH_TIMEOUT_MS,
@@ -13,11 +23,19 @@ import {
 import { reportResult, safeWebResponse } from './result.js';
 import { actionParams, webRequestData } from './web.js';
 
+/** What the runtime prints after every activation, on stdout and stderr. */
+const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
+
 // Extra arguments are forwarded untouched (derived runtimes may pass a context object).
 type Main<P, R> = (params: P, ...rest: any[]) => R | Promise<R>;
 type Params = Record<string, unknown>;
 
 const MECHANISM = { type: 'openwhisk', handled: false } as const;
+/**
+ * Printed to the activation's log when events of it were delivered, so the activation monitor
+ * (which reads the logs through the API) does not report the same activation again.
+ */
+export const REPORTED_MARKER = 'faultline-openwhisk: reported';
 
 /**
  * Wraps an OpenWhisk action's `main`: each activation runs in its own scope tagged with the
@@ -49,11 +67,20 @@ export function wrapAction<P = Params, R = unknown>(
     const existing = getClient();
     if (existing || initTried) return existing;
     initTried = true;
-    return init(nodeOptions(options, dsnFrom(params, dsnParam)));
+    const opts = nodeOptions(options, dsnFrom(params, dsnParam));
+    const client = init(opts);
+    if (client?.enabled && opts.transport && !options.transport) {
+      // The per-activation transport is the default one, only followed more closely: built now,
+      // then forgotten as an option, so that the exit flush still delivers it synchronously.
+      client.getTransport();
+      delete (client.options as { transport?: unknown }).transport;
+    }
+    return client;
   }
 
   return async function wrappedAction(this: unknown, params: P, ...rest: unknown[]): Promise<R> {
     const call = () => main.call(this, params, ...rest);
+    Object.defineProperty(call, 'name', { value: CALL_FRAME });
     if (problem) return call();
     let client: Client | undefined;
     let context: ActivationContext;
@@ -67,12 +94,15 @@ export function wrapAction<P = Params, R = unknown>(
     }
     if (!client?.enabled) return call();
     const active = client;
-    return withIsolatedScope(() => runActivation(active, context, params, call, options, dsnParam));
+    return runTracked((delivery) =>
+      withIsolatedScope(() => runActivation(active, delivery, context, params, call, options, dsnParam)),
+    );
   };
 }
 
 async function runActivation<R>(
   client: Client,
+  delivery: ActivationDelivery,
   context: ActivationContext,
   params: unknown,
   call: () => R | Promise<R>,
@@ -91,20 +121,43 @@ async function runActivation<R>(
       disarm = armTimeoutWarning(client, context, threshold, (message, extra) => {
         refreshTiming(scope, context);
         client.captureEvent({ message, level: 'warning', tags: { timeout: 'warning' }, extra });
+        void waitForOwnEvents(delivery, flushBound(context, Number.POSITIVE_INFINITY), flushAll(client));
       });
     }
   });
 
+  const settle = async (): Promise<void> => {
+    const bound = flushBound(context, options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+    await waitForOwnEvents(delivery, bound, flushAll(client));
+    // Before the runtime's end marker, so the line belongs to this activation's log.
+    if (delivery.delivered.length > 0) {
+      writeLine(process.stdout, `${REPORTED_MARKER} ${delivery.delivered.join(' ')}`);
+    }
+  };
   let result: R;
+  let threwSync = false;
+  // Named so that its frame can be taken out of the stack the runtime serializes.
+  const invoke = () => {
+    try {
+      return call();
+    } catch (error) {
+      threwSync = true;
+      throw error;
+    }
+  };
+  Object.defineProperty(invoke, 'name', { value: CALL_FRAME });
   try {
-    result = await Promise.resolve().then(call);
+    result = await Promise.resolve().then(invoke);
   } catch (error) {
     disarm();
+    dropCallFrame(error);
+    // Unwrapped, the runtime prints a synchronous throw's stack to the activation log.
+    if (threwSync) writeLine(process.stderr, safeInspect(error));
     guard(client, 'capture', () => {
       refreshTiming(scope, context);
       client.captureException(error, { mechanism: MECHANISM, originalException: error } satisfies EventHint);
     });
-    await boundedFlush(client, context, options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+    await settle();
     const safe = context.web ? safeWebResponse(client, error, context, options) : undefined;
     if (safe !== undefined) return safe as R;
     throw error;
@@ -114,8 +167,45 @@ async function runActivation<R>(
     refreshTiming(scope, context);
     reportResult(client, result, context, params, options);
   });
-  await boundedFlush(client, context, options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+  await settle();
   return result;
+}
+
+// Every frame of ours that a stack below `main` can show (async ones included) has this name.
+Object.defineProperty(runActivation, 'name', { value: CALL_FRAME });
+
+function flushAll(client: Client): (ms: number) => Promise<boolean> {
+  return (ms) => client.flush(ms).catch(() => false);
+}
+
+/** Removes the wrapper's own frame from an error's stack text (it is the user's object, kept otherwise). */
+function dropCallFrame(error: unknown): void {
+  try {
+    if (!(error instanceof Error) || typeof error.stack !== 'string') return;
+    if (!error.stack.includes(CALL_FRAME)) return;
+    error.stack = error.stack
+      .split('\n')
+      .filter((line) => !/^\s*at (?:async )?faultlineOpenwhiskCall /.test(line))
+      .join('\n');
+  } catch {
+    // A frozen or odd error keeps its stack.
+  }
+}
+
+function safeInspect(value: unknown): string {
+  try {
+    return inspect(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function writeLine(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(`${text}\n`);
+  } catch {
+    // The log is best effort.
+  }
 }
 
 function decorateScope(
@@ -203,12 +293,27 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): 
     captureUnhandled: false,
     ...rest,
     integrations: (defaults) => [
+      activationCountIntegration(),
       ...(typeof integrations === 'function' ? integrations(defaults) : (integrations ?? defaults)),
       frames,
     ],
+    // Console output outside an activation is the runtime's (its end marker, its error lines):
+    // never a breadcrumb of the next event.
+    beforeBreadcrumb: (crumb) => {
+      if (crumb.category === 'console' && (!insideActivation() || crumb.message?.includes(SENTINEL))) {
+        return null;
+      }
+      return rest.beforeBreadcrumb ? rest.beforeBreadcrumb(crumb) : crumb;
+    },
   };
   const dsn = options.dsn ?? paramDsn;
   if (dsn !== undefined) nodeOpts.dsn = dsn;
+  const custom = rest.transport;
+  // Without any DSN the SDK stays off: a transport would turn it on.
+  if (custom || dsn || process.env.FAULTLINE_DSN || process.env.SENTRY_DSN) {
+    const transportOptions = rest.transportOptions;
+    nodeOpts.transport = (context) => activationTransport(context, transportOptions, custom);
+  }
   return nodeOpts;
 }
 

@@ -29,8 +29,12 @@ writeFileSync(mapFile, JSON.stringify(map));
 // The invoker reuses the package's action-proxy harness. The harness finds its proxy script
 // next to itself through import.meta.url, so keep that pointing at the harness's own folder.
 await build({
-  entryPoints: [here('src/invoke.ts')],
-  outfile: here('dist/invoke.js'),
+  entryPoints: {
+    invoke: here('src/invoke.ts'),
+    'invoke-python': here('src/invoke-python.ts'),
+    'monitor-demo': here('src/monitor-demo.ts'),
+  },
+  outdir: here('dist'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -41,7 +45,7 @@ await build({
     {
       name: 'harness-location',
       setup(b) {
-        b.onLoad({ filter: /harness[\\/]harness\.ts$/ }, (args) => ({
+        b.onLoad({ filter: /harness[\\/](?:harness|python-action-loop)\.ts$/ }, (args) => ({
           contents: readFileSync(args.path, 'utf8').replaceAll(
             'import.meta.url',
             JSON.stringify(pathToFileURL(args.path).href),

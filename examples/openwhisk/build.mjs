@@ -33,6 +33,7 @@ await build({
     invoke: here('src/invoke.ts'),
     'invoke-python': here('src/invoke-python.ts'),
     'monitor-demo': here('src/monitor-demo.ts'),
+    bench: here('src/bench.ts'),
   },
   outdir: here('dist'),
   bundle: true,
@@ -45,7 +46,7 @@ await build({
     {
       name: 'harness-location',
       setup(b) {
-        b.onLoad({ filter: /harness[\\/](?:harness|python-action-loop)\.ts$/ }, (args) => ({
+        b.onLoad({ filter: /harness[\\/](?:harness|python-action-loop|bundle)\.ts$/ }, (args) => ({
           contents: readFileSync(args.path, 'utf8').replaceAll(
             'import.meta.url',
             JSON.stringify(pathToFileURL(args.path).href),

@@ -192,6 +192,10 @@ export function trackingExecutor(inner: TransportExecutor, maxRetries: number): 
     wake(delivery);
   };
   const failed = (id: string) => {
+    if (!owners.has(id)) {
+      attempts.delete(id);
+      return;
+    }
     const tries = (attempts.get(id) ?? 0) + 1;
     if (tries > maxRetries) settle(id, false);
     else attempts.set(id, tries);
@@ -200,6 +204,7 @@ export function trackingExecutor(inner: TransportExecutor, maxRetries: number): 
     send(body) {
       const id = eventIdOf(body);
       const request = inner.send(body);
+      if (id !== undefined && !owners.has(id)) attempts.delete(id);
       if (id !== undefined && owners.has(id)) {
         request.then(
           (response) => {

@@ -89,6 +89,12 @@ async function main(argv: string[]): Promise<number> {
     });
     const result = await runMonitor(client, api, state, options);
     writeState(values.state, result.state);
+    if (result.truncated) {
+      process.stderr.write(
+        'faultline-openwhisk-monitor: more activations than one run reads (--page-size × --max-pages); ' +
+          'the oldest were skipped: run more often or raise --max-pages\n',
+      );
+    }
     process.stdout.write(
       `read ${result.read} activation(s), reported ${result.reported} failure(s), ` +
         `${result.alreadyReported} already reported by wrapAction; next since ${result.state.since}\n`,

@@ -24,6 +24,8 @@ export interface RunResult {
   read: number;
   reported: number;
   alreadyReported: number;
+  /** More records had started since the last run than one run reads: the oldest were skipped. */
+  truncated: boolean;
   /** Event ids of the failures reported in this run. */
   eventIds: string[];
 }
@@ -72,6 +74,7 @@ export async function runMonitor(
       read: run.read,
       reported: run.events.length,
       alreadyReported: run.alreadyReported,
+      truncated: run.truncated,
       eventIds,
     };
   } catch (error) {
@@ -129,5 +132,6 @@ export async function monitorAction(params: Record<string, unknown> = {}): Promi
     read: result.read,
     reported: result.reported,
     alreadyReported: result.alreadyReported,
+    truncated: result.truncated,
   };
 }

@@ -56,7 +56,10 @@ export interface MonitorOptions {
   namespace?: string;
   /** Records per page, 1–200. @default 100 */
   pageSize?: number;
-  /** Pages read per run at most (older records wait for the next run). @default 10 */
+  /**
+   * Pages read per run at most. The API lists newest first, so beyond it the oldest records of
+   * the interval are skipped (`truncated` says so): run more often or raise it. @default 10
+   */
   maxPages?: number;
   /** Lines of the activation's log attached to the event. @default 30 */
   logLines?: number;
@@ -73,6 +76,8 @@ export interface MonitorRun {
   read: number;
   /** Failed activations not reported because wrapAction had reported them already. */
   alreadyReported: number;
+  /** True when more records than `pageSize × maxPages` had started since the last run. */
+  truncated: boolean;
 }
 
 const STATUS: Record<number, string> = {
@@ -95,19 +100,25 @@ export async function checkActivations(
   const maxPages = Math.max(1, options.maxPages ?? 10);
   const seen = new Set(state.seen);
   const records: ActivationRecord[] = [];
-  for (let page = 0; page < maxPages; page++) {
+  let truncated = false;
+  const list = async (skip: number, limit: number, docs: boolean) => {
     const listed = await api.list({
       ...(options.namespace ? { namespace: options.namespace } : {}),
-      docs: true,
-      limit: pageSize,
-      skip: page * pageSize,
+      docs,
+      limit,
+      skip,
       since: state.since,
     });
-    const batch = Array.isArray(listed) ? (listed as ActivationRecord[]) : [];
+    return Array.isArray(listed) ? (listed as ActivationRecord[]) : [];
+  };
+  for (let page = 0; page < maxPages; page++) {
+    const batch = await list(page * pageSize, pageSize, true);
     records.push(...batch.filter(isRecord));
     if (batch.length < pageSize) break;
+    // The last page allowed was full: one brief record past it tells whether any were left.
+    if (page === maxPages - 1) truncated = (await list(maxPages * pageSize, 1, false)).length > 0;
   }
-  // Oldest first, so that a run cut short by maxPages still moves forward without gaps.
+  // Oldest first: events go out in the order the activations ran.
   records.sort((a, b) => a.start - b.start);
   const fresh = records.filter((r) => !(r.start === state.since && seen.has(r.activationId)));
   const events: EventInput[] = [];
@@ -128,7 +139,7 @@ export async function checkActivations(
     const atNewest = fresh.filter((r) => r.start === newest.start).map((r) => r.activationId);
     next.seen = newest.start === state.since ? [...new Set([...state.seen, ...atNewest])] : atNewest;
   }
-  return { state: next, events, read: records.length, alreadyReported };
+  return { state: next, events, read: records.length, alreadyReported, truncated };
 }
 
 function isRecord(value: unknown): value is ActivationRecord {

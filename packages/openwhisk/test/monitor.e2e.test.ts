@@ -168,7 +168,7 @@ describe('activation monitor', () => {
     }
     const since = (api.records[0]?.start as number) - 1;
     const first = await runMonitor(client, ow, { since, seen: [] }, { pageSize: 100 });
-    expect(first).toMatchObject({ read: 250, reported: 5 });
+    expect(first).toMatchObject({ read: 250, reported: 5, truncated: false });
     const lists = api.requests.filter((r) => r.path.endsWith('/activations'));
     expect(lists.map((r) => [r.query.skip, r.query.limit, r.query.since, r.query.docs])).toEqual([
       ['0', '100', String(since), 'true'],
@@ -197,6 +197,27 @@ describe('activation monitor', () => {
     await receiver.waitFor(() => receiver!.events().length === 7);
     expect(byActivation(receiver, same.activationId)).toHaveLength(1);
     expect(byActivation(receiver, later.activationId)).toHaveLength(1);
+  });
+
+  it('says when one run could not read every record since the last one', async () => {
+    const { api, client, ow } = await setup();
+    for (let i = 0; i < 30; i++) api.add({ name: 'busy' });
+    const run = await runMonitor(
+      client,
+      ow,
+      { since: 0, seen: [] },
+      { pageSize: 10, maxPages: 2, checkInSlug: false },
+    );
+    // Newest first: the 20 newest were read, the 10 oldest skipped, and the run says so.
+    expect(run).toMatchObject({ read: 20, truncated: true });
+    expect(run.state.since).toBe(api.records.at(-1)?.start);
+    const exact = await runMonitor(
+      client,
+      ow,
+      { since: 0, seen: [] },
+      { pageSize: 10, maxPages: 3, checkInSlug: false },
+    );
+    expect(exact).toMatchObject({ read: 30, truncated: false });
   });
 
   it('leaves out what wrapAction reported, but still reports kills it could not see', async () => {

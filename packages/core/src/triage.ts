@@ -64,7 +64,9 @@ export function isThirdPartyEvent(event: FaultlineEvent): boolean {
  * `faultline-dev`) use them to prioritise issues and to route alerts.
  */
 export function triageIntegration(options: TriageOptions = {}): Integration {
-  const patterns = (options.critical ?? []).map(globToRegExp);
+  // A bad option is reported by the client's validation, which turns the SDK off; never throw here.
+  const critical = Array.isArray(options.critical) ? options.critical : [];
+  const patterns = critical.filter((p) => typeof p === 'string').map(globToRegExp);
   return {
     name: 'Triage',
     processEvent(event) {

@@ -31,7 +31,10 @@ export const triageSuite = {
     ctx.log(`  node scripts/demo/triage-app.mjs → exit ${run.code}${run.stderr ? `\n${run.stderr}` : ''}`);
     await waitFor(() => ctx.arrivals().filter((a) => a.kind === 'event').length >= 79, 5000);
     // Alerts are posted after the events that raise them.
-    await waitFor(() => ctx.alerts().some((a) => a.rule === 'endpoint_spike' && a.route === 'GET /search'), 3000);
+    await waitFor(
+      () => ctx.alerts().some((a) => a.rule === 'endpoint_spike' && a.route === 'GET /search'),
+      3000,
+    );
     const alerts = () => ctx.alerts();
     const rules = () => alerts().map((a) => `${a.rule}${a.route ? ` ${a.route}` : ''}`);
     return [

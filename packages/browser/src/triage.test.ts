@@ -20,7 +20,14 @@ function memoryTransport() {
 }
 
 const PAGE = 'https://shop.example.com/checkout';
-const script = (url: string) => ({ filename: url, abs_path: url, function: 'f', lineno: 1, colno: 1, in_app: true });
+const script = (url: string) => ({
+  filename: url,
+  abs_path: url,
+  function: 'f',
+  lineno: 1,
+  colno: 1,
+  in_app: true,
+});
 
 afterEach(async () => {
   await close(0);
@@ -49,7 +56,10 @@ describe('browser: triage signals', () => {
     init({ transport: mem.transport, integrations: [triageIntegration()] });
     const own = script('https://shop.example.com/assets/app.js');
     const widget = script('https://cdn.chat-widget.example.net/v2/widget.js');
-    for (const frames of [[own, widget], [widget, own]]) {
+    for (const frames of [
+      [own, widget],
+      [widget, own],
+    ]) {
       captureEvent({
         request: { url: PAGE },
         exception: { values: [{ type: 'TypeError', value: 'x is undefined', stacktrace: { frames } }] },

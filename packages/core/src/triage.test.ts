@@ -22,11 +22,17 @@ function event(extra: Partial<FaultlineEvent> = {}, frames?: StackFrame[]): Faul
   return base;
 }
 
-const tagsOf = (e: FaultlineEvent, critical?: string[]) =>
-  (triageIntegration(critical ? { critical } : {}).processEvent?.(e, {}, undefined as never) as FaultlineEvent)
-    .tags;
+function tagsOf(e: FaultlineEvent, critical?: string[]): Record<string, string> {
+  const integration = triageIntegration(critical ? { critical } : {});
+  const out = integration.processEvent ? integration.processEvent(e, {}, undefined as never) : e;
+  return (out as FaultlineEvent).tags;
+}
 
-const app = (file = '/srv/app/src/checkout.js'): StackFrame => ({ filename: file, abs_path: file, in_app: true });
+const app = (file = '/srv/app/src/checkout.js'): StackFrame => ({
+  filename: file,
+  abs_path: file,
+  in_app: true,
+});
 const dep = (file = '/srv/app/node_modules/stripe/lib/charge.js'): StackFrame => ({
   filename: file,
   abs_path: file,
@@ -44,7 +50,9 @@ describe('critical flows', () => {
   });
 
   it('matches globs, and a path-only pattern under any method', () => {
-    expect(tagsOf(event({ transaction: 'PUT /api/payments/:id' }), ['/api/payments/*']).critical).toBe('true');
+    expect(tagsOf(event({ transaction: 'PUT /api/payments/:id' }), ['/api/payments/*']).critical).toBe(
+      'true',
+    );
     expect(tagsOf(event({ transaction: 'POST /cart' }), ['* /cart']).critical).toBe('true');
     expect(tagsOf(event({ transaction: 'POST /carts' }), ['/cart']).critical).toBeUndefined();
   });
@@ -55,7 +63,9 @@ describe('critical flows', () => {
   });
 
   it('matches cron monitor slugs and OpenWhisk action names', () => {
-    expect(tagsOf(event({ tags: { 'monitor.slug': 'nightly-billing' } }), ['nightly-*']).critical).toBe('true');
+    expect(tagsOf(event({ tags: { 'monitor.slug': 'nightly-billing' } }), ['nightly-*']).critical).toBe(
+      'true',
+    );
     expect(
       tagsOf(event({ tags: { 'openwhisk.action': '/guest/shop/charge' } }), ['/guest/shop/charge*']).critical,
     ).toBe('true');
@@ -136,7 +146,10 @@ describe('in the client pipeline', () => {
   });
 
   it('rejects a critical option that is not a list of strings', () => {
-    const client = createClient({ critical: 'POST /checkout' as never, transport: () => ({}) as never }, runtime);
+    const client = createClient(
+      { critical: 'POST /checkout' as never, transport: () => ({}) as never },
+      runtime,
+    );
     expect(client.enabled).toBe(false);
   });
 });

@@ -9,8 +9,8 @@ import {
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
 import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
-import { createAsyncScopeStore } from './scope-store.js';
 import { detectRelease } from './release.js';
+import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
 import { createUndiciExecutor } from './undici-executor.js';

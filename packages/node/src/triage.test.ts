@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureException, close, init, withScope } from './index.js';
 import { detectRelease } from './release.js';
 
-const RELEASE_VARS = ['FAULTLINE_RELEASE', 'SENTRY_RELEASE', 'GITHUB_SHA', 'CI_COMMIT_SHA', 'npm_package_name'];
+const RELEASE_VARS = [
+  'FAULTLINE_RELEASE',
+  'SENTRY_RELEASE',
+  'GITHUB_SHA',
+  'CI_COMMIT_SHA',
+  'npm_package_name',
+];
 
 function start(options: Parameters<typeof init>[0] = {}): TestTransport {
   const transport = createTestTransport();

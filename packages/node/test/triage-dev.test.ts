@@ -95,7 +95,11 @@ describe('faultline-dev triage', () => {
     receiver = undefined;
     expect(webhook.bodies.map((b) => b.rule)).toEqual(['new_issue', 'frequency']);
     const [fresh, frequent] = webhook.bodies;
-    expect(fresh?.issue).toMatchObject({ title: 'Error: payment gateway timed out', count: 1, priority: 'P0' });
+    expect(fresh?.issue).toMatchObject({
+      title: 'Error: payment gateway timed out',
+      count: 1,
+      priority: 'P0',
+    });
     expect(fresh?.text).toContain('New issue: Error: payment gateway timed out');
     expect(frequent).toMatchObject({ count: 51, threshold: 50, windowSeconds: 300 });
     expect(frequent?.issue?.count).toBe(51);
@@ -173,14 +177,28 @@ describe('faultline-dev --fail-on (child process)', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
   it('exits 1 when the command it ran raised an issue at or above the level', async () => {
-    const run = await runCli(['--fail-on', 'P1', '--', process.execPath, '-e', appScript('POST /checkout', ['POST /checkout'])]);
+    const run = await runCli([
+      '--fail-on',
+      'P1',
+      '--',
+      process.execPath,
+      '-e',
+      appScript('POST /checkout', ['POST /checkout']),
+    ]);
     expect(run.stderr).toContain('1 issue(s) at P1 or above');
     expect(run.stdout).toMatch(/P0\s+1\s+0\s+Error: boom on POST \/checkout/);
     expect(run.code).toBe(1);
   });
 
   it('exits 0 when every issue is below the level', async () => {
-    const run = await runCli(['--fail-on', 'P1', '--', process.execPath, '-e', appScript('GET /about', ['POST /checkout'])]);
+    const run = await runCli([
+      '--fail-on',
+      'P1',
+      '--',
+      process.execPath,
+      '-e',
+      appScript('GET /about', ['POST /checkout']),
+    ]);
     expect(run.stdout).toMatch(/P2\s+1\s+0\s+Error: boom on GET \/about/);
     expect(run.code).toBe(0);
   });

@@ -25,7 +25,13 @@ function issue(id: string, route = 'POST /checkout'): IssueSummary {
 }
 
 /** Feeds `n` events of `target` evenly between `from` and `to` (ms) and returns the rules fired. */
-function feed(rules: ReturnType<typeof createAlertRules>, target: IssueSummary, n: number, from: number, to: number) {
+function feed(
+  rules: ReturnType<typeof createAlertRules>,
+  target: IssueSummary,
+  n: number,
+  from: number,
+  to: number,
+) {
   const fired: string[] = [];
   for (let k = 0; k < n; k++) {
     const at = n === 1 ? from : from + ((to - from) * k) / (n - 1);

@@ -85,7 +85,8 @@ export function createAlertRules(options: AlertRuleOptions = {}, startedAt = Dat
     const times = routeTimes.get(route) ?? [];
     times.push(now);
     const horizon = now - (BASELINE_WINDOWS + 1) * windowMs;
-    while (times.length && ((times[0] as number) <= horizon || times.length > MAX_TIMES_PER_ROUTE)) times.shift();
+    while (times.length && ((times[0] as number) <= horizon || times.length > MAX_TIMES_PER_ROUTE))
+      times.shift();
     routeTimes.set(route, times);
     const observed = Math.min(BASELINE_WINDOWS * windowMs, now - windowMs - startedAt);
     if (observed < windowMs) return;
@@ -170,7 +171,9 @@ export function createWebhookNotifier(url: string, onError: (message: string) =>
           await response.arrayBuffer().catch(() => undefined);
           if (!response.ok) onError(`alert webhook answered ${response.status} to a ${alert.rule} alert`);
         } catch (error) {
-          onError(`could not post a ${alert.rule} alert: ${error instanceof Error ? error.message : String(error)}`);
+          onError(
+            `could not post a ${alert.rule} alert: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       });
     },

@@ -53,10 +53,14 @@ async function main(): Promise<void> {
   const problem =
     (!Number.isInteger(port) || port < 0 ? '--port' : undefined) ??
     (respond !== undefined && !(respond >= 200 && respond <= 599) ? '--respond' : undefined) ??
-    (threshold !== undefined && !(Number.isInteger(threshold) && threshold > 0) ? '--alert-threshold' : undefined) ??
+    (threshold !== undefined && !(Number.isInteger(threshold) && threshold > 0)
+      ? '--alert-threshold'
+      : undefined) ??
     (values['alert-window'] !== undefined && windowMs === undefined ? '--alert-window' : undefined) ??
     (values['fail-on'] !== undefined && failOn === undefined ? '--fail-on (P0, P1, P2 or P3)' : undefined) ??
-    (values['alert-webhook'] !== undefined && !URL.canParse(values['alert-webhook']) ? '--alert-webhook' : undefined);
+    (values['alert-webhook'] !== undefined && !URL.canParse(values['alert-webhook'])
+      ? '--alert-webhook'
+      : undefined);
   if (problem) {
     process.stderr.write(`faultline-dev: bad ${problem}\n${USAGE}\n`);
     process.exitCode = 64;

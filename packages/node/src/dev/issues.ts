@@ -1,5 +1,5 @@
 import type { Arrival } from './arrivals.js';
-import { type Priority, PRIORITIES, priorityOf } from './priority.js';
+import { PRIORITIES, type Priority, priorityOf } from './priority.js';
 
 type EventArrival = Extract<Arrival, { kind: 'event' }>;
 
@@ -150,10 +150,7 @@ export function createIssueStore(options: IssueStoreOptions = {}) {
     list(): IssueSummary[] {
       return [...issues.values()]
         .map(summarize)
-        .sort(
-          (a, b) =>
-            PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || b.count - a.count,
-        );
+        .sort((a, b) => PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || b.count - a.count);
     },
   };
 }

@@ -236,6 +236,19 @@ describe('faultline-dev --fail-on (child process)', () => {
     expect(passing.stdout).toContain('no issues');
   });
 
+  it('prints the issue list as one JSON line at the end with --json', async () => {
+    const script = appScript('POST /checkout', ['POST /checkout']);
+    const run = await runCli(['--json', '--', process.execPath, '-e', script]);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.kind)).toEqual(['event', 'alert', 'issues']);
+    expect(lines[1]).toMatchObject({ rule: 'new_issue' });
+    expect(lines[2].issues).toMatchObject([{ priority: 'P0', count: 1, route: 'POST /checkout' }]);
+    expect(run.code).toBe(0);
+  });
+
   it('refuses an unknown level', async () => {
     const run = await runCli(['--fail-on', 'P9']);
     expect(run.code).toBe(64);

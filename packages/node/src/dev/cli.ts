@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     stopping = true;
     await receiver.close();
     const issues = receiver.issues();
-    if (!values.json) print(`\nIssues\n${formatIssues(issues)}`);
+    print(values.json ? JSON.stringify({ kind: 'issues', issues }) : `\nIssues\n${formatIssues(issues)}`);
     let code = commandCode;
     if (failOn) {
       const serious = issues.filter((issue) => isAtLeast(issue.peakPriority, failOn));

@@ -83,10 +83,6 @@ async function main(): Promise<void> {
     onAlertError: (message) => process.stderr.write(`faultline-dev: ${message}\n`),
     onReject: (reason) => process.stderr.write(`faultline-dev: rejected a request: ${reason}\n`),
   });
-  if (!values.json) {
-    process.stdout.write(`faultline-dev listening on ${receiver.url}\nDSN: ${receiver.dsn}\n`);
-  }
-
   let stopping = false;
   const stop = async (commandCode = 0): Promise<void> => {
     if (stopping) return;
@@ -110,6 +106,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  // Said only once the handlers are in place: whoever reads the DSN may signal us at once.
+  if (!values.json) {
+    process.stdout.write(`faultline-dev listening on ${receiver.url}\nDSN: ${receiver.dsn}\n`);
+  }
 
   const [command, ...args] = positionals;
   if (command) {

@@ -47,11 +47,13 @@ export interface DevReceiver {
   alerts: Alert[];
   /** Every issue with its priority, most urgent first (what `GET /api/issues` answers). */
   issues(): IssueSummary[];
-  /** Stops listening once the alerts raised so far were posted. */
+  /** Stops listening once the alerts raised so far were posted (at most 10 s). */
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** Longest wait at close for alerts still being posted to the webhook. */
+const CLOSE_ALERTS_WAIT_MS = 10_000;
 const inflate = {
   gzip: promisify(zlib.gunzip),
   deflate: promisify(zlib.inflate),
@@ -168,7 +170,13 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
     alerts,
     issues: () => issueStore.list(),
     close: async () => {
-      await notifier?.drain();
+      // Alerts still being posted get a bounded while: a webhook that hangs must not hang us.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_ALERTS_WAIT_MS);
+      });
+      await Promise.race([notifier?.drain(), bound]);
+      clearTimeout(timer);
       await new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());

@@ -10,9 +10,11 @@ import { expressSuite, fastifySuite } from './http-suites.mjs';
 import { openwhiskSuite } from './openwhisk-suite.mjs';
 import { loadDevReceiver } from './receiver.mjs';
 import { renderIssues, renderTable } from './table.mjs';
+import { DEMO_ALERT_WINDOW_MS, triageSuite } from './triage-suite.mjs';
+import { startWebhookReceiver } from './webhook.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const SUITES = [expressSuite, fastifySuite, cronSuite, openwhiskSuite, browserSuite];
+export const SUITES = [expressSuite, fastifySuite, cronSuite, openwhiskSuite, browserSuite, triageSuite];
 
 /**
  * Runs the demo. `write` receives the output; `browser: false` skips Chromium.
@@ -31,10 +33,22 @@ export async function runDemo({
 
   const packages = ensurePackages(root, log);
   const dev = await loadDevReceiver(root, packages.node.ok);
+  // Where faultline-dev posts its alerts (--alert-webhook), as a team's Slack or pager would get them.
+  const hook = await startWebhookReceiver();
   const receiver = await dev.startDevReceiver({
     port: 0,
     host: '127.0.0.1',
-    onArrival: (arrival) => log(indent(dev.formatArrival(arrival, color))),
+    onArrival: (arrival) => {
+      // An issue seen many times (the triage suite's 60 checkouts) prints its first few only.
+      if (arrival.kind === 'event' && arrival.seen > 3) {
+        if (arrival.seen === 4) log(indent(`… more of the same issue (see Triage below)`));
+        return;
+      }
+      log(indent(dev.formatArrival(arrival, color)));
+    },
+    alertWebhook: hook.url,
+    alertWindowMs: DEMO_ALERT_WINDOW_MS,
+    onAlert: (alert) => log(indent(dev.formatAlert(alert, color))),
   });
   log(`faultline-dev listening on ${receiver.url}   FAULTLINE_DSN=${receiver.dsn}`);
 
@@ -56,12 +70,14 @@ export async function runDemo({
       }
       log(bold(`── ${suite.name}`));
       const from = receiver.arrivals.length;
+      const fromAlerts = hook.bodies.length;
       const ctx = {
         root,
         env,
         log,
         text: eventText,
         arrivals: () => receiver.arrivals.slice(from),
+        alerts: () => hook.bodies.slice(fromAlerts),
       };
       try {
         if (suite.example) await buildExample(root, suite.example, suite.entries);
@@ -82,6 +98,7 @@ export async function runDemo({
     }
   } finally {
     await receiver.close();
+    await hook.close();
   }
 
   const leaked = leakedSecrets(receiver.envelopes, [...Object.values(SECRETS), 'demo-page-token-5f6e7d8c']);
@@ -102,6 +119,12 @@ export async function runDemo({
   log(bold('Issues'));
   log(renderIssues(receiver.arrivals) || '  none');
   log('');
+  log(bold('Triage (faultline-dev: GET /api/issues)'));
+  log(dev.formatIssues(receiver.issues()));
+  log('');
+  log(bold(`Alerts posted to the webhook (${hook.bodies.length})`));
+  log(countRules(hook.bodies));
+  log('');
   log(bold('Summary'));
   log(renderTable(rows, color));
   log('');
@@ -118,4 +141,11 @@ function indent(text) {
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
+}
+
+/** `new_issue ×12 · frequency ×1 · endpoint_spike ×2` */
+function countRules(alerts) {
+  const counts = new Map();
+  for (const alert of alerts) counts.set(alert.rule, (counts.get(alert.rule) ?? 0) + 1);
+  return `  ${[...counts].map(([rule, n]) => `${rule} ×${n}`).join(' · ') || 'none'}`;
 }

@@ -94,7 +94,8 @@ export function createClient(
     const data = scope.getData();
     for (const key in input.tags) data.tags[key] = String(input.tags[key]);
     let event = {
-      release: options.release,
+      // Else the release a build step put on the page, as Sentry's bundler plugins do.
+      release: options.release ?? (globalThis as any).SENTRY_RELEASE?.id,
       environment: options.environment,
       dist: options.dist,
       // A timestamp that is not a number is replaced when the event is sanitized.

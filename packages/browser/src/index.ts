@@ -30,6 +30,7 @@ export { noiseFilterIntegration } from './noise-filter.js';
 
 // Opt-in features: imported only by apps that use them, so they cost the others nothing.
 export { pseudonymizeUserIdsIntegration } from '@faultline/core';
+export { type TriageOptions, triageIntegration } from '@faultline/core';
 export { localStorageQueue, type OfflineQueue, type OfflineQueueFactory } from './offline-queue.js';
 
 // Types from core that appear in this API

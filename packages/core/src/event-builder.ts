@@ -80,5 +80,7 @@ export function dedupeKey(event: FaultlineEvent): string {
     last?.value ?? '',
     frames,
     (event.fingerprint ?? []).join(','),
+    // The same error for another user is another occurrence: affected users must count right.
+    String(event.user?.id ?? ''),
   ].join('\u0000');
 }

@@ -34,6 +34,8 @@ export { type Client, type ClientRuntime, createClient } from './client.js';
 export type { ClientOptions, TransportContext } from './options.js';
 export type { Integration } from './integration.js';
 export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
+export { type TriageOptions, triageIntegration } from './triage.js';
+export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';
 export { createLogger, type Logger } from './logger.js';
 export { nowSeconds, uuid4 } from './ids.js';

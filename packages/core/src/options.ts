@@ -60,6 +60,13 @@ export interface ClientOptions {
   captureStatus?: StatusMatcher[];
   /** Linked errors followed through `cause` and `AggregateError.errors`. @default 5 */
   maxCauseDepth?: number;
+  /**
+   * Critical flows: route templates, cron monitor slugs, OpenWhisk action names; `*` matches any
+   * run of characters. Their events carry the tag `critical: "true"` (docs/triage.md).
+   * @default []
+   * @example critical: ['POST /checkout', '/api/payments/*', 'nightly-billing']
+   */
+  critical?: string[];
   /** Replace the default delivery (test kit, JSON webhook, several destinations). */
   transport?: (context: TransportContext) => Transport;
   /** Queue, retry and concurrency settings of the default transport. */
@@ -94,6 +101,7 @@ const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
     (v) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp),
     'an array of strings and RegExps',
   ],
+  ['critical', (v) => Array.isArray(v) && v.every(isString), 'an array of strings'],
   [
     'captureStatus',
     (v) =>

@@ -1,4 +1,4 @@
-import { type Integration, pseudonymizeUserIdsIntegration } from '@faultline/core';
+import { type Integration, pseudonymizeUserIdsIntegration, triageIntegration } from '@faultline/core';
 import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
 import { contextsIntegration } from './contexts.js';
 import { exitFlushIntegration } from './exit-flush.js';
@@ -20,6 +20,7 @@ export function nodeDefaultIntegrations(options: NodeOptions): Integration[] {
   integrations.push(exitFlushIntegration(exitFlush));
   if (options.breadcrumbs?.http !== false) integrations.push(httpBreadcrumbsIntegration());
   if (options.breadcrumbs?.console !== false) integrations.push(consoleBreadcrumbsIntegration());
+  integrations.push(triageIntegration(options.critical ? { critical: options.critical } : {}));
   // Last of the defaults, after everything that may set the user.
   if (options.pseudonymizeUserIds)
     integrations.push(pseudonymizeUserIdsIntegration(options.pseudonymizeUserIds));

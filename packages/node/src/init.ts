@@ -9,6 +9,7 @@ import {
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
 import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
+import { detectRelease } from './release.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
@@ -55,6 +56,8 @@ export function init(options: NodeOptions = {}): Client | undefined {
       client = createClient(options as NodeOptions, runtime);
     } else {
       const resolved = withEnvDefaults(options, process.env);
+      const release = resolved.release === undefined && detectRelease(process.env, process.cwd());
+      if (release) resolved.release = release;
       const problem = validateNodeOptions(resolved);
       if (problem) {
         createLogger(true).warn(`SDK disabled: ${problem}`);

@@ -1,4 +1,5 @@
 import type { ClientReport, Envelope, StackFrame, WireCheckIn, WireEvent } from '@faultline/core';
+import type { Priority } from './priority.js';
 
 /** One readable line item of what a receiver got: an event, a check-in or a client report. */
 export type Arrival =
@@ -22,6 +23,8 @@ export type Arrival =
       group: string;
       /** How many events of this group arrived so far, this one included. */
       seen: number;
+      /** The issue's priority after this event (set by the receiver, see `priority.ts`). */
+      priority?: Priority;
       event: WireEvent;
     }
   | {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { type Envelope, parseEnvelope } from '@faultline/core';
+import { type Alert, createAlertRules, createWebhookNotifier } from './alerts.js';
 import { type Arrival, createArrivalTracker } from './arrivals.js';
+import { createIssueStore, type IssueSummary } from './issues.js';
 
 export interface DevReceiverOptions {
   /** @default 8969 (0 picks a free port) */
@@ -22,6 +24,16 @@ export interface DevReceiverOptions {
   onArrival?: (arrival: Arrival) => void;
   /** Called when a request is not a valid envelope. */
   onReject?: (reason: string) => void;
+  /** Post every alert as JSON to this URL (`new_issue`, `frequency`, `endpoint_spike`). */
+  alertWebhook?: string;
+  /** `frequency` alerts when an issue has more than this many events in `alertWindowMs`; also the high-volume mark of the priority rules. @default 50 */
+  alertThreshold?: number;
+  /** Window of the `frequency` and `endpoint_spike` rules. @default 300000 (5 minutes) */
+  alertWindowMs?: number;
+  /** Called for each alert raised, whether or not a webhook is set. */
+  onAlert?: (alert: Alert) => void;
+  /** Called when an alert could not be posted to the webhook. */
+  onAlertError?: (message: string) => void;
 }
 
 export interface DevReceiver {
@@ -31,10 +43,17 @@ export interface DevReceiver {
   dsn: string;
   arrivals: Arrival[];
   envelopes: Envelope[];
+  /** Every alert raised so far. */
+  alerts: Alert[];
+  /** Every issue with its priority, most urgent first (what `GET /api/issues` answers). */
+  issues(): IssueSummary[];
+  /** Stops listening once the alerts raised so far were posted (at most 10 s). */
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
+/** Longest wait at close for alerts still being posted to the webhook. */
+const CLOSE_ALERTS_WAIT_MS = 10_000;
 const inflate = {
   gzip: promisify(zlib.gunzip),
   deflate: promisify(zlib.inflate),
@@ -46,6 +65,17 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
   const tracker = createArrivalTracker();
   const arrivals: Arrival[] = [];
   const envelopes: Envelope[] = [];
+  const alerts: Alert[] = [];
+  const issueStore = createIssueStore(
+    options.alertThreshold !== undefined ? { volumeThreshold: options.alertThreshold } : {},
+  );
+  const rules = createAlertRules({
+    ...(options.alertThreshold !== undefined ? { threshold: options.alertThreshold } : {}),
+    ...(options.alertWindowMs !== undefined ? { windowMs: options.alertWindowMs } : {}),
+  });
+  const notifier = options.alertWebhook
+    ? createWebhookNotifier(options.alertWebhook, (message) => options.onAlertError?.(message))
+    : undefined;
   const sockets = new Set<Socket>();
   let saved = 0;
 
@@ -65,6 +95,11 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', '*');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    if (req.method === 'GET' && new URL(req.url ?? '/', 'http://x').pathname === '/api/issues') {
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(`${JSON.stringify(issueStore.list(), null, 2)}\n`);
+    }
     if (
       req.method !== 'POST' ||
       !/\/api\/[^/]+\/envelope\/?$/.test(new URL(req.url ?? '/', 'http://x').pathname)
@@ -99,8 +134,20 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
       );
     }
     for (const arrival of tracker.fromEnvelope(envelope)) {
+      const raised: Alert[] = [];
+      if (arrival.kind === 'event') {
+        const now = Date.now();
+        const { issue, isNew } = issueStore.record(arrival, now);
+        arrival.priority = issue.priority;
+        raised.push(...rules.onEvent(issue, isNew, now));
+      }
       arrivals.push(arrival);
       options.onArrival?.(arrival);
+      for (const alert of raised) {
+        alerts.push(alert);
+        options.onAlert?.(alert);
+        notifier?.send(alert);
+      }
     }
     const status = options.respondStatus ?? 200;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -120,11 +167,21 @@ export async function startDevReceiver(options: DevReceiverOptions = {}): Promis
     dsn: `http://faultline-dev@${host}:${port}/0`,
     arrivals,
     envelopes,
-    close: () =>
-      new Promise<void>((resolve) => {
+    alerts,
+    issues: () => issueStore.list(),
+    close: async () => {
+      // Alerts still being posted get a bounded while: a webhook that hangs must not hang us.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_ALERTS_WAIT_MS);
+      });
+      await Promise.race([notifier?.drain(), bound]);
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 

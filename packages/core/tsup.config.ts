@@ -16,6 +16,11 @@ export default defineConfig([
     // package has `sideEffects: false`): module-level tables of unused modules stay out.
     entry: ['src/**/*.ts', '!src/**/*.test.ts', '!src/testing/**', '!src/**/*.d.ts'],
     bundle: false,
+    // Class fields as written (every browser this build targets has them), so no file needs a
+    // shared helper chunk that every other file would import.
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'class-field': true };
+    },
     format: ['esm'],
     outDir: 'dist-browser',
     sourcemap: true,

@@ -14,7 +14,9 @@ import { type Engine, type EngineName, type EnginePage, engineSuite, launchEngin
 import { bundleSdk, type Site, startCorsReceiver, startSite } from './harness.js';
 
 const SECRETS = ['SECRET_PAGE_TOKEN', 'SECRET_REQUEST_TOKEN', 'SECRET_XHR_KEY', 'SECRET_ROUTE_TOKEN'];
-const PAGE_LINES = readFileSync(fileURLToPath(new URL('fixtures/page.js', import.meta.url)), 'utf8').split('\n');
+const PAGE_LINES = readFileSync(fileURLToPath(new URL('fixtures/page.js', import.meta.url)), 'utf8').split(
+  '\n',
+);
 
 /**
  * Line and column (1-based) the engine reports for the `new Error(…)` in `needle`: V8 and
@@ -106,7 +108,11 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
       it('sends debug_meta for the bundle with a debug ID', () => {
         expect(byValue(receiver, 'sync boom')!.debug_meta).toEqual({
           images: [
-            { type: 'sourcemap', code_file: `${site.url}/page.js`, debug_id: '6c9a5b0e-4d2f-4c3a-9a8e-2f1b7d0c5e11' },
+            {
+              type: 'sourcemap',
+              code_file: `${site.url}/page.js`,
+              debug_id: '6c9a5b0e-4d2f-4c3a-9a8e-2f1b7d0c5e11',
+            },
           ],
         });
       });
@@ -147,11 +153,11 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
       });
 
       it('keeps the message line of a failed request holding an e-mail address out of the frames', async () => {
-        expect(await page.run(`fetch('/api/502?contact=someone@example.com').then((r) => r.status)`)).toBe(502);
+        expect(await page.run(`fetchUrl('/api/502?contact=someone@example.com')`)).toBe(502);
         await receiver.waitFor(hasEvent('HTTP 502 response'));
         const event = receiver.events().find((e) => summaryOf(e)?.startsWith('HTTP 502'))!;
         const frames = event.exception!.values.at(-1)!.stacktrace?.frames ?? [];
-        expect(frames.length).toBeGreaterThan(0);
+        expect(frames.at(-1)).toMatchObject({ function: 'fetchUrl', abs_path: `${site.url}/page.js` });
         for (const frame of frames) expect(frame.abs_path ?? '').not.toContain('example.com');
         expect(frames.map((f) => f.function).join()).not.toContain('HTTP');
       });
@@ -160,7 +166,10 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
         expect(await page.run('xhrStatus(503)')).toBe(503);
         await receiver.waitFor(hasEvent('HTTP 503 response for POST'));
         const event = receiver.events().find((e) => summaryOf(e)?.startsWith('HTTP 503'))!;
-        expect(event.request).toMatchObject({ method: 'POST', url: `${site.url}/api/503?api_key=[Filtered]` });
+        expect(event.request).toMatchObject({
+          method: 'POST',
+          url: `${site.url}/api/503?api_key=[Filtered]`,
+        });
         const frames = event.exception!.values.at(-1)!.stacktrace!.frames;
         expect(frames.at(-1)).toMatchObject({
           abs_path: `${site.url}/page.js`,
@@ -169,14 +178,25 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
         expect(frames.map((f) => f.function)).toContain('xhrStatus');
       });
 
-      it('reports a muted cross-origin "Script error." with a hint about crossorigin', async () => {
+      it('reports an error of a cross-origin script: muted with a hint about crossorigin, nothing leaked', async () => {
         await page.run(click('cross-origin'));
-        await receiver.waitFor(hasEvent('Script error.'));
-        const event = receiver.events().find((e) => summaryOf(e) === 'Script error.')!;
+        // Firefox driven by its remote agent does not mute errors of cross-origin scripts (the
+        // recorded fixtures show it); Chromium and WebKit give "Script error." and nothing else.
+        const muted = name !== 'firefox';
+        const value = muted ? 'Script error.' : 'detail only the other origin may see';
+        await receiver.waitFor(hasEvent(value));
+        const event = receiver.events().find((e) => summaryOf(e)?.includes(value))!;
         const exception = event.exception!.values.at(-1)!;
         expect(exception.mechanism).toMatchObject({ type: 'onerror', handled: false });
-        expect(String(exception.mechanism?.data?.hint)).toContain('crossorigin="anonymous"');
-        expect(JSON.stringify(event)).not.toContain('detail only the other origin may see');
+        if (muted) {
+          expect(String(exception.mechanism?.data?.hint)).toContain('crossorigin="anonymous"');
+          expect(JSON.stringify(event)).not.toContain('detail only the other origin may see');
+        } else {
+          expect(exception.stacktrace?.frames.at(-1)).toMatchObject({
+            function: 'crossOriginThrow',
+            lineno: 1,
+          });
+        }
       });
 
       it('posts text/plain with the sentry_key query auth, and leaks no secret', async () => {
@@ -266,7 +286,9 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
         receiver.clear();
         delayNext = true;
         await page.run(click('two-then-navigate'));
-        await receiver.waitFor((r) => hasEvent('first before leaving')(r) && hasEvent('second before leaving')(r));
+        await receiver.waitFor(
+          (r) => hasEvent('first before leaving')(r) && hasEvent('second before leaving')(r),
+        );
         const second = receiver.requests.find((r) => hasEvent('second before leaving')([r]))!;
         expect(second.query.sentry_key).toBe('public');
         // A beacon is a no-cors request; the keepalive fetch that carried the first is a CORS one.

@@ -77,7 +77,7 @@ function v8Line(line: string): Raw | undefined {
   const m = /^at (?:(.*?) ?\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)|(.*))$/.exec(line);
   // An eval frame's honest position is the eval call's in the real file: `eval at f (url:1:2), …`.
   const loc = m && (m[3] ?? m[2]!);
-  return m ? located(m[1] ?? '', /^eval at .*?\(([^()]+:\d+:\d+)\)/.exec(loc!)?.[1] ?? loc!, 1) : undefined;
+  return m ? located(m[1] ?? '', /^eval at .*?\(([^()]*:\d+:\d+)\)/.exec(loc!)?.[1] ?? loc!, 1) : undefined;
 }
 
 /**

@@ -35,9 +35,19 @@ async function loadEngines() {
   return import(pathToFileURL(out).href);
 }
 
-/** The minified bundle (an IIFE exposing `minifiedBundle`) and its source map, kept as fixtures. */
+/** The debug ID of the minified bundle, as Sentry's bundler plugins inject one. */
+const DEBUG_ID = '5b1e7c3a-2f4d-4e8b-9c61-0d2a7f4e9b13';
+
+/**
+ * The minified bundle (an IIFE exposing `minifiedBundle`) and its source map, kept as fixtures,
+ * with a debug ID the way bundler plugins add one: a snippet recording it under the bundle's own
+ * stack, a `//# debugId=` comment, and `debugId` in the map.
+ */
 async function buildBundle() {
+  const snippet = `!function(){try{var s=new Error().stack;(globalThis._sentryDebugIds=globalThis._sentryDebugIds||{})[s]="${DEBUG_ID}"}catch(e){}}();`;
   const result = await build({
+    banner: { js: snippet },
+    footer: { js: `//# debugId=${DEBUG_ID}` },
     entryPoints: [`${fixtures}bundle/cart.ts`],
     bundle: true,
     minify: true,
@@ -50,6 +60,9 @@ async function buildBundle() {
     logLevel: 'silent',
   });
   if (result.errors.length) throw new Error('bundle failed');
+  const mapFile = `${fixtures}bundle/cart.min.js.map`;
+  const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  writeFileSync(mapFile, `${JSON.stringify({ ...map, debugId: DEBUG_ID })}\n`);
   return readFileSync(`${fixtures}bundle/cart.min.js`, 'utf8');
 }
 

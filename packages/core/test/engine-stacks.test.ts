@@ -92,7 +92,7 @@ describe.each(recordings.map((r) => [`${r.engine} (${r.version})`, r] as const))
 
     it('maps the minified bundle frame to the original TypeScript line through its source map', () => {
       const newest = framesOf(samples.minified!).at(-1)!;
-      expect(newest).toMatchObject({ filename: 'http://stacks.test/cart.min.js', lineno: 1 });
+      expect(newest).toMatchObject({ filename: 'http://stacks.test/cart.min.js', lineno: 2 });
       const map = new SourceMapConsumer(JSON.parse(readFileSync(`${dir}bundle/cart.min.js.map`, 'utf8')));
       const original = map.originalPositionFor({ line: newest.lineno!, column: newest.colno! - 1 });
       expect(original.source).toMatch(/cart\.ts$/);

@@ -94,12 +94,14 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
           '    at Page (/app/(group)/page.js:3:9)',
           '    at /app/(shop)/(cart)/layout.js:8:1',
           '    at Object.foo.(anonymous function) [as bar] (http://h/old.js:2:5)',
+          '    at Foo.(anonymous function) (http://h/old.js:3:6)',
         ].join('\n'),
       ),
     ).toEqual([
       ['Page', '/app/(group)/page.js', 3, 9],
       ['?', '/app/(shop)/(cart)/layout.js', 8, 1],
       ['Object.foo.(anonymous function) [as bar]', 'http://h/old.js', 2, 5],
+      ['Foo.(anonymous function)', 'http://h/old.js', 3, 6],
     ]);
   });
 

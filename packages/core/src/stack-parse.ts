@@ -69,15 +69,26 @@ export function stripHeader(stack: string, message: unknown): string {
 }
 
 /**
- * `at fn (loc)`, `at fn(loc)`, `at loc`. The location is the last `(…)`, which may hold two levels
- * of parentheses itself (`/app/(group)/page.js`, `eval at f (url:1:2), <anonymous>:3:4`), so
- * `Foo.(anonymous function) (url:1:2)` keeps its name.
+ * `at fn (loc)`, `at fn(loc)`, `at loc`. The location is the `(…)` that closes the line, found by
+ * counting parentheses back from the end (one pass, whatever the line holds), so parentheses in
+ * paths (`/app/(group)/page.js`), eval locations and names (`Foo.(anonymous function)`) stay whole.
  */
 function v8Line(line: string): Raw | undefined {
-  const m = /^at (?:(.*?) ?\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)|(.*))$/.exec(line);
+  if (!line.startsWith('at ')) return;
+  let loc = line.slice(3);
+  let fn = '';
+  let i = loc.length;
+  if (loc.endsWith(')')) {
+    for (let depth = 0; i--; )
+      if (loc[i] === ')') depth++;
+      else if (loc[i] === '(' && !--depth) break;
+    if (i >= 0) {
+      fn = loc.slice(0, i).trim();
+      loc = loc.slice(i + 1, -1);
+    }
+  }
   // An eval frame's honest position is the eval call's in the real file: `eval at f (url:1:2), …`.
-  const loc = m && (m[3] ?? m[2]!);
-  return m ? located(m[1] ?? '', /^eval at .*?\(([^()]*:\d+:\d+)\)/.exec(loc!)?.[1] ?? loc!, 1) : undefined;
+  return located(fn, /^eval at .*?\(([^()]*:\d+:\d+)\)/.exec(loc)?.[1] ?? loc, 1);
 }
 
 /**
@@ -122,7 +133,8 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   // Function names as the user wrote them: no async-cause prefix (`promise callback*`), no
   // `async `/`new `, no argument list (`foo(bar)`), Opera's `<anonymous function: name>` unwrapped.
   fn = fn
-    .replace(/^[\w. ]*\*|^(?:async|new) |^Object\.(?=<anonymous>$)|\(.*\)$/g, '')
+    .replace(/^[\w. ]*\*|^(?:async|new) |^Object\.(?=<anonymous>$)/g, '')
+    .replace(/(^|[\w>])\([^()]*\)$/, '$1')
     .replace(/^<anonymous function:? ?(.*)>$/, '$1');
   // `?` for an unknown function, the placeholder of the Sentry SDKs.
   const frame: StackFrame = { function: fn || '?' };

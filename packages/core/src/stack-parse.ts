@@ -97,7 +97,7 @@ function v8Line(line: string): Raw | undefined {
  */
 function otherLine(line: string): Raw | undefined | false {
   const opera =
-    /line (\d+)(?:, column (\d+)\s*in (?:(.*) in )?| of .*?script (?:in )?)(\S+?):?(?: In function (\S+))?$/i.exec(
+    /^(?:\D*? )?line (\d+)(?:, column (\d+)\s*in (?:(.*) in )?| of .*?script (?:in )?)(\S+?):?(?: In function (\S+))?$/i.exec(
       line,
     );
   if (opera) return [opera[3] ?? opera[5] ?? '', opera[4]!, opera[1], opera[2]];

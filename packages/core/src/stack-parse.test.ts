@@ -318,6 +318,15 @@ describe('parseStack: Opera 10–12 `stacktrace`', () => {
     ]);
     expect(rowsOf(stack)).toEqual([['run', 'http://path/to/file.js', 27, undefined]]);
   });
+
+  it('keeps the own stack of an error that carries a `stacktrace` of another kind', () => {
+    const error = {
+      message: 'upstream failed',
+      stack: 'Error: upstream failed\n    at call (http://h/api.js:3:9)',
+      stacktrace: 'java.lang.IllegalStateException: boom\n\tat com.shop.Cart.total(Cart.java:42)',
+    };
+    expect(rows(parseStack(error))).toEqual([['call', 'http://h/api.js', 3, 9]]);
+  });
 });
 
 describe('parseStack: Hermes (React Native)', () => {

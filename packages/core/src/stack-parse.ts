@@ -36,7 +36,13 @@ export const parseStack: StackParser = (error, options) => {
     } catch {
       // A throwing getter: parse the whole stack.
     }
-    const text = stripHeader(`${(typeof e.stacktrace === 'string' && e.stacktrace) || e.stack}`, message);
+    // Opera's `stacktrace` (`Line 4 of …`, `… line 4, column 2 …`); a `stacktrace` of another
+    // kind (a server's, copied onto an error) does not replace the error's own `stack`.
+    const opera = e.stacktrace;
+    const text = stripHeader(
+      `${typeof opera === 'string' && /line \d+(?:,| of)/i.test(opera) ? opera : e.stack}`,
+      message,
+    );
     // V8 prints only `at` lines below the header; elsewhere any line may be a frame.
     const v8 = /^\s*at /m.test(text);
     const raws: Raw[] = [];

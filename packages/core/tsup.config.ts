@@ -11,9 +11,16 @@ export default defineConfig([
   },
   {
     // What bundlers targeting browsers resolve (the `browser` export condition): the same code,
-    // built for browsers. Core imports no module of its own (error-stack-parser is handed in by
-    // the runtime that wants it), so nothing here pulls in a library.
-    entry: { index: 'src/index.ts' },
+    // built for browsers. Core imports no module of its own, so nothing here pulls in a library.
+    // One file per module, so an app bundler drops whole modules the app does not use (the
+    // package has `sideEffects: false`): module-level tables of unused modules stay out.
+    entry: ['src/**/*.ts', '!src/**/*.test.ts', '!src/testing/**', '!src/**/*.d.ts'],
+    bundle: false,
+    // Class fields as written (every browser this build targets has them), so no file needs a
+    // shared helper chunk that every other file would import.
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'class-field': true };
+    },
     format: ['esm'],
     outDir: 'dist-browser',
     sourcemap: true,

@@ -19,6 +19,4 @@ export default defineConfig({
   },
   clean: true,
   target: 'node20',
-  // A dependency of @faultline/core, loaded from there on first use (see stack-frames.ts).
-  external: ['error-stack-parser'],
 });

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
  * when it exceeds the ceiling in gzip -9 bytes. Prints raw, gzip and brotli sizes, and how far
  * the bundle is from the 8 KiB target.
  *
- * The package has its own compact pipeline, so nothing of @faultline/core's runtime code is in
- * the bundle. The target is not met: about 10 KB gzip go to the scrubber's credential patterns
+ * The package has its own compact pipeline; of @faultline/core's runtime code only the stack
+ * parser every runtime shares is in the bundle (core's browser build is one file per module).
+ * The target is not met: about 10.5 KB gzip go to the scrubber's credential patterns
  * (1.2 KB), delivery with rate limits, client reports and page-lifecycle sending (1.3 KB), the
- * client pipeline (1.4 KB), sanitizing (0.9 KB), errors and stacks (0.9 KB), options, DSN,
+ * client pipeline (1.4 KB), sanitizing (0.9 KB), errors and stacks (1.4 KB), options, DSN,
  * scopes and init (1.9 KB) and the page integrations (2.4 KB).
  * `--analyze` lists what each file adds; the README's "Size" section has the breakdown.
  *
@@ -22,7 +23,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /** Fails the check: the size today plus a little room, so growth has to be a decision. */
-export const CEILING_GZIP_BYTES = 10_240;
+export const CEILING_GZIP_BYTES = 10_700;
 /** Where the bundle has to get to. */
 export const TARGET_GZIP_BYTES = 8192;
 export const GOAL_GZIP_BYTES = 6144;

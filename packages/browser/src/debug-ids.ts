@@ -1,5 +1,5 @@
+import { parseStack } from '@faultline/core';
 import type { Integration } from './options.js';
-import { parseStack } from './stack.js';
 
 /**
  * Sends `debug_meta` with the debug ID of every bundle that appears in the event's frames, so a

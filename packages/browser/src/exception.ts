@@ -7,7 +7,7 @@
  * discovery order) and linked ones `{type: 'chained', source, parent_id}`. Bounded, cycle-safe.
  */
 import type { ExceptionValue, Mechanism } from '@faultline/core';
-import { parseStack } from './stack.js';
+import { parseStack } from '@faultline/core';
 
 /** Reads a property; getters and Proxy traps that throw read as `undefined`. */
 export function get(target: unknown, key: PropertyKey): unknown {

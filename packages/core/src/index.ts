@@ -43,8 +43,8 @@ export { cancelTimer, type Timer, unrefTimer } from './globals.js';
 
 // Errors and stacks
 export { exceptionFromValue } from './exception.js';
-export { applyFrameResolver, type FrameResolver, type StackLibrary } from './stack.js';
-export { libraryStackParser, parseStack, type StackParser } from './stack-parse.js';
+export { applyFrameResolver, type FrameResolver } from './stack.js';
+export { parseStack, type StackParser } from './stack-parse.js';
 
 // HTTP status policy and request context
 export { createStatusPolicy, type StatusMatcher, type StatusPolicy, statusMessage } from './status-policy.js';

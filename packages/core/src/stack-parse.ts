@@ -1,10 +1,12 @@
 /**
- * Stack parsers. `parseStack` is built in: a few regular expressions for the V8 (Node, Chromium)
- * and Gecko/WebKit (Firefox, Safari) formats, small enough for a browser bundle; the client uses
- * it unless the runtime injects another one. `libraryStackParser` runs error-stack-parser
- * (`stack.ts`), which the runtime loads and hands in; Node injects it.
+ * The stack parser of every runtime: turns `error.stack` (or Opera's `error.stacktrace`) into
+ * Sentry frames, oldest first. One small parser for all engine formats, so the browser bundle
+ * can afford the same rules as Node (docs/source-maps.md says which line goes where and why):
+ *
+ * - V8 (Chrome, Edge, Node, Deno, Bun), IE/Edge legacy and Hermes: `    at fn (loc)`, `    at loc`;
+ * - SpiderMonkey (Firefox) and JavaScriptCore (Safari): `fn@loc`, `@loc`, bare `url:line:col`;
+ * - Opera 10–12 `stacktrace`: `Line 4 of linked script url`, `… line 4, column 2 in fn() in url:`.
  */
-import { parseLinesWithLibrary, type StackLibrary } from './stack.js';
 import type { StackFrame } from './types.js';
 
 /** Turns a thrown value's `stack` into frames, oldest first; never throws. */
@@ -13,66 +15,52 @@ export type StackParser = (error: unknown, options?: { maxFrames?: number }) => 
 /** Frames kept per stack trace (half from each end). */
 export const MAX_STACK_FRAMES = 50;
 
-export type RawFrame = { fn?: string | undefined; file?: string | undefined; line?: number; col?: number };
-
-const V8_LINE = /^\s*at /;
+/** A frame as read from one line: function, file, line, column. */
+type Raw = [fn: string, file: string, line?: string | undefined, col?: string | undefined];
 
 /**
  * Parses an error's `stack` into Sentry frames, oldest first (callee last), as the protocol
  * wants (https://develop.sentry.dev/sdk/foundations/transport/event-payloads/stacktrace/).
- * Keeps at most `maxFrames` (default 50): the oldest half and the newest half. Never throws.
+ * Opera's `stacktrace` is read instead of `stack` when it is there; React's `framesToPop`
+ * drops that many newest frames. Keeps at most `maxFrames` (default 50): the oldest half and
+ * the newest half. Never throws.
  */
-export const parseStack: StackParser = (error, options) => parseWith(error, options, (l) => l.map(parseLine));
-
-/**
- * A parser that turns an error's `stack` into Sentry frames with error-stack-parser, oldest
- * first (callee last). `library` is asked for the library at each parse that has lines to
- * read, so a runtime can load it on first use; when it gives none, or the library throws, the
- * built-in line parser reads the lines. Keeps at most `maxFrames` (default 50): the oldest half
- * and the newest half. Never throws.
- */
-export function libraryStackParser(library: () => StackLibrary | undefined): StackParser {
-  return (error, options) =>
-    parseWith(error, options, (lines) => {
-      try {
-        const loaded = library();
-        if (loaded) return parseLinesWithLibrary(lines, parseLine, loaded);
-      } catch {
-        // The library failed on these lines: the line parser reads them.
-      }
-      return lines.map(parseLine);
-    });
-}
-
-/** Shared frame of both parsers: reads the stack, cuts it to size, and turns raw frames into Sentry frames. */
-export function parseWith(
-  error: unknown,
-  options: { maxFrames?: number } | undefined,
-  parseLines: (lines: string[]) => Array<RawFrame | undefined>,
-): StackFrame[] {
+export const parseStack: StackParser = (error, options) => {
+  const frames: StackFrame[] = [];
   try {
     const max = Math.max(0, Math.floor(options?.maxFrames ?? MAX_STACK_FRAMES));
-    const stack = (error as { stack?: unknown }).stack;
-    if (typeof stack !== 'string' || !stack || !max) return [];
+    const e = error as { stack: unknown; stacktrace: unknown; message: unknown; framesToPop: unknown };
     let message: unknown;
     try {
-      message = (error as { message?: unknown }).message;
+      message = e.message;
     } catch {
       // A throwing getter: parse the whole stack.
     }
-    const lines = frameLines(stripHeader(stack, message));
-    // Stack strings are newest first; keep the newest half and oldest half before parsing so a
-    // 10,000-frame stack overflow costs no more than a short one.
-    const frames: StackFrame[] = [];
-    for (const raw of parseLines(capEnds(lines, max, true)).reverse()) {
-      const frame = raw && toFrame(raw);
-      if (frame) frames.push(frame);
+    // Opera's `stacktrace` (`Line 4 of …`, `… line 4, column 2 …`); a `stacktrace` of another
+    // kind (a server's, copied onto an error) does not replace the error's own `stack`.
+    const opera = e.stacktrace;
+    const text = stripHeader(
+      `${typeof opera === 'string' && /line \d+(?:,| of)/i.test(opera) ? opera : e.stack}`,
+      message,
+    );
+    // V8 prints only `at` lines below the header; elsewhere any line may be a frame.
+    const v8 = /^\s*at /m.test(text);
+    const raws: Raw[] = [];
+    for (const line of text.split('\n')) {
+      const raw = v8 ? v8Line(line.trim()) : otherLine(line.trim());
+      if (raw) raws.push(raw);
     }
-    return capEnds(frames, max, false);
+    // React marks how many of the newest frames belong to its own invariant helpers.
+    raws.splice(0, +(e.framesToPop as number) || 0);
+    // Stack strings are newest first; a 10,000-frame stack overflow costs no more than a
+    // short one: the newest half and the oldest half.
+    if (raws.length > max) raws.splice(Math.ceil(max / 2), raws.length - max);
+    for (const raw of raws) frames.unshift(toFrame(raw));
   } catch {
-    return [];
+    // What was parsed stays.
   }
-}
+  return frames;
+};
 
 /**
  * V8 starts a stack with `Name: message`. A multi-line message could contain lines that look
@@ -86,84 +74,80 @@ export function stripHeader(stack: string, message: unknown): string {
   return at >= 0 && at <= 256 && (rest === '' || rest[0] === '\n') ? rest : stack;
 }
 
-function frameLines(stack: string): string[] {
-  const lines = stack.split('\n').map((line) => line.replace(/\r$/, ''));
-  if (lines.some((line) => V8_LINE.test(line))) return lines.filter((line) => V8_LINE.test(line));
-  // Safari lists `eval@[native code]` (and bare `[native code]`) for the eval builtin itself.
-  return lines.filter((line) => !/^(?:eval@)?(?:\[native code\])?$/.test(line.trim()));
+/**
+ * `at fn (loc)`, `at fn(loc)`, `at loc`. The location is the `(…)` that closes the line, found by
+ * counting parentheses back from the end (one pass, whatever the line holds), so parentheses in
+ * paths (`/app/(group)/page.js`), eval locations and names (`Foo.(anonymous function)`) stay whole.
+ */
+function v8Line(line: string): Raw | undefined {
+  if (!line.startsWith('at ')) return;
+  let loc = line.slice(3);
+  let fn = '';
+  let i = loc.length;
+  if (loc.endsWith(')')) {
+    for (let depth = 0; i--; )
+      if (loc[i] === ')') depth++;
+      else if (loc[i] === '(' && !--depth) break;
+    if (i >= 0) {
+      fn = loc.slice(0, i).trim();
+      loc = loc.slice(i + 1, -1);
+    }
+  }
+  // An eval frame's honest position is the eval call's in the real file: `eval at f (url:1:2), …`.
+  return located(fn, /^eval at .*?\(([^()]*:\d+:\d+)\)/.exec(loc)?.[1] ?? loc, 1);
 }
 
-/** Keeps `max` items: the first and last halves. `newestFirst` keeps the extra item at the front. */
-function capEnds<T>(items: T[], max: number, newestFirst: boolean): T[] {
-  if (items.length <= max) return items;
-  const front = newestFirst ? Math.ceil(max / 2) : Math.floor(max / 2);
-  return [...items.slice(0, front), ...items.slice(items.length - (max - front))];
+/**
+ * SpiderMonkey and JavaScriptCore `fn@loc`, `@loc`, `name@` (JavaScriptCore eval code), a bare
+ * `url:line:col` (old Safari), and Opera's `stacktrace` lines.
+ */
+function otherLine(line: string): Raw | undefined | false {
+  const opera =
+    /^(?:\D*? )?line (\d+)(?:, column (\d+)\s*in (?:(.*) in )?| of .*?script (?:in )?)(\S+?):?(?: In function (\S+))?$/i.exec(
+      line,
+    );
+  if (opera) return [opera[3] ?? opera[5] ?? '', opera[4]!, opera[1], opera[2]];
+  // A function name may hold `@` (`user@host@url:1:2`): the location starts at the first `@`
+  // that a URL or path follows, else at the last `@`.
+  const m = /^(.*?)@(?=[a-z][\w+.-]*:|\/|\[|[^@]*$)(.*)$/i.exec(line);
+  if (!m) return !/\s/.test(line.replace('native code', '')) && located('', line);
+  const [, fn = '', loc = ''] = m;
+  // Firefox eval and `new Function` code: `url line 37 > eval:2:3`; the honest position in
+  // `url` is the line of the call, without a column.
+  const inner = /^(.*?) line (\d+) > /.exec(loc);
+  if (inner) return [fn || 'eval', inner[1]!, inner[2]];
+  // JavaScriptCore gives eval and `new Function` code no location.
+  return loc ? located(fn, loc) : /^(?:eval|anonymous|\w+ code)$/.test(fn) && [fn, ''];
 }
 
-/** One stack line: `at fn (file:line:col)`, `at file:line:col`, `fn@file:line:col`, or a name only. */
-export function parseLine(line: string): RawFrame {
-  // Eval frames report the eval call site: V8 `at fn (eval at caller (/app/x.js:5:10), <anonymous>:1:7)`,
-  // Gecko `fn@http://host/app.js line 40 > eval:1:5`.
-  const text = line
-    .replace(/\(eval at [^()]*(\([^()]*\)).*$/, '$1')
-    .replace(/ line (\d+)(?: > eval line \d+)* > eval:\d+:\d+$/, ':$1');
-  const m = /^\s*at (?:(.+?) \((.*)\)|(.*))$/.exec(text) ?? /^(.*?)@(.*)$/.exec(text);
-  if (!m) return { fn: line };
-  const location = (m[3] ?? m[2]) as string;
-  const at = /^(.*?):(\d+)(?::(\d+))?$/.exec(location);
-  const frame: RawFrame = { fn: m[1], file: at ? at[1] : location };
-  if (at) frame.line = +(at[2] as string);
-  if (at?.[3]) frame.col = +at[3];
-  return frame;
+/**
+ * A frame at `loc` when the location has a position, is wasm or native code; a V8 line is a
+ * frame with any location (`native`, `<anonymous>`, `index 0`).
+ */
+function located(fn: string, loc: string, v8?: 1): Raw | undefined {
+  // `async ` and `address at ` (Hermes) are no part of a file; Safari extensions print
+  // `safari-extension:(//id/file.js)`.
+  loc = loc.replace(/^(?:async|address at) /, '').replace(/:\((\/\/[^)]*)\)/, ':$1');
+  const at = /^(.*?):(\d+)(?::(\d+))?$/.exec(loc);
+  if (at) return [fn, at[1]!, at[2], at[3]];
+  // wasm: `url:wasm-function[3]:0x1a`, no line.
+  const file = loc.replace(/:wasm-function\[.*/, '');
+  if (v8 || file !== loc || loc === '[native code]') return [fn, file];
 }
 
-/** Of lines with a name only, WebKit writes just `eval code`, `global code` and the like. */
-const WEBKIT_NAME_ONLY = /^(?:eval|[a-z]+ code)$/;
-
-function toFrame(raw: RawFrame): StackFrame | undefined {
-  const file = raw.file?.replace(/^\((.*)\)$/, '$1');
-  const fn = cleanFunctionName(raw.fn);
-  const hasLine = (raw.line as number) > 0;
-  // A line with neither a function nor a position is not a frame (e.g. a message line).
-  if (!hasLine && (!fn || (file === undefined && !WEBKIT_NAME_ONLY.test(fn)))) return undefined;
+function toFrame([fn, file, line, col]: Raw): StackFrame {
+  // Function names as the user wrote them: no async-cause prefix (`promise callback*`), no
+  // `async `/`new `, no argument list (`foo(bar)`), Opera's `<anonymous function: name>` unwrapped.
+  fn = fn
+    .replace(/^[\w. ]*\*|^(?:async|new) |^Object\.(?=<anonymous>$)/g, '')
+    .replace(/(^|[\w>])\([^()]*\)$/, '$1')
+    .replace(/^<anonymous function:? ?(.*)>$/, '$1');
   // `?` for an unknown function, the placeholder of the Sentry SDKs.
   const frame: StackFrame = { function: fn || '?' };
-  if (file) {
-    frame.filename = fileNameOf(file);
-    frame.abs_path = file;
-  }
-  if (hasLine) frame.lineno = raw.line as number;
-  if ((raw.col as number) > 0) frame.colno = raw.col as number;
-  frame.in_app = isInApp(file);
+  if (file) frame.filename = frame.abs_path = file;
+  if (line) frame.lineno = +line;
+  if (col) frame.colno = +col;
+  // Native (no line), runtime-internal and dependency frames are not the app's own code.
+  frame.in_app = !!line && !/^(?:<|node:|internal\/)|[\\/]node_modules[\\/]/.test(file);
   return frame;
-}
-
-/** Function names as the user wrote them: no `async`/`new` prefixes, no `Object.` receiver. */
-function cleanFunctionName(name: string | undefined): string | undefined {
-  const cleaned = name
-    ?.trim()
-    .replace(/^async\*/, '')
-    .replace(/^(?:async|new) /, '');
-  return cleaned === 'Object.<anonymous>' ? '<anonymous>' : cleaned;
-}
-
-function fileNameOf(file: string): string {
-  if (!file.startsWith('file://')) return file;
-  let path = file.slice(7);
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    // A malformed escape stays as written.
-  }
-  // file:///C:/app/x.js → C:/app/x.js
-  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
-}
-
-/** Library, runtime-internal and native frames are not the app's own code. */
-function isInApp(file: string | undefined): boolean {
-  return (
-    !!file &&
-    !/^(?:(?:<anonymous>|native|\[native code\])$|index |node:|internal\/)/.test(file) &&
-    !/[\\/]node_modules[\\/]/.test(file)
-  );
 }

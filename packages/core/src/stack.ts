@@ -1,44 +1,4 @@
-import type ErrorStackParser from 'error-stack-parser';
-import type { RawFrame } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
-
-/**
- * The V8 frame test error-stack-parser itself uses to pick V8 lines
- * (https://github.com/stacktracejs/error-stack-parser, `CHROME_IE_STACK_REGEXP`): a V8 line it
- * accepts maps to exactly one parsed frame, which lets frames it skips be put back in order.
- */
-const V8_PARSEABLE = /^\s*at .*(\S+:\d+|\(native\))/;
-const V8_LINE = /^\s*at /;
-
-/** What is used of error-stack-parser, which the runtime supplies (core loads no module itself). */
-export type StackLibrary = Pick<typeof ErrorStackParser, 'parse'>;
-
-/**
- * Stack lines (newest first) to raw frames with error-stack-parser; `parseLine` reads the V8
- * lines it skips. Throws when the library does. Used by `libraryStackParser`.
- */
-export function parseLinesWithLibrary(
-  lines: string[],
-  parseLine: (line: string) => RawFrame,
-  library: StackLibrary,
-): RawFrame[] {
-  const isV8 = lines.length > 0 && lines.every((line) => V8_LINE.test(line));
-  if (!isV8) return library.parse({ stack: lines.join('\n') } as Error).map(fromLibrary);
-  // error-stack-parser drops V8 frames without a file position (native builtins such as
-  // `Array.map`, `Promise.all`); parse those with the line parser and keep them in place.
-  const parseable = lines.filter((line) => V8_PARSEABLE.test(line));
-  const parsed = parseable.length > 0 ? library.parse({ stack: parseable.join('\n') } as Error) : [];
-  if (parsed.length !== parseable.length) throw new Error('unexpected frame count');
-  let next = 0;
-  return lines.map((line) => (V8_PARSEABLE.test(line) ? fromLibrary(parsed[next++]!) : parseLine(line)));
-}
-
-function fromLibrary(frame: ErrorStackParser.StackFrame): RawFrame {
-  const raw: RawFrame = { fn: frame.functionName, file: frame.fileName };
-  if (typeof frame.lineNumber === 'number') raw.line = frame.lineNumber;
-  if (typeof frame.columnNumber === 'number') raw.col = frame.columnNumber;
-  return raw;
-}
 
 /**
  * Rewrites frames after parsing, e.g. to apply source maps and add context lines. Runtimes
@@ -86,8 +46,6 @@ function orOriginal(frames: StackFrame[]): (result: unknown) => StackFrame[] {
   return (result) => (Array.isArray(result) ? (result as StackFrame[]) : frames);
 }
 
-// Local on purpose: importing another core module here would put that module in this file's
-// chunk, and error-stack-parser would then ride along wherever it is needed (see tsup.config.ts).
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'

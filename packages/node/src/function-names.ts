@@ -23,8 +23,11 @@ const KEYWORDS = new Set([
 const DECLARATIONS = [
   /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[<(]/,
   /\b([A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/,
-  /^\s*(?:(?:public|private|protected|static|async|override|get|set)\s+)*\*?([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::\s*[^{]+)?\{\s*$/,
+  // A method: its parameter list holds no call, so `setTimeout(function () {` is not one.
+  /^\s*(?:(?:public|private|protected|static|async|override|get|set)\s+)*\*?([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^()]*\)\s*(?::\s*[^{]+)?\{\s*$/,
 ];
+/** A line that opens an unnamed function (`function () {`, `(x) => {`): the scope has no name. */
+const ANONYMOUS_OPENER = /\bfunction\s*\*?\s*\(|=>\s*\{?\s*$/;
 /** How far up from the failing line a declaration is looked for. */
 const SCAN_LINES = 100;
 
@@ -74,6 +77,9 @@ function enclosingDeclaration(lines: readonly string[], lineno: number): string 
       const name = pattern.exec(line)?.[1];
       if (name && !KEYWORDS.has(name)) return name;
     }
+    // The nearest enclosing function is anonymous (a callback): naming it after the call it is
+    // passed to, or after an outer function, would be wrong.
+    if (ANONYMOUS_OPENER.test(line)) return undefined;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { StackFrame } from '@faultline/core';
 import { addContextLines, CONTEXT_LINES, splitLines } from './context-lines.js';
 import { originalFunctionName } from './function-names.js';
@@ -116,9 +117,25 @@ function sourceContent(map: LoadedMap, source: string): readonly string[] | unde
 
 function withDiskContext(frame: StackFrame, sources: FrameSources, count: number): StackFrame {
   if (frame.context_line !== undefined || frame.lineno === undefined || !frame.filename) return frame;
-  if (!isLocalPath(frame.filename)) return frame;
-  const lines = sources.linesFor(frame.filename);
+  const path = diskPath(frame.filename);
+  if (!path) return frame;
+  const lines = sources.linesFor(path);
   return lines ? addContextLines(frame, lines, count) : frame;
+}
+
+/**
+ * The file on disk a frame's file name points at: a path, or the path of a `file://` URL (ES
+ * modules; the stack parser keeps URLs as the runtime printed them). None for anything else.
+ */
+export function diskPath(filename: string): string | undefined {
+  if (filename.startsWith('file://')) {
+    try {
+      return fileURLToPath(filename);
+    } catch {
+      return undefined;
+    }
+  }
+  return isLocalPath(filename) ? filename : undefined;
 }
 
 /** Runtime internals (`node:fs`, `internal/…`) and native frames have no file to read. */

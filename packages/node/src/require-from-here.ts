@@ -1,7 +1,6 @@
 /**
- * `require` functions for the libraries loaded on first use (error-stack-parser,
- * source-map-js). `node:module` is fetched when one is needed, not imported at the top: loading
- * it costs a fresh process about 0.2 ms, which an app that never fails should not pay.
+ * `require` functions for the libraries loaded on first use (source-map-js). `node:module`
+ * is fetched when one is needed, not imported at the top: loading it costs a fresh process about 0.2 ms, which an app that never fails should not pay.
  * (`process.getBuiltinModule` exists from Node 20.16; the engines field asks for 20.18.1.)
  */
 export function requireFrom(path: string): NodeJS.Require {

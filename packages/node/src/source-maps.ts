@@ -1,7 +1,7 @@
 import { applyFrameResolver, type FrameResolver, type Integration, type StackFrame } from '@faultline/core';
 import { createByteLru } from './byte-lru.js';
 import { CONTEXT_LINES, DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
-import { type FrameSources, isLocalPath, mapFrames } from './map-frames.js';
+import { diskPath, type FrameSources, mapFrames } from './map-frames.js';
 import { type LoadedMap, loadMapForFile, prepareSourceMaps, sourceMapsReady } from './source-map-file.js';
 
 export interface SourceMapsOptions {
@@ -42,8 +42,8 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
     clear = () => cache.clear();
     const sources: FrameSources = {
       mapFor(frame: StackFrame) {
-        const file = frame.filename;
-        if (!file || !isLocalPath(file)) return undefined;
+        const file = frame.filename && diskPath(frame.filename);
+        if (!file) return undefined;
         const key = `map:${file}`;
         if (cache.has(key)) return (cache.get(key) as LoadedMap | null) ?? undefined;
         const map = loadMapForFile(file, maxFileBytes);

@@ -1,0 +1,57 @@
+import type { StackFrame } from '@faultline/core';
+import { describe, expect, it } from 'vitest';
+import { originalFunctionName } from './function-names.js';
+
+const minified: StackFrame = { function: 'e', filename: '/app/dist/app.min.js', lineno: 1, colno: 40 };
+const nameAt = (source: string, marker: string) => {
+  const lines = source.split('\n');
+  return originalFunctionName(minified, undefined, lines, lines.findIndex((l) => l.includes(marker)) + 1);
+};
+
+describe('originalFunctionName from the original source', () => {
+  it('names a minified frame after the declaration that encloses the failing line', () => {
+    const source = [
+      'export function checkout(cart: Cart) {',
+      '  const total = sum(cart);',
+      "  throw new Error('x');",
+      '}',
+    ];
+    expect(nameAt(source.join('\n'), 'throw')).toBe('checkout');
+  });
+
+  it('does not name an anonymous setTimeout callback after setTimeout or after its outer function', () => {
+    const source = [
+      'export function schedule() {',
+      '  setTimeout(function () {',
+      "    throw new Error('late');",
+      '  }, 10);',
+      '}',
+    ].join('\n');
+    expect(nameAt(source, 'late')).toBeUndefined();
+  });
+
+  it('does not name an arrow callback after the call it is passed to', () => {
+    const source = [
+      'function run(items) {',
+      '  items.forEach((item) => {',
+      "    throw new Error('each');",
+      '  });',
+      '}',
+    ];
+    expect(nameAt(source.join('\n'), 'each')).toBeUndefined();
+  });
+
+  it('still names methods and arrow functions assigned to a name', () => {
+    expect(
+      nameAt(
+        ['class Cart {', '  total(lines: Line[]): number {', "    throw new Error('m');", '  }', '}'].join(
+          '\n',
+        ),
+        "'m'",
+      ),
+    ).toBe('total');
+    expect(
+      nameAt(['const pay = async (order) => {', "  throw new Error('p');", '};'].join('\n'), "'p'"),
+    ).toBe('pay');
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Node and the browser read stacks with the same parser: the same stack gives the same frames.
+ * Checked on the stacks recorded from Chromium, Firefox ESR and WebKitGTK.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exceptionsFrom } from '../../browser/src/exception.js';
+import { mapFrames } from '../src/map-frames.js';
+import { parseStackFrames } from '../src/stack-frames.js';
+
+const dir = fileURLToPath(new URL('../../core/test/fixtures/stacks/', import.meta.url));
+const samples = readdirSync(dir)
+  .filter((file) => file.endsWith('.json'))
+  .flatMap((file) => {
+    const { engine, samples } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      engine: string;
+      samples: Record<string, string>;
+    };
+    return Object.entries(samples).map(([name, stack]) => [`${engine} ${name}`, stack] as const);
+  });
+
+describe('node and browser frames', () => {
+  it('covers the recorded stacks of all three engines', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(36);
+  });
+
+  it.each(samples)('%s: identical', (_name, stack) => {
+    const error = Object.assign(new Error('sample'), { stack });
+    const browser = exceptionsFrom(error, { type: 'generic' })[0]!.stacktrace?.frames ?? [];
+    expect(parseStackFrames(error)).toEqual(browser);
+  });
+});
+
+describe('file:// frames of ES modules', () => {
+  it('get context lines from the file on disk', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'faultline-esm-'));
+    try {
+      const file = join(folder, 'job.mjs');
+      writeFileSync(file, ['export function run() {', "  throw new Error('x');", '}', ''].join('\n'));
+      const url = pathToFileURL(file).href;
+      const frames = parseStackFrames({ stack: `Error: x\n    at run (${url}:2:9)`, message: 'x' });
+      expect(frames[0]).toMatchObject({ filename: url, abs_path: url, lineno: 2 });
+      const [mapped] = mapFrames(frames, {
+        mapFor: () => undefined,
+        linesFor: (path) => readFileSync(path, 'utf8').split('\n'),
+      });
+      expect(mapped).toMatchObject({
+        context_line: "  throw new Error('x');",
+        pre_context: ['export function run() {'],
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

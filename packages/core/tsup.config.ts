@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', protocol: 'src/protocol.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -13,7 +13,7 @@ export default defineConfig([
     // What bundlers targeting browsers resolve (the `browser` export condition): the same code,
     // built for browsers. Core imports no module of its own (error-stack-parser is handed in by
     // the runtime that wants it), so nothing here pulls in a library.
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', protocol: 'src/protocol.ts' },
     format: ['esm'],
     outDir: 'dist-browser',
     sourcemap: true,

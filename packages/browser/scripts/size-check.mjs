@@ -37,6 +37,7 @@ export async function measure({ fromSource = false } = {}) {
     ? {
         '@faultline/browser': `${packageDir}src/index.ts`,
         '@faultline/core': `${packageDir}../core/src/index.ts`,
+        '@faultline/core/protocol': `${packageDir}../core/src/protocol.ts`,
       }
     : {};
   const result = await build({

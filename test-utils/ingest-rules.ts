@@ -22,6 +22,7 @@ const UUID = /^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 /** relay-event-schema `TagEntry`: key allow_chars, max_chars 200. */
 const TAG_KEY = /^[a-zA-Z0-9_.:-]{1,200}$/;
 /** sentry-release-parser `VALID_API_ATTRIBUTE_REGEX`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule refuses.
 const API_NAME = /^[^\\/\r\n\t\x7f\x00-\x1f]*$/;
 /** relay-monitors `IntervalName`. */
 const UNITS = new Set(['year', 'month', 'week', 'day', 'hour', 'minute']);

@@ -1,3 +1,4 @@
+import { type MonitorConfigInput, normalizeCheckIn } from './check-in.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
 import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from './envelope.js';
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
@@ -8,7 +9,6 @@ import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, isIntegration, validateOptions } from './options.js';
-import { type MonitorConfigInput, normalizeCheckIn } from './check-in.js';
 import { normalizeEvent } from './protocol.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
 import { validId } from './sanitize-fit.js';

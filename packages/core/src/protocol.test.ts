@@ -51,7 +51,7 @@ describe('normalizeEvent', () => {
     const out = normalizeEvent(
       base({
         message: 'lone \ud800 high, lone \udc00 low, pair 😀',
-        extra: { ['k\ud83d']: ['x\udfff'] },
+        extra: { 'k\ud83d': ['x\udfff'] },
         breadcrumbs: { values: [{ message: '\ud800' }] },
       }),
     );

@@ -3,10 +3,11 @@
  * `beforeSend` and sanitizing. It makes what the app (or an integration) set valid for a
  * Sentry ingest, which otherwise drops the tag, the field, or the whole item without a word.
  * Each rule names the page or the Relay source it follows. Written for minified size: the
- * browser bundles `normalizeEvent`.
+ * browser bundles `normalizeEventEssentials` and `wellFormedText` (through the
+ * `@faultline/core/protocol` entry, which holds nothing else).
  */
 import type { Logger } from './logger.js';
-import type { MonitorConfig, SeverityLevel, WireCheckIn, WireEvent } from './types.js';
+import type { SeverityLevel, WireEvent } from './types.js';
 
 /**
  * Level names as Relay reads them (relay-event-schema `Level::from_str`: `log` is `info`,
@@ -66,6 +67,7 @@ const cutBytes = (value: string, max: number): string => {
  * characters become `-`; a reserved or empty name is left out.
  */
 const apiName = (value: unknown, max: number, reserved: RegExp): string | undefined => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule refuses.
   const name = typeof value === 'string' && cutBytes(value.trim().replace(/[\\/\0-\x1f\x7f]/g, '-'), max);
   return name && !reserved.test(name) ? name : undefined;
 };
@@ -102,7 +104,7 @@ const TYPED_CONTEXTS = /^(device|os|runtime|app|browser|gpu|response)$/;
 const typed = (field: string, value: any): any => {
   const number = typeof value === 'string' && value.trim() ? +value : value;
   return STRING.test(field)
-    ? /^[sbn]/.test(typeof value)
+    ? /^(string|number|boolean)$/.test(typeof value)
       ? `${value}`
       : undefined
     : BOOLEAN.test(field)
@@ -171,8 +173,11 @@ export function normalizeEvent(event: WireEvent, logger?: Logger): WireEvent {
       )
         delete out.contexts[alias];
       else if (TYPED_CONTEXTS.test(type))
-        for (const field in context)
-          if ((context[field] = typed(field, context[field])) === undefined) delete context[field];
+        for (const field in context) {
+          const value = typed(field, context[field]);
+          if (value === undefined) delete context[field];
+          else context[field] = value;
+        }
     }
     return out;
   } catch (error) {

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
  * when it exceeds the ceiling in gzip -9 bytes. Prints raw, gzip and brotli sizes, and how far
  * the bundle is from the 8 KiB target.
  *
- * The package has its own compact pipeline, so nothing of @faultline/core's runtime code is in
- * the bundle. The target is not met: about 10 KB gzip go to the scrubber's credential patterns
+ * The package has its own compact pipeline; of @faultline/core's runtime code only the protocol
+ * step (`@faultline/core/protocol`, about 330 B gzip) is in the bundle. The target is not met: about 10 KB gzip go to the scrubber's credential patterns
  * (1.2 KB), delivery with rate limits, client reports and page-lifecycle sending (1.3 KB), the
  * client pipeline (1.4 KB), sanitizing (0.9 KB), errors and stacks (0.9 KB), options, DSN,
  * scopes and init (1.9 KB) and the page integrations (2.4 KB).

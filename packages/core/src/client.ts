@@ -312,7 +312,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   /** Runs the event pipeline; synchronous as long as every integration and beforeSend is. */
   function runPipeline(input: EventInput, hint: EventHint): void {
     const event = buildEvent(input, store.getScope().getData(), defaults);
-    // Every event, messages included, as in Sentry's SDKs (https://docs.sentry.io/platforms/javascript/configuration/options/#sample-rate).
+    // Every event, messages included, as in Sentry's SDKs (their client samples every event without a `type`).
     if (options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
       client.recordDroppedEvent('sample_rate', 'error');
       return;

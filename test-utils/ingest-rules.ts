@@ -8,7 +8,7 @@
  * Faultline's own code on purpose: it must catch what the SDK gets wrong.
  */
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 
 const schema = JSON.parse(
   readFileSync(new URL('./ingest-schema/event.schema.json', import.meta.url), 'utf8'),

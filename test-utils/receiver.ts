@@ -20,6 +20,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type Envelope, parseEnvelope } from '../packages/core/src/envelope.js';
 import type { ClientReport, SessionUpdate, WireCheckIn, WireEvent } from '../packages/core/src/types.js';
 import { decompress, UnsupportedEncoding } from './decompress.js';
+import { logEnvelope } from './envelope-log.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -125,6 +126,7 @@ function record(req: IncomingMessage, raw: Buffer): { request: ReceivedRequest; 
   }
   try {
     request.envelope = parseEnvelope(request.body);
+    logEnvelope(`receiver ${request.path}`, request.envelope);
   } catch (error) {
     request.envelopeError = (error as Error).message;
     status = 400;

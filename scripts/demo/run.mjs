@@ -1,5 +1,6 @@
 // `npm run demo`: every example driven through its failures against a local faultline-dev
 // receiver, then a summary of what was expected and what arrived. Offline: 127.0.0.1 only.
+import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { browserSuite } from './browser-suite.mjs';
@@ -100,6 +101,14 @@ export async function runDemo({
     await receiver.close();
     await hook.close();
   }
+  // FAULTLINE_ENVELOPE_LOG=<file>: every envelope that arrived, for the conformance check
+  // (packages/core/test/conformance.test.ts), in the format of test-utils/envelope-log.ts.
+  if (process.env.FAULTLINE_ENVELOPE_LOG)
+    for (const { headers, items } of receiver.envelopes)
+      appendFileSync(
+        process.env.FAULTLINE_ENVELOPE_LOG,
+        `${JSON.stringify({ source: 'demo', headers, items: items.map(([h, payload]) => ({ type: h.type, payload })) })}\n`,
+      );
 
   const leaked = leakedSecrets(receiver.envelopes, [...Object.values(SECRETS), 'demo-page-token-5f6e7d8c']);
   rows.push({

@@ -16,6 +16,7 @@ import type {
   Scope,
   SeverityLevel,
 } from '@faultline/core';
+import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { exceptionsFrom } from './exception.js';
 import { isId, uuid } from './ids.js';
 import type { BrowserOptions, Integration } from './options.js';
@@ -98,7 +99,7 @@ export function createClient(
       release: options.release ?? (globalThis as any).SENTRY_RELEASE?.id,
       environment: options.environment,
       dist: options.dist,
-      // A timestamp that is not a number is replaced when the event is sanitized.
+      // A timestamp that is not a number is replaced in the protocol step.
       timestamp: Date.now() / 1000,
       ...data,
       ...input,
@@ -114,11 +115,8 @@ export function createClient(
       sdk: SDK_INFO,
     } as FaultlineEvent;
 
-    if (
-      (event.exception || /^(error|fatal)$/.test(event.level)) &&
-      Math.random() >= (options.sampleRate ?? 1)
-    )
-      return drop('sample_rate');
+    // Every event, messages included, as in Sentry's SDKs.
+    if (Math.random() >= (options.sampleRate ?? 1)) return drop('sample_rate');
     const messages = messagesOf(event);
     // The same event again (a render loop, a retry storm): only the first is sent.
     const key = JSON.stringify([
@@ -139,7 +137,7 @@ export function createClient(
     }
     transport.send({
       headers: { event_id: event.event_id, ...meta },
-      items: [[{ type: 'event' }, sanitizeEvent(event, scrub)]],
+      items: [[{ type: 'event' }, normalizeEventEssentials(sanitizeEvent(event, scrub), logger)]],
     });
   }
 

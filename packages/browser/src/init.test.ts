@@ -177,9 +177,11 @@ describe('client pipeline and scope', () => {
     const sampled = memoryTransport();
     init({ transport: sampled.transport, sampleRate: 0 });
     captureException(new Error('sampled out'));
-    captureMessage('info messages are not sampled');
+    // As in Sentry's SDKs, sampleRate applies to messages too.
+    captureMessage('info messages are sampled too');
+    captureMessage('so are warnings', 'warning');
     await flush(1000);
-    expect(sampled.events().map((e) => e.message)).toEqual(['info messages are not sampled']);
+    expect(sampled.events()).toEqual([]);
   });
 
   it('merges scope and event data; scope setters copy, chain, and never throw', async () => {

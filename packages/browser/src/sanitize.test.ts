@@ -1,4 +1,5 @@
 import type { FaultlineEvent } from '@faultline/core';
+import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { describe, expect, it } from 'vitest';
 import { type Bounds, clean, MAX_EVENT_BYTES, sanitizeEvent, truncate } from './sanitize.js';
 
@@ -75,12 +76,15 @@ describe('clean: bounded, JSON-safe, scrubbed copies', () => {
 
 describe('sanitizeEvent', () => {
   it('applies field limits and sends user PII only with sendDefaultPii', () => {
-    const wire = sanitizeEvent(
-      event({
-        environment: 'e'.repeat(100),
-        tags: { line: 'a\nb', session_id: 'abc' },
-        user: { id: 7, email: 'jane@example.com', username: 'jane' },
-      }),
+    // As the client sends it: sanitized, then the protocol step.
+    const wire = normalizeEventEssentials(
+      sanitizeEvent(
+        event({
+          environment: 'e'.repeat(100),
+          tags: { line: 'a\nb', session_id: 'abc' },
+          user: { id: 7, email: 'jane@example.com', username: 'jane' },
+        }),
+      ),
     );
     expect(wire.environment).toHaveLength(64);
     expect(wire.tags).toEqual({ line: 'a b', session_id: '[Filtered]' });
@@ -108,12 +112,14 @@ describe('sanitizeEvent', () => {
   });
 
   it('repairs what beforeSend may have broken', () => {
-    const wire = sanitizeEvent({
-      ...event(),
-      event_id: 'nope',
-      level: 'loud' as never,
-      timestamp: 'now' as never,
-    });
+    const wire = normalizeEventEssentials(
+      sanitizeEvent({
+        ...event(),
+        event_id: 'nope',
+        level: 'loud' as never,
+        timestamp: 'now' as never,
+      }),
+    );
     expect(wire.event_id).toMatch(/^[\da-f]{32}$/);
     expect(wire.level).toBe('error');
     expect(typeof wire.timestamp).toBe('number');

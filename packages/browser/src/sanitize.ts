@@ -5,6 +5,7 @@
  * check: an event over the limit is walked again with tighter bounds until it fits.
  */
 import type { FaultlineEvent, WireEvent } from '@faultline/core';
+import { wellFormedText } from '@faultline/core/protocol';
 import { isId, uuid } from './ids.js';
 import { FILTERED, isSensitiveKey, type ScrubOptions, scrubText } from './scrub.js';
 
@@ -69,7 +70,9 @@ export function clean(
   // The objects on the way from the root: `path[level]` is the one being visited at that level.
   const path: unknown[] = [];
   // Strings are scanned a little past their limit, so a secret cut by truncation is still recognised.
-  const text = (s: string, max = string) => truncate(scrubText(s.slice(0, max + 1024), scrub), max);
+  // Lone surrogates would cost the whole event at the ingest (`protocol.ts`).
+  const text = (s: string, max = string) =>
+    truncate(scrubText(wellFormedText(s.slice(0, max + 1024)), scrub), max);
 
   const visit = (v: any, level: number, max?: number): unknown => {
     if (--nodes < 0) return '[Truncated]';
@@ -137,20 +140,7 @@ export function sanitizeEvent(event: FaultlineEvent, scrub: ScrubOptions = {}): 
       bounds,
       scrub,
     );
-    const tags: Record<string, string> = {};
-    // Tag values may not contain newlines (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
-    // Tag values are strings: an object (from a misused setTag, or beforeSend) becomes its JSON.
-    for (const key in wire.tags) {
-      const value = wire.tags[key];
-      tags[truncate(key, 32)] = (typeof value === 'string' ? value : JSON.stringify(value)).replace(
-        /[\r\n]+/g,
-        ' ',
-      );
-    }
-    wire.tags = tags;
     if (!isId(wire.event_id)) wire.event_id = uuid();
-    if (typeof wire.timestamp !== 'number') wire.timestamp = Date.now() / 1000;
-    if (!/^(fatal|error|warning|info|debug)$/.test(wire.level)) wire.level = 'error';
     return new Blob([JSON.stringify(wire)]).size <= MAX_EVENT_BYTES;
   });
   return wire;

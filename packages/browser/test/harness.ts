@@ -18,6 +18,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = {
   '@faultline/browser': here('../src/index.ts'),
   '@faultline/core': here('../../core/src/index.ts'),
+  '@faultline/core/protocol': here('../../core/src/protocol.ts'),
 };
 
 export type Variant = 'esm' | 'script';

@@ -110,8 +110,15 @@ describe('createClient', () => {
     const sampled = recording();
     const none = createClient(sampled.options({ sampleRate: 0 }), runtime);
     none.captureException(new Error('a'));
+    // As in Sentry's SDKs, messages are sampled too, whatever their level.
+    none.captureMessage('b');
+    none.captureMessage('c', 'warning');
     expect(sampled.events()).toHaveLength(0);
-    expect(sampled.drops).toEqual([['sample_rate', 'error', 1]]);
+    expect(sampled.drops).toEqual([
+      ['sample_rate', 'error', 1],
+      ['sample_rate', 'error', 1],
+      ['sample_rate', 'error', 1],
+    ]);
   });
 
   it('drops exact repeats of the previous event', () => {
@@ -191,6 +198,65 @@ describe('createClient', () => {
     await client.flush(1000);
     expect(rec.events().map((e) => [e.message, e.tags])).toEqual([['real', { a: '1', b: '2' }]]);
     expect(rec.drops).toContainEqual(['event_processor', 'error', 1]);
+  });
+
+  it('takes Sentry’s camelCase monitor config with fractional values, and a dashed check-in id', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ release: 'web/1.0', environment: 'prod' }), runtime);
+    const dashed = 'A1B2C3D4-0000-4000-8000-00000000000F';
+    const id = client.captureCheckIn(
+      { monitorSlug: 'nightly', status: 'in_progress', checkInId: dashed },
+      {
+        schedule: { type: 'interval', value: 90, unit: 'second' as never },
+        checkinMargin: 2.5,
+        maxRuntime: 0.5,
+        timezone: 'UTC',
+        failureIssueThreshold: 1.5,
+        recoveryThreshold: 2,
+      },
+    );
+    expect(id).toBe('a1b2c3d400004000800000000000000f');
+    client.captureCheckIn({ monitorSlug: 'nightly', status: 'ok', checkInId: dashed, duration: 3 });
+    expect(rec.checkIns()).toEqual([
+      {
+        check_in_id: id,
+        monitor_slug: 'nightly',
+        status: 'in_progress',
+        release: 'web-1.0',
+        environment: 'prod',
+        monitor_config: {
+          schedule: { type: 'interval', value: 2, unit: 'minute' },
+          checkin_margin: 3,
+          max_runtime: 1,
+          failure_issue_threshold: 2,
+          recovery_threshold: 2,
+          timezone: 'UTC',
+        },
+      },
+      {
+        check_in_id: id,
+        monitor_slug: 'nightly',
+        status: 'ok',
+        duration: 3,
+        release: 'web-1.0',
+        environment: 'prod',
+      },
+    ]);
+  });
+
+  it('sends events the ingest keeps: long tag keys whole, lone surrogates replaced, levels mapped', () => {
+    const rec = recording();
+    const client = createClient(rec.options(), runtime);
+    const key = 'http.response.status_code.category.extra';
+    client.getScope().setTag(key, '5xx');
+    client.captureMessage('broken \ud800 text', 'critical' as never);
+    client.captureEvent({ message: 'plain', level: 'log' as never, tags: { ' ': 'x', empty: '' } });
+    const [first, second] = rec.events();
+    expect(first?.tags).toEqual({ [key]: '5xx' });
+    expect(first?.message).toBe('broken \ufffd text');
+    expect(first?.level).toBe('fatal');
+    expect(second?.level).toBe('info');
+    expect(second?.tags).toEqual({ [key]: '5xx', _: 'x' });
   });
 
   it('sends check-ins with release and environment, never through beforeSend', () => {

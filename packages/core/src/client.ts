@@ -1,3 +1,4 @@
+import { type MonitorConfigInput, normalizeCheckIn } from './check-in.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
 import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from './envelope.js';
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
@@ -8,7 +9,9 @@ import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, isIntegration, validateOptions } from './options.js';
+import { normalizeEvent } from './protocol.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+import { validId } from './sanitize-fit.js';
 import {
   createScope,
   createStackScopeStore,
@@ -59,8 +62,11 @@ export interface Client {
   captureException(exception: unknown, hint?: EventHint): string;
   captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string;
   captureEvent(event: EventInput, hint?: EventHint): string;
-  /** Sends a cron check-in (never through `beforeSend`); returns its `check_in_id`. */
-  captureCheckIn(checkIn: CheckInInput, monitorConfig?: MonitorConfig): string;
+  /**
+   * Sends a cron check-in (never through `beforeSend`); returns its `check_in_id`. The monitor
+   * config may be given as Sentry's API takes it (`checkinMargin`, …) or in wire form.
+   */
+  captureCheckIn(checkIn: CheckInInput, monitorConfig?: MonitorConfigInput | MonitorConfig): string;
   getScope(): Scope;
   withScope<T>(fn: (scope: Scope) => T): T;
   addBreadcrumb(breadcrumb: Breadcrumb): void;
@@ -169,7 +175,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     captureCheckIn(checkIn, monitorConfig) {
       let checkInId = uuid4();
       try {
-        if (isId(checkIn.checkInId)) checkInId = checkIn.checkInId;
+        checkInId = validId(checkIn.checkInId) ?? checkInId;
       } catch {
         // Unreadable: dropped below with a count, never thrown.
       }
@@ -181,8 +187,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
           wire.duration = checkIn.duration;
         if (defaults.release) wire.release = defaults.release;
         if (defaults.environment) wire.environment = defaults.environment;
-        if (monitorConfig) wire.monitor_config = monitorConfig;
-        wire = sanitizeCheckIn(wire);
+        if (monitorConfig) wire.monitor_config = monitorConfig as MonitorConfig;
+        wire = normalizeCheckIn(sanitizeCheckIn(wire), logger);
       } catch {
         wire = undefined;
       }
@@ -306,8 +312,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   /** Runs the event pipeline; synchronous as long as every integration and beforeSend is. */
   function runPipeline(input: EventInput, hint: EventHint): void {
     const event = buildEvent(input, store.getScope().getData(), defaults);
-    const isError = event.exception !== undefined || event.level === 'error' || event.level === 'fatal';
-    if (isError && options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
+    // Every event, messages included, as in Sentry's SDKs (their client samples every event without a `type`).
+    if (options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
       client.recordDroppedEvent('sample_rate', 'error');
       return;
     }
@@ -409,7 +415,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   function send(event: FaultlineEvent): void {
     const sanitizeOptions: Parameters<typeof sanitizeEvent>[1] = { ...options.scrub };
     if (options.sendDefaultPii) sanitizeOptions.sendDefaultPii = true;
-    const wire = sanitizeEvent(event, sanitizeOptions);
+    const wire = normalizeEvent(sanitizeEvent(event, sanitizeOptions), logger);
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
   }
 

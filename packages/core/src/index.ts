@@ -62,6 +62,8 @@ export {
   scrubValue,
 } from './scrub.js';
 export { type SanitizeOptions, sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+export { normalizeEvent } from './protocol.js';
+export { type MonitorConfigInput, normalizeCheckIn, toMonitorConfig } from './check-in.js';
 
 // Protocol
 export { authHeader, type Dsn, dsnToString, envelopeEndpoint, envelopeUrlWithAuth, parseDsn } from './dsn.js';

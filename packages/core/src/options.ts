@@ -22,7 +22,7 @@ export interface ClientOptions {
   environment?: string;
   /** Build variant of a release. */
   dist?: string;
-  /** Share of error events to send, 0 to 1. @default 1 */
+  /** Share of events (errors and messages) to send, 0 to 1. @default 1 */
   sampleRate?: number;
   /**
    * Errors never to report: a string matches as a substring of `Type: message`, a RegExp is tested.

@@ -4,6 +4,7 @@
  */
 import { nowSeconds, uuid4 } from './ids.js';
 import { truncate } from './normalize.js';
+import { toLevel } from './protocol.js';
 import { scrubString } from './scrub.js';
 import type { ExceptionValue, SeverityLevel, WireEvent } from './types.js';
 
@@ -20,8 +21,6 @@ export function truncateUtf8(value: string, maxBytes: number): string {
     ? value
     : new TextDecoder().decode(bytes.subarray(0, Math.max(0, maxBytes))).replace(/\uFFFD$/, '');
 }
-
-const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warning', 'info', 'debug']);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,10 +70,7 @@ export function validId(value: unknown): string | undefined {
   return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
 }
 
-export function validLevel(value: unknown): SeverityLevel {
-  if (value === 'warn') return 'warning';
-  return typeof value === 'string' && LEVELS.has(value) ? (value as SeverityLevel) : 'error';
-}
+export const validLevel: (value: unknown) => SeverityLevel = toLevel;
 
 export function jsonBytes(value: unknown): number {
   return utf8Length(JSON.stringify(value) ?? '');

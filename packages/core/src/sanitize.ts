@@ -51,7 +51,8 @@ export interface SanitizeOptions extends ScrubOptions {
 
 /** Strings are scanned this far past their limit, so a secret cut by truncation is still recognised. */
 const SCAN_MARGIN = 4096;
-const LIMITS = { tagKey: 32, tagValue: 200, release: 200 };
+// Tag keys are read this far; the protocol step keeps 200 characters of them (`protocol.ts`).
+const LIMITS = { tagKey: 1024, tagValue: 200, release: 200 };
 
 interface Context {
   compiled: CompiledScrub;

@@ -162,6 +162,7 @@ function report(args: CliArgs, outcome: Outcome): void {
     level: 'error',
     message: `Job "${slug}" ${why}`,
     fingerprint: ['faultline-cron', slug, outcome.signal ?? String(outcome.exitCode)],
+    contexts: { monitor: { slug } },
     tags: {
       'monitor.slug': slug,
       'exit.code': outcome.exitCode,

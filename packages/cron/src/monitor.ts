@@ -14,6 +14,8 @@ export function withMonitor<T>(slug: string, fn: () => T, options?: MonitorOptio
   const monitorSlug = safely(() => normalizeSlug(slug)) ?? '';
   return withIsolatedScope((scope) => {
     scope.setTag('monitor.slug', monitorSlug);
+    // The `monitor` context Sentry's SDKs set on errors of a monitored run (relay-event-schema `MonitorContext`).
+    scope.setContext('monitor', { slug: monitorSlug });
     const checkInId = safely(() =>
       captureCheckIn({ monitorSlug, status: 'in_progress' }, toMonitorConfig(options, getClient()?.logger)),
     );

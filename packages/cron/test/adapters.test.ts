@@ -53,6 +53,7 @@ function expectRun(
   if (errorMessage) {
     expect(run.events).toHaveLength(1);
     expect(run.events[0]?.exception?.values.at(-1)?.value).toBe(errorMessage);
+    expect(run.events[0]?.contexts?.monitor).toEqual({ slug: run.checkIns[0]?.monitor_slug });
   } else {
     expect(run.events).toHaveLength(0);
   }

@@ -5,6 +5,7 @@ import {
   type EventHint,
   type EventInput,
   type MonitorConfig,
+  type MonitorConfigInput,
   type Primitive,
   type Scope,
   type SeverityLevel,
@@ -31,7 +32,10 @@ export function captureEvent(event: EventInput, hint?: EventHint): string {
 }
 
 /** Sends a cron check-in; returns its `check_in_id` ('' when the SDK is not started). */
-export function captureCheckIn(checkIn: CheckInInput, monitorConfig?: MonitorConfig): string {
+export function captureCheckIn(
+  checkIn: CheckInInput,
+  monitorConfig?: MonitorConfigInput | MonitorConfig,
+): string {
   return getClient()?.captureCheckIn(checkIn, monitorConfig) ?? '';
 }
 

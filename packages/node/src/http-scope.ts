@@ -121,6 +121,8 @@ export function captureHttpError<R>(
   }
   if (!wanted) return false;
   inRequestScope(state, () => {
+    // The response context (https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/#response-context).
+    client.getScope().setContext('response', { status_code: status });
     client.captureException(error, {
       mechanism: { type: mechanismType, handled: false, data: { status_code: status } },
       data: { status },
@@ -140,6 +142,7 @@ export function reportHttpStatus<R>(state: HttpRequestState<R>, status: number):
   state.captured = true;
   const level: SeverityLevel = status >= 500 ? 'error' : 'warning';
   inRequestScope(state, () => {
+    client.getScope().setContext('response', { status_code: status });
     client.captureMessage(statusMessage(status, method, transactionName(method, route)), level, {
       data: { status },
     });

@@ -125,6 +125,7 @@ describe.each([
     });
     expect(event?.request).toMatchObject({ method: 'GET', url: `${app.url}/api/users/7?page=2` });
     expect(event?.user).toEqual({ id: 'u-42' });
+    expect(event?.contexts?.response).toEqual({ status_code: 500 });
   });
 
   it('captures async failures forwarded to the error handler', async () => {
@@ -148,6 +149,7 @@ describe.each([
     expect(event?.transaction).toBe('GET /maintenance');
     expect(event?.exception).toBeUndefined();
     expect(event?.request?.url).toBe(`${app.url}/maintenance`);
+    expect(event?.contexts?.response).toEqual({ status_code: 503 });
   });
 
   it('reports nothing for 404s and 4xx by default', async () => {

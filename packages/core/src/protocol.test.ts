@@ -1,0 +1,146 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from './logger.js';
+import { normalizeEvent, normalizeEventEssentials, toLevel, wellFormed } from './protocol.js';
+import type { WireEvent } from './types.js';
+
+const base = (extra: Record<string, unknown> = {}): WireEvent =>
+  ({
+    event_id: 'a'.repeat(32),
+    timestamp: 1_700_000_000.5,
+    platform: 'node',
+    level: 'error',
+    sdk: { name: 'faultline.test', version: '0.0.0' },
+    ...extra,
+  }) as WireEvent;
+
+describe('toLevel', () => {
+  it('maps level names as Relay reads them, anything else to error', () => {
+    expect(['fatal', 'error', 'warning', 'info', 'debug'].map(toLevel)).toEqual([
+      'fatal',
+      'error',
+      'warning',
+      'info',
+      'debug',
+    ]);
+    expect(['log', 'critical', 'warn'].map(toLevel)).toEqual(['info', 'fatal', 'warning']);
+    expect(['loud', 'ERROR', undefined, 3, 'constructor', {}].map(toLevel)).toEqual(Array(6).fill('error'));
+  });
+});
+
+describe('normalizeEvent', () => {
+  it('keeps a 40-character tag key whole and replaces characters the ingest refuses in keys', () => {
+    const key = 'http.response.status_code.category.extra';
+    expect(key).toHaveLength(40);
+    const out = normalizeEvent(base({ tags: { [key]: '5xx', 'a b/c': 'x', ['k'.repeat(250)]: 'long' } }));
+    expect(out.tags).toEqual({ [key]: '5xx', a_b_c: 'x', ['k'.repeat(200)]: 'long' });
+    for (const name of Object.keys(out.tags ?? {})) expect(name).toMatch(/^[a-zA-Z0-9_.:-]{1,200}$/);
+  });
+
+  it('drops tags with empty values and says so in debug mode', () => {
+    const logger = createLogger(true);
+    const debug = vi.spyOn(logger, 'debug').mockImplementation(() => {});
+    const out = normalizeEvent(base({ tags: { empty: '', blank: '   ', kept: 'v', line: 'a\nb' } }), logger);
+    expect(out.tags).toEqual({ kept: 'v', line: 'a b' });
+    expect(debug.mock.calls.map((call) => String(call[0]))).toEqual([
+      'tag empty dropped: empty',
+      'tag blank dropped: empty',
+    ]);
+  });
+
+  it('replaces lone surrogates in every string and key, keeps pairs', () => {
+    const out = normalizeEvent(
+      base({
+        message: 'lone \ud800 high, lone \udc00 low, pair 😀',
+        extra: { 'k\ud83d': ['x\udfff'] },
+        breadcrumbs: { values: [{ message: '\ud800' }] },
+      }),
+    );
+    expect(out.message).toBe('lone \ufffd high, lone \ufffd low, pair 😀');
+    expect(out.extra).toEqual({ 'k\ufffd': ['x\ufffd'] });
+    expect(out.breadcrumbs?.values[0]?.message).toBe('\ufffd');
+    expect(JSON.stringify(out)).not.toMatch(/\\ud[89a-f]/i);
+  });
+
+  it('maps levels of the event and its breadcrumbs', () => {
+    const out = normalizeEvent(
+      base({ level: 'critical', breadcrumbs: { values: [{ level: 'log' }, { level: 'nope' }, {}] } }),
+    );
+    expect(out.level).toBe('fatal');
+    expect(out.breadcrumbs?.values.map((c) => c.level)).toEqual(['info', 'error', undefined]);
+  });
+
+  it('turns millisecond timestamps into seconds, on the event and its breadcrumbs', () => {
+    const ms = 1_700_000_000_123;
+    const out = normalizeEvent(
+      base({ timestamp: ms, breadcrumbs: { values: [{ timestamp: ms }, { timestamp: 1_700_000_000 }] } }),
+    );
+    expect(out.timestamp).toBeCloseTo(1_700_000_000.123, 6);
+    expect(out.breadcrumbs?.values.map((c) => c.timestamp)).toEqual([1_700_000_000.123, 1_700_000_000]);
+    expect(normalizeEvent(base({ timestamp: 'soon' })).timestamp).toBeGreaterThan(1_700_000_000);
+  });
+
+  it('cleans release and environment as Sentry validates them', () => {
+    const out = normalizeEvent(base({ release: ' web/app\n1.0\t ', environment: 'prod/eu' }));
+    expect(out.release).toBe('web-app-1.0');
+    expect(out.environment).toBe('prod-eu');
+    for (const [release, environment] of [
+      ['.', '..'],
+      ['latest', 'None'],
+      ['', '   '],
+    ]) {
+      const bad = normalizeEvent(base({ release, environment }));
+      expect(bad).not.toHaveProperty('release');
+      expect(bad).not.toHaveProperty('environment');
+    }
+    const long = normalizeEvent(base({ release: 'é'.repeat(150), environment: 'e'.repeat(70) }));
+    expect(new TextEncoder().encode(long.release).length).toBe(200);
+    expect(long.environment).toHaveLength(64);
+  });
+
+  it('fixes or drops wrongly typed fields of well-known contexts and keeps custom ones', () => {
+    const out = normalizeEvent(
+      base({
+        contexts: {
+          device: { memory_size: '2048', processor_count: 3.6, simulator: 'no', arch: { x: 1 }, cpus: [1] },
+          os: { name: 'Linux', version: 6 },
+          trace: { trace_id: 'nope' },
+          spans: { type: 'trace', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) },
+          custom: { memory_size: 'lots' },
+        },
+      }),
+    );
+    expect(out.contexts).toEqual({
+      device: { memory_size: 2048, processor_count: 4, cpus: [1] },
+      os: { name: 'Linux', version: '6' },
+      spans: { type: 'trace', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) },
+      custom: { memory_size: 'lots' },
+    });
+  });
+
+  it('never throws, and leaves the caller’s event as it was', () => {
+    const event = base({ tags: { a: '' }, level: 'log' });
+    normalizeEvent(event);
+    expect(event.tags).toEqual({ a: '' });
+    expect(event.level).toBe('log');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => normalizeEvent(base({ extra: cyclic }))).not.toThrow();
+  });
+});
+
+describe('normalizeEventEssentials', () => {
+  it('applies levels, timestamps and tags in place, for the browser', () => {
+    const event = base({ level: 'log', timestamp: 1_700_000_000_000, tags: { 'a b': '1', e: '' } });
+    expect(normalizeEventEssentials(event)).toBe(event);
+    expect(event).toMatchObject({ level: 'info', timestamp: 1_700_000_000, tags: { a_b: '1' } });
+  });
+});
+
+describe('wellFormed', () => {
+  it('copies JSON values, replacing lone surrogates', () => {
+    expect(wellFormed({ a: ['\ud800', 1, null, true], '\udc00': { b: 'ok' } })).toEqual({
+      a: ['\ufffd', 1, null, true],
+      '\ufffd': { b: 'ok' },
+    });
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The protocol step: the last change to an event or a check-in before its envelope, after
+ * `beforeSend` and sanitizing. It makes what the app (or an integration) set valid for a
+ * Sentry ingest, which otherwise drops the tag, the field, or the whole item without a word.
+ * Each rule names the page or the Relay source it follows. Written for minified size: the
+ * browser bundles `normalizeEventEssentials` and `wellFormedText` (through the
+ * `@faultline/core/protocol` entry, which holds nothing else).
+ */
+import type { Logger } from './logger.js';
+import type { SeverityLevel, WireEvent } from './types.js';
+
+/**
+ * Level names as Relay reads them (relay-event-schema `Level::from_str`: `log` is `info`,
+ * `critical` is `fatal`); `warn` as Sentry's JS SDKs read it. Anything else is `error`, the
+ * protocol's default (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
+ */
+export const toLevel = (value: unknown): SeverityLevel =>
+  /^(fatal|error|warning|info|debug)$/.test(value as string)
+    ? (value as SeverityLevel)
+    : value === 'log'
+      ? 'info'
+      : value === 'warn'
+        ? 'warning'
+        : value === 'critical'
+          ? 'fatal'
+          : 'error';
+
+/**
+ * `text` with lone UTF-16 surrogates replaced by U+FFFD: JSON.stringify writes them as `\ud800`
+ * escapes, which Relay's JSON parser (serde_json) rejects, and with them the whole item.
+ */
+export const wellFormedText = (text: string): string => text.replace(/\p{Cs}/gu, '\uFFFD');
+
+/** A copy of a JSON value with {@link wellFormedText} applied to every string, keys included. */
+export const wellFormed = (value: any): any =>
+  typeof value === 'string'
+    ? wellFormedText(value)
+    : Array.isArray(value)
+      ? value.map(wellFormed)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormed(v)]))
+        : value;
+
+/**
+ * Seconds since the epoch, as the protocol wants them (event-payloads `timestamp`, breadcrumbs
+ * `timestamp`). A number past 1e11 (the year 5138 in seconds) is taken for milliseconds, the
+ * usual mistake with `Date.now()`.
+ */
+const seconds = (value: any): any => (value > 1e11 ? value / 1000 : value);
+
+/** Cuts `value` to at most `max` bytes of UTF-8, never inside a character. */
+const cutBytes = (value: string, max: number): string => {
+  let end = 0;
+  for (const char of value) {
+    max -= char.length > 1 ? 4 : char > '\u07ff' ? 3 : char > '\x7f' ? 2 : 1;
+    if (max < 0) break;
+    end += char.length;
+  }
+  return value.slice(0, end);
+};
+
+/**
+ * A release or environment name as Sentry accepts it (getsentry/sentry-release-parser
+ * `validate_release` / `validate_environment`, applied by Relay; Relay also trims them): at most
+ * `max` bytes (200 release, 64 environment), no `/`, `\` or control characters (newline, tab…),
+ * never a reserved name (`.`, `..`, `latest` for releases, `none` for environments). Forbidden
+ * characters become `-`; a reserved or empty name is left out.
+ */
+const apiName = (value: unknown, max: number, reserved: RegExp): string | undefined => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule refuses.
+  const name = typeof value === 'string' && cutBytes(value.trim().replace(/[\\/\0-\x1f\x7f]/g, '-'), max);
+  return name && !reserved.test(name) ? name : undefined;
+};
+const RELEASE = /^(\.\.?|latest)$/i;
+const ENVIRONMENT = /^(\.\.?|none)$/i;
+
+/** Cleans `release` and `environment` of an event or a check-in in place; an invalid one is left out. */
+export const names = (item: { release?: string | undefined; environment?: string | undefined }): void => {
+  const release = apiName(item.release, 200, RELEASE);
+  const environment = apiName(item.environment, 64, ENVIRONMENT);
+  delete item.release;
+  delete item.environment;
+  if (release) item.release = release;
+  if (environment) item.environment = environment;
+};
+
+/**
+ * Field types of well-known contexts (relay-event-schema `protocol/contexts/{device,os,runtime,
+ * app,browser,gpu,response}.rs`; sentry-data-schemas `relay/event.schema.json`): integers, other
+ * numbers, booleans and strings. Relay removes a field of another type; here a number becomes an
+ * integer by rounding, a number or boolean a string, a numeric string a number, and what cannot
+ * be converted is left out. Other fields (custom data) are kept as they are.
+ */
+const INTEGER =
+  /^((usable_|free_|app_)?memory(_size)?|(external_)?(free_)?storage(_size)?|processor_(count|frequency)|screen_(dpi|(height|width)_pixels)|max_texture_size|status_code|body_size)$/;
+const NUMBER = /^(battery_level|screen_density)$/;
+const BOOLEAN =
+  /^(charging|online|simulator|low_memory|in_foreground|rooted|multi_threaded_rendering|supports_\w+)$/;
+const STRING =
+  /^(name|version|build|kernel_version|raw_description|arch|model(_id)?|family|manufacturer|brand|boot_time|timezone|locale|cpu_description|app_(start_time|name|version|build|identifier))$/;
+const TYPED_CONTEXTS = /^(device|os|runtime|app|browser|gpu|response)$/;
+
+/** `value` as the type of context field `field` wants it, or undefined. */
+const typed = (field: string, value: any): any => {
+  const number = typeof value === 'string' && value.trim() ? +value : value;
+  return STRING.test(field)
+    ? /^(string|number|boolean)$/.test(typeof value)
+      ? `${value}`
+      : undefined
+    : BOOLEAN.test(field)
+      ? typeof value === 'boolean'
+        ? value
+        : undefined
+      : !NUMBER.test(field) && !INTEGER.test(field)
+        ? value
+        : typeof number !== 'number' || !Number.isFinite(number)
+          ? undefined
+          : INTEGER.test(field)
+            ? Math.round(number)
+            : number;
+};
+
+/**
+ * The rules without which the ingest would lose a whole event or a tag, but lone surrogates:
+ * level names, millisecond timestamps, tag keys and values. Changes `event` in place (a wire
+ * event is the pipeline's own copy). The browser, whose bundle is counted in bytes, applies
+ * these and replaces lone surrogates while sanitizing; {@link normalizeEvent} applies them all.
+ */
+export function normalizeEventEssentials(event: WireEvent, logger?: Logger): WireEvent {
+  const out: any = event;
+  out.level = toLevel(out.level);
+  // Not a number (a hook's string, NaN): the time of sending.
+  out.timestamp = seconds(+out.timestamp || Date.now() / 1000);
+  // Tags: relay-event-schema `protocol/tags.rs` (`TagEntry`): keys at most 200 characters of
+  // `a-zA-Z0-9_.:-`, each other character becoming `_`; values without a newline, at most 200
+  // characters (cut while sanitizing; Relay trims them); a tag with an empty value is dropped
+  // (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
+  // No prototype: a tag named `__proto__` stays a tag.
+  const tags: Record<string, string> = Object.create(null);
+  for (const key in out.tags) {
+    // A value that is not a string (a misused setTag, or beforeSend) becomes its JSON.
+    const tag = out.tags[key];
+    const value = (typeof tag === 'string' ? tag : JSON.stringify(tag)).replace(/\n/g, ' ');
+    if (value.trim()) tags[key.replace(/[^\w.:-]/g, '_').slice(0, 200)] = value;
+    else logger?.debug(`tag ${key} dropped: empty`);
+  }
+  out.tags = tags;
+  return out;
+}
+
+/**
+ * Makes a sanitized event valid for the ingest (https://develop.sentry.dev/sdk/data-model/event-payloads/):
+ * lone surrogates, {@link normalizeEventEssentials}, then release and environment names and
+ * well-known contexts. Returns a new event; never throws (the event comes back unchanged if
+ * anything goes wrong).
+ */
+export function normalizeEvent(event: WireEvent, logger?: Logger): WireEvent {
+  try {
+    const out: any = normalizeEventEssentials(wellFormed(event), logger);
+    for (const crumb of out.breadcrumbs?.values ?? []) {
+      if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
+      if (crumb.level) crumb.level = toLevel(crumb.level);
+    }
+    names(out);
+    // Contexts: https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/
+    for (const alias in out.contexts) {
+      const context = Object(out.contexts[alias]);
+      const type = context.type ?? alias;
+      // A trace context needs a 32-hex `trace_id` and a 16-hex `span_id`.
+      if (
+        type === 'trace' &&
+        !(/^[\da-f]{32}$/.test(context.trace_id) && /^[\da-f]{16}$/.test(context.span_id))
+      )
+        delete out.contexts[alias];
+      else if (TYPED_CONTEXTS.test(type))
+        for (const field in context) {
+          const value = typed(field, context[field]);
+          if (value === undefined) delete context[field];
+          else context[field] = value;
+        }
+    }
+    return out;
+  } catch (error) {
+    logger?.debug('protocol step failed; the event is sent as it is', error);
+    return event;
+  }
+}

@@ -1,4 +1,3 @@
-import type ErrorStackParser from 'error-stack-parser';
 import type { RawFrame } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -10,8 +9,22 @@ import type { FaultlineEvent, StackFrame } from './types.js';
 const V8_PARSEABLE = /^\s*at .*(\S+:\d+|\(native\))/;
 const V8_LINE = /^\s*at /;
 
-/** What is used of error-stack-parser, which the runtime supplies (core loads no module itself). */
-export type StackLibrary = Pick<typeof ErrorStackParser, 'parse'>;
+/** A frame as error-stack-parser returns it: the fields read here. */
+export interface StackLibraryFrame {
+  functionName?: string | undefined;
+  fileName?: string | undefined;
+  lineNumber?: number | undefined;
+  columnNumber?: number | undefined;
+}
+
+/**
+ * What is used of error-stack-parser, which the runtime supplies (core loads no module itself).
+ * Described by its shape: a default import of that CommonJS module in the published types would
+ * fail to compile in apps without `esModuleInterop`.
+ */
+export interface StackLibrary {
+  parse(error: Error): StackLibraryFrame[];
+}
 
 /**
  * Stack lines (newest first) to raw frames with error-stack-parser; `parseLine` reads the V8
@@ -33,7 +46,7 @@ export function parseLinesWithLibrary(
   return lines.map((line) => (V8_PARSEABLE.test(line) ? fromLibrary(parsed[next++]!) : parseLine(line)));
 }
 
-function fromLibrary(frame: ErrorStackParser.StackFrame): RawFrame {
+function fromLibrary(frame: StackLibraryFrame): RawFrame {
   const raw: RawFrame = { fn: frame.functionName, file: frame.fileName };
   if (typeof frame.lineNumber === 'number') raw.line = frame.lineNumber;
   if (typeof frame.columnNumber === 'number') raw.col = frame.columnNumber;

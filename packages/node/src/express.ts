@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { User } from '@faultline/core';
 import {
   captureHttpError,
@@ -7,10 +6,11 @@ import {
   reportHttpStatus,
   runInRequestScope,
 } from './http-scope.js';
+import type { NodeRequest, NodeResponse } from './http-types.js';
 import { requestContext } from './request-context.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
-export interface ExpressRequest extends IncomingMessage {
+export interface ExpressRequest extends NodeRequest {
   originalUrl?: string | undefined;
   baseUrl?: string | undefined;
   route?: { path?: unknown } | undefined;
@@ -26,10 +26,12 @@ export interface ExpressRequestHandlerOptions {
   /**
    * Who made the request. Called only when an event is built, after the app's own middleware
    * has authenticated the request. Return `undefined` for no user.
+   * Type `req` as your app's own request type (express's `Request`, with the fields your
+   * middleware adds): a method's parameter accepts it.
    * @default the id of `req.user` (`{ id: req.user.id }`), nothing else
-   * @example user: (req) => ({ id: req.session.accountId })
+   * @example user: (req: Request) => ({ id: req.session.accountId }) // Request from express, with express-session
    */
-  user?: (req: ExpressRequest) => User | undefined;
+  user?(req: ExpressRequest): User | undefined;
 }
 
 const STATE = Symbol('faultline.express.state');
@@ -52,7 +54,7 @@ type Tracked = ExpressRequest & {
  */
 export function expressRequestHandler(
   options: ExpressRequestHandlerOptions = {},
-): (req: ExpressRequest, res: ServerResponse, next: ExpressNext) => void {
+): (req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
   const adapter: HttpAdapter<ExpressRequest> = {
     method: (req) => req.method,
     route: routeOf,
@@ -79,7 +81,7 @@ export function expressRequestHandler(
   };
 }
 
-function track(req: ExpressRequest, res: ServerResponse, state: HttpRequestState<ExpressRequest>): void {
+function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<ExpressRequest>): void {
   try {
     trackRoutes(req);
   } catch {
@@ -109,7 +111,7 @@ export interface ExpressErrorHandlerOptions {
  */
 export function expressErrorHandler(
   options: ExpressErrorHandlerOptions = {},
-): (error: unknown, req: ExpressRequest, res: ServerResponse, next: ExpressNext) => void {
+): (error: unknown, req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
   return function faultlineErrorHandler(error, req, res, next) {
     try {
       const state = (req as Tracked)[STATE];
@@ -129,7 +131,7 @@ export function expressErrorHandler(
  * The status express will answer with, as its final handler computes it: the error's own
  * `status`/`statusCode` when it is 4xx/5xx, else the response's when it is, else 500.
  */
-function errorStatus(error: unknown, res: ServerResponse): number {
+function errorStatus(error: unknown, res: NodeResponse): number {
   if (typeof error === 'object' && error !== null) {
     const own = (error as { status?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
     if (typeof own === 'number' && own >= 400 && own <= 599) return own;
@@ -139,7 +141,7 @@ function errorStatus(error: unknown, res: ServerResponse): number {
 }
 
 /** Reports an error response sent without a thrown error; one listener shared by every response. */
-function onFinish(this: ServerResponse): void {
+function onFinish(this: NodeResponse): void {
   try {
     const state = (this.req as Tracked | undefined)?.[STATE];
     if (state) reportHttpStatus(state, this.statusCode);

@@ -356,7 +356,8 @@ export function createTransport(options: TransportOptions, executor: TransportEx
       }
     },
     recordDroppedEvent(reason, category, quantity = 1) {
-      recordDrop(reason, category, quantity);
+      // Counted only: the caller (the client) decided the drop and logged it.
+      drops.record(reason, category, quantity);
     },
     flush,
     async close(timeoutMs) {

@@ -189,16 +189,45 @@ function trackRoutes(req: ExpressRequest): void {
 function routeOf(req: ExpressRequest): string | undefined {
   const state = (req as Tracked)[STATE];
   const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
-  const path = pathOf(route?.path);
+  const base = (state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '';
+  const path = pathOf(route?.path, () => pathWithin(req, base));
   if (path === undefined) return undefined;
-  return joinPath((state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '', path);
+  return joinPath(base, path);
 }
 
-function pathOf(path: unknown): string | undefined {
+function pathOf(path: unknown, requestPath: () => string): string | undefined {
   if (typeof path === 'string') return path;
   if (path instanceof RegExp) return String(path);
-  if (Array.isArray(path)) return path.map(String).join(',');
+  if (Array.isArray(path)) {
+    // `app.get(['/a/:x', '/b/:y'], …)`: the template is the one this request matched.
+    const templates = path.filter((p): p is string | RegExp => typeof p === 'string' || p instanceof RegExp);
+    const within = requestPath();
+    const chosen = templates.find((template) => matchesTemplate(template, within)) ?? templates[0];
+    return chosen === undefined ? undefined : pathOf(chosen, requestPath);
+  }
   return undefined;
+}
+
+/** The request's path below the router's mount path (what express matches a route against). */
+function pathWithin(req: ExpressRequest, base: string): string {
+  const full = (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
+  return base && full.startsWith(base) ? full.slice(base.length) || '/' : full;
+}
+
+/** Whether a route path matches: `:name` is one segment, `*` the rest, all else literal. */
+function matchesTemplate(template: string | RegExp, path: string): boolean {
+  if (template instanceof RegExp) return template.test(path);
+  const pattern = template
+    .split('/')
+    .map((segment) =>
+      segment.startsWith(':')
+        ? '[^/]+'
+        : segment.startsWith('*')
+          ? '.*'
+          : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${pattern}/?$`, 'i').test(path);
 }
 
 function joinPath(base: string, path: string): string {

@@ -4,7 +4,8 @@
  * third-party packages the app uses come from the npm cache first (`--prefer-offline`).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ const run = promisify(execFile);
 export interface Installed {
   dir: string;
   tarballs: Record<string, string>;
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 export async function packAndInstall(): Promise<Installed> {
@@ -61,5 +62,5 @@ export async function packAndInstall(): Promise<Installed> {
       maxBuffer: 16 * 1024 * 1024,
     },
   );
-  return { dir, tarballs, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, tarballs, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -16,6 +16,6 @@ for (const n of [1, 2, 3]) {
   it(`reports checkout failure ${n} without the card number`, () => {
     captureException(new Error(`checkout ${n} failed for card 4111111111111111`));
     assert.equal(transport.events().length, 1);
-    assert.throws(() => assertNoSecrets(transport.raw[0], ['4111111111111111']));
+    for (const bytes of transport.raw) assertNoSecrets(bytes, ['4111111111111111']);
   });
 }

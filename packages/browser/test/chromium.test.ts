@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receiver } from '../../../test-utils/receiver.js';
 import {
   bundleSdk,
+  CHROMIUM,
   hasChromium,
   launchChromium,
   type Site,
@@ -34,7 +35,7 @@ const hasEvent = (value: string) => (requests: Receiver['requests']) =>
 
 const suiteName = hasChromium
   ? 'in headless Chromium'
-  : 'in headless Chromium (SKIPPED: /usr/bin/chromium not found; install it with `apt-get install -y chromium`)';
+  : `in headless Chromium (SKIPPED: ${CHROMIUM} not found; install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH)`;
 
 describe.skipIf(!hasChromium)(suiteName, () => {
   let browser: Browser;

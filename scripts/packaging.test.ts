@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -156,8 +157,9 @@ describe('the bins and README quick starts, run as a user would', () => {
       receiver?.on('exit', (code) => reject(new Error(`faultline-dev exited with ${code}: ${out}`)));
     });
   }, 60_000);
-  afterAll(() => {
+  afterAll(async () => {
     receiver?.kill('SIGTERM');
+    await rm(saveDir, { recursive: true, force: true });
   });
 
   /** Every item received so far, decoded with the installed test kit's envelope parser. */

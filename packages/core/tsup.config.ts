@@ -11,7 +11,8 @@ export default defineConfig([
   },
   {
     // What bundlers targeting browsers resolve (the `browser` export condition): the same code,
-    // built for browsers. Core imports no module of its own, so nothing here pulls in a library.
+    // built for browsers. Core imports one library, @noble/hashes, and only from the opt-in
+    // pseudonymization (dropped by the app's bundler otherwise).
     // One file per module, so an app bundler drops whole modules the app does not use (the
     // package has `sideEffects: false`): module-level tables of unused modules stay out.
     entry: ['src/**/*.ts', '!src/**/*.test.ts', '!src/testing/**', '!src/**/*.d.ts'],

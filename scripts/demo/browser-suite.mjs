@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describeEvents, shortFrame, waitFor } from './checks.mjs';
 import { startServer } from './proc.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** The Chromium to drive: `CHROMIUM_PATH`, else Debian's. */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const PAGE_SECRET = 'demo-page-token-5f6e7d8c';
 const ARGS = [
   '--headless',

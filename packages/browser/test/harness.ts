@@ -11,7 +11,11 @@ import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { type Receiver, type ReceiverOptions, startReceiver } from '../../../test-utils/receiver.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** The Chromium to drive: `CHROMIUM_PATH`, else Debian's. A path given that does not exist is an error. */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (process.env.CHROMIUM_PATH && !existsSync(CHROMIUM)) {
+  throw new Error(`CHROMIUM_PATH is ${CHROMIUM}, which does not exist`);
+}
 export const hasChromium = existsSync(CHROMIUM);
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

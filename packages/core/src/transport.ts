@@ -26,7 +26,12 @@ export interface TransportResponse {
 
 /** Runtime-specific "send these bytes" part. Rejects on network errors. */
 export interface TransportExecutor {
-  send(body: Uint8Array): Promise<TransportResponse>;
+  /**
+   * `written`, when the executor can tell, is called once every byte of the body has been
+   * handed to the network: from then on the receiver may have it, so delivery at exit does not
+   * send it a second time.
+   */
+  send(body: Uint8Array, written?: () => void): Promise<TransportResponse>;
   close?(): Promise<void>;
 }
 
@@ -39,9 +44,11 @@ export interface Transport {
   /** Flushes, then ignores further sends. Never rejects. */
   close(timeoutMs?: number): Promise<boolean>;
   /**
-   * Serialized envelopes not yet acknowledged (queued or in flight), plus a report of pending
-   * drops; marks them taken so late completions neither retry nor count them. Used by runtimes
-   * that must deliver synchronously at process exit.
+   * Serialized envelopes not yet acknowledged and not yet written to the network (queued,
+   * waiting for a retry, or in flight but unwritten), plus a report of pending drops unless
+   * reports are rate limited; marks them taken so late completions neither retry nor count
+   * them. Envelopes whose items are all rate limited are dropped and counted instead. Used by
+   * runtimes that must deliver synchronously at process exit.
    */
   takePending(): Uint8Array[];
   /**
@@ -84,6 +91,8 @@ interface Entry {
   attempts: number;
   retryTimer: ReturnType<typeof unrefTimer> | undefined;
   done: boolean;
+  /** The current attempt's bytes are all on the network (the executor said so). */
+  written?: boolean;
 }
 
 /** Builds a transport around `executor`. */
@@ -212,9 +221,14 @@ export function createTransport(options: TransportOptions, executor: TransportEx
     }
     entry.attempts += 1;
     inflight += 1;
+    entry.written = false;
     let request: Promise<unknown>;
     try {
-      request = Promise.resolve(executor.send(entry.bytes));
+      request = Promise.resolve(
+        executor.send(entry.bytes, () => {
+          entry.written = true;
+        }),
+      );
     } catch (error) {
       request = Promise.reject(error);
     }
@@ -258,6 +272,8 @@ export function createTransport(options: TransportOptions, executor: TransportEx
 
   function onFailure(entry: Entry, reason: DiscardReason, error: unknown): void {
     if (entry.done) return;
+    // This attempt did not arrive: until the retry is on the wire, exit delivery may send it.
+    entry.written = false;
     if (entry.attempts > maxRetries) {
       logger.debug(`giving up after ${entry.attempts} attempt(s)`, error);
       finish(entry, reason);
@@ -340,7 +356,8 @@ export function createTransport(options: TransportOptions, executor: TransportEx
       }
     },
     recordDroppedEvent(reason, category, quantity = 1) {
-      recordDrop(reason, category, quantity);
+      // Counted only: the caller (the client) decided the drop and logged it.
+      drops.record(reason, category, quantity);
     },
     flush,
     async close(timeoutMs) {
@@ -376,16 +393,23 @@ export function createTransport(options: TransportOptions, executor: TransportEx
     takePending() {
       const out: Uint8Array[] = [];
       try {
+        const t = now();
         for (const entry of [...entries]) {
+          // Already on the wire: the receiver has it, and a second copy would count it twice.
+          if (entry.written) continue;
+          if (entry.categories.length > 0 && entry.categories.every((c) => isRateLimited(limits, c, t))) {
+            finish(entry, 'ratelimit_backoff', false);
+            continue;
+          }
           out.push(entry.bytes);
           entry.report = undefined;
           finish(entry, undefined, false);
         }
         ready.length = 0;
         for (
-          let report = sendClientReports ? drops.take(now()) : undefined;
+          let report = sendClientReports && !isRateLimited(limits, 'internal', t) ? drops.take(t) : undefined;
           report;
-          report = drops.take(now())
+          report = drops.take(t)
         ) {
           const bytes = serialize(createClientReportEnvelope(report, meta), []);
           if (!bytes) break;

@@ -41,13 +41,24 @@ describe('parseCliArgs', () => {
     [['--', 'true'], /--slug is required/],
     [['--slug', 'x'], /no command/],
     [['--slug', 'x', '--timeout', 'soon', '--', 'true'], /--timeout must be a positive number/],
-    [['--slug', 'x', '--colour', 'red', '--', 'true'], /unknown option --colour/],
-    [['--slug'], /--slug needs a value/],
+    [['--slug', 'x', '--colour', 'red', '--', 'true'], /unknown option '--colour'/i],
+    [['--slug'], /--slug.*argument missing/],
     [['backup.sh'], /unexpected argument/],
     [['--slug', 'x', '--interval', '2', '--unit', 'fortnight', '--', 'true'], /unit "fortnight"/],
-    [['--help'], /usage: faultline-cron/],
+    [['--slug', 'x', '--schedule', 'every 5 minutes', '--', 'true'], /--schedule: .*5 fields/],
+    [['--slug', 'x', '--schedule', '*/0 * * * *', '--', 'true'], /--schedule: .*not a valid cron expression/],
+    [['--slug', 'x', '--schedule', '5-1 * * * *', '--', 'true'], /--schedule: .*not a valid cron expression/],
   ])('%j gives a clear error', (argv, message) => {
     const parsed = parseCliArgs(argv);
     expect('error' in parsed && parsed.error).toMatch(message);
   });
+
+  it.each([[['--help']], [['-h']], [['--slug', 'x', '--help', '--', 'true']]])(
+    '%j asks for the usage text, not an error',
+    (argv) => {
+      const parsed = parseCliArgs(argv);
+      expect('help' in parsed && parsed.help).toMatch(/usage: faultline-cron/);
+      expect('error' in parsed).toBe(false);
+    },
+  );
 });

@@ -1,4 +1,6 @@
+import { parseArgs } from 'node:util';
 import type { MonitorOptions } from './monitor-config.js';
+import { crontabSchedule } from './schedule.js';
 
 export interface CliArgs {
   slug: string;
@@ -30,58 +32,74 @@ options:
   --flush-timeout <ms>       how long to wait for delivery before exiting (default 2000)
   --stderr-lines <n>         lines of stderr kept for the failure event (default 20)`;
 
-/** Parses argv (without node and script); returns an error message for the user instead of throwing. */
-export function parseCliArgs(argv: string[]): CliArgs | { error: string } {
+/** What the command line asks for: a run, the usage text, or an error message for the user. */
+export type ParsedCli = CliArgs | { help: string } | { error: string };
+
+/** Parses argv (without node and script) with node:util `parseArgs`; never throws. */
+export function parseCliArgs(argv: string[]): ParsedCli {
   const separator = argv.indexOf('--');
   const flags = separator >= 0 ? argv.slice(0, separator) : argv;
   const commandLine = separator >= 0 ? argv.slice(separator + 1) : [];
-  const values = new Map<string, string>();
-  for (let i = 0; i < flags.length; i++) {
-    const flag = flags[i] ?? '';
-    if (flag === '--help' || flag === '-h') return { error: USAGE };
-    if (!flag.startsWith('--')) return { error: `unexpected argument "${flag}" (put the command after --)` };
-    const [name, inline] = flag.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = inline ?? flags[++i];
-    if (value === undefined) return { error: `--${name} needs a value` };
-    values.set(name, value);
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: flags,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        slug: { type: 'string' },
+        schedule: { type: 'string' },
+        interval: { type: 'string' },
+        unit: { type: 'string' },
+        timezone: { type: 'string' },
+        'checkin-margin': { type: 'string' },
+        'max-runtime': { type: 'string' },
+        timeout: { type: 'string' },
+        'flush-timeout': { type: 'string' },
+        'stderr-lines': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
   }
-  const known = [
-    'slug',
-    'schedule',
-    'interval',
-    'unit',
-    'timezone',
-    'checkin-margin',
-    'max-runtime',
-    'timeout',
-    'flush-timeout',
-    'stderr-lines',
-  ];
-  const unknown = [...values.keys()].find((k) => !known.includes(k));
-  if (unknown) return { error: `unknown option --${unknown}` };
-  const slug = values.get('slug');
+  if (values.help) return { help: USAGE };
+  if (positionals.length > 0) {
+    return { error: `unexpected argument "${positionals[0]}" (put the command after --)` };
+  }
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const slug = text('slug');
   if (!slug) return { error: '--slug is required' };
   const [command, ...args] = commandLine;
   if (!command) return { error: 'no command given: faultline-cron --slug <slug> -- <command> [args...]' };
 
   const number = (name: string): number | undefined | { error: string } => {
-    const raw = values.get(name);
+    const raw = text(name);
     if (raw === undefined) return undefined;
     const n = Number(raw);
     return Number.isFinite(n) && n > 0 ? n : { error: `--${name} must be a positive number` };
   };
   const monitor: MonitorOptions = {};
-  const schedule = values.get('schedule');
-  if (schedule) monitor.schedule = schedule;
+  const schedule = text('schedule');
+  if (schedule !== undefined) {
+    // A schedule that would be dropped later is an error now, not a monitor without its config.
+    const checked = crontabSchedule(schedule);
+    if (!checked.ok) return { error: `--schedule: ${checked.reason}` };
+    monitor.schedule = schedule;
+  }
   const interval = number('interval');
   if (typeof interval === 'object') return interval;
   if (interval !== undefined) {
-    const unit = values.get('unit') ?? 'minute';
+    const unit = text('unit') ?? 'minute';
     if (!['minute', 'hour', 'day', 'week', 'month', 'year'].includes(unit))
       return { error: `--unit "${unit}" is unknown` };
     monitor.schedule = { interval, unit: unit as 'minute' };
   }
-  const timezone = values.get('timezone');
+  const timezone = text('timezone');
   if (timezone) monitor.timezone = timezone;
   for (const [flag, key] of [
     ['checkin-margin', 'checkinMargin'],

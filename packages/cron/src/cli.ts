@@ -12,6 +12,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv);
+  if ('help' in parsed) {
+    process.stdout.write(`${parsed.help}\n`);
+    return 0;
+  }
   if ('error' in parsed) {
     process.stderr.write(`faultline-cron: ${parsed.error}\n`);
     return 64; // EX_USAGE

@@ -26,6 +26,10 @@ describe('crontabSchedule', () => {
     ['0 0 * *', /5 fields/],
     ['0 0 1 1 * 2030', /cannot express|5 fields/],
     ['', /empty/],
+    ['*/0 * * * *', /not a valid cron expression: .*stepping/],
+    ['5-1 * * * *', /not a valid cron expression: .*larger/],
+    ['0 0 31 13 *', /cannot express|not a valid/],
+    ['every 5 minutes', /5 fields/],
   ])('%j is refused with a reason', (input, reason) => {
     const result = crontabSchedule(input);
     expect(result.ok).toBe(false);

@@ -1,4 +1,5 @@
 import type { MonitorSchedule } from '@faultline/core';
+import { Cron } from 'croner';
 
 /**
  * Turns the schedule a job library was given into the `crontab` value Sentry's monitors accept:
@@ -60,7 +61,16 @@ export function crontabSchedule(expression: string): ScheduleResult {
     }
     out.push(converted);
   }
-  return { ok: true, schedule: { type: 'crontab', value: out.join(' ') } };
+  const value = out.join(' ');
+  // The expression is checked by a cron library, which knows the rules (steps of 0, reversed
+  // ranges, values out of range), not by the conversion above.
+  try {
+    new Cron(value, { paused: true });
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/^CronPattern: /, '') : String(error);
+    return { ok: false, reason: `"${expression}" is not a valid cron expression: ${why}` };
+  }
+  return { ok: true, schedule: { type: 'crontab', value } };
 }
 
 /** Replaces month/day names token by token (not by a regex over the whole string). */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Receiver, refusedUrl, startReceiver } from '../../../test-utils/receiver.js';
 
 // The CLI is tested as users run it: the built bin, in a child process.
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/faultline-cron.js', import.meta.url));
 
 interface Result {
   code: number | null;
@@ -198,5 +198,19 @@ describe('faultline-cron', () => {
     const result = await runCli(['--', 'true'], {});
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('--slug is required');
+  });
+
+  it('refuses a schedule it cannot send, with exit code 64, before running the command', async () => {
+    const result = await runCli(['--slug', 'x', '--schedule', 'every 5 minutes', '--', 'echo', 'ran'], {});
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/--schedule: "every 5 minutes"/);
+    expect(result.stdout).not.toContain('ran');
+  });
+
+  it('prints --help on stdout and exits 0', async () => {
+    const result = await runCli(['--help'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^usage: faultline-cron/);
+    expect(result.stderr).toBe('');
   });
 });

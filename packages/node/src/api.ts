@@ -18,7 +18,25 @@ import { getClient } from './init.js';
 
 /** Reports an error (or any thrown value); returns the event id ('' when the SDK is not started). */
 export function captureException(exception: unknown, hint?: EventHint): string {
-  return getClient()?.captureException(exception, hint) ?? '';
+  const client = getClient();
+  if (!client) return '';
+  return client.captureException(exception, withCallSite(exception, hint));
+}
+
+/**
+ * A thrown value that is not an Error (`null`, a string, a plain object) has no stack: the
+ * caller's stack is recorded instead, as a synthetic exception starting at the line that called
+ * `captureException`, so the event still says where it came from.
+ */
+function withCallSite(exception: unknown, hint: EventHint | undefined): EventHint | undefined {
+  try {
+    if (exception instanceof Error || hint?.syntheticException) return hint;
+    const syntheticException = new Error('captured here');
+    Error.captureStackTrace(syntheticException, captureException);
+    return { ...hint, syntheticException };
+  } catch {
+    return hint;
+  }
 }
 
 /** Reports a message, level `info` unless given; returns the event id. */

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { User } from '@faultline/core';
 import {
   captureHttpError,
@@ -7,10 +6,11 @@ import {
   reportHttpStatus,
   runInRequestScope,
 } from './http-scope.js';
+import type { NodeRequest, NodeResponse } from './http-types.js';
 import { requestContext } from './request-context.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
-export interface ExpressRequest extends IncomingMessage {
+export interface ExpressRequest extends NodeRequest {
   originalUrl?: string | undefined;
   baseUrl?: string | undefined;
   route?: { path?: unknown } | undefined;
@@ -26,10 +26,12 @@ export interface ExpressRequestHandlerOptions {
   /**
    * Who made the request. Called only when an event is built, after the app's own middleware
    * has authenticated the request. Return `undefined` for no user.
+   * Type `req` as your app's own request type (express's `Request`, with the fields your
+   * middleware adds): a method's parameter accepts it.
    * @default the id of `req.user` (`{ id: req.user.id }`), nothing else
-   * @example user: (req) => ({ id: req.session.accountId })
+   * @example user: (req: Request) => ({ id: req.session.accountId }) // Request from express, with express-session
    */
-  user?: (req: ExpressRequest) => User | undefined;
+  user?(req: ExpressRequest): User | undefined;
 }
 
 const STATE = Symbol('faultline.express.state');
@@ -52,7 +54,7 @@ type Tracked = ExpressRequest & {
  */
 export function expressRequestHandler(
   options: ExpressRequestHandlerOptions = {},
-): (req: ExpressRequest, res: ServerResponse, next: ExpressNext) => void {
+): (req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
   const adapter: HttpAdapter<ExpressRequest> = {
     method: (req) => req.method,
     route: routeOf,
@@ -79,7 +81,7 @@ export function expressRequestHandler(
   };
 }
 
-function track(req: ExpressRequest, res: ServerResponse, state: HttpRequestState<ExpressRequest>): void {
+function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<ExpressRequest>): void {
   try {
     trackRoutes(req);
   } catch {
@@ -109,7 +111,7 @@ export interface ExpressErrorHandlerOptions {
  */
 export function expressErrorHandler(
   options: ExpressErrorHandlerOptions = {},
-): (error: unknown, req: ExpressRequest, res: ServerResponse, next: ExpressNext) => void {
+): (error: unknown, req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
   return function faultlineErrorHandler(error, req, res, next) {
     try {
       const state = (req as Tracked)[STATE];
@@ -129,7 +131,7 @@ export function expressErrorHandler(
  * The status express will answer with, as its final handler computes it: the error's own
  * `status`/`statusCode` when it is 4xx/5xx, else the response's when it is, else 500.
  */
-function errorStatus(error: unknown, res: ServerResponse): number {
+function errorStatus(error: unknown, res: NodeResponse): number {
   if (typeof error === 'object' && error !== null) {
     const own = (error as { status?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
     if (typeof own === 'number' && own >= 400 && own <= 599) return own;
@@ -139,7 +141,7 @@ function errorStatus(error: unknown, res: ServerResponse): number {
 }
 
 /** Reports an error response sent without a thrown error; one listener shared by every response. */
-function onFinish(this: ServerResponse): void {
+function onFinish(this: NodeResponse): void {
   try {
     const state = (this.req as Tracked | undefined)?.[STATE];
     if (state) reportHttpStatus(state, this.statusCode);
@@ -187,16 +189,45 @@ function trackRoutes(req: ExpressRequest): void {
 function routeOf(req: ExpressRequest): string | undefined {
   const state = (req as Tracked)[STATE];
   const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
-  const path = pathOf(route?.path);
+  const base = (state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '';
+  const path = pathOf(route?.path, () => pathWithin(req, base));
   if (path === undefined) return undefined;
-  return joinPath((state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '', path);
+  return joinPath(base, path);
 }
 
-function pathOf(path: unknown): string | undefined {
+function pathOf(path: unknown, requestPath: () => string): string | undefined {
   if (typeof path === 'string') return path;
   if (path instanceof RegExp) return String(path);
-  if (Array.isArray(path)) return path.map(String).join(',');
+  if (Array.isArray(path)) {
+    // `app.get(['/a/:x', '/b/:y'], …)`: the template is the one this request matched.
+    const templates = path.filter((p): p is string | RegExp => typeof p === 'string' || p instanceof RegExp);
+    const within = requestPath();
+    const chosen = templates.find((template) => matchesTemplate(template, within)) ?? templates[0];
+    return chosen === undefined ? undefined : pathOf(chosen, requestPath);
+  }
   return undefined;
+}
+
+/** The request's path below the router's mount path (what express matches a route against). */
+function pathWithin(req: ExpressRequest, base: string): string {
+  const full = (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
+  return base && full.startsWith(base) ? full.slice(base.length) || '/' : full;
+}
+
+/** Whether a route path matches: `:name` is one segment, `*` the rest, all else literal. */
+function matchesTemplate(template: string | RegExp, path: string): boolean {
+  if (template instanceof RegExp) return template.test(path);
+  const pattern = template
+    .split('/')
+    .map((segment) =>
+      segment.startsWith(':')
+        ? '[^/]+'
+        : segment.startsWith('*')
+          ? '.*'
+          : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${pattern}/?$`, 'i').test(path);
 }
 
 function joinPath(base: string, path: string): string {

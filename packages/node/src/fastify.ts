@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { User } from '@faultline/core';
 import {
   captureHttpError,
@@ -7,13 +6,15 @@ import {
   reportHttpStatus,
   runInRequestScope,
 } from './http-scope.js';
+import type { NodeRequest, NodeResponse } from './http-types.js';
 import { requestContext } from './request-context.js';
 
 /** The parts of a fastify (4 or 5) request the SDK reads. */
 export interface FastifyRequestLike {
-  raw: IncomingMessage;
+  raw: NodeRequest;
   method: string;
   url: string;
+  headers: Record<string, string | string[] | undefined>;
   protocol?: string | undefined;
   ip?: string | undefined;
   body?: unknown;
@@ -24,7 +25,7 @@ export interface FastifyRequestLike {
 
 export interface FastifyReplyLike {
   statusCode: number;
-  raw: ServerResponse;
+  raw: NodeResponse;
 }
 
 type HookDone = (error?: Error) => void;
@@ -50,7 +51,9 @@ export interface FastifyPluginOptions {
    * Who made the request; called only when an event is built.
    * @default the id of `request.user` (`{ id: request.user.id }`), nothing else
    */
-  user?: (request: FastifyRequestLike) => User | undefined;
+  // A method, so a callback typed with fastify's own `FastifyRequest` fits (methods compare their
+  // parameters both ways).
+  user?(request: FastifyRequestLike): User | undefined;
   /** Decides whether an error is reported; replaces the status policy (`captureStatus`). */
   shouldHandleError?: (error: unknown, status: number, request: FastifyRequestLike) => boolean;
 }

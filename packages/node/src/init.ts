@@ -46,7 +46,7 @@ const runtime: ClientRuntime = {
  * @example
  * init({ release: 'shop@1.4.2' }); // DSN from FAULTLINE_DSN
  */
-export function init(options: NodeOptions = {}): Client | undefined {
+export function init(options: NodeOptions = {}): Client {
   try {
     replaceCurrent(undefined);
     let client: Client;
@@ -72,7 +72,7 @@ export function init(options: NodeOptions = {}): Client | undefined {
   } catch (error) {
     // Not even `options.debug` can be trusted here: the options themselves may be what threw.
     createLogger(true).error('init failed; the SDK is off', error);
-    return undefined;
+    return createClient({ enabled: false }, runtime);
   }
 }
 

@@ -1,10 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import { type Client, type RequestData, requestDataFrom } from '@faultline/core';
+import type { NodeRequest } from './http-types.js';
 
-/** What an adapter knows about a request besides the raw `IncomingMessage`. */
+/** What an adapter knows about a request besides the raw Node request. */
 export interface RequestParts {
   /** The Node request (express's `req`, fastify's `request.raw`). */
-  raw: IncomingMessage;
+  raw: NodeRequest;
   /** Path and query as the app saw it (express `originalUrl`); `raw.url` otherwise. */
   url?: string | undefined;
   /** `http` or `https` as the framework decided it (trust-proxy aware). */

@@ -21,6 +21,7 @@ export interface UndiciExecutorOptions {
 interface Loaded {
   pool: Pool;
   gzip: (body: Uint8Array) => Promise<Uint8Array>;
+  Readable: typeof import('node:stream').Readable;
 }
 
 /**
@@ -35,35 +36,38 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
   let loaded: Promise<Loaded> | undefined;
 
   const load = (): Promise<Loaded> => {
-    loaded ??= Promise.all([import('undici'), import('node:zlib'), import('node:util')]).then(
-      ([undici, zlib, util]) => {
-        const connector = undici.buildConnector({ timeout: options.connectTimeoutMs ?? 5000 });
-        const pool = new undici.Pool(url.origin, {
-          connections: options.connections ?? 2,
-          keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-          headersTimeout: options.responseTimeoutMs ?? 10_000,
-          bodyTimeout: options.responseTimeoutMs ?? 10_000,
-          // undici refs a socket while a request is in flight; ours stay unref'd so a send
-          // never delays the process's exit beyond the exit-flush bound.
-          connect: (connectOptions, callback) =>
-            connector(connectOptions, (error, socket) => {
-              if (socket) {
-                socket.unref();
-                socket.ref = () => socket;
-              }
-              (callback as (e: Error | null, s: typeof socket | null) => void)(error, socket);
-            }),
-        });
-        const gzip = util.promisify(zlib.gzip) as (body: Uint8Array) => Promise<Uint8Array>;
-        return { pool, gzip };
-      },
-    );
+    loaded ??= Promise.all([
+      import('undici'),
+      import('node:zlib'),
+      import('node:util'),
+      import('node:stream'),
+    ]).then(([undici, zlib, util, stream]) => {
+      const connector = undici.buildConnector({ timeout: options.connectTimeoutMs ?? 5000 });
+      const pool = new undici.Pool(url.origin, {
+        connections: options.connections ?? 2,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+        headersTimeout: options.responseTimeoutMs ?? 10_000,
+        bodyTimeout: options.responseTimeoutMs ?? 10_000,
+        // undici refs a socket while a request is in flight; ours stay unref'd so a send
+        // never delays the process's exit beyond the exit-flush bound.
+        connect: (connectOptions, callback) =>
+          connector(connectOptions, (error, socket) => {
+            if (socket) {
+              socket.unref();
+              socket.ref = () => socket;
+            }
+            (callback as (e: Error | null, s: typeof socket | null) => void)(error, socket);
+          }),
+      });
+      const gzip = util.promisify(zlib.gzip) as (body: Uint8Array) => Promise<Uint8Array>;
+      return { pool, gzip, Readable: stream.Readable };
+    });
     return loaded;
   };
 
   return {
-    async send(body) {
-      const { pool, gzip } = await load();
+    async send(body, written) {
+      const { pool, gzip, Readable } = await load();
       const headers: Record<string, string> = {
         ...options.headers,
         'content-type': 'application/x-sentry-envelope',
@@ -73,12 +77,17 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
         payload = await gzip(body);
         headers['content-encoding'] = 'gzip';
       }
+      // A stream body ends when undici has written its last chunk to the socket: that is when
+      // the receiver may have the envelope, and delivery at exit must not send it again.
+      headers['content-length'] = String(payload.byteLength);
+      const stream = Readable.from([payload], { objectMode: false });
+      if (written) stream.once('end', written);
       const response = await pool.request({
         origin: url.origin,
         path,
         method: 'POST',
         headers,
-        body: payload,
+        body: stream,
       });
       await response.body.dump();
       return { status: response.statusCode, headers: pickHeaders(response.headers) };

@@ -214,3 +214,41 @@ describe('bounded when the receiver is unreachable', () => {
     });
   }
 });
+
+describe('exactly once at exit', () => {
+  const sent = (r: Receiver, message: string) => r.events().filter((e) => e.message === message).length;
+
+  it('an envelope on the wire, not yet answered, is not sent again by process.exit()', async () => {
+    receiver = await startReceiver({ respond: () => ({ delayMs: 400 }) });
+    const run = await runFixture('exit.mjs', ['exit-while-sending'], {
+      env: { WITH_SDK: '1', FAULTLINE_DSN: receiver.dsn },
+    });
+    expect(run.code).toBe(0);
+    await expectMessages(receiver, ['exit-while-sending: last words']);
+    // Anything sent twice has arrived by now: the exit delivery itself waits for its answers.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent(receiver, 'exit-while-sending: last words')).toBe(1);
+  });
+
+  it('an envelope captured just before process.exit() is delivered once', async () => {
+    receiver = await startReceiver({ respond: () => ({ delayMs: 400 }) });
+    const run = await runFixture('exit.mjs', ['exit-0'], {
+      env: { WITH_SDK: '1', FAULTLINE_DSN: receiver.dsn },
+    });
+    expect(run.code).toBe(0);
+    await expectMessages(receiver, ['exit-0: last words']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent(receiver, 'exit-0: last words')).toBe(1);
+  });
+
+  it('no client report is posted at exit inside a 429 Retry-After window', async () => {
+    receiver = await startReceiver({ respond: () => ({ status: 429, headers: { 'retry-after': '60' } }) });
+    const run = await runFixture('exit.mjs', ['exit-rate-limited'], {
+      env: { WITH_SDK: '1', FAULTLINE_DSN: receiver.dsn },
+    });
+    expect(run.code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.events().map((e) => e.message)).toEqual(['exit-rate-limited: last words']);
+    expect(receiver.clientReports()).toEqual([]);
+  });
+});

@@ -59,6 +59,10 @@ describe('createTestTransport', () => {
     expect(transport.envelopes).toEqual([]);
     expect(transport.raw).toEqual([]);
     expect(transport.events()).toEqual([]);
+
+    // Cleared for the next test, the transport records again after the previous test's close.
+    transport.send(createEventEnvelope(event, meta));
+    expect(transport.events()).toEqual([event]);
   });
 
   it('records dropped events and never throws on an envelope it cannot serialize', () => {

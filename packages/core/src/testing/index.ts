@@ -16,7 +16,10 @@ import type { Transport } from '../transport.js';
 import type { ClientReport, DataCategory, DiscardReason, WireCheckIn, WireEvent } from '../types.js';
 import { findSecretMatches, type SecretMatch } from './secrets.js';
 
-/** A transport that keeps everything in memory; like the real one, it ignores sends after `close`. */
+/**
+ * A transport that keeps everything in memory; like the real one, it ignores sends after `close`
+ * until `clear()` opens it again, so one transport can serve every test of a file.
+ */
 export interface TestTransport extends Transport {
   /** Every envelope sent, as a backend would read it (serialized, then parsed back). */
   envelopes: Envelope[];
@@ -27,7 +30,7 @@ export interface TestTransport extends Transport {
   events(): WireEvent[];
   checkIns(): WireCheckIn[];
   clientReports(): ClientReport[];
-  /** Forgets everything recorded so far. */
+  /** Forgets everything recorded so far and takes sends again after a `close`. */
   clear(): void;
 }
 
@@ -73,6 +76,7 @@ export function createTestTransport(): TestTransport {
     checkIns: () => payloads<WireCheckIn>('check_in'),
     clientReports: () => payloads<ClientReport>('client_report'),
     clear() {
+      closed = false;
       envelopes.length = 0;
       raw.length = 0;
       dropped.length = 0;

@@ -1,0 +1,24 @@
+// The middleware options typed with the frameworks' own request types, as apps write them.
+
+import { expressErrorHandler, expressRequestHandler, fastifyPlugin } from '@faultline/node';
+import type { Request } from 'express';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    session: { accountId: string };
+  }
+}
+
+export const handlers = [
+  expressRequestHandler({ user: (req: Request) => ({ id: req.session.accountId }) }),
+  expressRequestHandler({ user: (req) => ({ id: String(req.headers['x-user-id']) }) }),
+  expressErrorHandler({ shouldHandleError: (_error, status) => status >= 500 }),
+];
+
+export async function register(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyPlugin, {
+    user: (request: FastifyRequest) => ({ id: String(request.headers['x-user-id']) }),
+  });
+  await app.register(fastifyPlugin, { user: (request) => ({ id: request.ip ?? 'anonymous' }) });
+}

@@ -19,6 +19,6 @@ export default defineConfig({
   },
   clean: true,
   target: 'node20',
-  // A dependency of @faultline/core, loaded from there on first use (see stack-frames.ts).
+  // A dependency of this package, loaded on first use (see stack-frames.ts).
   external: ['error-stack-parser'],
 });

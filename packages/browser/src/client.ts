@@ -16,6 +16,7 @@ import type {
   Scope,
   SeverityLevel,
 } from '@faultline/core';
+import { isIntegration } from '@faultline/core';
 import { exceptionsFrom } from './exception.js';
 import { isId, uuid } from './ids.js';
 import type { BrowserOptions, Integration } from './options.js';
@@ -260,8 +261,11 @@ export function createClient(
   try {
     const { integrations: option } = options;
     integrations = typeof option === 'function' ? option(defaults) : [...defaults, ...(option ?? [])];
+    // Not a list of integrations: said once, and the defaults are used.
+    if (!Array.isArray(integrations) || !integrations.every(isIntegration)) throw integrations;
   } catch (error) {
-    threw('integrations')(error);
+    logger.error('the integrations option gave no list of integrations; using the defaults', error);
+    integrations = defaults;
   }
   for (const integration of integrations) guard(integration.name, () => integration.setup?.(client));
   return client;

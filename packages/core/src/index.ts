@@ -32,6 +32,13 @@ export type {
 // Client pipeline
 export { type Client, type ClientRuntime, createClient } from './client.js';
 export type { ClientOptions, TransportContext } from './options.js';
+export {
+  type CheckedOptions,
+  checkOptions,
+  isIntegration,
+  OPTION_RULES,
+  type OptionRules,
+} from './options.js';
 export type { Integration } from './integration.js';
 export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';

@@ -1,7 +1,7 @@
 import type { Dsn } from './dsn.js';
 import type { EnvelopeMeta } from './envelope.js';
 import type { Integration } from './integration.js';
-import type { Logger } from './logger.js';
+import { type Logger, reportConfigError } from './logger.js';
 import type { ScopeData } from './scope.js';
 import type { ScrubOptions } from './scrub.js';
 import type { StatusMatcher } from './status-policy.js';
@@ -73,47 +73,76 @@ export interface TransportContext {
   sdkClient: string;
 }
 
-const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
-const isFunction = (v: unknown): boolean => typeof v === 'function';
 const isString = (v: unknown): boolean => typeof v === 'string';
+const isFunction = (v: unknown): boolean => typeof v === 'function';
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+const arrayOf = (ok: (item: any) => boolean) => (v: unknown) => Array.isArray(v) && v.every(ok);
 /** An object with a string `name`: what the client can set up, run and tear down. */
 export const isIntegration = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
-const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
+
+/**
+ * Option names (space separated), the test a given value must pass, and what it must be. One
+ * table for every runtime; a runtime appends rules for its own options (see docs/options.md).
+ * A value that fails is left out, so the option takes its default.
+ */
+export type OptionRules = Array<[names: string, ok: (value: any) => boolean, expected: string]>;
+
+export const OPTION_RULES: OptionRules = [
   ['dsn release environment dist', isString, 'a string'],
+  ['debug enabled dedupe sendDefaultPii', (v) => typeof v === 'boolean', 'true or false'],
   ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
-  ['maxBreadcrumbs maxCauseDepth', isInt, 'a non-negative integer'],
+  ['maxBreadcrumbs maxCauseDepth', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
   ['beforeSend beforeBreadcrumb transport', isFunction, 'a function'],
+  ['initialScope scrub transportOptions', isObject, 'an object'],
   [
     'integrations',
-    (v) => (Array.isArray(v) && v.every(isIntegration)) || isFunction(v),
+    (v) => arrayOf(isIntegration)(v) || isFunction(v),
     'an array of integrations (objects with a name) or a function',
   ],
-  [
-    'ignoreErrors',
-    (v) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp),
-    'an array of strings and RegExps',
-  ],
+  ['ignoreErrors', arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings and RegExps'],
+  // A status code, or a [from, to] range.
   [
     'captureStatus',
-    (v) =>
-      Array.isArray(v) &&
-      v.every(
-        (m) => Number.isInteger(m) || (Array.isArray(m) && m.length === 2 && m.every(Number.isInteger)),
-      ),
+    arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
     'an array of status codes and [from, to] ranges',
   ],
 ];
 
-/** Checks option types; returns the first problem as one clear sentence, or undefined. */
-export function validateOptions(options: unknown): string | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) return 'options must be an object';
-  for (const [keys, ok, expected] of CHECKS) {
-    for (const key of keys.split(' ')) {
-      const value = (options as Record<string, unknown>)[key];
-      if (value !== undefined && !ok(value)) return `option "${key}" must be ${expected}`;
-    }
+/** What `checkOptions` found: the options to run with, or why the SDK cannot run at all. */
+export interface CheckedOptions<T> {
+  options: T;
+  /** Set when the SDK must stay off: options that are no object, or a DSN that is no string. */
+  fatal?: string;
+}
+
+/**
+ * Checks options against `rules` (core's table unless a runtime passes a longer one). A value of
+ * the wrong type is named in one message and left out, so its default applies; only options the
+ * SDK cannot run without (the DSN, the options object itself) turn it off. Never throws.
+ */
+export function checkOptions<T extends object>(
+  options: unknown,
+  rules: OptionRules = OPTION_RULES,
+  report: (message: string) => void = reportConfigError,
+): CheckedOptions<T> {
+  if (options === undefined) return { options: {} as T };
+  if (typeof options !== 'object' || options === null)
+    return { options: {} as T, fatal: 'options must be an object' };
+  let out: Record<string, unknown>;
+  try {
+    out = { ...options };
+    for (const [names, ok, expected] of rules)
+      for (const key of names.split(' ')) {
+        const value = out[key];
+        if (value === undefined || ok(value)) continue;
+        const problem = `option "${key}" must be ${expected}`;
+        if (key === 'dsn') return { options: {} as T, fatal: problem };
+        report(`${problem}; its default is used`);
+        delete out[key];
+      }
+  } catch {
+    return { options: {} as T, fatal: 'options cannot be read' };
   }
-  return undefined;
+  return { options: out as T };
 }

@@ -1,4 +1,3 @@
-import type ErrorStackParser from 'error-stack-parser';
 import type { RawFrame } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -10,8 +9,13 @@ import type { FaultlineEvent, StackFrame } from './types.js';
 const V8_PARSEABLE = /^\s*at .*(\S+:\d+|\(native\))/;
 const V8_LINE = /^\s*at /;
 
-/** What is used of error-stack-parser, which the runtime supplies (core loads no module itself). */
-export type StackLibrary = Pick<typeof ErrorStackParser, 'parse'>;
+/**
+ * What is used of error-stack-parser, which the runtime supplies (core loads no module itself,
+ * and does not depend on it: the runtime that loads it declares it).
+ */
+export type StackLibrary = { parse(error: Error): LibraryFrame[] };
+/** The fields read of an error-stack-parser frame. */
+type LibraryFrame = { functionName?: string; fileName?: string; lineNumber?: number; columnNumber?: number };
 
 /**
  * Stack lines (newest first) to raw frames with error-stack-parser; `parseLine` reads the V8
@@ -33,7 +37,7 @@ export function parseLinesWithLibrary(
   return lines.map((line) => (V8_PARSEABLE.test(line) ? fromLibrary(parsed[next++]!) : parseLine(line)));
 }
 
-function fromLibrary(frame: ErrorStackParser.StackFrame): RawFrame {
+function fromLibrary(frame: LibraryFrame): RawFrame {
   const raw: RawFrame = { fn: frame.functionName, file: frame.fileName };
   if (typeof frame.lineNumber === 'number') raw.line = frame.lineNumber;
   if (typeof frame.columnNumber === 'number') raw.col = frame.columnNumber;

@@ -17,17 +17,20 @@ import { getClient } from './init.js';
 
 /** Reports an error (or any thrown value); returns the event id ('' when the SDK is not started). */
 export function captureException(exception: unknown, hint?: EventHint): string {
-  return getClient()?.captureException(exception, hint) ?? '';
+  const client = getClient();
+  return client?.enabled ? client.captureException(exception, hint) : '';
 }
 
 /** Reports a message, level `info` unless given; returns the event id. */
 export function captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string {
-  return getClient()?.captureMessage(message, level, hint) ?? '';
+  const client = getClient();
+  return client?.enabled ? client.captureMessage(message, level, hint) : '';
 }
 
 /** Reports a hand-built event; returns the event id. */
 export function captureEvent(event: EventInput, hint?: EventHint): string {
-  return getClient()?.captureEvent(event, hint) ?? '';
+  const client = getClient();
+  return client?.enabled ? client.captureEvent(event, hint) : '';
 }
 
 /** Sends a cron check-in; returns its `check_in_id` ('' when the SDK is not started). */

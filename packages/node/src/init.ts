@@ -2,13 +2,15 @@ import {
   authHeader,
   type Client,
   type ClientRuntime,
+  checkOptions,
   createClient,
   createLogger,
   envelopeEndpoint,
   type Integration,
+  OPTION_RULES,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
-import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
+import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
@@ -22,6 +24,9 @@ interface Current {
 
 /** The one place the current client lives; `close()` empties it. */
 let current: Current | undefined;
+
+/** Core's options, then Node's own. */
+const RULES = [...OPTION_RULES, ...NODE_OPTION_RULES];
 
 const runtime: ClientRuntime = {
   platform: 'node',
@@ -50,19 +55,14 @@ export function init(options: NodeOptions = {}): Client | undefined {
     replaceCurrent(undefined);
     let client: Client;
     let integrations: Integration[] = [];
-    if (typeof options !== 'object' || options === null) {
-      // Core reports the problem and returns a disabled client.
-      client = createClient(options as NodeOptions, runtime);
+    const checked = checkOptions<NodeOptions>(options, RULES);
+    if (checked.fatal) {
+      createLogger(true).warn(`SDK disabled: ${checked.fatal}`);
+      client = createClient({ enabled: false }, runtime);
     } else {
-      const resolved = withEnvDefaults(options, process.env);
-      const problem = validateNodeOptions(resolved);
-      if (problem) {
-        createLogger(true).warn(`SDK disabled: ${problem}`);
-        client = createClient({ enabled: false }, runtime);
-      } else {
-        integrations = nodeDefaultIntegrations(resolved);
-        client = createClient(resolved, { ...runtime, defaultIntegrations: integrations });
-      }
+      const resolved = withEnvDefaults(checked.options, process.env);
+      integrations = nodeDefaultIntegrations(resolved);
+      client = createClient(resolved, { ...runtime, defaultIntegrations: integrations });
     }
     replaceCurrent({ client, integrations });
     return client;

@@ -1,4 +1,4 @@
-import type { ClientOptions } from '@faultline/core';
+import type { ClientOptions, OptionRules } from '@faultline/core';
 
 /** Options of `init` in Node: every core option plus the Node runtime's own. */
 export interface NodeOptions extends ClientOptions {
@@ -60,27 +60,21 @@ export function withEnvDefaults(options: NodeOptions, env: Env): NodeOptions {
   return out;
 }
 
-/** Checks the Node-only options; returns the first problem as one sentence, or undefined. */
-export function validateNodeOptions(options: NodeOptions): string | undefined {
-  const o = options as Record<string, unknown>;
-  const isBool = (v: unknown) => v === undefined || typeof v === 'boolean';
-  if (!isBool(o.captureUnhandled)) return 'option "captureUnhandled" must be a boolean';
-  if (!isBool(o.sourceMaps)) return 'option "sourceMaps" must be a boolean';
-  const timeout = o.exitFlushTimeoutMs;
-  if (timeout !== undefined && !(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
-    return 'option "exitFlushTimeoutMs" must be a non-negative number of milliseconds';
-  }
-  const key = o.pseudonymizeUserIds;
-  if (key !== undefined && !(typeof key === 'string' && key !== '')) {
-    return 'option "pseudonymizeUserIds" must be a non-empty string';
-  }
-  const crumbs = o.breadcrumbs;
-  if (crumbs !== undefined) {
-    if (typeof crumbs !== 'object' || crumbs === null) return 'option "breadcrumbs" must be an object';
-    const c = crumbs as Record<string, unknown>;
-    if (!isBool(c.console) || !isBool(c.http)) {
-      return 'options "breadcrumbs.console" and "breadcrumbs.http" must be booleans';
-    }
-  }
-  return undefined;
-}
+const isBool = (v: unknown) => typeof v === 'boolean';
+
+/** Node's own options, checked after core's (see docs/options.md). */
+export const NODE_OPTION_RULES: OptionRules = [
+  ['captureUnhandled sourceMaps', isBool, 'true or false'],
+  [
+    'exitFlushTimeoutMs',
+    (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+    'a non-negative number of milliseconds',
+  ],
+  ['pseudonymizeUserIds', (v) => typeof v === 'string' && v !== '', 'a non-empty string'],
+  [
+    'breadcrumbs',
+    (v) =>
+      typeof v === 'object' && v !== null && [v.console, v.http].every((b) => b === undefined || isBool(b)),
+    'an object of booleans { console, http }',
+  ],
+];

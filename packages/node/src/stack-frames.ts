@@ -1,13 +1,13 @@
 import { libraryStackParser, type StackLibrary, type StackParser } from '@faultline/core';
-import { requireFrom, requireFromHere } from './require-from-here.js';
+import { requireFromHere } from './require-from-here.js';
 
 let library: StackLibrary | undefined;
 let tried = false;
 
 /**
  * Loads error-stack-parser at the first stack parsed, not at import: an app that never fails
- * never pays for it. It is a dependency of @faultline/core, so it is resolved from there, as a
- * strict node_modules layout requires (see `require-from-here.ts`). An app bundled into one file has
+ * never pays for it. It is a dependency of this package and resolved from here, as a strict
+ * node_modules layout requires (see `require-from-here.ts`). An app bundled into one file has
  * no node_modules to load from: its bundler included the library through the `import()` below,
  * which finishes in the background; until then the built-in line parser reads stacks.
  */
@@ -15,7 +15,7 @@ function loadLibrary(): StackLibrary | undefined {
   if (library || tried) return library;
   tried = true;
   try {
-    library = requireFrom(requireFromHere().resolve('@faultline/core'))('error-stack-parser') as StackLibrary;
+    library = requireFromHere()('error-stack-parser') as StackLibrary;
   } catch {
     import('error-stack-parser').then(
       (module) => {

@@ -13,7 +13,10 @@ export default defineConfig([
     // What bundlers targeting browsers resolve (the `browser` export condition): the same code,
     // built for browsers. Core imports no module of its own (error-stack-parser is handed in by
     // the runtime that wants it), so nothing here pulls in a library.
-    entry: { index: 'src/index.ts' },
+    // One file per module, not one bundle: a page's bundler then drops every module it does not
+    // use (`sideEffects: false`), instead of keeping each top-level statement of a single file.
+    entry: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/test-*.ts', '!src/testing/**'],
+    bundle: false,
     format: ['esm'],
     outDir: 'dist-browser',
     sourcemap: true,

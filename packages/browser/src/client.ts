@@ -261,10 +261,10 @@ export function createClient(
   try {
     const { integrations: option } = options;
     integrations = typeof option === 'function' ? option(defaults) : [...defaults, ...(option ?? [])];
-    // Not a list of integrations: said once, and the defaults are used.
-    if (!Array.isArray(integrations) || !integrations.every(isIntegration)) throw integrations;
+    // Not a list of integrations: logged as a throw, and the defaults are used.
+    if (!integrations.every(isIntegration)) throw integrations;
   } catch (error) {
-    logger.error('the integrations option gave no list of integrations; using the defaults', error);
+    threw('integrations')(error);
     integrations = defaults;
   }
   for (const integration of integrations) guard(integration.name, () => integration.setup?.(client));

@@ -82,7 +82,9 @@ const MAX_WAITING_EVENTS = 100;
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRuntime): Client {
-  const { options, fatal: problem } = checkOptions<ClientOptions>(givenOptions);
+  const checked = checkOptions<ClientOptions>(givenOptions);
+  const problem = typeof checked === 'string' ? checked : undefined;
+  const options = typeof checked === 'string' ? {} : checked;
   const logger = createLogger(options.debug === true);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
   let dsn: Dsn | undefined;

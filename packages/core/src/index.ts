@@ -33,7 +33,6 @@ export type {
 export { type Client, type ClientRuntime, createClient } from './client.js';
 export type { ClientOptions, TransportContext } from './options.js';
 export {
-  type CheckedOptions,
   checkOptions,
   isIntegration,
   OPTION_RULES,

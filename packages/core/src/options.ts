@@ -75,74 +75,71 @@ export interface TransportContext {
 
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isFunction = (v: unknown): boolean => typeof v === 'function';
-const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isBool = (v: unknown): boolean => typeof v === 'boolean';
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
 const arrayOf = (ok: (item: any) => boolean) => (v: unknown) => Array.isArray(v) && v.every(ok);
 /** An object with a string `name`: what the client can set up, run and tear down. */
-export const isIntegration = (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
+export const isIntegration = (v: unknown): boolean => isObject(v) && isString((v as { name?: unknown }).name);
 
 /**
- * Option names (space separated), the test a given value must pass, and what it must be. One
- * table for every runtime; a runtime appends rules for its own options (see docs/options.md).
- * A value that fails is left out, so the option takes its default.
+ * The kinds of option value, by a one-letter code: the test a value must pass and what it must
+ * be. Short codes keep the table, which the browser ships, small.
  */
-export type OptionRules = Array<[names: string, ok: (value: any) => boolean, expected: string]>;
-
-export const OPTION_RULES: OptionRules = [
-  ['dsn release environment dist', isString, 'a string'],
-  ['debug enabled dedupe sendDefaultPii', (v) => typeof v === 'boolean', 'true or false'],
-  ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
-  ['maxBreadcrumbs maxCauseDepth', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
-  ['beforeSend beforeBreadcrumb transport', isFunction, 'a function'],
-  ['initialScope scrub transportOptions', isObject, 'an object'],
-  [
-    'integrations',
-    (v) => arrayOf(isIntegration)(v) || isFunction(v),
-    'an array of integrations (objects with a name) or a function',
-  ],
-  ['ignoreErrors', arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings and RegExps'],
+const KINDS: Record<string, [ok: (value: any) => boolean, expected: string]> = {
+  s: [isString, 'a string'],
+  k: [(v) => isString(v) && v, 'a non-empty string'],
+  b: [isBool, 'true or false'],
+  f: [isFunction, 'a function'],
+  o: [isObject, 'an object'],
+  B: [(v) => isObject(v) && Object.values(v).every(isBool), 'an object of true/false'],
+  r: [(v) => v >= 0 && v <= 1, 'a number from 0 to 1'],
+  i: [(v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
+  m: [(v) => v >= 0 && v < Infinity, 'a number >= 0'],
+  p: [/* @__PURE__ */ arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings/RegExps'],
+  I: [(v) => arrayOf(isIntegration)(v) || isFunction(v), 'an array of integrations or a function'],
   // A status code, or a [from, to] range.
-  [
-    'captureStatus',
-    arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
-    'an array of status codes and [from, to] ranges',
+  c: [
+    /* @__PURE__ */ arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
+    'an array of codes/[from, to]',
   ],
-];
+};
 
-/** What `checkOptions` found: the options to run with, or why the SDK cannot run at all. */
-export interface CheckedOptions<T> {
-  options: T;
-  /** Set when the SDK must stay off: options that are no object, or a DSN that is no string. */
-  fatal?: string;
-}
+/**
+ * Options and the kind of value each takes (`name:kind`, space separated; kinds above). One
+ * table for every runtime; a runtime appends its own options to it (see docs/options.md).
+ */
+export type OptionRules = string;
+
+export const OPTION_RULES: OptionRules =
+  'dsn:s release:s environment:s dist:s debug:b enabled:b dedupe:b sendDefaultPii:b sampleRate:r ' +
+  'maxBreadcrumbs:i maxCauseDepth:i beforeSend:f beforeBreadcrumb:f transport:f initialScope:o scrub:o ' +
+  'transportOptions:o integrations:I ignoreErrors:p captureStatus:c';
 
 /**
  * Checks options against `rules` (core's table unless a runtime passes a longer one). A value of
- * the wrong type is named in one message and left out, so its default applies; only options the
- * SDK cannot run without (the DSN, the options object itself) turn it off. Never throws.
+ * the wrong kind is named in one message and left out, so its default applies. Returns the
+ * options to run with, or, as a string, why the SDK cannot run at all: options that are no
+ * object or cannot be read, or a DSN that is no string. Never throws.
  */
 export function checkOptions<T extends object>(
-  options: unknown,
+  options: unknown = {},
   rules: OptionRules = OPTION_RULES,
   report: (message: string) => void = reportConfigError,
-): CheckedOptions<T> {
-  if (options === undefined) return { options: {} as T };
-  if (typeof options !== 'object' || options === null)
-    return { options: {} as T, fatal: 'options must be an object' };
-  let out: Record<string, unknown>;
+): T | string {
   try {
-    out = { ...options };
-    for (const [names, ok, expected] of rules)
-      for (const key of names.split(' ')) {
-        const value = out[key];
-        if (value === undefined || ok(value)) continue;
-        const problem = `option "${key}" must be ${expected}`;
-        if (key === 'dsn') return { options: {} as T, fatal: problem };
-        report(`${problem}; its default is used`);
-        delete out[key];
-      }
+    if (!isObject(options)) throw 0;
+    const out: Record<string, any> = { ...(options as object) };
+    for (const rule of rules.split(' ')) {
+      const [key, kind] = rule.split(':') as [string, string];
+      const [ok, expected] = KINDS[kind]!;
+      if (out[key] === undefined || ok(out[key])) continue;
+      const problem = `option "${key}" must be ${expected}`;
+      if (key === 'dsn') return problem;
+      report(`${problem}; using its default`);
+      delete out[key];
+    }
+    return out as T;
   } catch {
-    return { options: {} as T, fatal: 'options cannot be read' };
+    return 'options must be a readable object';
   }
-  return { options: out as T };
 }

@@ -159,7 +159,7 @@ describe('init', () => {
     expect(() => init(unreadable)).not.toThrow();
     expect(getClient()?.enabled).toBe(false);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.join(' '))).toContain('SDK disabled: options cannot be read');
+    expect(String(warn.mock.calls[0]?.join(' '))).toContain('SDK disabled: options must be a readable object');
     expect(listenerCounts()).toEqual(before);
     expect(captureException(new Error('after a failed init'))).toBe('');
   });

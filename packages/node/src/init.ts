@@ -26,7 +26,7 @@ interface Current {
 let current: Current | undefined;
 
 /** Core's options, then Node's own. */
-const RULES = [...OPTION_RULES, ...NODE_OPTION_RULES];
+const RULES = OPTION_RULES + NODE_OPTION_RULES;
 
 const runtime: ClientRuntime = {
   platform: 'node',
@@ -56,11 +56,11 @@ export function init(options: NodeOptions = {}): Client | undefined {
     let client: Client;
     let integrations: Integration[] = [];
     const checked = checkOptions<NodeOptions>(options, RULES);
-    if (checked.fatal) {
-      createLogger(true).warn(`SDK disabled: ${checked.fatal}`);
+    if (typeof checked === 'string') {
+      createLogger(true).warn(`SDK disabled: ${checked}`);
       client = createClient({ enabled: false }, runtime);
     } else {
-      const resolved = withEnvDefaults(checked.options, process.env);
+      const resolved = withEnvDefaults(checked, process.env);
       integrations = nodeDefaultIntegrations(resolved);
       client = createClient(resolved, { ...runtime, defaultIntegrations: integrations });
     }

@@ -1,4 +1,4 @@
-import type { ClientOptions, OptionRules } from '@faultline/core';
+import type { ClientOptions } from '@faultline/core';
 
 /** Options of `init` in Node: every core option plus the Node runtime's own. */
 export interface NodeOptions extends ClientOptions {
@@ -60,21 +60,6 @@ export function withEnvDefaults(options: NodeOptions, env: Env): NodeOptions {
   return out;
 }
 
-const isBool = (v: unknown) => typeof v === 'boolean';
-
-/** Node's own options, checked after core's (see docs/options.md). */
-export const NODE_OPTION_RULES: OptionRules = [
-  ['captureUnhandled sourceMaps', isBool, 'true or false'],
-  [
-    'exitFlushTimeoutMs',
-    (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
-    'a non-negative number of milliseconds',
-  ],
-  ['pseudonymizeUserIds', (v) => typeof v === 'string' && v !== '', 'a non-empty string'],
-  [
-    'breadcrumbs',
-    (v) =>
-      typeof v === 'object' && v !== null && [v.console, v.http].every((b) => b === undefined || isBool(b)),
-    'an object of booleans { console, http }',
-  ],
-];
+/** Node's own options and their kinds, checked after core's (see docs/options.md). */
+export const NODE_OPTION_RULES =
+  ' captureUnhandled:b sourceMaps:b exitFlushTimeoutMs:m pseudonymizeUserIds:k breadcrumbs:B';

@@ -7,25 +7,35 @@ import type {
   SeverityLevel,
   User,
 } from '@faultline/core';
+import { carrier } from '@faultline/core';
 import { getClient } from './init.js';
 import { createScope } from './scope.js';
 
 // The top-level API works on the current client and is a cheap no-op before `init`, after
 // `close` and when the SDK is off. None of these functions throws.
 
+/** Keeps `id` for `lastEventId` (shared with every module copy) and returns it, '' for none. */
+const remember = (id = ''): string => {
+  if (id) carrier().lastEventId = id;
+  return id;
+};
+
+/** The id the last top-level capture call returned, or undefined when none sent anything. */
+export const lastEventId = (): string | undefined => carrier().lastEventId;
+
 /** Reports an error (or any thrown value); returns the event id ('' when the SDK is not started). */
 export function captureException(exception: unknown, hint?: EventHint): string {
-  return getClient()?.captureException(exception, hint) ?? '';
+  return remember(getClient()?.captureException(exception, hint));
 }
 
 /** Reports a message, level `info` unless given; returns the event id. */
 export function captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string {
-  return getClient()?.captureMessage(message, level, hint) ?? '';
+  return remember(getClient()?.captureMessage(message, level, hint));
 }
 
 /** Reports a hand-built event; returns the event id. */
 export function captureEvent(event: EventInput, hint?: EventHint): string {
-  return getClient()?.captureEvent(event, hint) ?? '';
+  return remember(getClient()?.captureEvent(event, hint));
 }
 
 /** Sets the user (id only, unless `sendDefaultPii`); `null` removes it. */
@@ -35,6 +45,11 @@ export function setUser(user: User | null): void {
 
 export function setTag(key: string, value: Primitive): void {
   getClient()?.getScope().setTag(key, value);
+}
+
+/** Sets a named context; `null` removes it. */
+export function setTags(tags: Record<string, Primitive>): void {
+  getClient()?.getScope().setTags(tags);
 }
 
 /** Sets a named context; `null` removes it. */

@@ -251,9 +251,11 @@ export function createClient(
       ]).catch(() => false),
     async close(timeoutMs) {
       if (closed) return true;
+      // At once (the body of an async call runs synchronously): a replaced client's handlers
+      // and wrappers are gone before the next `init` installs its own.
+      for (const integration of integrations) guard(integration.name, () => integration.teardown?.());
       const ok = await client.flush(timeoutMs);
       closed = true;
-      for (const integration of integrations) guard(integration.name, () => integration.teardown?.());
       return (await transport.close(0).catch(() => false)) && ok;
     },
   };

@@ -43,6 +43,7 @@ export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';
 export { createLogger, type Logger } from './logger.js';
 export { nowSeconds, uuid4 } from './ids.js';
+export { type Current, carrier } from './carrier.js';
 export { cancelTimer, type Timer, unrefTimer } from './globals.js';
 
 // Errors and stacks

@@ -9,6 +9,7 @@ export {
   captureMessage,
   close,
   getClient,
+  lastEventId,
   setContext,
   setExtra,
   setTag,

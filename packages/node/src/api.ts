@@ -1,6 +1,7 @@
 import {
   type Breadcrumb,
   type CheckInInput,
+  carrier,
   createScope,
   type EventHint,
   type EventInput,
@@ -15,22 +16,28 @@ import { getClient } from './init.js';
 // The top-level API works on the current client and is a cheap no-op before `init`, after
 // `close` and when the SDK is off. None of these functions throws.
 
+/** Keeps `id` for `lastEventId` (shared with the other module copies) and returns it. */
+function remember(id: string): string {
+  if (id) carrier().lastEventId = id;
+  return id;
+}
+
 /** Reports an error (or any thrown value); returns the event id ('' when the SDK is not started). */
 export function captureException(exception: unknown, hint?: EventHint): string {
   const client = getClient();
-  return client?.enabled ? client.captureException(exception, hint) : '';
+  return remember(client?.enabled ? client.captureException(exception, hint) : '');
 }
 
 /** Reports a message, level `info` unless given; returns the event id. */
 export function captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string {
   const client = getClient();
-  return client?.enabled ? client.captureMessage(message, level, hint) : '';
+  return remember(client?.enabled ? client.captureMessage(message, level, hint) : '');
 }
 
 /** Reports a hand-built event; returns the event id. */
 export function captureEvent(event: EventInput, hint?: EventHint): string {
   const client = getClient();
-  return client?.enabled ? client.captureEvent(event, hint) : '';
+  return remember(client?.enabled ? client.captureEvent(event, hint) : '');
 }
 
 /** Sends a cron check-in; returns its `check_in_id` ('' when the SDK is not started). */

@@ -2,6 +2,7 @@
 
 // Starting and stopping
 export { close, flush, getClient, init } from './init.js';
+export { lastEventId } from './init.js';
 export type { NodeOptions } from './options.js';
 export { SDK_VERSION } from './sdk-info.js';
 

@@ -159,7 +159,9 @@ describe('init', () => {
     expect(() => init(unreadable)).not.toThrow();
     expect(getClient()?.enabled).toBe(false);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.join(' '))).toContain('SDK disabled: options must be a readable object');
+    expect(String(warn.mock.calls[0]?.join(' '))).toContain(
+      'SDK disabled: options must be a readable object',
+    );
     expect(listenerCounts()).toEqual(before);
     expect(captureException(new Error('after a failed init'))).toBe('');
   });

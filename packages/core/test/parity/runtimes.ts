@@ -15,6 +15,9 @@ export interface Api {
   captureMessage(message: string): string;
   setUser(user: Record<string, unknown> | null): void;
   setTag(key: string, value: string): void;
+  setExtra(key: string, value: unknown): void;
+  addBreadcrumb(breadcrumb: Record<string, unknown>): void;
+  captureEvent(event: Record<string, unknown>): string;
 }
 
 export interface Runtime {

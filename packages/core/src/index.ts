@@ -44,6 +44,20 @@ export { createScope, createStackScopeStore, type Scope, type ScopeData, type Sc
 export { createLogger, type Logger } from './logger.js';
 export { nowSeconds, uuid4 } from './ids.js';
 export { type Current, carrier } from './carrier.js';
+export {
+  addBreadcrumb,
+  captureEvent,
+  captureException,
+  captureMessage,
+  flush,
+  lastEventId,
+  setContext,
+  setExtra,
+  setTag,
+  setTags,
+  setUser,
+  withScope,
+} from './api.js';
 export { cancelTimer, type Timer, unrefTimer } from './globals.js';
 
 // Errors and stacks

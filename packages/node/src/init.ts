@@ -75,20 +75,6 @@ export function getClient(): Client | undefined {
   return current()?.client;
 }
 
-/** The id the last top-level capture call returned, or undefined when none sent anything. */
-export function lastEventId(): string | undefined {
-  return carrier().lastEventId;
-}
-
-/** Waits until everything captured so far is delivered, at most `timeoutMs`. Never rejects. */
-export async function flush(timeoutMs?: number): Promise<boolean> {
-  try {
-    return (await current()?.client.flush(timeoutMs)) ?? true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Delivers what is queued (at most `timeoutMs`), then turns the SDK off: every process listener,
  * channel subscription and console wrapper it added is removed and `getClient()` returns

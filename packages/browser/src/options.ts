@@ -1,9 +1,4 @@
-import type {
-  ClientOptions,
-  EventHint,
-  FaultlineEvent,
-  StatusMatcher,
-} from '@faultline/core';
+import type { ClientOptions, EventHint, FaultlineEvent, StatusMatcher } from '@faultline/core';
 import type { BrowserClient } from './client.js';
 import type { OfflineQueueFactory } from './offline-queue.js';
 import type { ScrubOptions } from './scrub.js';

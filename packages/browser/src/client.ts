@@ -17,6 +17,7 @@ import type {
   SeverityLevel,
 } from '@faultline/core';
 import { normalizeEventEssentials } from '@faultline/core/protocol';
+import { isIntegration } from '@faultline/core';
 import { exceptionsFrom } from './exception.js';
 import { isId, uuid } from './ids.js';
 import type { BrowserOptions, Integration } from './options.js';
@@ -249,9 +250,11 @@ export function createClient(
       ]).catch(() => false),
     async close(timeoutMs) {
       if (closed) return true;
+      // At once (the body of an async call runs synchronously): a replaced client's handlers
+      // and wrappers are gone before the next `init` installs its own.
+      for (const integration of integrations) guard(integration.name, () => integration.teardown?.());
       const ok = await client.flush(timeoutMs);
       closed = true;
-      for (const integration of integrations) guard(integration.name, () => integration.teardown?.());
       return (await transport.close(0).catch(() => false)) && ok;
     },
   };
@@ -259,8 +262,11 @@ export function createClient(
   try {
     const { integrations: option } = options;
     integrations = typeof option === 'function' ? option(defaults) : [...defaults, ...(option ?? [])];
+    // Not a list of integrations: logged as a throw, and the defaults are used.
+    if (!integrations.every(isIntegration)) throw integrations;
   } catch (error) {
     threw('integrations')(error);
+    integrations = defaults;
   }
   for (const integration of integrations) guard(integration.name, () => integration.setup?.(client));
   return client;

@@ -14,9 +14,11 @@ export {
   captureException,
   captureMessage,
   flush,
+  lastEventId,
   setContext,
   setExtra,
   setTag,
+  setTags,
   setUser,
   withScope,
 } from './api.js';

@@ -1,4 +1,4 @@
-import type { EnvelopeMeta } from '@faultline/core';
+import { carrier, type EnvelopeMeta } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
@@ -13,11 +13,8 @@ import { type BrowserOptions, type Integration, validateOptions } from './option
 import { SDK_INFO } from './sdk-info.js';
 import { type BrowserTransport, type ClientTransport, createTransport } from './transport.js';
 
-let current: BrowserClient | undefined;
-let installed: Integration[] = [];
-
-/** The client `init` started, until `close`; undefined before. */
-export const getClient = (): BrowserClient | undefined => current;
+/** The client `init` started, until `close`; undefined before. It lives in core's process-wide carrier. */
+export const getClient = (): BrowserClient | undefined => carrier().current?.client as BrowserClient;
 
 /**
  * Starts Faultline in the page. Without a DSN (and without a custom `transport`) the SDK stays
@@ -28,26 +25,22 @@ export const getClient = (): BrowserClient | undefined => current;
  * init({ dsn: 'https://public@o1.ingest.example.com/1', release: 'shop@2.3.0' });
  */
 export function init(options: BrowserOptions = {}): BrowserClient | undefined {
-  // A second init replaces the first: its handlers and wrappers go now, its queue is flushed.
-  for (const integration of installed)
-    try {
-      integration.teardown?.();
-    } catch {
-      // Teardown is best effort; the client logs failures at close.
-    }
+  // A second init replaces the first: its handlers and wrappers go now (node's too, if the
+  // page runs both), its queue is flushed.
+  carrier().current?.stop?.();
   void close(0);
   try {
-    current = start(options);
+    start(options);
   } catch (error) {
     // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
     // Passed as is: turning an unprintable thrown value (a Symbol) into text would throw.
     createLogger(true).warn('SDK disabled:', error);
   }
-  return current;
+  return getClient();
 }
 
 /** Starts the client; throws the sentence that says why the SDK is off for a bad option or DSN. */
-function start(options: BrowserOptions): BrowserClient | undefined {
+function start(options: BrowserOptions): void {
   validateOptions(options);
   const logger = createLogger(options.debug === true);
   const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
@@ -96,8 +89,8 @@ function start(options: BrowserOptions): BrowserClient | undefined {
       }),
     );
   }
-  installed = integrations;
-  return createClient(options, transport, integrations, meta, logger);
+  const client = createClient(options, transport, integrations, meta, logger);
+  carrier().current = { client };
 }
 
 /**
@@ -105,8 +98,7 @@ function start(options: BrowserOptions): BrowserClient | undefined {
  * installed, and forgets the client. Resolves false if not everything was sent in time.
  */
 export async function close(timeoutMs?: number): Promise<boolean> {
-  const client = current;
-  current = undefined;
-  installed = [];
+  const client = getClient();
+  delete carrier().current;
   return !client || client.close(timeoutMs);
 }

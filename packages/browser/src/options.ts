@@ -1,12 +1,4 @@
-import type {
-  Breadcrumb,
-  EventHint,
-  FaultlineEvent,
-  ScopeData,
-  StatusMatcher,
-  Transport,
-  TransportContext,
-} from '@faultline/core';
+import type { ClientOptions, EventHint, FaultlineEvent, StatusMatcher } from '@faultline/core';
 import type { BrowserClient } from './client.js';
 import type { OfflineQueueFactory } from './offline-queue.js';
 import type { ScrubOptions } from './scrub.js';
@@ -31,47 +23,14 @@ export interface Integration {
   teardown?(): void;
 }
 
-/** Options of `init` in the browser. */
-export interface BrowserOptions {
-  /** Where events go: `https://<key>@<host>/<project>`. Without a DSN (and without `transport`) the SDK is off. */
-  dsn?: string;
-  /** Print what the SDK does and why it drops anything. @default false */
-  debug?: boolean;
-  /** Turn the SDK off without removing it. @default true */
-  enabled?: boolean;
-  /** Release identifier, e.g. `shop@1.4.2`. */
-  release?: string;
-  /** Deployment environment, e.g. `production`. */
-  environment?: string;
-  /** Build variant of a release. */
-  dist?: string;
-  /** Share of events (errors and messages) to send, 0 to 1. @default 1 */
-  sampleRate?: number;
-  /**
-   * Errors never to report: a string matches as a substring of `Type: message`, a RegExp is tested.
-   * @example ignoreErrors: ['AbortError', /^NetworkError/]
-   */
-  ignoreErrors?: Array<string | RegExp>;
-  /** Drop an exact repeat of the previous event and the same error object captured twice. @default true */
-  dedupe?: boolean;
-  /**
-   * Last look at an event before it is scrubbed and sent; return `null` to drop it. If it throws,
-   * the event is kept and the failure logged in debug mode.
-   */
-  beforeSend?: (
-    event: FaultlineEvent,
-    hint: EventHint,
-  ) => FaultlineEvent | null | Promise<FaultlineEvent | null>;
-  /** Edit or drop (`null`) a breadcrumb before it is recorded. */
-  beforeBreadcrumb?: (breadcrumb: Breadcrumb) => Breadcrumb | null;
-  /** Breadcrumbs kept. @default 100 */
-  maxBreadcrumbs?: number;
-  /** Data every event starts with (tags, user, contexts…). */
-  initialScope?: Partial<ScopeData>;
-  /** Integrations to add, or a function that edits the defaults. */
+/**
+ * Options of `init` in the browser: every shared option (docs/options.md) plus the browser's
+ * own. Integrations are the browser's, the scrubber's PII switch is `sendDefaultPii`.
+ */
+export interface BrowserOptions
+  extends Omit<ClientOptions, 'integrations' | 'scrub' | 'transportOptions' | 'captureStatus'> {
+  /** Integrations to add to the defaults, or a function that edits the defaults. */
   integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
-  /** Send personal data: e-mail addresses, usernames and IP addresses. @default false */
-  sendDefaultPii?: boolean;
   /** Extra keys and value patterns to scrub, keys never to scrub (see docs/scrubbing.md). */
   scrub?: Omit<ScrubOptions, 'sendDefaultPii'>;
   /**
@@ -81,10 +40,6 @@ export interface BrowserOptions {
    * @example captureStatus: [[500, 599], 401, 403]
    */
   captureStatus?: StatusMatcher[];
-  /** Linked errors followed through `cause` and `AggregateError.errors`. @default 5 */
-  maxCauseDepth?: number;
-  /** Replace the default delivery (a test kit, several destinations). */
-  transport?: (context: TransportContext) => Transport;
   /** Queue, retry and concurrency settings of the default delivery. */
   transportOptions?: BrowserTransportOptions;
   /**

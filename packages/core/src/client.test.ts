@@ -83,11 +83,34 @@ describe('createClient', () => {
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/disabled/i);
   });
 
-  it('rejects ill-typed options with one clear message', () => {
+  it('an ill-typed option: one clear message naming it, and its default is used', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const client = createClient({ dsn: 'https://k@o.example/1', sampleRate: 7 }, runtime);
-    expect(client.enabled).toBe(false);
-    expect(String(warn.mock.calls[0]?.[0])).toContain('sampleRate');
+    const rec = recording();
+    const client = createClient(rec.options({ sampleRate: 7 as never }), runtime);
+    expect(client.enabled).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain('option "sampleRate" must be a number from 0 to 1');
+    client.captureException(new Error('sent at the default rate of 1'));
+    expect(rec.events()).toHaveLength(1);
+  });
+
+  it('a DSN that is no string or cannot be parsed turns the SDK off with one message', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    for (const dsn of [42, 'not a dsn']) {
+      warn.mockClear();
+      expect(createClient({ dsn: dsn as never }, runtime).enabled).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toContain('SDK disabled');
+    }
+  });
+
+  it('sendDefaultPii that is not true sends no personal data', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const rec = recording();
+    const client = createClient(rec.options({ sendDefaultPii: 'false' as never }), runtime);
+    client.getScope().setUser({ id: 'u1', email: 'ada@example.com', ip_address: '203.0.113.7' });
+    client.captureException(new Error('boom'));
+    expect(rec.events()[0]?.user).toEqual({ id: 'u1' });
   });
 
   it('is off without a DSN or transport', () => {

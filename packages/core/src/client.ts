@@ -8,7 +8,7 @@ import { cancelTimer, keepAliveTimer } from './globals.js';
 import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
-import { type ClientOptions, isIntegration, validateOptions } from './options.js';
+import { type ClientOptions, checkOptions, isIntegration } from './options.js';
 import { normalizeEvent } from './protocol.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
 import { validId } from './sanitize-fit.js';
@@ -87,10 +87,12 @@ const MAX_WAITING_EVENTS = 100;
 /** Longest delay a timer can hold (2^31 - 1 ms); Node fires a longer one after 1 ms, with a warning. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-export function createClient(options: ClientOptions = {}, runtime: ClientRuntime): Client {
+export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRuntime): Client {
+  const checked = checkOptions<ClientOptions>(givenOptions);
+  const problem = typeof checked === 'string' ? checked : undefined;
+  const options = typeof checked === 'string' ? {} : checked;
   const logger = createLogger(options.debug === true);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
-  const problem = validateOptions(options);
   let dsn: Dsn | undefined;
   let disabledWhy = problem;
   if (!problem && options.dsn) {
@@ -414,7 +416,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
 
   function send(event: FaultlineEvent): void {
     const sanitizeOptions: Parameters<typeof sanitizeEvent>[1] = { ...options.scrub };
-    if (options.sendDefaultPii) sanitizeOptions.sendDefaultPii = true;
+    if (options.sendDefaultPii === true) sanitizeOptions.sendDefaultPii = true;
     const wire = normalizeEvent(sanitizeEvent(event, sanitizeOptions), logger);
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
   }

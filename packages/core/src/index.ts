@@ -32,6 +32,12 @@ export type {
 // Client pipeline
 export { type Client, type ClientRuntime, createClient } from './client.js';
 export type { ClientOptions, TransportContext } from './options.js';
+export {
+  checkOptions,
+  isIntegration,
+  OPTION_RULES,
+  type OptionRules,
+} from './options.js';
 export type { Integration } from './integration.js';
 export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 export { type TriageOptions, triageIntegration } from './triage.js';
@@ -39,6 +45,21 @@ export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';
 export { createLogger, type Logger } from './logger.js';
 export { nowSeconds, uuid4 } from './ids.js';
+export { type Current, carrier } from './carrier.js';
+export {
+  addBreadcrumb,
+  captureEvent,
+  captureException,
+  captureMessage,
+  flush,
+  lastEventId,
+  setContext,
+  setExtra,
+  setTag,
+  setTags,
+  setUser,
+  withScope,
+} from './api.js';
 export { cancelTimer, type Timer, unrefTimer } from './globals.js';
 
 // Errors and stacks

@@ -1,7 +1,7 @@
 import type { Dsn } from './dsn.js';
 import type { EnvelopeMeta } from './envelope.js';
 import type { Integration } from './integration.js';
-import type { Logger } from './logger.js';
+import { type Logger, reportConfigError } from './logger.js';
 import type { ScopeData } from './scope.js';
 import type { ScrubOptions } from './scrub.js';
 import type { StatusMatcher } from './status-policy.js';
@@ -80,48 +80,74 @@ export interface TransportContext {
   sdkClient: string;
 }
 
-const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
-const isFunction = (v: unknown): boolean => typeof v === 'function';
 const isString = (v: unknown): boolean => typeof v === 'string';
+const isFunction = (v: unknown): boolean => typeof v === 'function';
+const isBool = (v: unknown): boolean => typeof v === 'boolean';
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
+const arrayOf = (ok: (item: any) => boolean) => (v: unknown) => Array.isArray(v) && v.every(ok);
 /** An object with a string `name`: what the client can set up, run and tear down. */
-export const isIntegration = (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string';
-const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
-  ['dsn release environment dist', isString, 'a string'],
-  ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
-  ['maxBreadcrumbs maxCauseDepth', isInt, 'a non-negative integer'],
-  ['beforeSend beforeBreadcrumb transport', isFunction, 'a function'],
-  [
-    'integrations',
-    (v) => (Array.isArray(v) && v.every(isIntegration)) || isFunction(v),
-    'an array of integrations (objects with a name) or a function',
-  ],
-  [
-    'ignoreErrors',
-    (v) => Array.isArray(v) && v.every((p) => isString(p) || p instanceof RegExp),
-    'an array of strings and RegExps',
-  ],
-  ['critical', (v) => Array.isArray(v) && v.every(isString), 'an array of strings'],
-  [
-    'captureStatus',
-    (v) =>
-      Array.isArray(v) &&
-      v.every(
-        (m) => Number.isInteger(m) || (Array.isArray(m) && m.length === 2 && m.every(Number.isInteger)),
-      ),
-    'an array of status codes and [from, to] ranges',
-  ],
-];
+export const isIntegration = (v: unknown): boolean => isObject(v) && isString((v as { name?: unknown }).name);
 
-/** Checks option types; returns the first problem as one clear sentence, or undefined. */
-export function validateOptions(options: unknown): string | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null) return 'options must be an object';
-  for (const [keys, ok, expected] of CHECKS) {
-    for (const key of keys.split(' ')) {
-      const value = (options as Record<string, unknown>)[key];
-      if (value !== undefined && !ok(value)) return `option "${key}" must be ${expected}`;
+/**
+ * The kinds of option value, by a one-letter code: the test a value must pass and what it must
+ * be. Short codes keep the table, which the browser ships, small.
+ */
+const KINDS: Record<string, [ok: (value: any) => boolean, expected: string]> = {
+  s: [isString, 'a string'],
+  k: [(v) => isString(v) && v, 'a non-empty string'],
+  b: [isBool, 'true or false'],
+  f: [isFunction, 'a function'],
+  o: [isObject, 'an object'],
+  B: [(v) => isObject(v) && Object.values(v).every(isBool), 'an object of true/false'],
+  r: [(v) => v >= 0 && v <= 1, 'a number from 0 to 1'],
+  i: [(v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
+  m: [(v) => v >= 0 && v < Infinity, 'a number >= 0'],
+  a: [/* @__PURE__ */ arrayOf(isString), 'an array of strings'],
+  p: [/* @__PURE__ */ arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings/RegExps'],
+  I: [(v) => arrayOf(isIntegration)(v) || isFunction(v), 'an array of integrations or a function'],
+  // A status code, or a [from, to] range.
+  c: [
+    /* @__PURE__ */ arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
+    'an array of codes/[from, to]',
+  ],
+};
+
+/**
+ * Options and the kind of value each takes (`name:kind`, space separated; kinds above). One
+ * table for every runtime; a runtime appends its own options to it (see docs/options.md).
+ */
+export type OptionRules = string;
+
+export const OPTION_RULES: OptionRules =
+  'dsn:s release:s environment:s dist:s debug:b enabled:b dedupe:b sendDefaultPii:b sampleRate:r ' +
+  'maxBreadcrumbs:i maxCauseDepth:i beforeSend:f beforeBreadcrumb:f transport:f initialScope:o scrub:o ' +
+  'transportOptions:o integrations:I ignoreErrors:p captureStatus:c critical:a';
+
+/**
+ * Checks options against `rules` (core's table unless a runtime passes a longer one). A value of
+ * the wrong kind is named in one message and left out, so its default applies. Returns the
+ * options to run with, or, as a string, why the SDK cannot run at all: options that are no
+ * object or cannot be read, or a DSN that is no string. Never throws.
+ */
+export function checkOptions<T extends object>(
+  options: unknown = {},
+  rules: OptionRules = OPTION_RULES,
+  report: (message: string) => void = reportConfigError,
+): T | string {
+  try {
+    if (!isObject(options)) throw 0;
+    const out: Record<string, any> = { ...(options as object) };
+    for (const rule of rules.split(' ')) {
+      const [key, kind] = rule.split(':') as [string, string];
+      const [ok, expected] = KINDS[kind]!;
+      if (out[key] === undefined || ok(out[key])) continue;
+      const problem = `option "${key}" must be ${expected}`;
+      if (key === 'dsn') return problem;
+      report(`${problem}; using its default`);
+      delete out[key];
     }
+    return out as T;
+  } catch {
+    return 'options must be a readable object';
   }
-  return undefined;
 }

@@ -1,6 +1,22 @@
 // @faultline/cron: job monitoring for every way a job runs.
 
 export { captureCheckIn, flush, init } from '@faultline/node';
+// The same top-level API as every Faultline package
+export {
+  addBreadcrumb,
+  captureEvent,
+  captureException,
+  captureMessage,
+  close,
+  getClient,
+  lastEventId,
+  setContext,
+  setExtra,
+  setTag,
+  setTags,
+  setUser,
+  withScope,
+} from '@faultline/node';
 export { type CronInstrumentOptions, instrumentCron } from './adapters/cron.js';
 export { type CronerInstrumentOptions, instrumentCroner } from './adapters/croner.js';
 // Scheduler adapters

@@ -1,26 +1,34 @@
 import {
-  type Breadcrumb,
   type CheckInInput,
-  createScope,
+  captureException as captureWithClient,
   type EventHint,
-  type EventInput,
   type MonitorConfig,
   type MonitorConfigInput,
-  type Primitive,
   type Scope,
-  type SeverityLevel,
-  type User,
+  withScope,
 } from '@faultline/core';
 import { getClient } from './init.js';
 
-// The top-level API works on the current client and is a cheap no-op before `init`, after
-// `close` and when the SDK is off. None of these functions throws.
+// The shared top-level API (capture*, set*, addBreadcrumb, withScope, flush, lastEventId) is
+// core's; these are the calls only Node has, and Node's captureException, which records the
+// call site of a thrown value that is not an Error.
+export {
+  addBreadcrumb,
+  captureEvent,
+  captureMessage,
+  flush,
+  lastEventId,
+  setContext,
+  setExtra,
+  setTag,
+  setTags,
+  setUser,
+  withScope,
+} from '@faultline/core';
 
-/** Reports an error (or any thrown value); returns the event id ('' when the SDK is not started). */
+/** Reports an error (or any thrown value); returns the event id ('' when the SDK is off). */
 export function captureException(exception: unknown, hint?: EventHint): string {
-  const client = getClient();
-  if (!client) return '';
-  return client.captureException(exception, withCallSite(exception, hint));
+  return captureWithClient(exception, withCallSite(exception, hint));
 }
 
 /**
@@ -39,57 +47,12 @@ function withCallSite(exception: unknown, hint: EventHint | undefined): EventHin
   }
 }
 
-/** Reports a message, level `info` unless given; returns the event id. */
-export function captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string {
-  return getClient()?.captureMessage(message, level, hint) ?? '';
-}
-
-/** Reports a hand-built event; returns the event id. */
-export function captureEvent(event: EventInput, hint?: EventHint): string {
-  return getClient()?.captureEvent(event, hint) ?? '';
-}
-
 /** Sends a cron check-in; returns its `check_in_id` ('' when the SDK is not started). */
 export function captureCheckIn(
   checkIn: CheckInInput,
   monitorConfig?: MonitorConfigInput | MonitorConfig,
 ): string {
   return getClient()?.captureCheckIn(checkIn, monitorConfig) ?? '';
-}
-
-/** Sets the user of the current scope (id only, unless `sendDefaultPii`); `null` removes it. */
-export function setUser(user: User | null): void {
-  getClient()?.getScope().setUser(user);
-}
-
-export function setTag(key: string, value: Primitive): void {
-  getClient()?.getScope().setTag(key, value);
-}
-
-export function setTags(tags: Record<string, Primitive>): void {
-  getClient()?.getScope().setTags(tags);
-}
-
-/** Sets a named context of the current scope; `null` removes it. */
-export function setContext(name: string, context: Record<string, unknown> | null): void {
-  getClient()?.getScope().setContext(name, context);
-}
-
-export function setExtra(key: string, value: unknown): void {
-  getClient()?.getScope().setExtra(key, value);
-}
-
-export function addBreadcrumb(breadcrumb: Breadcrumb): void {
-  getClient()?.addBreadcrumb(breadcrumb);
-}
-
-/**
- * Runs `fn` with a copy of the current scope: what `fn` sets (synchronously or after `await`)
- * stays in that copy. Returns what `fn` returns.
- */
-export function withScope<T>(fn: (scope: Scope) => T): T {
-  const client = getClient();
-  return client ? client.withScope(fn) : fn(createScope());
 }
 
 /**

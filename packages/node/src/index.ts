@@ -1,7 +1,7 @@
 // @faultline/node: Faultline for Node.js services, scripts and jobs.
 
 // Starting and stopping
-export { close, flush, getClient, init } from './init.js';
+export { close, getClient, init } from './init.js';
 export type { NodeOptions } from './options.js';
 export { SDK_VERSION } from './sdk-info.js';
 
@@ -12,6 +12,8 @@ export {
   captureEvent,
   captureException,
   captureMessage,
+  flush,
+  lastEventId,
   setContext,
   setExtra,
   setTag,

@@ -2,27 +2,29 @@ import {
   authHeader,
   type Client,
   type ClientRuntime,
+  carrier,
+  checkOptions,
   createClient,
   createLogger,
   envelopeEndpoint,
   type Integration,
+  OPTION_RULES,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
-import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
+import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
 import { detectRelease } from './release.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
 import { createUndiciExecutor } from './undici-executor.js';
 
-interface Current {
-  client: Client;
-  /** The integrations `init` created, torn down at once when the client is replaced. */
-  integrations: Integration[];
-}
+type Current = NonNullable<ReturnType<typeof carrier>['current']> & { client: Client };
 
-/** The one place the current client lives; `close()` empties it. */
-let current: Current | undefined;
+/** The current client lives in core's process-wide carrier, shared by the ESM and CJS copies. */
+const current = (): Current | undefined => carrier().current as Current | undefined;
+
+/** Core's options, then Node's own. */
+const RULES = OPTION_RULES + NODE_OPTION_RULES;
 
 const runtime: ClientRuntime = {
   platform: 'node',
@@ -51,23 +53,18 @@ export function init(options: NodeOptions = {}): Client {
     replaceCurrent(undefined);
     let client: Client;
     let integrations: Integration[] = [];
-    if (typeof options !== 'object' || options === null) {
-      // Core reports the problem and returns a disabled client.
-      client = createClient(options as NodeOptions, runtime);
+    const checked = checkOptions<NodeOptions>(options, RULES);
+    if (typeof checked === 'string') {
+      createLogger(true).warn(`SDK disabled: ${checked}`);
+      client = createClient({ enabled: false }, runtime);
     } else {
-      const resolved = withEnvDefaults(options, process.env);
+      const resolved = withEnvDefaults(checked, process.env);
       const release = resolved.release === undefined && detectRelease(process.env, process.cwd());
       if (release) resolved.release = release;
-      const problem = validateNodeOptions(resolved);
-      if (problem) {
-        createLogger(true).warn(`SDK disabled: ${problem}`);
-        client = createClient({ enabled: false }, runtime);
-      } else {
-        integrations = nodeDefaultIntegrations(resolved);
-        client = createClient(resolved, { ...runtime, defaultIntegrations: integrations });
-      }
+      integrations = nodeDefaultIntegrations(resolved);
+      client = createClient(resolved, { ...runtime, defaultIntegrations: integrations });
     }
-    replaceCurrent({ client, integrations });
+    replaceCurrent({ client, stop: () => teardownAll(integrations) });
     return client;
   } catch (error) {
     // Not even `options.debug` can be trusted here: the options themselves may be what threw.
@@ -78,16 +75,7 @@ export function init(options: NodeOptions = {}): Client {
 
 /** The current client, or undefined before `init` and after `close`. */
 export function getClient(): Client | undefined {
-  return current?.client;
-}
-
-/** Waits until everything captured so far is delivered, at most `timeoutMs`. Never rejects. */
-export async function flush(timeoutMs?: number): Promise<boolean> {
-  try {
-    return (await current?.client.flush(timeoutMs)) ?? true;
-  } catch {
-    return false;
-  }
+  return current()?.client;
 }
 
 /**
@@ -96,30 +84,33 @@ export async function flush(timeoutMs?: number): Promise<boolean> {
  * undefined. Never rejects.
  */
 export async function close(timeoutMs?: number): Promise<boolean> {
-  const closing = current;
+  const closing = current();
   if (!closing) return true;
-  current = undefined;
+  delete carrier().current;
   try {
     return await closing.client.close(timeoutMs);
   } catch {
     return false;
   } finally {
-    teardown(closing);
+    closing.stop?.();
   }
 }
 
 function replaceCurrent(next: Current | undefined): void {
-  const previous = current;
-  current = next;
+  const previous = current();
+  if (next) carrier().current = next;
+  else delete carrier().current;
   if (previous && !next) {
     // The replaced client still delivers what it holds, in the background and bounded.
-    teardown(previous);
-    void previous.client.close().catch(() => undefined);
+    previous.stop?.();
+    void Promise.resolve()
+      .then(() => previous.client.close())
+      .catch(() => undefined);
   }
 }
 
-function teardown(entry: Current): void {
-  for (const integration of entry.integrations) {
+function teardownAll(integrations: Integration[]): void {
+  for (const integration of integrations) {
     try {
       integration.teardown?.();
     } catch {

@@ -292,11 +292,13 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): 
     // Keep the runtime's crash semantics for background errors unless asked otherwise.
     captureUnhandled: false,
     ...rest,
-    integrations: (defaults) => [
-      activationCountIntegration(),
-      ...(typeof integrations === 'function' ? integrations(defaults) : (integrations ?? defaults)),
-      frames,
-    ],
+    // An array adds to Node's defaults, a function edits them, as in `init`.
+    integrations: (defaults) => {
+      const chosen =
+        typeof integrations === 'function' ? integrations(defaults) : [...defaults, ...(integrations ?? [])];
+      // Not a list: `init` says so and keeps its defaults.
+      return Array.isArray(chosen) ? [activationCountIntegration(), ...chosen, frames] : chosen;
+    },
     // Console output outside an activation is the runtime's (its end marker, its error lines):
     // never a breadcrumb of the next event.
     beforeBreadcrumb: (crumb) => {

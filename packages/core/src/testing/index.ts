@@ -11,6 +11,7 @@
  */
 
 import { type Envelope, itemCategory, parseEnvelope, serializeEnvelope } from '../envelope.js';
+import { carrier } from '../carrier.js';
 import type {} from '../globals.js';
 import type { Transport } from '../transport.js';
 import type { ClientReport, DataCategory, DiscardReason, WireCheckIn, WireEvent } from '../types.js';
@@ -105,4 +106,19 @@ export function assertNoSecrets(data: Uint8Array | string, secrets: string[]): v
     (m: SecretMatch) => `  - ${JSON.stringify(m.secret)} (${m.form}) in …${m.context}…`,
   );
   throw new Error(`Found ${matches.length} secret(s) in the data:\n${lines.join('\n')}`);
+}
+
+/**
+ * Forgets the running client of the process (the one every module copy of every Faultline
+ * package shares) and the last event id, after undoing what its `init` installed. For tests
+ * that start the SDK more than once; call `close()` first to deliver what it holds.
+ */
+export function resetCurrentClient(): void {
+  const state = carrier();
+  try {
+    state.current?.stop?.();
+  } finally {
+    delete state.current;
+    delete state.lastEventId;
+  }
 }

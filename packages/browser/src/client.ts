@@ -16,8 +16,8 @@ import type {
   Scope,
   SeverityLevel,
 } from '@faultline/core';
-import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { isIntegration } from '@faultline/core';
+import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { exceptionsFrom } from './exception.js';
 import { isId, uuid } from './ids.js';
 import type { BrowserOptions, Integration } from './options.js';

@@ -9,7 +9,7 @@ import type {
 } from '@faultline/core';
 import type { BrowserClient } from './client.js';
 import type { OfflineQueueFactory } from './offline-queue.js';
-import type { ScrubOptions } from './scrub.js';
+import type { ScrubOptions } from '@faultline/core';
 import type { BrowserTransportOptions } from './transport.js';
 
 /** A URL pattern: a string matches as a substring, a RegExp is tested. */

@@ -4,9 +4,17 @@
  * sensitive keys, secrets inside every string), then the ingest's field limits, then a size
  * check: an event over the limit is walked again with tighter bounds until it fits.
  */
-import type { FaultlineEvent, WireEvent } from '@faultline/core';
+import {
+  type CompiledScrub,
+  compileScrub,
+  FILTERED,
+  type FaultlineEvent,
+  isSensitiveKeyWith,
+  type ScrubOptions,
+  scrubText,
+  type WireEvent,
+} from '@faultline/core';
 import { isId, uuid } from './ids.js';
-import { FILTERED, isSensitiveKey, type ScrubOptions, scrubText } from './scrub.js';
 
 /** Largest event in bytes of UTF-8 JSON (the ingest's limit, https://develop.sentry.dev/sdk/data-model/envelopes/#size-limits). */
 export const MAX_EVENT_BYTES = 2 ** 20;
@@ -64,7 +72,7 @@ const read = (target: any, key: string): any => {
 export function clean(
   value: unknown,
   [depth, breadth, string, nodes]: Bounds,
-  scrub: ScrubOptions = {},
+  scrub: CompiledScrub = compileScrub(),
 ): unknown {
   // The objects on the way from the root: `path[level]` is the one being visited at that level.
   const path: unknown[] = [];
@@ -102,7 +110,7 @@ export function clean(
         const item = read(v, key);
         if (item !== undefined)
           out[text(key)] =
-            isSensitiveKey(key, scrub) && item !== null && item !== !!item
+            isSensitiveKeyWith(key, scrub) && item !== null && item !== !!item
               ? FILTERED
               : visit(item, level, +FIELD_LIMITS[key]! || max);
       }
@@ -119,8 +127,9 @@ export function clean(
  * Turns the pipeline's event into its wire form, last thing before the envelope: every value
  * normalized and scrubbed, field limits applied, and the whole under {@link MAX_EVENT_BYTES}.
  */
-export function sanitizeEvent(event: FaultlineEvent, scrub: ScrubOptions = {}): WireEvent {
+export function sanitizeEvent(event: FaultlineEvent, options: ScrubOptions = {}): WireEvent {
   const { breadcrumbs, user } = event;
+  const scrub = compileScrub(options);
   // Fields set to `none` (undefined) are left out.
   let wire: any;
   let none: undefined;
@@ -129,7 +138,7 @@ export function sanitizeEvent(event: FaultlineEvent, scrub: ScrubOptions = {}): 
       {
         ...event,
         user:
-          user && !scrub.sendDefaultPii ? { ...user, username: none, email: none, ip_address: none } : user,
+          user && !scrub.pii ? { ...user, username: none, email: none, ip_address: none } : user,
         breadcrumbs: breadcrumbs?.length && !trim ? { values: breadcrumbs } : none,
         ...(trim && { extra: none }),
         ...(trim > 1 && { contexts: none, request: none }),

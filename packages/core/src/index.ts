@@ -60,6 +60,13 @@ export {
   scrubValue,
 } from './scrub.js';
 export { type SanitizeOptions, sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+export {
+  type CompiledScrub,
+  compileScrub,
+  isSensitiveKeyWith,
+  scrubOptionsProblem,
+  scrubText,
+} from './scrub-patterns.js';
 
 // Protocol
 export { authHeader, type Dsn, dsnToString, envelopeEndpoint, envelopeUrlWithAuth, parseDsn } from './dsn.js';

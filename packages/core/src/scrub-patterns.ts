@@ -49,7 +49,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
 /** Matched against the words of the key (split at separators and camelCase humps). */
 const SENSITIVE_WORD = /(?:^|[^a-z\d])(?:auth|pwd|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)(?![a-z\d])/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
@@ -139,7 +139,7 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test)_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAAA|sq0(?:atp|csp)-|ATATT|dp\.pt\.|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-)([\w~+/=-]{16,}(?:\.[\w~+/=-]+)*)/g;
+  /\b(?:[rs]k_(?:live|test)_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAAA|sq0(?:atp|csp)-|ATATT|dp\.pt\.|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern and its replacement. The last three mask personal
@@ -258,14 +258,17 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
  * is left as it was.
  */
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
-  const out = scrubOnce(text, compiled, keep);
-  return /%[\da-f]{2}/i.test(out)
-    ? out.replace(/[^\s"'<>]+/g, (word) => {
-        const decoded = percentDecode(word);
-        const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
-        return scrubbed === decoded ? word : scrubbed;
-      })
-    : out;
+  return scrubOnce(
+    /%[\da-f]{2}/i.test(text)
+      ? text.replace(/[^\s"'<>]+/g, (word) => {
+          const decoded = percentDecode(word);
+          const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
+          return scrubbed === decoded ? word : scrubbed;
+        })
+      : text,
+    compiled,
+    keep,
+  );
 }
 
 

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FILTERED, scrubString } from './scrub.js';
-import { BENIGN, plantings, type VendorCase, vendorCases } from './scrub-corpus.js';
-
-/**
- * Pieces of a secret that must not survive: every 10-character window of its second half
- * (the random part; a prefix such as `sk_live_` is no secret).
- */
-export function fragments(secret: string): string[] {
-  const out: string[] = [];
-  for (let i = Math.floor(secret.length / 2); i + 10 <= secret.length; i += 3) out.push(secret.slice(i, i + 10));
-  return out.length > 0 ? out : [secret];
-}
-
-export function leaked(output: string, secret: string): string | undefined {
-  if (output.includes(secret)) return secret;
-  return fragments(secret).find((piece) => output.includes(piece));
-}
+import { BENIGN, leaked, plantings, type VendorCase, vendorCases } from './scrub-corpus.js';
 
 const CASES = [1, 2, 3].flatMap((seed) => vendorCases(seed));
 

@@ -161,6 +161,21 @@ export function vendorCases(seed = 1): VendorCase[] {
   ];
 }
 
+/**
+ * Pieces of a secret that must not survive: every 10-character window of its second half
+ * (the random part; a prefix such as `sk_live_` is no secret).
+ */
+export function fragments(secret: string): string[] {
+  const out: string[] = [];
+  for (let i = Math.floor(secret.length / 2); i + 10 <= secret.length; i += 3) out.push(secret.slice(i, i + 10));
+  return out.length > 0 ? out : [secret];
+}
+
+export function leaked(output: string, secret: string): string | undefined {
+  if (output.includes(secret)) return secret;
+  return fragments(secret).find((piece) => output.includes(piece));
+}
+
 /** The places an app leaks a credential: a log line, JSON, a URL, a config dump, a CLI, headers. */
 export function plantings(c: VendorCase): string[] {
   const name = c.env;

@@ -190,17 +190,18 @@ const SECRET_RULES = RULES.length - 3;
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `--key=`, `key%3D`, or a flag and
  * its value (`--token value`, second alternative), after a character that cannot be part of a key
- * (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
+ * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\?["']?[ \t]*(?:[:=]|%3[Dd])[ \t]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?[ \t+]*(?:[:=]|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
 
 /**
- * The value of a pair, read where its head ends (sticky): quoted up to its closing quote, an
- * auth scheme and its credential, or one word (masks such as `[Filtered]` inside it included).
+ * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
+ * many times: JSON inside JSON), an auth scheme and its credential, or one word (masks such as
+ * `[Filtered]` inside it included).
  */
 const VALUE =
-  /(")(?:[^"\\\r\n]|\\.){0,1024}|(\\")(?:[^"\\\r\n]|\\(?!")){0,1024}|(\\?')[^'\r\n]{0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
+  /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
 
 /** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
 export type ScrubMode = 'text' | 'code';
@@ -227,7 +228,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     VALUE.lastIndex = at;
     const v = VALUE.exec(text);
     const value = v?.[0] ?? '';
-    const quote = v?.[1] ?? v?.[2] ?? v?.[3];
+    const quote = v?.[1];
     if (
       v &&
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
@@ -253,14 +254,15 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
 /**
  * Removes secrets from free text: credentials of known shapes, card numbers, IBANs, US SSNs,
  * passwords in URLs, values of sensitive pairs (`key=value`, `"key": "value"`, `--key value`),
- * matches of `valuePatterns`; masks e-mail and IP addresses unless `sendDefaultPii`. A word with
- * percent-escapes is also judged decoded (`api%5Fkey=…`, `jane%40example.com`). Everything else
- * is left as it was.
+ * matches of `valuePatterns`; masks e-mail and IP addresses unless `sendDefaultPii`. A word or URL
+ * parameter with percent-escapes is judged decoded too (`api%5Fkey=…`, `jane%40example.com`), and
+ * replaced by its scrubbed decoded form only when that removed something. Everything else is left
+ * as it was.
  */
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   return scrubOnce(
     /%[\da-f]{2}/i.test(text)
-      ? text.replace(/[^\s"'<>]+/g, (word) => {
+      ? text.replace(/[^\s"'<>&?#;]+/g, (word) => {
           const decoded = percentDecode(word);
           const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
           return scrubbed === decoded ? word : scrubbed;

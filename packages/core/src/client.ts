@@ -9,6 +9,7 @@ import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, isIntegration, validateOptions } from './options.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+import { scrubOptionsProblem } from './scrub-patterns.js';
 import {
   createScope,
   createStackScopeStore,
@@ -85,6 +86,9 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   const logger = createLogger(options.debug === true);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
   const problem = validateOptions(options);
+  // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
+  const scrubProblem = scrubOptionsProblem(options.scrub);
+  if (scrubProblem) reportConfigError(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
   let dsn: Dsn | undefined;
   let disabledWhy = problem;
   if (!problem && options.dsn) {
@@ -182,7 +186,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
         if (defaults.release) wire.release = defaults.release;
         if (defaults.environment) wire.environment = defaults.environment;
         if (monitorConfig) wire.monitor_config = monitorConfig;
-        wire = sanitizeCheckIn(wire);
+        wire = sanitizeCheckIn(wire, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true });
       } catch {
         wire = undefined;
       }

@@ -317,3 +317,13 @@ export const BENIGN: Record<string, string[]> = {
     'http://localhost:3000/health',
   ],
 };
+
+/** Every credential of the corpus in every planting, with the secret that must not arrive. */
+export function plantedTexts(seeds: number[] = [1]): Array<{ text: string; secret: string }> {
+  return seeds.flatMap((seed) =>
+    vendorCases(seed).flatMap((c) => plantings(c).map((text) => ({ text, secret: c.secret }))),
+  );
+}
+
+/** Every benign text of the corpus. */
+export const benignTexts = (): string[] => Object.values(BENIGN).flat();

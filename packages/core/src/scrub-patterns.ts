@@ -282,16 +282,22 @@ export function scrubOptionsProblem(options: unknown): string | undefined {
   if (options === undefined) return;
   if (typeof options !== 'object' || !options) return 'option "scrub" must be an object';
   const { denyKeys, allowKeys, valuePatterns } = options as Record<string, unknown>;
-  const list = (name: string, value: unknown, ok: (entry: any) => boolean, expected: string) => {
+  const list = (name: string, value: unknown, ok: (entry: any) => boolean, each: string, all: string) => {
     if (value === undefined) return;
-    if (!Array.isArray(value)) return `option "scrub.${name}" must be an array of ${expected}`;
+    if (!Array.isArray(value)) return `option "scrub.${name}" must be an array of ${all}`;
     const bad = value.findIndex((entry) => !ok(entry));
-    return bad < 0 ? undefined : `option "scrub.${name}[${bad}]" must be ${expected.replace(/s\b/g, '')}`;
+    return bad < 0 ? undefined : `option "scrub.${name}[${bad}]" must be ${each}`;
   };
   return (
-    list('denyKeys', denyKeys, (e) => isString(e) || e instanceof RegExp, 'strings or RegExps') ??
-    list('allowKeys', allowKeys, isString, 'strings') ??
-    list('valuePatterns', valuePatterns, (e) => e?.pattern instanceof RegExp, '{ name, pattern: RegExp } objects')
+    list('denyKeys', denyKeys, (e) => isString(e) || e instanceof RegExp, 'a string or RegExp', 'strings and RegExps') ??
+    list('allowKeys', allowKeys, isString, 'a string', 'strings') ??
+    list(
+      'valuePatterns',
+      valuePatterns,
+      (e) => e?.pattern instanceof RegExp,
+      'a { name, pattern: RegExp } object',
+      '{ name, pattern: RegExp } objects',
+    )
   );
 }
 

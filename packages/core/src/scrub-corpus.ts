@@ -191,6 +191,7 @@ export function plantings(c: VendorCase): string[] {
     `deploy --${lower.replace(/_/g, '-')} ${c.secret} --verbose`,
     `GET https://api.example.com/v1/items?page=2&${lower}=${c.secret}#top`,
     `${lower}: '${c.secret}'`,
+    `https://app.example.com/search?q=${encodeURIComponent(`${lower}: '${c.secret}'`)}`,
   ];
   if (c.found === 'key') return keyed;
   return [

@@ -262,7 +262,7 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   return scrubOnce(
     /%[\da-f]{2}/i.test(text)
-      ? text.replace(/[^\s"'<>&?#;]+/g, (word) => {
+      ? text.replace(/[^\s<>&?#;]+/g, (word) => {
           const decoded = percentDecode(word);
           const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
           return scrubbed === decoded ? word : scrubbed;

@@ -67,6 +67,7 @@ export {
   scrubOptionsProblem,
   scrubText,
 } from './scrub-patterns.js';
+export { scrubStringWith } from './scrub.js';
 
 // Protocol
 export { authHeader, type Dsn, dsnToString, envelopeEndpoint, envelopeUrlWithAuth, parseDsn } from './dsn.js';

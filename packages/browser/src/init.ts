@@ -52,7 +52,8 @@ function start(options: BrowserOptions): BrowserClient | undefined {
   const logger = createLogger(options.debug === true);
   // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
   const scrubProblem = scrubOptionsProblem(options.scrub);
-  if (scrubProblem) createLogger(true).warn(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
+  if (scrubProblem)
+    createLogger(true).warn(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
   const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
   if (typeof dsn === 'string') throw dsn;
   if (options.enabled === false || !(dsn || options.transport)) {

@@ -3,13 +3,13 @@ import type {
   EventHint,
   FaultlineEvent,
   ScopeData,
+  ScrubOptions,
   StatusMatcher,
   Transport,
   TransportContext,
 } from '@faultline/core';
 import type { BrowserClient } from './client.js';
 import type { OfflineQueueFactory } from './offline-queue.js';
-import type { ScrubOptions } from '@faultline/core';
 import type { BrowserTransportOptions } from './transport.js';
 
 /** A URL pattern: a string matches as a substring, a RegExp is tested. */

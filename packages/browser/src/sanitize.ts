@@ -7,8 +7,8 @@
 import {
   type CompiledScrub,
   compileScrub,
-  FILTERED,
   type FaultlineEvent,
+  FILTERED,
   isSensitiveKeyWith,
   type ScrubOptions,
   scrubText,
@@ -137,8 +137,7 @@ export function sanitizeEvent(event: FaultlineEvent, options: ScrubOptions = {})
     wire = clean(
       {
         ...event,
-        user:
-          user && !scrub.pii ? { ...user, username: none, email: none, ip_address: none } : user,
+        user: user && !scrub.pii ? { ...user, username: none, email: none, ip_address: none } : user,
         breadcrumbs: breadcrumbs?.length && !trim ? { values: breadcrumbs } : none,
         ...(trim && { extra: none }),
         ...(trim > 1 && { contexts: none, request: none }),

@@ -1,4 +1,9 @@
-import { type Envelope, sanitizeEvent as coreSanitizeEvent, type FaultlineEvent, type WireEvent } from '@faultline/core';
+import {
+  sanitizeEvent as coreSanitizeEvent,
+  type Envelope,
+  type FaultlineEvent,
+  type WireEvent,
+} from '@faultline/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { benignTexts, leaked, plantedTexts } from '../../core/src/scrub-corpus.js';
 import { NEAR_MISSES, SECRET_CASES } from '../../core/src/test-secrets.js';
@@ -46,30 +51,40 @@ const ALL = [
 ];
 
 describe('one scrubber: browser and node pipelines', () => {
-  it.each([false, true])('give byte-identical strings for the whole corpus (sendDefaultPii %s)', (sendDefaultPii) => {
-    const strings = (wire: WireEvent) => {
-      const tag = wire.tags?.note;
-      return [wire.message, wire.exception?.values?.[0]?.value, tag, (wire.extra as { detail?: unknown })?.detail];
-    };
-    for (const text of ALL) {
-      const event = {
-        event_id: 'a'.repeat(32),
-        timestamp: 1,
-        level: 'error',
-        message: text,
-        exception: { values: [{ type: 'Error', value: text }] },
-        tags: { note: text.slice(0, 150) },
-        extra: { detail: text },
-      } as FaultlineEvent;
-      const node = strings(coreSanitizeEvent(event, { sendDefaultPii }));
-      const browser = strings(sanitizeEvent(event, { sendDefaultPii }));
-      expect(browser, text).toEqual(node);
-    }
-  });
+  it.each([false, true])(
+    'give byte-identical strings for the whole corpus (sendDefaultPii %s)',
+    (sendDefaultPii) => {
+      const strings = (wire: WireEvent) => {
+        const tag = wire.tags?.note;
+        return [
+          wire.message,
+          wire.exception?.values?.[0]?.value,
+          tag,
+          (wire.extra as { detail?: unknown })?.detail,
+        ];
+      };
+      for (const text of ALL) {
+        const event = {
+          event_id: 'a'.repeat(32),
+          timestamp: 1,
+          level: 'error',
+          message: text,
+          exception: { values: [{ type: 'Error', value: text }] },
+          tags: { note: text.slice(0, 150) },
+          extra: { detail: text },
+        } as FaultlineEvent;
+        const node = strings(coreSanitizeEvent(event, { sendDefaultPii }));
+        const browser = strings(sanitizeEvent(event, { sendDefaultPii }));
+        expect(browser, text).toEqual(node);
+      }
+    },
+  );
 });
 
 describe('browser public API: scrubber corpus', () => {
-  it('no corpus credential reaches the sent envelope, whichever field carries it', { timeout: 120_000 }, async () => {
+  it('no corpus credential reaches the sent envelope, whichever field carries it', {
+    timeout: 120_000,
+  }, async () => {
     const memory = memoryTransport();
     init({ transport: memory.transport, maxBreadcrumbs: 3 });
     const planted = plantedTexts([1]).filter((_, i) => i % 3 === 0);

@@ -9,7 +9,6 @@ import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, isIntegration, validateOptions } from './options.js';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
-import { scrubOptionsProblem } from './scrub-patterns.js';
 import {
   createScope,
   createStackScopeStore,
@@ -17,6 +16,7 @@ import {
   type Scope,
   type ScopeStore,
 } from './scope.js';
+import { scrubOptionsProblem } from './scrub-patterns.js';
 import { cachedStackParser } from './stack-cache.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';

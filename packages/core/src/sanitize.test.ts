@@ -283,7 +283,10 @@ describe('sanitizeCheckIn', () => {
     } as unknown as WireCheckIn);
     const json = JSON.stringify(out);
     for (const secret of ['t0k3n99', 'hunter2', 'abc123', 's3cretpw']) expect(json).not.toContain(secret);
-    expect(out.monitor_config).toMatchObject({ schedule: { type: 'crontab', value: '0 * * * *' }, timezone: 'Europe/Berlin' });
+    expect(out.monitor_config).toMatchObject({
+      schedule: { type: 'crontab', value: '0 * * * *' },
+      timezone: 'Europe/Berlin',
+    });
     expect(out.monitor_slug).toBe('sync?token=[Filtered]');
   });
 });

@@ -8,7 +8,9 @@ describe('vendor credential corpus', () => {
   it('covers at least 40 providers across cloud, VCS, payment, chat, mail, AI and registries', () => {
     const providers = new Set(CASES.map((c) => c.provider));
     expect(providers.size).toBeGreaterThanOrEqual(40);
-    expect(new Set(CASES.filter((c) => c.found === 'shape').map((c) => c.provider)).size).toBeGreaterThanOrEqual(40);
+    expect(
+      new Set(CASES.filter((c) => c.found === 'shape').map((c) => c.provider)).size,
+    ).toBeGreaterThanOrEqual(40);
     for (const category of ['cloud', 'vcs', 'payment', 'chat', 'mail', 'ai', 'registry'] as const) {
       expect(CASES.some((c) => c.category === category && c.found === 'shape')).toBe(true);
     }

@@ -64,7 +64,12 @@ export function vendorCases(seed = 1): VendorCase[] {
     env: string,
     secret: string,
   ): VendorCase => ({ provider, category, env, secret, found: 'shape' });
-  const key = (provider: string, category: VendorCase['category'], env: string, secret: string): VendorCase => ({
+  const key = (
+    provider: string,
+    category: VendorCase['category'],
+    env: string,
+    secret: string,
+  ): VendorCase => ({
     provider,
     category,
     env,
@@ -76,8 +81,18 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('AWS access key id', 'cloud', 'AWS_ACCESS_KEY_ID', p('AK', 'IA', from(BASE32, 16))),
     key('AWS secret access key', 'cloud', 'AWS_SECRET_ACCESS_KEY', mixed(BASE64, 40)),
     shape('Google API key', 'cloud', 'GOOGLE_API_KEY', p('AI', 'za', 'Sy', mixed(URLSAFE, 33))),
-    shape('Google OAuth client secret', 'cloud', 'GOOGLE_CLIENT_SECRET', p('GOC', 'SPX-', mixed(URLSAFE, 28))),
-    key('Azure AD client secret', 'cloud', 'AZURE_CLIENT_SECRET', p(from(ALNUM, 3), '8Q~', from(URLSAFE, 34))),
+    shape(
+      'Google OAuth client secret',
+      'cloud',
+      'GOOGLE_CLIENT_SECRET',
+      p('GOC', 'SPX-', mixed(URLSAFE, 28)),
+    ),
+    key(
+      'Azure AD client secret',
+      'cloud',
+      'AZURE_CLIENT_SECRET',
+      p(from(ALNUM, 3), '8Q~', from(URLSAFE, 34)),
+    ),
     key('Azure storage account key', 'cloud', 'AZURE_STORAGE_ACCOUNT_KEY', `${mixed(BASE64, 86)}==`),
     shape('DigitalOcean', 'cloud', 'DIGITALOCEAN_TOKEN', p('do', 'p_v1_', from(HEX, 64))),
     shape('Heroku', 'cloud', 'HEROKU_API_KEY', p('HR', 'KU-AA', mixed(URLSAFE, 58))),
@@ -93,7 +108,12 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('PlanetScale', 'cloud', 'PLANETSCALE_TOKEN', p('pscale', '_tkn_', mixed(URLSAFE, 43))),
     shape('Grafana Cloud', 'cloud', 'GRAFANA_CLOUD_TOKEN', p('gl', 'c_', mixed(ALNUM, 48))),
     shape('New Relic', 'cloud', 'NEW_RELIC_API_KEY', p('NR', 'AK-', from(UPPER_ALNUM, 27))),
-    shape('Dynatrace', 'cloud', 'DT_API_TOKEN', p('dt0', 'c01.', from(UPPER_ALNUM, 24), '.', from(UPPER_ALNUM, 64))),
+    shape(
+      'Dynatrace',
+      'cloud',
+      'DT_API_TOKEN',
+      p('dt0', 'c01.', from(UPPER_ALNUM, 24), '.', from(UPPER_ALNUM, 64)),
+    ),
     key('Datadog', 'cloud', 'DD_API_KEY', from(HEX, 32)),
     shape('Sentry user token', 'cloud', 'SENTRY_AUTH_TOKEN', p('sntr', 'yu_', from(HEX, 64))),
     // Version control and CI
@@ -120,21 +140,51 @@ export function vendorCases(seed = 1): VendorCase[] {
     key('PayPal client secret', 'payment', 'PAYPAL_CLIENT_SECRET', mixed(URLSAFE, 80)),
     key('Adyen API key', 'payment', 'ADYEN_API_KEY', mixed(BASE64, 64)),
     // Chat
-    shape('Slack bot token', 'chat', 'SLACK_BOT_TOKEN', p('xo', 'xb-', from(DIGITS, 12), '-', from(DIGITS, 13), '-', mixed(ALNUM, 24))),
-    shape('Slack user token', 'chat', 'SLACK_USER_TOKEN', p('xo', 'xp-', from(DIGITS, 12), '-', from(DIGITS, 12), '-', from(DIGITS, 13), '-', from(HEX, 32))),
-    shape('Slack app token', 'chat', 'SLACK_APP_TOKEN', p('xa', 'pp-1-A', from(UPPER_ALNUM, 10), '-', from(DIGITS, 13), '-', from(HEX, 64))),
+    shape(
+      'Slack bot token',
+      'chat',
+      'SLACK_BOT_TOKEN',
+      p('xo', 'xb-', from(DIGITS, 12), '-', from(DIGITS, 13), '-', mixed(ALNUM, 24)),
+    ),
+    shape(
+      'Slack user token',
+      'chat',
+      'SLACK_USER_TOKEN',
+      p('xo', 'xp-', from(DIGITS, 12), '-', from(DIGITS, 12), '-', from(DIGITS, 13), '-', from(HEX, 32)),
+    ),
+    shape(
+      'Slack app token',
+      'chat',
+      'SLACK_APP_TOKEN',
+      p('xa', 'pp-1-A', from(UPPER_ALNUM, 10), '-', from(DIGITS, 13), '-', from(HEX, 64)),
+    ),
     key('Telegram bot token', 'chat', 'TELEGRAM_BOT_TOKEN', p(from(DIGITS, 10), ':AA', mixed(URLSAFE, 33))),
-    key('Discord bot token', 'chat', 'DISCORD_BOT_TOKEN', p('MT', mixed(ALNUM, 24), '.', from(URLSAFE, 6), '.', mixed(URLSAFE, 38))),
+    key(
+      'Discord bot token',
+      'chat',
+      'DISCORD_BOT_TOKEN',
+      p('MT', mixed(ALNUM, 24), '.', from(URLSAFE, 6), '.', mixed(URLSAFE, 38)),
+    ),
     key('Twilio auth token', 'chat', 'TWILIO_AUTH_TOKEN', from(HEX, 32)),
     // Mail
     shape('SendGrid', 'mail', 'SENDGRID_API_KEY', p('S', 'G.', mixed(URLSAFE, 22), '.', mixed(URLSAFE, 43))),
-    shape('Brevo (Sendinblue)', 'mail', 'BREVO_API_KEY', p('xkey', 'sib-', from(HEX, 64), '-', mixed(ALNUM, 16))),
+    shape(
+      'Brevo (Sendinblue)',
+      'mail',
+      'BREVO_API_KEY',
+      p('xkey', 'sib-', from(HEX, 64), '-', mixed(ALNUM, 16)),
+    ),
     key('Mailgun', 'mail', 'MAILGUN_API_KEY', p('key', '-', from(HEX, 32))),
     key('Mailchimp', 'mail', 'MAILCHIMP_API_KEY', p(from(HEX, 32), '-us', '21')),
     key('Postmark', 'mail', 'POSTMARK_SERVER_TOKEN', uuid()),
     key('Resend', 'mail', 'RESEND_API_KEY', p('re', '_', mixed(ALNUM, 32))),
     // AI APIs
-    shape('OpenAI', 'ai', 'OPENAI_API_KEY', p('sk', '-proj-', mixed(URLSAFE, 74), 'T3Blbk', 'FJ', mixed(URLSAFE, 74))),
+    shape(
+      'OpenAI',
+      'ai',
+      'OPENAI_API_KEY',
+      p('sk', '-proj-', mixed(URLSAFE, 74), 'T3Blbk', 'FJ', mixed(URLSAFE, 74)),
+    ),
     shape('Anthropic', 'ai', 'ANTHROPIC_API_KEY', p('sk', '-ant-api03-', mixed(URLSAFE, 93), 'AA')),
     shape('Hugging Face', 'ai', 'HF_TOKEN', p('h', 'f_', mixed(UPPER + LOWER, 34))),
     shape('Groq', 'ai', 'GROQ_API_KEY', p('gs', 'k_', mixed(ALNUM, 52))),
@@ -167,7 +217,8 @@ export function vendorCases(seed = 1): VendorCase[] {
  */
 export function fragments(secret: string): string[] {
   const out: string[] = [];
-  for (let i = Math.floor(secret.length / 2); i + 10 <= secret.length; i += 3) out.push(secret.slice(i, i + 10));
+  for (let i = Math.floor(secret.length / 2); i + 10 <= secret.length; i += 3)
+    out.push(secret.slice(i, i + 10));
   return out.length > 0 ? out : [secret];
 }
 
@@ -277,11 +328,11 @@ export const BENIGN: Record<string, string[]> = {
   'parse errors': [
     'Unexpected token } in JSON at position 0',
     'Unexpected token: }',
-    "Unexpected token 'o', \"[object Object]\" is not valid JSON",
+    'Unexpected token \'o\', "[object Object]" is not valid JSON',
     'SyntaxError: Unexpected token < in JSON at position 0',
     "Expected ',' or '}' after property value in JSON at position 10 (line 1 column 11)",
     'JSON.parse: unexpected character at line 1 column 1 of the JSON data',
-    'SyntaxError: JSON Parse error: Unrecognized token \'<\'',
+    "SyntaxError: JSON Parse error: Unrecognized token '<'",
     'Unexpected end of JSON input',
     "Cannot read properties of undefined (reading 'token')",
     "TypeError: Cannot destructure property 'password' of 'req.body' as it is undefined.",

@@ -17,7 +17,11 @@ function recording() {
   };
   const items = (type: string) =>
     envelopes.flatMap((e) => e.items.filter(([h]) => h.type === type).map(([, p]) => p));
-  return { transport: () => transport, events: () => items('event') as WireEvent[], checkIns: () => items('check_in') as WireCheckIn[] };
+  return {
+    transport: () => transport,
+    events: () => items('event') as WireEvent[],
+    checkIns: () => items('check_in') as WireCheckIn[],
+  };
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -44,7 +48,10 @@ describe('a malformed scrub option', () => {
   it('keeps the valid entries of a partly malformed option', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const rec = recording();
-    const client = createClient({ transport: rec.transport, scrub: { denyKeys: ['tenant', 42] as never } }, runtime);
+    const client = createClient(
+      { transport: rec.transport, scrub: { denyKeys: ['tenant', 42] as never } },
+      runtime,
+    );
     client.captureMessage('tenant=acme-eu');
     expect(rec.events()[0]?.message).toBe('tenant=[Filtered]');
   });

@@ -67,10 +67,11 @@ export const normalizeKey = (key: string): string =>
     .toLowerCase()
     .replace(/[^a-z\d]/g, '');
 
-const isString = (entry: unknown): entry is string => typeof entry == 'string';
+const isString = (entry: unknown): entry is string => typeof entry === 'string';
 
 /** Copy of `pattern` with `flag` and without `g`/`y`, so a `lastIndex` left by the app cannot skip a match. */
-const copyRegExp = (pattern: RegExp, flag: string) => RegExp(pattern, pattern.flags.replace(/[gy]/g, '') + flag);
+const copyRegExp = (pattern: RegExp, flag: string) =>
+  RegExp(pattern, pattern.flags.replace(/[gy]/g, '') + flag);
 
 /** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
 export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
@@ -91,7 +92,8 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
  * Reads like a credential rather than prose: long, or with a digit, an inner capital or a symbol
  * of token alphabets.
  */
-export const looksLikeSecret = (value: string): boolean => value.length > 15 || /\d|.[A-Z]|[-_+/=.~]/.test(value);
+export const looksLikeSecret = (value: string): boolean =>
+  value.length > 15 || /\d|.[A-Z]|[-_+/=.~]/.test(value);
 
 /** Luhn checksum over the digits of `value` (separators ignored), 13 to 19 digits. */
 export const luhnValid = (value: string): boolean => {
@@ -108,7 +110,8 @@ export const luhnValid = (value: string): boolean => {
 export const ibanValid = (value: string): boolean => {
   const text = value.replace(/ /g, '');
   let rest = 0;
-  for (const char of text.slice(4) + text.slice(0, 4)) rest = (rest * (char > '9' ? 100 : 10) + parseInt(char, 36)) % 97;
+  for (const char of text.slice(4) + text.slice(0, 4))
+    rest = (rest * (char > '9' ? 100 : 10) + parseInt(char, 36)) % 97;
   return rest === 1;
 };
 
@@ -178,7 +181,10 @@ const RULES: Array<[RegExp, string | Replacer]> = [
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
   [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED],
   // E-mail addresses, also with a percent-encoded `@`.
-  [/(^|[^\w.%+-])[\w.%+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g, `$1${EMAIL_MASK}`],
+  [
+    /(^|[^\w.%+-])[\w.%+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g,
+    `$1${EMAIL_MASK}`,
+  ],
   // IPv4 (not a product version: `Chrome/131.0.0.0`), then IPv6.
   [/(^|[^\w./]|\W\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip],
   [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip],
@@ -273,7 +279,6 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
   );
 }
 
-
 /**
  * The first malformed entry of a `scrub` option, as one sentence naming it, or undefined. Bad
  * entries are left out and the built-in rules still apply (see {@link compileScrub}).
@@ -289,7 +294,13 @@ export function scrubOptionsProblem(options: unknown): string | undefined {
     return bad < 0 ? undefined : `option "scrub.${name}[${bad}]" must be ${each}`;
   };
   return (
-    list('denyKeys', denyKeys, (e) => isString(e) || e instanceof RegExp, 'a string or RegExp', 'strings and RegExps') ??
+    list(
+      'denyKeys',
+      denyKeys,
+      (e) => isString(e) || e instanceof RegExp,
+      'a string or RegExp',
+      'strings and RegExps',
+    ) ??
     list('allowKeys', allowKeys, isString, 'a string', 'strings') ??
     list(
       'valuePatterns',
@@ -308,7 +319,9 @@ export function compileScrub(options?: ScrubOptions): CompiledScrub {
   return {
     pii: o.sendDefaultPii === true,
     deny: list(o.denyKeys)
-      .map((entry) => (entry instanceof RegExp ? copyRegExp(entry, '') : isString(entry) && normalizeKey(entry)))
+      .map((entry) =>
+        entry instanceof RegExp ? copyRegExp(entry, '') : isString(entry) && normalizeKey(entry),
+      )
       .filter(Boolean) as CompiledScrub['deny'],
     allow: list(o.allowKeys).filter(isString).map(normalizeKey),
     patterns: list(o.valuePatterns)

@@ -59,15 +59,31 @@ const HEAD = fc
   .map((parts) => parts.join(' '));
 
 const TAIL = fc
-  .array(fc.constantFrom(' done', '&page=2', '"}', "'", ')', ' --verbose', ', retrying', '\n', ' at 12:30:45', '#top'), {
-    maxLength: 4,
-  })
+  .array(
+    fc.constantFrom(
+      ' done',
+      '&page=2',
+      '"}',
+      "'",
+      ')',
+      ' --verbose',
+      ', retrying',
+      '\n',
+      ' at 12:30:45',
+      '#top',
+    ),
+    {
+      maxLength: 4,
+    },
+  )
   .map((parts) => parts.join(''));
 
 /** A password: 8–24 token characters with a digit, as real ones have. */
 const SECRET = fc
   .string({
-    unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789!$*_.-+/~@'.split('')),
+    unit: fc.constantFrom(
+      ...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789!$*_.-+/~@'.split(''),
+    ),
     minLength: 7,
     maxLength: 23,
   })
@@ -121,11 +137,17 @@ describe('scrub properties', () => {
 
   it('a vendor credential never survives anywhere in free text', () => {
     fc.assert(
-      fc.property(HEAD, fc.constantFrom(...vendors), TAIL, fc.boolean(), (head, vendor, tail, sendDefaultPii) => {
-        const text = `${head} ${vendor.secret}${tail}`;
-        const out = scrubString(text, { sendDefaultPii });
-        expect(leaked(out, vendor.secret), `${text}\n→ ${out}`).toBeUndefined();
-      }),
+      fc.property(
+        HEAD,
+        fc.constantFrom(...vendors),
+        TAIL,
+        fc.boolean(),
+        (head, vendor, tail, sendDefaultPii) => {
+          const text = `${head} ${vendor.secret}${tail}`;
+          const out = scrubString(text, { sendDefaultPii });
+          expect(leaked(out, vendor.secret), `${text}\n→ ${out}`).toBeUndefined();
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -146,11 +168,15 @@ describe('scrub properties', () => {
             message,
             tags: { note: planted.slice(0, 150), [key]: secret },
             extra: { detail: message },
-            breadcrumbs: [{ message: planted, data: { [key]: secret, url: `https://x.io/?${key}=${secret}` } }],
+            breadcrumbs: [
+              { message: planted, data: { [key]: secret, url: `https://x.io/?${key}=${secret}` } },
+            ],
           } as unknown as FaultlineEvent;
           const wire = sanitizeEvent(event);
           const json = JSON.stringify(wire);
-          expect(json.includes(secret) || json.includes(encodeURIComponent(secret)), json.slice(0, 300)).toBe(false);
+          expect(json.includes(secret) || json.includes(encodeURIComponent(secret)), json.slice(0, 300)).toBe(
+            false,
+          );
           expect((wire.message ?? '').length).toBeLessThanOrEqual(8192);
           for (const value of Object.values(wire.tags ?? {})) expect(value.length).toBeLessThanOrEqual(200);
         },

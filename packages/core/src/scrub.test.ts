@@ -408,7 +408,9 @@ describe('regressions: shapes real apps leak', () => {
 
   it('masks percent-encoded e-mail addresses unless sendDefaultPii', () => {
     expect(scrubString('/search?q=jane%40example.com')).toBe('/search?q=[email]');
-    expect(scrubString('/search?q=jane%40example.com', { sendDefaultPii: true })).toBe('/search?q=jane%40example.com');
+    expect(scrubString('/search?q=jane%40example.com', { sendDefaultPii: true })).toBe(
+      '/search?q=jane%40example.com',
+    );
   });
 
   it('filters URL-only parameter names only in URLs', () => {
@@ -424,7 +426,11 @@ describe('regressions: shapes real apps leak', () => {
   });
 
   it('is idempotent on the new shapes', () => {
-    for (const text of ['mytool --token hunter2x', 'IBAN DE89 3704 0044 0532 0130 00', 'GET /cb?api%5Fkey=zz9top']) {
+    for (const text of [
+      'mytool --token hunter2x',
+      'IBAN DE89 3704 0044 0532 0130 00',
+      'GET /cb?api%5Fkey=zz9top',
+    ]) {
       const once = scrubString(text);
       expect(scrubString(once)).toBe(once);
     }
@@ -434,14 +440,28 @@ describe('regressions: shapes real apps leak', () => {
 describe('scrubOptionsProblem', () => {
   it('names the first malformed entry, and the scrubber keeps its built-in rules and the valid entries', () => {
     expect(scrubOptionsProblem(undefined)).toBeUndefined();
-    expect(scrubOptionsProblem({ denyKeys: ['a', /b/], allowKeys: ['c'], valuePatterns: [{ name: 'x', pattern: /x/ }] })).toBeUndefined();
+    expect(
+      scrubOptionsProblem({
+        denyKeys: ['a', /b/],
+        allowKeys: ['c'],
+        valuePatterns: [{ name: 'x', pattern: /x/ }],
+      }),
+    ).toBeUndefined();
     expect(scrubOptionsProblem('token')).toBe('option "scrub" must be an object');
-    expect(scrubOptionsProblem({ allowKeys: 'token' })).toBe('option "scrub.allowKeys" must be an array of strings');
-    expect(scrubOptionsProblem({ denyKeys: ['ok', 3] })).toBe('option "scrub.denyKeys[1]" must be a string or RegExp');
+    expect(scrubOptionsProblem({ allowKeys: 'token' })).toBe(
+      'option "scrub.allowKeys" must be an array of strings',
+    );
+    expect(scrubOptionsProblem({ denyKeys: ['ok', 3] })).toBe(
+      'option "scrub.denyKeys[1]" must be a string or RegExp',
+    );
     expect(scrubOptionsProblem({ valuePatterns: [{ name: 'x', pattern: 'TCK-\\d+' }] })).toBe(
       'option "scrub.valuePatterns[0]" must be a { name, pattern: RegExp } object',
     );
-    const bad = { allowKeys: 'password', denyKeys: ['tenant', 3], valuePatterns: [{ pattern: 'x' }] } as never;
+    const bad = {
+      allowKeys: 'password',
+      denyKeys: ['tenant', 3],
+      valuePatterns: [{ pattern: 'x' }],
+    } as never;
     expect(scrubString('password=hunter2 tenant=acme', bad)).toBe(`password=${FILTERED} tenant=${FILTERED}`);
   });
 });

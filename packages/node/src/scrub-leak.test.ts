@@ -27,7 +27,9 @@ afterEach(async () => {
 
 describe('node public API: scrubber corpus', () => {
   // Each field once per provider and planting style (the full corpus runs through the scrubber in core).
-  it('no corpus credential reaches the sent bytes, whichever field carries it', { timeout: 120_000 }, async () => {
+  it('no corpus credential reaches the sent bytes, whichever field carries it', {
+    timeout: 120_000,
+  }, async () => {
     const transport = start();
     const planted = plantedTexts([1]).filter((_, i) => i % 11 === 0);
     for (const { text } of planted) {

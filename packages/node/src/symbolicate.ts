@@ -108,9 +108,12 @@ function symbolicateEvent(
     );
     // Source lines read from disk leave the machine in the printed event: scrub them as code.
     for (const frame of mapped) {
-      if (typeof frame.context_line === 'string') frame.context_line = scrubStringWith(frame.context_line, scrub, 'code');
-      if (Array.isArray(frame.pre_context)) frame.pre_context = frame.pre_context.map((l) => scrubStringWith(l, scrub, 'code'));
-      if (Array.isArray(frame.post_context)) frame.post_context = frame.post_context.map((l) => scrubStringWith(l, scrub, 'code'));
+      if (typeof frame.context_line === 'string')
+        frame.context_line = scrubStringWith(frame.context_line, scrub, 'code');
+      if (Array.isArray(frame.pre_context))
+        frame.pre_context = frame.pre_context.map((l) => scrubStringWith(l, scrub, 'code'));
+      if (Array.isArray(frame.post_context))
+        frame.post_context = frame.post_context.map((l) => scrubStringWith(l, scrub, 'code'));
     }
     if (value.stacktrace) value.stacktrace.frames = mapped;
     totals.frames += frames.length;

@@ -72,7 +72,7 @@ describe('one scrubber: browser and node pipelines', () => {
           exception: { values: [{ type: 'Error', value: text }] },
           tags: { note: text.slice(0, 150) },
           extra: { detail: text },
-        } as FaultlineEvent;
+        } as unknown as FaultlineEvent;
         const node = strings(coreSanitizeEvent(event, { sendDefaultPii }));
         const browser = strings(sanitizeEvent(event, { sendDefaultPii }));
         expect(browser, text).toEqual(node);

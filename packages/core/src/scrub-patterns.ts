@@ -269,7 +269,9 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
   return scrubOnce(
     /%[\da-f]{2}/i.test(text)
       ? text.replace(/[^\s<>&?#;]+/g, (word) => {
-          const decoded = percentDecode(word);
+          // A URL inside a URL parameter is encoded twice, or more.
+          let decoded = word;
+          for (let i = 0; i < 3 && /%[\da-f]{2}/i.test(decoded); i++) decoded = percentDecode(decoded);
           const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
           return scrubbed === decoded ? word : scrubbed;
         })

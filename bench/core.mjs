@@ -2,9 +2,18 @@
 // - captureException of a typical error with request context, through the whole client
 //   pipeline (event, scope, sanitize) to serialized envelope bytes: µs per event;
 // - scrubbing a 50 KB JSON request body: `requestDataFrom` with bodies on (normalize, scrub,
-//   size cap), and `scrubValue` alone on the already-normalized body: µs per body.
+//   size cap), and `scrubValue` alone on the already-normalized body: µs per body;
+// - sanitizeEvent (normalize + scrub) of a typical event, and scrubString of 50 KB of log text.
 // Medians over repeated batches after a warm-up batch.
-import { createClient, normalize, requestDataFrom, scrubValue, serializeEnvelope } from '@faultline/core';
+import {
+  createClient,
+  normalize,
+  requestDataFrom,
+  sanitizeEvent,
+  scrubString,
+  scrubValue,
+  serializeEnvelope,
+} from '@faultline/core';
 import { isMain, median } from './lib.mjs';
 
 const now = () => Number(process.hrtime.bigint()) / 1e3;
@@ -84,6 +93,59 @@ function body50k() {
   return { order: { id: 42, items }, apiKey: 'AKIAABCDEFGHIJKLMNOP' };
 }
 
+/** An event as an app sends it: a message, an exception with frames and source lines, breadcrumbs, a request, tags. */
+function typicalEvent() {
+  const frames = Array.from({ length: 20 }, (_, i) => ({
+    filename: `/app/src/module${i}.js`,
+    function: `handler${i}`,
+    lineno: 10 + i,
+    colno: 5,
+    in_app: i > 10,
+    context_line: `  const total = items.reduce((sum, item) => sum + item.price * item.quantity, ${i});`,
+    pre_context: ['function total(items) {', '  if (!items) return 0;'],
+    post_context: ['  return total;', '}'],
+  }));
+  return {
+    timestamp: 1_700_000_000,
+    level: 'error',
+    platform: 'node',
+    message: "TypeError: Cannot read properties of undefined (reading 'price')",
+    exception: {
+      values: [
+        {
+          type: 'TypeError',
+          value: "Cannot read properties of undefined (reading 'price')",
+          stacktrace: { frames },
+        },
+      ],
+    },
+    breadcrumbs: Array.from({ length: 20 }, (_, i) => ({
+      timestamp: 1_700_000_000 + i,
+      category: 'http',
+      message: `GET https://api.example.com/v1/orders/${i}?page=2 200`,
+      data: { url: `https://api.example.com/v1/orders/${i}?page=2`, status_code: 200 },
+    })),
+    request: { method: 'POST', url: 'https://shop.example.com/api/orders?ref=mail', headers: HEADERS },
+    tags: { route: 'POST /api/orders', region: 'eu-west-1' },
+    contexts: { runtime: { name: 'node', version: 'v20.20.2' } },
+    user: { id: 'u-42' },
+    sdk: { name: 'faultline.node', version: '0.1.0' },
+  };
+}
+
+/** 50 KB of log lines, a few with credentials in them. */
+function logText50k() {
+  const lines = [];
+  for (let i = 0; lines.join('\n').length < 50 * 1024; i++) {
+    lines.push(
+      i % 20 === 0
+        ? `2024-01-15T12:30:${String(i % 60).padStart(2, '0')}Z worker ${i} login failed: password=hunter${i} token=tok${i}XyZ`
+        : `2024-01-15T12:30:${String(i % 60).padStart(2, '0')}Z worker ${i} GET /api/orders/${i}?page=2 200 in ${i % 90} ms`,
+    );
+  }
+  return lines.join('\n').slice(0, 50 * 1024);
+}
+
 function scrubCost({ batch = 50, batches = 9 } = {}) {
   const body = body50k();
   const size = JSON.stringify(body).length;
@@ -97,7 +159,24 @@ function scrubCost({ batch = 50, batches = 9 } = {}) {
   );
   const normalized = normalize(body);
   const scrubOnly = timeBatches(() => scrubValue(normalized), { batch, batches });
-  return { bodyBytes: size, requestDataFromUs: median(withBodies), scrubValueUs: median(scrubOnly) };
+  const event = typicalEvent();
+  const perEvent = timeBatches(
+    (i) => sanitizeEvent({ ...event, event_id: undefined, message: `${event.message} #${i}` }),
+    {
+      batch: 200,
+      batches,
+    },
+  );
+  const text = logText50k();
+  const perText = timeBatches((i) => scrubString(`${i} ${text}`), { batch: 10, batches });
+  return {
+    bodyBytes: size,
+    requestDataFromUs: median(withBodies),
+    scrubValueUs: median(scrubOnly),
+    sanitizeEventUs: median(perEvent),
+    logTextBytes: text.length,
+    scrubTextUs: median(perText),
+  };
 }
 
 export async function run() {

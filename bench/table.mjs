@@ -94,6 +94,14 @@ function coreRows(core) {
       `${formatNumber(core.scrub.requestDataFromUs)} µs`,
     ],
     ['scrubValue alone on the same (normalized) body', `${formatNumber(core.scrub.scrubValueUs)} µs`],
+    [
+      'sanitizeEvent of a typical event (20 frames, 20 breadcrumbs, request)',
+      `${formatNumber(core.scrub.sanitizeEventUs)} µs`,
+    ],
+    [
+      `scrubString of ${formatNumber(core.scrub.logTextBytes / KB)} KiB of log text`,
+      `${formatNumber(core.scrub.scrubTextUs)} µs`,
+    ],
   ];
 }
 

@@ -1,4 +1,4 @@
-import { carrier, type EnvelopeMeta } from '@faultline/core';
+import { carrier, type EnvelopeMeta, scrubOptionsProblem } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
@@ -43,6 +43,10 @@ export function init(options: BrowserOptions = {}): BrowserClient | undefined {
 function start(options: BrowserOptions): void {
   validateOptions(options);
   const logger = createLogger(options.debug === true);
+  // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
+  const scrubProblem = scrubOptionsProblem(options.scrub);
+  if (scrubProblem)
+    createLogger(true).warn(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
   const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
   if (typeof dsn === 'string') throw dsn;
   if (options.enabled === false || !(dsn || options.transport)) {

@@ -1,7 +1,6 @@
-import type { ClientOptions, EventHint, FaultlineEvent, StatusMatcher } from '@faultline/core';
+import type { ClientOptions, EventHint, FaultlineEvent, ScrubOptions, StatusMatcher } from '@faultline/core';
 import type { BrowserClient } from './client.js';
 import type { OfflineQueueFactory } from './offline-queue.js';
-import type { ScrubOptions } from './scrub.js';
 import type { BrowserTransportOptions } from './transport.js';
 
 /** A URL pattern: a string matches as a substring, a RegExp is tested. */

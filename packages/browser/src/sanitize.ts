@@ -4,10 +4,18 @@
  * sensitive keys, secrets inside every string), then the ingest's field limits, then a size
  * check: an event over the limit is walked again with tighter bounds until it fits.
  */
-import type { FaultlineEvent, WireEvent } from '@faultline/core';
+import {
+  type CompiledScrub,
+  compileScrub,
+  type FaultlineEvent,
+  FILTERED,
+  isSensitiveKeyWith,
+  type ScrubOptions,
+  scrubText,
+  type WireEvent,
+} from '@faultline/core';
 import { wellFormedText } from '@faultline/core/protocol';
 import { isId, uuid } from './ids.js';
-import { FILTERED, isSensitiveKey, type ScrubOptions, scrubText } from './scrub.js';
 
 /** Largest event in bytes of UTF-8 JSON (the ingest's limit, https://develop.sentry.dev/sdk/data-model/envelopes/#size-limits). */
 export const MAX_EVENT_BYTES = 2 ** 20;
@@ -65,7 +73,7 @@ const read = (target: any, key: string): any => {
 export function clean(
   value: unknown,
   [depth, breadth, string, nodes]: Bounds,
-  scrub: ScrubOptions = {},
+  scrub: CompiledScrub = compileScrub(),
 ): unknown {
   // The objects on the way from the root: `path[level]` is the one being visited at that level.
   const path: unknown[] = [];
@@ -105,7 +113,7 @@ export function clean(
         const item = read(v, key);
         if (item !== undefined)
           out[text(key)] =
-            isSensitiveKey(key, scrub) && item !== null && item !== !!item
+            isSensitiveKeyWith(key, scrub) && item !== null && item !== !!item
               ? FILTERED
               : visit(item, level, +FIELD_LIMITS[key]! || max);
       }
@@ -122,8 +130,9 @@ export function clean(
  * Turns the pipeline's event into its wire form, last thing before the envelope: every value
  * normalized and scrubbed, field limits applied, and the whole under {@link MAX_EVENT_BYTES}.
  */
-export function sanitizeEvent(event: FaultlineEvent, scrub: ScrubOptions = {}): WireEvent {
+export function sanitizeEvent(event: FaultlineEvent, options: ScrubOptions = {}): WireEvent {
   const { breadcrumbs, user } = event;
+  const scrub = compileScrub(options);
   // Fields set to `none` (undefined) are left out.
   let wire: any;
   let none: undefined;
@@ -131,8 +140,7 @@ export function sanitizeEvent(event: FaultlineEvent, scrub: ScrubOptions = {}): 
     wire = clean(
       {
         ...event,
-        user:
-          user && !scrub.sendDefaultPii ? { ...user, username: none, email: none, ip_address: none } : user,
+        user: user && !scrub.pii ? { ...user, username: none, email: none, ip_address: none } : user,
         breadcrumbs: breadcrumbs?.length && !trim ? { values: breadcrumbs } : none,
         ...(trim && { extra: none }),
         ...(trim > 1 && { contexts: none, request: none }),

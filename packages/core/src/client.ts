@@ -19,6 +19,7 @@ import {
   type Scope,
   type ScopeStore,
 } from './scope.js';
+import { scrubOptionsProblem } from './scrub-patterns.js';
 import { cachedStackParser } from './stack-cache.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
@@ -93,6 +94,9 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const options = typeof checked === 'string' ? {} : checked;
   const logger = createLogger(options.debug === true);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
+  // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
+  const scrubProblem = scrubOptionsProblem(options.scrub);
+  if (scrubProblem) reportConfigError(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
   let dsn: Dsn | undefined;
   let disabledWhy = problem;
   if (!problem && options.dsn) {
@@ -190,7 +194,10 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         if (defaults.release) wire.release = defaults.release;
         if (defaults.environment) wire.environment = defaults.environment;
         if (monitorConfig) wire.monitor_config = monitorConfig as MonitorConfig;
-        wire = normalizeCheckIn(sanitizeCheckIn(wire), logger);
+        wire = normalizeCheckIn(
+          sanitizeCheckIn(wire, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }),
+          logger,
+        );
       } catch {
         wire = undefined;
       }

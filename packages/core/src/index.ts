@@ -85,6 +85,14 @@ export {
 export { type SanitizeOptions, sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
 export { normalizeEvent } from './protocol.js';
 export { type MonitorConfigInput, normalizeCheckIn, toMonitorConfig } from './check-in.js';
+export {
+  type CompiledScrub,
+  compileScrub,
+  isSensitiveKeyWith,
+  scrubOptionsProblem,
+  scrubText,
+} from './scrub-patterns.js';
+export { scrubStringWith } from './scrub.js';
 
 // Protocol
 export { authHeader, type Dsn, dsnToString, envelopeEndpoint, envelopeUrlWithAuth, parseDsn } from './dsn.js';

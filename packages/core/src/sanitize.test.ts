@@ -267,6 +267,29 @@ describe('sanitizeCheckIn', () => {
       monitor_config: { schedule: { type: 'crontab', value: '* * * * *' } },
     });
   });
+
+  it('scrubs the slug, release, environment and monitor config like an event', () => {
+    const out = sanitizeCheckIn({
+      check_in_id: 'b'.repeat(32),
+      monitor_slug: 'sync?token=t0k3n99',
+      status: 'error',
+      release: 'app@1.0 password=hunter2',
+      environment: 'prod api_key=abc123',
+      monitor_config: {
+        schedule: { type: 'crontab', value: '0 * * * *' },
+        timezone: 'Europe/Berlin',
+        webhook: 'https://ops:s3cretpw@hooks.example.com/cron',
+        password: 'hunter2',
+      },
+    } as unknown as WireCheckIn);
+    const json = JSON.stringify(out);
+    for (const secret of ['t0k3n99', 'hunter2', 'abc123', 's3cretpw']) expect(json).not.toContain(secret);
+    expect(out.monitor_config).toMatchObject({
+      schedule: { type: 'crontab', value: '0 * * * *' },
+      timezone: 'Europe/Berlin',
+    });
+    expect(out.monitor_slug).toBe('sync?token=[Filtered]');
+  });
 });
 
 describe('sanitize properties', () => {

@@ -314,31 +314,42 @@ export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = 
   }
 }
 
-/** Applies the check-in limits (slug 50, environment 64, release 200). Never throws. */
-export function sanitizeCheckIn(checkIn: WireCheckIn): WireCheckIn {
+/**
+ * Applies the check-in limits (slug 50, environment 64, release 200, check-in 100 KiB) and
+ * scrubs every string it carries, the monitor config included, like an event's. Never throws.
+ */
+export function sanitizeCheckIn(checkIn: WireCheckIn, options: ScrubOptions = {}): WireCheckIn {
   try {
-    return checkInFrom(checkIn);
+    return checkInFrom(checkIn, compileScrub(options));
   } catch {
     return { check_in_id: uuid4(), monitor_slug: 'unknown', status: 'error' };
   }
 }
 
-function checkInFrom(checkIn: WireCheckIn): WireCheckIn {
+function checkInFrom(checkIn: WireCheckIn, compiled: CompiledScrub): WireCheckIn {
   const get = (key: string) => readField(checkIn, key);
+  const field = (value: unknown, max: number) =>
+    typeof value === 'string' && value !== '' ? truncate(scrubStringWith(value, compiled), max) : undefined;
   const status = get('status');
   const slug = get('monitor_slug');
   const out: WireCheckIn = {
     check_in_id: validId(get('check_in_id')) ?? uuid4(),
-    monitor_slug: truncate(typeof slug === 'string' ? slug : String(slug ?? ''), 50),
+    monitor_slug: field(typeof slug === 'string' ? slug : String(slug ?? ''), 50) ?? '',
     status: status === 'in_progress' || status === 'ok' || status === 'error' ? status : 'error',
   };
   const duration = get('duration');
   if (typeof duration === 'number' && Number.isFinite(duration) && duration >= 0) out.duration = duration;
-  const release = get('release');
-  if (typeof release === 'string' && release !== '') out.release = truncate(release, LIMITS.release);
-  const environment = get('environment');
-  if (typeof environment === 'string' && environment !== '') out.environment = truncate(environment, 64);
-  const config = normalize(get('monitor_config'), { maxDepth: 3, maxBreadth: 20, maxStringLength: 256 });
+  put(out, 'release', field(get('release'), LIMITS.release));
+  put(out, 'environment', field(get('environment'), 64));
+  const config = scrubValueWith(
+    normalize(get('monitor_config'), {
+      maxDepth: 3,
+      maxBreadth: 20,
+      maxStringLength: 256,
+      filterKey: (key) => isSensitiveKeyWith(key, compiled),
+    }),
+    compiled,
+  );
   if (isRecord(config) && isRecord(config.schedule)) out.monitor_config = config as unknown as MonitorConfig;
   return out;
 }

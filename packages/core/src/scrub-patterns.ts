@@ -1,8 +1,12 @@
 /**
- * What counts as a secret: sensitive key names and the value patterns of known credential
- * formats. Every pattern is written to run in linear time on adversarial input: unbounded
- * repetitions only start right after a boundary character (a consumed `...Pre` group, since
- * look-behind is missing in older Safari), everything else is bounded.
+ * What counts as a secret, in one place for every runtime (the browser bundles this file, so it
+ * is written for minified size: a few shared patterns, a prefix list rather than a rule per
+ * vendor). Rules and their defaults: docs/scrubbing.md.
+ *
+ * Every pattern runs in linear time on hostile input: an unbounded repetition only follows a
+ * fixed prefix or a boundary, everything else is bounded. No look-behind: older Safari cannot
+ * parse it, and one unparseable literal would break a whole bundle; a consumed `pre` group
+ * stands in for it.
  */
 
 /** Replacement for every filtered value. */
@@ -10,162 +14,11 @@ export const FILTERED = '[Filtered]';
 export const EMAIL_MASK = '[email]';
 export const IP_MASK = '[ip]';
 
-/** Matched against the key lower-cased with every non-alphanumeric character removed. */
-const SENSITIVE_SUBSTRING =
-  /pass(?:wd|word|phrase|code|wort)|secret|token|apikey|privatekey|authori[sz]ation|cookie|credential|csrf|xsrf|sessid|session(?:id|key|token)|card(?:number|num|no)|creditcard|ccnum|cvv|cvc|jwt|signature|accesskey|bearer|mysqlpwd/;
-
-/** Matched against each word of the key (split at separators and camelCase humps). */
-const SENSITIVE_WORDS: ReadonlySet<string> = new Set([
-  'auth',
-  'pwd',
-  'pass',
-  'pin',
-  'ssn',
-  'cc',
-  'sid',
-  'dsn',
-  'otp',
-  'cvn',
-  'sig',
-]);
-
-/** Matched against the whole normalized key. */
-const SENSITIVE_WHOLE: ReadonlySet<string> = new Set(['session']);
-
-/** Query and fragment parameters that carry credentials in URLs (OAuth codes, signed URLs, API keys). */
-const QUERY_WORDS: ReadonlySet<string> = new Set(['code', 'key', 'hmac', 'ticket', 'state']);
-
-/** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
-export const PROSE_KEYS: ReadonlySet<string> = new Set(['token', 'session', 'auth', 'signature', 'cookie']);
-
-/** Lower-cases a key and removes separators: `X-Api_Key` → `xapikey`. */
-export function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]+/g, '');
-}
-
-function isUpper(code: number): boolean {
-  return code >= 65 && code <= 90;
-}
-
-function isLower(code: number): boolean {
-  return code >= 97 && code <= 122;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function hasWord(key: string, words: ReadonlySet<string>): boolean {
-  let start = 0;
-  for (let i = 0; i <= key.length; i++) {
-    const code = i < key.length ? key.charCodeAt(i) : 0;
-    const alnum = isUpper(code) || isLower(code) || isDigit(code);
-    const hump = alnum && i > start && isUpper(code) && isLower(key.charCodeAt(i - 1));
-    if (!alnum || hump) {
-      if (i > start && words.has(key.slice(start, i).toLowerCase())) return true;
-      start = alnum ? i : i + 1;
-    }
-  }
-  return false;
-}
-
-/** The built-in key rules (without user deny/allow lists). */
-export function isBuiltinSensitiveKey(key: string, normalized: string, query: boolean): boolean {
-  if (SENSITIVE_SUBSTRING.test(normalized) || SENSITIVE_WHOLE.has(normalized)) return true;
-  if (hasWord(key, SENSITIVE_WORDS)) return true;
-  return query && hasWord(key, QUERY_WORDS);
-}
-
-/** Luhn checksum over the digits of `value` (separators ignored). */
-export function luhnValid(value: string): boolean {
-  let sum = 0;
-  let double = false;
-  let digits = 0;
-  for (let i = value.length - 1; i >= 0; i--) {
-    const code = value.charCodeAt(i);
-    if (!isDigit(code)) continue;
-    let d = code - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-    digits += 1;
-  }
-  return digits >= 13 && digits <= 19 && sum % 10 === 0;
-}
-
-/** Whether an integer looks like a payment card number (13–19 digits, card IIN range, Luhn). */
-export function isCardNumber(value: number): boolean {
-  if (!Number.isSafeInteger(value) || value < 1e12) return false;
-  const text = String(value);
-  const first = text.charCodeAt(0);
-  return first >= 50 && first <= 54 && luhnValid(text);
-}
-
-/**
- * Whether a word reads like a credential rather than prose: it has a digit, an inner capital,
- * a symbol used by token alphabets, or is long.
- */
-export function looksLikeSecret(value: string): boolean {
-  if (value.length >= 16) return true;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (isDigit(code) || (i > 0 && isUpper(code))) return true;
-    if ('_-+/=.~'.includes(value.charAt(i))) return true;
-  }
-  return false;
-}
-
-/** Loopback and unspecified addresses identify no one. */
-export function isLoopbackIp(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '0.0.0.0' || ip === '::1' || ip === '::';
-}
-
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const HEX = '[0-9A-Fa-f]{1,4}';
-
-/** Always-on credential patterns. Group names tell the scrubber which rule matched. */
-const SECRET_SOURCES = [
-  String.raw`(?<pem>-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$))`,
-  String.raw`(?<urlPre>^|[^A-Za-z0-9+.-])(?<urlHead>[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:@/?#]{0,256}:)(?<urlPass>[^\s/?#]{1,256})@`,
-  String.raw`(?<hookPre>^|[^A-Za-z0-9])(?<hookHead>https?://(?:hooks\.slack\.com/(?:services|workflows|triggers)|(?:discord|discordapp)\.com/api/webhooks)/)(?<hookPath>[A-Za-z0-9/_-]{1,512})`,
-  String.raw`(?<authPre>^|[^A-Za-z0-9_-])(?<authHead>[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])[ \t]+(?<authCred>[A-Za-z0-9._~+/-]{6,4096}=*)`,
-  String.raw`(?<jwtPre>^|[^A-Za-z0-9_-])(?<jwt>eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]+)?)`,
-  '(?<aws>(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])',
-  String.raw`(?<vendor>(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9+/=]{20,247}|gh[pousr]_[A-Za-z0-9]{30,251}|github_pat_[A-Za-z0-9_]{30,247}|xox[abposr]-[A-Za-z0-9-]{10,250}|xapp-[A-Za-z0-9-]{10,250}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,64}|npm_[A-Za-z0-9]{36}|sk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,250}|SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64})`,
-  String.raw`(?<cardPre>^|[^A-Za-z0-9.])(?<card>[2-6](?:[ -]?[0-9]){12,18})(?![A-Za-z0-9]|[ -][0-9]|\.[0-9])`,
-];
-
-/** PII patterns, masked unless `sendDefaultPii`. */
-const PII_SOURCES = [
-  String.raw`(?<emailPre>^|[^A-Za-z0-9._%+-])(?<email>[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24})(?![A-Za-z0-9-])`,
-  String.raw`(?<ipv4Pre>^|[^A-Za-z0-9.])(?<ipv4>${OCTET}(?:\.${OCTET}){3})(?![0-9]|\.[0-9])`,
-  String.raw`(?<ipv6Pre>^|[^A-Za-z0-9:.])(?<ipv6>(?:${HEX}:){7}${HEX}|(?:${HEX}(?::${HEX}){0,6})?::(?:${HEX}(?::${HEX}){0,6})?(?:\.[0-9]{1,3}){0,3})(?![0-9A-Za-z:])`,
-];
-
-/** Value patterns with PII masking (the default). */
-export const VALUE_PATTERN = new RegExp([...SECRET_SOURCES, ...PII_SOURCES].join('|'), 'g');
-/** Value patterns when `sendDefaultPii` is on. */
-export const SECRET_PATTERN = new RegExp(SECRET_SOURCES.join('|'), 'g');
-
-/**
- * The `key=` / `key:` / `"key":` head of a pair inside free text (messages, bodies, query
- * strings). Keys are judged by the same rules as object keys; a preceding `?`, `&` or `#`
- * marks a URL parameter. The value is read with {@link PAIR_VALUE} only for sensitive keys.
- */
-export const PAIR_HEAD =
-  /(?<pre>^|[^A-Za-z0-9_.-])(?<key>[A-Za-z_][A-Za-z0-9_.-]{0,63})(?<sep>\\?["']?[ \t]*[:=][ \t]*)/g;
-
-/** The value of a pair, read at a fixed position (sticky): quoted up to its closing quote, or one word. */
-export const PAIR_VALUE =
-  /(?:(?<dq>")(?<dv>(?:[^"\\\r\n]|\\.){0,1024})|(?<eq>\\")(?<ev>(?:[^"\\\r\n]|\\(?!")){0,1024})|(?<sq>\\?')(?<sv>[^'\r\n]{0,1024})|(?<uv>\[(?:Filtered|email|ip)\]|(?:[Bb]earer|[Bb]asic|[Tt]oken)[ \t]+[^\s"'&,;\\]{1,1024}|[^\s"'&,;\\<>)\]}]{1,1024}))/y;
-
 export interface ScrubOptions {
   /**
    * Keep e-mail addresses and IP addresses found in strings (they are masked as `[email]` and
-   * `[ip]` otherwise). Secrets are removed either way.
+   * `[ip]` otherwise). Secrets, card numbers, IBANs and US social security numbers are removed
+   * either way.
    * @default false
    */
   sendDefaultPii?: boolean;
@@ -176,7 +29,7 @@ export interface ScrubOptions {
    */
   denyKeys?: Array<string | RegExp>;
   /**
-   * Keys never treated as sensitive, compared ignoring case and separators. Wins over every rule.
+   * Keys never treated as sensitive, compared ignoring case and separators. Wins over every key rule.
    * @example ['token_count']
    */
   allowKeys?: string[];
@@ -184,44 +37,297 @@ export interface ScrubOptions {
   valuePatterns?: Array<{ name: string; pattern: RegExp }>;
 }
 
-/** Scrub options prepared once per call tree, so no RegExp is built per key or per string. */
+/** Scrub options prepared once per event, so no RegExp is built per key or per string. */
 export interface CompiledScrub {
   pii: boolean;
-  deny: string[];
-  denyRe: RegExp[];
-  allow: ReadonlySet<string>;
+  /** Extra sensitive keys: a normalized substring, or a RegExp tested on the raw key. */
+  deny: Array<string | RegExp>;
+  /** Normalized keys never filtered. */
+  allow: string[];
   patterns: RegExp[];
 }
 
-export function compileScrub(options: ScrubOptions = {}): CompiledScrub {
-  const deny: string[] = [];
-  const denyRe: RegExp[] = [];
-  for (const entry of Array.isArray(options.denyKeys) ? options.denyKeys : []) {
-    if (typeof entry === 'string' && normalizeKey(entry) !== '') deny.push(normalizeKey(entry));
-    else if (entry instanceof RegExp) denyRe.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
-  }
-  const allow = new Set<string>();
-  for (const entry of Array.isArray(options.allowKeys) ? options.allowKeys : []) {
-    if (typeof entry === 'string') allow.add(normalizeKey(entry));
-  }
-  const patterns: RegExp[] = [];
-  for (const entry of Array.isArray(options.valuePatterns) ? options.valuePatterns : []) {
-    const pattern = entry?.pattern;
-    if (pattern instanceof RegExp) {
-      patterns.push(
-        new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
-      );
-    }
-  }
-  return { pii: options.sendDefaultPii === true, deny, denyRe, allow, patterns };
+/** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
+const SENSITIVE_KEY =
+  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
+/** Matched against the words of the key (split at separators and camelCase humps). */
+const SENSITIVE_WORD = /(?:^|[^a-z\d])(?:auth|pwd|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)(?![a-z\d])/;
+/** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
+const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
+/** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
+const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
+
+/** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
+export const percentDecode = (text: string): string =>
+  text.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+/** Lower-cases a key, decodes `%XX` and removes separators: `X-Api_Key`, `api%5Fkey` → `apikey`. */
+export const normalizeKey = (key: string): string =>
+  percentDecode(key)
+    .toLowerCase()
+    .replace(/[^a-z\d]/g, '');
+
+const isString = (entry: unknown): entry is string => typeof entry === 'string';
+
+/** Copy of `pattern` with `flag` and without `g`/`y`, so a `lastIndex` left by the app cannot skip a match. */
+const copyRegExp = (pattern: RegExp, flag: string) =>
+  RegExp(pattern, pattern.flags.replace(/[gy]/g, '') + flag);
+
+/** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
+export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
+  const name = normalizeKey(key);
+  const words = percentDecode(key)
+    .replace(/[a-z](?=[A-Z])/g, '$& ')
+    .toLowerCase();
+  return (
+    !compiled.allow.includes(name) &&
+    (SENSITIVE_KEY.test(name) ||
+      SENSITIVE_WORD.test(words) ||
+      (!!query && QUERY_WORD.test(words)) ||
+      compiled.deny.some((deny) => (isString(deny) ? name.includes(deny) : deny.test(key))))
+  );
 }
 
-/** Key check with prepared options; `query` adds URL-parameter names such as `code` and `key`. */
-export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query = false): boolean {
-  const normalized = normalizeKey(key);
-  if (compiled.allow.has(normalized)) return false;
-  if (isBuiltinSensitiveKey(key, normalized, query)) return true;
-  for (const word of compiled.deny) if (normalized.includes(word)) return true;
-  for (const re of compiled.denyRe) if (re.test(key)) return true;
-  return false;
+/**
+ * Reads like a credential rather than prose: long, or with a digit, an inner capital or a symbol
+ * of token alphabets.
+ */
+export const looksLikeSecret = (value: string): boolean =>
+  value.length > 15 || /\d|.[A-Z]|[-_+/=.~]/.test(value);
+
+/** Luhn checksum over the digits of `value` (separators ignored), 13 to 19 digits. */
+export const luhnValid = (value: string): boolean => {
+  const digits = value.replace(/\D/g, '');
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const digit = +digits[digits.length - 1 - i]!;
+    sum += i % 2 ? +'0246813579'[digit]! : digit;
+  }
+  return digits.length > 12 && digits.length < 20 && sum % 10 === 0;
+};
+
+/** IBAN check (ISO 13616): the first four characters moved to the end, read as a number mod 97 is 1. */
+export const ibanValid = (value: string): boolean => {
+  const text = value.replace(/ /g, '');
+  let rest = 0;
+  for (const char of text.slice(4) + text.slice(0, 4))
+    rest = (rest * (char > '9' ? 100 : 10) + parseInt(char, 36)) % 97;
+  return rest === 1;
+};
+
+/** Whether an integer looks like a payment card number (13–19 digits, card IIN range, Luhn). */
+export const isCardNumber = (value: number): boolean =>
+  Number.isSafeInteger(value) && value > 1e12 && /^[2-6]/.test(`${value}`) && luhnValid(`${value}`);
+
+type Replacer = (all: string, pre: string, value: string) => string;
+
+/** Replaces the value (the second group; the first, kept, stands in for a look-behind) when it passes `accept`. */
+const when =
+  (accept: (value: string) => boolean, mask = FILTERED): Replacer =>
+  (all, pre, value) =>
+    accept(value) ? pre + mask : all;
+
+/** IP addresses other than loopback: IPv4, and IPv6 with one `::` or all eight groups, and at least four hex digits. */
+const ip = when(
+  (ip) =>
+    ip.includes('.')
+      ? ip.split('.').every((octet) => +octet < 256) && !/^(?:127\.|0\.0\.0\.0$)/.test(ip)
+      : /^(?=.*::|(?:.*:){7})(?:.*[\da-f]){4}/i.test(ip) && !/::.*::/.test(ip),
+  IP_MASK,
+);
+
+/**
+ * Vendor credentials with a prefix of their own: facts (prefix, alphabet) from the public rule
+ * lists of secret scanners. The value after the prefix must be 16+ token characters with a digit
+ * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
+ */
+const VENDOR =
+  /\b(?:[rs]k_(?:live|test)_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAAA|sq0(?:atp|csp)-|ATATT|dp\.pt\.|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+
+/**
+ * Value rules, applied in order: a pattern and its replacement. The last three mask personal
+ * data, unless `sendDefaultPii`.
+ */
+const RULES: Array<[RegExp, string | Replacer]> = [
+  [
+    // PEM and PGP private keys, to their END line (or the end of the text, when it was cut).
+    /-----BEGIN[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    FILTERED,
+  ],
+  [
+    // The password in scheme://user:password@host, any scheme; webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks)\/)[\w/+-]{1,512}/g,
+    `$1$2${FILTERED}`,
+  ],
+  // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
+  [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`],
+  [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
+  [
+    // JWTs and AWS access key ids.
+    /\b(?:eyJ[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+)?|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b)/g,
+    FILTERED,
+  ],
+  [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
+  // Payment card numbers: 13–19 digits, maybe grouped, that pass the Luhn check.
+  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
+  // IBANs that pass the mod-97 check (a trailing word read as one more group is given back).
+  [
+    /\b[A-Z]{2}\d{2}(?: ?[A-Z\d]){11,30}\b/g,
+    (all: string) => {
+      const cut = all.replace(/ [A-Z\d]+$/, '');
+      return ibanValid(all) ? FILTERED : ibanValid(cut) ? FILTERED + all.slice(cut.length) : all;
+    },
+  ],
+  // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
+  [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED],
+  // E-mail addresses, also with a percent-encoded `@`.
+  [
+    /(^|[^\w.%+-])[\w.%+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g,
+    `$1${EMAIL_MASK}`,
+  ],
+  // IPv4 (not a product version: `Chrome/131.0.0.0`), then IPv6.
+  [/(^|[^\w./]|\W\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip],
+  [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip],
+];
+
+/** Rules that apply with `sendDefaultPii`: all but the e-mail and IP masks. */
+const SECRET_RULES = RULES.length - 3;
+
+/**
+ * The head of a pair inside text: `key=`, `key: `, `"key": `, `--key=`, `key%3D`, or a flag and
+ * its value (`--token value`, second alternative), after a character that cannot be part of a key
+ * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
+ */
+const PAIR =
+  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?[ \t+]*(?:[:=]|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+
+/**
+ * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
+ * many times: JSON inside JSON), an auth scheme and its credential, or one word (masks such as
+ * `[Filtered]` inside it included).
+ */
+const VALUE =
+  /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
+
+/** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
+export type ScrubMode = 'text' | 'code';
+
+/**
+ * Decides that a sensitive pair's value stays after all (`code` mode uses it for source lines).
+ * Called with the value, the separator, whether the value is quoted and whether it is a URL parameter.
+ */
+export type KeepPair = (value: string, sep: string, quoted: boolean, query: boolean) => boolean;
+
+/** Replaces the values of sensitive pairs; a harmless pair's value is searched for pairs too (`note: password=x`). */
+function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  let out = '';
+  let last = 0;
+  PAIR.lastIndex = 0;
+  for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
+    const key = m[2] ?? m[4]!;
+    const sep = m[3] ?? m[5]!;
+    const at = PAIR.lastIndex;
+    const query = /[?&#;]/.test(m[1]!);
+    // The value may hold the next pair; its first character may be the boundary before that key.
+    PAIR.lastIndex = at - 1;
+    if (!isSensitiveKeyWith(key, compiled, query)) continue;
+    VALUE.lastIndex = at;
+    const v = VALUE.exec(text);
+    const value = v?.[0] ?? '';
+    const quote = v?.[1];
+    if (
+      v &&
+      // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
+      !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
+      // A stack frame's file and position: `/app/auth.js:10:5`.
+      !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
+      !keep?.(value, sep, !!quote, query)
+    ) {
+      out += text.slice(last, at) + (quote ?? '') + FILTERED;
+      last = PAIR.lastIndex = at + value.length;
+    }
+  }
+  return out + text.slice(last);
+}
+
+function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  for (const [pattern, by] of RULES.slice(0, compiled.pii ? SECRET_RULES : RULES.length))
+    text = text.replace(pattern, by as string);
+  for (const pattern of compiled.patterns) text = text.replace(pattern, FILTERED);
+  return scrubPairs(text, compiled, keep);
+}
+
+/**
+ * Removes secrets from free text: credentials of known shapes, card numbers, IBANs, US SSNs,
+ * passwords in URLs, values of sensitive pairs (`key=value`, `"key": "value"`, `--key value`),
+ * matches of `valuePatterns`; masks e-mail and IP addresses unless `sendDefaultPii`. A word or URL
+ * parameter with percent-escapes is judged decoded too (`api%5Fkey=…`, `jane%40example.com`), and
+ * replaced by its scrubbed decoded form only when that removed something. Everything else is left
+ * as it was.
+ */
+export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  return scrubOnce(
+    /%[\da-f]{2}/i.test(text)
+      ? text.replace(/[^\s<>&?#;]+/g, (word) => {
+          // A URL inside a URL parameter is encoded twice, or more.
+          let decoded = word;
+          for (let i = 0; i < 3 && /%[\da-f]{2}/i.test(decoded); i++) decoded = percentDecode(decoded);
+          const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
+          return scrubbed === decoded ? word : scrubbed;
+        })
+      : text,
+    compiled,
+    keep,
+  );
+}
+
+/**
+ * The first malformed entry of a `scrub` option, as one sentence naming it, or undefined. Bad
+ * entries are left out and the built-in rules still apply (see {@link compileScrub}).
+ */
+export function scrubOptionsProblem(options: unknown): string | undefined {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || !options) return 'option "scrub" must be an object';
+  const { denyKeys, allowKeys, valuePatterns } = options as Record<string, unknown>;
+  const list = (name: string, value: unknown, ok: (entry: any) => boolean, each: string, all: string) => {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) return `option "scrub.${name}" must be an array of ${all}`;
+    const bad = value.findIndex((entry) => !ok(entry));
+    return bad < 0 ? undefined : `option "scrub.${name}[${bad}]" must be ${each}`;
+  };
+  return (
+    list(
+      'denyKeys',
+      denyKeys,
+      (e) => isString(e) || e instanceof RegExp,
+      'a string or RegExp',
+      'strings and RegExps',
+    ) ??
+    list('allowKeys', allowKeys, isString, 'a string', 'strings') ??
+    list(
+      'valuePatterns',
+      valuePatterns,
+      (e) => e?.pattern instanceof RegExp,
+      'a { name, pattern: RegExp } object',
+      '{ name, pattern: RegExp } objects',
+    )
+  );
+}
+
+/** Prepares scrub options; malformed entries are left out (reported at init by {@link scrubOptionsProblem}). */
+export function compileScrub(options?: ScrubOptions): CompiledScrub {
+  const o: any = options ?? {};
+  const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+  return {
+    pii: o.sendDefaultPii === true,
+    deny: list(o.denyKeys)
+      .map((entry) =>
+        entry instanceof RegExp ? copyRegExp(entry, '') : isString(entry) && normalizeKey(entry),
+      )
+      .filter(Boolean) as CompiledScrub['deny'],
+    allow: list(o.allowKeys).filter(isString).map(normalizeKey),
+    patterns: list(o.valuePatterns)
+      .filter((entry) => entry?.pattern instanceof RegExp)
+      .map((entry) => copyRegExp(entry.pattern, 'g')),
+  };
 }

@@ -11,7 +11,7 @@ import {
   scrubUrlWith,
   scrubValue,
 } from './scrub.js';
-import { luhnValid } from './scrub-patterns.js';
+import { luhnValid, scrubOptionsProblem } from './scrub-patterns.js';
 import { NEAR_MISSES, SECRET_CASES } from './test-secrets.js';
 
 describe('scrubString: secrets by value', () => {
@@ -83,7 +83,7 @@ describe('scrubString: secrets by value', () => {
   // How long these take is measured by the benchmarks; here each must be scrubbed by the scrubber
   // itself (the uncaught form: an internal error or a stack overflow fails the test instead of
   // becoming the "[Filtered]" fallback), and text with no secret must come back unchanged.
-  it('scrubs 1 MB adversarial inputs without failing, keeping plain text', () => {
+  it('scrubs 1 MB adversarial inputs without failing, keeping plain text', { timeout: 120_000 }, () => {
     const mb = 1 << 20;
     const inputs = [
       'a'.repeat(mb),
@@ -309,7 +309,9 @@ describe('scrub properties', () => {
     );
   });
 
-  it('scrubs any input itself, never through the "[Filtered]" fallback of an internal error', () => {
+  it('scrubs any input itself, never through the "[Filtered]" fallback of an internal error', {
+    timeout: 120_000,
+  }, () => {
     const compiled = compileScrub();
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
@@ -358,5 +360,122 @@ describe('repeated strings', () => {
     for (let i = 0; i < 5000; i++) scrubStringWith(`plain message number ${i}`, compiled);
     expect(scrubStringWith(secret, compiled)).not.toContain('mF_9.B5f-4.1JqM');
     expect(scrubStringWith('plain message number 7', compiled)).toBe('plain message number 7');
+  });
+});
+
+describe('regressions: shapes real apps leak', () => {
+  it.each([
+    ['login failed: password=hunter2', 'hunter2'],
+    ['request failed: api_key=abc123XYZ', 'abc123XYZ'],
+    ['Error: secret=s3cr3t', 's3cr3t'],
+    ['a=1 b=2 note: token=t0k3nVal', 't0k3nVal'],
+    ['mytool --password=hunter2x', 'hunter2x'],
+    ['mytool --token hunter2x --verbose', 'hunter2x'],
+    ['mytool -p 3 --api-key=k3yk3yk3y', 'k3yk3yk3y'],
+    ['{"msg":"login failed: password=hunter2"}', 'hunter2'],
+    ['{\\"password\\":\\"pa ss\\"}', 'pa ss'],
+    ['{\\\\\\"password\\\\\\":\\\\\\"deep1\\\\\\"}', 'deep1'],
+    ['"line one\\npwd=hunter2"', 'hunter2'],
+    ['GET /cb?api%5Fkey=zz9top', 'zz9top'],
+    ['GET /cb?password%3Dhunter2', 'hunter2'],
+    ['next=%2Fcb%3Fx%3D1%26token%3Dabc123', 'abc123'],
+    ['IBAN DE89 3704 0044 0532 0130 00 on file', 'DE89 3704 0044 0532 0130 00'],
+    ['IBAN DE89370400440532013000.', 'DE89370400440532013000'],
+    ['pay to GB82 WEST 1234 5698 7654 32 USD', 'WEST 1234 5698 7654 32'],
+    ['SSN 078-05-1120 on record', '078-05-1120'],
+    ['credentials: https://user:pw@api.example.com/v1', 'pw@'],
+    ['redis://:s3cret@cache:6379/0', 's3cret'],
+    ['amqps://guest:gu3st@mq.example.com/vhost', 'gu3st'],
+    ['mongodb+srv://app:p4ss@cluster0.example.net/db', 'p4ss'],
+    ['Authorization: Digest username="bob", response="6629fae49393a05397450978507c4ef1"', '6629fae4'],
+    [`key ${'A3T'}XABCDEFGHIJKLMNOP`, 'ABCDEFGHIJKLMNOP'],
+    ['-----BEGIN X9 PRIVATE KEY-----\nMIIEow\n-----END X9 PRIVATE KEY-----', 'MIIEow'],
+  ])('%j loses %j', (text, secret) => {
+    const out = scrubString(text);
+    expect(out).not.toContain(secret);
+    expect(out).toContain(FILTERED);
+  });
+
+  it('leaves no debris where rules overlap and keeps the text around a PGP block', () => {
+    expect(scrubString('credentials: https://user:pw@api.example.com/v1 failed')).toBe(
+      `credentials: ${FILTERED} failed`,
+    );
+    expect(
+      scrubString(
+        `a -----BEGIN PGP ${'PRIVATE'} KEY BLOCK-----\nlQOYBF\n-----END PGP ${'PRIVATE'} KEY BLOCK----- after`,
+      ),
+    ).toBe(`a ${FILTERED} after`);
+  });
+
+  it('keeps product versions, stack positions and IDs that look like addresses or cards', () => {
+    for (const text of [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      'at getToken (/app/src/auth/token.js:42:17)',
+      'at C:\\app\\password-reset.js:5:1',
+      'MAC 00:1a:2b:3c:4d:5e, time 12:30:45',
+      'ab::cd::ef',
+    ]) {
+      expect(scrubString(text)).toBe(text);
+    }
+    expect(scrubString('from http://10.1.2.3/x and 10.1.2.3:80')).toBe('from http://[ip]/x and [ip]:80');
+  });
+
+  it('masks percent-encoded e-mail addresses unless sendDefaultPii', () => {
+    expect(scrubString('/search?q=jane%40example.com')).toBe('/search?q=[email]');
+    expect(scrubString('/search?q=jane%40example.com', { sendDefaultPii: true })).toBe(
+      '/search?q=jane%40example.com',
+    );
+  });
+
+  it('filters URL-only parameter names only in URLs', () => {
+    expect(scrubString('https://x.io/cb?code=abc&page=2#access_token=xyz&state=1')).toBe(
+      `https://x.io/cb?code=${FILTERED}&page=2#access_token=${FILTERED}&state=${FILTERED}`,
+    );
+    expect(scrubString('next=/login?token=abc123')).toBe(`next=/login?token=${FILTERED}`);
+    expect(scrubString('code=42 key=name')).toBe('code=42 key=name');
+  });
+
+  it('filters single-quoted values whole', () => {
+    expect(scrubString('secret=\'it is "x"\'')).toBe(`secret='${FILTERED}'`);
+  });
+
+  it('is idempotent on the new shapes', () => {
+    for (const text of [
+      'mytool --token hunter2x',
+      'IBAN DE89 3704 0044 0532 0130 00',
+      'GET /cb?api%5Fkey=zz9top',
+    ]) {
+      const once = scrubString(text);
+      expect(scrubString(once)).toBe(once);
+    }
+  });
+});
+
+describe('scrubOptionsProblem', () => {
+  it('names the first malformed entry, and the scrubber keeps its built-in rules and the valid entries', () => {
+    expect(scrubOptionsProblem(undefined)).toBeUndefined();
+    expect(
+      scrubOptionsProblem({
+        denyKeys: ['a', /b/],
+        allowKeys: ['c'],
+        valuePatterns: [{ name: 'x', pattern: /x/ }],
+      }),
+    ).toBeUndefined();
+    expect(scrubOptionsProblem('token')).toBe('option "scrub" must be an object');
+    expect(scrubOptionsProblem({ allowKeys: 'token' })).toBe(
+      'option "scrub.allowKeys" must be an array of strings',
+    );
+    expect(scrubOptionsProblem({ denyKeys: ['ok', 3] })).toBe(
+      'option "scrub.denyKeys[1]" must be a string or RegExp',
+    );
+    expect(scrubOptionsProblem({ valuePatterns: [{ name: 'x', pattern: 'TCK-\\d+' }] })).toBe(
+      'option "scrub.valuePatterns[0]" must be a { name, pattern: RegExp } object',
+    );
+    const bad = {
+      allowKeys: 'password',
+      denyKeys: ['tenant', 3],
+      valuePatterns: [{ pattern: 'x' }],
+    } as never;
+    expect(scrubString('password=hunter2 tenant=acme', bad)).toBe(`password=${FILTERED} tenant=${FILTERED}`);
   });
 });

@@ -3,28 +3,16 @@ import { setKey, truncate } from './normalize.js';
 import {
   type CompiledScrub,
   compileScrub,
-  EMAIL_MASK,
   FILTERED,
-  IP_MASK,
   isCardNumber,
-  isLoopbackIp,
   isSensitiveKeyWith,
-  looksLikeSecret,
-  luhnValid,
-  normalizeKey,
-  PAIR_HEAD,
-  PAIR_VALUE,
-  PROSE_KEYS,
+  type ScrubMode,
   type ScrubOptions,
-  SECRET_PATTERN,
-  VALUE_PATTERN,
+  scrubText,
 } from './scrub-patterns.js';
 
-export type { CompiledScrub, ScrubOptions } from './scrub-patterns.js';
+export type { CompiledScrub, ScrubMode, ScrubOptions } from './scrub-patterns.js';
 export { compileScrub, FILTERED, isSensitiveKeyWith };
-
-/** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
-export type ScrubMode = 'text' | 'code';
 
 /** Whether values under `key` are filtered (case- and separator-insensitive). Never throws. */
 export function isSensitiveKey(key: string, options?: ScrubOptions): boolean {
@@ -35,98 +23,6 @@ export function isSensitiveKey(key: string, options?: ScrubOptions): boolean {
   }
 }
 
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
-
-function tokenEdit(m: RegExpExecArray, g: Record<string, string | undefined>): Edit | undefined {
-  const end = m.index + m[0].length;
-  const after = (pre: string | undefined, text: string): Edit => ({
-    start: m.index + (pre ?? '').length,
-    end,
-    text,
-  });
-  if (g.pem !== undefined || g.aws !== undefined || g.vendor !== undefined) return after('', FILTERED);
-  if (g.urlPass !== undefined) return { start: end - g.urlPass.length - 1, end: end - 1, text: FILTERED };
-  if (g.hookPath !== undefined) return { start: end - g.hookPath.length, end, text: FILTERED };
-  if (g.authCred !== undefined) {
-    return looksLikeSecret(g.authCred) ? { start: end - g.authCred.length, end, text: FILTERED } : undefined;
-  }
-  if (g.jwt !== undefined) return after(g.jwtPre, FILTERED);
-  if (g.card !== undefined) return luhnValid(g.card) ? after(g.cardPre, FILTERED) : undefined;
-  if (g.email !== undefined) return after(g.emailPre, EMAIL_MASK);
-  if (g.ipv4 !== undefined) return isLoopbackIp(g.ipv4) ? undefined : after(g.ipv4Pre, IP_MASK);
-  if (g.ipv6 !== undefined) {
-    const hexDigits = g.ipv6.replace(/[^0-9A-Fa-f]/g, '').length;
-    if (isLoopbackIp(g.ipv6) || (hexDigits < 4 && !g.ipv6.includes('.'))) return undefined;
-    return after(g.ipv6Pre, IP_MASK);
-  }
-  return undefined;
-}
-
-function replaceTokens(value: string, compiled: CompiledScrub): string {
-  const re = compiled.pii ? SECRET_PATTERN : VALUE_PATTERN;
-  re.lastIndex = 0;
-  let out = '';
-  let last = 0;
-  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
-    const edit = tokenEdit(m, m.groups ?? {});
-    if (edit === undefined) {
-      re.lastIndex = m.index + 1;
-      continue;
-    }
-    out += value.slice(last, edit.start) + edit.text;
-    last = edit.end;
-    re.lastIndex = Math.max(edit.end, m.index + 1);
-  }
-  return last === 0 ? value : out + value.slice(last);
-}
-
-/** An identifier chain without digits, maybe called: `getToken(`, `req.body.password`. */
-const CODE_LIKE = /^[A-Za-z_$]+(?:\.[A-Za-z_$]+)*(?:\(.*)?$/;
-
-function pairValueHit(
-  key: string,
-  sep: string,
-  query: boolean,
-  v: Record<string, string | undefined>,
-  mode: ScrubMode,
-): boolean {
-  const quoted = v.dq !== undefined || v.eq !== undefined || v.sq !== undefined;
-  const value = v.dv ?? v.ev ?? v.sv ?? v.uv ?? '';
-  if (value === FILTERED || value === EMAIL_MASK || value === IP_MASK) return false;
-  // Source lines: `token = getToken()` is code; `token: 9f8e7d` and `?token=abc` are data.
-  if (mode === 'code' && !quoted && !query && /[ \t]/.test(sep) && CODE_LIKE.test(value)) return false;
-  // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
-  const prose = !quoted && /:[ \t]/.test(sep) && !/["']/.test(sep) && PROSE_KEYS.has(normalizeKey(key));
-  return !(prose && !looksLikeSecret(value));
-}
-
-function replacePairs(value: string, compiled: CompiledScrub, mode: ScrubMode): string {
-  const re = PAIR_HEAD;
-  re.lastIndex = 0;
-  let out = '';
-  let last = 0;
-  for (let m = re.exec(value); m !== null; m = re.exec(value)) {
-    const { pre = '', key = '', sep = '' } = m.groups ?? {};
-    const valueStart = m.index + m[0].length;
-    re.lastIndex = valueStart;
-    const query = pre === '?' || pre === '&' || pre === '#' || pre === ';';
-    if (!isSensitiveKeyWith(key, compiled, query)) continue;
-    PAIR_VALUE.lastIndex = valueStart;
-    const v = PAIR_VALUE.exec(value);
-    if (v === null || !pairValueHit(key, sep, query, v.groups ?? {}, mode)) continue;
-    const start = valueStart + (v.groups?.dq ?? v.groups?.eq ?? v.groups?.sq ?? '').length;
-    const end = valueStart + v[0].length;
-    out += value.slice(last, start) + FILTERED;
-    last = end;
-    re.lastIndex = end;
-  }
-  return last === 0 ? value : out + value.slice(last);
-}
-
 /**
  * Results of scrubbing short strings with the built-in rules alone (no user deny/allow lists or
  * patterns), one slot per PII setting and mode. Frame names, file paths, source lines and
@@ -134,7 +30,7 @@ function replacePairs(value: string, compiled: CompiledScrub, mode: ScrubMode): 
  * storm cheap. Keyed by the string itself, whose hash the engine keeps, so a hit costs a lookup.
  */
 const CACHE_MAX_LENGTH = 256;
-const builtinCache = createMemo<Array<string | undefined>>(512);
+const builtinCache = /* @__PURE__ */ createMemo<Array<string | undefined>>(512);
 
 /** String scrubbing with prepared options. */
 export function scrubStringWith(value: string, compiled: CompiledScrub, mode: ScrubMode = 'text'): string {
@@ -142,8 +38,7 @@ export function scrubStringWith(value: string, compiled: CompiledScrub, mode: Sc
   const cacheable =
     value.length <= CACHE_MAX_LENGTH &&
     compiled.deny.length === 0 &&
-    compiled.denyRe.length === 0 &&
-    compiled.allow.size === 0 &&
+    compiled.allow.length === 0 &&
     compiled.patterns.length === 0;
   if (!cacheable) return scrubUncached(value, compiled, mode);
   const slot = (compiled.pii ? 2 : 0) + (mode === 'code' ? 1 : 0);
@@ -160,13 +55,15 @@ export function scrubStringWith(value: string, compiled: CompiledScrub, mode: Sc
   return out;
 }
 
+/** An identifier chain without digits, maybe called: `getToken(`, `req.body.password`. */
+const CODE_LIKE = /^[A-Za-z_$]+(?:\.[A-Za-z_$]+)*(?:\(.*)?$/;
+
+/** Source lines: `token = getToken()` is code; `token: 9f8e7d`, `"hunter2"` and `?token=abc` are data. */
+const keepCode = (value: string, sep: string, quoted: boolean, query: boolean): boolean =>
+  !quoted && !query && /\s/.test(sep) && CODE_LIKE.test(value);
+
 function scrubUncached(value: string, compiled: CompiledScrub, mode: ScrubMode): string {
-  let out = replacePairs(replaceTokens(value, compiled), compiled, mode);
-  for (const pattern of compiled.patterns) {
-    pattern.lastIndex = 0;
-    out = out.replace(pattern, FILTERED);
-  }
-  return out;
+  return scrubText(value, compiled, mode === 'code' ? keepCode : undefined);
 }
 
 /**
@@ -182,51 +79,14 @@ export function scrubString(value: string, options?: ScrubOptions): string {
   }
 }
 
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return text;
-  }
-}
-
-function encode(text: string): string {
-  return encodeURIComponent(text).replace(/%(5B|5D|40|3A|2F)/gi, (code) => decodeURIComponent(code));
-}
-
-/** Scrubs an `a=1&b=2` string: sensitive parameter names by key, every value by content. */
+/** Scrubs an `a=1&b=2` string: sensitive parameter names by key (URL names such as `code` included), every value by content. */
 export function scrubQueryStringWith(query: string, compiled: CompiledScrub): string {
-  return query
-    .split('&')
-    .map((part) => {
-      const eq = part.indexOf('=');
-      if (eq < 0) return scrubStringWith(part, compiled);
-      const rawKey = part.slice(0, eq);
-      const key = scrubStringWith(rawKey, compiled);
-      if (isSensitiveKeyWith(decode(rawKey), compiled, true)) return `${key}=${FILTERED}`;
-      const raw = part.slice(eq + 1);
-      const decoded = decode(raw);
-      const scrubbed = scrubStringWith(decoded, compiled);
-      return `${key}=${scrubbed === decoded ? raw : encode(scrubbed)}`;
-    })
-    .join('&');
+  return scrubStringWith(`?${query}`, compiled).slice(1);
 }
 
-/** URL scrubbing with prepared options. */
+/** URL scrubbing with prepared options: the same rules as any text, its query and fragment read as URL parameters. */
 export function scrubUrlWith(url: string, compiled: CompiledScrub): string {
-  const hashAt = url.indexOf('#');
-  let base = hashAt >= 0 ? url.slice(0, hashAt) : url;
-  const fragment = hashAt >= 0 ? url.slice(hashAt + 1) : undefined;
-  const queryAt = base.indexOf('?');
-  const query = queryAt >= 0 ? base.slice(queryAt + 1) : undefined;
-  if (queryAt >= 0) base = base.slice(0, queryAt);
-  let out = scrubStringWith(base, compiled);
-  if (query !== undefined) out += `?${scrubQueryStringWith(query, compiled)}`;
-  if (fragment !== undefined) {
-    // OAuth implicit flow returns `#access_token=…` in the fragment.
-    out += `#${fragment.includes('=') ? scrubQueryStringWith(fragment, compiled) : scrubStringWith(fragment, compiled)}`;
-  }
-  return out;
+  return scrubStringWith(url, compiled);
 }
 
 /**

@@ -1,5 +1,12 @@
 import { isAbsolute, relative } from 'node:path';
-import { type Envelope, parseEnvelope, type StackFrame, serializeEnvelope } from '@faultline/core';
+import {
+  compileScrub,
+  type Envelope,
+  parseEnvelope,
+  type StackFrame,
+  scrubStringWith,
+  serializeEnvelope,
+} from '@faultline/core';
 import { readTextFile, splitLines } from './context-lines.js';
 import { mapFrames } from './map-frames.js';
 import { indexMaps, type MapIndex } from './map-index.js';
@@ -77,6 +84,7 @@ function symbolicateEvent(
     const rel = relative(cwd, where.path);
     return rel.startsWith('..') || isAbsolute(rel) ? where.path : rel.split('\\').join('/');
   };
+  const scrub = compileScrub();
   for (const value of event.exception?.values ?? []) {
     const frames = value?.stacktrace?.frames;
     if (!Array.isArray(frames) || frames.length === 0) continue;
@@ -98,6 +106,15 @@ function symbolicateEvent(
       },
       { contextLines: options.contextLines ?? 5, displayPath: display },
     );
+    // Source lines read from disk leave the machine in the printed event: scrub them as code.
+    for (const frame of mapped) {
+      if (typeof frame.context_line === 'string')
+        frame.context_line = scrubStringWith(frame.context_line, scrub, 'code');
+      if (Array.isArray(frame.pre_context))
+        frame.pre_context = frame.pre_context.map((l) => scrubStringWith(l, scrub, 'code'));
+      if (Array.isArray(frame.post_context))
+        frame.post_context = frame.post_context.map((l) => scrubStringWith(l, scrub, 'code'));
+    }
     if (value.stacktrace) value.stacktrace.frames = mapped;
     totals.frames += frames.length;
     totals.resolved += mapped.filter((frame, i) => frame.filename !== frames[i]?.filename).length;

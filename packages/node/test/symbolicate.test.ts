@@ -18,7 +18,8 @@ const CART = `export interface Line {
 
 /** A line without a price is a catalogue bug. */
 export function priceOf(line: Line): number {
-  if (line.price === undefined) {
+  const pricingKey = '${'sk_'}live_${'4eC39HqLy'}${'jWDarjtT1zdp7dc'}';
+  if (line.price === undefined && pricingKey) {
     throw new Error(\`no price for \${line.sku}\`);
   }
   return line.price * line.quantity;
@@ -146,6 +147,15 @@ describe('faultline-symbolicate', () => {
     const event = JSON.parse(run.stdout);
     expectOriginal(event.exception.values[0].stacktrace.frames);
     expect(event.exception.values[0].value).toBe('no price for mug');
+  });
+
+  it('scrubs the source lines it prints', async () => {
+    const eventFile = join(dir, 'event-scrub.json');
+    await writeFile(eventFile, JSON.stringify(browserEvent('http://127.0.0.1:5173/assets/app.min.js')));
+    const run = cli(['--maps', dist, eventFile]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('const pricingKey = ');
+    expect(run.stdout).not.toContain(['4eC39HqLy', 'jWDarjtT1zdp7dc'].join(''));
   });
 
   it('resolves by debug id when the served file name matches no map', async () => {

@@ -1,0 +1,128 @@
+import {
+  sanitizeEvent as coreSanitizeEvent,
+  type Envelope,
+  type FaultlineEvent,
+  type WireEvent,
+} from '@faultline/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { benignTexts, leaked, plantedTexts } from '../../core/src/scrub-corpus.js';
+import { NEAR_MISSES, SECRET_CASES } from '../../core/src/test-secrets.js';
+import {
+  addBreadcrumb,
+  captureException,
+  captureMessage,
+  close,
+  flush,
+  init,
+  setContext,
+  setExtra,
+  setTag,
+  withScope,
+} from './index.js';
+import { sanitizeEvent } from './sanitize.js';
+
+function memoryTransport() {
+  const envelopes: Envelope[] = [];
+  const transport = () => ({
+    send: (envelope: Envelope) => void envelopes.push(envelope),
+    recordDroppedEvent() {},
+    flush: async () => true,
+    close: async () => true,
+    takePending: () => [],
+  });
+  const events = () =>
+    envelopes
+      .flatMap((e) => e.items)
+      .filter(([h]) => h.type === 'event')
+      .map(([, p]) => p as WireEvent);
+  return { transport, events, envelopes };
+}
+
+afterEach(async () => {
+  await close(0);
+  vi.restoreAllMocks();
+});
+
+const ALL = [
+  ...plantedTexts([1]).map((p) => p.text),
+  ...SECRET_CASES.map((c) => c.text),
+  ...NEAR_MISSES,
+  ...benignTexts(),
+];
+
+describe('one scrubber: browser and node pipelines', () => {
+  it.each([false, true])(
+    'give byte-identical strings for the whole corpus (sendDefaultPii %s)',
+    (sendDefaultPii) => {
+      const strings = (wire: WireEvent) => {
+        const tag = wire.tags?.note;
+        return [
+          wire.message,
+          wire.exception?.values?.[0]?.value,
+          tag,
+          (wire.extra as { detail?: unknown })?.detail,
+        ];
+      };
+      for (const text of ALL) {
+        const event = {
+          event_id: 'a'.repeat(32),
+          timestamp: 1,
+          level: 'error',
+          message: text,
+          exception: { values: [{ type: 'Error', value: text }] },
+          tags: { note: text.slice(0, 150) },
+          extra: { detail: text },
+        } as unknown as FaultlineEvent;
+        const node = strings(coreSanitizeEvent(event, { sendDefaultPii }));
+        const browser = strings(sanitizeEvent(event, { sendDefaultPii }));
+        expect(browser, text).toEqual(node);
+      }
+    },
+  );
+});
+
+describe('browser public API: scrubber corpus', () => {
+  it('no corpus credential reaches the sent envelope, whichever field carries it', {
+    timeout: 120_000,
+  }, async () => {
+    const memory = memoryTransport();
+    init({ transport: memory.transport, maxBreadcrumbs: 3 });
+    const planted = plantedTexts([1]).filter((_, i) => i % 3 === 0);
+    for (const [i, { text }] of planted.entries()) {
+      // The client holds a bounded number of events in flight.
+      if (i % 50 === 0) await flush(5000);
+      withScope(() => {
+        setTag('note', text.slice(0, 180));
+        setExtra('detail', text);
+        setContext('job', { args: text });
+        addBreadcrumb({ message: text, data: { url: `https://x.io/?q=${encodeURIComponent(text)}` } });
+        captureException(new Error(text, { cause: new Error(text) }));
+      });
+    }
+    expect(await flush(5000)).toBe(true);
+    const sent = JSON.stringify(memory.envelopes);
+    expect(memory.events().length).toBe(planted.length);
+    const leaks = planted.map(({ secret }) => leaked(sent, secret)).filter((piece) => piece !== undefined);
+    expect(leaks).toEqual([]);
+  });
+
+  it('every benign text arrives verbatim', async () => {
+    const memory = memoryTransport();
+    init({ transport: memory.transport });
+    const texts = benignTexts();
+    for (const text of texts) captureMessage(text);
+    expect(await flush(5000)).toBe(true);
+    expect(memory.events().map((e) => e.message)).toEqual(texts);
+  });
+
+  it('a malformed scrub option is named once; events are still sent and scrubbed', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const memory = memoryTransport();
+    expect(init({ transport: memory.transport, scrub: { allowKeys: 'token' as never } })).toBeDefined();
+    captureMessage('login failed: token=t0k3n99');
+    expect(await flush(1000)).toBe(true);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.join(' ')).toContain('option "scrub.allowKeys" must be an array of strings');
+    expect(memory.events()[0]?.message).toBe('login failed: token=[Filtered]');
+  });
+});

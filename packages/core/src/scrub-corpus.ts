@@ -1,0 +1,381 @@
+/**
+ * Test corpora of the scrubber: fake credentials in the shapes real providers issue, planted in
+ * the places apps leak them, and benign text that must pass unchanged.
+ *
+ * The credential shapes (prefix, alphabet, length) are facts from the public rule lists of
+ * secret scanners; the values are generated here from a seeded generator, so they are valid in
+ * shape and worthless. Prefixes are assembled at run time so that secret scanners do not flag
+ * this file.
+ */
+
+export interface VendorCase {
+  provider: string;
+  category: 'cloud' | 'vcs' | 'payment' | 'chat' | 'mail' | 'ai' | 'registry' | 'saas';
+  /** The credential, valid in shape. */
+  secret: string;
+  /**
+   * `shape`: recognised anywhere by its own shape (so also in prose). `key`: a bare value with no
+   * shape of its own (hex, UUID, base64), recognised under the names apps store it under.
+   */
+  found: 'shape' | 'key';
+  /** Variable name the provider's docs use for it. */
+  env: string;
+}
+
+/** A small seeded generator (mulberry32), so every run plants the same values. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+const ALNUM = UPPER + LOWER + DIGITS;
+const HEX = '0123456789abcdef';
+const LOWER_ALNUM = LOWER + DIGITS;
+const UPPER_ALNUM = UPPER + DIGITS;
+const URLSAFE = `${ALNUM}_-`;
+const BASE64 = `${ALNUM}+/`;
+const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
+const BASE32 = `${UPPER}234567`;
+
+/** Builds the cases from a seed: one credential per provider. */
+export function vendorCases(seed = 1): VendorCase[] {
+  const random = seeded(seed);
+  const from = (alphabet: string, length: number): string => {
+    let out = '';
+    for (let i = 0; i < length; i++) out += alphabet[Math.floor(random() * alphabet.length)];
+    return out;
+  };
+  // Random strings of a mixed alphabet that still hold a digit and both cases, as issued ones do.
+  const mixed = (alphabet: string, length: number): string => `${from(alphabet, length - 3)}a7Q`;
+  const p = (...parts: string[]) => parts.join('');
+  const uuid = () => `${from(HEX, 8)}-${from(HEX, 4)}-4${from(HEX, 3)}-a${from(HEX, 3)}-${from(HEX, 12)}`;
+  const shape = (
+    provider: string,
+    category: VendorCase['category'],
+    env: string,
+    secret: string,
+  ): VendorCase => ({ provider, category, env, secret, found: 'shape' });
+  const key = (
+    provider: string,
+    category: VendorCase['category'],
+    env: string,
+    secret: string,
+  ): VendorCase => ({
+    provider,
+    category,
+    env,
+    secret,
+    found: 'key',
+  });
+  return [
+    // Cloud
+    shape('AWS access key id', 'cloud', 'AWS_ACCESS_KEY_ID', p('AK', 'IA', from(BASE32, 16))),
+    key('AWS secret access key', 'cloud', 'AWS_SECRET_ACCESS_KEY', mixed(BASE64, 40)),
+    shape('Google API key', 'cloud', 'GOOGLE_API_KEY', p('AI', 'za', 'Sy', mixed(URLSAFE, 33))),
+    shape(
+      'Google OAuth client secret',
+      'cloud',
+      'GOOGLE_CLIENT_SECRET',
+      p('GOC', 'SPX-', mixed(URLSAFE, 28)),
+    ),
+    key(
+      'Azure AD client secret',
+      'cloud',
+      'AZURE_CLIENT_SECRET',
+      p(from(ALNUM, 3), '8Q~', from(URLSAFE, 34)),
+    ),
+    key('Azure storage account key', 'cloud', 'AZURE_STORAGE_ACCOUNT_KEY', `${mixed(BASE64, 86)}==`),
+    shape('DigitalOcean', 'cloud', 'DIGITALOCEAN_TOKEN', p('do', 'p_v1_', from(HEX, 64))),
+    shape('Heroku', 'cloud', 'HEROKU_API_KEY', p('HR', 'KU-AA', mixed(URLSAFE, 58))),
+    key('Heroku (legacy)', 'cloud', 'HEROKU_API_KEY', uuid()),
+    shape('Alibaba Cloud', 'cloud', 'ALIBABA_ACCESS_KEY_ID', p('LT', 'AI', mixed(ALNUM, 20))),
+    key('Cloudflare API token', 'cloud', 'CLOUDFLARE_API_TOKEN', mixed(URLSAFE, 40)),
+    shape('Fly.io', 'cloud', 'FLY_API_TOKEN', p('fo', '1_', mixed(URLSAFE, 43))),
+    shape('HashiCorp Vault', 'cloud', 'VAULT_TOKEN', p('hv', 's.', mixed(URLSAFE, 95))),
+    shape('Doppler', 'cloud', 'DOPPLER_TOKEN', p('dp', '.pt.', mixed(LOWER_ALNUM, 43))),
+    shape('Pulumi', 'cloud', 'PULUMI_ACCESS_TOKEN', p('pu', 'l-', from(HEX, 40))),
+    shape('Databricks', 'cloud', 'DATABRICKS_TOKEN', p('da', 'pi', from(HEX, 32))),
+    shape('Supabase', 'cloud', 'SUPABASE_ACCESS_TOKEN', p('sb', 'p_', from(HEX, 40))),
+    shape('PlanetScale', 'cloud', 'PLANETSCALE_TOKEN', p('pscale', '_tkn_', mixed(URLSAFE, 43))),
+    shape('Grafana Cloud', 'cloud', 'GRAFANA_CLOUD_TOKEN', p('gl', 'c_', mixed(ALNUM, 48))),
+    shape('New Relic', 'cloud', 'NEW_RELIC_API_KEY', p('NR', 'AK-', from(UPPER_ALNUM, 27))),
+    shape(
+      'Dynatrace',
+      'cloud',
+      'DT_API_TOKEN',
+      p('dt0', 'c01.', from(UPPER_ALNUM, 24), '.', from(UPPER_ALNUM, 64)),
+    ),
+    key('Datadog', 'cloud', 'DD_API_KEY', from(HEX, 32)),
+    shape('Sentry user token', 'cloud', 'SENTRY_AUTH_TOKEN', p('sntr', 'yu_', from(HEX, 64))),
+    // Version control and CI
+    shape('GitHub personal access token', 'vcs', 'GITHUB_TOKEN', p('gh', 'p_', mixed(ALNUM, 36))),
+    shape('GitHub OAuth token', 'vcs', 'GH_OAUTH_TOKEN', p('gh', 'o_', mixed(ALNUM, 36))),
+    shape(
+      'GitHub fine-grained token',
+      'vcs',
+      'GITHUB_PAT',
+      p('github', '_pat_', '11', from(UPPER_ALNUM, 20), '_', mixed(ALNUM, 59)),
+    ),
+    shape('GitLab personal access token', 'vcs', 'GITLAB_TOKEN', p('gl', 'pat-', mixed(URLSAFE, 20))),
+    shape('Atlassian API token', 'vcs', 'JIRA_API_TOKEN', p('ATA', 'TT3', mixed(URLSAFE, 186))),
+    key('Bitbucket app password', 'vcs', 'BITBUCKET_APP_PASSWORD', mixed(ALNUM, 20)),
+    shape('Linear', 'vcs', 'LINEAR_API_KEY', p('lin', '_api_', mixed(ALNUM, 40))),
+    shape('Postman', 'vcs', 'POSTMAN_API_KEY', p('PM', 'AK-', from(HEX, 24), '-', from(HEX, 34))),
+    // Payment
+    shape('Stripe secret key', 'payment', 'STRIPE_SECRET_KEY', p('sk', '_live_', mixed(ALNUM, 99))),
+    shape('Stripe restricted key', 'payment', 'STRIPE_RESTRICTED_KEY', p('rk', '_live_', mixed(ALNUM, 24))),
+    shape('Square access token', 'payment', 'SQUARE_ACCESS_TOKEN', p('EA', 'AA', mixed(URLSAFE, 60))),
+    shape('Square OAuth secret', 'payment', 'SQUARE_SECRET', p('sq0', 'csp-', mixed(URLSAFE, 43))),
+    shape('Shopify', 'payment', 'SHOPIFY_ACCESS_TOKEN', p('shp', 'at_', from(HEX, 32))),
+    shape('Flutterwave', 'payment', 'FLW_SECRET_KEY', p('FLWSE', 'CK_TEST-', from(HEX, 32), '-X')),
+    key('PayPal client secret', 'payment', 'PAYPAL_CLIENT_SECRET', mixed(URLSAFE, 80)),
+    key('Adyen API key', 'payment', 'ADYEN_API_KEY', mixed(BASE64, 64)),
+    // Chat
+    shape(
+      'Slack bot token',
+      'chat',
+      'SLACK_BOT_TOKEN',
+      p('xo', 'xb-', from(DIGITS, 12), '-', from(DIGITS, 13), '-', mixed(ALNUM, 24)),
+    ),
+    shape(
+      'Slack user token',
+      'chat',
+      'SLACK_USER_TOKEN',
+      p('xo', 'xp-', from(DIGITS, 12), '-', from(DIGITS, 12), '-', from(DIGITS, 13), '-', from(HEX, 32)),
+    ),
+    shape(
+      'Slack app token',
+      'chat',
+      'SLACK_APP_TOKEN',
+      p('xa', 'pp-1-A', from(UPPER_ALNUM, 10), '-', from(DIGITS, 13), '-', from(HEX, 64)),
+    ),
+    key('Telegram bot token', 'chat', 'TELEGRAM_BOT_TOKEN', p(from(DIGITS, 10), ':AA', mixed(URLSAFE, 33))),
+    key(
+      'Discord bot token',
+      'chat',
+      'DISCORD_BOT_TOKEN',
+      p('MT', mixed(ALNUM, 24), '.', from(URLSAFE, 6), '.', mixed(URLSAFE, 38)),
+    ),
+    key('Twilio auth token', 'chat', 'TWILIO_AUTH_TOKEN', from(HEX, 32)),
+    // Mail
+    shape('SendGrid', 'mail', 'SENDGRID_API_KEY', p('S', 'G.', mixed(URLSAFE, 22), '.', mixed(URLSAFE, 43))),
+    shape(
+      'Brevo (Sendinblue)',
+      'mail',
+      'BREVO_API_KEY',
+      p('xkey', 'sib-', from(HEX, 64), '-', mixed(ALNUM, 16)),
+    ),
+    key('Mailgun', 'mail', 'MAILGUN_API_KEY', p('key', '-', from(HEX, 32))),
+    key('Mailchimp', 'mail', 'MAILCHIMP_API_KEY', p(from(HEX, 32), '-us', '21')),
+    key('Postmark', 'mail', 'POSTMARK_SERVER_TOKEN', uuid()),
+    key('Resend', 'mail', 'RESEND_API_KEY', p('re', '_', mixed(ALNUM, 32))),
+    // AI APIs
+    shape(
+      'OpenAI',
+      'ai',
+      'OPENAI_API_KEY',
+      p('sk', '-proj-', mixed(URLSAFE, 74), 'T3Blbk', 'FJ', mixed(URLSAFE, 74)),
+    ),
+    shape('Anthropic', 'ai', 'ANTHROPIC_API_KEY', p('sk', '-ant-api03-', mixed(URLSAFE, 93), 'AA')),
+    shape('Hugging Face', 'ai', 'HF_TOKEN', p('h', 'f_', mixed(UPPER + LOWER, 34))),
+    shape('Groq', 'ai', 'GROQ_API_KEY', p('gs', 'k_', mixed(ALNUM, 52))),
+    shape('Perplexity', 'ai', 'PERPLEXITY_API_KEY', p('pp', 'lx-', mixed(ALNUM, 48))),
+    shape('xAI', 'ai', 'XAI_API_KEY', p('xa', 'i-', mixed(ALNUM, 80))),
+    shape('Replicate', 'ai', 'REPLICATE_API_TOKEN', p('r', '8_', mixed(ALNUM, 37))),
+    key('Cohere', 'ai', 'CO_API_KEY', mixed(ALNUM, 40)),
+    key('Mistral', 'ai', 'MISTRAL_API_KEY', mixed(ALNUM, 32)),
+    // Package registries
+    shape('npm', 'registry', 'NPM_TOKEN', p('np', 'm_', mixed(ALNUM, 36))),
+    shape('PyPI', 'registry', 'PYPI_TOKEN', p('py', 'pi-AgEIcHlwaS5vcmc', mixed(URLSAFE, 60))),
+    shape('RubyGems', 'registry', 'GEM_HOST_API_KEY', p('ruby', 'gems_', from(HEX, 48))),
+    shape('NuGet', 'registry', 'NUGET_API_KEY', p('oy', '2', mixed(LOWER_ALNUM, 43))),
+    shape('Docker Hub', 'registry', 'DOCKERHUB_TOKEN', p('dckr', '_pat_', mixed(URLSAFE, 27))),
+    shape('JFrog Artifactory', 'registry', 'ARTIFACTORY_API_KEY', p('AK', 'Cp', mixed(ALNUM, 69))),
+    // Other SaaS
+    shape('Notion', 'saas', 'NOTION_TOKEN', p('nt', 'n_', from(DIGITS, 11), mixed(ALNUM, 35))),
+    shape('Figma', 'saas', 'FIGMA_TOKEN', p('fi', 'gd_', mixed(URLSAFE, 40))),
+    shape('Contentful', 'saas', 'CONTENTFUL_MANAGEMENT_TOKEN', p('CFP', 'AT-', mixed(URLSAFE, 43))),
+    shape('age encryption', 'saas', 'AGE_SECRET_KEY', p('AGE-SECRET', '-KEY-1', from(BECH32, 58))),
+    key('Okta', 'saas', 'OKTA_API_TOKEN', p('00', mixed(URLSAFE, 40))),
+    key('Auth0 client secret', 'saas', 'AUTH0_CLIENT_SECRET', mixed(URLSAFE, 64)),
+    key('Algolia admin key', 'saas', 'ALGOLIA_ADMIN_KEY', from(HEX, 32)),
+  ];
+}
+
+/**
+ * Pieces of a secret that must not survive: every 10-character window of its second half
+ * (the random part; a prefix such as `sk_live_` is no secret).
+ */
+export function fragments(secret: string): string[] {
+  const out: string[] = [];
+  for (let i = Math.floor(secret.length / 2); i + 10 <= secret.length; i += 3)
+    out.push(secret.slice(i, i + 10));
+  return out.length > 0 ? out : [secret];
+}
+
+export function leaked(output: string, secret: string): string | undefined {
+  if (output.includes(secret)) return secret;
+  return fragments(secret).find((piece) => output.includes(piece));
+}
+
+/** The places an app leaks a credential: a log line, JSON, a URL, a config dump, a CLI, headers. */
+export function plantings(c: VendorCase): string[] {
+  const name = c.env;
+  const lower = name.toLowerCase();
+  const camel = lower.replace(/_([a-z\d])/g, (_, ch: string) => ch.toUpperCase());
+  const keyed = [
+    `${name}=${c.secret}`,
+    `export ${name}="${c.secret}"`,
+    `config: {"${camel}":"${c.secret}","region":"eu-west-1"}`,
+    `{\\"${lower}\\":\\"${c.secret}\\"}`,
+    `login failed: ${lower}=${c.secret}`,
+    `deploy --${lower.replace(/_/g, '-')}=${c.secret}`,
+    `deploy --${lower.replace(/_/g, '-')} ${c.secret} --verbose`,
+    `GET https://api.example.com/v1/items?page=2&${lower}=${c.secret}#top`,
+    `${lower}: '${c.secret}'`,
+    `https://app.example.com/search?q=${encodeURIComponent(`${lower}: '${c.secret}'`)}`,
+  ];
+  if (c.found === 'key') return keyed;
+  return [
+    ...keyed,
+    `request failed with ${c.secret} (401)`,
+    `Error: invalid credential "${c.secret}"`,
+    `{"value":"${c.secret}","note":"rotate"}`,
+    `https://ci.example.com/run?x=${encodeURIComponent(c.secret)}&ok=1`,
+    `Authorization: Bearer ${c.secret}`,
+    `[${c.secret}]`,
+  ];
+}
+
+/** Text that holds nothing secret or personal and must come out exactly as it went in. */
+export const BENIGN: Record<string, string[]> = {
+  'user agents': [
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
+    'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 OPR/114.0.0.0',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+    'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1.1 Safari/605.1.15',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1.1 Mobile/15E148 Safari/604.1',
+    'Mozilla/5.0 (iPad; CPU OS 17_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1',
+    'Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36',
+    'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    'curl/8.5.0',
+    'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)',
+    'okhttp/4.12.0',
+    'python-requests/2.32.3',
+  ],
+  versions: [
+    '1.2.3',
+    'v20.11.1',
+    'node v20.20.2 on linux x64',
+    '^4.17.21 || ~1.0.0-beta.3+exp.sha.5114f85',
+    'installed @faultline/core@0.1.0 and react@18.3.1',
+    'npm@10.8.2 with typescript@5.6.3',
+    'Windows 10.0.19045 build',
+    'v1.2.3.4',
+    'Electron/33.2.0 Chrome/130.0.6723.137',
+    'TLSv1.3 over HTTP/2.0 (UTF-8)',
+    'OpenSSL/3.0.15 zlib/1.3.1',
+  ],
+  ids: [
+    'id 550e8400-e29b-41d4-a716-446655440000',
+    'trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7',
+    'commit 9fceb02d0ae598e95dc970b74767f19372d61af8 (a1b2c3d)',
+    'merge of 3e7f1c2 into main',
+    'event_id=8c1d7e3f2b4a4f6e9d0c1b2a3f4e5d6c',
+    'order 1234567812345678 shipped',
+    'order #4111111111111112 failed',
+    'ISBN 978-3-16-148410-0',
+    'digest sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+    'request req_8f7a6b5c4d3e2f1a processed',
+    'color #ff0000 and 0xdeadbeef',
+    'MAC 00:1a:2b:3c:4d:5e',
+  ],
+  times: [
+    'at 2024-01-15T12:30:45.123Z and 2024-01-15 12:30:45',
+    'Sat, 05 Dec 2026 07:41:08 GMT',
+    '2024-06-30T23:59:59+02:00',
+    'took 1500 ms (p99 12:30:45.001)',
+    'timestamp 1700000000000',
+    'next run 12/31/2024 at 09:00',
+  ],
+  'stack frames': [
+    'at Object.<anonymous> (/home/app/src/index.js:10:5)',
+    'at getToken (/app/src/auth/token.js:42:17)',
+    'at SessionStore.load (/app/node_modules/express-session/session/store.js:87:9)',
+    'at async Promise.all (index 0)',
+    'at login (webpack-internal:///./src/password-reset.tsx:12:3)',
+    'at https://cdn.example.com/static/js/main.8f7a6b5c.chunk.js:2:10345',
+    'getSecret@https://example.com/app.js:3:14',
+    'apiKeyFor@webpack:///./src/api/key.ts?5a2b:7:22',
+    'at C:\\Users\\dev\\project\\secret-handler.js:5:1',
+    'at file:///srv/app/dist/session.mjs:120:33',
+    '    at processTicksAndRejections (node:internal/process/task_queues:95:5)',
+  ],
+  'parse errors': [
+    'Unexpected token } in JSON at position 0',
+    'Unexpected token: }',
+    'Unexpected token \'o\', "[object Object]" is not valid JSON',
+    'SyntaxError: Unexpected token < in JSON at position 0',
+    "Expected ',' or '}' after property value in JSON at position 10 (line 1 column 11)",
+    'JSON.parse: unexpected character at line 1 column 1 of the JSON data',
+    "SyntaxError: JSON Parse error: Unrecognized token '<'",
+    'Unexpected end of JSON input',
+    "Cannot read properties of undefined (reading 'token')",
+    "TypeError: Cannot destructure property 'password' of 'req.body' as it is undefined.",
+  ],
+  prose: [
+    'the token expired, please sign in again',
+    'Invalid token provided',
+    'token refresh failed after 3 attempts',
+    'session expired',
+    'Your session has ended. Sign in to continue.',
+    'password must be at least 8 characters',
+    'Incorrect password for this account',
+    'the secret sauce is patience',
+    'missing key in translation map',
+    'Invalid API key',
+    'Basic authentication required',
+    'Bearer authentication failed',
+    'retry 3 of 5 after 1500 ms on port 8080',
+    'call +1 555 123 4567',
+    'localhost 127.0.0.1 and ::1',
+    'std::vector<int> at 12:30:45',
+    'Error: ECONNREFUSED',
+    'the authorization server is unavailable',
+    'forgot password? reset it from the login page',
+    'keyboard shortcut Ctrl+K',
+  ],
+  requests: [
+    'GET https://example.com/api/users/42?page=2&sort=name#section',
+    'POST /v1/orders 503 in 35ms',
+    'fetch https://api.example.com/search?q=token+rotation&lang=en failed',
+    'GET /static/js/main.8f7a6b5c.chunk.js 404',
+    'redirect to /login?next=%2Fdashboard',
+    "ENOENT: no such file or directory, open '/app/config/secrets.json'",
+    'http://localhost:3000/health',
+  ],
+};
+
+/** Every credential of the corpus in every planting, with the secret that must not arrive. */
+export function plantedTexts(seeds: number[] = [1]): Array<{ text: string; secret: string }> {
+  return seeds.flatMap((seed) =>
+    vendorCases(seed).flatMap((c) => plantings(c).map((text) => ({ text, secret: c.secret }))),
+  );
+}
+
+/** Every benign text of the corpus. */
+export const benignTexts = (): string[] => Object.values(BENIGN).flat();

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * `import { init } from '@faultline/browser'; init({ dsn })`, the way an app bundler would
  * (esbuild --bundle --minify --format=esm --platform=browser) from the built package, and fails
  * when it exceeds the ceiling in gzip -9 bytes. Prints raw, gzip and brotli sizes, and how far
- * the bundle is from the 8 KiB target.
+ * the bundle is from the 10 KiB budget and the 9 KiB goal.
  *
  * Of @faultline/core's runtime code the bundle holds what the page uses (core's browser build is
  * one file per module): the stack parser and the protocol step. The target is not met: about
@@ -22,11 +22,17 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** Fails the check: the size today plus a little room, so growth has to be a decision. */
-export const CEILING_GZIP_BYTES = 10_700;
-/** Where the bundle has to get to. */
-export const TARGET_GZIP_BYTES = 8192;
-export const GOAL_GZIP_BYTES = 6144;
+/**
+ * Fails the check: the size today plus a little room, so growth has to be a decision. It is above
+ * the 10,240 B budget because the browser now runs core's scrubber (every credential and PII rule
+ * of the other runtimes) and core's stack parser; the budget is met again by making core's
+ * modules smaller, never by a second, smaller copy of a rule.
+ */
+export const CEILING_GZIP_BYTES = 12_288;
+/** The budget of the eager bundle. */
+export const TARGET_GZIP_BYTES = 10_240;
+/** Where the bundle should get to: below every peer measured. */
+export const GOAL_GZIP_BYTES = 9216;
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY =

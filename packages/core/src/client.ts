@@ -19,6 +19,7 @@ import {
 import { cachedStackParser } from './stack-cache.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
+import type { StormGuard, StormGuardOptions } from './storm-guard.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
   Breadcrumb,
@@ -48,6 +49,8 @@ export interface ClientRuntime {
    * `stack` and `message`: the client remembers frames per stack text.
    */
   parseStack?: StackParser;
+  /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
+  createStormGuard?: (options: StormGuardOptions) => StormGuard;
 }
 
 export interface Client {
@@ -116,6 +119,8 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
   let lastKey: string | undefined;
   let closed = false;
   const parseStackCached = cachedStackParser(runtime.parseStack ?? parseStack);
+  const storm =
+    options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
 
   const client: Client = {
     enabled,
@@ -134,6 +139,13 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
           }
           captured.add(exception);
         }
+        // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
+        if (sampledOut()) return eventId;
+        const repeats = storm?.admit(exception);
+        if (storm && !repeats) {
+          client.recordDroppedEvent('backpressure', 'error');
+          return eventId;
+        }
         const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
         const exceptionOptions: Parameters<typeof exceptionFromValue>[1] = { mechanism };
         if (options.maxCauseDepth !== undefined) exceptionOptions.maxCauseDepth = options.maxCauseDepth;
@@ -144,8 +156,9 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
           level: hint.level ?? 'error',
           exception: exceptionFromValue(exception, exceptionOptions),
         };
+        if (repeats?.suppressed) input.contexts = { repeats: { ...repeats } };
         hint.originalException = exception;
-        runPipeline(input, hint);
+        runPipeline(input, hint, { sampled: true, summary: !!repeats?.suppressed });
       } catch (error) {
         internalError(error);
       }
@@ -303,14 +316,22 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     }
   }
 
-  /** Runs the event pipeline; synchronous as long as every integration and beforeSend is. */
-  function runPipeline(input: EventInput, hint: EventHint): void {
+  /** True (and counted) when `sampleRate` leaves this error event out. */
+  function sampledOut(): boolean {
+    if (options.sampleRate === undefined || Math.random() < options.sampleRate) return false;
+    client.recordDroppedEvent('sample_rate', 'error');
+    return true;
+  }
+
+  /**
+   * Runs the event pipeline; synchronous as long as every integration and beforeSend is. `early`
+   * says what was decided before the event was built: sampling done, and whether the event
+   * carries a count of suppressed repeats (then it is no duplicate of the previous one).
+   */
+  function runPipeline(input: EventInput, hint: EventHint, early?: { sampled: boolean; summary: boolean }): void {
     const event = buildEvent(input, store.getScope().getData(), defaults);
     const isError = event.exception !== undefined || event.level === 'error' || event.level === 'fatal';
-    if (isError && options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
-      client.recordDroppedEvent('sample_rate', 'error');
-      return;
-    }
+    if (isError && !early?.sampled && sampledOut()) return;
     if (isIgnored(event)) {
       logger.debug('dropped by ignoreErrors', eventMessages(event)[0]);
       client.recordDroppedEvent('event_processor', 'error');
@@ -318,7 +339,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     }
     if (options.dedupe !== false) {
       const key = dedupeKey(event);
-      if (key === lastKey) {
+      if (key === lastKey && !early?.summary) {
         logger.debug('dropped: same as the previous event');
         client.recordDroppedEvent('event_processor', 'error');
         return;

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { ScopeData } from './scope.js';
 import type { ScrubOptions } from './scrub.js';
 import type { StatusMatcher } from './status-policy.js';
+import type { StormGuardOptions } from './storm-guard.js';
 import type { Transport, TransportOptions } from './transport.js';
 import type { Breadcrumb, EventHint, FaultlineEvent } from './types.js';
 
@@ -64,6 +65,14 @@ export interface ClientOptions {
   transport?: (context: TransportContext) => Transport;
   /** Queue, retry and concurrency settings of the default transport. */
   transportOptions?: Partial<TransportOptions>;
+  /**
+   * Error-storm limits: per issue (same type and top in-app frame) a burst of events, then a
+   * few per second, and a bound on events built per synchronous run of the app. Captures
+   * beyond them are counted (client reports: `backpressure`) and the issue's next event says
+   * how many as `contexts.repeats.suppressed`. `false` turns the guard off. Node runtimes only.
+   * @default { burst: 10, perSecond: 1, perTask: 25 }
+   */
+  stormGuard?: false | StormGuardOptions;
 }
 
 export interface TransportContext {
@@ -84,6 +93,7 @@ const CHECKS: Array<[string, (v: unknown) => boolean, string]> = [
   ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
   ['maxBreadcrumbs maxCauseDepth', isInt, 'a non-negative integer'],
   ['beforeSend beforeBreadcrumb transport', isFunction, 'a function'],
+  ['stormGuard', (v) => v === false || (typeof v === 'object' && v !== null), 'false or an object'],
   [
     'integrations',
     (v) => (Array.isArray(v) && v.every(isIntegration)) || isFunction(v),

@@ -160,7 +160,7 @@ function fileNameOf(file: string): string {
 }
 
 /** Library, runtime-internal and native frames are not the app's own code. */
-function isInApp(file: string | undefined): boolean {
+export function isInApp(file: string | undefined): boolean {
   return (
     !!file &&
     !/^(?:(?:<anonymous>|native|\[native code\])$|index |node:|internal\/)/.test(file) &&

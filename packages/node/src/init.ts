@@ -4,6 +4,7 @@ import {
   type ClientRuntime,
   createClient,
   createLogger,
+  createStormGuard,
   envelopeEndpoint,
   type Integration,
 } from '@faultline/core';
@@ -33,6 +34,7 @@ const runtime: ClientRuntime = {
     }),
   createScopeStore: createAsyncScopeStore,
   parseStack: parseStackFrames,
+  createStormGuard,
 };
 
 /**

@@ -5,7 +5,9 @@
  *
  * - each issue (same type, same top in-app frame) may send a burst of events, then a few per
  *   second; captures beyond that are only counted;
- * - each synchronous run of the app (one macrotask) builds a bounded number of events, so a
+ * - each synchronous run of the app (one macrotask) builds a bounded number of events, and once
+ *   it has also counted that many, the rest of the run is counted by type alone: reading a
+ *   stack makes V8 format it, which would cost more than everything else a storm pays, so a
  *   tight loop of captures costs a counter increment per capture after the first few.
  *
  * What was counted instead of built rides on the issue's next event, as
@@ -60,13 +62,35 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   const perTask = Math.max(1, options.perTask ?? 25);
   const now = options.now ?? Date.now;
   const issues = new Map<string, Issue>();
+  /** Counted by type alone (the rest of a stormy run): added to the next admitted event of that type. */
+  const byType = new Map<string, { suppressed: number; since: number }>();
   let builtThisTask = 0;
+  let countedThisTask = 0;
   let resetQueued = false;
+
+  const endOfTask = (): void => {
+    if (resetQueued) return;
+    // Microtasks run once the app's synchronous code returns: that ends the "task".
+    resetQueued = true;
+    Promise.resolve().then(() => {
+      builtThisTask = 0;
+      countedThisTask = 0;
+      resetQueued = false;
+    });
+  };
 
   return {
     admit(exception) {
-      const key = issueKey(exception);
       const t = now();
+      endOfTask();
+      if (builtThisTask >= perTask || countedThisTask >= perTask) {
+        const type = typeOf(exception);
+        const pending = byType.get(type);
+        if (pending) pending.suppressed += 1;
+        else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
+        return undefined;
+      }
+      const key = issueKey(exception);
       let issue = issues.get(key);
       if (issue === undefined) {
         issue = { tokens: burst, at: t, suppressed: 0, since: t };
@@ -76,20 +100,19 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
         issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
         issue.at = t;
       }
-      if (issue.tokens < 1 || builtThisTask >= perTask) {
+      if (issue.tokens < 1) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
+        countedThisTask += 1;
         return undefined;
       }
       issue.tokens -= 1;
       builtThisTask += 1;
-      if (!resetQueued) {
-        // Microtasks run once the app's synchronous code returns: that ends the "task".
-        resetQueued = true;
-        Promise.resolve().then(() => {
-          builtThisTask = 0;
-          resetQueued = false;
-        });
+      const pending = byType.get(typeOf(exception));
+      if (pending) {
+        byType.delete(typeOf(exception));
+        if (issue.suppressed === 0 || pending.since < issue.since) issue.since = pending.since;
+        issue.suppressed += pending.suppressed;
       }
       const repeats: Repeats = { suppressed: issue.suppressed };
       if (issue.suppressed > 0) repeats.since = new Date(issue.since).toISOString();
@@ -104,10 +127,9 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
  * of it. Values without a readable stack are keyed by their type alone.
  */
 export function issueKey(exception: unknown): string {
-  if (typeof exception !== 'object' || exception === null) return `(${typeof exception})`;
+  const type = typeOf(exception);
   try {
-    const { name, stack, message } = exception as { name?: unknown; stack?: unknown; message?: unknown };
-    const type = typeof name === 'string' ? name.slice(0, 100) : 'Error';
+    const { stack, message } = exception as { stack?: unknown; message?: unknown };
     if (typeof stack !== 'string') return type;
     const lines = stripHeader(stack, message).split('\n', MAX_LINES);
     for (const line of lines) {
@@ -116,6 +138,17 @@ export function issueKey(exception: unknown): string {
       if (frame.file !== undefined && isInApp(frame.file)) return `${type}\n${frame.file}:${frame.line}:${frame.col}`;
     }
     return `${type}\n${lines.find((line) => line.trim() !== '') ?? ''}`;
+  } catch {
+    return type;
+  }
+}
+
+/** The type part of an issue key: the error's name, or what kind of value was thrown. */
+function typeOf(exception: unknown): string {
+  if (typeof exception !== 'object' || exception === null) return `(${typeof exception})`;
+  try {
+    const name = (exception as { name?: unknown }).name;
+    return typeof name === 'string' ? name.slice(0, 100) : '(object)';
   } catch {
     return '(unreadable)';
   }

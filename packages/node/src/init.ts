@@ -13,7 +13,7 @@ import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './option
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
-import { createUndiciExecutor } from './undici-executor.js';
+import { createHttpExecutor } from './http-executor.js';
 
 interface Current {
   client: Client;
@@ -28,7 +28,7 @@ const runtime: ClientRuntime = {
   platform: 'node',
   sdk: SDK_INFO,
   createExecutor: (dsn, sdkClient) =>
-    createUndiciExecutor({
+    createHttpExecutor({
       url: envelopeEndpoint(dsn),
       headers: { 'x-sentry-auth': authHeader(dsn, sdkClient), 'user-agent': sdkClient },
     }),

@@ -18,6 +18,12 @@ export interface UndiciExecutorOptions {
   connections?: number;
 }
 
+/**
+ * Named by a variable so that bundlers leave undici out of apps that use the default executor
+ * (about 1 MB minified); an app that picks this executor has undici installed and loads it then.
+ */
+const UNDICI: string = ['undici'][0] as string;
+
 interface Loaded {
   pool: Pool;
   gzip: (body: Uint8Array) => Promise<Uint8Array>;
@@ -35,7 +41,11 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
   let loaded: Promise<Loaded> | undefined;
 
   const load = (): Promise<Loaded> => {
-    loaded ??= Promise.all([import('undici'), import('node:zlib'), import('node:util')]).then(
+    loaded ??= Promise.all([
+      import(UNDICI) as Promise<typeof import('undici')>,
+      import('node:zlib'),
+      import('node:util'),
+    ]).then(
       ([undici, zlib, util]) => {
         const connector = undici.buildConnector({ timeout: options.connectTimeoutMs ?? 5000 });
         const pool = new undici.Pool(url.origin, {

@@ -1,3 +1,4 @@
+import { boundedCopy } from './bounded.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
 import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from './envelope.js';
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
@@ -220,7 +221,7 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     addBreadcrumb(breadcrumb) {
       if (!enabled) return;
       try {
-        let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...breadcrumb };
+        let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...(boundedCopy(breadcrumb) as Breadcrumb) };
         if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
         if (crumb) store.getScope().addBreadcrumb(crumb, maxBreadcrumbs);
       } catch (error) {

@@ -1,4 +1,5 @@
 import { parseStack, type StackParser } from './stack-parse.js';
+import { boundedKeys } from './bounded.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
 export interface ExceptionFromValueOptions {
@@ -177,7 +178,7 @@ function primitiveText(value: unknown): string {
 function keysText(value: object): string {
   let keys: string[];
   try {
-    keys = Object.keys(value).sort();
+    keys = boundedKeys(value, MAX_KEYS_IN_MESSAGE + 1);
   } catch {
     return '[unreadable keys]';
   }

@@ -64,6 +64,15 @@ export function rows(figures) {
       ),
     );
     out.push(row(name, 'latency p99 ms', express.faultline.latencyP99Ms, express.sentry.latencyP99Ms, 0));
+    const t = express.throwing;
+    if (t) {
+      const failing = `3b. express route that always throws, ${express.connections} connections (none: ${formatNumber(t.none.requestsPerSecond, 0)} req/s)`;
+      out.push(row(failing, 'req/s', t.faultline.requestsPerSecond, t.sentry.requestsPerSecond, 0, 'higher'));
+      out.push(
+        row(failing, '% of none', t.faultline.relativeToNone * 100, t.sentry.relativeToNone * 100, 1, 'higher'),
+      );
+      out.push(row(failing, 'latency p99 ms', t.faultline.latencyP99Ms, t.sentry.latencyP99Ms, 0));
+    }
   }
   if (capture && !capture.error) {
     const name = '4. captureException with request context → transport';
@@ -72,9 +81,13 @@ export function rows(figures) {
   if (storm && !storm.error) {
     const f = storm.faultline;
     const s = storm.sentry;
-    const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down`;
+    const none = storm.none
+      ? ` (no SDK: +${formatNumber(storm.none.rssGrowthBytes / MiB)} MiB, p99 ${formatNumber(storm.none.loopDelayP99Ms)} ms)`
+      : '';
+    const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down${none}`;
     out.push(row(name, 'RSS growth MiB', f.rssGrowthBytes / MiB, s.rssGrowthBytes / MiB));
     out.push(row(name, 'event-loop delay p99 ms', f.loopDelayP99Ms, s.loopDelayP99Ms));
+    out.push(row(name, `longest macrotask of ${formatNumber(f.burst, 0)} captures, ms`, f.taskMaxMs, s.taskMaxMs));
     out.push(row(name, 'storm duration ms', f.stormMs, s.stormMs, 0));
     out.push(row(name, 'dropped and counted', f.droppedErrors, s.droppedErrors, 0, 'n/a'));
     out.push(row(name, 'lost uncounted', f.uncounted, s.uncounted, 0));

@@ -19,7 +19,7 @@ function row(figure, metric, faultline, sentry, digits = 1, better = 'lower') {
 /** The rows of the main table, one per measured quantity. */
 export function rows(figures) {
   const out = [];
-  const { bundle, startup, express, capture, storm } = figures;
+  const { bundle, startup, express, capture, storm, bundledApp, bounded } = figures;
   if (bundle && !bundle.error) {
     const name = '1. browser bundle, errors-only (esbuild, minified, ESM)';
     out.push(row(name, 'raw KiB', bundle.faultline.raw / KB, bundle.sentry.raw / KB));
@@ -69,7 +69,14 @@ export function rows(figures) {
       const failing = `3b. express route that always throws, ${express.connections} connections (none: ${formatNumber(t.none.requestsPerSecond, 0)} req/s)`;
       out.push(row(failing, 'req/s', t.faultline.requestsPerSecond, t.sentry.requestsPerSecond, 0, 'higher'));
       out.push(
-        row(failing, '% of none', t.faultline.relativeToNone * 100, t.sentry.relativeToNone * 100, 1, 'higher'),
+        row(
+          failing,
+          '% of none',
+          t.faultline.relativeToNone * 100,
+          t.sentry.relativeToNone * 100,
+          1,
+          'higher',
+        ),
       );
       out.push(row(failing, 'latency p99 ms', t.faultline.latencyP99Ms, t.sentry.latencyP99Ms, 0));
     }
@@ -87,10 +94,27 @@ export function rows(figures) {
     const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down${none}`;
     out.push(row(name, 'RSS growth MiB', f.rssGrowthBytes / MiB, s.rssGrowthBytes / MiB));
     out.push(row(name, 'event-loop delay p99 ms', f.loopDelayP99Ms, s.loopDelayP99Ms));
-    out.push(row(name, `longest macrotask of ${formatNumber(f.burst, 0)} captures, ms`, f.taskMaxMs, s.taskMaxMs));
+    out.push(
+      row(name, `longest macrotask of ${formatNumber(f.burst, 0)} captures, ms`, f.taskMaxMs, s.taskMaxMs),
+    );
     out.push(row(name, 'storm duration ms', f.stormMs, s.stormMs, 0));
     out.push(row(name, 'dropped and counted', f.droppedErrors, s.droppedErrors, 0, 'n/a'));
     out.push(row(name, 'lost uncounted', f.uncounted, s.uncounted, 0));
+  }
+  if (bundledApp && !bundledApp.error) {
+    const name = '6. express app bundled by esbuild (node, minified)';
+    const f = bundledApp.faultline;
+    const s = bundledApp.sentry;
+    out.push(row(name, 'KiB added to the bundle', f.addedMinifiedBytes / KB, s.addedMinifiedBytes / KB));
+    out.push(row(name, 'source map MiB (unminified build)', f.mapBytes / MiB, s.mapBytes / MiB, 2));
+  }
+  if (bounded && !bounded.error) {
+    for (const [call, { faultline, sentry }] of Object.entries(bounded.cases)) {
+      const name = `7. ${call}`;
+      const ms = (r, key) => (r[key] === null ? bounded.timeoutMs : r[key]);
+      out.push(row(name, 'call ms (timeout = killed)', ms(faultline, 'callMs'), ms(sentry, 'callMs')));
+      out.push(row(name, 'next event ms', ms(faultline, 'nextEventMs'), ms(sentry, 'nextEventMs')));
+    }
   }
   return out;
 }

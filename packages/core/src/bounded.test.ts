@@ -20,7 +20,9 @@ describe('boundedKeys', () => {
     const [value] = exceptionFromValue(new Float64Array(8 * 1024 * 1024), {
       mechanism: { type: 'generic' },
     }).values;
-    expect(value?.value).toBe("'Float64Array' captured as exception with keys: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, …");
+    expect(value?.value).toBe(
+      "'Float64Array' captured as exception with keys: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, …",
+    );
   });
 });
 

@@ -11,6 +11,13 @@ export const MAX_COPIED_KEYS = 100;
 /** Longest string kept by a copy: normalize's default string limit. */
 export const MAX_COPIED_STRING = 16_384;
 
+/**
+ * Levels below the top that copies bound (a breadcrumb's `data` and the values in it, a
+ * context's values and theirs). A huge object nested deeper is still enumerated by normalize
+ * at each event.
+ */
+export const COPY_DEPTH = 2;
+
 /** The index count of an array or typed array, undefined for anything else. */
 function indexedLength(value: object): number | undefined {
   if (ArrayBuffer.isView(value)) {
@@ -71,11 +78,11 @@ export function boundedEntries(value: unknown): Array<[string, unknown]> {
 /**
  * A shallow copy of what a scope setter was given, bounded: at most {@link MAX_COPIED_KEYS}
  * own keys (a `…` key says how many more there were), strings cut to
- * {@link MAX_COPIED_STRING}, plain-object values copied the same way one level down; a
+ * {@link MAX_COPIED_STRING}, plain-object values copied the same way {@link COPY_DEPTH} levels down; a
  * string, typed array or other non-plain value given where an object belongs is kept as
  * `{ value }`, never split into one property per character or element.
  */
-export function boundedCopy(value: unknown, depth = 1): Record<string, unknown> {
+export function boundedCopy(value: unknown, depth = COPY_DEPTH): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) {
     return { value: boundedValue(value, 0) };
   }

@@ -221,7 +221,10 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
     addBreadcrumb(breadcrumb) {
       if (!enabled) return;
       try {
-        let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...(boundedCopy(breadcrumb) as Breadcrumb) };
+        let crumb: Breadcrumb | null = {
+          timestamp: nowSeconds(),
+          ...(boundedCopy(breadcrumb) as Breadcrumb),
+        };
         if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
         if (crumb) store.getScope().addBreadcrumb(crumb, maxBreadcrumbs);
       } catch (error) {
@@ -329,7 +332,11 @@ export function createClient(options: ClientOptions = {}, runtime: ClientRuntime
    * says what was decided before the event was built: sampling done, and whether the event
    * carries a count of suppressed repeats (then it is no duplicate of the previous one).
    */
-  function runPipeline(input: EventInput, hint: EventHint, early?: { sampled: boolean; summary: boolean }): void {
+  function runPipeline(
+    input: EventInput,
+    hint: EventHint,
+    early?: { sampled: boolean; summary: boolean },
+  ): void {
     const event = buildEvent(input, store.getScope().getData(), defaults);
     const isError = event.exception !== undefined || event.level === 'error' || event.level === 'fatal';
     if (isError && !early?.sampled && sampledOut()) return;

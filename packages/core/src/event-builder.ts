@@ -1,4 +1,4 @@
-import { boundedCopy, boundedEntries, boundedValue } from './bounded.js';
+import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
 import { isId, nowSeconds, uuid4 } from './ids.js';
 import type { ScopeData } from './scope.js';
 import type { EventInput, FaultlineEvent, Primitive, SdkInfo } from './types.js';
@@ -26,7 +26,7 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
     // object is enumerated once here, not again by every sanitizing pass.
     contexts: { ...scope.contexts, ...boundedContexts(input.contexts) },
     tags: { ...scope.tags, ...stringTags(input.tags) },
-    extra: input.extra ? { ...scope.extra, ...boundedCopy(input.extra, 2) } : { ...scope.extra },
+    extra: input.extra ? { ...scope.extra, ...boundedCopy(input.extra, COPY_DEPTH + 1) } : { ...scope.extra },
     breadcrumbs: [...scope.breadcrumbs, ...(input.breadcrumbs ?? [])].slice(-defaults.maxBreadcrumbs || 0),
     sdk: defaults.sdk,
   };

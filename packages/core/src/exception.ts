@@ -1,5 +1,5 @@
-import { parseStack, type StackParser } from './stack-parse.js';
 import { boundedKeys } from './bounded.js';
+import { parseStack, type StackParser } from './stack-parse.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
 export interface ExceptionFromValueOptions {

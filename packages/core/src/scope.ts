@@ -1,4 +1,4 @@
-import { boundedCopy, boundedEntries, boundedValue } from './bounded.js';
+import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
 import { isPromiseLike } from './ids.js';
 import type { Breadcrumb, Contexts, Primitive, RequestData, SeverityLevel, User } from './types.js';
 
@@ -79,7 +79,8 @@ function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
     }),
     setTags: guard((tags) => {
       const target = write();
-      for (const [key, value] of boundedEntries(tags)) target.tags[key] = boundedValue(String(value)) as string;
+      for (const [key, value] of boundedEntries(tags))
+        target.tags[key] = boundedValue(String(value)) as string;
     }),
     setContext: guard((name, context) => {
       const target = write();
@@ -87,11 +88,11 @@ function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
       else delete target.contexts[name];
     }),
     setExtra: guard((key, value) => {
-      write().extra[key] = boundedValue(value, 1);
+      write().extra[key] = boundedValue(value, COPY_DEPTH);
     }),
     setExtras: guard((extras) => {
       const target = write();
-      for (const [key, value] of boundedEntries(extras)) target.extra[key] = boundedValue(value, 1);
+      for (const [key, value] of boundedEntries(extras)) target.extra[key] = boundedValue(value, COPY_DEPTH);
     }),
     setLevel: guard((level) => {
       setOptional(write(), 'level', level);

@@ -135,7 +135,8 @@ export function issueKey(exception: unknown): string {
     for (const line of lines) {
       if (line.trim() === '') continue;
       const frame = parseLine(line);
-      if (frame.file !== undefined && isInApp(frame.file)) return `${type}\n${frame.file}:${frame.line}:${frame.col}`;
+      if (frame.file !== undefined && isInApp(frame.file))
+        return `${type}\n${frame.file}:${frame.line}:${frame.col}`;
     }
     return `${type}\n${lines.find((line) => line.trim() !== '') ?? ''}`;
   } catch {

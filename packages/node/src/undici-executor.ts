@@ -45,29 +45,27 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
       import(UNDICI) as Promise<typeof import('undici')>,
       import('node:zlib'),
       import('node:util'),
-    ]).then(
-      ([undici, zlib, util]) => {
-        const connector = undici.buildConnector({ timeout: options.connectTimeoutMs ?? 5000 });
-        const pool = new undici.Pool(url.origin, {
-          connections: options.connections ?? 2,
-          keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-          headersTimeout: options.responseTimeoutMs ?? 10_000,
-          bodyTimeout: options.responseTimeoutMs ?? 10_000,
-          // undici refs a socket while a request is in flight; ours stay unref'd so a send
-          // never delays the process's exit beyond the exit-flush bound.
-          connect: (connectOptions, callback) =>
-            connector(connectOptions, (error, socket) => {
-              if (socket) {
-                socket.unref();
-                socket.ref = () => socket;
-              }
-              (callback as (e: Error | null, s: typeof socket | null) => void)(error, socket);
-            }),
-        });
-        const gzip = util.promisify(zlib.gzip) as (body: Uint8Array) => Promise<Uint8Array>;
-        return { pool, gzip };
-      },
-    );
+    ]).then(([undici, zlib, util]) => {
+      const connector = undici.buildConnector({ timeout: options.connectTimeoutMs ?? 5000 });
+      const pool = new undici.Pool(url.origin, {
+        connections: options.connections ?? 2,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+        headersTimeout: options.responseTimeoutMs ?? 10_000,
+        bodyTimeout: options.responseTimeoutMs ?? 10_000,
+        // undici refs a socket while a request is in flight; ours stay unref'd so a send
+        // never delays the process's exit beyond the exit-flush bound.
+        connect: (connectOptions, callback) =>
+          connector(connectOptions, (error, socket) => {
+            if (socket) {
+              socket.unref();
+              socket.ref = () => socket;
+            }
+            (callback as (e: Error | null, s: typeof socket | null) => void)(error, socket);
+          }),
+      });
+      const gzip = util.promisify(zlib.gzip) as (body: Uint8Array) => Promise<Uint8Array>;
+      return { pool, gzip };
+    });
     return loaded;
   };
 

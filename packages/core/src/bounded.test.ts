@@ -46,7 +46,7 @@ describe('boundedCopy', () => {
   });
 
   it('never splits a string or typed array into one key per character or element', () => {
-    expect(boundedCopy('x'.repeat(1_000_000))).toEqual({ value: 'x'.repeat(MAX_COPIED_STRING - 1) + '…' });
+    expect(boundedCopy('x'.repeat(1_000_000))).toEqual({ value: `${'x'.repeat(MAX_COPIED_STRING - 1)}…` });
     const typed = new Uint8Array(1_000_000);
     const copy = boundedCopy(typed);
     expect(Object.keys(copy)).toEqual(['value']);

@@ -9,11 +9,11 @@ import {
   type Integration,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
+import { createHttpExecutor } from './http-executor.js';
 import { type NodeOptions, validateNodeOptions, withEnvDefaults } from './options.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
-import { createHttpExecutor } from './http-executor.js';
 
 interface Current {
   client: Client;

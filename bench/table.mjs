@@ -189,8 +189,8 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
    \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
    from the bench process, rounds interleaved across variants, 1 s warm-up per round.
-4. **Capture cost**: each SDK in its own process with its default integrations and a transport
-   that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with a
+4. **Capture cost**: each SDK in its own process with its default integrations (Faultline's storm
+   guard off: this figure is the cost of building an event) and a transport that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with a
    cause are created before the clock starts. Events go in bursts of 50, each waited for until
    its last envelope reaches the transport: Sentry's client processes at most 64 events at once
    and drops the rest.
@@ -199,7 +199,23 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    127.0.0.1. RSS growth is the peak over the start; event-loop delay from
    \`perf_hooks.monitorEventLoopDelay\` during the storm; then a bounded flush (5 s), after which
    the drop counts are read (Faultline: the client reports it would send; Sentry: its client's
-   outcome counters). "Lost uncounted" = captures − counted drops − still queued.
+   outcome counters). "Lost uncounted" = captures − counted drops − still queued. "Longest
+   macrotask" is the slowest loop of captures (the synchronous time the app could not serve
+   anything else); the same loop without an SDK is shown in the figure's title. Faultline's
+   storm guard counts repeats of one issue instead of building them (\`backpressure\` in its
+   client reports; the issue's next event carries the count).
+3b. **Express route that always throws**: the same servers, \`GET /throw\` throwing the same
+   error on every request (none: express's own 500 page), rounds interleaved with figure 3.
+6. **Bundled app**: an express app with each SDK's init and error handler, bundled by esbuild
+   (\`--bundle --platform=node --format=cjs\`), minified, against the same app without an SDK;
+   the source map is that of the unminified build (maps over 4 MiB are what some readers skip).
+7. **Huge inputs**: each call with a 50 MiB \`Uint8Array\`, an object of 1,000,000 keys or a
+   10 MB string, in a fresh process per SDK and call, with a transport that only records: the
+   call's own time, then the time of the next plain \`captureException\` until its envelope is
+   handed over (what every later event pays for what the call kept). A process still running
+   after the timeout is killed and reported at the timeout. Listing the keys of a
+   million-key object costs V8 seconds on a busy machine whatever reads them; what matters is
+   that it happens once, at the call, not again at every event.
 
 ## Core figures (\`node bench/core.mjs\`)
 

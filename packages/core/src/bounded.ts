@@ -92,13 +92,25 @@ export function boundedCopy(value: unknown, depth = COPY_DEPTH): Record<string, 
 }
 
 /**
- * Strings cut to the copy limit, plain objects copied bounded while `depth` lasts (so that a
- * huge object is enumerated once, when it is set, not at every event); anything else as is.
+ * Strings cut to the copy limit, long arrays to their first items and a count, plain objects
+ * copied bounded while `depth` lasts (so that a huge object is enumerated once, when it is set,
+ * not at every event); anything else as is.
  */
 export function boundedValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return truncate(value, MAX_COPIED_STRING);
+  if (isLongArray(value)) {
+    return [...value.slice(0, MAX_COPIED_KEYS), `[${value.length - MAX_COPIED_KEYS} more items]`];
+  }
   if (depth > 0 && isPlainObject(value)) return boundedCopy(value, depth - 1);
   return value;
+}
+
+function isLongArray(value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value) && value.length > MAX_COPIED_KEYS;
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(value: unknown): value is object {

@@ -75,7 +75,10 @@ it('keeps no socket holding the process open while a send is in flight', async (
   await new Promise((resolve) => setTimeout(resolve, 100));
   const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
   const refSockets = handles.filter(
-    (h) => h instanceof Socket && h.remotePort === Number(new URL(receiver!.url).port) && h.hasRef(),
+    (h) =>
+      h instanceof Socket &&
+      h.remotePort === Number(new URL(receiver!.url).port) &&
+      (h as Socket & { hasRef(): boolean }).hasRef(),
   );
   expect(refSockets).toHaveLength(0);
   release();

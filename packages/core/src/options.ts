@@ -70,7 +70,7 @@ export interface ClientOptions {
    * few per second, and a bound on events built per synchronous run of the app. Captures
    * beyond them are counted (client reports: `backpressure`) and the issue's next event says
    * how many as `contexts.repeats.suppressed`. `false` turns the guard off. Node runtimes only.
-   * @default { burst: 10, perSecond: 1, perTask: 25 }
+   * @default { burst: 50, perSecond: 1, perTask: 25 }
    */
   stormGuard?: false | StormGuardOptions;
 }

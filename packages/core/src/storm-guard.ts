@@ -17,7 +17,7 @@
 import { isInApp, parseLine, stripHeader } from './stack-parse.js';
 
 export interface StormGuardOptions {
-  /** Events of one issue built at once before its rate applies. @default 10 */
+  /** Events of one issue built at once before its rate applies. @default 50 */
   burst?: number;
   /** Events per second of one issue built once its burst is spent. @default 1 */
   perSecond?: number;
@@ -57,7 +57,7 @@ const MAX_ISSUES = 256;
 const MAX_LINES = 30;
 
 export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
-  const burst = Math.max(1, options.burst ?? 10);
+  const burst = Math.max(1, options.burst ?? 50);
   const perSecond = Math.max(0, options.perSecond ?? 1);
   const perTask = Math.max(1, options.perTask ?? 25);
   const now = options.now ?? Date.now;

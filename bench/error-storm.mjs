@@ -9,7 +9,7 @@ import { isMain, median, runJson } from './lib.mjs';
 const CHILD = fileURLToPath(new URL('./error-storm.child.cjs', import.meta.url));
 
 export async function run({ runs = 3, total = 100_000, burst = 1000 } = {}) {
-  const samples = { faultline: [], sentry: [] };
+  const samples = { none: [], faultline: [], sentry: [] };
   for (let i = 0; i < runs; i++) {
     for (const sdk of Object.keys(samples)) {
       samples[sdk].push(await runJson([CHILD, sdk, String(total), String(burst)]));
@@ -24,10 +24,11 @@ export async function run({ runs = 3, total = 100_000, burst = 1000 } = {}) {
       runs,
       rssGrowthBytes: pick('rssGrowthBytes'),
       loopDelayP99Ms: pick('loopDelayP99Ms'),
+      taskMaxMs: pick('taskMaxMs'),
       stormMs: pick('stormMs'),
       droppedErrors: pick('droppedErrors'),
       stillQueued: pick('stillQueued'),
-      uncounted: pick('uncounted'),
+      uncounted: sdk === 'none' ? 0 : pick('uncounted'),
       dropped: results.at(-1).dropped,
     };
   }

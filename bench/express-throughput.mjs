@@ -59,6 +59,7 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
   try {
     for (const variant of VARIANTS) servers[variant] = await startServer(variant, sink.dsn);
     const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
+    const throwing = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
     for (let round = 0; round < rounds; round++) {
       for (const variant of VARIANTS) {
         const { url } = servers[variant];
@@ -67,6 +68,12 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
         samples[variant].rps.push(result.requests.average);
         samples[variant].p99.push(result.latency.p99);
         samples[variant].errors += result.errors + result.non2xx;
+        // The route that always throws: every answer is a 500, every request an error report.
+        await load(`${url}throw`, warmup, connections);
+        const failing = await load(`${url}throw`, duration, connections);
+        throwing[variant].rps.push(failing.requests.average);
+        throwing[variant].p99.push(failing.latency.p99);
+        throwing[variant].errors += failing.errors;
       }
     }
     const out = {};
@@ -75,6 +82,14 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
     }
     for (const sdk of ['faultline', 'sentry']) {
       out[sdk].relativeToNone = out[sdk].requestsPerSecond / out.none.requestsPerSecond;
+    }
+    out.throwing = {};
+    for (const [variant, { rps, p99, errors }] of Object.entries(throwing)) {
+      out.throwing[variant] = { requestsPerSecond: median(rps), latencyP99Ms: median(p99), errors };
+    }
+    for (const sdk of ['faultline', 'sentry']) {
+      out.throwing[sdk].relativeToNone =
+        out.throwing[sdk].requestsPerSecond / out.throwing.none.requestsPerSecond;
     }
     out.connections = connections;
     out.sinkRequests = sink.requests();

@@ -1,5 +1,5 @@
-// An express 5 hello-world server for the throughput figure, with one SDK's middleware or
-// none. Each variant runs in its own process: `node express-throughput.server.cjs <variant>`,
+// An express 5 hello-world server for the throughput figures, with one SDK's middleware or
+// none; `/throw` always throws the same error. Each variant runs in its own process: `node express-throughput.server.cjs <variant>`,
 // DSN in BENCH_DSN; prints `READY <port>` once listening on 127.0.0.1.
 const variant = process.argv[2];
 const dsn = process.env.BENCH_DSN;
@@ -21,6 +21,13 @@ const app = express();
 if (faultline) app.use(faultline.expressRequestHandler());
 app.get('/', (_req, res) => {
   res.send('hello world');
+});
+// Always fails the same way: an app stuck on one bug, each request an error report.
+class CheckoutError extends Error {
+  name = 'CheckoutError';
+}
+app.get('/throw', () => {
+  throw new CheckoutError('payment provider unreachable');
 });
 if (faultline) app.use(faultline.expressErrorHandler());
 if (Sentry) Sentry.setupExpressErrorHandler(app);

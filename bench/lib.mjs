@@ -39,6 +39,8 @@ export function runNode(args, options = {}) {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Killed (and so rejected) when it runs longer than this.
+      ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' } : {}),
     });
     let stdout = '';
     let stderr = '';

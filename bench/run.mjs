@@ -2,12 +2,14 @@
 // run. Builds the packages first (skip with --no-build), runs every figure, prints one table,
 // writes the raw results to bench/results/<timestamp>.json and the table to
 // docs/benchmarks.md. `--quick` does fewer repetitions (for trying the harness out);
-// `--only=bundle,startup,express,capture,storm,core` runs a subset; `--render=<results.json>`
+// `--only=bundle,startup,express,capture,storm,core,bundledApp,bounded` runs a subset; `--render=<results.json>`
 // rewrites the docs table from an earlier run.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as bounded from './bounded-input.mjs';
 import * as bundle from './bundle-size.mjs';
+import * as bundledApp from './bundled-app.mjs';
 import * as capture from './capture-cost.mjs';
 import * as core from './core.mjs';
 import * as storm from './error-storm.mjs';
@@ -39,6 +41,8 @@ const FIGURES = {
   capture: () => capture.run(quick ? { processes: 1, batches: 3 } : { processes: 3, batches: 7 }),
   storm: () => storm.run({ runs: quick ? 1 : 3 }),
   core: () => core.run(),
+  bundledApp: () => bundledApp.run(),
+  bounded: () => bounded.run({ timeoutMs: quick ? 5000 : 20_000 }),
 };
 
 if (!args.includes('--no-build')) {

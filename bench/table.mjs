@@ -19,7 +19,7 @@ function row(figure, metric, faultline, sentry, digits = 1, better = 'lower') {
 /** The rows of the main table, one per measured quantity. */
 export function rows(figures) {
   const out = [];
-  const { bundle, startup, express, capture, storm } = figures;
+  const { bundle, startup, express, capture, storm, bundledApp, bounded } = figures;
   if (bundle && !bundle.error) {
     const name = '1. browser bundle, errors-only (esbuild, minified, ESM)';
     out.push(row(name, 'raw KiB', bundle.faultline.raw / KB, bundle.sentry.raw / KB));
@@ -64,6 +64,22 @@ export function rows(figures) {
       ),
     );
     out.push(row(name, 'latency p99 ms', express.faultline.latencyP99Ms, express.sentry.latencyP99Ms, 0));
+    const t = express.throwing;
+    if (t) {
+      const failing = `3b. express route that always throws, ${express.connections} connections (none: ${formatNumber(t.none.requestsPerSecond, 0)} req/s)`;
+      out.push(row(failing, 'req/s', t.faultline.requestsPerSecond, t.sentry.requestsPerSecond, 0, 'higher'));
+      out.push(
+        row(
+          failing,
+          '% of none',
+          t.faultline.relativeToNone * 100,
+          t.sentry.relativeToNone * 100,
+          1,
+          'higher',
+        ),
+      );
+      out.push(row(failing, 'latency p99 ms', t.faultline.latencyP99Ms, t.sentry.latencyP99Ms, 0));
+    }
   }
   if (capture && !capture.error) {
     const name = '4. captureException with request context → transport';
@@ -72,12 +88,33 @@ export function rows(figures) {
   if (storm && !storm.error) {
     const f = storm.faultline;
     const s = storm.sentry;
-    const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down`;
+    const none = storm.none
+      ? ` (no SDK: +${formatNumber(storm.none.rssGrowthBytes / MiB)} MiB, p99 ${formatNumber(storm.none.loopDelayP99Ms)} ms)`
+      : '';
+    const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down${none}`;
     out.push(row(name, 'RSS growth MiB', f.rssGrowthBytes / MiB, s.rssGrowthBytes / MiB));
     out.push(row(name, 'event-loop delay p99 ms', f.loopDelayP99Ms, s.loopDelayP99Ms));
+    out.push(
+      row(name, `longest macrotask of ${formatNumber(f.burst, 0)} captures, ms`, f.taskMaxMs, s.taskMaxMs),
+    );
     out.push(row(name, 'storm duration ms', f.stormMs, s.stormMs, 0));
     out.push(row(name, 'dropped and counted', f.droppedErrors, s.droppedErrors, 0, 'n/a'));
     out.push(row(name, 'lost uncounted', f.uncounted, s.uncounted, 0));
+  }
+  if (bundledApp && !bundledApp.error) {
+    const name = '6. express app bundled by esbuild (node, minified)';
+    const f = bundledApp.faultline;
+    const s = bundledApp.sentry;
+    out.push(row(name, 'KiB added to the bundle', f.addedMinifiedBytes / KB, s.addedMinifiedBytes / KB));
+    out.push(row(name, 'source map MiB (unminified build)', f.mapBytes / MiB, s.mapBytes / MiB, 2));
+  }
+  if (bounded && !bounded.error) {
+    for (const [call, { faultline, sentry }] of Object.entries(bounded.cases)) {
+      const name = `7. ${call}`;
+      const ms = (r, key) => (r[key] === null ? bounded.timeoutMs : r[key]);
+      out.push(row(name, 'call ms (timeout = killed)', ms(faultline, 'callMs'), ms(sentry, 'callMs')));
+      out.push(row(name, 'next event ms', ms(faultline, 'nextEventMs'), ms(sentry, 'nextEventMs')));
+    }
   }
   return out;
 }
@@ -160,8 +197,8 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
    \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
    from the bench process, rounds interleaved across variants, 1 s warm-up per round.
-4. **Capture cost**: each SDK in its own process with its default integrations and a transport
-   that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with a
+4. **Capture cost**: each SDK in its own process with its default integrations (Faultline's storm
+   guard off: this figure is the cost of building an event) and a transport that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with a
    cause are created before the clock starts. Events go in bursts of 50, each waited for until
    its last envelope reaches the transport: Sentry's client processes at most 64 events at once
    and drops the rest.
@@ -170,7 +207,23 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    127.0.0.1. RSS growth is the peak over the start; event-loop delay from
    \`perf_hooks.monitorEventLoopDelay\` during the storm; then a bounded flush (5 s), after which
    the drop counts are read (Faultline: the client reports it would send; Sentry: its client's
-   outcome counters). "Lost uncounted" = captures − counted drops − still queued.
+   outcome counters). "Lost uncounted" = captures − counted drops − still queued. "Longest
+   macrotask" is the slowest loop of captures (the synchronous time the app could not serve
+   anything else); the same loop without an SDK is shown in the figure's title. Faultline's
+   storm guard counts repeats of one issue instead of building them (\`backpressure\` in its
+   client reports; the issue's next event carries the count).
+3b. **Express route that always throws**: the same servers, \`GET /throw\` throwing the same
+   error on every request (none: express's own 500 page), rounds interleaved with figure 3.
+6. **Bundled app**: an express app with each SDK's init and error handler, bundled by esbuild
+   (\`--bundle --platform=node --format=cjs\`), minified, against the same app without an SDK;
+   the source map is that of the unminified build (maps over 4 MiB are what some readers skip).
+7. **Huge inputs**: each call with a 50 MiB \`Uint8Array\`, an object of 1,000,000 keys or a
+   10 MB string, in a fresh process per SDK and call, with a transport that only records: the
+   call's own time, then the time of the next plain \`captureException\` until its envelope is
+   handed over (what every later event pays for what the call kept). A process still running
+   after the timeout is killed and reported at the timeout. Listing the keys of a
+   million-key object costs V8 seconds on a busy machine whatever reads them; what matters is
+   that it happens once, at the call, not again at every event.
 
 ## Core figures (\`node bench/core.mjs\`)
 

@@ -1,3 +1,4 @@
+import { boundedCopy } from './bounded.js';
 import { type MonitorConfigInput, normalizeCheckIn } from './check-in.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
 import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from './envelope.js';
@@ -23,6 +24,7 @@ import { scrubOptionsProblem } from './scrub-patterns.js';
 import { cachedStackParser } from './stack-cache.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
+import type { StormGuard, StormGuardOptions } from './storm-guard.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
   Breadcrumb,
@@ -52,6 +54,8 @@ export interface ClientRuntime {
    * `stack` and `message`: the client remembers frames per stack text.
    */
   parseStack?: StackParser;
+  /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
+  createStormGuard?: (options: StormGuardOptions) => StormGuard;
 }
 
 export interface Client {
@@ -128,6 +132,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   let lastKey: string | undefined;
   let closed = false;
   const parseStackCached = cachedStackParser(runtime.parseStack ?? parseStack);
+  const storm =
+    options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
 
   const client: Client = {
     enabled,
@@ -146,6 +152,13 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
           }
           captured.add(exception);
         }
+        // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
+        if (sampledOut()) return eventId;
+        const repeats = storm?.admit(exception);
+        if (storm && !repeats) {
+          client.recordDroppedEvent('backpressure', 'error');
+          return eventId;
+        }
         const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
         const exceptionOptions: Parameters<typeof exceptionFromValue>[1] = { mechanism };
         if (options.maxCauseDepth !== undefined) exceptionOptions.maxCauseDepth = options.maxCauseDepth;
@@ -156,8 +169,9 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
           level: hint.level ?? 'error',
           exception: exceptionFromValue(exception, exceptionOptions),
         };
+        if (repeats?.suppressed) input.contexts = { repeats: { ...repeats } };
         hint.originalException = exception;
-        runPipeline(input, hint);
+        runPipeline(input, hint, { sampled: true, summary: !!repeats?.suppressed });
       } catch (error) {
         internalError(error);
       }
@@ -222,7 +236,10 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     addBreadcrumb(breadcrumb) {
       if (!enabled) return;
       try {
-        let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...breadcrumb };
+        let crumb: Breadcrumb | null = {
+          timestamp: nowSeconds(),
+          ...(boundedCopy(breadcrumb) as Breadcrumb),
+        };
         if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
         if (crumb) store.getScope().addBreadcrumb(crumb, maxBreadcrumbs);
       } catch (error) {
@@ -318,14 +335,27 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     }
   }
 
-  /** Runs the event pipeline; synchronous as long as every integration and beforeSend is. */
-  function runPipeline(input: EventInput, hint: EventHint): void {
+  /** True (and counted) when `sampleRate` leaves this error event out. */
+  function sampledOut(): boolean {
+    if (options.sampleRate === undefined || Math.random() < options.sampleRate) return false;
+    client.recordDroppedEvent('sample_rate', 'error');
+    return true;
+  }
+
+  /**
+   * Runs the event pipeline; synchronous as long as every integration and beforeSend is. `early`
+   * says what was decided before the event was built: sampling done, and whether the event
+   * carries a count of suppressed repeats (then it is no duplicate of the previous one).
+   */
+  function runPipeline(
+    input: EventInput,
+    hint: EventHint,
+    early?: { sampled: boolean; summary: boolean },
+  ): void {
     const event = buildEvent(input, store.getScope().getData(), defaults);
-    // Every event, messages included, as in Sentry's SDKs (their client samples every event without a `type`).
-    if (options.sampleRate !== undefined && Math.random() >= options.sampleRate) {
-      client.recordDroppedEvent('sample_rate', 'error');
-      return;
-    }
+    // Every event, messages included, as in Sentry's SDKs (their client samples every event
+    // without a `type`); unless sampling was decided before the event was built.
+    if (!early?.sampled && sampledOut()) return;
     if (isIgnored(event)) {
       logger.debug('dropped by ignoreErrors', eventMessages(event)[0]);
       client.recordDroppedEvent('event_processor', 'error');
@@ -333,7 +363,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     }
     if (options.dedupe !== false) {
       const key = dedupeKey(event);
-      if (key === lastKey) {
+      if (key === lastKey && !early?.summary) {
         logger.debug('dropped: same as the previous event');
         client.recordDroppedEvent('event_processor', 'error');
         return;

@@ -48,10 +48,16 @@ export interface EnvelopeMeta {
 const NEWLINE = 0x0a;
 const JSON_ITEM_TYPES = new Set<string>(['event', 'check_in', 'client_report', 'session']);
 
+/** The last DSN reduced, and the result: a client sends every envelope with the same DSN. */
+let lastDsn: [string, string | undefined] | undefined;
+
 /** A DSN without its secret key, or undefined when it cannot be parsed (it may hold a secret). */
 function publicDsn(dsn: string): string | undefined {
-  const parsed = parseDsn(dsn);
-  return parsed.ok ? dsnToString(parsed.dsn, false) : undefined;
+  if (lastDsn?.[0] !== dsn) {
+    const parsed = parseDsn(dsn);
+    lastDsn = [dsn, parsed.ok ? dsnToString(parsed.dsn, false) : undefined];
+  }
+  return lastDsn[1];
 }
 
 function headersFromMeta(meta: EnvelopeMeta | undefined): EnvelopeHeaders {

@@ -1,3 +1,4 @@
+import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
 import { isId, nowSeconds, uuid4 } from './ids.js';
 import type { ScopeData } from './scope.js';
 import type { EventInput, FaultlineEvent, Primitive, SdkInfo } from './types.js';
@@ -21,9 +22,11 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
     timestamp: typeof input.timestamp === 'number' ? input.timestamp : nowSeconds(),
     platform: defaults.platform,
     level: scope.level ?? input.level ?? 'error',
-    contexts: { ...scope.contexts, ...input.contexts },
+    // What the event itself brings is copied bounded (as the scope setters copy), so that a huge
+    // object is enumerated once here, not again by every sanitizing pass.
+    contexts: { ...scope.contexts, ...boundedContexts(input.contexts) },
     tags: { ...scope.tags, ...stringTags(input.tags) },
-    extra: { ...scope.extra, ...input.extra },
+    extra: input.extra ? { ...scope.extra, ...boundedCopy(input.extra, COPY_DEPTH + 1) } : { ...scope.extra },
     breadcrumbs: [...scope.breadcrumbs, ...(input.breadcrumbs ?? [])].slice(-defaults.maxBreadcrumbs || 0),
     sdk: defaults.sdk,
   };
@@ -49,10 +52,16 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
   return event;
 }
 
+function boundedContexts(contexts: EventInput['contexts']): FaultlineEvent['contexts'] {
+  const out: FaultlineEvent['contexts'] = {};
+  for (const [name, context] of boundedEntries(contexts)) out[name] = boundedCopy(context);
+  return out;
+}
+
 function stringTags(tags: Record<string, Primitive> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!tags) return out;
-  for (const [key, value] of Object.entries(tags)) out[key] = String(value);
+  for (const [key, value] of boundedEntries(tags)) out[key] = boundedValue(String(value)) as string;
   return out;
 }
 

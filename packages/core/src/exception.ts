@@ -1,3 +1,4 @@
+import { boundedKeys } from './bounded.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
@@ -177,7 +178,7 @@ function primitiveText(value: unknown): string {
 function keysText(value: object): string {
   let keys: string[];
   try {
-    keys = Object.keys(value).sort();
+    keys = boundedKeys(value, MAX_KEYS_IN_MESSAGE + 1);
   } catch {
     return '[unreadable keys]';
   }

@@ -5,6 +5,7 @@ import { type Logger, reportConfigError } from './logger.js';
 import type { ScopeData } from './scope.js';
 import type { ScrubOptions } from './scrub.js';
 import type { StatusMatcher } from './status-policy.js';
+import type { StormGuardOptions } from './storm-guard.js';
 import type { Transport, TransportOptions } from './transport.js';
 import type { Breadcrumb, EventHint, FaultlineEvent } from './types.js';
 
@@ -71,6 +72,14 @@ export interface ClientOptions {
   transport?: (context: TransportContext) => Transport;
   /** Queue, retry and concurrency settings of the default transport. */
   transportOptions?: Partial<TransportOptions>;
+  /**
+   * Error-storm limits: per issue (same type and top in-app frame) a burst of events, then a
+   * few per second, and a bound on events built per synchronous run of the app. Captures
+   * beyond them are counted (client reports: `backpressure`) and the issue's next event says
+   * how many as `contexts.repeats.suppressed`. `false` turns the guard off. Node runtimes only.
+   * @default { burst: 50, perSecond: 1, perTask: 25 }
+   */
+  stormGuard?: false | StormGuardOptions;
 }
 
 export interface TransportContext {
@@ -103,6 +112,7 @@ const KINDS: Record<string, [ok: (value: any) => boolean, expected: string]> = {
   i: [(v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
   m: [(v) => v >= 0 && v < Infinity, 'a number >= 0'],
   a: [/* @__PURE__ */ arrayOf(isString), 'an array of strings'],
+  g: [(v) => v === false || isObject(v), 'false or an object'],
   p: [/* @__PURE__ */ arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings/RegExps'],
   I: [(v) => arrayOf(isIntegration)(v) || isFunction(v), 'an array of integrations or a function'],
   // A status code, or a [from, to] range.
@@ -121,7 +131,7 @@ export type OptionRules = string;
 export const OPTION_RULES: OptionRules =
   'dsn:s release:s environment:s dist:s debug:b enabled:b dedupe:b sendDefaultPii:b sampleRate:r ' +
   'maxBreadcrumbs:i maxCauseDepth:i beforeSend:f beforeBreadcrumb:f transport:f initialScope:o scrub:o ' +
-  'transportOptions:o integrations:I ignoreErrors:p captureStatus:c critical:a';
+  'transportOptions:o integrations:I ignoreErrors:p captureStatus:c critical:a stormGuard:g';
 
 /**
  * Checks options against `rules` (core's table unless a runtime passes a longer one). A value of

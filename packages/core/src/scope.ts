@@ -1,3 +1,4 @@
+import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
 import { isPromiseLike } from './ids.js';
 import type { Breadcrumb, Contexts, Primitive, RequestData, SeverityLevel, User } from './types.js';
 
@@ -70,26 +71,28 @@ function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
   const scope: Scope = {
     setUser: guard((user) => {
       const target = write();
-      if (user) target.user = { ...user };
+      if (user) target.user = boundedCopy(user) as User;
       else delete target.user;
     }),
     setTag: guard((key, value) => {
-      write().tags[key] = String(value);
+      write().tags[key] = boundedValue(String(value)) as string;
     }),
     setTags: guard((tags) => {
       const target = write();
-      for (const [key, value] of Object.entries(tags)) target.tags[key] = String(value);
+      for (const [key, value] of boundedEntries(tags))
+        target.tags[key] = boundedValue(String(value)) as string;
     }),
     setContext: guard((name, context) => {
       const target = write();
-      if (context) target.contexts[name] = { ...context };
+      if (context) target.contexts[name] = boundedCopy(context);
       else delete target.contexts[name];
     }),
     setExtra: guard((key, value) => {
-      write().extra[key] = value;
+      write().extra[key] = boundedValue(value, COPY_DEPTH);
     }),
     setExtras: guard((extras) => {
-      Object.assign(write().extra, extras);
+      const target = write();
+      for (const [key, value] of boundedEntries(extras)) target.extra[key] = boundedValue(value, COPY_DEPTH);
     }),
     setLevel: guard((level) => {
       setOptional(write(), 'level', level);

@@ -151,3 +151,13 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   frame.in_app = !!line && !/^(?:<|node:|internal\/)|[\\/]node_modules[\\/]/.test(file);
   return frame;
 }
+
+/**
+ * One stack line to a frame, or undefined when the line is none: for a reader that needs only
+ * the top frames (the storm guard) and should not parse the whole stack.
+ */
+export function parseLine(line: string): StackFrame | undefined {
+  const text = line.trim();
+  const raw = /^at /.test(text) ? v8Line(text) : otherLine(text);
+  return raw ? toFrame(raw) : undefined;
+}

@@ -223,7 +223,8 @@ export type DiscardReason =
   | 'before_send'
   | 'event_processor'
   | 'insufficient_data'
-  | 'internal_sdk_error';
+  | 'internal_sdk_error'
+  | 'backpressure';
 
 export interface ClientReport {
   timestamp: number;

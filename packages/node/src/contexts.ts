@@ -35,7 +35,9 @@ export function contextsIntegration(): Integration {
         contexts[name] = { ...fixed[name], ...live[name] };
       }
       for (const [name, value] of Object.entries(event.contexts)) {
-        contexts[name] = { ...contexts[name], ...value };
+        // Only the contexts this integration fills are merged (copied); the app's own stay as they are.
+        const ours = contexts[name];
+        contexts[name] = ours ? { ...ours, ...value } : value;
       }
       event.contexts = contexts;
       if (client.options.sendDefaultPii && event.server_name === undefined) {

@@ -33,6 +33,7 @@ export { httpBreadcrumbsIntegration } from './http-breadcrumbs.js';
 // Runtime parts
 export { createAsyncScopeStore } from './scope-store.js';
 export { createUndiciExecutor, type UndiciExecutorOptions } from './undici-executor.js';
+export { createHttpExecutor, type HttpExecutorOptions } from './http-executor.js';
 
 // Types used in the API above
 export type {

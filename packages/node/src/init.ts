@@ -6,17 +6,18 @@ import {
   checkOptions,
   createClient,
   createLogger,
+  createStormGuard,
   envelopeEndpoint,
   type Integration,
   OPTION_RULES,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
+import { createHttpExecutor } from './http-executor.js';
 import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
 import { detectRelease } from './release.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
-import { createUndiciExecutor } from './undici-executor.js';
 
 type Current = NonNullable<ReturnType<typeof carrier>['current']> & { client: Client };
 
@@ -30,12 +31,13 @@ const runtime: ClientRuntime = {
   platform: 'node',
   sdk: SDK_INFO,
   createExecutor: (dsn, sdkClient) =>
-    createUndiciExecutor({
+    createHttpExecutor({
       url: envelopeEndpoint(dsn),
       headers: { 'x-sentry-auth': authHeader(dsn, sdkClient), 'user-agent': sdkClient },
     }),
   createScopeStore: createAsyncScopeStore,
   parseStack: parseStackFrames,
+  createStormGuard,
 };
 
 /**

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceMapConsumer } from 'source-map-js';
@@ -146,8 +147,22 @@ export function parseSourceMap(
  * by its `sourceMappingURL` comment, or `<file>.map` beside it. Reads are synchronous and
  * bounded by `maxBytes`.
  */
-export function loadMapForFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): LoadedMap | undefined {
-  const code = readTextFile(path, maxBytes);
+export function loadMapForFile(
+  path: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+  log: (message: string) => void = () => undefined,
+): LoadedMap | undefined {
+  const read = (file: string): string | undefined => {
+    const text = readTextFile(file, maxBytes);
+    if (text === undefined) sayWhyUnread(file, maxBytes, log);
+    return text;
+  };
+  const parse = (text: string, baseDir: string, file: string): LoadedMap | undefined => {
+    const map = parseSourceMap(text, baseDir, { debugId, generatedLines: lines() });
+    if (!map) log(`source map skipped: ${file} is not a usable source map`);
+    return map;
+  };
+  const code = read(path);
   if (code === undefined) return undefined;
   const debugId = findDebugId(code);
   const url = findSourceMappingUrl(code);
@@ -159,17 +174,36 @@ export function loadMapForFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES):
   };
   if (url) {
     const inline = decodeDataUrl(url);
-    if (inline !== undefined) return parseSourceMap(inline, dir, { debugId, generatedLines: lines() });
+    if (inline !== undefined) return parse(inline, dir, `the inline map of ${path}`);
     const mapPath = mapPathFrom(url, dir);
     if (mapPath) {
-      const text = readTextFile(mapPath, maxBytes);
-      if (text !== undefined)
-        return parseSourceMap(text, dirname(mapPath), { debugId, generatedLines: lines() });
+      const text = read(mapPath);
+      if (text !== undefined) return parse(text, dirname(mapPath), mapPath);
     }
   }
   const beside = readTextFile(`${path}.map`, maxBytes);
-  if (beside !== undefined) return parseSourceMap(beside, dir, { debugId, generatedLines: lines() });
+  if (beside !== undefined) return parse(beside, dir, `${path}.map`);
+  sayWhyUnread(`${path}.map`, maxBytes, log, true);
   return undefined;
+}
+
+/** Says (in debug output) why a file that exists was not read: over the size limit, or unreadable. */
+function sayWhyUnread(
+  file: string,
+  maxBytes: number,
+  log: (message: string) => void,
+  quietIfMissing = false,
+): void {
+  try {
+    const size = statSync(file).size;
+    if (size > maxBytes)
+      log(
+        `source map skipped: ${file} is ${size} bytes, over the ${maxBytes}-byte limit (sourceMapsIntegration maxMapBytes)`,
+      );
+    else log(`source map skipped: ${file} could not be read`);
+  } catch {
+    if (!quietIfMissing) log(`source map skipped: ${file} does not exist`);
+  }
 }
 
 function mapPathFrom(url: string, dir: string): string | undefined {

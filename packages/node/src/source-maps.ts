@@ -11,13 +11,20 @@ export interface SourceMapsOptions {
    * @default 33554432 (32 MiB)
    */
   maxCacheBytes?: number;
-  /** Compiled files, maps and sources larger than this are never read. @default 4194304 (4 MiB) */
+  /** Source files larger than this are never read. @default 4194304 (4 MiB) */
   maxFileBytes?: number;
+  /**
+   * Compiled files and source maps larger than this are never read (a bundled app's map easily
+   * passes 4 MiB); a map skipped for its size is named in debug output.
+   * @default 67108864 (64 MiB)
+   */
+  maxMapBytes?: number;
   /** Lines of source before and after each frame's line. @default 5 */
   contextLines?: number;
 }
 
 const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_MAP_BYTES = 64 * 1024 * 1024;
 /** What a "nothing here" cache entry is charged, so misses cannot grow the cache unbounded. */
 const MISS_BYTES = 256;
 
@@ -31,7 +38,9 @@ const MISS_BYTES = 256;
  */
 export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integration {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxMapBytes = options.maxMapBytes ?? DEFAULT_MAX_MAP_BYTES;
   const contextLines = options.contextLines ?? CONTEXT_LINES;
+  let log: (message: string) => void = () => undefined;
   let resolver: FrameResolver | undefined;
   let clear: (() => void) | undefined;
 
@@ -46,7 +55,7 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
         if (!file) return undefined;
         const key = `map:${file}`;
         if (cache.has(key)) return (cache.get(key) as LoadedMap | null) ?? undefined;
-        const map = loadMapForFile(file, maxFileBytes);
+        const map = loadMapForFile(file, maxMapBytes, log);
         cache.set(key, map ?? null, map?.bytes ?? MISS_BYTES);
         return map;
       },
@@ -64,7 +73,8 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
 
   return {
     name: 'SourceMaps',
-    setup() {
+    setup(client) {
+      log = (message) => client.logger.debug(message);
       prepareSourceMaps();
     },
     processEvent(event) {

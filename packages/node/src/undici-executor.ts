@@ -18,6 +18,12 @@ export interface UndiciExecutorOptions {
   connections?: number;
 }
 
+/**
+ * Named by a variable so that bundlers leave undici out of apps that use the default executor
+ * (about 1 MB minified); an app that picks this executor has undici installed and loads it then.
+ */
+const UNDICI: string = ['undici'][0] as string;
+
 interface Loaded {
   pool: Pool;
   gzip: (body: Uint8Array) => Promise<Uint8Array>;
@@ -37,7 +43,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
 
   const load = (): Promise<Loaded> => {
     loaded ??= Promise.all([
-      import('undici'),
+      import(UNDICI) as Promise<typeof import('undici')>,
       import('node:zlib'),
       import('node:util'),
       import('node:stream'),

@@ -1,0 +1,124 @@
+/**
+ * Work bounded by the SDK's limits, not by the size of what the app hands over: a 50 MiB typed
+ * array, an object with a million keys or a 10 MB string costs about as much as a small one.
+ * Arrays and typed arrays are never enumerated key by key (their keys are their indexes), big
+ * key lists are never sorted, and copies keep only what an event could carry.
+ */
+import { setKey, truncate } from './normalize.js';
+
+/** Keys (or entries) kept per copied object: what normalize keeps by default. */
+export const MAX_COPIED_KEYS = 100;
+/** Longest string kept by a copy: normalize's default string limit. */
+export const MAX_COPIED_STRING = 16_384;
+
+/**
+ * Levels below the top that copies bound (a breadcrumb's `data` and the values in it, a
+ * context's values and theirs). A huge object nested deeper is still enumerated by normalize
+ * at each event.
+ */
+export const COPY_DEPTH = 2;
+
+/** The index count of an array or typed array, undefined for anything else. */
+function indexedLength(value: object): number | undefined {
+  if (ArrayBuffer.isView(value)) {
+    const length = (value as { length?: unknown }).length;
+    return typeof length === 'number' ? length : 0;
+  }
+  return Array.isArray(value) ? value.length : undefined;
+}
+
+/**
+ * The first `count` own enumerable keys in sorted order, as `Object.keys(value).sort()` would
+ * begin, without sorting a huge key list; for arrays and typed arrays the first indexes, in
+ * numeric order, without listing them all. May throw (Proxies).
+ */
+export function boundedKeys(value: object, count: number): string[] {
+  const length = indexedLength(value);
+  if (length !== undefined) {
+    return Array.from({ length: Math.min(length, count) }, (_, i) => String(i));
+  }
+  const keys = Object.keys(value);
+  if (keys.length <= 1000) return keys.sort().slice(0, count);
+  // The smallest `count` keys in one pass, instead of sorting them all.
+  const smallest: string[] = [];
+  for (const key of keys) {
+    if (smallest.length === count && key >= (smallest[count - 1] as string)) continue;
+    let i = smallest.length === count ? count - 1 : smallest.length;
+    while (i > 0 && (smallest[i - 1] as string) > key) {
+      smallest[i] = smallest[i - 1] as string;
+      i--;
+    }
+    smallest[i] = key;
+  }
+  return smallest;
+}
+
+/**
+ * The first {@link MAX_COPIED_KEYS} own enumerable entries of an object, values read
+ * defensively; nothing for arrays, typed arrays and non-objects (never their elements).
+ */
+export function boundedEntries(value: unknown): Array<[string, unknown]> {
+  if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) return [];
+  const keys = Object.keys(value);
+  const out: Array<[string, unknown]> = [];
+  for (let i = 0; i < keys.length && i < MAX_COPIED_KEYS; i++) {
+    const key = keys[i] as string;
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      item = '[unreadable]';
+    }
+    out.push([key, item]);
+  }
+  if (keys.length > MAX_COPIED_KEYS) out.push(['…', `[${keys.length - MAX_COPIED_KEYS} more keys]`]);
+  return out;
+}
+
+/**
+ * A shallow copy of what a scope setter was given, bounded: at most {@link MAX_COPIED_KEYS}
+ * own keys (a `…` key says how many more there were), strings cut to
+ * {@link MAX_COPIED_STRING}, plain-object values copied the same way {@link COPY_DEPTH} levels down; a
+ * string, typed array or other non-plain value given where an object belongs is kept as
+ * `{ value }`, never split into one property per character or element.
+ */
+export function boundedCopy(value: unknown, depth = COPY_DEPTH): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) {
+    return { value: boundedValue(value, 0) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of boundedEntries(value)) setKey(out, key, boundedValue(item, depth));
+  return out;
+}
+
+/**
+ * Strings cut to the copy limit, long arrays to their first items and a count, plain objects
+ * copied bounded while `depth` lasts (so that a huge object is enumerated once, when it is set,
+ * not at every event); anything else as is.
+ */
+export function boundedValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return truncate(value, MAX_COPIED_STRING);
+  if (isLongArray(value)) {
+    return [...value.slice(0, MAX_COPIED_KEYS), `[${value.length - MAX_COPIED_KEYS} more items]`];
+  }
+  if (depth > 0 && isPlainObject(value)) return boundedCopy(value, depth - 1);
+  return value;
+}
+
+function isLongArray(value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value) && value.length > MAX_COPIED_KEYS;
+  } catch {
+    return false;
+  }
+}
+
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false;
+  }
+}

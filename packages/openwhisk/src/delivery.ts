@@ -22,7 +22,7 @@ import {
   type TransportExecutor,
   type TransportOptions,
 } from '@faultline/core';
-import { createUndiciExecutor } from '@faultline/node';
+import { createHttpExecutor } from '@faultline/node';
 
 export interface ActivationDelivery {
   /** Events captured in this activation that have not reached the transport yet. */
@@ -201,9 +201,9 @@ export function trackingExecutor(inner: TransportExecutor, maxRetries: number): 
     else attempts.set(id, tries);
   };
   const executor: TransportExecutor = {
-    send(body) {
+    send(body, written) {
       const id = eventIdOf(body);
-      const request = inner.send(body);
+      const request = inner.send(body, written);
       if (id !== undefined && !owners.has(id)) attempts.delete(id);
       if (id !== undefined && owners.has(id)) {
         request.then(
@@ -265,7 +265,8 @@ export function activationTransport(
   const dsn = context.dsn;
   if (!dsn) throw new Error('no DSN');
   const maxRetries = transportOptions?.maxRetries ?? 3;
-  const executor = createUndiciExecutor({
+  // Node's own HTTP client: nothing to load from node_modules, which a zipped bundle may not have.
+  const executor = createHttpExecutor({
     url: envelopeEndpoint(dsn),
     headers: { 'x-sentry-auth': authHeader(dsn, context.sdkClient), 'user-agent': context.sdkClient },
   });

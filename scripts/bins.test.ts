@@ -25,6 +25,7 @@ describe('package bins', () => {
     expect(bins.map((b) => b.command).sort()).toEqual([
       'faultline-cron',
       'faultline-dev',
+      'faultline-openwhisk-monitor',
       'faultline-symbolicate',
     ]);
   });

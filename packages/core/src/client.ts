@@ -154,7 +154,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         }
         // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
         if (sampledOut()) return eventId;
-        const repeats = storm?.admit(exception);
+        const repeats = storm?.admit(exception, store.getScope().getUser()?.id);
         if (storm && !repeats) {
           client.recordDroppedEvent('backpressure', 'error');
           return eventId;

@@ -33,6 +33,8 @@ export interface Scope {
   clear(): Scope;
   clone(): Scope;
   getData(): ScopeData;
+  /** The user set on this scope, read without copying the scope. */
+  getUser(): User | undefined;
 }
 
 export const DEFAULT_MAX_BREADCRUMBS = 100;
@@ -125,6 +127,9 @@ function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
     },
     getData() {
       return copyData(data);
+    },
+    getUser() {
+      return data.user;
     },
   };
   return scope;

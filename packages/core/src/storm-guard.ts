@@ -29,11 +29,13 @@ export interface StormGuardOptions {
 
 export interface StormGuard {
   /**
-   * Called once per capture, before the event is built. Returns undefined when the capture
+   * Called once per capture, before the event is built. `user` (the scope's user id) makes the
+   * same error of different users different issues here: many users failing at once is an
+   * outage whose reach a backend must count, not a loop to damp. Returns undefined when the capture
    * must only be counted; otherwise how many captures of its issue were counted instead of
    * built since the issue's last admitted event (0 for none), with the time of the first.
    */
-  admit(exception: unknown): Repeats | undefined;
+  admit(exception: unknown, user?: unknown): Repeats | undefined;
 }
 
 /** What `contexts.repeats` carries. */
@@ -80,7 +82,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   };
 
   return {
-    admit(exception) {
+    admit(exception, user) {
       const t = now();
       endOfTask();
       if (builtThisTask >= perTask || countedThisTask >= perTask) {
@@ -90,7 +92,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
         else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
         return undefined;
       }
-      const key = issueKey(exception);
+      const key = user === undefined ? issueKey(exception) : `${issueKey(exception)}\n${user}`;
       let issue = issues.get(key);
       if (issue === undefined) {
         issue = { tokens: burst, at: t, suppressed: 0, since: t };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
 import { releaseFromEnv } from './release.js';
@@ -145,12 +145,15 @@ describe('in the client pipeline', () => {
     expect(events.every((e) => e.tags?.critical === 'true')).toBe(true);
   });
 
-  it('rejects a critical option that is not a list of strings', () => {
+  it('leaves out a critical option that is not a list of strings, and keeps the SDK on', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const client = createClient(
       { critical: 'POST /checkout' as never, transport: () => ({}) as never },
       runtime,
     );
-    expect(client.enabled).toBe(false);
+    expect(client.enabled).toBe(true);
+    expect(warn.mock.calls.map(String).join('\n')).toContain('option "critical" must be an array of strings');
+    warn.mockRestore();
   });
 });
 

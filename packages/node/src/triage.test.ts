@@ -51,11 +51,18 @@ describe('node: critical flows', () => {
     ]);
   });
 
-  it('turns the SDK off for a critical option that is not a list of strings', () => {
+  it('names a critical option that is not a list of strings and keeps reporting without it', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const client = init({ transport: () => createTestTransport(), critical: 'POST /checkout' as never });
-    expect(client?.enabled).toBe(false);
+    const transport = createTestTransport();
+    const client = init({ transport: () => transport, critical: 'POST /checkout' as never });
+    expect(client.enabled).toBe(true);
     expect(String(warn.mock.calls[0]?.[0])).toContain('"critical"');
+    withScope((scope) => {
+      scope.setTransaction('POST /checkout');
+      captureException(new Error('still reported'));
+    });
+    await transport.flush(1000);
+    expect(transport.events().map((e) => e.tags?.critical)).toEqual([undefined]);
   });
 });
 

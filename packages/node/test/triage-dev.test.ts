@@ -52,7 +52,9 @@ async function sixtyCheckouts(dsn: string): Promise<void> {
     captureUnhandled: false,
     transportOptions: { maxQueueSize: 100 },
   });
+  // One request each, as a server sees them: each capture in its own macrotask.
   for (let user = 1; user <= 60; user++) {
+    await new Promise((resolve) => setImmediate(resolve));
     withScope((scope) => {
       scope.setTransaction('POST /checkout');
       scope.setUser({ id: `user-${user}` });

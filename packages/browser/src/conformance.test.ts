@@ -17,9 +17,9 @@ afterEach(async () => {
 });
 
 describe('conformance with the ingest (browser pipeline)', () => {
-  // The browser applies the rules that cost whole events or tags (`normalizeEventEssentials`);
-  // release and environment names, breadcrumb levels and timestamps and context field types are
-  // checked by the full step only (core's client), to keep the bundle under its ceiling.
+  // The browser applies the rules that cost whole events, tags or breadcrumbs
+  // (`normalizeEventEssentials`: levels, timestamps, tags, release and environment names); context
+  // field types are checked by the full step only (core's client), to keep the bundle small.
   it('sends events the ingest keeps: lone surrogates, level names, tag keys, empty tags, ms timestamps', async () => {
     const envelopes: Envelope[] = [];
     init({
@@ -52,5 +52,30 @@ describe('conformance with the ingest (browser pipeline)', () => {
     expect(
       envelopes.flatMap((e, i) => envelopeProblems(items[i] ?? [], e.headers as Record<string, unknown>)),
     ).toEqual([]);
+  });
+
+  it('sends release and environment names and breadcrumbs the ingest keeps', async () => {
+    const envelopes: Envelope[] = [];
+    init({
+      transport: () => ({
+        send: (envelope: Envelope) => void envelopes.push(envelope),
+        recordDroppedEvent() {},
+        flush: async () => true,
+        close: async () => true,
+        takePending: () => [],
+      }),
+      release: 'web/shop@2.0\n',
+      environment: 'prod/eu',
+    });
+    addBreadcrumb({ message: 'in ms', level: 'log' as never, timestamp: Date.now() });
+    captureException(new Error('with a breadcrumb'));
+    expect(await flush(1000)).toBe(true);
+    const event = envelopes[0]?.items[0]?.[1] as Record<string, any>;
+    expect(event.release).toBe('web-shop@2.0');
+    expect(event.environment).toBe('prod-eu');
+    const crumb = event.breadcrumbs.values.find((b: { message?: string }) => b.message === 'in ms');
+    expect(crumb.level).toBe('info');
+    expect(crumb.timestamp).toBeLessThan(1e11);
+    expect(envelopeProblems([{ type: 'event', payload: event }], envelopes[0]?.headers as never)).toEqual([]);
   });
 });

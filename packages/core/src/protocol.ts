@@ -121,8 +121,9 @@ const typed = (field: string, value: any): any => {
 };
 
 /**
- * The rules without which the ingest would lose a whole event or a tag, but lone surrogates:
- * level names, millisecond timestamps, tag keys and values. Changes `event` in place (a wire
+ * The rules without which the ingest would lose a whole event, a tag or a breadcrumb, but lone
+ * surrogates: level names, millisecond timestamps, tag keys and values, release and environment
+ * names. Changes `event` in place (a wire
  * event is the pipeline's own copy). The browser, whose bundle is counted in bytes, applies
  * these and replaces lone surrogates while sanitizing; {@link normalizeEvent} applies them all.
  */
@@ -145,6 +146,12 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
     else logger?.debug(`tag ${key} dropped: empty`);
   }
   out.tags = tags;
+  // Breadcrumbs: seconds and Sentry's level names, as on the event.
+  for (const crumb of out.breadcrumbs?.values ?? []) {
+    if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
+    if (crumb.level) crumb.level = toLevel(crumb.level);
+  }
+  names(out);
   return out;
 }
 
@@ -157,11 +164,6 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
 export function normalizeEvent(event: WireEvent, logger?: Logger): WireEvent {
   try {
     const out: any = normalizeEventEssentials(wellFormed(event), logger);
-    for (const crumb of out.breadcrumbs?.values ?? []) {
-      if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
-      if (crumb.level) crumb.level = toLevel(crumb.level);
-    }
-    names(out);
     // Contexts: https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/
     for (const alias in out.contexts) {
       const context = Object(out.contexts[alias]);

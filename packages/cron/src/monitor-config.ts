@@ -1,4 +1,4 @@
-import type { Logger, MonitorConfig } from '@faultline/core';
+import { toMonitorConfig as coreMonitorConfig, type Logger, type MonitorConfig } from '@faultline/core';
 import { crontabSchedule, type IntervalUnit, intervalSchedule } from './schedule.js';
 
 /** How a job is expected to run; sent with the first check-in so the backend creates or updates the monitor. */
@@ -46,16 +46,6 @@ export function toMonitorConfig(
     logger?.warn(`monitor config left out: ${result.reason}`);
     return undefined;
   }
-  const config: MonitorConfig = { schedule: result.schedule };
-  if (isPositive(options.checkinMargin)) config.checkin_margin = options.checkinMargin;
-  if (isPositive(options.maxRuntime)) config.max_runtime = options.maxRuntime;
-  if (options.timezone) config.timezone = options.timezone;
-  if (isPositive(options.failureIssueThreshold))
-    config.failure_issue_threshold = options.failureIssueThreshold;
-  if (isPositive(options.recoveryThreshold)) config.recovery_threshold = options.recoveryThreshold;
-  return config;
-}
-
-function isPositive(value: number | undefined): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+  // The API names (checkinMargin, …) become wire names once, in core, with the ingest's rules.
+  return coreMonitorConfig({ ...options, schedule: result.schedule }, logger);
 }

@@ -4,6 +4,17 @@ import { fitEvent, jsonBytes, jsonBytesBound, readArray } from './sanitize-fit.j
 import type { WireEvent } from './types.js';
 
 describe('jsonBytesBound', () => {
+  it('bounds the longest number texts JSON has', () => {
+    for (const n of [
+      -0.0000014404097205278221,
+      -1.2345678901234567e-100,
+      -Number.MAX_VALUE,
+      -Number.MIN_VALUE,
+    ]) {
+      expect(jsonBytesBound(n, Number.POSITIVE_INFINITY)).toBeGreaterThanOrEqual(jsonBytes(n));
+    }
+  });
+
   it('is never below the exact size, for any JSON value and any limit', () => {
     fc.assert(
       fc.property(

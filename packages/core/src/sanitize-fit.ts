@@ -154,13 +154,14 @@ const STEPS: Array<(event: WireEvent, size: number, max: number) => void> = [
 
 /**
  * An upper bound of `jsonBytes(value)` for plain data, found without building the JSON: each
- * UTF-16 unit of a string takes at most 6 bytes (`\u001f`), a number at most 24 characters.
+ * UTF-16 unit of a string takes at most 6 bytes (`\u001f`), a number at most 25 characters
+ * (`-0.0000012345678901234567`: a sign, `0.`, five zeros and 17 digits).
  * Returns Infinity as soon as the bound passes `limit`, and for anything but plain data
  * (`toJSON`, a class instance, a deep or cyclic structure), which is then measured exactly.
  */
 export function jsonBytesBound(value: unknown, limit: number, depth = 0): number {
   if (typeof value === 'string') return value.length * 6 + 2;
-  if (typeof value === 'number') return 24;
+  if (typeof value === 'number') return 25;
   if (typeof value === 'boolean' || value === null || value === undefined) return 9;
   if (typeof value !== 'object' || depth > 64) return Number.POSITIVE_INFINITY;
   let total = 2;

@@ -95,3 +95,36 @@ describe('storm guard', () => {
     expect(events()).toHaveLength(40);
   });
 });
+
+describe('storm guard and users', () => {
+  it('counts one user repeating an error, but builds the same error for many users', async () => {
+    const { client, drops, events } = recordingClient({ burst: 2, perSecond: 0, perTask: 100 });
+    // One user in a loop: the burst, then counted.
+    for (let n = 0; n < 5; n++) {
+      client.withScope((scope) => {
+        scope.setUser({ id: 'looping' });
+        client.captureException(failAt(n));
+      });
+      await nextTask();
+    }
+    expect(events()).toHaveLength(2);
+    expect(drops.get('backpressure:error')).toBe(3);
+    // Many users at once: an outage whose reach must be counted, one event each.
+    for (let n = 0; n < 5; n++) {
+      client.withScope((scope) => {
+        scope.setUser({ id: `user-${n}` });
+        client.captureException(failAt(n));
+      });
+      await nextTask();
+    }
+    expect(events().map((e) => e.user?.id)).toEqual([
+      'looping',
+      'looping',
+      'user-0',
+      'user-1',
+      'user-2',
+      'user-3',
+      'user-4',
+    ]);
+  });
+});

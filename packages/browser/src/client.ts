@@ -16,10 +16,9 @@ import type {
   Scope,
   SeverityLevel,
 } from '@faultline/core';
-import { isIntegration } from '@faultline/core';
+import { isId, isIntegration, uuid4 } from '@faultline/core';
 import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { exceptionsFrom } from './exception.js';
-import { isId, uuid } from './ids.js';
 import type { BrowserOptions, Integration } from './options.js';
 import { sanitizeEvent } from './sanitize.js';
 import { createScope, DEFAULT_MAX_BREADCRUMBS } from './scope.js';
@@ -153,7 +152,7 @@ export function createClient(
     givenId?: () => unknown,
     originalException?: unknown,
   ): string {
-    let eventId = uuid();
+    let eventId = uuid4();
     // A copy: what the pipeline reads of the hint can no longer throw. An unreadable hint is
     // left out, not the event.
     let readable: EventHint = { originalException };

@@ -9,13 +9,14 @@ import {
   compileScrub,
   type FaultlineEvent,
   FILTERED,
+  isId,
   isSensitiveKeyWith,
   type ScrubOptions,
   scrubText,
+  uuid4,
   type WireEvent,
 } from '@faultline/core';
 import { wellFormedText } from '@faultline/core/protocol';
-import { isId, uuid } from './ids.js';
 
 /** Largest event in bytes of UTF-8 JSON (the ingest's limit, https://develop.sentry.dev/sdk/data-model/envelopes/#size-limits). */
 export const MAX_EVENT_BYTES = 2 ** 20;
@@ -148,7 +149,7 @@ export function sanitizeEvent(event: FaultlineEvent, options: ScrubOptions = {})
       bounds,
       scrub,
     );
-    if (!isId(wire.event_id)) wire.event_id = uuid();
+    if (!isId(wire.event_id)) wire.event_id = uuid4();
     return new Blob([JSON.stringify(wire)]).size <= MAX_EVENT_BYTES;
   });
   return wire;

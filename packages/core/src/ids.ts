@@ -1,33 +1,15 @@
-/** Random bytes for 64 ids, drawn at once: one call into the platform's generator per 64 ids. */
-const POOL_IDS = 64;
-let pool: Uint8Array | undefined;
-let poolAt = POOL_IDS * 16;
-
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
-
-function randomBytes16(): Uint8Array {
-  if (poolAt >= POOL_IDS * 16 || pool === undefined) {
-    pool = new Uint8Array(POOL_IDS * 16);
-    if (typeof crypto !== 'undefined' && crypto && typeof crypto.getRandomValues === 'function') {
-      crypto.getRandomValues(pool);
-    } else {
-      for (let i = 0; i < pool.length; i++) pool[i] = Math.floor(Math.random() * 256);
-    }
-    poolAt = 0;
-  }
-  const bytes = pool.subarray(poolAt, poolAt + 16);
-  poolAt += 16;
-  return bytes;
-}
-
-/** A random UUID v4 as 32 lowercase hex characters, the form Sentry expects for ids. */
+/**
+ * A random UUID v4 as 32 lowercase hex characters, the form Sentry expects for ids: 16 random
+ * bytes from the platform's generator (one call per id), with the version and variant bits set.
+ */
 export function uuid4(): string {
-  const bytes = randomBytes16();
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const bytes = new Uint8Array(16);
+  if (typeof crypto === 'object' && crypto?.getRandomValues) crypto.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.random() * 256;
+  bytes[6] = (bytes[6]! & 15) | 64;
+  bytes[8] = (bytes[8]! & 63) | 128;
   let out = '';
-  for (const b of bytes) out += HEX[b];
+  for (const byte of bytes) out += (byte + 256).toString(16).slice(1);
   return out;
 }
 

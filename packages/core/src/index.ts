@@ -44,7 +44,7 @@ export { type TriageOptions, triageIntegration } from './triage.js';
 export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';
 export { createLogger, type Logger } from './logger.js';
-export { nowSeconds, uuid4 } from './ids.js';
+export { isId, nowSeconds, uuid4 } from './ids.js';
 export { type Current, carrier } from './carrier.js';
 export {
   addBreadcrumb,

@@ -16,7 +16,7 @@ import type {
   Scope,
   SeverityLevel,
 } from '@faultline/core';
-import { isId, isIntegration, uuid4 } from '@faultline/core';
+import { eventMessages, isId, isIntegration, uuid4 } from '@faultline/core';
 import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { exceptionsFrom } from './exception.js';
 import type { BrowserOptions, Integration } from './options.js';
@@ -27,6 +27,8 @@ import type { ClientTransport } from './transport.js';
 
 /** What `init` and `getClient` return: the running SDK. */
 export interface BrowserClient {
+  /** False when the SDK is off (no DSN, a bad DSN, `enabled: false`): every call is then a cheap no-op. */
+  readonly enabled: boolean;
   /** Reports an error (or any thrown value); returns the event id. */
   captureException(exception: unknown, hint?: EventHint): string;
   /** Reports a message, level `info` unless given; returns the event id. */
@@ -46,12 +48,6 @@ export interface BrowserClient {
   close(timeoutMs?: number): Promise<boolean>;
 }
 
-/** `Type: message` lines an event is matched on by `ignoreErrors`. */
-export const messagesOf = (event: FaultlineEvent): string[] => [
-  event.message ?? '',
-  ...(event.exception?.values ?? []).map((v) => [v.type, v.value].filter(Boolean).join(': ')),
-];
-
 /** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
 export const matches = (patterns: Array<string | RegExp> | undefined, text: string) =>
   // `search` starts at 0 whatever the RegExp's `lastIndex`, and leaves it as it was.
@@ -59,7 +55,8 @@ export const matches = (patterns: Array<string | RegExp> | undefined, text: stri
 
 export function createClient(
   options: BrowserOptions,
-  transport: ClientTransport,
+  /** None for a disabled client. */
+  transport: ClientTransport | undefined,
   defaults: Integration[],
   meta: EnvelopeMeta,
   logger: Logger,
@@ -74,10 +71,11 @@ export function createClient(
   let scope = createScope(options.initialScope);
   let integrations = defaults;
   let lastKey: string | undefined;
-  let closed = false;
+  // A disabled client is closed from the start.
+  let closed = !transport;
 
   // The transport logs every drop in debug mode.
-  const drop = (reason: DiscardReason) => transport.recordDroppedEvent(reason, 'error');
+  const drop = (reason: DiscardReason) => transport?.recordDroppedEvent(reason, 'error');
 
   const internalError = (error: unknown) => {
     logger.error('internal error', error);
@@ -117,7 +115,7 @@ export function createClient(
 
     // Every event, messages included, as in Sentry's SDKs.
     if (Math.random() >= (options.sampleRate ?? 1)) return drop('sample_rate');
-    const messages = messagesOf(event);
+    const messages = eventMessages(event);
     // The same event again (a render loop, a retry storm): only the first is sent.
     const key = JSON.stringify([
       messages,
@@ -135,7 +133,7 @@ export function createClient(
       if (next === null) return drop(step === beforeSend ? 'before_send' : 'event_processor');
       if (typeof next === 'object' && next) event = next;
     }
-    transport.send({
+    transport!.send({
       headers: { event_id: event.event_id, ...meta },
       items: [[{ type: 'event' }, normalizeEventEssentials(sanitizeEvent(event, scrub), logger)]],
     });
@@ -163,7 +161,7 @@ export function createClient(
       const id = givenId?.();
       if (isId(id)) eventId = id;
       if (!closed) {
-        const early = inFlight.size > 99 ? 'queue_overflow' : transport.wouldDrop?.('error');
+        const early = inFlight.size > 99 ? 'queue_overflow' : transport!.wouldDrop?.('error');
         // `void`: a custom transport's return value is not an event.
         const input = early ? void drop(early) : build(readable);
         if (input) {
@@ -180,6 +178,7 @@ export function createClient(
   }
 
   const client: BrowserClient = {
+    enabled: !!transport,
     captureException: (exception, hint) =>
       capture(
         (hint) => {
@@ -215,7 +214,7 @@ export function createClient(
     captureEvent: (event, hint) =>
       capture(
         () => {
-          if (Object(event) !== event) throw new TypeError('captureEvent needs an event object');
+          if (Object(event) !== event) throw TypeError('captureEvent: not an object');
           return event;
         },
         hint,
@@ -241,10 +240,10 @@ export function createClient(
       }
     },
     recordDroppedEvent: (reason, category, quantity) =>
-      transport.recordDroppedEvent(reason, category, quantity),
+      transport?.recordDroppedEvent(reason, category, quantity),
     flush: (timeoutMs = 2000) =>
       Promise.race([
-        Promise.all(inFlight).then(() => transport.flush(timeoutMs)),
+        Promise.all(inFlight).then(() => transport?.flush(timeoutMs) ?? true),
         new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false)),
       ]).catch(() => false),
     async close(timeoutMs) {
@@ -254,7 +253,7 @@ export function createClient(
       for (const integration of integrations) guard(integration.name, () => integration.teardown?.());
       const ok = await client.flush(timeoutMs);
       closed = true;
-      return (await transport.close(0).catch(() => false)) && ok;
+      return (await transport!.close(0).catch(() => false)) && ok;
     },
   };
 

@@ -38,21 +38,31 @@ afterEach(async () => {
 describe('init', () => {
   it('disables the SDK with one console message for a bad option, and never throws', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(init({ dsn: 'https://nokey.example.com/1' })).toBeUndefined();
-    expect(init({ sampleRate: 2 } as never)).toBeUndefined();
-    expect(init(null as never)).toBeUndefined();
+    expect(init({ dsn: 'https://nokey.example.com/1' }).enabled).toBe(false);
+    expect(init({ sampleRate: 2 } as never).enabled).toBe(false);
+    expect(init(null as never).enabled).toBe(false);
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
       expect.stringMatching(/^\[Faultline\] SDK disabled: Invalid DSN: no public key$/),
       '[Faultline] SDK disabled: option "sampleRate" must be a number from 0 to 1',
       '[Faultline] SDK disabled: options must be an object',
     ]);
-    expect(getClient()).toBeUndefined();
+    expect(getClient()?.enabled).toBe(false);
     expect(captureMessage('nothing')).toBe('');
   });
 
-  it('stays off silently without a DSN', () => {
+  it('without a DSN returns a disabled client, as Node does: its captures return an id and send nothing', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(init({})).toBeUndefined();
+    const client = init({});
+    expect(client).toBe(getClient());
+    expect(client.enabled).toBe(false);
+    expect(client.captureException(new Error('off'))).toMatch(/^[\da-f]{32}$/);
+    expect(client.captureMessage('off')).toMatch(/^[\da-f]{32}$/);
+    expect(client.captureEvent({ event_id: 'a'.repeat(32) })).toBe('a'.repeat(32));
+    // The top-level API says the SDK is off, in every runtime.
+    expect(captureException(new Error('off'))).toBe('');
+    expect(await client.flush(10)).toBe(true);
+    expect(await close(10)).toBe(true);
+    expect(getClient()).toBeUndefined();
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -129,13 +139,13 @@ describe('client pipeline and scope', () => {
       ['captureStatus', [[500]]],
       ['captureStatus', [500, 'x']],
     ];
-    for (const [key, value] of bad) expect(init({ [key]: value } as never)).toBeUndefined();
+    for (const [key, value] of bad) expect(init({ [key]: value } as never).enabled).toBe(false);
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(
       bad.map(([key]) => expect.stringMatching(new RegExp(`^\\[Faultline\\] SDK disabled: .*"${key}"`))),
     );
     warn.mockClear();
     const memory = memoryTransport();
-    expect(init({ transport: memory.transport, captureStatus: [[500, 599], 401] })).toBeDefined();
+    expect(init({ transport: memory.transport, captureStatus: [[500, 599], 401] }).enabled).toBe(true);
     expect(warn).not.toHaveBeenCalled();
   });
 

@@ -1,4 +1,4 @@
-import { carrier, type EnvelopeMeta, scrubOptionsProblem } from '@faultline/core';
+import { carrier, createLogger, type EnvelopeMeta, scrubOptionsProblem } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
@@ -7,7 +7,6 @@ import { fetchExecutor } from './delivery.js';
 import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
-import { createLogger } from './logger.js';
 import { noiseFilterIntegration } from './noise-filter.js';
 import { type BrowserOptions, type Integration, validateOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
@@ -17,30 +16,37 @@ import { type BrowserTransport, type ClientTransport, createTransport } from './
 export const getClient = (): BrowserClient | undefined => carrier().current?.client as BrowserClient;
 
 /**
- * Starts Faultline in the page. Without a DSN (and without a custom `transport`) the SDK stays
- * off and every call is a cheap no-op; a bad option disables it with one console message.
- * Never throws.
+ * Starts Faultline in the page and returns the client. Without a DSN (and without a custom
+ * `transport`) the SDK stays off: the client is disabled and every call is a cheap no-op. A bad
+ * DSN disables it with one console message; any other bad option is named in one message and
+ * its default applies. Never throws.
  *
  * @example
  * init({ dsn: 'https://public@o1.ingest.example.com/1', release: 'shop@2.3.0' });
  */
-export function init(options: BrowserOptions = {}): BrowserClient | undefined {
+export function init(options: BrowserOptions = {}): BrowserClient {
   // A second init replaces the first: its handlers and wrappers go now (node's too, if the
   // page runs both), its queue is flushed.
   carrier().current?.stop?.();
   void close(0);
+  let client: BrowserClient | undefined;
   try {
-    start(options);
+    client = start(options);
   } catch (error) {
     // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
     // Passed as is: turning an unprintable thrown value (a Symbol) into text would throw.
     createLogger(true).warn('SDK disabled:', error);
   }
-  return getClient();
+  client ??= createClient({}, undefined, [], {}, createLogger(false));
+  carrier().current = { client };
+  return client;
 }
 
-/** Starts the client; throws the sentence that says why the SDK is off for a bad option or DSN. */
-function start(options: BrowserOptions): void {
+/**
+ * Starts the client; undefined when the SDK is off by choice (no DSN, `enabled: false`). Throws
+ * the sentence that says why the SDK is off for options it cannot run with (a bad DSN).
+ */
+function start(options: BrowserOptions): BrowserClient | undefined {
   validateOptions(options);
   const logger = createLogger(options.debug === true);
   // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
@@ -93,8 +99,7 @@ function start(options: BrowserOptions): void {
       }),
     );
   }
-  const client = createClient(options, transport, integrations, meta, logger);
-  carrier().current = { client };
+  return createClient(options, transport, integrations, meta, logger);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { matches, messagesOf } from './client.js';
+import { eventMessages } from '@faultline/core';
+import { matches } from './client.js';
 import type { Integration, UrlPattern } from './options.js';
 
 /**
@@ -36,7 +37,7 @@ export function noiseFilterIntegration({
         const file = abs_path ?? filename;
         if (file && file !== '<anonymous>' && file !== '[native code]') url = file;
       }
-      return (filterNoise && (RESIZE_OBSERVER.test(`${messagesOf(event)}`) || EXTENSION_URL.test(url))) ||
+      return (filterNoise && (RESIZE_OBSERVER.test(`${eventMessages(event)}`) || EXTENSION_URL.test(url))) ||
         (url && (matches(denyUrls, url) || (allowUrls?.length && !matches(allowUrls, url))))
         ? null
         : event;

@@ -357,7 +357,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     // without a `type`); unless sampling was decided before the event was built.
     if (!early?.sampled && sampledOut()) return;
     if (isIgnored(event)) {
-      logger.debug('dropped by ignoreErrors', eventMessages(event)[0]);
+      logger.debug('dropped by ignoreErrors', eventMessages(event).find(Boolean));
       client.recordDroppedEvent('event_processor', 'error');
       return;
     }
@@ -469,7 +469,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     if (!patterns?.length) return false;
     const messages = eventMessages(event);
     return patterns.some((p) =>
-      messages.some((m) => (typeof p === 'string' ? m.includes(p) : safeTest(p, m))),
+      messages.some((m) => m && (typeof p === 'string' ? m.includes(p) : safeTest(p, m))),
     );
   }
 

@@ -65,17 +65,14 @@ function stringTags(tags: Record<string, Primitive> | undefined): Record<string,
   return out;
 }
 
-/** `Type: message` lines an event is matched on by `ignoreErrors`. */
-export function eventMessages(event: FaultlineEvent): string[] {
-  const out: string[] = [];
-  if (event.message) out.push(event.message);
-  for (const value of event.exception?.values ?? []) {
-    if (value.type && value.value) out.push(`${value.type}: ${value.value}`);
-    else if (value.value) out.push(value.value);
-    else if (value.type) out.push(value.type);
-  }
-  return out;
-}
+/**
+ * `Type: message` lines an event is matched on by `ignoreErrors` (a type or a value alone when
+ * the other is empty); the message first, '' when there is none.
+ */
+export const eventMessages = (event: FaultlineEvent): string[] => [
+  event.message ?? '',
+  ...(event.exception?.values ?? []).map((v) => [v.type, v.value].filter(Boolean).join(': ')),
+];
 
 /** A key that is equal for two events a user would call "the same event again". */
 export function dedupeKey(event: FaultlineEvent): string {

@@ -39,6 +39,7 @@ export {
   type OptionRules,
 } from './options.js';
 export type { Integration } from './integration.js';
+export { eventMessages } from './event-builder.js';
 export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 export { type TriageOptions, triageIntegration } from './triage.js';
 export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';

@@ -9,14 +9,13 @@ export interface Logger {
 /**
  * The SDK's one guarded logger. Silent unless `debug` is on; printing never throws into the host.
  */
-export function createLogger(debug: boolean, prefix = 'Faultline'): Logger {
+export function createLogger(debug: boolean): Logger {
   const print =
     (method: 'log' | 'warn' | 'error') =>
     (...args: unknown[]): void => {
-      if (!debug) return;
       try {
         // biome-ignore lint/suspicious/noConsole: the logger is the single place that prints.
-        console[method](`[${prefix}]`, ...args);
+        if (debug) console[method]('[Faultline]', ...args);
       } catch {
         // A broken console must not break the host.
       }
@@ -28,10 +27,10 @@ export function createLogger(debug: boolean, prefix = 'Faultline'): Logger {
  * Prints one message whether or not debug is on. Used only for a configuration problem that
  * disables the SDK, so the user learns why nothing is reported.
  */
-export function reportConfigError(message: string, prefix = 'Faultline'): void {
+export function reportConfigError(message: string): void {
   try {
     // biome-ignore lint/suspicious/noConsole: a disabled SDK must say why, once.
-    console.warn(`[${prefix}] ${message}`);
+    console.warn(`[Faultline] ${message}`);
   } catch {
     // A broken console must not break the host.
   }

@@ -2,12 +2,13 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
+import { sendCheckIn } from './send-check-in.js';
 import type { ClientOptions } from './options.js';
 import { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
 import type { Transport } from './transport.js';
 import type { DataCategory, DiscardReason, WireCheckIn, WireEvent } from './types.js';
 
-const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' } };
+const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' }, sendCheckIn };
 
 function recording() {
   const envelopes: Envelope[] = [];
@@ -221,6 +222,20 @@ describe('createClient', () => {
     await client.flush(1000);
     expect(rec.events().map((e) => [e.message, e.tags])).toEqual([['real', { a: '1', b: '2' }]]);
     expect(rec.drops).toContainEqual(['event_processor', 'error', 1]);
+  });
+
+  it('sends check-ins only through the runtime that plugs them in, so a runtime without them bundles none', () => {
+    const rec = recording();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const bare = createClient(rec.options({ debug: true }), { platform: 'javascript', sdk: runtime.sdk });
+    expect(bare.captureCheckIn({ monitorSlug: 'nightly', status: 'ok' })).toBe('');
+    expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
+      '[Faultline] check-in dropped: this runtime sends no check-ins',
+    ]);
+    expect(rec.envelopes).toEqual([]);
+    const client = createClient(rec.options(), runtime);
+    expect(client.captureCheckIn({ monitorSlug: 'nightly', status: 'ok' })).toMatch(/^[\da-f]{32}$/);
+    expect(rec.checkIns().map((c) => c.monitor_slug)).toEqual(['nightly']);
   });
 
   it('takes Sentry’s camelCase monitor config with fractional values, and a dashed check-in id', () => {

@@ -1,7 +1,7 @@
 import { boundedCopy } from './bounded.js';
-import { type MonitorConfigInput, normalizeCheckIn } from './check-in.js';
+import type { MonitorConfigInput } from './check-in.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
-import { createCheckInEnvelope, createEventEnvelope, type EnvelopeMeta } from './envelope.js';
+import { createEventEnvelope, type EnvelopeMeta } from './envelope.js';
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
@@ -11,8 +11,7 @@ import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, checkOptions, isIntegration } from './options.js';
 import { normalizeEvent } from './protocol.js';
-import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
-import { validId } from './sanitize-fit.js';
+import { sanitizeEvent } from './sanitize.js';
 import {
   createScope,
   createStackScopeStore,
@@ -21,7 +20,7 @@ import {
   type ScopeStore,
 } from './scope.js';
 import { scrubOptionsProblem } from './scrub-patterns.js';
-import { cachedStackParser } from './stack-cache.js';
+import type { sendCheckIn } from './send-check-in.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
 import type { StormGuard, StormGuardOptions } from './storm-guard.js';
@@ -37,7 +36,6 @@ import type {
   MonitorConfig,
   SdkInfo,
   SeverityLevel,
-  WireCheckIn,
 } from './types.js';
 
 /** What a runtime package plugs into the client. */
@@ -56,6 +54,10 @@ export interface ClientRuntime {
   parseStack?: StackParser;
   /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
   createStormGuard?: (options: StormGuardOptions) => StormGuard;
+  /** Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms. */
+  cacheStacks?: (parse: StackParser) => StackParser;
+  /** Core's `sendCheckIn`, for runtimes that send cron check-ins; without it check-ins are dropped. */
+  sendCheckIn?: typeof sendCheckIn;
 }
 
 export interface Client {
@@ -131,7 +133,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const captured = new WeakSet<object>();
   let lastKey: string | undefined;
   let closed = false;
-  const parseStackCached = cachedStackParser(runtime.parseStack ?? parseStack);
+  const parse = runtime.parseStack ?? parseStack;
+  const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
   const storm =
     options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
 
@@ -193,40 +196,22 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       return eventId;
     },
     captureCheckIn(checkIn, monitorConfig) {
-      let checkInId = uuid4();
-      try {
-        checkInId = validId(checkIn.checkInId) ?? checkInId;
-      } catch {
-        // Unreadable: dropped below with a count, never thrown.
-      }
-      if (!enabled || closed) return checkInId;
-      let wire: WireCheckIn | undefined;
-      try {
-        wire = { check_in_id: checkInId, monitor_slug: checkIn.monitorSlug, status: checkIn.status };
-        if (checkIn.duration !== undefined && checkIn.status !== 'in_progress')
-          wire.duration = checkIn.duration;
-        if (defaults.release) wire.release = defaults.release;
-        if (defaults.environment) wire.environment = defaults.environment;
-        if (monitorConfig) wire.monitor_config = monitorConfig as MonitorConfig;
-        wire = normalizeCheckIn(
-          sanitizeCheckIn(wire, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }),
-          logger,
+      if (runtime.sendCheckIn)
+        return runtime.sendCheckIn(
+          {
+            live: enabled && !closed,
+            options,
+            logger,
+            meta: envelopeMeta,
+            transport: getTransport,
+            drop: (reason, category) => client.recordDroppedEvent(reason, category),
+            internalError,
+          },
+          checkIn,
+          monitorConfig,
         );
-      } catch {
-        wire = undefined;
-      }
-      if (!wire || wire.monitor_slug === '') {
-        // A backend cannot file a check-in without its monitor: say so, count it, send nothing.
-        logger.warn('check-in dropped: it names no monitor (monitorSlug)');
-        client.recordDroppedEvent('insufficient_data', 'monitor');
-        return checkInId;
-      }
-      try {
-        getTransport()?.send(createCheckInEnvelope(wire, envelopeMeta));
-      } catch (error) {
-        internalError(error);
-      }
-      return checkInId;
+      logger.warn('check-in dropped: this runtime sends no check-ins');
+      return '';
     },
     getScope: () => store.getScope(),
     withScope(fn) {

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
+import { sendCheckIn } from './send-check-in.js';
 import type { Transport } from './transport.js';
 import type { WireCheckIn, WireEvent } from './types.js';
 
-const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' } };
+const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' }, sendCheckIn };
 
 function recording() {
   const envelopes: Envelope[] = [];

@@ -2,6 +2,7 @@ import {
   authHeader,
   type Client,
   type ClientRuntime,
+  cachedStackParser,
   carrier,
   checkOptions,
   createClient,
@@ -10,6 +11,7 @@ import {
   envelopeEndpoint,
   type Integration,
   OPTION_RULES,
+  sendCheckIn,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
 import { createHttpExecutor } from './http-executor.js';
@@ -38,6 +40,8 @@ const runtime: ClientRuntime = {
   createScopeStore: createAsyncScopeStore,
   parseStack: parseStackFrames,
   createStormGuard,
+  cacheStacks: cachedStackParser,
+  sendCheckIn,
 };
 
 /**

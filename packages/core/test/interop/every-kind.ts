@@ -10,6 +10,7 @@ import { createSessionEnvelope } from '../../src/envelope.js';
 import { createFetchExecutor } from '../../src/fetch-executor.js';
 import { uuid4 } from '../../src/ids.js';
 import { requestDataFrom } from '../../src/request.js';
+import { sendCheckIn } from '../../src/send-check-in.js';
 import type { TransportExecutor, TransportResponse } from '../../src/transport.js';
 import type { SessionUpdate } from '../../src/types.js';
 
@@ -55,6 +56,7 @@ export async function sendEveryKind(dsn: string): Promise<Sent> {
     {
       platform: 'node',
       sdk: SDK,
+      sendCheckIn,
       createExecutor: (parsed, sdkClient) => recordingFetchExecutor(parsed, sdkClient, statuses),
     },
   );

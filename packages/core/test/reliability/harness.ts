@@ -9,6 +9,7 @@ import { envelopeUrlWithAuth } from '../../src/dsn.js';
 import { parseEnvelope } from '../../src/envelope.js';
 import { createFetchExecutor } from '../../src/fetch-executor.js';
 import type { ClientOptions } from '../../src/options.js';
+import { sendCheckIn } from '../../src/send-check-in.js';
 import type { TransportOptions } from '../../src/transport.js';
 import type { ClientReport } from '../../src/types.js';
 
@@ -39,6 +40,7 @@ export function createHarness(
     {
       platform: 'node',
       sdk: { name: 'faultline.node', version: '0.1.0' },
+      sendCheckIn,
       createExecutor: (parsed, sdkClient) => {
         const inner = createFetchExecutor({ url: envelopeUrlWithAuth(parsed, sdkClient) });
         return {

@@ -2,13 +2,17 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
-import { sendCheckIn } from './send-check-in.js';
 import type { ClientOptions } from './options.js';
 import { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
+import { sendCheckIn } from './send-check-in.js';
 import type { Transport } from './transport.js';
 import type { DataCategory, DiscardReason, WireCheckIn, WireEvent } from './types.js';
 
-const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' }, sendCheckIn };
+const runtime: ClientRuntime = {
+  platform: 'node',
+  sdk: { name: 'faultline.test', version: '0.0.0' },
+  sendCheckIn,
+};
 
 function recording() {
   const envelopes: Envelope[] = [];

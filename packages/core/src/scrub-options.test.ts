@@ -5,7 +5,11 @@ import { sendCheckIn } from './send-check-in.js';
 import type { Transport } from './transport.js';
 import type { WireCheckIn, WireEvent } from './types.js';
 
-const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' }, sendCheckIn };
+const runtime: ClientRuntime = {
+  platform: 'node',
+  sdk: { name: 'faultline.test', version: '0.0.0' },
+  sendCheckIn,
+};
 
 function recording() {
   const envelopes: Envelope[] = [];

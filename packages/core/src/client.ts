@@ -162,15 +162,15 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
           client.recordDroppedEvent('backpressure', 'error');
           return eventId;
         }
-        const mechanism = { type: 'generic', handled: true, ...hint.mechanism };
-        const exceptionOptions: Parameters<typeof exceptionFromValue>[1] = { mechanism };
-        if (options.maxCauseDepth !== undefined) exceptionOptions.maxCauseDepth = options.maxCauseDepth;
-        if (hint.syntheticException) exceptionOptions.syntheticException = hint.syntheticException;
-        exceptionOptions.parseStack = parseStackCached;
         const input: EventInput = {
           event_id: eventId,
           level: hint.level ?? 'error',
-          exception: exceptionFromValue(exception, exceptionOptions),
+          exception: exceptionFromValue(exception, {
+            mechanism: { type: 'generic', handled: true, ...hint.mechanism },
+            maxCauseDepth: options.maxCauseDepth,
+            syntheticException: hint.syntheticException,
+            parseStack: parseStackCached,
+          }),
         };
         if (repeats?.suppressed) input.contexts = { repeats: { ...repeats } };
         hint.originalException = exception;
@@ -361,85 +361,72 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       return;
     }
     const waiting: Waiting = { reason: 'event_processor' };
-    track(runIntegrations(event, hint, 0, waiting), waiting);
+    track(run(event, hint, 0, waiting), waiting);
   }
 
-  function runIntegrations(
+  /**
+   * Runs the integrations from `index`, then `beforeSend` (the step after the last integration),
+   * then sends. What a step throws or rejects keeps the event as it was; an integration drops it
+   * by returning a falsy value, `beforeSend` by returning `null`. Synchronous as long as every
+   * step is.
+   */
+  function run(
     event: FaultlineEvent,
     hint: EventHint,
     index: number,
     waiting: Waiting,
   ): void | Promise<void> {
-    for (let i = index; i < integrations.length; i++) {
-      const integration = integrations[i] as Integration;
-      if (!integration.processEvent) continue;
-      let result: ReturnType<NonNullable<Integration['processEvent']>>;
+    for (let i = index; i <= integrations.length; i++) {
+      const integration = integrations[i];
+      const name = integration?.name ?? 'beforeSend';
+      let result: ReturnType<NonNullable<Integration['processEvent']>> | undefined;
       try {
-        result = integration.processEvent(event, hint, client);
+        if (integration) {
+          if (!integration.processEvent) continue;
+          result = integration.processEvent(event, hint, client);
+        } else {
+          if (!options.beforeSend) break;
+          result = options.beforeSend(event, hint);
+        }
       } catch (error) {
-        logger.debug(`integration ${integration.name} threw; event kept`, error);
+        logger.debug(`${name} threw; event kept`, error);
         continue;
       }
       if (isPromiseLike(result)) {
-        waiting.reason = 'event_processor';
+        waiting.reason = integration ? 'event_processor' : 'before_send';
         return Promise.resolve(result).then(
           (next) => {
             if (closed) return;
-            if (!next) return dropByProcessor(integration.name);
-            return runIntegrations(isEventObject(next) ? next : event, hint, i + 1, waiting);
+            if (dropped(integration, next, name)) return;
+            return run(isEventObject(next) ? next : event, hint, i + 1, waiting);
           },
           (error) => {
             if (closed) return;
-            logger.debug(`integration ${integration.name} rejected; event kept`, error);
-            return runIntegrations(event, hint, i + 1, waiting);
+            logger.debug(`${name} rejected; event kept`, error);
+            return run(event, hint, i + 1, waiting);
           },
         );
       }
-      if (!result) return dropByProcessor(integration.name);
+      if (dropped(integration, result, name)) return;
       // Anything but an event object (`true`, a number) leaves the event as it was.
       if (isEventObject(result)) event = result;
     }
-    return runBeforeSend(event, hint, waiting);
+    send(event);
   }
 
-  function dropByProcessor(name: string): void {
-    logger.debug(`dropped by integration ${name}`);
-    client.recordDroppedEvent('event_processor', 'error');
-  }
-
-  function runBeforeSend(event: FaultlineEvent, hint: EventHint, waiting: Waiting): void | Promise<void> {
-    if (!options.beforeSend) return send(event);
-    let result: ReturnType<NonNullable<ClientOptions['beforeSend']>>;
-    try {
-      result = options.beforeSend(event, hint);
-    } catch (error) {
-      logger.debug('beforeSend threw; the event is sent unchanged', error);
-      return send(event);
-    }
-    const decide = (next: FaultlineEvent | null): void => {
-      if (closed) return;
-      if (next === null) {
-        logger.debug('dropped by beforeSend');
-        client.recordDroppedEvent('before_send', 'error');
-        return;
-      }
-      send(typeof next === 'object' && next ? next : event);
-    };
-    if (isPromiseLike(result)) {
-      waiting.reason = 'before_send';
-      return Promise.resolve(result).then(decide, (error) => {
-        if (closed) return;
-        logger.debug('beforeSend rejected; the event is sent unchanged', error);
-        send(event);
-      });
-    }
-    return decide(result);
+  /** True (and counted) when a step's result drops the event. */
+  function dropped(integration: Integration | undefined, result: unknown, name: string): boolean {
+    if (integration ? result : result !== null) return false;
+    logger.debug(`dropped by ${name}`);
+    client.recordDroppedEvent(integration ? 'event_processor' : 'before_send', 'error');
+    return true;
   }
 
   function send(event: FaultlineEvent): void {
-    const sanitizeOptions: Parameters<typeof sanitizeEvent>[1] = { ...options.scrub };
-    if (options.sendDefaultPii === true) sanitizeOptions.sendDefaultPii = true;
-    const wire = normalizeEvent(sanitizeEvent(event, sanitizeOptions), logger);
+    const wire = normalizeEvent(
+      sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }),
+      logger,
+    );
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
   }
 

@@ -9,9 +9,9 @@ export interface ExceptionFromValueOptions {
    * How many links of `cause` / `AggregateError.errors` to follow from the thrown value.
    * @default 5
    */
-  maxCauseDepth?: number;
+  maxCauseDepth?: number | undefined;
   /** An error made at capture time: its stack stands in when the thrown value is not an error. */
-  syntheticException?: Error;
+  syntheticException?: Error | undefined;
   /** Turns a stack into frames. @default the built-in `parseStack` */
   parseStack?: StackParser;
 }
@@ -20,15 +20,8 @@ export interface ExceptionFromValueOptions {
 export const DEFAULT_MAX_CAUSE_DEPTH = 5;
 
 /** At most this many exception values per event (unless maxCauseDepth asks for a longer chain). */
-const MAX_EXCEPTION_VALUES = 20;
-const MAX_KEYS_IN_MESSAGE = 10;
-
-interface Linked {
-  value: unknown;
-  source: string;
-  parent: number;
-  depth: number;
-}
+const MAX_VALUES = 20;
+const NON_ERROR = 'Non-Error exception captured with value: ';
 
 /**
  * Turns anything that was thrown into Sentry exception values
@@ -58,150 +51,111 @@ export function exceptionFromValue(
 }
 
 function collect(thrown: unknown, options: ExceptionFromValueOptions): ExceptionValue[] {
+  const { mechanism } = options;
   const requested = options.maxCauseDepth ?? DEFAULT_MAX_CAUSE_DEPTH;
   const maxDepth = Number.isNaN(requested)
     ? DEFAULT_MAX_CAUSE_DEPTH
     : Math.min(Math.max(0, Math.floor(requested)), 100);
-  const maxValues = Math.max(MAX_EXCEPTION_VALUES, maxDepth + 1);
+  const maxValues = Math.max(MAX_VALUES, maxDepth + 1);
   const parse = options.parseStack ?? parseStack;
-  const { exception: top, synthetic } = single(thrown, parse, options.syntheticException);
-  top.mechanism = synthetic ? { ...options.mechanism, synthetic: true } : { ...options.mechanism };
-
   // Discovery order: the thrown value is 0, each linked value gets the next number. This is
   // the `exception_id`, and the list is sent in reverse so that id 0 is the last value.
-  const found: ExceptionValue[] = [top];
+  const found: ExceptionValue[] = [];
   const seen = new Set<unknown>();
-  if (isObjectLike(thrown)) seen.add(thrown);
-  let groups = markGroup(top, thrown);
-
+  let groups = 0;
   // Depth-first, `cause` before `errors[i]`, as Sentry's linked-errors integration walks them.
-  const stack: Linked[] = linksOf(thrown, 0, 0).reverse();
-  while (stack.length > 0 && found.length < maxValues) {
-    const link = stack.pop()!;
-    if (link.depth > maxDepth) continue;
-    if (isObjectLike(link.value)) {
-      if (seen.has(link.value)) continue;
-      seen.add(link.value);
-    }
+  const visit = (value: unknown, depth: number, parent: number, source: string): void => {
+    if (depth > maxDepth || found.length >= maxValues || seen.has(value)) return;
+    if (isObjectLike(value)) seen.add(value);
     const id = found.length;
-    const linked = single(link.value, parse).exception;
-    linked.mechanism = {
-      type: 'chained',
-      ...(options.mechanism.handled === undefined ? {} : { handled: options.mechanism.handled }),
-      source: link.source,
-      exception_id: id,
-      parent_id: link.parent,
-    };
-    if (markGroup(linked, link.value)) groups++;
-    found.push(linked);
-    stack.push(...linksOf(link.value, id, link.depth).reverse());
-  }
-
-  if (found.length > 1 || groups > 0) top.mechanism = { ...top.mechanism, exception_id: 0 };
+    const [exception, synthetic] = single(value, parse, id ? undefined : options.syntheticException);
+    exception.mechanism = id
+      ? {
+          type: 'chained',
+          ...(mechanism.handled !== undefined && { handled: mechanism.handled }),
+          source,
+          exception_id: id,
+          parent_id: parent,
+        }
+      : { ...mechanism, ...(synthetic && { synthetic: true }) };
+    found.push(exception);
+    const errors = get(value, 'errors');
+    const group = isArray(errors) && isErrorLike(value);
+    if (group) {
+      exception.mechanism.is_exception_group = true;
+      groups++;
+    }
+    const cause = get(value, 'cause');
+    if (cause != null) visit(cause, depth + 1, id, 'cause');
+    if (group) {
+      const count = Math.min(lengthOf(errors), MAX_VALUES);
+      for (let i = 0; i < count; i++) {
+        const child = get(errors, i);
+        if (child != null) visit(child, depth + 1, id, `errors[${i}]`);
+      }
+    }
+  };
+  visit(thrown, 0, 0, '');
+  if (found[1] || groups) found[0]!.mechanism!.exception_id = 0;
   return found.reverse();
 }
 
-/** `AggregateError`-like values are exception groups. Returns 1 when `exception` was marked. */
-function markGroup(exception: ExceptionValue, value: unknown): number {
-  if (!exception.mechanism || !isArray(safeGet(value, 'errors')) || !isErrorLike(value)) return 0;
-  exception.mechanism = { ...exception.mechanism, is_exception_group: true };
-  return 1;
-}
-
-function linksOf(value: unknown, parent: number, depth: number): Linked[] {
-  if (!isObjectLike(value)) return [];
-  const links: Linked[] = [];
-  const cause = safeGet(value, 'cause');
-  if (cause !== undefined && cause !== null)
-    links.push({ value: cause, source: 'cause', parent, depth: depth + 1 });
-  const errors = safeGet(value, 'errors');
-  if (isArray(errors) && isErrorLike(value)) {
-    const count = Math.min(safeLength(errors), MAX_EXCEPTION_VALUES);
-    for (let i = 0; i < count; i++) {
-      const child = safeGet(errors, i);
-      if (child !== undefined && child !== null) {
-        links.push({ value: child, source: `errors[${i}]`, parent, depth: depth + 1 });
-      }
-    }
+/** One exception value, without chaining, and whether its stack is the capture site's (`synthetic`). */
+function single(value: unknown, parse: StackParser, syntheticError?: Error): [ExceptionValue, boolean] {
+  let exception: ExceptionValue;
+  let frames = [] as ReturnType<StackParser>;
+  const error = isErrorLike(value);
+  if (error) {
+    const type = named(get(value, 'name')) ?? constructorName(value) ?? 'Error';
+    const message = get(value, 'message');
+    exception = { type, value: typeof message === 'string' ? message : message == null ? '' : text(message) };
+    frames = parse(value);
+  } else {
+    exception = describeNonError(value);
+    if (syntheticError) frames = parse(syntheticError);
   }
-  return links;
-}
-
-/** One exception value, without chaining; `synthetic` when its stack is the capture site's. */
-function single(
-  value: unknown,
-  parse: StackParser,
-  syntheticError?: Error,
-): { exception: ExceptionValue; synthetic: boolean } {
-  if (isErrorLike(value)) {
-    const exception: ExceptionValue = { type: errorType(value), value: errorMessage(value) };
-    const frames = parse(value);
-    if (frames.length > 0) exception.stacktrace = { frames };
-    return { exception, synthetic: false };
-  }
-  const exception = describeNonError(value);
-  const frames = syntheticError ? parse(syntheticError) : [];
-  if (frames.length === 0) return { exception, synthetic: false };
-  exception.stacktrace = { frames };
-  return { exception, synthetic: true };
+  if (frames[0]) exception.stacktrace = { frames };
+  return [exception, !error && !!frames[0]];
 }
 
 function describeNonError(value: unknown): ExceptionValue {
   if (typeof value === 'string') return { type: 'Error', value };
-  if (!isObjectLike(value))
-    return { type: 'Error', value: `Non-Error exception captured with value: ${primitiveText(value)}` };
-  if (typeof value === 'function') {
-    const name = safeGet(value, 'name');
-    return {
-      type: 'Error',
-      value: `Non-Error exception captured with value: [Function: ${typeof name === 'string' && name ? name : 'anonymous'}]`,
-    };
-  }
-  const name = safeGet(value, 'name');
-  const message = safeGet(value, 'message');
-  const type = typeof name === 'string' && name !== '' ? name : 'Error';
+  if (typeof value === 'function')
+    return { type: 'Error', value: `${NON_ERROR}[Function: ${named(get(value, 'name')) ?? 'anonymous'}]` };
+  if (!isObjectLike(value)) return { type: 'Error', value: NON_ERROR + text(value) };
+  const type = named(get(value, 'name')) ?? 'Error';
+  const message = get(value, 'message');
   if (typeof message === 'string') return { type, value: message };
   const className = constructorName(value);
-  const label = className === undefined || className === 'Object' ? 'Object' : `'${className}'`;
+  const label = !className || className === 'Object' ? 'Object' : `'${className}'`;
   return { type, value: `${label} captured as exception with keys: ${keysText(value)}` };
 }
 
-function primitiveText(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  try {
-    return String(value);
-  } catch {
-    return typeof value;
-  }
-}
-
+/** At most ten keys, in sorted order, without sorting a huge key list. */
 function keysText(value: object): string {
   let keys: string[];
   try {
-    keys = boundedKeys(value, MAX_KEYS_IN_MESSAGE + 1);
+    keys = boundedKeys(value, 11);
   } catch {
     return '[unreadable keys]';
   }
-  if (keys.length === 0) return '[object has no keys]';
-  const shown = keys.slice(0, MAX_KEYS_IN_MESSAGE).join(', ');
-  return keys.length > MAX_KEYS_IN_MESSAGE ? `${shown}, …` : shown;
+  if (!keys.length) return '[object has no keys]';
+  return keys.slice(0, 10).join(', ') + (keys.length > 10 ? ', …' : '');
 }
 
-function errorType(error: object): string {
-  const name = safeGet(error, 'name');
-  if (typeof name === 'string' && name !== '') return name;
-  return constructorName(error) ?? 'Error';
-}
+/** A string that is not empty, else undefined. */
+const named = (value: unknown): string | undefined =>
+  typeof value === 'string' && value ? value : undefined;
 
-function errorMessage(error: object): string {
-  const message = safeGet(error, 'message');
-  if (typeof message === 'string') return message;
-  return message === undefined || message === null ? '' : primitiveText(message);
-}
+const constructorName = (value: object): string | undefined => named(get(get(value, 'constructor'), 'name'));
 
-function constructorName(value: object): string | undefined {
-  const name = safeGet(safeGet(value, 'constructor'), 'name');
-  return typeof name === 'string' && name !== '' ? name : undefined;
+/** The text of a primitive or a message; one whose conversion throws is named by its type. */
+function text(value: unknown): string {
+  try {
+    return typeof value === 'bigint' ? `${value}n` : String(value);
+  } catch {
+    return typeof value;
+  }
 }
 
 /**
@@ -220,7 +174,7 @@ function isErrorLike(value: unknown): value is object {
   } catch {
     // A throwing Symbol.toStringTag getter.
   }
-  return typeof safeGet(value, 'stack') === 'string' && typeof safeGet(value, 'message') === 'string';
+  return typeof get(value, 'stack') === 'string' && typeof get(value, 'message') === 'string';
 }
 
 function isObjectLike(value: unknown): value is object {
@@ -228,25 +182,24 @@ function isObjectLike(value: unknown): value is object {
 }
 
 /** Reads a property; getters and Proxy traps that throw read as `undefined`. */
-function safeGet(target: unknown, key: PropertyKey): unknown {
-  if (!isObjectLike(target)) return undefined;
+function get(target: unknown, key: PropertyKey): any {
   try {
-    return (target as Record<PropertyKey, unknown>)[key];
+    return isObjectLike(target) ? (target as Record<PropertyKey, unknown>)[key] : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** False for a revoked Proxy too. */
 function isArray(value: unknown): value is unknown[] {
   try {
     return Array.isArray(value);
   } catch {
-    // A revoked Proxy.
     return false;
   }
 }
 
-function safeLength(array: unknown[]): number {
+function lengthOf(array: unknown[]): number {
   try {
     return array.length;
   } catch {

@@ -99,6 +99,21 @@ describe('createClient', () => {
     expect(rec.events()).toHaveLength(1);
   });
 
+  it('a number given as a string is no number: named, and the default applies', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const rec = recording();
+    // '' compares as 0 and would drop every event without a word.
+    for (const sampleRate of ['', '0.5']) {
+      const client = createClient(rec.options({ sampleRate: sampleRate as never }), runtime);
+      client.captureException(new Error(`sent at the default rate of 1 (${sampleRate})`));
+    }
+    expect(rec.events()).toHaveLength(2);
+    expect(warn.mock.calls.map(String)).toEqual([
+      expect.stringContaining('option "sampleRate" must be a number from 0 to 1'),
+      expect.stringContaining('option "sampleRate" must be a number from 0 to 1'),
+    ]);
+  });
+
   it('a DSN that is no string or cannot be parsed turns the SDK off with one message', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     for (const dsn of [42, 'not a dsn']) {

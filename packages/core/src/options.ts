@@ -93,8 +93,8 @@ const isString = (v: unknown): boolean => typeof v === 'string';
 const isFunction = (v: unknown): boolean => typeof v === 'function';
 const isBool = (v: unknown): boolean => typeof v === 'boolean';
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
-/** A number from 0 up to `max` (a string is none: `'' >= 0` is true). */
-const upTo = (max: number) => (v: unknown) => typeof v === 'number' && v >= 0 && v <= max;
+/** A number >= 0 (a string is none: `'' >= 0` is true). */
+const isCount = (v: unknown): v is number => typeof v === 'number' && v >= 0;
 const arrayOf = (ok: (item: any) => boolean) => (v: unknown) => Array.isArray(v) && v.every(ok);
 /** An object with a string `name`: what the client can set up, run and tear down. */
 export const isIntegration = (v: unknown): boolean => isObject(v) && isString((v as { name?: unknown }).name);
@@ -110,9 +110,9 @@ const KINDS: Record<string, [ok: (value: any) => boolean, expected: string]> = {
   f: [isFunction, 'a function'],
   o: [isObject, 'an object'],
   B: [(v) => isObject(v) && Object.values(v).every(isBool), 'an object of true/false'],
-  r: [/* @__PURE__ */ upTo(1), 'a number from 0 to 1'],
+  r: [(v) => isCount(v) && v <= 1, 'a number from 0 to 1'],
   i: [(v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
-  m: [/* @__PURE__ */ upTo(Number.MAX_VALUE), 'a number >= 0'],
+  m: [(v) => isCount(v) && v < Infinity, 'a number >= 0'],
   a: [/* @__PURE__ */ arrayOf(isString), 'an array of strings'],
   g: [(v) => v === false || isObject(v), 'false or an object'],
   p: [/* @__PURE__ */ arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings/RegExps'],

@@ -98,16 +98,15 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRuntime): Client {
   const checked = checkOptions<ClientOptions>(givenOptions);
-  const problem = typeof checked === 'string' ? checked : undefined;
   const options = typeof checked === 'string' ? {} : checked;
+  let disabledWhy = typeof checked === 'string' ? checked : undefined;
   const logger = createLogger(options.debug === true);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
   // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
   const scrubProblem = scrubOptionsProblem(options.scrub);
   if (scrubProblem) reportConfigError(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
   let dsn: Dsn | undefined;
-  let disabledWhy = problem;
-  if (!problem && options.dsn) {
+  if (options.dsn) {
     const parsed = parseDsn(options.dsn);
     if (parsed.ok) dsn = parsed.dsn;
     else disabledWhy = parsed.error;
@@ -124,9 +123,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const envelopeMeta: EnvelopeMeta = { sdk: { name: runtime.sdk.name, version: runtime.sdk.version } };
   if (dsn) envelopeMeta.dsn = dsnToString(dsn);
   const defaults: EventDefaults = { platform: runtime.platform, sdk: runtime.sdk, maxBreadcrumbs };
-  if (options.release) defaults.release = options.release;
-  if (options.environment) defaults.environment = options.environment;
-  if (options.dist) defaults.dist = options.dist;
+  for (const key of ['release', 'environment', 'dist'] as const)
+    if (options[key]) defaults[key] = options[key];
 
   let transport: Transport | undefined;
   let integrations: Integration[] = [];
@@ -151,10 +149,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       try {
         const hint = readHint(givenHint);
         if (options.dedupe !== false && typeof exception === 'object' && exception !== null) {
-          if (captured.has(exception)) {
-            logger.debug('dropped: this error object was already captured');
-            return eventId;
-          }
+          // Captured before (by the app, then again by a handler): sent once.
+          if (captured.has(exception)) return eventId;
           captured.add(exception);
         }
         // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
@@ -348,22 +344,19 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     // without a `type`); unless sampling was decided before the event was built.
     if (!early?.sampled && sampledOut()) return;
     if (isIgnored(event)) {
-      logger.debug('dropped by ignoreErrors', eventMessages(event).find(Boolean));
-      client.recordDroppedEvent('event_processor', 'error');
+      drop('event_processor', 'by ignoreErrors');
       return;
     }
     if (options.dedupe !== false) {
       const key = dedupeKey(event);
       if (key === lastKey && !early?.summary) {
-        logger.debug('dropped: same as the previous event');
-        client.recordDroppedEvent('event_processor', 'error');
+        drop('event_processor', 'same as the previous event');
         return;
       }
       lastKey = key;
     }
     if (inFlight.size >= MAX_WAITING_EVENTS) {
-      logger.debug('dropped: too many events are waiting on async hooks');
-      client.recordDroppedEvent('queue_overflow', 'error');
+      drop('queue_overflow', 'too many events wait on async hooks');
       return;
     }
     const waiting: Waiting = { reason: 'event_processor' };
@@ -423,9 +416,14 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   /** True (and counted) when a step's result drops the event. */
   function dropped(integration: Integration | undefined, result: unknown, name: string): boolean {
     if (integration ? result : result !== null) return false;
-    logger.debug(`dropped by ${name}`);
-    client.recordDroppedEvent(integration ? 'event_processor' : 'before_send', 'error');
+    drop(integration ? 'event_processor' : 'before_send', `by ${name}`);
     return true;
+  }
+
+  /** Counts an error event dropped on purpose, saying why in debug mode. */
+  function drop(reason: DiscardReason, why: string): void {
+    logger.debug(`dropped: ${why}`);
+    client.recordDroppedEvent(reason, 'error');
   }
 
   function send(event: FaultlineEvent): void {
@@ -458,13 +456,11 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         typeof options.integrations === 'function'
           ? options.integrations(defaultsList)
           : [...defaultsList, ...(options.integrations ?? [])];
-      // Set up halfway and then abandoned, the defaults would leave their process listeners behind.
-      if (!Array.isArray(integrations) || !integrations.every(isIntegration)) {
-        logger.error('the integrations option did not return a list of integrations; using the defaults');
-        integrations = defaultsList;
-      }
+      // Checked before any is set up: set up halfway and then abandoned, the defaults would
+      // leave their listeners behind.
+      if (!Array.isArray(integrations) || !integrations.every(isIntegration)) throw integrations;
     } catch (error) {
-      logger.error('the integrations option threw; using the defaults', error);
+      logger.error('the integrations option gave no list of integrations; using the defaults', error);
       integrations = defaultsList;
     }
     for (const integration of integrations) {

@@ -243,33 +243,6 @@ describe('createClient', () => {
     expect(rec.drops).toContainEqual(['event_processor', 'error', 1]);
   });
 
-  it('delivers to the DSN through the runtime’s executor; without one it says that nothing is sent', async () => {
-    const bodies: Array<string | Uint8Array> = [];
-    const dsn = 'https://public@example.invalid/1';
-    const client = createClient(
-      { dsn },
-      {
-        ...runtime,
-        createExecutor: () => ({
-          send: async (body) => {
-            bodies.push(body);
-            return { status: 200, headers: {} };
-          },
-        }),
-      },
-    );
-    client.captureMessage('sent');
-    expect(await client.flush(1000)).toBe(true);
-    expect(bodies).toHaveLength(1);
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const bare = createClient({ dsn, debug: true }, runtime);
-    bare.captureMessage('not sent');
-    expect(await bare.flush(100)).toBe(true);
-    expect(warn.mock.calls.map((c) => c.join(' '))).toContain(
-      '[Faultline] nothing is sent: this runtime gives no executor (pass `transport`)',
-    );
-  });
-
   it('sends check-ins only through the runtime that plugs them in, so a runtime without them bundles none', () => {
     const rec = recording();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -1,9 +1,10 @@
 import { boundedCopy } from './bounded.js';
 import type { MonitorConfigInput } from './check-in.js';
-import { type Dsn, dsnToString, parseDsn } from './dsn.js';
+import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
 import { createEventEnvelope, type EnvelopeMeta } from './envelope.js';
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
 import { exceptionFromValue } from './exception.js';
+import { createFetchExecutor } from './fetch-executor.js';
 import { cancelTimer, keepAliveTimer } from './globals.js';
 import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
@@ -42,10 +43,7 @@ export interface ClientRuntime {
   /** `node` or `javascript`. */
   platform: string;
   sdk: SdkInfo;
-  /**
-   * The executor of the default transport, e.g. core's `createFetchExecutor` for the DSN's
-   * `envelopeUrlWithAuth`. Without it (and without the `transport` option) nothing is sent.
-   */
+  /** The executor of the default transport; core's fetch executor when absent. */
   createExecutor?: (dsn: Dsn, sdkClient: string) => TransportExecutor;
   defaultIntegrations?: Integration[];
   createScopeStore?: (root: Scope) => ScopeStore;
@@ -283,14 +281,10 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         if (dsn) context.dsn = dsn;
         transport = options.transport(context);
       } else if (dsn) {
-        // The executor is the runtime's (core's fetch executor fits where `fetch` exists), so a
-        // runtime bundles only the one it uses.
-        if (runtime.createExecutor)
-          transport = createTransport(
-            { logger, envelopeMeta, ...options.transportOptions },
-            runtime.createExecutor(dsn, sdkClient),
-          );
-        else logger.warn('nothing is sent: this runtime gives no executor (pass `transport`)');
+        const executor =
+          runtime.createExecutor?.(dsn, sdkClient) ??
+          createFetchExecutor({ url: envelopeUrlWithAuth(dsn, sdkClient) });
+        transport = createTransport({ logger, envelopeMeta, ...options.transportOptions }, executor);
       }
     } catch (error) {
       internalError(error);

@@ -32,8 +32,7 @@ export const toLevel = (value: unknown): SeverityLevel =>
 export const wellFormedText = (text: string): string => text.replace(/\p{Cs}/gu, '\uFFFD');
 
 /** Whether `text` holds no lone surrogate; `isWellFormed` (ES2024) where there is one. */
-const isWellFormed = (text: string): boolean =>
-  (text as any).isWellFormed?.() ?? !/\p{Cs}/u.test(text);
+const isWellFormed = (text: string): boolean => (text as any).isWellFormed?.() ?? !/\p{Cs}/u.test(text);
 
 /**
  * Whether a JSON value holds no lone surrogate in any string or key: read without copying, so

@@ -4,6 +4,7 @@ import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
   isRecord,
+  jsonBytesBound,
   minimalEvent,
   readArray,
   readField,
@@ -172,7 +173,10 @@ function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | u
 function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | undefined {
   // Newest first, and only as many as could ever fit: the rest would be dropped anyway.
   const values: Breadcrumb[] = [];
+  // JSON length of the breadcrumbs taken, exact once their cheap upper bound passes the limit
+  // (before that, the exact length is known to be below it).
   let bytes = 0;
+  let bound = 0;
   const all = readArray(raw, 10_000, 'tail');
   for (let i = all.length - 1; i >= 0 && bytes <= ctx.maxBytes; i--) {
     const crumb = all[i];
@@ -184,8 +188,10 @@ function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | und
     const level = readField(crumb, 'level');
     if (level !== undefined) out.level = validLevel(level);
     copy(out, crumb, 'data:r', ctx);
-    bytes += JSON.stringify(out).length;
     values.push(out);
+    if (bound > ctx.maxBytes) bytes += JSON.stringify(out).length;
+    else if ((bound += jsonBytesBound(out, ctx.maxBytes)) > ctx.maxBytes)
+      bytes = values.reduce((sum, crumb) => sum + JSON.stringify(crumb).length, 0);
   }
   return values.length > 0 ? { values: values.reverse() } : undefined;
 }

@@ -1,4 +1,4 @@
-import { boundedKeys } from './bounded.js';
+import { boundedKeys, merged } from './bounded.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
@@ -65,7 +65,7 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
   const maxValues = Math.max(MAX_EXCEPTION_VALUES, maxDepth + 1);
   const parse = options.parseStack ?? parseStack;
   const { exception: top, synthetic } = single(thrown, parse, options.syntheticException);
-  top.mechanism = synthetic ? { ...options.mechanism, synthetic: true } : { ...options.mechanism };
+  top.mechanism = merged<Mechanism>(options.mechanism, synthetic && { synthetic: true });
 
   // Discovery order: the thrown value is 0, each linked value gets the next number. This is
   // the `exception_id`, and the list is sent in reverse so that id 0 is the last value.
@@ -97,14 +97,14 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
     stack.push(...linksOf(link.value, id, link.depth).reverse());
   }
 
-  if (found.length > 1 || groups > 0) top.mechanism = { ...top.mechanism, exception_id: 0 };
+  if (found.length > 1 || groups > 0) top.mechanism = merged<Mechanism>(top.mechanism, { exception_id: 0 });
   return found.reverse();
 }
 
 /** `AggregateError`-like values are exception groups. Returns 1 when `exception` was marked. */
 function markGroup(exception: ExceptionValue, value: unknown): number {
   if (!exception.mechanism || !isArray(safeGet(value, 'errors')) || !isErrorLike(value)) return 0;
-  exception.mechanism = { ...exception.mechanism, is_exception_group: true };
+  exception.mechanism = merged<Mechanism>(exception.mechanism, { is_exception_group: true });
   return 1;
 }
 

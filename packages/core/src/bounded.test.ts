@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedCopy, boundedKeys, MAX_COPIED_KEYS, MAX_COPIED_STRING } from './bounded.js';
+import { boundedCopy, boundedKeys, MAX_COPIED_KEYS, MAX_COPIED_STRING, merged } from './bounded.js';
 import { exceptionFromValue } from './exception.js';
 
 describe('boundedKeys', () => {
@@ -57,5 +57,16 @@ describe('boundedCopy', () => {
     const copy = boundedCopy(JSON.parse('{"__proto__": {"polluted": true}}'));
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toEqual(['__proto__']);
+  });
+});
+
+describe('merged', () => {
+  it('merges like a spread: later sources win, missing ones are skipped, `__proto__` stays a key', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "b": 3}');
+    const out = merged<Record<string, unknown>>({ a: 1, b: 2 }, undefined, false, hostile);
+    expect(out).toEqual({ ...{ a: 1, b: 2 }, ...hostile });
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['a', 'b', '__proto__']);
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined();
   });
 });

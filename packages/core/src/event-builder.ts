@@ -1,7 +1,7 @@
-import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
+import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH, merged } from './bounded.js';
 import { isId, nowSeconds, uuid4 } from './ids.js';
 import type { ScopeData } from './scope.js';
-import type { EventInput, FaultlineEvent, Primitive, SdkInfo } from './types.js';
+import type { EventInput, FaultlineEvent, Primitive, SdkInfo, User } from './types.js';
 
 export interface EventDefaults {
   platform: string;
@@ -24,16 +24,16 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
     level: scope.level ?? input.level ?? 'error',
     // What the event itself brings is copied bounded (as the scope setters copy), so that a huge
     // object is enumerated once here, not again by every sanitizing pass.
-    contexts: { ...scope.contexts, ...boundedContexts(input.contexts) },
-    tags: { ...scope.tags, ...stringTags(input.tags) },
-    extra: input.extra ? { ...scope.extra, ...boundedCopy(input.extra, COPY_DEPTH + 1) } : { ...scope.extra },
+    contexts: merged(scope.contexts, boundedContexts(input.contexts)),
+    tags: merged(scope.tags, stringTags(input.tags)),
+    extra: merged(scope.extra, input.extra && boundedCopy(input.extra, COPY_DEPTH + 1)),
     breadcrumbs: [...scope.breadcrumbs, ...(input.breadcrumbs ?? [])].slice(-defaults.maxBreadcrumbs || 0),
     sdk: defaults.sdk,
   };
   if (defaults.maxBreadcrumbs === 0) event.breadcrumbs = [];
   if (input.message !== undefined) event.message = input.message;
   if (input.exception) event.exception = input.exception;
-  const user = scope.user || input.user ? { ...scope.user, ...input.user } : undefined;
+  const user = scope.user || input.user ? merged<User>(scope.user, input.user) : undefined;
   if (user) event.user = user;
   const request = input.request ?? scope.request;
   if (request) event.request = request;

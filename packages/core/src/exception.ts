@@ -1,4 +1,4 @@
-import { boundedKeys } from './bounded.js';
+import { boundedKeys, merged } from './bounded.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
@@ -69,15 +69,14 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
     if (isObjectLike(value)) seen.add(value);
     const id = found.length;
     const [exception, synthetic] = single(value, parse, id ? undefined : options.syntheticException);
+    // Built without a spread followed by more properties: on Node 20 that shape costs microseconds.
     exception.mechanism = id
-      ? {
-          type: 'chained',
-          ...(mechanism.handled !== undefined && { handled: mechanism.handled }),
-          source,
-          exception_id: id,
-          parent_id: parent,
-        }
-      : { ...mechanism, ...(synthetic && { synthetic: true }) };
+      ? merged<Mechanism>(
+          { type: 'chained' },
+          mechanism.handled !== undefined && { handled: mechanism.handled },
+          { source, exception_id: id, parent_id: parent },
+        )
+      : merged<Mechanism>(mechanism, synthetic && { synthetic: true });
     found.push(exception);
     const errors = get(value, 'errors');
     const group = isArray(errors) && isErrorLike(value);

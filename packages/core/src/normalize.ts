@@ -40,6 +40,7 @@ interface State {
   maxBreadth: number;
   maxString: number;
   filterKey: ((key: string) => boolean) | undefined;
+  scrub: Scrubber | undefined;
   nodes: number;
   chars: number;
   ancestors: unknown[];
@@ -57,13 +58,24 @@ export function truncate(value: string, max: number): string {
   return `${value.slice(0, end)}…`;
 }
 
+/**
+ * What the sanitizer does to each value while normalize copies it, so that the data is walked
+ * once: `text` for every string (keys included, after they were bounded), `number` for numbers.
+ */
+export interface Scrubber {
+  text(value: string): string;
+  key(value: string): string;
+  number(value: number): unknown;
+}
+
 /** Returns a JSON-safe, bounded copy of `value`. Never throws. */
-export function normalize(value: unknown, options: NormalizeOptions = {}): unknown {
+export function normalize(value: unknown, options: NormalizeOptions = {}, scrub?: Scrubber): unknown {
   const state: State = {
     maxDepth: positive(options.maxDepth, 10),
     maxBreadth: positive(options.maxBreadth, 100),
     maxString: Math.max(2, positive(options.maxStringLength, 16_384)),
     filterKey: typeof options.filterKey === 'function' ? options.filterKey : undefined,
+    scrub,
     nodes: 0,
     chars: 0,
     ancestors: [],
@@ -75,6 +87,11 @@ export function normalize(value: unknown, options: NormalizeOptions = {}): unkno
   }
 }
 
+/** A marker that names something of the app's (a class's tag, an error's name): scrubbed too. */
+function marker(text: string, state: State): string {
+  return state.scrub ? state.scrub.text(text) : text;
+}
+
 function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
 }
@@ -83,7 +100,7 @@ function str(value: string, state: State): string {
   const room = Math.max(2, Math.min(state.maxString, MAX_TOTAL_CHARS - state.chars));
   const out = truncate(value, room);
   state.chars += out.length;
-  return out;
+  return state.scrub ? state.scrub.text(out) : out;
 }
 
 function visit(value: unknown, depth: number, state: State, allowToJSON: boolean): unknown {
@@ -95,7 +112,7 @@ function visit(value: unknown, depth: number, state: State, allowToJSON: boolean
     case 'number':
       if (Number.isNaN(value)) return '[NaN]';
       if (!Number.isFinite(value)) return value > 0 ? '[Infinity]' : '[-Infinity]';
-      return value === 0 ? 0 : value;
+      return state.scrub ? state.scrub.number(value === 0 ? 0 : value) : value === 0 ? 0 : value;
     case 'boolean':
       return value;
     case 'undefined':
@@ -145,7 +162,7 @@ function visitObject(value: object, depth: number, state: State, allowToJSON: bo
   } catch {
     return '[Proxy]';
   }
-  if (depth >= state.maxDepth) return isArray ? '[Array]' : `[${tag === 'Object' ? 'Object' : tag}]`;
+  if (depth >= state.maxDepth) return isArray ? '[Array]' : marker(`[${tag}]`, state);
 
   if (allowToJSON && !isArray) {
     let toJSON: unknown;
@@ -186,10 +203,10 @@ function leaf(value: object, tag: string, state: State): unknown {
   if (ArrayBuffer.isView(value)) {
     const length = (value as { length?: unknown }).length;
     const size = typeof length === 'number' ? length : value.byteLength;
-    return `[${tag}(${size})]`;
+    return marker(`[${tag}(${size})]`, state);
   }
   if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') {
-    return `[${tag}(${(value as ArrayBuffer).byteLength})]`;
+    return marker(`[${tag}(${(value as ArrayBuffer).byteLength})]`, state);
   }
   if (tag === 'RegExp') return str(String(value), state);
   if (tag === 'String' || tag === 'Number' || tag === 'Boolean' || tag === 'BigInt' || tag === 'Symbol') {
@@ -204,8 +221,12 @@ function ownKeys(value: object): string[] {
 }
 
 function child(key: string, read: () => unknown, depth: number, state: State): [string, unknown] {
-  const shortKey = truncate(key, MAX_KEY_LENGTH);
-  if (state.filterKey?.(key)) {
+  let shortKey = truncate(key, MAX_KEY_LENGTH);
+  // With a scrubber, the bounded key is judged too, and its text scrubbed.
+  const filtered =
+    state.filterKey?.(key) || (!!state.scrub && shortKey !== key && !!state.filterKey?.(shortKey));
+  if (state.scrub) shortKey = state.scrub.key(shortKey);
+  if (filtered) {
     let raw: unknown;
     try {
       raw = read();
@@ -218,7 +239,7 @@ function child(key: string, read: () => unknown, depth: number, state: State): [
   try {
     raw = read();
   } catch (error) {
-    return [shortKey, `[Threw: ${errorName(error)}]`];
+    return [shortKey, marker(`[Threw: ${errorName(error)}]`, state)];
   }
   return [shortKey, visit(raw, depth + 1, state, true)];
 }
@@ -253,7 +274,7 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
     try {
       raw = value[i];
     } catch (error) {
-      out.push(`[Threw: ${errorName(error)}]`);
+      out.push(marker(`[Threw: ${errorName(error)}]`, state));
       continue;
     }
     out.push(visit(raw, depth + 1, state, true));

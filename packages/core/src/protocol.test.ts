@@ -122,6 +122,15 @@ describe('normalizeEvent', () => {
     normalizeEvent(event);
     expect(event.tags).toEqual({ a: '' });
     expect(event.level).toBe('log');
+    const nested = base({
+      breadcrumbs: { values: [{ timestamp: 1_700_000_000_000, level: 'warn' }] },
+      contexts: { os: { name: 'Linux', version: 6 } },
+    });
+    const out = normalizeEvent(nested);
+    expect(out.breadcrumbs?.values[0]).toEqual({ timestamp: 1_700_000_000, level: 'warning' });
+    expect(out.contexts?.os).toEqual({ name: 'Linux', version: '6' });
+    expect(nested.breadcrumbs?.values[0]).toEqual({ timestamp: 1_700_000_000_000, level: 'warn' });
+    expect(nested.contexts?.os).toEqual({ name: 'Linux', version: 6 });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => normalizeEvent(base({ extra: cyclic }))).not.toThrow();

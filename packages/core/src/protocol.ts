@@ -31,6 +31,21 @@ export const toLevel = (value: unknown): SeverityLevel =>
  */
 export const wellFormedText = (text: string): string => text.replace(/\p{Cs}/gu, '\uFFFD');
 
+/** Whether `text` holds no lone surrogate; `isWellFormed` (ES2024) where there is one. */
+const isWellFormed = (text: string): boolean => (text as any).isWellFormed?.() ?? !/\p{Cs}/u.test(text);
+
+/**
+ * Whether a JSON value holds no lone surrogate in any string or key: read without copying, so
+ * the common event, already well-formed, costs one native check per string.
+ */
+const allWellFormed = (value: any): boolean => {
+  if (typeof value === 'string') return isWellFormed(value);
+  if (!value || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(allWellFormed);
+  for (const key in value) if (!isWellFormed(key) || !allWellFormed(value[key])) return false;
+  return true;
+};
+
 /** A copy of a JSON value with {@link wellFormedText} applied to every string, keys included. */
 export const wellFormed = (value: any): any =>
   typeof value === 'string'
@@ -158,15 +173,30 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
 /**
  * Makes a sanitized event valid for the ingest (https://develop.sentry.dev/sdk/data-model/event-payloads/):
  * lone surrogates, {@link normalizeEventEssentials}, then release and environment names and
- * well-known contexts. Returns a new event; never throws (the event comes back unchanged if
- * anything goes wrong).
+ * well-known contexts. Returns a new event, a deep copy only when a lone surrogate needs
+ * replacing (otherwise the parts it changes are copied, the rest is shared); never throws (the
+ * event comes back unchanged if anything goes wrong).
  */
 export function normalizeEvent(event: WireEvent, logger?: Logger): WireEvent {
   try {
-    const out: any = normalizeEventEssentials(wellFormed(event), logger);
+    let out: any = event;
+    if (!allWellFormed(out)) out = wellFormed(out);
+    else {
+      // What the steps below change in place: the top level, breadcrumbs and contexts.
+      out = { ...out };
+      const crumbs = out.breadcrumbs?.values;
+      if (Array.isArray(crumbs))
+        out.breadcrumbs = Object.assign({}, out.breadcrumbs, {
+          values: crumbs.map((crumb) => ({ ...crumb })),
+        });
+      if (out.contexts) out.contexts = { ...out.contexts };
+    }
+    normalizeEventEssentials(out, logger);
     // Contexts: https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/
     for (const alias in out.contexts) {
-      const context = Object(out.contexts[alias]);
+      let context = out.contexts[alias];
+      if (context && typeof context === 'object') out.contexts[alias] = context = { ...context };
+      else context = Object(context);
       const type = context.type ?? alias;
       // A trace context needs a 32-hex `trace_id` and a 16-hex `span_id`.
       if (

@@ -25,6 +25,43 @@ function baseEvent(extra: Partial<FaultlineEvent> = {}): FaultlineEvent {
 }
 
 describe('sanitizeEvent', () => {
+  it('scrubs every string of app data in its one walk: keys, Map keys, class tags, error names, card numbers', () => {
+    const secret = 'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+    class Tagged {
+      get [Symbol.toStringTag]() {
+        return `Tag ${secret}`;
+      }
+    }
+    const throwing = {
+      get broken(): unknown {
+        const error = new Error('no');
+        error.name = `Err ${secret}`;
+        throw error;
+      },
+    };
+    const deep = { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { k: new Tagged() } } } } } } } } } } };
+    const wire = sanitizeEvent(
+      baseEvent({
+        extra: {
+          [`note ${secret}`]: 1,
+          [`${'x'.repeat(250)}_passage`]: 'hunter2',
+          map: new Map<unknown, unknown>([[{ id: secret }, 'v']]),
+          tagged: new Tagged(),
+          deep,
+          throwing,
+          card: 4111111111111111,
+          text: `token=${secret}`,
+        },
+      }),
+    );
+    const json = JSON.stringify(wire.extra);
+    expect(json).not.toContain(secret);
+    expect(json).not.toContain('hunter2');
+    expect(json).not.toContain('4111111111111111');
+    expect(wire.extra?.card).toBe('[Filtered]');
+    expect(json).toContain('[Filtered]');
+  });
+
   it('produces a compact wire event: breadcrumbs wrapped, empty objects omitted', () => {
     const wire = sanitizeEvent(
       baseEvent({ message: 'hello', breadcrumbs: [{ message: 'step', timestamp: 1 }], release: 'r1' }),

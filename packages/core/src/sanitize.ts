@@ -1,13 +1,13 @@
 import { nowSeconds, uuid4 } from './ids.js';
-import { normalize, setKey, truncate } from './normalize.js';
+import { normalize, type Scrubber, setKey, truncate } from './normalize.js';
 import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
   isRecord,
+  jsonBytesBound,
   minimalEvent,
   readArray,
   readField,
-  truncateAll,
   validId,
   validLevel,
 } from './sanitize-fit.js';
@@ -20,7 +20,7 @@ import {
   scrubStringWith,
   scrubValueWith,
 } from './scrub.js';
-import { FILTERED } from './scrub-patterns.js';
+import { FILTERED, isCardNumber } from './scrub-patterns.js';
 import type {
   Breadcrumb,
   DebugMeta,
@@ -56,6 +56,7 @@ const LIMITS = { tagKey: 1024, tagValue: 200, release: 200 };
 
 interface Context {
   compiled: CompiledScrub;
+  scrubber: Scrubber;
   maxDepth: number;
   maxBreadth: number;
   maxString: number;
@@ -68,15 +69,21 @@ function text(value: unknown, max: number, ctx: Context, mode: ScrubMode = 'text
   return truncate(scrubStringWith(truncate(value, max + SCAN_MARGIN), ctx.compiled, mode), max);
 }
 
-/** Arbitrary user data: normalized, scrubbed by key and content, strings bounded. */
+/**
+ * Arbitrary user data, in one walk: normalized, scrubbed by key and content (every string and
+ * key, card numbers among numbers), strings bounded.
+ */
 function data(value: unknown, ctx: Context, extraDepth = 0): unknown {
-  const normalized = normalize(value, {
-    maxDepth: ctx.maxDepth + extraDepth,
-    maxBreadth: ctx.maxBreadth,
-    maxStringLength: ctx.maxString + SCAN_MARGIN,
-    filterKey: (key) => isSensitiveKeyWith(key, ctx.compiled),
-  });
-  return truncateAll(scrubValueWith(normalized, ctx.compiled), ctx.maxString);
+  return normalize(
+    value,
+    {
+      maxDepth: ctx.maxDepth + extraDepth,
+      maxBreadth: ctx.maxBreadth,
+      maxStringLength: ctx.maxString + SCAN_MARGIN,
+      filterKey: (key) => isSensitiveKeyWith(key, ctx.compiled),
+    },
+    ctx.scrubber,
+  );
 }
 
 function record(value: unknown, ctx: Context): Record<string, unknown> | undefined {
@@ -172,7 +179,10 @@ function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | u
 function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | undefined {
   // Newest first, and only as many as could ever fit: the rest would be dropped anyway.
   const values: Breadcrumb[] = [];
+  // JSON length of the breadcrumbs taken, exact once their cheap upper bound passes the limit
+  // (before that, the exact length is known to be below it).
   let bytes = 0;
+  let bound = 0;
   const all = readArray(raw, 10_000, 'tail');
   for (let i = all.length - 1; i >= 0 && bytes <= ctx.maxBytes; i--) {
     const crumb = all[i];
@@ -184,8 +194,12 @@ function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | und
     const level = readField(crumb, 'level');
     if (level !== undefined) out.level = validLevel(level);
     copy(out, crumb, 'data:r', ctx);
-    bytes += JSON.stringify(out).length;
     values.push(out);
+    if (bound > ctx.maxBytes) bytes += JSON.stringify(out).length;
+    else {
+      bound += jsonBytesBound(out, ctx.maxBytes);
+      if (bound > ctx.maxBytes) bytes = values.reduce((sum, crumb) => sum + JSON.stringify(crumb).length, 0);
+    }
   }
   return values.length > 0 ? { values: values.reverse() } : undefined;
 }
@@ -301,11 +315,18 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
 export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = {}): WireEvent {
   const maxBytes = Math.max(512, integer(options.maxEventBytes) ?? 1024 * 1024);
   try {
+    const compiled = compileScrub(options);
+    const maxString = Math.max(16, integer(options.maxStringLength) ?? 16_384);
     const ctx: Context = {
-      compiled: compileScrub(options),
+      compiled,
+      scrubber: {
+        text: (value) => truncate(scrubStringWith(value, compiled), maxString),
+        key: (key) => scrubStringWith(key, compiled),
+        number: (value) => (isCardNumber(value) ? FILTERED : value),
+      },
       maxDepth: integer(options.maxDepth) ?? 10,
       maxBreadth: integer(options.maxBreadth) ?? 100,
-      maxString: Math.max(16, integer(options.maxStringLength) ?? 16_384),
+      maxString,
       maxBytes,
     };
     return fitEvent(build(event, ctx), maxBytes);

@@ -4,6 +4,7 @@ import {
   compileScrub,
   FILTERED,
   isSensitiveKey,
+  isSensitiveKeyWith,
   scrubHeaders,
   scrubString,
   scrubStringWith,
@@ -202,6 +203,27 @@ describe('isSensitiveKey', () => {
     expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
     expect(isSensitiveKey('max_tokens', { allowKeys: ['max-tokens'] })).toBe(false);
     expect(isSensitiveKey('MaxTokens', { allowKeys: ['max_tokens'] })).toBe(false);
+  });
+
+  it('judges a key the same whichever options and URL flag judged it before', () => {
+    const plain = compileScrub();
+    const denied = compileScrub({ denyKeys: ['tenant'] });
+    const allowed = compileScrub({ allowKeys: ['max_tokens'] });
+    for (let round = 0; round < 2; round++) {
+      expect(isSensitiveKeyWith('x-tenant', plain)).toBe(false);
+      expect(isSensitiveKeyWith('x-tenant', denied)).toBe(true);
+      expect(isSensitiveKeyWith('max_tokens', plain)).toBe(true);
+      expect(isSensitiveKeyWith('max_tokens', allowed)).toBe(false);
+      // `code` names an OAuth code in a URL, not in other data.
+      expect(isSensitiveKeyWith('code', plain, true)).toBe(true);
+      expect(isSensitiveKeyWith('code', plain)).toBe(false);
+      expect(isSensitiveKeyWith('api%5Fkey', plain)).toBe(true);
+    }
+    // Many distinct keys later, the verdicts still hold.
+    for (let i = 0; i < 5000; i++) isSensitiveKeyWith(`field_${i}`, plain, i % 2 === 0);
+    expect(isSensitiveKeyWith('password', plain)).toBe(true);
+    expect(isSensitiveKeyWith('code', plain, true)).toBe(true);
+    expect(isSensitiveKeyWith('field_1', plain)).toBe(false);
   });
 });
 

@@ -5,14 +5,37 @@ import {
   compileScrub,
   FILTERED,
   isCardNumber,
-  isSensitiveKeyWith,
+  isSensitiveKeyWith as keyRules,
   type ScrubMode,
   type ScrubOptions,
   scrubText,
 } from './scrub-patterns.js';
 
 export type { CompiledScrub, ScrubMode, ScrubOptions } from './scrub-patterns.js';
-export { compileScrub, FILTERED, isSensitiveKeyWith };
+export { compileScrub, FILTERED };
+
+/**
+ * Verdicts of the built-in key rules, per key and `query` flag: the same few keys (`authorization`,
+ * `user-agent`, `message`) come back in every event. At most 1,024 keys each, then it starts over.
+ */
+const verdicts = [/* @__PURE__ */ new Map<string, boolean>(), /* @__PURE__ */ new Map<string, boolean>()];
+
+/**
+ * Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and
+ * `key`. The rules of `scrub-patterns.ts`, remembered per key when no deny or allow list applies.
+ */
+export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
+  const memo = !compiled.allow.length && !compiled.deny.length && key.length < 65 && verdicts[+!!query]!;
+  let verdict = memo ? memo.get(key) : undefined;
+  if (verdict === undefined) {
+    verdict = keyRules(key, compiled, query);
+    if (memo) {
+      if (memo.size > 1023) memo.clear();
+      memo.set(key, verdict);
+    }
+  }
+  return verdict;
+}
 
 /** Whether values under `key` are filtered (case- and separator-insensitive). Never throws. */
 export function isSensitiveKey(key: string, options?: ScrubOptions): boolean {

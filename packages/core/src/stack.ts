@@ -1,3 +1,4 @@
+import { merged } from './bounded.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
 /**
@@ -28,16 +29,17 @@ export function applyFrameResolver(
       return frames;
     }
   });
-  const build = (resolved: Array<StackFrame[] | undefined>): FaultlineEvent => ({
-    ...event,
-    exception: {
-      ...event.exception,
-      values: values.map((value, i) => {
-        const frames = resolved[i];
-        return frames && value.stacktrace ? { ...value, stacktrace: { ...value.stacktrace, frames } } : value;
+  const build = (resolved: Array<StackFrame[] | undefined>): FaultlineEvent =>
+    merged(event, {
+      exception: merged(event.exception, {
+        values: values.map((value, i) => {
+          const frames = resolved[i];
+          return frames && value.stacktrace
+            ? merged(value, { stacktrace: merged(value.stacktrace, { frames }) })
+            : value;
+        }),
       }),
-    },
-  });
+    });
   if (!results.some(isPromiseLike)) return build(results as Array<StackFrame[] | undefined>);
   return Promise.all(results).then(build);
 }

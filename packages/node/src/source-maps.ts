@@ -49,18 +49,30 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
       options.maxCacheBytes ?? DEFAULT_CACHE_BYTES,
     );
     clear = () => cache.clear();
+    // Cache keys per file name and kind: the same names come back with every event, and a key
+    // built anew each time would be hashed anew at every lookup.
+    let keys = [new Map<string, string>(), new Map<string, string>()];
+    const keyOf = (kind: 0 | 1, path: string): string => {
+      let key = keys[kind]?.get(path);
+      if (key === undefined) {
+        if ((keys[kind]?.size ?? 0) >= 1024) keys = [new Map(), new Map()];
+        key = `${kind ? 'src' : 'map'}:${path}`;
+        keys[kind]?.set(path, key);
+      }
+      return key;
+    };
     const sources: FrameSources = {
       mapFor(frame: StackFrame) {
         const file = frame.filename && diskPath(frame.filename);
         if (!file) return undefined;
-        const key = `map:${file}`;
+        const key = keyOf(0, file);
         if (cache.has(key)) return (cache.get(key) as LoadedMap | null) ?? undefined;
         const map = loadMapForFile(file, maxMapBytes, log);
         cache.set(key, map ?? null, map?.bytes ?? MISS_BYTES);
         return map;
       },
       linesFor(path: string) {
-        const key = `src:${path}`;
+        const key = keyOf(1, path);
         if (cache.has(key)) return (cache.get(key) as readonly string[] | null) ?? undefined;
         const text = readTextFile(path, maxFileBytes);
         const lines = text === undefined ? null : splitLines(text);

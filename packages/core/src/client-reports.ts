@@ -12,8 +12,6 @@ export const MAX_CLIENT_REPORT_BYTES = 4096;
 export interface DropCounter {
   /** Adds `quantity` (a positive integer; anything else is ignored) to `reason:category`. */
   record(reason: DiscardReason, category: DataCategory, quantity?: number): void;
-  /** True when some drop has not been taken into a report yet. */
-  hasPending(): boolean;
   /**
    * Moves the pending counts into a report (at most {@link MAX_CLIENT_REPORT_BYTES} once
    * serialized; what does not fit stays pending), or undefined when nothing is pending.
@@ -21,8 +19,6 @@ export interface DropCounter {
   take(nowMs?: number): ClientReport | undefined;
   /** Puts the counts of a report that could not be delivered back, for the next one. */
   restore(report: ClientReport | undefined): void;
-  /** The pending counts, keyed `reason:category` (a copy). */
-  snapshot(): Record<string, number>;
 }
 
 /** Creates an empty drop counter. */
@@ -36,7 +32,6 @@ export function createDropCounter(): DropCounter {
   };
   return {
     record,
-    hasPending: () => counts.size > 0,
     take(nowMs = Date.now()) {
       const discarded_events: ClientReport['discarded_events'] = [];
       // The report's JSON without its entries, in UTF-8 bytes (about; entries are counted exactly).
@@ -56,9 +51,7 @@ export function createDropCounter(): DropCounter {
       return discarded_events[0] && { timestamp: Math.floor(nowMs / 1000), discarded_events };
     },
     restore(report) {
-      for (const item of Array.isArray(report?.discarded_events) ? report.discarded_events : [])
-        if (item) record(item.reason, item.category, item.quantity);
+      for (const item of report?.discarded_events ?? []) record(item.reason, item.category, item.quantity);
     },
-    snapshot: () => Object.fromEntries(counts),
   };
 }

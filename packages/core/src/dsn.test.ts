@@ -53,18 +53,18 @@ describe('parseDsn', () => {
   });
 
   it.each([
-    ['', /it is empty/],
-    ['   ', /it is empty/],
-    ['not a dsn', /not a URL/],
-    ['host/42', /not a URL/],
-    ['ftp://k@host/1', /scheme must be http or https/],
+    ['', /expected http\(s\):\/\/publickey@host\/projectid/],
+    ['   ', /expected http/],
+    ['not a dsn', /expected http/],
+    ['host/42', /expected http/],
+    ['ftp://k@host/1', /expected http\(s\)/],
     ['https://host/1', /missing or invalid public key/],
     ['https://@host/1', /missing or invalid public key/],
     ['https://:secret@host/1', /missing or invalid public key/],
     ['https://k@host', /missing or non-numeric project id/],
     ['https://k@host/', /missing or non-numeric project id/],
     ['https://k@host/abc', /missing or non-numeric project id/],
-    ['https://k@host/1?x=1', /query string/],
+    ['https://k@host/1?x=1', /no query or fragment/],
     ['https://k@host/1#top', /fragment/],
     ['https://k@/1', /invalid host, port/],
     ['https://k@host:abc/1', /invalid host, port/],
@@ -83,7 +83,7 @@ describe('parseDsn', () => {
   it('never throws on non-string input', () => {
     expect(parseDsn(undefined as unknown as string)).toEqual({
       ok: false,
-      error: 'Invalid DSN "": it is empty',
+      error: 'Invalid DSN "": expected http(s)://publickey@host/projectid',
     });
     expect(parseDsn(42 as unknown as string).ok).toBe(false);
   });

@@ -28,16 +28,6 @@ export interface Dsn {
 const DSN =
   /^(https?):\/\/([^\s/?#@:]+)(?::([^\s/?#@:]*))?@(\[[\da-f:.]+(?:%[\w.~-]+)?\]|[\w.-]+)(?::(\d+))?((?:\/[^\s/?#]+)*)\/(\d+)\/?$/i;
 
-/** What is wrong with a DSN the pattern rejects: the first check it fails, else its host, port or path. */
-const PROBLEMS: Array<[RegExp, string]> = [
-  [/./, 'it is empty'],
-  [/^[a-z][\w+.-]*:\/\//i, 'not a URL (expected scheme://publickey@host/projectid)'],
-  [/^https?:/i, 'scheme must be http or https'],
-  [/^[^?#]*$/, 'no query string or fragment allowed'],
-  [/^\w+:\/\/[^\s/?#@:]+(:[^\s/?#@:]*)?@/, 'missing or invalid public key'],
-  [/\/\d+\/?$/, 'missing or non-numeric project id (the last path segment)'],
-];
-
 /**
  * Parses a DSN string. Never throws: a malformed DSN yields `{ ok: false, error }` with a
  * message naming what is wrong (a secret key in it shows as `***`).
@@ -54,7 +44,16 @@ export function parseDsn(input: string): { ok: true; dsn: Dsn } | { ok: false; e
     if (port) dsn.port = port;
     return { ok: true, dsn };
   }
-  const problem = PROBLEMS.find(([rule]) => !rule.test(text))?.[1] ?? 'invalid host, port (1-65535) or path';
+  // The first check the DSN fails names the problem.
+  const problem = !/^https?:\/\//i.test(text)
+    ? 'expected http(s)://publickey@host/projectid'
+    : !/^\w+:\/\/[^\s/?#@:]+(:[^\s/?#@:]*)?@/.test(text)
+      ? 'missing or invalid public key'
+      : /[?#]/.test(text)
+        ? 'no query or fragment allowed'
+        : /\/\d+\/?$/.test(text)
+          ? 'invalid host, port (1-65535) or path'
+          : 'missing or non-numeric project id (the last path segment)';
   return { ok: false, error: `Invalid DSN "${text.replace(/(:\/\/[^:@/]*:)[^@/]*@/, '$1***@')}": ${problem}` };
 }
 

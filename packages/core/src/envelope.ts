@@ -49,12 +49,12 @@ const NEWLINE = 0x0a;
 const JSON_ITEM_TYPES = new Set<string>(['event', 'check_in', 'client_report', 'session']);
 
 /** The last DSN reduced, and the result: a client sends every envelope with the same DSN. */
-let lastDsn: [string, string | undefined] = ['', undefined];
+let lastDsn: [unknown, string | undefined] = ['', undefined];
 
 /** A DSN without its secret key, or undefined when it cannot be parsed (it may hold a secret). */
-function publicDsn(dsn: string): string | undefined {
+function publicDsn(dsn: unknown): string | undefined {
   if (lastDsn[0] !== dsn) {
-    const parsed = parseDsn(dsn);
+    const parsed = parseDsn(dsn as string);
     lastDsn = [dsn, parsed.ok ? dsnToString(parsed.dsn) : undefined];
   }
   return lastDsn[1];
@@ -98,22 +98,16 @@ export const addItemToEnvelope = (env: Envelope, item: EnvelopeItem): Envelope =
  * Serializes an envelope to bytes. Sets `sent_at` (replacing any earlier value, so it appears
  * once) and a byte-exact `length` on every item. A Uint8Array payload is written raw; any
  * other payload as compact JSON. The `dsn` header is reduced to its public part.
- * Throws only if a payload cannot be turned into JSON (a cycle or a BigInt).
+ * Throws JSON's own error if a payload cannot be turned into JSON (a cycle or a BigInt).
  */
 export function serializeEnvelope(env: Envelope, now: Date = new Date()): Uint8Array {
-  const encode = (value: unknown, what: string | number) => {
-    try {
-      return new TextEncoder().encode(JSON.stringify(value) ?? 'null');
-    } catch (error) {
-      throw new Error(`Cannot serialize envelope ${what}: ${(error as Error)?.message}`);
-    }
-  };
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value) ?? 'null');
   const { dsn } = env.headers;
-  const chunks = [encode({ ...env.headers, sent_at: now.toISOString(), dsn: typeof dsn === 'string' ? publicDsn(dsn) : dsn }, 'header')];
-  env.items.forEach(([headers, payload], i) => {
-    const bytes = payload instanceof Uint8Array ? payload : encode(payload, `item ${i} payload`);
-    chunks.push(encode({ ...headers, length: bytes.length }, `item ${i} header`), bytes);
-  });
+  const chunks = [encode({ ...env.headers, sent_at: now.toISOString(), dsn: dsn && publicDsn(dsn) })];
+  for (const [headers, payload] of env.items) {
+    const bytes = payload instanceof Uint8Array ? payload : encode(payload);
+    chunks.push(encode({ ...headers, length: bytes.length }), bytes);
+  }
   // Every line ends with a newline, the last payload's too.
   const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length + 1, 0));
   let offset = 0;

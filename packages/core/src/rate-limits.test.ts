@@ -116,6 +116,13 @@ describe('updateRateLimits', () => {
     expect(Object.fromEntries(start)).toEqual({ error: NOW + 5 });
   });
 
+  it('reads headers through get(), as a fetch Response has them', () => {
+    const headers = new Map([['x-sentry-rate-limits', '30:error:key']]);
+    const limits = updateRateLimits(new Map(), { status: 200, headers: { get: (name) => headers.get(name) ?? null } }, NOW);
+    expect(isRateLimited(limits, 'error', NOW + 29_000)).toBe(true);
+    expect(isRateLimited(limits, 'monitor', NOW)).toBe(false);
+  });
+
   it('survives garbage header values', () => {
     const limits = limitsAfter(200, { 'x-sentry-rate-limits': ',,:;:, abc:error, :monitor' });
     expect(limits.get('error')).toBe(NOW + 60_000);

@@ -11,10 +11,15 @@
 /** Category (or `all`) → the time in ms (epoch) until which it is limited. */
 export type RateLimits = Map<string, number>;
 
-/** The response facts rate limiting needs; header names are lower-case. */
+/**
+ * The response facts rate limiting needs: headers by lower-case name, or anything with `get`
+ * (a `fetch` Response's headers).
+ */
 export interface RateLimitResponse {
   status: number;
-  headers: { 'x-sentry-rate-limits'?: string | null; 'retry-after'?: string | null };
+  headers:
+    | { 'x-sentry-rate-limits'?: string | null; 'retry-after'?: string | null }
+    | { get(name: string): string | null };
 }
 
 /** What a 429 without any usable header means (protocol default). */
@@ -22,6 +27,7 @@ export const DEFAULT_RETRY_AFTER_MS = 60_000;
 
 /** A header value trimmed, or `''` when there is none (or it is not a string). */
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const header = (headers: any, name: string) => text(typeof headers?.get === 'function' ? headers.get(name) : headers?.[name]);
 
 /**
  * `Retry-After` as a delay in ms: delta-seconds or an HTTP date (RFC 9110 § 10.2.3).
@@ -54,9 +60,9 @@ export function updateRateLimits(
   const raise = (category: string, ms: number) => {
     if (!(next.get(category)! >= now + ms)) next.set(category, now + ms);
   };
-  const header = text(headers?.['x-sentry-rate-limits']);
-  if (header)
-    for (const entry of header.split(',')) {
+  const limitsHeader = header(headers, 'x-sentry-rate-limits');
+  if (limitsHeader)
+    for (const entry of limitsHeader.split(',')) {
       const [seconds = '', list = ''] = entry.trim().split(':');
       const names = list
         .split(';')
@@ -68,7 +74,7 @@ export function updateRateLimits(
         for (const name of names[0] ? names.filter((n) => n !== 'all' && n !== 'internal') : ['all'])
           raise(name, +seconds >= 0 ? +seconds * 1000 : DEFAULT_RETRY_AFTER_MS);
     }
-  else if (status === 429) raise('all', parseRetryAfter(headers?.['retry-after'], now));
+  else if (status === 429) raise('all', parseRetryAfter(header(headers, 'retry-after'), now));
   return next;
 }
 

@@ -26,23 +26,9 @@ export const outcomeOf = (status: number): Outcome =>
       ? { kind: 'rate_limited' }
       : { kind: status > 499 && status < 600 ? 'retry' : 'rejected', reason: 'send_error' };
 
-/**
- * The executor's answer reduced to what the policy reads, or undefined if it is not one.
- * Headers are a plain object by lower-case name, or anything with `get` (a `fetch` Response's).
- */
-export function readResponse(value: unknown): RateLimitResponse | undefined {
-  const { status, headers } = (value ?? {}) as { status?: unknown; headers?: any };
-  const header = (name: string): string | null => {
-    const found = typeof headers?.get === 'function' ? headers.get(name) : headers?.[name];
-    return typeof found === 'string' ? found : null;
-  };
-  return Number.isFinite(status)
-    ? {
-        status: status as number,
-        headers: { 'x-sentry-rate-limits': header('x-sentry-rate-limits'), 'retry-after': header('retry-after') },
-      }
-    : undefined;
-}
+/** The executor's answer, if it is one: a finite `status` and `headers` as rate limiting reads them. */
+export const readResponse = (value: unknown): RateLimitResponse | undefined =>
+  Number.isFinite((value as RateLimitResponse)?.status) ? (value as RateLimitResponse) : undefined;
 
 /**
  * Exponential backoff with full jitter: a random delay in [0, base × 2^(attempt − 1)), capped

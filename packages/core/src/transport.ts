@@ -142,7 +142,7 @@ export function createTransport(
     try {
       b = envelope instanceof Uint8Array ? envelope : serialize(envelope);
     } catch (error) {
-      logger.error('cannot serialize envelope', error);
+      logger.error(error);
       drops.restore(r);
       drop('internal_sdk_error', c);
       return false;
@@ -187,12 +187,12 @@ export function createTransport(
     // This attempt did not arrive: until the retry is on the wire, exit delivery may send it.
     entry.k = false;
     if (entry.n > maxRetries) {
-      logger.debug(`giving up after ${entry.n} attempts:`, error);
+      logger.debug('gave up:', error);
       finish(entry, reason);
       return;
     }
     const delay = backoffDelay(entry.n, retryBaseMs);
-    logger.debug(`attempt ${entry.n} failed, retrying in ${delay} ms:`, error);
+    logger.debug(`retry in ${delay} ms:`, error);
     entry.t = unrefTimer(() => {
       entry.w = false;
       pump();
@@ -213,19 +213,19 @@ export function createTransport(
       .then(
         (value) => {
           const response = readResponse(value);
-          if (!response) return retry(entry, 'network_error', 'the executor gave no response');
+          if (!response) return retry(entry, 'network_error', 'no response');
           // Limits apply even when this envelope was taken meanwhile.
           limits = updateRateLimits(limits, response, now());
+          const { kind, reason } = outcomeOf(response.status) as { kind: string; reason?: DiscardReason };
           if (!entries.has(entry)) return;
-          const outcome = outcomeOf(response.status);
-          if (outcome.kind === 'retry') return retry(entry, outcome.reason, `HTTP ${response.status}`);
-          if (outcome.kind === 'rate_limited') {
+          if (kind === 'retry') return retry(entry, reason!, `HTTP ${response.status}`);
+          if (kind !== 'delivered') logger.debug(`HTTP ${response.status}`);
+          if (kind === 'rate_limited') {
             // The server counted the items itself (client reports spec): only the report is kept.
-            logger.debug('rate limited by the server (429)');
             drops.restore(entry.r);
             entry.r = undefined;
-          } else if (outcome.kind === 'rejected') logger.debug(`envelope rejected with HTTP ${response.status}`);
-          finish(entry, outcome.kind === 'rejected' ? outcome.reason : undefined);
+          }
+          finish(entry, reason);
         },
         (error: unknown) => retry(entry, 'network_error', error),
       )
@@ -233,7 +233,7 @@ export function createTransport(
         inflight--;
         pump();
       })
-      .catch((error: unknown) => logger.error('transport bookkeeping failed', error));
+      .catch(logger.error);
   }
 
   /** Queues a standalone report of pending drops; false when there is none to send. */
@@ -257,7 +257,7 @@ export function createTransport(
         try {
           if (!entries.size && !(reports++ < 2 && enqueueReport())) settle(true);
         } catch (error) {
-          logger.debug('flush failed', error);
+          logger.debug('flush:', error);
           settle(false);
         }
       };
@@ -268,7 +268,7 @@ export function createTransport(
 
   return {
     send(envelope) {
-      if (closed) return logger.debug('transport is closed; envelope ignored');
+      if (closed) return logger.debug('transport closed');
       try {
         if (envelope instanceof Uint8Array) return void enqueue(envelope);
         const c: DataCategory[] = [];
@@ -289,7 +289,7 @@ export function createTransport(
         const report = takeReport();
         enqueue({ headers: envelope.headers, items: report ? [...items, [{ type: 'client_report' }, report]] : items }, c, report);
       } catch (error) {
-        logger.error('cannot queue envelope', error);
+        logger.error(error);
         try {
           drop('internal_sdk_error', (envelope as Envelope).items.map(([headers]) => itemCategory(headers.type)));
         } catch {
@@ -312,7 +312,7 @@ export function createTransport(
         new Promise((resolve) => {
           if (Number.isFinite(timeoutMs)) bound = keepAliveTimer(() => resolve(0), Math.max(0, timeoutMs! - Date.now() + started));
         }),
-      ]).catch((error: unknown) => logger.debug('executor close failed', error));
+      ]).catch(logger.debug);
       cancelTimer(bound);
       return ok;
     },
@@ -336,7 +336,7 @@ export function createTransport(
             break;
           }
       } catch (error) {
-        logger.debug('takePending failed', error);
+        logger.debug(error);
       }
       // Flushes still waiting are done now: everything was handed over.
       if (!entries.size) for (const waiter of [...waiters]) waiter();

@@ -1,9 +1,9 @@
 import type { Envelope, Logger } from '@faultline/core';
+import { serializeEnvelope } from '@faultline/core';
 import { parseEnvelope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
 import type { SendResult } from './delivery.js';
-import { serializeEnvelope } from '@faultline/core';
 import { createOfflineQueue } from './offline-queue.js';
 import { createTransport } from './transport.js';
 

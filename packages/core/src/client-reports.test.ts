@@ -47,7 +47,9 @@ describe('createDropCounter', () => {
     const report = counter.take();
     counter.record('network_error', 'error', 2);
     if (report) counter.restore(report);
-    expect(counter.take()?.discarded_events).toEqual([{ reason: 'network_error', category: 'error', quantity: 5 }]);
+    expect(counter.take()?.discarded_events).toEqual([
+      { reason: 'network_error', category: 'error', quantity: 5 },
+    ]);
   });
 
   it('keeps a report under 4 KiB and leaves the rest pending', () => {

@@ -39,7 +39,13 @@ export function parseDsn(input: string): { ok: true; dsn: Dsn } | { ok: false; e
   const text = typeof input === 'string' ? input.trim() : '';
   const [, protocol, publicKey, secretKey, host, port, path, projectId] = DSN.exec(text) ?? [];
   if (host && !(+port! < 1 || +port! > 65535)) {
-    const dsn: Dsn = { protocol: protocol!.toLowerCase() as Dsn['protocol'], publicKey: publicKey!, host, path: path!, projectId: projectId! };
+    const dsn: Dsn = {
+      protocol: protocol!.toLowerCase() as Dsn['protocol'],
+      publicKey: publicKey!,
+      host,
+      path: path!,
+      projectId: projectId!,
+    };
     if (secretKey) dsn.secretKey = secretKey;
     if (port) dsn.port = port;
     return { ok: true, dsn };
@@ -54,11 +60,15 @@ export function parseDsn(input: string): { ok: true; dsn: Dsn } | { ok: false; e
         : /\/\d+\/?$/.test(text)
           ? 'invalid host, port (1-65535) or path'
           : 'missing or non-numeric project id (the last path segment)';
-  return { ok: false, error: `Invalid DSN "${text.replace(/(:\/\/[^:@/]*:)[^@/]*@/, '$1***@')}": ${problem}` };
+  return {
+    ok: false,
+    error: `Invalid DSN "${text.replace(/(:\/\/[^:@/]*:)[^@/]*@/, '$1***@')}": ${problem}`,
+  };
 }
 
 /** `{protocol}://[{key}@]{host}[:{port}]{path}`. */
-const base = (dsn: Dsn, key = '') => `${dsn.protocol}://${key}${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}`;
+const base = (dsn: Dsn, key = '') =>
+  `${dsn.protocol}://${key}${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}`;
 
 /**
  * Formats a DSN back to a string. The secret key is left out unless `withSecret` is true,

@@ -167,7 +167,9 @@ describe('serializeEnvelope', () => {
   it('throws a clear error for a payload that is not JSON-serializable', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => serializeEnvelope({ headers: {}, items: [[{ type: 'event' }, cyclic]] })).toThrow(/circular/i);
+    expect(() => serializeEnvelope({ headers: {}, items: [[{ type: 'event' }, cyclic]] })).toThrow(
+      /circular/i,
+    );
   });
 });
 

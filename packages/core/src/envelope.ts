@@ -103,7 +103,9 @@ export const addItemToEnvelope = (env: Envelope, item: EnvelopeItem): Envelope =
 export function serializeEnvelope(env: Envelope, now: Date = new Date()): Uint8Array {
   const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value) ?? 'null');
   const { dsn } = env.headers;
-  const chunks = [encode({ ...env.headers, sent_at: now.toISOString(), dsn: dsn && publicDsn(dsn) })];
+  const chunks: Uint8Array[] = [
+    encode({ ...env.headers, sent_at: now.toISOString(), dsn: dsn && publicDsn(dsn) }),
+  ];
   for (const [headers, payload] of env.items) {
     const bytes = payload instanceof Uint8Array ? payload : encode(payload);
     chunks.push(encode({ ...headers, length: bytes.length }), bytes);
@@ -113,7 +115,8 @@ export function serializeEnvelope(env: Envelope, now: Date = new Date()): Uint8A
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);
-    out[(offset += chunk.length + 1) - 1] = NEWLINE;
+    offset += chunk.length + 1;
+    out[offset - 1] = NEWLINE;
   }
   return out;
 }

@@ -87,7 +87,9 @@ describe('updateRateLimits', () => {
   });
 
   it('lets unknown category names limit nothing else, and never reads "all" as a name', () => {
-    const limits = limitsAfter(200, { 'x-sentry-rate-limits': '30:bogus;error:key, 90:nope:org, 40:all:key' });
+    const limits = limitsAfter(200, {
+      'x-sentry-rate-limits': '30:bogus;error:key, 90:nope:org, 40:all:key',
+    });
     expect(isRateLimited(limits, 'error', NOW + 29_000)).toBe(true);
     expect(isRateLimited(limits, 'error', NOW + 31_000)).toBe(false);
     expect(isRateLimited(limits, 'monitor', NOW)).toBe(false);
@@ -118,7 +120,11 @@ describe('updateRateLimits', () => {
 
   it('reads headers through get(), as a fetch Response has them', () => {
     const headers = new Map([['x-sentry-rate-limits', '30:error:key']]);
-    const limits = updateRateLimits(new Map(), { status: 200, headers: { get: (name) => headers.get(name) ?? null } }, NOW);
+    const limits = updateRateLimits(
+      new Map(),
+      { status: 200, headers: { get: (name) => headers.get(name) ?? null } },
+      NOW,
+    );
     expect(isRateLimited(limits, 'error', NOW + 29_000)).toBe(true);
     expect(isRateLimited(limits, 'monitor', NOW)).toBe(false);
   });

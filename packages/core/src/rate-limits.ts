@@ -27,7 +27,8 @@ export const DEFAULT_RETRY_AFTER_MS = 60_000;
 
 /** A header value trimmed, or `''` when there is none (or it is not a string). */
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
-const header = (headers: any, name: string) => text(typeof headers?.get === 'function' ? headers.get(name) : headers?.[name]);
+const header = (headers: any, name: string) =>
+  text(typeof headers?.get === 'function' ? headers.get(name) : headers?.[name]);
 
 /**
  * `Retry-After` as a delay in ms: delta-seconds or an HTTP date (RFC 9110 § 10.2.3).

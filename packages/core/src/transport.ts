@@ -110,8 +110,16 @@ export function createTransport(
   options: TransportOptions,
   executor: TransportExecutor,
 ): Transport & { send(envelope: Envelope | Uint8Array): void } {
-  const { logger, maxQueueSize, maxQueueBytes, concurrency, maxRetries, retryBaseMs, now, sendClientReports } =
-    resolveTransportOptions(options);
+  const {
+    logger,
+    maxQueueSize,
+    maxQueueBytes,
+    concurrency,
+    maxRetries,
+    retryBaseMs,
+    now,
+    sendClientReports,
+  } = resolveTransportOptions(options);
   const meta = options.envelopeMeta ?? {};
   const drops = createDropCounter();
   /** Entries not done yet, oldest first. */
@@ -287,11 +295,21 @@ export function createTransport(
         // Checked before serializing, so an error storm costs no serialization.
         if (entries.size >= maxQueueSize) return drop('queue_overflow', c);
         const report = takeReport();
-        enqueue({ headers: envelope.headers, items: report ? [...items, [{ type: 'client_report' }, report]] : items }, c, report);
+        enqueue(
+          {
+            headers: envelope.headers,
+            items: report ? [...items, [{ type: 'client_report' }, report]] : items,
+          },
+          c,
+          report,
+        );
       } catch (error) {
         logger.error(error);
         try {
-          drop('internal_sdk_error', (envelope as Envelope).items.map(([headers]) => itemCategory(headers.type)));
+          drop(
+            'internal_sdk_error',
+            (envelope as Envelope).items.map(([headers]) => itemCategory(headers.type)),
+          );
         } catch {
           // Not even the items could be read; nothing to count.
         }
@@ -310,7 +328,8 @@ export function createTransport(
       await Promise.race([
         new Promise((resolve) => resolve(executor.close?.())),
         new Promise((resolve) => {
-          if (Number.isFinite(timeoutMs)) bound = keepAliveTimer(() => resolve(0), Math.max(0, timeoutMs! - Date.now() + started));
+          if (Number.isFinite(timeoutMs))
+            bound = keepAliveTimer(() => resolve(0), Math.max(0, timeoutMs! - Date.now() + started));
         }),
       ]).catch(logger.debug);
       cancelTimer(bound);

@@ -70,12 +70,8 @@ export function parseDsn(input: string): { ok: true; dsn: Dsn } | { ok: false; e
 const base = (dsn: Dsn, key = '') =>
   `${dsn.protocol}://${key}${dsn.host}${dsn.port ? `:${dsn.port}` : ''}${dsn.path}`;
 
-/**
- * Formats a DSN back to a string. The secret key is left out unless `withSecret` is true,
- * so the result is safe to put in an envelope header or a log line.
- */
-export const dsnToString = (dsn: Dsn, withSecret = false): string =>
-  `${base(dsn, `${dsn.publicKey}${withSecret && dsn.secretKey ? `:${dsn.secretKey}` : ''}@`)}/${dsn.projectId}`;
+/** Formats a DSN back to a string without its secret key, safe for an envelope header or a log line. */
+export const dsnToString = (dsn: Dsn): string => `${base(dsn, `${dsn.publicKey}@`)}/${dsn.projectId}`;
 
 /** `{protocol}://{host}[:{port}]{path}/api/{projectId}/envelope/` */
 export const envelopeEndpoint = (dsn: Dsn): string => `${base(dsn)}/api/${dsn.projectId}/envelope/`;

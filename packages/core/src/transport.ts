@@ -131,6 +131,10 @@ export function createTransport(
   let inflight = 0;
   let closed = false;
 
+  /** Tells waiting flushes, once nothing is left. */
+  const wake = () => {
+    if (!entries.size) for (const waiter of [...waiters]) waiter();
+  };
   const limited = (category: DataCategory) => isRateLimited(limits, category, now());
   /** Every item of the entry is limited now (a standalone report is not an item). */
   const allLimited = (entry: Entry) => entry.c[0] && entry.c.every(limited);
@@ -166,8 +170,8 @@ export function createTransport(
     return true;
   }
 
-  /** Done with an entry: a `failure` counts its loss; `wake` tells waiting flushes when all is done. */
-  function finish(entry: Entry, failure?: DiscardReason, wake = true): void {
+  /** Done with an entry: a `failure` counts its loss; `tell` wakes waiting flushes when all is done. */
+  function finish(entry: Entry, failure?: DiscardReason, tell = true): void {
     if (!entries.delete(entry)) return;
     queuedBytes -= entry.b.length;
     cancelTimer(entry.t);
@@ -176,7 +180,7 @@ export function createTransport(
       drops.restore(entry.r);
       drop(failure, entry.c);
     }
-    if (wake && !entries.size) for (const waiter of [...waiters]) waiter();
+    if (tell) wake();
   }
 
   function pump(): void {
@@ -358,7 +362,7 @@ export function createTransport(
         logger.debug(error);
       }
       // Flushes still waiting are done now: everything was handed over.
-      if (!entries.size) for (const waiter of [...waiters]) waiter();
+      wake();
       return out;
     },
   };

@@ -42,9 +42,7 @@ describe('init', () => {
     expect(init({ sampleRate: 2 } as never)).toBeUndefined();
     expect(init(null as never)).toBeUndefined();
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
-      expect.stringMatching(
-        /^\[Faultline\] SDK disabled: Invalid DSN "https:\/\/nokey.example.com\/1": missing or invalid public key$/,
-      ),
+      expect.stringMatching(/^\[Faultline\] SDK disabled: Invalid DSN: no public key$/),
       '[Faultline] SDK disabled: option "sampleRate" must be a number from 0 to 1',
       '[Faultline] SDK disabled: options must be an object',
     ]);

@@ -1,16 +1,10 @@
-import {
-  carrier,
-  dsnToString,
-  type EnvelopeMeta,
-  envelopeUrlWithAuth,
-  parseDsn,
-  scrubOptionsProblem,
-} from '@faultline/core';
+import { carrier, type EnvelopeMeta, scrubOptionsProblem } from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
 import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
 import { debugIdsIntegration } from './debug-ids.js';
 import { fetchExecutor } from './delivery.js';
+import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
 import { createLogger } from './logger.js';
@@ -53,16 +47,15 @@ function start(options: BrowserOptions): void {
   const scrubProblem = scrubOptionsProblem(options.scrub);
   if (scrubProblem)
     createLogger(true).warn(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
-  const parsed = options.dsn ? parseDsn(options.dsn) : undefined;
-  if (parsed && !parsed.ok) throw parsed.error;
-  const dsn = parsed?.dsn;
+  const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
+  if (typeof dsn === 'string') throw dsn;
   if (options.enabled === false || !(dsn || options.transport)) {
     logger.debug('SDK disabled: no DSN given');
     return;
   }
   const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
   const meta: EnvelopeMeta = { sdk: SDK_INFO, ...(dsn && { dsn: dsnToString(dsn) }) };
-  const url = dsn && envelopeUrlWithAuth(dsn, sdkClient);
+  const url = dsn && envelopeUrl(dsn, sdkClient);
 
   const integrations: Integration[] = [
     noiseFilterIntegration({

@@ -1,9 +1,9 @@
 import type { Envelope, Logger } from '@faultline/core';
-import { serializeEnvelope } from '@faultline/core';
 import { parseEnvelope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
 import type { SendResult } from './delivery.js';
+import { serializeEnvelope } from './envelope.js';
 import { createOfflineQueue } from './offline-queue.js';
 import { createTransport } from './transport.js';
 
@@ -186,48 +186,6 @@ describe('browser transport and client', () => {
       is_exception_group: true,
     });
     expect(values[0].mechanism).toMatchObject({ source: 'errors[1]', exception_id: 3, parent_id: 1 });
-  });
-});
-
-describe('transport options are those of every runtime', () => {
-  it('reads maxQueueSize 0 as the default of 30, as core does (it used to mean 1)', () => {
-    const transport = createTransport(() => new Promise(() => {}), { maxQueueSize: 0 }, {}, logger);
-    for (let i = 0; i < 29; i++) transport.send(event(`m${i}`));
-    expect(transport.wouldDrop?.('error')).toBeUndefined();
-    transport.send(event('m29'));
-    expect(transport.wouldDrop?.('error')).toBe('queue_overflow');
-    const one = createTransport(() => new Promise(() => {}), { maxQueueSize: 1 }, {}, logger);
-    one.send(event('a'));
-    expect(one.wouldDrop?.('error')).toBe('queue_overflow');
-  });
-
-  it('honours maxQueueBytes: an envelope beyond the byte bound is dropped and counted', async () => {
-    const fake = server();
-    const transport = createTransport(fake.send, { maxQueueBytes: 1000 }, {}, logger);
-    transport.send(event('x'.repeat(2000)));
-    transport.send(event('small'));
-    expect(await transport.flush(1000)).toBe(true);
-    expect(fake.events().map((e) => e.message)).toEqual(['small']);
-    expect(fake.reports()).toEqual({ 'queue_overflow:error': 1 });
-  });
-
-  it('honours sendClientReports: false', async () => {
-    const fake = server();
-    const transport = createTransport(fake.send, { sendClientReports: false }, {}, logger);
-    transport.recordDroppedEvent('sample_rate', 'error');
-    transport.send(event('a'));
-    expect(await transport.flush(1000)).toBe(true);
-    expect(fake.received.flat().map((i) => i.type)).toEqual(['event']);
-  });
-
-  it('honours retryBaseMs: retries wait no longer than the base allows', async () => {
-    let attempts = 0;
-    const fake = server(() => (++attempts < 3 ? ok(503) : ok()));
-    const transport = createTransport(fake.send, { retryBaseMs: 0 }, {}, logger);
-    transport.send(event('a'));
-    // With the default base of 500 ms, two retries may take up to 1.5 s.
-    expect(await transport.flush(100)).toBe(true);
-    expect(attempts).toBe(3);
   });
 });
 

@@ -53,36 +53,51 @@ describe('parseDsn', () => {
   });
 
   it.each([
-    ['', /empty/],
-    ['   ', /empty/],
-    ['not a dsn', /not a URL/],
-    ['host/42', /not a URL/],
-    ['ftp://k@host/1', /unknown scheme "ftp"/],
-    ['https://host/1', /missing public key/],
-    ['https://@host/1', /missing public key/],
-    ['https://:secret@host/1', /missing public key/],
-    ['https://k@/1', /missing host/],
-    ['https://k@host', /missing project id/],
-    ['https://k@host/', /missing project id/],
-    ['https://k@host/abc', /project id "abc" is not numeric/],
-    ['https://k@host:abc/1', /port "abc" is not a number/],
-    ['https://k@host:/1', /port "" is not a number/],
-    ['https://k@host:70000/1', /out of range/],
-    ['https://k@[::1/1', /unterminated IPv6/],
-    ['https://k@[::1]x/1', /unexpected "x"/],
-    ['https://k@ho st/1', /invalid host/],
-    ['https://k@host/1?x=1', /query string/],
-    ['https://k@host//1', /empty segment/],
-  ])('rejects %j', (input, message) => {
+    ['', /expected http\(s\):\/\/publickey@host\/projectid/],
+    ['   ', /expected http/],
+    ['not a dsn', /expected http/],
+    ['host/42', /expected http/],
+    ['ftp://k@host/1', /expected http\(s\)/],
+    ['https://host/1', /missing or invalid public key/],
+    ['https://@host/1', /missing or invalid public key/],
+    ['https://:secret@host/1', /missing or invalid public key/],
+    ['https://k@host', /missing or non-numeric project id/],
+    ['https://k@host/', /missing or non-numeric project id/],
+    ['https://k@host/abc', /missing or non-numeric project id/],
+    ['https://k@host/1?x=1', /no query or fragment/],
+    ['https://k@host/1#top', /fragment/],
+    ['https://k@/1', /invalid host, port/],
+    ['https://k@host:abc/1', /invalid host, port/],
+    ['https://k@host:/1', /invalid host, port/],
+    ['https://k@host:70000/1', /invalid host, port \(1-65535\)/],
+    ['https://k@host:0/1', /invalid host, port/],
+    ['https://k@[::1/1', /invalid host, port/],
+    ['https://k@[::1]x/1', /invalid host, port/],
+    ['https://k@ho st/1', /invalid host, port/],
+    ['https://k@host//1', /or path/],
+  ])('rejects %j, naming the problem', (input, message) => {
     expect(error(input)).toMatch(message);
+    expect(error(input)).toMatch(/^Invalid DSN /);
   });
 
   it('never throws on non-string input', () => {
     expect(parseDsn(undefined as unknown as string)).toEqual({
       ok: false,
-      error: 'Invalid DSN: expected a string, got undefined',
+      error: 'Invalid DSN "": expected http(s)://publickey@host/projectid',
     });
     expect(parseDsn(42 as unknown as string).ok).toBe(false);
+  });
+
+  it('parses port and path prefix together, and a trailing slash after a secret key and IPv6 host', () => {
+    expect(parsed('https://abc123@sentry.example.com:8443/sentry/42')).toEqual({
+      protocol: 'https',
+      publicKey: 'abc123',
+      host: 'sentry.example.com',
+      port: '8443',
+      path: '/sentry',
+      projectId: '42',
+    });
+    expect(dsnToString(parsed('http://pub:secret@[::1]:9000/7/'))).toBe('http://pub@[::1]:9000/7');
   });
 
   it('never echoes the secret key in an error message', () => {
@@ -93,11 +108,10 @@ describe('parseDsn', () => {
 });
 
 describe('dsnToString', () => {
-  it('round-trips and leaves the secret out by default', () => {
+  it('round-trips without the secret key', () => {
     const input = 'http://pub:sec@[::1]:9000/prefix/7';
     const dsn = parsed(input);
     expect(dsnToString(dsn)).toBe('http://pub@[::1]:9000/prefix/7');
-    expect(dsnToString(dsn, true)).toBe(input);
     expect(dsnToString(parsed('https://k@host/1'))).toBe('https://k@host/1');
   });
 });

@@ -168,7 +168,7 @@ describe('serializeEnvelope', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => serializeEnvelope({ headers: {}, items: [[{ type: 'event' }, cyclic]] })).toThrow(
-      /Cannot serialize envelope item 0 payload/,
+      /circular/i,
     );
   });
 });

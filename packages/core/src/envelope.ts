@@ -49,95 +49,74 @@ const NEWLINE = 0x0a;
 const JSON_ITEM_TYPES = new Set<string>(['event', 'check_in', 'client_report', 'session']);
 
 /** The last DSN reduced, and the result: a client sends every envelope with the same DSN. */
-let lastDsn: [string, string | undefined] | undefined;
+let lastDsn: [unknown, string | undefined] = ['', undefined];
 
 /** A DSN without its secret key, or undefined when it cannot be parsed (it may hold a secret). */
-function publicDsn(dsn: string): string | undefined {
-  if (lastDsn?.[0] !== dsn) {
-    const parsed = parseDsn(dsn);
-    lastDsn = [dsn, parsed.ok ? dsnToString(parsed.dsn, false) : undefined];
+function publicDsn(dsn: unknown): string | undefined {
+  if (lastDsn[0] !== dsn) {
+    const parsed = parseDsn(dsn as string);
+    lastDsn = [dsn, parsed.ok ? dsnToString(parsed.dsn) : undefined];
   }
   return lastDsn[1];
 }
 
-function headersFromMeta(meta: EnvelopeMeta | undefined): EnvelopeHeaders {
-  const headers: EnvelopeHeaders = {};
-  const dsn = meta?.dsn === undefined ? undefined : publicDsn(meta.dsn);
-  if (dsn !== undefined) headers.dsn = dsn;
-  if (meta?.sdk) headers.sdk = { name: meta.sdk.name, version: meta.sdk.version };
-  return headers;
-}
+/** `dsn` (public part) and `sdk`; absent ones are undefined, which JSON leaves out. */
+const headersFromMeta = (meta: EnvelopeMeta | undefined) =>
+  ({
+    dsn: meta?.dsn && publicDsn(meta.dsn),
+    sdk: meta?.sdk && { name: meta.sdk.name, version: meta.sdk.version },
+  }) as EnvelopeHeaders;
 
 /** An envelope holding one `event` item; the header carries the event's `event_id`. */
-export function createEventEnvelope(event: WireEvent, meta: EnvelopeMeta): Envelope {
-  return {
-    headers: { event_id: event.event_id, ...headersFromMeta(meta) },
-    items: [[{ type: 'event' }, event]],
-  };
-}
+export const createEventEnvelope = (event: WireEvent, meta: EnvelopeMeta): Envelope => ({
+  headers: { event_id: event.event_id, ...headersFromMeta(meta) },
+  items: [[{ type: 'event' }, event]],
+});
+
+const single = (type: string, payload: unknown, meta: EnvelopeMeta): Envelope => ({
+  headers: headersFromMeta(meta),
+  items: [[{ type }, payload]],
+});
 
 /** An envelope holding one `check_in` item (the protocol allows one per envelope). */
-export function createCheckInEnvelope(checkIn: WireCheckIn, meta: EnvelopeMeta): Envelope {
-  return { headers: headersFromMeta(meta), items: [[{ type: 'check_in' }, checkIn]] };
-}
+export const createCheckInEnvelope = (checkIn: WireCheckIn, meta: EnvelopeMeta): Envelope =>
+  single('check_in', checkIn, meta);
 
-export function createClientReportEnvelope(report: ClientReport, meta: EnvelopeMeta): Envelope {
-  return { headers: headersFromMeta(meta), items: [[{ type: 'client_report' }, report]] };
-}
+export const createClientReportEnvelope = (report: ClientReport, meta: EnvelopeMeta): Envelope =>
+  single('client_report', report, meta);
 
-export function createSessionEnvelope(session: SessionUpdate, meta: EnvelopeMeta): Envelope {
-  return { headers: headersFromMeta(meta), items: [[{ type: 'session' }, session]] };
-}
+export const createSessionEnvelope = (session: SessionUpdate, meta: EnvelopeMeta): Envelope =>
+  single('session', session, meta);
 
 /** A new envelope with `item` appended; the input is not modified. */
-export function addItemToEnvelope(env: Envelope, item: EnvelopeItem): Envelope {
-  return { headers: env.headers, items: [...env.items, item] };
-}
-
-function encodeJson(value: unknown, what: string): Uint8Array {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new Error(
-      `Cannot serialize envelope ${what}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  return new TextEncoder().encode(text ?? 'null');
-}
+export const addItemToEnvelope = (env: Envelope, item: EnvelopeItem): Envelope => ({
+  headers: env.headers,
+  items: [...env.items, item],
+});
 
 /**
  * Serializes an envelope to bytes. Sets `sent_at` (replacing any earlier value, so it appears
  * once) and a byte-exact `length` on every item. A Uint8Array payload is written raw; any
  * other payload as compact JSON. The `dsn` header is reduced to its public part.
- * Throws only if a payload cannot be turned into JSON (a cycle or a BigInt).
+ * Throws JSON's own error if a payload cannot be turned into JSON (a cycle or a BigInt).
  */
 export function serializeEnvelope(env: Envelope, now: Date = new Date()): Uint8Array {
-  const headers: EnvelopeHeaders = { ...env.headers, sent_at: now.toISOString() };
-  if (typeof headers.dsn === 'string') {
-    const dsn = publicDsn(headers.dsn);
-    if (dsn === undefined) delete headers.dsn;
-    else headers.dsn = dsn;
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value) ?? 'null');
+  const { dsn } = env.headers;
+  const chunks: Uint8Array[] = [
+    encode({ ...env.headers, sent_at: now.toISOString(), dsn: dsn && publicDsn(dsn) }),
+  ];
+  for (const [headers, payload] of env.items) {
+    const bytes = payload instanceof Uint8Array ? payload : encode(payload);
+    chunks.push(encode({ ...headers, length: bytes.length }), bytes);
   }
-  const chunks: Uint8Array[] = [encodeJson(headers, 'header')];
-  const newline = Uint8Array.of(NEWLINE);
-  chunks.push(newline);
-  env.items.forEach(([itemHeaders, payload], i) => {
-    const bytes = payload instanceof Uint8Array ? payload : encodeJson(payload, `item ${i} payload`);
-    chunks.push(
-      encodeJson({ ...itemHeaders, length: bytes.length }, `item ${i} header`),
-      newline,
-      bytes,
-      newline,
-    );
-  });
-  let total = 0;
-  for (const chunk of chunks) total += chunk.length;
-  const out = new Uint8Array(total);
+  // Every line ends with a newline, the last payload's too.
+  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length + 1, 0));
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);
-    offset += chunk.length;
+    offset += chunk.length + 1;
+    out[offset - 1] = NEWLINE;
   }
   return out;
 }

@@ -86,10 +86,14 @@ describe('updateRateLimits', () => {
     });
   });
 
-  it('ignores unknown categories, and entries naming only unknown ones', () => {
-    const limits = limitsAfter(200, { 'x-sentry-rate-limits': '30:bogus;error:key, 90:nope:org' });
-    expect(Object.fromEntries(limits)).toEqual({ error: NOW + 30_000 });
+  it('lets unknown category names limit nothing else, and never reads "all" as a name', () => {
+    const limits = limitsAfter(200, {
+      'x-sentry-rate-limits': '30:bogus;error:key, 90:nope:org, 40:all:key',
+    });
+    expect(isRateLimited(limits, 'error', NOW + 29_000)).toBe(true);
+    expect(isRateLimited(limits, 'error', NOW + 31_000)).toBe(false);
     expect(isRateLimited(limits, 'monitor', NOW)).toBe(false);
+    expect(limits.has('all')).toBe(false);
   });
 
   it('limits client reports only through an empty ("all") category list', () => {
@@ -112,6 +116,17 @@ describe('updateRateLimits', () => {
     const start: RateLimits = new Map([['error', NOW + 5]]);
     limitsAfter(429, {}, start);
     expect(Object.fromEntries(start)).toEqual({ error: NOW + 5 });
+  });
+
+  it('reads headers through get(), as a fetch Response has them', () => {
+    const headers = new Map([['x-sentry-rate-limits', '30:error:key']]);
+    const limits = updateRateLimits(
+      new Map(),
+      { status: 200, headers: { get: (name) => headers.get(name) ?? null } },
+      NOW,
+    );
+    expect(isRateLimited(limits, 'error', NOW + 29_000)).toBe(true);
+    expect(isRateLimited(limits, 'monitor', NOW)).toBe(false);
   });
 
   it('survives garbage header values', () => {

@@ -12,20 +12,19 @@ export interface StatusPolicy {
 
 export const DEFAULT_CAPTURE_STATUS: readonly StatusMatcher[] = [[500, 599]];
 
-export function createStatusPolicy(capture: readonly StatusMatcher[] = DEFAULT_CAPTURE_STATUS): StatusPolicy {
-  const listed = (status: number): boolean =>
-    capture.some((m) => (typeof m === 'number' ? m === status : status >= m[0] && status <= m[1]));
-  const explicit404 = capture.some((m) => m === 404);
-  return {
-    shouldCapture(status, context = {}) {
-      if (!Number.isInteger(status) || status < 400 || status > 599) return false;
-      if (!listed(status)) return false;
-      if (status >= 500) return true;
-      if (status === 404 && !explicit404) return false;
-      return context.routeMatched !== false;
-    },
-  };
-}
+export const createStatusPolicy = (
+  capture: readonly StatusMatcher[] = DEFAULT_CAPTURE_STATUS,
+): StatusPolicy => ({
+  shouldCapture: (status, context = {}) =>
+    Number.isInteger(status) &&
+    status > 399 &&
+    status < 600 &&
+    // A range never selects 404: only a 404 listed by itself does.
+    capture.some((m) =>
+      typeof m === 'number' ? m === status : status !== 404 && status >= m[0] && status <= m[1],
+    ) &&
+    (status > 499 || context.routeMatched !== false),
+});
 
 /** The message of an event reporting an error status sent without a thrown error. */
 export function statusMessage(status: number, method?: string, route?: string): string {

@@ -75,3 +75,64 @@ describe('takePending at exit', () => {
     expect(typesIn(transport.takePending())).toEqual(['client_report']);
   });
 });
+
+describe('takePending with a hand-over (a page going away)', () => {
+  const reportsIn = (pending: Uint8Array[]) =>
+    pending.flatMap((bytes) =>
+      parseEnvelope(bytes)
+        .items.filter(([h]) => h.type === 'client_report')
+        .flatMap(([, payload]) => (payload as { discarded_events: unknown[] }).discarded_events),
+    );
+
+  it('counts a body the hand-over refuses as network_error and reports it with the next one taken', async () => {
+    const transport = createTransport(
+      { envelopeMeta: META, concurrency: 1 },
+      hangingExecutor(() => false),
+    );
+    transport.send(eventEnvelope('in flight'));
+    transport.send(eventEnvelope('refused'));
+    transport.send(eventEnvelope('taken'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const offered: unknown[] = [];
+    const taken = transport.takePending((body) => {
+      const [message] = messagesIn([body]);
+      offered.push(message ?? 'report');
+      return message !== 'refused';
+    });
+    expect(offered).toEqual(['in flight', 'refused', 'taken', 'report']);
+    expect(messagesIn(taken)).toEqual(['in flight', 'taken']);
+    expect(reportsIn(taken)).toEqual([{ reason: 'network_error', category: 'error', quantity: 1 }]);
+  });
+
+  it('keeps a refused report for later instead of losing its counts', async () => {
+    const transport = createTransport(
+      { envelopeMeta: META },
+      hangingExecutor(() => false),
+    );
+    transport.recordDroppedEvent('sample_rate', 'error', 2);
+    expect(transport.takePending(() => false)).toEqual([]);
+    expect(reportsIn(transport.takePending())).toEqual([
+      { reason: 'sample_rate', category: 'error', quantity: 2 },
+    ]);
+  });
+});
+
+describe('send with bytes serialized earlier', () => {
+  it('delivers them as they are, with retries', async () => {
+    const bodies: Uint8Array[] = [];
+    let attempts = 0;
+    const transport = createTransport(
+      { envelopeMeta: META, retryBaseMs: 0 },
+      {
+        async send(body) {
+          bodies.push(body);
+          return { status: ++attempts === 1 ? 503 : 200, headers: {} };
+        },
+      },
+    );
+    const kept = new TextEncoder().encode('{}\n{"type":"event","length":2}\n{}\n');
+    transport.send(kept);
+    expect(await transport.flush(1000)).toBe(true);
+    expect(bodies).toEqual([kept, kept]);
+  });
+});

@@ -5,14 +5,13 @@
  */
 import { createDropCounter } from './client-reports.js';
 import {
-  addItemToEnvelope,
   createClientReportEnvelope,
   type Envelope,
   type EnvelopeMeta,
   itemCategory,
   serializeEnvelope,
 } from './envelope.js';
-import { cancelTimer, keepAliveTimer, unrefTimer } from './globals.js';
+import { cancelTimer, keepAliveTimer, type Timer, unrefTimer } from './globals.js';
 import type { Logger } from './logger.js';
 import { isRateLimited, type RateLimits, updateRateLimits } from './rate-limits.js';
 import { backoffDelay, outcomeOf, readResponse, resolveTransportOptions } from './transport-policy.js';
@@ -20,8 +19,13 @@ import type { ClientReport, DataCategory, DiscardReason } from './types.js';
 
 export interface TransportResponse {
   status: number;
-  /** Header values by lower-case name; null or absent when the response had none. */
-  headers: { 'x-sentry-rate-limits'?: string | null; 'retry-after'?: string | null };
+  /**
+   * Header values by lower-case name (null or absent when the response had none), or a
+   * `fetch` Response's headers.
+   */
+  headers:
+    | { 'x-sentry-rate-limits'?: string | null; 'retry-after'?: string | null }
+    | { get(name: string): string | null };
 }
 
 /** Runtime-specific "send these bytes" part. Rejects on network errors. */
@@ -48,9 +52,11 @@ export interface Transport {
    * waiting for a retry, or in flight but unwritten), plus a report of pending drops unless
    * reports are rate limited; marks them taken so late completions neither retry nor count
    * them. Envelopes whose items are all rate limited are dropped and counted instead. Used by
-   * runtimes that must deliver synchronously at process exit.
+   * runtimes that must deliver synchronously at process exit, or before a page goes away.
+   * `handOver`, when given, is offered each body first: a body it refuses (returns false for)
+   * is counted as lost (`network_error`), and a refused report is kept for later.
    */
-  takePending(): Uint8Array[];
+  takePending(handOver?: (body: Uint8Array) => boolean): Uint8Array[];
   /**
    * Why an item of this category would be dropped if sent now (queue full, rate limited), so
    * the client can skip building it: an error storm then costs a counter increment per event.
@@ -79,24 +85,31 @@ export interface TransportOptions {
   now?: () => number;
 }
 
-/** Flush sends at most this many standalone reports, so a failing report cannot loop. */
-const MAX_REPORT_ROUNDS = 2;
-
 interface Entry {
-  bytes: Uint8Array;
+  /** The serialized envelope. */
+  b: Uint8Array;
   /** Categories of the items whose loss must be counted (client reports excluded). */
-  categories: DataCategory[];
+  c: DataCategory[];
   /** The drop report riding along, restored to the counter if delivery fails. */
-  report: ClientReport | undefined;
-  attempts: number;
-  retryTimer: ReturnType<typeof unrefTimer> | undefined;
-  done: boolean;
+  r?: ClientReport | undefined;
+  /** Attempts so far. */
+  n: number;
+  /** Busy: in flight or waiting for a retry (else waiting to be sent). */
+  w?: boolean;
+  /** The retry timer. */
+  t?: Timer;
   /** The current attempt's bytes are all on the network (the executor said so). */
-  written?: boolean;
+  k?: boolean;
 }
 
-/** Builds a transport around `executor`. */
-export function createTransport(options: TransportOptions, executor: TransportExecutor): Transport {
+/**
+ * Builds a transport around `executor`. Its `send` also takes an envelope serialized earlier
+ * (kept while offline), sent as it is; its loss is not counted.
+ */
+export function createTransport(
+  options: TransportOptions,
+  executor: TransportExecutor,
+): Transport & { send(envelope: Envelope | Uint8Array): void } {
   const {
     logger,
     maxQueueSize,
@@ -108,318 +121,248 @@ export function createTransport(options: TransportOptions, executor: TransportEx
     sendClientReports,
   } = resolveTransportOptions(options);
   const meta = options.envelopeMeta ?? {};
-
   const drops = createDropCounter();
+  /** Entries not done yet, oldest first. */
   const entries = new Set<Entry>();
-  const ready: Entry[] = [];
-  const idleWaiters = new Set<() => void>();
+  /** Flushes waiting for the queue to empty. */
+  const waiters = new Set<() => void>();
   let limits: RateLimits = new Map();
   let queuedBytes = 0;
   let inflight = 0;
   let closed = false;
 
-  function recordDrop(reason: DiscardReason, category: DataCategory, quantity = 1): void {
-    logger.debug(`dropped ${quantity} ${category} item(s): ${reason}`);
-    drops.record(reason, category, quantity);
-  }
+  /** Tells waiting flushes, once nothing is left. */
+  const wake = () => {
+    if (!entries.size) for (const waiter of [...waiters]) waiter();
+  };
+  const limited = (category: DataCategory) => isRateLimited(limits, category, now());
+  /** Every item of the entry is limited now (a standalone report is not an item). */
+  const allLimited = (entry: Entry) => entry.c[0] && entry.c.every(limited);
+  const drop = (reason: DiscardReason, categories: DataCategory[]) => {
+    for (const category of categories) {
+      logger.debug(`dropped ${category}: ${reason}`);
+      drops.record(reason, category);
+    }
+  };
+  /** Pending counts as a report, when one may be sent now. */
+  const takeReport = () => (sendClientReports && !limited('internal') ? drops.take(now()) : undefined);
+  const serialize = (envelope: Envelope) => serializeEnvelope(envelope, new Date(now()));
 
-  function recordAll(reason: DiscardReason, categories: DataCategory[]): void {
-    for (const category of categories) recordDrop(reason, category);
-  }
-
-  /** Serializes, or counts the items as an internal error and returns undefined. */
-  function serialize(envelope: Envelope, categories: DataCategory[]): Uint8Array | undefined {
+  /** Queues an envelope (`c` and `r` as in {@link Entry}); false if it could not be. */
+  function enqueue(envelope: Envelope | Uint8Array, c: DataCategory[] = [], r?: ClientReport): boolean {
+    let b: Uint8Array;
     try {
-      return serializeEnvelope(envelope, new Date(now()));
+      b = envelope instanceof Uint8Array ? envelope : serialize(envelope);
     } catch (error) {
-      logger.error('cannot serialize envelope', error);
-      recordAll('internal_sdk_error', categories);
-      return undefined;
-    }
-  }
-
-  /** Removes rate-limited items (counting them); undefined when nothing is left. */
-  function withoutLimited(envelope: Envelope): Envelope | undefined {
-    const items = envelope.items.filter(([headers, payload]) => {
-      const category = itemCategory(headers.type);
-      if (!isRateLimited(limits, category, now())) return true;
-      if (headers.type === 'client_report') drops.restore(payload as ClientReport);
-      else recordDrop('ratelimit_backoff', category);
+      logger.error(error);
+      drops.restore(r);
+      drop('internal_sdk_error', c);
       return false;
-    });
-    return items.length > 0 ? { headers: envelope.headers, items } : undefined;
-  }
-
-  /** Takes pending counts into a report when one may be sent now. */
-  function takeReport(): ClientReport | undefined {
-    if (!sendClientReports || !drops.hasPending() || isRateLimited(limits, 'internal', now()))
-      return undefined;
-    return drops.take(now());
-  }
-
-  function enqueue(envelope: Envelope): void {
-    const filtered = withoutLimited(envelope);
-    if (!filtered) return;
-    const categories = filtered.items
-      .filter(([headers]) => headers.type !== 'client_report')
-      .map(([headers]) => itemCategory(headers.type));
-    // Checked before serializing, so an error storm costs no serialization.
-    if (entries.size >= maxQueueSize) {
-      recordAll('queue_overflow', categories);
-      return;
     }
-    const report = takeReport();
-    const full = report ? addItemToEnvelope(filtered, [{ type: 'client_report' }, report]) : filtered;
-    const bytes = serialize(full, categories);
-    if (!bytes) {
-      if (report) drops.restore(report);
-      return;
+    if (queuedBytes + b.length > maxQueueBytes) {
+      drops.restore(r);
+      drop('queue_overflow', c);
+      return false;
     }
-    if (queuedBytes + bytes.length > maxQueueBytes) {
-      if (report) drops.restore(report);
-      recordAll('queue_overflow', categories);
-      return;
-    }
-    const entry: Entry = { bytes, categories, report, attempts: 0, retryTimer: undefined, done: false };
-    entries.add(entry);
-    queuedBytes += bytes.length;
-    ready.push(entry);
+    entries.add({ b, c, r, n: 0 });
+    queuedBytes += b.length;
     pump();
+    return true;
   }
 
-  function wakeIfIdle(): void {
-    if (entries.size === 0) for (const wake of [...idleWaiters]) wake();
-  }
-
-  function finish(entry: Entry, failure?: DiscardReason, wake = true): void {
-    if (entry.done) return;
-    entry.done = true;
-    entries.delete(entry);
-    queuedBytes -= entry.bytes.length;
-    cancelTimer(entry.retryTimer);
-    if (failure !== undefined) {
+  /** Done with an entry: a `failure` counts its loss; `tell` wakes waiting flushes when all is done. */
+  function finish(entry: Entry, failure?: DiscardReason, tell = true): void {
+    if (!entries.delete(entry)) return;
+    queuedBytes -= entry.b.length;
+    cancelTimer(entry.t);
+    if (failure) {
       // The report riding along was not delivered: keep its counts for the next one.
-      if (entry.report) drops.restore(entry.report);
-      recordAll(failure, entry.categories);
+      drops.restore(entry.r);
+      drop(failure, entry.c);
     }
-    if (wake) wakeIfIdle();
+    if (tell) wake();
   }
 
   function pump(): void {
-    while (inflight < concurrency && ready.length > 0) {
-      const entry = ready.shift();
-      if (entry && !entry.done) dispatch(entry);
-    }
+    for (const entry of entries)
+      if (inflight < concurrency && !entry.w) {
+        entry.w = true;
+        // A limit may have arrived while this waited: then the server would only answer 429.
+        if (allLimited(entry)) finish(entry, 'ratelimit_backoff');
+        else dispatch(entry);
+      }
   }
 
-  function dispatch(entry: Entry): void {
-    // A limit may have arrived while this waited: then the server would only answer 429.
-    const t = now();
-    if (entry.categories.length > 0 && entry.categories.every((c) => isRateLimited(limits, c, t))) {
-      finish(entry, 'ratelimit_backoff');
-      return;
-    }
-    entry.attempts += 1;
-    inflight += 1;
-    entry.written = false;
-    let request: Promise<unknown>;
-    try {
-      request = Promise.resolve(
-        executor.send(entry.bytes, () => {
-          entry.written = true;
-        }),
-      );
-    } catch (error) {
-      request = Promise.reject(error);
-    }
-    request
-      .then(
-        (response) => onResponse(entry, response),
-        (error: unknown) => onFailure(entry, 'network_error', error),
-      )
-      .catch((error: unknown) => logger.error('transport bookkeeping failed', error))
-      .then(() => {
-        inflight -= 1;
-        pump();
-      })
-      .catch((error: unknown) => logger.error('transport bookkeeping failed', error));
-  }
-
-  function onResponse(entry: Entry, value: unknown): void {
-    const response = readResponse(value);
-    if (!response) {
-      onFailure(entry, 'network_error', new Error('executor returned no response'));
-      return;
-    }
-    // Limits apply even when this envelope was taken meanwhile.
-    limits = updateRateLimits(limits, response, now());
-    if (entry.done) return;
-    const outcome = outcomeOf(response.status);
-    if (outcome.kind === 'delivered') {
-      finish(entry);
-    } else if (outcome.kind === 'rate_limited') {
-      logger.debug('rate limited by the server (429)');
-      if (entry.report) drops.restore(entry.report);
-      entry.report = undefined;
-      finish(entry);
-    } else if (outcome.kind === 'retry') {
-      onFailure(entry, outcome.reason, new Error(`HTTP ${response.status}`));
-    } else {
-      logger.debug(`envelope rejected with HTTP ${response.status}`);
-      finish(entry, outcome.reason);
-    }
-  }
-
-  function onFailure(entry: Entry, reason: DiscardReason, error: unknown): void {
-    if (entry.done) return;
+  /** A failed attempt: retried after a backoff, or counted once the retries are spent. */
+  function retry(entry: Entry, reason: DiscardReason, error: unknown): void {
+    if (!entries.has(entry)) return;
     // This attempt did not arrive: until the retry is on the wire, exit delivery may send it.
-    entry.written = false;
-    if (entry.attempts > maxRetries) {
-      logger.debug(`giving up after ${entry.attempts} attempt(s)`, error);
+    entry.k = false;
+    if (entry.n > maxRetries) {
+      logger.debug('gave up:', error);
       finish(entry, reason);
       return;
     }
-    const delay = backoffDelay(entry.attempts, retryBaseMs);
-    logger.debug(`attempt ${entry.attempts} failed; retrying in ${delay} ms`, error);
-    entry.retryTimer = unrefTimer(() => {
-      entry.retryTimer = undefined;
-      if (entry.done) return;
-      ready.unshift(entry);
+    const delay = backoffDelay(entry.n, retryBaseMs);
+    logger.debug(`retry in ${delay} ms:`, error);
+    entry.t = unrefTimer(() => {
+      entry.w = false;
       pump();
     }, delay);
+  }
+
+  function dispatch(entry: Entry): void {
+    entry.n++;
+    inflight++;
+    entry.k = false;
+    new Promise((resolve) =>
+      resolve(
+        executor.send(entry.b, () => {
+          entry.k = true;
+        }),
+      ),
+    )
+      .then(
+        (value) => {
+          const response = readResponse(value);
+          if (!response) return retry(entry, 'network_error', 'no response');
+          // Limits apply even when this envelope was taken meanwhile.
+          limits = updateRateLimits(limits, response, now());
+          const { kind, reason } = outcomeOf(response.status) as { kind: string; reason?: DiscardReason };
+          if (!entries.has(entry)) return;
+          if (kind === 'retry') return retry(entry, reason!, `HTTP ${response.status}`);
+          if (kind !== 'delivered') logger.debug(`HTTP ${response.status}`);
+          if (kind === 'rate_limited') {
+            // The server counted the items itself (client reports spec): only the report is kept.
+            drops.restore(entry.r);
+            entry.r = undefined;
+          }
+          finish(entry, reason);
+        },
+        (error: unknown) => retry(entry, 'network_error', error),
+      )
+      .finally(() => {
+        inflight--;
+        pump();
+      })
+      .catch(logger.error);
   }
 
   /** Queues a standalone report of pending drops; false when there is none to send. */
   function enqueueReport(): boolean {
     const report = takeReport();
-    if (!report) return false;
-    const bytes = serialize(createClientReportEnvelope(report, meta), []);
-    if (!bytes) {
-      drops.restore(report);
-      return false;
-    }
-    const entry: Entry = { bytes, categories: [], report, attempts: 0, retryTimer: undefined, done: false };
-    entries.add(entry);
-    queuedBytes += bytes.length;
-    ready.push(entry);
-    pump();
-    return true;
+    return !!report && enqueue(createClientReportEnvelope(report, meta), [], report);
   }
 
-  function flush(timeoutMs?: number): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      let reportRounds = 0;
-      let timer: ReturnType<typeof unrefTimer> | undefined;
+  const flush = (timeoutMs?: number) =>
+    new Promise<boolean>((resolve) => {
+      // Flush sends at most two standalone reports, so a failing report cannot loop.
+      let reports = 0;
+      let timer: Timer | undefined;
       const settle = (result: boolean): void => {
-        idleWaiters.delete(check);
+        waiters.delete(check);
         cancelTimer(timer);
         resolve(result);
       };
       // Runs now and whenever the queue empties: once idle, send what was dropped meanwhile.
-      function check(): void {
+      const check = () => {
         try {
-          if (entries.size > 0) return;
-          if (reportRounds < MAX_REPORT_ROUNDS) {
-            reportRounds += 1;
-            if (enqueueReport()) return;
-          }
-          settle(entries.size === 0);
+          if (!entries.size && !(reports++ < 2 && enqueueReport())) settle(true);
         } catch (error) {
-          logger.debug('flush failed', error);
+          logger.debug('flush:', error);
           settle(false);
         }
-      }
-      idleWaiters.add(check);
-      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-        timer = keepAliveTimer(() => settle(false), Math.max(0, timeoutMs));
-      }
+      };
+      waiters.add(check);
+      if (Number.isFinite(timeoutMs)) timer = keepAliveTimer(() => settle(false), Math.max(0, timeoutMs!));
       check();
     });
-  }
 
   return {
     send(envelope) {
-      if (closed) {
-        logger.debug('transport is closed; envelope ignored');
-        return;
-      }
+      if (closed) return logger.debug('transport closed');
       try {
-        enqueue(envelope);
+        if (envelope instanceof Uint8Array) return void enqueue(envelope);
+        const c: DataCategory[] = [];
+        const items = envelope.items.filter(([headers, payload]) => {
+          const category = itemCategory(headers.type);
+          const report = headers.type === 'client_report';
+          if (limited(category)) {
+            if (report) drops.restore(payload as ClientReport);
+            else drop('ratelimit_backoff', [category]);
+            return false;
+          }
+          if (!report) c.push(category);
+          return true;
+        });
+        if (!items[0]) return;
+        // Checked before serializing, so an error storm costs no serialization.
+        if (entries.size >= maxQueueSize) return drop('queue_overflow', c);
+        const report = takeReport();
+        enqueue(
+          {
+            headers: envelope.headers,
+            items: report ? [...items, [{ type: 'client_report' }, report]] : items,
+          },
+          c,
+          report,
+        );
       } catch (error) {
-        logger.error('cannot queue envelope', error);
+        logger.error(error);
         try {
-          for (const [headers] of envelope.items)
-            recordDrop('internal_sdk_error', itemCategory(headers.type));
+          drop(
+            'internal_sdk_error',
+            (envelope as Envelope).items.map(([headers]) => itemCategory(headers.type)),
+          );
         } catch {
           // Not even the items could be read; nothing to count.
         }
       }
     },
-    recordDroppedEvent(reason, category, quantity = 1) {
-      // Counted only: the caller (the client) decided the drop and logged it.
-      drops.record(reason, category, quantity);
-    },
+    // Counted only: the caller (the client) decided the drop and logged it.
+    recordDroppedEvent: (reason, category, quantity) => drops.record(reason, category, quantity),
     flush,
     async close(timeoutMs) {
       const started = Date.now();
       const ok = await flush(timeoutMs);
       closed = true;
-      try {
-        if (executor.close) {
-          const left = timeoutMs === undefined ? undefined : Math.max(0, timeoutMs - (Date.now() - started));
-          // The app awaits this bound: an unref'd timer would let the process end with the close
-          // unsettled (code after `await close()` never runs) when a send hangs.
-          let bound: ReturnType<typeof keepAliveTimer> | undefined;
-          try {
-            await Promise.race([
-              Promise.resolve(executor.close()),
-              new Promise<void>((resolve) => {
-                if (left !== undefined) bound = keepAliveTimer(resolve, left);
-              }),
-            ]);
-          } finally {
-            cancelTimer(bound);
-          }
-        }
-      } catch (error) {
-        logger.debug('executor close failed', error);
-      }
+      // The app awaits this bound: an unref'd timer would let the process end with the close
+      // unsettled (code after `await close()` never runs) when a send hangs.
+      let bound: Timer | undefined;
+      await Promise.race([
+        new Promise((resolve) => resolve(executor.close?.())),
+        new Promise((resolve) => {
+          if (Number.isFinite(timeoutMs))
+            bound = keepAliveTimer(() => resolve(0), Math.max(0, timeoutMs! - Date.now() + started));
+        }),
+      ]).catch(logger.debug);
+      cancelTimer(bound);
       return ok;
     },
-    wouldDrop(category) {
-      if (isRateLimited(limits, category, now())) return 'ratelimit_backoff';
-      return entries.size >= maxQueueSize ? 'queue_overflow' : undefined;
-    },
-    takePending() {
+    wouldDrop: (category) =>
+      limited(category) ? 'ratelimit_backoff' : entries.size >= maxQueueSize ? 'queue_overflow' : undefined,
+    takePending(handOver) {
       const out: Uint8Array[] = [];
+      const give = (body: Uint8Array) => (!handOver || handOver(body)) && out.push(body);
       try {
-        const t = now();
-        for (const entry of [...entries]) {
+        for (const entry of entries)
+          if (allLimited(entry)) finish(entry, 'ratelimit_backoff', false);
           // Already on the wire: the receiver has it, and a second copy would count it twice.
-          if (entry.written) continue;
-          if (entry.categories.length > 0 && entry.categories.every((c) => isRateLimited(limits, c, t))) {
-            finish(entry, 'ratelimit_backoff', false);
-            continue;
+          else if (!entry.k) {
+            const given = give(entry.b);
+            if (given) entry.r = undefined;
+            finish(entry, given ? undefined : 'network_error', false);
           }
-          out.push(entry.bytes);
-          entry.report = undefined;
-          finish(entry, undefined, false);
-        }
-        ready.length = 0;
-        for (
-          let report = sendClientReports && !isRateLimited(limits, 'internal', t) ? drops.take(t) : undefined;
-          report;
-          report = drops.take(t)
-        ) {
-          const bytes = serialize(createClientReportEnvelope(report, meta), []);
-          if (!bytes) break;
-          out.push(bytes);
-        }
+        for (let report = takeReport(); report; report = drops.take(now()))
+          if (!give(serialize(createClientReportEnvelope(report, meta)))) {
+            drops.restore(report);
+            break;
+          }
       } catch (error) {
-        logger.debug('takePending failed', error);
+        logger.debug(error);
       }
       // Flushes still waiting are done now: everything was handed over.
-      wakeIfIdle();
+      wake();
       return out;
     },
   };

@@ -39,7 +39,7 @@ export {
   type OptionRules,
 } from './options.js';
 export type { Integration } from './integration.js';
-export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
+export { type HmacSha256Hex, pseudonymizeUserIdsWith } from './pseudonymize.js';
 export { type TriageOptions, triageIntegration } from './triage.js';
 export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';

@@ -1,16 +1,18 @@
 /**
- * A random UUID v4 as 32 lowercase hex characters, the form Sentry expects for ids: 16 random
- * bytes from the platform's generator (one call per id), with the version and variant bits set.
+ * A random UUID v4 as 32 lowercase hex characters, the form Sentry expects for ids. The
+ * platform's `randomUUID` where there is one (Node draws its random bytes in batches, so an id
+ * costs well under a microsecond, against ~10 µs for one `getRandomValues` call per id); else
+ * each hex digit of the UUID template is drawn from `getRandomValues` (or `Math.random`), with
+ * the version (4) and variant (8–b) digits fixed.
  */
 export function uuid4(): string {
-  const bytes = new Uint8Array(16);
-  if (typeof crypto === 'object' && crypto?.getRandomValues) crypto.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.random() * 256;
-  bytes[6] = (bytes[6]! & 15) | 64;
-  bytes[8] = (bytes[8]! & 63) | 128;
-  let out = '';
-  for (const byte of bytes) out += (byte + 256).toString(16).slice(1);
-  return out;
+  const c = typeof crypto === 'object' ? crypto : undefined;
+  return (
+    c?.randomUUID?.() ??
+    '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (d) =>
+      (+d ^ ((c?.getRandomValues?.(new Uint8Array(1))[0] ?? Math.random() * 16) & (15 >> (+d / 4)))).toString(16),
+    )
+  ).replace(/-/g, '');
 }
 
 /** Seconds since the epoch, with millisecond precision. */

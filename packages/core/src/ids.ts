@@ -10,7 +10,9 @@ export function uuid4(): string {
   return (
     c?.randomUUID?.() ??
     '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (d) =>
-      (+d ^ ((c?.getRandomValues?.(new Uint8Array(1))[0] ?? Math.random() * 16) & (15 >> (+d / 4)))).toString(16),
+      (+d ^ ((c?.getRandomValues?.(new Uint8Array(1))[0] ?? Math.random() * 16) & (15 >> (+d / 4)))).toString(
+        16,
+      ),
     )
   ).replace(/-/g, '');
 }

@@ -22,6 +22,7 @@ const require = createRequire(import.meta.url);
 const PROXY = fileURLToPath(new URL('../packages/openwhisk/test/harness/action-proxy.cjs', import.meta.url));
 
 const BODY = `async (params) => {
+  if (params.exit) setTimeout(() => process.exit(0), 20);
   if (params.fail) throw new Error('payment provider unreachable');
   return { ok: true };
 }`;
@@ -43,24 +44,32 @@ async function zipped(contents) {
   const zip = new AdmZip();
   zip.addFile('index.js', Buffer.from(result.outputFiles[0].contents));
   const archive = zip.toBuffer();
-  return { base64: archive.toString('base64'), bundleBytes: result.outputFiles[0].contents.length, zipBytes: archive.length };
+  return {
+    base64: archive.toString('base64'),
+    bundleBytes: result.outputFiles[0].contents.length,
+    zipBytes: archive.length,
+  };
 }
 
 function post(url, body) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode,
-          body: Buffer.concat(chunks).toString('utf8'),
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        }),
-      );
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -72,8 +81,13 @@ async function container() {
   const cwd = join(root, 'nodejsAction');
   mkdirSync(cwd);
   copyFileSync(PROXY, join(cwd, 'app.js'));
-  const deps = { admZip: require.resolve('adm-zip'), serializeError: join(ROOT, 'node_modules/serialize-error/index.js') };
-  const child = spawn(process.execPath, ['--expose-gc', 'app.js', JSON.stringify(deps)], {
+  const deps = {
+    admZip: require.resolve('adm-zip'),
+    serializeError: join(ROOT, 'node_modules/serialize-error/index.js'),
+  };
+  // BENCH_PROXY_NODE_ARGS: extra node flags for the container (e.g. --cpu-prof, to see where a cold start goes).
+  const extra = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--expose-gc', 'app.js', JSON.stringify(deps)], {
     cwd,
     env: cleanEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin' }),
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -93,6 +107,7 @@ async function container() {
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
+        if (extra.length) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
         child.kill('SIGKILL');
         await exited;
       }
@@ -106,7 +121,13 @@ async function coldStart(action, dsn, fail) {
   const c = await container();
   try {
     const init = await post(`${c.url}/init`, {
-      value: { name: 'checkout', main: 'main', code: action.base64, binary: true, env: { FAULTLINE_DSN: dsn } },
+      value: {
+        name: 'checkout',
+        main: 'main',
+        code: action.base64,
+        binary: true,
+        env: { FAULTLINE_DSN: dsn },
+      },
     });
     if (init.status !== 200) throw new Error(`/init answered ${init.status}: ${init.body}`);
     const run = await post(`${c.url}/run`, {
@@ -118,6 +139,9 @@ async function coldStart(action, dsn, fail) {
       transaction_id: 'tx',
       deadline: String(Date.now() + 60_000),
     });
+    // With --cpu-prof in BENCH_PROXY_NODE_ARGS the container ends itself, so the profile is written.
+    if (process.env.BENCH_PROXY_NODE_ARGS)
+      await post(`${c.url}/run`, { value: { exit: true } }).catch(() => undefined);
     const failed = JSON.parse(run.body).error !== undefined;
     if (run.status !== 200 || failed !== fail) throw new Error(`/run answered ${run.status}: ${run.body}`);
     return { initMs: init.ms, runMs: run.ms };
@@ -132,7 +156,10 @@ export async function run({ runs = 7, warmup = 1 } = {}) {
     const actions = {};
     for (const [variant, contents] of Object.entries(ACTIONS)) actions[variant] = await zipped(contents);
     const samples = Object.fromEntries(
-      Object.keys(ACTIONS).map((v) => [v, { initMs: [], firstRunMs: [], firstErrorInitMs: [], firstErrorMs: [] }]),
+      Object.keys(ACTIONS).map((v) => [
+        v,
+        { initMs: [], firstRunMs: [], firstErrorInitMs: [], firstErrorMs: [] },
+      ]),
     );
     for (let i = 0; i < runs + warmup; i++) {
       for (const variant of Object.keys(ACTIONS)) {
@@ -166,4 +193,5 @@ export async function run({ runs = 7, warmup = 1 } = {}) {
   }
 }
 
-if (isMain(import.meta.url)) console.log(JSON.stringify(await run({ runs: Number(process.argv[2] ?? 7) }), null, 2));
+if (isMain(import.meta.url))
+  console.log(JSON.stringify(await run({ runs: Number(process.argv[2] ?? 7) }), null, 2));

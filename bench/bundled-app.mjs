@@ -20,7 +20,7 @@ const ENTRIES = {
   faultline: `const faultline = require('@faultline/node');\nfaultline.init({ dsn: '${DSN}' });\nconst express = require('express');${APP}app.use(faultline.expressErrorHandler());\napp.listen(3000);\n`,
   sentry: `const Sentry = require('@sentry/node');\nSentry.init({ dsn: '${DSN}' });\nconst express = require('express');${APP}Sentry.setupExpressErrorHandler(app);\napp.listen(3000);\n`,
 };
-const ACTION = 'async (params) => ({ greeting: `hello ${params.name}` })';
+const ACTION = "async (params) => ({ greeting: 'hello ' + params.name })";
 const ACTIONS = {
   plain: `exports.main = ${ACTION};\n`,
   wrapped: `const { wrapAction } = require('@faultline/openwhisk');\nexports.main = wrapAction(${ACTION});\n`,

@@ -73,19 +73,21 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   let builtThisTask = 0;
   let countedThisTask = 0;
   let resetQueued = false;
-  /** Issue keys by type and stack text: a repeat is keyed by one lookup instead of parsing its stack. */
-  const keys = new Map<string, string>();
+  /**
+   * Issue keys by stack text (with the type they were made for): a repeat is keyed by one
+   * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
+   */
+  const keys = new Map<string, { type: string; key: string }>();
 
   const keyOf = (exception: unknown): string => {
     const stack = stackOf(exception);
     if (stack === undefined || stack.length > MAX_KEYED_STACK) return issueKey(exception);
-    const cacheKey = `${typeOf(exception)}\n${stack}`;
-    let key = keys.get(cacheKey);
-    if (key === undefined) {
-      key = issueKey(exception);
-      if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
-      keys.set(cacheKey, key);
-    }
+    const type = typeOf(exception);
+    const known = keys.get(stack);
+    if (known?.type === type) return known.key;
+    const key = issueKey(exception);
+    if (!known && keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
+    keys.set(stack, { type, key });
     return key;
   };
 

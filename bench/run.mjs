@@ -2,7 +2,7 @@
 // run. Builds the packages first (skip with --no-build), runs every figure, prints one table,
 // writes the raw results to bench/results/<timestamp>.json and the table to
 // docs/benchmarks.md. `--quick` does fewer repetitions (for trying the harness out);
-// `--only=bundle,startup,express,capture,storm,core,bundledApp,bounded` runs a subset; `--render=<results.json>`
+// `--only=bundle,startup,express,capture,storm,core,bundledApp,openwhisk,bounded` runs a subset; `--render=<results.json>`
 // rewrites the docs table from an earlier run.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import * as storm from './error-storm.mjs';
 import * as express from './express-throughput.mjs';
 import { ROOT } from './lib.mjs';
 import { machine } from './machine.mjs';
+import * as openwhisk from './openwhisk-cold-start.mjs';
 import * as startup from './startup.mjs';
 import { renderMarkdown, renderTable } from './table.mjs';
 
@@ -42,6 +43,7 @@ const FIGURES = {
   storm: () => storm.run({ runs: quick ? 1 : 3 }),
   core: () => core.run(),
   bundledApp: () => bundledApp.run(),
+  openwhisk: () => openwhisk.run({ runs: quick ? 3 : 7 }),
   bounded: () => bounded.run({ timeoutMs: quick ? 5000 : 20_000 }),
 };
 

@@ -32,6 +32,7 @@ export async function run({ runs = 15, warmup = 2 } = {}) {
     out[sdk].addedWallMs = out[sdk].wallMs - out.bare.wallMs;
     out[sdk].addedPeakRssBytes = out[sdk].peakRssBytes - out.bare.peakRssBytes;
     out[sdk].addedOverOneModuleWallMs = out[sdk].wallMs - out.oneModule.wallMs;
+    out[sdk].addedOverOneModulePeakRssBytes = out[sdk].peakRssBytes - out.oneModule.peakRssBytes;
   }
   return out;
 }

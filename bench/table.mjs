@@ -19,7 +19,7 @@ function row(figure, metric, faultline, sentry, digits = 1, better = 'lower') {
 /** The rows of the main table, one per measured quantity. */
 export function rows(figures) {
   const out = [];
-  const { bundle, startup, express, capture, storm, bundledApp, bounded } = figures;
+  const { bundle, startup, express, capture, storm, bundledApp, openwhisk, bounded } = figures;
   if (bundle && !bundle.error) {
     const name = '1. browser bundle, errors-only (esbuild, minified, ESM)';
     out.push(row(name, 'raw KiB', bundle.faultline.raw / KB, bundle.sentry.raw / KB));
@@ -47,6 +47,16 @@ export function rows(figures) {
         startup.sentry.addedPeakRssBytes / MiB,
       ),
     );
+    if (startup.faultline.addedOverOneModulePeakRssBytes !== undefined) {
+      out.push(
+        row(
+          name,
+          'added peak RSS MiB over an app that loaded one file',
+          startup.faultline.addedOverOneModulePeakRssBytes / MiB,
+          startup.sentry.addedOverOneModulePeakRssBytes / MiB,
+        ),
+      );
+    }
   }
   if (express && !express.error) {
     const name = `3. express hello world, ${express.connections} connections (none: ${formatNumber(express.none.requestsPerSecond, 0)} req/s)`;
@@ -89,11 +99,29 @@ export function rows(figures) {
     const f = storm.faultline;
     const s = storm.sentry;
     const none = storm.none
-      ? ` (no SDK: +${formatNumber(storm.none.rssGrowthBytes / MiB)} MiB, p99 ${formatNumber(storm.none.loopDelayP99Ms)} ms)`
+      ? ` (no SDK: +${formatNumber(storm.none.rssGrowthBytes / MiB)} MiB, p99 ${formatNumber(storm.none.loopDelayP99Ms)} ms, longest macrotask ${formatNumber(storm.none.taskMaxMs)} ms)`
       : '';
     const name = `5. error storm: ${formatNumber(f.captured, 0)} captures, ingest down${none}`;
     out.push(row(name, 'RSS growth MiB', f.rssGrowthBytes / MiB, s.rssGrowthBytes / MiB));
     out.push(row(name, 'event-loop delay p99 ms', f.loopDelayP99Ms, s.loopDelayP99Ms));
+    if (storm.none) {
+      out.push(
+        row(
+          name,
+          'event-loop delay p99 ms added over no SDK',
+          f.loopDelayP99Ms - storm.none.loopDelayP99Ms,
+          s.loopDelayP99Ms - storm.none.loopDelayP99Ms,
+        ),
+      );
+      out.push(
+        row(
+          name,
+          'RSS growth MiB added over no SDK',
+          (f.rssGrowthBytes - storm.none.rssGrowthBytes) / MiB,
+          (s.rssGrowthBytes - storm.none.rssGrowthBytes) / MiB,
+        ),
+      );
+    }
     out.push(
       row(name, `longest macrotask of ${formatNumber(f.burst, 0)} captures, ms`, f.taskMaxMs, s.taskMaxMs),
     );
@@ -107,6 +135,19 @@ export function rows(figures) {
     const s = bundledApp.sentry;
     out.push(row(name, 'KiB added to the bundle', f.addedMinifiedBytes / KB, s.addedMinifiedBytes / KB));
     out.push(row(name, 'source map MiB (unminified build)', f.mapBytes / MiB, s.mapBytes / MiB, 2));
+    if (f.undici !== undefined) {
+      out.push(row(name, 'undici in the bundle (1 = yes)', Number(f.undici), Number(s.undici), 0, 'n/a'));
+    }
+    const ow = bundledApp.openwhisk;
+    if (ow) {
+      const action =
+        '6b. OpenWhisk action zip, wrapAction vs bare (esbuild, minified; Sentry has no wrapper)';
+      out.push(row(action, 'KiB added to the bundle', ow.addedMinifiedBytes / KB, Number.NaN));
+      out.push(row(action, 'KiB added to the zip', ow.addedZipBytes / KB, Number.NaN));
+      out.push(
+        row(action, 'undici in the bundle (1 = yes)', Number(ow.wrapped.undici), Number.NaN, 0, 'n/a'),
+      );
+    }
   }
   if (bounded && !bounded.error) {
     for (const [call, { faultline, sentry }] of Object.entries(bounded.cases)) {
@@ -115,6 +156,14 @@ export function rows(figures) {
       out.push(row(name, 'call ms (timeout = killed)', ms(faultline, 'callMs'), ms(sentry, 'callMs')));
       out.push(row(name, 'next event ms', ms(faultline, 'nextEventMs'), ms(sentry, 'nextEventMs')));
     }
+  }
+  if (openwhisk && !openwhisk.error) {
+    const p = openwhisk.plain;
+    const w = openwhisk.wrapped;
+    const name = `8. OpenWhisk cold start, bundled zip action, action proxy /init + first /run (${openwhisk.runs} runs; bare: ${formatNumber(p.firstActivationMs)} ms, first error ${formatNumber(p.firstErrorActivationMs)} ms; Sentry has no wrapper)`;
+    out.push(row(name, 'first activation ms added by wrapAction', w.addedFirstActivationMs, Number.NaN));
+    out.push(row(name, 'first error ms added by wrapAction', w.addedFirstErrorMs, Number.NaN));
+    out.push(row(name, '/init ms added (unzip + require)', w.initMs - p.initMs, Number.NaN));
   }
   return out;
 }
@@ -161,7 +210,7 @@ export function renderTable({ figures, machine }) {
   return lines.join('\n');
 }
 
-export function renderMarkdown({ figures, machine, date }) {
+export function renderMarkdown({ figures, machine, date, quick }) {
   const table = rows(figures)
     .map((r) => `| ${r.figure} | ${r.metric} | ${r.faultline} | ${r.sentry} | ${r.ratio} |`)
     .join('\n');
@@ -180,7 +229,7 @@ Raw results of every run are written to \`bench/results/<timestamp>.json\`.
 
 Run on ${date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.
 Absolute times on a small shared VM are noisy; runs alternate between the SDKs so that any
-background load hits both alike, and the ratios are the figures to read.
+background load hits both alike, and the ratios are the figures to read.${quick ? '\n\nThis run used `--quick` (fewer repetitions and shorter loads): a check of the harness, not figures to quote.' : ''}
 
 | figure | metric | Faultline | Sentry | Faultline/Sentry |
 |---|---|--:|--:|--:|
@@ -188,42 +237,73 @@ ${table}
 ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
 ## How each figure is taken
 
-1. **Browser bundle**: \`import { init } from '<sdk>'; init({ dsn })\` bundled by esbuild
+1. **Browser bundle** (rows 1): \`import { init } from '<sdk>'; init({ dsn })\` bundled by esbuild
    (\`--bundle --minify --format=esm --platform=browser\`) from the built packages; gzip level 9,
-   brotli quality 11. Sentry with its default integrations, which is its errors-only setup.
-2. **Startup**: fresh \`node -e\` processes doing \`require(sdk).init({ dsn })\`, against one that
-   only prints its peak RSS; wall time from spawn to exit, peak RSS from \`getrusage\`.
-3. **Express**: express ${machine.versions.express} hello world, each variant in its own process
-   (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
+   brotli quality 11. Sentry with its default integrations, which is its errors-only setup. What
+   a page downloads for the SDK before anything fails; Faultline's budget is 10 KiB gzip
+   (\`packages/browser/scripts/size-check.mjs\`).
+2. **Start-up** (rows 2): fresh \`node -e\` processes doing \`require(sdk).init({ dsn })\`,
+   interleaved with one that only prints its peak RSS (bare) and one that first loads a
+   one-line file (Node's loader does one-time work on the first file an app loads, which every
+   real app pays with or without an SDK: the figure "over an app that loaded one file" is the
+   SDK's own share, target ≤ +5 ms and ≤ +2 MiB). Wall time from spawn to exit, peak RSS from
+   \`getrusage\`. Faultline loads two files at \`init\` (core and node); what only the first error
+   needs (source maps, the HTTP client, crypto) loads then.
+3. **Express hello world** (rows 3): express ${machine.versions.express}, each variant in its own
+   process (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
    \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
-   from the bench process, rounds interleaved across variants, 1 s warm-up per round.
-4. **Capture cost**: each SDK in its own process with its default integrations (Faultline's storm
-   guard off: this figure is the cost of building an event) and a transport that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with a
-   cause are created before the clock starts. Events go in bursts of 50, each waited for until
+   from the bench process, rounds interleaved across variants, 1 s warm-up per round. "% of
+   none" is the variant's req/s over the no-SDK server's in the same run (target ≥ 97 %): the
+   cost of the middleware on the happy path.
+   **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
+   error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
+   app stuck on one bug: every request is an error report, so this is the cost of capturing
+   (target ≥ 90 % of none). Faultline's storm guard builds the first events of the issue, then a
+   few per second, and only counts the rest.
+4. **Capture cost** (row 4): each SDK in its own process with its default integrations
+   (Faultline's storm guard off: this figure is the cost of building an event) and a transport
+   that only records; the scope carries a request, a user, tags and 10 breadcrumbs; errors with
+   a cause are created before the clock starts. Events go in bursts of 50, each waited for until
    its last envelope reaches the transport: Sentry's client processes at most 64 events at once
    and drops the rest.
-5. **Error storm**: ${storm ? formatNumber(storm.faultline.captured, 0) : '100,000'} \`captureException\` calls in tight loops of
+5. **Error storm** (rows 5): ${storm ? formatNumber(storm.faultline.captured, 0) : '100,000'} \`captureException\` calls in tight loops of
    ${storm ? formatNumber(storm.faultline.burst, 0) : '1,000'} (one loop per macrotask), default transport pointed at a refused port on
-   127.0.0.1. RSS growth is the peak over the start; event-loop delay from
-   \`perf_hooks.monitorEventLoopDelay\` during the storm; then a bounded flush (5 s), after which
-   the drop counts are read (Faultline: the client reports it would send; Sentry: its client's
-   outcome counters). "Lost uncounted" = captures − counted drops − still queued. "Longest
-   macrotask" is the slowest loop of captures (the synchronous time the app could not serve
-   anything else); the same loop without an SDK is shown in the figure's title. Faultline's
-   storm guard counts repeats of one issue instead of building them (\`backpressure\` in its
-   client reports; the issue's next event carries the count).
-3b. **Express route that always throws**: the same servers, \`GET /throw\` throwing the same
-   error on every request (none: express's own 500 page), rounds interleaved with figure 3.
-6. **Bundled app**: an express app with each SDK's init and error handler, bundled by esbuild
-   (\`--bundle --platform=node --format=cjs\`), minified, against the same app without an SDK;
-   the source map is that of the unminified build (maps over 4 MiB are what some readers skip).
-7. **Huge inputs**: each call with a 50 MiB \`Uint8Array\`, an object of 1,000,000 keys or a
-   10 MB string, in a fresh process per SDK and call, with a transport that only records: the
+   127.0.0.1, and the same loops without an SDK (in the figure's title). RSS growth is the peak
+   over the start (target ≤ +15 MiB); event-loop delay p99 from
+   \`perf_hooks.monitorEventLoopDelay\` during the storm (target ≤ 10 ms). Both are also given
+   over the no-SDK loop, since creating 100,000 errors costs the app memory and delay of its
+   own. "Longest macrotask" is the slowest loop of captures: the synchronous time the app could
+   not serve anything else; for Faultline it is usually the first loop, which builds the first
+   events and loads what the first error needs. Then a bounded flush (5 s), after which the drop
+   counts are read (Faultline: the client reports it would send; Sentry: its client's outcome
+   counters). "Lost uncounted" = captures − counted drops − still queued (must be 0). Faultline
+   counts repeats of one issue instead of building them (\`backpressure\` in its client reports;
+   the issue's next event carries the count) and, while the queue is full, counts captures as
+   \`queue_overflow\` before building anything.
+6. **Bundled app** (rows 6): an express app with each SDK's init and error handler, bundled by
+   esbuild (\`--bundle --platform=node --format=cjs\`), minified, against the same app without an
+   SDK (target ≤ 150 KiB added); the source map is that of the unminified build (maps over
+   4 MiB are what some readers skip). "undici in the bundle" says whether the opt-in undici
+   executor's library (about 1 MB) was pulled in; it must not be.
+   **OpenWhisk action zip** (rows 6b): \`wrapAction\` around a one-line \`main\`, bundled the same
+   way and zipped as deployed, against the bare action (target ≤ 150 KiB added).
+7. **Huge inputs** (rows 7): each call with a 50 MiB \`Uint8Array\`, an object of 1,000,000 keys or
+   a 10 MB string, in a fresh process per SDK and call, with a transport that only records: the
    call's own time, then the time of the next plain \`captureException\` until its envelope is
    handed over (what every later event pays for what the call kept). A process still running
    after the timeout is killed and reported at the timeout. Listing the keys of a
    million-key object costs V8 seconds on a busy machine whatever reads them; what matters is
    that it happens once, at the call, not again at every event.
+8. **OpenWhisk cold start** (rows 8): an action bundled with esbuild into one \`index.js\`, zipped,
+   and run in a fresh container each time: the stand-in for the Apache Node.js runtime's action
+   proxy that \`packages/openwhisk\`'s tests use, driven through its \`POST /init\` (unzip +
+   \`require\`) and \`POST /run\` protocol as the invoker does, in its own process. "First
+   activation" is /init plus a first /run that returns; "first error" is /init plus a first /run
+   that throws, in another fresh container; both over the same action without \`wrapAction\`
+   (targets ≤ +10 ms and ≤ +40 ms). The DSN points at a local ingest that accepts everything, so
+   the wrapper's flush before returning is included, as in production. The proxy unzips with
+   adm-zip (JavaScript), slower than the image's \`unzip\`, so a larger zip costs more at /init
+   here than in a real container.
 
 ## Core figures (\`node bench/core.mjs\`)
 

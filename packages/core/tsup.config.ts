@@ -2,7 +2,12 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', protocol: 'src/protocol.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'testing/index': 'src/testing/index.ts',
+      protocol: 'src/protocol.ts',
+      pseudonymize: 'src/pseudonymize-integration.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -31,7 +31,7 @@ export { httpIntegration } from './http.js';
 export { noiseFilterIntegration } from './noise-filter.js';
 
 // Opt-in features: imported only by apps that use them, so they cost the others nothing.
-export { pseudonymizeUserIdsIntegration } from '@faultline/core';
+export { pseudonymizeUserIdsIntegration } from '@faultline/core/pseudonymize';
 export { type TriageOptions, triageIntegration } from '@faultline/core';
 export { localStorageQueue, type OfflineQueue, type OfflineQueueFactory } from './offline-queue.js';
 

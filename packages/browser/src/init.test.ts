@@ -1,4 +1,5 @@
-import { type Envelope, pseudonymizeUserIdsIntegration, type WireEvent } from '@faultline/core';
+import type { Envelope, WireEvent } from '@faultline/core';
+import { pseudonymizeUserIdsIntegration } from '@faultline/core/pseudonymize';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   captureEvent,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
 import type { ClientOptions } from './options.js';
-import { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
+import { pseudonymizeUserIdsIntegration } from './pseudonymize-integration.js';
 import { sendCheckIn } from './send-check-in.js';
 import type { Transport } from './transport.js';
 import type { DataCategory, DiscardReason, WireCheckIn, WireEvent } from './types.js';

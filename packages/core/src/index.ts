@@ -40,7 +40,7 @@ export {
 } from './options.js';
 export type { Integration } from './integration.js';
 export { eventMessages } from './event-builder.js';
-export { pseudonymizeUserIdsIntegration } from './pseudonymize.js';
+export { type HmacSha256Hex, pseudonymizeUserIdsWith } from './pseudonymize.js';
 export { type TriageOptions, triageIntegration } from './triage.js';
 export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';
 export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';

@@ -117,6 +117,14 @@ const KINDS: Record<string, [ok: (value: any) => boolean, expected: string]> = {
   g: [(v) => v === false || isObject(v), 'false or an object'],
   p: [/* @__PURE__ */ arrayOf((p) => isString(p) || p instanceof RegExp), 'an array of strings/RegExps'],
   I: [(v) => arrayOf(isIntegration)(v) || isFunction(v), 'an array of integrations or a function'],
+  F: [(v) => isBool(v) || isFunction(v), 'true, false or a function'],
+  S: [(v) => v === false || (isString(v) && v !== ''), 'a non-empty string or false'],
+  x: [(v) => v instanceof RegExp, 'a RegExp'],
+  // true/false, or an object whose `thresholdMs` (if any) is a number >= 0.
+  T: [
+    (v) => isBool(v) || (isObject(v) && (v.thresholdMs ?? 0) >= 0 && v.thresholdMs !== Infinity),
+    'true, false or { thresholdMs: a number >= 0 }',
+  ],
   // A status code, or a [from, to] range.
   c: [
     /* @__PURE__ */ arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),

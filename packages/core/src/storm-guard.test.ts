@@ -128,3 +128,16 @@ describe('storm guard and users', () => {
     ]);
   });
 });
+
+describe('storm guard issue keys of repeats', () => {
+  it('one stack text thrown as two types is two issues, and each repeat is counted', () => {
+    const stack = new Error('x').stack ?? '';
+    const thrown = (name: string) => ({ name, message: 'x', stack });
+    const guard = createStormGuard({ burst: 1, perSecond: 0, perTask: 100, now: () => 0 });
+    expect(guard.admit(thrown('RangeError'))).toEqual({ suppressed: 0 });
+    expect(guard.admit(thrown('RangeError'))).toBeUndefined();
+    expect(guard.admit(thrown('TypeError'))).toEqual({ suppressed: 0 });
+    expect(guard.admit(thrown('TypeError'))).toBeUndefined();
+    expect(guard.admit(thrown('RangeError'))).toBeUndefined();
+  });
+});

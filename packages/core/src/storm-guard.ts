@@ -57,6 +57,10 @@ interface Issue {
 const MAX_ISSUES = 256;
 /** Stack lines looked at for the top in-app frame. */
 const MAX_LINES = 30;
+/** Stack texts whose issue key is remembered (a repeating error has the same stack text each time). */
+const MAX_KEYS = 32;
+/** Longer stack texts are parsed each time rather than kept. */
+const MAX_KEYED_STACK = 8192;
 
 export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   const burst = Math.max(1, options.burst ?? 50);
@@ -69,6 +73,23 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   let builtThisTask = 0;
   let countedThisTask = 0;
   let resetQueued = false;
+  /**
+   * Issue keys by stack text (with the type they were made for): a repeat is keyed by one
+   * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
+   */
+  const keys = new Map<string, { type: string; key: string }>();
+
+  const keyOf = (exception: unknown): string => {
+    const stack = stackOf(exception);
+    if (stack === undefined || stack.length > MAX_KEYED_STACK) return issueKey(exception);
+    const type = typeOf(exception);
+    const known = keys.get(stack);
+    if (known?.type === type) return known.key;
+    const key = issueKey(exception);
+    if (!known && keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
+    keys.set(stack, { type, key });
+    return key;
+  };
 
   const endOfTask = (): void => {
     if (resetQueued) return;
@@ -92,7 +113,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
         else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
         return undefined;
       }
-      const key = user === undefined ? issueKey(exception) : `${issueKey(exception)}\n${user}`;
+      const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
       let issue = issues.get(key);
       if (issue === undefined) {
         issue = { tokens: burst, at: t, suppressed: 0, since: t };
@@ -142,6 +163,17 @@ export function issueKey(exception: unknown): string {
     return `${type}\n${lines.find((line) => line.trim() !== '') ?? ''}`;
   } catch {
     return type;
+  }
+}
+
+/** The stack text of an error, undefined when it has none or reading it throws. */
+function stackOf(exception: unknown): string | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  try {
+    const stack = (exception as { stack?: unknown }).stack;
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
   }
 }
 

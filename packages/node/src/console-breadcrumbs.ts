@@ -34,7 +34,8 @@ export function consoleBreadcrumbsIntegration(): Integration {
           if (!recording && !(typeof args[0] === 'string' && args[0].startsWith('[Faultline]'))) {
             recording = true;
             try {
-              const message = format(...args);
+              // One string is what `format` would return as is (a logged stack, say): no scan.
+              const message = args.length === 1 && typeof args[0] === 'string' ? args[0] : format(...args);
               client.addBreadcrumb({
                 category: 'console',
                 level,

@@ -1,4 +1,4 @@
-import { type Integration, pseudonymizeUserIdsIntegration, triageIntegration } from '@faultline/core';
+import { type Integration, pseudonymizeUserIdsWith, triageIntegration } from '@faultline/core';
 import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
 import { contextsIntegration } from './contexts.js';
 import { exitFlushIntegration } from './exit-flush.js';
@@ -23,6 +23,14 @@ export function nodeDefaultIntegrations(options: NodeOptions): Integration[] {
   integrations.push(triageIntegration(options.critical ? { critical: options.critical } : {}));
   // Last of the defaults, after everything that may set the user.
   if (options.pseudonymizeUserIds)
-    integrations.push(pseudonymizeUserIdsIntegration(options.pseudonymizeUserIds));
+    integrations.push(pseudonymizeUserIdsWith(hmacSha256Hex, options.pseudonymizeUserIds));
   return integrations;
+}
+
+/**
+ * Node's own HMAC-SHA-256 (OpenSSL), fetched at the first id to hash: `node:crypto` is not loaded
+ * by a plain app, and loading it costs start-up time an app without pseudonymization should not pay.
+ */
+function hmacSha256Hex(key: string, message: string): string {
+  return process.getBuiltinModule('node:crypto').createHmac('sha256', key).update(message).digest('hex');
 }

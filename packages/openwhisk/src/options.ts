@@ -70,32 +70,10 @@ export const DEFAULT_TIMEOUT_WARNING_MS = 500;
 /** Margin kept before the deadline so the result still reaches the invoker in time. */
 export const DEADLINE_MARGIN_MS = 50;
 
-/** Checks the OpenWhisk-only options; returns the first problem as one sentence, or undefined. */
-export function validateWrapOptions(options: unknown): string | undefined {
-  if (typeof options !== 'object' || options === null) return 'the options of wrapAction must be an object';
-  try {
-    return timingProblem(options as WrapActionOptions);
-  } catch {
-    return 'the options of wrapAction cannot be read';
-  }
-}
-
-function timingProblem(options: WrapActionOptions): string | undefined {
-  const isMs = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-  if (!isMs(options.flushTimeoutMs)) {
-    return 'option "flushTimeoutMs" must be a non-negative number of milliseconds';
-  }
-  const warning: unknown = options.timeoutWarning;
-  if (
-    warning !== undefined &&
-    typeof warning !== 'boolean' &&
-    !(
-      typeof warning === 'object' &&
-      warning !== null &&
-      isMs((warning as { thresholdMs?: unknown }).thresholdMs)
-    )
-  ) {
-    return 'option "timeoutWarning" must be a boolean or { thresholdMs: a non-negative number of milliseconds }';
-  }
-  return undefined;
-}
+/**
+ * The options only wrapAction takes and the kind of value each takes, for core's one validator
+ * (`checkOptions`, kinds in core's options.ts); core's and Node's own are checked by `init`.
+ */
+export const OPENWHISK_OPTION_RULES =
+  'flushTimeoutMs:m timeoutWarning:T captureApplicationErrors:F webErrorResponse:F dsnParam:S ' +
+  'captureParams:b paramDenyKeys:p unpackRoot:x runtimeFiles:x';

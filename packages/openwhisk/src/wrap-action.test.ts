@@ -114,33 +114,43 @@ describe('wrapAction', () => {
     }
   });
 
-  it('a bad timing option: one clear message, and the action runs unmonitored', async () => {
+  it('a bad option value: one message naming it, its default applies, and the action is still monitored', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    for (const bad of [
-      { timeoutWarning: { thresholdMs: Number.NaN } },
-      { timeoutWarning: 'soon' },
-      { flushTimeoutMs: -1 },
-      { flushTimeoutMs: '2000' },
-    ]) {
+    for (const [key, bad] of [
+      ['timeoutWarning', { timeoutWarning: { thresholdMs: Number.NaN } }],
+      ['timeoutWarning', { timeoutWarning: 'soon' }],
+      ['flushTimeoutMs', { flushTimeoutMs: -1 }],
+      ['flushTimeoutMs', { flushTimeoutMs: Number.POSITIVE_INFINITY }],
+      ['captureApplicationErrors', { captureApplicationErrors: 'yes' }],
+      ['webErrorResponse', { webErrorResponse: 1 }],
+      ['dsnParam', { dsnParam: '' }],
+      ['captureParams', { captureParams: 'no' }],
+      ['paramDenyKeys', { paramDenyKeys: 'token' }],
+      ['unpackRoot', { unpackRoot: '/nodejsAction/' }],
+      ['runtimeFiles', { runtimeFiles: 42 }],
+    ] as const) {
       warn.mockClear();
       error.mockClear();
       const wrapped = wrapAction(
-        async () => {
-          await tick(20);
+        async (p: { fail?: boolean }) => {
+          await tick(5);
+          if (p.fail) throw new Error(`boom with a bad ${key}`);
           return { ok: true };
         },
-        options(bad as WrapActionOptions),
+        options(bad as unknown as WrapActionOptions),
       );
       enter('bad');
       expect(await wrapped({})).toEqual({ ok: true });
-      expect(await wrapped({})).toEqual({ ok: true });
-      expect(warn.mock.calls.length + error.mock.calls.length).toBe(1);
-      expect(String(warn.mock.calls[0]?.join(' '))).toMatch(
-        /SDK disabled: .*(timeoutWarning|flushTimeoutMs)/,
-      );
-      expect(transport.events()).toHaveLength(0);
+      await expect(wrapped({ fail: true })).rejects.toThrow(`boom with a bad ${key}`);
+      expect(warn.mock.calls.length + error.mock.calls.length, key).toBe(1);
+      expect(String(warn.mock.calls[0]?.join(' '))).toContain(`option "${key}" must be`);
+      expect(String(warn.mock.calls[0]?.join(' '))).toContain('using its default');
+      expect(transport.events().map((e) => e.exception?.values.at(-1)?.value)).toEqual([
+        `boom with a bad ${key}`,
+      ]);
       await close(0);
+      transport = createTestTransport();
     }
     warn.mockRestore();
     error.mockRestore();
@@ -151,7 +161,7 @@ describe('wrapAction', () => {
     const unreadable = new Proxy(
       {},
       {
-        get() {
+        ownKeys() {
           throw new Error('options trap');
         },
       },

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { type Client, createLogger, type EventHint, type Scope } from '@faultline/core';
+import { type Client, checkOptions, createLogger, type EventHint, type Scope } from '@faultline/core';
 import { getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
 import { type ActivationContext, readActivationContext, remainingMs } from './activation.js';
 import { armTimeoutWarning, flushBound } from './deadline.js';
@@ -17,7 +17,7 @@ import {
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_PARAM_DENY_KEYS,
   DEFAULT_TIMEOUT_WARNING_MS,
-  validateWrapOptions,
+  OPENWHISK_OPTION_RULES,
   type WrapActionOptions,
 } from './options.js';
 import { reportResult, safeWebResponse } from './result.js';
@@ -54,13 +54,16 @@ export const REPORTED_MARKER = 'faultline-openwhisk: reported';
  */
 export function wrapAction<P = Params, R = unknown>(
   main: Main<P, R>,
-  options: WrapActionOptions = {},
+  given: WrapActionOptions = {},
 ): (params: P, ...rest: unknown[]) => Promise<R> {
   let coldStart = true;
   let initTried = false;
-  // A bad option turns the wrapper off with one message, as `init` does for its own options.
-  const problem = validateWrapOptions(options);
+  // Core's one validator, as for every runtime: a bad value is named once and its default
+  // applies; only options that cannot be read at all (or, in `init`, a bad DSN) turn the SDK off.
+  const checked = checkOptions<WrapActionOptions>(given, OPENWHISK_OPTION_RULES);
+  const problem = typeof checked === 'string' ? checked : undefined;
   if (problem) createLogger(true).warn(`SDK disabled: ${problem}`);
+  const options = typeof checked === 'string' ? {} : checked;
   const dsnParam = problem || options.dsnParam === false ? undefined : (options.dsnParam ?? 'FAULTLINE_DSN');
 
   function ensureClient(params: unknown): Client | undefined {

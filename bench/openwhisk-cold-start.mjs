@@ -1,0 +1,197 @@
+// Figure 8: OpenWhisk cold start. An action bundled with esbuild into one `index.js` and zipped,
+// as users ship one, is run in a fresh "container" (the action proxy of the OpenWhisk Node.js
+// runtime, driven through its /init and /run protocol, as the invoker does) without and with
+// `wrapAction`. Per fresh container: the /init time (unzip + require of the bundle), then the
+// first /run: one that returns, in one container, and one that throws, in another. The DSN
+// points at a local ingest that accepts everything, so the wrapped action's flush before
+// returning is part of the figure, as it is in production. Rounds alternate between the
+// variants; each figure is the median.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AdmZip from 'adm-zip';
+import { build } from 'esbuild';
+import { cleanEnv, isMain, median, ROOT, startSink } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+/** The stand-in for the runtime's proxy that packages/openwhisk's own tests drive. */
+const PROXY = fileURLToPath(new URL('../packages/openwhisk/test/harness/action-proxy.cjs', import.meta.url));
+
+const BODY = `async (params) => {
+  if (params.exit) setTimeout(() => process.exit(0), 20);
+  if (params.fail) throw new Error('payment provider unreachable');
+  return { ok: true };
+}`;
+const ACTIONS = {
+  plain: `exports.main = ${BODY};\n`,
+  wrapped: `const { wrapAction } = require('@faultline/openwhisk');\nexports.main = wrapAction(${BODY});\n`,
+};
+
+async function zipped(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, sourcefile: 'index.js', loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  const zip = new AdmZip();
+  zip.addFile('index.js', Buffer.from(result.outputFiles[0].contents));
+  const archive = zip.toBuffer();
+  return {
+    base64: archive.toString('base64'),
+    bundleBytes: result.outputFiles[0].contents.length,
+    zipBytes: archive.length,
+  };
+}
+
+function post(url, body) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** A fresh container: the proxy in its own process, in a temporary `.../nodejsAction` folder. */
+async function container() {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'ow-bench-')));
+  const cwd = join(root, 'nodejsAction');
+  mkdirSync(cwd);
+  copyFileSync(PROXY, join(cwd, 'app.js'));
+  const deps = {
+    admZip: require.resolve('adm-zip'),
+    serializeError: join(ROOT, 'node_modules/serialize-error/index.js'),
+  };
+  // BENCH_PROXY_NODE_ARGS: extra node flags for the container (e.g. --cpu-prof, to see where a cold start goes).
+  const extra = (process.env.BENCH_PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--expose-gc', 'app.js', JSON.stringify(deps)], {
+    cwd,
+    env: cleanEnv({ PATH: process.env.PATH ?? '/usr/bin:/bin' }),
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text) => {
+      seen += text;
+      const m = /OW_HARNESS_PORT (\d+)\n/.exec(seen);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`action proxy exited early (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        if (extra.length) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One cold start: /init, then the first /run (`fail`: the action throws). */
+async function coldStart(action, dsn, fail) {
+  const c = await container();
+  try {
+    const init = await post(`${c.url}/init`, {
+      value: {
+        name: 'checkout',
+        main: 'main',
+        code: action.base64,
+        binary: true,
+        env: { FAULTLINE_DSN: dsn },
+      },
+    });
+    if (init.status !== 200) throw new Error(`/init answered ${init.status}: ${init.body}`);
+    const run = await post(`${c.url}/run`, {
+      value: fail ? { fail: true } : {},
+      namespace: 'guest',
+      action_name: '/guest/checkout',
+      action_version: '0.0.1',
+      activation_id: `a${Math.random().toString(16).slice(2)}`,
+      transaction_id: 'tx',
+      deadline: String(Date.now() + 60_000),
+    });
+    // With --cpu-prof in BENCH_PROXY_NODE_ARGS the container ends itself, so the profile is written.
+    if (process.env.BENCH_PROXY_NODE_ARGS)
+      await post(`${c.url}/run`, { value: { exit: true } }).catch(() => undefined);
+    const failed = JSON.parse(run.body).error !== undefined;
+    if (run.status !== 200 || failed !== fail) throw new Error(`/run answered ${run.status}: ${run.body}`);
+    return { initMs: init.ms, runMs: run.ms };
+  } finally {
+    await c.close();
+  }
+}
+
+export async function run({ runs = 7, warmup = 1 } = {}) {
+  const sink = await startSink();
+  try {
+    const actions = {};
+    for (const [variant, contents] of Object.entries(ACTIONS)) actions[variant] = await zipped(contents);
+    const samples = Object.fromEntries(
+      Object.keys(ACTIONS).map((v) => [
+        v,
+        { initMs: [], firstRunMs: [], firstErrorInitMs: [], firstErrorMs: [] },
+      ]),
+    );
+    for (let i = 0; i < runs + warmup; i++) {
+      for (const variant of Object.keys(ACTIONS)) {
+        const ok = await coldStart(actions[variant], sink.dsn, false);
+        const failing = await coldStart(actions[variant], sink.dsn, true);
+        if (i < warmup) continue;
+        samples[variant].initMs.push(ok.initMs);
+        samples[variant].firstRunMs.push(ok.runMs);
+        samples[variant].firstErrorInitMs.push(failing.initMs);
+        samples[variant].firstErrorMs.push(failing.runMs);
+      }
+    }
+    const out = { runs, sinkRequests: sink.requests() };
+    for (const [variant, s] of Object.entries(samples)) {
+      out[variant] = {
+        bundleBytes: actions[variant].bundleBytes,
+        zipBytes: actions[variant].zipBytes,
+        initMs: median(s.initMs),
+        firstRunMs: median(s.firstRunMs),
+        firstErrorMs: median(s.firstErrorMs),
+        // What the invoker waits for on a cold start: /init, then the first /run.
+        firstActivationMs: median(s.initMs.map((ms, i) => ms + s.firstRunMs[i])),
+        firstErrorActivationMs: median(s.firstErrorInitMs.map((ms, i) => ms + s.firstErrorMs[i])),
+      };
+    }
+    out.wrapped.addedFirstActivationMs = out.wrapped.firstActivationMs - out.plain.firstActivationMs;
+    out.wrapped.addedFirstErrorMs = out.wrapped.firstErrorActivationMs - out.plain.firstErrorActivationMs;
+    return out;
+  } finally {
+    await sink.close();
+  }
+}
+
+if (isMain(import.meta.url))
+  console.log(JSON.stringify(await run({ runs: Number(process.argv[2] ?? 7) }), null, 2));

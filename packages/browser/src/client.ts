@@ -214,7 +214,7 @@ export function createClient(
     captureEvent: (event, hint) =>
       capture(
         () => {
-          if (Object(event) !== event) throw TypeError('captureEvent: not an object');
+          if (Object(event) !== event) throw TypeError('no event object');
           return event;
         },
         hint,

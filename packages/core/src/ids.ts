@@ -8,13 +8,13 @@
 export function uuid4(): string {
   const c = typeof crypto === 'object' ? crypto : undefined;
   return (
-    c?.randomUUID?.() ??
-    '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (d) =>
+    c?.randomUUID?.().replace(/-/g, '') ??
+    '10000000100040008000100000000000'.replace(/[018]/g, (d) =>
       (+d ^ ((c?.getRandomValues?.(new Uint8Array(1))[0] ?? Math.random() * 16) & (15 >> (+d / 4)))).toString(
         16,
       ),
     )
-  ).replace(/-/g, '');
+  );
 }
 
 /** Seconds since the epoch, with millisecond precision. */

@@ -56,7 +56,7 @@ function start(options: BrowserOptions): BrowserClient | undefined {
   const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
   if (typeof dsn === 'string') throw dsn;
   if (options.enabled === false || !(dsn || options.transport)) {
-    logger.debug('SDK disabled: no DSN given');
+    logger.debug('SDK disabled: no DSN');
     return;
   }
   const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;

@@ -14,14 +14,16 @@ import type {
   FaultlineEvent,
   Logger,
   Scope,
+  ScopeStore,
   SeverityLevel,
 } from '@faultline/core';
 import { eventMessages, isId, isIntegration, uuid4 } from '@faultline/core';
 import { normalizeEventEssentials } from '@faultline/core/protocol';
 import { exceptionsFrom } from './exception.js';
+import { matches } from './noise-filter.js';
 import type { BrowserOptions, Integration } from './options.js';
 import { sanitizeEvent } from './sanitize.js';
-import { createScope, DEFAULT_MAX_BREADCRUMBS } from './scope.js';
+import { recordBreadcrumb } from './scope.js';
 import { SDK_INFO } from './sdk-info.js';
 import type { ClientTransport } from './transport.js';
 
@@ -48,11 +50,6 @@ export interface BrowserClient {
   close(timeoutMs?: number): Promise<boolean>;
 }
 
-/** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
-export const matches = (patterns: Array<string | RegExp> | undefined, text: string) =>
-  // `search` starts at 0 whatever the RegExp's `lastIndex`, and leaves it as it was.
-  patterns?.some((p) => (typeof p === 'string' ? text.includes(p) : text.search(p) >= 0));
-
 export function createClient(
   options: BrowserOptions,
   /** None for a disabled client. */
@@ -60,15 +57,16 @@ export function createClient(
   defaults: Integration[],
   meta: EnvelopeMeta,
   logger: Logger,
+  /** The scopes, kept by the page's front from `init` on (see init.ts). */
+  store: ScopeStore,
 ): BrowserClient {
-  const maxBreadcrumbs = options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS;
+  const maxBreadcrumbs = options.maxBreadcrumbs ?? 100;
   const scrub = { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true };
   const dedupe = options.dedupe !== false;
   const captured = new WeakSet<object>();
   const inFlight = new Set<Promise<unknown>>();
   // `beforeSend` runs as the last step of the pipeline, after the integrations.
   const beforeSend = { name: 'beforeSend', processEvent: options.beforeSend } as Integration;
-  let scope = createScope(options.initialScope);
   let integrations = defaults;
   let lastKey: string | undefined;
   // A disabled client is closed from the start.
@@ -90,7 +88,7 @@ export function createClient(
   /** Builds the event from the current scope now, and runs the rest of the pipeline. */
   async function process(input: EventInput, hint: EventHint): Promise<void> {
     // A copy: ours to change.
-    const data = scope.getData();
+    const data = store.getScope().getData();
     for (const key in input.tags) data.tags[key] = String(input.tags[key]);
     let event = {
       // Else the release a build step put on the page, as Sentry's bundler plugins do.
@@ -158,7 +156,8 @@ export function createClient(
       readable = { ...readable, ...hint };
     } catch {}
     try {
-      const id = givenId?.();
+      // The front gives the id it returned for a capture made before the pipeline loaded.
+      const id = isId(readable.event_id) ? readable.event_id : givenId?.();
       if (isId(id)) eventId = id;
       if (!closed) {
         const early = inFlight.size > 99 ? 'queue_overflow' : transport!.wouldDrop?.('error');
@@ -220,25 +219,13 @@ export function createClient(
         hint,
         () => event.event_id,
       ),
-    getScope: () => scope,
+    getScope: () => store.getScope(),
     withScope(fn) {
-      const outer = scope;
-      scope = outer.clone();
-      try {
-        return fn(scope);
-      } finally {
-        scope = outer;
-      }
+      const scope = store.getScope().clone();
+      return store.withScope(scope, () => fn(scope));
     },
-    addBreadcrumb(breadcrumb) {
-      try {
-        const crumb = { timestamp: Date.now() / 1000, ...breadcrumb };
-        const kept = options.beforeBreadcrumb ? options.beforeBreadcrumb(crumb) : crumb;
-        if (kept) scope.addBreadcrumb(kept, maxBreadcrumbs);
-      } catch (error) {
-        threw('beforeBreadcrumb')(error);
-      }
-    },
+    addBreadcrumb: (breadcrumb) =>
+      recordBreadcrumb(store.getScope(), breadcrumb, options, threw('beforeBreadcrumb')),
     recordDroppedEvent: (reason, category, quantity) =>
       transport?.recordDroppedEvent(reason, category, quantity),
     flush: (timeoutMs = 2000) =>

@@ -3,7 +3,7 @@
  * scope is current starts with. The browser has no async context to follow, so `withScope`
  * makes a copy that is current while its callback runs.
  */
-import type { Scope, ScopeData } from '@faultline/core';
+import type { Breadcrumb, ClientOptions, Scope, ScopeData } from '@faultline/core';
 
 export const DEFAULT_MAX_BREADCRUMBS = 100;
 
@@ -60,3 +60,22 @@ export const createScope = (initial: Partial<ScopeData> = {}): Scope => {
     };
   return scope;
 };
+
+/**
+ * Adds a breadcrumb to `scope`, timestamped now, after the app's `beforeBreadcrumb` (which may
+ * drop it by returning `null`); what the hook throws goes to `threw`, never to the app.
+ */
+export function recordBreadcrumb(
+  scope: Scope,
+  breadcrumb: Breadcrumb,
+  options: Pick<ClientOptions, 'beforeBreadcrumb' | 'maxBreadcrumbs'>,
+  threw: (error: unknown) => void,
+): void {
+  try {
+    const crumb = { timestamp: Date.now() / 1000, ...breadcrumb };
+    const kept = options.beforeBreadcrumb ? options.beforeBreadcrumb(crumb) : crumb;
+    if (kept) scope.addBreadcrumb(kept, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
+  } catch (error) {
+    threw(error);
+  }
+}

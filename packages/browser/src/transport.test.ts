@@ -1,11 +1,15 @@
-import type { Envelope, Logger } from '@faultline/core';
+import { createStackScopeStore, type Envelope, type Logger } from '@faultline/core';
 import { parseEnvelope } from '@sentry/core';
 import { describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
 import type { SendResult } from './delivery.js';
 import { serializeEnvelope } from './envelope.js';
 import { createOfflineQueue } from './offline-queue.js';
+import { createScope } from './scope.js';
 import { createTransport } from './transport.js';
+
+/** The scopes a client reads: in the page, the front's (init.ts). */
+const store = () => createStackScopeStore(createScope());
 
 const logger: Logger = { enabled: false, debug() {}, warn() {}, error() {} };
 
@@ -60,6 +64,7 @@ describe('browser transport and client', () => {
       [{ name: 'Filter', processEvent: (e) => (e.message === 'filtered' ? null : e) }],
       {},
       logger,
+      store(),
     );
     client.captureMessage('sent', 'error');
     client.captureMessage('ignored', 'error');
@@ -171,7 +176,7 @@ describe('browser transport and client', () => {
 
   it('sends linked errors innermost first with chained mechanisms', async () => {
     const fake = server();
-    const client = createClient({}, createTransport(fake.send, {}, {}, logger), [], {}, logger);
+    const client = createClient({}, createTransport(fake.send, {}, {}, logger), [], {}, logger, store());
     const root = new Error('root');
     const group = new AggregateError([new TypeError('a'), root], 'group');
     client.captureException(new Error('top', { cause: group }));
@@ -273,6 +278,7 @@ describe('client bounds', () => {
       [{ name: 'Odd', processEvent: () => true as never }],
       {},
       logger,
+      store(),
     );
     for (let i = 0; i < 105; i++) client.captureMessage(`m${i}`);
     expect(await client.flush(50)).toBe(false);

@@ -62,6 +62,7 @@ export async function measure({ fromSource = false } = {}) {
         '@faultline/browser': `${packageDir}src/index.ts`,
         '@faultline/core': `${packageDir}../core/src/index.ts`,
         '@faultline/core/protocol': `${packageDir}../core/src/protocol.ts`,
+        '@faultline/core/front': `${packageDir}../core/src/front.ts`,
         '@faultline/core/pseudonymize': `${packageDir}../core/src/pseudonymize-integration.ts`,
       }
     : {};

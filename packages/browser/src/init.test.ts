@@ -47,10 +47,12 @@ describe('init', () => {
     ];
     await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(3));
     for (const client of clients) expect(client.enabled).toBe(false);
+    // Core's rule in every runtime: only options the SDK cannot run with turn it off; any
+    // other bad value is named and its default applies.
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
-      expect.stringMatching(/^\[Faultline\] SDK disabled: Invalid DSN: no public key$/),
-      '[Faultline] SDK disabled: option "sampleRate" must be a number from 0 to 1',
-      '[Faultline] SDK disabled: options must be an object',
+      '[Faultline] SDK disabled: Invalid DSN "https://nokey.example.com/1": missing or invalid public key',
+      '[Faultline] option "sampleRate" must be a number from 0 to 1; using its default',
+      '[Faultline] SDK disabled: options must be a readable object',
     ]);
     expect(getClient()?.enabled).toBe(false);
     expect(captureMessage('nothing')).toBe('');
@@ -145,14 +147,21 @@ describe('client pipeline and scope', () => {
       ['captureStatus', [[500]]],
       ['captureStatus', [500, 'x']],
     ];
-    const clients = bad.map(([key, value]) => init({ [key]: value } as never));
+    const memory = memoryTransport();
+    const clients = bad.map(([key, value]) => init({ transport: memory.transport, [key]: value } as never));
     await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(bad.length));
-    for (const client of clients) expect(client.enabled).toBe(false);
+    // A DSN that is no string turns the SDK off; any other bad value falls back to its default.
+    expect(clients.map((client) => client.enabled)).toEqual(bad.map(([key]) => key !== 'dsn'));
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(
-      bad.map(([key]) => expect.stringMatching(new RegExp(`^\\[Faultline\\] SDK disabled: .*"${key}"`))),
+      bad.map(([key]) =>
+        key === 'dsn'
+          ? '[Faultline] SDK disabled: option "dsn" must be a string'
+          : expect.stringMatching(
+              new RegExp(`^\\[Faultline\\] option "${key}" must be .*; using its default$`),
+            ),
+      ),
     );
     warn.mockClear();
-    const memory = memoryTransport();
     expect(init({ transport: memory.transport, captureStatus: [[500, 599], 401] }).enabled).toBe(true);
     expect(warn).not.toHaveBeenCalled();
   });

@@ -1,15 +1,14 @@
+import type { EventHint, Scope } from '@faultline/core';
 import {
   carrier,
   createLogger,
+  createScope,
   createStackScopeStore,
-  type EventHint,
   isId,
-  type Scope,
+  recordBreadcrumb,
   uuid4,
-} from '@faultline/core';
-import type { BrowserClient } from './client.js';
-import type { BrowserOptions } from './options.js';
-import { createScope, recordBreadcrumb } from './scope.js';
+} from '@faultline/core/front';
+import type { BrowserClient, BrowserOptions } from './options.js';
 
 /**
  * Captures kept while the pipeline loads (the few milliseconds after `init`); more are dropped
@@ -152,7 +151,12 @@ function createFront(options: BrowserOptions): BrowserClient {
     },
     addBreadcrumb(breadcrumb) {
       if (real) real.addBreadcrumb(breadcrumb);
-      else if (on) recordBreadcrumb(store.getScope(), breadcrumb, given, () => {});
+      else if (on)
+        try {
+          recordBreadcrumb(store.getScope(), breadcrumb, given);
+        } catch {
+          // The app's `beforeBreadcrumb` threw: the breadcrumb is dropped, as by the client.
+        }
     },
     recordDroppedEvent(...args) {
       if (real) real.recordDroppedEvent(...args);

@@ -1,4 +1,4 @@
-import { eventMessages } from '@faultline/core';
+import { eventMessages } from '@faultline/core/front';
 import type { Integration, UrlPattern } from './options.js';
 
 /** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */

@@ -1,95 +1,83 @@
 /**
- * The part of the SDK only events need: options, DSN, the client pipeline (building, sampling,
- * integrations, `beforeSend`, sanitizing) and delivery. `init` loads it as a separate chunk
- * right away (a dynamic `import()`), so the page's first bundle holds only the hooks and the
- * front that queues what is captured meanwhile (init.ts).
+ * The part of the SDK only events need: core's client (options check, DSN, building, sampling,
+ * integrations, `beforeSend`, scrubbing, envelopes) and core's transport around the page's
+ * delivery. `init` loads it as a separate chunk right away (a dynamic `import()`), so the page's
+ * first bundle holds only the hooks and the front that queues what is captured meanwhile (init.ts).
  */
-import { createLogger, type EnvelopeMeta, type ScopeStore, scrubOptionsProblem } from '@faultline/core';
+import {
+  type Client,
+  createClient,
+  envelopeUrlWithAuth,
+  type Integration,
+  parseDsn,
+  type ScopeStore,
+} from '@faultline/core';
 import { breadcrumbsIntegration } from './breadcrumbs.js';
-import { type BrowserClient, createClient } from './client.js';
 import { browserContextIntegration } from './context.js';
 import { debugIdsIntegration } from './debug-ids.js';
-import { fetchExecutor } from './delivery.js';
-import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
 import { noiseFilterIntegration } from './noise-filter.js';
-import { type BrowserOptions, type Integration, validateOptions } from './options.js';
+import { BROWSER_OPTION_RULES, type BrowserOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
-import { type BrowserTransport, type ClientTransport, createTransport } from './transport.js';
+import { pageDelivery } from './transport.js';
 
 /**
- * The client for `options`, on the front's scopes: a disabled one (every call a cheap no-op)
- * when the SDK is off, after one console message saying why if the options cannot run.
+ * Core's client for `options`, on the front's scopes. Off (every call a cheap no-op) without a
+ * DSN or transport; core names a bad option in one console message.
  */
-export function startClient(options: BrowserOptions, store: ScopeStore): BrowserClient {
+export function startClient(options: BrowserOptions, store: ScopeStore): Client {
+  let defaultIntegrations: Integration[] = [];
+  let createExecutor: ReturnType<typeof pageDelivery>['createExecutor'] | undefined;
+  // Options that cannot be read give no integrations here; core says why the SDK is off.
   try {
-    const client = start(options, store);
-    if (client) return client;
-  } catch (error) {
-    // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
-    // Passed as is: turning an unprintable thrown value (a Symbol) into text would throw.
-    createLogger(true).warn('SDK disabled:', error);
-  }
-  return createClient({}, undefined, [], {}, createLogger(false), store);
+    defaultIntegrations = [
+      noiseFilterIntegration({
+        filterNoise: options.filterNoise !== false,
+        allowUrls: options.allowUrls,
+        denyUrls: options.denyUrls,
+      }),
+      browserContextIntegration(),
+      debugIdsIntegration(),
+    ];
+    if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+      // The page's own fetch, taken before the HTTP integration wraps it.
+      const delivery = pageDelivery(fetch.bind(globalThis), options.offlineQueue);
+      createExecutor = delivery.createExecutor;
+      if (!options.transport) defaultIntegrations.push(delivery.integration);
+      if (options.captureUnhandled !== false) defaultIntegrations.push(globalHandlersIntegration());
+      const sources = options.breadcrumbs ?? {};
+      defaultIntegrations.push(
+        breadcrumbsIntegration(sources),
+        httpIntegration({
+          breadcrumbs: sources.http !== false,
+          captureFailed: options.captureFailedRequests !== false,
+          captureStatus: options.captureStatus,
+          // The SDK's own endpoint: `{base}/api/{project}/`.
+          ignorePrefixes: ownEndpoint(options.dsn),
+        }),
+      );
+    }
+  } catch {}
+  let given: BrowserOptions = options;
+  try {
+    // Else the release a build step put on the page, as Sentry's bundler plugins do.
+    const release = (globalThis as { SENTRY_RELEASE?: { id?: unknown } }).SENTRY_RELEASE?.id;
+    if (options.release === undefined && release !== undefined)
+      given = { ...options, release: release as string };
+  } catch {}
+  return createClient(given as never, {
+    platform: 'javascript',
+    sdk: SDK_INFO,
+    optionRules: BROWSER_OPTION_RULES,
+    ...(createExecutor && { createExecutor }),
+    defaultIntegrations,
+    createScopeStore: () => store,
+  });
 }
 
-/**
- * Starts the client; undefined when the SDK is off by choice (no DSN, `enabled: false`). Throws
- * the sentence that says why the SDK is off for options it cannot run with (a bad DSN).
- */
-function start(options: BrowserOptions, store: ScopeStore): BrowserClient | undefined {
-  validateOptions(options);
-  const logger = createLogger(options.debug === true);
-  // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
-  const scrubProblem = scrubOptionsProblem(options.scrub);
-  if (scrubProblem)
-    createLogger(true).warn(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
-  const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
-  if (typeof dsn === 'string') throw dsn;
-  if (options.enabled === false || !(dsn || options.transport)) {
-    logger.debug('SDK disabled: no DSN given');
-    return;
-  }
-  const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
-  const meta: EnvelopeMeta = { sdk: SDK_INFO, ...(dsn && { dsn: dsnToString(dsn) }) };
-  const url = dsn && envelopeUrl(dsn, sdkClient);
-
-  const integrations: Integration[] = [
-    noiseFilterIntegration({
-      filterNoise: options.filterNoise !== false,
-      allowUrls: options.allowUrls,
-      denyUrls: options.denyUrls,
-    }),
-    browserContextIntegration(),
-    debugIdsIntegration(),
-  ];
-  const transport: ClientTransport & Partial<BrowserTransport> = options.transport
-    ? options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) })
-    : createTransport(
-        // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
-        // are never recorded or reported.
-        fetchExecutor(url!, fetch.bind(globalThis)),
-        options.transportOptions ?? {},
-        meta,
-        logger,
-        url,
-        options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
-      );
-  if (typeof window !== 'undefined' && typeof document !== 'undefined') {
-    if (!options.transport) integrations.push(transport.integration!);
-    if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());
-    const sources = options.breadcrumbs ?? {};
-    integrations.push(
-      breadcrumbsIntegration(sources),
-      httpIntegration({
-        breadcrumbs: sources.http !== false,
-        captureFailed: options.captureFailedRequests !== false,
-        captureStatus: options.captureStatus,
-        // The SDK's own endpoint: `{base}/api/{project}/`.
-        ignorePrefixes: url ? [url.split('envelope/?')[0]!] : [],
-      }),
-    );
-  }
-  return createClient(options, transport, integrations, meta, logger, store);
+/** Where the SDK's own requests go, so the HTTP integration never records them. */
+function ownEndpoint(dsn: unknown): string[] {
+  const parsed = typeof dsn === 'string' ? parseDsn(dsn) : undefined;
+  return parsed?.ok ? [envelopeUrlWithAuth(parsed.dsn, '').split('envelope/?')[0]!] : [];
 }

@@ -1,4 +1,4 @@
-import type { StatusMatcher } from '@faultline/core';
+import { createStatusPolicy, type StatusMatcher } from '@faultline/core';
 import type { Integration } from './options.js';
 import { hooks, patch } from './patch.js';
 
@@ -22,9 +22,10 @@ export interface HttpOptions {
 export function httpIntegration({
   breadcrumbs,
   captureFailed,
-  captureStatus = [[500, 599]],
+  captureStatus,
   ignorePrefixes,
 }: HttpOptions): Integration {
+  const policy = createStatusPolicy(captureStatus);
   return hooks('HttpClient', (client) => {
     /**
      * Call from the SDK's wrapper when a request starts; returns what to call with its status
@@ -46,20 +47,8 @@ export function httpIntegration({
           // No status: no answer.
           const level = !(status! < 500) ? 'error' : status! > 399 ? 'warning' : 0;
           if (breadcrumbs) client.addBreadcrumb({ type: 'http', category, data, ...(level && { level }) });
-          // Statuses `captureStatus` lists, or that a range of it covers, except 404.
-          if (
-            captureFailed &&
-            status! > 399 &&
-            status! < 600 &&
-            captureStatus.some((m) =>
-              // A number has no `[1]`; a range ending at 0 matches nothing either way.
-              (m as readonly number[])[1]
-                ? status !== 404 &&
-                  status! >= (m as readonly number[])[0]! &&
-                  status! <= (m as readonly number[])[1]!
-                : m === status,
-            )
-          )
+          // Statuses `captureStatus` selects, by core's status policy.
+          if (captureFailed && policy.shouldCapture(status!))
             client.withScope((scope) => {
               origin.name = 'HTTPClientError';
               origin.message = `HTTP ${status} response for ${method} ${url}`;

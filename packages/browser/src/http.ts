@@ -1,4 +1,5 @@
-import { createStatusPolicy, type StatusMatcher } from '@faultline/core';
+import type { StatusMatcher } from '@faultline/core';
+import { createStatusPolicy } from '@faultline/core/front';
 import type { Integration } from './options.js';
 import { hooks, patch } from './patch.js';
 
@@ -7,7 +8,10 @@ export interface HttpOptions {
   breadcrumbs: boolean;
   /** Report responses `captureStatus` selects. */
   captureFailed: boolean;
-  /** Statuses to report, by code or inclusive range: 5xx by default; 404 only when listed as 404. */
+  /**
+   * Statuses to report, by code or inclusive range; 404 only when listed as 404. By default the
+   * client's `captureStatus` option (5xx unless set).
+   */
   captureStatus?: StatusMatcher[] | undefined;
   /** Requests to these URL prefixes are the SDK's own and are never recorded. */
   ignorePrefixes: string[];
@@ -25,8 +29,9 @@ export function httpIntegration({
   captureStatus,
   ignorePrefixes,
 }: HttpOptions): Integration {
-  const policy = createStatusPolicy(captureStatus);
   return hooks('HttpClient', (client) => {
+    // The client's policy (its `captureStatus` option) unless this integration was given its own.
+    const policy = captureStatus ? createStatusPolicy(captureStatus) : client.getStatusPolicy();
     /**
      * Call from the SDK's wrapper when a request starts; returns what to call with its status
      * (none: no answer), or throws when the request is not recorded.

@@ -52,7 +52,6 @@ export function startClient(options: BrowserOptions, store: ScopeStore): Client 
         httpIntegration({
           breadcrumbs: sources.http !== false,
           captureFailed: options.captureFailedRequests !== false,
-          captureStatus: options.captureStatus,
           // The SDK's own endpoint: `{base}/api/{project}/`.
           ignorePrefixes: ownEndpoint(options.dsn),
         }),

@@ -20,6 +20,9 @@ it('says once that the pipeline chunk failed to load, and stays off', async () =
   expect(client.enabled).toBe(false);
   expect(sdk.captureMessage('after')).toBe('');
   expect(warn).toHaveBeenCalledTimes(1);
-  expect(warn.mock.calls[0]!.slice(0, 2)).toEqual(['[Faultline]', 'SDK disabled: its pipeline failed to load']);
+  expect(warn.mock.calls[0]!.slice(0, 2)).toEqual([
+    '[Faultline]',
+    'SDK disabled: its pipeline failed to load',
+  ]);
   expect(await sdk.close(100)).toBe(true);
 });

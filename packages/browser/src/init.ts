@@ -71,8 +71,10 @@ function createFront(options: BrowserOptions): BrowserClient {
 
   const ready = import('./pipeline.js').then(
     ({ startClient }) => {
-      // Even for an `init` replaced meanwhile: the options are checked, and a problem said, once.
-      real = startClient(options, store);
+      // Even for an `init` replaced meanwhile, the options are checked and a problem said once;
+      // its hooks, though, would only be torn down again (and could not be if the next
+      // client's wrappers were installed over them).
+      real = startClient(options, store, !closed || captures > 0);
       for (const run of waiting.splice(0)) run(real);
       if (overflow) real.recordDroppedEvent('queue_overflow', 'error', overflow);
       if (closed) void shut(closeMs);

@@ -26,7 +26,12 @@ import { pageDelivery } from './transport.js';
  * Core's client for `options`, on the front's scopes. Off (every call a cheap no-op) without a
  * DSN or transport; core names a bad option in one console message.
  */
-export function startClient(options: BrowserOptions, store: ScopeStore): Client {
+export function startClient(
+  options: BrowserOptions,
+  store: ScopeStore,
+  /** False for an `init` already replaced: its options are checked, but nothing is installed in the page. */
+  hooks = true,
+): Client {
   let defaultIntegrations: Integration[] = [];
   let createExecutor: ReturnType<typeof pageDelivery>['createExecutor'] | undefined;
   // Options that cannot be read give no integrations here; core says why the SDK is off.
@@ -40,7 +45,7 @@ export function startClient(options: BrowserOptions, store: ScopeStore): Client 
       browserContextIntegration(),
       debugIdsIntegration(),
     ];
-    if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+    if (hooks && typeof window !== 'undefined' && typeof document !== 'undefined') {
       // The page's own fetch, taken before the HTTP integration wraps it.
       const delivery = pageDelivery(fetch.bind(globalThis), options.offlineQueue);
       createExecutor = delivery.createExecutor;

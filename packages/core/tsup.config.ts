@@ -6,6 +6,7 @@ export default defineConfig([
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
       protocol: 'src/protocol.ts',
+      front: 'src/front.ts',
       pseudonymize: 'src/pseudonymize-integration.ts',
     },
     format: ['esm', 'cjs'],

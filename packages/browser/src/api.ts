@@ -14,4 +14,4 @@ export {
   setTags,
   setUser,
   withScope,
-} from '@faultline/core';
+} from '@faultline/core/front';

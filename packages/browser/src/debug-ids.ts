@@ -1,4 +1,4 @@
-import { parseStack } from '@faultline/core';
+import { parseStack } from '@faultline/core/front';
 import type { Integration } from './options.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { StatusMatcher } from '@faultline/core';
+import { createStatusPolicy } from '@faultline/core/front';
 import type { Integration } from './options.js';
 import { hooks, patch } from './patch.js';
 
@@ -7,7 +8,10 @@ export interface HttpOptions {
   breadcrumbs: boolean;
   /** Report responses `captureStatus` selects. */
   captureFailed: boolean;
-  /** Statuses to report, by code or inclusive range: 5xx by default; 404 only when listed as 404. */
+  /**
+   * Statuses to report, by code or inclusive range; 404 only when listed as 404. By default the
+   * client's `captureStatus` option (5xx unless set).
+   */
   captureStatus?: StatusMatcher[] | undefined;
   /** Requests to these URL prefixes are the SDK's own and are never recorded. */
   ignorePrefixes: string[];
@@ -22,10 +26,12 @@ export interface HttpOptions {
 export function httpIntegration({
   breadcrumbs,
   captureFailed,
-  captureStatus = [[500, 599]],
+  captureStatus,
   ignorePrefixes,
 }: HttpOptions): Integration {
   return hooks('HttpClient', (client) => {
+    // The client's policy (its `captureStatus` option) unless this integration was given its own.
+    const policy = captureStatus ? createStatusPolicy(captureStatus) : client.getStatusPolicy();
     /**
      * Call from the SDK's wrapper when a request starts; returns what to call with its status
      * (none: no answer), or throws when the request is not recorded.
@@ -46,20 +52,8 @@ export function httpIntegration({
           // No status: no answer.
           const level = !(status! < 500) ? 'error' : status! > 399 ? 'warning' : 0;
           if (breadcrumbs) client.addBreadcrumb({ type: 'http', category, data, ...(level && { level }) });
-          // Statuses `captureStatus` lists, or that a range of it covers, except 404.
-          if (
-            captureFailed &&
-            status! > 399 &&
-            status! < 600 &&
-            captureStatus.some((m) =>
-              // A number has no `[1]`; a range ending at 0 matches nothing either way.
-              (m as readonly number[])[1]
-                ? status !== 404 &&
-                  status! >= (m as readonly number[])[0]! &&
-                  status! <= (m as readonly number[])[1]!
-                : m === status,
-            )
-          )
+          // Statuses `captureStatus` selects, by core's status policy.
+          if (captureFailed && policy.shouldCapture(status!))
             client.withScope((scope) => {
               origin.name = 'HTTPClientError';
               origin.message = `HTTP ${status} response for ${method} ${url}`;

@@ -1,10 +1,10 @@
-// @faultline/browser: error tracking for web pages. It speaks the same protocol and follows the
-// same rules as @faultline/core, with a compact pipeline of its own so the page ships a few KB.
+// @faultline/browser: error tracking for web pages. It runs @faultline/core's pipeline; the page
+// loads it as a chunk of its own right after `init` (init.ts), so the first bundle holds only
+// the page's hooks.
 
 // Start and stop
 export { close, getClient, init } from './init.js';
-export type { BrowserClient } from './client.js';
-export type { BrowserOptions, Integration, UrlPattern } from './options.js';
+export type { BrowserClient, BrowserOptions, Integration, UrlPattern } from './options.js';
 export { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 
 // Report and enrich
@@ -32,7 +32,8 @@ export { noiseFilterIntegration } from './noise-filter.js';
 
 // Opt-in features: imported only by apps that use them, so they cost the others nothing.
 export { pseudonymizeUserIdsIntegration } from '@faultline/core/pseudonymize';
-export { type TriageOptions, triageIntegration } from '@faultline/core';
+export type { TriageOptions } from '@faultline/core';
+export { triageIntegration } from '@faultline/core/front';
 export { localStorageQueue, type OfflineQueue, type OfflineQueueFactory } from './offline-queue.js';
 
 // Types from core that appear in this API

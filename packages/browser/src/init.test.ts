@@ -37,15 +37,22 @@ afterEach(async () => {
 });
 
 describe('init', () => {
-  it('disables the SDK with one console message for a bad option, and never throws', () => {
+  it('disables the SDK with one console message for a bad option, and never throws', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    expect(init({ dsn: 'https://nokey.example.com/1' }).enabled).toBe(false);
-    expect(init({ sampleRate: 2 } as never).enabled).toBe(false);
-    expect(init(null as never).enabled).toBe(false);
+    // The options are checked by the pipeline, loaded right after `init`.
+    const clients = [
+      init({ dsn: 'https://nokey.example.com/1' }),
+      init({ sampleRate: 2 } as never),
+      init(null as never),
+    ];
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(3));
+    for (const client of clients) expect(client.enabled).toBe(false);
+    // Core's rule in every runtime: only options the SDK cannot run with turn it off; any
+    // other bad value is named and its default applies.
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
-      expect.stringMatching(/^\[Faultline\] SDK disabled: Invalid DSN: no public key$/),
-      '[Faultline] SDK disabled: option "sampleRate" must be a number from 0 to 1',
-      '[Faultline] SDK disabled: options must be an object',
+      '[Faultline] SDK disabled: Invalid DSN "https://nokey.example.com/1": missing or invalid public key',
+      '[Faultline] option "sampleRate" must be a number from 0 to 1; using its default',
+      '[Faultline] SDK disabled: options must be a readable object',
     ]);
     expect(getClient()?.enabled).toBe(false);
     expect(captureMessage('nothing')).toBe('');
@@ -126,7 +133,7 @@ describe('init', () => {
 });
 
 describe('client pipeline and scope', () => {
-  it('names the bad option for every kind of check', () => {
+  it('names the bad option for every kind of check', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const bad: Array<[string, unknown]> = [
       ['dsn', 1],
@@ -140,12 +147,21 @@ describe('client pipeline and scope', () => {
       ['captureStatus', [[500]]],
       ['captureStatus', [500, 'x']],
     ];
-    for (const [key, value] of bad) expect(init({ [key]: value } as never).enabled).toBe(false);
+    const memory = memoryTransport();
+    const clients = bad.map(([key, value]) => init({ transport: memory.transport, [key]: value } as never));
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(bad.length));
+    // A DSN that is no string turns the SDK off; any other bad value falls back to its default.
+    expect(clients.map((client) => client.enabled)).toEqual(bad.map(([key]) => key !== 'dsn'));
     expect(warn.mock.calls.map((c) => c.join(' '))).toEqual(
-      bad.map(([key]) => expect.stringMatching(new RegExp(`^\\[Faultline\\] SDK disabled: .*"${key}"`))),
+      bad.map(([key]) =>
+        key === 'dsn'
+          ? '[Faultline] SDK disabled: option "dsn" must be a string'
+          : expect.stringMatching(
+              new RegExp(`^\\[Faultline\\] option "${key}" must be .*; using its default$`),
+            ),
+      ),
     );
     warn.mockClear();
-    const memory = memoryTransport();
     expect(init({ transport: memory.transport, captureStatus: [[500, 599], 401] }).enabled).toBe(true);
     expect(warn).not.toHaveBeenCalled();
   });
@@ -278,5 +294,49 @@ describe('client pipeline and scope', () => {
     expect(captureMessage('generated')).toMatch(/^[\da-f]{12}4[\da-f]{3}[89ab][\da-f]{15}$/);
     await flush(1000);
     expect(memory.events().map((e) => e.event_id)[0]).toBe(id);
+  });
+});
+
+describe('captures before the pipeline has loaded', () => {
+  it('are sent with the id returned at once and the scope of the moment of capture', async () => {
+    const memory = memoryTransport();
+    const client = init({ transport: memory.transport });
+    setUser({ id: 'u-1' });
+    const inner = withScope((scope) => {
+      scope.setTag('step', 'pay');
+      return captureException(new Error('declined'));
+    });
+    const outer = captureMessage('after');
+    const given = captureEvent({ event_id: 'b'.repeat(32), message: 'hand-built' });
+    setUser({ id: 'u-2' });
+    expect(client.enabled).toBe(true);
+    expect(await flush(5000)).toBe(true);
+    const events = memory.events();
+    expect(events.map((e) => [e.event_id, e.tags?.step, e.user?.id])).toEqual([
+      [inner, 'pay', 'u-1'],
+      [outer, undefined, 'u-1'],
+      [given, undefined, 'u-1'],
+    ]);
+    expect(given).toBe('b'.repeat(32));
+  });
+
+  it('beyond 100 are dropped and counted as queue_overflow', async () => {
+    const drops: string[] = [];
+    let sent = 0;
+    init({
+      transport: () => ({
+        send: () => void sent++,
+        recordDroppedEvent: (reason: string, _category: string, quantity = 1) =>
+          void drops.push(`${reason}:${quantity}`),
+        flush: async () => true,
+        close: async () => true,
+        takePending: () => [],
+      }),
+      dedupe: false,
+    });
+    for (let i = 0; i < 105; i++) captureMessage(`m${i}`);
+    expect(await flush(5000)).toBe(true);
+    expect(sent).toBe(100);
+    expect(drops).toEqual(['queue_overflow:5']);
   });
 });

@@ -1,16 +1,20 @@
-import { carrier, createLogger, type EnvelopeMeta, scrubOptionsProblem } from '@faultline/core';
-import { breadcrumbsIntegration } from './breadcrumbs.js';
-import { type BrowserClient, createClient } from './client.js';
-import { browserContextIntegration } from './context.js';
-import { debugIdsIntegration } from './debug-ids.js';
-import { fetchExecutor } from './delivery.js';
-import { dsnToString, envelopeUrl, parseDsn } from './dsn.js';
-import { globalHandlersIntegration } from './global-handlers.js';
-import { httpIntegration } from './http.js';
-import { noiseFilterIntegration } from './noise-filter.js';
-import { type BrowserOptions, type Integration, validateOptions } from './options.js';
-import { SDK_INFO } from './sdk-info.js';
-import { type BrowserTransport, type ClientTransport, createTransport } from './transport.js';
+import type { EventHint, Scope } from '@faultline/core';
+import {
+  carrier,
+  createLogger,
+  createScope,
+  createStackScopeStore,
+  isId,
+  recordBreadcrumb,
+  uuid4,
+} from '@faultline/core/front';
+import type { BrowserClient, BrowserOptions } from './options.js';
+
+/**
+ * Captures kept while the pipeline loads (the few milliseconds after `init`); more are dropped
+ * and counted as `queue_overflow` once it has.
+ */
+const MAX_WAITING = 100;
 
 /** The client `init` started, until `close`; undefined before. It lives in core's process-wide carrier. */
 export const getClient = (): BrowserClient | undefined => carrier().current?.client as BrowserClient;
@@ -21,6 +25,11 @@ export const getClient = (): BrowserClient | undefined => carrier().current?.cli
  * DSN disables it with one console message; any other bad option is named in one message and
  * its default applies. Never throws.
  *
+ * The hooks and the scopes are here from the start; the pipeline that builds and sends events
+ * (options, DSN, client, delivery: `pipeline.ts`) is a separate chunk, loaded at once. What is
+ * captured before it arrives waits for it, with the id returned now and the scope of the moment
+ * of capture; `flush` and `close` wait for it too, within their timeout.
+ *
  * @example
  * init({ dsn: 'https://public@o1.ingest.example.com/1', release: 'shop@2.3.0' });
  */
@@ -29,77 +38,149 @@ export function init(options: BrowserOptions = {}): BrowserClient {
   // page runs both), its queue is flushed.
   carrier().current?.stop?.();
   void close(0);
-  let client: BrowserClient | undefined;
-  try {
-    client = start(options);
-  } catch (error) {
-    // Says once, whether or not `debug` is on, why the SDK is off: the user would see nothing otherwise.
-    // Passed as is: turning an unprintable thrown value (a Symbol) into text would throw.
-    createLogger(true).warn('SDK disabled:', error);
-  }
-  client ??= createClient({}, undefined, [], {}, createLogger(false));
+  const client = createFront(options);
   carrier().current = { client };
   return client;
 }
 
-/**
- * Starts the client; undefined when the SDK is off by choice (no DSN, `enabled: false`). Throws
- * the sentence that says why the SDK is off for options it cannot run with (a bad DSN).
- */
-function start(options: BrowserOptions): BrowserClient | undefined {
-  validateOptions(options);
-  const logger = createLogger(options.debug === true);
-  // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
-  const scrubProblem = scrubOptionsProblem(options.scrub);
-  if (scrubProblem)
-    createLogger(true).warn(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
-  const dsn = options.dsn ? parseDsn(options.dsn) : undefined;
-  if (typeof dsn === 'string') throw dsn;
-  if (options.enabled === false || !(dsn || options.transport)) {
-    logger.debug('SDK disabled: no DSN');
-    return;
+/** The client of `init`: it records scopes and captures until the pipeline runs, then hands over to it. */
+function createFront(options: BrowserOptions): BrowserClient {
+  let real: BrowserClient | undefined;
+  let failed = false;
+  let closed = false;
+  let closeMs: number | undefined;
+  let closing: Promise<boolean> | undefined;
+  /** What waits for the pipeline, in order; `captures` of them are captures. */
+  const waiting: Array<(client: BrowserClient) => unknown> = [];
+  let captures = 0;
+  let overflow = 0;
+  // Until the pipeline says (it checks the options and the DSN): on with a DSN or a transport,
+  // unless turned off. Options that cannot be read leave it off.
+  let on = false;
+  let given: BrowserOptions = {};
+  let root: Scope;
+  try {
+    on = options.enabled !== false && !!(options.dsn || options.transport);
+    given = options;
+    root = createScope(options.initialScope);
+  } catch {
+    root = createScope();
   }
-  const sdkClient = `${SDK_INFO.name}/${SDK_INFO.version}`;
-  const meta: EnvelopeMeta = { sdk: SDK_INFO, ...(dsn && { dsn: dsnToString(dsn) }) };
-  const url = dsn && envelopeUrl(dsn, sdkClient);
+  const store = createStackScopeStore(root);
+  const shut = (timeoutMs?: number) => (closing ??= real!.close(timeoutMs));
 
-  const integrations: Integration[] = [
-    noiseFilterIntegration({
-      filterNoise: options.filterNoise !== false,
-      allowUrls: options.allowUrls,
-      denyUrls: options.denyUrls,
-    }),
-    browserContextIntegration(),
-    debugIdsIntegration(),
-  ];
-  const transport: ClientTransport & Partial<BrowserTransport> = options.transport
-    ? options.transport({ logger, envelopeMeta: meta, sdkClient, ...(dsn && { dsn }) })
-    : createTransport(
-        // The page's own fetch, taken before the HTTP integration wraps it: the SDK's requests
-        // are never recorded or reported.
-        fetchExecutor(url!, fetch.bind(globalThis)),
-        options.transportOptions ?? {},
-        meta,
-        logger,
-        url,
-        options.offlineQueue?.(`faultline:offline:${dsn!.host}:${dsn!.projectId}`),
-      );
-  if (typeof window !== 'undefined' && typeof document !== 'undefined') {
-    if (!options.transport) integrations.push(transport.integration!);
-    if (options.captureUnhandled !== false) integrations.push(globalHandlersIntegration());
-    const sources = options.breadcrumbs ?? {};
-    integrations.push(
-      breadcrumbsIntegration(sources),
-      httpIntegration({
-        breadcrumbs: sources.http !== false,
-        captureFailed: options.captureFailedRequests !== false,
-        captureStatus: options.captureStatus,
-        // The SDK's own endpoint: `{base}/api/{project}/`.
-        ignorePrefixes: url ? [url.split('envelope/?')[0]!] : [],
-      }),
-    );
-  }
-  return createClient(options, transport, integrations, meta, logger);
+  const ready = import('./pipeline.js').then(
+    ({ startClient }) => {
+      // Even for an `init` replaced meanwhile, the options are checked and a problem said once;
+      // its hooks, though, would only be torn down again (and could not be if the next
+      // client's wrappers were installed over them).
+      real = startClient(options, store, !closed || captures > 0);
+      for (const run of waiting.splice(0)) run(real);
+      if (overflow) real.recordDroppedEvent('queue_overflow', 'error', overflow);
+      if (closed) void shut(closeMs);
+    },
+    (error: unknown) => {
+      failed = true;
+      waiting.length = 0;
+      // Said once, like a bad option: the SDK stays off.
+      createLogger(true).warn('SDK disabled: its pipeline failed to load', error);
+    },
+  );
+
+  /** True once the pipeline is there (or failed to load), false if `timeoutMs` passed first. */
+  const loaded = (timeoutMs: number) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([
+      ready.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false))),
+    ]).finally(() => clearTimeout(timer));
+  };
+
+  /** Forwards a capture, or keeps it until the pipeline runs; returns the event id either way. */
+  const capture = (
+    hint: EventHint | null | undefined,
+    givenId: () => unknown,
+    run: (client: BrowserClient, hint: EventHint) => string,
+  ): string => {
+    if (real) return run(real, hint!);
+    let id = uuid4();
+    try {
+      const wanted = givenId();
+      if (isId(wanted)) id = wanted;
+    } catch {}
+    if (on && !failed && !closed) {
+      if (captures >= MAX_WAITING) overflow++;
+      else {
+        let copy: EventHint = { event_id: id };
+        try {
+          copy = { ...hint, event_id: id };
+        } catch {}
+        // The scope as it is now: the event starts from it, whatever the app sets later.
+        const scope = store.getScope().clone();
+        captures++;
+        waiting.push((client) => store.withScope(scope, () => run(client, copy)));
+      }
+    }
+    return id;
+  };
+
+  return {
+    get enabled() {
+      return real ? real.enabled : on && !failed;
+    },
+    captureException: (exception, hint) =>
+      capture(
+        hint,
+        () => hint?.event_id,
+        (client, h) => client.captureException(exception, h),
+      ),
+    captureMessage: (message, level, hint) =>
+      capture(
+        hint,
+        () => hint?.event_id,
+        (client, h) => client.captureMessage(message, level, h),
+      ),
+    captureEvent: (event, hint) =>
+      capture(
+        hint,
+        () => event.event_id,
+        (client, h) => client.captureEvent(event, h),
+      ),
+    getScope: () => store.getScope(),
+    withScope(fn) {
+      const scope = store.getScope().clone();
+      return store.withScope(scope, () => fn(scope));
+    },
+    addBreadcrumb(breadcrumb) {
+      if (real) real.addBreadcrumb(breadcrumb);
+      else if (on)
+        try {
+          recordBreadcrumb(store.getScope(), breadcrumb, given);
+        } catch {
+          // The app's `beforeBreadcrumb` threw: the breadcrumb is dropped, as by the client.
+        }
+    },
+    recordDroppedEvent(...args) {
+      if (real) real.recordDroppedEvent(...args);
+      else if (!failed) waiting.push((client) => client.recordDroppedEvent(...args));
+    },
+    async flush(timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      // Off from the start: nothing was kept to send.
+      if (!real && on && !(await loaded(timeoutMs))) return false;
+      return real ? real.flush(Math.max(0, deadline - Date.now())) : true;
+    },
+    async close(timeoutMs) {
+      closed = true;
+      closeMs = timeoutMs;
+      if (real) return shut(timeoutMs);
+      if (!on) return true;
+      const bound = timeoutMs ?? 2000;
+      const deadline = Date.now() + bound;
+      if (!(await loaded(bound))) return false;
+      return real ? shut(Math.max(0, deadline - Date.now())) : true;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,10 @@
-import { eventMessages } from '@faultline/core';
-import { matches } from './client.js';
+import { eventMessages } from '@faultline/core/front';
 import type { Integration, UrlPattern } from './options.js';
+
+/** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
+export const matches = (patterns: Array<string | RegExp> | undefined, text: string) =>
+  // `search` starts at 0 whatever the RegExp's `lastIndex`, and leaves it as it was.
+  patterns?.some((p) => (typeof p === 'string' ? text.includes(p) : text.search(p) >= 0));
 
 /**
  * Chromium and Firefox report a benign layout-loop warning as an error on `window`

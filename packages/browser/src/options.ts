@@ -1,5 +1,16 @@
-import type { ClientOptions, EventHint, FaultlineEvent, ScrubOptions, StatusMatcher } from '@faultline/core';
-import type { BrowserClient } from './client.js';
+import type {
+  Breadcrumb,
+  ClientOptions,
+  Integration as CoreIntegration,
+  DataCategory,
+  DiscardReason,
+  EventHint,
+  EventInput,
+  Scope,
+  ScrubOptions,
+  SeverityLevel,
+  StatusMatcher,
+} from '@faultline/core';
 import type { OfflineQueueFactory } from './offline-queue.js';
 import type { BrowserTransportOptions } from './transport.js';
 
@@ -9,17 +20,31 @@ export type UrlPattern = string | RegExp;
 /**
  * A small object that plugs a feature into the client: `setup` once at init (install
  * handlers), `processEvent` for each event (add data, or return `null` to drop it, counted as
- * `event_processor`), `teardown` at close. Core's integrations fit too.
+ * `event_processor`), `teardown` at close. The integrations of every runtime are alike.
  */
-export interface Integration {
-  name: string;
-  setup?(client: BrowserClient): void;
-  processEvent?(
-    event: FaultlineEvent,
-    hint: EventHint,
-    client: BrowserClient,
-  ): FaultlineEvent | null | Promise<FaultlineEvent | null>;
-  teardown?(): void;
+export type Integration = CoreIntegration;
+
+/** What `init` and `getClient` return: the running SDK. */
+export interface BrowserClient {
+  /** False when the SDK is off (no DSN, a bad DSN, `enabled: false`): every call is then a cheap no-op. */
+  readonly enabled: boolean;
+  /** Reports an error (or any thrown value); returns the event id. */
+  captureException(exception: unknown, hint?: EventHint): string;
+  /** Reports a message, level `info` unless given; returns the event id. */
+  captureMessage(message: string, level?: SeverityLevel, hint?: EventHint): string;
+  /** Reports a hand-built event; returns the event id. */
+  captureEvent(event: EventInput, hint?: EventHint): string;
+  /** The current scope: what events captured now start with. */
+  getScope(): Scope;
+  /** Runs `fn` with a copy of the current scope, current while `fn` runs (synchronously). */
+  withScope<T>(fn: (scope: Scope) => T): T;
+  addBreadcrumb(breadcrumb: Breadcrumb): void;
+  /** Counts an event dropped on purpose, for the next client report. */
+  recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
+  /** Waits until queued events are sent, at most `timeoutMs` (default 2000); false on timeout. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Flushes, then removes everything the integrations installed; later captures are ignored. */
+  close(timeoutMs?: number): Promise<boolean>;
 }
 
 /**
@@ -69,34 +94,9 @@ export interface BrowserOptions
   offlineQueue?: OfflineQueueFactory;
 }
 
-const isString = (v: unknown) => typeof v === 'string';
-const isFunction = (v: unknown) => typeof v === 'function';
-const arrayOf = (ok: (item: any) => boolean) => (v: unknown) => Array.isArray(v) && v.every(ok);
-
-/** Option names (space separated), the test their values must pass, and what they must be. */
-const CHECKS: Array<[string, (v: any) => boolean, string]> = [
-  ['dsn release environment dist', isString, 'a string'],
-  ['sampleRate', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number from 0 to 1'],
-  ['maxBreadcrumbs maxCauseDepth', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'],
-  ['beforeSend beforeBreadcrumb transport offlineQueue', isFunction, 'a function'],
-  ['integrations', (v) => Array.isArray(v) || isFunction(v), 'an array or function'],
-  [
-    'ignoreErrors allowUrls denyUrls',
-    arrayOf((p) => isString(p) || p instanceof RegExp),
-    'an array of strings/RegExps',
-  ],
-  // A status code, or a [from, to] range.
-  [
-    'captureStatus',
-    arrayOf((m) => [m].flat().every(Number.isInteger) && (m.length ?? 2) === 2),
-    'an array of codes/[from, to]',
-  ],
-];
-
-/** Checks option types; throws the first problem as one clear sentence. */
-export function validateOptions(options: any): void {
-  if (typeof options !== 'object' || !options) throw 'options must be an object';
-  for (const [keys, ok, expected] of CHECKS)
-    for (const key of keys.split(' '))
-      if (options[key] !== undefined && !ok(options[key])) throw `option "${key}" must be ${expected}`;
-}
+/**
+ * The browser's own options and the kind of value each takes, checked by core after the options
+ * every runtime shares (core's `OPTION_RULES`; kinds in core's options.ts).
+ */
+export const BROWSER_OPTION_RULES =
+  'allowUrls:p denyUrls:p captureUnhandled:b captureFailedRequests:b filterNoise:b breadcrumbs:B offlineQueue:f';

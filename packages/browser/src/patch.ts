@@ -2,7 +2,7 @@
  * The two ways the SDK hooks into a page, each returning its own undo, so `close` removes
  * exactly what `init` installed and nothing a page or another tool put there since.
  */
-import type { BrowserClient } from './client.js';
+import type { Client } from '@faultline/core';
 import type { Integration } from './options.js';
 
 /** Replaces `target[name]` with `wrap(original)`; the undo restores it only while ours is still in place. */
@@ -36,7 +36,7 @@ export function undoAll(undo: Array<() => void>): void {
 }
 
 /** An integration whose `setup` installs hooks (returning their undos) that `teardown` removes. */
-export function hooks(name: string, install: (client: BrowserClient) => Array<() => void>): Integration {
+export function hooks(name: string, install: (client: Client) => Array<() => void>): Integration {
   const undo: Array<() => void> = [];
   return {
     name,

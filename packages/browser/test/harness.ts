@@ -23,6 +23,7 @@ const alias = {
   '@faultline/browser': here('../src/index.ts'),
   '@faultline/core': here('../../core/src/index.ts'),
   '@faultline/core/protocol': here('../../core/src/protocol.ts'),
+  '@faultline/core/front': here('../../core/src/front.ts'),
   '@faultline/core/pseudonymize': here('../../core/src/pseudonymize-integration.ts'),
 };
 

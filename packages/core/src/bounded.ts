@@ -4,7 +4,7 @@
  * Arrays and typed arrays are never enumerated key by key (their keys are their indexes), big
  * key lists are never sorted, and copies keep only what an event could carry.
  */
-import { setKey, truncate } from './normalize.js';
+import { setKey, truncate } from './strings.js';
 
 /** Keys (or entries) kept per copied object: what normalize keeps by default. */
 export const MAX_COPIED_KEYS = 100;

@@ -1,4 +1,3 @@
-import { boundedCopy } from './bounded.js';
 import type { MonitorConfigInput } from './check-in.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
 import { createEventEnvelope, type EnvelopeMeta } from './envelope.js';
@@ -6,16 +5,17 @@ import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './even
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import { cancelTimer, keepAliveTimer } from './globals.js';
-import { isId, isPromiseLike, nowSeconds, uuid4 } from './ids.js';
+import { isId, isPromiseLike, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
-import { type ClientOptions, checkOptions, isIntegration } from './options.js';
+import { type ClientOptions, checkOptions, isIntegration, OPTION_RULES } from './options.js';
 import { normalizeEvent } from './protocol.js';
 import { sanitizeEvent } from './sanitize.js';
 import {
   createScope,
   createStackScopeStore,
   DEFAULT_MAX_BREADCRUMBS,
+  recordBreadcrumb,
   type Scope,
   type ScopeStore,
 } from './scope.js';
@@ -58,6 +58,8 @@ export interface ClientRuntime {
   cacheStacks?: (parse: StackParser) => StackParser;
   /** Core's `sendCheckIn`, for runtimes that send cron check-ins; without it check-ins are dropped. */
   sendCheckIn?: typeof sendCheckIn;
+  /** The runtime's own options and their kinds, checked after core's (`OPTION_RULES` format). */
+  optionRules?: string;
 }
 
 export interface Client {
@@ -95,7 +97,10 @@ const MAX_WAITING_EVENTS = 100;
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRuntime): Client {
-  const checked = checkOptions<ClientOptions>(givenOptions);
+  const checked = checkOptions<ClientOptions>(
+    givenOptions,
+    runtime.optionRules ? `${OPTION_RULES} ${runtime.optionRules}` : OPTION_RULES,
+  );
   const options = typeof checked === 'string' ? {} : checked;
   let disabledWhy = typeof checked === 'string' ? checked : undefined;
   const logger = createLogger(options.debug === true);
@@ -142,7 +147,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     logger,
     dsn,
     captureException(exception, givenHint) {
-      const eventId = uuid4();
+      const eventId = givenEventId(givenHint) ?? uuid4();
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
         const hint = readHint(givenHint);
@@ -180,7 +185,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       return client.captureEvent({ message: messageText(message), level }, hint);
     },
     captureEvent(event, hint) {
-      const eventId = givenEventId(event) ?? uuid4();
+      const eventId = givenEventId(hint) ?? givenEventId(event) ?? uuid4();
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
         if (typeof event !== 'object' || event === null)
@@ -217,12 +222,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     addBreadcrumb(breadcrumb) {
       if (!enabled) return;
       try {
-        let crumb: Breadcrumb | null = {
-          timestamp: nowSeconds(),
-          ...(boundedCopy(breadcrumb) as Breadcrumb),
-        };
-        if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
-        if (crumb) store.getScope().addBreadcrumb(crumb, maxBreadcrumbs);
+        recordBreadcrumb(store.getScope(), breadcrumb, options);
       } catch (error) {
         logger.debug('beforeBreadcrumb threw; breadcrumb dropped', error);
       }
@@ -486,7 +486,7 @@ function flushBound(timeoutMs: unknown): number {
   return Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS);
 }
 
-/** The app's own event id, if it gave a valid one; an unreadable event has none. */
+/** The id an event or a hint gives, if valid; an unreadable one gives none. */
 function givenEventId(event: unknown): string | undefined {
   try {
     const id = (event as EventInput).event_id;

@@ -43,7 +43,14 @@ export { eventMessages } from './event-builder.js';
 export { type HmacSha256Hex, pseudonymizeUserIdsWith } from './pseudonymize.js';
 export { type TriageOptions, triageIntegration } from './triage.js';
 export { RELEASE_ENV_VARS, releaseFromEnv } from './release.js';
-export { createScope, createStackScopeStore, type Scope, type ScopeData, type ScopeStore } from './scope.js';
+export {
+  createScope,
+  createStackScopeStore,
+  recordBreadcrumb,
+  type Scope,
+  type ScopeData,
+  type ScopeStore,
+} from './scope.js';
 export { createLogger, type Logger } from './logger.js';
 export { isId, nowSeconds, uuid4 } from './ids.js';
 export { type Current, carrier } from './carrier.js';

@@ -3,6 +3,7 @@
  * Everything is read defensively: getters, Proxies (revoked ones included) and `toJSON`
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
+import { setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
   /**
@@ -48,15 +49,7 @@ interface State {
 
 const objectToString = Object.prototype.toString;
 
-/** Cuts a string to at most `max` UTF-16 units (ellipsis included), never inside a surrogate pair. */
-export function truncate(value: string, max: number): string {
-  if (value.length <= max) return value;
-  if (max <= 1) return '…';
-  let end = max - 1;
-  const code = value.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${value.slice(0, end)}…`;
-}
+export { setKey, truncate };
 
 /**
  * What the sanitizer does to each value while normalize copies it, so that the data is walked
@@ -297,16 +290,6 @@ function visitMap(value: Map<unknown, unknown>, depth: number, state: State): Re
   }
   if (size > count) out['…'] = `[${size - count} more entries]`;
   return out;
-}
-
-/** Assigns an own data property, so a `__proto__` key stays data and never changes a prototype. */
-export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  // Assignment would set the prototype for `__proto__`; defining is safe but slow, so only there.
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
 }
 
 function keyText(key: unknown, state: State): string {

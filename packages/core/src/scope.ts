@@ -1,5 +1,5 @@
 import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
-import { isPromiseLike } from './ids.js';
+import { isPromiseLike, nowSeconds } from './ids.js';
 import type { Breadcrumb, Contexts, Primitive, RequestData, SeverityLevel, User } from './types.js';
 
 /** A snapshot of what a scope holds; events copy it at capture time. */
@@ -196,4 +196,22 @@ export function createStackScopeStore(root: Scope): ScopeStore {
       }
     },
   };
+}
+
+/**
+ * Adds a breadcrumb to `scope` as every client does: a bounded copy, timestamped now unless it
+ * has a time, after `beforeBreadcrumb` (which drops it by returning `null`). What the hook
+ * throws is the caller's to log.
+ */
+export function recordBreadcrumb(
+  scope: Scope,
+  breadcrumb: Breadcrumb,
+  options: {
+    beforeBreadcrumb?: ((breadcrumb: Breadcrumb) => Breadcrumb | null) | undefined;
+    maxBreadcrumbs?: number | undefined;
+  },
+): void {
+  let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...(boundedCopy(breadcrumb) as Breadcrumb) };
+  if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
+  if (crumb) scope.addBreadcrumb(crumb, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
 }

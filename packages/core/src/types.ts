@@ -172,6 +172,8 @@ export interface EventHint {
   level?: SeverityLevel;
   /** Free-form data for integrations (e.g. the request object). */
   data?: Record<string, unknown>;
+  /** The id the event gets (as in Sentry's hint); a new one unless it is 32 hex digits. */
+  event_id?: string;
 }
 
 export type CheckInStatus = 'in_progress' | 'ok' | 'error';

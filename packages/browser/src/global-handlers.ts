@@ -1,3 +1,4 @@
+import type { Client } from '@faultline/core';
 import type { Integration } from './options.js';
 import { hooks, listen } from './patch.js';
 
@@ -18,34 +19,48 @@ export const CROSSORIGIN_HINT =
  */
 export function globalHandlersIntegration(): Integration {
   return hooks('GlobalHandlers', (client) =>
-    ['error', 'unhandledrejection'].map((type) =>
-      listen(window, type, (event: ErrorEvent & PromiseRejectionEvent) => {
-        const mechanism = { type: `on${type}`, handled: false };
-        const { error = event.reason, message, filename, lineno, colno } = event;
-        if (error != null || type !== 'error') return client.captureException(error, { mechanism });
-        const value = String(message || 'Unknown error').replace(/^Uncaught /, '');
-        const data = SCRIPT_ERROR.test(value) && { hint: CROSSORIGIN_HINT };
-        client.captureEvent(
+    UNCAUGHT.map((type) => listen(window, type, (event: Uncaught) => reportUncaught(client, type, event))),
+  );
+}
+
+/** The window events that tell of what the page did not catch. */
+export const UNCAUGHT = ['error', 'unhandledrejection'];
+
+/** An `error` or `unhandledrejection` event, as the handlers read it. */
+export type Uncaught = ErrorEvent & PromiseRejectionEvent;
+
+/** Reports one uncaught `error` or `unhandledrejection` event through `client`. */
+export function reportUncaught(
+  client: Pick<Client, 'captureException' | 'captureEvent'>,
+  type: string,
+  event: Uncaught,
+): void {
+  const mechanism = { type: `on${type}`, handled: false };
+  const { error = event.reason, message, filename, lineno, colno } = event;
+  if (error != null || type !== 'error') {
+    client.captureException(error, { mechanism });
+    return;
+  }
+  const value = String(message || 'Unknown error').replace(/^Uncaught /, '');
+  const data = SCRIPT_ERROR.test(value) && { hint: CROSSORIGIN_HINT };
+  client.captureEvent(
+    {
+      exception: {
+        values: [
           {
-            exception: {
-              values: [
-                {
-                  type: 'Error',
-                  value,
-                  mechanism: { ...mechanism, ...(data && { data }) },
-                  ...(filename && {
-                    stacktrace: {
-                      frames: [{ filename, abs_path: filename, function: '?', in_app: true, lineno, colno }],
-                    },
-                  }),
-                },
-              ],
-            },
-            ...(data && { extra: data }),
+            type: 'Error',
+            value,
+            mechanism: { ...mechanism, ...(data && { data }) },
+            ...(filename && {
+              stacktrace: {
+                frames: [{ filename, abs_path: filename, function: '?', in_app: true, lineno, colno }],
+              },
+            }),
           },
-          { mechanism },
-        );
-      }),
-    ),
+        ],
+      },
+      ...(data && { extra: data }),
+    },
+    { mechanism },
   );
 }

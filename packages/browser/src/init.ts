@@ -1,4 +1,4 @@
-import type { EventHint, Scope } from '@faultline/core';
+import type { Client, EventHint, Scope } from '@faultline/core';
 import {
   carrier,
   createLogger,
@@ -8,7 +8,9 @@ import {
   recordBreadcrumb,
   uuid4,
 } from '@faultline/core/front';
+import { reportUncaught, UNCAUGHT, type Uncaught } from './global-handlers.js';
 import type { BrowserClient, BrowserOptions } from './options.js';
+import { listen, undoAll } from './patch.js';
 
 /**
  * Captures kept while the pipeline loads (the few milliseconds after `init`); more are dropped
@@ -69,18 +71,39 @@ function createFront(options: BrowserOptions): BrowserClient {
   const store = createStackScopeStore(root);
   const shut = (timeoutMs?: number) => (closing ??= real!.close(timeoutMs));
 
+  // What the page does not catch while the pipeline loads (a script failing right after `init`)
+  // waits in order with the captures; the global handlers report it if the options keep them.
+  const early =
+    on && typeof window !== 'undefined'
+      ? UNCAUGHT.map((type) =>
+          listen(window, type, (event: Uncaught) => {
+            if (captures >= MAX_WAITING) return void overflow++;
+            const scope = store.getScope().clone();
+            captures++;
+            waiting.push(
+              (client) =>
+                (client as Client).getIntegration?.('GlobalHandlers') &&
+                store.withScope(scope, () => reportUncaught(client, type, event)),
+            );
+          }),
+        )
+      : [];
+
   const ready = import('./pipeline.js').then(
     ({ startClient }) => {
       // Even for an `init` replaced meanwhile, the options are checked and a problem said once;
       // its hooks, though, would only be torn down again (and could not be if the next
       // client's wrappers were installed over them).
       real = startClient(options, store, !closed || captures > 0);
+      // The pipeline's own handlers are listening now.
+      undoAll(early);
       for (const run of waiting.splice(0)) run(real);
       if (overflow) real.recordDroppedEvent('queue_overflow', 'error', overflow);
       if (closed) void shut(closeMs);
     },
     (error: unknown) => {
       failed = true;
+      undoAll(early);
       waiting.length = 0;
       // Said once, like a bad option: the SDK stays off.
       createLogger(true).warn('SDK disabled: its pipeline failed to load', error);
@@ -172,6 +195,7 @@ function createFront(options: BrowserOptions): BrowserClient {
     },
     async close(timeoutMs) {
       closed = true;
+      undoAll(early);
       closeMs = timeoutMs;
       if (real) return shut(timeoutMs);
       if (!on) return true;

@@ -96,12 +96,14 @@ export async function startSite(
   variant: Variant,
   sdk: string,
   config: Record<string, unknown>,
+  /** `throwEarly`: the page throws an uncaught error right after `init`, in the same task. */
+  page: { throwEarly?: boolean } = {},
 ): Promise<Site> {
   const pageJs = await readFile(here('fixtures/page.js'), 'utf8');
   // Module scripts are deferred; classic ones get `defer` so both run after the body is parsed.
   const type = variant === 'esm' ? ' type="module"' : ' defer';
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>Faultline test</title>
-<script>window.__config = ${JSON.stringify(config)}; window.__otherOrigin = '__OTHER__';</script>
+<script>window.__config = ${JSON.stringify(config)}; window.__otherOrigin = '__OTHER__';${page.throwEarly ? ' window.__throwEarly = true;' : ''}</script>
 <script${type} src="/sdk.js"></script>
 <script${type} src="/page.js"></script>
 </head><body><main id="actions"></main></body></html>`;
@@ -112,7 +114,7 @@ export async function startSite(
       "function crossOriginThrow() { throw new Error('detail only the other origin may see'); }\ncrossOriginThrow();\n",
     );
   });
-  const page = html.replace('__OTHER__', other.url);
+  const body = html.replace('__OTHER__', other.url);
   const site = await listen((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     req.resume();
@@ -120,7 +122,7 @@ export async function startSite(
       res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (path === '/') return send(200, 'text/html', page);
+    if (path === '/') return send(200, 'text/html', body);
     if (path === '/sdk.js') return send(200, 'text/javascript', sdk);
     if (path === '/page.js') return send(200, 'text/javascript', pageJs);
     if (path === '/next') return send(200, 'text/html', '<!doctype html><title>next</title><p>next page</p>');

@@ -64,7 +64,12 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
 
       beforeAll(async () => {
         receiver = await startCorsReceiver();
-        site = await startSite('esm', await bundleSdk('esm'), { dsn: receiver.dsn, release: 'shop@1.0.0' });
+        site = await startSite(
+          'esm',
+          await bundleSdk('esm'),
+          { dsn: receiver.dsn, release: 'shop@1.0.0' },
+          { throwEarly: true },
+        );
         page = await engine.newPage();
         await page.goto(`${site.url}/?token=SECRET_PAGE_TOKEN`);
         await page.waitFor(READY);
@@ -72,6 +77,13 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
       afterAll(async () => {
         await site?.close();
         await receiver?.close();
+      });
+
+      it('reports an error the page throws in the same task as init, before the pipeline has loaded', async () => {
+        await receiver.waitFor(hasEvent('early boom'));
+        const event = byValue(receiver, 'early boom')!;
+        expect(event.exception!.values.at(-1)!.mechanism).toMatchObject({ type: 'onerror', handled: false });
+        expect(event.release).toBe('shop@1.0.0');
       });
 
       it('reports an uncaught error with exact frames, mechanism and breadcrumbs in order', async () => {

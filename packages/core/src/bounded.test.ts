@@ -3,12 +3,26 @@ import { boundedCopy, boundedKeys, MAX_COPIED_KEYS, MAX_COPIED_STRING, merged } 
 import { exceptionFromValue } from './exception.js';
 
 describe('boundedKeys', () => {
-  it('begins like Object.keys(value).sort(), for small and for big key lists', () => {
-    for (const size of [0, 3, 999, 5000]) {
+  it('begins like Object.keys(value).sort() for up to 1,000 keys', () => {
+    for (const size of [0, 3, 999, 1000]) {
       const value: Record<string, number> = {};
       for (let i = 0; i < size; i++) value[`key-${(i * 7919) % 10007}`] = i;
       expect(boundedKeys(value, 11)).toEqual(Object.keys(value).sort().slice(0, 11));
     }
+  });
+
+  it('sorts only the first 1,000 keys of a longer list, and reads no value', () => {
+    const value: Record<string, number> = {};
+    for (let i = 0; i < 5000; i++) value[`key-${(i * 7919) % 10007}`] = i;
+    let reads = 0;
+    const counted = new Proxy(value, {
+      get(target, key, receiver) {
+        reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(boundedKeys(counted, 11)).toEqual(Object.keys(value).slice(0, 1000).sort().slice(0, 11));
+    expect(reads).toBe(0);
   });
 
   it('lists indexes of arrays and typed arrays without enumerating them', () => {

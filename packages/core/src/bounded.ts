@@ -27,10 +27,16 @@ function indexedLength(value: object): number | undefined {
   return Array.isArray(value) ? value.length : undefined;
 }
 
+/** Keys sorted by {@link boundedKeys}: beyond this many, only the first this many are sorted. */
+const SORTED_KEYS = 1000;
+
 /**
  * The first `count` own enumerable keys in sorted order, as `Object.keys(value).sort()` would
- * begin, without sorting a huge key list; for arrays and typed arrays the first indexes, in
- * numeric order, without listing them all. May throw (Proxies).
+ * begin; of a huge key list, only the first {@link SORTED_KEYS} (in enumeration order) are
+ * sorted, never all. For arrays and typed arrays the first indexes, in numeric order, without
+ * listing them all. Listing an object's keys is itself linear in their number (V8 sorts a
+ * dictionary-mode object's keys by insertion to enumerate them, `for...in` included): this is
+ * the one pass over them. May throw (Proxies).
  */
 export function boundedKeys(value: object, count: number): string[] {
   const length = indexedLength(value);
@@ -38,19 +44,7 @@ export function boundedKeys(value: object, count: number): string[] {
     return Array.from({ length: Math.min(length, count) }, (_, i) => String(i));
   }
   const keys = Object.keys(value);
-  if (keys.length <= 1000) return keys.sort().slice(0, count);
-  // The smallest `count` keys in one pass, instead of sorting them all.
-  const smallest: string[] = [];
-  for (const key of keys) {
-    if (smallest.length === count && key >= (smallest[count - 1] as string)) continue;
-    let i = smallest.length === count ? count - 1 : smallest.length;
-    while (i > 0 && (smallest[i - 1] as string) > key) {
-      smallest[i] = smallest[i - 1] as string;
-      i--;
-    }
-    smallest[i] = key;
-  }
-  return smallest;
+  return (keys.length > SORTED_KEYS ? keys.slice(0, SORTED_KEYS) : keys).sort().slice(0, count);
 }
 
 /**

@@ -186,7 +186,8 @@ function visitObject(value: object, depth: number, state: State, allowToJSON: bo
     if (tag === 'Map') return visitMap(value as Map<unknown, unknown>, depth, state);
     if (tag === 'Set') return visitArray(Array.from(value as Set<unknown>), depth, state);
     if (tag === 'Error' || value instanceof Error) return visitError(value as Error, depth, state);
-    return visitEntries(value, ownKeys(value), depth, state);
+    const [keys, more] = firstKeys(value, state.maxBreadth);
+    return visitEntries(value, keys, more, depth, state);
   } catch {
     return '[Unserializable]';
   } finally {
@@ -216,9 +217,31 @@ function leaf(value: object, tag: string, state: State): unknown {
   return undefined;
 }
 
-function ownKeys(value: object): string[] {
-  return Object.keys(value);
+/** Keys counted (never read) past a breadth limit, for the `…` marker; beyond, it says `N+`. */
+const MAX_COUNTED = 1000;
+
+/**
+ * Up to `max` own enumerable string keys of `value`, in `Object.keys` order, and how many more
+ * there are (counted up to `count`, their values never read). A `for...in` that
+ * stops early, where `Object.keys` would ask a Proxy for the descriptor of every key it lists.
+ * V8 gives own keys before inherited ones, so the first inherited key ends the list. (Listing
+ * a dictionary-mode object still costs time linear in its size, whichever way: the engine
+ * orders all its keys before giving the first.) May throw (Proxies).
+ */
+export function firstKeys(value: object, max: number, count = MAX_COUNTED): [keys: string[], more: number] {
+  const keys: string[] = [];
+  let more = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) break;
+    if (keys.length < max) keys.push(key);
+    else if (more === count) break;
+    else more++;
+  }
+  return [keys, more];
 }
+
+/** The value of the `…` key that stands for `more` keys left out. */
+export const moreKeys = (more: number): string => `[${more}${more >= MAX_COUNTED ? '+' : ''} more keys]`;
 
 function child(key: string, read: () => unknown, depth: number, state: State): [string, unknown] {
   let shortKey = truncate(key, MAX_KEY_LENGTH);
@@ -253,15 +276,22 @@ function errorName(error: unknown): string {
   return typeof error;
 }
 
-function visitEntries(value: object, keys: string[], depth: number, state: State): Record<string, unknown> {
+function visitEntries(
+  value: object,
+  keys: string[],
+  more: number,
+  depth: number,
+  state: State,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const limit = Math.min(keys.length, state.maxBreadth);
+  more += keys.length - limit;
   for (let i = 0; i < limit; i++) {
     const key = keys[i] as string;
     const [k, v] = child(key, () => (value as Record<string, unknown>)[key], depth, state);
     setKey(out, k, v);
   }
-  if (keys.length > limit) out['…'] = `[${keys.length - limit} more keys]`;
+  if (more > 0) out['…'] = moreKeys(more);
   return out;
 }
 
@@ -320,14 +350,15 @@ function visitError(error: Error, depth: number, state: State): Record<string, u
     const [k, v] = child(key, () => (error as unknown as Record<string, unknown>)[key], depth, state);
     if (v !== '[undefined]') setKey(out, k, v);
   }
-  const keys = ownKeys(error).filter((k) => k !== 'name' && k !== 'message' && k !== 'stack');
+  const [own, more] = firstKeys(error, state.maxBreadth + 3);
+  const keys = own.filter((k) => k !== 'name' && k !== 'message' && k !== 'stack');
   let cause: unknown;
   try {
     cause = 'cause' in error && !keys.includes('cause') ? error.cause : undefined;
   } catch {
     cause = undefined;
   }
-  Object.assign(out, visitEntries(error, keys, depth, state));
+  Object.assign(out, visitEntries(error, keys, more, depth, state));
   if (cause !== undefined) out.cause = visit(cause, depth + 1, state, true);
   return out;
 }

@@ -142,4 +142,19 @@ describe('work bounded by the SDK limits, not by the input', () => {
     expect(last.message?.length).toBeGreaterThan(1000);
     expect(last.message).toContain('[Filtered]');
   });
+
+  it('a 10 MB key is cut, and its value filtered without judging all of it', () => {
+    const key = 'k'.repeat(10_000_000);
+    const { client, events, wire } = recordingClient();
+    const scope = client.getScope();
+    scope.setExtra(key, 'Zq7vW2pLk9');
+    scope.setTag(key, 'Zq7vW2pLk9');
+    scope.setContext(key, { field: 'kept' });
+    client.captureEvent({ message: 'boom', extra: { nested: { [key]: 'Zq7vW2pLk9' } } });
+    const event = events()[0]!;
+    expect(wire()).not.toContain('Zq7v');
+    for (const name of Object.keys(event.extra ?? {})) expect(name.length).toBeLessThanOrEqual(256);
+    expect(Object.values(event.extra ?? {})).toContain('[Filtered]');
+    for (const name of Object.keys(event.contexts ?? {})) expect(name.length).toBeLessThanOrEqual(256);
+  });
 });

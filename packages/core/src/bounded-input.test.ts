@@ -115,6 +115,8 @@ describe('work bounded by the SDK limits, not by the input', () => {
     scope.setExtras({ other: huge });
     scope.setTag('big', huge);
     scope.setTags({ other: huge });
+    scope.setFingerprint([huge, ...Array.from({ length: 1_000_000 }, (_, i) => `part ${i}`)]);
+    scope.setTransaction(huge);
     client.addBreadcrumb({ message: huge, data: { text: huge } });
     client.captureException(huge);
     client.captureException(new Error(huge));

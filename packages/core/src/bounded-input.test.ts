@@ -69,7 +69,10 @@ describe('work bounded by the SDK limits, not by the input', () => {
       ['setExtra', (v) => scope.setExtra('big', { nested: v })],
       ['addBreadcrumb', (v) => client.addBreadcrumb({ message: 'm', data: v })],
       ['captureException', (v) => client.captureException(v)],
-      ['captureEvent', (v) => client.captureEvent({ message: 'm', extra: { deep: { v } }, contexts: { big: v } })],
+      [
+        'captureEvent',
+        (v) => client.captureEvent({ message: 'm', extra: { deep: { v } }, contexts: { big: v } }),
+      ],
     ];
     for (const [name, call] of calls) {
       const { value, counts } = countingObject(SIZE);

@@ -108,7 +108,10 @@ function single(value: unknown, parse: StackParser, syntheticError?: Error): [Ex
   if (error) {
     const type = named(get(value, 'name')) ?? constructorName(value) ?? 'Error';
     const message = get(value, 'message');
-    exception = { type, value: bound(typeof message === 'string' ? message : message == null ? '' : text(message)) };
+    exception = {
+      type,
+      value: bound(typeof message === 'string' ? message : message == null ? '' : text(message)),
+    };
     frames = parse(value);
   } else {
     exception = describeNonError(value);

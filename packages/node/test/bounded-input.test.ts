@@ -64,7 +64,8 @@ function expectBounded(value: unknown, path = '$', maxString = MAX_STRING): void
   } else if (typeof value === 'object' && value !== null) {
     const keys = Object.keys(value);
     expect(keys.length, path).toBeLessThanOrEqual(MAX_KEYS);
-    for (const key of keys) expectBounded((value as Record<string, unknown>)[key], `${path}.${key}`, maxString);
+    for (const key of keys)
+      expectBounded((value as Record<string, unknown>)[key], `${path}.${key}`, maxString);
   }
 }
 

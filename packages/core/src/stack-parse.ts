@@ -69,14 +69,13 @@ export const parseStack: StackParser = (error, options) => {
 export function stripHeader(stack: string, message: unknown): string {
   if (typeof message !== 'string' || !message) return stack;
   // The header is `Name: message`; a name longer than 256 is not a header match. The message is
-  // looked for there by its first and last 256 characters: a 10 MB message costs no more.
-  const head = message.slice(0, 256);
-  const at = stack.slice(0, 256 + head.length).indexOf(head);
+  // matched by its first and last 256 characters: a 10 MB message costs no more.
+  const at = stack.slice(0, 512).indexOf(message.slice(0, 256));
   const end = at + message.length;
-  const tail = message.slice(-256);
-  if (at < 0 || stack.slice(end - tail.length, end) !== tail) return stack;
   const rest = stack.slice(end);
-  return rest === '' || rest[0] === '\n' ? rest : stack;
+  return at >= 0 && at <= 256 && stack.endsWith(message.slice(-256), end) && (rest === '' || rest[0] === '\n')
+    ? rest
+    : stack;
 }
 
 /**

@@ -68,14 +68,10 @@ export const parseStack: StackParser = (error, options) => {
  */
 export function stripHeader(stack: string, message: unknown): string {
   if (typeof message !== 'string' || !message) return stack;
-  // The header is `Name: message`; a name longer than 256 is not a header match. The message is
-  // matched by its first and last 256 characters: a 10 MB message costs no more.
-  const at = stack.slice(0, 512).indexOf(message.slice(0, 256));
-  const end = at + message.length;
-  const rest = stack.slice(end);
-  return at >= 0 && at <= 256 && stack.endsWith(message.slice(-256), end) && (rest === '' || rest[0] === '\n')
-    ? rest
-    : stack;
+  const at = stack.indexOf(message);
+  const rest = stack.slice(at + message.length);
+  // The header is `Name: message`; a name longer than 256 is not a header match.
+  return at >= 0 && at <= 256 && (rest === '' || rest[0] === '\n') ? rest : stack;
 }
 
 /**

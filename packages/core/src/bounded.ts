@@ -4,12 +4,16 @@
  * Arrays and typed arrays are never enumerated key by key (their keys are their indexes), big
  * key lists are never sorted, and copies keep only what an event could carry.
  */
-import { setKey, truncate } from './strings.js';
+import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 /** Keys (or entries) kept per copied object: what normalize keeps by default. */
 export const MAX_COPIED_KEYS = 100;
-/** Longest string kept by a copy: normalize's default string limit. */
-export const MAX_COPIED_STRING = 16_384;
+/**
+ * Longest string kept by a copy: normalize's default string limit (16 KiB) plus the 4 KiB the
+ * sanitizer scans past any limit, so that a secret cut in half here is still whole where the
+ * scrubber looks, and the cut half never reaches an event.
+ */
+export const MAX_COPIED_STRING = 16_384 + 4_096;
 
 /**
  * Levels below the top that copies bound (a breadcrumb's `data` and the values in it, a
@@ -27,42 +31,34 @@ function indexedLength(value: object): number | undefined {
   return Array.isArray(value) ? value.length : undefined;
 }
 
+/** Keys sorted by {@link boundedKeys}: beyond this many, only the first this many are sorted. */
+const SORTED_KEYS = 1000;
+
 /**
  * The first `count` own enumerable keys in sorted order, as `Object.keys(value).sort()` would
- * begin, without sorting a huge key list; for arrays and typed arrays the first indexes, in
- * numeric order, without listing them all. May throw (Proxies).
+ * begin; of a huge key list, only the first {@link SORTED_KEYS} (in enumeration order) are
+ * sorted, never all. For arrays and typed arrays the first indexes, in numeric order, without
+ * listing them all. May throw (Proxies).
  */
 export function boundedKeys(value: object, count: number): string[] {
   const length = indexedLength(value);
   if (length !== undefined) {
     return Array.from({ length: Math.min(length, count) }, (_, i) => String(i));
   }
-  const keys = Object.keys(value);
-  if (keys.length <= 1000) return keys.sort().slice(0, count);
-  // The smallest `count` keys in one pass, instead of sorting them all.
-  const smallest: string[] = [];
-  for (const key of keys) {
-    if (smallest.length === count && key >= (smallest[count - 1] as string)) continue;
-    let i = smallest.length === count ? count - 1 : smallest.length;
-    while (i > 0 && (smallest[i - 1] as string) > key) {
-      smallest[i] = smallest[i - 1] as string;
-      i--;
-    }
-    smallest[i] = key;
-  }
-  return smallest;
+  return firstKeys(value, SORTED_KEYS, 0)[0].sort().slice(0, count);
 }
 
 /**
- * The first {@link MAX_COPIED_KEYS} own enumerable entries of an object, values read
- * defensively; nothing for arrays, typed arrays and non-objects (never their elements).
+ * The first {@link MAX_COPIED_KEYS} own enumerable entries of an object (one fewer and a `…`
+ * entry saying how many more, when there are more), values read defensively; nothing for arrays, typed arrays and non-objects (never their elements).
  */
 export function boundedEntries(value: unknown): Array<[string, unknown]> {
   if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) return [];
-  const keys = Object.keys(value);
+  const [keys, more] = firstKeys(value, MAX_COPIED_KEYS);
+  // With the `…` entry the copy holds at most the breadth an event keeps, so the entry survives.
+  if (more > 0) keys.pop();
   const out: Array<[string, unknown]> = [];
-  for (let i = 0; i < keys.length && i < MAX_COPIED_KEYS; i++) {
-    const key = keys[i] as string;
+  for (const key of keys) {
     let item: unknown;
     try {
       item = (value as Record<string, unknown>)[key];
@@ -71,7 +67,7 @@ export function boundedEntries(value: unknown): Array<[string, unknown]> {
     }
     out.push([key, item]);
   }
-  if (keys.length > MAX_COPIED_KEYS) out.push(['…', `[${keys.length - MAX_COPIED_KEYS} more keys]`]);
+  if (more > 0) out.push(['…', moreKeys(more + 1)]);
   return out;
 }
 

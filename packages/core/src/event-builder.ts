@@ -31,7 +31,8 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
     sdk: defaults.sdk,
   };
   if (defaults.maxBreadcrumbs === 0) event.breadcrumbs = [];
-  if (input.message !== undefined) event.message = input.message;
+  // Cut before filters and the duplicate key read it (see boundedValue).
+  if (input.message !== undefined) event.message = boundedValue(input.message) as string;
   if (input.exception) event.exception = input.exception;
   const user = scope.user || input.user ? merged<User>(scope.user, input.user) : undefined;
   if (user) event.user = user;

@@ -1,5 +1,6 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { MAX_COPIED_STRING } from './bounded.js';
 import { exceptionFromValue } from './exception.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
@@ -117,11 +118,17 @@ describe('exceptionFromValue: thrown values', () => {
     expect(exception.stacktrace!.frames).toHaveLength(1);
   });
 
-  it('does not copy huge messages for the value', () => {
+  it('cuts a huge message, name or thrown string to the copy limit, still parsing the stack', () => {
     const message = 'x'.repeat(10 * 1024 * 1024);
     const exception = only(new Error(message));
-    expect(exception.value).toBe(message);
+    expect(exception.value).toBe(`${'x'.repeat(MAX_COPIED_STRING - 1)}…`);
     expect(exception.stacktrace!.frames.length).toBeGreaterThan(0);
+    expect(only(message).value).toHaveLength(MAX_COPIED_STRING);
+    expect(only({ name: message, message: 'm' }).type).toHaveLength(MAX_COPIED_STRING);
+    // Never half a surrogate pair at the cut.
+    const emoji = only('😀'.repeat(MAX_COPIED_STRING)).value!;
+    expect(emoji.length).toBeLessThanOrEqual(MAX_COPIED_STRING);
+    expect(/\p{Cs}/u.test(emoji)).toBe(false);
   });
 });
 

@@ -1,4 +1,5 @@
-import { boundedKeys, merged } from './bounded.js';
+import { boundedKeys, MAX_COPIED_STRING, merged } from './bounded.js';
+import { truncate } from './normalize.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import type { ExceptionValue, Mechanism } from './types.js';
 
@@ -107,7 +108,10 @@ function single(value: unknown, parse: StackParser, syntheticError?: Error): [Ex
   if (error) {
     const type = named(get(value, 'name')) ?? constructorName(value) ?? 'Error';
     const message = get(value, 'message');
-    exception = { type, value: typeof message === 'string' ? message : message == null ? '' : text(message) };
+    exception = {
+      type,
+      value: bound(typeof message === 'string' ? message : message == null ? '' : text(message)),
+    };
     frames = parse(value);
   } else {
     exception = describeNonError(value);
@@ -118,13 +122,13 @@ function single(value: unknown, parse: StackParser, syntheticError?: Error): [Ex
 }
 
 function describeNonError(value: unknown): ExceptionValue {
-  if (typeof value === 'string') return { type: 'Error', value };
+  if (typeof value === 'string') return { type: 'Error', value: bound(value) };
   if (typeof value === 'function')
     return { type: 'Error', value: `${NON_ERROR}[Function: ${named(get(value, 'name')) ?? 'anonymous'}]` };
-  if (!isObjectLike(value)) return { type: 'Error', value: NON_ERROR + text(value) };
+  if (!isObjectLike(value)) return { type: 'Error', value: bound(NON_ERROR + text(value)) };
   const type = named(get(value, 'name')) ?? 'Error';
   const message = get(value, 'message');
-  if (typeof message === 'string') return { type, value: message };
+  if (typeof message === 'string') return { type, value: bound(message) };
   const className = constructorName(value);
   const label = !className || className === 'Object' ? 'Object' : `'${className}'`;
   return { type, value: `${label} captured as exception with keys: ${keysText(value)}` };
@@ -142,9 +146,16 @@ function keysText(value: object): string {
   return keys.slice(0, 10).join(', ') + (keys.length > 10 ? ', …' : '');
 }
 
+/**
+ * A message cut to what an event could carry before anything reads it (filters, duplicate keys,
+ * the scrubber): a 10 MB message then costs what a 16 KiB one does. The cut keeps more than the
+ * sanitizer scans, so scrubbing sees the same text it would have seen.
+ */
+const bound = (value: string): string => truncate(value, MAX_COPIED_STRING);
+
 /** A string that is not empty, else undefined. */
 const named = (value: unknown): string | undefined =>
-  typeof value === 'string' && value ? value : undefined;
+  typeof value === 'string' && value ? bound(value) : undefined;
 
 const constructorName = (value: object): string | undefined => named(get(get(value, 'constructor'), 'name'));
 

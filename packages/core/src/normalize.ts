@@ -3,7 +3,7 @@
  * Everything is read defensively: getters, Proxies (revoked ones included) and `toJSON`
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
-import { setKey, truncate } from './strings.js';
+import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
   /**
@@ -49,7 +49,7 @@ interface State {
 
 const objectToString = Object.prototype.toString;
 
-export { setKey, truncate };
+export { firstKeys, moreKeys, setKey, truncate };
 
 /**
  * What the sanitizer does to each value while normalize copies it, so that the data is walked
@@ -179,7 +179,8 @@ function visitObject(value: object, depth: number, state: State, allowToJSON: bo
     if (tag === 'Map') return visitMap(value as Map<unknown, unknown>, depth, state);
     if (tag === 'Set') return visitArray(Array.from(value as Set<unknown>), depth, state);
     if (tag === 'Error' || value instanceof Error) return visitError(value as Error, depth, state);
-    return visitEntries(value, ownKeys(value), depth, state);
+    const [keys, more] = firstKeys(value, state.maxBreadth);
+    return visitEntries(value, keys, more, depth, state);
   } catch {
     return '[Unserializable]';
   } finally {
@@ -207,10 +208,6 @@ function leaf(value: object, tag: string, state: State): unknown {
   }
   if (tag === 'Promise' || tag === 'WeakMap' || tag === 'WeakSet' || tag === 'WeakRef') return `[${tag}]`;
   return undefined;
-}
-
-function ownKeys(value: object): string[] {
-  return Object.keys(value);
 }
 
 function child(key: string, read: () => unknown, depth: number, state: State): [string, unknown] {
@@ -246,15 +243,22 @@ function errorName(error: unknown): string {
   return typeof error;
 }
 
-function visitEntries(value: object, keys: string[], depth: number, state: State): Record<string, unknown> {
+function visitEntries(
+  value: object,
+  keys: string[],
+  more: number,
+  depth: number,
+  state: State,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const limit = Math.min(keys.length, state.maxBreadth);
+  more += keys.length - limit;
   for (let i = 0; i < limit; i++) {
     const key = keys[i] as string;
     const [k, v] = child(key, () => (value as Record<string, unknown>)[key], depth, state);
     setKey(out, k, v);
   }
-  if (keys.length > limit) out['…'] = `[${keys.length - limit} more keys]`;
+  if (more > 0) out['…'] = moreKeys(more);
   return out;
 }
 
@@ -303,14 +307,15 @@ function visitError(error: Error, depth: number, state: State): Record<string, u
     const [k, v] = child(key, () => (error as unknown as Record<string, unknown>)[key], depth, state);
     if (v !== '[undefined]') setKey(out, k, v);
   }
-  const keys = ownKeys(error).filter((k) => k !== 'name' && k !== 'message' && k !== 'stack');
+  const [own, more] = firstKeys(error, state.maxBreadth + 3);
+  const keys = own.filter((k) => k !== 'name' && k !== 'message' && k !== 'stack');
   let cause: unknown;
   try {
     cause = 'cause' in error && !keys.includes('cause') ? error.cause : undefined;
   } catch {
     cause = undefined;
   }
-  Object.assign(out, visitEntries(error, keys, depth, state));
+  Object.assign(out, visitEntries(error, keys, more, depth, state));
   if (cause !== undefined) out.cause = visit(cause, depth + 1, state, true);
   return out;
 }

@@ -1,5 +1,5 @@
 import { nowSeconds, uuid4 } from './ids.js';
-import { normalize, type Scrubber, setKey, truncate } from './normalize.js';
+import { firstKeys, normalize, type Scrubber, setKey, truncate } from './normalize.js';
 import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
@@ -225,8 +225,7 @@ function user(raw: unknown, ctx: Context): User | undefined {
 function tags(raw: unknown, ctx: Context): Record<string, string> | undefined {
   if (!isRecord(raw)) return undefined;
   const out: Record<string, string> = {};
-  const keys = readArray(Object.keys(raw), 200, 'head') as string[];
-  for (const key of keys) {
+  for (const key of firstKeys(raw, 200)[0]) {
     const value = readField(raw, key);
     const name = text(key, LIMITS.tagKey, ctx);
     if (!name || value === undefined || value === null || typeof value === 'object') continue;

@@ -1,4 +1,4 @@
-import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH } from './bounded.js';
+import { boundedCopy, boundedEntries, boundedValue, COPY_DEPTH, MAX_COPIED_KEYS } from './bounded.js';
 import { isPromiseLike, nowSeconds } from './ids.js';
 import type { Breadcrumb, Contexts, Primitive, RequestData, SeverityLevel, User } from './types.js';
 
@@ -100,7 +100,9 @@ function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
       setOptional(write(), 'level', level);
     }),
     setFingerprint: guard((fingerprint) => {
-      setOptional(write(), 'fingerprint', fingerprint ? [...fingerprint] : undefined);
+      // Copied bounded: the first parts (more than an event keeps), each string cut.
+      const parts = fingerprint?.slice(0, MAX_COPIED_KEYS).map((part) => boundedValue(part) as string);
+      setOptional(write(), 'fingerprint', parts);
     }),
     setTransaction: guard((name) => {
       setOptional(write(), 'transaction', name);

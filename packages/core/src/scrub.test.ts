@@ -197,6 +197,13 @@ describe('isSensitiveKey', () => {
   it.each(sensitive)('%s is sensitive', (key) => expect(isSensitiveKey(key)).toBe(true));
   it.each(ordinary)('%s is not', (key) => expect(isSensitiveKey(key)).toBe(false));
 
+  it('judges a key of up to 1,024 characters by its words, and a longer one as sensitive', () => {
+    expect(isSensitiveKey('a'.repeat(1024))).toBe(false);
+    expect(isSensitiveKey(`${'a'.repeat(1023)}_password`)).toBe(true);
+    expect(isSensitiveKey('a'.repeat(1025))).toBe(true);
+    expect(isSensitiveKey('x'.repeat(10_000_000))).toBe(true);
+  });
+
   it('takes user deny and allow lists', () => {
     expect(isSensitiveKey('X-Tenant-Id', { denyKeys: ['tenant'] })).toBe(true);
     expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);

@@ -20,11 +20,17 @@ export { compileScrub, FILTERED };
  */
 const verdicts = [/* @__PURE__ */ new Map<string, boolean>(), /* @__PURE__ */ new Map<string, boolean>()];
 
+/** Longest key the rules are run on (a tag key's limit); longer ones are sensitive. */
+const MAX_JUDGED_KEY = 1024;
+
 /**
  * Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and
  * `key`. The rules of `scrub-patterns.ts`, remembered per key when no deny or allow list applies.
  */
 export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
+  // A key too long to judge cheaply is sensitive: its value is filtered rather than every event
+  // running the rules over it, and no sensitive word can hide past the part that was judged.
+  if (key.length > MAX_JUDGED_KEY) return true;
   const memo = !compiled.allow.length && !compiled.deny.length && key.length < 65 && verdicts[+!!query]!;
   let verdict = memo ? memo.get(key) : undefined;
   if (verdict === undefined) {
@@ -37,7 +43,10 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   return verdict;
 }
 
-/** Whether values under `key` are filtered (case- and separator-insensitive). Never throws. */
+/**
+ * Whether values under `key` are filtered (case- and separator-insensitive; any key longer than
+ * 1,024 characters is). Never throws.
+ */
 export function isSensitiveKey(key: string, options?: ScrubOptions): boolean {
   try {
     return isSensitiveKeyWith(String(key), compileScrub(options));

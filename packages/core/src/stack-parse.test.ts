@@ -373,6 +373,18 @@ describe('parseStack: limits and hostile input', () => {
     expect(parseStack({ stack }, { maxFrames: 3 }).map((f) => f.function)).toEqual(['f8', 'f1', 'f0']);
   });
 
+  it('skips a huge multi-line message that holds frame-like lines, and only that', () => {
+    const message = `${'x'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)\n${'y'.repeat(5_000_000)}`;
+    const stack = `Error: ${message}\n    at real (/app/real.js:2:3)`;
+    expect(rows(parseStack({ stack, message }))).toEqual([['real', '/app/real.js', 2, 3]]);
+    // A message that is not the header's (changed after the stack was made) strips nothing.
+    const other = `${'x'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)\n${'z'.repeat(5_000_000)}`;
+    expect(rows(parseStack({ stack, message: other }))).toEqual([
+      ['fake', '/fake.js', 1, 1],
+      ['real', '/app/real.js', 2, 3],
+    ]);
+  });
+
   it.each([
     ['no stack', {}],
     ['empty stack', { stack: '' }],

@@ -1,5 +1,5 @@
 /**
- * Two small helpers of every walk over app data (normalize, scrub, bounded copies), in a module
+ * Small helpers of every walk over app data (normalize, scrub, bounded copies), in a module
  * of their own so a bundle that needs only the bounded copies of scopes does not take normalize.
  */
 
@@ -22,3 +22,29 @@ export function setKey(target: Record<string, unknown>, key: string, value: unkn
     target[key] = value;
   }
 }
+
+/** Keys counted (never read) past a breadth limit, for the `…` marker; beyond, it says `N+`. */
+const MAX_COUNTED = 1000;
+
+/**
+ * Up to `max` own enumerable string keys of `value`, in `Object.keys` order, and how many more
+ * there are (counted up to `count`, their values never read). A `for...in` that
+ * stops early, where `Object.keys` would ask a Proxy for the descriptor of every key it lists.
+ * V8 gives own keys before inherited ones, so the first inherited key ends the list. (Listing
+ * a dictionary-mode object still costs time linear in its size, whichever way: the engine
+ * orders all its keys before giving the first.) May throw (Proxies).
+ */
+export function firstKeys(value: object, max: number, count = MAX_COUNTED): [keys: string[], more: number] {
+  const keys: string[] = [];
+  let more = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) break;
+    if (keys.length < max) keys.push(key);
+    else if (more === count) break;
+    else more++;
+  }
+  return [keys, more];
+}
+
+/** The value of the `…` key that stands for `more` keys left out. */
+export const moreKeys = (more: number): string => `[${more}${more >= MAX_COUNTED ? '+' : ''} more keys]`;

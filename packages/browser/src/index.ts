@@ -7,7 +7,9 @@ export { close, getClient, init } from './init.js';
 export type { BrowserClient, BrowserOptions, Integration, UrlPattern } from './options.js';
 export { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 
-// Report and enrich
+// Report and enrich: core's top-level API. It works on the client `init` started and is a cheap
+// no-op before `init`, after `close` and when the SDK is off. `withScope` keeps its copy current
+// while its callback runs (synchronously): a page has no async context to follow.
 export {
   addBreadcrumb,
   captureEvent,
@@ -21,7 +23,7 @@ export {
   setTags,
   setUser,
   withScope,
-} from './api.js';
+} from '@faultline/core/front';
 
 // Building blocks, for `integrations: (defaults) => …`
 export { breadcrumbsIntegration } from './breadcrumbs.js';

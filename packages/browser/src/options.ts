@@ -12,7 +12,7 @@ import type {
   StatusMatcher,
 } from '@faultline/core';
 import type { OfflineQueueFactory } from './offline-queue.js';
-import type { BrowserTransportOptions } from './transport.js';
+import type { BrowserTransportOptions } from './page-delivery.js';
 
 /** A URL pattern: a string matches as a substring, a RegExp is tested. */
 export type UrlPattern = string | RegExp;

@@ -19,8 +19,8 @@ import { globalHandlersIntegration } from './global-handlers.js';
 import { httpIntegration } from './http.js';
 import { noiseFilterIntegration } from './noise-filter.js';
 import { BROWSER_OPTION_RULES, type BrowserOptions } from './options.js';
+import { pageDelivery } from './page-delivery.js';
 import { SDK_INFO } from './sdk-info.js';
-import { pageDelivery } from './transport.js';
 
 /**
  * Core's client for `options`, on the front's scopes. Off (every call a cheap no-op) without a

@@ -7,8 +7,8 @@ import {
   statusMessage,
   type User,
 } from '@faultline/core';
-import { withIsolatedScope } from './api.js';
 import { getClient } from './init.js';
+import { withIsolatedScope } from './node-api.js';
 
 /**
  * How a framework adapter reads one request, at capture time only. Plain functions taking the

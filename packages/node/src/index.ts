@@ -21,7 +21,7 @@ export {
   setUser,
   withIsolatedScope,
   withScope,
-} from './api.js';
+} from './node-api.js';
 
 // Integrations installed by init (to keep, drop or configure through `integrations`)
 export { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';

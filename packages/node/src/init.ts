@@ -14,9 +14,9 @@ import {
   sendCheckIn,
 } from '@faultline/core';
 import { nodeDefaultIntegrations } from './default-integrations.js';
+import { detectRelease } from './detect-release.js';
 import { createHttpExecutor } from './http-executor.js';
 import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
-import { detectRelease } from './release.js';
 import { createAsyncScopeStore } from './scope-store.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestTransport, type TestTransport } from '@faultline/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { detectRelease } from './detect-release.js';
 import { captureException, close, init, withScope } from './index.js';
-import { detectRelease } from './release.js';
 
 const RELEASE_VARS = [
   'FAULTLINE_RELEASE',

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SendResult } from './delivery.js';
 import { createOfflineQueue, type OfflineQueueFactory } from './offline-queue.js';
 import { BROWSER_OPTION_RULES, type BrowserOptions } from './options.js';
+import { pageDelivery } from './page-delivery.js';
 import { SDK_INFO } from './sdk-info.js';
-import { pageDelivery } from './transport.js';
 
 const DSN = 'https://public@o1.ingest.example.com/1';
 

@@ -1,6 +1,6 @@
-import type { Envelope, WireEvent } from '@faultline/core';
 import { pseudonymizeUserIdsIntegration } from '@faultline/core/pseudonymize';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { memoryTransport } from '../test/memory-transport.js';
 import {
   captureEvent,
   captureException,
@@ -12,24 +12,6 @@ import {
   setUser,
   withScope,
 } from './index.js';
-
-/** A custom transport that keeps what it is given. */
-function memoryTransport() {
-  const envelopes: Envelope[] = [];
-  const transport = () => ({
-    send: (envelope: Envelope) => void envelopes.push(envelope),
-    recordDroppedEvent() {},
-    flush: async () => true,
-    close: async () => true,
-    takePending: () => [],
-  });
-  const events = () =>
-    envelopes
-      .flatMap((e) => e.items)
-      .filter(([h]) => h.type === 'event')
-      .map(([, p]) => p as WireEvent);
-  return { transport, events };
-}
 
 afterEach(async () => {
   await close(0);

@@ -78,13 +78,17 @@ function createFront(options: BrowserOptions): BrowserClient {
       ? UNCAUGHT.map((type) =>
           listen(window, type, (event: Uncaught) => {
             if (captures >= MAX_WAITING) return void overflow++;
-            const scope = store.getScope().clone();
-            captures++;
-            waiting.push(
-              (client) =>
-                (client as Client).getIntegration?.('GlobalHandlers') &&
-                store.withScope(scope, () => reportUncaught(client, type, event)),
-            );
+            try {
+              const scope = store.getScope().clone();
+              captures++;
+              waiting.push(
+                (client) =>
+                  (client as Client).getIntegration?.('GlobalHandlers') &&
+                  store.withScope(scope, () => reportUncaught(client, type, event)),
+              );
+            } catch {
+              // A listener of ours never throws into the page.
+            }
           }),
         )
       : [];

@@ -1,6 +1,6 @@
-import type { Envelope, WireEvent } from '@faultline/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { benignTexts, leaked, plantedTexts } from '../../core/src/scrub-corpus.js';
+import { memoryTransport } from '../test/memory-transport.js';
 import {
   addBreadcrumb,
   captureException,
@@ -13,23 +13,6 @@ import {
   setTag,
   withScope,
 } from './index.js';
-
-function memoryTransport() {
-  const envelopes: Envelope[] = [];
-  const transport = () => ({
-    send: (envelope: Envelope) => void envelopes.push(envelope),
-    recordDroppedEvent() {},
-    flush: async () => true,
-    close: async () => true,
-    takePending: () => [],
-  });
-  const events = () =>
-    envelopes
-      .flatMap((e) => e.items)
-      .filter(([h]) => h.type === 'event')
-      .map(([, p]) => p as WireEvent);
-  return { transport, events, envelopes };
-}
 
 afterEach(async () => {
   await close(0);

@@ -1,23 +1,6 @@
-import type { Envelope, WireEvent } from '@faultline/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryTransport } from '../test/memory-transport.js';
 import { captureEvent, captureException, close, flush, init, triageIntegration, withScope } from './index.js';
-
-function memoryTransport() {
-  const envelopes: Envelope[] = [];
-  const transport = () => ({
-    send: (envelope: Envelope) => void envelopes.push(envelope),
-    recordDroppedEvent() {},
-    flush: async () => true,
-    close: async () => true,
-    takePending: () => [],
-  });
-  const events = () =>
-    envelopes
-      .flatMap((e) => e.items)
-      .filter(([h]) => h.type === 'event')
-      .map(([, p]) => p as WireEvent);
-  return { transport, events };
-}
 
 const PAGE = 'https://shop.example.com/checkout';
 const script = (url: string) => ({

@@ -1,6 +1,9 @@
 // Figure 3: express hello-world throughput with each SDK's middleware against none, measured
 // with autocannon in the same run. Each server runs in its own child process; rounds are
-// interleaved (none, faultline, sentry, none, …) and each figure is the median over rounds.
+// interleaved, in turn forwards (none, faultline, sentry) and backwards, so that drift in machine
+// load and the position in a round hit every variant alike. Each figure is the median over rounds;
+// the share of no-SDK throughput is the median of each round's own ratio (an SDK against the
+// no-SDK server measured in the same round), which cancels load that changes between rounds.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -53,6 +56,11 @@ function load(url, duration, connections) {
   return autocannon({ url, duration, connections, pipelining: 1 });
 }
 
+/** Median over rounds of the SDK's throughput divided by the no-SDK throughput of the same round. */
+function pairedRatio(samples, sdk) {
+  return median(samples[sdk].rps.map((rps, round) => rps / samples.none.rps[round]));
+}
+
 export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 50 } = {}) {
   const sink = await startSink();
   const servers = {};
@@ -61,7 +69,8 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
     const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
     const throwing = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
     for (let round = 0; round < rounds; round++) {
-      for (const variant of VARIANTS) {
+      const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      for (const variant of order) {
         const { url } = servers[variant];
         await load(url, warmup, connections);
         const result = await load(url, duration, connections);
@@ -80,17 +89,12 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
     for (const [variant, { rps, p99, errors }] of Object.entries(samples)) {
       out[variant] = { requestsPerSecond: median(rps), latencyP99Ms: median(p99), errors, rounds, duration };
     }
-    for (const sdk of ['faultline', 'sentry']) {
-      out[sdk].relativeToNone = out[sdk].requestsPerSecond / out.none.requestsPerSecond;
-    }
+    for (const sdk of ['faultline', 'sentry']) out[sdk].relativeToNone = pairedRatio(samples, sdk);
     out.throwing = {};
     for (const [variant, { rps, p99, errors }] of Object.entries(throwing)) {
       out.throwing[variant] = { requestsPerSecond: median(rps), latencyP99Ms: median(p99), errors };
     }
-    for (const sdk of ['faultline', 'sentry']) {
-      out.throwing[sdk].relativeToNone =
-        out.throwing[sdk].requestsPerSecond / out.throwing.none.requestsPerSecond;
-    }
+    for (const sdk of ['faultline', 'sentry']) out.throwing[sdk].relativeToNone = pairedRatio(throwing, sdk);
     out.connections = connections;
     out.sinkRequests = sink.requests();
     return out;

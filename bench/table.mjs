@@ -262,9 +262,11 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
 3. **Express hello world** (rows 3): express ${machine.versions.express}, each variant in its own
    process (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
    \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
-   from the bench process, rounds interleaved across variants, 1 s warm-up per round. "% of
-   none" is the variant's req/s over the no-SDK server's in the same run (target ≥ 97 %): the
-   cost of the middleware on the happy path.
+   from the bench process, rounds interleaved across variants (in turn forwards and backwards),
+   1 s warm-up per round. "% of none" is the median over rounds of the variant's req/s over the
+   no-SDK server's req/s in the same round (target ≥ 97 %): the cost of the middleware on the
+   happy path. A 2-core machine runs server and load generator side by side, so single rounds
+   vary by several percent; the paired ratio cancels load that drifts between rounds.
    **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
    error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
    app stuck on one bug: every request is an error report, so this is the cost of capturing
@@ -280,7 +282,9 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    ${storm ? formatNumber(storm.faultline.burst, 0) : '1,000'} (one loop per macrotask), default transport pointed at a refused port on
    127.0.0.1, and the same loops without an SDK (in the figure's title). RSS growth is the peak
    over the start (target ≤ +15 MiB); event-loop delay p99 from
-   \`perf_hooks.monitorEventLoopDelay\` during the storm (target ≤ 10 ms). Both are also given
+   \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution) during the storm, as the delay beyond
+   the monitor's own 10 ms timer interval (each sample it records is the time between two firings
+   of its timer, so an idle process reads about 10 ms; target ≤ 10 ms). Both are also given
    over the no-SDK loop, since creating 100,000 errors costs the app memory and delay of its
    own. "Longest macrotask" is the slowest loop of captures: the synchronous time the app could
    not serve anything else; for Faultline it is usually the first loop, which builds the first

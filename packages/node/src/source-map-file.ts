@@ -125,10 +125,21 @@ export function loadMapForFile(
       if (text !== undefined) return parse(text, dirname(mapPath), mapPath);
     }
   }
-  const beside = readTextFile(`${path}.map`, maxBytes);
-  if (beside !== undefined) return parse(beside, dir, `${path}.map`);
-  sayWhyUnread(`${path}.map`, maxBytes, log, true);
+  // Most files have no map beside them: a stat that cannot throw says so without an exception.
+  const besidePath = `${path}.map`;
+  if (!exists(besidePath)) return undefined;
+  const beside = readTextFile(besidePath, maxBytes);
+  if (beside !== undefined) return parse(beside, dir, besidePath);
+  sayWhyUnread(besidePath, maxBytes, log, true);
   return undefined;
+}
+
+function exists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Says (in debug output) why a file that exists was not read: over the size limit, or unreadable. */

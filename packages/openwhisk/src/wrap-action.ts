@@ -70,13 +70,23 @@ export function wrapAction<P = Params, R = unknown>(
     if (existing || initTried) return existing;
     initTried = true;
     const opts = nodeOptions(options, dsnFrom(params, dsnParam));
-    const client = init(opts);
-    if (client?.enabled && opts.transport && !options.transport) {
-      // The per-activation transport is the default one, only followed more closely: built now,
-      // then forgotten as an option, so that the exit flush still delivers it synchronously.
-      client.getTransport();
-      delete (client.options as { transport?: unknown }).transport;
+    let client: Client | undefined;
+    let built = false;
+    const forget = (target: Client) => delete (target.options as { transport?: unknown }).transport;
+    const factory = opts.transport;
+    if (factory && !options.transport) {
+      // The per-activation transport is the default one, only followed more closely: built on
+      // the first capture (an activation that captures nothing never pays for it), then
+      // forgotten as an option, so that the exit flush still delivers it synchronously.
+      opts.transport = (context) => {
+        const transport = factory(context);
+        built = true;
+        if (client) forget(client);
+        return transport;
+      };
     }
+    client = init(opts);
+    if (client && built) forget(client);
     return client;
   }
 

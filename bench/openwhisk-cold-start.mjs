@@ -39,16 +39,37 @@ async function zipped(contents) {
     platform: 'node',
     target: 'node20',
     write: false,
+    metafile: true,
     logLevel: 'silent',
   });
+  const bundle = result.outputFiles[0].contents;
   const zip = new AdmZip();
-  zip.addFile('index.js', Buffer.from(result.outputFiles[0].contents));
+  zip.addFile('index.js', Buffer.from(bundle));
   const archive = zip.toBuffer();
   return {
     base64: archive.toString('base64'),
-    bundleBytes: result.outputFiles[0].contents.length,
+    bundleBytes: bundle.length,
     zipBytes: archive.length,
+    bundleShare: shareOf(result.metafile),
+    // One byte above 0x7f anywhere makes Node decode the whole file on its slow UTF-8 path
+    // (and hold it as a two-byte string), at require and again for the first error's context lines.
+    asciiOnly: bundle.every((byte) => byte < 0x80),
   };
+}
+
+/** Bytes of the bundle per package of ours, and everything else (the action, other libraries). */
+function shareOf(metafile) {
+  const share = {};
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const ours = /packages\/([a-z]+)\//.exec(input)?.[1];
+      const key = ours
+        ? `@faultline/${ours}`
+        : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? 'action');
+      share[key] = (share[key] ?? 0) + bytesInOutput;
+    }
+  }
+  return share;
 }
 
 function post(url, body) {
@@ -177,6 +198,8 @@ export async function run({ runs = 7, warmup = 1 } = {}) {
       out[variant] = {
         bundleBytes: actions[variant].bundleBytes,
         zipBytes: actions[variant].zipBytes,
+        bundleShare: actions[variant].bundleShare,
+        asciiOnly: actions[variant].asciiOnly,
         initMs: median(s.initMs),
         firstRunMs: median(s.firstRunMs),
         firstErrorMs: median(s.firstErrorMs),

@@ -52,7 +52,7 @@ function compare(code: string, map: Record<string, any>, perLine: number): numbe
   for (const [line, column] of positions(code, perLine)) {
     const expected = lookup(theirs as never, line, column);
     const actual = lookup(ours, line, column);
-    expect({ line, column, ...actual }).toEqual({ line, column, ...expected });
+    expect({ at: [line, column], ...actual }).toEqual({ at: [line, column], ...expected });
     if (actual.source !== null) compared++;
   }
   return compared;
@@ -94,6 +94,26 @@ describe('source map reader', () => {
     };
     const code = `${a.code}\n${' '.repeat(10)}${b.code}`;
     expect(compare(code, indexMap, 200)).toBeGreaterThan(1000);
+  });
+
+  it('agrees on segments without a source, repeated columns, unsorted segments and empty lines', () => {
+    // Line 1: a segment without a source at column 0, then two at column 4 (different names),
+    // then one at column 2 written after them; line 2 empty; line 3 one segment at column 6.
+    const map = {
+      version: 3,
+      sources: ['a.ts', 'b.ts'],
+      names: ['first', 'second'],
+      mappings: 'A,IAAAA,AACAC,FAAAA;;MCCC',
+    };
+    const code = `${'x'.repeat(12)}\n\n${'y'.repeat(12)}`;
+    let probes = 0;
+    for (const [line, column] of positions(code, 12)) {
+      const ours = lookup(readSourceMap(map), line, column);
+      const theirs = lookup(new SourceMapConsumer(map as never) as never, line, column);
+      expect({ at: [line, column], ...ours }).toEqual({ at: [line, column], ...theirs });
+      probes++;
+    }
+    expect(probes).toBeGreaterThan(20);
   });
 
   it('prefixes relative sources with sourceRoot, and leaves absolute ones alone', () => {

@@ -56,20 +56,20 @@ function basicMap(raw: Record<string, unknown>): SourceMapReader {
   const contents = Array.isArray(raw.sourcesContent) ? raw.sourcesContent : [];
 
   // Where each line starts in `mappings`, with the running values there (every field but the
-  // generated column is relative to the previous segment, across lines). Filled as far as asked.
-  const lineStarts: Int32Array[] = [new Int32Array(5)];
+  // generated column is relative to the previous segment, across lines): STATE numbers per
+  // line, filled as far as a lookup asked.
+  const starts: number[] = [0, 0, 0, 0, 0];
   const cache = new Map<number, Segments>();
 
   const segmentsOf = (line: number): Segments | undefined => {
     const cached = cache.get(line);
     if (cached) return cached;
-    while (lineStarts.length <= line) {
-      const last = lineStarts[lineStarts.length - 1] as Int32Array;
-      if ((last[0] as number) >= mappings.length) return undefined;
-      lineStarts.push(decodeLine(mappings, last, undefined));
+    while (starts.length <= line * STATE) {
+      if ((starts[starts.length - STATE] as number) >= mappings.length) return undefined;
+      decodeLine(mappings, starts, starts.length - STATE, undefined);
     }
     const segments: number[] = [];
-    decodeLine(mappings, lineStarts[line] as Int32Array, segments);
+    decodeLine(mappings, starts, line * STATE, segments);
     const result = Int32Array.from(segments);
     sortByColumn(result);
     if (cache.size >= 64) cache.clear();
@@ -105,16 +105,24 @@ function basicMap(raw: Record<string, unknown>): SourceMapReader {
   };
 }
 
+/** Numbers kept per line start: offset in `mappings`, then the running source, line, column, name. */
+const STATE = 5;
+
 /**
- * Decodes one line of `mappings` starting at `from` (offset, then the running source, line,
- * column and name values); pushes its segments to `out` when given. Returns the next line's start.
+ * Decodes the line of `mappings` whose start state is at `starts[from]`; pushes its segments
+ * (5 numbers each) to `out` when given. Appends the next line's start state to `starts` when
+ * this was the last line known.
  */
-function decodeLine(mappings: string, from: Int32Array, out: number[] | undefined): Int32Array {
-  const next = Int32Array.from(from);
-  let at = next[0] as number;
-  let column = 0;
-  while (at < mappings.length) {
-    const c = mappings.charCodeAt(at);
+function decodeLine(mappings: string, starts: number[], from: number, out: number[] | undefined): void {
+  let at = starts[from] as number;
+  let source = starts[from + 1] as number;
+  let line = starts[from + 2] as number;
+  let column = starts[from + 3] as number;
+  let name = starts[from + 4] as number;
+  const end = mappings.length;
+  let generated = 0;
+  while (at < end) {
+    let c = mappings.charCodeAt(at);
     if (c === 59 /* ; */) {
       at++;
       break;
@@ -124,33 +132,36 @@ function decodeLine(mappings: string, from: Int32Array, out: number[] | undefine
       continue;
     }
     let fields = 0;
-    const segment = [-1, -1, -1, -1, -1];
-    while (at < mappings.length) {
-      const d = mappings.charCodeAt(at);
-      if (d === 44 || d === 59) break;
+    while (at < end) {
+      c = mappings.charCodeAt(at);
+      if (c === 44 || c === 59) break;
+      // One base64 VLQ: 5 bits per digit, least significant first, sign in the lowest bit.
       let value = 0;
       let shift = 0;
-      let digit: number;
-      do {
-        digit = DIGITS[mappings.charCodeAt(at++)] ?? -1;
-        if (digit < 0) throw new Error('invalid mappings');
-        value += (digit & 31) * 2 ** shift;
+      for (;;) {
+        const digit = c < 128 ? (DIGITS[c] as number) : -1;
+        if (digit < 0 || shift > 30) throw new Error('invalid mappings');
+        value |= (digit & 31) << shift;
+        at++;
+        if ((digit & 32) === 0) break;
         shift += 5;
-      } while (digit & 32);
-      const delta = value % 2 === 1 ? -(value - 1) / 2 : value / 2;
-      if (fields === 0) segment[0] = column += delta;
-      else if (fields <= 4) {
-        next[fields] = (next[fields] as number) + delta;
-        segment[fields] = next[fields] as number;
+        c = mappings.charCodeAt(at);
       }
+      const delta = value & 1 ? -(value >>> 1) : value >>> 1;
+      if (fields === 0) generated += delta;
+      else if (fields === 1) source += delta;
+      else if (fields === 2) line += delta;
+      else if (fields === 3) column += delta;
+      else if (fields === 4) name += delta;
       fields++;
     }
     if (fields !== 1 && fields !== 4 && fields !== 5) throw new Error('invalid mappings');
-    if (fields === 4) segment[4] = -1;
-    out?.push(...segment);
+    if (out) {
+      if (fields === 1) out.push(generated, -1, -1, -1, -1);
+      else out.push(generated, source, line, column, fields === 5 ? name : -1);
+    }
   }
-  next[0] = at;
-  return next;
+  if (from + STATE === starts.length) starts.push(at, source, line, column, name);
 }
 
 /** Offset of the chosen segment (5 numbers each), or -1. */

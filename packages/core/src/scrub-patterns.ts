@@ -168,7 +168,7 @@ const RULES: Array<[RegExp, string | Replacer]> = [
     FILTERED,
   ],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
-  // Payment card numbers: 13–19 digits, maybe grouped, that pass the Luhn check.
+  // Payment card numbers: 13-19 digits, maybe grouped, that pass the Luhn check.
   [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
   // IBANs that pass the mod-97 check (a trailing word read as one more group is given back).
   [

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { StackFrame } from '@faultline/core';
 import { addContextLines, CONTEXT_LINES, splitLines } from './context-lines.js';
 import { originalFunctionName } from './function-names.js';
-import { LEAST_UPPER_BOUND, type LoadedMap, resolveSourcePath } from './source-map-file.js';
+import { LEAST_UPPER_BOUND } from './source-map-decode.js';
+import { type LoadedMap, resolveSourcePath } from './source-map-file.js';
 
 /** Where {@link mapFrames} gets maps and source files from (cached by the caller). */
 export interface FrameSources {
@@ -106,7 +107,7 @@ function sourceContent(map: LoadedMap, source: string): readonly string[] | unde
   if (cached !== undefined) return cached ?? undefined;
   let lines: readonly string[] | null = null;
   try {
-    const content = map.consumer.sourceContentFor(source, true);
+    const content = map.consumer.sourceContentFor(source);
     if (typeof content === 'string') lines = splitLines(content);
   } catch {
     lines = null;

@@ -1,13 +1,12 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceMapConsumer } from 'source-map-js';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
-import { requireFromHere } from './require-from-here.js';
+import { readSourceMap, type SourceMapReader } from './source-map-decode.js';
 
 /** A parsed source map and what is needed to resolve positions through it. */
 export interface LoadedMap {
-  consumer: SourceMapConsumer;
+  consumer: SourceMapReader;
   /** Directory that relative `sources` resolve against (the map's own directory). */
   baseDir: string;
   /** The debug id of the map (`debugId` field) or of its compiled file (`//# debugId=`). */
@@ -19,61 +18,6 @@ export interface LoadedMap {
   /** Split `sourcesContent`, filled on first use. */
   sourceLines: Map<string, readonly string[] | null>;
 }
-
-type SourceMapModule = typeof import('source-map-js');
-let sourceMapModule: SourceMapModule | undefined;
-
-/** Set once a synchronous load failed, so it is not tried again for every event. */
-let syncLoadFailed = false;
-/** The load through `import()`, while it runs (bundled apps only). */
-let asyncLoad: Promise<unknown> | undefined;
-
-/** Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never fail. */
-function sourceMaps(): SourceMapModule | undefined {
-  if (sourceMapModule || syncLoadFailed || asyncLoad) return sourceMapModule;
-  try {
-    sourceMapModule = requireFromHere()('source-map-js') as SourceMapModule;
-  } catch {
-    syncLoadFailed = true;
-  }
-  return sourceMapModule;
-}
-
-/**
- * Called when the integration is set up. An app bundled into one file (an OpenWhisk zip, a
- * serverless bundle) has no node_modules to load source-map-js from at run time; its bundler
- * included the library through the `import()` below, the only way to reach it. Only then is
- * it loaded now, in the background, so that the first error is mapped. Otherwise this costs a
- * module resolution and nothing is loaded until the first error.
- */
-export function prepareSourceMaps(): void {
-  if (sourceMapModule || syncLoadFailed || asyncLoad) return;
-  try {
-    requireFromHere().resolve('source-map-js');
-    return;
-  } catch {
-    syncLoadFailed = true;
-  }
-  asyncLoad = import('source-map-js')
-    .then(
-      (module) => {
-        const loaded = ((module as { default?: SourceMapModule }).default ?? module) as SourceMapModule;
-        if (typeof loaded?.SourceMapConsumer === 'function') sourceMapModule = loaded;
-      },
-      () => undefined,
-    )
-    .finally(() => {
-      asyncLoad = undefined;
-    });
-}
-
-/** `true` when frames can be mapped (or not) right now; a promise while the bundled library loads. */
-export function sourceMapsReady(): true | Promise<unknown> {
-  return asyncLoad ?? true;
-}
-
-/** `SourceMapConsumer.LEAST_UPPER_BOUND`, as a constant so callers need not load the library. */
-export const LEAST_UPPER_BOUND = 2;
 
 const DEBUG_ID = /^\s*\/\/# debugId=([0-9a-fA-F-]{32,36})\s*$/m;
 
@@ -124,9 +68,7 @@ export function parseSourceMap(
     const raw = JSON.parse(text) as Record<string, unknown>;
     if (typeof raw !== 'object' || raw === null) return undefined;
     if (!Array.isArray(raw.sources) && !Array.isArray(raw.sections)) return undefined;
-    const library = sourceMaps();
-    if (!library) return undefined;
-    const consumer = new library.SourceMapConsumer(raw as never);
+    const consumer = readSourceMap(raw);
     const loaded: LoadedMap = {
       consumer,
       baseDir,
@@ -151,6 +93,7 @@ export function loadMapForFile(
   path: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
   log: (message: string) => void = () => undefined,
+  onCode?: (lines: () => readonly string[], bytes: number) => void,
 ): LoadedMap | undefined {
   const read = (file: string): string | undefined => {
     const text = readTextFile(file, maxBytes);
@@ -172,6 +115,7 @@ export function loadMapForFile(
     generatedLines ??= splitLines(code);
     return generatedLines;
   };
+  onCode?.(lines, Buffer.byteLength(code));
   if (url) {
     const inline = decodeDataUrl(url);
     if (inline !== undefined) return parse(inline, dir, `the inline map of ${path}`);
@@ -181,10 +125,21 @@ export function loadMapForFile(
       if (text !== undefined) return parse(text, dirname(mapPath), mapPath);
     }
   }
-  const beside = readTextFile(`${path}.map`, maxBytes);
-  if (beside !== undefined) return parse(beside, dir, `${path}.map`);
-  sayWhyUnread(`${path}.map`, maxBytes, log, true);
+  // Most files have no map beside them: a stat that cannot throw says so without an exception.
+  const besidePath = `${path}.map`;
+  if (!exists(besidePath)) return undefined;
+  const beside = readTextFile(besidePath, maxBytes);
+  if (beside !== undefined) return parse(beside, dir, besidePath);
+  sayWhyUnread(besidePath, maxBytes, log, true);
   return undefined;
+}
+
+function exists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Says (in debug output) why a file that exists was not read: over the size limit, or unreadable. */

@@ -14,6 +14,7 @@ import {
   authHeader,
   createTransport,
   envelopeEndpoint,
+  type FaultlineEvent,
   type Integration,
   type Logger,
   outcomeOf,
@@ -35,6 +36,8 @@ export interface ActivationDelivery {
   wake: Set<() => void>;
   /** True when the transport cannot tell when an event is delivered (a custom transport). */
   opaque: boolean;
+  /** Adds the activation's data (tags, contexts) to an event captured in it. */
+  decorate?: (event: FaultlineEvent) => void;
 }
 
 const current = new AsyncLocalStorage<ActivationDelivery>();
@@ -117,13 +120,22 @@ function wake(delivery: ActivationDelivery): void {
   for (const fn of [...delivery.wake]) fn();
 }
 
-/** First integration of the list: counts an event into the activation it was captured in. */
+/**
+ * First integration of the list: counts an event into the activation it was captured in, and
+ * adds that activation's data to it.
+ */
 export function activationCountIntegration(): Integration {
   return {
     name: 'OpenWhiskActivationCount',
-    processEvent(event) {
+    processEvent(event, _hint, client) {
       const delivery = current.getStore();
-      if (delivery) delivery.pipeline += 1;
+      if (!delivery) return event;
+      delivery.pipeline += 1;
+      try {
+        delivery.decorate?.(event);
+      } catch (error) {
+        client.logger.debug('openwhisk: activation data failed', error);
+      }
       return event;
     },
   };

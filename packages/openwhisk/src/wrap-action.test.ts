@@ -1,5 +1,5 @@
 import { createTestTransport, type TestTransport } from '@faultline/core/testing';
-import { close } from '@faultline/node';
+import { captureMessage, close, setContext, setTag } from '@faultline/node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WrapActionOptions } from './options.js';
 import { wrapAction } from './wrap-action.js';
@@ -195,5 +195,42 @@ describe('wrapAction', () => {
     const wrapped = wrapAction((p: { n: number }) => ({ n: p.n + 1 }), { dsn: 'not a dsn' });
     enter('b1');
     expect(await wrapped({ n: 1 })).toEqual({ n: 2 });
+  });
+
+  it("gives the action's own captures the activation's data, as of the capture, under the action's own values", async () => {
+    const wrapped = wrapAction(
+      async (params: { order: string; apiToken: string }) => {
+        setTag('openwhisk.action', 'set by the action');
+        setContext('action_params', { chosen: 'by the action' });
+        await tick(30);
+        captureMessage(`order ${params.order} is late`);
+        return { ok: true };
+      },
+      options({ captureParams: true }),
+    );
+    enter('c1');
+    expect(await wrapped({ order: 'o-7', apiToken: 'tok-secret-1' })).toEqual({ ok: true });
+    const [event] = transport.events();
+    expect(event?.message).toBe('order o-7 is late');
+    expect(event?.transaction).toBe('/guest/demo/hello');
+    expect(event?.tags).toMatchObject({
+      'openwhisk.activation_id': 'c1',
+      'openwhisk.action': 'set by the action',
+      'openwhisk.cold_start': 'true',
+    });
+    expect(event?.contexts?.openwhisk?.elapsed_ms).toBeGreaterThanOrEqual(25);
+    expect(event?.contexts?.action_params).toEqual({ chosen: 'by the action' });
+
+    // Without its own value, the event gets the params, scrubbed.
+    const plain = wrapAction((params: { order: string; apiToken: string }) => {
+      captureMessage(`order ${params.order}`);
+      return {};
+    }, options());
+    enter('c2');
+    await plain({ order: 'o-8', apiToken: 'tok-secret-2' });
+    const second = transport.events().at(-1);
+    expect(second?.tags?.['openwhisk.activation_id']).toBe('c2');
+    expect(second?.contexts?.action_params).toMatchObject({ order: 'o-8' });
+    expect(JSON.stringify(second)).not.toContain('tok-secret-2');
   });
 });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
-import { type Client, checkOptions, createLogger, type EventHint, type Scope } from '@faultline/core';
+import { type Client, checkOptions, createLogger, type EventHint } from '@faultline/core';
 import { getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
-import { type ActivationContext, readActivationContext, remainingMs } from './activation.js';
+import { type ActivationContext, readActivationContext } from './activation.js';
 import { armTimeoutWarning, flushBound } from './deadline.js';
 import {
   type ActivationDelivery,
@@ -12,16 +12,15 @@ import {
   runTracked,
   waitForOwnEvents,
 } from './delivery.js';
+import { addActivationData } from './event-data.js';
 import { openwhiskFramesIntegration } from './frames.js';
 import {
   DEFAULT_FLUSH_TIMEOUT_MS,
-  DEFAULT_PARAM_DENY_KEYS,
   DEFAULT_TIMEOUT_WARNING_MS,
   OPENWHISK_OPTION_RULES,
   type WrapActionOptions,
 } from './options.js';
 import { reportResult, safeWebResponse } from './result.js';
-import { actionParams, webRequestData } from './web.js';
 
 /** What the runtime prints after every activation, on stdout and stderr. */
 const SENTINEL = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
@@ -71,13 +70,23 @@ export function wrapAction<P = Params, R = unknown>(
     if (existing || initTried) return existing;
     initTried = true;
     const opts = nodeOptions(options, dsnFrom(params, dsnParam));
-    const client = init(opts);
-    if (client?.enabled && opts.transport && !options.transport) {
-      // The per-activation transport is the default one, only followed more closely: built now,
-      // then forgotten as an option, so that the exit flush still delivers it synchronously.
-      client.getTransport();
-      delete (client.options as { transport?: unknown }).transport;
+    let client: Client | undefined;
+    let built = false;
+    const forget = (target: Client) => delete (target.options as { transport?: unknown }).transport;
+    const factory = opts.transport;
+    if (factory && !options.transport) {
+      // The per-activation transport is the default one, only followed more closely: built on
+      // the first capture (an activation that captures nothing never pays for it), then
+      // forgotten as an option, so that the exit flush still delivers it synchronously.
+      opts.transport = (context) => {
+        const transport = factory(context);
+        built = true;
+        if (client) forget(client);
+        return transport;
+      };
     }
+    client = init(opts);
+    if (client && built) forget(client);
     return client;
   }
 
@@ -112,17 +121,16 @@ async function runActivation<R>(
   options: WrapActionOptions,
   dsnParam: string | undefined,
 ): Promise<R> {
-  let scope: Scope | undefined;
   let disarm = () => {};
-  guard(client, 'scope setup', () => {
-    scope = client.getScope();
-    decorateScope(client, scope, context, params, options, dsnParam);
+  // Tags, contexts and scrubbed params are added to events of this activation when they are
+  // captured: an activation that captures nothing does not build them.
+  delivery.decorate = (event) => addActivationData(event, client, context, params, options, dsnParam);
+  guard(client, 'timeout warning', () => {
     const warning = options.timeoutWarning ?? true;
     if (warning !== false) {
       const threshold =
         (typeof warning === 'object' ? warning.thresholdMs : undefined) ?? DEFAULT_TIMEOUT_WARNING_MS;
       disarm = armTimeoutWarning(client, context, threshold, (message, extra) => {
-        refreshTiming(scope, context);
         client.captureEvent({ message, level: 'warning', tags: { timeout: 'warning' }, extra });
         void waitForOwnEvents(delivery, flushBound(context, Number.POSITIVE_INFINITY), flushAll(client));
       });
@@ -157,7 +165,6 @@ async function runActivation<R>(
     // Unwrapped, the runtime prints a synchronous throw's stack to the activation log.
     if (threwSync) writeLine(process.stderr, safeInspect(error));
     guard(client, 'capture', () => {
-      refreshTiming(scope, context);
       client.captureException(error, { mechanism: MECHANISM, originalException: error } satisfies EventHint);
     });
     await settle();
@@ -167,7 +174,6 @@ async function runActivation<R>(
   }
   disarm();
   guard(client, 'result check', () => {
-    refreshTiming(scope, context);
     reportResult(client, result, context, params, options);
   });
   await settle();
@@ -209,61 +215,6 @@ function writeLine(stream: NodeJS.WriteStream, text: string): void {
   } catch {
     // The log is best effort.
   }
-}
-
-function decorateScope(
-  client: Client,
-  scope: Scope,
-  context: ActivationContext,
-  params: unknown,
-  options: WrapActionOptions,
-  dsnParam: string | undefined,
-): void {
-  const tags: Record<string, string> = {
-    'openwhisk.cold_start': String(context.coldStart),
-    'openwhisk.web': String(context.web),
-  };
-  if (context.activationId) tags['openwhisk.activation_id'] = context.activationId;
-  if (context.actionName) tags['openwhisk.action'] = context.actionName;
-  if (context.namespace) tags['openwhisk.namespace'] = context.namespace;
-  if (context.transactionId) tags['openwhisk.transaction_id'] = context.transactionId;
-  scope.setTags(tags);
-  if (context.actionName) scope.setTransaction(context.actionName);
-  refreshTiming(scope, context);
-  if (typeof params !== 'object' || params === null) return;
-  const scrub = { ...client.options.scrub };
-  if (context.web) {
-    const pii: { sendDefaultPii?: boolean; scrub: typeof scrub } = {
-      scrub: withDenyKeys(scrub, ['whisk-auth']),
-    };
-    if (client.options.sendDefaultPii !== undefined) pii.sendDefaultPii = client.options.sendDefaultPii;
-    scope.setRequest(webRequestData(params as Params, context, pii));
-  }
-  if (options.captureParams !== false) {
-    const deny = [...DEFAULT_PARAM_DENY_KEYS, ...(options.paramDenyKeys ?? [])];
-    const value = actionParams(params as Params, dsnParam, withDenyKeys(scrub, deny));
-    scope.setContext('action_params', value as Record<string, unknown>);
-  }
-}
-
-/** The `openwhisk` context, with elapsed and remaining time as of the capture. */
-function refreshTiming(scope: Scope | undefined, context: ActivationContext): void {
-  if (!scope) return;
-  const now = Date.now();
-  const ctx: Record<string, unknown> = {
-    activation_id: context.activationId,
-    action_name: context.actionName,
-    action_version: context.actionVersion,
-    namespace: context.namespace,
-    transaction_id: context.transactionId,
-    api_host: context.apiHost,
-    cold_start: context.coldStart,
-    web: context.web,
-    elapsed_ms: now - context.startedAt,
-    remaining_ms: remainingMs(context, now),
-  };
-  for (const key of Object.keys(ctx)) if (ctx[key] === undefined) delete ctx[key];
-  scope.setContext('openwhisk', ctx);
 }
 
 function dsnFrom(params: unknown, dsnParam: string | undefined): string | undefined {
@@ -320,13 +271,6 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): 
     nodeOpts.transport = (context) => activationTransport(context, transportOptions, custom);
   }
   return nodeOpts;
-}
-
-function withDenyKeys<T extends { denyKeys?: Array<string | RegExp> }>(
-  scrub: T,
-  keys: Array<string | RegExp>,
-): T {
-  return { ...scrub, denyKeys: [...(scrub.denyKeys ?? []), ...keys] };
 }
 
 function guard(client: Client, what: string, fn: () => void): void {

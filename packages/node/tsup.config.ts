@@ -1,22 +1,55 @@
-import { defineConfig } from 'tsup';
+import { resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  // Command-line tools are extra entries; only library entries get type declarations.
-  entry: {
-    index: 'src/index.ts',
-    'dev-receiver': 'src/dev/index.ts',
-    'dev-cli': 'src/dev/cli.ts',
-    'faultline-symbolicate': 'src/symbolicate-bin.ts',
+// No shims: a module-level `fileURLToPath(import.meta.url)` in an ESM build breaks apps that
+// bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
+// `__filename` first, so the CommonJS build never reads `import.meta.url`.
+const noImportMetaInCjs: Options['esbuildOptions'] = (options, context) => {
+  if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+};
+
+/**
+ * The library entry loads its pipeline on first need with a synchronous `require` of its own
+ * file (src/load-pipeline.build.ts stands in for src/load-pipeline.ts, which imports the
+ * pipeline for runs from sources); `./pipeline.cjs` stays a separate file beside index.cjs.
+ */
+const lazyPipeline = {
+  name: 'lazy-pipeline',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { resolveDir: string }) => object) => void }) {
+    build.onResolve({ filter: /^\.\/load-pipeline\.js$/ }, (args) => ({
+      path: resolve(args.resolveDir, 'load-pipeline.build.ts'),
+    }));
+    build.onResolve({ filter: /^\.\/pipeline\.cjs$/ }, () => ({ path: './pipeline.cjs', external: true }));
   },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', 'dev-receiver': 'src/dev/index.ts' } },
-  sourcemap: true,
-  // No shims: a module-level `fileURLToPath(import.meta.url)` in the ESM build breaks apps that
-  // bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
-  // `__filename` first, so the CommonJS build never reads `import.meta.url`.
-  esbuildOptions(options, context) {
-    if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+};
+
+export default defineConfig([
+  {
+    // The library: CommonJS only. `dist/index.js`, the ES module entry, is a thin wrapper over
+    // `dist/index.cjs` written after the build (scripts/esm-entry.mjs), so ESM and CommonJS
+    // users share one instance and both load the pipeline synchronously.
+    entry: { index: 'src/index.ts', pipeline: 'src/pipeline.ts' },
+    format: ['cjs'],
+    dts: { entry: { index: 'src/index.ts' } },
+    sourcemap: true,
+    esbuildOptions: noImportMetaInCjs,
+    esbuildPlugins: [lazyPipeline],
+    noExternal: ['@faultline/core/front'],
+    clean: true,
+    target: 'node20',
   },
-  clean: true,
-  target: 'node20',
-});
+  {
+    // The local receiver and the command-line tools (their entries are extra; only the
+    // receiver, a library entry, gets type declarations).
+    entry: {
+      'dev-receiver': 'src/dev/index.ts',
+      'dev-cli': 'src/dev/cli.ts',
+      'faultline-symbolicate': 'src/symbolicate-bin.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: { entry: { 'dev-receiver': 'src/dev/index.ts' } },
+    sourcemap: true,
+    esbuildOptions: noImportMetaInCjs,
+    target: 'node20',
+  },
+]);

@@ -1,4 +1,6 @@
-import { authHeader, type Client, envelopeEndpoint, type Integration } from '@faultline/core';
+import type { Client, Integration } from '@faultline/core';
+import { authHeader, envelopeEndpoint } from '@faultline/core/front';
+import { loadedClient } from './loaded-client.js';
 import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
 import { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 import { deliverSync, type SyncTarget } from './sync-deliver.js';
@@ -47,7 +49,8 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
       };
 
       const onBeforeExit = (): void => {
-        if (flushing) return;
+        // Nothing captured (the pipeline never loaded): nothing to wait for.
+        if (flushing || !loadedClient(client)) return;
         const left = remaining();
         if (left <= 0) return;
         flushing = true;
@@ -64,15 +67,18 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
 
       const flushNow = (): void => {
         try {
-          const target = syncTarget(client);
-          const transport = client.getTransport();
+          // Nothing captured: the pipeline never loaded and nothing waits.
+          const loaded = loadedClient(client);
+          if (!loaded) return;
+          const target = syncTarget(loaded);
+          const transport = loaded.getTransport();
           if (!target || !transport) return;
           const left = remaining();
           if (left <= 0) return;
           const pending = transport.takePending();
           if (pending.length === 0) return;
           const ok = deliverSync(pending, target, left);
-          client.logger.debug(ok ? 'delivered at exit' : 'exit delivery timed out or failed');
+          loaded.logger.debug(ok ? 'delivered at exit' : 'exit delivery timed out or failed');
         } catch (error) {
           client.logger.debug('exit delivery failed', error);
         }

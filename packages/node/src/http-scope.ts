@@ -1,12 +1,5 @@
-import {
-  type Client,
-  createScope,
-  type RequestData,
-  type Scope,
-  type SeverityLevel,
-  statusMessage,
-  type User,
-} from '@faultline/core';
+import type { Client, RequestData, Scope, SeverityLevel, User } from '@faultline/core';
+import { createScope, statusMessage } from '@faultline/core/front';
 import { getClient } from './init.js';
 import { withIsolatedScope } from './node-api.js';
 

@@ -23,53 +23,27 @@ export interface LoadedMap {
 type SourceMapModule = typeof import('source-map-js');
 let sourceMapModule: SourceMapModule | undefined;
 
-/** Set once a synchronous load failed, so it is not tried again for every event. */
-let syncLoadFailed = false;
-/** The load through `import()`, while it runs (bundled apps only). */
-let asyncLoad: Promise<unknown> | undefined;
-
-/** Loads source-map-js on first use only, so importing the SDK stays cheap for apps that never fail. */
-function sourceMaps(): SourceMapModule | undefined {
-  if (sourceMapModule || syncLoadFailed || asyncLoad) return sourceMapModule;
-  try {
-    sourceMapModule = requireFromHere()('source-map-js') as SourceMapModule;
-  } catch {
-    syncLoadFailed = true;
-  }
-  return sourceMapModule;
-}
+/** Set once loading failed, so it is not tried again for every event. */
+let loadFailed = false;
 
 /**
- * Called when the integration is set up. An app bundled into one file (an OpenWhisk zip, a
- * serverless bundle) has no node_modules to load source-map-js from at run time; its bundler
- * included the library through the `import()` below, the only way to reach it. Only then is
- * it loaded now, in the background, so that the first error is mapped. Otherwise this costs a
- * module resolution and nothing is loaded until the first error.
+ * Loads source-map-js at the first frame to map, so importing the SDK stays cheap for apps that
+ * never fail. Synchronous, so an event captured right before `process.exit` is mapped and still
+ * leaves. The CommonJS build (what `require` and `import` of the package both run) requires it
+ * by a literal name: a bundler (an OpenWhisk zip, a serverless bundle) follows that and puts
+ * the library in the bundle. Run from ES module sources, the package's own `require` is used.
  */
-export function prepareSourceMaps(): void {
-  if (sourceMapModule || syncLoadFailed || asyncLoad) return;
+function sourceMaps(): SourceMapModule | undefined {
+  if (sourceMapModule || loadFailed) return sourceMapModule;
   try {
-    requireFromHere().resolve('source-map-js');
-    return;
+    sourceMapModule =
+      typeof require === 'function'
+        ? (require('source-map-js') as SourceMapModule)
+        : (requireFromHere()('source-map-js') as SourceMapModule);
   } catch {
-    syncLoadFailed = true;
+    loadFailed = true;
   }
-  asyncLoad = import('source-map-js')
-    .then(
-      (module) => {
-        const loaded = ((module as { default?: SourceMapModule }).default ?? module) as SourceMapModule;
-        if (typeof loaded?.SourceMapConsumer === 'function') sourceMapModule = loaded;
-      },
-      () => undefined,
-    )
-    .finally(() => {
-      asyncLoad = undefined;
-    });
-}
-
-/** `true` when frames can be mapped (or not) right now; a promise while the bundled library loads. */
-export function sourceMapsReady(): true | Promise<unknown> {
-  return asyncLoad ?? true;
+  return sourceMapModule;
 }
 
 /** `SourceMapConsumer.LEAST_UPPER_BOUND`, as a constant so callers need not load the library. */

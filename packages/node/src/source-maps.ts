@@ -2,7 +2,7 @@ import { applyFrameResolver, type FrameResolver, type Integration, type StackFra
 import { createByteLru } from './byte-lru.js';
 import { CONTEXT_LINES, DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
 import { diskPath, type FrameSources, mapFrames } from './map-frames.js';
-import { type LoadedMap, loadMapForFile, prepareSourceMaps, sourceMapsReady } from './source-map-file.js';
+import { type LoadedMap, loadMapForFile } from './source-map-file.js';
 
 export interface SourceMapsOptions {
   /**
@@ -87,17 +87,10 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
     name: 'SourceMaps',
     setup(client) {
       log = (message) => client.logger.debug(message);
-      prepareSourceMaps();
     },
     processEvent(event) {
-      const apply = () => {
-        resolver ??= createResolver();
-        return applyFrameResolver(event, resolver);
-      };
-      // Only a bundled app right after start waits here, for the copy of source-map-js inside
-      // its bundle; every other event is mapped synchronously.
-      const ready = sourceMapsReady();
-      return ready === true ? apply() : ready.then(apply, apply);
+      resolver ??= createResolver();
+      return applyFrameResolver(event, resolver);
     },
     teardown() {
       clear?.();

@@ -70,7 +70,8 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
           // Nothing captured: the pipeline never loaded and nothing waits.
           const loaded = loadedClient(client);
           if (!loaded) return;
-          const target = syncTarget(loaded);
+          // The options of the client `init` returned, which an adapter may have changed since.
+          const target = syncTarget(client);
           const transport = loaded.getTransport();
           if (!target || !transport) return;
           const left = remaining();

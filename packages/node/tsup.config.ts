@@ -4,6 +4,9 @@ import { defineConfig, type Options } from 'tsup';
 // No shims: a module-level `fileURLToPath(import.meta.url)` in an ESM build breaks apps that
 // bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
 // `__filename` first, so the CommonJS build never reads `import.meta.url`.
+const CORE_FRONT = resolve('../core/src/front.ts');
+const CORE_INDEX = resolve('../core/src/index.ts');
+
 const noImportMetaInCjs: Options['esbuildOptions'] = (options, context) => {
   if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
 };
@@ -28,14 +31,29 @@ export default defineConfig([
     // The library: CommonJS only. `dist/index.js`, the ES module entry, is a thin wrapper over
     // `dist/index.cjs` written after the build (scripts/esm-entry.mjs), so ESM and CommonJS
     // users share one instance and both load the pipeline synchronously.
-    entry: { index: 'src/index.ts', pipeline: 'src/pipeline.ts' },
+    // The front carries the few parts of core it runs at start (tree-shaken from core's ES
+    // modules): one file to resolve and compile for `require` + `init`, not two packages.
+    entry: { index: 'src/index.ts' },
     format: ['cjs'],
-    dts: { entry: { index: 'src/index.ts' } },
+    dts: true,
+    noExternal: [/^@faultline\/core/],
+    sourcemap: true,
+    esbuildOptions(options, context) {
+      noImportMetaInCjs(options, context);
+      // Core's modules as written (the package is free of side effects): only what the front
+      // uses is kept, module by module.
+      options.alias = { '@faultline/core/front': CORE_FRONT, '@faultline/core': CORE_INDEX };
+    },
+    esbuildPlugins: [lazyPipeline],
+    clean: true,
+    target: 'node20',
+  },
+  {
+    // The pipeline, loaded on first need: core's client and everything events need.
+    entry: { pipeline: 'src/pipeline.ts' },
+    format: ['cjs'],
     sourcemap: true,
     esbuildOptions: noImportMetaInCjs,
-    esbuildPlugins: [lazyPipeline],
-    noExternal: ['@faultline/core/front'],
-    clean: true,
     target: 'node20',
   },
   {

@@ -4,10 +4,6 @@
  * scopes, ids, the logger, the stack parser and the texts an event is matched by. A bundler that
  * splits code reaches every module of core through the package's index, and would put them all
  * in the first bundle; through this entry it reaches only these.
- *
- * Node's front (what `require('@faultline/node')` and `init` load before the first event) also
- * starts from here: the options and DSN check, the choice and setup of integrations, and what
- * its hooks need (endpoint and auth header for exit delivery, status texts, user id hashing).
  */
 export {
   addBreadcrumb,
@@ -24,14 +20,10 @@ export {
   withScope,
 } from './api.js';
 export { carrier } from './carrier.js';
-export { chooseIntegrations, clientSettings, setupIntegrations } from './client-settings.js';
-export { authHeader, envelopeEndpoint } from './dsn.js';
 export { eventMessages } from './event-builder.js';
-export { isId, nowSeconds, uuid4 } from './ids.js';
+export { isId, uuid4 } from './ids.js';
 export { createLogger } from './logger.js';
-export { checkOptions, OPTION_RULES } from './options.js';
-export { pseudonymizeUserIdsWith } from './pseudonymize.js';
 export { createScope, createStackScopeStore, recordBreadcrumb } from './scope.js';
 export { parseStack } from './stack-parse.js';
-export { createStatusPolicy, statusMessage } from './status-policy.js';
+export { createStatusPolicy } from './status-policy.js';
 export { triageIntegration } from './triage.js';

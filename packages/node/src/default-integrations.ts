@@ -1,5 +1,5 @@
-import type { Integration } from '@faultline/core';
-import { pseudonymizeUserIdsWith, triageIntegration } from '@faultline/core/front';
+import { type Integration, pseudonymizeUserIdsWith } from '@faultline/core';
+import { triageIntegration } from '@faultline/core/front';
 import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
 import { contextsIntegration, sourceMapsIntegration } from './deferred.js';
 import { exitFlushIntegration } from './exit-flush.js';

@@ -1,5 +1,4 @@
-import type { Client, Integration } from '@faultline/core';
-import { authHeader, envelopeEndpoint } from '@faultline/core/front';
+import { authHeader, type Client, envelopeEndpoint, type Integration } from '@faultline/core';
 import { loadedClient } from './loaded-client.js';
 import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
 import { SDK_NAME, SDK_VERSION } from './sdk-info.js';

@@ -1,6 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Breadcrumb, Client, Integration, Scope } from '@faultline/core';
-import { envelopeEndpoint, nowSeconds } from '@faultline/core/front';
+import {
+  type Breadcrumb,
+  type Client,
+  envelopeEndpoint,
+  type Integration,
+  nowSeconds,
+  type Scope,
+} from '@faultline/core';
 import { loadPipeline } from './load-pipeline.js';
 
 interface Pending {

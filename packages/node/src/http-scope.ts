@@ -1,5 +1,12 @@
-import type { Client, RequestData, Scope, SeverityLevel, User } from '@faultline/core';
-import { createScope, statusMessage } from '@faultline/core/front';
+import {
+  type Client,
+  type RequestData,
+  type Scope,
+  type SeverityLevel,
+  statusMessage,
+  type User,
+} from '@faultline/core';
+import { createScope } from '@faultline/core/front';
 import { getClient } from './init.js';
 import { withIsolatedScope } from './node-api.js';
 

@@ -1,16 +1,19 @@
-import type { Client, Integration } from '@faultline/core';
 import {
-  carrier,
+  type Client,
   checkOptions,
   chooseIntegrations,
   clientSettings,
+  type Integration,
+  OPTION_RULES,
+  setupIntegrations,
+} from '@faultline/core';
+import {
+  carrier,
   createLogger,
   createScope,
   createStatusPolicy,
   isId,
-  OPTION_RULES,
   recordBreadcrumb,
-  setupIntegrations,
   uuid4,
 } from '@faultline/core/front';
 import { nodeDefaultIntegrations } from './default-integrations.js';

@@ -4,15 +4,18 @@ import type { Integration } from './integration.js';
 import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, checkOptions, isIntegration, OPTION_RULES } from './options.js';
 
-/** What a client starts from, decided once from the options it was given. */
-export interface ClientSettings<O extends ClientOptions = ClientOptions> {
-  /** The options as checked (a value of the wrong kind left out); empty when they were unusable. */
-  options: O;
-  logger: Logger;
-  dsn: Dsn | undefined;
-  /** False without a DSN or a transport, with `enabled: false`, unusable options or a bad DSN. */
-  enabled: boolean;
-}
+/**
+ * What a client starts from, decided once from the options it was given: the options as
+ * checked (a value of the wrong kind left out; empty when they were unusable), its logger, the
+ * parsed DSN, and whether it is on (not without a DSN or a transport, with `enabled: false`,
+ * unusable options or a bad DSN). A tuple, so that the browser's bundle carries no key names.
+ */
+export type ClientSettings<O extends ClientOptions = ClientOptions> = [
+  options: O,
+  logger: Logger,
+  dsn: Dsn | undefined,
+  enabled: boolean,
+];
 
 /**
  * Checks the options (core's rules, then the runtime's own `optionRules`) and the DSN, and
@@ -35,7 +38,7 @@ export function clientSettings<O extends ClientOptions>(given: O, optionRules?: 
   const enabled =
     !disabledWhy && options.enabled !== false && (dsn !== undefined || options.transport !== undefined);
   if (!enabled && !disabledWhy) logger.debug('SDK disabled: no DSN given');
-  return { options, logger, dsn, enabled };
+  return [options, logger, dsn, enabled];
 }
 
 /**

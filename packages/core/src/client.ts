@@ -98,7 +98,7 @@ const MAX_WAITING_EVENTS = 100;
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRuntime): Client {
-  const { options, logger, dsn, enabled } = clientSettings(givenOptions, runtime.optionRules);
+  const [options, logger, dsn, enabled] = clientSettings(givenOptions, runtime.optionRules);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
   // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
   const scrubProblem = scrubOptionsProblem(options.scrub);

@@ -91,7 +91,7 @@ export async function close(timeoutMs?: number): Promise<boolean> {
  * first need; the scopes are shared, so what the app set before is on the first event.
  */
 function startFront(resolved: NodeOptions): Current {
-  const { options, logger, dsn, enabled } = clientSettings(resolved, NODE_OPTION_RULES);
+  const [options, logger, dsn, enabled] = clientSettings(resolved, NODE_OPTION_RULES);
   const store = createAsyncScopeStore(createScope(options.initialScope));
   const statusPolicy = createStatusPolicy(options.captureStatus);
   const cwd = process.cwd();

@@ -12,6 +12,15 @@ const noImportMetaInCjs: Options['esbuildOptions'] = (options, context) => {
 };
 
 /**
+ * Core's modules as written (the package is free of side effects), so each file keeps only the
+ * parts of core it uses, module by module, and needs no second package at run time.
+ */
+const withCoreModules: Options['esbuildOptions'] = (options, context) => {
+  noImportMetaInCjs(options, context);
+  options.alias = { '@faultline/core/front': CORE_FRONT, '@faultline/core': CORE_INDEX };
+};
+
+/**
  * The library entry loads its pipeline on first need with a synchronous `require` of its own
  * file (src/load-pipeline.build.ts stands in for src/load-pipeline.ts, which imports the
  * pipeline for runs from sources); `./pipeline.cjs` stays a separate file beside index.cjs.
@@ -38,12 +47,7 @@ export default defineConfig([
     dts: true,
     noExternal: [/^@faultline\/core/],
     sourcemap: true,
-    esbuildOptions(options, context) {
-      noImportMetaInCjs(options, context);
-      // Core's modules as written (the package is free of side effects): only what the front
-      // uses is kept, module by module.
-      options.alias = { '@faultline/core/front': CORE_FRONT, '@faultline/core': CORE_INDEX };
-    },
+    esbuildOptions: withCoreModules,
     esbuildPlugins: [lazyPipeline],
     clean: true,
     target: 'node20',
@@ -52,8 +56,9 @@ export default defineConfig([
     // The pipeline, loaded on first need: core's client and everything events need.
     entry: { pipeline: 'src/pipeline.ts' },
     format: ['cjs'],
+    noExternal: [/^@faultline\/core/],
     sourcemap: true,
-    esbuildOptions: noImportMetaInCjs,
+    esbuildOptions: withCoreModules,
     target: 'node20',
   },
   {

@@ -105,6 +105,7 @@ function startFront(resolved: NodeOptions): Current {
     if (real || failed || closed || !enabled) return real;
     try {
       real = loadPipeline().startClient({ options, integrations, store, cwd });
+      started();
     } catch (error) {
       failed = true;
       // Said once, like a bad option: the SDK stays off.
@@ -163,7 +164,7 @@ function startFront(resolved: NodeOptions): Current {
       return true;
     },
   };
-  registerFront(front, () => real);
+  const started = registerFront(front, () => real);
 
   if (enabled) {
     integrations = chooseIntegrations(options.integrations, nodeDefaultIntegrations(options), logger);

@@ -1,11 +1,31 @@
 import type { Client } from '@faultline/core';
 
-/** For each client `init` returned: its pipeline's client, once started. */
-const pipelines = new WeakMap<Client, () => Client | undefined>();
+interface Front {
+  /** Its pipeline's client, once started. */
+  pipeline: () => Client | undefined;
+  /** What waits for the pipeline to start. */
+  waiting: Array<() => void>;
+}
 
-/** Remembers how to reach the pipeline's client of a client `init` returned. */
-export function registerFront(front: Client, pipeline: () => Client | undefined): void {
-  pipelines.set(front, pipeline);
+/** The clients `init` returned. */
+const fronts = new WeakMap<Client, Front>();
+
+/**
+ * Remembers how to reach the pipeline's client of a client `init` returned; the function it
+ * returns is called once that pipeline has started.
+ */
+export function registerFront(front: Client, pipeline: () => Client | undefined): () => void {
+  const entry: Front = { pipeline, waiting: [] };
+  fronts.set(front, entry);
+  return () => {
+    for (const run of entry.waiting.splice(0)) {
+      try {
+        run();
+      } catch {
+        // One hook failing must not stop the pipeline.
+      }
+    }
+  };
 }
 
 /**
@@ -15,6 +35,13 @@ export function registerFront(front: Client, pipeline: () => Client | undefined)
  * load the pipeline on its way out.
  */
 export function loadedClient(client: Client): Client | undefined {
-  const pipeline = pipelines.get(client);
-  return pipeline ? pipeline() : client;
+  const front = fronts.get(client);
+  return front ? front.pipeline() : client;
+}
+
+/** Runs `run` once `client` holds something to deliver: now, or when its pipeline starts. */
+export function whenLoaded(client: Client, run: () => void): void {
+  const front = fronts.get(client);
+  if (!front || front.pipeline()) run();
+  else front.waiting.push(run);
 }

@@ -21,6 +21,13 @@ const withCoreModules: Options['esbuildOptions'] = (options, context) => {
 };
 
 /**
+ * The library files without layout whitespace: Node parses every byte of a file it loads, and
+ * these load at `init` and at the first capture. Names stay as written (readable stack traces);
+ * the shipped source maps point back to the sources.
+ */
+const compact: Options = { minifyWhitespace: true, minifySyntax: true };
+
+/**
  * The library entry loads its pipeline on first need with a synchronous `require` of its own
  * file (src/load-pipeline.build.ts stands in for src/load-pipeline.ts, which imports the
  * pipeline for runs from sources); `./pipeline.cjs` stays a separate file beside index.cjs.
@@ -47,6 +54,7 @@ export default defineConfig([
     dts: true,
     noExternal: [/^@faultline\/core/],
     sourcemap: true,
+    ...compact,
     esbuildOptions: withCoreModules,
     esbuildPlugins: [lazyPipeline],
     clean: true,
@@ -58,6 +66,7 @@ export default defineConfig([
     format: ['cjs'],
     noExternal: [/^@faultline\/core/],
     sourcemap: true,
+    ...compact,
     esbuildOptions: withCoreModules,
     target: 'node20',
   },

@@ -124,7 +124,10 @@ function startFront(resolved: NodeOptions): Current {
 
   const front: Client = {
     enabled,
-    options,
+    // The pipeline's client starts from a copy of these; from then on its own are the ones it reads.
+    get options() {
+      return real ? real.options : options;
+    },
     logger,
     dsn,
     captureException: (exception, hint) =>

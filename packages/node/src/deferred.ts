@@ -3,7 +3,7 @@
  * that load the pipeline (pipeline.ts) at their first real use, so `require` and `init` stay
  * cheap.
  */
-import type { Client, Integration, TransportExecutor } from '@faultline/core';
+import type { Client, Integration, RequestData, TransportExecutor } from '@faultline/core';
 import type { HttpExecutorOptions } from './http-executor.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { RequestParts } from './request-context.js';
@@ -53,7 +53,7 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
  * value, size-capped) and the client IP; body, cookies and IP only with `sendDefaultPii`.
  * Never throws.
  */
-export function requestContext(parts: RequestParts, client: Client | undefined) {
+export function requestContext(parts: RequestParts, client: Client | undefined): RequestData {
   return loadPipeline().requestContext(parts, client);
 }
 

@@ -244,6 +244,18 @@ describe('what init starts and what waits for the first event', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 
+  it('a bad scrub entry is named once, at init, and the SDK stays on', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const transport = initWithTestTransport({ scrub: { denyKeys: [5 as never] } });
+    expect(warn.mock.calls.map((call) => call.join(' '))).toEqual([
+      expect.stringContaining('scrub.denyKeys[0]'),
+    ]);
+    captureMessage('still reported');
+    await flush(1000);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(transport.events().map((e) => e.message)).toEqual(['still reported']);
+  });
+
   it('what the app set on scopes before the first capture is on the first event', async () => {
     const transport = initWithTestTransport();
     setUser({ id: 'early' });

@@ -94,7 +94,12 @@ function startFront(resolved: NodeOptions): Current {
   const [options, logger, dsn, enabled] = clientSettings(resolved, NODE_OPTION_RULES);
   const store = createAsyncScopeStore(createScope(options.initialScope));
   const statusPolicy = createStatusPolicy(options.captureStatus);
-  const cwd = process.cwd();
+  let cwd = '';
+  try {
+    cwd = process.cwd();
+  } catch {
+    // The working directory was removed: no package.json to name the release from.
+  }
   let integrations: Integration[] = [];
   let real: Client | undefined;
   let failed = false;

@@ -1,19 +1,19 @@
 import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
-// No shims: a module-level `fileURLToPath(import.meta.url)` in an ESM build breaks apps that
-// bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
-// `__filename` first, so the CommonJS build never reads `import.meta.url`.
 const CORE_FRONT = resolve('../core/src/front.ts');
 const CORE_INDEX = resolve('../core/src/index.ts');
 
+// No shims: a module-level `fileURLToPath(import.meta.url)` in an ESM build breaks apps that
+// bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
+// `__filename` first, so the CommonJS build never reads `import.meta.url`.
 const noImportMetaInCjs: Options['esbuildOptions'] = (options, context) => {
   if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
 };
 
 /**
- * Core's modules as written (the package is free of side effects), so each file keeps only the
- * parts of core it uses, module by module, and needs no second package at run time.
+ * Core's modules as written (the package is free of side effects), so the front keeps only the
+ * few parts of core it runs at start, module by module, and needs no second package then.
  */
 const withCoreModules: Options['esbuildOptions'] = (options, context) => {
   noImportMetaInCjs(options, context);
@@ -62,12 +62,13 @@ export default defineConfig([
   },
   {
     // The pipeline, loaded on first need: core's client and everything events need.
+    // It requires core's CommonJS build, which the cron and OpenWhisk packages load too: one
+    // copy of core's pipeline in a process or a bundle.
     entry: { pipeline: 'src/pipeline.ts' },
     format: ['cjs'],
-    noExternal: [/^@faultline\/core/],
     sourcemap: true,
     ...compact,
-    esbuildOptions: withCoreModules,
+    esbuildOptions: noImportMetaInCjs,
     target: 'node20',
   },
   {

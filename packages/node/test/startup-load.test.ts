@@ -40,7 +40,11 @@ describe('start-up', () => {
 
   it('the first capture loads the event pipeline', async () => {
     const { afterCapture } = await loaded('startup-load.cjs');
-    expect(packageFiles(afterCapture)).toEqual(['node/dist/index.cjs', 'node/dist/pipeline.cjs']);
+    expect(packageFiles(afterCapture)).toEqual([
+      'core/dist/index.cjs',
+      'node/dist/index.cjs',
+      'node/dist/pipeline.cjs',
+    ]);
   });
 
   it('import + init loads the same one file, shares the client with require, and loads the pipeline at the first capture', async () => {

@@ -1,22 +1,88 @@
-import { defineConfig } from 'tsup';
+import { resolve } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  // Command-line tools are extra entries; only library entries get type declarations.
-  entry: {
-    index: 'src/index.ts',
-    'dev-receiver': 'src/dev/index.ts',
-    'dev-cli': 'src/dev/cli.ts',
-    'faultline-symbolicate': 'src/symbolicate-bin.ts',
+const CORE_FRONT = resolve('../core/src/front.ts');
+const CORE_INDEX = resolve('../core/src/index.ts');
+
+// No shims: a module-level `fileURLToPath(import.meta.url)` in an ESM build breaks apps that
+// bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
+// `__filename` first, so the CommonJS build never reads `import.meta.url`.
+const noImportMetaInCjs: Options['esbuildOptions'] = (options, context) => {
+  if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+};
+
+/**
+ * Core's modules as written (the package is free of side effects), so the front keeps only the
+ * few parts of core it runs at start, module by module, and needs no second package then.
+ */
+const withCoreModules: Options['esbuildOptions'] = (options, context) => {
+  noImportMetaInCjs(options, context);
+  options.alias = { '@faultline/core/front': CORE_FRONT, '@faultline/core': CORE_INDEX };
+};
+
+/**
+ * The library files without layout whitespace: Node parses every byte of a file it loads, and
+ * these load at `init` and at the first capture. Names stay as written (readable stack traces);
+ * the shipped source maps point back to the sources.
+ */
+const compact: Options = { minifyWhitespace: true, minifySyntax: true };
+
+/**
+ * The library entry loads its pipeline on first need with a synchronous `require` of its own
+ * file (src/load-pipeline.build.ts stands in for src/load-pipeline.ts, which imports the
+ * pipeline for runs from sources); `./pipeline.cjs` stays a separate file beside index.cjs.
+ */
+const lazyPipeline = {
+  name: 'lazy-pipeline',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { resolveDir: string }) => object) => void }) {
+    build.onResolve({ filter: /^\.\/load-pipeline\.js$/ }, (args) => ({
+      path: resolve(args.resolveDir, 'load-pipeline.build.ts'),
+    }));
+    build.onResolve({ filter: /^\.\/pipeline\.cjs$/ }, () => ({ path: './pipeline.cjs', external: true }));
   },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', 'dev-receiver': 'src/dev/index.ts' } },
-  sourcemap: true,
-  // No shims: a module-level `fileURLToPath(import.meta.url)` in the ESM build breaks apps that
-  // bundle it into CommonJS (OpenWhisk actions). Code that needs its own location checks
-  // `__filename` first, so the CommonJS build never reads `import.meta.url`.
-  esbuildOptions(options, context) {
-    if (context.format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
+};
+
+export default defineConfig([
+  {
+    // The library: CommonJS only. `dist/index.js`, the ES module entry, is a thin wrapper over
+    // `dist/index.cjs` written after the build (scripts/esm-entry.mjs), so ESM and CommonJS
+    // users share one instance and both load the pipeline synchronously.
+    // The front carries the few parts of core it runs at start (tree-shaken from core's ES
+    // modules): one file to resolve and compile for `require` + `init`, not two packages.
+    entry: { index: 'src/index.ts' },
+    format: ['cjs'],
+    dts: true,
+    noExternal: [/^@faultline\/core/],
+    sourcemap: true,
+    ...compact,
+    esbuildOptions: withCoreModules,
+    esbuildPlugins: [lazyPipeline],
+    clean: true,
+    target: 'node20',
   },
-  clean: true,
-  target: 'node20',
-});
+  {
+    // The pipeline, loaded on first need: core's client and everything events need.
+    // It requires core's CommonJS build, which the cron and OpenWhisk packages load too: one
+    // copy of core's pipeline in a process or a bundle.
+    entry: { pipeline: 'src/pipeline.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    ...compact,
+    esbuildOptions: noImportMetaInCjs,
+    target: 'node20',
+  },
+  {
+    // The local receiver and the command-line tools (their entries are extra; only the
+    // receiver, a library entry, gets type declarations).
+    entry: {
+      'dev-receiver': 'src/dev/index.ts',
+      'dev-cli': 'src/dev/cli.ts',
+      'faultline-symbolicate': 'src/symbolicate-bin.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: { entry: { 'dev-receiver': 'src/dev/index.ts' } },
+    sourcemap: true,
+    esbuildOptions: noImportMetaInCjs,
+    target: 'node20',
+  },
+]);

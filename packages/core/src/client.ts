@@ -1,5 +1,6 @@
 import type { MonitorConfigInput } from './check-in.js';
-import { type Dsn, dsnToString, envelopeUrlWithAuth, parseDsn } from './dsn.js';
+import { chooseIntegrations, clientSettings, setupIntegrations } from './client-settings.js';
+import { type Dsn, dsnToString, envelopeUrlWithAuth } from './dsn.js';
 import { createEventEnvelope, type EnvelopeMeta } from './envelope.js';
 import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
 import { exceptionFromValue } from './exception.js';
@@ -7,8 +8,8 @@ import { createFetchExecutor } from './fetch-executor.js';
 import { cancelTimer, keepAliveTimer } from './globals.js';
 import { isId, isPromiseLike, uuid4 } from './ids.js';
 import type { Integration } from './integration.js';
-import { createLogger, type Logger, reportConfigError } from './logger.js';
-import { type ClientOptions, checkOptions, isIntegration, OPTION_RULES } from './options.js';
+import { type Logger, reportConfigError } from './logger.js';
+import type { ClientOptions } from './options.js';
 import { normalizeEvent } from './protocol.js';
 import { sanitizeEvent } from './sanitize.js';
 import {
@@ -97,27 +98,11 @@ const MAX_WAITING_EVENTS = 100;
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRuntime): Client {
-  const checked = checkOptions<ClientOptions>(
-    givenOptions,
-    runtime.optionRules ? `${OPTION_RULES} ${runtime.optionRules}` : OPTION_RULES,
-  );
-  const options = typeof checked === 'string' ? {} : checked;
-  let disabledWhy = typeof checked === 'string' ? checked : undefined;
-  const logger = createLogger(options.debug === true);
+  const [options, logger, dsn, enabled] = clientSettings(givenOptions, runtime.optionRules);
   const sdkClient = `${runtime.sdk.name}/${runtime.sdk.version}`;
   // A bad scrub entry must not stop reporting: say which, scrub with the rest and the built-in rules.
   const scrubProblem = scrubOptionsProblem(options.scrub);
   if (scrubProblem) reportConfigError(`${scrubProblem}; it is ignored, the built-in scrubbing rules apply`);
-  let dsn: Dsn | undefined;
-  if (options.dsn) {
-    const parsed = parseDsn(options.dsn);
-    if (parsed.ok) dsn = parsed.dsn;
-    else disabledWhy = parsed.error;
-  }
-  if (disabledWhy) reportConfigError(`SDK disabled: ${disabledWhy}`);
-  const enabled =
-    !disabledWhy && options.enabled !== false && (dsn !== undefined || options.transport !== undefined);
-  if (!enabled && !disabledWhy) logger.debug('SDK disabled: no DSN given');
 
   const maxBreadcrumbs = options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS;
   const root = createScope(options.initialScope);
@@ -444,26 +429,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   }
 
   if (enabled) {
-    const defaultsList = runtime.defaultIntegrations ?? [];
-    try {
-      integrations =
-        typeof options.integrations === 'function'
-          ? options.integrations(defaultsList)
-          : [...defaultsList, ...(options.integrations ?? [])];
-      // Checked before any is set up: set up halfway and then abandoned, the defaults would
-      // leave their listeners behind.
-      if (!Array.isArray(integrations) || !integrations.every(isIntegration)) throw integrations;
-    } catch (error) {
-      logger.error('the integrations option gave no list of integrations; using the defaults', error);
-      integrations = defaultsList;
-    }
-    for (const integration of integrations) {
-      try {
-        integration.setup?.(client);
-      } catch (error) {
-        logger.error(`integration ${integration.name} failed to set up`, error);
-      }
-    }
+    integrations = chooseIntegrations(options.integrations, runtime.defaultIntegrations ?? [], logger);
+    setupIntegrations(integrations, client, logger);
   }
   return client;
 }

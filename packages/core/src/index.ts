@@ -31,6 +31,12 @@ export type {
 
 // Client pipeline
 export { type Client, type ClientRuntime, createClient } from './client.js';
+export {
+  type ClientSettings,
+  chooseIntegrations,
+  clientSettings,
+  setupIntegrations,
+} from './client-settings.js';
 export type { ClientOptions, TransportContext } from './options.js';
 export {
   checkOptions,

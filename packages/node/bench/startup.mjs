@@ -1,6 +1,6 @@
 // Startup cost of @faultline/node: `require` + `init` over a bare `node -e 0`, as median wall
 // time and resident memory over repeated runs of fresh processes. Uses the built package:
-// run `npx tsup` in packages/core and packages/node first.
+// run `npm run build` in packages/node first.
 //
 //   node packages/node/bench/startup.mjs [runs]
 import { spawnSync } from 'node:child_process';
@@ -11,13 +11,16 @@ const cwd = fileURLToPath(new URL('../../../', import.meta.url));
 const dsn = 'http://public@127.0.0.1:9/1';
 const printRss = 'process.stdout.write(String(process.memoryUsage().rss))';
 
-// Each SDK case also reports, from inside the process, how long loading core, loading node
-// and init took (hrtime around each step), which machine load disturbs less than wall time.
+// Each SDK case also reports, from inside the process, how long resolving the package, loading
+// it, init and the first capture (which loads the event pipeline) took (hrtime around each
+// step), which machine load disturbs less than wall time.
 const phases = `const h = () => Number(process.hrtime.bigint()) / 1e6;
-let t = h(); require('@faultline/core'); const core = h() - t;
-t = h(); const sdk = require('@faultline/node'); const node = h() - t;
-t = h(); sdk.init({ dsn: '${dsn}' }); const init = h() - t;
-process.stdout.write(JSON.stringify({ rss: process.memoryUsage().rss, core, node, init }))`;
+let t = h(); const path = require.resolve('@faultline/node'); const resolve = h() - t;
+t = h(); const sdk = require(path); const node = h() - t;
+t = h(); sdk.init({ dsn: '${dsn}', exitFlushTimeoutMs: 0 }); const init = h() - t;
+const rss = process.memoryUsage().rss;
+t = h(); sdk.captureException(new Error('first')); const capture = h() - t;
+process.stdout.write(JSON.stringify({ rss, resolve, node, init, capture }))`;
 
 const cases = {
   'node -e 0': '0',
@@ -29,7 +32,7 @@ const cases = {
 };
 
 const samples = Object.fromEntries(
-  Object.keys(cases).map((name) => [name, { ms: [], rss: [], core: [], node: [], init: [] }]),
+  Object.keys(cases).map((name) => [name, { ms: [], rss: [], resolve: [], node: [], init: [], capture: [] }]),
 );
 const env = { ...process.env };
 for (const key of Object.keys(env)) if (/^(FAULTLINE|SENTRY)_|^NODE_OPTIONS$/.test(key)) delete env[key];
@@ -59,7 +62,7 @@ const baseMs = median(samples['node -e 0'].ms);
 const baseRss = median(samples['bare (rss probe)'].rss);
 
 console.log(`node ${process.version}, ${runs} runs each, medians`);
-for (const [name, { ms, rss, core, node, init }] of Object.entries(samples)) {
+for (const [name, { ms, rss, resolve, node, init, capture }] of Object.entries(samples)) {
   const wall = median(ms);
   const memory = rss.length ? median(rss) / MiB : undefined;
   const cost =
@@ -69,8 +72,10 @@ for (const [name, { ms, rss, core, node, init }] of Object.entries(samples)) {
   console.log(
     `${name.padEnd(24)} ${wall.toFixed(1).padStart(6)} ms${memory === undefined ? '' : `  rss ${memory.toFixed(1)} MiB`}${cost}${rssCost}`,
   );
-  if (core.length) {
+  if (node.length) {
     const f = (v) => median(v).toFixed(2);
-    console.log(`${''.padEnd(24)} in-process: core ${f(core)} ms, node ${f(node)} ms, init ${f(init)} ms`);
+    console.log(
+      `${''.padEnd(24)} in-process: resolve ${f(resolve)} ms, require ${f(node)} ms, init ${f(init)} ms; first capture ${f(capture)} ms`,
+    );
   }
 }

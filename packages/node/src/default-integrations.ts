@@ -1,11 +1,11 @@
-import { type Integration, pseudonymizeUserIdsWith, triageIntegration } from '@faultline/core';
+import { type Integration, pseudonymizeUserIdsWith } from '@faultline/core';
+import { triageIntegration } from '@faultline/core/front';
 import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
-import { contextsIntegration } from './contexts.js';
+import { contextsIntegration, sourceMapsIntegration } from './deferred.js';
 import { exitFlushIntegration } from './exit-flush.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpBreadcrumbsIntegration } from './http-breadcrumbs.js';
 import type { NodeOptions } from './options.js';
-import { sourceMapsIntegration } from './source-maps.js';
 
 /**
  * The integrations `init` installs, as chosen by the Node options. Nothing here does any work

@@ -1,4 +1,5 @@
 import { authHeader, type Client, envelopeEndpoint, type Integration } from '@faultline/core';
+import { loadedClient, whenLoaded } from './loaded-client.js';
 import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
 import { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 import { deliverSync, type SyncTarget } from './sync-deliver.js';
@@ -18,9 +19,10 @@ export interface ExitFlushOptions {
  * - `process.exit()`, an uncaught exception, an unhandled rejection: Node runs 'exit'
  *   listeners synchronously and then stops, so the unsent envelopes are taken from the
  *   transport and POSTed by a worker thread while this thread waits (see `deliverSync`);
- * - SIGTERM with no listener of the app's: the same synchronous delivery, then the signal is
- *   raised again with Node's default action, so the process dies by SIGTERM (exit status 143)
- *   exactly as it would have. When the app listens for SIGTERM, its listener decides.
+ * - SIGTERM with no listener of the app's (the SDK listens once something was captured): the
+ *   same synchronous delivery, then the signal is raised again with Node's default action, so
+ *   the process dies by SIGTERM (exit status 143) exactly as it would have. When the app
+ *   listens for SIGTERM, its listener decides.
  * Nothing here keeps a process alive on its own.
  */
 export function exitFlushIntegration(options: ExitFlushOptions = {}): Integration {
@@ -47,7 +49,8 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
       };
 
       const onBeforeExit = (): void => {
-        if (flushing) return;
+        // Nothing captured (the pipeline never loaded): nothing to wait for.
+        if (flushing || !loadedClient(client)) return;
         const left = remaining();
         if (left <= 0) return;
         flushing = true;
@@ -64,15 +67,19 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
 
       const flushNow = (): void => {
         try {
+          // Nothing captured: the pipeline never loaded and nothing waits.
+          const loaded = loadedClient(client);
+          if (!loaded) return;
+          // The options of the client `init` returned, which an adapter may have changed since.
           const target = syncTarget(client);
-          const transport = client.getTransport();
+          const transport = loaded.getTransport();
           if (!target || !transport) return;
           const left = remaining();
           if (left <= 0) return;
           const pending = transport.takePending();
           if (pending.length === 0) return;
           const ok = deliverSync(pending, target, left);
-          client.logger.debug(ok ? 'delivered at exit' : 'exit delivery timed out or failed');
+          loaded.logger.debug(ok ? 'delivered at exit' : 'exit delivery timed out or failed');
         } catch (error) {
           client.logger.debug('exit delivery failed', error);
         }
@@ -87,12 +94,19 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
         process.kill(process.pid, 'SIGTERM');
       };
 
-      installed = [
+      const mine: Array<[string, () => void]> = [
         ['beforeExit', onBeforeExit],
         ['exit', flushNow],
-        ['SIGTERM', onSigterm],
       ];
-      for (const [event, listener] of installed) process.on(event, listener);
+      installed = mine;
+      for (const [event, listener] of mine) process.on(event, listener);
+      // Until something is captured there is nothing to deliver on SIGTERM, and Node's own
+      // default is left as it is: a signal listener costs start-up time.
+      whenLoaded(client, () => {
+        if (installed !== mine) return;
+        mine.push(['SIGTERM', onSigterm]);
+        process.on('SIGTERM', onSigterm);
+      });
     },
     teardown,
   };

@@ -1,4 +1,5 @@
 import type { User } from '@faultline/core';
+import { requestContext } from './deferred.js';
 import {
   captureHttpError,
   type HttpAdapter,
@@ -7,7 +8,6 @@ import {
   runInRequestScope,
 } from './http-scope.js';
 import type { NodeRequest, NodeResponse } from './http-types.js';
-import { requestContext } from './request-context.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
 export interface ExpressRequest extends NodeRequest {

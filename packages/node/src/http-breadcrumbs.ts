@@ -6,8 +6,8 @@ import {
   type Integration,
   nowSeconds,
   type Scope,
-  scrubUrl,
 } from '@faultline/core';
+import { loadPipeline } from './load-pipeline.js';
 
 interface Pending {
   scope: Scope;
@@ -47,7 +47,8 @@ export function httpBreadcrumbsIntegration(): Integration {
 
       const start = (request: object, method: string | undefined, url: string): void => {
         if (own && url.startsWith(own)) return;
-        const safeUrl = scrubUrl(url, client.options.scrub);
+        // Scrubbing lives in the pipeline: the first outgoing request loads it.
+        const safeUrl = loadPipeline().scrubUrl(url, client.options.scrub);
         pending.set(request, {
           scope: client.getScope(),
           method: (method ?? 'GET').toUpperCase(),

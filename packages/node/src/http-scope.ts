@@ -1,12 +1,12 @@
 import {
   type Client,
-  createScope,
   type RequestData,
   type Scope,
   type SeverityLevel,
   statusMessage,
   type User,
 } from '@faultline/core';
+import { createScope } from '@faultline/core/front';
 import { getClient } from './init.js';
 import { withIsolatedScope } from './node-api.js';
 

@@ -25,15 +25,16 @@ export {
 
 // Integrations installed by init (to keep, drop or configure through `integrations`)
 export { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
-export { contextsIntegration } from './contexts.js';
+export { contextsIntegration } from './deferred.js';
 export { type ExitFlushOptions, exitFlushIntegration } from './exit-flush.js';
 export { globalHandlersIntegration } from './global-handlers.js';
 export { httpBreadcrumbsIntegration } from './http-breadcrumbs.js';
 
 // Runtime parts
 export { createAsyncScopeStore } from './scope-store.js';
-export { createUndiciExecutor, type UndiciExecutorOptions } from './undici-executor.js';
-export { createHttpExecutor, type HttpExecutorOptions } from './http-executor.js';
+export { createHttpExecutor, createUndiciExecutor } from './deferred.js';
+export type { UndiciExecutorOptions } from './undici-executor.js';
+export type { HttpExecutorOptions } from './http-executor.js';
 
 // Types used in the API above
 export type {
@@ -64,5 +65,6 @@ export {
   type FastifyRequestLike,
   fastifyPlugin,
 } from './fastify.js';
-export { type RequestParts, requestContext } from './request-context.js';
-export { type SourceMapsOptions, sourceMapsIntegration } from './source-maps.js';
+export { requestContext, sourceMapsIntegration } from './deferred.js';
+export type { RequestParts } from './request-context.js';
+export type { SourceMapsOptions } from './source-maps.js';

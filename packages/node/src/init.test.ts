@@ -208,6 +208,68 @@ describe('init', () => {
   });
 });
 
+describe('what init starts and what waits for the first event', () => {
+  it('sets an integration up once, at init, with the client init returned; its event work runs on each event', async () => {
+    const setups: unknown[] = [];
+    const seen: string[] = [];
+    const transport = initWithTestTransport({
+      integrations: [
+        {
+          name: 'Mine',
+          setup: (client) => void setups.push(client),
+          processEvent: (event) => {
+            seen.push(String(event.message));
+            return event;
+          },
+        },
+      ],
+    });
+    expect(setups).toEqual([getClient()]);
+    captureMessage('one');
+    captureMessage('two');
+    await flush(1000);
+    expect(setups).toHaveLength(1);
+    expect(seen).toEqual(['one', 'two']);
+    expect(transport.events().map((e) => e.message)).toEqual(['one', 'two']);
+  });
+
+  it('listens for SIGTERM only once something was captured, and stops at close', async () => {
+    clearEnv();
+    const before = process.listenerCount('SIGTERM');
+    init({ dsn: 'https://key@127.0.0.1:9/1', exitFlushTimeoutMs: 100 });
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    captureMessage('something to deliver');
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    await close(10);
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+
+  it('a bad scrub entry is named once, at init, and the SDK stays on', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const transport = initWithTestTransport({ scrub: { denyKeys: [5 as never] } });
+    expect(warn.mock.calls.map((call) => call.join(' '))).toEqual([
+      expect.stringContaining('scrub.denyKeys[0]'),
+    ]);
+    captureMessage('still reported');
+    await flush(1000);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(transport.events().map((e) => e.message)).toEqual(['still reported']);
+  });
+
+  it('what the app set on scopes before the first capture is on the first event', async () => {
+    const transport = initWithTestTransport();
+    setUser({ id: 'early' });
+    setTag('stage', 'boot');
+    addBreadcrumb({ message: 'booting' });
+    captureException(new Error('first'));
+    await flush(1000);
+    const [event] = transport.events();
+    expect(event?.user).toEqual({ id: 'early' });
+    expect(event?.tags?.stage).toBe('boot');
+    expect(event?.breadcrumbs?.values.map((b) => b.message)).toContain('booting');
+  });
+});
+
 describe('top-level API', () => {
   it('is safe before init', async () => {
     expect(getClient()).toBeUndefined();

@@ -1,48 +1,31 @@
 import {
-  authHeader,
   type Client,
-  type ClientRuntime,
-  cachedStackParser,
-  carrier,
   checkOptions,
-  createClient,
-  createLogger,
-  createStormGuard,
-  envelopeEndpoint,
+  chooseIntegrations,
+  clientSettings,
   type Integration,
   OPTION_RULES,
-  sendCheckIn,
+  setupIntegrations,
 } from '@faultline/core';
+import {
+  carrier,
+  createLogger,
+  createScope,
+  createStatusPolicy,
+  isId,
+  recordBreadcrumb,
+  uuid4,
+} from '@faultline/core/front';
 import { nodeDefaultIntegrations } from './default-integrations.js';
-import { detectRelease } from './detect-release.js';
-import { createHttpExecutor } from './http-executor.js';
+import { loadPipeline } from './load-pipeline.js';
+import { registerFront } from './loaded-client.js';
 import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
 import { createAsyncScopeStore } from './scope-store.js';
-import { SDK_INFO } from './sdk-info.js';
-import { parseStackFrames } from './stack-frames.js';
 
 type Current = NonNullable<ReturnType<typeof carrier>['current']> & { client: Client };
 
 /** The current client lives in core's process-wide carrier, shared by the ESM and CJS copies. */
 const current = (): Current | undefined => carrier().current as Current | undefined;
-
-/** Core's options, then Node's own. */
-const RULES = OPTION_RULES + NODE_OPTION_RULES;
-
-const runtime: ClientRuntime = {
-  platform: 'node',
-  sdk: SDK_INFO,
-  createExecutor: (dsn, sdkClient) =>
-    createHttpExecutor({
-      url: envelopeEndpoint(dsn),
-      headers: { 'x-sentry-auth': authHeader(dsn, sdkClient), 'user-agent': sdkClient },
-    }),
-  createScopeStore: createAsyncScopeStore,
-  parseStack: parseStackFrames,
-  createStormGuard,
-  cacheStacks: cachedStackParser,
-  sendCheckIn,
-};
 
 /**
  * Starts the SDK. Options left out are read from the environment: `FAULTLINE_DSN` (or
@@ -51,31 +34,30 @@ const runtime: ClientRuntime = {
  * bad option prints one message and leaves it off. Never throws. Calling it again replaces the
  * previous client.
  *
+ * `init` checks the options and installs the hooks (process handlers, breadcrumbs, exit
+ * delivery) and the scopes; the part that builds and sends events loads synchronously when
+ * first needed (the first capture), so starting costs an app that never fails almost nothing.
+ *
  * @example
  * init({ release: 'shop@1.4.2' }); // DSN from FAULTLINE_DSN
  */
 export function init(options: NodeOptions = {}): Client {
   try {
     replaceCurrent(undefined);
-    let client: Client;
-    let integrations: Integration[] = [];
-    const checked = checkOptions<NodeOptions>(options, RULES);
+    const checked = checkOptions<NodeOptions>(options, `${OPTION_RULES} ${NODE_OPTION_RULES}`);
+    let started: Current;
     if (typeof checked === 'string') {
       createLogger(true).warn(`SDK disabled: ${checked}`);
-      client = createClient({ enabled: false }, runtime);
+      started = startFront({ enabled: false });
     } else {
-      const resolved = withEnvDefaults(checked, process.env);
-      const release = resolved.release === undefined && detectRelease(process.env, process.cwd());
-      if (release) resolved.release = release;
-      integrations = nodeDefaultIntegrations(resolved);
-      client = createClient(resolved, { ...runtime, defaultIntegrations: integrations });
+      started = startFront(withEnvDefaults(checked, process.env));
     }
-    replaceCurrent({ client, stop: () => teardownAll(integrations) });
-    return client;
+    replaceCurrent(started);
+    return started.client;
   } catch (error) {
     // Not even `options.debug` can be trusted here: the options themselves may be what threw.
     createLogger(true).error('init failed; the SDK is off', error);
-    return createClient({ enabled: false }, runtime);
+    return startFront({ enabled: false }).client;
   }
 }
 
@@ -100,6 +82,105 @@ export async function close(timeoutMs?: number): Promise<boolean> {
   } finally {
     closing.stop?.();
   }
+}
+
+/**
+ * The client of `init`. It checks the options (one message for a bad one), creates the scopes,
+ * and chooses and sets up the integrations, whose hooks need nothing else. Everything that
+ * builds, sends or counts events is core's client in the pipeline, started synchronously on
+ * first need; the scopes are shared, so what the app set before is on the first event.
+ */
+function startFront(resolved: NodeOptions): Current {
+  const [options, logger, dsn, enabled] = clientSettings(resolved, NODE_OPTION_RULES);
+  const store = createAsyncScopeStore(createScope(options.initialScope));
+  const statusPolicy = createStatusPolicy(options.captureStatus);
+  let cwd = '';
+  try {
+    cwd = process.cwd();
+  } catch {
+    // The working directory was removed: no package.json to name the release from.
+  }
+  let integrations: Integration[] = [];
+  let real: Client | undefined;
+  let failed = false;
+  let closed = false;
+
+  /** The pipeline's client, started on first call; undefined when off, closed or not loadable. */
+  const pipeline = (): Client | undefined => {
+    if (real || failed || closed || !enabled) return real;
+    try {
+      real = loadPipeline().startClient({ options, integrations, store, cwd });
+      started();
+    } catch (error) {
+      failed = true;
+      // Said once, like a bad option: the SDK stays off.
+      createLogger(true).warn('SDK disabled: its event pipeline failed to load', error);
+    }
+    return real;
+  };
+  /** The id of a capture that goes nowhere: the one asked for, else a fresh one. */
+  const idOf = (asked: () => unknown): string => {
+    try {
+      const id = asked();
+      if (isId(id)) return id as string;
+    } catch {}
+    return uuid4();
+  };
+
+  const front: Client = {
+    enabled,
+    // The pipeline's client starts from a copy of these; from then on its own are the ones it reads.
+    get options() {
+      return real ? real.options : options;
+    },
+    logger,
+    dsn,
+    captureException: (exception, hint) =>
+      pipeline()?.captureException(exception, hint) ?? idOf(() => hint?.event_id),
+    captureMessage: (message, level, hint) =>
+      pipeline()?.captureMessage(message, level, hint) ?? idOf(() => hint?.event_id),
+    captureEvent: (event, hint) =>
+      pipeline()?.captureEvent(event, hint) ?? idOf(() => hint?.event_id ?? event.event_id),
+    captureCheckIn: (checkIn, monitorConfig) => pipeline()?.captureCheckIn(checkIn, monitorConfig) ?? '',
+    getScope: () => store.getScope(),
+    withScope(fn) {
+      const scope = store.getScope().clone();
+      return store.withScope(scope, () => fn(scope));
+    },
+    addBreadcrumb(breadcrumb) {
+      if (real) return real.addBreadcrumb(breadcrumb);
+      if (!enabled) return;
+      try {
+        recordBreadcrumb(store.getScope(), breadcrumb, options);
+      } catch (error) {
+        logger.debug('beforeBreadcrumb threw; breadcrumb dropped', error);
+      }
+    },
+    recordDroppedEvent: (reason, category, quantity) =>
+      pipeline()?.recordDroppedEvent(reason, category, quantity),
+    getTransport: () => pipeline()?.getTransport(),
+    getStatusPolicy: () => statusPolicy,
+    getIntegration: (name) => integrations.find((integration) => integration.name === name),
+    // Nothing captured yet: nothing to deliver.
+    flush: (timeoutMs) => (real ? real.flush(timeoutMs) : Promise.resolve(true)),
+    async close(timeoutMs) {
+      if (real) return real.close(timeoutMs);
+      if (!closed) {
+        closed = true;
+        teardownAll(integrations);
+      }
+      return true;
+    },
+  };
+  const started = registerFront(front, () => real);
+
+  if (enabled) {
+    integrations = chooseIntegrations(options.integrations, nodeDefaultIntegrations(options), logger);
+    setupIntegrations(integrations, front, logger);
+    // Core checks `scrub` entries when its client starts; started now, a bad entry is named at init.
+    if (options.scrub !== undefined) pipeline();
+  }
+  return { client: front, stop: () => teardownAll(integrations) };
 }
 
 function replaceCurrent(next: Current | undefined): void {

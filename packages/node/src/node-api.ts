@@ -1,12 +1,5 @@
-import {
-  type CheckInInput,
-  captureException as captureWithClient,
-  type EventHint,
-  type MonitorConfig,
-  type MonitorConfigInput,
-  type Scope,
-  withScope,
-} from '@faultline/core';
+import type { CheckInInput, EventHint, MonitorConfig, MonitorConfigInput, Scope } from '@faultline/core';
+import { captureException as captureWithClient, withScope } from '@faultline/core/front';
 import { getClient } from './init.js';
 
 // The shared top-level API (capture*, set*, addBreadcrumb, withScope, flush, lastEventId) is
@@ -24,7 +17,7 @@ export {
   setTags,
   setUser,
   withScope,
-} from '@faultline/core';
+} from '@faultline/core/front';
 
 /** Reports an error (or any thrown value); returns the event id ('' when the SDK is off). */
 export function captureException(exception: unknown, hint?: EventHint): string {

@@ -62,4 +62,4 @@ export function withEnvDefaults(options: NodeOptions, env: Env): NodeOptions {
 
 /** Node's own options and their kinds, checked after core's (see docs/options.md). */
 export const NODE_OPTION_RULES =
-  ' captureUnhandled:b sourceMaps:b exitFlushTimeoutMs:m pseudonymizeUserIds:k breadcrumbs:B';
+  'captureUnhandled:b sourceMaps:b exitFlushTimeoutMs:m pseudonymizeUserIds:k breadcrumbs:B';

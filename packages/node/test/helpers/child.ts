@@ -75,5 +75,8 @@ export function ensureBuilt(): void {
       cwd: dir,
       stdio: 'pipe',
     });
+    // Node's ES module entry is written after tsup, over its CommonJS build.
+    const esmEntry = join(dir, 'scripts/esm-entry.mjs');
+    if (existsSync(esmEntry)) execFileSync(process.execPath, [esmEntry], { cwd: dir, stdio: 'pipe' });
   }
 }

@@ -33,6 +33,7 @@ async function bundle(entry: string, sourcemap: boolean): Promise<{ code: string
     logLevel: 'silent',
     ...(sourcemap && { sourcemap: 'linked' as const, outfile: join(dirname(entry), 'index.js') }),
     alias: {
+      '@faultline/core/front': fileURLToPath(new URL('../../../core/src/front.ts', import.meta.url)),
       '@faultline/core': src('core'),
       '@faultline/node': src('node'),
       '@faultline/openwhisk': src('openwhisk'),

@@ -1,0 +1,71 @@
+/**
+ * Public parts whose work happens only once events are built: here they are small stand-ins
+ * that load the pipeline (pipeline.ts) at their first real use, so `require` and `init` stay
+ * cheap.
+ */
+import type { Client, Integration, RequestData, TransportExecutor } from '@faultline/core';
+import type { HttpExecutorOptions } from './http-executor.js';
+import { loadPipeline } from './load-pipeline.js';
+import type { RequestParts } from './request-context.js';
+import type { SourceMapsOptions } from './source-maps.js';
+import type { UndiciExecutorOptions } from './undici-executor.js';
+
+/** An integration whose only work is on events: the real one is created (and set up) at the first event. */
+function deferredIntegration(name: string, create: () => Integration): Integration {
+  let real: Integration | undefined;
+  return {
+    name,
+    processEvent(event, hint, client) {
+      if (!real) {
+        real = create();
+        real.setup?.(client);
+      }
+      return real.processEvent ? real.processEvent(event, hint, client) : event;
+    },
+    teardown() {
+      real?.teardown?.();
+    },
+  };
+}
+
+/**
+ * Adds what the process runs on: `runtime` (node and its version), `os`, `device` (arch, CPUs,
+ * memory) and `app` (start time, memory in use). The host name goes in `server_name` only with
+ * `sendDefaultPii`, since it can name a person's machine. Values the app set itself win.
+ */
+export function contextsIntegration(): Integration {
+  return deferredIntegration('Contexts', () => loadPipeline().contextsIntegration());
+}
+
+/**
+ * Resolves stack frames of compiled JavaScript to the original sources (TypeScript, bundles)
+ * with their source maps (`.map` beside the file, `sourceMappingURL` comments, inline data
+ * URLs), and adds context lines. Nothing is loaded, read or parsed until the first error; what
+ * is read is cached within a byte budget.
+ */
+export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integration {
+  return deferredIntegration('SourceMaps', () => loadPipeline().sourceMapsIntegration(options));
+}
+
+/**
+ * The event's `request`: method, absolute URL (secret query parameters filtered), headers
+ * (credentials and cookies filtered), query, body (parsed JSON or form, scrubbed by key and
+ * value, size-capped) and the client IP; body, cookies and IP only with `sendDefaultPii`.
+ * Never throws.
+ */
+export function requestContext(parts: RequestParts, client: Client | undefined): RequestData {
+  return loadPipeline().requestContext(parts, client);
+}
+
+/**
+ * The default Node transport executor: POSTs envelope bytes with `node:http`/`node:https` and a
+ * keep-alive agent, loaded on the first send; its sockets never hold the process open.
+ */
+export function createHttpExecutor(options: HttpExecutorOptions): TransportExecutor {
+  return loadPipeline().createHttpExecutor(options);
+}
+
+/** A transport executor on undici (a peer dependency the app installs), loaded on the first send. */
+export function createUndiciExecutor(options: UndiciExecutorOptions): TransportExecutor {
+  return loadPipeline().createUndiciExecutor(options);
+}

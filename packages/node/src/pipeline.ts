@@ -1,0 +1,79 @@
+/**
+ * What only events need, loaded on first need (the first capture, check-in, dropped event or
+ * transport access; at exit only if something was captured): core's client (event building,
+ * sampling, integrations' event work, `beforeSend`, scrubbing, envelopes, transport), Node's
+ * stack frames, source maps, context lines, contexts, request context and HTTP executors.
+ * `init` installs the hooks and scopes without it (init.ts); this file is built on its own
+ * (`dist/pipeline.cjs`) and required synchronously, so nothing captured waits or is lost.
+ */
+import {
+  authHeader,
+  type Client,
+  cachedStackParser,
+  createClient,
+  createStormGuard,
+  envelopeEndpoint,
+  type Integration,
+  type ScopeStore,
+  sendCheckIn,
+} from '@faultline/core';
+import { detectRelease } from './detect-release.js';
+import { createHttpExecutor } from './http-executor.js';
+import { NODE_OPTION_RULES, type NodeOptions } from './options.js';
+import { SDK_INFO } from './sdk-info.js';
+import { parseStackFrames } from './stack-frames.js';
+
+export { scrubUrl } from '@faultline/core';
+export { contextsIntegration } from './contexts.js';
+export { createHttpExecutor } from './http-executor.js';
+export { requestContext } from './request-context.js';
+export { sourceMapsIntegration } from './source-maps.js';
+export { createUndiciExecutor } from './undici-executor.js';
+
+/** What `init` decided and installed, for the client to start from. */
+export interface FrontState {
+  /** The options as checked by `init` (the release detected here is added to them). */
+  options: NodeOptions;
+  /** The integrations `init` chose and set up: the client runs their event work only. */
+  integrations: Integration[];
+  /** The scopes `init` created, which the app may have changed since. */
+  store: ScopeStore;
+  /** The working directory at `init`, where the release is looked for. */
+  cwd: string;
+}
+
+/** Core's client on what `init` prepared. */
+export function startClient(front: FrontState): Client {
+  const { options } = front;
+  // Looked for now rather than at init: it reads files, and only events and check-ins carry it.
+  if (options.release === undefined) {
+    const release = detectRelease(process.env, front.cwd);
+    if (release) options.release = release;
+  }
+  const { integrations: _chosen, ...given } = options;
+  return createClient(given, {
+    platform: 'node',
+    sdk: SDK_INFO,
+    optionRules: NODE_OPTION_RULES,
+    createExecutor: (dsn, sdkClient) =>
+      createHttpExecutor({
+        url: envelopeEndpoint(dsn),
+        headers: { 'x-sentry-auth': authHeader(dsn, sdkClient), 'user-agent': sdkClient },
+      }),
+    createScopeStore: () => front.store,
+    parseStack: parseStackFrames,
+    createStormGuard,
+    cacheStacks: cachedStackParser,
+    sendCheckIn,
+    defaultIntegrations: front.integrations.map(eventWorkOf),
+  });
+}
+
+/** The integration without its `setup`, which `init` already ran with its own client. */
+function eventWorkOf(integration: Integration): Integration {
+  const work: Integration = { name: integration.name };
+  if (integration.processEvent)
+    work.processEvent = (event, hint, client) => integration.processEvent!(event, hint, client);
+  if (integration.teardown) work.teardown = () => integration.teardown!();
+  return work;
+}

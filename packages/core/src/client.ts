@@ -488,6 +488,9 @@ function flushBound(timeoutMs: unknown): number {
 
 /** The id an event or a hint gives, if valid; an unreadable one gives none. */
 function givenEventId(event: unknown): string | undefined {
+  // Checked first: reading a property of `undefined` (no hint, the usual case) would throw, and
+  // a thrown TypeError records a stack trace, which cost more than the rest of the lookup.
+  if (typeof event !== 'object' || event === null) return undefined;
   try {
     const id = (event as EventInput).event_id;
     return isId(id) ? id : undefined;

@@ -1,5 +1,6 @@
 import { nowSeconds, uuid4 } from './ids.js';
 import { firstKeys, normalize, type Scrubber, setKey, truncate } from './normalize.js';
+import { createPartCache, type PartCache } from './part-cache.js';
 import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
@@ -29,6 +30,7 @@ import type {
   Mechanism,
   MonitorConfig,
   SdkInfo,
+  StackFrame,
   User,
   WireCheckIn,
   WireEvent,
@@ -56,6 +58,8 @@ const LIMITS = { tagKey: 1024, tagValue: 200, release: 200 };
 
 interface Context {
   compiled: CompiledScrub;
+  /** Where sanitized frames are remembered; only under the built-in scrub rules alone. */
+  frames?: PartCache<StackFrame> | undefined;
   scrubber: Scrubber;
   maxDepth: number;
   maxBreadth: number;
@@ -153,6 +157,49 @@ function copy<T extends object>(out: T, raw: unknown, spec: string, ctx: Context
 const FRAME =
   'filename:1024 abs_path:1024 function:512 module:512 lineno:i colno:i in_app:b pre_context:l context_line:c post_context:l vars:r';
 
+/**
+ * Sanitized frames per built-in scrub setting (PII off, on), found by file: an error that repeats
+ * brings the same frames, and their source lines are the bulk of what is scrubbed. Reused only
+ * when every field is the same value as when it was sanitized (see part-cache.ts); frames with
+ * `vars`, and any frame under custom scrub rules, are sanitized every time.
+ */
+const frameCaches = [createPartCache<StackFrame>(256, 16), createPartCache<StackFrame>(256, 16)];
+
+function frame(raw: unknown, ctx: Context): StackFrame {
+  const cache = ctx.frames;
+  let inputs: unknown[] | undefined;
+  let file: unknown;
+  if (cache) {
+    try {
+      inputs = parseSpec(FRAME).map(([key]) => readField(raw, key));
+      file = inputs[0];
+      const hit = typeof file === 'string' && inputs[10] === undefined ? cache.get(file, inputs) : undefined;
+      // Each event gets its own frame: later steps (size fitting) may change it in place.
+      if (hit) return copyFrame(hit);
+    } catch {
+      // A list whose items cannot be read: sanitized the usual way.
+      inputs = undefined;
+    }
+  }
+  const out = copy<StackFrame>({}, raw, FRAME, ctx);
+  if (cache && inputs && typeof file === 'string' && inputs[10] === undefined) {
+    // The cache keeps copies of the lists, never the app's arrays, and its own copy of the frame.
+    cache.set(
+      file,
+      inputs.map((value) => (Array.isArray(value) ? readArray(value, 25, 'tail') : value)),
+      copyFrame(out),
+    );
+  }
+  return out;
+}
+
+function copyFrame(frame: StackFrame): StackFrame {
+  const out = Object.assign({}, frame);
+  if (frame.pre_context) out.pre_context = frame.pre_context.slice();
+  if (frame.post_context) out.post_context = frame.post_context.slice();
+  return out;
+}
+
 function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
   if (!isRecord(raw)) return undefined;
   const type = text(readField(raw, 'type'), 128, ctx) || 'generic';
@@ -170,7 +217,7 @@ function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | u
     const item = copy<ExceptionValue>({}, value, 'type:256 value:8192 module:256', ctx);
     put(item, 'mechanism', mechanism(readField(value, 'mechanism'), ctx));
     const frames = readArray(readField(readField(value, 'stacktrace'), 'frames'), 250, 'ends');
-    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => copy({}, f, FRAME, ctx)) };
+    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
     return item;
   });
   return out.length > 0 ? { values: out } : undefined;
@@ -328,6 +375,8 @@ export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = 
       maxString,
       maxBytes,
     };
+    if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length)
+      ctx.frames = frameCaches[+compiled.pii];
     return fitEvent(build(event, ctx), maxBytes);
   } catch (error) {
     return minimalEvent(event, error);

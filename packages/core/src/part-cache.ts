@@ -1,3 +1,5 @@
+import { setKey } from './strings.js';
+
 /**
  * Results of sanitizing a part that comes back unchanged with event after event (a stack frame
  * in an error storm), so it is scrubbed once rather than once per event. An entry is found by a
@@ -45,4 +47,60 @@ function same(seen: readonly unknown[], now: readonly unknown[], nested: boolean
     } else if (a !== b || typeof b === 'function') return false;
   }
   return true;
+}
+
+/** Marks where an object or a list starts in a flattened value (followed by its size). */
+const OBJECT = Symbol('object');
+const LIST = Symbol('list');
+/** Values flattened at most; larger or deeper data, or longer strings, are not remembered. */
+const MAX_VALUES = 2000;
+const MAX_DEPTH = 12;
+const MAX_STRING = 16_384;
+
+/**
+ * The values of plain data (objects with the plain prototype or none, arrays, primitives), keys
+ * included, in the order they are read, appended to `out`; two inputs with equal lists are the
+ * same data. Undefined for anything else, which is then sanitized every time: instances of
+ * classes (Date, Map, errors…), `toJSON`, functions, data that is large, deep or unreadable.
+ */
+export function flatten(value: unknown, out: unknown[]): unknown[] | undefined {
+  try {
+    return walk(value, out, 0) ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function walk(value: unknown, out: unknown[], depth: number): boolean {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'function' || (typeof value === 'string' && value.length > MAX_STRING)) return false;
+    out.push(value);
+    return out.length < MAX_VALUES;
+  }
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    out.push(LIST, length);
+    for (let i = 0; i < length; i++) if (!walk(value[i], out, depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  out.push(OBJECT, keys.length);
+  for (const key of keys) {
+    if (key === 'toJSON') return false;
+    out.push(key);
+    if (!walk((value as Record<string, unknown>)[key], out, depth + 1)) return false;
+  }
+  return true;
+}
+
+/** A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setKey(out, key, copyJson((value as Record<string, unknown>)[key]));
+  return out as T;
 }

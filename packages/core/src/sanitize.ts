@@ -1,6 +1,6 @@
 import { nowSeconds, uuid4 } from './ids.js';
 import { firstKeys, normalize, type Scrubber, setKey, truncate } from './normalize.js';
-import { createPartCache, type PartCache } from './part-cache.js';
+import { copyJson, createPartCache, flatten, type PartCache } from './part-cache.js';
 import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
@@ -60,6 +60,8 @@ interface Context {
   compiled: CompiledScrub;
   /** Where sanitized frames are remembered; only under the built-in scrub rules alone. */
   frames?: PartCache<StackFrame> | undefined;
+  /** What a sanitized part depends on besides its data: PII setting and limits. */
+  limits: unknown[];
   scrubber: Scrubber;
   maxDepth: number;
   maxBreadth: number;
@@ -314,6 +316,32 @@ function sdk(raw: unknown, ctx: Context): SdkInfo {
   return out;
 }
 
+const requestPart = (raw: unknown, ctx: Context) => sanitizeRequestWith(raw, ctx.compiled, 65_536);
+
+/**
+ * Sanitized parts of the event that the scope gives every event alike (request, user, contexts,
+ * tags, extra, breadcrumbs), per part. Reused only when the part holds the same
+ * plain data, read value by value, as when it was sanitized under the same limits and PII
+ * setting (see part-cache.ts): whatever the app, an integration or `beforeSend` changed, in
+ * place or not, is sanitized again. The cache keeps its own copy and each event gets another
+ * (later steps may change an event's parts in place).
+ */
+const partCache = createPartCache<{ out: unknown }>(16, 8);
+
+function part<T>(
+  name: string,
+  raw: unknown,
+  ctx: Context,
+  make: (raw: unknown, ctx: Context) => T | undefined,
+): T | undefined {
+  const inputs = ctx.frames && raw !== undefined ? flatten(raw, ctx.limits.slice()) : undefined;
+  const hit = inputs && partCache.get(name, inputs);
+  if (hit) return copyJson(hit.out as T | undefined);
+  const out = make(raw, ctx);
+  if (inputs) partCache.set(name, inputs, { out: copyJson(out) });
+  return out;
+}
+
 function build(event: FaultlineEvent, ctx: Context): WireEvent {
   const get = (key: string) => readField(event, key);
   const timestamp = get('timestamp');
@@ -326,17 +354,17 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
   };
   copy(wire, event, 'message:8192', ctx);
   put(wire, 'exception', exception(get('exception'), ctx));
-  put(wire, 'request', sanitizeRequestWith(get('request'), ctx.compiled, 65_536));
-  put(wire, 'user', user(get('user'), ctx));
-  put(wire, 'contexts', contexts(get('contexts'), ctx));
-  put(wire, 'tags', tags(get('tags'), ctx));
-  copy(wire, event, 'extra:r', ctx);
+  put(wire, 'request', part('request', get('request'), ctx, requestPart));
+  put(wire, 'user', part('user', get('user'), ctx, user));
+  put(wire, 'contexts', part('contexts', get('contexts'), ctx, contexts));
+  put(wire, 'tags', part('tags', get('tags'), ctx, tags));
+  put(wire, 'extra', part('extra', get('extra'), ctx, record));
   const fingerprint = readArray(get('fingerprint'), 64, 'head')
     .map((part) => text(part, 512, ctx))
     .filter((part): part is string => part !== undefined);
   if (fingerprint.length > 0) wire.fingerprint = fingerprint;
   copy(wire, event, 'transaction:200', ctx);
-  put(wire, 'breadcrumbs', breadcrumbs(get('breadcrumbs'), ctx));
+  put(wire, 'breadcrumbs', part('breadcrumbs', get('breadcrumbs'), ctx, breadcrumbs));
   // Ingest limits (https://develop.sentry.dev/sdk/data-model/event-payloads/).
   copy(wire, event, 'release:200 environment:64 dist:64 server_name:256 logger:64', ctx);
   const images = readArray(readField(get('debug_meta'), 'images'), 100, 'head')
@@ -374,7 +402,9 @@ export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = 
       maxBreadth: integer(options.maxBreadth) ?? 100,
       maxString,
       maxBytes,
+      limits: [],
     };
+    ctx.limits = [compiled.pii, ctx.maxDepth, ctx.maxBreadth, maxString, maxBytes];
     if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length)
       ctx.frames = frameCaches[+compiled.pii];
     return fitEvent(build(event, ctx), maxBytes);

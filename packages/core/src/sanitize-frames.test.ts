@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeEvent } from './sanitize.js';
+import { utf8Length } from './sanitize-fit.js';
 import { SECRET_CASES } from './test-secrets.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -129,5 +130,23 @@ describe('sanitized frames remembered between events', () => {
     framesOut(eventWith([nested]));
     inner[0] = secret;
     expect(JSON.stringify(framesOut(eventWith([nested])))).not.toContain(secret);
+  });
+
+  it('keeps each event within maxEventBytes when its frames and scope parts were remembered', () => {
+    const file = freshFile();
+    const make = (message: string): FaultlineEvent => {
+      const event = eventWith([frameOf(file, 100), frameOf(file, 101)]);
+      event.exception!.values[0]!.value = message;
+      event.breadcrumbs = Array.from({ length: 3 }, (_, i) => ({ message: `${'b'.repeat(100)} ${i}` }));
+      event.contexts = { order: { note: 'c'.repeat(100) } };
+      return event;
+    };
+    const size = (message: string) =>
+      utf8Length(JSON.stringify(sanitizeEvent(make(message), { maxEventBytes: 6000 })));
+    const first = size('short');
+    expect(first).toBeLessThan(2000);
+    // The same frames and parts again (now remembered), with a message that takes it over the limit.
+    expect(size('m'.repeat(5900))).toBeLessThanOrEqual(6000);
+    expect(size('short')).toBe(first);
   });
 });

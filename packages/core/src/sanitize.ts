@@ -59,9 +59,13 @@ const LIMITS = { tagKey: 1024, tagValue: 200, release: 200 };
 interface Context {
   compiled: CompiledScrub;
   /** Where sanitized frames are remembered; only under the built-in scrub rules alone. */
-  frames?: PartCache<StackFrame> | undefined;
+  frames?: PartCache<Sized<StackFrame>> | undefined;
   /** What a sanitized part depends on besides its data: PII setting and limits. */
   limits: unknown[];
+  /** Bounds of the JSON size of the event's fields known while building (see `fitEvent`). */
+  known: Map<string, number>;
+  /** Sum of the bounds of the frames sanitized since it was last set to 0. */
+  framesBound: number;
   scrubber: Scrubber;
   maxDepth: number;
   maxBreadth: number;
@@ -165,8 +169,18 @@ const FRAME =
  * when every field is the same value as when it was sanitized (see part-cache.ts); frames with
  * `vars`, and any frame under custom scrub rules, are sanitized every time.
  */
-const frameCaches = [createPartCache<StackFrame>(256, 16), createPartCache<StackFrame>(256, 16)];
+const frameCaches = [
+  createPartCache<Sized<StackFrame>>(256, 16),
+  createPartCache<Sized<StackFrame>>(256, 16),
+];
 
+/** A sanitized part and a bound of its JSON size ({@link jsonBytesBound}). */
+interface Sized<T> {
+  out: T;
+  bound: number;
+}
+
+/** A sanitized frame; the bound of its JSON size is added to `ctx.framesBound`. */
 function frame(raw: unknown, ctx: Context): StackFrame {
   const cache = ctx.frames;
   let inputs: unknown[] | undefined;
@@ -176,20 +190,25 @@ function frame(raw: unknown, ctx: Context): StackFrame {
       inputs = parseSpec(FRAME).map(([key]) => readField(raw, key));
       file = inputs[0];
       const hit = typeof file === 'string' && inputs[10] === undefined ? cache.get(file, inputs) : undefined;
-      // Each event gets its own frame: later steps (size fitting) may change it in place.
-      if (hit) return copyFrame(hit);
+      if (hit) {
+        ctx.framesBound += hit.bound;
+        // Each event gets its own frame: later steps (size fitting) may change it in place.
+        return copyFrame(hit.out);
+      }
     } catch {
       // A list whose items cannot be read: sanitized the usual way.
       inputs = undefined;
     }
   }
   const out = copy<StackFrame>({}, raw, FRAME, ctx);
+  const bound = jsonBytesBound(out, ctx.maxBytes);
+  ctx.framesBound += bound;
   if (cache && inputs && typeof file === 'string' && inputs[10] === undefined) {
     // The cache keeps copies of the lists, never the app's arrays, and its own copy of the frame.
     cache.set(
       file,
       inputs.map((value) => (Array.isArray(value) ? readArray(value, 25, 'tail') : value)),
-      copyFrame(out),
+      { out: copyFrame(out), bound },
     );
   }
   return out;
@@ -215,13 +234,22 @@ function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
 
 function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | undefined {
   const values = readArray(readField(raw, 'values'), 100, 'tail').filter(isRecord);
+  // A bound of the JSON size, summed from the parts (the frames' bounds are known already):
+  // `{"values":[…]}`, and for each value `,"stacktrace":{"frames":[…]}` and the separators.
+  let bound = 16;
   const out = values.map((value): ExceptionValue => {
     const item = copy<ExceptionValue>({}, value, 'type:256 value:8192 module:256', ctx);
     put(item, 'mechanism', mechanism(readField(value, 'mechanism'), ctx));
+    bound += jsonBytesBound(item, ctx.maxBytes) + 1;
     const frames = readArray(readField(readField(value, 'stacktrace'), 'frames'), 250, 'ends');
-    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
+    if (frames.length > 0) {
+      ctx.framesBound = 0;
+      item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
+      bound += ctx.framesBound + frames.length + 32;
+    }
     return item;
   });
+  ctx.known.set('exception', bound);
   return out.length > 0 ? { values: out } : undefined;
 }
 
@@ -326,7 +354,7 @@ const requestPart = (raw: unknown, ctx: Context) => sanitizeRequestWith(raw, ctx
  * place or not, is sanitized again. The cache keeps its own copy and each event gets another
  * (later steps may change an event's parts in place).
  */
-const partCache = createPartCache<{ out: unknown }>(16, 8);
+const partCache = createPartCache<Sized<unknown>>(16, 8);
 
 function part<T>(
   name: string,
@@ -336,9 +364,16 @@ function part<T>(
 ): T | undefined {
   const inputs = ctx.frames && raw !== undefined ? flatten(raw, ctx.limits.slice()) : undefined;
   const hit = inputs && partCache.get(name, inputs);
-  if (hit) return copyJson(hit.out as T | undefined);
+  if (hit) {
+    ctx.known.set(name, hit.bound);
+    return copyJson(hit.out as T | undefined);
+  }
   const out = make(raw, ctx);
-  if (inputs) partCache.set(name, inputs, { out: copyJson(out) });
+  if (inputs) {
+    const bound = jsonBytesBound(out, ctx.maxBytes);
+    ctx.known.set(name, bound);
+    partCache.set(name, inputs, { out: copyJson(out), bound });
+  }
   return out;
 }
 
@@ -403,11 +438,13 @@ export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = 
       maxString,
       maxBytes,
       limits: [],
+      known: new Map(),
+      framesBound: 0,
     };
     ctx.limits = [compiled.pii, ctx.maxDepth, ctx.maxBreadth, maxString, maxBytes];
     if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length)
       ctx.frames = frameCaches[+compiled.pii];
-    return fitEvent(build(event, ctx), maxBytes);
+    return fitEvent(build(event, ctx), maxBytes, ctx.known);
   } catch (error) {
     return minimalEvent(event, error);
   }

@@ -8,6 +8,8 @@ import type { StackFrame } from './types.js';
 
 /** Distinct stacks kept; when full, the least recently used goes. */
 const MAX_ENTRIES = 64;
+/** Stacks compared before the map is looked up. */
+const RECENT = 4;
 /** Longer stacks (deep recursion) are parsed every time, so the cache stays under about 1 MB. */
 const MAX_KEY_LENGTH = 8192;
 
@@ -20,19 +22,36 @@ const MAX_KEY_LENGTH = 8192;
  */
 export function cachedStackParser(parse: StackParser): StackParser {
   const cache = new Map<string, StackFrame[]>();
+  // The stacks found last, compared first: a stack is a new string each time, and comparing it
+  // with an equal one costs far less than hashing it for the map (an error and its cause, thrown
+  // again and again, are found here).
+  const recent: Array<[string, StackFrame[]]> = [];
   return (error, options) => {
     const read = options === undefined ? readStack(error) : undefined;
     if (read === undefined) return parse(error, options);
     const key = stripHeader(read.stack, read.message);
     if (key.length > MAX_KEY_LENGTH) return parse(read);
-    let frames = cache.get(key);
-    if (frames === undefined) {
-      frames = parse(read);
-      if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+    const index = recent.findIndex((entry) => entry[0] === key);
+    let frames: StackFrame[] | undefined;
+    if (index >= 0) {
+      const entry = recent[index] as [string, StackFrame[]];
+      frames = entry[1];
+      // One place forward, so a stack in steady use stays here.
+      if (index > 0) {
+        recent[index] = recent[index - 1] as [string, StackFrame[]];
+        recent[index - 1] = entry;
+      }
     } else {
-      cache.delete(key);
+      frames = cache.get(key);
+      if (frames === undefined) {
+        frames = parse(read);
+        if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+      } else {
+        cache.delete(key);
+      }
+      cache.set(key, frames);
+      if (recent.unshift([key, frames]) > RECENT) recent.pop();
     }
-    cache.set(key, frames);
     return frames.map((frame) => ({ ...frame }));
   };
 }

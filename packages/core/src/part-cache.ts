@@ -11,6 +11,8 @@ import { setKey } from './strings.js';
  */
 export interface PartCache<T> {
   get(key: string, inputs: readonly unknown[]): T | undefined;
+  /** The first entry under `key` whose inputs pass `test` (which must compare as `get` does). */
+  find(key: string, test: (inputs: readonly unknown[]) => boolean): T | undefined;
   /** `inputs` must be the caller's own copies (lists copied), never the app's arrays. */
   set(key: string, inputs: unknown[], out: T): void;
 }
@@ -21,6 +23,11 @@ export function createPartCache<T>(maxKeys: number, perKey: number): PartCache<T
     get(key, inputs) {
       const list = entries.get(key);
       if (list) for (const [seen, out] of list) if (same(seen, inputs, true)) return out;
+      return undefined;
+    },
+    find(key, test) {
+      const list = entries.get(key);
+      if (list) for (const [seen, out] of list) if (test(seen)) return out;
       return undefined;
     },
     set(key, inputs, out) {
@@ -69,6 +76,43 @@ export function flatten(value: unknown, out: unknown[]): unknown[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `value` flattens to `seen` from index `start` to its end; read like {@link flatten},
+ * without building the list (an unchanged part costs no allocation but its keys).
+ */
+export function flattensTo(value: unknown, seen: readonly unknown[], start: number): boolean {
+  try {
+    return match(value, seen, start, 0) === seen.length;
+  } catch {
+    return false;
+  }
+}
+
+/** The index in `seen` after `value`, or -1 where it differs. */
+function match(value: unknown, seen: readonly unknown[], at: number, depth: number): number {
+  if (typeof value !== 'object' || value === null)
+    return typeof value !== 'function' && seen[at] === value ? at + 1 : -1;
+  if (depth > MAX_DEPTH) return -1;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    if (seen[at] !== LIST || seen[at + 1] !== length) return -1;
+    let next = at + 2;
+    for (let i = 0; i < length && next >= 0; i++) next = match(value[i], seen, next, depth + 1);
+    return next;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return -1;
+  const keys = Object.keys(value);
+  if (seen[at] !== OBJECT || seen[at + 1] !== keys.length) return -1;
+  let next = at + 2;
+  for (let i = 0; i < keys.length && next >= 0; i++) {
+    const key = keys[i] as string;
+    if (seen[next] !== key) return -1;
+    next = match((value as Record<string, unknown>)[key], seen, next + 1, depth + 1);
+  }
+  return next;
 }
 
 function walk(value: unknown, out: unknown[], depth: number): boolean {

@@ -1,6 +1,6 @@
 import { nowSeconds, uuid4 } from './ids.js';
 import { firstKeys, normalize, type Scrubber, setKey, truncate } from './normalize.js';
-import { copyJson, createPartCache, flatten, type PartCache } from './part-cache.js';
+import { copyJson, createPartCache, flatten, flattensTo, type PartCache } from './part-cache.js';
 import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
@@ -362,12 +362,20 @@ function part<T>(
   ctx: Context,
   make: (raw: unknown, ctx: Context) => T | undefined,
 ): T | undefined {
-  const inputs = ctx.frames && raw !== undefined ? flatten(raw, ctx.limits.slice()) : undefined;
-  const hit = inputs && partCache.get(name, inputs);
+  const cached = ctx.frames !== undefined && raw !== undefined;
+  const { limits } = ctx;
+  const hit =
+    cached &&
+    partCache.find(
+      name,
+      (seen) => limits.every((limit, i) => seen[i] === limit) && flattensTo(raw, seen, limits.length),
+    );
   if (hit) {
     ctx.known.set(name, hit.bound);
     return copyJson(hit.out as T | undefined);
   }
+  // Read before it is sanitized, as the frames are.
+  const inputs = cached ? flatten(raw, limits.slice()) : undefined;
   const out = make(raw, ctx);
   if (inputs) {
     const bound = jsonBytesBound(out, ctx.maxBytes);

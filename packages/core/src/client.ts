@@ -11,6 +11,7 @@ import { createLogger, type Logger, reportConfigError } from './logger.js';
 import { type ClientOptions, checkOptions, isIntegration, OPTION_RULES } from './options.js';
 import { normalizeEvent } from './protocol.js';
 import { sanitizeEvent } from './sanitize.js';
+import type { SanitizeMemory } from './sanitize-memory.js';
 import {
   createScope,
   createStackScopeStore,
@@ -54,7 +55,10 @@ export interface ClientRuntime {
   parseStack?: StackParser;
   /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
   createStormGuard?: (options: StormGuardOptions) => StormGuard;
-  /** Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms. */
+  /**
+   * Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms;
+   * its `memory` lets the sanitizer reuse frames and scope parts it sanitized before.
+   */
   cacheStacks?: (parse: StackParser) => StackParser;
   /** Core's `sendCheckIn`, for runtimes that send cron check-ins; without it check-ins are dropped. */
   sendCheckIn?: typeof sendCheckIn;
@@ -138,6 +142,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   let closed = false;
   const parse = runtime.parseStack ?? parseStack;
   const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
+  const memory = (parseStackCached as { memory?: SanitizeMemory }).memory;
   const storm =
     options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
 
@@ -422,7 +427,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
 
   function send(event: FaultlineEvent): void {
     const wire = normalizeEvent(
-      sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }),
+      sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }, memory),
       logger,
     );
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeEvent } from './sanitize.js';
 import { utf8Length } from './sanitize-fit.js';
+import { createSanitizeMemory } from './sanitize-memory.js';
 import { SECRET_CASES } from './test-secrets.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -39,8 +40,10 @@ function eventWith(frames: StackFrame[]): FaultlineEvent {
   };
 }
 
+/** One memory for the whole file, as a client keeps one for all its events. */
+const memory = createSanitizeMemory();
 const framesOut = (event: FaultlineEvent, options = {}) =>
-  sanitizeEvent(event, options).exception?.values[0]?.stacktrace?.frames ?? [];
+  sanitizeEvent(event, options, memory).exception?.values[0]?.stacktrace?.frames ?? [];
 
 let files = 0;
 /** A file no other test used, so each test starts without remembered frames of its own. */
@@ -142,7 +145,7 @@ describe('sanitized frames remembered between events', () => {
       return event;
     };
     const size = (message: string) =>
-      utf8Length(JSON.stringify(sanitizeEvent(make(message), { maxEventBytes: 6000 })));
+      utf8Length(JSON.stringify(sanitizeEvent(make(message), { maxEventBytes: 6000 }, memory)));
     const first = size('short');
     expect(first).toBeLessThan(2000);
     // The same frames and parts again (now remembered), with a message that takes it over the limit.

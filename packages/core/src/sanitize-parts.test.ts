@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
 import type { ClientOptions } from './options.js';
+import { cachedStackParser } from './stack-cache.js';
 import { SECRET_CASES } from './test-secrets.js';
 import type { Transport } from './transport.js';
 import type { FaultlineEvent, WireEvent } from './types.js';
@@ -10,7 +11,12 @@ import type { FaultlineEvent, WireEvent } from './types.js';
 // sanitized once and remembered while they stay the same. These tests change them every way an
 // app can, and check that each event still carries its own data, scrubbed.
 
-const runtime: ClientRuntime = { platform: 'node', sdk: { name: 'faultline.test', version: '0.0.0' } };
+// With `cacheStacks`, as Node runs it: the client then keeps a sanitizer memory.
+const runtime: ClientRuntime = {
+  platform: 'node',
+  sdk: { name: 'faultline.test', version: '0.0.0' },
+  cacheStacks: cachedStackParser,
+};
 const secret = SECRET_CASES.find((c) => c.name.includes('github'))?.secret ?? SECRET_CASES[0]!.secret;
 const jwt = SECRET_CASES.find((c) => c.name.toLowerCase().includes('jwt'))?.secret ?? secret;
 

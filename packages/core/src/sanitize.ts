@@ -1,6 +1,5 @@
 import { nowSeconds, uuid4 } from './ids.js';
 import { firstKeys, normalize, type Scrubber, setKey, truncate } from './normalize.js';
-import { copyJson, createPartCache, flatten, flattensTo, type PartCache } from './part-cache.js';
 import { sanitizeRequestWith } from './request.js';
 import {
   fitEvent,
@@ -12,6 +11,7 @@ import {
   validId,
   validLevel,
 } from './sanitize-fit.js';
+import type { SanitizeMemory, Sized } from './sanitize-memory.js';
 import {
   type CompiledScrub,
   compileScrub,
@@ -58,8 +58,8 @@ const LIMITS = { tagKey: 1024, tagValue: 200, release: 200 };
 
 interface Context {
   compiled: CompiledScrub;
-  /** Where sanitized frames are remembered; only under the built-in scrub rules alone. */
-  frames?: PartCache<Sized<StackFrame>> | undefined;
+  /** Where sanitized frames and parts are remembered; only under the built-in scrub rules alone. */
+  memory?: SanitizeMemory | undefined;
   /** What a sanitized part depends on besides its data: PII setting and limits. */
   limits: unknown[];
   /** Bounds of the JSON size of the event's fields known while building (see `fitEvent`). */
@@ -163,62 +163,17 @@ function copy<T extends object>(out: T, raw: unknown, spec: string, ctx: Context
 const FRAME =
   'filename:1024 abs_path:1024 function:512 module:512 lineno:i colno:i in_app:b pre_context:l context_line:c post_context:l vars:r';
 
-/**
- * Sanitized frames per built-in scrub setting (PII off, on), found by file: an error that repeats
- * brings the same frames, and their source lines are the bulk of what is scrubbed. Reused only
- * when every field is the same value as when it was sanitized (see part-cache.ts); frames with
- * `vars`, and any frame under custom scrub rules, are sanitized every time.
- */
-const frameCaches = [
-  createPartCache<Sized<StackFrame>>(256, 16),
-  createPartCache<Sized<StackFrame>>(256, 16),
-];
-
-/** A sanitized part and a bound of its JSON size ({@link jsonBytesBound}). */
-interface Sized<T> {
-  out: T;
-  bound: number;
-}
-
-/** A sanitized frame; the bound of its JSON size is added to `ctx.framesBound`. */
+/** A sanitized frame; the bound of the size of its JSON is added to `ctx.framesBound`. */
 function frame(raw: unknown, ctx: Context): StackFrame {
-  const cache = ctx.frames;
-  let inputs: unknown[] | undefined;
-  let file: unknown;
-  if (cache) {
-    try {
-      inputs = parseSpec(FRAME).map(([key]) => readField(raw, key));
-      file = inputs[0];
-      const hit = typeof file === 'string' && inputs[10] === undefined ? cache.get(file, inputs) : undefined;
-      if (hit) {
-        ctx.framesBound += hit.bound;
-        // Each event gets its own frame: later steps (size fitting) may change it in place.
-        return copyFrame(hit.out);
-      }
-    } catch {
-      // A list whose items cannot be read: sanitized the usual way.
-      inputs = undefined;
-    }
-  }
-  const out = copy<StackFrame>({}, raw, FRAME, ctx);
-  const bound = jsonBytesBound(out, ctx.maxBytes);
-  ctx.framesBound += bound;
-  if (cache && inputs && typeof file === 'string' && inputs[10] === undefined) {
-    // The cache keeps copies of the lists, never the app's arrays, and its own copy of the frame.
-    cache.set(
-      file,
-      inputs.map((value) => (Array.isArray(value) ? readArray(value, 25, 'tail') : value)),
-      { out: copyFrame(out), bound },
-    );
-  }
-  return out;
-}
-
-function copyFrame(frame: StackFrame): StackFrame {
-  const out = Object.assign({}, frame);
-  if (frame.pre_context) out.pre_context = frame.pre_context.slice();
-  if (frame.post_context) out.post_context = frame.post_context.slice();
-  return out;
+  const make = (): Sized<StackFrame> => {
+    const out = copy<StackFrame>({}, raw, FRAME, ctx);
+    return { out, bound: jsonBytesBound(out, ctx.maxBytes) };
+  };
+  const file = readField(raw, 'filename');
+  const sized =
+    ctx.memory && typeof file === 'string' ? ctx.memory.recall(0, file, raw, ctx.limits, make) : make();
+  ctx.framesBound += sized.bound;
+  return sized.out;
 }
 
 function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
@@ -347,42 +302,24 @@ function sdk(raw: unknown, ctx: Context): SdkInfo {
 const requestPart = (raw: unknown, ctx: Context) => sanitizeRequestWith(raw, ctx.compiled, 65_536);
 
 /**
- * Sanitized parts of the event that the scope gives every event alike (request, user, contexts,
- * tags, extra, breadcrumbs), per part. Reused only when the part holds the same
- * plain data, read value by value, as when it was sanitized under the same limits and PII
- * setting (see part-cache.ts): whatever the app, an integration or `beforeSend` changed, in
- * place or not, is sanitized again. The cache keeps its own copy and each event gets another
- * (later steps may change an event's parts in place).
+ * A part of the event that the scope gives every event alike (request, user, contexts, tags,
+ * extra, breadcrumbs), sanitized by `make`, or remembered (see sanitize-memory.ts); the bound
+ * of the size of its JSON is kept in `ctx.known`.
  */
-const partCache = createPartCache<Sized<unknown>>(16, 8);
-
 function part<T>(
   name: string,
   raw: unknown,
   ctx: Context,
   make: (raw: unknown, ctx: Context) => T | undefined,
 ): T | undefined {
-  const cached = ctx.frames !== undefined && raw !== undefined;
-  const { limits } = ctx;
-  const hit =
-    cached &&
-    partCache.find(
-      name,
-      (seen) => limits.every((limit, i) => seen[i] === limit) && flattensTo(raw, seen, limits.length),
-    );
-  if (hit) {
-    ctx.known.set(name, hit.bound);
-    return copyJson(hit.out as T | undefined);
-  }
-  // Read before it is sanitized, as the frames are.
-  const inputs = cached ? flatten(raw, limits.slice()) : undefined;
-  const out = make(raw, ctx);
-  if (inputs) {
-    const bound = jsonBytesBound(out, ctx.maxBytes);
-    ctx.known.set(name, bound);
-    partCache.set(name, inputs, { out: copyJson(out), bound });
-  }
-  return out;
+  const build = (): Sized<T | undefined> => {
+    const out = make(raw, ctx);
+    return { out, bound: jsonBytesBound(out, ctx.maxBytes) };
+  };
+  const sized =
+    ctx.memory && raw !== undefined ? ctx.memory.recall(1, name, raw, ctx.limits, build) : build();
+  ctx.known.set(name, sized.bound);
+  return sized.out;
 }
 
 function build(event: FaultlineEvent, ctx: Context): WireEvent {
@@ -428,8 +365,14 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
  * Turns the pipeline's event into its wire form, last thing before the envelope: every field
  * normalized and scrubbed, limits of the ingest applied, and the whole event fitted under
  * `maxEventBytes`. Never throws: if anything goes wrong, a minimal event with a note is returned.
+ * With a `memory`, frames and scope parts sanitized for earlier events are reused while they
+ * hold the same data (under the built-in scrub rules only).
  */
-export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = {}): WireEvent {
+export function sanitizeEvent(
+  event: FaultlineEvent,
+  options: SanitizeOptions = {},
+  memory?: SanitizeMemory,
+): WireEvent {
   const maxBytes = Math.max(512, integer(options.maxEventBytes) ?? 1024 * 1024);
   try {
     const compiled = compileScrub(options);
@@ -450,8 +393,7 @@ export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = 
       framesBound: 0,
     };
     ctx.limits = [compiled.pii, ctx.maxDepth, ctx.maxBreadth, maxString, maxBytes];
-    if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length)
-      ctx.frames = frameCaches[+compiled.pii];
+    if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length) ctx.memory = memory;
     return fitEvent(build(event, ctx), maxBytes, ctx.known);
   } catch (error) {
     return minimalEvent(event, error);

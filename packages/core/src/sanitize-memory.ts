@@ -1,0 +1,141 @@
+/**
+ * What the sanitizer remembers between events, for runtimes where errors come in storms: the
+ * same frames, request, user, contexts, tags, extra and breadcrumbs come back with event after
+ * event, and are scrubbed once rather than once per event. A result is reused only when its
+ * input holds the same plain data as when it was sanitized, read value by value (keys, strings,
+ * numbers, list lengths), under the same limits and PII setting: whatever the app, an
+ * integration or `beforeSend` changed, in place or not, is sanitized again. Anything but plain
+ * data (class instances, `toJSON`, functions, large or deep values) is sanitized every time.
+ * Each call gets its own copy of a result: later steps may change it in place.
+ */
+import { setKey } from './strings.js';
+
+/** A sanitized part and a bound of the size of its JSON. */
+export interface Sized<T> {
+  out: T;
+  bound: number;
+}
+
+/** What is remembered: a stack frame (by its file) or a part of the event (by its name). */
+export type Kind = 0 | 1;
+
+export interface SanitizeMemory {
+  /**
+   * `make()` for `raw`, or a copy of what it gave for the same data before. `key` names the
+   * part (`request`) or a frame's file; `limits` is what the result depends on besides `raw`.
+   */
+  recall<T>(
+    kind: Kind,
+    key: string,
+    raw: unknown,
+    limits: readonly unknown[],
+    make: () => Sized<T>,
+  ): Sized<T>;
+}
+
+/** Keys remembered, and results per key; when full it starts over. */
+const MAX_KEYS = 256;
+const PER_KEY = 16;
+/** Values read at most; larger or deeper data, or longer strings, are not remembered. */
+const MAX_VALUES = 2000;
+const MAX_DEPTH = 12;
+const MAX_STRING = 16_384;
+/** Marks where an object or a list starts in a flattened value (followed by its size). */
+const OBJECT = Symbol('object');
+const LIST = Symbol('list');
+
+export function createSanitizeMemory(): SanitizeMemory {
+  const kinds = [new Map<string, Array<[unknown[], Sized<unknown>]>>(), new Map()];
+  return {
+    recall(kind, key, raw, limits, make) {
+      const entries = kinds[kind] as Map<string, Array<[unknown[], Sized<unknown>]>>;
+      let list = entries.get(key);
+      for (const [seen, sized] of list ?? []) {
+        if (limits.every((limit, i) => seen[i] === limit) && readsAs(raw, seen, limits.length))
+          return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
+      }
+      // Read before it is sanitized, so what is kept is what was sanitized.
+      const inputs: unknown[] = limits.slice();
+      const plain = flatten(raw, inputs);
+      const made = make();
+      if (plain) {
+        if (!list) {
+          if (entries.size >= MAX_KEYS) entries.clear();
+          list = [];
+          entries.set(key, list);
+        }
+        if (list.length >= PER_KEY) list.shift();
+        list.push([inputs, { out: copy(made.out), bound: made.bound }]);
+      }
+      return made;
+    },
+  };
+}
+
+/** Appends the values of plain data to `out`, keys included; false for anything else. */
+function flatten(value: unknown, out: unknown[], depth = 0): boolean {
+  try {
+    if (typeof value !== 'object' || value === null) {
+      if (typeof value === 'function' || (typeof value === 'string' && value.length > MAX_STRING))
+        return false;
+      return out.push(value) < MAX_VALUES;
+    }
+    if (depth > MAX_DEPTH) return false;
+    if (Array.isArray(value)) {
+      out.push(LIST, value.length);
+      return value.every((item) => flatten(item, out, depth + 1));
+    }
+    const keys = plainKeys(value);
+    if (!keys) return false;
+    out.push(OBJECT, keys.length);
+    return keys.every(
+      (key) => out.push(key) && flatten((value as Record<string, unknown>)[key], out, depth + 1),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` flattens to `seen` from `start` to its end, read without building a list. */
+function readsAs(value: unknown, seen: readonly unknown[], start: number): boolean {
+  try {
+    return match(value, seen, start, 0) === seen.length;
+  } catch {
+    return false;
+  }
+}
+
+/** The index in `seen` after `value`, or -1 where it differs. */
+function match(value: unknown, seen: readonly unknown[], at: number, depth: number): number {
+  if (typeof value !== 'object' || value === null)
+    return typeof value !== 'function' && seen[at] === value ? at + 1 : -1;
+  if (depth > MAX_DEPTH) return -1;
+  const list = Array.isArray(value);
+  const keys = list ? undefined : plainKeys(value);
+  const size = list ? (value as unknown[]).length : keys?.length;
+  if (size === undefined || seen[at] !== (list ? LIST : OBJECT) || seen[at + 1] !== size) return -1;
+  let next = at + 2;
+  for (let i = 0; i < size && next >= 0; i++) {
+    if (keys) {
+      if (seen[next] !== keys[i]) return -1;
+      next = match((value as Record<string, unknown>)[keys[i] as string], seen, next + 1, depth + 1);
+    } else next = match((value as unknown[])[i], seen, next, depth + 1);
+  }
+  return next;
+}
+
+/** The keys of an object with the plain prototype or none and no `toJSON`; undefined otherwise. */
+function plainKeys(value: object): string[] | undefined {
+  const proto = Object.getPrototypeOf(value);
+  const keys = proto === Object.prototype || proto === null ? Object.keys(value) : undefined;
+  return keys?.includes('toJSON') ? undefined : keys;
+}
+
+/** A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). */
+function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setKey(out, key, copy((value as Record<string, unknown>)[key]));
+  return out as T;
+}

@@ -44,19 +44,38 @@ const MAX_STRING = 16_384;
 const OBJECT = Symbol('object');
 const LIST = Symbol('list');
 
+/** The fields of a stack frame a sanitized frame is made of (`vars` makes it a part of its own). */
+const FRAME_FIELDS = [
+  // Those that tell frames of one file apart first: a frame is compared with each of its file's.
+  'lineno',
+  'colno',
+  'function',
+  'filename',
+  'abs_path',
+  'module',
+  'in_app',
+  'pre_context',
+  'context_line',
+  'post_context',
+  'vars',
+];
+
 export function createSanitizeMemory(): SanitizeMemory {
   const kinds = [new Map<string, Array<[unknown[], Sized<unknown>]>>(), new Map()];
   return {
     recall(kind, key, raw, limits, make) {
       const entries = kinds[kind] as Map<string, Array<[unknown[], Sized<unknown>]>>;
       let list = entries.get(key);
+      // A frame's fields are read once, its source lines copied (one level of lists, no objects);
+      // other parts are compared as they are read.
+      const inputs = kind ? undefined : frameFields(raw, limits);
       for (const [seen, sized] of list ?? []) {
-        if (limits.every((limit, i) => seen[i] === limit) && readsAs(raw, seen, limits.length))
+        if (inputs ? same(seen, inputs) : startsWith(seen, limits) && readsAs(raw, seen, limits.length))
           return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
       }
       // Read before it is sanitized, so what is kept is what was sanitized.
-      const inputs: unknown[] = limits.slice();
-      const plain = flatten(raw, inputs);
+      const flat: unknown[] = limits.slice();
+      const plain = inputs ? inputs !== NOT_PLAIN : flatten(raw, flat);
       const made = make();
       if (plain) {
         if (!list) {
@@ -65,11 +84,50 @@ export function createSanitizeMemory(): SanitizeMemory {
           entries.set(key, list);
         }
         if (list.length >= PER_KEY) list.shift();
-        list.push([inputs, { out: copy(made.out), bound: made.bound }]);
+        list.push([inputs ?? flat, { out: copy(made.out), bound: made.bound }]);
       }
       return made;
     },
   };
+}
+
+const NOT_PLAIN: unknown[] = [];
+
+/** A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or unreadable. */
+function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
+  try {
+    const out: unknown[] = [];
+    for (const field of FRAME_FIELDS) {
+      const value = (frame as Record<string, unknown>)[field];
+      if (Array.isArray(value)) {
+        if (!value.every((line) => typeof line === 'string')) return NOT_PLAIN;
+        out.push(value.slice());
+      } else if (typeof value === 'object' && value !== null) return NOT_PLAIN;
+      else if (typeof value === 'function') return NOT_PLAIN;
+      else out.push(value);
+    }
+    return out.concat(limits);
+  } catch {
+    return NOT_PLAIN;
+  }
+}
+
+/** Whether two lists of inputs hold the same values, lists inside compared item by item. */
+function same(seen: readonly unknown[], now: readonly unknown[]): boolean {
+  if (seen.length !== now.length || now === NOT_PLAIN) return false;
+  for (let i = 0; i < seen.length; i++) {
+    const a = seen[i];
+    const b = now[i];
+    if (a === b) continue;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  }
+  return true;
+}
+
+function startsWith(seen: readonly unknown[], limits: readonly unknown[]): boolean {
+  for (let i = 0; i < limits.length; i++) if (seen[i] !== limits[i]) return false;
+  return true;
 }
 
 /** Appends the values of plain data to `out`, keys included; false for anything else. */
@@ -135,7 +193,15 @@ function plainKeys(value: object): string[] | undefined {
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(copy) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) setKey(out, key, copy((value as Record<string, unknown>)[key]));
+  let out: Record<string, unknown>;
+  if (Object.hasOwn(value, '__proto__')) {
+    // Object.assign would set the prototype for this key.
+    out = {};
+    for (const key of Object.keys(value)) setKey(out, key, (value as Record<string, unknown>)[key]);
+  } else out = Object.assign({}, value) as Record<string, unknown>;
+  for (const key in out) {
+    const item = out[key];
+    if (typeof item === 'object' && item !== null && Object.hasOwn(out, key)) out[key] = copy(item);
+  }
   return out as T;
 }

@@ -152,4 +152,19 @@ describe('sanitized frames remembered between events', () => {
     expect(size('m'.repeat(5900))).toBeLessThanOrEqual(6000);
     expect(size('short')).toBe(first);
   });
+
+  it('stays correct when more frames come than it keeps', () => {
+    const file = freshFile();
+    const withSecret = (lineno: number) => {
+      const frame = frameOf(file, lineno);
+      frame.context_line = line(`'${secret}' + ${lineno}`);
+      return frame;
+    };
+    const first = framesOut(eventWith([withSecret(1)]));
+    for (let i = 2; i < 1200; i++) framesOut(eventWith([withSecret(i), frameOf(freshFile(), i)]));
+    const again = framesOut(eventWith([withSecret(1)]));
+    expect(again).toEqual(first);
+    expect(JSON.stringify(again)).not.toContain(secret);
+    expect(again[0]?.context_line).toContain('+ 1;');
+  });
 });

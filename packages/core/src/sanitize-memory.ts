@@ -33,20 +33,24 @@ export interface SanitizeMemory {
   ): Sized<T>;
 }
 
-/** Keys remembered, and results per key; when full it starts over. */
-const MAX_KEYS = 256;
+/** Results remembered in all, and per key (and line); when full it starts over. */
+const MAX_ENTRIES = 512;
 const PER_KEY = 16;
-/** Values read at most; larger or deeper data, or longer strings, are not remembered. */
+/**
+ * Values read at most, and characters of their strings (keys included): larger or deeper data is
+ * not remembered, so what is held stays within about 32 KiB per result and 16 MiB in all.
+ */
 const MAX_VALUES = 2000;
 const MAX_DEPTH = 12;
 const MAX_STRING = 16_384;
+const MAX_CHARS = 16_384;
 /** Marks where an object or a list starts in a flattened value (followed by its size). */
 const OBJECT = Symbol('object');
 const LIST = Symbol('list');
 
 /** The fields of a stack frame a sanitized frame is made of (`vars` makes it a part of its own). */
 const FRAME_FIELDS = [
-  // Those that tell frames of one file apart first: a frame is compared with each of its file's.
+  // The line first: frames are kept per file and line.
   'lineno',
   'colno',
   'function',
@@ -60,15 +64,20 @@ const FRAME_FIELDS = [
   'vars',
 ];
 
+type Entries = Map<string, Map<unknown, Array<[unknown[], Sized<unknown>]>>>;
+
 export function createSanitizeMemory(): SanitizeMemory {
-  const kinds = [new Map<string, Array<[unknown[], Sized<unknown>]>>(), new Map()];
+  const kinds: Entries[] = [new Map(), new Map()];
+  let count = 0;
   return {
     recall(kind, key, raw, limits, make) {
-      const entries = kinds[kind] as Map<string, Array<[unknown[], Sized<unknown>]>>;
-      let list = entries.get(key);
-      // A frame's fields are read once, its source lines copied (one level of lists, no objects);
-      // other parts are compared as they are read.
+      const entries = kinds[kind] as Entries;
+      // A frame's fields are read once, its source lines copied (one level of lists, no objects),
+      // and it is kept under its file and line; other parts are compared as they are read.
       const inputs = kind ? undefined : frameFields(raw, limits);
+      const line = inputs?.[0];
+      let byLine = entries.get(key);
+      let list = byLine?.get(line);
       for (const [seen, sized] of list ?? []) {
         if (inputs ? same(seen, inputs) : startsWith(seen, limits) && readsAs(raw, seen, limits.length))
           return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
@@ -77,14 +86,26 @@ export function createSanitizeMemory(): SanitizeMemory {
       const flat: unknown[] = limits.slice();
       const plain = inputs ? inputs !== NOT_PLAIN : flatten(raw, flat);
       const made = make();
-      if (plain) {
-        if (!list) {
-          if (entries.size >= MAX_KEYS) entries.clear();
-          list = [];
-          entries.set(key, list);
+      if (plain && chars(inputs ?? flat) <= MAX_CHARS) {
+        if (count >= MAX_ENTRIES) {
+          for (const each of kinds) each.clear();
+          count = 0;
+          byLine = list = undefined;
         }
-        if (list.length >= PER_KEY) list.shift();
+        if (!byLine) {
+          byLine = new Map();
+          entries.set(key, byLine);
+        }
+        if (!list) {
+          list = [];
+          byLine.set(line, list);
+        }
+        if (list.length >= PER_KEY) {
+          list.shift();
+          count--;
+        }
         list.push([inputs ?? flat, { out: copy(made.out), bound: made.bound }]);
+        count++;
       }
       return made;
     },
@@ -92,6 +113,16 @@ export function createSanitizeMemory(): SanitizeMemory {
 }
 
 const NOT_PLAIN: unknown[] = [];
+
+/** Characters of the strings in a list of inputs, lists inside included. */
+function chars(inputs: readonly unknown[]): number {
+  let total = 0;
+  for (const item of inputs) {
+    if (typeof item === 'string') total += item.length;
+    else if (Array.isArray(item)) total += chars(item);
+  }
+  return total;
+}
 
 /** A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or unreadable. */
 function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
@@ -192,7 +223,10 @@ function plainKeys(value: object): string[] | undefined {
 /** A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). */
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copy) as T;
+  if (Array.isArray(value))
+    return (
+      value.some((item) => typeof item === 'object' && item !== null) ? value.map(copy) : value.slice()
+    ) as T;
   let out: Record<string, unknown>;
   if (Object.hasOwn(value, '__proto__')) {
     // Object.assign would set the prototype for this key.

@@ -131,13 +131,15 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
     for (const field of FRAME_FIELDS) {
       const value = (frame as Record<string, unknown>)[field];
       if (Array.isArray(value)) {
-        if (!value.every((line) => typeof line === 'string')) return NOT_PLAIN;
-        out.push(value.slice());
+        const lines = value.slice();
+        for (const line of lines) if (typeof line !== 'string') return NOT_PLAIN;
+        out.push(lines);
       } else if (typeof value === 'object' && value !== null) return NOT_PLAIN;
       else if (typeof value === 'function') return NOT_PLAIN;
       else out.push(value);
     }
-    return out.concat(limits);
+    for (const limit of limits) out.push(limit);
+    return out;
   } catch {
     return NOT_PLAIN;
   }

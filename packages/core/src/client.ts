@@ -12,6 +12,7 @@ import { type Logger, reportConfigError } from './logger.js';
 import type { ClientOptions } from './options.js';
 import { normalizeEvent } from './protocol.js';
 import { sanitizeEvent } from './sanitize.js';
+import type { SanitizeMemory } from './sanitize-memory.js';
 import {
   createScope,
   createStackScopeStore,
@@ -55,7 +56,10 @@ export interface ClientRuntime {
   parseStack?: StackParser;
   /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
   createStormGuard?: (options: StormGuardOptions) => StormGuard;
-  /** Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms. */
+  /**
+   * Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms;
+   * its `memory` lets the sanitizer reuse frames and scope parts it sanitized before.
+   */
   cacheStacks?: (parse: StackParser) => StackParser;
   /** Core's `sendCheckIn`, for runtimes that send cron check-ins; without it check-ins are dropped. */
   sendCheckIn?: typeof sendCheckIn;
@@ -123,6 +127,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   let closed = false;
   const parse = runtime.parseStack ?? parseStack;
   const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
+  const memory = (parseStackCached as { memory?: SanitizeMemory }).memory;
   const storm =
     options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
 
@@ -407,7 +412,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
 
   function send(event: FaultlineEvent): void {
     const wire = normalizeEvent(
-      sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }),
+      sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }, memory),
       logger,
     );
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));

@@ -158,8 +158,14 @@ const STEPS: Array<(event: WireEvent, size: number, max: number) => void> = [
  * (`-0.0000012345678901234567`: a sign, `0.`, five zeros and 17 digits).
  * Returns Infinity as soon as the bound passes `limit`, and for anything but plain data
  * (`toJSON`, a class instance, a deep or cyclic structure), which is then measured exactly.
+ * `known` gives bounds already found for some fields of `value` itself, which are not walked.
  */
-export function jsonBytesBound(value: unknown, limit: number, depth = 0): number {
+export function jsonBytesBound(
+  value: unknown,
+  limit: number,
+  depth = 0,
+  known?: Map<string, number>,
+): number {
   if (typeof value === 'string') return value.length * 6 + 2;
   if (typeof value === 'number') return 25;
   if (typeof value === 'boolean' || value === null || value === undefined) return 9;
@@ -180,16 +186,21 @@ export function jsonBytesBound(value: unknown, limit: number, depth = 0): number
     return Number.POSITIVE_INFINITY;
   for (const key of Object.keys(value)) {
     total +=
-      key.length * 6 + 4 + jsonBytesBound((value as Record<string, unknown>)[key], limit - total, depth + 1);
+      key.length * 6 +
+      4 +
+      (known?.get(key) ?? jsonBytesBound((value as Record<string, unknown>)[key], limit - total, depth + 1));
     if (total > limit) return Number.POSITIVE_INFINITY;
   }
   return total;
 }
 
-/** Trims `event` in place until its UTF-8 JSON fits in `max` bytes; never returns a bigger event. */
-export function fitEvent(event: WireEvent, max: number): WireEvent {
+/**
+ * Trims `event` in place until its UTF-8 JSON fits in `max` bytes; never returns a bigger event.
+ * `known` holds bounds of the JSON size of some of its fields, found while they were built.
+ */
+export function fitEvent(event: WireEvent, max: number, known?: Map<string, number>): WireEvent {
   // Almost every event is far below the limit: then the bound alone shows it, and no JSON is built.
-  if (jsonBytesBound(event, max) <= max) return event;
+  if (jsonBytesBound(event, max, 0, known) <= max) return event;
   let size = jsonBytes(event);
   for (const step of STEPS) {
     if (size <= max) return event;

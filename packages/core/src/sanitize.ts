@@ -11,6 +11,7 @@ import {
   validId,
   validLevel,
 } from './sanitize-fit.js';
+import type { SanitizeMemory, Sized } from './sanitize-memory.js';
 import {
   type CompiledScrub,
   compileScrub,
@@ -29,6 +30,7 @@ import type {
   Mechanism,
   MonitorConfig,
   SdkInfo,
+  StackFrame,
   User,
   WireCheckIn,
   WireEvent,
@@ -56,6 +58,14 @@ const LIMITS = { tagKey: 1024, tagValue: 200, release: 200 };
 
 interface Context {
   compiled: CompiledScrub;
+  /** Where sanitized frames and parts are remembered; only under the built-in scrub rules alone. */
+  memory?: SanitizeMemory | undefined;
+  /** What a sanitized part depends on besides its data: PII setting and limits. */
+  limits: unknown[];
+  /** Bounds of the JSON size of the event's fields known while building (see `fitEvent`). */
+  known: Map<string, number>;
+  /** Sum of the bounds of the frames sanitized since it was last set to 0. */
+  framesBound: number;
   scrubber: Scrubber;
   maxDepth: number;
   maxBreadth: number;
@@ -153,6 +163,19 @@ function copy<T extends object>(out: T, raw: unknown, spec: string, ctx: Context
 const FRAME =
   'filename:1024 abs_path:1024 function:512 module:512 lineno:i colno:i in_app:b pre_context:l context_line:c post_context:l vars:r';
 
+/** A sanitized frame; the bound of the size of its JSON is added to `ctx.framesBound`. */
+function frame(raw: unknown, ctx: Context): StackFrame {
+  const make = (): Sized<StackFrame> => {
+    const out = copy<StackFrame>({}, raw, FRAME, ctx);
+    return { out, bound: jsonBytesBound(out, ctx.maxBytes) };
+  };
+  const file = readField(raw, 'filename');
+  const sized =
+    ctx.memory && typeof file === 'string' ? ctx.memory.recall(0, file, raw, ctx.limits, make) : make();
+  ctx.framesBound += sized.bound;
+  return sized.out;
+}
+
 function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
   if (!isRecord(raw)) return undefined;
   const type = text(readField(raw, 'type'), 128, ctx) || 'generic';
@@ -166,13 +189,22 @@ function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
 
 function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | undefined {
   const values = readArray(readField(raw, 'values'), 100, 'tail').filter(isRecord);
+  // A bound of the JSON size, summed from the parts (the frames' bounds are known already):
+  // `{"values":[…]}`, and for each value `,"stacktrace":{"frames":[…]}` and the separators.
+  let bound = 16;
   const out = values.map((value): ExceptionValue => {
     const item = copy<ExceptionValue>({}, value, 'type:256 value:8192 module:256', ctx);
     put(item, 'mechanism', mechanism(readField(value, 'mechanism'), ctx));
+    bound += jsonBytesBound(item, ctx.maxBytes) + 1;
     const frames = readArray(readField(readField(value, 'stacktrace'), 'frames'), 250, 'ends');
-    if (frames.length > 0) item.stacktrace = { frames: frames.map((f) => copy({}, f, FRAME, ctx)) };
+    if (frames.length > 0) {
+      ctx.framesBound = 0;
+      item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
+      bound += ctx.framesBound + frames.length + 32;
+    }
     return item;
   });
+  ctx.known.set('exception', bound);
   return out.length > 0 ? { values: out } : undefined;
 }
 
@@ -267,6 +299,29 @@ function sdk(raw: unknown, ctx: Context): SdkInfo {
   return out;
 }
 
+const requestPart = (raw: unknown, ctx: Context) => sanitizeRequestWith(raw, ctx.compiled, 65_536);
+
+/**
+ * A part of the event that the scope gives every event alike (request, user, contexts, tags,
+ * extra, breadcrumbs), sanitized by `make`, or remembered (see sanitize-memory.ts); the bound
+ * of the size of its JSON is kept in `ctx.known`.
+ */
+function part<T>(
+  name: string,
+  raw: unknown,
+  ctx: Context,
+  make: (raw: unknown, ctx: Context) => T | undefined,
+): T | undefined {
+  const build = (): Sized<T | undefined> => {
+    const out = make(raw, ctx);
+    return { out, bound: jsonBytesBound(out, ctx.maxBytes) };
+  };
+  const sized =
+    ctx.memory && raw !== undefined ? ctx.memory.recall(1, name, raw, ctx.limits, build) : build();
+  ctx.known.set(name, sized.bound);
+  return sized.out;
+}
+
 function build(event: FaultlineEvent, ctx: Context): WireEvent {
   const get = (key: string) => readField(event, key);
   const timestamp = get('timestamp');
@@ -279,17 +334,17 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
   };
   copy(wire, event, 'message:8192', ctx);
   put(wire, 'exception', exception(get('exception'), ctx));
-  put(wire, 'request', sanitizeRequestWith(get('request'), ctx.compiled, 65_536));
-  put(wire, 'user', user(get('user'), ctx));
-  put(wire, 'contexts', contexts(get('contexts'), ctx));
-  put(wire, 'tags', tags(get('tags'), ctx));
-  copy(wire, event, 'extra:r', ctx);
+  put(wire, 'request', part('request', get('request'), ctx, requestPart));
+  put(wire, 'user', part('user', get('user'), ctx, user));
+  put(wire, 'contexts', part('contexts', get('contexts'), ctx, contexts));
+  put(wire, 'tags', part('tags', get('tags'), ctx, tags));
+  put(wire, 'extra', part('extra', get('extra'), ctx, record));
   const fingerprint = readArray(get('fingerprint'), 64, 'head')
     .map((part) => text(part, 512, ctx))
     .filter((part): part is string => part !== undefined);
   if (fingerprint.length > 0) wire.fingerprint = fingerprint;
   copy(wire, event, 'transaction:200', ctx);
-  put(wire, 'breadcrumbs', breadcrumbs(get('breadcrumbs'), ctx));
+  put(wire, 'breadcrumbs', part('breadcrumbs', get('breadcrumbs'), ctx, breadcrumbs));
   // Ingest limits (https://develop.sentry.dev/sdk/data-model/event-payloads/).
   copy(wire, event, 'release:200 environment:64 dist:64 server_name:256 logger:64', ctx);
   const images = readArray(readField(get('debug_meta'), 'images'), 100, 'head')
@@ -310,8 +365,14 @@ function build(event: FaultlineEvent, ctx: Context): WireEvent {
  * Turns the pipeline's event into its wire form, last thing before the envelope: every field
  * normalized and scrubbed, limits of the ingest applied, and the whole event fitted under
  * `maxEventBytes`. Never throws: if anything goes wrong, a minimal event with a note is returned.
+ * With a `memory`, frames and scope parts sanitized for earlier events are reused while they
+ * hold the same data (under the built-in scrub rules only).
  */
-export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = {}): WireEvent {
+export function sanitizeEvent(
+  event: FaultlineEvent,
+  options: SanitizeOptions = {},
+  memory?: SanitizeMemory,
+): WireEvent {
   const maxBytes = Math.max(512, integer(options.maxEventBytes) ?? 1024 * 1024);
   try {
     const compiled = compileScrub(options);
@@ -327,8 +388,13 @@ export function sanitizeEvent(event: FaultlineEvent, options: SanitizeOptions = 
       maxBreadth: integer(options.maxBreadth) ?? 100,
       maxString,
       maxBytes,
+      limits: [],
+      known: new Map(),
+      framesBound: 0,
     };
-    return fitEvent(build(event, ctx), maxBytes);
+    ctx.limits = [compiled.pii, ctx.maxDepth, ctx.maxBreadth, maxString, maxBytes];
+    if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length) ctx.memory = memory;
+    return fitEvent(build(event, ctx), maxBytes, ctx.known);
   } catch (error) {
     return minimalEvent(event, error);
   }

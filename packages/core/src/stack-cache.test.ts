@@ -114,6 +114,18 @@ describe('cachedStackParser', () => {
     expect(parse).toHaveBeenCalledTimes(1001);
   });
 
+  it('gives each stack its own frames when more stacks than it compares first come in turn', () => {
+    const parse = vi.fn(parseStack);
+    const cached = cachedStackParser(parse);
+    const at = (i: number, n: number) => ({
+      message: `m${n}`,
+      stack: `Error: m${n}\n    at f${i} (/app/a.js:${i}:1)\n    at g (/app/b.js:2:2)`,
+    });
+    for (let round = 0; round < 5; round++)
+      for (let i = 0; i < 9; i++) expect(cached(at(i, round))).toEqual(parseStack(at(i, round)));
+    expect(parse).toHaveBeenCalledTimes(9);
+  });
+
   it('does not keep very long stacks', () => {
     const parse = vi.fn(parseStack);
     const cached = cachedStackParser(parse);

@@ -29,6 +29,14 @@ describe('addContextLines', () => {
     expect(b.post_context).toHaveLength(5);
   });
 
+  it('takes as many lines as each call asks for at a place seen before', () => {
+    expect(addContextLines({ lineno: 12, colno: 4 }, lines).pre_context).toHaveLength(5);
+    const two = addContextLines({ lineno: 12, colno: 4 }, lines, 2);
+    expect(two.pre_context).toEqual(['line 10', 'line 11']);
+    expect(two.post_context).toEqual(['line 13', 'line 14']);
+    expect(addContextLines({ lineno: 12, colno: 4 }, lines).post_context).toHaveLength(5);
+  });
+
   it('cuts a long line around the column of each frame', () => {
     const long = [`${'a'.repeat(200)}${'b'.repeat(200)}`];
     const left = addContextLines({ lineno: 1, colno: 1 }, long);

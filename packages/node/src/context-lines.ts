@@ -44,8 +44,13 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-/** Context of a file's lines (an array the caller caches per file), by `line:column:count`. */
-const contexts = new WeakMap<readonly string[], Map<string, [string[], string, string[]]>>();
+type Context = [pre: string[], line: string, post: string[], count: number];
+
+/**
+ * Context of a file's lines (an array the caller caches per file), by line, then column (numbers:
+ * no key string to build and hash per frame); each with the count of lines it was cut for.
+ */
+const contexts = new WeakMap<readonly string[], Map<number, Map<number, Context>>>();
 
 /**
  * `frame` with `pre_context`, `context_line` and `post_context` taken from `lines` around its
@@ -64,18 +69,25 @@ export function addContextLines(
     byPlace = new Map();
     contexts.set(lines, byPlace);
   }
-  const place = `${lineno}:${frame.colno}:${count}`;
-  let context = byPlace.get(place);
-  if (!context) {
+  // A missing column cuts long lines as column 1 does.
+  const column = typeof frame.colno === 'number' ? frame.colno : 1;
+  let byColumn = byPlace.get(lineno);
+  let context = byColumn?.get(column);
+  if (context?.[3] !== count) {
     const index = lineno - 1;
-    const snip = (line: string) => snipLine(line, frame.colno);
+    const snip = (line: string) => snipLine(line, column);
     context = [
       lines.slice(Math.max(0, index - count), index).map(snip),
       snip(lines[index] ?? ''),
       lines.slice(index + 1, index + 1 + count).map(snip),
+      count,
     ];
     // A file's places are bounded by its lines; a bound on top for very long files.
-    if (byPlace.size < 1000) byPlace.set(place, context);
+    if (!byColumn && byPlace.size < 1000) {
+      byColumn = new Map();
+      byPlace.set(lineno, byColumn);
+    }
+    if (byColumn && byColumn.size < 64) byColumn.set(column, context);
   }
   // Not `{ ...frame, pre_context }`: on Node 20, properties added after a spread take a slow
   // path (microseconds per object); Object.assign does not.

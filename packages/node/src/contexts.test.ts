@@ -47,3 +47,28 @@ it('keeps what the app set', async () => {
   expect(event?.contexts?.app).toMatchObject({ app_name: 'shop', app_memory: expect.any(Number) });
   expect(event?.contexts?.runtime?.name).toBe('custom');
 });
+
+it('gives each event its own contexts: what beforeSend changes stays in its event', async () => {
+  const transport = createTestTransport();
+  let first = true;
+  init({
+    transport: () => transport,
+    breadcrumbs: { console: false },
+    captureUnhandled: false,
+    beforeSend(event) {
+      if (first) {
+        (event.contexts.device as Record<string, unknown>).arch = 'changed';
+        delete (event.contexts.runtime as Record<string, unknown>).version;
+        first = false;
+      }
+      return event;
+    },
+  });
+  captureMessage('one');
+  captureMessage('two');
+  await flush(1000);
+  const [one, two] = transport.events();
+  expect(one?.contexts?.device?.arch).toBe('changed');
+  expect(two?.contexts?.device?.arch).toBe(process.arch);
+  expect(two?.contexts?.runtime).toEqual({ name: 'node', version: process.version });
+});

@@ -16,8 +16,10 @@ export function contextsIntegration(): Integration {
   let hostname: string | undefined;
   // Memory figures are read at most once a second: reading them costs a system call each, which
   // in an error storm would cost more than building the event.
-  let live: Contexts = {};
   let liveAt = Number.NEGATIVE_INFINITY;
+  // The fixed and live figures merged, remade when the live ones are read again; each event
+  // gets copies, which later steps and `beforeSend` may change.
+  let ours: Contexts = {};
   return {
     name: 'Contexts',
     processEvent(event: FaultlineEvent, _hint, client: Client) {
@@ -27,18 +29,23 @@ export function contextsIntegration(): Integration {
       fixed ??= staticContexts(os);
       const now = Date.now();
       if (now - liveAt >= LIVE_REFRESH_MS || now < liveAt) {
-        live = { device: { free_memory: os.freemem() }, app: { app_memory: process.memoryUsage.rss() } };
+        const live: Contexts = {
+          device: { free_memory: os.freemem() },
+          app: { app_memory: process.memoryUsage.rss() },
+        };
+        ours = {};
+        for (const name of new Set([...Object.keys(fixed), ...Object.keys(live)])) {
+          // Object.assign, not `{ ...a, ...b }` (slow on Node 20): both are the SDK's own objects.
+          ours[name] = Object.assign({}, fixed[name], live[name]);
+        }
         liveAt = now;
       }
       const contexts: Contexts = {};
-      for (const name of new Set([...Object.keys(fixed), ...Object.keys(live)])) {
-        // Object.assign, not `{ ...a, ...b }` (slow on Node 20): both are the SDK's own objects.
-        contexts[name] = Object.assign({}, fixed[name], live[name]);
-      }
+      for (const name of Object.keys(ours)) contexts[name] = Object.assign({}, ours[name]);
       for (const [name, value] of Object.entries(event.contexts)) {
         // Only the contexts this integration fills are merged (copied); the app's own stay as they are.
-        const ours = contexts[name];
-        contexts[name] = ours ? { ...ours, ...value } : value;
+        const filled = contexts[name];
+        contexts[name] = filled ? { ...filled, ...value } : value;
       }
       event.contexts = contexts;
       if (client.options.sendDefaultPii && event.server_name === undefined) {

@@ -1,0 +1,243 @@
+/**
+ * What the sanitizer remembers between events, for runtimes where errors come in storms: the
+ * same frames, request, user, contexts, tags, extra and breadcrumbs come back with event after
+ * event, and are scrubbed once rather than once per event. A result is reused only when its
+ * input holds the same plain data as when it was sanitized, read value by value (keys, strings,
+ * numbers, list lengths), under the same limits and PII setting: whatever the app, an
+ * integration or `beforeSend` changed, in place or not, is sanitized again. Anything but plain
+ * data (class instances, `toJSON`, functions, large or deep values) is sanitized every time.
+ * Each call gets its own copy of a result: later steps may change it in place.
+ */
+import { setKey } from './strings.js';
+
+/** A sanitized part and a bound of the size of its JSON. */
+export interface Sized<T> {
+  out: T;
+  bound: number;
+}
+
+/** What is remembered: a stack frame (by its file) or a part of the event (by its name). */
+export type Kind = 0 | 1;
+
+export interface SanitizeMemory {
+  /**
+   * `make()` for `raw`, or a copy of what it gave for the same data before. `key` names the
+   * part (`request`) or a frame's file; `limits` is what the result depends on besides `raw`.
+   */
+  recall<T>(
+    kind: Kind,
+    key: string,
+    raw: unknown,
+    limits: readonly unknown[],
+    make: () => Sized<T>,
+  ): Sized<T>;
+}
+
+/** Results remembered in all, and per key (and line); when full it starts over. */
+const MAX_ENTRIES = 512;
+const PER_KEY = 16;
+/**
+ * Values read at most, and characters of their strings (keys included): larger or deeper data is
+ * not remembered, so what is held stays within about 32 KiB per result and 16 MiB in all.
+ */
+const MAX_VALUES = 2000;
+const MAX_DEPTH = 12;
+const MAX_STRING = 16_384;
+const MAX_CHARS = 16_384;
+/** Marks where an object or a list starts in a flattened value (followed by its size). */
+const OBJECT = Symbol('object');
+const LIST = Symbol('list');
+
+/** The fields of a stack frame a sanitized frame is made of (`vars` makes it a part of its own). */
+const FRAME_FIELDS = [
+  // The line first: frames are kept per file and line.
+  'lineno',
+  'colno',
+  'function',
+  'filename',
+  'abs_path',
+  'module',
+  'in_app',
+  'pre_context',
+  'context_line',
+  'post_context',
+  'vars',
+];
+
+type Entries = Map<string, Map<unknown, Array<[unknown[], Sized<unknown>]>>>;
+
+export function createSanitizeMemory(): SanitizeMemory {
+  const kinds: Entries[] = [new Map(), new Map()];
+  let count = 0;
+  return {
+    recall(kind, key, raw, limits, make) {
+      const entries = kinds[kind] as Entries;
+      // A frame's fields are read once, its source lines copied (one level of lists, no objects),
+      // and it is kept under its file and line; other parts are compared as they are read.
+      const inputs = kind ? undefined : frameFields(raw, limits);
+      const line = inputs?.[0];
+      let byLine = entries.get(key);
+      let list = byLine?.get(line);
+      for (const [seen, sized] of list ?? []) {
+        if (inputs ? same(seen, inputs) : startsWith(seen, limits) && readsAs(raw, seen, limits.length))
+          return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
+      }
+      // Read before it is sanitized, so what is kept is what was sanitized.
+      const flat: unknown[] = limits.slice();
+      const plain = inputs ? inputs !== NOT_PLAIN : flatten(raw, flat);
+      const made = make();
+      if (plain && chars(inputs ?? flat) <= MAX_CHARS) {
+        if (count >= MAX_ENTRIES) {
+          for (const each of kinds) each.clear();
+          count = 0;
+          byLine = list = undefined;
+        }
+        if (!byLine) {
+          byLine = new Map();
+          entries.set(key, byLine);
+        }
+        if (!list) {
+          list = [];
+          byLine.set(line, list);
+        }
+        if (list.length >= PER_KEY) {
+          list.shift();
+          count--;
+        }
+        list.push([inputs ?? flat, { out: copy(made.out), bound: made.bound }]);
+        count++;
+      }
+      return made;
+    },
+  };
+}
+
+const NOT_PLAIN: unknown[] = [];
+
+/** Characters of the strings in a list of inputs, lists inside included. */
+function chars(inputs: readonly unknown[]): number {
+  let total = 0;
+  for (const item of inputs) {
+    if (typeof item === 'string') total += item.length;
+    else if (Array.isArray(item)) total += chars(item);
+  }
+  return total;
+}
+
+/** A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or unreadable. */
+function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
+  try {
+    const out: unknown[] = [];
+    for (const field of FRAME_FIELDS) {
+      const value = (frame as Record<string, unknown>)[field];
+      if (Array.isArray(value)) {
+        const lines = value.slice();
+        for (const line of lines) if (typeof line !== 'string') return NOT_PLAIN;
+        out.push(lines);
+      } else if (typeof value === 'object' && value !== null) return NOT_PLAIN;
+      else if (typeof value === 'function') return NOT_PLAIN;
+      else out.push(value);
+    }
+    for (const limit of limits) out.push(limit);
+    return out;
+  } catch {
+    return NOT_PLAIN;
+  }
+}
+
+/** Whether two lists of inputs hold the same values, lists inside compared item by item. */
+function same(seen: readonly unknown[], now: readonly unknown[]): boolean {
+  if (seen.length !== now.length || now === NOT_PLAIN) return false;
+  for (let i = 0; i < seen.length; i++) {
+    const a = seen[i];
+    const b = now[i];
+    if (a === b) continue;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  }
+  return true;
+}
+
+function startsWith(seen: readonly unknown[], limits: readonly unknown[]): boolean {
+  for (let i = 0; i < limits.length; i++) if (seen[i] !== limits[i]) return false;
+  return true;
+}
+
+/** Appends the values of plain data to `out`, keys included; false for anything else. */
+function flatten(value: unknown, out: unknown[], depth = 0): boolean {
+  try {
+    if (typeof value !== 'object' || value === null) {
+      if (typeof value === 'function' || (typeof value === 'string' && value.length > MAX_STRING))
+        return false;
+      return out.push(value) < MAX_VALUES;
+    }
+    if (depth > MAX_DEPTH) return false;
+    if (Array.isArray(value)) {
+      out.push(LIST, value.length);
+      return value.every((item) => flatten(item, out, depth + 1));
+    }
+    const keys = plainKeys(value);
+    if (!keys) return false;
+    out.push(OBJECT, keys.length);
+    return keys.every(
+      (key) => out.push(key) && flatten((value as Record<string, unknown>)[key], out, depth + 1),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` flattens to `seen` from `start` to its end, read without building a list. */
+function readsAs(value: unknown, seen: readonly unknown[], start: number): boolean {
+  try {
+    return match(value, seen, start, 0) === seen.length;
+  } catch {
+    return false;
+  }
+}
+
+/** The index in `seen` after `value`, or -1 where it differs. */
+function match(value: unknown, seen: readonly unknown[], at: number, depth: number): number {
+  if (typeof value !== 'object' || value === null)
+    return typeof value !== 'function' && seen[at] === value ? at + 1 : -1;
+  if (depth > MAX_DEPTH) return -1;
+  const list = Array.isArray(value);
+  const keys = list ? undefined : plainKeys(value);
+  const size = list ? (value as unknown[]).length : keys?.length;
+  if (size === undefined || seen[at] !== (list ? LIST : OBJECT) || seen[at + 1] !== size) return -1;
+  let next = at + 2;
+  for (let i = 0; i < size && next >= 0; i++) {
+    if (keys) {
+      if (seen[next] !== keys[i]) return -1;
+      next = match((value as Record<string, unknown>)[keys[i] as string], seen, next + 1, depth + 1);
+    } else next = match((value as unknown[])[i], seen, next, depth + 1);
+  }
+  return next;
+}
+
+/** The keys of an object with the plain prototype or none and no `toJSON`; undefined otherwise. */
+function plainKeys(value: object): string[] | undefined {
+  const proto = Object.getPrototypeOf(value);
+  const keys = proto === Object.prototype || proto === null ? Object.keys(value) : undefined;
+  return keys?.includes('toJSON') ? undefined : keys;
+}
+
+/** A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). */
+function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value))
+    return (
+      value.some((item) => typeof item === 'object' && item !== null) ? value.map(copy) : value.slice()
+    ) as T;
+  let out: Record<string, unknown>;
+  if (Object.hasOwn(value, '__proto__')) {
+    // Object.assign would set the prototype for this key.
+    out = {};
+    for (const key of Object.keys(value)) setKey(out, key, (value as Record<string, unknown>)[key]);
+  } else out = Object.assign({}, value) as Record<string, unknown>;
+  for (const key in out) {
+    const item = out[key];
+    if (typeof item === 'object' && item !== null && Object.hasOwn(out, key)) out[key] = copy(item);
+  }
+  return out as T;
+}

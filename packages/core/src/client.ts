@@ -56,11 +56,13 @@ export interface ClientRuntime {
   parseStack?: StackParser;
   /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
   createStormGuard?: (options: StormGuardOptions) => StormGuard;
-  /**
-   * Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms;
-   * its `memory` lets the sanitizer reuse frames and scope parts it sanitized before.
-   */
+  /** Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms. */
   cacheStacks?: (parse: StackParser) => StackParser;
+  /**
+   * Core's `createSanitizeMemory`: the sanitizer reuses frames and scope parts it sanitized
+   * before while they stay the same (see sanitize-memory.ts); the browser bundle leaves it out.
+   */
+  createSanitizeMemory?: () => SanitizeMemory;
   /** Core's `sendCheckIn`, for runtimes that send cron check-ins; without it check-ins are dropped. */
   sendCheckIn?: typeof sendCheckIn;
   /** The runtime's own options and their kinds, checked after core's (`OPTION_RULES` format). */
@@ -127,7 +129,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   let closed = false;
   const parse = runtime.parseStack ?? parseStack;
   const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
-  const memory = (parseStackCached as { memory?: SanitizeMemory }).memory;
+  const memory = runtime.createSanitizeMemory?.();
   const storm =
     options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
 

@@ -84,6 +84,7 @@ export { parseStack, type StackParser } from './stack-parse.js';
 // HTTP status policy and request context
 export { createStatusPolicy, type StatusMatcher, type StatusPolicy, statusMessage } from './status-policy.js';
 export { createStormGuard, type Repeats, type StormGuard, type StormGuardOptions } from './storm-guard.js';
+export { createSanitizeMemory } from './sanitize-memory.js';
 export { cachedStackParser } from './stack-cache.js';
 export { type CheckInSink, sendCheckIn } from './send-check-in.js';
 export { type RequestDataOptions, type RequestDataParts, requestDataFrom } from './request.js';

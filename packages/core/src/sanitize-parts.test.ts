@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
 import type { ClientOptions } from './options.js';
+import { createSanitizeMemory } from './sanitize-memory.js';
 import { cachedStackParser } from './stack-cache.js';
 import { SECRET_CASES } from './test-secrets.js';
 import type { Transport } from './transport.js';
@@ -11,11 +12,12 @@ import type { FaultlineEvent, WireEvent } from './types.js';
 // sanitized once and remembered while they stay the same. These tests change them every way an
 // app can, and check that each event still carries its own data, scrubbed.
 
-// With `cacheStacks`, as Node runs it: the client then keeps a sanitizer memory.
+// With a sanitizer memory, as Node runs the client.
 const runtime: ClientRuntime = {
   platform: 'node',
   sdk: { name: 'faultline.test', version: '0.0.0' },
   cacheStacks: cachedStackParser,
+  createSanitizeMemory,
 };
 const secret = SECRET_CASES.find((c) => c.name.includes('github'))?.secret ?? SECRET_CASES[0]!.secret;
 const jwt = SECRET_CASES.find((c) => c.name.toLowerCase().includes('jwt'))?.secret ?? secret;

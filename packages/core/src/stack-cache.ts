@@ -3,7 +3,6 @@
  * below their `Name: message` header, so an app that fails repeatedly (an error storm, a
  * failing endpoint) parses each distinct stack once; every call still gets frames of its own.
  */
-import { createSanitizeMemory, type SanitizeMemory } from './sanitize-memory.js';
 import { type StackParser, stripHeader } from './stack-parse.js';
 import type { StackFrame } from './types.js';
 
@@ -20,10 +19,8 @@ const MAX_KEY_LENGTH = 8192;
  * and `parse` sees exactly those values, so the frames are the ones `parse` would return, as
  * fresh objects each time (`beforeSend` and integrations may change frames in place). Calls
  * with options, and values whose `stack` or `message` cannot be read, go straight to `parse`.
- * The parser carries the `memory` the client's sanitizer keeps for the same storms (frames and
- * scope parts sanitized once, see sanitize-memory.ts): runtimes that cache stacks get both.
  */
-export function cachedStackParser(parse: StackParser): StackParser & { memory: SanitizeMemory } {
+export function cachedStackParser(parse: StackParser): StackParser {
   const cache = new Map<string, StackFrame[]>();
   // The stacks found last, compared first: a stack is a new string each time, and comparing it
   // with an equal one costs far less than hashing it for the map (an error and its cause, thrown
@@ -57,7 +54,7 @@ export function cachedStackParser(parse: StackParser): StackParser & { memory: S
     }
     return frames.map((frame) => ({ ...frame }));
   };
-  return Object.assign(parser, { memory: createSanitizeMemory() });
+  return parser;
 }
 
 function readStack(error: unknown): { stack: string; message: unknown } | undefined {

@@ -11,6 +11,7 @@ import {
   type Client,
   cachedStackParser,
   createClient,
+  createSanitizeMemory,
   createStormGuard,
   envelopeEndpoint,
   type Integration,
@@ -64,6 +65,7 @@ export function startClient(front: FrontState): Client {
     parseStack: parseStackFrames,
     createStormGuard,
     cacheStacks: cachedStackParser,
+    createSanitizeMemory,
     sendCheckIn,
     defaultIntegrations: front.integrations.map(eventWorkOf),
   });

@@ -113,6 +113,29 @@ describe('createTransport over HTTP', () => {
     expect(server.clientReports()).toEqual([]);
   });
 
+  it('opens no connection inside the call that queued: envelopes queued in one task leave after it', async () => {
+    const server = await receiver();
+    const sent: number[] = [];
+    const executor = createFetchExecutor({ url: `${server.url}/api/1/envelope/` });
+    const transport = createTransport(
+      { envelopeMeta: META },
+      {
+        send: (body, written) => {
+          sent.push(body.length);
+          return executor.send(body, written);
+        },
+      },
+    );
+    transports.push(transport);
+    transport.send(eventEnvelope('one'));
+    transport.send(eventEnvelope('two'));
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toHaveLength(2);
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.events().map((e) => e.message)).toEqual(['one', 'two']);
+  });
+
   it('attaches pending drop counts to the next envelope', async () => {
     const server = await receiver();
     const transport = transportTo(server.url);

@@ -130,6 +130,7 @@ export function createTransport(
   let queuedBytes = 0;
   let inflight = 0;
   let closed = false;
+  let pumpTimer: Timer | undefined;
 
   /** Tells waiting flushes, once nothing is left. */
   const wake = () => {
@@ -166,8 +167,22 @@ export function createTransport(
     }
     entries.add({ b, c, r, n: 0 });
     queuedBytes += b.length;
-    pump();
+    schedulePump();
     return true;
+  }
+
+  /**
+   * Sends what was queued once the app's current task is done, not inside its capture call:
+   * opening a connection (and, the first time, loading the HTTP client) is no work for the
+   * code that failed, and a loop of captures reaches the network once. What is still queued
+   * when the process exits or the page hides is handed over by `takePending`.
+   */
+  function schedulePump(): void {
+    if (pumpTimer === undefined)
+      pumpTimer = unrefTimer(() => {
+        pumpTimer = undefined;
+        pump();
+      }, 0);
   }
 
   /** Done with an entry: a `failure` counts its loss; `tell` wakes waiting flushes when all is done. */

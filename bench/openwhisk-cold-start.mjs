@@ -7,7 +7,15 @@
 // returning is part of the figure, as it is in production. Rounds alternate between the
 // variants; each figure is the median.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -260,7 +268,11 @@ export async function run({ runs = 7, warmup = 1 } = {}) {
         samples[variant].firstErrorCpuMs.push(failing.runCpuMs);
       }
     }
-    const out = { runs, extractor: UNZIP && process.env.BENCH_OW_ADM_ZIP !== '1' ? 'unzip' : 'adm-zip', sinkRequests: sink.requests() };
+    const out = {
+      runs,
+      extractor: UNZIP && process.env.BENCH_OW_ADM_ZIP !== '1' ? 'unzip' : 'adm-zip',
+      sinkRequests: sink.requests(),
+    };
     for (const [variant, s] of Object.entries(samples)) {
       out[variant] = {
         bundleBytes: actions[variant].bundleBytes,

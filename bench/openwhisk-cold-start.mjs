@@ -283,6 +283,11 @@ export async function run({ runs = 7, warmup = 1 } = {}) {
         initMs: median(s.initMs),
         firstRunMs: median(s.firstRunMs),
         firstErrorMs: median(s.firstErrorMs),
+        // Each phase in CPU time of the container: /init (unpack, require), the first /run that
+        // returns, the first /run that throws.
+        initCpuMs: median(s.initCpuMs),
+        firstRunCpuMs: median(s.firstRunCpuMs),
+        firstErrorCpuMs: median(s.firstErrorCpuMs),
         // What the invoker waits for on a cold start: /init, then the first /run.
         firstActivationMs: median(s.initMs.map((ms, i) => ms + s.firstRunMs[i])),
         firstErrorActivationMs: median(s.firstErrorInitMs.map((ms, i) => ms + s.firstErrorMs[i])),
@@ -297,6 +302,9 @@ export async function run({ runs = 7, warmup = 1 } = {}) {
       w.addedFirstErrorMs = w.firstErrorActivationMs - out.plain.firstErrorActivationMs;
       w.addedFirstActivationCpuMs = w.firstActivationCpuMs - out.plain.firstActivationCpuMs;
       w.addedFirstErrorCpuMs = w.firstErrorActivationCpuMs - out.plain.firstErrorActivationCpuMs;
+      w.addedInitCpuMs = w.initCpuMs - out.plain.initCpuMs;
+      w.addedFirstRunCpuMs = w.firstRunCpuMs - out.plain.firstRunCpuMs;
+      w.addedFirstErrorRunCpuMs = w.firstErrorCpuMs - out.plain.firstErrorCpuMs;
     }
     return out;
   } finally {

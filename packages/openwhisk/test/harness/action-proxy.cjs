@@ -7,7 +7,8 @@
 // Differences from the real proxy, all deliberate:
 // - node:http instead of Express; it listens on 127.0.0.1 and an ephemeral port (the real one
 //   binds 8080 on all interfaces) and prints `OW_HARNESS_PORT <port>` once on stdout at start.
-// - zip archives are extracted with adm-zip instead of `unzip -qq`; tar.gz with `tar -xzf`.
+// - zip archives are extracted with adm-zip instead of `unzip -qq` unless the parent names an
+//   `unzip` executable; tar.gz with `tar -xzf`.
 // - `npm install` at init (OW_ENABLE_INIT_INSTALL) is not reproduced.
 // The parent copies this file to `<tmp>/nodejsAction/app.js` and starts it there, so user
 // code and runtime frames sit under a `/nodejsAction/` folder as in the image.
@@ -20,8 +21,9 @@ const crypto = require('node:crypto');
 const childProcess = require('node:child_process');
 const { pathToFileURL } = require('node:url');
 
-// argv[2]: JSON `{ admZip, serializeError }` with absolute paths of the two helper packages
-// (this copy lives outside the repository, so bare specifiers would not resolve).
+// argv[2]: JSON `{ admZip, serializeError, unzip? }` with absolute paths of the two helper
+// packages (this copy lives outside the repository, so bare specifiers would not resolve) and,
+// optionally, of an `unzip` executable to extract zip archives with, as the real runner does.
 const deps = JSON.parse(process.argv[2] || '{}');
 
 const config = {
@@ -65,7 +67,10 @@ function extractInTmpDir(code) {
       if (err) return reject('There was an error reading the action archive.');
       const tmpDir = mkTempDir();
       try {
-        if (ext === 'zip') {
+        if (ext === 'zip' && deps.unzip) {
+          // As the real runner does (`unzip -qq <archive> -d <dir>`), when the caller names the tool.
+          childProcess.execFileSync(deps.unzip, ['-qq', archiveFile, '-d', tmpDir]);
+        } else if (ext === 'zip') {
           const AdmZip = require(deps.admZip);
           new AdmZip(archiveFile).extractAllTo(tmpDir, true);
         } else {

@@ -193,6 +193,23 @@ describe('action proxy harness: /init', () => {
     expect(existsSync(body.cwd)).toBe(true);
   });
 
+  const unzip = ['/usr/bin/unzip', '/bin/unzip'].find((path) => existsSync(path));
+  it.skipIf(unzip === undefined)(
+    'unpacks the same way with the unzip executable the runner uses',
+    async () => {
+      proxy = await startActionProxy({ unzip: unzip as string });
+      const code = zipBase64({
+        'package.json': JSON.stringify({ name: 'a', main: 'lib/entry.js' }),
+        'lib/entry.js': 'exports.main = () => ({ cwd: process.cwd(), file: __filename });',
+      });
+      expect(await proxy.init({ main: 'main', code, binary: true })).toMatchObject({ status: 200 });
+      const { body } = await proxy.run(activation('a1'));
+      expect(dirname(body.cwd)).toBe(proxy.cwd);
+      expect(basename(body.cwd)).toMatch(/^[A-Za-z0-9]{8}$/);
+      expect(body.file).toBe(`${body.cwd}/lib/entry.js`);
+    },
+  );
+
   it('takes main as file.function, and index.js by default', async () => {
     proxy = await startActionProxy();
     const code = zipBase64({ 'handlers.js': 'exports.run = () => ({ from: "handlers" });' });

@@ -28,6 +28,8 @@ export interface ProxyOptions {
   env?: Record<string, string>;
   /** Sets `__OW_ALLOW_CONCURRENT=true` in the container environment. */
   allowConcurrent?: boolean;
+  /** An `unzip` executable: zip actions are unpacked with it, as the real runner does (else adm-zip). */
+  unzip?: string;
 }
 
 export interface InitValue {
@@ -103,6 +105,7 @@ export async function startActionProxy(options: ProxyOptions = {}): Promise<Acti
   const deps = {
     admZip: require.resolve('adm-zip'),
     serializeError: join(repoRoot, 'node_modules/serialize-error/index.js'),
+    ...(options.unzip ? { unzip: options.unzip } : {}),
   };
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env };
   if (options.allowConcurrent) env.__OW_ALLOW_CONCURRENT = 'true';

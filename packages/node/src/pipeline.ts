@@ -29,6 +29,7 @@ export { contextsIntegration } from './contexts.js';
 export { createHttpExecutor } from './http-executor.js';
 export { requestContext } from './request-context.js';
 export { sourceMapsIntegration } from './source-maps.js';
+export { deliverSync } from './sync-deliver.js';
 export { createUndiciExecutor } from './undici-executor.js';
 
 /** What `init` decided and installed, for the client to start from. */

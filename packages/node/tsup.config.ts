@@ -28,23 +28,17 @@ const withCoreModules: Options['esbuildOptions'] = (options, context) => {
 const compact: Options = { minifyWhitespace: true, minifySyntax: true };
 
 /**
- * The library entry loads its pipeline and its HTTP framework adapters on first need with a
- * synchronous `require` of their own files (src/load-<part>.build.ts stands in for
- * src/load-<part>.ts, which imports the part for runs from sources); `./pipeline.cjs` and
- * `./adapters.cjs` stay separate files beside index.cjs.
+ * The library entry loads its pipeline on first need with a synchronous `require` of its own
+ * file (src/load-pipeline.build.ts stands in for src/load-pipeline.ts, which imports the
+ * pipeline for runs from sources); `./pipeline.cjs` stays a separate file beside index.cjs.
  */
-const lazyParts = {
-  name: 'lazy-parts',
-  setup(build: {
-    onResolve: (o: { filter: RegExp }, f: (a: { path: string; resolveDir: string }) => object) => void;
-  }) {
-    build.onResolve({ filter: /^\.\/load-(pipeline|adapters)\.js$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.build.ts')),
+const lazyPipeline = {
+  name: 'lazy-pipeline',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { resolveDir: string }) => object) => void }) {
+    build.onResolve({ filter: /^\.\/load-pipeline\.js$/ }, (args) => ({
+      path: resolve(args.resolveDir, 'load-pipeline.build.ts'),
     }));
-    build.onResolve({ filter: /^\.\/(pipeline|adapters)\.cjs$/ }, (args) => ({
-      path: args.path,
-      external: true,
-    }));
+    build.onResolve({ filter: /^\.\/pipeline\.cjs$/ }, () => ({ path: './pipeline.cjs', external: true }));
   },
 };
 
@@ -62,20 +56,8 @@ export default defineConfig([
     sourcemap: true,
     ...compact,
     esbuildOptions: withCoreModules,
-    esbuildPlugins: [lazyParts],
+    esbuildPlugins: [lazyPipeline],
     clean: true,
-    target: 'node20',
-  },
-  {
-    // The HTTP framework adapters, loaded when an app first asks for one. Built like the entry
-    // (with the few parts of core they run); they reach the pipeline the same way it does.
-    entry: { adapters: 'src/adapters.ts' },
-    format: ['cjs'],
-    noExternal: [/^@faultline\/core/],
-    sourcemap: true,
-    ...compact,
-    esbuildOptions: withCoreModules,
-    esbuildPlugins: [lazyParts],
     target: 'node20',
   },
   {

@@ -47,24 +47,6 @@ describe('start-up', () => {
     ]);
   });
 
-  it('the HTTP framework adapters load when the app first asks for one, and keep their shape', async () => {
-    const child = await runFixture('startup-adapters.cjs', [], { env: { FAULTLINE_DSN: DOWN_DSN } });
-    expect(child.stderr).toBe('');
-    const out = JSON.parse(child.stdout) as {
-      atInit: string[];
-      afterExpress: string[];
-      arity: number[];
-      hooks: string[];
-      fastifyMeta: unknown[];
-    };
-    expect(packageFiles(out.atInit)).toEqual(['node/dist/index.cjs']);
-    expect(packageFiles(out.afterExpress)).toEqual(['node/dist/adapters.cjs', 'node/dist/index.cjs']);
-    // Express tells error middleware from the rest by its number of parameters.
-    expect(out.arity).toEqual([3, 4]);
-    expect(out.hooks).toEqual(['onRequest', 'onError', 'onResponse', 'done']);
-    expect(out.fastifyMeta).toEqual([true, 'faultline']);
-  });
-
   it('import + init loads the same one file, shares the client with require, and loads the pipeline at the first capture', async () => {
     const { files, afterCapture, sameClient } = await loaded('startup-load.mjs');
     expect(packageFiles(files)).toEqual(['node/dist/index.cjs']);

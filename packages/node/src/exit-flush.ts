@@ -1,8 +1,9 @@
 import { authHeader, type Client, envelopeEndpoint, type Integration } from '@faultline/core';
+import { loadPipeline } from './load-pipeline.js';
 import { loadedClient, whenLoaded } from './loaded-client.js';
 import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
 import { SDK_NAME, SDK_VERSION } from './sdk-info.js';
-import { deliverSync, type SyncTarget } from './sync-deliver.js';
+import type { SyncTarget } from './sync-deliver.js';
 
 /** Longest delay a timer can hold (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -78,7 +79,8 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
           if (left <= 0) return;
           const pending = transport.takePending();
           if (pending.length === 0) return;
-          const ok = deliverSync(pending, target, left);
+          // Something was captured, so the pipeline (which holds the exit sender) is loaded.
+          const ok = loadPipeline().deliverSync(pending, target, left);
           loaded.logger.debug(ok ? 'delivered at exit' : 'exit delivery timed out or failed');
         } catch (error) {
           client.logger.debug('exit delivery failed', error);

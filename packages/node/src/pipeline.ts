@@ -2,7 +2,8 @@
  * What only events need, loaded on first need (the first capture, check-in, dropped event or
  * transport access; at exit only if something was captured): core's client (event building,
  * sampling, integrations' event work, `beforeSend`, scrubbing, envelopes, transport), Node's
- * stack frames, source maps, context lines, contexts, request context and HTTP executors.
+ * stack frames, source maps, context lines, contexts, request context, HTTP executors and the
+ * exit sender (what is left at `process.exit()` only exists after a capture).
  * `init` installs the hooks and scopes without it (init.ts); this file is built on its own
  * (`dist/pipeline.cjs`) and required synchronously, so nothing captured waits or is lost.
  */
@@ -29,6 +30,7 @@ export { contextsIntegration } from './contexts.js';
 export { createHttpExecutor } from './http-executor.js';
 export { requestContext } from './request-context.js';
 export { sourceMapsIntegration } from './source-maps.js';
+export { deliverSync } from './sync-deliver.js';
 export { createUndiciExecutor } from './undici-executor.js';
 
 /** What `init` decided and installed, for the client to start from. */

@@ -1,9 +1,12 @@
 // Figure 2: what `require` + `init` adds to a Node process: wall time from spawn to exit and
-// peak RSS (getrusage maxRSS), over a bare `node -e 0`-like process that only prints its own
-// peak RSS. Fresh processes, interleaved so that drift in machine load hits every case alike.
+// peak RSS (getrusage maxRSS) and the CPU time the process used by then (user + system), over a
+// bare `node -e 0`-like process that only prints those. Fresh processes, interleaved so that drift
+// in machine load hits every case alike. CPU time is the steadier figure on a busy machine: wall
+// time also counts the time the process waited for a core.
 import { DOWN_DSN, isMain, median, runNode } from './lib.mjs';
 
-const PRINT = 'process.stdout.write(String(process.resourceUsage().maxRSS * 1024))';
+const PRINT =
+  "{const u=process.resourceUsage();process.stdout.write(u.maxRSS*1024+' '+(u.userCPUTime+u.systemCPUTime))}";
 
 const CASES = {
   bare: PRINT,
@@ -15,23 +18,26 @@ const CASES = {
 };
 
 export async function run({ runs = 15, warmup = 2 } = {}) {
-  const samples = Object.fromEntries(Object.keys(CASES).map((name) => [name, { ms: [], rss: [] }]));
+  const samples = Object.fromEntries(Object.keys(CASES).map((name) => [name, { ms: [], rss: [], cpu: [] }]));
   for (let i = 0; i < runs + warmup; i++) {
     for (const [name, code] of Object.entries(CASES)) {
       const { stdout, wallMs } = await runNode(['-e', code]);
       if (i < warmup) continue;
       samples[name].ms.push(wallMs);
-      samples[name].rss.push(Number(stdout));
+      const [rss, cpuMicros] = stdout.trim().split(' ').map(Number);
+      samples[name].rss.push(rss);
+      samples[name].cpu.push(cpuMicros / 1000);
     }
   }
   const out = {};
-  for (const [name, { ms, rss }] of Object.entries(samples)) {
-    out[name] = { wallMs: median(ms), peakRssBytes: median(rss), runs };
+  for (const [name, { ms, rss, cpu }] of Object.entries(samples)) {
+    out[name] = { wallMs: median(ms), cpuMs: median(cpu), peakRssBytes: median(rss), runs };
   }
   for (const sdk of ['faultline', 'sentry']) {
     out[sdk].addedWallMs = out[sdk].wallMs - out.bare.wallMs;
     out[sdk].addedPeakRssBytes = out[sdk].peakRssBytes - out.bare.peakRssBytes;
     out[sdk].addedOverOneModuleWallMs = out[sdk].wallMs - out.oneModule.wallMs;
+    out[sdk].addedOverOneModuleCpuMs = out[sdk].cpuMs - out.oneModule.cpuMs;
     out[sdk].addedOverOneModulePeakRssBytes = out[sdk].peakRssBytes - out.oneModule.peakRssBytes;
   }
   return out;

@@ -72,16 +72,22 @@ export function createSanitizeMemory(): SanitizeMemory {
   return {
     recall(kind, key, raw, limits, make) {
       const entries = kinds[kind] as Entries;
-      // A frame's fields are read once, its source lines copied (one level of lists, no objects),
-      // and it is kept under its file and line; other parts are compared as they are read.
-      const inputs = kind ? undefined : frameFields(raw, limits);
-      const line = inputs?.[0];
+      // A frame is kept under its file and line and compared field by field as it is read; other
+      // parts are compared as they are read too. Nothing is copied unless it is new.
+      const line = kind ? undefined : lineOf(raw);
       let byLine = entries.get(key);
       let list = byLine?.get(line);
       for (const [seen, sized] of list ?? []) {
-        if (inputs ? same(seen, inputs) : startsWith(seen, limits) && readsAs(raw, seen, limits.length))
+        if (
+          kind
+            ? startsWith(seen, limits) && readsAs(raw, seen, limits.length)
+            : sameFrame(seen, raw, limits)
+        )
           return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
       }
+      // A new frame's fields are read once, its source lines copied (one level of lists, no
+      // objects), to be compared with the frames that follow.
+      const inputs = kind ? undefined : frameFields(raw, limits);
       // Read before it is sanitized, so what is kept is what was sanitized.
       const flat: unknown[] = limits.slice();
       const plain = inputs ? inputs !== NOT_PLAIN : flatten(raw, flat);
@@ -145,16 +151,35 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
   }
 }
 
-/** Whether two lists of inputs hold the same values, lists inside compared item by item. */
-function same(seen: readonly unknown[], now: readonly unknown[]): boolean {
-  if (seen.length !== now.length || now === NOT_PLAIN) return false;
-  for (let i = 0; i < seen.length; i++) {
-    const a = seen[i];
-    const b = now[i];
-    if (a === b) continue;
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+/** A frame's line, the key its results are kept under within its file; undefined if unreadable. */
+function lineOf(frame: unknown): unknown {
+  try {
+    return (frame as Record<string, unknown>)[FRAME_FIELDS[0] as string];
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Whether `frame` now reads as the inputs `seen` were read from it by {@link frameFields}, field
+ * by field, source lines item by item, without building a list of its own.
+ */
+function sameFrame(seen: readonly unknown[], frame: unknown, limits: readonly unknown[]): boolean {
+  const fields = FRAME_FIELDS.length;
+  if (seen.length !== fields + limits.length) return false;
+  try {
+    for (let i = 0; i < fields; i++) {
+      const now = (frame as Record<string, unknown>)[FRAME_FIELDS[i] as string];
+      const was = seen[i];
+      // `seen` holds primitives and lists of its own, never an object of the frame's.
+      if (now === was) continue;
+      if (!Array.isArray(now) || !Array.isArray(was) || now.length !== was.length) return false;
+      for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
+    }
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < limits.length; i++) if (seen[fields + i] !== limits[i]) return false;
   return true;
 }
 

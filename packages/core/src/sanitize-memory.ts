@@ -247,22 +247,32 @@ function plainKeys(value: object): string[] | undefined {
   return keys?.includes('toJSON') ? undefined : keys;
 }
 
-/** A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). */
+/**
+ * A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). Loops over
+ * key lists rather than callbacks and `for…in`: it runs for every remembered part of every event.
+ */
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value))
-    return (
-      value.some((item) => typeof item === 'object' && item !== null) ? value.map(copy) : value.slice()
-    ) as T;
+  if (Array.isArray(value)) {
+    const list = value.slice();
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (typeof item === 'object' && item !== null) list[i] = copy(item);
+    }
+    return list as T;
+  }
+  const keys = Object.keys(value);
   let out: Record<string, unknown>;
   if (Object.hasOwn(value, '__proto__')) {
     // Object.assign would set the prototype for this key.
     out = {};
-    for (const key of Object.keys(value)) setKey(out, key, (value as Record<string, unknown>)[key]);
+    for (const key of keys) setKey(out, key, (value as Record<string, unknown>)[key]);
   } else out = Object.assign({}, value) as Record<string, unknown>;
-  for (const key in out) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const item = out[key];
-    if (typeof item === 'object' && item !== null && Object.hasOwn(out, key)) out[key] = copy(item);
+    // An own `__proto__` is a data property here: assigning to it sets that property.
+    if (typeof item === 'object' && item !== null) out[key] = copy(item);
   }
   return out as T;
 }

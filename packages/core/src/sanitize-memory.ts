@@ -226,30 +226,44 @@ function match(value: unknown, seen: readonly unknown[], at: number, depth: numb
   if (typeof value !== 'object' || value === null)
     return typeof value !== 'function' && seen[at] === value ? at + 1 : -1;
   if (depth > MAX_DEPTH) return -1;
-  const list = Array.isArray(value);
-  const keys = list ? undefined : plainKeys(value);
-  const size = list ? (value as unknown[]).length : keys?.length;
-  if (size === undefined || seen[at] !== (list ? LIST : OBJECT) || seen[at + 1] !== size) return -1;
-  let next = at + 2;
-  for (let i = 0; i < size && next >= 0; i++) {
-    if (keys) {
-      if (seen[next] !== keys[i]) return -1;
-      next = match((value as Record<string, unknown>)[keys[i] as string], seen, next + 1, depth + 1);
-    } else next = match((value as unknown[])[i], seen, next, depth + 1);
+  if (Array.isArray(value)) {
+    const size = value.length;
+    if (seen[at] !== LIST || seen[at + 1] !== size) return -1;
+    let next = at + 2;
+    for (let i = 0; i < size && next >= 0; i++) next = match(value[i], seen, next, depth + 1);
+    return next;
   }
-  return next;
+  if (seen[at] !== OBJECT || !plainProto(value)) return -1;
+  // Keys read as `for…in` gives them, without a list of its own: own keys in the order
+  // Object.keys gives them, then any inherited enumerable one, which cannot match what
+  // `flatten` read.
+  const size = seen[at + 1] as number;
+  let next = at + 2;
+  let count = 0;
+  for (const key in value) {
+    if (key === 'toJSON' || ++count > size || seen[next] !== key) return -1;
+    next = match((value as Record<string, unknown>)[key], seen, next + 1, depth + 1);
+    if (next < 0) return -1;
+  }
+  return count === size ? next : -1;
+}
+
+/** Whether an object has the plain prototype or none. */
+function plainProto(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** The keys of an object with the plain prototype or none and no `toJSON`; undefined otherwise. */
 function plainKeys(value: object): string[] | undefined {
-  const proto = Object.getPrototypeOf(value);
-  const keys = proto === Object.prototype || proto === null ? Object.keys(value) : undefined;
+  const keys = plainProto(value) ? Object.keys(value) : undefined;
   return keys?.includes('toJSON') ? undefined : keys;
 }
 
 /**
- * A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). Loops over
- * key lists rather than callbacks and `for…in`: it runs for every remembered part of every event.
+ * A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). Lists are
+ * copied with a plain loop and objects read with `for…in`, so no callback or key list is made:
+ * it runs for every remembered part of every event.
  */
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
@@ -261,18 +275,16 @@ function copy<T>(value: T): T {
     }
     return list as T;
   }
-  const keys = Object.keys(value);
   let out: Record<string, unknown>;
   if (Object.hasOwn(value, '__proto__')) {
     // Object.assign would set the prototype for this key.
     out = {};
-    for (const key of keys) setKey(out, key, (value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value)) setKey(out, key, (value as Record<string, unknown>)[key]);
   } else out = Object.assign({}, value) as Record<string, unknown>;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  for (const key in out) {
     const item = out[key];
-    // An own `__proto__` is a data property here: assigning to it sets that property.
-    if (typeof item === 'object' && item !== null) out[key] = copy(item);
+    // Own keys only (an own `__proto__` is a data property: assigning to it sets that property).
+    if (typeof item === 'object' && item !== null && Object.hasOwn(out, key)) out[key] = copy(item);
   }
   return out as T;
 }

@@ -79,9 +79,7 @@ export function createSanitizeMemory(): SanitizeMemory {
       let list = byLine?.get(line);
       for (const [seen, sized] of list ?? []) {
         if (
-          kind
-            ? startsWith(seen, limits) && readsAs(raw, seen, limits.length)
-            : sameFrame(seen, raw, limits)
+          kind ? startsWith(seen, limits) && readsAs(raw, seen, limits.length) : sameFrame(seen, raw, limits)
         )
           return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
       }

@@ -214,7 +214,8 @@ describe('scope parts remembered between events', () => {
       expect(order.polluted).toBeUndefined();
       expect(JSON.stringify(order)).toBe('{"__proto__":{"polluted":"yes"},"id":7}');
       // What a transport does to the event it holds stays in that event.
-      (order.__proto__ as Record<string, unknown>).polluted = secret;
+      (Object.getOwnPropertyDescriptor(order, '__proto__')?.value as Record<string, unknown>).polluted =
+        secret;
       order.id = secret;
     }
   });

@@ -36,6 +36,14 @@ describe('normalizeEvent', () => {
     for (const name of Object.keys(out.tags ?? {})) expect(name).toMatch(/^[a-zA-Z0-9_.:-]{1,200}$/);
   });
 
+  it('sends a tag named __proto__ as a tag, without touching any prototype', () => {
+    const out = normalizeEvent(base({ tags: JSON.parse('{"__proto__": "x", "plan": "pro"}') }));
+    expect(Object.hasOwn(out.tags ?? {}, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(out.tags)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(out)).tags).toEqual(JSON.parse('{"__proto__": "x", "plan": "pro"}'));
+    expect(({} as Record<string, unknown>).plan).toBeUndefined();
+  });
+
   it('drops tags with empty values and says so in debug mode', () => {
     const logger = createLogger(true);
     const debug = vi.spyOn(logger, 'debug').mockImplementation(() => {});

@@ -72,16 +72,20 @@ export function createSanitizeMemory(): SanitizeMemory {
   return {
     recall(kind, key, raw, limits, make) {
       const entries = kinds[kind] as Entries;
-      // A frame's fields are read once, its source lines copied (one level of lists, no objects),
-      // and it is kept under its file and line; other parts are compared as they are read.
-      const inputs = kind ? undefined : frameFields(raw, limits);
-      const line = inputs?.[0];
+      // A frame is kept under its file and line and compared field by field as it is read; other
+      // parts are compared as they are read too. Nothing is copied unless it is new.
+      const line = kind ? undefined : lineOf(raw);
       let byLine = entries.get(key);
       let list = byLine?.get(line);
       for (const [seen, sized] of list ?? []) {
-        if (inputs ? same(seen, inputs) : startsWith(seen, limits) && readsAs(raw, seen, limits.length))
+        if (
+          kind ? startsWith(seen, limits) && readsAs(raw, seen, limits.length) : sameFrame(seen, raw, limits)
+        )
           return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
       }
+      // A new frame's fields are read once, its source lines copied (one level of lists, no
+      // objects), to be compared with the frames that follow.
+      const inputs = kind ? undefined : frameFields(raw, limits);
       // Read before it is sanitized, so what is kept is what was sanitized.
       const flat: unknown[] = limits.slice();
       const plain = inputs ? inputs !== NOT_PLAIN : flatten(raw, flat);
@@ -145,16 +149,35 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
   }
 }
 
-/** Whether two lists of inputs hold the same values, lists inside compared item by item. */
-function same(seen: readonly unknown[], now: readonly unknown[]): boolean {
-  if (seen.length !== now.length || now === NOT_PLAIN) return false;
-  for (let i = 0; i < seen.length; i++) {
-    const a = seen[i];
-    const b = now[i];
-    if (a === b) continue;
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+/** A frame's line, the key its results are kept under within its file; undefined if unreadable. */
+function lineOf(frame: unknown): unknown {
+  try {
+    return (frame as Record<string, unknown>)[FRAME_FIELDS[0] as string];
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Whether `frame` now reads as the inputs `seen` were read from it by {@link frameFields}, field
+ * by field, source lines item by item, without building a list of its own.
+ */
+function sameFrame(seen: readonly unknown[], frame: unknown, limits: readonly unknown[]): boolean {
+  const fields = FRAME_FIELDS.length;
+  if (seen.length !== fields + limits.length) return false;
+  try {
+    for (let i = 0; i < fields; i++) {
+      const now = (frame as Record<string, unknown>)[FRAME_FIELDS[i] as string];
+      const was = seen[i];
+      // `seen` holds primitives and lists of its own, never an object of the frame's.
+      if (now === was) continue;
+      if (!Array.isArray(now) || !Array.isArray(was) || now.length !== was.length) return false;
+      for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
+    }
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < limits.length; i++) if (seen[fields + i] !== limits[i]) return false;
   return true;
 }
 
@@ -201,34 +224,55 @@ function match(value: unknown, seen: readonly unknown[], at: number, depth: numb
   if (typeof value !== 'object' || value === null)
     return typeof value !== 'function' && seen[at] === value ? at + 1 : -1;
   if (depth > MAX_DEPTH) return -1;
-  const list = Array.isArray(value);
-  const keys = list ? undefined : plainKeys(value);
-  const size = list ? (value as unknown[]).length : keys?.length;
-  if (size === undefined || seen[at] !== (list ? LIST : OBJECT) || seen[at + 1] !== size) return -1;
-  let next = at + 2;
-  for (let i = 0; i < size && next >= 0; i++) {
-    if (keys) {
-      if (seen[next] !== keys[i]) return -1;
-      next = match((value as Record<string, unknown>)[keys[i] as string], seen, next + 1, depth + 1);
-    } else next = match((value as unknown[])[i], seen, next, depth + 1);
+  if (Array.isArray(value)) {
+    const size = value.length;
+    if (seen[at] !== LIST || seen[at + 1] !== size) return -1;
+    let next = at + 2;
+    for (let i = 0; i < size && next >= 0; i++) next = match(value[i], seen, next, depth + 1);
+    return next;
   }
-  return next;
+  if (seen[at] !== OBJECT || !plainProto(value)) return -1;
+  // Keys read as `for…in` gives them, without a list of its own: own keys in the order
+  // Object.keys gives them, then any inherited enumerable one, which cannot match what
+  // `flatten` read.
+  const size = seen[at + 1] as number;
+  let next = at + 2;
+  let count = 0;
+  for (const key in value) {
+    if (key === 'toJSON' || ++count > size || seen[next] !== key) return -1;
+    next = match((value as Record<string, unknown>)[key], seen, next + 1, depth + 1);
+    if (next < 0) return -1;
+  }
+  return count === size ? next : -1;
+}
+
+/** Whether an object has the plain prototype or none. */
+function plainProto(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** The keys of an object with the plain prototype or none and no `toJSON`; undefined otherwise. */
 function plainKeys(value: object): string[] | undefined {
-  const proto = Object.getPrototypeOf(value);
-  const keys = proto === Object.prototype || proto === null ? Object.keys(value) : undefined;
+  const keys = plainProto(value) ? Object.keys(value) : undefined;
   return keys?.includes('toJSON') ? undefined : keys;
 }
 
-/** A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). */
+/**
+ * A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). Lists are
+ * copied with a plain loop and objects read with `for…in`, so no callback or key list is made:
+ * it runs for every remembered part of every event.
+ */
 function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value))
-    return (
-      value.some((item) => typeof item === 'object' && item !== null) ? value.map(copy) : value.slice()
-    ) as T;
+  if (Array.isArray(value)) {
+    const list = value.slice();
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (typeof item === 'object' && item !== null) list[i] = copy(item);
+    }
+    return list as T;
+  }
   let out: Record<string, unknown>;
   if (Object.hasOwn(value, '__proto__')) {
     // Object.assign would set the prototype for this key.
@@ -237,6 +281,7 @@ function copy<T>(value: T): T {
   } else out = Object.assign({}, value) as Record<string, unknown>;
   for (const key in out) {
     const item = out[key];
+    // Own keys only (an own `__proto__` is a data property: assigning to it sets that property).
     if (typeof item === 'object' && item !== null && Object.hasOwn(out, key)) out[key] = copy(item);
   }
   return out as T;

@@ -202,4 +202,21 @@ describe('scope parts remembered between events', () => {
       }
     }
   });
+
+  it('keeps a key named __proto__ a plain key in every event, changes to one event staying in it', () => {
+    const { scope, capture, held } = setup();
+    scope.setContext('order', JSON.parse('{"__proto__": {"polluted": "yes"}, "id": 7}'));
+    for (let i = 0; i < 3; i++) {
+      capture();
+      const order = held().contexts?.order as Record<string, unknown>;
+      expect(Object.getPrototypeOf(order)).toBe(Object.prototype);
+      expect(Object.hasOwn(order, '__proto__')).toBe(true);
+      expect(order.polluted).toBeUndefined();
+      expect(JSON.stringify(order)).toBe('{"__proto__":{"polluted":"yes"},"id":7}');
+      // What a transport does to the event it holds stays in that event.
+      (Object.getOwnPropertyDescriptor(order, '__proto__')?.value as Record<string, unknown>).polluted =
+        secret;
+      order.id = secret;
+    }
+  });
 });

@@ -26,4 +26,28 @@ describe('createByteLru', () => {
     expect(cache.size).toBe(0);
     expect(cache.bytes).toBe(0);
   });
+
+  it('keeps the order of use when the newest entry is looked up again and again', () => {
+    const cache = createByteLru<string>(100);
+    cache.set('a', 'A', 30);
+    cache.set('b', 'B', 30);
+    cache.set('c', 'C', 30);
+    expect(cache.get('c')).toBe('C');
+    expect(cache.get('a')).toBe('A');
+    expect(cache.get('a')).toBe('A');
+    expect(cache.get('b')).toBe('B');
+    expect(cache.get('a')).toBe('A');
+    // Least recent first: c, then b, then a.
+    cache.set('d', 'D', 30);
+    expect(cache.has('c')).toBe(false);
+    cache.set('e', 'E', 30);
+    expect(cache.has('b')).toBe(false);
+    expect(cache.get('a')).toBe('A');
+    // Replacing the newest entry and reading another keeps the replaced one ordered too.
+    cache.set('a', 'A2', 30);
+    expect(cache.get('d')).toBe('D');
+    cache.set('f', 'F', 30);
+    expect(cache.has('e')).toBe(false);
+    expect([cache.get('a'), cache.get('d'), cache.get('f')]).toEqual(['A2', 'D', 'F']);
+  });
 });

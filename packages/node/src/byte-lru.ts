@@ -16,12 +16,18 @@ export function createByteLru<V>(maxBytes: number): ByteLru<V> {
   // A Map iterates in insertion order, so re-inserting on access keeps the oldest first.
   const entries = new Map<string, { value: V; bytes: number }>();
   let total = 0;
+  // The entry used or stored last is already the newest: finding it again moves nothing (the
+  // same few files come back with every event).
+  let newest: { value: V; bytes: number } | undefined;
   return {
     get(key) {
       const entry = entries.get(key);
       if (!entry) return undefined;
-      entries.delete(key);
-      entries.set(key, entry);
+      if (entry !== newest) {
+        entries.delete(key);
+        entries.set(key, entry);
+        newest = entry;
+      }
       return entry.value;
     },
     has: (key) => entries.has(key),
@@ -31,10 +37,12 @@ export function createByteLru<V>(maxBytes: number): ByteLru<V> {
       if (old) {
         total -= old.bytes;
         entries.delete(key);
+        if (old === newest) newest = undefined;
       }
       // An entry larger than the whole budget is not kept at all.
       if (size > maxBytes) return;
-      entries.set(key, { value, bytes: size });
+      newest = { value, bytes: size };
+      entries.set(key, newest);
       total += size;
       for (const [oldestKey, oldest] of entries) {
         if (total <= maxBytes) break;
@@ -50,6 +58,7 @@ export function createByteLru<V>(maxBytes: number): ByteLru<V> {
     },
     clear() {
       entries.clear();
+      newest = undefined;
       total = 0;
     },
   };

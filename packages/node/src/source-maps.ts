@@ -66,7 +66,9 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
         const file = frame.filename && diskPath(frame.filename);
         if (!file) return undefined;
         const key = keyOf(0, file);
-        if (cache.has(key)) return (cache.get(key) as LoadedMap | null) ?? undefined;
+        // One lookup: a stored "nothing here" is null, a key never stored undefined.
+        const known = cache.get(key);
+        if (known !== undefined) return (known as LoadedMap | null) ?? undefined;
         // The compiled file is read once: its lines serve its frames' context lines too.
         const map = loadMapForFile(file, maxMapBytes, log, (lines, bytes) => {
           const linesKey = keyOf(1, file);
@@ -78,7 +80,8 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
       },
       linesFor(path: string) {
         const key = keyOf(1, path);
-        if (cache.has(key)) return (cache.get(key) as readonly string[] | null) ?? undefined;
+        const known = cache.get(key);
+        if (known !== undefined) return (known as readonly string[] | null) ?? undefined;
         const text = readTextFile(path, maxFileBytes);
         const lines = text === undefined ? null : splitLines(text);
         cache.set(key, lines, text === undefined ? MISS_BYTES : text.length * 2 + MISS_BYTES);

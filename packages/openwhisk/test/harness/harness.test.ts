@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ActionProxy, activation, SENTINEL, startActionProxy } from './harness.js';
+import { type ActionProxy, activation, type ProxyOptions, SENTINEL, startActionProxy } from './harness.js';
 import { zipBase64 } from './zip.js';
 
 let proxy: ActionProxy | undefined;
@@ -179,8 +179,9 @@ describe('action proxy harness: environment', () => {
 });
 
 describe('action proxy harness: /init', () => {
-  it('unzips a binary action into an 8-character folder below the cwd and chdirs into it', async () => {
-    proxy = await startActionProxy();
+  /** A zipped action lands in an 8-character folder below the proxy's cwd, which it runs in. */
+  async function expectUnpackedIntoFolder(options?: ProxyOptions): Promise<void> {
+    proxy = await startActionProxy(options);
     const code = zipBase64({
       'package.json': JSON.stringify({ name: 'a', main: 'lib/entry.js' }),
       'lib/entry.js': 'exports.main = () => ({ cwd: process.cwd(), file: __filename });',
@@ -191,22 +192,17 @@ describe('action proxy harness: /init', () => {
     expect(basename(body.cwd)).toMatch(/^[A-Za-z0-9]{8}$/);
     expect(body.file).toBe(`${body.cwd}/lib/entry.js`);
     expect(existsSync(body.cwd)).toBe(true);
+  }
+
+  it('unzips a binary action into an 8-character folder below the cwd and chdirs into it', async () => {
+    await expectUnpackedIntoFolder();
   });
 
   const unzip = ['/usr/bin/unzip', '/bin/unzip'].find((path) => existsSync(path));
   it.skipIf(unzip === undefined)(
     'unpacks the same way with the unzip executable the runner uses',
     async () => {
-      proxy = await startActionProxy({ unzip: unzip as string });
-      const code = zipBase64({
-        'package.json': JSON.stringify({ name: 'a', main: 'lib/entry.js' }),
-        'lib/entry.js': 'exports.main = () => ({ cwd: process.cwd(), file: __filename });',
-      });
-      expect(await proxy.init({ main: 'main', code, binary: true })).toMatchObject({ status: 200 });
-      const { body } = await proxy.run(activation('a1'));
-      expect(dirname(body.cwd)).toBe(proxy.cwd);
-      expect(basename(body.cwd)).toMatch(/^[A-Za-z0-9]{8}$/);
-      expect(body.file).toBe(`${body.cwd}/lib/entry.js`);
+      await expectUnpackedIntoFolder({ unzip: unzip as string });
     },
   );
 

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_COPIED_STRING } from './bounded.js';
 import { type ClientRuntime, createClient } from './client.js';
-import type { Envelope } from './envelope.js';
-import { serializeEnvelope } from './envelope.js';
 import { sendCheckIn } from './send-check-in.js';
-import type { Transport } from './transport.js';
-import type { WireEvent } from './types.js';
+import { createTestTransport } from './testing/index.js';
 
 const runtime: ClientRuntime = {
   platform: 'node',
@@ -14,19 +11,10 @@ const runtime: ClientRuntime = {
 };
 
 function recordingClient() {
-  const envelopes: Envelope[] = [];
-  const transport: Transport = {
-    send: (envelope) => void envelopes.push(envelope),
-    recordDroppedEvent: () => undefined,
-    flush: async () => true,
-    close: async () => true,
-    takePending: () => [],
-  };
+  const transport = createTestTransport();
   const client = createClient({ transport: () => transport }, runtime);
-  const events = () =>
-    envelopes.flatMap((e) => e.items.filter(([h]) => h.type === 'event').map(([, p]) => p as WireEvent));
-  const wire = () => envelopes.map((e) => new TextDecoder().decode(serializeEnvelope(e))).join('\n');
-  return { client, events, wire };
+  const wire = () => transport.raw.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
+  return { client, events: transport.events, wire };
 }
 
 /**

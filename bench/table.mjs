@@ -59,6 +59,24 @@ export function rows(figures) {
         ),
       );
     }
+    if (startup.faultline.addedOverOnePackageCpuMs !== undefined) {
+      out.push(
+        row(
+          name,
+          'added wall ms over an app that loaded one package with an exports map',
+          startup.faultline.addedOverOnePackageWallMs,
+          startup.sentry.addedOverOnePackageWallMs,
+        ),
+      );
+      out.push(
+        row(
+          name,
+          'added CPU ms over an app that loaded one package with an exports map',
+          startup.faultline.addedOverOnePackageCpuMs,
+          startup.sentry.addedOverOnePackageCpuMs,
+        ),
+      );
+    }
     out.push(
       row(
         name,

@@ -42,6 +42,21 @@ const lazyPipeline = {
   },
 };
 
+/**
+ * For the ES module front (for bundlers only): the pipeline's loader stays a separate CommonJS
+ * file, `./load-pipeline.cjs`, whose plain `require('./pipeline.cjs')` every bundler follows
+ * (an ES module would need a `require` call that some bundlers leave untouched).
+ */
+const lazyPipelineFromModule = {
+  name: 'lazy-pipeline-from-module',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: () => object) => void }) {
+    build.onResolve({ filter: /^\.\/load-pipeline\.js$/ }, () => ({
+      path: './load-pipeline.cjs',
+      external: true,
+    }));
+  },
+};
+
 export default defineConfig([
   {
     // The library: CommonJS only. `dist/index.js`, the ES module entry, is a thin wrapper over
@@ -58,6 +73,27 @@ export default defineConfig([
     esbuildOptions: withCoreModules,
     esbuildPlugins: [lazyPipeline],
     clean: true,
+    target: 'node20',
+  },
+  {
+    // The same front as an ES module, for bundlers only (the `module` condition; Node itself
+    // loads the CommonJS front): core stays an import, so an app's bundler keeps one copy of
+    // core for the front and the pipeline, and drops the parts of the front the app does not
+    // use. Beside it, the pipeline's CommonJS loader.
+    entry: { 'index.module': 'src/index.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    ...compact,
+    esbuildOptions: noImportMetaInCjs,
+    esbuildPlugins: [lazyPipelineFromModule],
+    target: 'node20',
+  },
+  {
+    entry: { 'load-pipeline': 'src/load-pipeline.build.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    ...compact,
+    esbuildPlugins: [lazyPipeline],
     target: 'node20',
   },
   {

@@ -63,6 +63,12 @@ describe('an app bundled with esbuild', () => {
       const inputs = Object.keys(result.metafile.inputs);
       expect(inputs.some((path) => path.endsWith('node/dist/pipeline.cjs'))).toBe(true);
       expect(await readFile(outfile, 'utf8')).not.toMatch(/require\("\.\/pipeline\.cjs"\)/);
+      if (kind === 'import') {
+        // The ES module front imports core instead of carrying its own copy of core's front:
+        // one copy of core in the bundle, shared with the pipeline.
+        expect(inputs.some((path) => path.endsWith('node/dist/index.module.js'))).toBe(true);
+        expect(inputs.some((path) => path.endsWith('node/dist/index.cjs'))).toBe(false);
+      }
 
       receiver = await startReceiver();
       // Run from the temporary folder, where no node_modules can be found: only the bundle.

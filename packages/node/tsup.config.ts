@@ -43,15 +43,20 @@ const lazyPipeline = {
 };
 
 /**
- * For the ES module front (for bundlers only): the pipeline's loader stays a separate CommonJS
- * file, `./load-pipeline.cjs`, whose plain `require('./pipeline.cjs')` every bundler follows
- * (an ES module would need a `require` call that some bundlers leave untouched).
+ * For the ES module build (for bundlers only): the front's pipeline loader is a separate
+ * CommonJS file, `./load-pipeline.cjs`, whose plain `require('./pipeline.module.js')` every
+ * bundler follows (an ES module would need a `require` call that some bundlers leave
+ * untouched); the pipeline it loads is the ES module build of the pipeline.
  */
-const lazyPipelineFromModule = {
-  name: 'lazy-pipeline-from-module',
+const lazyPipelineForBundlers = {
+  name: 'lazy-pipeline-for-bundlers',
   setup(build: { onResolve: (o: { filter: RegExp }, f: () => object) => void }) {
     build.onResolve({ filter: /^\.\/load-pipeline\.js$/ }, () => ({
       path: './load-pipeline.cjs',
+      external: true,
+    }));
+    build.onResolve({ filter: /^\.\/pipeline\.cjs$/ }, () => ({
+      path: './pipeline.module.js',
       external: true,
     }));
   },
@@ -76,16 +81,17 @@ export default defineConfig([
     target: 'node20',
   },
   {
-    // The same front as an ES module, for bundlers only (the `module` condition; Node itself
-    // loads the CommonJS front): core stays an import, so an app's bundler keeps one copy of
-    // core for the front and the pipeline, and drops the parts of the front the app does not
-    // use. Beside it, the pipeline's CommonJS loader.
-    entry: { 'index.module': 'src/index.ts' },
+    // The front and the pipeline as ES modules, for bundlers only (the `module` condition; Node
+    // itself loads the CommonJS files): core stays an import, so an app's bundler keeps one
+    // copy of core for both, and lays the modules out flat (function declarations the engine
+    // only pre-parses until they run, where a CommonJS file is one function compiled whole
+    // when it is required). The pipeline is still required on first need, through the loader.
+    entry: { 'index.module': 'src/index.ts', 'pipeline.module': 'src/pipeline.ts' },
     format: ['esm'],
     sourcemap: true,
     ...compact,
     esbuildOptions: noImportMetaInCjs,
-    esbuildPlugins: [lazyPipelineFromModule],
+    esbuildPlugins: [lazyPipelineForBundlers],
     target: 'node20',
   },
   {
@@ -93,7 +99,7 @@ export default defineConfig([
     format: ['cjs'],
     sourcemap: true,
     ...compact,
-    esbuildPlugins: [lazyPipeline],
+    esbuildPlugins: [lazyPipelineForBundlers],
     target: 'node20',
   },
   {

@@ -347,8 +347,8 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    that throws, in another fresh container; both over the same action without \`wrapAction\`
    (targets ≤ +10 ms and ≤ +40 ms). The DSN points at a local ingest that accepts everything, so
    the wrapper's flush before returning is included, as in production. The proxy unzips with
-   adm-zip (JavaScript), slower than the image's \`unzip\`, so a larger zip costs more at /init
-   here than in a real container.
+   the native \`unzip\`, as the runtime's image does (adm-zip, in JavaScript, only where \`unzip\`
+   is not installed). The bundle is not minified.
 
 ## Core figures (\`node bench/core.mjs\`)
 

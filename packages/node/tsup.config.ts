@@ -42,6 +42,26 @@ const lazyPipeline = {
   },
 };
 
+/**
+ * For the ES module build (for bundlers only): the front's pipeline loader is a separate
+ * CommonJS file, `./load-pipeline.cjs`, whose plain `require('./pipeline.module.js')` every
+ * bundler follows (an ES module would need a `require` call that some bundlers leave
+ * untouched); the pipeline it loads is the ES module build of the pipeline.
+ */
+const lazyPipelineForBundlers = {
+  name: 'lazy-pipeline-for-bundlers',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: () => object) => void }) {
+    build.onResolve({ filter: /^\.\/load-pipeline\.js$/ }, () => ({
+      path: './load-pipeline.cjs',
+      external: true,
+    }));
+    build.onResolve({ filter: /^\.\/pipeline\.cjs$/ }, () => ({
+      path: './pipeline.module.js',
+      external: true,
+    }));
+  },
+};
+
 export default defineConfig([
   {
     // The library: CommonJS only. `dist/index.js`, the ES module entry, is a thin wrapper over
@@ -58,6 +78,28 @@ export default defineConfig([
     esbuildOptions: withCoreModules,
     esbuildPlugins: [lazyPipeline],
     clean: true,
+    target: 'node20',
+  },
+  {
+    // The front and the pipeline as ES modules, for bundlers only (the `module` condition; Node
+    // itself loads the CommonJS files): core stays an import, so an app's bundler keeps one
+    // copy of core for both, and lays the modules out flat (function declarations the engine
+    // only pre-parses until they run, where a CommonJS file is one function compiled whole
+    // when it is required). The pipeline is still required on first need, through the loader.
+    entry: { 'index.module': 'src/index.ts', 'pipeline.module': 'src/pipeline.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    ...compact,
+    esbuildOptions: noImportMetaInCjs,
+    esbuildPlugins: [lazyPipelineForBundlers],
+    target: 'node20',
+  },
+  {
+    entry: { 'load-pipeline': 'src/load-pipeline.build.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    ...compact,
+    esbuildPlugins: [lazyPipelineForBundlers],
     target: 'node20',
   },
   {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addContextLines } from './context-lines.js';
+import { addContextLines, splitLines } from './context-lines.js';
 
 const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
 
@@ -45,5 +45,16 @@ describe('addContextLines', () => {
     expect(right.context_line).toMatch(/^\{snip\} b+/);
     // Other files, other lines: the cache is per file.
     expect(addContextLines({ lineno: 1, colno: 1 }, ['short']).context_line).toBe('short');
+  });
+});
+
+describe('splitLines', () => {
+  it('ends lines at LF, CRLF and a lone CR, as the engine numbers them', () => {
+    expect(splitLines('a\nb\n\nc')).toEqual(['a', 'b', '', 'c']);
+    expect(splitLines('a\r\nb\rc\nd\r\n')).toEqual(['a', 'b', 'c', 'd', '']);
+    expect(splitLines('')).toEqual(['']);
+    // The line a frame's number points at, in a file with CRLF line ends.
+    const lines = splitLines('const a = 1;\r\nthrow new Error("x");\r\n');
+    expect(addContextLines({ lineno: 2, colno: 1 }, lines).context_line).toBe('throw new Error("x");');
   });
 });

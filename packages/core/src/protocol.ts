@@ -37,13 +37,17 @@ const isWellFormed = (text: string): boolean => (text as any).isWellFormed?.() ?
 
 /**
  * Whether a JSON value holds no lone surrogate in any string or key: read without copying, so
- * the common event, already well-formed, costs one native check per string.
+ * the common event, already well-formed, costs one native check per string. Objects in `known`
+ * (frozen, found well-formed before) are not read again.
  */
-const allWellFormed = (value: any): boolean => {
+export const allWellFormed = (value: any, known?: WeakSet<object>): boolean => {
   if (typeof value === 'string') return isWellFormed(value);
-  if (!value || typeof value !== 'object') return true;
-  if (Array.isArray(value)) return value.every(allWellFormed);
-  for (const key in value) if (!isWellFormed(key) || !allWellFormed(value[key])) return false;
+  if (!value || typeof value !== 'object' || known?.has(value)) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!allWellFormed(item, known)) return false;
+    return true;
+  }
+  for (const key in value) if (!isWellFormed(key) || !allWellFormed(value[key], known)) return false;
   return true;
 };
 
@@ -176,13 +180,14 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
  * Makes a sanitized event valid for the ingest (https://develop.sentry.dev/sdk/data-model/event-payloads/):
  * lone surrogates, {@link normalizeEventEssentials}, then release and environment names and
  * well-known contexts. Returns a new event, a deep copy only when a lone surrogate needs
- * replacing (otherwise the parts it changes are copied, the rest is shared); never throws (the
- * event comes back unchanged if anything goes wrong).
+ * replacing (otherwise the parts it changes are copied, the rest is shared: it may be frozen);
+ * never throws (the event comes back unchanged if anything goes wrong). `known` holds parts of
+ * the event known to be well-formed and frozen (the sanitizer memory's results).
  */
-export function normalizeEvent(event: WireEvent, logger?: Logger): WireEvent {
+export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSet<object>): WireEvent {
   try {
     let out: any = event;
-    if (!allWellFormed(out)) out = wellFormed(out);
+    if (!allWellFormed(out, known)) out = wellFormed(out);
     else {
       // What the steps below change in place: the top level, breadcrumbs and contexts.
       out = { ...out };

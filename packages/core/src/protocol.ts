@@ -70,8 +70,6 @@ const seconds = (value: any): any => (value > 1e11 ? value / 1000 : value);
 
 /** Cuts `value` to at most `max` bytes of UTF-8, never inside a character. */
 const cutBytes = (value: string, max: number): string => {
-  // No UTF-16 unit takes more than 3 bytes (a pair of them, 4).
-  if (value.length * 3 <= max) return value;
   let end = 0;
   for (const char of value) {
     max -= char.length > 1 ? 4 : char > '\u07ff' ? 3 : char > '\x7f' ? 2 : 1;
@@ -142,15 +140,6 @@ const typed = (field: string, value: any): any => {
             : number;
 };
 
-/** Whether a breadcrumb's timestamp is in seconds and its level one of Sentry's names already. */
-const normalCrumb = (crumb: any): boolean =>
-  !(crumb.timestamp > 1e11) && (!crumb.level || toLevel(crumb.level) === crumb.level);
-
-const crumbFix = (crumb: any): void => {
-  if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
-  if (crumb.level) crumb.level = toLevel(crumb.level);
-};
-
 /**
  * The rules without which the ingest would lose a whole event, a tag or a breadcrumb, but lone
  * surrogates: level names, millisecond timestamps, tag keys and values, release and environment
@@ -178,9 +167,11 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
     else logger?.debug(`tag ${key} dropped: empty`);
   }
   out.tags = tags;
-  // Breadcrumbs: seconds and Sentry's level names, as on the event; written only when they
-  // change (a breadcrumb already right may be frozen, shared between events).
-  for (const crumb of out.breadcrumbs?.values ?? []) if (!normalCrumb(crumb)) crumbFix(crumb);
+  // Breadcrumbs: seconds and Sentry's level names, as on the event.
+  for (const crumb of out.breadcrumbs?.values ?? []) {
+    if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
+    if (crumb.level) crumb.level = toLevel(crumb.level);
+  }
   names(out);
   return out;
 }
@@ -198,11 +189,10 @@ export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSe
     let out: any = event;
     if (!allWellFormed(out, known)) out = wellFormed(out);
     else {
-      // What the steps below change in place: the top level, breadcrumbs (unless remembered,
-      // frozen, and right already) and contexts.
+      // What the steps below change in place: the top level, breadcrumbs and contexts.
       out = { ...out };
       const crumbs = out.breadcrumbs?.values;
-      if (Array.isArray(crumbs) && !(known?.has(out.breadcrumbs) && crumbs.every(normalCrumb)))
+      if (Array.isArray(crumbs))
         out.breadcrumbs = Object.assign({}, out.breadcrumbs, {
           values: crumbs.map((crumb) => ({ ...crumb })),
         });

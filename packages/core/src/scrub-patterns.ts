@@ -8,6 +8,15 @@
  * parse it, and one unparseable literal would break a whole bundle; a consumed `pre` group
  * stands in for it.
  */
+/**
+ * `text.replace(pattern, by)` for a global `pattern`, tested first: a global replace costs
+ * several times a test even where nothing matches, which is almost everywhere. The same result:
+ * both scan from the start (the test from `lastIndex` 0, the replace resets it).
+ */
+export function replaced(text: string, pattern: RegExp, by: string | ((...parts: any[]) => string)): string {
+  pattern.lastIndex = 0;
+  return pattern.test(text) ? text.replace(pattern, by as string) : text;
+}
 
 /** Replacement for every filtered value. */
 export const FILTERED = '[Filtered]';
@@ -259,16 +268,6 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
   for (const pattern of compiled.patterns) text = replaced(text, pattern, FILTERED);
   return scrubPairs(text, compiled, keep);
 }
-
-/**
- * `text.replace(pattern, by)` for a global `pattern`, tested first: a global replace costs
- * several times a test even where nothing matches, which is almost everywhere. The same result:
- * both scan from the start (the test from `lastIndex` 0, the replace resets it).
- */
-const replaced = (text: string, pattern: RegExp, by: string | Replacer): string => {
-  pattern.lastIndex = 0;
-  return pattern.test(text) ? text.replace(pattern, by as string) : text;
-};
 
 /**
  * Removes secrets from free text: credentials of known shapes, card numbers, IBANs, US SSNs,

@@ -77,21 +77,20 @@ export const eventMessages = (event: FaultlineEvent): string[] => [
 
 /**
  * What two events a user would call "the same event again" have in common: message, type and
- * value of the thrown error, its frames, fingerprint and user. Read into a list of values (no
- * text is built per frame); compare two with {@link sameDedupeKey}.
+ * value of the thrown error, its frames, fingerprint and user, as a list of values (no text
+ * built per frame); compare two with {@link sameDedupeKey}.
  */
 export function dedupeKey(event: FaultlineEvent): unknown[] {
   const last = event.exception?.values[event.exception.values.length - 1];
   const key: unknown[] = [
-    event.message ?? '',
-    last?.type ?? '',
-    last?.value ?? '',
-    (event.fingerprint ?? []).join(','),
+    event.message,
+    last?.type,
+    last?.value,
+    `${event.fingerprint ?? ''}`,
     // The same error for another user is another occurrence: affected users must count right.
-    String(event.user?.id ?? ''),
+    `${event.user?.id ?? ''}`,
   ];
-  for (const f of last?.stacktrace?.frames ?? [])
-    key.push(f.filename ?? '', f.lineno ?? '', f.colno ?? '', f.function ?? '');
+  for (const f of last?.stacktrace?.frames ?? []) key.push(f.filename, f.lineno, f.colno, f.function);
   return key;
 }
 

@@ -204,9 +204,8 @@ export function fitEvent(event: WireEvent, max: number, known?: Map<string, numb
   if (jsonBytesBound(event, max, 0, known) <= max) return event;
   // Trimmed on a copy made from its JSON (the same JSON): parts of the event may be frozen,
   // shared with other events (see sanitize-memory.ts).
-  const json = JSON.stringify(event);
-  event = JSON.parse(json);
-  let size = utf8Length(json);
+  event = JSON.parse(JSON.stringify(event));
+  let size = jsonBytes(event);
   for (const step of STEPS) {
     if (size <= max) return event;
     step(event, size, max);

@@ -2,7 +2,7 @@ import type { MonitorConfigInput } from './check-in.js';
 import { chooseIntegrations, clientSettings, setupIntegrations } from './client-settings.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth } from './dsn.js';
 import { createEventEnvelope, type EnvelopeMeta } from './envelope.js';
-import { buildEvent, dedupeKey, type EventDefaults, eventMessages } from './event-builder.js';
+import { buildEvent, dedupeKey, type EventDefaults, eventMessages, sameDedupeKey } from './event-builder.js';
 import { exceptionFromValue } from './exception.js';
 import { createFetchExecutor } from './fetch-executor.js';
 import { cancelTimer, keepAliveTimer } from './globals.js';
@@ -125,7 +125,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   /** Events waiting on an async hook, with the reason to count if the client closes first. */
   const inFlight = new Map<Promise<unknown>, Waiting>();
   const captured = new WeakSet<object>();
-  let lastKey: string | undefined;
+  let lastKey: unknown[] | undefined;
   let closed = false;
   const parse = runtime.parseStack ?? parseStack;
   const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
@@ -335,7 +335,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     }
     if (options.dedupe !== false) {
       const key = dedupeKey(event);
-      if (key === lastKey && !early?.summary) {
+      if (sameDedupeKey(key, lastKey) && !early?.summary) {
         drop('event_processor', 'same as the previous event');
         return;
       }
@@ -416,6 +416,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     const wire = normalizeEvent(
       sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }, memory),
       logger,
+      memory?.wellFormed,
     );
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
   }

@@ -75,19 +75,25 @@ export const eventMessages = (event: FaultlineEvent): string[] => [
   ...(event.exception?.values ?? []).map((v) => [v.type, v.value].filter(Boolean).join(': ')),
 ];
 
-/** A key that is equal for two events a user would call "the same event again". */
-export function dedupeKey(event: FaultlineEvent): string {
+/**
+ * What two events a user would call "the same event again" have in common: message, type and
+ * value of the thrown error, its frames, fingerprint and user, as a list of values (no text
+ * built per frame); compare two with {@link sameDedupeKey}.
+ */
+export function dedupeKey(event: FaultlineEvent): unknown[] {
   const last = event.exception?.values[event.exception.values.length - 1];
-  const frames = (last?.stacktrace?.frames ?? [])
-    .map((f) => `${f.filename ?? ''}:${f.lineno ?? ''}:${f.colno ?? ''}:${f.function ?? ''}`)
-    .join('|');
-  return [
-    event.message ?? '',
-    last?.type ?? '',
-    last?.value ?? '',
-    frames,
-    (event.fingerprint ?? []).join(','),
+  const key: unknown[] = [
+    event.message,
+    last?.type,
+    last?.value,
+    `${event.fingerprint ?? ''}`,
     // The same error for another user is another occurrence: affected users must count right.
-    String(event.user?.id ?? ''),
-  ].join('\u0000');
+    `${event.user?.id ?? ''}`,
+  ];
+  for (const f of last?.stacktrace?.frames ?? []) key.push(f.filename, f.lineno, f.colno, f.function);
+  return key;
 }
+
+/** Whether two {@link dedupeKey} lists hold the same values. */
+export const sameDedupeKey = (a: unknown[], b: unknown[] | undefined): boolean =>
+  a.length === b?.length && a.every((value, i) => value === b[i]);

@@ -37,13 +37,14 @@ const isWellFormed = (text: string): boolean => (text as any).isWellFormed?.() ?
 
 /**
  * Whether a JSON value holds no lone surrogate in any string or key: read without copying, so
- * the common event, already well-formed, costs one native check per string.
+ * the common event, already well-formed, costs one native check per string. Objects in `known`
+ * (frozen, found well-formed before) are not read again.
  */
-const allWellFormed = (value: any): boolean => {
+export const allWellFormed = (value: any, known?: WeakSet<object>): boolean => {
   if (typeof value === 'string') return isWellFormed(value);
-  if (!value || typeof value !== 'object') return true;
-  if (Array.isArray(value)) return value.every(allWellFormed);
-  for (const key in value) if (!isWellFormed(key) || !allWellFormed(value[key])) return false;
+  if (!value || typeof value !== 'object' || known?.has(value)) return true;
+  // Arrays too, by their indexes (no callback per list).
+  for (const key in value) if (!isWellFormed(key) || !allWellFormed(value[key], known)) return false;
   return true;
 };
 
@@ -66,6 +67,8 @@ const seconds = (value: any): any => (value > 1e11 ? value / 1000 : value);
 
 /** Cuts `value` to at most `max` bytes of UTF-8, never inside a character. */
 const cutBytes = (value: string, max: number): string => {
+  // A UTF-16 unit takes at most 3 bytes (two of them, 4): most names need no walk.
+  if (value.length * 3 <= max) return value;
   let end = 0;
   for (const char of value) {
     max -= char.length > 1 ? 4 : char > '\u07ff' ? 3 : char > '\x7f' ? 2 : 1;
@@ -176,13 +179,14 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
  * Makes a sanitized event valid for the ingest (https://develop.sentry.dev/sdk/data-model/event-payloads/):
  * lone surrogates, {@link normalizeEventEssentials}, then release and environment names and
  * well-known contexts. Returns a new event, a deep copy only when a lone surrogate needs
- * replacing (otherwise the parts it changes are copied, the rest is shared); never throws (the
- * event comes back unchanged if anything goes wrong).
+ * replacing (otherwise the parts it changes are copied, the rest is shared: it may be frozen);
+ * never throws (the event comes back unchanged if anything goes wrong). `known` holds parts of
+ * the event known to be well-formed and frozen (the sanitizer memory's results).
  */
-export function normalizeEvent(event: WireEvent, logger?: Logger): WireEvent {
+export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSet<object>): WireEvent {
   try {
     let out: any = event;
-    if (!allWellFormed(out)) out = wellFormed(out);
+    if (!allWellFormed(out, known)) out = wellFormed(out);
     else {
       // What the steps below change in place: the top level, breadcrumbs and contexts.
       out = { ...out };

@@ -195,12 +195,16 @@ export function jsonBytesBound(
 }
 
 /**
- * Trims `event` in place until its UTF-8 JSON fits in `max` bytes; never returns a bigger event.
- * `known` holds bounds of the JSON size of some of its fields, found while they were built.
+ * `event`, or when its UTF-8 JSON does not fit in `max` bytes a copy trimmed until it does; never
+ * returns a bigger event. `known` holds bounds of the JSON size of some of its fields, found
+ * while they were built.
  */
 export function fitEvent(event: WireEvent, max: number, known?: Map<string, number>): WireEvent {
   // Almost every event is far below the limit: then the bound alone shows it, and no JSON is built.
   if (jsonBytesBound(event, max, 0, known) <= max) return event;
+  // Trimmed on a copy made from its JSON (the same JSON): parts of the event may be frozen,
+  // shared with other events (see sanitize-memory.ts).
+  event = JSON.parse(JSON.stringify(event));
   let size = jsonBytes(event);
   for (const step of STEPS) {
     if (size <= max) return event;

@@ -50,7 +50,7 @@ let files = 0;
 const freshFile = () => `/srv/app/frames-${Math.random().toString(36).slice(2)}-${++files}.js`;
 
 describe('sanitized frames remembered between events', () => {
-  it('gives two events of one error identical frames, each scrubbed, and each its own objects', () => {
+  it('gives two events of one error identical frames, each scrubbed, shared and frozen', () => {
     const file = freshFile();
     const withSecret = () => {
       const frame = frameOf(file);
@@ -61,13 +61,15 @@ describe('sanitized frames remembered between events', () => {
     const second = framesOut(eventWith([withSecret(), frameOf(file, 30)]));
     expect(second).toEqual(first);
     expect(JSON.stringify(second)).not.toContain(secret);
-    expect(second[0]).not.toBe(first[0]);
-    expect(second[0]?.pre_context).not.toBe(first[0]?.pre_context);
-    // What a later step does to one event's frame stays in that event.
+    // One sanitized frame serves both events: no event can change it for the other.
+    expect(second[0]).toBe(first[0]);
+    expect(Object.isFrozen(second[0]) && Object.isFrozen(second[0]?.pre_context)).toBe(true);
     const expected = structuredClone(second);
     for (const out of [first, second]) {
-      out[0]!.pre_context!.push(secret);
-      out[0]!.context_line = secret;
+      expect(() => out[0]!.pre_context!.push(secret)).toThrow(TypeError);
+      expect(() => {
+        out[0]!.context_line = secret;
+      }).toThrow(TypeError);
     }
     const third = framesOut(eventWith([withSecret(), frameOf(file, 30)]));
     expect(third).toEqual(expected);

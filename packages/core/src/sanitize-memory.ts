@@ -6,9 +6,12 @@
  * numbers, list lengths), under the same limits and PII setting: whatever the app, an
  * integration or `beforeSend` changed, in place or not, is sanitized again. Anything but plain
  * data (class instances, `toJSON`, functions, large or deep values) is sanitized every time.
- * Each call gets its own copy of a result: later steps may change it in place.
+ * A remembered result is frozen, deeply, and handed to every event that holds the same data:
+ * steps after the sanitizer copy what they change (the protocol step copies the parts it
+ * rewrites, size fitting copies the event before trimming it), so one event can never change
+ * what another carries.
  */
-import { setKey } from './strings.js';
+import { allWellFormed } from './protocol.js';
 
 /** A sanitized part and a bound of the size of its JSON. */
 export interface Sized<T> {
@@ -31,6 +34,11 @@ export interface SanitizeMemory {
     limits: readonly unknown[],
     make: () => Sized<T>,
   ): Sized<T>;
+  /**
+   * Remembered results (frozen, deeply) known to hold no lone surrogate: the protocol step
+   * need not read them again (see `normalizeEvent`).
+   */
+  wellFormed: WeakSet<object>;
 }
 
 /** Results remembered in all, and per key (and line); when full it starts over. */
@@ -68,8 +76,10 @@ type Entries = Map<string, Map<unknown, Array<[unknown[], Sized<unknown>]>>>;
 
 export function createSanitizeMemory(): SanitizeMemory {
   const kinds: Entries[] = [new Map(), new Map()];
+  const wellFormed = new WeakSet<object>();
   let count = 0;
   return {
+    wellFormed,
     recall(kind, key, raw, limits, make) {
       const entries = kinds[kind] as Entries;
       // A frame is kept under its file and line and compared field by field as it is read; other
@@ -81,7 +91,7 @@ export function createSanitizeMemory(): SanitizeMemory {
         if (
           kind ? startsWith(seen, limits) && readsAs(raw, seen, limits.length) : sameFrame(seen, raw, limits)
         )
-          return { out: copy(sized.out), bound: sized.bound } as ReturnType<typeof make>;
+          return sized as ReturnType<typeof make>;
       }
       // A new frame's fields are read once, its source lines copied (one level of lists, no
       // objects), to be compared with the frames that follow.
@@ -108,7 +118,9 @@ export function createSanitizeMemory(): SanitizeMemory {
           list.shift();
           count--;
         }
-        list.push([inputs ?? flat, { out: copy(made.out), bound: made.bound }]);
+        const out = settle(made.out);
+        if (typeof out === 'object' && out !== null && allWellFormed(out)) wellFormed.add(out);
+        list.push([inputs ?? flat, { out, bound: made.bound }]);
         count++;
       }
       return made;
@@ -259,30 +271,13 @@ function plainKeys(value: object): string[] | undefined {
 }
 
 /**
- * A deep copy of JSON data made by the sanitizer (plain objects, arrays, primitives). Lists are
- * copied with a plain loop and objects read with `for…in`, so no callback or key list is made:
- * it runs for every remembered part of every event.
+ * `value` (JSON data the sanitizer made: plain objects, arrays, primitives, all its own) frozen
+ * with everything in it, so that no event it is handed to can change it for the next.
  */
-function copy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    const list = value.slice();
-    for (let i = 0; i < list.length; i++) {
-      const item = list[i];
-      if (typeof item === 'object' && item !== null) list[i] = copy(item);
-    }
-    return list as T;
+function settle<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const key in value) if (Object.hasOwn(value, key)) settle(value[key]);
+    Object.freeze(value);
   }
-  let out: Record<string, unknown>;
-  if (Object.hasOwn(value, '__proto__')) {
-    // Object.assign would set the prototype for this key.
-    out = {};
-    for (const key of Object.keys(value)) setKey(out, key, (value as Record<string, unknown>)[key]);
-  } else out = Object.assign({}, value) as Record<string, unknown>;
-  for (const key in out) {
-    const item = out[key];
-    // Own keys only (an own `__proto__` is a data property: assigning to it sets that property).
-    if (typeof item === 'object' && item !== null && Object.hasOwn(out, key)) out[key] = copy(item);
-  }
-  return out as T;
+  return value;
 }

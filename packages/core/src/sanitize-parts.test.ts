@@ -44,6 +44,15 @@ function setup(extra: ClientOptions = {}) {
   return { client, scope: client.getScope(), capture, held };
 }
 
+/** Runs a change to a sent event: it changes that event's own copy, or throws on a shared, frozen part. */
+function attempt(change: () => void): void {
+  try {
+    change();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TypeError);
+  }
+}
+
 /** The parts of an event that come from the scope. */
 const parts = (event: WireEvent) => ({
   request: event.request,
@@ -74,12 +83,24 @@ describe('scope parts remembered between events', () => {
     const first = capture();
     const second = capture();
     expect(parts(second)).toEqual(parts(first));
-    // What is done to one event's parts after it was built stays in that event.
+    // Parts are shared between events, frozen (the protocol step copies what it rewrites):
+    // what holds one event cannot change another.
     const sent = held();
-    sent.request!.headers!.authorization = secret;
-    (sent.contexts!.order as Record<string, unknown>).password = secret;
-    sent.breadcrumbs!.values[0]!.message = secret;
-    sent.user!.id = secret;
+    const changes = [
+      () => {
+        sent.request!.headers!.authorization = secret;
+      },
+      () => {
+        (sent.contexts!.order as Record<string, unknown>).password = secret;
+      },
+      () => {
+        sent.breadcrumbs!.values[0]!.message = secret;
+      },
+      () => {
+        sent.user!.id = secret;
+      },
+    ];
+    for (const change of changes) attempt(change);
     expect(parts(capture())).toEqual(parts(first));
     expect(first.request?.headers?.authorization).toBe('[Filtered]');
     expect(first.user?.email).toBeUndefined();
@@ -203,7 +224,7 @@ describe('scope parts remembered between events', () => {
     }
   });
 
-  it('keeps a key named __proto__ a plain key in every event, changes to one event staying in it', () => {
+  it('keeps a key named __proto__ a plain key in every event, which no event can change', () => {
     const { scope, capture, held } = setup();
     scope.setContext('order', JSON.parse('{"__proto__": {"polluted": "yes"}, "id": 7}'));
     for (let i = 0; i < 3; i++) {
@@ -213,10 +234,14 @@ describe('scope parts remembered between events', () => {
       expect(Object.hasOwn(order, '__proto__')).toBe(true);
       expect(order.polluted).toBeUndefined();
       expect(JSON.stringify(order)).toBe('{"__proto__":{"polluted":"yes"},"id":7}');
-      // What a transport does to the event it holds stays in that event.
-      (Object.getOwnPropertyDescriptor(order, '__proto__')?.value as Record<string, unknown>).polluted =
-        secret;
-      order.id = secret;
+      // What holds the event (a transport) cannot change the part every event shares.
+      attempt(() => {
+        (Object.getOwnPropertyDescriptor(order, '__proto__')?.value as Record<string, unknown>).polluted =
+          secret;
+      });
+      attempt(() => {
+        order.id = secret;
+      });
     }
   });
 });

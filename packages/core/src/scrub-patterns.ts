@@ -251,9 +251,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 }
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
-  for (const [pattern, by] of RULES.slice(0, compiled.pii ? SECRET_RULES : RULES.length))
-    text = text.replace(pattern, by as string);
-  for (const pattern of compiled.patterns) text = text.replace(pattern, FILTERED);
+  const rules = RULES.slice(0, compiled.pii ? SECRET_RULES : RULES.length);
+  for (const pattern of compiled.patterns) rules.push([pattern, FILTERED]);
+  for (const [pattern, by] of rules) {
+    // Tested first: a global replace costs several times a test even where nothing matches,
+    // which is almost everywhere. The same result: both scan from the start (the test from
+    // `lastIndex` 0, the replace resets it).
+    pattern.lastIndex = 0;
+    if (pattern.test(text)) text = text.replace(pattern, by as string);
+  }
   return scrubPairs(text, compiled, keep);
 }
 
@@ -267,7 +273,8 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
  */
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   return scrubOnce(
-    /%[\da-f]{2}/i.test(text)
+    // The regular expression only where a `%` is (one native search).
+    text.includes('%') && /%[\da-f]{2}/i.test(text)
       ? text.replace(/[^\s<>&?#;]+/g, (word) => {
           // A URL inside a URL parameter is encoded twice, or more.
           let decoded = word;

@@ -48,7 +48,21 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
     const cache = createByteLru<LoadedMap | readonly string[] | null>(
       options.maxCacheBytes ?? DEFAULT_CACHE_BYTES,
     );
-    clear = () => cache.clear();
+    // What each frame file name and each path gave last (a map or lines, or null for none),
+    // found with one lookup, while the cache is unchanged: whatever the cache stores may evict
+    // what these refer to, so storing empties them, and the cache is asked again.
+    let maps = new Map<string, LoadedMap | null>();
+    let texts = new Map<string, readonly string[] | null>();
+    const store = (key: string, value: LoadedMap | readonly string[] | null, bytes: number) => {
+      maps = new Map();
+      texts = new Map();
+      cache.set(key, value, bytes);
+    };
+    clear = () => {
+      maps = new Map();
+      texts = new Map();
+      cache.clear();
+    };
     // Cache keys per file name and kind: the same names come back with every event, and a key
     // built anew each time would be hashed anew at every lookup.
     let keys = [new Map<string, string>(), new Map<string, string>()];
@@ -61,31 +75,46 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
       }
       return key;
     };
+    const mapOf = (name: string): LoadedMap | undefined => {
+      const file = diskPath(name);
+      if (!file) return undefined;
+      const key = keyOf(0, file);
+      // One lookup: a stored "nothing here" is null, a key never stored undefined.
+      const known = cache.get(key);
+      if (known !== undefined) return (known as LoadedMap | null) ?? undefined;
+      // The compiled file is read once: its lines serve its frames' context lines too.
+      const map = loadMapForFile(file, maxMapBytes, log, (lines, bytes) => {
+        const linesKey = keyOf(1, file);
+        if (bytes <= maxFileBytes && !cache.has(linesKey)) store(linesKey, lines(), bytes * 2 + MISS_BYTES);
+      });
+      store(key, map ?? null, map?.bytes ?? MISS_BYTES);
+      return map;
+    };
+    const linesOf = (path: string): readonly string[] | undefined => {
+      const key = keyOf(1, path);
+      const known = cache.get(key);
+      if (known !== undefined) return (known as readonly string[] | null) ?? undefined;
+      const text = readTextFile(path, maxFileBytes);
+      const lines = text === undefined ? null : splitLines(text);
+      store(key, lines, text === undefined ? MISS_BYTES : text.length * 2 + MISS_BYTES);
+      return lines ?? undefined;
+    };
     const sources: FrameSources = {
       mapFor(frame: StackFrame) {
-        const file = frame.filename && diskPath(frame.filename);
-        if (!file) return undefined;
-        const key = keyOf(0, file);
-        // One lookup: a stored "nothing here" is null, a key never stored undefined.
-        const known = cache.get(key);
-        if (known !== undefined) return (known as LoadedMap | null) ?? undefined;
-        // The compiled file is read once: its lines serve its frames' context lines too.
-        const map = loadMapForFile(file, maxMapBytes, log, (lines, bytes) => {
-          const linesKey = keyOf(1, file);
-          if (bytes <= maxFileBytes && !cache.has(linesKey))
-            cache.set(linesKey, lines(), bytes * 2 + MISS_BYTES);
-        });
-        cache.set(key, map ?? null, map?.bytes ?? MISS_BYTES);
+        const name = frame.filename;
+        if (!name) return undefined;
+        const seen = maps.get(name);
+        if (seen !== undefined) return seen ?? undefined;
+        const map = mapOf(name);
+        if (maps.size < 1024) maps.set(name, map ?? null);
         return map;
       },
       linesFor(path: string) {
-        const key = keyOf(1, path);
-        const known = cache.get(key);
-        if (known !== undefined) return (known as readonly string[] | null) ?? undefined;
-        const text = readTextFile(path, maxFileBytes);
-        const lines = text === undefined ? null : splitLines(text);
-        cache.set(key, lines, text === undefined ? MISS_BYTES : text.length * 2 + MISS_BYTES);
-        return lines ?? undefined;
+        const seen = texts.get(path);
+        if (seen !== undefined) return seen ?? undefined;
+        const lines = linesOf(path);
+        if (texts.size < 1024) texts.set(path, lines ?? null);
+        return lines;
       },
     };
     return (frames) => mapFrames(frames, sources, { contextLines });

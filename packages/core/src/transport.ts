@@ -40,7 +40,10 @@ export interface TransportExecutor {
 }
 
 export interface Transport {
-  /** Enqueues an envelope; never throws. Ignored after `close`. */
+  /**
+   * Enqueues an envelope; never throws. Ignored after `close`. The envelope is read-only: parts
+   * that did not change between events are shared by them and frozen, so copy what you change.
+   */
   send(envelope: Envelope): void;
   recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity?: number): void;
   /** Resolves true once everything queued (and retries in progress) is done; false on timeout. Never rejects. */

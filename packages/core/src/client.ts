@@ -132,6 +132,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const memory = runtime.createSanitizeMemory?.();
   const storm =
     options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
+  /** Hints of captures the storm guard put off, when they run again (see `putOff`). */
+  const resumed = new WeakSet<object>();
 
   const client: Client = {
     enabled,
@@ -143,14 +145,19 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
         const hint = readHint(givenHint);
-        if (options.dedupe !== false && typeof exception === 'object' && exception !== null) {
+        const again = resumed.has(givenHint as object);
+        if (!again && options.dedupe !== false && typeof exception === 'object' && exception !== null) {
           // Captured before (by the app, then again by a handler): sent once.
           if (captured.has(exception)) return eventId;
           captured.add(exception);
         }
         // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
-        if (sampledOut()) return eventId;
+        if (!again && sampledOut()) return eventId;
         const repeats = storm?.admit(exception, store.getScope().getUser()?.id);
+        if (repeats === 'later') {
+          putOff(exception, hint, eventId);
+          return eventId;
+        }
         if (storm && !repeats) {
           client.recordDroppedEvent('backpressure', 'error');
           return eventId;
@@ -171,6 +178,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       } catch (error) {
         internalError(error);
       }
+      storm?.built();
       return eventId;
     },
     captureMessage(message, level = 'info', hint = {}) {
@@ -223,11 +231,17 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       logger.debug(`dropped ${quantity} ${category} (${reason})`);
       getTransport()?.recordDroppedEvent(reason, category, quantity);
     },
-    getTransport: () => getTransport(),
+    // What the storm guard put off is built first: the transport then holds every capture so
+    // far (exit delivery takes what is pending from it).
+    getTransport() {
+      storm?.runHeld();
+      return getTransport();
+    },
     getStatusPolicy: () => statusPolicy,
     getIntegration: (name) => integrations.find((i) => i.name === name),
     async flush(givenTimeoutMs) {
       if (!enabled) return true;
+      storm?.runHeld();
       const timeoutMs = flushBound(givenTimeoutMs);
       const deadline = Date.now() + timeoutMs;
       try {
@@ -297,6 +311,17 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Keeps a capture the storm guard put off, with the scope it was captured in: it runs again
+   * in a later macrotask (or at the next flush or exit), as it would have now.
+   */
+  function putOff(exception: unknown, hint: EventHint, eventId: string): void {
+    const scope = store.getScope().clone();
+    const again: EventHint = { ...hint, event_id: eventId };
+    resumed.add(again);
+    storm?.later(() => store.withScope(scope, () => client.captureException(exception, again)));
   }
 
   function internalError(error: unknown): void {

@@ -179,7 +179,9 @@ describe('storm guard: time per macrotask', () => {
     expect(rare?.event_id).toBe(lone);
     expect(sent.length + (drops.get('backpressure:error') ?? 0)).toBe(1001);
     // The storm's own count reached the backend on an event of its type.
-    const repeats = sent.map((e) => (e.contexts?.repeats as { suppressed?: number } | undefined)?.suppressed ?? 0);
+    const repeats = sent.map(
+      (e) => (e.contexts?.repeats as { suppressed?: number } | undefined)?.suppressed ?? 0,
+    );
     expect(repeats.reduce((a, b) => a + b, 0)).toBe(drops.get('backpressure:error'));
   });
 

@@ -446,6 +446,30 @@ describe('createTransport with a broken executor', () => {
     });
   }
 
+  it('while the receiver cannot be reached, one envelope at a time tries it; every envelope is still counted', async () => {
+    let inFlight = 0;
+    let failed = false;
+    let overlapAfterFailure = 0;
+    const refusing: TransportExecutor = {
+      send() {
+        inFlight += 1;
+        if (failed) overlapAfterFailure = Math.max(overlapAfterFailure, inFlight);
+        return new Promise((_, reject) =>
+          setTimeout(() => {
+            inFlight -= 1;
+            failed = true;
+            reject(new Error('connect ECONNREFUSED'));
+          }, 1),
+        );
+      },
+    };
+    const transport = createTransport({ retryBaseMs: 1, maxRetries: 2, concurrency: 2 }, refusing);
+    for (let i = 0; i < 6; i++) transport.send(eventEnvelope(`down ${i}`));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(overlapAfterFailure).toBe(1);
+    expect(totals(reportsIn(transport.takePending()))).toEqual({ 'network_error:error': 6 });
+  });
+
   it('counts an envelope that cannot be serialized as internal_sdk_error', async () => {
     const bodies: Uint8Array[] = [];
     const transport = createTransport(

@@ -131,6 +131,14 @@ export function createTransport(
   let inflight = 0;
   let closed = false;
   let pumpTimer: Timer | undefined;
+  /**
+   * A send got no answer (connection refused or reset, timeout): until one gets an answer, one
+   * envelope at a time (`probe`) tries the receiver, and the others wait without spending their
+   * retries. While the receiver is unreachable, each backoff then costs one connection attempt
+   * rather than one per queued envelope.
+   */
+  let down = false;
+  let probe: Entry | undefined;
 
   /** Tells waiting flushes, once nothing is left. */
   const wake = () => {
@@ -188,6 +196,7 @@ export function createTransport(
   /** Done with an entry: a `failure` counts its loss; `tell` wakes waiting flushes when all is done. */
   function finish(entry: Entry, failure?: DiscardReason, tell = true): void {
     if (!entries.delete(entry)) return;
+    if (probe === entry) probe = undefined;
     queuedBytes -= entry.b.length;
     cancelTimer(entry.t);
     if (failure) {
@@ -200,7 +209,7 @@ export function createTransport(
 
   function pump(): void {
     for (const entry of entries)
-      if (inflight < concurrency && !entry.w) {
+      if (inflight < concurrency && !entry.w && (!down || (probe ??= entry) === entry)) {
         entry.w = true;
         // A limit may have arrived while this waited: then the server would only answer 429.
         if (allLimited(entry)) finish(entry, 'ratelimit_backoff');
@@ -219,6 +228,10 @@ export function createTransport(
       return;
     }
     const delay = backoffDelay(entry.n, retryBaseMs);
+    if (reason === 'network_error') {
+      down = true;
+      probe ??= entry;
+    }
     logger.debug(`retry in ${delay} ms:`, error);
     entry.t = unrefTimer(() => {
       entry.w = false;
@@ -241,6 +254,9 @@ export function createTransport(
         (value) => {
           const response = readResponse(value);
           if (!response) return retry(entry, 'network_error', 'no response');
+          // An answer, whatever it says: the receiver is reachable again.
+          down = false;
+          probe = undefined;
           // Limits apply even when this envelope was taken meanwhile.
           limits = updateRateLimits(limits, response, now());
           const { kind, reason } = outcomeOf(response.status) as { kind: string; reason?: DiscardReason };

@@ -208,13 +208,16 @@ export function createTransport(
   }
 
   function pump(): void {
-    for (const entry of entries)
-      if (inflight < concurrency && !entry.w && (!down || (probe ??= entry) === entry)) {
+    for (const entry of entries) {
+      if (down && probe && probe !== entry) continue;
+      if (inflight < concurrency && !entry.w) {
+        if (down) probe = entry;
         entry.w = true;
         // A limit may have arrived while this waited: then the server would only answer 429.
         if (allLimited(entry)) finish(entry, 'ratelimit_backoff');
         else dispatch(entry);
       }
+    }
   }
 
   /** A failed attempt: retried after a backoff, or counted once the retries are spent. */

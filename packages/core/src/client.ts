@@ -144,6 +144,11 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       const eventId = givenEventId(givenHint) ?? uuid4();
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
+        // Past this run's bounds in a storm: counted before anything else is read or copied.
+        if (!captured.has(exception as object) && storm?.busy(exception)) {
+          client.recordDroppedEvent('backpressure', 'error');
+          return eventId;
+        }
         const hint = readHint(givenHint);
         const again = resumed.has(givenHint as object);
         if (!again && options.dedupe !== false && typeof exception === 'object' && exception !== null) {
@@ -228,7 +233,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       }
     },
     recordDroppedEvent(reason, category, quantity = 1) {
-      logger.debug(`dropped ${quantity} ${category} (${reason})`);
+      // In a storm this runs once per capture: no message is built for a silent logger.
+      if (logger.enabled) logger.debug(`dropped ${quantity} ${category} (${reason})`);
       getTransport()?.recordDroppedEvent(reason, category, quantity);
     },
     // What the storm guard put off is built first: the transport then holds every capture so

@@ -50,6 +50,11 @@ export interface StormGuard {
    * built since the issue's last admitted event (0 for none), with the time of the first.
    */
   admit(exception: unknown, user?: unknown): Repeats | 'later' | undefined;
+  /**
+   * True (and the capture counted) when this run is past its bounds and the capture would
+   * only be counted by `admit`: the client can then skip everything else it reads first.
+   */
+  busy(exception: unknown): boolean;
   /** Says that the event of the last admitted capture is built: its time counts against the run's budget. */
   built(): void;
   /**
@@ -153,23 +158,26 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
     }, 0);
   };
 
+  const pastBounds = (): boolean =>
+    !draining && (builtThisTask >= perTask || countedThisTask >= perTask || spentThisTask >= budgetMs);
+  /** Counts a capture of a run past its bounds by its type alone, unless it is put off (then false). */
+  const countByType = (type: string, t: number): boolean => {
+    if (held.length < MAX_HELD && !heldTypes.has(type)) return false;
+    const pending = byType.get(type);
+    if (pending) pending.suppressed += 1;
+    else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
+    return true;
+  };
+
   return {
     admit(exception, user) {
       const t = now();
       endOfTask();
-      if (
-        !draining &&
-        (builtThisTask >= perTask || countedThisTask >= perTask || spentThisTask >= budgetMs)
-      ) {
+      if (pastBounds()) {
         const type = typeOf(exception);
-        if (held.length < MAX_HELD && !heldTypes.has(type)) {
-          heldTypes.add(type);
-          return 'later';
-        }
-        const pending = byType.get(type);
-        if (pending) pending.suppressed += 1;
-        else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
-        return undefined;
+        if (countByType(type, t)) return undefined;
+        heldTypes.add(type);
+        return 'later';
       }
       const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
       let issue = issues.get(key);
@@ -200,6 +208,9 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
       if (issue.suppressed > 0) repeats.since = new Date(issue.since).toISOString();
       issue.suppressed = 0;
       return repeats;
+    },
+    busy(exception) {
+      return pastBounds() && countByType(typeOf(exception), now());
     },
     built() {
       if (openedAt === undefined) return;

@@ -144,7 +144,8 @@ export function createTransport(
   const wake = () => {
     if (!entries.size) for (const waiter of [...waiters]) waiter();
   };
-  const limited = (category: DataCategory) => isRateLimited(limits, category, now());
+  // Asked before every capture is built: without a limit there is nothing to look up.
+  const limited = (category: DataCategory) => limits.size > 0 && isRateLimited(limits, category, now());
   /** Every item of the entry is limited now (a standalone report is not an item). */
   const allLimited = (entry: Entry) => entry.c[0] && entry.c.every(limited);
   const drop = (reason: DiscardReason, categories: DataCategory[]) => {

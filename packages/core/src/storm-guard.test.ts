@@ -156,13 +156,13 @@ describe('storm guard: time per macrotask', () => {
    * A client whose events each take 3 ms to build (by the guard's clock), more than a run's
    * budget of 2 ms: after the first event of a run, captures wait for a later run or are counted.
    */
-  function slowClient() {
+  function slowClient(perTask?: number) {
     let ms = 0;
     const beforeSend = <T>(event: T): T => {
       ms += 3;
       return event;
     };
-    return recordingClient({ clock: () => ms }, { beforeSend });
+    return recordingClient(perTask ? { clock: () => ms, perTask } : { clock: () => ms }, { beforeSend });
   }
 
   it('a different error inside a storm is still sent, in a later macrotask, and every capture is sent or counted', async () => {
@@ -170,9 +170,8 @@ describe('storm guard: time per macrotask', () => {
     for (let i = 0; i < 500; i++) client.captureException(failAt(i));
     const lone = client.captureException(new RangeError('only once'));
     for (let i = 500; i < 1000; i++) client.captureException(failAt(i));
-    expect(events()).toHaveLength(1);
-    // Each later run builds one of the two captures put off (each event takes the run's budget).
-    await nextTask();
+    // The run's first few events, then only counted: the other error is put off.
+    expect(events()).toHaveLength(5);
     await nextTask();
     const sent = events();
     const rare = sent.find((e) => e.exception?.values.at(-1)?.type === 'RangeError');
@@ -185,8 +184,24 @@ describe('storm guard: time per macrotask', () => {
     expect(repeats.reduce((a, b) => a + b, 0)).toBe(drops.get('backpressure:error'));
   });
 
-  it('a capture put off is built with the scope it was captured in', async () => {
+  it('a run builds its first few events whatever their time, then different errors only', async () => {
     const { client, events } = slowClient();
+    for (let i = 0; i < 10; i++) client.captureException(failAt(i));
+    client.captureException(new RangeError('another error'));
+    client.captureException(failElsewhere(1));
+    expect(events().map((e) => e.exception?.values.at(-1)?.value)).toEqual([
+      'order 0 failed',
+      'order 1 failed',
+      'order 2 failed',
+      'order 3 failed',
+      'order 4 failed',
+      'another error',
+      'order 1 failed',
+    ]);
+  });
+
+  it('a capture put off is built with the scope it was captured in', async () => {
+    const { client, events } = slowClient(1);
     client.captureException(failAt(1));
     client.withScope((scope) => {
       scope.setTag('order', '42');
@@ -199,7 +214,7 @@ describe('storm guard: time per macrotask', () => {
   });
 
   it('flush and exit delivery do not wait for the next macrotask', async () => {
-    const { client, events } = slowClient();
+    const { client, events } = slowClient(1);
     client.captureException(failAt(1));
     const first = client.captureException(new RangeError('put off'));
     expect(events().map((e) => e.event_id)).not.toContain(first);
@@ -218,7 +233,8 @@ describe('storm guard: time per macrotask', () => {
       await Promise.resolve();
       client.captureException(failAt(i));
     }
-    expect(events()).toHaveLength(1);
+    // Each await would start a new run: 50 events, the whole burst.
+    expect(events()).toHaveLength(5);
     await nextTask();
     expect(events().length + (drops.get('backpressure:error') ?? 0)).toBe(200);
   });

@@ -5,11 +5,14 @@
  *
  * - each issue (same type, same top in-app frame) may send a burst of events, then a few per
  *   second; captures beyond that are only counted;
- * - each synchronous run of the app (one macrotask) builds a bounded number of events within a
- *   bounded time (`taskBudgetMs`: a cold first event alone can take tens of milliseconds), and
- *   once it has also counted that many, the rest of the run is counted by type alone: reading
- *   a stack makes V8 format it, which would cost more than everything else a storm pays, so a
- *   tight loop of captures costs a counter increment per capture after the first few;
+ * - each synchronous run of the app (one macrotask) spends a bounded time building events
+ *   (`taskBudgetMs`: a cold first event alone can take tens of milliseconds): once it is spent
+ *   and the run has built a few events, a repeat of an issue the run already built an event for
+ *   is only counted, while a different error still gets its event;
+ * - each run builds a bounded number of events, and once it has also counted that many, the
+ *   rest of the run is counted by type alone: reading a stack makes V8 format it, which would
+ *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
+ *   increment per capture after the first few;
  * - beyond those bounds, the first capture of each type is put off rather than counted: the
  *   client keeps it (a few at most) and builds it at the start of the next macrotask, so an
  *   error that happens only once inside a storm of another is still sent. Whatever keeps the
@@ -30,8 +33,8 @@ export interface StormGuardOptions {
   /** Events built per synchronous run of the app, over all issues. @default 25 */
   perTask?: number;
   /**
-   * Milliseconds a synchronous run of the app may spend building events; once spent, its
-   * further captures are put off to the next run (the first of each type) or counted.
+   * Milliseconds a synchronous run of the app may spend building events; once spent, repeats
+   * of an issue the run already built an event for are counted instead.
    * @default 2
    */
   taskBudgetMs?: number;
@@ -79,6 +82,8 @@ interface Issue {
   at: number;
   suppressed: number;
   since: number;
+  /** The run that last built an event of this issue. */
+  run?: number;
 }
 
 /** Issues remembered at once; the oldest is forgotten first (its pending count then lives only in client reports). */
@@ -89,6 +94,8 @@ const MAX_LINES = 30;
 const MAX_KEYS = 32;
 /** Longer stack texts are parsed each time rather than kept. */
 const MAX_KEYED_STACK = 8192;
+/** Events a run builds whatever their time: a few errors in one tick are no storm. */
+const MIN_PER_TASK = 5;
 /** Captures put off at once; beyond them, captures over a run's bounds are only counted. */
 const MAX_HELD = 8;
 
@@ -106,6 +113,8 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   let countedThisTask = 0;
   /** Time spent building events in this run, and when the event being built was admitted. */
   let spentThisTask = 0;
+  /** Counts runs, so an issue knows whether this run built an event of it. */
+  let run = 0;
   let openedAt: number | undefined;
   /** Types put off in this run (one capture each), and the captures put off, to run later. */
   const heldTypes = new Set<string>();
@@ -150,6 +159,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
     resetQueued = true;
     unrefTimer(() => {
       resetQueued = false;
+      run += 1;
       builtThisTask = 0;
       countedThisTask = 0;
       spentThisTask = 0;
@@ -158,8 +168,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
     }, 0);
   };
 
-  const pastBounds = (): boolean =>
-    !draining && (builtThisTask >= perTask || countedThisTask >= perTask || spentThisTask >= budgetMs);
+  const pastBounds = (): boolean => !draining && (builtThisTask >= perTask || countedThisTask >= perTask);
   /** Counts a capture of a run past its bounds by its type alone, unless it is put off (then false). */
   const countByType = (type: string, t: number): boolean => {
     if (held.length < MAX_HELD && !heldTypes.has(type)) return false;
@@ -189,13 +198,16 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
         issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
         issue.at = t;
       }
-      if (issue.tokens < 1) {
+      // Once the run's time is spent, a repeat in it of an issue it built is only counted.
+      const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
+      if (issue.tokens < 1 || (spent && issue.run === run)) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
         countedThisTask += 1;
         return undefined;
       }
       issue.tokens -= 1;
+      issue.run = run;
       builtThisTask += 1;
       openedAt ??= clock();
       const pending = byType.get(typeOf(exception));

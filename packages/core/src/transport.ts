@@ -216,7 +216,13 @@ export function createTransport(
         entry.w = true;
         // A limit may have arrived while this waited: then the server would only answer 429.
         if (allLimited(entry)) finish(entry, 'ratelimit_backoff');
-        else dispatch(entry);
+        else {
+          dispatch(entry);
+          // One send per macrotask: a request (the first loads the HTTP client and opens a
+          // connection) is work the app's event loop feels; the next goes in the next one.
+          schedulePump();
+          return;
+        }
       }
     }
   }

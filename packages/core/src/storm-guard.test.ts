@@ -171,7 +171,7 @@ describe('storm guard: time per macrotask', () => {
     const lone = client.captureException(new RangeError('only once'));
     for (let i = 500; i < 1000; i++) client.captureException(failAt(i));
     // The run's first few events, then only counted: the other error is put off.
-    expect(events()).toHaveLength(5);
+    expect(events()).toHaveLength(3);
     await nextTask();
     const sent = events();
     const rare = sent.find((e) => e.exception?.values.at(-1)?.type === 'RangeError');
@@ -193,8 +193,6 @@ describe('storm guard: time per macrotask', () => {
       'order 0 failed',
       'order 1 failed',
       'order 2 failed',
-      'order 3 failed',
-      'order 4 failed',
       'another error',
       'order 1 failed',
     ]);
@@ -234,7 +232,7 @@ describe('storm guard: time per macrotask', () => {
       client.captureException(failAt(i));
     }
     // Each await would start a new run: 50 events, the whole burst.
-    expect(events()).toHaveLength(5);
+    expect(events()).toHaveLength(3);
     await nextTask();
     expect(events().length + (drops.get('backpressure:error') ?? 0)).toBe(200);
   });

@@ -95,7 +95,7 @@ const MAX_KEYS = 32;
 /** Longer stack texts are parsed each time rather than kept. */
 const MAX_KEYED_STACK = 8192;
 /** Events a run builds whatever their time: a few errors in one tick are no storm. */
-const MIN_PER_TASK = 5;
+const MIN_PER_TASK = 3;
 /** Captures put off at once; beyond them, captures over a run's bounds are only counted. */
 const MAX_HELD = 8;
 

@@ -209,19 +209,20 @@ export function createTransport(
   }
 
   function pump(): void {
+    let sent = false;
     for (const entry of entries) {
       if (down && probe && probe !== entry) continue;
       if (inflight < concurrency && !entry.w) {
+        // One send per macrotask: a request (the first loads the HTTP client and opens a
+        // connection) is work the app's event loop feels; the next goes in the next one.
+        if (sent) return schedulePump();
         if (down) probe = entry;
         entry.w = true;
         // A limit may have arrived while this waited: then the server would only answer 429.
         if (allLimited(entry)) finish(entry, 'ratelimit_backoff');
         else {
           dispatch(entry);
-          // One send per macrotask: a request (the first loads the HTTP client and opens a
-          // connection) is work the app's event loop feels; the next goes in the next one.
-          schedulePump();
-          return;
+          sent = true;
         }
       }
     }

@@ -122,6 +122,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   /** True while `runHeld` runs captures with no budget. */
   let draining = false;
   let resetQueued = false;
+  let releaseQueued = false;
   /**
    * Issue keys by stack text (with the type they were made for): a repeat is keyed by one
    * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
@@ -154,18 +155,17 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
 
   const endOfTask = (): void => {
     if (resetQueued) return;
-    // A timer fires in a later macrotask: the app's synchronous code and the microtasks it
-    // queued (an async loop of captures) are one run, which ends before it.
+    // Microtasks run once the app's synchronous code returns: that ends the run. (Node runs
+    // them after each timer and I/O callback, so concurrent requests are runs of their own.)
     resetQueued = true;
-    unrefTimer(() => {
+    Promise.resolve().then(() => {
       resetQueued = false;
       run += 1;
       builtThisTask = 0;
       countedThisTask = 0;
       spentThisTask = 0;
       heldTypes.clear();
-      runHeld();
-    }, 0);
+    });
   };
 
   const pastBounds = (): boolean => !draining && (builtThisTask >= perTask || countedThisTask >= perTask);
@@ -229,8 +229,15 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
       spentThisTask += clock() - openedAt;
       openedAt = undefined;
     },
-    later(run) {
-      held.push(run);
+    later(capture) {
+      held.push(capture);
+      if (releaseQueued) return;
+      // A timer fires in a later macrotask, after the app's run and its microtasks.
+      releaseQueued = true;
+      unrefTimer(() => {
+        releaseQueued = false;
+        runHeld();
+      }, 0);
     },
     runHeld() {
       if (draining) return;

@@ -215,7 +215,10 @@ export function createTransport(
       if (inflight < concurrency && !entry.w) {
         // One send per macrotask: a request (the first loads the HTTP client and opens a
         // connection) is work the app's event loop feels; the next goes in the next one.
-        if (sent) return schedulePump();
+        if (sent) {
+          schedulePump();
+          return;
+        }
         if (down) probe = entry;
         entry.w = true;
         // A limit may have arrived while this waited: then the server would only answer 429.

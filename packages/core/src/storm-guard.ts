@@ -142,11 +142,11 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   };
 
   const runHeld = (): void => {
-    const runs = held;
+    const captures = held;
     held = [];
-    for (const run of runs) {
+    for (const capture of captures) {
       try {
-        run();
+        capture();
       } catch {
         // A capture never throws; nothing here may reach the app either.
       }

@@ -232,11 +232,15 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
     later(capture) {
       held.push(capture);
       if (releaseQueued) return;
-      // A timer fires in a later macrotask, after the app's run and its microtasks.
+      // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
+      // them: the first fires with what else fell due during the run (the transport's first
+      // send), the second one loop iteration later, so the two do not add up in one.
       releaseQueued = true;
       unrefTimer(() => {
-        releaseQueued = false;
-        runHeld();
+        unrefTimer(() => {
+          releaseQueued = false;
+          runHeld();
+        }, 0);
       }, 0);
     },
     runHeld() {

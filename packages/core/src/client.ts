@@ -132,6 +132,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const memory = runtime.createSanitizeMemory?.();
   const storm =
     options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
+  /** Hints of captures the storm guard put off, when they run again (see `putOff`). */
+  const resumed = new WeakSet<object>();
 
   const client: Client = {
     enabled,
@@ -142,15 +144,25 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       const eventId = givenEventId(givenHint) ?? uuid4();
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
+        // Past this run's bounds in a storm: counted before anything else is read or copied.
+        if (!captured.has(exception as object) && storm?.busy(exception)) {
+          client.recordDroppedEvent('backpressure', 'error');
+          return eventId;
+        }
         const hint = readHint(givenHint);
-        if (options.dedupe !== false && typeof exception === 'object' && exception !== null) {
+        const again = resumed.has(givenHint as object);
+        if (!again && options.dedupe !== false && typeof exception === 'object' && exception !== null) {
           // Captured before (by the app, then again by a handler): sent once.
           if (captured.has(exception)) return eventId;
           captured.add(exception);
         }
         // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
-        if (sampledOut()) return eventId;
+        if (!again && sampledOut()) return eventId;
         const repeats = storm?.admit(exception, store.getScope().getUser()?.id);
+        if (repeats === 'later') {
+          putOff(exception, hint, eventId);
+          return eventId;
+        }
         if (storm && !repeats) {
           client.recordDroppedEvent('backpressure', 'error');
           return eventId;
@@ -171,6 +183,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       } catch (error) {
         internalError(error);
       }
+      storm?.built();
       return eventId;
     },
     captureMessage(message, level = 'info', hint = {}) {
@@ -220,14 +233,21 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       }
     },
     recordDroppedEvent(reason, category, quantity = 1) {
-      logger.debug(`dropped ${quantity} ${category} (${reason})`);
+      // In a storm this runs once per capture: no message is built for a silent logger.
+      if (logger.enabled) logger.debug(`dropped ${quantity} ${category} (${reason})`);
       getTransport()?.recordDroppedEvent(reason, category, quantity);
     },
-    getTransport: () => getTransport(),
+    // What the storm guard put off is built first: the transport then holds every capture so
+    // far (exit delivery takes what is pending from it).
+    getTransport() {
+      storm?.runHeld();
+      return getTransport();
+    },
     getStatusPolicy: () => statusPolicy,
     getIntegration: (name) => integrations.find((i) => i.name === name),
     async flush(givenTimeoutMs) {
       if (!enabled) return true;
+      storm?.runHeld();
       const timeoutMs = flushBound(givenTimeoutMs);
       const deadline = Date.now() + timeoutMs;
       try {
@@ -297,6 +317,17 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Keeps a capture the storm guard put off, with the scope it was captured in: it runs again
+   * in a later macrotask (or at the next flush or exit), as it would have now.
+   */
+  function putOff(exception: unknown, hint: EventHint, eventId: string): void {
+    const scope = store.getScope().clone();
+    const again: EventHint = { ...hint, event_id: eventId };
+    resumed.add(again);
+    storm?.later(() => store.withScope(scope, () => client.captureException(exception, again)));
   }
 
   function internalError(error: unknown): void {

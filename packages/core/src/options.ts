@@ -74,10 +74,12 @@ export interface ClientOptions {
   transportOptions?: Partial<TransportOptions>;
   /**
    * Error-storm limits: per issue (same type and top in-app frame) a burst of events, then a
-   * few per second, and a bound on events built per synchronous run of the app. Captures
-   * beyond them are counted (client reports: `backpressure`) and the issue's next event says
-   * how many as `contexts.repeats.suppressed`. `false` turns the guard off. Node runtimes only.
-   * @default { burst: 50, perSecond: 1, perTask: 25 }
+   * few per second, and bounds on the events built per synchronous run of the app (their
+   * number, and the time spent on repeats of one issue). Captures beyond them are counted
+   * (client reports: `backpressure`) and the issue's next event says how many as
+   * `contexts.repeats.suppressed`; past a run's bounds the first capture of each error type is
+   * built in the next macrotask instead. `false` turns the guard off. Node runtimes only.
+   * @default { burst: 50, perSecond: 1, perTask: 25, taskBudgetMs: 2 }
    */
   stormGuard?: false | StormGuardOptions;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
+import type { ClientOptions } from './options.js';
 import { createStormGuard, issueKey, type StormGuardOptions } from './storm-guard.js';
 import type { Transport } from './transport.js';
 import type { WireEvent } from './types.js';
@@ -11,7 +12,7 @@ const runtime: ClientRuntime = {
   createStormGuard,
 };
 
-function recordingClient(stormGuard?: false | StormGuardOptions) {
+function recordingClient(stormGuard?: false | StormGuardOptions, more: ClientOptions = {}) {
   const envelopes: Envelope[] = [];
   const drops = new Map<string, number>();
   const transport: Transport = {
@@ -23,7 +24,7 @@ function recordingClient(stormGuard?: false | StormGuardOptions) {
     takePending: () => [],
   };
   const options = stormGuard === undefined ? {} : { stormGuard };
-  const client = createClient({ transport: () => transport, ...options }, runtime);
+  const client = createClient({ transport: () => transport, ...options, ...more }, runtime);
   const events = () =>
     envelopes.flatMap((e) => e.items.filter(([h]) => h.type === 'event').map(([, p]) => p as WireEvent));
   return { client, drops, events };
@@ -37,6 +38,12 @@ function failElsewhere(n: number): Error {
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** A few macrotasks later: captures put off have been built by then. */
+const laterTasks = async () => {
+  for (let i = 0; i < 3; i++) await nextTask();
+};
+/** The admissions that build an event now (not counted, not put off). */
+const built = (admissions: unknown[]) => admissions.filter((a) => typeof a === 'object');
 
 describe('storm guard', () => {
   it('keys an issue by type and top in-app frame, not by message', () => {
@@ -51,12 +58,14 @@ describe('storm guard', () => {
     const guard = createStormGuard({ burst: 3, perSecond: 1, perTask: 100, now: () => t });
     const admitted = [];
     for (let i = 0; i < 1000; i++) admitted.push(guard.admit(failAt(i)));
-    expect(admitted.filter(Boolean)).toHaveLength(3);
+    expect(built(admitted)).toHaveLength(3);
     expect(admitted.slice(0, 3)).toEqual([{ suppressed: 0 }, { suppressed: 0 }, { suppressed: 0 }]);
+    // Past the run's bound, the first of its type is put off (the client captures it again later).
+    expect(admitted.filter((a) => a === 'later')).toHaveLength(1);
     await nextTask();
     t += 1000; // one second later: one more token
     expect(guard.admit(failAt(5000))).toEqual({
-      suppressed: 997,
+      suppressed: 996,
       since: new Date(1_000_000).toISOString(),
     });
     expect(guard.admit(failAt(5001))).toBeUndefined();
@@ -67,9 +76,9 @@ describe('storm guard', () => {
   it('builds at most perTask events per synchronous run, over all issues', async () => {
     const guard = createStormGuard({ burst: 1000, perTask: 5 });
     const errors = Array.from({ length: 50 }, (_, i) => new Error(`e${i}`));
-    expect(errors.map((e) => guard.admit(e)).filter(Boolean)).toHaveLength(5);
+    expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
     await nextTask();
-    expect(errors.map((e) => guard.admit(e)).filter(Boolean)).toHaveLength(5);
+    expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
   });
 
   it('in a client: every capture of a storm is sent or counted, and the count reaches the backend', async () => {
@@ -79,14 +88,18 @@ describe('storm guard', () => {
     const sent = events();
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.length).toBeLessThanOrEqual(25);
-    expect(sent.length + (drops.get('backpressure:error') ?? 0)).toBe(10_000);
-    // The next capture after the burst's rate allows one more: it says how many were counted.
-    await nextTask();
-    t += 1000;
-    client.captureException(failAt(-1));
-    const last = events().at(-1);
+    // One capture was put off: it is built in a later macrotask and says how many were counted.
+    await laterTasks();
+    const counted = drops.get('backpressure:error') ?? 0;
     expect(events()).toHaveLength(sent.length + 1);
-    expect(last?.contexts?.repeats).toMatchObject({ suppressed: 10_000 - sent.length });
+    expect(sent.length + 1 + counted).toBe(10_000);
+    expect(events().at(-1)?.contexts?.repeats).toMatchObject({ suppressed: counted });
+    // Counted once: the issue's next event carries no repeats.
+    t += 1000;
+    await nextTask();
+    client.captureException(failAt(-1));
+    expect(events()).toHaveLength(sent.length + 2);
+    expect(events().at(-1)?.contexts?.repeats).toBeUndefined();
   });
 
   it('is off with stormGuard: false', () => {
@@ -139,5 +152,80 @@ describe('storm guard issue keys of repeats', () => {
     expect(guard.admit(thrown('TypeError'))).toEqual({ suppressed: 0 });
     expect(guard.admit(thrown('TypeError'))).toBeUndefined();
     expect(guard.admit(thrown('RangeError'))).toBeUndefined();
+  });
+});
+
+describe('storm guard: time per macrotask', () => {
+  /**
+   * A client whose events each take 3 ms to build (by the guard's clock), more than a run's
+   * budget of 2 ms: after the first event of a run, captures wait for a later run or are counted.
+   */
+  function slowClient(perTask?: number) {
+    let ms = 0;
+    const beforeSend = <T>(event: T): T => {
+      ms += 3;
+      return event;
+    };
+    return recordingClient(perTask ? { clock: () => ms, perTask } : { clock: () => ms }, { beforeSend });
+  }
+
+  it('a different error inside a storm is still sent, in a later macrotask, and every capture is sent or counted', async () => {
+    const { client, drops, events } = slowClient();
+    for (let i = 0; i < 500; i++) client.captureException(failAt(i));
+    const lone = client.captureException(new RangeError('only once'));
+    for (let i = 500; i < 1000; i++) client.captureException(failAt(i));
+    // The run's first few events, then only counted: the other error is put off.
+    expect(events()).toHaveLength(3);
+    await laterTasks();
+    const sent = events();
+    const rare = sent.find((e) => e.exception?.values.at(-1)?.type === 'RangeError');
+    expect(rare?.event_id).toBe(lone);
+    expect(sent.length + (drops.get('backpressure:error') ?? 0)).toBe(1001);
+    // The storm's own count reached the backend on an event of its type.
+    const repeats = sent.map(
+      (e) => (e.contexts?.repeats as { suppressed?: number } | undefined)?.suppressed ?? 0,
+    );
+    expect(repeats.reduce((a, b) => a + b, 0)).toBe(drops.get('backpressure:error'));
+  });
+
+  it('a run builds its first few events whatever their time, then different errors only', async () => {
+    const { client, events } = slowClient();
+    for (let i = 0; i < 10; i++) client.captureException(failAt(i));
+    client.captureException(new RangeError('another error'));
+    client.captureException(failElsewhere(1));
+    expect(events().map((e) => e.exception?.values.at(-1)?.value)).toEqual([
+      'order 0 failed',
+      'order 1 failed',
+      'order 2 failed',
+      'another error',
+      'order 1 failed',
+    ]);
+  });
+
+  it('a capture put off is built with the scope it was captured in', async () => {
+    const { client, events } = slowClient(1);
+    client.captureException(failAt(1));
+    client.withScope((scope) => {
+      scope.setTag('order', '42');
+      client.captureException(new RangeError('put off'));
+    });
+    client.getScope().setTag('order', 'changed later');
+    await laterTasks();
+    const event = events().find((e) => e.exception?.values.at(-1)?.type === 'RangeError');
+    expect(event?.tags?.order).toBe('42');
+  });
+
+  it('flush and exit delivery do not wait for the next macrotask', async () => {
+    const { client, events } = slowClient(1);
+    client.captureException(failAt(1));
+    const first = client.captureException(new RangeError('put off'));
+    expect(events().map((e) => e.event_id)).not.toContain(first);
+    // Exit delivery asks for the transport to take what is pending: it holds the capture now.
+    client.getTransport();
+    expect(events().map((e) => e.event_id)).toContain(first);
+
+    const second = client.captureException(new SyntaxError('put off too'));
+    await client.flush(100);
+    expect(events().map((e) => e.event_id)).toContain(second);
   });
 });

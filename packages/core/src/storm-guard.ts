@@ -5,15 +5,24 @@
  *
  * - each issue (same type, same top in-app frame) may send a burst of events, then a few per
  *   second; captures beyond that are only counted;
- * - each synchronous run of the app (one macrotask) builds a bounded number of events, and once
- *   it has also counted that many, the rest of the run is counted by type alone: reading a
- *   stack makes V8 format it, which would cost more than everything else a storm pays, so a
- *   tight loop of captures costs a counter increment per capture after the first few.
+ * - each synchronous run of the app (one macrotask) spends a bounded time building events
+ *   (`taskBudgetMs`: a cold first event alone can take tens of milliseconds): once it is spent
+ *   and the run has built a few events, a repeat of an issue the run already built an event for
+ *   is only counted, while a different error still gets its event;
+ * - each run builds a bounded number of events, and once it has also counted that many, the
+ *   rest of the run is counted by type alone: reading a stack makes V8 format it, which would
+ *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
+ *   increment per capture after the first few;
+ * - beyond those bounds, the first capture of each type is put off rather than counted: the
+ *   client keeps it (a few at most) and builds it at the start of the next macrotask, so an
+ *   error that happens only once inside a storm of another is still sent. Whatever keeps the
+ *   process from getting there (a flush, `process.exit()`) builds them at once (`runHeld`).
  *
  * What was counted instead of built rides on the issue's next event, as
  * `contexts.repeats = { suppressed, since }`, so a backend can still tell "3 times" from
  * "3,000 times"; the client also counts each one in its client reports (`backpressure`).
  */
+import { unrefTimer } from './globals.js';
 import { parseLine, stripHeader } from './stack-parse.js';
 
 export interface StormGuardOptions {
@@ -23,8 +32,16 @@ export interface StormGuardOptions {
   perSecond?: number;
   /** Events built per synchronous run of the app, over all issues. @default 25 */
   perTask?: number;
+  /**
+   * Milliseconds a synchronous run of the app may spend building events; once spent, repeats
+   * of an issue the run already built an event for are counted instead.
+   * @default 2
+   */
+  taskBudgetMs?: number;
   /** Clock in ms. @default Date.now */
   now?: () => number;
+  /** Clock in ms with sub-millisecond precision, for `taskBudgetMs`. @default performance.now */
+  clock?: () => number;
 }
 
 export interface StormGuard {
@@ -35,7 +52,21 @@ export interface StormGuard {
    * must only be counted; otherwise how many captures of its issue were counted instead of
    * built since the issue's last admitted event (0 for none), with the time of the first.
    */
-  admit(exception: unknown, user?: unknown): Repeats | undefined;
+  admit(exception: unknown, user?: unknown): Repeats | 'later' | undefined;
+  /**
+   * True (and the capture counted) when this run is past its bounds and the capture would
+   * only be counted by `admit`: the client can then skip everything else it reads first.
+   */
+  busy(exception: unknown): boolean;
+  /** Says that the event of the last admitted capture is built: its time counts against the run's budget. */
+  built(): void;
+  /**
+   * Keeps a capture `admit` put off (said `'later'` for): `run` captures it again, at the start
+   * of the next macrotask.
+   */
+  later(run: () => void): void;
+  /** Runs every capture put off, now, within no budget: before a flush, or at exit. */
+  runHeld(): void;
 }
 
 /** What `contexts.repeats` carries. */
@@ -51,6 +82,8 @@ interface Issue {
   at: number;
   suppressed: number;
   since: number;
+  /** The run that last built an event of this issue. */
+  run?: number;
 }
 
 /** Issues remembered at once; the oldest is forgotten first (its pending count then lives only in client reports). */
@@ -61,18 +94,35 @@ const MAX_LINES = 30;
 const MAX_KEYS = 32;
 /** Longer stack texts are parsed each time rather than kept. */
 const MAX_KEYED_STACK = 8192;
+/** Events a run builds whatever their time: a few errors in one tick are no storm. */
+const MIN_PER_TASK = 3;
+/** Captures put off at once; beyond them, captures over a run's bounds are only counted. */
+const MAX_HELD = 8;
 
 export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   const burst = Math.max(1, options.burst ?? 50);
   const perSecond = Math.max(0, options.perSecond ?? 1);
   const perTask = Math.max(1, options.perTask ?? 25);
+  const budgetMs = Math.max(0, options.taskBudgetMs ?? 2);
   const now = options.now ?? Date.now;
+  const clock = options.clock ?? (typeof performance === 'object' ? () => performance.now() : Date.now);
   const issues = new Map<string, Issue>();
   /** Counted by type alone (the rest of a stormy run): added to the next admitted event of that type. */
   const byType = new Map<string, { suppressed: number; since: number }>();
   let builtThisTask = 0;
   let countedThisTask = 0;
+  /** Time spent building events in this run, and when the event being built was admitted. */
+  let spentThisTask = 0;
+  /** Counts runs, so an issue knows whether this run built an event of it. */
+  let run = 0;
+  let openedAt: number | undefined;
+  /** Types put off in this run (one capture each), and the captures put off, to run later. */
+  const heldTypes = new Set<string>();
+  let held: Array<() => void> = [];
+  /** True while `runHeld` runs captures with no budget. */
+  let draining = false;
   let resetQueued = false;
+  let releaseQueued = false;
   /**
    * Issue keys by stack text (with the type they were made for): a repeat is keyed by one
    * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
@@ -91,27 +141,52 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
     return key;
   };
 
+  const runHeld = (): void => {
+    const captures = held;
+    held = [];
+    for (const capture of captures) {
+      try {
+        capture();
+      } catch {
+        // A capture never throws; nothing here may reach the app either.
+      }
+    }
+  };
+
   const endOfTask = (): void => {
     if (resetQueued) return;
-    // Microtasks run once the app's synchronous code returns: that ends the "task".
+    // Microtasks run once the app's synchronous code returns: that ends the run. (Node runs
+    // them after each timer and I/O callback, so concurrent requests are runs of their own.)
     resetQueued = true;
     Promise.resolve().then(() => {
+      resetQueued = false;
+      run += 1;
       builtThisTask = 0;
       countedThisTask = 0;
-      resetQueued = false;
+      spentThisTask = 0;
+      heldTypes.clear();
     });
+  };
+
+  const pastBounds = (): boolean => !draining && (builtThisTask >= perTask || countedThisTask >= perTask);
+  /** Counts a capture of a run past its bounds by its type alone, unless it is put off (then false). */
+  const countByType = (type: string, t: number): boolean => {
+    if (held.length < MAX_HELD && !heldTypes.has(type)) return false;
+    const pending = byType.get(type);
+    if (pending) pending.suppressed += 1;
+    else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
+    return true;
   };
 
   return {
     admit(exception, user) {
       const t = now();
       endOfTask();
-      if (builtThisTask >= perTask || countedThisTask >= perTask) {
+      if (pastBounds()) {
         const type = typeOf(exception);
-        const pending = byType.get(type);
-        if (pending) pending.suppressed += 1;
-        else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
-        return undefined;
+        if (countByType(type, t)) return undefined;
+        heldTypes.add(type);
+        return 'later';
       }
       const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
       let issue = issues.get(key);
@@ -123,14 +198,18 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
         issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
         issue.at = t;
       }
-      if (issue.tokens < 1) {
+      // Once the run's time is spent, a repeat in it of an issue it built is only counted.
+      const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
+      if (issue.tokens < 1 || (spent && issue.run === run)) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
         countedThisTask += 1;
         return undefined;
       }
       issue.tokens -= 1;
+      issue.run = run;
       builtThisTask += 1;
+      openedAt ??= clock();
       const pending = byType.get(typeOf(exception));
       if (pending) {
         byType.delete(typeOf(exception));
@@ -141,6 +220,37 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
       if (issue.suppressed > 0) repeats.since = new Date(issue.since).toISOString();
       issue.suppressed = 0;
       return repeats;
+    },
+    busy(exception) {
+      return pastBounds() && countByType(typeOf(exception), now());
+    },
+    built() {
+      if (openedAt === undefined) return;
+      spentThisTask += clock() - openedAt;
+      openedAt = undefined;
+    },
+    later(capture) {
+      held.push(capture);
+      if (releaseQueued) return;
+      // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
+      // them: the first fires with what else fell due during the run (the transport's first
+      // send), the second one loop iteration later, so the two do not add up in one.
+      releaseQueued = true;
+      unrefTimer(() => {
+        unrefTimer(() => {
+          releaseQueued = false;
+          runHeld();
+        }, 0);
+      }, 0);
+    },
+    runHeld() {
+      if (draining) return;
+      draining = true;
+      try {
+        while (held.length > 0) runHeld();
+      } finally {
+        draining = false;
+      }
     },
   };
 }

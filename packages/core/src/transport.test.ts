@@ -113,7 +113,7 @@ describe('createTransport over HTTP', () => {
     expect(server.clientReports()).toEqual([]);
   });
 
-  it('opens no connection inside the call that queued: envelopes queued in one task leave after it', async () => {
+  it('opens no connection inside the call that queued, and one per macrotask after it', async () => {
     const server = await receiver();
     const sent: number[] = [];
     const executor = createFetchExecutor({ url: `${server.url}/api/1/envelope/` });
@@ -130,6 +130,8 @@ describe('createTransport over HTTP', () => {
     transport.send(eventEnvelope('one'));
     transport.send(eventEnvelope('two'));
     expect(sent).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(sent).toHaveLength(2);
     expect(await transport.flush(5000)).toBe(true);
@@ -445,6 +447,30 @@ describe('createTransport with a broken executor', () => {
       expect(await transport.close(1000)).toBe(true);
     });
   }
+
+  it('while the receiver cannot be reached, one envelope at a time tries it; every envelope is still counted', async () => {
+    let inFlight = 0;
+    let failed = false;
+    let overlapAfterFailure = 0;
+    const refusing: TransportExecutor = {
+      send() {
+        inFlight += 1;
+        if (failed) overlapAfterFailure = Math.max(overlapAfterFailure, inFlight);
+        return new Promise((_, reject) =>
+          setTimeout(() => {
+            inFlight -= 1;
+            failed = true;
+            reject(new Error('connect ECONNREFUSED'));
+          }, 1),
+        );
+      },
+    };
+    const transport = createTransport({ retryBaseMs: 1, maxRetries: 2, concurrency: 2 }, refusing);
+    for (let i = 0; i < 6; i++) transport.send(eventEnvelope(`down ${i}`));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(overlapAfterFailure).toBe(1);
+    expect(totals(reportsIn(transport.takePending()))).toEqual({ 'network_error:error': 6 });
+  });
 
   it('counts an envelope that cannot be serialized as internal_sdk_error', async () => {
     const bodies: Uint8Array[] = [];

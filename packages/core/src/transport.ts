@@ -134,12 +134,21 @@ export function createTransport(
   let inflight = 0;
   let closed = false;
   let pumpTimer: Timer | undefined;
+  /**
+   * A send got no answer (connection refused or reset, timeout): until one gets an answer, one
+   * envelope at a time (`probe`) tries the receiver, and the others wait without spending their
+   * retries. While the receiver is unreachable, each backoff then costs one connection attempt
+   * rather than one per queued envelope.
+   */
+  let down = false;
+  let probe: Entry | undefined;
 
   /** Tells waiting flushes, once nothing is left. */
   const wake = () => {
     if (!entries.size) for (const waiter of [...waiters]) waiter();
   };
-  const limited = (category: DataCategory) => isRateLimited(limits, category, now());
+  // Asked before every capture is built: without a limit there is nothing to look up.
+  const limited = (category: DataCategory) => limits.size > 0 && isRateLimited(limits, category, now());
   /** Every item of the entry is limited now (a standalone report is not an item). */
   const allLimited = (entry: Entry) => entry.c[0] && entry.c.every(limited);
   const drop = (reason: DiscardReason, categories: DataCategory[]) => {
@@ -191,6 +200,7 @@ export function createTransport(
   /** Done with an entry: a `failure` counts its loss; `tell` wakes waiting flushes when all is done. */
   function finish(entry: Entry, failure?: DiscardReason, tell = true): void {
     if (!entries.delete(entry)) return;
+    if (probe === entry) probe = undefined;
     queuedBytes -= entry.b.length;
     cancelTimer(entry.t);
     if (failure) {
@@ -202,13 +212,26 @@ export function createTransport(
   }
 
   function pump(): void {
-    for (const entry of entries)
+    let sent = false;
+    for (const entry of entries) {
+      if (down && probe && probe !== entry) continue;
       if (inflight < concurrency && !entry.w) {
+        // One send per macrotask: a request (the first loads the HTTP client and opens a
+        // connection) is work the app's event loop feels; the next goes in the next one.
+        if (sent) {
+          schedulePump();
+          return;
+        }
+        if (down) probe = entry;
         entry.w = true;
         // A limit may have arrived while this waited: then the server would only answer 429.
         if (allLimited(entry)) finish(entry, 'ratelimit_backoff');
-        else dispatch(entry);
+        else {
+          dispatch(entry);
+          sent = true;
+        }
       }
+    }
   }
 
   /** A failed attempt: retried after a backoff, or counted once the retries are spent. */
@@ -222,6 +245,10 @@ export function createTransport(
       return;
     }
     const delay = backoffDelay(entry.n, retryBaseMs);
+    if (reason === 'network_error') {
+      down = true;
+      probe ??= entry;
+    }
     logger.debug(`retry in ${delay} ms:`, error);
     entry.t = unrefTimer(() => {
       entry.w = false;
@@ -244,6 +271,9 @@ export function createTransport(
         (value) => {
           const response = readResponse(value);
           if (!response) return retry(entry, 'network_error', 'no response');
+          // An answer, whatever it says: the receiver is reachable again.
+          down = false;
+          probe = undefined;
           // Limits apply even when this envelope was taken meanwhile.
           limits = updateRateLimits(limits, response, now());
           const { kind, reason } = outcomeOf(response.status) as { kind: string; reason?: DiscardReason };

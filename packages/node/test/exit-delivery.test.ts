@@ -76,6 +76,18 @@ describe('exit-safe delivery', () => {
     await expectMessages(receiver, ['exit-0: last words']);
   });
 
+  it('a storm then process.exit() in the same tick: the error put off inside it is delivered', async () => {
+    const { plain, receiver } = await compare('storm-exit');
+    expect(plain.code).toBe(4);
+    await receiver.waitFor(
+      () => exceptions(receiver).some((e) => top(e)?.value === 'inside the storm'),
+      5000,
+    );
+    const storm = exceptions(receiver).filter((e) => top(e)?.type === 'TypeError');
+    expect(storm.length).toBeGreaterThan(0);
+    expect(storm.length).toBeLessThan(1000);
+  });
+
   it('keeps the exit code given to process.exit', async () => {
     const { plain, receiver } = await compare('exit-3');
     expect(plain.code).toBe(3);

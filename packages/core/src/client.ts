@@ -130,7 +130,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const parse = runtime.parseStack ?? parseStack;
   const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
   const memory = runtime.createSanitizeMemory?.();
-  // eslint-disable-next-line prefer-const -- set once `client` exists (the guard captures through it)
+  /** The storm guard, made once `client` exists: it counts drops in it and captures through it. */
   let storm: StormGuard | undefined;
 
   const client: Client = {

@@ -14,7 +14,7 @@
  *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
  *   increment per capture after the first few;
  * - beyond those bounds, the first capture of each type is put off rather than counted: the
- *   client keeps it (a few at most) and builds it at the start of the next macrotask, so an
+ *   guard keeps it (a few at most) and the client builds it at the start of the next macrotask, so an
  *   error that happens only once inside a storm of another is still sent. Whatever keeps the
  *   process from getting there (a flush, `process.exit()`) builds them at once (`runHeld`).
  *
@@ -67,10 +67,16 @@ export interface StormGuard {
    * macrotask (or at the next flush or exit), as it would have been now. A capture counted is
    * also counted in the host's client reports (`backpressure`).
    */
-  admit(exception: unknown, user?: unknown, hint?: EventHint, eventId?: string): Repeats | 'later' | undefined;
+  admit(
+    exception: unknown,
+    user?: unknown,
+    hint?: EventHint,
+    eventId?: string,
+  ): Repeats | 'later' | undefined;
   /**
-   * True (and the capture counted, in the host's client reports too) when this run is past its bounds and the capture would
-   * only be counted by `admit`: the client can then skip everything else it reads first.
+   * True (and the capture counted, in the host's client reports too) when this run is past
+   * its bounds and the capture would only be counted by `admit`: the client can then skip
+   * everything else it reads first.
    */
   busy(exception: unknown): boolean;
   /** Says that the event of the last admitted capture is built: its time counts against the run's budget. */

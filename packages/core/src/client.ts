@@ -25,7 +25,7 @@ import { scrubOptionsProblem } from './scrub-patterns.js';
 import type { sendCheckIn } from './send-check-in.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
-import type { StormGuard, StormGuardOptions } from './storm-guard.js';
+import type { StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
   Breadcrumb,
@@ -55,7 +55,7 @@ export interface ClientRuntime {
    */
   parseStack?: StackParser;
   /** Core's `createStormGuard`, for runtimes that can afford it (the browser bundle leaves it out). */
-  createStormGuard?: (options: StormGuardOptions) => StormGuard;
+  createStormGuard?: (options: StormGuardOptions, host?: StormHost) => StormGuard;
   /** Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms. */
   cacheStacks?: (parse: StackParser) => StackParser;
   /**
@@ -130,10 +130,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   const parse = runtime.parseStack ?? parseStack;
   const parseStackCached = runtime.cacheStacks?.(parse) ?? parse;
   const memory = runtime.createSanitizeMemory?.();
-  const storm =
-    options.stormGuard === false ? undefined : runtime.createStormGuard?.(options.stormGuard ?? {});
-  /** Hints of captures the storm guard put off, when they run again (see `putOff`). */
-  const resumed = new WeakSet<object>();
+  /** The storm guard, made once `client` exists: it counts drops in it and captures through it. */
+  let storm: StormGuard | undefined;
 
   const client: Client = {
     enabled,
@@ -145,12 +143,10 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       if (!enabled || closed || droppedEarly()) return eventId;
       try {
         // Past this run's bounds in a storm: counted before anything else is read or copied.
-        if (!captured.has(exception as object) && storm?.busy(exception)) {
-          client.recordDroppedEvent('backpressure', 'error');
-          return eventId;
-        }
+        if (!captured.has(exception as object) && storm?.busy(exception)) return eventId;
         const hint = readHint(givenHint);
-        const again = resumed.has(givenHint as object);
+        // A capture the storm guard put off, running again: it was deduplicated and sampled then.
+        const again = storm?.again(givenHint);
         if (!again && options.dedupe !== false && typeof exception === 'object' && exception !== null) {
           // Captured before (by the app, then again by a handler): sent once.
           if (captured.has(exception)) return eventId;
@@ -158,15 +154,9 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         }
         // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
         if (!again && sampledOut()) return eventId;
-        const repeats = storm?.admit(exception, store.getScope().getUser()?.id);
-        if (repeats === 'later') {
-          putOff(exception, hint, eventId);
-          return eventId;
-        }
-        if (storm && !repeats) {
-          client.recordDroppedEvent('backpressure', 'error');
-          return eventId;
-        }
+        // Counted (the guard counts it in client reports), or put off: nothing is built now.
+        const repeats = storm?.admit(exception, store.getScope().getUser()?.id, hint, eventId);
+        if (repeats === 'later' || (storm && !repeats)) return eventId;
         const input: EventInput = {
           event_id: eventId,
           level: hint.level ?? 'error',
@@ -279,6 +269,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       }
     },
   };
+  if (options.stormGuard !== false)
+    storm = runtime.createStormGuard?.(options.stormGuard ?? {}, { client, store });
 
   function getTransport(): Transport | undefined {
     if (!enabled) return undefined;
@@ -317,17 +309,6 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     } catch {
       return false;
     }
-  }
-
-  /**
-   * Keeps a capture the storm guard put off, with the scope it was captured in: it runs again
-   * in a later macrotask (or at the next flush or exit), as it would have now.
-   */
-  function putOff(exception: unknown, hint: EventHint, eventId: string): void {
-    const scope = store.getScope().clone();
-    const again: EventHint = { ...hint, event_id: eventId };
-    resumed.add(again);
-    storm?.later(() => store.withScope(scope, () => client.captureException(exception, again)));
   }
 
   function internalError(error: unknown): void {

@@ -14,7 +14,7 @@
  *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
  *   increment per capture after the first few;
  * - beyond those bounds, the first capture of each type is put off rather than counted: the
- *   client keeps it (a few at most) and builds it at the start of the next macrotask, so an
+ *   guard keeps it (a few at most) and the client builds it at the start of the next macrotask, so an
  *   error that happens only once inside a storm of another is still sent. Whatever keeps the
  *   process from getting there (a flush, `process.exit()`) builds them at once (`runHeld`).
  *
@@ -23,7 +23,9 @@
  * "3,000 times"; the client also counts each one in its client reports (`backpressure`).
  */
 import { unrefTimer } from './globals.js';
+import type { ScopeStore } from './scope.js';
 import { parseLine, stripHeader } from './stack-parse.js';
+import type { EventHint } from './types.js';
 
 export interface StormGuardOptions {
   /** Events of one issue built at once before its rate applies. @default 50 */
@@ -44,27 +46,43 @@ export interface StormGuardOptions {
   clock?: () => number;
 }
 
+/** The client a guard counts drops in, and captures what it put off again through, in its scope. */
+export interface StormHost {
+  client: {
+    captureException(exception: unknown, hint: EventHint): string;
+    recordDroppedEvent(reason: 'backpressure', category: 'error'): void;
+  };
+  store: ScopeStore;
+}
+
 export interface StormGuard {
   /**
    * Called once per capture, before the event is built. `user` (the scope's user id) makes the
    * same error of different users different issues here: many users failing at once is an
    * outage whose reach a backend must count, not a loop to damp. Returns undefined when the capture
    * must only be counted; otherwise how many captures of its issue were counted instead of
-   * built since the issue's last admitted event (0 for none), with the time of the first.
+   * built since the issue's last admitted event (0 for none), with the time of the first; or
+   * `'later'` when it is put off: with a `host`, it is kept with `hint`, `eventId` and the scope
+   * it was captured in, and captured again through the host's client at the start of the next
+   * macrotask (or at the next flush or exit), as it would have been now. A capture counted is
+   * also counted in the host's client reports (`backpressure`).
    */
-  admit(exception: unknown, user?: unknown): Repeats | 'later' | undefined;
+  admit(
+    exception: unknown,
+    user?: unknown,
+    hint?: EventHint,
+    eventId?: string,
+  ): Repeats | 'later' | undefined;
   /**
-   * True (and the capture counted) when this run is past its bounds and the capture would
-   * only be counted by `admit`: the client can then skip everything else it reads first.
+   * True (and the capture counted, in the host's client reports too) when this run is past
+   * its bounds and the capture would only be counted by `admit`: the client can then skip
+   * everything else it reads first.
    */
   busy(exception: unknown): boolean;
   /** Says that the event of the last admitted capture is built: its time counts against the run's budget. */
   built(): void;
-  /**
-   * Keeps a capture `admit` put off (said `'later'` for): `run` captures it again, at the start
-   * of the next macrotask.
-   */
-  later(run: () => void): void;
+  /** Whether `hint` is that of a capture put off, now running again (it was deduplicated and sampled before). */
+  again(hint: unknown): boolean;
   /** Runs every capture put off, now, within no budget: before a flush, or at exit. */
   runHeld(): void;
 }
@@ -99,7 +117,7 @@ const MIN_PER_TASK = 3;
 /** Captures put off at once; beyond them, captures over a run's bounds are only counted. */
 const MAX_HELD = 8;
 
-export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
+export function createStormGuard(options: StormGuardOptions = {}, host?: StormHost): StormGuard {
   const burst = Math.max(1, options.burst ?? 50);
   const perSecond = Math.max(0, options.perSecond ?? 1);
   const perTask = Math.max(1, options.perTask ?? 25);
@@ -123,6 +141,8 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   let draining = false;
   let resetQueued = false;
   let releaseQueued = false;
+  /** Hints of captures put off, when they run again. */
+  const resumed = new WeakSet<object>();
   /**
    * Issue keys by stack text (with the type they were made for): a repeat is keyed by one
    * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
@@ -168,10 +188,35 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
     });
   };
 
+  /** Keeps a capture put off, with its scope, to be captured again through the host's client. */
+  function putOff(exception: unknown, hint: EventHint, eventId: string): void {
+    if (!host) return;
+    const { client, store } = host;
+    const scope = store.getScope().clone();
+    const again: EventHint = { ...hint, event_id: eventId };
+    resumed.add(again);
+    held.push(() => store.withScope(scope, () => client.captureException(exception, again)));
+    if (releaseQueued) return;
+    // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
+    // them: the first fires with what else fell due during the run (the transport's first
+    // send), the second one loop iteration later, so the two do not add up in one.
+    releaseQueued = true;
+    unrefTimer(() => {
+      unrefTimer(() => {
+        releaseQueued = false;
+        runHeld();
+      }, 0);
+    }, 0);
+  }
+
+  /** A capture only counted: the host's client reports count it too. */
+  const dropped = (): void => host?.client.recordDroppedEvent('backpressure', 'error');
+
   const pastBounds = (): boolean => !draining && (builtThisTask >= perTask || countedThisTask >= perTask);
   /** Counts a capture of a run past its bounds by its type alone, unless it is put off (then false). */
   const countByType = (type: string, t: number): boolean => {
     if (held.length < MAX_HELD && !heldTypes.has(type)) return false;
+    dropped();
     const pending = byType.get(type);
     if (pending) pending.suppressed += 1;
     else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
@@ -179,13 +224,14 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
   };
 
   return {
-    admit(exception, user) {
+    admit(exception, user, hint = {}, eventId = '') {
       const t = now();
       endOfTask();
       if (pastBounds()) {
         const type = typeOf(exception);
         if (countByType(type, t)) return undefined;
         heldTypes.add(type);
+        putOff(exception, hint, eventId);
         return 'later';
       }
       const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
@@ -204,6 +250,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
         countedThisTask += 1;
+        dropped();
         return undefined;
       }
       issue.tokens -= 1;
@@ -229,20 +276,7 @@ export function createStormGuard(options: StormGuardOptions = {}): StormGuard {
       spentThisTask += clock() - openedAt;
       openedAt = undefined;
     },
-    later(capture) {
-      held.push(capture);
-      if (releaseQueued) return;
-      // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
-      // them: the first fires with what else fell due during the run (the transport's first
-      // send), the second one loop iteration later, so the two do not add up in one.
-      releaseQueued = true;
-      unrefTimer(() => {
-        unrefTimer(() => {
-          releaseQueued = false;
-          runHeld();
-        }, 0);
-      }, 0);
-    },
+    again: (hint) => resumed.has(hint as object),
     runHeld() {
       if (draining) return;
       draining = true;

@@ -5,7 +5,7 @@ import type { ClientOptions } from './options.js';
 import { createSanitizeMemory } from './sanitize-memory.js';
 import { cachedStackParser } from './stack-cache.js';
 import { SECRET_CASES } from './test-secrets.js';
-import type { Transport } from './transport.js';
+import { createTestTransport } from './testing/index.js';
 import type { FaultlineEvent } from './types.js';
 
 // The fast capture path (stacks parsed once per stack text, frames and scope parts sanitized
@@ -26,14 +26,8 @@ const secrets = cases.map((c) => c.secret);
 
 /** A client on `runtime` whose scope carries every kind of part, secrets and odd values in each. */
 function start(runtime: ClientRuntime, options: ClientOptions, lone: boolean) {
-  const envelopes: Envelope[] = [];
-  const transport: Transport = {
-    send: (envelope) => void envelopes.push(envelope),
-    recordDroppedEvent: () => undefined,
-    flush: async () => true,
-    close: async () => true,
-    takePending: () => [],
-  };
+  // What left the client, serialized and read back.
+  const transport = createTestTransport();
   const client = createClient(
     { transport: () => transport, release: 'shop@1.2.3', environment: 'production', ...options },
     runtime,
@@ -71,7 +65,7 @@ function start(runtime: ClientRuntime, options: ClientOptions, lone: boolean) {
     });
   // A lone surrogate anywhere makes the protocol step copy the whole event.
   if (lone) client.addBreadcrumb({ message: 'lone \ud83d surrogate', timestamp: 1_700_000_100 });
-  return { client, envelopes };
+  return { client, envelopes: transport.envelopes };
 }
 
 class OrderError extends Error {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sanitizeEvent } from './sanitize.js';
 import { utf8Length } from './sanitize-fit.js';
 import { createSanitizeMemory } from './sanitize-memory.js';
+import { testEvent } from './test-events.js';
 import { SECRET_CASES } from './test-secrets.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
@@ -26,18 +27,7 @@ function frameOf(file: string, lineno = 12): StackFrame {
 }
 
 function eventWith(frames: StackFrame[]): FaultlineEvent {
-  return {
-    event_id: 'b'.repeat(32),
-    timestamp: 1_700_000_000,
-    platform: 'node',
-    level: 'error',
-    contexts: {},
-    tags: {},
-    extra: {},
-    breadcrumbs: [],
-    sdk: { name: 'faultline.node', version: '0.1.0' },
-    exception: { values: [{ type: 'Error', value: 'boom', stacktrace: { frames } }] },
-  };
+  return testEvent({ exception: { values: [{ type: 'Error', value: 'boom', stacktrace: { frames } }] } });
 }
 
 /** One memory for the whole file, as a client keeps one for all its events. */

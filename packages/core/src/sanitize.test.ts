@@ -3,26 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
 import { utf8Length } from './sanitize-fit.js';
 import { scrubValue } from './scrub.js';
+import { testEvent } from './test-events.js';
 import { SECRET_CASES } from './test-secrets.js';
 import type { FaultlineEvent, WireCheckIn } from './types.js';
 
 const MiB = 1024 * 1024;
 const bytes = (value: unknown) => utf8Length(JSON.stringify(value));
-
-function baseEvent(extra: Partial<FaultlineEvent> = {}): FaultlineEvent {
-  return {
-    event_id: 'a'.repeat(32),
-    timestamp: 1_700_000_000.5,
-    platform: 'node',
-    level: 'error',
-    contexts: {},
-    tags: {},
-    extra: {},
-    breadcrumbs: [],
-    sdk: { name: 'faultline.node', version: '0.1.0' },
-    ...extra,
-  };
-}
 
 describe('sanitizeEvent', () => {
   it('scrubs every string of app data in its one walk: keys, Map keys, class tags, error names, card numbers', () => {
@@ -41,7 +27,7 @@ describe('sanitizeEvent', () => {
     };
     const deep = { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { k: new Tagged() } } } } } } } } } } };
     const wire = sanitizeEvent(
-      baseEvent({
+      testEvent({
         extra: {
           [`note ${secret}`]: 1,
           [`${'x'.repeat(250)}_passage`]: 'hunter2',
@@ -64,7 +50,7 @@ describe('sanitizeEvent', () => {
 
   it('produces a compact wire event: breadcrumbs wrapped, empty objects omitted', () => {
     const wire = sanitizeEvent(
-      baseEvent({ message: 'hello', breadcrumbs: [{ message: 'step', timestamp: 1 }], release: 'r1' }),
+      testEvent({ message: 'hello', breadcrumbs: [{ message: 'step', timestamp: 1 }], release: 'r1' }),
     );
     expect(wire).toEqual({
       event_id: 'a'.repeat(32),
@@ -80,7 +66,7 @@ describe('sanitizeEvent', () => {
 
   it('scrubs every field and keeps what is not secret', () => {
     const wire = sanitizeEvent(
-      baseEvent({
+      testEvent({
         message: 'login failed for jane@example.com with password=hunter2x',
         exception: {
           values: [
@@ -156,7 +142,7 @@ describe('sanitizeEvent', () => {
   it('copies debug_meta images, scrubbed and bounded', () => {
     const id = '6c9a5b0e-4d2f-4c3a-9a8e-2f1b7d0c5e11';
     const wire = sanitizeEvent(
-      baseEvent({
+      testEvent({
         debug_meta: {
           images: [
             { type: 'sourcemap', code_file: 'https://cdn.example.com/app.js?token=abc123', debug_id: id },
@@ -170,12 +156,12 @@ describe('sanitizeEvent', () => {
         { type: 'sourcemap', code_file: 'https://cdn.example.com/app.js?token=[Filtered]', debug_id: id },
       ],
     });
-    expect(sanitizeEvent(baseEvent()).debug_meta).toBeUndefined();
+    expect(sanitizeEvent(testEvent()).debug_meta).toBeUndefined();
   });
 
   it('keeps user PII and cookies only with sendDefaultPii', () => {
     const wire = sanitizeEvent(
-      baseEvent({
+      testEvent({
         user: { id: 7, email: 'jane@example.com', ip_address: '203.0.113.1', username: 'jane' },
         request: { cookies: { theme: 'dark', session_id: 'abc' }, env: { REMOTE_ADDR: '203.0.113.1' } },
       }),
@@ -193,7 +179,7 @@ describe('sanitizeEvent', () => {
 
   it('applies the ingest limits', () => {
     const wire = sanitizeEvent(
-      baseEvent({
+      testEvent({
         message: 'm'.repeat(10 * MiB),
         environment: 'e'.repeat(100),
         release: 'r'.repeat(300),
@@ -218,7 +204,7 @@ describe('sanitizeEvent', () => {
       data: { blob: 'b'.repeat(20_000), list: Array.from({ length: 50 }, (_, j) => `item ${j}`) },
     }));
     const wire = sanitizeEvent(
-      baseEvent({ message: 'x'.repeat(10 * MiB), extra: { deep, big: 'y'.repeat(5 * MiB) }, breadcrumbs }),
+      testEvent({ message: 'x'.repeat(10 * MiB), extra: { deep, big: 'y'.repeat(5 * MiB) }, breadcrumbs }),
     );
     expect(bytes(wire)).toBeLessThanOrEqual(MiB);
     const kept = wire.breadcrumbs?.values ?? [];
@@ -235,7 +221,7 @@ describe('sanitizeEvent', () => {
       context_line: 'c',
       post_context: ['q'],
     };
-    const event = baseEvent({
+    const event = testEvent({
       message: 'keep me',
       breadcrumbs: Array.from({ length: 20 }, (_, i) => ({ message: `${i}`.padEnd(1000, '.') })),
       extra: { small: 1, big: 'z'.repeat(6000) },
@@ -262,7 +248,7 @@ describe('sanitizeEvent', () => {
   it('never throws: hostile events give a minimal valid event with a note', () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
-    const hostile = new Proxy(baseEvent(), {
+    const hostile = new Proxy(testEvent(), {
       get(target, key) {
         if (key === 'extra') throw new Error('nope');
         return Reflect.get(target, key);
@@ -372,7 +358,7 @@ describe('sanitize properties', () => {
         field,
         fc.integer({ min: 2048, max: 65_536 }),
         ({ obj, secret: s }, where, max) => {
-          const event = baseEvent();
+          const event = testEvent();
           const text = JSON.stringify(obj);
           if (where === 'extra') event.extra = obj;
           else if (where === 'contexts') event.contexts = { app: obj };

@@ -251,6 +251,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     async close(timeoutMs = DEFAULT_FLUSH_MS) {
       if (closed) return true;
       const result = await client.flush(timeoutMs);
+      // Put off while the flush waited: handed to the transport, which counts what it cannot send.
+      storm?.runHeld();
       closed = true;
       // What a hook still holds can no longer be sent: count it, and ignore it if it comes back.
       for (const waiting of inFlight.values()) client.recordDroppedEvent(waiting.reason, 'error');

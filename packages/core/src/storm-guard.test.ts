@@ -60,12 +60,12 @@ describe('storm guard', () => {
     for (let i = 0; i < 1000; i++) admitted.push(guard.admit(failAt(i)));
     expect(built(admitted)).toHaveLength(3);
     expect(admitted.slice(0, 3)).toEqual([{ suppressed: 0 }, { suppressed: 0 }, { suppressed: 0 }]);
-    // Past the run's bound, the first of its type is put off (the client captures it again later).
-    expect(admitted.filter((a) => a === 'later')).toHaveLength(1);
+    // Past the run's bound the rest is counted (a guard in a client puts the first of a type off).
+    expect(admitted.filter((a) => a === 'later')).toHaveLength(0);
     await nextTask();
     t += 1000; // one second later: one more token
     expect(guard.admit(failAt(5000))).toEqual({
-      suppressed: 996,
+      suppressed: 997,
       since: new Date(1_000_000).toISOString(),
     });
     expect(guard.admit(failAt(5001))).toBeUndefined();
@@ -79,6 +79,13 @@ describe('storm guard', () => {
     expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
     await nextTask();
     expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
+  });
+
+  it('without a client to capture through, counts what a run cannot build and puts nothing off', () => {
+    const guard = createStormGuard({ perTask: 1 });
+    const admissions = [new Error('a'), new RangeError('b'), new SyntaxError('c')].map((e) => guard.admit(e));
+    expect(admissions).not.toContain('later');
+    expect(built(admissions)).toHaveLength(1);
   });
 
   it('in a client: every capture of a storm is sent or counted, and the count reaches the backend', async () => {
@@ -227,5 +234,17 @@ describe('storm guard: time per macrotask', () => {
     const second = client.captureException(new SyntaxError('put off too'));
     await client.flush(100);
     expect(events().map((e) => e.event_id)).toContain(second);
+  });
+
+  it('a capture put off while close flushes is still sent', async () => {
+    const { client, drops, events } = slowClient(1);
+    const closing = client.close(100);
+    client.captureException(failAt(1));
+    const late = client.captureException(new RangeError('put off during close'));
+    client.captureException(failAt(2));
+    await closing;
+    await laterTasks();
+    expect(events().map((e) => e.event_id)).toContain(late);
+    expect(events().length + (drops.get('backpressure:error') ?? 0)).toBe(3);
   });
 });

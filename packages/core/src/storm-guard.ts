@@ -161,7 +161,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     return key;
   };
 
-  const runHeld = (): void => {
+  const runCaptures = (): void => {
     const captures = held;
     held = [];
     for (const capture of captures) {
@@ -204,7 +204,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     unrefTimer(() => {
       unrefTimer(() => {
         releaseQueued = false;
-        runHeld();
+        runCaptures();
       }, 0);
     }, 0);
   }
@@ -213,9 +213,12 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
   const dropped = (): void => host?.client.recordDroppedEvent('backpressure', 'error');
 
   const pastBounds = (): boolean => !draining && (builtThisTask >= perTask || countedThisTask >= perTask);
-  /** Counts a capture of a run past its bounds by its type alone, unless it is put off (then false). */
+  /**
+   * Counts a capture of a run past its bounds by its type alone, unless it is put off (then
+   * false): only a guard with a host to capture it again through puts one off.
+   */
   const countByType = (type: string, t: number): boolean => {
-    if (held.length < MAX_HELD && !heldTypes.has(type)) return false;
+    if (host && held.length < MAX_HELD && !heldTypes.has(type)) return false;
     dropped();
     const pending = byType.get(type);
     if (pending) pending.suppressed += 1;
@@ -281,7 +284,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       if (draining) return;
       draining = true;
       try {
-        while (held.length > 0) runHeld();
+        while (held.length > 0) runCaptures();
       } finally {
         draining = false;
       }

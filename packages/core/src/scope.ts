@@ -40,101 +40,113 @@ export interface Scope {
 export const DEFAULT_MAX_BREADCRUMBS = 100;
 
 export function createScope(initial: Partial<ScopeData> = {}): Scope {
-  return scopeOver(copyData(initial), true);
+  return new DataScope(copyData(initial), true);
 }
 
 /**
  * A scope over `data`. Clones share their parent's data until either side writes (copy on
- * write), so forking a scope per request costs nothing unless the request changes it.
+ * write), so forking a scope per request costs one small object unless the request changes it.
+ * Setters never throw into the app: a hostile value (a Proxy whose traps throw, say) is ignored.
  */
-function scopeOver(shared: ScopeData, isOwned: boolean): Scope {
-  let data = shared;
-  let owned = isOwned;
-  const write = (): ScopeData => {
-    if (!owned) {
-      data = copyData(data);
-      owned = true;
-    }
-    return data;
-  };
+class DataScope implements Scope {
+  // Declared only: assigned in the constructor, so no field initialisers are emitted.
+  declare private data: ScopeData;
+  declare private owned: boolean;
 
-  // Setters never throw into the app: a hostile value (a Proxy whose traps throw, say) is ignored.
-  const guard =
-    <A extends unknown[]>(set: (...args: A) => void) =>
-    (...args: A): Scope => {
-      try {
-        set(...args);
-      } catch {
-        // Ignored: the scope keeps what it had.
+  constructor(data: ScopeData, owned: boolean) {
+    this.data = data;
+    this.owned = owned;
+  }
+
+  /** Runs `set` on data this scope owns (copied first if shared); the scope keeps what it had if `set` throws. */
+  private write(set: (data: ScopeData) => void): Scope {
+    try {
+      if (!this.owned) {
+        this.data = copyData(this.data);
+        this.owned = true;
       }
-      return scope;
-    };
+      set(this.data);
+    } catch {
+      // Ignored: the scope keeps what it had.
+    }
+    return this;
+  }
 
-  const scope: Scope = {
-    setUser: guard((user) => {
-      const target = write();
-      if (user) target.user = boundedCopy(user) as User;
-      else delete target.user;
-    }),
-    setTag: guard((key, value) => {
-      write().tags[key] = boundedValue(String(value)) as string;
-    }),
-    setTags: guard((tags) => {
-      const target = write();
-      for (const [key, value] of boundedEntries(tags))
-        target.tags[key] = boundedValue(String(value)) as string;
-    }),
-    setContext: guard((name, context) => {
-      const target = write();
-      if (context) target.contexts[name] = boundedCopy(context);
-      else delete target.contexts[name];
-    }),
-    setExtra: guard((key, value) => {
-      write().extra[key] = boundedValue(value, COPY_DEPTH);
-    }),
-    setExtras: guard((extras) => {
-      const target = write();
-      for (const [key, value] of boundedEntries(extras)) target.extra[key] = boundedValue(value, COPY_DEPTH);
-    }),
-    setLevel: guard((level) => {
-      setOptional(write(), 'level', level);
-    }),
-    setFingerprint: guard((fingerprint) => {
+  setUser(user: User | null): Scope {
+    return this.write((data) => {
+      if (user) data.user = boundedCopy(user) as User;
+      else delete data.user;
+    });
+  }
+  setTag(key: string, value: Primitive): Scope {
+    return this.write((data) => {
+      data.tags[key] = boundedValue(String(value)) as string;
+    });
+  }
+  setTags(tags: Record<string, Primitive>): Scope {
+    return this.write((data) => {
+      for (const [key, value] of boundedEntries(tags)) data.tags[key] = boundedValue(String(value)) as string;
+    });
+  }
+  setContext(name: string, context: Record<string, unknown> | null): Scope {
+    return this.write((data) => {
+      if (context) data.contexts[name] = boundedCopy(context);
+      else delete data.contexts[name];
+    });
+  }
+  setExtra(key: string, value: unknown): Scope {
+    return this.write((data) => {
+      data.extra[key] = boundedValue(value, COPY_DEPTH);
+    });
+  }
+  setExtras(extras: Record<string, unknown>): Scope {
+    return this.write((data) => {
+      for (const [key, value] of boundedEntries(extras)) data.extra[key] = boundedValue(value, COPY_DEPTH);
+    });
+  }
+  setLevel(level: SeverityLevel | undefined): Scope {
+    return this.write((data) => setOptional(data, 'level', level));
+  }
+  setFingerprint(fingerprint: string[] | undefined): Scope {
+    return this.write((data) => {
       // Copied bounded: the first parts (more than an event keeps), each string cut.
       const parts = fingerprint?.slice(0, MAX_COPIED_KEYS).map((part) => boundedValue(part) as string);
-      setOptional(write(), 'fingerprint', parts);
-    }),
-    setTransaction: guard((name) => {
-      setOptional(write(), 'transaction', name);
-    }),
-    setRequest: guard((request) => {
-      setOptional(write(), 'request', request);
-    }),
-    addBreadcrumb: guard((breadcrumb, max = DEFAULT_MAX_BREADCRUMBS) => {
+      setOptional(data, 'fingerprint', parts);
+    });
+  }
+  setTransaction(name: string | undefined): Scope {
+    return this.write((data) => setOptional(data, 'transaction', name));
+  }
+  setRequest(request: RequestData | undefined): Scope {
+    return this.write((data) => setOptional(data, 'request', request));
+  }
+  addBreadcrumb(breadcrumb: Breadcrumb, max = DEFAULT_MAX_BREADCRUMBS): Scope {
+    return this.write(({ breadcrumbs }) => {
       if (max <= 0) return;
-      const { breadcrumbs } = write();
       breadcrumbs.push(breadcrumb);
       if (breadcrumbs.length > max) breadcrumbs.splice(0, breadcrumbs.length - max);
-    }),
-    clearBreadcrumbs: guard(() => {
-      write().breadcrumbs = [];
-    }),
-    clear: guard(() => {
-      data = copyData({});
-      owned = true;
-    }),
-    clone() {
-      owned = false;
-      return scopeOver(data, false);
-    },
-    getData() {
-      return copyData(data);
-    },
-    getUser() {
-      return data.user;
-    },
-  };
-  return scope;
+    });
+  }
+  clearBreadcrumbs(): Scope {
+    return this.write((data) => {
+      data.breadcrumbs = [];
+    });
+  }
+  clear(): Scope {
+    this.data = copyData({});
+    this.owned = true;
+    return this;
+  }
+  clone(): Scope {
+    this.owned = false;
+    return new DataScope(this.data, false);
+  }
+  getData(): ScopeData {
+    return copyData(this.data);
+  }
+  getUser(): User | undefined {
+    return this.data.user;
+  }
 }
 
 function copyData(source: Partial<ScopeData>): ScopeData {

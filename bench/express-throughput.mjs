@@ -16,7 +16,7 @@ function startServer(variant, dsn) {
   const child = spawn(process.execPath, [SERVER, variant], {
     cwd: ROOT,
     env: cleanEnv({ BENCH_DSN: dsn, NODE_ENV: 'production' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -52,6 +52,22 @@ function stopServer(child) {
   });
 }
 
+/** The server process's CPU time so far (user + system), in µs. */
+function cpuOf(child) {
+  return new Promise((resolve) => {
+    child.once('message', (message) => resolve(message.cpuMicros));
+    child.send('cpu');
+  });
+}
+
+/** One measured load: req/s, p99, errors, and the server's CPU time per answered request. */
+async function measure(child, url, duration, connections) {
+  const before = await cpuOf(child);
+  const result = await load(url, duration, connections);
+  const cpuMicros = (await cpuOf(child)) - before;
+  return { result, cpuPerRequest: cpuMicros / Math.max(1, result.requests.total) };
+}
+
 function load(url, duration, connections) {
   return autocannon({ url, duration, connections, pipelining: 1 });
 }
@@ -61,40 +77,70 @@ function pairedRatio(samples, sdk) {
   return median(samples[sdk].rps.map((rps, round) => rps / samples.none.rps[round]));
 }
 
+/** Median over rounds of the server CPU µs per request the SDK adds over the no-SDK server of the same round. */
+function pairedCpu(samples, sdk) {
+  return median(samples[sdk].cpu.map((cpu, round) => cpu - samples.none.cpu[round]));
+}
+
 export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 50 } = {}) {
   const sink = await startSink();
   const servers = {};
   try {
     for (const variant of VARIANTS) servers[variant] = await startServer(variant, sink.dsn);
-    const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
-    const throwing = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
+    const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
+    const throwing = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const variant of order) {
-        const { url } = servers[variant];
+        const { child, url } = servers[variant];
         await load(url, warmup, connections);
-        const result = await load(url, duration, connections);
+        const { result, cpuPerRequest } = await measure(child, url, duration, connections);
+        samples[variant].cpu.push(cpuPerRequest);
         samples[variant].rps.push(result.requests.average);
         samples[variant].p99.push(result.latency.p99);
         samples[variant].errors += result.errors + result.non2xx;
         // The route that always throws: every answer is a 500, every request an error report.
         await load(`${url}throw`, warmup, connections);
-        const failing = await load(`${url}throw`, duration, connections);
+        const { result: failing, cpuPerRequest: failingCpu } = await measure(
+          child,
+          `${url}throw`,
+          duration,
+          connections,
+        );
+        throwing[variant].cpu.push(failingCpu);
         throwing[variant].rps.push(failing.requests.average);
         throwing[variant].p99.push(failing.latency.p99);
         throwing[variant].errors += failing.errors;
       }
     }
     const out = {};
-    for (const [variant, { rps, p99, errors }] of Object.entries(samples)) {
-      out[variant] = { requestsPerSecond: median(rps), latencyP99Ms: median(p99), errors, rounds, duration };
+    for (const [variant, { rps, p99, cpu, errors }] of Object.entries(samples)) {
+      out[variant] = {
+        requestsPerSecond: median(rps),
+        latencyP99Ms: median(p99),
+        cpuMicrosPerRequest: median(cpu),
+        errors,
+        rounds,
+        duration,
+      };
     }
-    for (const sdk of ['faultline', 'sentry']) out[sdk].relativeToNone = pairedRatio(samples, sdk);
+    for (const sdk of ['faultline', 'sentry']) {
+      out[sdk].relativeToNone = pairedRatio(samples, sdk);
+      out[sdk].cpuMicrosAdded = pairedCpu(samples, sdk);
+    }
     out.throwing = {};
-    for (const [variant, { rps, p99, errors }] of Object.entries(throwing)) {
-      out.throwing[variant] = { requestsPerSecond: median(rps), latencyP99Ms: median(p99), errors };
+    for (const [variant, { rps, p99, cpu, errors }] of Object.entries(throwing)) {
+      out.throwing[variant] = {
+        requestsPerSecond: median(rps),
+        latencyP99Ms: median(p99),
+        cpuMicrosPerRequest: median(cpu),
+        errors,
+      };
     }
-    for (const sdk of ['faultline', 'sentry']) out.throwing[sdk].relativeToNone = pairedRatio(throwing, sdk);
+    for (const sdk of ['faultline', 'sentry']) {
+      out.throwing[sdk].relativeToNone = pairedRatio(throwing, sdk);
+      out.throwing[sdk].cpuMicrosAdded = pairedCpu(throwing, sdk);
+    }
     out.connections = connections;
     out.sinkRequests = sink.requests();
     return out;

@@ -1,6 +1,6 @@
 // An express 5 hello-world server for the throughput figures, with one SDK's middleware or
 // none; `/throw` always throws the same error. Each variant runs in its own process: `node express-throughput.server.cjs <variant>`,
-// DSN in BENCH_DSN; prints `READY <port>` once listening on 127.0.0.1.
+// DSN in BENCH_DSN; prints `READY <port>` once listening on 127.0.0.1; answers `cpu` on its IPC channel.
 const variant = process.argv[2];
 const dsn = process.env.BENCH_DSN;
 
@@ -34,6 +34,13 @@ if (Sentry) Sentry.setupExpressErrorHandler(app);
 
 const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`READY ${server.address().port}\n`);
+});
+// The bench asks for this process's CPU time (user + system, µs) before and after each load.
+process.on('message', (message) => {
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send({ cpuMicros: user + system });
+  }
 });
 process.on('SIGTERM', () => {
   server.closeAllConnections();

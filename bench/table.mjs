@@ -112,6 +112,10 @@ export function rows(figures) {
       ),
     );
     out.push(row(name, 'latency p99 ms', express.faultline.latencyP99Ms, express.sentry.latencyP99Ms, 0));
+    if (express.none.cpuMicrosPerRequest !== undefined) {
+      const cpu = `server CPU µs per request added (none: ${formatNumber(express.none.cpuMicrosPerRequest, 1)})`;
+      out.push(row(name, cpu, express.faultline.cpuMicrosAdded, express.sentry.cpuMicrosAdded));
+    }
     const t = express.throwing;
     if (t) {
       const failing = `3b. express route that always throws, ${express.connections} connections (none: ${formatNumber(t.none.requestsPerSecond, 0)} req/s)`;
@@ -127,6 +131,10 @@ export function rows(figures) {
         ),
       );
       out.push(row(failing, 'latency p99 ms', t.faultline.latencyP99Ms, t.sentry.latencyP99Ms, 0));
+      if (t.none.cpuMicrosPerRequest !== undefined) {
+        const cpu = `server CPU µs per request added (none: ${formatNumber(t.none.cpuMicrosPerRequest, 1)})`;
+        out.push(row(failing, cpu, t.faultline.cpuMicrosAdded, t.sentry.cpuMicrosAdded));
+      }
     }
   }
   if (capture && !capture.error) {
@@ -312,6 +320,10 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    no-SDK server's req/s in the same round (target ≥ 97 %): the cost of the middleware on the
    happy path. A 2-core machine runs server and load generator side by side, so single rounds
    vary by several percent; the paired ratio cancels load that drifts between rounds.
+   "Server CPU µs per request added" is the server process's CPU time (user + system, from
+   \`process.cpuUsage\` asked over IPC before and after each measured load) per answered request,
+   minus the no-SDK server's in the same round, median over rounds: what the SDK costs each
+   request, steadier than req/s when the load generator and other work compete for the cores.
    **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
    error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
    app stuck on one bug: every request is an error report, so this is the cost of capturing

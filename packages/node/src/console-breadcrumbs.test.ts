@@ -25,6 +25,23 @@ it('records console calls as breadcrumbs and still prints them', async () => {
   ]);
 });
 
+it('records a logged error by its stack, as an error handler logs what it caught', async () => {
+  const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  const transport = createTestTransport();
+  init({ transport: () => transport, captureUnhandled: false });
+  const failure = new TypeError('payment provider unreachable');
+  console.error(failure);
+  captureMessage('x');
+  await flush(1000);
+  expect(error).toHaveBeenCalledWith(failure);
+  const crumbs = (transport.events()[0]?.breadcrumbs?.values ?? []).filter((b) => b.category === 'console');
+  expect(crumbs).toHaveLength(1);
+  expect(crumbs[0]?.level).toBe('error');
+  expect(crumbs[0]?.message).toMatch(
+    /^TypeError: payment provider unreachable\n {4}at .*console-breadcrumbs\.test\.ts/,
+  );
+});
+
 it('can be turned off, and close puts the console back', async () => {
   const original = console.log;
   init({ transport: () => createTestTransport(), breadcrumbs: { console: false }, captureUnhandled: false });

@@ -34,8 +34,7 @@ export function consoleBreadcrumbsIntegration(): Integration {
           if (!recording && !(typeof args[0] === 'string' && args[0].startsWith('[Faultline]'))) {
             recording = true;
             try {
-              // One string is what `format` would return as is (a logged stack, say): no scan.
-              const message = args.length === 1 && typeof args[0] === 'string' ? args[0] : format(...args);
+              const message = messageOf(args);
               client.addBreadcrumb({
                 category: 'console',
                 level,
@@ -63,4 +62,19 @@ export function consoleBreadcrumbsIntegration(): Integration {
       restore = undefined;
     },
   };
+}
+
+/**
+ * The text of a console call, as `format` would give it, without formatting where the text is
+ * already there: one string is returned as is, and one Error (an error handler logging what it
+ * caught: express 5 does on every 5xx) gives the stack text V8 already formatted, instead of
+ * `inspect` walking the error's properties and causes on the request path.
+ */
+function messageOf(args: unknown[]): string {
+  if (args.length === 1) {
+    const [only] = args;
+    if (typeof only === 'string') return only;
+    if (only instanceof Error && typeof only.stack === 'string') return only.stack;
+  }
+  return format(...args);
 }

@@ -12,10 +12,6 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    // Without layout whitespace: Node parses (and a bundled app or action ships) every byte of
-    // what it loads. Names stay as written, for readable stack traces.
-    minifyWhitespace: true,
-    minifySyntax: true,
     clean: true,
     target: 'node20',
   },

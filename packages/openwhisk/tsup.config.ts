@@ -5,9 +5,6 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts', monitor: 'src/monitor-index.ts' } },
   sourcemap: true,
-  // Without layout whitespace, as core and node: an action bundle ships and parses every byte.
-  minifyWhitespace: true,
-  minifySyntax: true,
   clean: true,
   target: 'node20',
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addContextLines, splitLines } from './context-lines.js';
+import { addContextLines, lineIndex, splitLines } from './context-lines.js';
 
 const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
 
@@ -56,5 +56,46 @@ describe('splitLines', () => {
     // The line a frame's number points at, in a file with CRLF line ends.
     const lines = splitLines('const a = 1;\r\nthrow new Error("x");\r\n');
     expect(addContextLines({ lineno: 2, colno: 1 }, lines).context_line).toBe('throw new Error("x");');
+  });
+});
+
+describe('lineIndex', () => {
+  /** Every line of `text` read through the index in `order`, beside what splitLines gives. */
+  const readAll = (text: string, order: number[]) => {
+    const index = lineIndex(text);
+    const split = splitLines(text);
+    return order.map((i) => [i, index.at(i), split[i]]);
+  };
+  const agree = (rows: Array<Array<number | string | undefined>>) => {
+    for (const [i, got, want] of rows) expect(got, `line ${i}`).toBe(want);
+  };
+
+  it('reads every line as splitLines cuts it, in any order, past the end as undefined', () => {
+    // A bundle-sized text: thousands of lines of varied length, some empty, a trailing newline.
+    const text = `${Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? '' : `l${i} ${'x'.repeat(i % 97)}`)).join('\n')}\n`;
+    const count = splitLines(text).length;
+    const forward = Array.from({ length: count + 3 }, (_, i) => i);
+    agree(readAll(text, forward));
+    agree(readAll(text, [...forward].reverse()));
+    // Jumps across strides both ways, and a frame's context in a row far into the file.
+    agree(
+      readAll(text, [2999, 5, 1024, 255, 256, 257, 511, 512, 2995, 2996, 2997, 2998, 3000, 3001, 0, 770]),
+    );
+  });
+
+  it('keeps what splitLines does for short texts, missing final newlines and CRs', () => {
+    for (const text of ['', 'a', 'a\n', '\n\n', 'a\nb\n\nc', 'a\r\nb\rc\nd\r\n']) {
+      agree(readAll(text, [0, 1, 2, 3, 4, 5, 6]));
+    }
+    const index = lineIndex('a\nb');
+    expect([index.at(-1), index.at(0.5), index.at(Number.NaN)]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('serves context lines the same as the split lines', () => {
+    const text = Array.from({ length: 900 }, (_, i) => `line ${i + 1}`).join('\n');
+    for (const lineno of [1, 3, 256, 257, 600, 896, 900, 901]) {
+      const frame = { filename: '/app/bundle.js', lineno, colno: 1 };
+      expect(addContextLines(frame, lineIndex(text))).toEqual(addContextLines(frame, splitLines(text)));
+    }
   });
 });

@@ -49,26 +49,75 @@ export function splitLines(text: string): string[] {
   return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
 }
 
+/** Lines of a text by 0-based number: an array of lines, or a {@link lineIndex} over the text. */
+export interface Lines {
+  /** The line at `index` (0-based, not negative), undefined past the last line. */
+  at(index: number): string | undefined;
+}
+
+/** Lines skipped at once by {@link lineIndex}, and between the offsets it remembers. */
+const STRIDE = 256;
+const STRIDE_LINES = /(?:[^\n]*\n){256}/y;
+
+/**
+ * The lines of `text` as {@link splitLines} cuts them, each cut when it is asked for. The first
+ * error of a bundled app or action wants a few lines of one large file: splitting all of it
+ * leaves thousands of strings for the garbage collector to copy, at a point of a fresh process
+ * where that costs the capture a whole extra collection. Lines are counted by the regular
+ * expression engine a stride at a time (a loop over lines in a cold process is slower than
+ * the split), and the start of every stride found is kept for the next lookups.
+ */
+export function lineIndex(text: string): Lines {
+  // Three kinds of line end: rare, and split at once.
+  if (text.includes('\r')) return splitLines(text);
+  /** Offsets where lines 0, STRIDE, 2 × STRIDE, … start, as far as found. */
+  const marks = [0];
+  // Where the last line asked for starts: context lines are asked for in a row.
+  let line = 0;
+  let offset = 0;
+  return {
+    at(index) {
+      if (!Number.isInteger(index) || index < 0) return undefined;
+      if (index < line || index - line >= STRIDE) {
+        const mark = Math.min(Math.floor(index / STRIDE), marks.length - 1);
+        line = mark * STRIDE;
+        offset = marks[mark]!;
+      }
+      while (index - line >= STRIDE && line === (marks.length - 1) * STRIDE) {
+        STRIDE_LINES.lastIndex = offset;
+        if (!STRIDE_LINES.test(text)) break;
+        offset = STRIDE_LINES.lastIndex;
+        line += STRIDE;
+        marks.push(offset);
+      }
+      while (line < index) {
+        const end = text.indexOf('\n', offset);
+        if (end < 0) return undefined;
+        offset = end + 1;
+        line += 1;
+      }
+      const end = text.indexOf('\n', offset);
+      return text.slice(offset, end < 0 ? text.length : end);
+    },
+  };
+}
+
 type Context = [pre: string[], line: string, post: string[], count: number];
 
 /**
- * Context of a file's lines (an array the caller caches per file), by line, then column (numbers:
+ * Context of a file's lines (an object the caller caches per file), by line, then column (numbers:
  * no key string to build and hash per frame); each with the count of lines it was cut for.
  */
-const contexts = new WeakMap<readonly string[], Map<number, Map<number, Context>>>();
+const contexts = new WeakMap<Lines, Map<number, Map<number, Context>>>();
 
 /**
  * `frame` with `pre_context`, `context_line` and `post_context` taken from `lines` around its
  * 1-based `lineno`; unchanged when the line is out of range. The lines of one place are cut
  * once per file (the same frames come back with every event); each frame gets its own arrays.
  */
-export function addContextLines(
-  frame: StackFrame,
-  lines: readonly string[],
-  count = CONTEXT_LINES,
-): StackFrame {
+export function addContextLines(frame: StackFrame, lines: Lines, count = CONTEXT_LINES): StackFrame {
   const lineno = frame.lineno;
-  if (lineno === undefined || lineno < 1 || lineno > lines.length) return frame;
+  if (lineno === undefined || lineno < 1) return frame;
   let byPlace = contexts.get(lines);
   if (!byPlace) {
     byPlace = new Map();
@@ -81,12 +130,18 @@ export function addContextLines(
   if (context?.[3] !== count) {
     const index = lineno - 1;
     const snip = (line: string) => snipLine(line, column);
-    context = [
-      lines.slice(Math.max(0, index - count), index).map(snip),
-      snip(lines[index] ?? ''),
-      lines.slice(index + 1, index + 1 + count).map(snip),
-      count,
-    ];
+    // In file order: a line index walks forward from the line it read last.
+    const pre: string[] = [];
+    for (let i = Math.max(0, index - count); i < index; i++) pre.push(snip(lines.at(i) ?? ''));
+    const own = lines.at(index);
+    if (own === undefined) return frame;
+    const post: string[] = [];
+    for (let i = index + 1; i <= index + count; i++) {
+      const line = lines.at(i);
+      if (line === undefined) break;
+      post.push(snip(line));
+    }
+    context = [pre, snip(own), post, count];
     // A file's places are bounded by its lines; a bound on top for very long files.
     if (!byColumn && byPlace.size < 1000) {
       byColumn = new Map();

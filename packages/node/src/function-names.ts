@@ -1,11 +1,12 @@
 import type { StackFrame } from '@faultline/core';
+import type { Lines } from './context-lines.js';
 
 /** A frame's call site, resolved: `name` is the original identifier mapped at that position. */
 export interface CallSite {
   frame: StackFrame;
   name: string | undefined;
   /** Lines of the compiled file the call site is in, when known. */
-  generatedLines: readonly string[] | undefined;
+  generatedLines: Lines | undefined;
 }
 
 const NAMED = /^(?:(.*)\.)?([^.\s]+)(?: \[as [^\]]+\])?$/;
@@ -41,7 +42,7 @@ const SCAN_LINES = 100;
 export function originalFunctionName(
   frame: StackFrame,
   caller: CallSite | undefined,
-  originalLines: readonly string[] | undefined,
+  originalLines: Lines | undefined,
   originalLine: number,
 ): string | undefined {
   const compiled = frame.function;
@@ -53,7 +54,7 @@ export function originalFunctionName(
   if (caller?.name && caller.name !== own) {
     const { lineno, colno } = caller.frame;
     if (caller.generatedLines && lineno !== undefined && colno !== undefined) {
-      const line = caller.generatedLines[lineno - 1] ?? '';
+      const line = (lineno >= 1 && caller.generatedLines.at(lineno - 1)) || '';
       if (/^[\w$]+/.exec(line.slice(colno - 1))?.[0] === own) return prefix + caller.name;
     } else if (looksMinified(own)) {
       return prefix + caller.name;
@@ -70,9 +71,10 @@ function looksMinified(name: string): boolean {
   return name === '?' || name === '<anonymous>' || /^[A-Za-z_$][\w$]?$/.test(name);
 }
 
-function enclosingDeclaration(lines: readonly string[], lineno: number): string | undefined {
-  for (let i = Math.min(lineno, lines.length) - 1; i >= 0 && i >= lineno - SCAN_LINES; i--) {
-    const line = lines[i] ?? '';
+function enclosingDeclaration(lines: Lines, lineno: number): string | undefined {
+  // A line past the end reads as empty: no declaration, no opener.
+  for (let i = lineno - 1; i >= 0 && i >= lineno - SCAN_LINES; i--) {
+    const line = lines.at(i) ?? '';
     for (const pattern of DECLARATIONS) {
       const name = pattern.exec(line)?.[1];
       if (name && !KEYWORDS.has(name)) return name;

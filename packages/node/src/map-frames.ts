@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { StackFrame } from '@faultline/core';
-import { addContextLines, CONTEXT_LINES, splitLines } from './context-lines.js';
+import { addContextLines, CONTEXT_LINES, type Lines, lineIndex } from './context-lines.js';
 import { originalFunctionName } from './function-names.js';
 import { LEAST_UPPER_BOUND } from './source-map-decode.js';
 import { type LoadedMap, resolveSourcePath } from './source-map-file.js';
@@ -10,7 +10,7 @@ export interface FrameSources {
   /** The source map of the compiled file a frame points at, if there is one. */
   mapFor(frame: StackFrame): LoadedMap | undefined;
   /** Lines of a file on disk, for context lines when no map carries the source. */
-  linesFor(path: string): readonly string[] | undefined;
+  linesFor(path: string): Lines | undefined;
 }
 
 export interface MapFramesOptions {
@@ -102,13 +102,13 @@ function originalOf(frame: StackFrame, sources: FrameSources): Original | undefi
   }
 }
 
-function sourceContent(map: LoadedMap, source: string): readonly string[] | undefined {
+function sourceContent(map: LoadedMap, source: string): Lines | undefined {
   const cached = map.sourceLines.get(source);
   if (cached !== undefined) return cached ?? undefined;
-  let lines: readonly string[] | null = null;
+  let lines: Lines | null = null;
   try {
     const content = map.consumer.sourceContentFor(source);
-    if (typeof content === 'string') lines = splitLines(content);
+    if (typeof content === 'string') lines = lineIndex(content);
   } catch {
     lines = null;
   }

@@ -65,12 +65,19 @@ export function startClient(front: FrontState): Client {
       }),
     createScopeStore: () => front.store,
     parseStack: parseStackFrames,
-    createStormGuard,
+    // The process's own clock: the global `performance` loads perf_hooks on first access, about
+    // a millisecond more for the first capture of a process.
+    createStormGuard: (guard, host) => createStormGuard({ clock: monotonicMs, ...guard }, host),
     cacheStacks: cachedStackParser,
     createSanitizeMemory,
     sendCheckIn,
     defaultIntegrations: front.integrations.map(eventWorkOf),
   });
+}
+
+/** Milliseconds on the monotonic clock, with sub-millisecond precision. */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** The integration without its `setup`, which `init` already ran with its own client. */

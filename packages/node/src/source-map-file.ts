@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
+import { DEFAULT_MAX_FILE_BYTES, type Lines, lineIndex, readTextFile } from './context-lines.js';
 import { readSourceMap, type SourceMapReader } from './source-map-decode.js';
 
 /** A parsed source map and what is needed to resolve positions through it. */
@@ -12,11 +12,11 @@ export interface LoadedMap {
   /** The debug id of the map (`debugId` field) or of its compiled file (`//# debugId=`). */
   debugId?: string;
   /** Lines of the compiled file, when it was read: used to check function names. */
-  generatedLines?: readonly string[];
+  generatedLines?: Lines;
   /** Approximate memory held, for the byte-bounded cache. */
   bytes: number;
   /** Split `sourcesContent`, filled on first use. */
-  sourceLines: Map<string, readonly string[] | null>;
+  sourceLines: Map<string, Lines | null>;
 }
 
 const DEBUG_ID = /^\s*\/\/# debugId=([0-9a-fA-F-]{32,36})\s*$/m;
@@ -62,7 +62,7 @@ export function decodeDataUrl(url: string): string | undefined {
 export function parseSourceMap(
   text: string,
   baseDir: string,
-  extra: { debugId?: string | undefined; generatedLines?: readonly string[] | undefined } = {},
+  extra: { debugId?: string | undefined; generatedLines?: Lines | undefined } = {},
 ): LoadedMap | undefined {
   try {
     const raw = JSON.parse(text) as Record<string, unknown>;
@@ -93,7 +93,7 @@ export function loadMapForFile(
   path: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
   log: (message: string) => void = () => undefined,
-  onCode?: (lines: () => readonly string[], bytes: number) => void,
+  onCode?: (lines: () => Lines, bytes: number) => void,
 ): LoadedMap | undefined {
   const read = (file: string): string | undefined => {
     const text = readTextFile(file, maxBytes);
@@ -110,9 +110,9 @@ export function loadMapForFile(
   const debugId = findDebugId(code);
   const url = findSourceMappingUrl(code);
   const dir = dirname(path);
-  let generatedLines: readonly string[] | undefined;
+  let generatedLines: Lines | undefined;
   const lines = () => {
-    generatedLines ??= splitLines(code);
+    generatedLines ??= lineIndex(code);
     return generatedLines;
   };
   onCode?.(lines, Buffer.byteLength(code));

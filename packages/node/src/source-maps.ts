@@ -1,6 +1,12 @@
 import { applyFrameResolver, type FrameResolver, type Integration, type StackFrame } from '@faultline/core';
 import { createByteLru } from './byte-lru.js';
-import { CONTEXT_LINES, DEFAULT_MAX_FILE_BYTES, readTextFile, splitLines } from './context-lines.js';
+import {
+  CONTEXT_LINES,
+  DEFAULT_MAX_FILE_BYTES,
+  type Lines,
+  lineIndex,
+  readTextFile,
+} from './context-lines.js';
 import { diskPath, type FrameSources, mapFrames } from './map-frames.js';
 import { type LoadedMap, loadMapForFile } from './source-map-file.js';
 
@@ -45,15 +51,13 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
   let clear: (() => void) | undefined;
 
   const createResolver = (): FrameResolver => {
-    const cache = createByteLru<LoadedMap | readonly string[] | null>(
-      options.maxCacheBytes ?? DEFAULT_CACHE_BYTES,
-    );
+    const cache = createByteLru<LoadedMap | Lines | null>(options.maxCacheBytes ?? DEFAULT_CACHE_BYTES);
     // What each frame file name and each path gave last (a map or lines, or null for none),
     // found with one lookup, while the cache is unchanged: whatever the cache stores may evict
     // what these refer to, so storing empties them, and the cache is asked again.
     let maps = new Map<string, LoadedMap | null>();
-    let texts = new Map<string, readonly string[] | null>();
-    const store = (key: string, value: LoadedMap | readonly string[] | null, bytes: number) => {
+    let texts = new Map<string, Lines | null>();
+    const store = (key: string, value: LoadedMap | Lines | null, bytes: number) => {
       maps = new Map();
       texts = new Map();
       cache.set(key, value, bytes);
@@ -90,12 +94,12 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
       store(key, map ?? null, map?.bytes ?? MISS_BYTES);
       return map;
     };
-    const linesOf = (path: string): readonly string[] | undefined => {
+    const linesOf = (path: string): Lines | undefined => {
       const key = keyOf(1, path);
       const known = cache.get(key);
-      if (known !== undefined) return (known as readonly string[] | null) ?? undefined;
+      if (known !== undefined) return (known as Lines | null) ?? undefined;
       const text = readTextFile(path, maxFileBytes);
-      const lines = text === undefined ? null : splitLines(text);
+      const lines = text === undefined ? null : lineIndex(text);
       store(key, lines, text === undefined ? MISS_BYTES : text.length * 2 + MISS_BYTES);
       return lines ?? undefined;
     };

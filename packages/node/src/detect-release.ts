@@ -8,15 +8,17 @@ type Env = Record<string, string | undefined>;
  * The release to report when `init` was given none: a release or commit variable of the
  * environment (core's `RELEASE_ENV_VARS`), else `name@version` of the app's package.json, as
  * npm exposes it to scripts (`npm_package_name`, `npm_package_version`) or as found in the
- * nearest package.json from `cwd` upwards. Undefined when none is known. Never throws.
+ * nearest package.json from `cwd` upwards, short of `stopAt` (a host's own folder, such as a
+ * serverless runtime's, whose package.json names the host rather than the app). Undefined
+ * when none is known. Never throws.
  */
-export function detectRelease(env: Env, cwd: string): string | undefined {
+export function detectRelease(env: Env, cwd: string, stopAt?: string): string | undefined {
   const named = releaseFromEnv(env);
   if (named) return named;
   const fromNpm = packageRelease(env.npm_package_name, env.npm_package_version);
   if (fromNpm) return fromNpm;
   try {
-    for (let dir = cwd, parent = ''; dir !== parent; parent = dir, dir = dirname(dir)) {
+    for (let dir = cwd, parent = ''; dir !== parent && dir !== stopAt; parent = dir, dir = dirname(dir)) {
       let text: string;
       try {
         text = readFileSync(join(dir, 'package.json'), 'utf8');

@@ -4,6 +4,7 @@
 export { close, getClient, init } from './init.js';
 export type { NodeOptions } from './options.js';
 export { SDK_VERSION } from './sdk-info.js';
+export { detectRelease } from './detect-release.js';
 
 // Capturing and enriching
 export {

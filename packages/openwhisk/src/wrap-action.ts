@@ -1,6 +1,7 @@
+import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { type Client, checkOptions, createLogger, type EventHint } from '@faultline/core';
-import { getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
+import { detectRelease, getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
 import { type ActivationContext, readActivationContext } from './activation.js';
 import { armTimeoutWarning, flushBound } from './deadline.js';
 import {
@@ -264,6 +265,10 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): 
   };
   const dsn = options.dsn ?? paramDsn;
   if (dsn !== undefined) nodeOpts.dsn = dsn;
+  if (rest.release === undefined) {
+    const release = actionRelease(process.env);
+    if (release) nodeOpts.release = release;
+  }
   const custom = rest.transport;
   // Without any DSN the SDK stays off: a transport would turn it on.
   if (custom || dsn || process.env.FAULTLINE_DSN || process.env.SENTRY_DSN) {
@@ -278,5 +283,28 @@ function guard(client: Client, what: string, fn: () => void): void {
     fn();
   } catch (error) {
     client.logger.debug(`openwhisk: ${what} failed`, error);
+  }
+}
+
+/**
+ * The release of a wrapped action when none is given, found as `init` finds one (a release
+ * variable, then the nearest package.json) except that, inside the runtime, the search stops at
+ * the runtime's own folder (its entry script's, `/nodejsAction` in the image): the package.json
+ * there names the runtime, the same for every action. Without a package.json of the action's
+ * own, the action's name and version (`hello@0.0.3`; the platform counts a new version at each
+ * update). Undefined when none is known.
+ */
+export function actionRelease(env: Record<string, string | undefined>): string | undefined {
+  try {
+    const inRuntime = env.__OW_ACTION_NAME !== undefined;
+    const entry = process.argv[1];
+    const detected = detectRelease(env, process.cwd(), inRuntime && entry ? dirname(entry) : undefined);
+    if (detected) return detected;
+    const name = env.__OW_ACTION_NAME?.split('/').pop();
+    const version = env.__OW_ACTION_VERSION;
+    return name && version ? `${name}@${version}` : undefined;
+  } catch {
+    // The working directory was removed: no release to name.
+    return undefined;
   }
 }

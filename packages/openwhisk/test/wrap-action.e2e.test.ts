@@ -21,12 +21,13 @@ import {
 } from './harness/harness.js';
 import { zipBase64 } from './harness/zip.js';
 
+let bundle: string;
 let zip: string;
 let proxy: ActionProxy | undefined;
 let receiver: Receiver | undefined;
 
 beforeAll(async () => {
-  const bundle = await bundleAction(fileURLToPath(new URL('./fixtures/action.ts', import.meta.url)));
+  bundle = await bundleAction(fileURLToPath(new URL('./fixtures/action.ts', import.meta.url)));
   zip = zipBase64({ 'index.js': bundle, 'package.json': JSON.stringify({ name: 'demo', main: 'index.js' }) });
 });
 
@@ -395,5 +396,22 @@ describe('wrapAction through the action proxy', () => {
     expect(out + err).toContain('[Faultline]');
     expect(out.slice(out.lastIndexOf(SENTINEL) + SENTINEL.length)).toBe('\n');
     expect(err.slice(err.lastIndexOf(SENTINEL) + SENTINEL.length)).toBe('\n');
+  });
+
+  it("names the release after the action's package.json, else after the action, never the runtime's", async () => {
+    const releaseOf = async (code: string, id: string) => {
+      const { proxy, receiver } = await start({ code });
+      await proxy.run(activation(id, { mode: 'sync-throw', tag: id }, { action_version: '0.0.3' }));
+      const [event] = eventsOf(receiver, id);
+      await proxy.close();
+      await receiver.close();
+      return event?.release;
+    };
+    // The runtime's own folder holds its package.json (nodejsAction@0.0.1): not the action's release.
+    expect(await releaseOf(zipBase64({ 'index.js': bundle }), 'r1')).toBe('hello@0.0.3');
+    const own = JSON.stringify({ name: '@acme/checkout-action', version: '1.4.0', main: 'index.js' });
+    expect(await releaseOf(zipBase64({ 'index.js': bundle, 'package.json': own }), 'r2')).toBe(
+      'checkout-action@1.4.0',
+    );
   });
 });

@@ -10,7 +10,7 @@
  * await proxy.close();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,8 @@ export async function startActionProxy(options: ProxyOptions = {}): Promise<Acti
   const cwd = join(root, 'nodejsAction');
   mkdirSync(cwd);
   copyFileSync(join(here, 'action-proxy.cjs'), join(cwd, 'app.js'));
+  // The image's working directory also holds the runtime's own package.json.
+  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'nodejsAction', version: '0.0.1' }));
   const deps = {
     admZip: require.resolve('adm-zip'),
     serializeError: join(repoRoot, 'node_modules/serialize-error/index.js'),

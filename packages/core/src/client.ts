@@ -139,11 +139,12 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     logger,
     dsn,
     captureException(exception, givenHint) {
-      const eventId = givenEventId(givenHint) ?? uuid4();
-      if (!enabled || closed || droppedEarly()) return eventId;
+      const given = givenEventId(givenHint);
+      // Dropped, or past this run's bounds in a storm (counted before anything else is read or
+      // copied): the id goes nowhere, and the storm guard's costs less than a random one.
+      if (!enabled || closed || droppedEarly() || stormBusy(exception)) return given ?? storm?.id() ?? uuid4();
+      const eventId = given ?? uuid4();
       try {
-        // Past this run's bounds in a storm: counted before anything else is read or copied.
-        if (!captured.has(exception as object) && storm?.busy(exception)) return eventId;
         const hint = readHint(givenHint);
         // A capture the storm guard put off, running again: it was deduplicated and sampled then.
         const again = storm?.again(givenHint);
@@ -308,6 +309,14 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       if (!reason) return false;
       client.recordDroppedEvent(reason, 'error');
       return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function stormBusy(exception: unknown): boolean {
+    try {
+      return !captured.has(exception as object) && !!storm?.busy(exception);
     } catch {
       return false;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
+import { isId } from './ids.js';
 import type { ClientOptions } from './options.js';
 import { createStormGuard, issueKey, type StormGuardOptions } from './storm-guard.js';
 import type { Transport } from './transport.js';
@@ -35,6 +36,13 @@ function failAt(n: number): Error {
 }
 function failElsewhere(n: number): Error {
   return new TypeError(`order ${n} failed`);
+}
+
+/** An error thrown at a place of its own: each `n` is an issue of its own. */
+function failInJob(n: number): Error {
+  const error = new Error(`job ${n} failed`);
+  error.stack = `Error: job ${n} failed\n    at run (/app/jobs/job-${n}.js:1:1)`;
+  return error;
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -75,10 +83,29 @@ describe('storm guard', () => {
 
   it('builds at most perTask events per synchronous run, over all issues', async () => {
     const guard = createStormGuard({ burst: 1000, perTask: 5 });
-    const errors = Array.from({ length: 50 }, (_, i) => new Error(`e${i}`));
+    const errors = Array.from({ length: 50 }, (_, i) => failInJob(i));
     expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
     await nextTask();
     expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
+  });
+
+  it('while a storm goes on, a run builds one event of an issue, and a different error still gets its own', async () => {
+    let t = 1_000_000;
+    const guard = createStormGuard({ burst: 1000, perTask: 100, taskBudgetMs: 0, now: () => t });
+    // A first run: its first few events, then (its time spent) repeats are counted.
+    const first = Array.from({ length: 50 }, (_, i) => guard.admit(failAt(i)));
+    expect(built(first)).toHaveLength(3);
+    // The next run, within a second of those counts: one event of the issue, its repeats counted.
+    await nextTask();
+    t += 10;
+    const next = Array.from({ length: 50 }, (_, i) => guard.admit(failAt(i)));
+    expect(built(next)).toHaveLength(1);
+    expect(guard.admit(failElsewhere(1))).toEqual({ suppressed: 0 });
+    // A second without a count: the storm is over, a run builds its first few events again.
+    await nextTask();
+    t += 1000;
+    const calm = [guard.admit(failAt(0)), guard.admit(failAt(1)), guard.admit(failAt(2))];
+    expect(built(calm)).toHaveLength(3);
   });
 
   it('without a client to capture through, counts what a run cannot build and puts nothing off', () => {
@@ -91,20 +118,29 @@ describe('storm guard', () => {
   it('in a client: every capture of a storm is sent or counted, and the count reaches the backend', async () => {
     let t = 5_000_000;
     const { client, drops, events } = recordingClient({ now: () => t });
-    for (let i = 0; i < 10_000; i++) client.captureException(failAt(i));
+    const ids = new Set<string>();
+    for (let i = 0; i < 10_000; i++) ids.add(client.captureException(failAt(i)));
+    // Counted or sent, each capture has an id of its own, in the event-id form.
+    expect(ids.size).toBe(10_000);
+    expect([...ids].every(isId)).toBe(true);
     const sent = events();
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.length).toBeLessThanOrEqual(25);
-    // One capture was put off: it is built in a later macrotask and says how many were counted.
+    // The storm's type has its events: nothing was put off, every other capture was counted.
     await laterTasks();
     const counted = drops.get('backpressure:error') ?? 0;
-    expect(events()).toHaveLength(sent.length + 1);
-    expect(sent.length + 1 + counted).toBe(10_000);
-    expect(events().at(-1)?.contexts?.repeats).toMatchObject({ suppressed: counted });
-    // Counted once: the issue's next event carries no repeats.
+    expect(events()).toHaveLength(sent.length);
+    expect(sent.length + counted).toBe(10_000);
+    // The issue's next event says how many.
     t += 1000;
     await nextTask();
     client.captureException(failAt(-1));
+    expect(events()).toHaveLength(sent.length + 1);
+    expect(events().at(-1)?.contexts?.repeats).toMatchObject({ suppressed: counted });
+    // Counted once: the one after carries no repeats.
+    t += 1000;
+    await nextTask();
+    client.captureException(failAt(-2));
     expect(events()).toHaveLength(sent.length + 2);
     expect(events().at(-1)?.contexts?.repeats).toBeUndefined();
   });
@@ -187,9 +223,11 @@ describe('storm guard: time per macrotask', () => {
     const sent = events();
     const rare = sent.find((e) => e.exception?.values.at(-1)?.type === 'RangeError');
     expect(rare?.event_id).toBe(lone);
+    expect(sent.filter((e) => e.exception?.values.at(-1)?.type === 'TypeError')).toHaveLength(3);
     expect(sent.length + (drops.get('backpressure:error') ?? 0)).toBe(1001);
-    // The storm's own count reached the backend on an event of its type.
-    const repeats = sent.map(
+    // The storm's own count reaches the backend on the issue's next event.
+    client.captureException(failAt(1000));
+    const repeats = events().map(
       (e) => (e.contexts?.repeats as { suppressed?: number } | undefined)?.suppressed ?? 0,
     );
     expect(repeats.reduce((a, b) => a + b, 0)).toBe(drops.get('backpressure:error'));

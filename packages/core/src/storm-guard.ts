@@ -81,7 +81,7 @@ export interface StormGuard {
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
-   * everything else it reads first.
+   * everything else it reads first. Never throws.
    */
   busy(exception: unknown): boolean;
   /** Says that the event of the last admitted capture is built: its time counts against the run's budget. */
@@ -274,7 +274,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       }
       // Once the run's time is spent, or while a storm goes on, a repeat in it of an issue it
       // built is only counted.
-      const spent = (t < stormUntil || (builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs)) && !draining;
+      const spent =
+        (t < stormUntil || (builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs)) && !draining;
       if (issue.tokens < 1 || (spent && issue.run === run)) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
@@ -300,7 +301,11 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       return repeats;
     },
     busy(exception) {
-      return pastBounds() && countByType(typeOf(exception), now());
+      try {
+        return pastBounds() && countByType(typeOf(exception), now());
+      } catch {
+        return false;
+      }
     },
     built() {
       if (openedAt === undefined) return;

@@ -83,23 +83,32 @@ describe('storm guard', () => {
 
   it('builds at most perTask events per synchronous run, over all issues', async () => {
     const guard = createStormGuard({ burst: 1000, perTask: 5 });
-    const errors = Array.from({ length: 50 }, (_, i) => failInJob(i));
-    expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
+    const errors = (from: number) => Array.from({ length: 50 }, (_, i) => failInJob(from + i));
+    expect(built(errors(0).map((e) => guard.admit(e)))).toHaveLength(5);
     await nextTask();
-    expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
+    expect(built(errors(50).map((e) => guard.admit(e)))).toHaveLength(5);
   });
 
-  it('while a storm goes on, a run builds one event of an issue, and a different error still gets its own', async () => {
+  it('while a storm goes on, an issue builds perSecond events a second, and a different error still gets its own', async () => {
     let t = 1_000_000;
-    const guard = createStormGuard({ burst: 1000, perTask: 100, taskBudgetMs: 0, now: () => t });
+    const guard = createStormGuard({
+      burst: 1000,
+      perSecond: 2,
+      perTask: 100,
+      taskBudgetMs: 0,
+      now: () => t,
+    });
     // A first run: its first few events, then (its time spent) repeats are counted.
     const first = Array.from({ length: 50 }, (_, i) => guard.admit(failAt(i)));
     expect(built(first)).toHaveLength(3);
-    // The next run, within a second of those counts: one event of the issue, its repeats counted.
-    await nextTask();
-    t += 10;
-    const next = Array.from({ length: 50 }, (_, i) => guard.admit(failAt(i)));
-    expect(built(next)).toHaveLength(1);
+    // Later runs while the storm goes on: one event every half second, the rest counted.
+    const later: unknown[] = [];
+    for (let run = 0; run < 10; run++) {
+      await nextTask();
+      t += 100;
+      for (let i = 0; i < 50; i++) later.push(guard.admit(failAt(i)));
+    }
+    expect(built(later)).toHaveLength(2);
     expect(guard.admit(failElsewhere(1))).toEqual({ suppressed: 0 });
     // A second without a count: the storm is over, a run builds its first few events again.
     await nextTask();
@@ -203,17 +212,19 @@ describe('storm guard: time per macrotask', () => {
    * A client whose events each take 3 ms to build (by the guard's clock), more than a run's
    * budget of 2 ms: after the first event of a run, captures wait for a later run or are counted.
    */
-  function slowClient(perTask?: number) {
+  function slowClient(perTask?: number, now?: () => number) {
     let ms = 0;
     const beforeSend = <T>(event: T): T => {
       ms += 3;
       return event;
     };
-    return recordingClient(perTask ? { clock: () => ms, perTask } : { clock: () => ms }, { beforeSend });
+    const clock = () => ms;
+    return recordingClient({ clock, ...(perTask && { perTask }), ...(now && { now }) }, { beforeSend });
   }
 
   it('a different error inside a storm is still sent, in a later macrotask, and every capture is sent or counted', async () => {
-    const { client, drops, events } = slowClient();
+    let t = 1_000_000;
+    const { client, drops, events } = slowClient(undefined, () => t);
     for (let i = 0; i < 500; i++) client.captureException(failAt(i));
     const lone = client.captureException(new RangeError('only once'));
     for (let i = 500; i < 1000; i++) client.captureException(failAt(i));
@@ -225,7 +236,8 @@ describe('storm guard: time per macrotask', () => {
     expect(rare?.event_id).toBe(lone);
     expect(sent.filter((e) => e.exception?.values.at(-1)?.type === 'TypeError')).toHaveLength(3);
     expect(sent.length + (drops.get('backpressure:error') ?? 0)).toBe(1001);
-    // The storm's own count reaches the backend on the issue's next event.
+    // The storm's own count reaches the backend on the issue's next event, once it is over.
+    t += 1000;
     client.captureException(failAt(1000));
     const repeats = events().map(
       (e) => (e.contexts?.repeats as { suppressed?: number } | undefined)?.suppressed ?? 0,

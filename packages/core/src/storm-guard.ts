@@ -8,10 +8,11 @@
  * - each synchronous run of the app (one macrotask) spends a bounded time building events
  *   (`taskBudgetMs`: a cold first event alone can take tens of milliseconds): once it is spent
  *   and the run has built a few events, a repeat of an issue the run already built an event for
- *   is only counted, while a different error still gets its event; within a second of a capture
- *   counted (the storm goes on), a repeat of an issue the run already built is counted at once:
- *   code that has run only a few times is slow, and the first runs of a storm would otherwise
- *   build several events each while the app waits;
+ *   is only counted, while a different error still gets its event;
+ * - while a storm goes on (until a second after the last capture counted), an issue builds
+ *   `perSecond` events a second, what is left of its burst waiting until the storm is over:
+ *   a storm's first runs are its slowest (code that has run only a few times is slow), and
+ *   an event per run of the same error would tell the backend nothing the counts do not;
  * - each run builds a bounded number of events, and once it has also counted that many, the
  *   rest of the run is counted by type alone: reading a stack makes V8 format it, which would
  *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
@@ -111,8 +112,9 @@ interface Issue {
   at: number;
   suppressed: number;
   since: number;
-  /** The run that last built an event of this issue. */
-  run?: number;
+  /** The run that last built an event of this issue (-1 for none), and when. */
+  run: number;
+  builtAt: number;
 }
 
 /** Issues remembered at once; the oldest is forgotten first (its pending count then lives only in client reports). */
@@ -135,6 +137,8 @@ const MAX_HELD = 8;
 export function createStormGuard(options: StormGuardOptions = {}, host?: StormHost): StormGuard {
   const burst = Math.max(1, options.burst ?? 50);
   const perSecond = Math.max(0, options.perSecond ?? 1);
+  /** While a storm goes on, the least time between two events of an issue. */
+  const interval = perSecond > 0 ? 1000 / perSecond : Number.POSITIVE_INFINITY;
   const perTask = Math.max(1, options.perTask ?? 25);
   const budgetMs = Math.max(0, options.taskBudgetMs ?? 2);
   const now = options.now ?? Date.now;
@@ -265,18 +269,18 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
       let issue = issues.get(key);
       if (issue === undefined) {
-        issue = { tokens: burst, at: t, suppressed: 0, since: t };
+        issue = { tokens: burst, at: t, suppressed: 0, since: t, run: -1, builtAt: Number.NEGATIVE_INFINITY };
         if (issues.size >= MAX_ISSUES) issues.delete(issues.keys().next().value as string);
         issues.set(key, issue);
       } else {
         issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
         issue.at = t;
       }
-      // Once the run's time is spent, or while a storm goes on, a repeat in it of an issue it
-      // built is only counted.
-      const spent =
-        (t < stormUntil || (builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs)) && !draining;
-      if (issue.tokens < 1 || (spent && issue.run === run)) {
+      // Once the run's time is spent, a repeat in it of an issue it built is only counted; while
+      // a storm goes on, so is an issue that built an event less than its interval ago.
+      const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
+      const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
+      if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
         countedThisTask += 1;
@@ -285,6 +289,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       }
       issue.tokens -= 1;
       issue.run = run;
+      issue.builtAt = t;
       builtThisTask += 1;
       openedAt ??= clock();
       const type = typeOf(exception);

@@ -17,10 +17,10 @@
  *   rest of the run is counted by type alone: reading a stack makes V8 format it, which would
  *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
  *   increment per capture after the first few;
- * - beyond those bounds, the first capture of each type the run has built no event of is put off
- *   rather than counted: the guard keeps it (a few at most) and the client builds it at the start
- *   of the next macrotask, so an error that happens only once inside a storm of another is still
- *   sent (the storm's own type has its events, and its counts ride on the next). Whatever keeps the
+ * - beyond those bounds, the first capture of each type the run has not yet built or counted is
+ *   put off rather than counted: the guard keeps it (a few at most) and the client builds it at the
+ *   start of the next macrotask, so an error that happens only once inside a storm of another is
+ *   still sent (the storm's own type has its events, and its counts ride on the next). Whatever keeps the
  *   process from getting there (a flush, `process.exit()`) builds them at once (`runHeld`).
  *
  * What was counted instead of built rides on the issue's next event, as
@@ -154,8 +154,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
   let run = 0;
   let openedAt: number | undefined;
   /**
-   * Types this run built an event of or put a capture off of (one each), and the captures put
-   * off, to run later.
+   * Types this run built or counted an event of, or put a capture off of (one each), and the
+   * captures put off, to run later.
    */
   const typesOfRun = new Set<string>();
   let held: Array<() => void> = [];
@@ -280,6 +280,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       // a storm goes on, so is an issue that built an event less than its interval ago.
       const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
       const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
+      const type = typeOf(exception);
+      typesOfRun.add(type);
       if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
@@ -292,8 +294,6 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       issue.builtAt = t;
       builtThisTask += 1;
       openedAt ??= clock();
-      const type = typeOf(exception);
-      typesOfRun.add(type);
       const pending = byType.get(type);
       if (pending) {
         byType.delete(type);

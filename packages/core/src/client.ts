@@ -139,11 +139,18 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     logger,
     dsn,
     captureException(exception, givenHint) {
-      const eventId = givenEventId(givenHint) ?? uuid4();
-      if (!enabled || closed || droppedEarly()) return eventId;
+      let eventId = givenEventId(givenHint);
+      // Dropped, or past this run's bounds in a storm (counted before anything else is read or
+      // copied): the id goes nowhere, and the storm guard's costs less than a random one.
+      if (
+        !enabled ||
+        closed ||
+        droppedEarly() ||
+        (!captured.has(exception as object) && storm?.busy(exception))
+      )
+        return eventId ?? storm?.id() ?? uuid4();
+      eventId ??= uuid4();
       try {
-        // Past this run's bounds in a storm: counted before anything else is read or copied.
-        if (!captured.has(exception as object) && storm?.busy(exception)) return eventId;
         const hint = readHint(givenHint);
         // A capture the storm guard put off, running again: it was deduplicated and sampled then.
         const again = storm?.again(givenHint);
@@ -477,11 +484,10 @@ function flushBound(timeoutMs: unknown): number {
 
 /** The id an event or a hint gives, if valid; an unreadable one gives none. */
 function givenEventId(event: unknown): string | undefined {
-  // Most calls give no hint: reading a property of `undefined` would throw, and an exception
-  // costs more than everything else a counted capture does (V8 captures its stack).
-  if (typeof event !== 'object' || event === null) return undefined;
+  // Most calls give no hint: read through `?.`, since reading a property of `undefined` would
+  // throw, and an exception costs more than everything else a counted capture does.
   try {
-    const id = (event as EventInput).event_id;
+    const id = (event as EventInput | undefined)?.event_id;
     return isId(id) ? id : undefined;
   } catch {
     return undefined;
@@ -490,9 +496,9 @@ function givenEventId(event: unknown): string | undefined {
 
 /** A copy of the hint; one that cannot be read counts as none, since it only refines the event. */
 function readHint(hint: unknown): EventHint {
-  if (typeof hint !== 'object' || hint === null) return {};
   try {
-    return { ...hint };
+    // Spreading `null` gives `{}` too.
+    return typeof hint === 'object' ? { ...hint } : {};
   } catch {
     return {};
   }

@@ -77,8 +77,9 @@ export interface ClientOptions {
    * few per second, and bounds on the events built per synchronous run of the app (their
    * number, and the time spent on repeats of one issue). Captures beyond them are counted
    * (client reports: `backpressure`) and the issue's next event says how many as
-   * `contexts.repeats.suppressed`; past a run's bounds the first capture of each error type is
-   * built in the next macrotask instead. `false` turns the guard off. Node runtimes only.
+   * `contexts.repeats.suppressed`; while a storm goes on, an issue builds only `perSecond`
+   * events a second; past a run's bounds the first capture of each error type the run built no
+   * event of is built in the next macrotask instead. `false` turns the guard off. Node runtimes only.
    * @default { burst: 50, perSecond: 1, perTask: 25, taskBudgetMs: 2 }
    */
   stormGuard?: false | StormGuardOptions;

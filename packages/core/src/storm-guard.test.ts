@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
+import { isId } from './ids.js';
 import type { ClientOptions } from './options.js';
 import { createStormGuard, issueKey, type StormGuardOptions } from './storm-guard.js';
 import type { Transport } from './transport.js';
@@ -35,6 +36,13 @@ function failAt(n: number): Error {
 }
 function failElsewhere(n: number): Error {
   return new TypeError(`order ${n} failed`);
+}
+
+/** An error thrown at a place of its own: each `n` is an issue of its own. */
+function failInJob(n: number): Error {
+  const error = new Error(`job ${n} failed`);
+  error.stack = `Error: job ${n} failed\n    at run (/app/jobs/job-${n}.js:1:1)`;
+  return error;
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -75,10 +83,38 @@ describe('storm guard', () => {
 
   it('builds at most perTask events per synchronous run, over all issues', async () => {
     const guard = createStormGuard({ burst: 1000, perTask: 5 });
-    const errors = Array.from({ length: 50 }, (_, i) => new Error(`e${i}`));
-    expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
+    const errors = (from: number) => Array.from({ length: 50 }, (_, i) => failInJob(from + i));
+    expect(built(errors(0).map((e) => guard.admit(e)))).toHaveLength(5);
     await nextTask();
-    expect(built(errors.map((e) => guard.admit(e)))).toHaveLength(5);
+    expect(built(errors(50).map((e) => guard.admit(e)))).toHaveLength(5);
+  });
+
+  it('while a storm goes on, an issue builds perSecond events a second, and a different error still gets its own', async () => {
+    let t = 1_000_000;
+    const guard = createStormGuard({
+      burst: 1000,
+      perSecond: 2,
+      perTask: 100,
+      taskBudgetMs: 0,
+      now: () => t,
+    });
+    // A first run: its first few events, then (its time spent) repeats are counted.
+    const first = Array.from({ length: 50 }, (_, i) => guard.admit(failAt(i)));
+    expect(built(first)).toHaveLength(3);
+    // Later runs while the storm goes on: one event every half second, the rest counted.
+    const later: unknown[] = [];
+    for (let run = 0; run < 10; run++) {
+      await nextTask();
+      t += 100;
+      for (let i = 0; i < 50; i++) later.push(guard.admit(failAt(i)));
+    }
+    expect(built(later)).toHaveLength(2);
+    expect(guard.admit(failElsewhere(1))).toEqual({ suppressed: 0 });
+    // A second without a count: the storm is over, a run builds its first few events again.
+    await nextTask();
+    t += 1000;
+    const calm = [guard.admit(failAt(0)), guard.admit(failAt(1)), guard.admit(failAt(2))];
+    expect(built(calm)).toHaveLength(3);
   });
 
   it('without a client to capture through, counts what a run cannot build and puts nothing off', () => {
@@ -91,20 +127,29 @@ describe('storm guard', () => {
   it('in a client: every capture of a storm is sent or counted, and the count reaches the backend', async () => {
     let t = 5_000_000;
     const { client, drops, events } = recordingClient({ now: () => t });
-    for (let i = 0; i < 10_000; i++) client.captureException(failAt(i));
+    const ids = new Set<string>();
+    for (let i = 0; i < 10_000; i++) ids.add(client.captureException(failAt(i)));
+    // Counted or sent, each capture has an id of its own, in the event-id form.
+    expect(ids.size).toBe(10_000);
+    expect([...ids].every(isId)).toBe(true);
     const sent = events();
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.length).toBeLessThanOrEqual(25);
-    // One capture was put off: it is built in a later macrotask and says how many were counted.
+    // The storm's type has its events: nothing was put off, every other capture was counted.
     await laterTasks();
     const counted = drops.get('backpressure:error') ?? 0;
-    expect(events()).toHaveLength(sent.length + 1);
-    expect(sent.length + 1 + counted).toBe(10_000);
-    expect(events().at(-1)?.contexts?.repeats).toMatchObject({ suppressed: counted });
-    // Counted once: the issue's next event carries no repeats.
+    expect(events()).toHaveLength(sent.length);
+    expect(sent.length + counted).toBe(10_000);
+    // The issue's next event says how many.
     t += 1000;
     await nextTask();
     client.captureException(failAt(-1));
+    expect(events()).toHaveLength(sent.length + 1);
+    expect(events().at(-1)?.contexts?.repeats).toMatchObject({ suppressed: counted });
+    // Counted once: the one after carries no repeats.
+    t += 1000;
+    await nextTask();
+    client.captureException(failAt(-2));
     expect(events()).toHaveLength(sent.length + 2);
     expect(events().at(-1)?.contexts?.repeats).toBeUndefined();
   });
@@ -167,17 +212,19 @@ describe('storm guard: time per macrotask', () => {
    * A client whose events each take 3 ms to build (by the guard's clock), more than a run's
    * budget of 2 ms: after the first event of a run, captures wait for a later run or are counted.
    */
-  function slowClient(perTask?: number) {
+  function slowClient(perTask?: number, now?: () => number) {
     let ms = 0;
     const beforeSend = <T>(event: T): T => {
       ms += 3;
       return event;
     };
-    return recordingClient(perTask ? { clock: () => ms, perTask } : { clock: () => ms }, { beforeSend });
+    const clock = () => ms;
+    return recordingClient({ clock, ...(perTask && { perTask }), ...(now && { now }) }, { beforeSend });
   }
 
   it('a different error inside a storm is still sent, in a later macrotask, and every capture is sent or counted', async () => {
-    const { client, drops, events } = slowClient();
+    let t = 1_000_000;
+    const { client, drops, events } = slowClient(undefined, () => t);
     for (let i = 0; i < 500; i++) client.captureException(failAt(i));
     const lone = client.captureException(new RangeError('only once'));
     for (let i = 500; i < 1000; i++) client.captureException(failAt(i));
@@ -187,9 +234,12 @@ describe('storm guard: time per macrotask', () => {
     const sent = events();
     const rare = sent.find((e) => e.exception?.values.at(-1)?.type === 'RangeError');
     expect(rare?.event_id).toBe(lone);
+    expect(sent.filter((e) => e.exception?.values.at(-1)?.type === 'TypeError')).toHaveLength(3);
     expect(sent.length + (drops.get('backpressure:error') ?? 0)).toBe(1001);
-    // The storm's own count reached the backend on an event of its type.
-    const repeats = sent.map(
+    // The storm's own count reaches the backend on the issue's next event, once it is over.
+    t += 1000;
+    client.captureException(failAt(1000));
+    const repeats = events().map(
       (e) => (e.contexts?.repeats as { suppressed?: number } | undefined)?.suppressed ?? 0,
     );
     expect(repeats.reduce((a, b) => a + b, 0)).toBe(drops.get('backpressure:error'));

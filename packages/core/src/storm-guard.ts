@@ -9,13 +9,18 @@
  *   (`taskBudgetMs`: a cold first event alone can take tens of milliseconds): once it is spent
  *   and the run has built a few events, a repeat of an issue the run already built an event for
  *   is only counted, while a different error still gets its event;
+ * - while a storm goes on (until a second after the last capture counted), an issue builds
+ *   `perSecond` events a second, what is left of its burst waiting until the storm is over:
+ *   a storm's first runs are its slowest (code that has run only a few times is slow), and
+ *   an event per run of the same error would tell the backend nothing the counts do not;
  * - each run builds a bounded number of events, and once it has also counted that many, the
  *   rest of the run is counted by type alone: reading a stack makes V8 format it, which would
  *   cost more than everything else a storm pays, so a tight loop of captures costs a counter
  *   increment per capture after the first few;
- * - beyond those bounds, the first capture of each type is put off rather than counted: the
- *   guard keeps it (a few at most) and the client builds it at the start of the next macrotask, so an
- *   error that happens only once inside a storm of another is still sent. Whatever keeps the
+ * - beyond those bounds, the first capture of each type the run has not yet built or counted is
+ *   put off rather than counted: the guard keeps it (a few at most) and the client builds it at the
+ *   start of the next macrotask, so an error that happens only once inside a storm of another is
+ *   still sent (the storm's own type has its events, and its counts ride on the next). Whatever keeps the
  *   process from getting there (a flush, `process.exit()`) builds them at once (`runHeld`).
  *
  * What was counted instead of built rides on the issue's next event, as
@@ -23,6 +28,7 @@
  * "3,000 times"; the client also counts each one in its client reports (`backpressure`).
  */
 import { unrefTimer } from './globals.js';
+import { uuid4 } from './ids.js';
 import type { ScopeStore } from './scope.js';
 import { parseLine, stripHeader } from './stack-parse.js';
 import type { EventHint } from './types.js';
@@ -76,7 +82,7 @@ export interface StormGuard {
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
-   * everything else it reads first.
+   * everything else it reads first. Never throws.
    */
   busy(exception: unknown): boolean;
   /** Says that the event of the last admitted capture is built: its time counts against the run's budget. */
@@ -85,6 +91,12 @@ export interface StormGuard {
   again(hint: unknown): boolean;
   /** Runs every capture put off, now, within no budget: before a flush, or at exit. */
   runHeld(): void;
+  /**
+   * An id for a capture dropped before anything was built (an id of the event-id form that no
+   * event carries): a random prefix, then a count, so a storm of drops does not draw a random
+   * id for each.
+   */
+  id(): string;
 }
 
 /** What `contexts.repeats` carries. */
@@ -100,8 +112,9 @@ interface Issue {
   at: number;
   suppressed: number;
   since: number;
-  /** The run that last built an event of this issue. */
-  run?: number;
+  /** The run that last built an event of this issue (-1 for none), and when. */
+  run: number;
+  builtAt: number;
 }
 
 /** Issues remembered at once; the oldest is forgotten first (its pending count then lives only in client reports). */
@@ -114,12 +127,18 @@ const MAX_KEYS = 32;
 const MAX_KEYED_STACK = 8192;
 /** Events a run builds whatever their time: a few errors in one tick are no storm. */
 const MIN_PER_TASK = 3;
+/** How long after a capture counted a storm is taken to go on, in ms. */
+const STORM_MS = 1000;
+/** Ids of drops count up from this 8-digit number (decimal digits are hex digits) until its double, then take a new prefix. */
+const ID_FROM = 10_000_000;
 /** Captures put off at once; beyond them, captures over a run's bounds are only counted. */
 const MAX_HELD = 8;
 
 export function createStormGuard(options: StormGuardOptions = {}, host?: StormHost): StormGuard {
   const burst = Math.max(1, options.burst ?? 50);
   const perSecond = Math.max(0, options.perSecond ?? 1);
+  /** While a storm goes on, the least time between two events of an issue. */
+  const interval = perSecond > 0 ? 1000 / perSecond : Number.POSITIVE_INFINITY;
   const perTask = Math.max(1, options.perTask ?? 25);
   const budgetMs = Math.max(0, options.taskBudgetMs ?? 2);
   const now = options.now ?? Date.now;
@@ -134,12 +153,17 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
   /** Counts runs, so an issue knows whether this run built an event of it. */
   let run = 0;
   let openedAt: number | undefined;
-  /** Types put off in this run (one capture each), and the captures put off, to run later. */
-  const heldTypes = new Set<string>();
+  /**
+   * Types this run built or counted an event of, or put a capture off of (one each), and the
+   * captures put off, to run later.
+   */
+  const typesOfRun = new Set<string>();
   let held: Array<() => void> = [];
   /** True while `runHeld` runs captures with no budget. */
   let draining = false;
   let resetQueued = false;
+  /** Until when a storm goes on: a second past the last capture counted. */
+  let stormUntil = Number.NEGATIVE_INFINITY;
   let releaseQueued = false;
   /** Hints of captures put off, when they run again. */
   const resumed = new WeakSet<object>();
@@ -148,6 +172,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
    * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
    */
   const keys = new Map<string, { type: string; key: string }>();
+  let idPrefix = '';
+  let idCount = 2 * ID_FROM;
 
   const keyOf = (exception: unknown): string => {
     const stack = stackOf(exception);
@@ -184,7 +210,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       builtThisTask = 0;
       countedThisTask = 0;
       spentThisTask = 0;
-      heldTypes.clear();
+      typesOfRun.clear();
     });
   };
 
@@ -210,7 +236,10 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
   }
 
   /** A capture only counted: the host's client reports count it too. */
-  const dropped = (): void => host?.client.recordDroppedEvent('backpressure', 'error');
+  const dropped = (t: number): void => {
+    stormUntil = t + STORM_MS;
+    host?.client.recordDroppedEvent('backpressure', 'error');
+  };
 
   const pastBounds = (): boolean => !draining && (builtThisTask >= perTask || countedThisTask >= perTask);
   /**
@@ -218,8 +247,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
    * false): only a guard with a host to capture it again through puts one off.
    */
   const countByType = (type: string, t: number): boolean => {
-    if (host && held.length < MAX_HELD && !heldTypes.has(type)) return false;
-    dropped();
+    if (host && held.length < MAX_HELD && !typesOfRun.has(type)) return false;
+    dropped(t);
     const pending = byType.get(type);
     if (pending) pending.suppressed += 1;
     else if (byType.size < MAX_ISSUES) byType.set(type, { suppressed: 1, since: t });
@@ -233,36 +262,41 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       if (pastBounds()) {
         const type = typeOf(exception);
         if (countByType(type, t)) return undefined;
-        heldTypes.add(type);
+        typesOfRun.add(type);
         putOff(exception, hint, eventId);
         return 'later';
       }
       const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
       let issue = issues.get(key);
       if (issue === undefined) {
-        issue = { tokens: burst, at: t, suppressed: 0, since: t };
+        issue = { tokens: burst, at: t, suppressed: 0, since: t, run: -1, builtAt: Number.NEGATIVE_INFINITY };
         if (issues.size >= MAX_ISSUES) issues.delete(issues.keys().next().value as string);
         issues.set(key, issue);
       } else {
         issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
         issue.at = t;
       }
-      // Once the run's time is spent, a repeat in it of an issue it built is only counted.
+      // Once the run's time is spent, a repeat in it of an issue it built is only counted; while
+      // a storm goes on, so is an issue that built an event less than its interval ago.
       const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
-      if (issue.tokens < 1 || (spent && issue.run === run)) {
+      const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
+      const type = typeOf(exception);
+      typesOfRun.add(type);
+      if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;
         countedThisTask += 1;
-        dropped();
+        dropped(t);
         return undefined;
       }
       issue.tokens -= 1;
       issue.run = run;
+      issue.builtAt = t;
       builtThisTask += 1;
       openedAt ??= clock();
-      const pending = byType.get(typeOf(exception));
+      const pending = byType.get(type);
       if (pending) {
-        byType.delete(typeOf(exception));
+        byType.delete(type);
         if (issue.suppressed === 0 || pending.since < issue.since) issue.since = pending.since;
         issue.suppressed += pending.suppressed;
       }
@@ -272,7 +306,11 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       return repeats;
     },
     busy(exception) {
-      return pastBounds() && countByType(typeOf(exception), now());
+      try {
+        return pastBounds() && countByType(typeOf(exception), now());
+      } catch {
+        return false;
+      }
     },
     built() {
       if (openedAt === undefined) return;
@@ -280,6 +318,13 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       openedAt = undefined;
     },
     again: (hint) => resumed.has(hint as object),
+    id() {
+      if (idCount >= 2 * ID_FROM) {
+        idPrefix = uuid4().slice(0, 24);
+        idCount = ID_FROM;
+      }
+      return idPrefix + idCount++;
+    },
     runHeld() {
       if (draining) return;
       draining = true;

@@ -159,11 +159,9 @@ export function checkOptions<T extends object>(
   try {
     if (!isObject(options)) throw 0;
     const out: Record<string, any> = { ...(options as object) };
-    // Run once, at start, in the interpreter: an indexed loop and no destructuring, which would
-    // go through the iterator protocol for each of the rules (a cold process spent 0.2 ms here).
-    const list = rules.split(' ');
-    for (let i = 0; i < list.length; i++) {
-      const rule = list[i]!;
+    for (const rule of rules.split(' ')) {
+      // No destructuring: run once, at start, in the interpreter, where each one goes through
+      // the iterator protocol (two per rule cost a cold process 0.2 ms).
       const key = rule.slice(0, -2);
       const kind = KINDS[rule.slice(-1)]!;
       if (out[key] === undefined || kind[0](out[key])) continue;

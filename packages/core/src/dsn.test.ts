@@ -46,10 +46,12 @@ describe('parseDsn', () => {
     expect(parsed('http://k@[::1]:8080/3')).toMatchObject({ host: '[::1]', port: '8080', projectId: '3' });
     expect(parsed('http://k@[2001:db8::1]/3')).toMatchObject({ host: '[2001:db8::1]', projectId: '3' });
     expect(parsed('http://k@[2001:db8::1]/3').port).toBeUndefined();
+    expect(parsed('http://k@[2001:DB8::A1]/3')).toMatchObject({ host: '[2001:DB8::A1]' });
   });
 
   it('is case-insensitive in the scheme, trims whitespace, tolerates one trailing slash', () => {
     expect(parsed('  HTTPS://k@host/5/\n')).toMatchObject({ protocol: 'https', projectId: '5', path: '' });
+    expect(parsed('hTtP://k@host/5')).toMatchObject({ protocol: 'http' });
   });
 
   it.each([

@@ -8,6 +8,8 @@
 // (tsup.config.ts).
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+// First the plain `module.exports` of the CommonJS files, which this entry requires.
+import './plain-exports.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const names = Object.keys(createRequire(import.meta.url)('../dist/index.cjs')).sort();

@@ -1,7 +1,6 @@
 import { type Integration, pseudonymizeUserIdsWith } from '@faultline/core';
-import { triageIntegration } from '@faultline/core/front';
 import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
-import { contextsIntegration, sourceMapsIntegration } from './deferred.js';
+import { contextsIntegration, sourceMapsIntegration, triageIntegration } from './deferred.js';
 import { exitFlushIntegration } from './exit-flush.js';
 import { globalHandlersIntegration } from './global-handlers.js';
 import { httpBreadcrumbsIntegration } from './http-breadcrumbs.js';

@@ -3,7 +3,7 @@
  * that load the pipeline (pipeline.ts) at their first real use, so `require` and `init` stay
  * cheap.
  */
-import type { Client, Integration, RequestData, TransportExecutor } from '@faultline/core';
+import type { Client, Integration, RequestData, TransportExecutor, TriageOptions } from '@faultline/core';
 import type { HttpExecutorOptions } from './http-executor.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { RequestParts } from './request-context.js';
@@ -35,6 +35,14 @@ function deferredIntegration(name: string, create: () => Integration): Integrati
  */
 export function contextsIntegration(): Integration {
   return deferredIntegration('Contexts', () => loadPipeline().contextsIntegration());
+}
+
+/**
+ * Core's triage tags (`critical` for the app's critical flows, `third_party` for failures in
+ * dependencies), which only events carry: its code loads with the pipeline.
+ */
+export function triageIntegration(options: TriageOptions): Integration {
+  return deferredIntegration('Triage', () => loadPipeline().triageIntegration(options));
 }
 
 /**

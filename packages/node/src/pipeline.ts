@@ -25,7 +25,7 @@ import { NODE_OPTION_RULES, type NodeOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
 
-export { scrubUrl } from '@faultline/core';
+export { scrubUrl, triageIntegration } from '@faultline/core';
 export { contextsIntegration } from './contexts.js';
 export { createHttpExecutor } from './http-executor.js';
 export { requestContext } from './request-context.js';

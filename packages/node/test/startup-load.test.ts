@@ -38,6 +38,13 @@ describe('start-up', () => {
     },
   );
 
+  it('require + init without a DSN (the SDK off) loads no built-in module for hooks it does not install', async () => {
+    const child = await runFixture('startup-load.cjs', []);
+    expect(child.stderr).toBe('');
+    const { builtins } = JSON.parse(child.stdout) as { builtins: string[] };
+    expect(builtins.filter((name) => /diagnostics_channel/.test(name) || LATER.test(name))).toEqual([]);
+  });
+
   it('the first capture loads the event pipeline', async () => {
     const { afterCapture } = await loaded('startup-load.cjs');
     expect(packageFiles(afterCapture)).toEqual([

@@ -34,10 +34,14 @@ export interface ExpressRequestHandlerOptions {
   user?(req: ExpressRequest): User | undefined;
 }
 
-const STATE = Symbol('faultline.express.state');
+/**
+ * The state of each request the SDK follows. Kept beside the request rather than on it: a
+ * request object already carries so many properties (Node's, then express's) that one more
+ * turns it into a dictionary, a copy of all of them on every request.
+ */
+const states = new WeakMap<object, HttpRequestState<ExpressRequest>>();
 const ROUTE = Symbol('faultline.express.route');
 type Tracked = ExpressRequest & {
-  [STATE]?: HttpRequestState<ExpressRequest>;
   /** `req.route` of requests the SDK does not follow (it was off when they started). */
   [ROUTE]?: ExpressRequest['route'];
 };
@@ -88,10 +92,10 @@ function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<E
     // Without the accessor the route is read from `req.route` alone.
   }
   try {
-    (req as Tracked)[STATE] = state;
+    states.set(req, state);
     res.on('finish', onFinish);
   } catch {
-    // A request that cannot be marked (frozen, a Proxy) is served without the SDK's bookkeeping.
+    // A response that takes no listener is served without reports of error statuses sent without a throw.
   }
 }
 
@@ -114,7 +118,7 @@ export function expressErrorHandler(
 ): (error: unknown, req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      const state = (req as Tracked)[STATE];
+      const state = states.get(req);
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
@@ -143,7 +147,7 @@ function errorStatus(error: unknown, res: NodeResponse): number {
 /** Reports an error response sent without a thrown error; one listener shared by every response. */
 function onFinish(this: NodeResponse): void {
   try {
-    const state = (this.req as Tracked | undefined)?.[STATE];
+    const state = this.req ? states.get(this.req) : undefined;
     if (state) reportHttpStatus(state, this.statusCode);
   } catch {
     // Reporting must never disturb the server.
@@ -170,12 +174,12 @@ function trackRoutes(req: ExpressRequest): void {
     configurable: true,
     enumerable: false,
     get(this: Tracked) {
-      const state = this[STATE];
+      const state = states.get(this);
       return state ? (state.matchedRoute as ExpressRequest['route']) : this[ROUTE];
     },
     // Runs for every routed request: it only records, the template is built if an event needs it.
     set(this: Tracked, value: ExpressRequest['route']) {
-      const state = this[STATE];
+      const state = states.get(this);
       if (state) {
         state.matchedRoute = value;
         state.mountPath = this.baseUrl;
@@ -187,7 +191,7 @@ function trackRoutes(req: ExpressRequest): void {
 }
 
 function routeOf(req: ExpressRequest): string | undefined {
-  const state = (req as Tracked)[STATE];
+  const state = states.get(req);
   const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
   const base = (state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '';
   const path = pathOf(route?.path, () => pathWithin(req, base));

@@ -34,14 +34,10 @@ export interface ExpressRequestHandlerOptions {
   user?(req: ExpressRequest): User | undefined;
 }
 
-/**
- * The state of each request the SDK follows. Kept beside the request rather than on it: a
- * request object already carries so many properties (Node's, then express's) that one more
- * turns it into a dictionary, a copy of all of them on every request.
- */
-const states = new WeakMap<object, HttpRequestState<ExpressRequest>>();
+const STATE = Symbol('faultline.express.state');
 const ROUTE = Symbol('faultline.express.route');
 type Tracked = ExpressRequest & {
+  [STATE]?: HttpRequestState<ExpressRequest>;
   /** `req.route` of requests the SDK does not follow (it was off when they started). */
   [ROUTE]?: ExpressRequest['route'];
 };
@@ -92,10 +88,10 @@ function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<E
     // Without the accessor the route is read from `req.route` alone.
   }
   try {
-    states.set(req, state);
+    (req as Tracked)[STATE] = state;
     res.on('finish', onFinish);
   } catch {
-    // A response that takes no listener is served without reports of error statuses sent without a throw.
+    // A request that cannot be marked (frozen, a Proxy) is served without the SDK's bookkeeping.
   }
 }
 
@@ -118,7 +114,7 @@ export function expressErrorHandler(
 ): (error: unknown, req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      const state = states.get(req);
+      const state = (req as Tracked)[STATE];
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
@@ -147,7 +143,7 @@ function errorStatus(error: unknown, res: NodeResponse): number {
 /** Reports an error response sent without a thrown error; one listener shared by every response. */
 function onFinish(this: NodeResponse): void {
   try {
-    const state = this.req ? states.get(this.req) : undefined;
+    const state = (this.req as Tracked | undefined)?.[STATE];
     if (state) reportHttpStatus(state, this.statusCode);
   } catch {
     // Reporting must never disturb the server.
@@ -174,12 +170,12 @@ function trackRoutes(req: ExpressRequest): void {
     configurable: true,
     enumerable: false,
     get(this: Tracked) {
-      const state = states.get(this);
+      const state = this[STATE];
       return state ? (state.matchedRoute as ExpressRequest['route']) : this[ROUTE];
     },
     // Runs for every routed request: it only records, the template is built if an event needs it.
     set(this: Tracked, value: ExpressRequest['route']) {
-      const state = states.get(this);
+      const state = this[STATE];
       if (state) {
         state.matchedRoute = value;
         state.mountPath = this.baseUrl;
@@ -191,7 +187,7 @@ function trackRoutes(req: ExpressRequest): void {
 }
 
 function routeOf(req: ExpressRequest): string | undefined {
-  const state = states.get(req);
+  const state = (req as Tracked)[STATE];
   const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
   const base = (state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '';
   const path = pathOf(route?.path, () => pathWithin(req, base));

@@ -1,27 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { applyFrameResolver, type FrameResolver } from './stack.js';
+import { testEvent } from './test-events.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
 describe('applyFrameResolver', () => {
   const frame = (fn: string): StackFrame => ({ function: fn, filename: '/app/a.js', lineno: 1 });
-  const event = (): FaultlineEvent => ({
-    event_id: 'a'.repeat(32),
-    timestamp: 1,
-    platform: 'node',
-    level: 'error',
-    contexts: {},
-    tags: {},
-    extra: {},
-    breadcrumbs: [],
-    sdk: { name: 'faultline.test', version: '0.0.0' },
-    exception: {
-      values: [
-        { type: 'Error', value: 'cause', stacktrace: { frames: [frame('a'), frame('b')] } },
-        { type: 'Error', value: 'no stack' },
-        { type: 'Error', value: 'top', stacktrace: { frames: [frame('c')] } },
-      ],
-    },
-  });
+  const event = (): FaultlineEvent =>
+    testEvent({
+      exception: {
+        values: [
+          { type: 'Error', value: 'cause', stacktrace: { frames: [frame('a'), frame('b')] } },
+          { type: 'Error', value: 'no stack' },
+          { type: 'Error', value: 'top', stacktrace: { frames: [frame('c')] } },
+        ],
+      },
+    });
   const mark: FrameResolver = (frames) =>
     frames.map((f) => ({ ...f, context_line: `line of ${f.function}` }));
 

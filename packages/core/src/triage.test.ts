@@ -2,22 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { type ClientRuntime, createClient } from './client.js';
 import type { Envelope } from './envelope.js';
 import { releaseFromEnv } from './release.js';
+import { testEvent } from './test-events.js';
 import { triageIntegration } from './triage.js';
 import type { FaultlineEvent, StackFrame, WireEvent } from './types.js';
 
 function event(extra: Partial<FaultlineEvent> = {}, frames?: StackFrame[]): FaultlineEvent {
-  const base: FaultlineEvent = {
-    event_id: 'a'.repeat(32),
-    timestamp: 1,
-    platform: 'node',
-    level: 'error',
-    contexts: {},
-    tags: {},
-    extra: {},
-    breadcrumbs: [],
-    sdk: { name: 't', version: '0' },
-    ...extra,
-  };
+  const base = testEvent(extra);
   if (frames) base.exception = { values: [{ type: 'Error', value: 'x', stacktrace: { frames } }] };
   return base;
 }

@@ -233,4 +233,37 @@ describe('wrapAction', () => {
     expect(second?.contexts?.action_params).toMatchObject({ order: 'o-8' });
     expect(JSON.stringify(second)).not.toContain('tok-secret-2');
   });
+  it('makes breadcrumbs of console lines inside an activation only, and never of the end marker', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const seen: string[] = [];
+    const wrapped = wrapAction(
+      (params: { fail?: boolean }) => {
+        console.log(`inside ${params.fail ? 'failing' : 'first'}`);
+        console.log('XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX');
+        if (params.fail) throw new Error('boom');
+        return {};
+      },
+      options({
+        beforeBreadcrumb: (crumb) => {
+          seen.push(crumb.message ?? '');
+          return crumb;
+        },
+      }),
+    );
+    try {
+      enter('c1');
+      await wrapped({});
+      // As the proxy prints after each activation, and the runtime's own error lines.
+      console.log('XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX');
+      console.log('outside, from the runtime');
+      enter('c2');
+      await expect(wrapped({ fail: true })).rejects.toThrow('boom');
+    } finally {
+      log.mockRestore();
+    }
+    // Each activation has its own scope: the failing one carries its own line only.
+    const crumbs = transport.events()[0]?.breadcrumbs?.values.map((crumb) => crumb.message);
+    expect(crumbs).toEqual(['inside failing']);
+    expect(seen).toEqual(['inside first', 'inside failing']);
+  });
 });

@@ -297,7 +297,8 @@ function runtimeConsoleLine(crumb: Breadcrumb): boolean {
  * otherwise be copied, timed and handed to `beforeBreadcrumb` only to be dropped there.
  */
 function skipRuntimeLines(integration: Integration): Integration {
-  if (integration?.name !== 'ConsoleBreadcrumbs' || typeof integration.setup !== 'function') return integration;
+  if (integration?.name !== 'ConsoleBreadcrumbs' || typeof integration.setup !== 'function')
+    return integration;
   const setup = integration.setup.bind(integration);
   return {
     ...integration,

@@ -14,6 +14,11 @@ const MAX_LINE_LENGTH = 140;
  * synchronous, so an event captured right before `process.exit` is still delivered.
  */
 export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
+  return readFileBytes(path, maxBytes)?.toString('utf8');
+}
+
+/** The bytes of a regular file no larger than `maxBytes`, read as {@link readTextFile} reads. */
+export function readFileBytes(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -26,7 +31,7 @@ export function readTextFile(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): s
       if (n === 0) break;
       read += n;
     }
-    return buffer.toString('utf8', 0, read);
+    return buffer.subarray(0, read);
   } catch {
     return undefined;
   } finally {

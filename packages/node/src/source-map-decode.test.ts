@@ -147,4 +147,25 @@ describe('source map reader', () => {
       }),
     ).toThrow();
   });
+  it('finds the last line first, then earlier ones, as source-map-js does (a bundle’s first error)', () => {
+    const { code, map } = bundleMap(false);
+    const ours = readSourceMap(map);
+    const theirs = new SourceMapConsumer(map as never);
+    const last = code.split('\n').length - 1;
+    for (const line of [last, 1, Math.floor(last / 2), last - 1, 2]) {
+      for (const column of [0, 2, 10]) {
+        expect(lookup(ours, line, column)).toEqual(lookup(theirs as never, line, column));
+      }
+    }
+  });
+
+  it('rejects bad mappings in the lines passed on the way to a later one', () => {
+    const read = (mappings: string) => readSourceMap({ version: 3, sources: ['a.js'], names: [], mappings });
+    for (const mappings of ['AAAA;A!AA;AAAA', 'AAAA;AA;AAAA', 'AAAA;AAAAAAA;AAAA', 'AAAA;Ag;AAAA']) {
+      expect(read(mappings).originalPositionFor({ line: 1, column: 0 }).line).toBe(1);
+      expect(() => read(mappings).originalPositionFor({ line: 3, column: 0 })).toThrow();
+    }
+    expect(read('AAAA;;AACA').originalPositionFor({ line: 3, column: 0 })).toMatchObject({ line: 2 });
+    expect(read('AAAA;AACA').originalPositionFor({ line: 9, column: 0 }).source).toBeNull();
+  });
 });

@@ -27,10 +27,16 @@ export interface SourceMapReader {
 
 const NONE: OriginalPosition = Object.freeze({ source: null, line: null, column: null, name: null });
 
-/** Reads a parsed source map object; throws when it is not a usable revision 3 map. */
-export function readSourceMap(raw: Record<string, unknown>): SourceMapReader {
+/**
+ * Reads a parsed source map object; throws when it is not a usable revision 3 map. `contentAt`
+ * gives `sourcesContent` entries by index when the object was parsed without them.
+ */
+export function readSourceMap(
+  raw: Record<string, unknown>,
+  contentAt?: (index: number) => unknown,
+): SourceMapReader {
   if (raw.version !== 3 && raw.version !== '3') throw new Error('unsupported source map version');
-  return Array.isArray(raw.sections) ? indexMap(raw.sections) : basicMap(raw);
+  return Array.isArray(raw.sections) ? indexMap(raw.sections) : basicMap(raw, contentAt);
 }
 
 /** Base64 digit values, -1 for anything else. */
@@ -42,7 +48,7 @@ for (let i = 0; i < 64; i++) {
 /** Segments of one generated line: [column, source, line, column, name] each, -1 when absent. */
 type Segments = Int32Array;
 
-function basicMap(raw: Record<string, unknown>): SourceMapReader {
+function basicMap(raw: Record<string, unknown>, contentAt?: (index: number) => unknown): SourceMapReader {
   const mappings = raw.mappings;
   if (typeof mappings !== 'string' || !Array.isArray(raw.sources)) throw new Error('not a source map');
   const root = typeof raw.sourceRoot === 'string' && raw.sourceRoot !== '' ? raw.sourceRoot : undefined;
@@ -53,7 +59,8 @@ function basicMap(raw: Record<string, unknown>): SourceMapReader {
     return root.endsWith('/') ? root + name : `${root}/${name}`;
   });
   const names = Array.isArray(raw.names) ? raw.names.map(String) : [];
-  const contents = Array.isArray(raw.sourcesContent) ? raw.sourcesContent : [];
+  const contents: unknown[] = Array.isArray(raw.sourcesContent) ? raw.sourcesContent : [];
+  const content = contentAt ?? ((index: number) => contents[index]);
 
   // Where each line starts in `mappings`, with the running values there (every field but the
   // generated column is relative to the previous segment, across lines): STATE numbers per
@@ -64,10 +71,8 @@ function basicMap(raw: Record<string, unknown>): SourceMapReader {
   const segmentsOf = (line: number): Segments | undefined => {
     const cached = cache.get(line);
     if (cached) return cached;
-    while (starts.length <= line * STATE) {
-      if ((starts[starts.length - STATE] as number) >= mappings.length) return undefined;
-      decodeLine(mappings, starts, starts.length - STATE, undefined);
-    }
+    if (starts.length <= line * STATE) skipLines(mappings, starts, line);
+    if (starts.length <= line * STATE) return undefined;
     const segments: number[] = [];
     decodeLine(mappings, starts, line * STATE, segments);
     const result = Int32Array.from(segments);
@@ -99,8 +104,8 @@ function basicMap(raw: Record<string, unknown>): SourceMapReader {
     },
     sourceContentFor(source) {
       const index = byName.get(source);
-      const content = index === undefined ? undefined : contents[index];
-      return typeof content === 'string' ? content : undefined;
+      const text = index === undefined ? undefined : content(index);
+      return typeof text === 'string' ? text : undefined;
     },
   };
 }
@@ -162,6 +167,53 @@ function decodeLine(mappings: string, starts: number[], from: number, out: numbe
     }
   }
   if (from + STATE === starts.length) starts.push(at, source, line, column, name);
+}
+
+/**
+ * Decodes `mappings` from the last line start known up to the start of `line`, appending the
+ * start state of every line passed to `starts`; fewer when the mappings end first. One loop over
+ * the characters rather than a call per line: the first error of a bundled app asks for a line
+ * near the end of a large map, decoded in a fresh process where the engine only optimizes a
+ * loop that runs long in one call. Throws on what {@link decodeLine} rejects.
+ */
+function skipLines(mappings: string, starts: number[], line: number): void {
+  const known = starts.length - STATE;
+  let at = starts[known] as number;
+  let source = starts[known + 1] as number;
+  let original = starts[known + 2] as number;
+  let column = starts[known + 3] as number;
+  let name = starts[known + 4] as number;
+  const end = mappings.length;
+  let fields = 0;
+  let value = 0;
+  let shift = 0;
+  while (at < end && starts.length <= line * STATE) {
+    const c = mappings.charCodeAt(at++);
+    if (c === 59 /* ; */ || c === 44 /* , */) {
+      if (shift !== 0 || (fields !== 0 && fields !== 1 && fields !== 4 && fields !== 5)) {
+        throw new Error('invalid mappings');
+      }
+      fields = 0;
+      if (c === 59) starts.push(at, source, original, column, name);
+      continue;
+    }
+    // One base64 VLQ digit: 5 bits, least significant first; the sign is the value's lowest bit.
+    const digit = c < 128 ? (DIGITS[c] as number) : -1;
+    if (digit < 0 || shift > 30) throw new Error('invalid mappings');
+    value |= (digit & 31) << shift;
+    if ((digit & 32) !== 0) {
+      shift += 5;
+      continue;
+    }
+    const delta = value & 1 ? -(value >>> 1) : value >>> 1;
+    if (fields === 1) source += delta;
+    else if (fields === 2) original += delta;
+    else if (fields === 3) column += delta;
+    else if (fields === 4) name += delta;
+    fields++;
+    value = 0;
+    shift = 0;
+  }
 }
 
 /** Offset of the chosen segment (5 numbers each), or -1. */

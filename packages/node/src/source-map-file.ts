@@ -1,8 +1,15 @@
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_FILE_BYTES, type Lines, lineIndex, readTextFile } from './context-lines.js';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  type Lines,
+  lineIndex,
+  readFileBytes,
+  readTextFile,
+} from './context-lines.js';
 import { readSourceMap, type SourceMapReader } from './source-map-decode.js';
+import { readMapJson } from './source-map-json.js';
 
 /** A parsed source map and what is needed to resolve positions through it. */
 export interface LoadedMap {
@@ -58,17 +65,23 @@ export function decodeDataUrl(url: string): string | undefined {
   }
 }
 
-/** Parses source map JSON into a {@link LoadedMap}; undefined when it is not a usable map. */
+/**
+ * Parses source map JSON into a {@link LoadedMap}; undefined when it is not a usable map. Given
+ * the file's bytes, only the fields a lookup needs are parsed, each source's text when asked for.
+ */
 export function parseSourceMap(
-  text: string,
+  text: string | Uint8Array,
   baseDir: string,
   extra: { debugId?: string | undefined; generatedLines?: Lines | undefined } = {},
 ): LoadedMap | undefined {
   try {
-    const raw = JSON.parse(text) as Record<string, unknown>;
-    if (typeof raw !== 'object' || raw === null) return undefined;
+    const json = typeof text === 'string' ? undefined : readMapJson(text);
+    const parsed: unknown =
+      json?.raw ?? JSON.parse(typeof text === 'string' ? text : Buffer.from(text).toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const raw = parsed as Record<string, unknown>;
     if (!Array.isArray(raw.sources) && !Array.isArray(raw.sections)) return undefined;
-    const consumer = readSourceMap(raw);
+    const consumer = readSourceMap(raw, json?.contentAt);
     const loaded: LoadedMap = {
       consumer,
       baseDir,
@@ -100,7 +113,13 @@ export function loadMapForFile(
     if (text === undefined) sayWhyUnread(file, maxBytes, log);
     return text;
   };
-  const parse = (text: string, baseDir: string, file: string): LoadedMap | undefined => {
+  // A map file stays bytes: see readMapJson.
+  const readMap = (file: string): Uint8Array | undefined => {
+    const bytes = readFileBytes(file, maxBytes);
+    if (bytes === undefined) sayWhyUnread(file, maxBytes, log);
+    return bytes;
+  };
+  const parse = (text: string | Uint8Array, baseDir: string, file: string): LoadedMap | undefined => {
     const map = parseSourceMap(text, baseDir, { debugId, generatedLines: lines() });
     if (!map) log(`source map skipped: ${file} is not a usable source map`);
     return map;
@@ -121,14 +140,14 @@ export function loadMapForFile(
     if (inline !== undefined) return parse(inline, dir, `the inline map of ${path}`);
     const mapPath = mapPathFrom(url, dir);
     if (mapPath) {
-      const text = read(mapPath);
-      if (text !== undefined) return parse(text, dirname(mapPath), mapPath);
+      const bytes = readMap(mapPath);
+      if (bytes !== undefined) return parse(bytes, dirname(mapPath), mapPath);
     }
   }
   // Most files have no map beside them: a stat that cannot throw says so without an exception.
   const besidePath = `${path}.map`;
   if (!exists(besidePath)) return undefined;
-  const beside = readTextFile(besidePath, maxBytes);
+  const beside = readFileBytes(besidePath, maxBytes);
   if (beside !== undefined) return parse(beside, dir, besidePath);
   sayWhyUnread(besidePath, maxBytes, log, true);
   return undefined;

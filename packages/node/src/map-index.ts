@@ -1,6 +1,6 @@
 import { closeSync, type Dirent, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readTextFile } from './context-lines.js';
+import { lineIndex, readTextFile } from './context-lines.js';
 import { findDebugId, type LoadedMap, normalizeDebugId, parseSourceMap } from './source-map-file.js';
 
 /** Maps on disk are read up to this size by the offline tool (bundles can be large). */
@@ -77,7 +77,8 @@ export function indexMaps(dir: string): MapIndex {
           ? undefined
           : parseSourceMap(json, dirname(entry.mapPath), {
               debugId: entry.debugId,
-              generatedLines: code === undefined ? undefined : code.split(/\r\n|\r|\n/),
+              // Cut when a frame's line is asked for, not the whole bundle at once.
+              generatedLines: code === undefined ? undefined : lineIndex(code),
             });
       loaded.set(entry.mapPath, map ?? null);
     }

@@ -52,9 +52,9 @@ export interface HttpRequestState<R = unknown> {
  * them in the old generation from then on. An error storm makes requests slow enough for a
  * literal that lives as long as its request to get that decision, and it stays: every later
  * request's state would then be born old, holding the young request, response and scope, which
- * every young collection must then keep and copy until a full collection (a server measured
- * about 20 to 40 µs more per hello-world request after 20,000 errors). Class instances are not
- * tracked that way.
+ * every young collection must then keep and copy until a full collection (after 20,000 errors a
+ * hello-world server promoted 4.6 instead of 3.5 MB per young collection). Class instances are
+ * not tracked that way.
  */
 export class RequestScope<R> implements Scope, HttpRequestState<R> {
   // Declared only: assigned in the constructor, so every instance has one shape.

@@ -4,8 +4,9 @@ import {
   captureHttpError,
   type HttpAdapter,
   type HttpRequestState,
+  openRequestScope,
+  type RequestScope,
   reportHttpStatus,
-  runInRequestScope,
 } from './http-scope.js';
 import type { NodeRequest, NodeResponse } from './http-types.js';
 
@@ -66,19 +67,31 @@ export function expressRequestHandler(
     user: options.user ?? defaultUser,
   };
   return function faultlineRequestHandler(req, res, next) {
-    let passedOn = false;
+    let scope: RequestScope<ExpressRequest> | undefined;
     try {
-      runInRequestScope(adapter, req, (state) => {
-        if (state) track(req, res, state);
-        passedOn = true;
-        next();
-      });
+      scope = openRequestScope(adapter, req);
+    } catch {
+      // The SDK's own failure: the request goes on without it.
+    }
+    if (!scope) {
+      next();
+      return;
+    }
+    try {
+      scope.run(enter, scope, res, next);
     } catch (error) {
       // After `next` it is the app's own error; before, the SDK's, and the request goes on without it.
-      if (passedOn) throw error;
+      if (scope.entered) throw error;
       next();
     }
   };
+}
+
+/** The rest of the request, in its scope: one function for every request, so no closure is made per request. */
+function enter(scope: RequestScope<ExpressRequest>, res: NodeResponse, next: ExpressNext): void {
+  scope.entered = true;
+  track(scope.req, res, scope);
+  next();
 }
 
 function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<ExpressRequest>): void {

@@ -20,9 +20,12 @@ import { nodeDefaultIntegrations } from './default-integrations.js';
 import { loadPipeline } from './load-pipeline.js';
 import { registerFront } from './loaded-client.js';
 import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
-import { createAsyncScopeStore } from './scope-store.js';
+import { type AsyncScopeStore, createAsyncScopeStore } from './scope-store.js';
 
-type Current = NonNullable<ReturnType<typeof carrier>['current']> & { client: Client };
+type Current = NonNullable<ReturnType<typeof carrier>['current']> & {
+  client: Client;
+  store?: AsyncScopeStore;
+};
 
 /** The current client lives in core's process-wide carrier, shared by the ESM and CJS copies. */
 const current = (): Current | undefined => carrier().current as Current | undefined;
@@ -64,6 +67,11 @@ export function init(options: NodeOptions = {}): Client {
 /** The current client, or undefined before `init` and after `close`. */
 export function getClient(): Client | undefined {
   return current()?.client;
+}
+
+/** The scope store of the current client, for the request adapters to enter a scope directly. */
+export function getScopeStore(): AsyncScopeStore | undefined {
+  return current()?.store;
 }
 
 /**
@@ -180,7 +188,7 @@ function startFront(resolved: NodeOptions): Current {
     // Core checks `scrub` entries when its client starts; started now, a bad entry is named at init.
     if (options.scrub !== undefined) pipeline();
   }
-  return { client: front, stop: () => teardownAll(integrations) };
+  return { client: front, stop: () => teardownAll(integrations), store };
 }
 
 function replaceCurrent(next: Current | undefined): void {

@@ -11,6 +11,9 @@ import {
   flush,
   init,
   type NodeOptions,
+  setTag,
+  setUser,
+  withIsolatedScope,
 } from '../src/index.js';
 import {
   type Answer,
@@ -59,6 +62,13 @@ function buildApp(express: ExpressModule, withSdk: boolean) {
   });
   app.get('/secure', () => {
     throw Object.assign(new Error('token expired'), { status: 401 });
+  });
+  app.get('/items/:id', (req) => {
+    // What the app sets on the request's scope goes on its events, with the request's own context.
+    setTag('item', req.params.id);
+    setUser({ id: `buyer-${req.params.id}` });
+    const note = withIsolatedScope((scope) => scope.getData().transaction);
+    throw new Error(`item ${req.params.id} is gone (${note})`);
   });
   app.get('/missing', () => {
     throw Object.assign(new Error('no such thing'), { status: 404 });
@@ -304,6 +314,34 @@ describe.each([
       'failure 2',
     ]);
     for (const event of events) expect(event.user).toBeUndefined();
+  });
+
+  it('after an error storm, each request still gets its own scope: route, request, user, tags', async () => {
+    await start();
+    // The storm: one error over and over, most of it only counted by the storm guard.
+    for (let round = 0; round < 10; round++)
+      await Promise.all(Array.from({ length: 20 }, () => call(`${app.url}/checkout`, { method: 'POST' })));
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((id) => call(`${app.url}/items/${id}?from=list`)));
+    expect(answers.map((answer) => answer.status)).toEqual([500, 500, 500, 500, 500]);
+    const items = () =>
+      eventsParsedBySentry(receiver.requests).filter((event) => event.transaction === 'GET /items/:id');
+    await receiver.waitFor(() => items().length === 5);
+    const stormed = eventsParsedBySentry(receiver.requests).filter(
+      (event) => event.transaction === 'POST /checkout',
+    );
+    expect(stormed.length).toBeGreaterThan(0);
+    for (const event of items()) {
+      const id = event.tags?.item;
+      expect(event.exception.values.at(-1).value).toBe(`item ${id} is gone (GET /items/:id)`);
+      expect(event.user).toEqual({ id: `buyer-${id}` });
+      expect(event.request).toMatchObject({ method: 'GET', url: `${app.url}/items/${id}?from=list` });
+      expect(event.contexts?.response).toEqual({ status_code: 500 });
+    }
+    expect(
+      items()
+        .map((event) => event.tags?.item)
+        .sort(),
+    ).toEqual(['1', '2', '3', '4', '5']);
   });
 
   it('answers exactly as the same app without the SDK', async () => {

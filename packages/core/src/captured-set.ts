@@ -20,7 +20,12 @@ export interface CapturedSet {
 }
 
 /** A base class that makes `new` return the given value, so a subclass's fields land on it. */
-const Returning = ((value: object) => value) as unknown as new (value: object) => object;
+// biome-ignore lint/complexity/useArrowFunction: a base class must be a constructor, which an arrow function is not.
+const Returning = function (value: object) {
+  return value;
+} as unknown as new (
+  value: object,
+) => object;
 
 export function createCapturedSet(): CapturedSet {
   class Stamp extends Returning {

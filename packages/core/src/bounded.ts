@@ -53,10 +53,20 @@ export function boundedKeys(value: object, count: number): string[] {
  * entry saying how many more, when there are more), values read defensively; nothing for arrays, typed arrays and non-objects (never their elements).
  */
 export function boundedEntries(value: unknown): Array<[string, unknown]> {
+  if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) return [];
+  const [keys, more] = firstKeys(value, MAX_COPIED_KEYS);
+  // With the `…` entry the copy holds at most the breadth an event keeps, so the entry survives.
+  if (more > 0) keys.pop();
   const out: Array<[string, unknown]> = [];
-  if (!isCopied(value)) return out;
-  const [keys, more] = copiedKeys(value);
-  for (const key of keys) out.push([key, readKey(value, key)]);
+  for (const key of keys) {
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      item = '[unreadable]';
+    }
+    out.push([key, item]);
+  }
   if (more > 0) out.push(['…', moreKeys(more + 1)]);
   return out;
 }
@@ -69,34 +79,12 @@ export function boundedEntries(value: unknown): Array<[string, unknown]> {
  * `{ value }`, never split into one property per character or element.
  */
 export function boundedCopy(value: unknown, depth = COPY_DEPTH): Record<string, unknown> {
-  if (!isCopied(value)) return { value: boundedValue(value, 0) };
-  // The same entries as `boundedEntries`, without a pair per entry (every breadcrumb is copied).
-  const out: Record<string, unknown> = {};
-  const [keys, more] = copiedKeys(value);
-  for (const key of keys) setKey(out, key, boundedValue(readKey(value, key), depth));
-  if (more > 0) setKey(out, '…', moreKeys(more + 1));
-  return out;
-}
-
-/** Objects are copied key by key; arrays, typed arrays and anything else are not. */
-function isCopied(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && indexedLength(value) === undefined;
-}
-
-/** The keys a copy takes (one fewer when there are more, for the `…` entry), and how many more there are. */
-function copiedKeys(value: object): [keys: string[], more: number] {
-  const listed = firstKeys(value, MAX_COPIED_KEYS);
-  // With the `…` entry the copy holds at most the breadth an event keeps, so the entry survives.
-  if (listed[1] > 0) listed[0].pop();
-  return listed;
-}
-
-function readKey(value: object, key: string): unknown {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return '[unreadable]';
+  if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) {
+    return { value: boundedValue(value, 0) };
   }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of boundedEntries(value)) setKey(out, key, boundedValue(item, depth));
+  return out;
 }
 
 /**

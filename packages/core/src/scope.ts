@@ -225,8 +225,7 @@ export function recordBreadcrumb(
     maxBreadcrumbs?: number | undefined;
   },
 ): void {
-  let crumb: Breadcrumb | null = boundedCopy(breadcrumb) as Breadcrumb;
-  crumb.timestamp ??= nowSeconds();
+  let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...(boundedCopy(breadcrumb) as Breadcrumb) };
   if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
   if (crumb) scope.addBreadcrumb(crumb, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
 }

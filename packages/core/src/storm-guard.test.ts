@@ -214,7 +214,8 @@ describe('storm guard issue keys of repeats', () => {
     const guard = createStormGuard({ burst: 2, perSecond: 0, perTask: 1000, now: () => 0 });
     const built = Array.from({ length: 9 }, () => 0);
     for (let round = 0; round < 5; round++)
-      for (let n = 0; n < 9; n++) if (typeof guard.admit(thrown(n)) === 'object') built[n] = (built[n] ?? 0) + 1;
+      for (let n = 0; n < 9; n++)
+        if (typeof guard.admit(thrown(n)) === 'object') built[n] = (built[n] ?? 0) + 1;
     expect(built).toEqual(Array.from({ length: 9 }, () => 2));
     expect(issueKey(thrown(4))).toBe('Error\n/app/routes/r4.js:1:1');
   });

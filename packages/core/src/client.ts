@@ -1,3 +1,4 @@
+import type { CapturedSet } from './captured-set.js';
 import type { MonitorConfigInput } from './check-in.js';
 import { chooseIntegrations, clientSettings, setupIntegrations } from './client-settings.js';
 import { type Dsn, dsnToString, envelopeUrlWithAuth } from './dsn.js';
@@ -58,6 +59,8 @@ export interface ClientRuntime {
   createStormGuard?: (options: StormGuardOptions, host?: StormHost) => StormGuard;
   /** Core's `cachedStackParser`: remembers frames per stack text, for runtimes with error storms. */
   cacheStacks?: (parse: StackParser) => StackParser;
+  /** Core's `createCapturedSet`, for engines with native class fields; a `WeakSet` when absent. */
+  capturedSet?: () => CapturedSet;
   /**
    * Core's `createSanitizeMemory`: the sanitizer reuses frames and scope parts it sanitized
    * before while they stay the same (see sanitize-memory.ts); the browser bundle leaves it out.
@@ -124,7 +127,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   let integrations: Integration[] = [];
   /** Events waiting on an async hook, with the reason to count if the client closes first. */
   const inFlight = new Map<Promise<unknown>, Waiting>();
-  const captured = new WeakSet<object>();
+  const captured: CapturedSet = runtime.capturedSet?.() ?? new WeakSet<object>();
   let lastKey: unknown[] | undefined;
   let closed = false;
   const parse = runtime.parseStack ?? parseStack;
@@ -139,31 +142,29 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     logger,
     dsn,
     captureException(exception, givenHint) {
-      let eventId = givenEventId(givenHint);
+      const givenId = givenEventId(givenHint);
       // Dropped, or past this run's bounds in a storm (counted before anything else is read or
       // copied): the id goes nowhere, and the storm guard's costs less than a random one.
-      if (
-        !enabled ||
-        closed ||
-        droppedEarly() ||
-        (!captured.has(exception as object) && storm?.busy(exception))
-      )
-        return eventId ?? storm?.id() ?? uuid4();
-      eventId ??= uuid4();
+      if (!enabled || closed || droppedEarly() || (!captured.has(exception) && storm?.busy(exception)))
+        return givenId ?? storm?.id() ?? uuid4();
+      let eventId: string | undefined;
       try {
         const hint = readHint(givenHint);
         // A capture the storm guard put off, running again: it was deduplicated and sampled then.
         const again = storm?.again(givenHint);
         if (!again && options.dedupe !== false && typeof exception === 'object' && exception !== null) {
           // Captured before (by the app, then again by a handler): sent once.
-          if (captured.has(exception)) return eventId;
+          if (captured.has(exception)) return givenId ?? uuid4();
           captured.add(exception);
         }
         // Sampling and the storm guard decide before anything is built (see storm-guard.ts).
-        if (!again && sampledOut()) return eventId;
-        // Counted (the guard counts it in client reports), or put off: nothing is built now.
-        const repeats = storm?.admit(exception, store.getScope().getUser()?.id, hint, eventId);
-        if (repeats === 'later' || (storm && !repeats)) return eventId;
+        if (!again && sampledOut()) return givenId ?? uuid4();
+        // Counted (the guard counts it in client reports), or put off (the guard gives its id):
+        // nothing is built now.
+        const repeats = storm?.admit(exception, store.getScope().getUser()?.id, hint, givenId);
+        if (typeof repeats === 'string') return repeats;
+        if (storm && !repeats) return givenId ?? storm.id();
+        eventId = givenId ?? uuid4();
         const input: EventInput = {
           event_id: eventId,
           level: hint.level ?? 'error',
@@ -181,7 +182,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         internalError(error);
       }
       storm?.built();
-      return eventId;
+      return eventId ?? givenId ?? uuid4();
     },
     captureMessage(message, level = 'info', hint = {}) {
       return client.captureEvent({ message: messageText(message), level }, hint);

@@ -86,6 +86,7 @@ export { createStatusPolicy, type StatusMatcher, type StatusPolicy, statusMessag
 export { createStormGuard, type Repeats, type StormGuard, type StormGuardOptions } from './storm-guard.js';
 export { createSanitizeMemory } from './sanitize-memory.js';
 export { cachedStackParser } from './stack-cache.js';
+export { type CapturedSet, createCapturedSet } from './captured-set.js';
 export { type CheckInSink, sendCheckIn } from './send-check-in.js';
 export { type RequestDataOptions, type RequestDataParts, requestDataFrom } from './request.js';
 

@@ -205,6 +205,29 @@ describe('storm guard issue keys of repeats', () => {
     expect(guard.admit(thrown('TypeError'))).toBeUndefined();
     expect(guard.admit(thrown('RangeError'))).toBeUndefined();
   });
+
+  it('keys errors from many places thrown in turn, each repeat to its own issue', () => {
+    // More throw sites than stack texts compared first, each error a new object with its own
+    // (equal) stack string, as a server failing in several places at once throws them.
+    const sites = Array.from({ length: 9 }, (_, n) => `Error: x\n    at handler (/app/routes/r${n}.js:1:1)`);
+    const thrown = (n: number) => ({ name: 'Error', message: 'x', stack: `${sites[n]}\n` });
+    const guard = createStormGuard({ burst: 2, perSecond: 0, perTask: 1000, now: () => 0 });
+    const built = Array.from({ length: 9 }, () => 0);
+    for (let round = 0; round < 5; round++)
+      for (let n = 0; n < 9; n++)
+        if (typeof guard.admit(thrown(n)) === 'object') built[n] = (built[n] ?? 0) + 1;
+    expect(built).toEqual(Array.from({ length: 9 }, () => 2));
+    expect(issueKey(thrown(4))).toBe('Error\n/app/routes/r4.js:1:1');
+  });
+
+  it('a capture put off gets its id from the guard, and its event carries that id', async () => {
+    const { client, events } = recordingClient({ perTask: 1 });
+    client.captureException(failAt(0));
+    const id = client.captureException(new RangeError('elsewhere'));
+    expect(isId(id)).toBe(true);
+    await laterTasks();
+    expect(events().map((e) => e.event_id)).toContain(id);
+  });
 });
 
 describe('storm guard: time per macrotask', () => {

@@ -67,18 +67,14 @@ export interface StormGuard {
    * same error of different users different issues here: many users failing at once is an
    * outage whose reach a backend must count, not a loop to damp. Returns undefined when the capture
    * must only be counted; otherwise how many captures of its issue were counted instead of
-   * built since the issue's last admitted event (0 for none), with the time of the first; or
-   * `'later'` when it is put off: with a `host`, it is kept with `hint`, `eventId` and the scope
-   * it was captured in, and captured again through the host's client at the start of the next
-   * macrotask (or at the next flush or exit), as it would have been now. A capture counted is
-   * also counted in the host's client reports (`backpressure`).
+   * built since the issue's last admitted event (0 for none), with the time of the first; or,
+   * when it is put off, the id its event will have (`eventId`, else a new one): with a `host`,
+   * it is kept with `hint` and the scope it was captured in, and captured again through the
+   * host's client at the start of the next macrotask (or at the next flush or exit), as it
+   * would have been now. A capture counted is also counted in the host's client reports
+   * (`backpressure`). Nothing is drawn or copied for a capture only counted.
    */
-  admit(
-    exception: unknown,
-    user?: unknown,
-    hint?: EventHint,
-    eventId?: string,
-  ): Repeats | 'later' | undefined;
+  admit(exception: unknown, user?: unknown, hint?: EventHint, eventId?: string): Repeats | string | undefined;
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
@@ -107,6 +103,13 @@ export interface Repeats {
   since?: string;
 }
 
+/** An issue key, with the stack text and type it was made for. */
+interface Keyed {
+  stack: string;
+  type: string;
+  key: string;
+}
+
 interface Issue {
   tokens: number;
   at: number;
@@ -123,6 +126,8 @@ const MAX_ISSUES = 256;
 const MAX_LINES = 30;
 /** Stack texts whose issue key is remembered (a repeating error has the same stack text each time). */
 const MAX_KEYS = 32;
+/** Stack texts compared before the map of keys is looked up. */
+const RECENT_KEYS = 4;
 /** Longer stack texts are parsed each time rather than kept. */
 const MAX_KEYED_STACK = 8192;
 /** Events a run builds whatever their time: a few errors in one tick are no storm. */
@@ -154,10 +159,17 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
   let run = 0;
   let openedAt: number | undefined;
   /**
-   * Types this run built or counted an event of, or put a capture off of (one each), and the
-   * captures put off, to run later.
+   * Types by the last run that built or counted an event of them, or put a capture off of them
+   * (one each), and the captures put off, to run later. A run number, rather than a set
+   * cleared at the end of each run: clearing gives a set a new table each time.
    */
-  const typesOfRun = new Set<string>();
+  const typesOfRun = new Map<string, number>();
+  const seenThisRun = (type: string): boolean => typesOfRun.get(type) === run;
+  const seeInRun = (type: string): void => {
+    if (typesOfRun.get(type) === run) return;
+    if (typesOfRun.size >= MAX_ISSUES) typesOfRun.clear();
+    typesOfRun.set(type, run);
+  };
   let held: Array<() => void> = [];
   /** True while `runHeld` runs captures with no budget. */
   let draining = false;
@@ -171,20 +183,37 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
    * Issue keys by stack text (with the type they were made for): a repeat is keyed by one
    * lookup instead of parsing its stack. The stack text itself is the map key, not a copy.
    */
-  const keys = new Map<string, { type: string; key: string }>();
+  const keys = new Map<string, Keyed>();
+  /**
+   * The stack texts keyed last, compared before the map is looked up: a repeat's stack is a new
+   * string each time, and comparing it with an equal one costs far less than hashing it (about
+   * a microsecond for a typical stack) for the map.
+   */
+  const recentKeys: Keyed[] = [];
   let idPrefix = '';
   let idCount = 2 * ID_FROM;
 
-  const keyOf = (exception: unknown): string => {
+  const keyOf = (exception: unknown, type: string): string => {
     const stack = stackOf(exception);
     if (stack === undefined || stack.length > MAX_KEYED_STACK) return issueKey(exception);
-    const type = typeOf(exception);
-    const known = keys.get(stack);
-    if (known?.type === type) return known.key;
-    const key = issueKey(exception);
-    if (!known && keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
-    keys.set(stack, { type, key });
-    return key;
+    for (let i = 0; i < recentKeys.length; i++) {
+      const entry = recentKeys[i] as Keyed;
+      if (entry.stack !== stack || entry.type !== type) continue;
+      // One place forward, so a stack in steady use stays first.
+      if (i > 0) {
+        recentKeys[i] = recentKeys[i - 1] as Keyed;
+        recentKeys[i - 1] = entry;
+      }
+      return entry.key;
+    }
+    let entry = keys.get(stack);
+    if (entry?.type !== type) {
+      if (!entry && keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
+      entry = { stack, type, key: issueKey(exception) };
+      keys.set(stack, entry);
+    }
+    if (recentKeys.unshift(entry) > RECENT_KEYS) recentKeys.pop();
+    return entry.key;
   };
 
   const runCaptures = (): void => {
@@ -199,30 +228,34 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     }
   };
 
+  const newRun = (): void => {
+    resetQueued = false;
+    run += 1;
+    builtThisTask = 0;
+    countedThisTask = 0;
+    spentThisTask = 0;
+  };
+
   const endOfTask = (): void => {
     if (resetQueued) return;
     // Microtasks run once the app's synchronous code returns: that ends the run. (Node runs
     // them after each timer and I/O callback, so concurrent requests are runs of their own.)
     resetQueued = true;
-    Promise.resolve().then(() => {
-      resetQueued = false;
-      run += 1;
-      builtThisTask = 0;
-      countedThisTask = 0;
-      spentThisTask = 0;
-      typesOfRun.clear();
-    });
+    Promise.resolve().then(newRun);
   };
 
-  /** Keeps a capture put off, with its scope, to be captured again through the host's client. */
-  function putOff(exception: unknown, hint: EventHint, eventId: string): void {
-    if (!host) return;
+  /**
+   * Keeps a capture put off, with its scope, to be captured again through the host's client;
+   * returns the id its event will have.
+   */
+  function putOff(exception: unknown, hint: EventHint, eventId = uuid4()): string {
+    if (!host) return eventId;
     const { client, store } = host;
     const scope = store.getScope().clone();
     const again: EventHint = { ...hint, event_id: eventId };
     resumed.add(again);
     held.push(() => store.withScope(scope, () => client.captureException(exception, again)));
-    if (releaseQueued) return;
+    if (releaseQueued) return eventId;
     // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
     // them: the first fires with what else fell due during the run (the transport's first
     // send), the second one loop iteration later, so the two do not add up in one.
@@ -233,6 +266,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
         runCaptures();
       }, 0);
     }, 0);
+    return eventId;
   }
 
   /** A capture only counted: the host's client reports count it too. */
@@ -247,7 +281,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
    * false): only a guard with a host to capture it again through puts one off.
    */
   const countByType = (type: string, t: number): boolean => {
-    if (host && held.length < MAX_HELD && !typesOfRun.has(type)) return false;
+    if (host && held.length < MAX_HELD && !seenThisRun(type)) return false;
     dropped(t);
     const pending = byType.get(type);
     if (pending) pending.suppressed += 1;
@@ -256,17 +290,16 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
   };
 
   return {
-    admit(exception, user, hint = {}, eventId = '') {
+    admit(exception, user, hint = {}, eventId) {
       const t = now();
       endOfTask();
+      const type = typeOf(exception);
       if (pastBounds()) {
-        const type = typeOf(exception);
         if (countByType(type, t)) return undefined;
-        typesOfRun.add(type);
-        putOff(exception, hint, eventId);
-        return 'later';
+        seeInRun(type);
+        return putOff(exception, hint, eventId);
       }
-      const key = user === undefined ? keyOf(exception) : `${keyOf(exception)}\n${user}`;
+      const key = user === undefined ? keyOf(exception, type) : `${keyOf(exception, type)}\n${user}`;
       let issue = issues.get(key);
       if (issue === undefined) {
         issue = { tokens: burst, at: t, suppressed: 0, since: t, run: -1, builtAt: Number.NEGATIVE_INFINITY };
@@ -280,8 +313,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       // a storm goes on, so is an issue that built an event less than its interval ago.
       const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
       const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
-      const type = typeOf(exception);
-      typesOfRun.add(type);
+      seeInRun(type);
       if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
         if (issue.suppressed === 0) issue.since = t;
         issue.suppressed += 1;

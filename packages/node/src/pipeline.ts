@@ -11,6 +11,7 @@ import {
   authHeader,
   type Client,
   cachedStackParser,
+  createCapturedSet,
   createClient,
   createSanitizeMemory,
   createStormGuard,
@@ -69,6 +70,7 @@ export function startClient(front: FrontState): Client {
     // a millisecond more for the first capture of a process.
     createStormGuard: (guard, host) => createStormGuard({ clock: monotonicMs, ...guard }, host),
     cacheStacks: cachedStackParser,
+    capturedSet: createCapturedSet,
     createSanitizeMemory,
     sendCheckIn,
     defaultIntegrations: front.integrations.map(eventWorkOf),

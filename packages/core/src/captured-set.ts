@@ -36,11 +36,20 @@ export function createCapturedSet(): CapturedSet {
       );
     }
   }
+  // Values that refuse the stamp: engines that apply non-extensibility to private fields
+  // (a later language change) throw on frozen values; those are kept in a WeakSet instead.
+  let refused: WeakSet<object> | undefined;
   return {
-    has: (value) => Stamp.stamped(value),
+    has: (value) => Stamp.stamped(value) || (refused?.has(value as object) ?? false),
     add(value) {
       // A second stamp would throw.
-      if (!Stamp.stamped(value)) new Stamp(value);
+      if (Stamp.stamped(value)) return;
+      try {
+        new Stamp(value);
+      } catch {
+        refused ??= new WeakSet();
+        refused.add(value);
+      }
     },
   };
 }

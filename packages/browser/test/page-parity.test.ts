@@ -120,8 +120,10 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
     await receiver?.close();
   });
 
+  /** Runs the probe in a fresh page; `settle` runs before the page closes (events still in flight would be lost). */
   async function run(
     sdk: string,
+    settle?: () => Promise<unknown>,
   ): Promise<{ results: string[]; sdkMessages: string[]; pageErrors: string[] }> {
     const site = await startSite('script', sdk, { dsn: receiver.dsn });
     const context = await browser.newContext();
@@ -137,6 +139,7 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
       await page.waitForFunction(() => (window as { __ready?: boolean }).__ready === true);
       // Each run has its own port; the messages that name the page's origin differ only there.
       const results = (await page.evaluate(probe)).map((line) => line.replaceAll(site.url, 'PAGE'));
+      await settle?.();
       return { results, sdkMessages, pageErrors };
     } finally {
       await context.close();
@@ -145,8 +148,18 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
   }
 
   it('same values and errors from fetch, XHR, history, console and events; no SDK message', async () => {
+    // Delivery order is the page's, not the test's: the page stays open until the uncaught values have arrived.
+    const mechanismsSent = () => receiver.events().map((e) => e.exception?.values.at(-1)?.mechanism?.type);
+    const delivered = () =>
+      receiver
+        .waitFor(
+          () =>
+            mechanismsSent().filter((type) => type === 'onerror').length >= 4 &&
+            mechanismsSent().includes('onunhandledrejection'),
+        )
+        .catch(() => undefined);
     const without = await run(NO_SDK);
-    const withSdk = await run(await bundleSdk('script'));
+    const withSdk = await run(await bundleSdk('script'), delivered);
     expect(withSdk.results).toEqual(without.results);
     expect(withSdk.sdkMessages).toEqual([]);
     // The page's uncaught errors are the page's own, as many and the same, with the SDK or not.
@@ -161,15 +174,6 @@ describe.skipIf(!hasChromium)('the page behaves the same with the SDK as without
       .map((e) => (e.contexts as { response?: { status_code?: number } } | undefined)?.response?.status_code);
     expect(statuses).toEqual(expect.arrayContaining([500, 503]));
     // And the uncaught values, each as the page threw it (repeats of one value are sent once).
-    // Delivery order is the page's, not the test's: wait until the uncaught values have arrived.
-    const mechanismsSent = () => receiver.events().map((e) => e.exception?.values.at(-1)?.mechanism?.type);
-    await receiver
-      .waitFor(
-        () =>
-          mechanismsSent().filter((type) => type === 'onerror').length >= 4 &&
-          mechanismsSent().includes('onunhandledrejection'),
-      )
-      .catch(() => undefined);
     const mechanisms = mechanismsSent();
     expect(mechanisms.filter((type) => type === 'onerror').length).toBeGreaterThanOrEqual(4);
     expect(mechanisms).toContain('onunhandledrejection');

@@ -1,13 +1,6 @@
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
-import {
-  type Breadcrumb,
-  type Client,
-  checkOptions,
-  createLogger,
-  type EventHint,
-  type Integration,
-} from '@faultline/core';
+import { type Breadcrumb, type Client, checkOptions, createLogger, type EventHint } from '@faultline/core';
 import { detectRelease, getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
 import { type ActivationContext, readActivationContext } from './activation.js';
 import { armTimeoutWarning, flushBound } from './deadline.js';
@@ -259,9 +252,7 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): 
       const chosen =
         typeof integrations === 'function' ? integrations(defaults) : [...defaults, ...(integrations ?? [])];
       // Not a list: `init` says so and keeps its defaults.
-      return Array.isArray(chosen)
-        ? [activationCountIntegration(), ...chosen.map(skipRuntimeLines), frames]
-        : chosen;
+      return Array.isArray(chosen) ? [activationCountIntegration(), ...chosen, frames] : chosen;
     },
     beforeBreadcrumb: (crumb) => {
       if (runtimeConsoleLine(crumb)) return null;
@@ -289,26 +280,6 @@ function nodeOptions(options: WrapActionOptions, paramDsn: string | undefined): 
  */
 function runtimeConsoleLine(crumb: Breadcrumb): boolean {
   return crumb.category === 'console' && (!insideActivation() || crumb.message?.includes(SENTINEL) === true);
-}
-
-/**
- * The console integration, with the runtime's lines left out before a breadcrumb is built of
- * them: the runtime prints its end marker twice after every activation, and each would
- * otherwise be copied, timed and handed to `beforeBreadcrumb` only to be dropped there.
- */
-function skipRuntimeLines(integration: Integration): Integration {
-  if (integration?.name !== 'ConsoleBreadcrumbs' || typeof integration.setup !== 'function')
-    return integration;
-  const setup = integration.setup.bind(integration);
-  return {
-    ...integration,
-    setup(client) {
-      const addBreadcrumb = (crumb: Breadcrumb) => {
-        if (!runtimeConsoleLine(crumb)) client.addBreadcrumb(crumb);
-      };
-      setup(Object.create(client, { addBreadcrumb: { value: addBreadcrumb } }) as Client);
-    },
-  };
 }
 
 function guard(client: Client, what: string, fn: () => void): void {

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addContextLines, lineIndex, splitLines } from './context-lines.js';
+import { addContextLines, lineIndex, readFileBytes, readTextFile, splitLines } from './context-lines.js';
 
 const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
 
@@ -96,6 +99,30 @@ describe('lineIndex', () => {
     for (const lineno of [1, 3, 256, 257, 600, 896, 900, 901]) {
       const frame = { filename: '/app/bundle.js', lineno, colno: 1 };
       expect(addContextLines(frame, lineIndex(text))).toEqual(addContextLines(frame, splitLines(text)));
+    }
+  });
+});
+
+describe('readTextFile', () => {
+  it('reads a regular file within the limit as UTF-8, and nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'context-lines-'));
+    try {
+      const file = join(dir, 'a.js');
+      // Multi-byte characters (3 and 4 bytes in UTF-8), a BOM-less file with CRLF line ends.
+      const text = 'const a = "é€😀";\r\nthrow new Error(a);\r\n';
+      writeFileSync(file, text);
+      const bytes = Buffer.byteLength(text);
+      expect(readTextFile(file)).toBe(text);
+      expect(readTextFile(file, bytes)).toBe(text);
+      expect(readFileBytes(file, bytes)?.toString('utf8')).toBe(text);
+      // One byte over the limit, a folder, a missing file: undefined, never a throw.
+      expect(readTextFile(file, bytes - 1)).toBeUndefined();
+      expect(readFileBytes(file, bytes - 1)).toBeUndefined();
+      mkdirSync(join(dir, 'folder'));
+      expect(readTextFile(join(dir, 'folder'))).toBeUndefined();
+      expect(readTextFile(join(dir, 'missing.js'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -234,12 +234,17 @@ export function trackingExecutor(inner: TransportExecutor, maxRetries: number): 
   return executor;
 }
 
-/** The event id in a serialized envelope's header line, read only when the envelope has one. */
+/**
+ * The event id in a serialized envelope's header line, read only when the envelope has one.
+ * Decoded as a Buffer view: the first `TextDecoder` of a process costs the first error about
+ * 0.3 ms to set up, for one short line.
+ */
 function eventIdOf(body: Uint8Array): string | undefined {
   try {
     let end = body.indexOf(10);
     if (end < 0) end = body.length;
-    const header = JSON.parse(new TextDecoder().decode(body.subarray(0, end))) as { event_id?: unknown };
+    const line = Buffer.from(body.buffer, body.byteOffset, end).toString('utf8');
+    const header = JSON.parse(line) as { event_id?: unknown };
     return typeof header.event_id === 'string' ? header.event_id : undefined;
   } catch {
     return undefined;

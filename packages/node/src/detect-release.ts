@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { releaseFromEnv } from '@faultline/core';
 
@@ -19,9 +19,13 @@ export function detectRelease(env: Env, cwd: string, stopAt?: string): string | 
   if (fromNpm) return fromNpm;
   try {
     for (let dir = cwd, parent = ''; dir !== parent && dir !== stopAt; parent = dir, dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
       let text: string;
       try {
-        text = readFileSync(join(dir, 'package.json'), 'utf8');
+        // Asked first without an exception: the first ENOENT a process throws costs about 0.4 ms
+        // (a serverless action's folder usually has no package.json of its own).
+        if (!statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
+        text = readFileSync(file, 'utf8');
       } catch {
         continue;
       }

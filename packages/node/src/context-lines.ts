@@ -35,7 +35,11 @@ export function readFileBytes(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): 
 }
 
 /** `read(fd, size)` on the file if it is a regular file no larger than `maxBytes`; undefined otherwise or on any error. */
-function readRegularFile<T>(path: string, maxBytes: number, read: (fd: number, size: number) => T): T | undefined {
+function readRegularFile<T>(
+  path: string,
+  maxBytes: number,
+  read: (fd: number, size: number) => T,
+): T | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

@@ -166,14 +166,23 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
     else logger?.debug(`tag ${key} dropped: empty`);
   }
   out.tags = tags;
-  // Breadcrumbs: seconds and Sentry's level names, as on the event.
-  for (const crumb of out.breadcrumbs?.values ?? []) {
-    if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
-    if (crumb.level) crumb.level = toLevel(crumb.level);
-  }
+  // Breadcrumbs: seconds and Sentry's level names, as on the event. Only a breadcrumb that
+  // changes is copied (and the list holding it): the others may be frozen, shared by events.
+  let values = out.breadcrumbs?.values;
+  values?.forEach((crumb: any, i: number) => {
+    const timestamp = crumb.timestamp && seconds(crumb.timestamp);
+    const level = crumb.level && toLevel(crumb.level);
+    if (timestamp !== crumb.timestamp || level !== crumb.level) {
+      if (values === out.breadcrumbs.values) out.breadcrumbs = { ...out.breadcrumbs, values: (values = [...values]) };
+      values[i] = { ...crumb, timestamp, level };
+    }
+  });
   names(out);
   return out;
 }
+
+/** Contexts as {@link normalizeEvent} left them, per contexts part known to be frozen. */
+const contextsDone = new WeakMap<object, any>();
 
 /**
  * Makes a sanitized event valid for the ingest (https://develop.sentry.dev/sdk/data-model/event-payloads/):
@@ -185,19 +194,17 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
  */
 export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSet<object>): WireEvent {
   try {
-    let out: any = event;
-    if (!allWellFormed(out, known)) out = wellFormed(out);
-    else {
-      // What the steps below change in place: the top level, breadcrumbs and contexts.
-      out = { ...out };
-      const crumbs = out.breadcrumbs?.values;
-      if (Array.isArray(crumbs))
-        out.breadcrumbs = Object.assign({}, out.breadcrumbs, {
-          values: crumbs.map((crumb) => ({ ...crumb })),
-        });
-      if (out.contexts) out.contexts = { ...out.contexts };
-    }
+    // What the steps below change in place: the top level and contexts (they copy breadcrumbs).
+    let out: any = allWellFormed(event, known) ? { ...event } : wellFormed(event);
     normalizeEventEssentials(out, logger);
+    // A frozen part the sanitizer remembered comes back with event after event: typed once.
+    const given = out.contexts;
+    const done = known?.has(given) && contextsDone.get(given);
+    if (done) {
+      out.contexts = done;
+      return out;
+    }
+    if (given) out.contexts = { ...given };
     // Contexts: https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/
     for (const alias in out.contexts) {
       let context = out.contexts[alias];
@@ -216,6 +223,11 @@ export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSe
           if (value === undefined) delete context[field];
           else context[field] = value;
         }
+    }
+    // Shared by the events that follow: frozen, as the part it was made from.
+    if (known?.has(given)) {
+      for (const alias in out.contexts) Object.freeze(out.contexts[alias]);
+      contextsDone.set(given, Object.freeze(out.contexts));
     }
     return out;
   } catch (error) {

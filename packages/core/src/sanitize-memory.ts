@@ -140,19 +140,34 @@ function chars(inputs: readonly unknown[]): number {
   return total;
 }
 
-/** A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or unreadable. */
+/**
+ * A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or
+ * unreadable. Read by name, in {@link FRAME_FIELDS} order: frames come in a few shapes, which a
+ * read by name remembers, where a read by a variable key is looked up anew every time.
+ */
 function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
   try {
-    const out: unknown[] = [];
-    for (const field of FRAME_FIELDS) {
-      const value = (frame as Record<string, unknown>)[field];
+    const f = frame as Record<string, unknown>;
+    const out = [
+      f.lineno,
+      f.colno,
+      f.function,
+      f.filename,
+      f.abs_path,
+      f.module,
+      f.in_app,
+      f.pre_context,
+      f.context_line,
+      f.post_context,
+      f.vars,
+    ];
+    for (let i = 0; i < out.length; i++) {
+      const value = out[i];
       if (Array.isArray(value)) {
         const lines = value.slice();
         for (const line of lines) if (typeof line !== 'string') return NOT_PLAIN;
-        out.push(lines);
-      } else if (typeof value === 'object' && value !== null) return NOT_PLAIN;
-      else if (typeof value === 'function') return NOT_PLAIN;
-      else out.push(value);
+        out[i] = lines;
+      } else if ((typeof value === 'object' && value !== null) || typeof value === 'function') return NOT_PLAIN;
     }
     for (const limit of limits) out.push(limit);
     return out;
@@ -164,28 +179,47 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
 /** A frame's line, the key its results are kept under within its file; undefined if unreadable. */
 function lineOf(frame: unknown): unknown {
   try {
-    return (frame as Record<string, unknown>)[FRAME_FIELDS[0] as string];
+    return (frame as Record<string, unknown>).lineno;
   } catch {
     return undefined;
   }
 }
 
+/** Whether a value read now is the one read before: the same primitive, or a list with the same items. */
+function same(now: unknown, was: unknown): boolean {
+  if (now === was) return true;
+  // `was` holds primitives and lists of its own, never an object of the frame's.
+  if (!Array.isArray(now) || !Array.isArray(was) || now.length !== was.length) return false;
+  for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
+  return true;
+}
+
 /**
  * Whether `frame` now reads as the inputs `seen` were read from it by {@link frameFields}, field
- * by field, source lines item by item, without building a list of its own.
+ * by field (by name, in the same order), source lines item by item, without building a list of
+ * its own.
  */
 function sameFrame(seen: readonly unknown[], frame: unknown, limits: readonly unknown[]): boolean {
   const fields = FRAME_FIELDS.length;
   if (seen.length !== fields + limits.length) return false;
   try {
-    for (let i = 0; i < fields; i++) {
-      const now = (frame as Record<string, unknown>)[FRAME_FIELDS[i] as string];
-      const was = seen[i];
-      // `seen` holds primitives and lists of its own, never an object of the frame's.
-      if (now === was) continue;
-      if (!Array.isArray(now) || !Array.isArray(was) || now.length !== was.length) return false;
-      for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
-    }
+    const f = frame as Record<string, unknown>;
+    if (
+      !(
+        same(f.lineno, seen[0]) &&
+        same(f.colno, seen[1]) &&
+        same(f.function, seen[2]) &&
+        same(f.filename, seen[3]) &&
+        same(f.abs_path, seen[4]) &&
+        same(f.module, seen[5]) &&
+        same(f.in_app, seen[6]) &&
+        same(f.pre_context, seen[7]) &&
+        same(f.context_line, seen[8]) &&
+        same(f.post_context, seen[9]) &&
+        same(f.vars, seen[10])
+      )
+    )
+      return false;
   } catch {
     return false;
   }

@@ -145,6 +145,87 @@ describe('normalizeEvent', () => {
   });
 });
 
+/** Frozen all the way down, as the sanitizer memory leaves the parts it remembers. */
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+describe('normalizeEvent on remembered (frozen, known) parts', () => {
+  const contexts = () => ({
+    device: { memory_size: '2048', processor_count: 3.6, simulator: 'no', arch: 'x64' },
+    os: { name: 'Linux', version: 6 },
+    trace: { trace_id: 'nope' },
+    custom: { memory_size: 'lots' },
+  });
+  const typed = {
+    device: { memory_size: 2048, processor_count: 4, arch: 'x64' },
+    os: { name: 'Linux', version: '6' },
+    custom: { memory_size: 'lots' },
+  };
+
+  it('types a remembered contexts part once and hands the same frozen result to later events', () => {
+    const part = deepFreeze(contexts());
+    const known = new WeakSet<object>([part]);
+    const first = normalizeEvent(base({ contexts: part }), undefined, known);
+    const second = normalizeEvent(base({ contexts: part }), undefined, known);
+    // What an event gets without the memory.
+    expect(first.contexts).toEqual(normalizeEvent(base({ contexts: contexts() })).contexts);
+    expect(first.contexts).toEqual(typed);
+    expect(second.contexts).toBe(first.contexts);
+    expect(Object.isFrozen(second.contexts) && Object.isFrozen(second.contexts?.device)).toBe(true);
+    expect(part.device.memory_size).toBe('2048');
+  });
+
+  it('never serves one part’s result for another part, nor for a part it does not know', () => {
+    const known = new WeakSet<object>();
+    const part = deepFreeze(contexts());
+    known.add(part);
+    normalizeEvent(base({ contexts: part }), undefined, known);
+    // Other data (the next second's memory figures): its own result.
+    const changed = deepFreeze({ ...contexts(), device: { memory_size: '4096' } });
+    known.add(changed);
+    expect(normalizeEvent(base({ contexts: changed }), undefined, known).contexts?.device).toEqual({
+      memory_size: 4096,
+    });
+    // An unknown part (changed by the app, not frozen) is typed on its own each time, in a copy.
+    const open = contexts();
+    const out = normalizeEvent(base({ contexts: open }), undefined, known);
+    expect(out.contexts).toEqual(typed);
+    open.os.version = 7;
+    expect(normalizeEvent(base({ contexts: open }), undefined, known).contexts?.os).toEqual({
+      name: 'Linux',
+      version: '7',
+    });
+    expect(out.contexts?.os).toEqual({ name: 'Linux', version: '6' });
+  });
+
+  it('copies only the breadcrumbs it changes, leaving frozen ones shared and untouched', () => {
+    const crumbs = deepFreeze({
+      values: [
+        { timestamp: 1_700_000_000.25, level: 'info', message: 'kept' },
+        { timestamp: 1_700_000_000_000, level: 'warn', message: 'fixed' },
+        { message: 'no time' },
+      ],
+    });
+    const out = normalizeEvent(base({ breadcrumbs: crumbs }), undefined, new WeakSet([crumbs]));
+    expect(out.breadcrumbs?.values).toEqual([
+      { timestamp: 1_700_000_000.25, level: 'info', message: 'kept' },
+      { timestamp: 1_700_000_000, level: 'warning', message: 'fixed' },
+      { message: 'no time' },
+    ]);
+    expect(out.breadcrumbs?.values[0]).toBe(crumbs.values[0]);
+    expect(out.breadcrumbs?.values[2]).toBe(crumbs.values[2]);
+    expect(crumbs.values[1]).toEqual({ timestamp: 1_700_000_000_000, level: 'warn', message: 'fixed' });
+    // Nothing to change: the part itself is sent.
+    const valid = deepFreeze({ values: [{ timestamp: 1_700_000_000, level: 'error' }] });
+    expect(normalizeEvent(base({ breadcrumbs: valid })).breadcrumbs).toBe(valid);
+  });
+});
+
 describe('normalizeEventEssentials', () => {
   it('applies levels, timestamps and tags in place, for the browser', () => {
     const event = base({ level: 'log', timestamp: 1_700_000_000_000, tags: { 'a b': '1', e: '' } });

@@ -173,7 +173,10 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
     const timestamp = crumb.timestamp && seconds(crumb.timestamp);
     const level = crumb.level && toLevel(crumb.level);
     if (timestamp !== crumb.timestamp || level !== crumb.level) {
-      if (values === out.breadcrumbs.values) out.breadcrumbs = { ...out.breadcrumbs, values: (values = [...values]) };
+      if (values === out.breadcrumbs.values) {
+        values = [...values];
+        out.breadcrumbs = { ...out.breadcrumbs, values };
+      }
       values[i] = { ...crumb, timestamp, level };
     }
   });
@@ -195,7 +198,7 @@ const contextsDone = new WeakMap<object, any>();
 export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSet<object>): WireEvent {
   try {
     // What the steps below change in place: the top level and contexts (they copy breadcrumbs).
-    let out: any = allWellFormed(event, known) ? { ...event } : wellFormed(event);
+    const out: any = allWellFormed(event, known) ? { ...event } : wellFormed(event);
     normalizeEventEssentials(out, logger);
     // A frozen part the sanitizer remembered comes back with event after event: typed once.
     const given = out.contexts;

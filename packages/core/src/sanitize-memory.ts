@@ -167,7 +167,8 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
         const lines = value.slice();
         for (const line of lines) if (typeof line !== 'string') return NOT_PLAIN;
         out[i] = lines;
-      } else if ((typeof value === 'object' && value !== null) || typeof value === 'function') return NOT_PLAIN;
+      } else if ((typeof value === 'object' && value !== null) || typeof value === 'function')
+        return NOT_PLAIN;
     }
     for (const limit of limits) out.push(limit);
     return out;

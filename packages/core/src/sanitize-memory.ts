@@ -11,7 +11,7 @@
  * rewrites, size fitting copies the event before trimming it), so one event can never change
  * what another carries.
  */
-import { allWellFormed } from './protocol.js';
+import { allWellFormed, type KnownParts } from './protocol.js';
 
 /** A sanitized part and a bound of the size of its JSON. */
 export interface Sized<T> {
@@ -22,10 +22,12 @@ export interface Sized<T> {
 /** What is remembered: a stack frame (by its file) or a part of the event (by its name). */
 export type Kind = 0 | 1;
 
-export interface SanitizeMemory {
+export interface SanitizeMemory extends KnownParts {
   /**
-   * `make()` for `raw`, or a copy of what it gave for the same data before. `key` names the
-   * part (`request`) or a frame's file; `limits` is what the result depends on besides `raw`.
+   * `make()` for `raw`, or what it gave for the same data before. `key` names the part
+   * (`request`); a frame (kind 0) is kept under its own `filename`, read here. A missing part and
+   * a frame without a file name are made every time. `limits` is what the result depends on
+   * besides `raw`.
    */
   recall<T>(
     kind: Kind,
@@ -39,6 +41,12 @@ export interface SanitizeMemory {
    * need not read them again (see `normalizeEvent`).
    */
   wellFormed: WeakSet<object>;
+  /**
+   * `make(part)` for a remembered result (one of `wellFormed`: frozen, so `make` would give the
+   * same every time), made once, frozen and handed to every event holding that result; for any
+   * other value, `make(part)` itself. The protocol step types remembered contexts through it.
+   */
+  once<T>(part: unknown, make: (part: any) => T): T;
 }
 
 /** Results remembered in all, and per key (and line); when full it starts over. */
@@ -77,15 +85,24 @@ type Entries = Map<string, Map<unknown, Array<[unknown[], Sized<unknown>]>>>;
 export function createSanitizeMemory(): SanitizeMemory {
   const kinds: Entries[] = [new Map(), new Map()];
   const wellFormed = new WeakSet<object>();
+  /** What `once` made, per remembered result: held while the result is. */
+  const made = new WeakMap<object, unknown>();
   let count = 0;
   return {
     wellFormed,
+    once(part, make) {
+      if (!wellFormed.has(part as object)) return make(part);
+      if (!made.has(part as object)) made.set(part as object, settle(make(part)));
+      return made.get(part as object) as ReturnType<typeof make>;
+    },
     recall(kind, key, raw, limits, make) {
+      const name = kind ? key : fileOf(raw);
+      if (typeof name !== 'string' || raw === undefined) return make();
       const entries = kinds[kind] as Entries;
       // A frame is kept under its file and line and compared field by field as it is read; other
       // parts are compared as they are read too. Nothing is copied unless it is new.
       const line = kind ? undefined : lineOf(raw);
-      let byLine = entries.get(key);
+      let byLine = entries.get(name);
       let list = byLine?.get(line);
       for (const [seen, sized] of list ?? []) {
         if (
@@ -108,7 +125,7 @@ export function createSanitizeMemory(): SanitizeMemory {
         }
         if (!byLine) {
           byLine = new Map();
-          entries.set(key, byLine);
+          entries.set(name, byLine);
         }
         if (!list) {
           list = [];
@@ -174,6 +191,15 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
     return out;
   } catch {
     return NOT_PLAIN;
+  }
+}
+
+/** A frame's file name, the key its results are kept under; undefined if unreadable. */
+function fileOf(frame: unknown): unknown {
+  try {
+    return (frame as Record<string, unknown>).filename;
+  } catch {
+    return undefined;
   }
 }
 

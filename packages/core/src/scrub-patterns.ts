@@ -46,6 +46,8 @@ export interface CompiledScrub {
   allow: string[];
   /** Extra value patterns, each with its replacement. */
   patterns: Array<[RegExp, string]>;
+  /** True when none of the three lists has an entry: the built-in rules alone apply (results may be remembered). */
+  builtin: boolean;
 }
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
@@ -339,7 +341,7 @@ export function scrubOptionsProblem(options: unknown): string | undefined {
 export function compileScrub(options?: ScrubOptions): CompiledScrub {
   const o: any = options ?? {};
   const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
-  return {
+  const compiled: CompiledScrub = {
     pii: o.sendDefaultPii === true,
     deny: list(o.denyKeys)
       .map((entry) =>
@@ -350,5 +352,8 @@ export function compileScrub(options?: ScrubOptions): CompiledScrub {
     patterns: list(o.valuePatterns)
       .filter((entry) => entry?.pattern instanceof RegExp)
       .map((entry) => [copyRegExp(entry.pattern, 'g'), FILTERED]),
+    builtin: false,
   };
+  compiled.builtin = !compiled.deny.length && !compiled.allow.length && !compiled.patterns.length;
+  return compiled;
 }

@@ -104,7 +104,10 @@ export function createSanitizeMemory(): SanitizeMemory {
       const line = kind ? undefined : lineOf(raw);
       let byLine = entries.get(name);
       let list = byLine?.get(line);
-      for (const [seen, sized] of list ?? []) {
+      // Newest first: a part that changes now and then (the contexts' memory figures, read once a
+      // second) is found at once, not after every version it had before.
+      for (let i = (list?.length ?? 0) - 1; i >= 0; i--) {
+        const [seen, sized] = (list as Array<[unknown[], Sized<unknown>]>)[i] as [unknown[], Sized<unknown>];
         if (
           kind ? startsWith(seen, limits) && readsAs(raw, seen, limits.length) : sameFrame(seen, raw, limits)
         )

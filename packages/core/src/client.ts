@@ -438,7 +438,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     const wire = normalizeEvent(
       sanitizeEvent(event, { ...options.scrub, sendDefaultPii: options.sendDefaultPii === true }, memory),
       logger,
-      memory?.wellFormed,
+      memory,
     );
     getTransport()?.send(createEventEnvelope(wire, envelopeMeta));
   }

@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from './logger.js';
 import { normalizeEvent, normalizeEventEssentials, toLevel, wellFormed } from './protocol.js';
-import type { WireEvent } from './types.js';
+import { sanitizeEvent } from './sanitize.js';
+import { createSanitizeMemory } from './sanitize-memory.js';
+import { testEvent } from './test-events.js';
+import type { FaultlineEvent, WireEvent } from './types.js';
 
 const base = (extra: Record<string, unknown> = {}): WireEvent =>
   ({
@@ -142,6 +145,77 @@ describe('normalizeEvent', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => normalizeEvent(base({ extra: cyclic }))).not.toThrow();
+  });
+});
+
+describe('normalizeEvent on parts the sanitizer remembered', () => {
+  const memory = createSanitizeMemory();
+  /** Sanitized with the memory, as the client does: repeated parts come back shared and frozen. */
+  const wire = (extra: Partial<FaultlineEvent>) => sanitizeEvent(testEvent(extra), {}, memory);
+  const contexts = () => ({
+    device: { memory_size: '2048', processor_count: 3.6, simulator: 'no', arch: 'x64' },
+    os: { name: 'Linux', version: 6 },
+    trace: { trace_id: 'nope' },
+    custom: { memory_size: 'lots' },
+  });
+  const typed = {
+    device: { memory_size: 2048, processor_count: 4, arch: 'x64' },
+    os: { name: 'Linux', version: '6' },
+    custom: { memory_size: 'lots' },
+  };
+
+  it('types remembered contexts once and hands the same frozen result to later events', () => {
+    const [a, b] = [wire({ contexts: contexts() }), wire({ contexts: contexts() })];
+    expect(b.contexts).toBe(a.contexts);
+    const first = normalizeEvent(a, undefined, memory);
+    const second = normalizeEvent(b, undefined, memory);
+    // What an event gets without the memory.
+    expect(first.contexts).toEqual(
+      normalizeEvent(sanitizeEvent(testEvent({ contexts: contexts() }))).contexts,
+    );
+    expect(first.contexts).toEqual(typed);
+    expect(second.contexts).toBe(first.contexts);
+    expect(Object.isFrozen(second.contexts) && Object.isFrozen(second.contexts?.device)).toBe(true);
+    expect(a.contexts?.device?.memory_size).toBe('2048');
+  });
+
+  it('never serves one part’s result for other data, nor for a part it does not know', () => {
+    normalizeEvent(wire({ contexts: contexts() }), undefined, memory);
+    // Other data (the next second's memory figures): its own result.
+    const changed = wire({ contexts: { ...contexts(), device: { memory_size: '4096' } } });
+    expect(normalizeEvent(changed, undefined, memory).contexts?.device).toEqual({ memory_size: 4096 });
+    // A part the memory does not know (changed after sanitizing) is typed on its own, in a copy.
+    const open = { ...wire({ contexts: contexts() }), contexts: contexts() } as WireEvent;
+    const out = normalizeEvent(open, undefined, memory);
+    expect(out.contexts).toEqual(typed);
+    (open.contexts as ReturnType<typeof contexts>).os.version = 7;
+    expect(normalizeEvent(open, undefined, memory).contexts?.os).toEqual({ name: 'Linux', version: '7' });
+    expect(out.contexts?.os).toEqual({ name: 'Linux', version: '6' });
+  });
+
+  it('copies only the breadcrumbs it changes, leaving remembered ones shared and untouched', () => {
+    const breadcrumbs = () => [
+      { timestamp: 1_700_000_000.25, level: 'info' as const, message: 'kept' },
+      { timestamp: 1_700_000_000_000, message: 'in milliseconds' },
+      { message: 'no time' },
+    ];
+    const event = wire({ breadcrumbs: breadcrumbs() });
+    const crumbs = event.breadcrumbs?.values ?? [];
+    expect(Object.isFrozen(crumbs[1])).toBe(true);
+    const out = normalizeEvent(event, undefined, memory);
+    expect(out.breadcrumbs?.values).toEqual([
+      { timestamp: 1_700_000_000.25, level: 'info', message: 'kept' },
+      { timestamp: 1_700_000_000, message: 'in milliseconds' },
+      { message: 'no time' },
+    ]);
+    expect(out.breadcrumbs?.values[0]).toBe(crumbs[0]);
+    expect(out.breadcrumbs?.values[2]).toBe(crumbs[2]);
+    expect(crumbs[1]?.timestamp).toBe(1_700_000_000_000);
+    // Nothing to change: the remembered breadcrumbs themselves are sent.
+    const valid = wire({ breadcrumbs: [{ timestamp: 1_700_000_000, level: 'error' }] });
+    expect(normalizeEvent(valid, undefined, memory).breadcrumbs?.values[0]).toBe(
+      valid.breadcrumbs?.values[0],
+    );
   });
 });
 

@@ -166,13 +166,57 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
     else logger?.debug(`tag ${key} dropped: empty`);
   }
   out.tags = tags;
-  // Breadcrumbs: seconds and Sentry's level names, as on the event.
-  for (const crumb of out.breadcrumbs?.values ?? []) {
-    if (crumb.timestamp) crumb.timestamp = seconds(crumb.timestamp);
-    if (crumb.level) crumb.level = toLevel(crumb.level);
-  }
+  // Breadcrumbs: seconds and Sentry's level names, as on the event. In a new list, where only a
+  // breadcrumb that changes is copied: the others may be frozen, shared by events.
+  const crumbs = out.breadcrumbs;
+  if (crumbs?.values)
+    out.breadcrumbs = {
+      ...crumbs,
+      values: crumbs.values.map((crumb: any) => {
+        const timestamp = crumb.timestamp && seconds(crumb.timestamp);
+        const level = crumb.level && toLevel(crumb.level);
+        return timestamp === crumb.timestamp && level === crumb.level
+          ? crumb
+          : { ...crumb, timestamp, level };
+      }),
+    };
   names(out);
   return out;
+}
+
+/**
+ * Contexts (https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/) in a copy, the
+ * fields of well-known ones typed, a trace context without valid ids left out.
+ */
+const typedContexts = (given: any): any => {
+  const contexts = { ...given };
+  for (const alias in contexts) {
+    let context = contexts[alias];
+    if (context && typeof context === 'object') contexts[alias] = context = { ...context };
+    else context = Object(context);
+    const type = context.type ?? alias;
+    // A trace context needs a 32-hex `trace_id` and a 16-hex `span_id`.
+    if (
+      type === 'trace' &&
+      !(/^[\da-f]{32}$/.test(context.trace_id) && /^[\da-f]{16}$/.test(context.span_id))
+    )
+      delete contexts[alias];
+    else if (TYPED_CONTEXTS.test(type))
+      for (const field in context) {
+        const value = typed(field, context[field]);
+        if (value === undefined) delete context[field];
+        else context[field] = value;
+      }
+  }
+  return contexts;
+};
+
+/** What the sanitizer remembered (see sanitize-memory.ts), as the protocol step uses it. */
+export interface KnownParts {
+  /** Parts known to be well-formed and frozen: not read again. */
+  wellFormed: WeakSet<object>;
+  /** `make(part)`, for a remembered part made once and shared by the events that hold it. */
+  once<T>(part: unknown, make: (part: any) => T): T;
 }
 
 /**
@@ -180,43 +224,16 @@ export function normalizeEventEssentials(event: WireEvent, logger?: Logger): Wir
  * lone surrogates, {@link normalizeEventEssentials}, then release and environment names and
  * well-known contexts. Returns a new event, a deep copy only when a lone surrogate needs
  * replacing (otherwise the parts it changes are copied, the rest is shared: it may be frozen);
- * never throws (the event comes back unchanged if anything goes wrong). `known` holds parts of
- * the event known to be well-formed and frozen (the sanitizer memory's results).
+ * never throws (the event comes back unchanged if anything goes wrong). `known` holds what the
+ * sanitizer remembered: parts not read again, contexts typed once.
  */
-export function normalizeEvent(event: WireEvent, logger?: Logger, known?: WeakSet<object>): WireEvent {
+export function normalizeEvent(event: WireEvent, logger?: Logger, known?: KnownParts): WireEvent {
   try {
-    let out: any = event;
-    if (!allWellFormed(out, known)) out = wellFormed(out);
-    else {
-      // What the steps below change in place: the top level, breadcrumbs and contexts.
-      out = { ...out };
-      const crumbs = out.breadcrumbs?.values;
-      if (Array.isArray(crumbs))
-        out.breadcrumbs = Object.assign({}, out.breadcrumbs, {
-          values: crumbs.map((crumb) => ({ ...crumb })),
-        });
-      if (out.contexts) out.contexts = { ...out.contexts };
-    }
+    // What the steps below change in place: the top level (the parts they change are copied).
+    const out: any = allWellFormed(event, known?.wellFormed) ? { ...event } : wellFormed(event);
     normalizeEventEssentials(out, logger);
-    // Contexts: https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/
-    for (const alias in out.contexts) {
-      let context = out.contexts[alias];
-      if (context && typeof context === 'object') out.contexts[alias] = context = { ...context };
-      else context = Object(context);
-      const type = context.type ?? alias;
-      // A trace context needs a 32-hex `trace_id` and a 16-hex `span_id`.
-      if (
-        type === 'trace' &&
-        !(/^[\da-f]{32}$/.test(context.trace_id) && /^[\da-f]{16}$/.test(context.span_id))
-      )
-        delete out.contexts[alias];
-      else if (TYPED_CONTEXTS.test(type))
-        for (const field in context) {
-          const value = typed(field, context[field]);
-          if (value === undefined) delete context[field];
-          else context[field] = value;
-        }
-    }
+    if (out.contexts)
+      out.contexts = known ? known.once(out.contexts, typedContexts) : typedContexts(out.contexts);
     return out;
   } catch (error) {
     logger?.debug('protocol step failed; the event is sent as it is', error);

@@ -2,7 +2,7 @@
  * Safe field access for events that user code may have tampered with, and the size fitting
  * that keeps a wire event under the ingest limit (https://develop.sentry.dev/sdk/data-model/envelopes/#size-limits).
  */
-import { nowSeconds, uuid4 } from './ids.js';
+import { isId, nowSeconds, uuid4 } from './ids.js';
 import { truncate } from './normalize.js';
 import { toLevel } from './protocol.js';
 import { scrubString } from './scrub.js';
@@ -65,9 +65,12 @@ export function readArray(value: unknown, max: number, keep: 'head' | 'tail' | '
 
 /** A 32-hex-digit id (dashes and upper case accepted and normalized), or undefined. */
 export function validId(value: unknown): string | undefined {
+  // Almost always an id the SDK made, in that form already: then nothing is copied.
   if (typeof value !== 'string') return undefined;
-  const id = value.replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+  if (isId(value)) return value;
+  // (`isId` narrows a string it refuses to `never`.)
+  const id = (value as string).replace(/-/g, '').toLowerCase();
+  return isId(id) ? id : undefined;
 }
 
 export const validLevel: (value: unknown) => SeverityLevel = toLevel;

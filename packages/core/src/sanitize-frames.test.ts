@@ -89,6 +89,32 @@ describe('sanitized frames remembered between events', () => {
     expect(JSON.stringify(out)).not.toContain(secret);
   });
 
+  it('compares every field a sanitized frame is made of, each read by name', () => {
+    const changes: Array<[keyof StackFrame, unknown]> = [
+      ['abs_path', `/srv/${secret}.js`],
+      ['function', `run ${secret}`],
+      ['module', `mod ${secret}`],
+      ['lineno', 13],
+      ['colno', 10],
+      ['in_app', false],
+      ['pre_context', ['a', line(`'${secret}'`)]],
+      ['context_line', line(`'${secret}'`)],
+      ['post_context', [line(`'${secret}'`)]],
+    ];
+    for (const [field, value] of changes) {
+      const file = freshFile();
+      const before = framesOut(eventWith([frameOf(file)]))[0];
+      const changed = frameOf(file);
+      (changed as Record<string, unknown>)[field] = value;
+      const out = framesOut(eventWith([changed]))[0] as Record<string, unknown>;
+      expect(out, field).not.toBe(before);
+      expect(JSON.stringify(out), field).not.toContain(secret);
+      if (!JSON.stringify(value).includes(secret)) expect(out[field], field).toEqual(value);
+      // The frame as it was is still served its own result.
+      expect(framesOut(eventWith([frameOf(file)]))[0], field).toBe(before);
+    }
+  });
+
   it("follows each event's scrub options: custom patterns, and e-mail kept only with sendDefaultPii", () => {
     const file = freshFile();
     const frame = () => {

@@ -11,7 +11,7 @@
  * rewrites, size fitting copies the event before trimming it), so one event can never change
  * what another carries.
  */
-import { allWellFormed } from './protocol.js';
+import { allWellFormed, type KnownParts } from './protocol.js';
 
 /** A sanitized part and a bound of the size of its JSON. */
 export interface Sized<T> {
@@ -22,10 +22,12 @@ export interface Sized<T> {
 /** What is remembered: a stack frame (by its file) or a part of the event (by its name). */
 export type Kind = 0 | 1;
 
-export interface SanitizeMemory {
+export interface SanitizeMemory extends KnownParts {
   /**
-   * `make()` for `raw`, or a copy of what it gave for the same data before. `key` names the
-   * part (`request`) or a frame's file; `limits` is what the result depends on besides `raw`.
+   * `make()` for `raw`, or what it gave for the same data before. `key` names the part
+   * (`request`); a frame (kind 0) is kept under its own `filename`, read here. A missing part and
+   * a frame without a file name are made every time. `limits` is what the result depends on
+   * besides `raw`.
    */
   recall<T>(
     kind: Kind,
@@ -39,6 +41,12 @@ export interface SanitizeMemory {
    * need not read them again (see `normalizeEvent`).
    */
   wellFormed: WeakSet<object>;
+  /**
+   * `make(part)` for a remembered result (one of `wellFormed`: frozen, so `make` would give the
+   * same every time), made once, frozen and handed to every event holding that result; for any
+   * other value, `make(part)` itself. The protocol step types remembered contexts through it.
+   */
+  once<T>(part: unknown, make: (part: any) => T): T;
 }
 
 /** Results remembered in all, and per key (and line); when full it starts over. */
@@ -77,17 +85,29 @@ type Entries = Map<string, Map<unknown, Array<[unknown[], Sized<unknown>]>>>;
 export function createSanitizeMemory(): SanitizeMemory {
   const kinds: Entries[] = [new Map(), new Map()];
   const wellFormed = new WeakSet<object>();
+  /** What `once` made, per remembered result: held while the result is. */
+  const made = new WeakMap<object, unknown>();
   let count = 0;
   return {
     wellFormed,
+    once(part, make) {
+      if (!wellFormed.has(part as object)) return make(part);
+      if (!made.has(part as object)) made.set(part as object, settle(make(part)));
+      return made.get(part as object) as ReturnType<typeof make>;
+    },
     recall(kind, key, raw, limits, make) {
+      const name = kind ? key : fileOf(raw);
+      if (typeof name !== 'string' || raw === undefined) return make();
       const entries = kinds[kind] as Entries;
       // A frame is kept under its file and line and compared field by field as it is read; other
       // parts are compared as they are read too. Nothing is copied unless it is new.
       const line = kind ? undefined : lineOf(raw);
-      let byLine = entries.get(key);
+      let byLine = entries.get(name);
       let list = byLine?.get(line);
-      for (const [seen, sized] of list ?? []) {
+      // Newest first: a part that changes now and then (the contexts' memory figures, read once a
+      // second) is found at once, not after every version it had before.
+      for (let i = (list?.length ?? 0) - 1; i >= 0; i--) {
+        const [seen, sized] = (list as Array<[unknown[], Sized<unknown>]>)[i] as [unknown[], Sized<unknown>];
         if (
           kind ? startsWith(seen, limits) && readsAs(raw, seen, limits.length) : sameFrame(seen, raw, limits)
         )
@@ -108,7 +128,7 @@ export function createSanitizeMemory(): SanitizeMemory {
         }
         if (!byLine) {
           byLine = new Map();
-          entries.set(key, byLine);
+          entries.set(name, byLine);
         }
         if (!list) {
           list = [];
@@ -140,19 +160,35 @@ function chars(inputs: readonly unknown[]): number {
   return total;
 }
 
-/** A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or unreadable. */
+/**
+ * A frame's fields (lists copied), then `limits`; {@link NOT_PLAIN} when a field is an object or
+ * unreadable. Read by name, in {@link FRAME_FIELDS} order: frames come in a few shapes, which a
+ * read by name remembers, where a read by a variable key is looked up anew every time.
+ */
 function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
   try {
-    const out: unknown[] = [];
-    for (const field of FRAME_FIELDS) {
-      const value = (frame as Record<string, unknown>)[field];
+    const f = frame as Record<string, unknown>;
+    const out = [
+      f.lineno,
+      f.colno,
+      f.function,
+      f.filename,
+      f.abs_path,
+      f.module,
+      f.in_app,
+      f.pre_context,
+      f.context_line,
+      f.post_context,
+      f.vars,
+    ];
+    for (let i = 0; i < out.length; i++) {
+      const value = out[i];
       if (Array.isArray(value)) {
         const lines = value.slice();
         for (const line of lines) if (typeof line !== 'string') return NOT_PLAIN;
-        out.push(lines);
-      } else if (typeof value === 'object' && value !== null) return NOT_PLAIN;
-      else if (typeof value === 'function') return NOT_PLAIN;
-      else out.push(value);
+        out[i] = lines;
+      } else if ((typeof value === 'object' && value !== null) || typeof value === 'function')
+        return NOT_PLAIN;
     }
     for (const limit of limits) out.push(limit);
     return out;
@@ -161,31 +197,59 @@ function frameFields(frame: unknown, limits: readonly unknown[]): unknown[] {
   }
 }
 
-/** A frame's line, the key its results are kept under within its file; undefined if unreadable. */
-function lineOf(frame: unknown): unknown {
+/** A frame's file name, the key its results are kept under; undefined if unreadable. */
+function fileOf(frame: unknown): unknown {
   try {
-    return (frame as Record<string, unknown>)[FRAME_FIELDS[0] as string];
+    return (frame as Record<string, unknown>).filename;
   } catch {
     return undefined;
   }
 }
 
+/** A frame's line, the key its results are kept under within its file; undefined if unreadable. */
+function lineOf(frame: unknown): unknown {
+  try {
+    return (frame as Record<string, unknown>).lineno;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a value read now is the one read before: the same primitive, or a list with the same items. */
+function same(now: unknown, was: unknown): boolean {
+  if (now === was) return true;
+  // `was` holds primitives and lists of its own, never an object of the frame's.
+  if (!Array.isArray(now) || !Array.isArray(was) || now.length !== was.length) return false;
+  for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
+  return true;
+}
+
 /**
  * Whether `frame` now reads as the inputs `seen` were read from it by {@link frameFields}, field
- * by field, source lines item by item, without building a list of its own.
+ * by field (by name, in the same order), source lines item by item, without building a list of
+ * its own.
  */
 function sameFrame(seen: readonly unknown[], frame: unknown, limits: readonly unknown[]): boolean {
   const fields = FRAME_FIELDS.length;
   if (seen.length !== fields + limits.length) return false;
   try {
-    for (let i = 0; i < fields; i++) {
-      const now = (frame as Record<string, unknown>)[FRAME_FIELDS[i] as string];
-      const was = seen[i];
-      // `seen` holds primitives and lists of its own, never an object of the frame's.
-      if (now === was) continue;
-      if (!Array.isArray(now) || !Array.isArray(was) || now.length !== was.length) return false;
-      for (let j = 0; j < was.length; j++) if (now[j] !== was[j]) return false;
-    }
+    const f = frame as Record<string, unknown>;
+    if (
+      !(
+        same(f.lineno, seen[0]) &&
+        same(f.colno, seen[1]) &&
+        same(f.function, seen[2]) &&
+        same(f.filename, seen[3]) &&
+        same(f.abs_path, seen[4]) &&
+        same(f.module, seen[5]) &&
+        same(f.in_app, seen[6]) &&
+        same(f.pre_context, seen[7]) &&
+        same(f.context_line, seen[8]) &&
+        same(f.post_context, seen[9]) &&
+        same(f.vars, seen[10])
+      )
+    )
+      return false;
   } catch {
     return false;
   }

@@ -163,18 +163,8 @@ function copy<T extends object>(out: T, raw: unknown, spec: string, ctx: Context
 const FRAME =
   'filename:1024 abs_path:1024 function:512 module:512 lineno:i colno:i in_app:b pre_context:l context_line:c post_context:l vars:r';
 
-/** A sanitized frame; the bound of the size of its JSON is added to `ctx.framesBound`. */
-function frame(raw: unknown, ctx: Context): StackFrame {
-  const make = (): Sized<StackFrame> => {
-    const out = copy<StackFrame>({}, raw, FRAME, ctx);
-    return { out, bound: jsonBytesBound(out, ctx.maxBytes) };
-  };
-  const file = readField(raw, 'filename');
-  const sized =
-    ctx.memory && typeof file === 'string' ? ctx.memory.recall(0, file, raw, ctx.limits, make) : make();
-  ctx.framesBound += sized.bound;
-  return sized.out;
-}
+/** A sanitized frame (through {@link part}, which remembers frames too). */
+const frame = (raw: unknown, ctx: Context) => copy<StackFrame>({}, raw, FRAME, ctx);
 
 function mechanism(raw: unknown, ctx: Context): Mechanism | undefined {
   if (!isRecord(raw)) return undefined;
@@ -199,7 +189,7 @@ function exception(raw: unknown, ctx: Context): { values: ExceptionValue[] } | u
     const frames = readArray(readField(readField(value, 'stacktrace'), 'frames'), 250, 'ends');
     if (frames.length > 0) {
       ctx.framesBound = 0;
-      item.stacktrace = { frames: frames.map((f) => frame(f, ctx)) };
+      item.stacktrace = { frames: frames.map((f) => part('', f, ctx, frame) as StackFrame) };
       bound += ctx.framesBound + frames.length + 32;
     }
     return item;
@@ -303,8 +293,9 @@ const requestPart = (raw: unknown, ctx: Context) => sanitizeRequestWith(raw, ctx
 
 /**
  * A part of the event that the scope gives every event alike (request, user, contexts, tags,
- * extra, breadcrumbs), sanitized by `make`, or remembered (see sanitize-memory.ts); the bound
- * of the size of its JSON is kept in `ctx.known`.
+ * extra, breadcrumbs), or a stack frame (`name` empty), sanitized by `make`, or remembered (see
+ * sanitize-memory.ts); the bound of the size of its JSON is kept in `ctx.known`, or for a frame
+ * added to `ctx.framesBound`.
  */
 function part<T>(
   name: string,
@@ -316,9 +307,9 @@ function part<T>(
     const out = make(raw, ctx);
     return { out, bound: jsonBytesBound(out, ctx.maxBytes) };
   };
-  const sized =
-    ctx.memory && raw !== undefined ? ctx.memory.recall(1, name, raw, ctx.limits, build) : build();
-  ctx.known.set(name, sized.bound);
+  const sized = ctx.memory ? ctx.memory.recall(name ? 1 : 0, name, raw, ctx.limits, build) : build();
+  if (name) ctx.known.set(name, sized.bound);
+  else ctx.framesBound += sized.bound;
   return sized.out;
 }
 
@@ -393,7 +384,7 @@ export function sanitizeEvent(
       framesBound: 0,
     };
     ctx.limits = [compiled.pii, ctx.maxDepth, ctx.maxBreadth, maxString, maxBytes];
-    if (!compiled.deny.length && !compiled.allow.length && !compiled.patterns.length) ctx.memory = memory;
+    if (compiled.builtin) ctx.memory = memory;
     return fitEvent(build(event, ctx), maxBytes, ctx.known);
   } catch (error) {
     return minimalEvent(event, error);

@@ -46,6 +46,8 @@ export interface CompiledScrub {
   allow: string[];
   /** Extra value patterns, each with its replacement. */
   patterns: Array<[RegExp, string]>;
+  /** True when none of the three lists has an entry: the built-in rules alone apply (results may be remembered). */
+  builtin: boolean;
 }
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
@@ -146,22 +148,25 @@ const VENDOR =
   /\b(?:[rs]k_(?:live|test)_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAAA|sq0(?:atp|csp)-|ATATT|dp\.pt\.|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
- * Value rules, applied in order: a pattern and its replacement. The last three mask personal
+ * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
+ * match text without one of the characters of {@link PUNCTUATION}. The last three mask personal
  * data, unless `sendDefaultPii`.
  */
-const RULES: Array<[RegExp, string | Replacer]> = [
+const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   [
     // PEM and PGP private keys, to their END line (or the end of the text, when it was cut).
     /-----BEGIN[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
     FILTERED,
+    1,
   ],
   [
     // The password in scheme://user:password@host, any scheme; webhook URLs whose path is the credential.
     /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks)\/)[\w/+-]{1,512}/g,
     `$1$2${FILTERED}`,
+    1,
   ],
   // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
-  [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`],
+  [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   [
     // JWTs and AWS access key ids.
@@ -180,15 +185,16 @@ const RULES: Array<[RegExp, string | Replacer]> = [
     },
   ],
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
-  [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED],
+  [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED, 1],
   // E-mail addresses, also with a percent-encoded `@`.
   [
     /(^|[^\w.%+-])[\w.%+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g,
     `$1${EMAIL_MASK}`,
+    1,
   ],
   // IPv4 (not a product version: `Chrome/131.0.0.0`), then IPv6.
-  [/(^|[^\w./]|\W\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip],
-  [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip],
+  [/(^|[^\w./]|\W\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip, 1],
+  [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip, 1],
 ];
 
 /** Rules that apply with `sendDefaultPii`: all but the e-mail and IP masks. */
@@ -251,7 +257,16 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   return out + text.slice(last);
 }
 
+/**
+ * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D` or a `-` flag)
+ * need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
+ * pair search are then skipped. No replacement adds one of them, so what is skipped for the
+ * text as given could not match after the earlier rules either.
+ */
+const PUNCTUATION = /[-.:=@%]/;
+
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  const loose = PUNCTUATION.test(text);
   // Each pair read by index, not destructured: the first event of a process scrubs hundreds of
   // strings in code the engine has not optimized yet, where destructuring allocates iterators.
   for (const rule of (compiled.pii ? SECRET_RULES : RULES).concat(compiled.patterns)) {
@@ -259,9 +274,9 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
     // which is almost everywhere. The same result: both scan from the start (the test from
     // `lastIndex` 0, the replace resets it).
     rule[0].lastIndex = 0;
-    if (rule[0].test(text)) text = text.replace(rule[0], rule[1] as string);
+    if ((loose || !rule[2]) && rule[0].test(text)) text = text.replace(rule[0], rule[1] as string);
   }
-  return scrubPairs(text, compiled, keep);
+  return loose ? scrubPairs(text, compiled, keep) : text;
 }
 
 /**
@@ -326,7 +341,7 @@ export function scrubOptionsProblem(options: unknown): string | undefined {
 export function compileScrub(options?: ScrubOptions): CompiledScrub {
   const o: any = options ?? {};
   const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
-  return {
+  const compiled: CompiledScrub = {
     pii: o.sendDefaultPii === true,
     deny: list(o.denyKeys)
       .map((entry) =>
@@ -337,5 +352,8 @@ export function compileScrub(options?: ScrubOptions): CompiledScrub {
     patterns: list(o.valuePatterns)
       .filter((entry) => entry?.pattern instanceof RegExp)
       .map((entry) => [copyRegExp(entry.pattern, 'g'), FILTERED]),
+    builtin: false,
   };
+  compiled.builtin = !compiled.deny.length && !compiled.allow.length && !compiled.patterns.length;
+  return compiled;
 }

@@ -31,7 +31,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   // A key too long to judge cheaply is sensitive: its value is filtered rather than every event
   // running the rules over it, and no sensitive word can hide past the part that was judged.
   if (key.length > MAX_JUDGED_KEY) return true;
-  const memo = !compiled.allow.length && !compiled.deny.length && key.length < 65 && verdicts[+!!query]!;
+  const memo = compiled.builtin && key.length < 65 && verdicts[+!!query]!;
   let verdict = memo ? memo.get(key) : undefined;
   if (verdict === undefined) {
     verdict = keyRules(key, compiled, query);
@@ -67,12 +67,7 @@ const builtinCache = /* @__PURE__ */ createMemo<Array<string | undefined>>(512);
 /** String scrubbing with prepared options. */
 export function scrubStringWith(value: string, compiled: CompiledScrub, mode: ScrubMode = 'text'): string {
   if (value.length < 3) return value;
-  const cacheable =
-    value.length <= CACHE_MAX_LENGTH &&
-    compiled.deny.length === 0 &&
-    compiled.allow.length === 0 &&
-    compiled.patterns.length === 0;
-  if (!cacheable) return scrubUncached(value, compiled, mode);
+  if (value.length > CACHE_MAX_LENGTH || !compiled.builtin) return scrubUncached(value, compiled, mode);
   const slot = (compiled.pii ? 2 : 0) + (mode === 'code' ? 1 : 0);
   let slots = builtinCache.get(value);
   if (slots === undefined) {

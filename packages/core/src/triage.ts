@@ -53,9 +53,10 @@ export function isThirdPartyEvent(event: FaultlineEvent): boolean {
   const thrower = code[code.length - 1] as StackFrame;
   const path = thrower.abs_path ?? thrower.filename ?? '';
   if (DEPENDENCY.test(path)) return true;
+  // A file path (Node) has no origin: the page's URL is then not read.
   const script = originOf(path);
-  const page = originOf(event.request?.url);
-  return !!script && !!page && script !== page;
+  const page = script && originOf(event.request?.url);
+  return !!page && script !== page;
 }
 
 /**

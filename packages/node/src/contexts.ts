@@ -40,12 +40,16 @@ export function contextsIntegration(): Integration {
         }
         liveAt = now;
       }
+      // Read by `in` rather than through lists of keys or entries: no list per event (`ours` is
+      // the integration's own plain object).
       const contexts: Contexts = {};
-      for (const name of Object.keys(ours)) contexts[name] = Object.assign({}, ours[name]);
-      for (const [name, value] of Object.entries(event.contexts)) {
+      for (const name in ours) contexts[name] = Object.assign({}, ours[name]);
+      const given = event.contexts;
+      for (const name of Object.keys(given)) {
         // Only the contexts this integration fills are merged (copied); the app's own stay as they are.
         const filled = contexts[name];
-        contexts[name] = filled ? { ...filled, ...value } : value;
+        const value = given[name] as Contexts[string];
+        contexts[name] = filled ? Object.assign(filled, value) : value;
       }
       event.contexts = contexts;
       if (client.options.sendDefaultPii && event.server_name === undefined) {

@@ -64,7 +64,7 @@ describe('start-up', () => {
     expect(handlers.map(([, length]: [string, number]) => length)).toEqual([3, 4]);
     // What fastify reads from a plugin before it ever calls it.
     expect(fastify).toEqual({
-      name: 'faultline',
+      length: 3,
       skipOverride: true,
       displayName: 'faultline',
       meta: { name: 'faultline', fastify: '>=4' },

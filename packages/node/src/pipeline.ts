@@ -31,6 +31,7 @@ export { contextsIntegration } from './contexts.js';
 export { createHttpExecutor } from './http-executor.js';
 export { requestContext } from './request-context.js';
 export { sourceMapsIntegration } from './source-maps.js';
+export { emitRejectionWarning, rejectionMode } from './rejection-mode.js';
 export { deliverSync } from './sync-deliver.js';
 export { createUndiciExecutor } from './undici-executor.js';
 

@@ -43,7 +43,10 @@ const lazyPipeline = {
     build.onResolve({ filter: /^\.\/load-frameworks\.js$/ }, (args) => ({
       path: resolve(args.resolveDir, 'load-frameworks.build.ts'),
     }));
-    build.onResolve({ filter: /^\.\/frameworks\.cjs$/ }, () => ({ path: './frameworks.cjs', external: true }));
+    build.onResolve({ filter: /^\.\/frameworks\.cjs$/ }, () => ({
+      path: './frameworks.cjs',
+      external: true,
+    }));
   },
 };
 

@@ -51,21 +51,19 @@ export type {
 } from '@faultline/core';
 
 // HTTP frameworks, request context, source maps
-export {
-  type ExpressErrorHandlerOptions,
-  type ExpressNext,
-  type ExpressRequest,
-  type ExpressRequestHandlerOptions,
-  expressErrorHandler,
-  expressRequestHandler,
+export type {
+  ExpressErrorHandlerOptions,
+  ExpressNext,
+  ExpressRequest,
+  ExpressRequestHandlerOptions,
 } from './express.js';
-export {
-  type FastifyInstanceLike,
-  type FastifyPluginOptions,
-  type FastifyReplyLike,
-  type FastifyRequestLike,
-  fastifyPlugin,
+export type {
+  FastifyInstanceLike,
+  FastifyPluginOptions,
+  FastifyReplyLike,
+  FastifyRequestLike,
 } from './fastify.js';
+export { expressErrorHandler, expressRequestHandler, fastifyPlugin } from './http-frameworks.js';
 export { requestContext, sourceMapsIntegration } from './deferred.js';
 export type { RequestParts } from './request-context.js';
 export type { SourceMapsOptions } from './source-maps.js';

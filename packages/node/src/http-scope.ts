@@ -36,6 +36,8 @@ export interface HttpRequestState<R = unknown> {
   adapter: HttpAdapter<R>;
   /** Set once an error of this request was captured, so the response is not reported twice. */
   captured: boolean;
+  /** The status of the error response, once known: the event's response context. */
+  status: number | undefined;
   /** The route the framework matched and the mount path of its router then (express). */
   matchedRoute: unknown;
   mountPath: string | undefined;
@@ -44,8 +46,9 @@ export interface HttpRequestState<R = unknown> {
 /**
  * The scope of one request and its bookkeeping, in one object: the only allocation the SDK adds
  * to a request besides the scope it forks. It forwards to that fork of the current scope; when
- * an event is built, the request context, route template (`transaction`) and user are read from
- * the request, so nothing is computed on the happy path. Values the app sets on the scope win.
+ * an event is built, the request context, route template (`transaction`), user and response
+ * status are read from the request, so nothing is computed on the happy path, and an error the
+ * storm guard only counts writes nothing to the scope. Values the app sets on the scope win.
  *
  * Made with `new`, never as an object literal: V8 tracks each literal in the code (its
  * allocation site) and, once most of its objects outlive a young-generation collection, makes
@@ -62,6 +65,7 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
   declare req: R;
   declare adapter: HttpAdapter<R>;
   declare captured: boolean;
+  declare status: number | undefined;
   declare matchedRoute: unknown;
   declare mountPath: string | undefined;
   /** Set once the request went on inside this scope: what throws after that is the app's. */
@@ -74,6 +78,7 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
     this.req = req;
     this.adapter = adapter;
     this.captured = false;
+    this.status = undefined;
     this.matchedRoute = undefined;
     this.mountPath = undefined;
     this.entered = false;
@@ -102,6 +107,10 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
       if (data.user === undefined) {
         const user = readUser(adapter.user(req));
         if (user) data.user = user;
+      }
+      // The response context (https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/#response-context).
+      if (this.status !== undefined && data.contexts.response === undefined) {
+        data.contexts.response = { status_code: this.status };
       }
     } catch {
       // A broken request object must not cost the event.
@@ -226,9 +235,8 @@ export function captureHttpError<R>(
     wanted = byPolicy();
   }
   if (!wanted) return false;
+  state.status = status;
   inRequestScope(state, () => {
-    // The response context (https://develop.sentry.dev/sdk/data-model/event-payloads/contexts/#response-context).
-    client.getScope().setContext('response', { status_code: status });
     client.captureException(error, {
       mechanism: { type: mechanismType, handled: false, data: { status_code: status } },
       data: { status },
@@ -246,9 +254,9 @@ export function reportHttpStatus<R>(state: HttpRequestState<R>, status: number):
   const method = adapter.method(req);
   if (!client.getStatusPolicy().shouldCapture(status, { routeMatched: route !== undefined })) return;
   state.captured = true;
+  state.status = status;
   const level: SeverityLevel = status >= 500 ? 'error' : 'warning';
   inRequestScope(state, () => {
-    client.getScope().setContext('response', { status_code: status });
     client.captureMessage(statusMessage(status, method, transactionName(method, route)), level, {
       data: { status },
     });

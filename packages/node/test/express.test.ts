@@ -11,6 +11,7 @@ import {
   flush,
   init,
   type NodeOptions,
+  setContext,
   setTag,
   setUser,
   withIsolatedScope,
@@ -69,6 +70,11 @@ function buildApp(express: ExpressModule, withSdk: boolean) {
     setUser({ id: `buyer-${req.params.id}` });
     const note = withIsolatedScope((scope) => scope.getData().transaction);
     throw new Error(`item ${req.params.id} is gone (${note})`);
+  });
+  app.get('/upstream', () => {
+    // The app's own response context wins over the one the SDK fills in.
+    setContext('response', { status_code: 502, body_size: 12 });
+    throw new Error('upstream answered garbage');
   });
   app.get('/missing', () => {
     throw Object.assign(new Error('no such thing'), { status: 404 });
@@ -136,6 +142,15 @@ describe.each([
     expect(event?.request).toMatchObject({ method: 'GET', url: `${app.url}/api/users/7?page=2` });
     expect(event?.user).toEqual({ id: 'u-42' });
     expect(event?.contexts?.response).toEqual({ status_code: 500 });
+  });
+
+  it("keeps the app's own response context on the event", async () => {
+    await start();
+    expect((await call(`${app.url}/upstream`)).status).toBe(500);
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.exception.values.at(-1)?.value).toBe('upstream answered garbage');
+    expect(event?.contexts?.response).toEqual({ status_code: 502, body_size: 12 });
   });
 
   it('captures async failures forwarded to the error handler', async () => {

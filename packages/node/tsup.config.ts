@@ -39,14 +39,6 @@ const lazyPipeline = {
       path: resolve(args.resolveDir, 'load-pipeline.build.ts'),
     }));
     build.onResolve({ filter: /^\.\/pipeline\.cjs$/ }, () => ({ path: './pipeline.cjs', external: true }));
-    // The same for the HTTP framework adapters: `./frameworks.cjs`, on an app's first call to one.
-    build.onResolve({ filter: /^\.\/load-frameworks\.js$/ }, (args) => ({
-      path: resolve(args.resolveDir, 'load-frameworks.build.ts'),
-    }));
-    build.onResolve({ filter: /^\.\/frameworks\.cjs$/ }, () => ({
-      path: './frameworks.cjs',
-      external: true,
-    }));
   },
 };
 
@@ -108,20 +100,6 @@ export default defineConfig([
     sourcemap: true,
     ...compact,
     esbuildPlugins: [lazyPipelineForBundlers],
-    target: 'node20',
-  },
-  {
-    // The HTTP framework adapters (express, fastify), loaded when an app first asks for one. Like
-    // the front, it carries the few parts of core it runs; what it shares with the front (the
-    // client, the scopes) lives in core's process-wide carrier, and the pipeline it reaches
-    // through is the one file both require.
-    entry: { frameworks: 'src/frameworks.ts' },
-    format: ['cjs'],
-    noExternal: [/^@faultline\/core/],
-    sourcemap: true,
-    ...compact,
-    esbuildOptions: withCoreModules,
-    esbuildPlugins: [lazyPipeline],
     target: 'node20',
   },
   {

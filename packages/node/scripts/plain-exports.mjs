@@ -15,7 +15,7 @@ const MAP_COMMENT = '\n//# sourceMappingURL=';
 /** How the assignment begins: a file that has it was done by an earlier run. */
 const DONE = '\nObject.defineProperty(module.exports={';
 
-for (const name of ['index.cjs', 'frameworks.cjs', 'pipeline.cjs']) {
+for (const name of ['index.cjs', 'pipeline.cjs']) {
   const file = new URL(`../dist/${name}`, import.meta.url);
   const code = readFileSync(file, 'utf8');
   if (code.includes(DONE)) continue;

@@ -43,7 +43,16 @@ type Tracked = ExpressRequest & {
   [ROUTE]?: ExpressRequest['route'];
 };
 
-/** The express request middleware, made by the public `expressRequestHandler` (http-frameworks.ts). */
+/**
+ * First middleware of an express app: runs the rest of the request in its own scope, so
+ * anything captured while handling it carries the request (scrubbed), the route template as
+ * `transaction` (`GET /users/:id`) and the user. Also reports error responses sent without a
+ * thrown error (`res.status(503).json(…)`), per the status policy. Never touches the response.
+ * @example
+ * app.use(expressRequestHandler());
+ * // routes…
+ * app.use(expressErrorHandler());
+ */
 export function expressRequestHandler(
   options: ExpressRequestHandlerOptions = {},
 ): (req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
@@ -107,7 +116,12 @@ export interface ExpressErrorHandlerOptions {
   shouldHandleError?: (error: unknown, status: number, req: ExpressRequest) => boolean;
 }
 
-/** The express error middleware, made by the public `expressErrorHandler` (http-frameworks.ts). */
+/**
+ * Error middleware, after the routes and before the app's own error handlers: reports the
+ * error per the status policy (5xx by default, 4xx when listed in `captureStatus` and a route
+ * matched, 404 never unless listed), with mechanism `express`, then passes the very same
+ * error on with `next(err)`: the response is left to the app.
+ */
 export function expressErrorHandler(
   options: ExpressErrorHandlerOptions = {},
 ): (error: unknown, req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {

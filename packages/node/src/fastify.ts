@@ -61,72 +61,84 @@ export interface FastifyPluginOptions {
 const STATE = Symbol('faultline.fastify.state');
 type WithState = FastifyRequestLike & { [STATE]?: HttpRequestState<FastifyRequestLike> };
 
-/** The fastify plugin's work, run by the public `fastifyPlugin` (http-frameworks.ts) when fastify registers it. */
-export function fastifyPlugin(
-  fastify: FastifyInstanceLike,
-  options: FastifyPluginOptions,
-  done: () => void,
-): void {
-  // Fastify always passes an object; a direct call might not.
-  const decide = options?.shouldHandleError;
-  const adapter: HttpAdapter<FastifyRequestLike> = {
-    method: (request) => request.method,
-    route: routeOf,
-    request: (request, client) =>
-      requestContext(
-        {
-          raw: request.raw,
-          url: request.url,
-          protocol: request.protocol,
-          body: request.body,
-          ip: request.ip,
-        },
-        client,
-      ),
-    user: options?.user ?? defaultUser,
-  };
+/**
+ * Fastify plugin: each request runs in its own scope with its request context, the route
+ * template (`GET /users/:id`) as `transaction`, and the user; errors are reported per the
+ * status policy with mechanism `fastify`, and error responses sent without a thrown error are
+ * reported too. Replies are never changed. It applies to the whole app, not only to the
+ * context it is registered in.
+ * @example
+ * await app.register(fastifyPlugin);
+ */
+export const fastifyPlugin = Object.assign(
+  function faultline(fastify: FastifyInstanceLike, options: FastifyPluginOptions, done: () => void): void {
+    // Fastify always passes an object; a direct call might not.
+    const decide = options?.shouldHandleError;
+    const adapter: HttpAdapter<FastifyRequestLike> = {
+      method: (request) => request.method,
+      route: routeOf,
+      request: (request, client) =>
+        requestContext(
+          {
+            raw: request.raw,
+            url: request.url,
+            protocol: request.protocol,
+            body: request.body,
+            ip: request.ip,
+          },
+          client,
+        ),
+      user: options?.user ?? defaultUser,
+    };
 
-  fastify.addHook('onRequest', (request, _reply, next) => {
-    let passedOn = false;
-    try {
-      runInRequestScope(adapter, request, (state) => {
-        if (state) mark(request, state);
-        passedOn = true;
-        // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
+    fastify.addHook('onRequest', (request, _reply, next) => {
+      let passedOn = false;
+      try {
+        runInRequestScope(adapter, request, (state) => {
+          if (state) mark(request, state);
+          passedOn = true;
+          // Calling `next` inside the scope makes the rest of the request (hooks, handler) run in it.
+          next();
+        });
+      } catch (error) {
+        // After `next` it is the app's own error; before, the SDK's, and the request goes on without it.
+        if (passedOn) throw error;
         next();
-      });
-    } catch (error) {
-      // After `next` it is the app's own error; before, the SDK's, and the request goes on without it.
-      if (passedOn) throw error;
-      next();
-    }
-  });
-
-  fastify.addHook('onError', (request, reply, error, next) => {
-    try {
-      const state = (request as WithState)[STATE];
-      if (state && !state.captured) {
-        const status = errorStatus(error, reply.statusCode);
-        captureHttpError(state, error, status, 'fastify', decide && (() => decide(error, status, request)));
       }
-    } catch {
-      // Error reporting must never change how fastify answers.
-    }
-    next();
-  });
+    });
 
-  fastify.addHook('onResponse', (request, reply, next) => {
-    try {
-      const state = (request as WithState)[STATE];
-      if (state) reportHttpStatus(state, reply.statusCode);
-    } catch {
-      // As above.
-    }
-    next();
-  });
+    fastify.addHook('onError', (request, reply, error, next) => {
+      try {
+        const state = (request as WithState)[STATE];
+        if (state && !state.captured) {
+          const status = errorStatus(error, reply.statusCode);
+          captureHttpError(state, error, status, 'fastify', decide && (() => decide(error, status, request)));
+        }
+      } catch {
+        // Error reporting must never change how fastify answers.
+      }
+      next();
+    });
 
-  done();
-}
+    fastify.addHook('onResponse', (request, reply, next) => {
+      try {
+        const state = (request as WithState)[STATE];
+        if (state) reportHttpStatus(state, reply.statusCode);
+      } catch {
+        // As above.
+      }
+      next();
+    });
+
+    done();
+  },
+  {
+    // What `fastify-plugin` sets: the hooks apply to the whole instance, not an encapsulated child.
+    [Symbol.for('skip-override')]: true,
+    [Symbol.for('fastify.display-name')]: 'faultline',
+    [Symbol.for('plugin-meta')]: { name: 'faultline', fastify: '>=4' },
+  },
+);
 
 function mark(request: FastifyRequestLike, state: HttpRequestState<FastifyRequestLike>): void {
   try {

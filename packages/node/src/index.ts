@@ -51,19 +51,21 @@ export type {
 } from '@faultline/core';
 
 // HTTP frameworks, request context, source maps
-export type {
-  ExpressErrorHandlerOptions,
-  ExpressNext,
-  ExpressRequest,
-  ExpressRequestHandlerOptions,
+export {
+  type ExpressErrorHandlerOptions,
+  type ExpressNext,
+  type ExpressRequest,
+  type ExpressRequestHandlerOptions,
+  expressErrorHandler,
+  expressRequestHandler,
 } from './express.js';
-export type {
-  FastifyInstanceLike,
-  FastifyPluginOptions,
-  FastifyReplyLike,
-  FastifyRequestLike,
+export {
+  type FastifyInstanceLike,
+  type FastifyPluginOptions,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+  fastifyPlugin,
 } from './fastify.js';
-export { expressErrorHandler, expressRequestHandler, fastifyPlugin } from './http-frameworks.js';
 export { requestContext, sourceMapsIntegration } from './deferred.js';
 export type { RequestParts } from './request-context.js';
 export type { SourceMapsOptions } from './source-maps.js';

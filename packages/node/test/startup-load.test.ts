@@ -54,23 +54,6 @@ describe('start-up', () => {
     ]);
   });
 
-  it('the express and fastify adapters load their own file when the app first asks for one', async () => {
-    const child = await runFixture('framework-load.cjs', [], { env: { FAULTLINE_DSN: DOWN_DSN } });
-    expect(child.stderr).toBe('');
-    const { atInit, afterExpress, handlers, fastify } = JSON.parse(child.stdout);
-    expect(packageFiles(atInit)).toEqual(['node/dist/index.cjs']);
-    expect(packageFiles(afterExpress)).toEqual(['node/dist/frameworks.cjs', 'node/dist/index.cjs']);
-    // Express tells a request handler from an error handler by the number of parameters.
-    expect(handlers.map(([, length]: [string, number]) => length)).toEqual([3, 4]);
-    // What fastify reads from a plugin before it ever calls it.
-    expect(fastify).toEqual({
-      length: 3,
-      skipOverride: true,
-      displayName: 'faultline',
-      meta: { name: 'faultline', fastify: '>=4' },
-    });
-  });
-
   it('import + init loads the same one file, shares the client with require, and loads the pipeline at the first capture', async () => {
     const { files, afterCapture, sameClient } = await loaded('startup-load.mjs');
     expect(packageFiles(files)).toEqual(['node/dist/index.cjs']);

@@ -1,6 +1,5 @@
 import type { Client, Integration } from '@faultline/core';
-import { loadPipeline } from './load-pipeline.js';
-import type { RejectionMode } from './rejection-mode.js';
+import { emitRejectionWarning, rejectionMode } from './rejection-mode.js';
 
 /**
  * Reports uncaught exceptions and unhandled rejections (`handled: false`, level `fatal`) and
@@ -26,28 +25,7 @@ export function globalHandlersIntegration(): Integration {
     name: 'GlobalHandlers',
     setup(client: Client) {
       if (teardown) return;
-      // The mode is worked out at the first rejection, from the settings the process started
-      // with: the code that reads them loads with the pipeline, which that rejection's capture
-      // needs anyway.
-      const execArgv = process.execArgv;
-      const nodeOptions = process.env.NODE_OPTIONS;
-      let known: RejectionMode | undefined;
-      const mode = (): RejectionMode => {
-        try {
-          known ??= loadPipeline().rejectionMode(execArgv, nodeOptions);
-        } catch {
-          // Without the pipeline nothing is captured: Node's default is what is left to keep.
-          known = 'throw';
-        }
-        return known;
-      };
-      const warn = (reason: unknown, id: number): void => {
-        try {
-          loadPipeline().emitRejectionWarning(reason, id);
-        } catch {
-          // The warning is Node's courtesy; the SDK failing to load must not turn it into a crash.
-        }
-      };
+      const mode = rejectionMode(process.execArgv, process.env.NODE_OPTIONS);
       const capture = (error: unknown, type: string): void => {
         client.captureException(error, { mechanism: { type, handled: false }, level: 'fatal' });
       };
@@ -80,22 +58,21 @@ export function globalHandlersIntegration(): Integration {
       function onRejection(reason: unknown): void {
         rejectionId++;
         const alone = process.listenerCount('unhandledRejection') === 1;
-        const current = mode();
-        if (current === 'strict') {
+        if (mode === 'strict') {
           // Node raised it as an uncaught exception already (the monitor reported it); it warns
           // now only if nobody listens, which this listener would otherwise prevent.
-          if (alone) warn(reason, rejectionId);
+          if (alone) emitRejectionWarning(reason, rejectionId);
           return;
         }
-        if (alone && current === 'throw') {
+        if (alone && mode === 'throw') {
           reraise(reason);
           return;
         }
         capture(reason, 'onunhandledrejection');
         // `warn` warns whatever the listeners, `none` never; `warn-with-error-code` only when
         // nobody listens.
-        if (alone && current === 'warn-with-error-code') {
-          warn(reason, rejectionId);
+        if (alone && mode === 'warn-with-error-code') {
+          emitRejectionWarning(reason, rejectionId);
           process.exitCode = 1;
         }
       }

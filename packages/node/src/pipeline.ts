@@ -29,7 +29,6 @@ import { parseStackFrames } from './stack-frames.js';
 export { scrubUrl, triageIntegration } from '@faultline/core';
 export { contextsIntegration } from './contexts.js';
 export { createHttpExecutor } from './http-executor.js';
-export { emitRejectionWarning, rejectionMode } from './rejection-mode.js';
 export { requestContext } from './request-context.js';
 export { sourceMapsIntegration } from './source-maps.js';
 export { deliverSync } from './sync-deliver.js';

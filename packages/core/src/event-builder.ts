@@ -36,20 +36,21 @@ export function buildEvent(input: EventInput, scope: ScopeData, defaults: EventD
   if (input.exception) event.exception = input.exception;
   const user = scope.user || input.user ? merged<User>(scope.user, input.user) : undefined;
   if (user) event.user = user;
-  const request = input.request ?? scope.request;
-  if (request) event.request = request;
-  const fingerprint = input.fingerprint ?? scope.fingerprint;
-  if (fingerprint) event.fingerprint = fingerprint;
-  const transaction = input.transaction ?? scope.transaction;
-  if (transaction !== undefined) event.transaction = transaction;
-  const release = input.release ?? defaults.release;
-  if (release !== undefined) event.release = release;
-  const environment = input.environment ?? defaults.environment;
-  if (environment !== undefined) event.environment = environment;
-  const dist = input.dist ?? defaults.dist;
-  if (dist !== undefined) event.dist = dist;
-  if (input.server_name !== undefined) event.server_name = input.server_name;
-  if (input.logger !== undefined) event.logger = input.logger;
+  // Taken as given, else from the scope or the client's defaults; left out when none has one.
+  const fields: { [K in keyof FaultlineEvent]?: FaultlineEvent[K] | undefined } = {
+    request: input.request ?? scope.request,
+    fingerprint: input.fingerprint ?? scope.fingerprint,
+    transaction: input.transaction ?? scope.transaction,
+    release: input.release ?? defaults.release,
+    environment: input.environment ?? defaults.environment,
+    dist: input.dist ?? defaults.dist,
+    server_name: input.server_name,
+    logger: input.logger,
+  };
+  for (const key in fields) {
+    const value = fields[key as keyof typeof fields];
+    if (value != null) (event as unknown as Record<string, unknown>)[key] = value;
+  }
   return event;
 }
 

@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isId, uuid4 } from './ids.js';
+import { isId, useUUIDSource, uuid4 } from './ids.js';
 
 const expectUuids = () => {
   const ids = Array.from({ length: 1000 }, () => uuid4());
@@ -13,6 +13,7 @@ const expectUuids = () => {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  useUUIDSource(undefined);
 });
 
 describe('uuid4', () => {
@@ -30,5 +31,23 @@ describe('uuid4', () => {
   it('gives the same form without any crypto', () => {
     vi.stubGlobal('crypto', undefined);
     expectUuids();
+  });
+
+  it("draws from the runtime's source when one is set, without reading the global crypto", () => {
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+    const read = vi.fn(() => webcrypto);
+    Object.defineProperty(globalThis, 'crypto', { configurable: true, get: read });
+    try {
+      const source = vi.fn(() => webcrypto.randomUUID());
+      useUUIDSource(source);
+      expectUuids();
+      expect(source).toHaveBeenCalledTimes(1000);
+      expect(read).not.toHaveBeenCalled();
+      useUUIDSource(undefined);
+      expect(isId(uuid4())).toBe(true);
+      expect(read).toHaveBeenCalled();
+    } finally {
+      if (original) Object.defineProperty(globalThis, 'crypto', original);
+    }
   });
 });

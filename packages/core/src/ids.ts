@@ -1,14 +1,27 @@
 /**
+ * The runtime's own UUID source, when it has a cheaper one than the global `crypto`. In Node the
+ * global's first use loads Web Crypto (about 2 ms of a first error), while `node:crypto`, which
+ * most apps and every web framework have loaded by then, makes the same ids directly.
+ */
+let runtimeUUID: (() => string) | undefined;
+
+/** Sets where {@link uuid4} draws its ids from (a function that returns a UUID v4); undefined: the platform's. */
+export function useUUIDSource(source: (() => string) | undefined): void {
+  runtimeUUID = source;
+}
+
+/**
  * A random UUID v4 as 32 lowercase hex characters, the form Sentry expects for ids. The
- * platform's `randomUUID` where there is one (Node draws its random bytes in batches, so an id
- * costs well under a microsecond, against ~10 µs for one `getRandomValues` call per id); else
- * each hex digit of the UUID template is drawn from `getRandomValues` (or `Math.random`), with
- * the version (4) and variant (8–b) digits fixed.
+ * runtime's source or the platform's `randomUUID` where there is one (Node draws its random bytes
+ * in batches, so an id costs well under a microsecond, against ~10 µs for one `getRandomValues`
+ * call per id); else each hex digit of the UUID template is drawn from `getRandomValues` (or
+ * `Math.random`), with the version (4) and variant (8–b) digits fixed.
  */
 export function uuid4(): string {
-  const c = typeof crypto === 'object' ? crypto : undefined;
+  // The runtime's source first: reading the global `crypto` is what loads Web Crypto in Node.
+  const c = !runtimeUUID && typeof crypto === 'object' ? crypto : undefined;
   return (
-    c?.randomUUID?.().replace(/-/g, '') ??
+    (runtimeUUID?.() ?? c?.randomUUID?.())?.replace(/-/g, '') ??
     '10000000100040008000100000000000'.replace(/[018]/g, (d) =>
       (+d ^ ((c?.getRandomValues?.(new Uint8Array(1))[0] ?? Math.random() * 16) & (15 >> (+d / 4)))).toString(
         16,

@@ -58,7 +58,7 @@ export {
   type ScopeStore,
 } from './scope.js';
 export { createLogger, type Logger } from './logger.js';
-export { isId, nowSeconds, uuid4 } from './ids.js';
+export { isId, nowSeconds, useUUIDSource, uuid4 } from './ids.js';
 export { type Current, carrier } from './carrier.js';
 export {
   addBreadcrumb,

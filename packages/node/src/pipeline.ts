@@ -19,6 +19,7 @@ import {
   type Integration,
   type ScopeStore,
   sendCheckIn,
+  useUUIDSource,
 } from '@faultline/core';
 import { detectRelease } from './detect-release.js';
 import { createHttpExecutor } from './http-executor.js';
@@ -49,6 +50,9 @@ export interface FrontState {
 /** Core's client on what `init` prepared. */
 export function startClient(front: FrontState): Client {
   const { options } = front;
+  // Event ids from `node:crypto`: the global `crypto` is Web Crypto, whose first use loads it.
+  if (typeof process.getBuiltinModule === 'function')
+    useUUIDSource(() => process.getBuiltinModule('node:crypto').randomUUID());
   // Looked for now rather than at init: it reads files, and only events and check-ins carry it.
   if (options.release === undefined) {
     const release = detectRelease(process.env, front.cwd);

@@ -21,6 +21,8 @@ async function loaded(fixture: string, args: string[] = []) {
     files: string[];
     builtins?: string[];
     afterCapture: string[];
+    afterCaptureBuiltins?: string[];
+    eventId?: string;
     sameClient?: boolean;
   };
 }
@@ -52,6 +54,13 @@ describe('start-up', () => {
       'node/dist/index.cjs',
       'node/dist/pipeline.cjs',
     ]);
+  });
+
+  it('the first capture draws its event id from node:crypto: the global crypto (Web Crypto) is not loaded for it', async () => {
+    const { afterCaptureBuiltins, eventId } = await loaded('startup-load.cjs');
+    expect(eventId).toMatch(/^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+    expect(afterCaptureBuiltins).toContain('NativeModule crypto');
+    expect(afterCaptureBuiltins?.filter((name) => /webcrypto/.test(name))).toEqual([]);
   });
 
   it('import + init loads the same one file, shares the client with require, and loads the pipeline at the first capture', async () => {

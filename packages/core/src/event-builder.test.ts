@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { buildEvent, type EventDefaults } from './event-builder.js';
+import type { ScopeData } from './scope.js';
+import type { EventInput } from './types.js';
+
+const defaults: EventDefaults = {
+  platform: 'node',
+  sdk: { name: 'faultline.test', version: '0.0.0' },
+  release: 'shop@1.4.2',
+  environment: 'production',
+  maxBreadcrumbs: 100,
+};
+const scope = (data: Partial<ScopeData> = {}): ScopeData => ({
+  tags: {},
+  contexts: {},
+  extra: {},
+  breadcrumbs: [],
+  ...data,
+});
+
+describe('buildEvent', () => {
+  it("takes the event's own request, fingerprint, transaction, release, environment and dist over the scope's and the defaults'", () => {
+    const event = buildEvent(
+      {
+        request: { url: 'https://shop.example/own' },
+        fingerprint: ['own'],
+        transaction: 'GET /own',
+        release: 'own@1',
+        environment: 'staging',
+        dist: '7',
+        server_name: 'web-1',
+        logger: 'payments',
+      },
+      scope({
+        request: { url: 'https://shop.example/scope' },
+        fingerprint: ['scope'],
+        transaction: 'GET /scope',
+      }),
+      defaults,
+    );
+    expect(event).toMatchObject({
+      request: { url: 'https://shop.example/own' },
+      fingerprint: ['own'],
+      transaction: 'GET /own',
+      release: 'own@1',
+      environment: 'staging',
+      dist: '7',
+      server_name: 'web-1',
+      logger: 'payments',
+    });
+  });
+
+  it("falls back to the scope's request, fingerprint and transaction and the client's release and environment", () => {
+    const event = buildEvent(
+      {},
+      scope({
+        request: { url: 'https://shop.example/scope' },
+        fingerprint: ['scope'],
+        transaction: 'GET /scope',
+      }),
+      defaults,
+    );
+    expect(event).toMatchObject({
+      request: { url: 'https://shop.example/scope' },
+      fingerprint: ['scope'],
+      transaction: 'GET /scope',
+      release: 'shop@1.4.2',
+      environment: 'production',
+    });
+  });
+
+  it('leaves out what nobody set, and what was set to null, instead of sending empty fields', () => {
+    const event = buildEvent(
+      { transaction: null, server_name: null, logger: undefined } as unknown as EventInput,
+      scope(),
+      { platform: 'node', sdk: defaults.sdk, maxBreadcrumbs: 100 },
+    );
+    for (const key of [
+      'request',
+      'fingerprint',
+      'transaction',
+      'release',
+      'environment',
+      'dist',
+      'server_name',
+      'logger',
+    ])
+      expect(Object.hasOwn(event, key), key).toBe(false);
+  });
+});

@@ -45,6 +45,8 @@ interface StartOptions {
   allowConcurrent?: boolean;
   /** The zipped action; the bundle without a source map unless given. */
   code?: string;
+  /** False to send `code` as plain text (an inline action). */
+  binary?: boolean;
 }
 
 async function start(options: StartOptions = {}): Promise<{ proxy: ActionProxy; receiver: Receiver }> {
@@ -56,7 +58,7 @@ async function start(options: StartOptions = {}): Promise<{ proxy: ActionProxy; 
     name: 'hello',
     main: options.main ?? 'main',
     code: options.code ?? zip,
-    binary: true,
+    binary: options.binary ?? true,
     env,
   });
   expect(init).toMatchObject({ status: 200, body: { OK: true } });
@@ -380,6 +382,31 @@ describe('wrapAction through the action proxy', () => {
       in_app: true,
       context_line: expect.stringContaining('sync boom'),
     });
+  });
+
+  it('places the frames of a bundle deployed as plain code at their line in the bundle', async () => {
+    // `wsk action create hello bundle.js` sends the file as inline code, which the runtime
+    // evaluates inside its runner: V8 names the eval, not a file, and the runner's line.
+    const { proxy, receiver } = await start({ code: bundle, binary: false });
+    const res = await proxy.run(activation('i1', { mode: 'sync-throw', tag: 'i1' }));
+    expect(res.status).toBe(200);
+    expect(res.body.error.stack).toContain('eval at initializeActionHandler');
+    expectDeliveredBefore(receiver, 'i1', res);
+    const frames = topException(eventsOf(receiver, 'i1')[0]!)?.stacktrace?.frames ?? [];
+    const lines = bundle.split('\n');
+    const throwLine = lines.findIndex((l) => l.includes('new Error(`sync boom')) + 1;
+    const entry = frames.at(-1);
+    expect(entry).toMatchObject({
+      filename: 'app:///inline-action.js',
+      function: expect.stringMatching(/entry$/),
+      lineno: throwLine,
+      colno: lines[throwLine - 1]!.indexOf('new Error') + 1,
+      in_app: true,
+    });
+    // Not the runner's source, which is where the eval call is.
+    expect(entry?.context_line).toBeUndefined();
+    expect(JSON.stringify(frames)).not.toMatch(/nodejsAction\/(?:app|runner)\.js/);
+    expect((await proxy.run(activation('i2', { tag: 'i2' }))).body).toEqual({ ok: true, tag: 'i2' });
   });
 
   it('prints nothing after the end-of-activation sentinel, even with debug logging', async () => {

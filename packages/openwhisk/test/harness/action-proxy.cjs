@@ -124,10 +124,12 @@ function initializeActionHandler(message) {
   try {
     // Inline code is evaluated inside a function in this module (so `require`, `module` and
     // `exports` are the runner's), falling back to `module.exports.<main>` or `exports.<main>`.
+    // The code starts on the second line of the evaluated text after 15 spaces, as in the real
+    // runner: V8 reports the action's frames at those positions (`<anonymous>:2:16` for 1:1).
     // biome-ignore lint/security/noGlobalEval: the runtime under imitation evaluates inline action code.
     const handler = eval(
       `(function(){
-         ${message.code}
+               ${message.code}
          try {
            return ${message.main}
          } catch (e) {

@@ -61,8 +61,6 @@ export const INLINE_FILE = 'app:///inline-action.js';
 interface StackSource {
   stack: string;
   message: unknown;
-  /** {@link inlineFrames} of the stack, once computed. */
-  frames?: StackFrame[];
 }
 
 /**
@@ -87,7 +85,8 @@ export function inlineFrames(source: StackSource): StackFrame[] | undefined {
  */
 export function placeInlineFrames(frames: StackFrame[], mapped: StackFrame[]): StackFrame[] | undefined {
   if (mapped.length !== frames.length) return undefined;
-  if (mapped.some((m, i) => m.filename === INLINE_FILE && m.function !== frames[i]?.function)) return undefined;
+  if (mapped.some((m, i) => m.filename === INLINE_FILE && m.function !== frames[i]?.function))
+    return undefined;
   return frames.map((frame, i) => {
     const m = mapped[i];
     if (m?.filename !== INLINE_FILE) return frame;
@@ -99,15 +98,20 @@ export function placeInlineFrames(frames: StackFrame[], mapped: StackFrame[]): S
   });
 }
 
-/** The errors an event's exception values may come from: the thrown one, its causes and group members. */
-function stackSources(hint: EventHint): StackSource[] {
-  const sources: StackSource[] = [];
+/**
+ * {@link inlineFrames} of the errors an event's exception values may come from (the thrown one,
+ * its causes and group members) that have inline frames.
+ */
+function inlineSources(hint: EventHint): Array<{ message: unknown; frames: StackFrame[] }> {
+  const sources: Array<{ message: unknown; frames: StackFrame[] }> = [];
   const seen = new Set<unknown>();
   const visit = (value: unknown, depth: number): void => {
-    if (depth > 10 || seen.size >= 50 || typeof value !== 'object' || value === null || seen.has(value)) return;
+    if (depth > 10 || seen.size >= 50 || typeof value !== 'object' || value === null || seen.has(value))
+      return;
     seen.add(value);
     const { stack, message, cause, errors } = value as Record<string, unknown>;
-    if (typeof stack === 'string' && stack.includes(INLINE_MARK)) sources.push({ stack, message });
+    const frames = typeof stack === 'string' ? inlineFrames({ stack, message }) : undefined;
+    if (frames) sources.push({ message, frames });
     visit(cause, depth + 1);
     if (Array.isArray(errors)) for (const member of errors.slice(0, 20)) visit(member, depth + 1);
   };
@@ -126,7 +130,7 @@ export function openwhiskFramesIntegration(options: FrameOptions = {}): Integrat
     name: 'OpenWhiskFrames',
     processEvent(event, hint) {
       const placed = new Map<StackFrame[], StackFrame[]>();
-      const sources = stackSources(hint);
+      const sources = inlineSources(hint);
       if (sources.length > 0) {
         for (const value of event.exception?.values ?? []) {
           const frames = value.stacktrace?.frames;
@@ -137,7 +141,7 @@ export function openwhiskFramesIntegration(options: FrameOptions = {}): Integrat
             ...sources.filter((s) => s.message !== value.value),
           ];
           for (const source of ordered) {
-            const found = placeInlineFrames(frames, (source.frames ??= inlineFrames(source) ?? []));
+            const found = placeInlineFrames(frames, source.frames);
             if (found) {
               placed.set(frames, found);
               break;

@@ -158,6 +158,19 @@ describe('wrapAction through the action proxy', () => {
     expect(JSON.stringify(eventsOf(receiver, 'r2')[0])).toContain('plain rejection r2');
   });
 
+  it('reports the cause the runtime leaves out of the result', async () => {
+    const { proxy, receiver } = await start();
+    const res = await proxy.run(activation('k1', { mode: 'cause', tag: 'k1' }));
+    expect(res.body.error).toMatchObject({ name: 'Error', message: 'outer k1' });
+    expect(res.body.error).not.toHaveProperty('cause');
+    expectDeliveredBefore(receiver, 'k1', res);
+    const values = eventsOf(receiver, 'k1')[0]?.exception?.values ?? [];
+    expect(values.map((v) => [v.type, v.value])).toEqual([
+      ['TypeError', 'inner k1'],
+      ['Error', 'outer k1'],
+    ]);
+  });
+
   it('reports a returned {error} as an application error and passes it through', async () => {
     const { proxy, receiver } = await start();
     const res = await proxy.run(activation('e1', { mode: 'app-error', tag: 'e1' }));
@@ -418,6 +431,7 @@ describe('wrapAction through the action proxy', () => {
     await proxy.run(activation('l1', { mode: 'async-throw' }));
     await proxy.run(activation('l2', { mode: 'app-error' }));
     await new Promise((r) => setTimeout(r, 300));
+    await proxy.waitForSentinels(2);
     const out = proxy.stdoutText();
     const err = proxy.stderrText();
     expect(out + err).toContain('[Faultline]');

@@ -363,6 +363,15 @@ describe('wrapAction through the action proxy', () => {
     expect(topException(event!)).toMatchObject({ value: 'late boom u2', mechanism: { handled: false } });
   });
 
+  it('keeps the exit code of process.exit and delivers what was captured before it', async () => {
+    const { proxy, receiver } = await start();
+    // As unwrapped: the process ends with the action's code and the invoker's request is cut off.
+    await expect(proxy.run(activation('z1', { mode: 'exit', tag: 'z1', ms: 4 }))).rejects.toThrow();
+    expect(await proxy.exited).toEqual({ code: 4, signal: null });
+    await receiver.waitFor(1);
+    expect(topException(eventsOf(receiver, 'z1')[0]!)?.value).toBe('before exit z1');
+  });
+
   it('reads the DSN from an action parameter and never reports it', async () => {
     receiver = await startReceiver();
     proxy = await startActionProxy();

@@ -10,7 +10,8 @@ export interface WrapActionOptions extends NodeOptions {
   flushTimeoutMs?: number;
   /**
    * Sends a warning event shortly before the activation's deadline, since the invoker kills the
-   * container at the deadline and nothing can be reported afterwards.
+   * container at the deadline and nothing can be reported afterwards. When less than the
+   * threshold is left as the activation starts, the warning is due halfway to the deadline.
    * @default true (500 ms before the deadline)
    * @example { thresholdMs: 1000 }
    */

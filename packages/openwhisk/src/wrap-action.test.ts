@@ -96,6 +96,29 @@ describe('wrapAction', () => {
     expect(transport.events()).toHaveLength(0);
   });
 
+  it('warns halfway to a deadline closer than the threshold, only if the activation still runs then', async () => {
+    const wrapped = wrapAction(async (params: { wait: number }) => {
+      await tick(params.wait);
+      return {};
+    }, options());
+    // 300 ms left, less than the default 500 ms: the warning is due at 125 ms.
+    enter('s1', String(Date.now() + 300));
+    await wrapped({ wait: 20 });
+    expect(transport.events()).toHaveLength(0);
+    enter('s2', String(Date.now() + 300));
+    await wrapped({ wait: 200 });
+    const [warning] = transport.events();
+    expect(warning).toMatchObject({ level: 'warning', tags: { 'openwhisk.activation_id': 's2' } });
+    const left = (warning?.extra as { remaining_ms?: number } | undefined)?.remaining_ms;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(175);
+    // Nothing could be delivered before a deadline 40 ms away: no warning.
+    transport.clear();
+    enter('s3', String(Date.now() + 40));
+    await wrapped({ wait: 60 });
+    expect(transport.events()).toHaveLength(0);
+  });
+
   it('arms no warning for a deadline further away than a timer can wait', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => void warnings.push(warning);

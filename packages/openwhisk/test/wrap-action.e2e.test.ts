@@ -428,6 +428,8 @@ describe('wrapAction through the action proxy', () => {
     // Not the runner's source, which is where the eval call is.
     expect(entry?.context_line).toBeUndefined();
     expect(JSON.stringify(frames)).not.toMatch(/nodejsAction\/(?:app|runner)\.js/);
+    // The runtime's folder, where inline code runs, holds the runtime's package.json: not the release.
+    expect(eventsOf(receiver, 'i1')[0]?.release).toBe('hello@0.0.1');
     expect((await proxy.run(activation('i2', { tag: 'i2' }))).body).toEqual({ ok: true, tag: 'i2' });
   });
 

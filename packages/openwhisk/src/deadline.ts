@@ -46,7 +46,7 @@ export function armTimeoutWarning(
   return () => clearTimeout(timer);
 }
 
-/** How long the activation may wait for its events: `maxMs`, cut to 50 ms before the deadline. */
+/** How long the activation may wait for its events: `maxMs`, cut to 100 ms before the deadline. */
 export function flushBound(context: ActivationContext, maxMs: number): number {
   const left = remainingMs(context);
   const bound = Math.min(maxMs, left === undefined ? maxMs : left - DEADLINE_MARGIN_MS);

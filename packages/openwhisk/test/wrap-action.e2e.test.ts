@@ -361,6 +361,17 @@ describe('wrapAction through the action proxy', () => {
     expect((await opted.proxy.exited).code).toBe(1);
     const [event] = eventsOf(opted.receiver, 'u2');
     expect(topException(event!)).toMatchObject({ value: 'late boom u2', mechanism: { handled: false } });
+    await opted.proxy.close();
+    await opted.receiver.close();
+
+    // A rejection nobody handles ends the process too (Node's default), after it was delivered.
+    const rejected = await start({ main: 'crashy' });
+    await rejected.proxy.run(activation('u3', { mode: 'late-reject', tag: 'u3' }));
+    expect((await rejected.proxy.exited).code).toBe(1);
+    expect(topException(eventsOf(rejected.receiver, 'u3')[0]!)).toMatchObject({
+      value: 'late rejection u3',
+      mechanism: { handled: false },
+    });
   });
 
   it('keeps the exit code of process.exit and delivers what was captured before it', async () => {

@@ -158,6 +158,16 @@ describe('wrapAction through the action proxy', () => {
     expect(JSON.stringify(eventsOf(receiver, 'r2')[0])).toContain('plain rejection r2');
   });
 
+  it('leaves results the runtime refuses or fills in to the runtime', async () => {
+    const { proxy, receiver } = await start();
+    expect(await proxy.run(activation('t1', { mode: 'nothing' }))).toMatchObject({ status: 200, body: {} });
+    expect(await proxy.run(activation('t2', { mode: 'text' }))).toMatchObject({
+      status: 502,
+      body: { error: 'The action did not return a dictionary.' },
+    });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('reports the cause the runtime leaves out of the result', async () => {
     const { proxy, receiver } = await start();
     const res = await proxy.run(activation('k1', { mode: 'cause', tag: 'k1' }));

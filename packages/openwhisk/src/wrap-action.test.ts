@@ -220,6 +220,28 @@ describe('wrapAction', () => {
     expect(await wrapped({ n: 1 })).toEqual({ n: 2 });
   });
 
+  it('leaves a synchronous throw synchronous when the SDK is off, as unwrapped', async () => {
+    const error = new Error('sync off');
+    const failing = (p: { fail?: boolean }) => {
+      if (p.fail) throw error;
+      return { ok: true };
+    };
+    const saved = { faultline: process.env.FAULTLINE_DSN, sentry: process.env.SENTRY_DSN };
+    delete process.env.FAULTLINE_DSN;
+    delete process.env.SENTRY_DSN;
+    try {
+      const wrapped = wrapAction(failing);
+      enter('o1');
+      expect(() => wrapped({ fail: true })).toThrow(error);
+      await expect(wrapped({})).resolves.toEqual({ ok: true });
+      const badOptions = wrapAction(failing, null as unknown as WrapActionOptions);
+      expect(() => badOptions({ fail: true })).toThrow(error);
+    } finally {
+      Object.assign(process.env, saved.faultline === undefined ? {} : { FAULTLINE_DSN: saved.faultline });
+      Object.assign(process.env, saved.sentry === undefined ? {} : { SENTRY_DSN: saved.sentry });
+    }
+  });
+
   it("gives the action's own captures the activation's data, as of the capture, under the action's own values", async () => {
     const wrapped = wrapAction(
       async (params: { order: string; apiToken: string }) => {

@@ -393,6 +393,22 @@ describe('wrapAction through the action proxy', () => {
     expect(topException(eventsOf(receiver, 'z1')[0]!)?.value).toBe('before exit z1');
   });
 
+  it('without a DSN answers exactly as the unwrapped action, a synchronous throw included', async () => {
+    const { proxy, receiver } = await start({ dsn: false });
+    expect((await proxy.run(activation('o1', { tag: 'o1' }))).body).toEqual({ ok: true, tag: 'o1' });
+    const failed = await proxy.run(activation('o2', { mode: 'async-throw', tag: 'o2' }));
+    expect(failed.body.error).toMatchObject({ message: 'async boom o2', code: 'E_DEMO' });
+    expect(await proxy.run(activation('o3', { mode: 'sync-throw', tag: 'o3' }))).toMatchObject({
+      status: 502,
+      body: { error: 'An error has occurred: Error: sync boom o3' },
+    });
+    expect(await proxy.run(activation('o4'))).toMatchObject({
+      status: 403,
+      body: { error: 'System not ready, status is stopped.' },
+    });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('reads the DSN from an action parameter and never reports it', async () => {
     receiver = await startReceiver();
     proxy = await startActionProxy();

@@ -9,6 +9,8 @@ const net = require('node:net');
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenOnLoopback(...args) {
   if (args[0] !== 8080) return listen.apply(this, args);
+  // Only the runtime's own server: an action's servers listen where they ask.
+  net.Server.prototype.listen = listen;
   const rest = args.slice(1);
   this.once('listening', () => process.stdout.write(`OW_HARNESS_PORT ${this.address().port}\n`));
   return listen.call(this, 0, '127.0.0.1', ...rest);

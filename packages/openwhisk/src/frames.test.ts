@@ -1,6 +1,6 @@
 import type { StackFrame } from '@faultline/core';
 import { describe, expect, it } from 'vitest';
-import { rewriteFrames } from './frames.js';
+import { INLINE_FILE, inlineFrames, placeInlineFrames, rewriteFrames } from './frames.js';
 
 const frame = (filename: string, in_app = true): StackFrame => ({
   filename,
@@ -45,5 +45,71 @@ describe('rewriteFrames', () => {
   it('takes another unpack root when configured', () => {
     const [f] = rewriteFrames([frame('/action/abc/main.js')], { unpackRoot: /\/action\/[a-z]{3}\// });
     expect(f?.filename).toBe('app:///main.js');
+  });
+});
+
+describe('inline actions', () => {
+  // Stack lines as the real runtime (core/nodejsActionBase 1.23.0) prints them for plain code:
+  // the code is evaluated from line 2 of the runner's template, after 15 spaces.
+  const at = (fn: string, line: number, col: number) =>
+    `    at ${fn} (eval at initializeActionHandler (/nodejsAction/runner.js:79:23), <anonymous>:${line}:${col})`;
+  const inline = (stack: string, message = 'x') => inlineFrames({ stack, message }) ?? [];
+
+  it('places frames of evaluated code at their line and column in the action', () => {
+    const frames = inline(
+      [
+        'Error: y',
+        at('eval', 7, 49),
+        '    at Array.map (<anonymous>)',
+        at('nested', 7, 31),
+        at('main', 5, 10),
+        '    at NodeActionRunner.run (/nodejsAction/runner.js:120:33)',
+      ].join('\n'),
+      'y',
+    );
+    expect(frames.map((f) => [f.function, f.filename, f.lineno, f.colno])).toEqual([
+      ['NodeActionRunner.run', '/nodejsAction/runner.js', 120, 33],
+      ['main', INLINE_FILE, 4, 10],
+      ['nested', INLINE_FILE, 6, 31],
+      ['Array.map', '<anonymous>', undefined, undefined],
+      ['eval', INLINE_FILE, 6, 49],
+    ]);
+  });
+
+  it('takes the indentation off the first line of the code, where minified code sits', () => {
+    // `function main(){ throw new Error("x") }` thrown at 1:24.
+    expect(inline(`Error: x\n${at('main', 2, 39)}`)[0]).toMatchObject({ lineno: 1, colno: 24 });
+  });
+
+  it('leaves stacks without evaluated code alone', () => {
+    expect(inlineFrames({ stack: 'Error: x\n    at f (/app/a.js:1:2)', message: 'x' })).toBeUndefined();
+  });
+
+  it('replaces the runner position and context of those frames, and keeps the others', () => {
+    const stack = `Error: x\n${at('main', 3, 5)}\n    at NodeActionRunner.run (/nodejsAction/runner.js:120:33)`;
+    const runner = (fn: string, lineno: number): StackFrame => ({
+      function: fn,
+      filename: '/nodejsAction/runner.js',
+      abs_path: '/nodejsAction/runner.js',
+      lineno,
+      colno: 23,
+      in_app: false,
+      context_line: '        let handler = eval(',
+      pre_context: ['    } else try {'],
+    });
+    const event = [runner('NodeActionRunner.run', 120), runner('main', 79)];
+    const placed = placeInlineFrames(event, inline(stack));
+    expect(placed?.[0]).toBe(event[0]);
+    expect(placed?.[1]).toEqual({
+      function: 'main',
+      filename: INLINE_FILE,
+      abs_path: INLINE_FILE,
+      lineno: 2,
+      colno: 5,
+      in_app: true,
+    });
+    // Another error's frames (a different list) are not touched.
+    expect(placeInlineFrames([event[1]!], inline(stack))).toBeUndefined();
+    expect(placeInlineFrames([runner('other', 79), runner('x', 1)], inline(stack))).toBeUndefined();
   });
 });

@@ -96,6 +96,29 @@ describe('wrapAction', () => {
     expect(transport.events()).toHaveLength(0);
   });
 
+  it('warns halfway to a deadline closer than the threshold, only if the activation still runs then', async () => {
+    const wrapped = wrapAction(async (params: { wait: number }) => {
+      await tick(params.wait);
+      return {};
+    }, options());
+    // 300 ms left, less than the default 500 ms: the warning is due halfway, at 100 ms.
+    enter('s1', String(Date.now() + 300));
+    await wrapped({ wait: 20 });
+    expect(transport.events()).toHaveLength(0);
+    enter('s2', String(Date.now() + 300));
+    await wrapped({ wait: 200 });
+    const [warning] = transport.events();
+    expect(warning).toMatchObject({ level: 'warning', tags: { 'openwhisk.activation_id': 's2' } });
+    const left = (warning?.extra as { remaining_ms?: number } | undefined)?.remaining_ms;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(200);
+    // Nothing could be delivered before a deadline 40 ms away: no warning.
+    transport.clear();
+    enter('s3', String(Date.now() + 40));
+    await wrapped({ wait: 60 });
+    expect(transport.events()).toHaveLength(0);
+  });
+
   it('arms no warning for a deadline further away than a timer can wait', async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => void warnings.push(warning);
@@ -195,6 +218,28 @@ describe('wrapAction', () => {
     const wrapped = wrapAction((p: { n: number }) => ({ n: p.n + 1 }), { dsn: 'not a dsn' });
     enter('b1');
     expect(await wrapped({ n: 1 })).toEqual({ n: 2 });
+  });
+
+  it('leaves a synchronous throw synchronous when the SDK is off, as unwrapped', async () => {
+    const error = new Error('sync off');
+    const failing = (p: { fail?: boolean }) => {
+      if (p.fail) throw error;
+      return { ok: true };
+    };
+    const saved = { faultline: process.env.FAULTLINE_DSN, sentry: process.env.SENTRY_DSN };
+    delete process.env.FAULTLINE_DSN;
+    delete process.env.SENTRY_DSN;
+    try {
+      const wrapped = wrapAction(failing);
+      enter('o1');
+      expect(() => wrapped({ fail: true })).toThrow(error);
+      await expect(wrapped({})).resolves.toEqual({ ok: true });
+      const badOptions = wrapAction(failing, null as unknown as WrapActionOptions);
+      expect(() => badOptions({ fail: true })).toThrow(error);
+    } finally {
+      Object.assign(process.env, saved.faultline === undefined ? {} : { FAULTLINE_DSN: saved.faultline });
+      Object.assign(process.env, saved.sentry === undefined ? {} : { SENTRY_DSN: saved.sentry });
+    }
   });
 
   it("gives the action's own captures the activation's data, as of the capture, under the action's own values", async () => {

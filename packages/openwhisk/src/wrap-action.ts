@@ -44,9 +44,9 @@ export const REPORTED_MARKER = 'faultline-openwhisk: reported';
  * (the container is paused soon after, and killed at the deadline).
  *
  * The result is returned and errors are rethrown unchanged, with one difference from an
- * unwrapped action: the wrapper is async, so a synchronous throw reaches the runtime as a
- * rejection (an application error with a serialized error; the container stays warm) instead
- * of a 502 developer error.
+ * unwrapped action: the wrapper flushes before it answers, so a synchronous throw reaches the
+ * runtime as a rejection (an application error with a serialized error; the container stays
+ * warm) instead of a 502 developer error. With the SDK off (no DSN) nothing differs.
  *
  * @example
  * import { wrapAction } from '@faultline/openwhisk';
@@ -91,10 +91,10 @@ export function wrapAction<P = Params, R = unknown>(
     return client;
   }
 
-  return async function wrappedAction(this: unknown, params: P, ...rest: unknown[]): Promise<R> {
-    const call = () => main.call(this, params, ...rest);
-    Object.defineProperty(call, 'name', { value: CALL_FRAME });
-    if (problem) return call();
+  return function wrappedAction(this: unknown, params: P, ...rest: unknown[]): Promise<R> {
+    // With the SDK off the action runs as unwrapped, down to a synchronous throw staying
+    // synchronous (the runtime answers it with a 502 and stops the container).
+    if (problem) return Promise.resolve(main.call(this, params, ...rest));
     let client: Client | undefined;
     let context: ActivationContext;
     try {
@@ -103,9 +103,11 @@ export function wrapAction<P = Params, R = unknown>(
       coldStart = false;
       client = ensureClient(params);
     } catch {
-      return call();
+      return Promise.resolve(main.call(this, params, ...rest));
     }
-    if (!client?.enabled) return call();
+    if (!client?.enabled) return Promise.resolve(main.call(this, params, ...rest));
+    const call = () => main.call(this, params, ...rest);
+    Object.defineProperty(call, 'name', { value: CALL_FRAME });
     const active = client;
     return runTracked((delivery) =>
       withIsolatedScope(() => runActivation(active, delivery, context, params, call, options, dsnParam)),

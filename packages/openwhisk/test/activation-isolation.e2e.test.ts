@@ -117,6 +117,7 @@ describe('the runtime’s own output', () => {
     await proxy.run(activation('b-last', { mode: 'async-throw', tag: 'b-last' }));
     const events = receiver.events();
     expect(events).toHaveLength(2);
+    await proxy.waitForSentinels(32);
     for (const event of events) {
       const text = JSON.stringify(event.breadcrumbs ?? []);
       expect(text).not.toContain(SENTINEL);
@@ -147,6 +148,7 @@ describe('the runtime’s own output', () => {
     expect(stackLines[0]).toMatch(/at .*entry \(.*index\.js:\d+:\d+\)$/);
     // Below the user's function only Node's own frames remain.
     for (const line of stackLines.slice(1)) expect(line).toMatch(/\(node:internal\//);
+    await proxy.waitForSentinels(1);
     const err = proxy.stderrText();
     const logged = err.indexOf('sync boom s1');
     expect(logged).toBeGreaterThanOrEqual(0);
@@ -157,14 +159,17 @@ describe('the runtime’s own output', () => {
     expect(frames.map((f) => f.function ?? '')).not.toContain('faultlineOpenwhiskCall');
     // An async throw is not logged (the runtime does not log one either).
     await proxy.run(activation('s2', { mode: 'async-throw', tag: 's2' }));
+    await proxy.waitForSentinels(2);
     expect(proxy.stderrText()).not.toContain('async boom s2');
   });
 
   it('marks an activation whose events were delivered, before the marker, for the monitor', async () => {
     const { proxy, receiver } = await start();
     await proxy.run(activation('m1', { tag: 'm1' }));
+    await proxy.waitForSentinels(1);
     expect(proxy.stdoutText()).not.toContain(REPORTED_MARKER);
     await proxy.run(activation('m2', { mode: 'async-throw', tag: 'm2' }));
+    await proxy.waitForSentinels(2);
     const [event] = receiver.events();
     const out = proxy.stdoutText();
     const line = out.split('\n').find((l) => l.startsWith(REPORTED_MARKER));

@@ -45,6 +45,8 @@ interface StartOptions {
   allowConcurrent?: boolean;
   /** The zipped action; the bundle without a source map unless given. */
   code?: string;
+  /** False to send `code` as plain text (an inline action). */
+  binary?: boolean;
 }
 
 async function start(options: StartOptions = {}): Promise<{ proxy: ActionProxy; receiver: Receiver }> {
@@ -56,7 +58,7 @@ async function start(options: StartOptions = {}): Promise<{ proxy: ActionProxy; 
     name: 'hello',
     main: options.main ?? 'main',
     code: options.code ?? zip,
-    binary: true,
+    binary: options.binary ?? true,
     env,
   });
   expect(init).toMatchObject({ status: 200, body: { OK: true } });
@@ -154,6 +156,29 @@ describe('wrapAction through the action proxy', () => {
       value: 'rejected r1',
     });
     expect(JSON.stringify(eventsOf(receiver, 'r2')[0])).toContain('plain rejection r2');
+  });
+
+  it('leaves results the runtime refuses or fills in to the runtime', async () => {
+    const { proxy, receiver } = await start();
+    expect(await proxy.run(activation('t1', { mode: 'nothing' }))).toMatchObject({ status: 200, body: {} });
+    expect(await proxy.run(activation('t2', { mode: 'text' }))).toMatchObject({
+      status: 502,
+      body: { error: 'The action did not return a dictionary.' },
+    });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('reports the cause the runtime leaves out of the result', async () => {
+    const { proxy, receiver } = await start();
+    const res = await proxy.run(activation('k1', { mode: 'cause', tag: 'k1' }));
+    expect(res.body.error).toMatchObject({ name: 'Error', message: 'outer k1' });
+    expect(res.body.error).not.toHaveProperty('cause');
+    expectDeliveredBefore(receiver, 'k1', res);
+    const values = eventsOf(receiver, 'k1')[0]?.exception?.values ?? [];
+    expect(values.map((v) => [v.type, v.value])).toEqual([
+      ['TypeError', 'inner k1'],
+      ['Error', 'outer k1'],
+    ]);
   });
 
   it('reports a returned {error} as an application error and passes it through', async () => {
@@ -346,6 +371,42 @@ describe('wrapAction through the action proxy', () => {
     expect((await opted.proxy.exited).code).toBe(1);
     const [event] = eventsOf(opted.receiver, 'u2');
     expect(topException(event!)).toMatchObject({ value: 'late boom u2', mechanism: { handled: false } });
+    await opted.proxy.close();
+    await opted.receiver.close();
+
+    // A rejection nobody handles ends the process too (Node's default), after it was delivered.
+    const rejected = await start({ main: 'crashy' });
+    await rejected.proxy.run(activation('u3', { mode: 'late-reject', tag: 'u3' }));
+    expect((await rejected.proxy.exited).code).toBe(1);
+    expect(topException(eventsOf(rejected.receiver, 'u3')[0]!)).toMatchObject({
+      value: 'late rejection u3',
+      mechanism: { handled: false },
+    });
+  });
+
+  it('keeps the exit code of process.exit and delivers what was captured before it', async () => {
+    const { proxy, receiver } = await start();
+    // As unwrapped: the process ends with the action's code and the invoker's request is cut off.
+    await expect(proxy.run(activation('z1', { mode: 'exit', tag: 'z1', ms: 4 }))).rejects.toThrow();
+    expect(await proxy.exited).toEqual({ code: 4, signal: null });
+    await receiver.waitFor(1);
+    expect(topException(eventsOf(receiver, 'z1')[0]!)?.value).toBe('before exit z1');
+  });
+
+  it('without a DSN answers exactly as the unwrapped action, a synchronous throw included', async () => {
+    const { proxy, receiver } = await start({ dsn: false });
+    expect((await proxy.run(activation('o1', { tag: 'o1' }))).body).toEqual({ ok: true, tag: 'o1' });
+    const failed = await proxy.run(activation('o2', { mode: 'async-throw', tag: 'o2' }));
+    expect(failed.body.error).toMatchObject({ message: 'async boom o2', code: 'E_DEMO' });
+    expect(await proxy.run(activation('o3', { mode: 'sync-throw', tag: 'o3' }))).toMatchObject({
+      status: 502,
+      body: { error: 'An error has occurred: Error: sync boom o3' },
+    });
+    expect(await proxy.run(activation('o4'))).toMatchObject({
+      status: 403,
+      body: { error: 'System not ready, status is stopped.' },
+    });
+    expect(receiver.requests).toHaveLength(0);
   });
 
   it('reads the DSN from an action parameter and never reports it', async () => {
@@ -382,6 +443,33 @@ describe('wrapAction through the action proxy', () => {
     });
   });
 
+  it('places the frames of a bundle deployed as plain code at their line in the bundle', async () => {
+    // `wsk action create hello bundle.js` sends the file as inline code, which the runtime
+    // evaluates inside its runner: V8 names the eval, not a file, and the runner's line.
+    const { proxy, receiver } = await start({ code: bundle, binary: false });
+    const res = await proxy.run(activation('i1', { mode: 'sync-throw', tag: 'i1' }));
+    expect(res.status).toBe(200);
+    expect(res.body.error.stack).toContain('eval at initializeActionHandler');
+    expectDeliveredBefore(receiver, 'i1', res);
+    const frames = topException(eventsOf(receiver, 'i1')[0]!)?.stacktrace?.frames ?? [];
+    const lines = bundle.split('\n');
+    const throwLine = lines.findIndex((l) => l.includes('new Error(`sync boom')) + 1;
+    const entry = frames.at(-1);
+    expect(entry).toMatchObject({
+      filename: 'app:///inline-action.js',
+      function: expect.stringMatching(/entry$/),
+      lineno: throwLine,
+      colno: lines[throwLine - 1]!.indexOf('new Error') + 1,
+      in_app: true,
+    });
+    // Not the runner's source, which is where the eval call is.
+    expect(entry?.context_line).toBeUndefined();
+    expect(JSON.stringify(frames)).not.toMatch(/nodejsAction\/(?:app|runner)\.js/);
+    // The runtime's folder, where inline code runs, holds the runtime's package.json: not the release.
+    expect(eventsOf(receiver, 'i1')[0]?.release).toBe('hello@0.0.1');
+    expect((await proxy.run(activation('i2', { tag: 'i2' }))).body).toEqual({ ok: true, tag: 'i2' });
+  });
+
   it('prints nothing after the end-of-activation sentinel, even with debug logging', async () => {
     // A 429 makes the SDK log; that line must land before the sentinel, inside the activation.
     const { proxy } = await start({
@@ -391,6 +479,7 @@ describe('wrapAction through the action proxy', () => {
     await proxy.run(activation('l1', { mode: 'async-throw' }));
     await proxy.run(activation('l2', { mode: 'app-error' }));
     await new Promise((r) => setTimeout(r, 300));
+    await proxy.waitForSentinels(2);
     const out = proxy.stdoutText();
     const err = proxy.stderrText();
     expect(out + err).toContain('[Faultline]');

@@ -10,6 +10,9 @@
 // - zip archives are extracted with adm-zip instead of `unzip -qq` unless the parent names an
 //   `unzip` executable; tar.gz with `tar -xzf`.
 // - `npm install` at init (OW_ENABLE_INIT_INSTALL) is not reproduced.
+// Rejections are serialized with serialize-error 9.1.0, the version the runtime's package.json
+// pins (it leaves an error's `cause` out). OPENWHISK_RUNTIME_DIR makes the harness start the
+// real proxy instead (harness.ts); every suite that uses this stand-in passes against both.
 // The parent copies this file to `<tmp>/nodejsAction/app.js` and starts it there, so user
 // code and runtime frames sit under a `/nodejsAction/` folder as in the image.
 'use strict';
@@ -124,10 +127,12 @@ function initializeActionHandler(message) {
   try {
     // Inline code is evaluated inside a function in this module (so `require`, `module` and
     // `exports` are the runner's), falling back to `module.exports.<main>` or `exports.<main>`.
+    // The code starts on the second line of the evaluated text after 15 spaces, as in the real
+    // runner: V8 reports the action's frames at those positions (`<anonymous>:2:16` for 1:1).
     // biome-ignore lint/security/noGlobalEval: the runtime under imitation evaluates inline action code.
     const handler = eval(
       `(function(){
-         ${message.code}
+               ${message.code}
          try {
            return ${message.main}
          } catch (e) {

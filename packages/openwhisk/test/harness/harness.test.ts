@@ -55,6 +55,15 @@ describe('action proxy harness: /run outcomes', () => {
     expect((await p.run(activation('a2'))).status).toBe(200);
   });
 
+  it('leaves an error’s cause out of the serialized rejection, as the runtime’s serialize-error 9.1.0 does', async () => {
+    const p = await inline(
+      'async function main() { throw new Error("outer", { cause: new TypeError("inner") }); }',
+    );
+    const res = await p.run(activation('a1'));
+    expect(res.body.error).toMatchObject({ name: 'Error', message: 'outer' });
+    expect(res.body.error).not.toHaveProperty('cause');
+  });
+
   it('keeps a non-Error rejection as is, and a falsy one as {}', async () => {
     const p = await inline('function main(p) { return p.empty ? Promise.reject() : Promise.reject("str"); }');
     expect(await p.run(activation('a1'))).toMatchObject({ status: 200, body: { error: 'str' } });
@@ -72,6 +81,7 @@ describe('action proxy harness: /run outcomes', () => {
       status: 403,
       body: { error: 'System not ready, status is stopped.' },
     });
+    await p.waitForSentinels(1);
     expect(p.stderrText()).toMatch(/Error: boom\n\s+at /);
     expect(count(p.stdoutText(), SENTINEL)).toBe(1);
     expect(count(p.stderrText(), SENTINEL)).toBe(1);
@@ -100,6 +110,7 @@ describe('action proxy harness: /run outcomes', () => {
     );
     await p.run(activation('a1', { n: 1 }));
     await p.run(activation('a2', { n: 2 }));
+    await p.waitForSentinels(2);
     expect(count(p.stdoutText(), SENTINEL)).toBe(2);
     expect(count(p.stderrText(), SENTINEL)).toBe(2);
     expect(p.stdoutText()).toMatch(new RegExp(`out 1\\n${SENTINEL}\\nout 2\\n${SENTINEL}\\n$`));
@@ -230,6 +241,7 @@ describe('action proxy harness: /init', () => {
       status: 403,
       body: { error: 'System not ready, status is stopped.' },
     });
+    await proxy.waitForSentinels(1);
     expect(count(proxy.stdoutText(), SENTINEL)).toBe(1);
     expect(count(proxy.stderrText(), SENTINEL)).toBe(1);
   });

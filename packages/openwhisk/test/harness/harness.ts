@@ -3,6 +3,10 @@
  * temporary `.../nodejsAction` folder (the image's working directory), then drives it the way
  * the OpenWhisk invoker does: one `POST /init`, then `POST /run` per activation.
  *
+ * With `OPENWHISK_RUNTIME_DIR` set to a checkout of the real runtime's `core/nodejsActionBase`
+ * whose npm dependencies are installed (in it or in its parent folder), the same tests drive the
+ * real proxy instead: see packages/openwhisk/scripts/real-runtime.sh.
+ *
  * @example
  * const proxy = await startActionProxy();
  * await proxy.init({ main: 'main', code: 'function main(p) { return { hi: p.name }; }' });
@@ -10,7 +14,17 @@
  * await proxy.close();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -75,6 +89,12 @@ export interface ActionProxy {
   stderr: Chunk[];
   stdoutText(): string;
   stderrText(): string;
+  /**
+   * Resolves once stdout and stderr each hold `count` end-of-activation markers (rejects after
+   * `timeoutMs`). The proxy prints the marker before it answers, but the pipes may deliver it
+   * after the response: like the invoker's log collector, read the logs up to the marker.
+   */
+  waitForSentinels(count: number, timeoutMs?: number): Promise<void>;
   /** Resolves when the process ends. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   init(value: InitValue): Promise<ProxyResponse>;
@@ -97,21 +117,48 @@ export function activation(id: string, value: unknown = {}, extra: Partial<RunBo
   };
 }
 
+/** The real runtime to drive instead of the stand-in, when `OPENWHISK_RUNTIME_DIR` names one. */
+export const REAL_RUNTIME_DIR = process.env.OPENWHISK_RUNTIME_DIR || undefined;
+
+/**
+ * Lays out the real runtime as its image does: the proxy's files in `nodejsAction/`, its npm
+ * dependencies one level up (the image installs them at `/`, so actions can require them too).
+ */
+function layOutRealRuntime(runtime: string, root: string, cwd: string): void {
+  for (const name of ['app.js', 'runner.js', 'package.json', 'src', 'platform']) {
+    cpSync(join(runtime, name), join(cwd, name), { recursive: true });
+  }
+  copyFileSync(join(runtime, 'package.json'), join(root, 'package.json'));
+  const modules = [join(runtime, 'node_modules'), join(runtime, '..', 'node_modules')].find((dir) =>
+    existsSync(join(dir, 'express')),
+  );
+  if (!modules) throw new Error(`no node_modules with express in or above ${runtime}: run npm install there`);
+  symlinkSync(realpathSync(modules), join(root, 'node_modules'), 'dir');
+}
+
 export async function startActionProxy(options: ProxyOptions = {}): Promise<ActionProxy> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'ow-harness-')));
   const cwd = join(root, 'nodejsAction');
   mkdirSync(cwd);
-  copyFileSync(join(here, 'action-proxy.cjs'), join(cwd, 'app.js'));
-  // The image's working directory also holds the runtime's own package.json.
-  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'nodejsAction', version: '0.0.1' }));
-  const deps = {
-    admZip: require.resolve('adm-zip'),
-    serializeError: join(repoRoot, 'node_modules/serialize-error/index.js'),
-    ...(options.unzip ? { unzip: options.unzip } : {}),
-  };
+  let args: string[];
+  if (REAL_RUNTIME_DIR) {
+    layOutRealRuntime(REAL_RUNTIME_DIR, root, cwd);
+    // The real proxy binds 8080 on every interface: moved to 127.0.0.1 and an ephemeral port.
+    args = ['--expose-gc', '-r', join(here, 'listen-loopback.cjs'), 'app.js'];
+  } else {
+    copyFileSync(join(here, 'action-proxy.cjs'), join(cwd, 'app.js'));
+    // The image's working directory also holds the runtime's own package.json.
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'nodejsAction', version: '0.0.1' }));
+    const deps = {
+      admZip: require.resolve('adm-zip'),
+      serializeError: join(repoRoot, 'node_modules/serialize-error/index.js'),
+      ...(options.unzip ? { unzip: options.unzip } : {}),
+    };
+    args = ['--expose-gc', 'app.js', JSON.stringify(deps)];
+  }
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env };
   if (options.allowConcurrent) env.__OW_ALLOW_CONCURRENT = 'true';
-  const child = spawn(process.execPath, ['--expose-gc', 'app.js', JSON.stringify(deps)], {
+  const child = spawn(process.execPath, args, {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -175,6 +222,22 @@ export async function startActionProxy(options: ProxyOptions = {}): Promise<Acti
     stderr,
     stdoutText: () => stdout.map((c) => c.text).join(''),
     stderrText: () => stderr.map((c) => c.text).join(''),
+    async waitForSentinels(count, timeoutMs = 2000) {
+      const seen = (chunks: Chunk[]) =>
+        chunks
+          .map((c) => c.text)
+          .join('')
+          .split(SENTINEL).length - 1;
+      const until = Date.now() + timeoutMs;
+      while (seen(stdout) < count || seen(stderr) < count) {
+        if (Date.now() > until) {
+          throw new Error(
+            `expected ${count} end markers, saw ${seen(stdout)} on stdout, ${seen(stderr)} on stderr`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     exited,
     init: (value) => post('/init', JSON.stringify({ value })),
     run: (body = {}) => post('/run', JSON.stringify(body)),

@@ -150,10 +150,10 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   if (line) frame.lineno = +line;
   if (col) frame.colno = +col;
   // Native (no line), runtime-internal and dependency frames are not the app's own code.
-  // Runtime internals: Node's `node:`, `internal/` and, before Node 16, bare core files
-  // (`events.js:315:20`); Bun's `native`; Deno's `ext:` and `deno:`.
-  frame.in_app =
-    !!line && !/^(?:<|node:|ext:|deno:|internal\/|native$|\w+\.js$)|[\\/]node_modules[\\/]/.test(file);
+  // Runtime internals: Node's `node:` and `internal/`, Bun's `native`, Deno's `ext:` and `deno:`.
+  // (The bare core files of Node 8-14, `events.js:315:20`, look like a Cloudflare Worker's own
+  // `worker.js:12:5`, so they stay in the app.)
+  frame.in_app = !!line && !/^(?:<|node:|ext:|deno:|internal\/|native$)|[\\/]node_modules[\\/]/.test(file);
   return frame;
 }
 

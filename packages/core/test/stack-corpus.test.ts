@@ -2,7 +2,7 @@
  * The stack parser against a corpus of traces (fixtures/stacks/corpus.json): printed here by
  * Node 20, Chromium, Firefox ESR and WebKitGTK, or written from the public descriptions of
  * formats no engine here prints (Internet Explorer and EdgeHTML, old Chrome, Firefox and Safari,
- * Opera 12, Node 8 and 14, Bun, Deno, Hermes, React Native on JavaScriptCore). Every frame of
+ * Opera 12, Node 8 and 14, Bun, Deno, Cloudflare Workers, Hermes, React Native on JavaScriptCore). Every frame of
  * every trace must come out as expected: function, file, line, column and in_app.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,8 @@ interface Trace {
   name: string;
   engine: string;
   recorded?: string;
+  /** Why a frame is expected the way it is, where that is a choice. */
+  note?: string;
   message?: string;
   stack: string[];
   frames: Row[];

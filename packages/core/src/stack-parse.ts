@@ -54,7 +54,7 @@ export const parseStack: StackParser = (error, options) => {
     raws.splice(0, +(e.framesToPop as number) || 0);
     // Stack strings are newest first; a 10,000-frame stack overflow costs no more than a
     // short one: the newest half and the oldest half.
-    if (raws.length > max) raws.splice(Math.ceil(max / 2), raws.length - max);
+    if (raws.length > max) raws.splice((max + 1) >> 1, raws.length - max);
     for (const raw of raws) frames.unshift(toFrame(raw));
   } catch {
     // What was parsed stays.

@@ -1,5 +1,5 @@
 /**
- * The stack parser against a corpus of traces (fixtures/stacks/corpus.json): printed here by
+ * The stack parser against a corpus of traces (fixtures/stack-corpus.json): printed here by
  * Node 20, Chromium, Firefox ESR and WebKitGTK, or written from the public descriptions of
  * formats no engine here prints (Internet Explorer and EdgeHTML, old Chrome, Firefox and Safari,
  * Opera 12, Node 8 and 14, Bun, Deno, Cloudflare Workers, Hermes, React Native on JavaScriptCore). Every frame of
@@ -22,7 +22,7 @@ interface Trace {
 }
 
 const { traces } = JSON.parse(
-  readFileSync(new URL('fixtures/stacks/corpus.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('fixtures/stack-corpus.json', import.meta.url), 'utf8'),
 ) as { traces: Trace[] };
 
 const framesOf = (trace: Trace) =>

@@ -40,7 +40,7 @@ export const parseStack: StackParser = (error, options) => {
     // kind (a server's, copied onto an error) does not replace the error's own `stack`.
     const opera = e.stacktrace;
     const text = stripHeader(
-      `${typeof opera === 'string' && /line \d+(?:,| of)/i.test(opera) ? opera : e.stack}`,
+      `${typeof opera === 'string' && /line \d+(?:, column| of )/i.test(opera) ? opera : e.stack}`,
       message,
     );
     // V8 prints only `at` lines below the header; elsewhere any line may be a frame.

@@ -326,6 +326,13 @@ describe('parseStack: Opera 10–12 `stacktrace`', () => {
       stacktrace: 'java.lang.IllegalStateException: boom\n\tat com.shop.Cart.total(Cart.java:42)',
     };
     expect(rows(parseStack(error))).toEqual([['call', 'http://h/api.js', 3, 9]]);
+    // A Python traceback says `line 42, in handler`: not Opera's `line 42, column 3`.
+    const python = [
+      'Traceback (most recent call last):',
+      '  File "/srv/api/views.py", line 42, in handler',
+      'ValueError: boom',
+    ].join('\n');
+    expect(rows(parseStack({ ...error, stacktrace: python }))).toEqual([['call', 'http://h/api.js', 3, 9]]);
   });
 });
 

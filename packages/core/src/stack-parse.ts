@@ -28,7 +28,7 @@ type Raw = [fn: string, file: string, line?: string | undefined, col?: string | 
 export const parseStack: StackParser = (error, options) => {
   const frames: StackFrame[] = [];
   try {
-    const max = Math.max(0, Math.floor(options?.maxFrames ?? MAX_STACK_FRAMES));
+    const max = Math.max(0, options?.maxFrames ?? MAX_STACK_FRAMES);
     const e = error as { stack: unknown; stacktrace: unknown; message: unknown; framesToPop: unknown };
     let message: unknown;
     try {
@@ -40,21 +40,21 @@ export const parseStack: StackParser = (error, options) => {
     // kind (a server's, copied onto an error) does not replace the error's own `stack`.
     const opera = e.stacktrace;
     const text = stripHeader(
-      `${typeof opera === 'string' && /line \d+(?:,| of)/i.test(opera) ? opera : e.stack}`,
+      `${typeof opera === 'string' && /line \d+(?:, column| of )/i.test(opera) ? opera : e.stack}`,
       message,
     );
     // V8 prints only `at` lines below the header; elsewhere any line may be a frame.
     const v8 = /^\s*at /m.test(text);
     const raws: Raw[] = [];
     for (const line of text.split('\n')) {
-      const raw = v8 ? v8Line(line.trim()) : otherLine(line.trim());
+      const raw = (v8 ? v8Line : otherLine)(line.trim());
       if (raw) raws.push(raw);
     }
     // React marks how many of the newest frames belong to its own invariant helpers.
     raws.splice(0, +(e.framesToPop as number) || 0);
     // Stack strings are newest first; a 10,000-frame stack overflow costs no more than a
     // short one: the newest half and the oldest half.
-    if (raws.length > max) raws.splice(Math.ceil(max / 2), raws.length - max);
+    if (raws.length > max) raws.splice((max + 1) >> 1, raws.length - max);
     for (const raw of raws) frames.unshift(toFrame(raw));
   } catch {
     // What was parsed stays.
@@ -103,7 +103,7 @@ function v8Line(line: string): Raw | undefined {
  */
 function otherLine(line: string): Raw | undefined | false {
   const opera =
-    /^(?:\D*? )?line (\d+)(?:, column (\d+)\s*in (?:(.*) in )?| of .*?script (?:in )?)(\S+?):?(?: In function (\S+))?$/i.exec(
+    /^\D*line (\d+)(?:, column (\d+)\s*in (?:(.*) in )?| of .*?script (?:in )?)(\S+?):?(?: In function (\S+))?$/i.exec(
       line,
     );
   if (opera) return [opera[3] ?? opera[5] ?? '', opera[4]!, opera[1], opera[2]];
@@ -114,10 +114,12 @@ function otherLine(line: string): Raw | undefined | false {
   const [, fn = '', loc = ''] = m;
   // Firefox eval and `new Function` code: `url line 37 > eval:2:3`; the honest position in
   // `url` is the line of the call, without a column.
-  const inner = /^(.*?) line (\d+) > /.exec(loc);
-  if (inner) return [fn || 'eval', inner[1]!, inner[2]];
-  // JavaScriptCore gives eval and `new Function` code no location.
-  return loc ? located(fn, loc) : /^(?:eval|anonymous|\w+ code)$/.test(fn) && [fn, ''];
+  // wasm compiled from bytes there (`url line 41 > WebAssembly.Module:wasm-function[1]:0x27`)
+  // has no line of `url`, and is no eval.
+  const inner = /^(.*?) line (\d+) > (W)?/.exec(loc);
+  if (inner) return inner[3] ? [fn, inner[1]!] : [fn || 'eval', inner[1]!, inner[2]];
+  // JavaScriptCore gives eval and `new Function` code, and the functions in it, no location.
+  return loc ? located(fn, loc) : /^\S+$| code$/.test(fn) && [fn, ''];
 }
 
 /**
@@ -127,8 +129,8 @@ function otherLine(line: string): Raw | undefined | false {
 function located(fn: string, loc: string, v8?: 1): Raw | undefined {
   // `async ` and `address at ` (Hermes) are no part of a file; Safari extensions print
   // `safari-extension:(//id/file.js)`.
-  loc = loc.replace(/^(?:async|address at) /, '').replace(/:\((\/\/[^)]*)\)/, ':$1');
-  const at = /^(.*?):(\d+)(?::(\d+))?$/.exec(loc);
+  loc = loc.replace(/^([\w-]+:)\((\/\/[^)]*)\)/, '$1$2');
+  const at = /^(?:async |address at )?(.*?):(\d+)(?::(\d+))?$/.exec(loc);
   if (at) return [fn, at[1]!, at[2], at[3]];
   // wasm: `url:wasm-function[3]:0x1a`, no line.
   const file = loc.replace(/:wasm-function\[.*/, '');
@@ -148,7 +150,10 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   if (line) frame.lineno = +line;
   if (col) frame.colno = +col;
   // Native (no line), runtime-internal and dependency frames are not the app's own code.
-  frame.in_app = !!line && !/^(?:<|node:|internal\/)|[\\/]node_modules[\\/]/.test(file);
+  // Runtime internals: Node's `node:` and `internal/`, Bun's `native`, Deno's `ext:` and `deno:`.
+  // (The bare core files of Node 8-14, `events.js:315:20`, look like a Cloudflare Worker's own
+  // `worker.js:12:5`, so they stay in the app.)
+  frame.in_app = !!line && !/^(?:<|node:|ext:|deno:|internal\/|native$)|[\\/]node_modules[\\/]/.test(file);
   return frame;
 }
 
@@ -157,7 +162,6 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
  * the top frames (the storm guard) and should not parse the whole stack.
  */
 export function parseLine(line: string): StackFrame | undefined {
-  const text = line.trim();
-  const raw = /^at /.test(text) ? v8Line(text) : otherLine(text);
+  const raw = (/^\s*at /.test(line) ? v8Line : otherLine)(line.trim());
   return raw ? toFrame(raw) : undefined;
 }

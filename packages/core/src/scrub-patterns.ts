@@ -52,11 +52,17 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
 /** Matched against the words of the key (split at separators and camelCase humps). */
-const SENSITIVE_WORD = /(?:^|[^a-z\d])(?:auth|pwd|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)(?![a-z\d])/;
+const SENSITIVE_WORD = /(?:^|[^a-z\d])(?:auth|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)(?![a-z\d])/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
 const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
+/**
+ * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`), not
+ * a credential: removed from the normalized key before it is judged, so `secret_max_tokens` still is.
+ */
+const TOKEN_COUNT =
+  /(?:total|prompt|completion|input|output|cached|reasoning|remaining|used)tokens(?:count|limit|details)?$|(?:max|min|num)tokens?$|^tokens?(?:count|limit|used|remaining)$/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
@@ -84,7 +90,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
     .toLowerCase();
   return (
     !compiled.allow.includes(name) &&
-    (SENSITIVE_KEY.test(name) ||
+    (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '')) ||
       SENSITIVE_WORD.test(words) ||
       (!!query && QUERY_WORD.test(words)) ||
       compiled.deny.some((deny) => (isString(deny) ? name.includes(deny) : deny.test(key))))
@@ -145,7 +151,7 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test)_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAAA|sq0(?:atp|csp)-|ATATT|dp\.pt\.|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|imt|oas|soat|cbt|agent)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|1\/\/0|\.atlasv1\.)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
@@ -161,7 +167,7 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   ],
   [
     // The password in scheme://user:password@host, any scheme; webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks)\/)[\w/+-]{1,512}/g,
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -169,8 +175,21 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   [
-    // JWTs and AWS access key ids.
-    /\b(?:eyJ[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+)?|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b)/g,
+    // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
+    /(\/[\w-]{0,40}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
+    when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
+  ],
+  // A credential named in prose: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
+  [
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
+    when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
+  ],
+  // A token as the user of a URL, with no password: `https://<token>@github.com/…`.
+  [/(\b[A-Za-z][\w+.-]{0,30}:\/\/)([\w~.+-]{16,256})(?=@)/g, when((value) => /\d/.test(value)), 1],
+  [
+    // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
+    // access key ids, Twilio, Mailgun, Mailchimp, Airtable, Discord bot, Azure AD and Telegram bot tokens.
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|[\da-f]{32}-us\d{1,2}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b|[\w~.]{3}\dQ~[\w~.-]{31,34})|\d{5,16}:A[\w-]{34}\b/g,
     FILTERED,
   ],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
@@ -201,12 +220,12 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
 const SECRET_RULES = RULES.slice(0, -3);
 
 /**
- * The head of a pair inside text: `key=`, `key: `, `"key": `, `--key=`, `key%3D`, or a flag and
+ * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `--key=`, `key%3D`, or a flag and
  * its value (`--token value`, second alternative), after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?[ \t+]*(?:[:=]|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -215,6 +234,14 @@ const PAIR =
  */
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
+
+/**
+ * Keys whose unquoted value is a whole header line: every cookie of `Cookie: a=1; b=2`, every
+ * scheme's credential (`Authorization: NTLM …`, `SSWS …`, `AWS4-HMAC-SHA256 …`).
+ */
+const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookies?$/;
+/** The rest of a header line (sticky): up to a line break, a quote or an escape. */
+const LINE = /[^\r\n"'\\]{1,1024}/y;
 
 /** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
 export type ScrubMode = 'text' | 'code';
@@ -250,8 +277,10 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
       !keep?.(value, sep, !!quote, query)
     ) {
+      LINE.lastIndex = at;
+      const line = !quote && LINE_KEY.test(normalizeKey(key)) && LINE.exec(text);
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
-      last = PAIR.lastIndex = at + value.length;
+      last = PAIR.lastIndex = at + (line ? line[0] : value).length;
     }
   }
   return out + text.slice(last);

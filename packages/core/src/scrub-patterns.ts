@@ -151,7 +151,7 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|imt|oas|soat|cbt|agent)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|1\/\/0|\.atlasv1\.)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|1\/\/0|\.atlasv1\.|ops_|ABSK|cmVmd|duffel_(?:test|live)_|fm[12][ar]?_|sha256~|tk-us-|api_org_|p8e-|s-s4t2(?:ud|af)-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot

@@ -179,20 +179,21 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
     /(\/[\w-]{0,40}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
   ],
-  // A credential named in prose: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
-  [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
-    when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
-  ],
   // A token as the user of a URL, with no password: `https://<token>@github.com/…`.
   [/(\b[A-Za-z][\w+.-]{0,30}:\/\/)([\w~.+-]{16,256})(?=@)/g, when((value) => /\d/.test(value)), 1],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
-    // access key ids, Twilio, Mailgun, Mailchimp, Airtable, Discord bot, Azure AD and Telegram bot tokens.
-    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|[\da-f]{32}-us\d{1,2}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b|[\w~.]{3}\dQ~[\w~.-]{31,34})|\d{5,16}:A[\w-]{34}\b/g,
+    // access key ids, Twilio, Mailgun, Mailchimp, Airtable, Discord bot, Azure AD, OpenWhisk (`uuid:key`)
+    // and Telegram bot tokens.
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|[\da-f]{32}-us\d{1,2}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b|[\w~.]{3}\dQ~[\w~.-]{31,34}|[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}:[A-Za-z\d]{64}\b)|\d{5,16}:A[\w-]{34}\b/g,
     FILTERED,
   ],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
+  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
+  [
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
+    when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
+  ],
   // Payment card numbers: 13-19 digits, maybe grouped, that pass the Luhn check.
   [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
   // IBANs that pass the mod-97 check (a trailing word read as one more group is given back).
@@ -242,6 +243,8 @@ const VALUE =
 const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookies?$/;
 /** The rest of a header line (sticky): up to a line break, a quote or an escape. */
 const LINE = /[^\r\n"'\\]{1,1024}/y;
+/** `||` or `??` before a quote (sticky). */
+const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
 /** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
 export type ScrubMode = 'text' | 'code';
@@ -260,13 +263,21 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
     const key = m[2] ?? m[4]!;
     const sep = m[3] ?? m[5]!;
-    const at = PAIR.lastIndex;
+    let at = PAIR.lastIndex;
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
     if (!isSensitiveKeyWith(key, compiled, query)) continue;
     VALUE.lastIndex = at;
-    const v = VALUE.exec(text);
+    let v = VALUE.exec(text);
+    if (v && keep?.(v[0], sep, !!v[1], query)) {
+      // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
+      // or `??` is the value.
+      FALLBACK.lastIndex = at + v[0].length;
+      if (!FALLBACK.test(text)) continue;
+      VALUE.lastIndex = at = FALLBACK.lastIndex;
+      v = VALUE.exec(text);
+    }
     const value = v?.[0] ?? '';
     const quote = v?.[1];
     if (

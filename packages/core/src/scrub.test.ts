@@ -585,13 +585,20 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       'https://contoso.webhook.office.com/webhookb2/0aa9e3f1-aaaa-bbbb-cccc-9d8e7f6a5b4c@1b2c3d4e-1111-2222-3333-444455556666/IncomingWebhook/d2b89e745a3016fcd2b89e745a3016fc/6fcd2b89-1111-2222-3333-444455556666',
       'd2b89e745a3016fcd2b89e745a3016fc',
     ],
-    [j('POST https://api.telegram.org/bot', '123456789:AA', 'G1Ez6ZAHmDI1st2tE903MNwzknChCj8tx/sendMessage'), 'G1Ez6ZAHmDI1st2tE903'],
+    [
+      j('POST https://api.telegram.org/bot', '123456789:AA', 'G1Ez6ZAHmDI1st2tE903MNwzknChCj8tx/sendMessage'),
+      'G1Ez6ZAHmDI1st2tE903',
+    ],
     [j('twilio ', 'S', 'Kfcd2b89e745a3016fcd2b89e745a3016'), 'fcd2b89e745a3016fcd2b'],
     [j('stripe ', 'wh', 'sec_zKdGJ0nWNKXKb6bCXMrQvu5sv6XeDUpk'), 'zKdGJ0nWNKXKb6bCXMrQ'],
     [j('sk', '_prod_', 'az61Of6De9cnkLQ3YXyZ2VyV'), 'az61Of6De9cnkLQ3YXyZ'],
     [j('dp', '.st.dev.', 'Be9mTkzuvOhqJ0fUZiV8ZgRYb4pal8nGdyJUH41S'), 'Be9mTkzuvOhqJ0fUZiV8'],
     [j('mailgun ', 'key', '-89e745a3016fcd2b89e745a3016fcd2b'), '89e745a3016fcd2b89e7'],
     [j('mc ', '16fcd2b89e745a3016fcd2b89e745a30', '-us14'), '16fcd2b89e745a3016fc'],
+    [
+      'auth failed for 23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP',
+      '123zO3xZCLrMN6v2BKK1',
+    ],
     // More key names.
     ['Ocp-Apim-Subscription-Key: 89e745a3016fcd2b89e745a3016fcd2b', '89e745a3016fcd2b89e7'],
     ['DB_PW=Sup3rS3cret', 'Sup3rS3cret'],
@@ -606,8 +613,22 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     }
   });
 
+  it('filters a literal fallback after code that is kept as code', () => {
+    const code = (line: string) => scrubStringWith(line, compileScrub(), 'code');
+    expect(code("const secret = process.env.JWT_SECRET || 'dev-secret-change-me';")).toBe(
+      `const secret = process.env.JWT_SECRET || '${FILTERED}';`,
+    );
+    expect(code('const password = opts.password ?? "Fallback-Pa55";')).toBe(
+      `const password = opts.password ?? "${FILTERED}";`,
+    );
+    expect(code('  password: process.env.DB_PASSWORD,')).toBe('  password: process.env.DB_PASSWORD,');
+    expect(code("const role = user.role || 'admin';")).toBe("const role = user.role || 'admin';");
+  });
+
   it('filters a header line to its end and no further', () => {
-    expect(scrubString('Cookie: a=1; b=2\r\nHost: example.com')).toBe(`Cookie: ${FILTERED}\r\nHost: example.com`);
+    expect(scrubString('Cookie: a=1; b=2\r\nHost: example.com')).toBe(
+      `Cookie: ${FILTERED}\r\nHost: example.com`,
+    );
     expect(scrubString('{"cookie":"a=1; b=2","host":"example.com"}')).toBe(
       `{"cookie":"${FILTERED}","host":"example.com"}`,
     );
@@ -633,7 +654,9 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       secret_max_tokens: FILTERED,
     });
     expect(scrubString('max_tokens=4096 token_count: 5')).toBe('max_tokens=4096 token_count: 5');
-    expect(scrubStringWith('  const tokenCount = 5;', compileScrub(), 'code')).toBe('  const tokenCount = 5;');
+    expect(scrubStringWith('  const tokenCount = 5;', compileScrub(), 'code')).toBe(
+      '  const tokenCount = 5;',
+    );
   });
 
   it('keeps paths, ids and prose that only look like the new shapes', () => {

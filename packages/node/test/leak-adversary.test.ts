@@ -50,7 +50,7 @@ const rand = (length: number, alphabet = ALNUM) => {
   }
   return `${out.slice(0, -2)}7Q`;
 };
-const hex = (length: number) => rand(length, '0123456789abcdef').slice(0, -2) + '9f';
+const hex = (length: number) => `${rand(length, '0123456789abcdef').slice(0, -2)}9f`;
 
 const S = {
   pgPassword: 'hunter2-Pg-Adv',
@@ -89,6 +89,7 @@ const S = {
   ctxPassword: 'Ctx-Literal-Pa55phrase',
   ctxUrlPassword: 'CtxUrlPa55w0rd',
   ctxBearer: 'ctxBearerT0kenValue1234',
+  ctxFallback: 'Ctx-Fallback-Secret-9',
   jsonInString: 'Nested-Json-Pa55',
   percentSecret: 'Percent-Enc-Pa55',
   pemBody: j('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', rand(40)),
@@ -115,11 +116,12 @@ const S = {
   iban: 'DE89 3704 0044 0532 0130 00',
   email: 'ada.lovelace@example.org',
   ip: '203.0.113.77',
+  name: 'Ada King-Noel',
 };
 
 /** Every credential (and the compact forms of the grouped ones); none may reach the receiver. */
 const CREDENTIALS = Object.entries(S)
-  .filter(([name]) => name !== 'email' && name !== 'ip')
+  .filter(([name]) => name !== 'email' && name !== 'ip' && name !== 'name')
   .flatMap(([name, value]) =>
     name === 'card' || name === 'iban'
       ? [value, value.replace(/ /g, '')]
@@ -128,7 +130,15 @@ const CREDENTIALS = Object.entries(S)
         : [value],
   );
 
-const PEM = j('-----BEGIN ', 'PRIVATE KEY-----\n', S.pemBody, '\n', rand(64), '\n-----END ', 'PRIVATE KEY-----');
+const PEM = j(
+  '-----BEGIN ',
+  'PRIVATE KEY-----\n',
+  S.pemBody,
+  '\n',
+  rand(64),
+  '\n-----END ',
+  'PRIVATE KEY-----',
+);
 const UUID = '9b2f1c4e-7a3d-4e5f-8a1b-2c3d4e5f6a7b';
 const SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8';
 const USER_AGENT =
@@ -141,7 +151,11 @@ function httpClientError(): Error {
   error.config = {
     url: 'https://api.vendor.example/v2/charges',
     method: 'post',
-    headers: { Authorization: `Bearer ${S.axiosBearer}`, 'X-Api-Key': S.axiosApiKey, Accept: 'application/json' },
+    headers: {
+      Authorization: `Bearer ${S.axiosBearer}`,
+      'X-Api-Key': S.axiosApiKey,
+      Accept: 'application/json',
+    },
     data: JSON.stringify({ password: S.bodyPassword }),
   };
   error.request = {
@@ -167,7 +181,10 @@ function app(): express.Express {
       new Error(`Error: invalid token ${S.memberToken}`),
       new Error(`mongodb+srv://app:${S.mongoPassword}@cluster0.example.net/shop`),
     ];
-    const cause = new AggregateError(members, `redis://:${S.causePassword}@cache.internal:6379/0 unreachable`);
+    const cause = new AggregateError(
+      members,
+      `redis://:${S.causePassword}@cache.internal:6379/0 unreachable`,
+    );
     throw new Error(`connect failed: postgres://admin:${S.pgPassword}@db/x`, { cause });
   });
   // The app attaches a failed HTTP call's error to the scope, then rethrows it.
@@ -182,7 +199,9 @@ function app(): express.Express {
     try {
       console.log({ user: 'ada', password: S.consolePassword, token_count: 5 });
       console.log(new Map([['password', S.mapPassword]]));
-      console.log(`DATABASE_URL=postgres://app:${S.databaseUrlPassword}@db/prod AWS_SECRET_ACCESS_KEY=${S.awsSecret}`);
+      console.log(
+        `DATABASE_URL=postgres://app:${S.databaseUrlPassword}@db/prod AWS_SECRET_ACCESS_KEY=${S.awsSecret}`,
+      );
       console.warn('payload %s', JSON.stringify(JSON.stringify({ password: S.jsonInString })));
       console.info(`redirect to /cb?next=${encodeURIComponent(`/login?password=${S.percentSecret}`)}`);
       // An HTTP client breadcrumb with a signed URL (the app's own /ok route).
@@ -206,7 +225,7 @@ function app(): express.Express {
       setExtra('usage', { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, max_tokens: 4096 });
       setTag('api_token', S.tagToken);
       setTag('deploy_sha', SHA);
-      setUser({ id: 'u-42', email: S.email, ip_address: S.ip, password: S.userPassword });
+      setUser({ id: 'u-42', email: S.email, ip_address: S.ip, name: S.name, password: S.userPassword });
       captureEvent({
         message: `payout to ${S.iban} with card ${S.card} by ${S.email} from ${S.ip}`,
         fingerprint: ['reset', `token ${S.fingerprintToken}`],
@@ -300,13 +319,14 @@ describe.each([
   it('no credential reaches the receiver in any encoding; personal data only when asked', async () => {
     const events = await drive();
     expect(events).toHaveLength(4);
-    const forbidden = pii ? CREDENTIALS : [...CREDENTIALS, S.email, S.ip];
+    const forbidden = pii ? CREDENTIALS : [...CREDENTIALS, S.email, S.ip, S.name];
     const all = receiver.requests.map((r) => new TextDecoder().decode(r.body)).join('\n');
     // Every request's bytes, each in every encoding a secret can take (JSON, URL, form).
     expect(() => assertNoSecrets(all, forbidden)).not.toThrow();
     if (pii) {
       expect(all).toContain(S.email);
       expect(all).toContain(S.ip);
+      expect(all).toContain(S.name);
     }
   });
 
@@ -341,7 +361,12 @@ describe.each([
     const reset = events.find((e) => e.message?.startsWith('payout'));
     expect(reset?.release).toBe(`shop@${SHA}`);
     expect(reset?.tags).toMatchObject({ api_token: '[Filtered]', deploy_sha: SHA });
-    expect(reset?.extra.usage).toEqual({ prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, max_tokens: 4096 });
+    expect(reset?.extra.usage).toEqual({
+      prompt_tokens: 12,
+      completion_tokens: 30,
+      total_tokens: 42,
+      max_tokens: 4096,
+    });
     expect(reset?.extra.login.request_id).toBe(UUID);
     expect(reset?.extra.parse).toBe('Unexpected token } in JSON at position 0');
     expect(reset?.extra.path).toBe('/srv/app/src/routes/auth/reset-password.ts');
@@ -353,7 +378,8 @@ describe.each([
     );
     expect(consoleCrumb.message).toContain('token_count: 5');
     const http = reset?.breadcrumbs.values.find(
-      (b: { category?: string; data?: { url?: string } }) => b.category === 'http' && b.data?.url?.includes('/ok?'),
+      (b: { category?: string; data?: { url?: string } }) =>
+        b.category === 'http' && b.data?.url?.includes('/ok?'),
     );
     expect(http.data.url).toContain('X-Amz-Signature=[Filtered]');
     expect(reset?.user.id).toBe('u-42');

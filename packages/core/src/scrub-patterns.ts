@@ -62,7 +62,7 @@ const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
  * a credential: removed from the normalized key before it is judged, so `secret_max_tokens` still is.
  */
 const TOKEN_COUNT =
-  /(?:total|prompt|completion|input|output|cached|reasoning|remaining|used)tokens(?:count|limit|details)?$|(?:max|min|num)tokens?$|^tokens?(?:count|limit|used|remaining)$/;
+  /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
@@ -130,6 +130,9 @@ export const isCardNumber = (value: number): boolean =>
 
 type Replacer = (all: string, pre: string, value: string) => string;
 
+/** Has a digit and a letter, as issued tokens do and words and numbers do not. */
+const wordy = (value: string) => /\d/.test(value) && /[a-z]/i.test(value);
+
 /** Replaces the value (the second group; the first, kept, stands in for a look-behind) when it passes `accept`. */
 const when =
   (accept: (value: string) => boolean, mask = FILTERED): Replacer =>
@@ -151,7 +154,7 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|1\/\/0|\.atlasv1\.|ops_|ABSK|cmVmd|duffel_(?:test|live)_|fm[12][ar]?_|sha256~|tk-us-|api_org_|p8e-|s-s4t2(?:ud|af)-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|1\/\/0|\.atlasv1\.|ops_|ABSK|sha256~)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
@@ -177,10 +180,10 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   [
     // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
     /(\/[\w-]{0,40}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
-    when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
+    when(wordy),
   ],
   // A token as the user of a URL, with no password: `https://<token>@github.com/…`.
-  [/(\b[A-Za-z][\w+.-]{0,30}:\/\/)([\w~.+-]{16,256})(?=@)/g, when((value) => /\d/.test(value)), 1],
+  [/(\b[A-Za-z][\w+.-]{0,30}:\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), 1],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
     // access key ids, Twilio, Mailgun, Mailchimp, Airtable, Discord bot, Azure AD, OpenWhisk (`uuid:key`)
@@ -192,7 +195,7 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
   [
     /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
-    when((value) => /\d/.test(value) && /[a-z]/i.test(value)),
+    when(wordy),
   ],
   // Payment card numbers: 13-19 digits, maybe grouped, that pass the Luhn check.
   [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],

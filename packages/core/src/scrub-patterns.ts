@@ -224,12 +224,13 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
 const SECRET_RULES = RULES.slice(0, -3);
 
 /**
- * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `--key=`, `key%3D`, or a flag and
+ * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
+ * `--key=`, `key%3D`, or a flag and
  * its value (`--token value`, second alternative), after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?\[?\]?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as

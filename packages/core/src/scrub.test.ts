@@ -124,6 +124,8 @@ describe('scrubString: secrets by value', () => {
       `token ${'a1'.repeat(600)} `.repeat(mb / 1207),
       `https://${'a1'.repeat(100)}`.repeat(mb / 208),
       '1234567890123456:A'.repeat(mb / 18),
+      'a[]['.repeat(mb / 4),
+      '?t[token]=&'.repeat(mb / 11),
       `M${'a'.repeat(24)}.`.repeat(mb / 26),
       'aaa1Q~'.repeat(mb / 6),
     ];
@@ -565,6 +567,9 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     // `key => value`: inspected Maps, Ruby and PHP hashes.
     ["Map(1) { 'password' => 'hunter2xyz' }", 'hunter2xyz'],
     ['{:password => "hunter2xyz"}', 'hunter2xyz'],
+    // Bracketed keys of nested query strings and forms (`qs`, Rails, PHP).
+    ['GET /signup?user[password]=hunter2xyz&user[name]=ada', 'hunter2xyz'],
+    ['GET /x?api_key[]=k3yk3yk3y&page=2', 'k3yk3yk3y'],
     // Tokens in URL paths, after a segment that names them; a token as the user of a URL.
     ['https://app.example.com/reset-password/6fcd2b89e745a3016fcd2b89e745a3016fcd2b89', '6fcd2b89e745a301'],
     ['POST /api/v1/tokens/czyPUT0XuJIrUVEHKbGV/revoke', 'czyPUT0XuJIrUVEHKbGV'],

@@ -64,6 +64,7 @@ const S = {
   rawHeaderCookie: rand(24),
   pathToken: hex(40),
   queryToken: rand(20),
+  bracketPassword: 'Bracket-Query-Pa55',
   fragmentToken: rand(22),
   headerBearer: rand(36),
   headerCookie: rand(26),
@@ -305,11 +306,14 @@ describe.each([
         body: `user=ada&password=${encodeURIComponent(S.formPassword)}`,
       })
     ).text();
-    const answer = await fetch(`${server.url}/reset-password/${S.pathToken}?access_token=${S.queryToken}`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: S.email, password: S.bodyPassword, note: `secret=${S.textSecret}` }),
-    });
+    const answer = await fetch(
+      `${server.url}/reset-password/${S.pathToken}?access_token=${S.queryToken}&user[password]=${S.bracketPassword}`,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: S.email, password: S.bodyPassword, note: `secret=${S.textSecret}` }),
+      },
+    );
     expect(answer.status).toBe(202);
     await receiver.waitFor(4);
     expect(await flush(2000)).toBe(true);

@@ -609,6 +609,8 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ['DB_PW=Sup3rS3cret', 'Sup3rS3cret'],
     ['HMAC_KEY=fcd2b89e745a3016fcd2b89e', 'fcd2b89e745a3016fcd2b89e'],
     ['SUPABASE_SERVICE_KEY=VKZSrCFODCfMTGnovgnO', 'VKZSrCFODCfMTGnovgnO'],
+    ['cookies: theme=dark; _gitlab_session=9f8e7d6c5b4a39281706abcdef123456', '9f8e7d6c5b4a39281706'],
+    ['{"laravel_session":"abc123def456ghi789"}', 'abc123def456ghi789'],
   ])('%j loses %j', (text, secret) => {
     for (const sendDefaultPii of [false, true]) {
       const out = scrubString(text, { sendDefaultPii });
@@ -662,6 +664,15 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     expect(scrubStringWith('  const tokenCount = 5;', compileScrub(), 'code')).toBe(
       '  const tokenCount = 5;',
     );
+  });
+
+  it('judges a last word `session` or `sess` as a session cookie, other session words not', () => {
+    for (const key of ['laravel_session', '_gitlab_session', 'koa:sess', 'rack.session', 'userSession']) {
+      expect(isSensitiveKey(key), key).toBe(true);
+    }
+    for (const key of ['session_count', 'session_start', 'sessions', 'possession']) {
+      expect(isSensitiveKey(key), key).toBe(false);
+    }
   });
 
   it('keeps paths, ids and prose that only look like the new shapes', () => {

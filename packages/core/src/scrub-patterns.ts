@@ -181,6 +181,13 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
+  // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
+  // `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
+  [
+    /(\bmysql\w{0,6}\b[^\n]{0,512}?[ \t]-p|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)([^\s'"]{1,256})/g,
+    when((value) => !/^\d+$/.test(value)),
+    1,
+  ],
   [
     // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
     /(\/[\w-]{0,40}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,

@@ -125,6 +125,9 @@ describe('scrubString: secrets by value', () => {
       `https://${'a1'.repeat(100)}`.repeat(mb / 208),
       '1234567890123456:A'.repeat(mb / 18),
       'a[]['.repeat(mb / 4),
+      'mysql -p'.repeat(mb / 8),
+      `mysql ${' '.repeat(600)}`.repeat(mb / 606),
+      ' -u a:'.repeat(mb / 6),
       '?t[token]=&'.repeat(mb / 11),
       `M${'a'.repeat(24)}.`.repeat(mb / 26),
       'aaa1Q~'.repeat(mb / 6),
@@ -604,6 +607,10 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       'auth failed for 23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP',
       '123zO3xZCLrMN6v2BKK1',
     ],
+    // Passwords on command lines (a cron job's command is reported).
+    ['mysqldump -u root -pS3cretPw shop > /backup/shop.sql', 'S3cretPw'],
+    ['curl -u admin:Pa55wordC https://x', 'Pa55wordC'],
+    ['curl --user=admin:Pa55wordC https://x', 'Pa55wordC'],
     // More key names.
     ['Ocp-Apim-Subscription-Key: 89e745a3016fcd2b89e745a3016fcd2b', '89e745a3016fcd2b89e7'],
     ['DB_PW=Sup3rS3cret', 'Sup3rS3cret'],
@@ -686,6 +693,8 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       'Map(2) { "a" => 1, "b" => 2 }',
       'git+ssh://git@github.com/org/repo.git',
       'SKU-12345-ABCDE-67890',
+      'mysql -h db -P 3306 -u root -p shop',
+      'docker run -u 1000:1000 node:20',
     ]) {
       expect(scrubString(text, { sendDefaultPii: true })).toBe(text);
     }

@@ -115,7 +115,7 @@ export function vendorCases(seed = 1): VendorCase[] {
       p('dt0', 'c01.', from(UPPER_ALNUM, 24), '.', from(UPPER_ALNUM, 64)),
     ),
     key('Datadog', 'cloud', 'DD_API_KEY', from(HEX, 32)),
-    shape('OpenWhisk / IBM Cloud Functions', 'cloud', '__OW_API_KEY', p(uuid(), ':', mixed(ALNUM, 64))),
+    key('OpenWhisk / IBM Cloud Functions', 'cloud', '__OW_API_KEY', p(uuid(), ':', mixed(ALNUM, 64))),
     shape('Grafana API key', 'cloud', 'GRAFANA_API_KEY', p('eyJr', 'Ijoi', mixed(ALNUM, 80))),
     shape('Google OAuth refresh token', 'cloud', 'GOOGLE_REFRESH_TOKEN', p('1/', '/0', mixed(URLSAFE, 100))),
     shape('Doppler service token', 'cloud', 'DOPPLER_TOKEN', p('dp', '.st.prd.', mixed(ALNUM, 40))),

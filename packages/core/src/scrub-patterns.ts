@@ -158,14 +158,14 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|1\/\/0|\.atlasv1\.|ops_|ABSK|sha256~)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
- * match text without one of the characters of {@link PUNCTUATION}. The last three mask personal
+ * match text without one of the characters of {@link PUNCTUATION}, or a string it cannot match without. The last three mask personal
  * data, unless `sendDefaultPii`.
  */
-const RULES: Array<[RegExp, string | Replacer, 1?]> = [
+const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [
     // PEM and PGP private keys, to their END line (or the end of the text, when it was cut).
     /-----BEGIN[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
@@ -190,18 +190,26 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   ],
   [
     // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
-    /(\/[\w-]{0,40}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
+    /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when(wordy),
+    '/',
   ],
   // A token as the user of a URL, with no password: `https://<token>@github.com/…`.
-  [/(\b[A-Za-z][\w+.-]{0,30}:\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), 1],
+  [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
-    // access key ids, Twilio, Mailgun, Mailchimp, Airtable, Discord bot, Azure AD, OpenWhisk (`uuid:key`)
-    // and Telegram bot tokens.
-    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|[\da-f]{32}-us\d{1,2}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b|[\w~.]{3}\dQ~[\w~.-]{31,34}|[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}:[A-Za-z\d]{64}\b)|\d{5,16}:A[\w-]{34}\b/g,
+    // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens.
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)/g,
     FILTERED,
   ],
+  // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
+  // that starts with a character class is tried at almost every position of a text): Telegram
+  // bot tokens, Azure AD client secrets, Mailchimp keys, Google refresh tokens, Terraform Cloud.
+  [/\d{5,16}:A[\w-]{34}\b/g, FILTERED, ':A'],
+  [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
+  [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
+  [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
+  [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
   // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
   [
@@ -241,7 +249,7 @@ const SECRET_RULES = RULES.slice(0, -3);
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?\[?\]?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?\[?\]?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -329,7 +337,9 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
     // which is almost everywhere. The same result: both scan from the start (the test from
     // `lastIndex` 0, the replace resets it).
     rule[0].lastIndex = 0;
-    if ((loose || !rule[2]) && rule[0].test(text)) text = text.replace(rule[0], rule[1] as string);
+    const needs = rule[2];
+    if ((needs === 1 ? loose : !needs || text.includes(needs)) && rule[0].test(text))
+      text = text.replace(rule[0], rule[1] as string);
   }
   return loose ? scrubPairs(text, compiled, keep) : text;
 }

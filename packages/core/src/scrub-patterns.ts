@@ -52,13 +52,13 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|sess(?:ion)?$)(?![a-z\d])/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
 const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
 /**

@@ -671,11 +671,18 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     );
   });
 
-  it('judges a last word `session` or `sess` as a session cookie, other session words not', () => {
-    for (const key of ['laravel_session', '_gitlab_session', 'koa:sess', 'rack.session', 'userSession']) {
+  it('judges a last word `session` or `sess` as a session cookie, and `iban` as a word only', () => {
+    for (const key of [
+      'laravel_session',
+      '_gitlab_session',
+      'koa:sess',
+      'rack.session',
+      'userSession',
+      'ibanNumber',
+    ]) {
       expect(isSensitiveKey(key), key).toBe(true);
     }
-    for (const key of ['session_count', 'session_start', 'sessions', 'possession']) {
+    for (const key of ['session_count', 'session_start', 'sessions', 'possession', 'kibana']) {
       expect(isSensitiveKey(key), key).toBe(false);
     }
   });

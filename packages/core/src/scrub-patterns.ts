@@ -184,7 +184,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
   // `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
-    /(\bmysql\w{0,6}\b[^\n]{0,512}?[ \t]-p|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)([^\s'"]{1,256})/g,
+    /(\bmysql\w{0,6}\b[^\n]{0,512}?[ \t]-p|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/)([^\s'"]{1,256})/g,
     when((value) => !/^\d+$/.test(value)),
     1,
   ],
@@ -249,7 +249,7 @@ const SECRET_RULES = RULES.slice(0, -3);
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?\[?\]?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -260,10 +260,11 @@ const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
 
 /**
- * Keys whose unquoted value is a whole header line: every cookie of `Cookie: a=1; b=2`, every
- * scheme's credential (`Authorization: NTLM …`, `SSWS …`, `AWS4-HMAC-SHA256 …`).
+ * Keys whose unquoted value after a colon is a whole header line: every cookie of `Cookie: a=1; b=2`,
+ * every scheme's credential (`Authorization: NTLM …`, `SSWS …`, `AWS4-HMAC-SHA256 …`); not code
+ * (`cookie: { … }`, a template literal).
  */
-const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookies?$/;
+const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$/;
 /** The rest of a header line (sticky): up to a line break, a quote or an escape. */
 const LINE = /[^\r\n"'\\]{1,1024}/y;
 /** `||` or `??` before a quote (sticky). */
@@ -312,7 +313,12 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       !keep?.(value, sep, !!quote, query)
     ) {
       LINE.lastIndex = at;
-      const line = !quote && LINE_KEY.test(normalizeKey(key)) && LINE.exec(text);
+      const line =
+        !quote &&
+        /:\s*$/.test(sep) &&
+        !/^[{[(`]/.test(value) &&
+        LINE_KEY.test(normalizeKey(key)) &&
+        LINE.exec(text);
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
       last = PAIR.lastIndex = at + (line ? line[0] : value).length;
     }

@@ -645,6 +645,9 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       `{"cookie":"${FILTERED}","host":"example.com"}`,
     );
     expect(scrubString('cookie: expired')).toBe('cookie: expired');
+    expect(scrubStringWith("  cookies: { theme: 'dark' },", compileScrub(), 'code')).toBe(
+      `  cookies: ${FILTERED} theme: 'dark' },`,
+    );
   });
 
   it('keeps token counts, while a count key with another sensitive word is still filtered', () => {
@@ -700,6 +703,9 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       'SKU-12345-ABCDE-67890',
       'mysql -h db -P 3306 -u root -p shop',
       'docker run -u 1000:1000 node:20',
+      'node app.js | pino-http-send -u http://localhost:8080/logs',
+      '[auth]: login failed for user 42',
+      '[kibana]: https://www.elastic.co/products/kibana',
     ]) {
       expect(scrubString(text, { sendDefaultPii: true })).toBe(text);
     }

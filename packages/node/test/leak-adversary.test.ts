@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { assertNoSecrets } from '@faultline/core/testing';
 import express from 'express';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Receiver, startReceiver } from '../../../test-utils/receiver.js';
 import {
   addBreadcrumb,
@@ -267,6 +267,9 @@ describe.each([
   let server: { url: string; close: () => Promise<void> } | undefined;
 
   beforeEach(async () => {
+    // The app's console output is recorded as breadcrumbs; it need not reach the test log.
+    for (const method of ['log', 'info', 'warn'] as const)
+      vi.spyOn(console, method).mockImplementation(() => {});
     receiver = await startReceiver();
   });
 
@@ -275,6 +278,7 @@ describe.each([
     server = undefined;
     await close(1000);
     await receiver.close();
+    vi.restoreAllMocks();
   });
 
   async function drive(options: NodeOptions = {}): Promise<Array<Record<string, any>>> {

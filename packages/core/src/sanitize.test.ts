@@ -177,6 +177,18 @@ describe('sanitizeEvent', () => {
     expect(wire.request?.env).toEqual({ REMOTE_ADDR: '203.0.113.1' });
   });
 
+  it("sends the user's name and location only with sendDefaultPii, other user fields always", () => {
+    const user = {
+      id: 'u1',
+      name: 'Ada Lovelace',
+      geo: { city: 'London', country_code: 'GB' },
+      username: 'ada',
+      plan: 'pro',
+    };
+    expect(sanitizeEvent(testEvent({ user })).user).toEqual({ id: 'u1', plan: 'pro' });
+    expect(sanitizeEvent(testEvent({ user }), { sendDefaultPii: true }).user).toEqual(user);
+  });
+
   it('applies the ingest limits', () => {
     const wire = sanitizeEvent(
       testEvent({

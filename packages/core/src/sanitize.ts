@@ -226,20 +226,18 @@ function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | und
   return values.length > 0 ? { values: values.reverse() } : undefined;
 }
 
+/** User fields that identify a person: sent only with `sendDefaultPii` (the id always is). */
+const PERSONAL = ['username', 'email', 'ip_address', 'name', 'geo'];
+
 function user(raw: unknown, ctx: Context): User | undefined {
   if (!isRecord(raw)) return undefined;
   const rest = record(raw, ctx) ?? {};
-  const { username, email, ip_address } = rest;
-  for (const key of ['id', 'username', 'email', 'ip_address']) delete rest[key];
+  delete rest.id;
+  if (!ctx.compiled.pii) for (const key of PERSONAL) delete rest[key];
   const out: User = {};
   const rawId = readField(raw, 'id');
   if (typeof rawId === 'number' && Number.isFinite(rawId)) out.id = rawId;
   else if (typeof rawId === 'string' && rawId !== '') put(out, 'id', text(rawId, 256, ctx));
-  if (ctx.compiled.pii) {
-    if (typeof username === 'string') out.username = username;
-    if (typeof email === 'string') out.email = email;
-    if (typeof ip_address === 'string') out.ip_address = ip_address;
-  }
   Object.assign(out, rest);
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -87,7 +87,7 @@ export function vendorCases(seed = 1): VendorCase[] {
       'GOOGLE_CLIENT_SECRET',
       p('GOC', 'SPX-', mixed(URLSAFE, 28)),
     ),
-    key(
+    shape(
       'Azure AD client secret',
       'cloud',
       'AZURE_CLIENT_SECRET',
@@ -115,6 +115,22 @@ export function vendorCases(seed = 1): VendorCase[] {
       p('dt0', 'c01.', from(UPPER_ALNUM, 24), '.', from(UPPER_ALNUM, 64)),
     ),
     key('Datadog', 'cloud', 'DD_API_KEY', from(HEX, 32)),
+    key('OpenWhisk / IBM Cloud Functions', 'cloud', '__OW_API_KEY', p(uuid(), ':', mixed(ALNUM, 64))),
+    shape('Grafana API key', 'cloud', 'GRAFANA_API_KEY', p('eyJr', 'Ijoi', mixed(ALNUM, 80))),
+    shape('Google OAuth refresh token', 'cloud', 'GOOGLE_REFRESH_TOKEN', p('1/', '/0', mixed(URLSAFE, 100))),
+    shape('Doppler service token', 'cloud', 'DOPPLER_TOKEN', p('dp', '.st.prd.', mixed(ALNUM, 40))),
+    shape(
+      'Terraform Cloud',
+      'cloud',
+      'TF_API_TOKEN',
+      p(mixed(ALNUM, 14), '.atlas', 'v1.', mixed(URLSAFE, 67)),
+    ),
+    shape(
+      '1Password service account',
+      'cloud',
+      'OP_SERVICE_ACCOUNT_TOKEN',
+      p('op', 's_eyJ', mixed(BASE64, 250)),
+    ),
     shape('Sentry user token', 'cloud', 'SENTRY_AUTH_TOKEN', p('sntr', 'yu_', from(HEX, 64))),
     // Version control and CI
     shape('GitHub personal access token', 'vcs', 'GITHUB_TOKEN', p('gh', 'p_', mixed(ALNUM, 36))),
@@ -128,11 +144,16 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('GitLab personal access token', 'vcs', 'GITLAB_TOKEN', p('gl', 'pat-', mixed(URLSAFE, 20))),
     shape('Atlassian API token', 'vcs', 'JIRA_API_TOKEN', p('ATA', 'TT3', mixed(URLSAFE, 186))),
     key('Bitbucket app password', 'vcs', 'BITBUCKET_APP_PASSWORD', mixed(ALNUM, 20)),
+    shape('GitLab pipeline trigger token', 'vcs', 'GITLAB_TRIGGER_TOKEN', p('gl', 'ptt-', from(HEX, 40))),
+    shape('Sourcegraph', 'vcs', 'SRC_ACCESS_TOKEN', p('sg', 'p_', from(HEX, 40))),
     shape('Linear', 'vcs', 'LINEAR_API_KEY', p('lin', '_api_', mixed(ALNUM, 40))),
     shape('Postman', 'vcs', 'POSTMAN_API_KEY', p('PM', 'AK-', from(HEX, 24), '-', from(HEX, 34))),
     // Payment
     shape('Stripe secret key', 'payment', 'STRIPE_SECRET_KEY', p('sk', '_live_', mixed(ALNUM, 99))),
     shape('Stripe restricted key', 'payment', 'STRIPE_RESTRICTED_KEY', p('rk', '_live_', mixed(ALNUM, 24))),
+    shape('Stripe webhook secret', 'payment', 'STRIPE_WEBHOOK_SECRET', p('wh', 'sec_', mixed(ALNUM, 32))),
+    shape('EasyPost', 'payment', 'EASYPOST_API_KEY', p('EZ', 'AK', mixed(ALNUM, 54))),
+    shape('Shippo', 'payment', 'SHIPPO_API_TOKEN', p('shippo', '_live_', from(HEX, 40))),
     shape('Square access token', 'payment', 'SQUARE_ACCESS_TOKEN', p('EA', 'AA', mixed(URLSAFE, 60))),
     shape('Square OAuth secret', 'payment', 'SQUARE_SECRET', p('sq0', 'csp-', mixed(URLSAFE, 43))),
     shape('Shopify', 'payment', 'SHOPIFY_ACCESS_TOKEN', p('shp', 'at_', from(HEX, 32))),
@@ -158,14 +179,16 @@ export function vendorCases(seed = 1): VendorCase[] {
       'SLACK_APP_TOKEN',
       p('xa', 'pp-1-A', from(UPPER_ALNUM, 10), '-', from(DIGITS, 13), '-', from(HEX, 64)),
     ),
-    key('Telegram bot token', 'chat', 'TELEGRAM_BOT_TOKEN', p(from(DIGITS, 10), ':AA', mixed(URLSAFE, 33))),
-    key(
+    shape('Telegram bot token', 'chat', 'TELEGRAM_BOT_TOKEN', p(from(DIGITS, 10), ':AA', mixed(URLSAFE, 33))),
+    shape(
       'Discord bot token',
       'chat',
       'DISCORD_BOT_TOKEN',
       p('MT', mixed(ALNUM, 24), '.', from(URLSAFE, 6), '.', mixed(URLSAFE, 38)),
     ),
     key('Twilio auth token', 'chat', 'TWILIO_AUTH_TOKEN', from(HEX, 32)),
+    shape('Twilio API key', 'chat', 'TWILIO_API_KEY', p('S', 'K', from(HEX, 32))),
+    shape('Facebook page token', 'chat', 'FB_PAGE_ACCESS_TOKEN', p('EA', 'AM', mixed(ALNUM, 120))),
     // Mail
     shape('SendGrid', 'mail', 'SENDGRID_API_KEY', p('S', 'G.', mixed(URLSAFE, 22), '.', mixed(URLSAFE, 43))),
     shape(
@@ -174,8 +197,8 @@ export function vendorCases(seed = 1): VendorCase[] {
       'BREVO_API_KEY',
       p('xkey', 'sib-', from(HEX, 64), '-', mixed(ALNUM, 16)),
     ),
-    key('Mailgun', 'mail', 'MAILGUN_API_KEY', p('key', '-', from(HEX, 32))),
-    key('Mailchimp', 'mail', 'MAILCHIMP_API_KEY', p(from(HEX, 32), '-us', '21')),
+    shape('Mailgun', 'mail', 'MAILGUN_API_KEY', p('key', '-', from(HEX, 32))),
+    shape('Mailchimp', 'mail', 'MAILCHIMP_API_KEY', p(from(HEX, 32), '-us', '21')),
     key('Postmark', 'mail', 'POSTMARK_SERVER_TOKEN', uuid()),
     key('Resend', 'mail', 'RESEND_API_KEY', p('re', '_', mixed(ALNUM, 32))),
     // AI APIs
@@ -191,6 +214,8 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('Perplexity', 'ai', 'PERPLEXITY_API_KEY', p('pp', 'lx-', mixed(ALNUM, 48))),
     shape('xAI', 'ai', 'XAI_API_KEY', p('xa', 'i-', mixed(ALNUM, 80))),
     shape('Replicate', 'ai', 'REPLICATE_API_TOKEN', p('r', '8_', mixed(ALNUM, 37))),
+    shape('Pinecone', 'ai', 'PINECONE_API_KEY', p('pc', 'sk_', mixed(ALNUM, 50))),
+    shape('LangSmith', 'ai', 'LANGSMITH_API_KEY', p('lsv2', '_pt_', from(HEX, 32), '_', from(HEX, 10))),
     key('Cohere', 'ai', 'CO_API_KEY', mixed(ALNUM, 40)),
     key('Mistral', 'ai', 'MISTRAL_API_KEY', mixed(ALNUM, 32)),
     // Package registries
@@ -198,6 +223,7 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('PyPI', 'registry', 'PYPI_TOKEN', p('py', 'pi-AgEIcHlwaS5vcmc', mixed(URLSAFE, 60))),
     shape('RubyGems', 'registry', 'GEM_HOST_API_KEY', p('ruby', 'gems_', from(HEX, 48))),
     shape('NuGet', 'registry', 'NUGET_API_KEY', p('oy', '2', mixed(LOWER_ALNUM, 43))),
+    shape('Clojars', 'registry', 'CLOJARS_TOKEN', p('CLO', 'JARS_', mixed(LOWER_ALNUM, 60))),
     shape('Docker Hub', 'registry', 'DOCKERHUB_TOKEN', p('dckr', '_pat_', mixed(URLSAFE, 27))),
     shape('JFrog Artifactory', 'registry', 'ARTIFACTORY_API_KEY', p('AK', 'Cp', mixed(ALNUM, 69))),
     // Other SaaS
@@ -205,6 +231,11 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('Figma', 'saas', 'FIGMA_TOKEN', p('fi', 'gd_', mixed(URLSAFE, 40))),
     shape('Contentful', 'saas', 'CONTENTFUL_MANAGEMENT_TOKEN', p('CFP', 'AT-', mixed(URLSAFE, 43))),
     shape('age encryption', 'saas', 'AGE_SECRET_KEY', p('AGE-SECRET', '-KEY-1', from(BECH32, 58))),
+    shape('Airtable', 'saas', 'AIRTABLE_TOKEN', p('pa', 't', mixed(ALNUM, 14), '.', from(HEX, 64))),
+    shape('Typeform', 'saas', 'TYPEFORM_TOKEN', p('tf', 'p_', mixed(URLSAFE, 59))),
+    shape('Frame.io', 'saas', 'FRAMEIO_TOKEN', p('fio', '-u-', mixed(URLSAFE, 64))),
+    shape('Prefect', 'saas', 'PREFECT_API_KEY', p('pn', 'u_', mixed(ALNUM, 36))),
+    shape('ReadMe', 'saas', 'README_API_KEY', p('rd', 'me_', mixed(LOWER_ALNUM, 70))),
     key('Okta', 'saas', 'OKTA_API_TOKEN', p('00', mixed(URLSAFE, 40))),
     key('Auth0 client secret', 'saas', 'AUTH0_CLIENT_SECRET', mixed(URLSAFE, 64)),
     key('Algolia admin key', 'saas', 'ALGOLIA_ADMIN_KEY', from(HEX, 32)),
@@ -358,6 +389,14 @@ export const BENIGN: Record<string, string[]> = {
     'the authorization server is unavailable',
     'forgot password? reset it from the login page',
     'keyboard shortcut Ctrl+K',
+    'invalid token provided for user 42',
+    'Duplicate key value violates unique constraint "users_email_key"',
+  ],
+  counts: [
+    'prompt_tokens: 12, completion_tokens: 30, total_tokens: 42',
+    'max_tokens=4096 token_count: 5',
+    '{"usage":{"input_tokens":812,"output_tokens":64,"cache_read_input_tokens":0}}',
+    'Map(2) { "retries" => 3, "limit" => 10 }',
   ],
   requests: [
     'GET https://example.com/api/users/42?page=2&sort=name#section',
@@ -367,6 +406,9 @@ export const BENIGN: Record<string, string[]> = {
     'redirect to /login?next=%2Fdashboard',
     "ENOENT: no such file or directory, open '/app/config/secrets.json'",
     'http://localhost:3000/health',
+    'GET /api/v1/tokens/42',
+    'GET /static/js/reset.8f9a2b3c4d5e6f70.js',
+    'https://cdn.example.com/invite/landing-page',
   ],
 };
 

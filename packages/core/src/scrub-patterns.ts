@@ -52,11 +52,21 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|iban|^session$/;
-/** Matched against the words of the key (split at separators and camelCase humps). */
-const SENSITIVE_WORD = /(?:^|[^a-z\d])(?:auth|pwd|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig)(?![a-z\d])/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$/;
+/**
+ * Matched against the words of the key (split at separators and camelCase humps); a last word
+ * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
+ */
+const SENSITIVE_WORD =
+  /(?:^|[^a-z\d])(?:auth|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|sess(?:ion)?$)(?![a-z\d])/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
 const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
+/**
+ * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`), not
+ * a credential: removed from the normalized key before it is judged, so `secret_max_tokens` still is.
+ */
+const TOKEN_COUNT =
+  /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
@@ -84,7 +94,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
     .toLowerCase();
   return (
     !compiled.allow.includes(name) &&
-    (SENSITIVE_KEY.test(name) ||
+    (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '')) ||
       SENSITIVE_WORD.test(words) ||
       (!!query && QUERY_WORD.test(words)) ||
       compiled.deny.some((deny) => (isString(deny) ? name.includes(deny) : deny.test(key))))
@@ -124,6 +134,9 @@ export const isCardNumber = (value: number): boolean =>
 
 type Replacer = (all: string, pre: string, value: string) => string;
 
+/** Has a digit and a letter, as issued tokens do and words and numbers do not. */
+const wordy = (value: string) => /\d/.test(value) && /[a-z]/i.test(value);
+
 /** Replaces the value (the second group; the first, kept, stands in for a look-behind) when it passes `accept`. */
 const when =
   (accept: (value: string) => boolean, mask = FILTERED): Replacer =>
@@ -145,14 +158,14 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test)_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt)-|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAAA|sq0(?:atp|csp)-|ATATT|dp\.pt\.|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
- * match text without one of the characters of {@link PUNCTUATION}. The last three mask personal
+ * match text without one of the characters of {@link PUNCTUATION}, or a string it cannot match without. The last three mask personal
  * data, unless `sendDefaultPii`.
  */
-const RULES: Array<[RegExp, string | Replacer, 1?]> = [
+const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [
     // PEM and PGP private keys, to their END line (or the end of the text, when it was cut).
     /-----BEGIN[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
@@ -161,19 +174,48 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
   ],
   [
     // The password in scheme://user:password@host, any scheme; webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks)\/)[\w/+-]{1,512}/g,
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
   // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
+  // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
+  // `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
-    // JWTs and AWS access key ids.
-    /\b(?:eyJ[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+)?|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b)/g,
+    /(\bmysql\w{0,6}\b[^\n]{0,512}?[ \t]-p|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/)([^\s'"]{1,256})/g,
+    when((value) => !/^\d+$/.test(value)),
+    1,
+  ],
+  [
+    // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
+    /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
+    when(wordy),
+    '/',
+  ],
+  // A token as the user of a URL, with no password: `https://<token>@github.com/…`.
+  [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
+  [
+    // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
+    // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens.
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)/g,
     FILTERED,
   ],
+  // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
+  // that starts with a character class is tried at almost every position of a text): Telegram
+  // bot tokens, Azure AD client secrets, Mailchimp keys, Google refresh tokens, Terraform Cloud.
+  [/\d{5,16}:A[\w-]{34}\b/g, FILTERED, ':A'],
+  [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
+  [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
+  [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
+  [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
+  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
+  [
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
+    when(wordy),
+  ],
   // Payment card numbers: 13-19 digits, maybe grouped, that pass the Luhn check.
   [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
   // IBANs that pass the mod-97 check (a trailing word read as one more group is given back).
@@ -201,12 +243,13 @@ const RULES: Array<[RegExp, string | Replacer, 1?]> = [
 const SECRET_RULES = RULES.slice(0, -3);
 
 /**
- * The head of a pair inside text: `key=`, `key: `, `"key": `, `--key=`, `key%3D`, or a flag and
+ * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
+ * `--key=`, `key%3D`, or a flag and
  * its value (`--token value`, second alternative), after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-{0,2}[A-Za-z_][\w.%-]{0,63})(\\*["']?[ \t+]*(?:[:=]|%3[Dd])[ \t+]*)|(--?[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -215,6 +258,17 @@ const PAIR =
  */
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
+
+/**
+ * Keys whose unquoted value after a colon is a whole header line: every cookie of `Cookie: a=1; b=2`,
+ * every scheme's credential (`Authorization: NTLM …`, `SSWS …`, `AWS4-HMAC-SHA256 …`); not code
+ * (`cookie: { … }`, a template literal).
+ */
+const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$/;
+/** The rest of a header line (sticky): up to a line break, a quote or an escape. */
+const LINE = /[^\r\n"'\\]{1,1024}/y;
+/** `||` or `??` before a quote (sticky). */
+const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
 /** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
 export type ScrubMode = 'text' | 'code';
@@ -233,13 +287,21 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
     const key = m[2] ?? m[4]!;
     const sep = m[3] ?? m[5]!;
-    const at = PAIR.lastIndex;
+    let at = PAIR.lastIndex;
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
     if (!isSensitiveKeyWith(key, compiled, query)) continue;
     VALUE.lastIndex = at;
-    const v = VALUE.exec(text);
+    let v = VALUE.exec(text);
+    if (v && keep?.(v[0], sep, !!v[1], query)) {
+      // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
+      // or `??` is the value.
+      FALLBACK.lastIndex = at + v[0].length;
+      if (!FALLBACK.test(text)) continue;
+      VALUE.lastIndex = at = FALLBACK.lastIndex;
+      v = VALUE.exec(text);
+    }
     const value = v?.[0] ?? '';
     const quote = v?.[1];
     if (
@@ -250,8 +312,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
       !keep?.(value, sep, !!quote, query)
     ) {
+      LINE.lastIndex = at;
+      const line =
+        !quote &&
+        /:\s*$/.test(sep) &&
+        !/^[{[(`]/.test(value) &&
+        LINE_KEY.test(normalizeKey(key)) &&
+        LINE.exec(text);
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
-      last = PAIR.lastIndex = at + value.length;
+      last = PAIR.lastIndex = at + (line ? line[0] : value).length;
     }
   }
   return out + text.slice(last);
@@ -274,7 +343,9 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
     // which is almost everywhere. The same result: both scan from the start (the test from
     // `lastIndex` 0, the replace resets it).
     rule[0].lastIndex = 0;
-    if ((loose || !rule[2]) && rule[0].test(text)) text = text.replace(rule[0], rule[1] as string);
+    const needs = rule[2];
+    if ((needs === 1 ? loose : !needs || text.includes(needs)) && rule[0].test(text))
+      text = text.replace(rule[0], rule[1] as string);
   }
   return loose ? scrubPairs(text, compiled, keep) : text;
 }

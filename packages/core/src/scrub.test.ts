@@ -113,6 +113,26 @@ describe('scrubString: secrets by value', () => {
       'sk_live_'.repeat(mb / 8),
       'xoxb-'.repeat(mb / 5),
       '?a=&'.repeat(mb / 4),
+      '/token/'.repeat(mb / 7),
+      `/reset/${'a1'.repeat(600)}.`.repeat(mb / 1208),
+      `/${'a'.repeat(40)}`.repeat(mb / 41),
+      `eyJ${'a'.repeat(5000)}.`.repeat(mb / 5004),
+      'Cookie: '.repeat(mb / 8),
+      `Cookie: ${'a=b; '.repeat(300)}\n`.repeat(mb / 1509),
+      "'a' => ".repeat(mb / 7),
+      'invalid token '.repeat(mb / 14),
+      `token ${'a1'.repeat(600)} `.repeat(mb / 1207),
+      `https://${'a1'.repeat(100)}`.repeat(mb / 208),
+      '1234567890123456:A'.repeat(mb / 18),
+      'a[]['.repeat(mb / 4),
+      'mysql -p'.repeat(mb / 8),
+      '-'.repeat(mb),
+      ' --'.repeat(mb / 3),
+      `mysql ${' '.repeat(600)}`.repeat(mb / 606),
+      ' -u a:'.repeat(mb / 6),
+      '?t[token]=&'.repeat(mb / 11),
+      `M${'a'.repeat(24)}.`.repeat(mb / 26),
+      'aaa1Q~'.repeat(mb / 6),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {
@@ -208,19 +228,19 @@ describe('isSensitiveKey', () => {
     expect(isSensitiveKey('X-Tenant-Id', { denyKeys: ['tenant'] })).toBe(true);
     expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
     expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
-    expect(isSensitiveKey('max_tokens', { allowKeys: ['max-tokens'] })).toBe(false);
-    expect(isSensitiveKey('MaxTokens', { allowKeys: ['max_tokens'] })).toBe(false);
+    expect(isSensitiveKey('token_type', { allowKeys: ['token-type'] })).toBe(false);
+    expect(isSensitiveKey('TokenType', { allowKeys: ['token_type'] })).toBe(false);
   });
 
   it('judges a key the same whichever options and URL flag judged it before', () => {
     const plain = compileScrub();
     const denied = compileScrub({ denyKeys: ['tenant'] });
-    const allowed = compileScrub({ allowKeys: ['max_tokens'] });
+    const allowed = compileScrub({ allowKeys: ['token_type'] });
     for (let round = 0; round < 2; round++) {
       expect(isSensitiveKeyWith('x-tenant', plain)).toBe(false);
       expect(isSensitiveKeyWith('x-tenant', denied)).toBe(true);
-      expect(isSensitiveKeyWith('max_tokens', plain)).toBe(true);
-      expect(isSensitiveKeyWith('max_tokens', allowed)).toBe(false);
+      expect(isSensitiveKeyWith('token_type', plain)).toBe(true);
+      expect(isSensitiveKeyWith('token_type', allowed)).toBe(false);
       // `code` names an OAuth code in a URL, not in other data.
       expect(isSensitiveKeyWith('code', plain, true)).toBe(true);
       expect(isSensitiveKeyWith('code', plain)).toBe(false);
@@ -534,6 +554,164 @@ describe('regressions: shapes real apps leak', () => {
     ]) {
       const once = scrubString(text);
       expect(scrubString(once)).toBe(once);
+    }
+  });
+});
+
+describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', () => {
+  const j = (...parts: string[]) => parts.join('');
+  it.each([
+    // Header lines: every cookie, and the credential of any auth scheme.
+    ['Cookie: theme=dark; remember_me=rm9Zq81xKpT', 'rm9Zq81xKpT'],
+    ['GET / HTTP/1.1\r\nCookie: a=1; b=sEcr3tCook1e\r\nHost: x', 'sEcr3tCook1e'],
+    ['set-cookie: connect.sid=s%3Aabc123DEF456; Path=/; HttpOnly', 'abc123DEF456'],
+    ['Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAA', 'TlRMTVNTUAABAAAAB4II'],
+    ['authorization: Negotiate YIIHJwYGKwYBBQUCoIIH', 'YIIHJwYGKwYBBQUCoIIH'],
+    ['Authorization: SSWS 00QCjAl4MlV-WPXM8b3kq2Rz', '00QCjAl4MlV-WPXM8b3kq2Rz'],
+    ['"GET /x HTTP/1.1\\r\\nAuthorization: Key fal9Zk2Qw81\\r\\n"', 'fal9Zk2Qw81'],
+    // `key => value`: inspected Maps, Ruby and PHP hashes.
+    ["Map(1) { 'password' => 'hunter2xyz' }", 'hunter2xyz'],
+    ['{:password => "hunter2xyz"}', 'hunter2xyz'],
+    // Bracketed keys of nested query strings and forms (`qs`, Rails, PHP).
+    ['GET /signup?user[password]=hunter2xyz&user[name]=ada', 'hunter2xyz'],
+    ['GET /x?api_key[]=k3yk3yk3y&page=2', 'k3yk3yk3y'],
+    // Tokens in URL paths, after a segment that names them; a token as the user of a URL.
+    ['https://app.example.com/reset-password/6fcd2b89e745a3016fcd2b89e745a3016fcd2b89', '6fcd2b89e745a301'],
+    ['POST /api/v1/tokens/czyPUT0XuJIrUVEHKbGV/revoke', 'czyPUT0XuJIrUVEHKbGV'],
+    ['GET /invite/9f8e7d6c5b4a39281706abcd?lang=en', '9f8e7d6c5b4a39281706abcd'],
+    ['git clone https://4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a@github.com/o/r', '4f9a8b7c6d5e4f3a2b1c'],
+    // Credentials named in prose.
+    ['Error: invalid token pQPYFe5S503sdwLYHe5ExOx0dM78', 'pQPYFe5S503sdwLYHe5ExOx0dM78'],
+    ['invalid API key: ElMnkzmBolyPUHWhGTY5qD4xa', 'ElMnkzmBolyPUHWhGTY5qD4xa'],
+    ['okta token 001yzUpgPWPMnUFEVejCJIJyp0nKbWh6JWPu7g345u', '001yzUpgPWPMnUFEVejC'],
+    // Base64 JSON (`{"` is `eyJ`) and five-part JWEs.
+    ['registry eyJhdXRocyI6eyJyZWdpc3RyeSI6eyJhdXRoIjoiYWJjIn19fQ==', 'eyJhdXRocyI6eyJyZWdp'],
+    [
+      'eyJhbGciOiJSU0EtT0FFUCJ9.rCnWVAH6PSjq3idydwno.SRqHaFAnghotCNSP.e745a3016fcd2b89e745a.Xk9qBYpqNoJmxu',
+      'e745a3016fcd2b89e745a',
+    ],
+    // Webhooks and vendor shapes.
+    [
+      'https://contoso.webhook.office.com/webhookb2/0aa9e3f1-aaaa-bbbb-cccc-9d8e7f6a5b4c@1b2c3d4e-1111-2222-3333-444455556666/IncomingWebhook/d2b89e745a3016fcd2b89e745a3016fc/6fcd2b89-1111-2222-3333-444455556666',
+      'd2b89e745a3016fcd2b89e745a3016fc',
+    ],
+    [
+      j('POST https://api.telegram.org/bot', '123456789:AA', 'G1Ez6ZAHmDI1st2tE903MNwzknChCj8tx/sendMessage'),
+      'G1Ez6ZAHmDI1st2tE903',
+    ],
+    [j('twilio ', 'S', 'Kfcd2b89e745a3016fcd2b89e745a3016'), 'fcd2b89e745a3016fcd2b'],
+    [j('stripe ', 'wh', 'sec_zKdGJ0nWNKXKb6bCXMrQvu5sv6XeDUpk'), 'zKdGJ0nWNKXKb6bCXMrQ'],
+    [j('sk', '_prod_', 'az61Of6De9cnkLQ3YXyZ2VyV'), 'az61Of6De9cnkLQ3YXyZ'],
+    [j('dp', '.st.dev.', 'Be9mTkzuvOhqJ0fUZiV8ZgRYb4pal8nGdyJUH41S'), 'Be9mTkzuvOhqJ0fUZiV8'],
+    [j('mailgun ', 'key', '-89e745a3016fcd2b89e745a3016fcd2b'), '89e745a3016fcd2b89e7'],
+    [j('mc ', '16fcd2b89e745a3016fcd2b89e745a30', '-us14'), '16fcd2b89e745a3016fc'],
+    // Passwords on command lines (a cron job's command is reported).
+    ['mysqldump -u root -pS3cretPw shop > /backup/shop.sql', 'S3cretPw'],
+    ['curl -u admin:Pa55wordC https://x', 'Pa55wordC'],
+    ['curl --user=admin:Pa55wordC https://x', 'Pa55wordC'],
+    // More key names.
+    ['Ocp-Apim-Subscription-Key: 89e745a3016fcd2b89e745a3016fcd2b', '89e745a3016fcd2b89e7'],
+    ['DB_PW=Sup3rS3cret', 'Sup3rS3cret'],
+    ['HMAC_KEY=fcd2b89e745a3016fcd2b89e', 'fcd2b89e745a3016fcd2b89e'],
+    ['SUPABASE_SERVICE_KEY=VKZSrCFODCfMTGnovgnO', 'VKZSrCFODCfMTGnovgnO'],
+    ['cookies: theme=dark; _gitlab_session=9f8e7d6c5b4a39281706abcdef123456', '9f8e7d6c5b4a39281706'],
+    ['{"laravel_session":"abc123def456ghi789"}', 'abc123def456ghi789'],
+  ])('%j loses %j', (text, secret) => {
+    for (const sendDefaultPii of [false, true]) {
+      const out = scrubString(text, { sendDefaultPii });
+      expect(out).not.toContain(secret);
+      expect(out).toContain(FILTERED);
+      expect(scrubString(out, { sendDefaultPii })).toBe(out);
+    }
+  });
+
+  it('filters a literal fallback after code that is kept as code', () => {
+    const code = (line: string) => scrubStringWith(line, compileScrub(), 'code');
+    expect(code("const secret = process.env.JWT_SECRET || 'dev-secret-change-me';")).toBe(
+      `const secret = process.env.JWT_SECRET || '${FILTERED}';`,
+    );
+    expect(code('const password = opts.password ?? "Fallback-Pa55";')).toBe(
+      `const password = opts.password ?? "${FILTERED}";`,
+    );
+    expect(code('  password: process.env.DB_PASSWORD,')).toBe('  password: process.env.DB_PASSWORD,');
+    expect(code("const role = user.role || 'admin';")).toBe("const role = user.role || 'admin';");
+    // A comparison is no pair.
+    expect(code('if (socket.session == null && cookies.length === 1) {')).toBe(
+      'if (socket.session == null && cookies.length === 1) {',
+    );
+  });
+
+  it('filters a header line to its end and no further', () => {
+    expect(scrubString('Cookie: a=1; b=2\r\nHost: example.com')).toBe(
+      `Cookie: ${FILTERED}\r\nHost: example.com`,
+    );
+    expect(scrubString('{"cookie":"a=1; b=2","host":"example.com"}')).toBe(
+      `{"cookie":"${FILTERED}","host":"example.com"}`,
+    );
+    expect(scrubString('cookie: expired')).toBe('cookie: expired');
+    expect(scrubStringWith("  cookies: { theme: 'dark' },", compileScrub(), 'code')).toBe(
+      `  cookies: ${FILTERED} theme: 'dark' },`,
+    );
+  });
+
+  it('keeps token counts, while a count key with another sensitive word is still filtered', () => {
+    expect(
+      scrubValue({
+        usage: { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cache_read_input_tokens: 3 },
+        max_tokens: 4096,
+        token_count: 5,
+        tokens: 'opaque',
+        input_token: 'opaque',
+        secret_max_tokens: 7,
+      }),
+    ).toEqual({
+      usage: { prompt_tokens: 12, completion_tokens: 30, total_tokens: 42, cache_read_input_tokens: 3 },
+      max_tokens: 4096,
+      token_count: 5,
+      tokens: FILTERED,
+      input_token: FILTERED,
+      secret_max_tokens: FILTERED,
+    });
+    expect(scrubString('max_tokens=4096 token_count: 5')).toBe('max_tokens=4096 token_count: 5');
+    expect(scrubStringWith('  const tokenCount = 5;', compileScrub(), 'code')).toBe(
+      '  const tokenCount = 5;',
+    );
+  });
+
+  it('judges a last word `session` or `sess` as a session cookie, and `iban` as a word only', () => {
+    for (const key of [
+      'laravel_session',
+      '_gitlab_session',
+      'koa:sess',
+      'rack.session',
+      'userSession',
+      'ibanNumber',
+    ]) {
+      expect(isSensitiveKey(key), key).toBe(true);
+    }
+    for (const key of ['session_count', 'session_start', 'sessions', 'possession', 'kibana']) {
+      expect(isSensitiveKey(key), key).toBe(false);
+    }
+  });
+
+  it('keeps paths, ids and prose that only look like the new shapes', () => {
+    for (const text of [
+      'GET /api/v1/tokens/42',
+      'GET /static/js/reset.8f9a2b3c4d5e6f70.js',
+      'at verifyToken (/app/src/auth/verify-token/index.js:10:5)',
+      'https://cdn.example.com/invite/landing-page',
+      'Duplicate key value violates unique constraint "users_email_key"',
+      'invalid token provided for user 42',
+      'Map(2) { "a" => 1, "b" => 2 }',
+      'git+ssh://git@github.com/org/repo.git',
+      'SKU-12345-ABCDE-67890',
+      'mysql -h db -P 3306 -u root -p shop',
+      'docker run -u 1000:1000 node:20',
+      'node app.js | pino-http-send -u http://localhost:8080/logs',
+      '[auth]: login failed for user 42',
+      '[kibana]: https://www.elastic.co/products/kibana',
+    ]) {
+      expect(scrubString(text, { sendDefaultPii: true })).toBe(text);
     }
   });
 });

@@ -123,10 +123,28 @@ export function eventProblems(event: unknown): string[] {
   // `legacy_alias = "message"`; a string becomes its `formatted` text); the generated schema
   // names only `logentry`.
   const { message, ...rest } = (event ?? {}) as Record<string, unknown>;
+  // `sdk.settings` (relay-event-schema `ClientSdkSettings`: `infer_ip`, one of auto, never,
+  // legacy) is newer than the published schema: checked here, then left out of the schema check.
+  const sdk = rest.sdk as Record<string, unknown> | undefined;
+  if (sdk && typeof sdk === 'object' && 'settings' in sdk) {
+    const { settings, ...sdkRest } = sdk;
+    const infer = (settings as { infer_ip?: unknown } | null)?.infer_ip;
+    if (
+      typeof settings !== 'object' ||
+      settings === null ||
+      Object.keys(settings).some((k) => k !== 'infer_ip')
+    )
+      out.push(`sdk.settings: ${JSON.stringify(settings)} is not { infer_ip }`);
+    else if (infer !== undefined && !['auto', 'never', 'legacy'].includes(infer as string))
+      out.push(`sdk.settings.infer_ip: ${JSON.stringify(infer)}`);
+    rest.sdk = sdkRest;
+  }
   const aliased =
-    message === undefined || rest.logentry !== undefined
-      ? event
-      : { ...rest, logentry: typeof message === 'string' ? { formatted: message } : message };
+    message === undefined
+      ? rest
+      : rest.logentry !== undefined
+        ? { ...rest, message }
+        : { ...rest, logentry: typeof message === 'string' ? { formatted: message } : message };
   if (!validateEvent(aliased))
     for (const error of validateEvent.errors ?? [])
       out.push(`schema ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);

@@ -57,7 +57,7 @@ describe('sanitizeEvent', () => {
       timestamp: 1_700_000_000.5,
       platform: 'node',
       level: 'error',
-      sdk: { name: 'faultline.node', version: '0.1.0' },
+      sdk: { name: 'faultline.node', version: '0.1.0', settings: { infer_ip: 'never' } },
       message: 'hello',
       breadcrumbs: { values: [{ message: 'step', timestamp: 1 }] },
       release: 'r1',
@@ -187,6 +187,23 @@ describe('sanitizeEvent', () => {
     };
     expect(sanitizeEvent(testEvent({ user })).user).toEqual({ id: 'u1', plan: 'pro' });
     expect(sanitizeEvent(testEvent({ user }), { sendDefaultPii: true }).user).toEqual(user);
+  });
+
+  it("tells the ingest not to take the sender's address as the user's IP, unless a page sends personal data", () => {
+    const infer = (platform: string, sendDefaultPii: boolean) =>
+      sanitizeEvent(testEvent({ platform }), { sendDefaultPii }).sdk.settings?.infer_ip;
+    // Without the setting Relay fills user.ip_address from the connection for `javascript` events.
+    expect(infer('javascript', false)).toBe('never');
+    expect(infer('javascript', true)).toBe('auto');
+    // A server's address is its own, not its user's.
+    expect(infer('node', false)).toBe('never');
+    expect(infer('node', true)).toBe('never');
+    // Whatever the event claimed.
+    const claimed = testEvent({
+      platform: 'javascript',
+      sdk: { name: 'x', version: '1', settings: { infer_ip: 'auto' } },
+    });
+    expect(sanitizeEvent(claimed).sdk.settings).toEqual({ infer_ip: 'never' });
   });
 
   it('applies the ingest limits', () => {

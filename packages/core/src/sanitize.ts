@@ -268,10 +268,17 @@ function contexts(raw: unknown, ctx: Context): WireEvent['contexts'] {
   return out;
 }
 
-function sdk(raw: unknown, ctx: Context): SdkInfo {
+/**
+ * The SDK that sent the event. `settings.infer_ip` tells the ingest whether to take the sender's
+ * address as the user's IP: missing, Relay does so for every `javascript` event (its legacy
+ * rule), which would store a visitor's IP without `sendDefaultPii`. A page's address is its
+ * visitor's, so pages with `sendDefaultPii` allow it; a server's is its own, never the user's.
+ */
+function sdk(raw: unknown, ctx: Context, platform: string): SdkInfo {
   const out: SdkInfo = {
     name: text(readField(raw, 'name'), 128, ctx) || 'faultline.javascript',
     version: text(readField(raw, 'version'), 64, ctx) || '0.0.0',
+    settings: { infer_ip: ctx.compiled.pii && platform === 'javascript' ? 'auto' : 'never' },
   };
   const integrations = readArray(readField(raw, 'integrations'), 100, 'head').filter(
     (i) => typeof i === 'string',
@@ -314,12 +321,13 @@ function part<T>(
 function build(event: FaultlineEvent, ctx: Context): WireEvent {
   const get = (key: string) => readField(event, key);
   const timestamp = get('timestamp');
+  const platform = text(get('platform'), 64, ctx) || 'javascript';
   const wire: WireEvent = {
     event_id: validId(get('event_id')) ?? uuid4(),
     timestamp: typeof timestamp === 'number' && Number.isFinite(timestamp) ? timestamp : nowSeconds(),
-    platform: text(get('platform'), 64, ctx) || 'javascript',
+    platform,
     level: validLevel(get('level')),
-    sdk: sdk(get('sdk'), ctx),
+    sdk: sdk(get('sdk'), ctx, platform),
   };
   copy(wire, event, 'message:8192', ctx);
   put(wire, 'exception', exception(get('exception'), ctx));

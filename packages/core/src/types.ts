@@ -77,6 +77,11 @@ export interface SdkInfo {
   version: string;
   integrations?: string[];
   packages?: Array<{ name: string; version: string }>;
+  /**
+   * `infer_ip`: whether the ingest may take the sender's address as the user's IP. Set on every
+   * event by the sanitizer (`auto` for pages with `sendDefaultPii`, else `never`).
+   */
+  settings?: { infer_ip: 'auto' | 'never' };
 }
 
 export type Contexts = Record<string, Record<string, unknown>>;

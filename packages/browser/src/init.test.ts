@@ -74,7 +74,11 @@ describe('init', () => {
     expect(event).toMatchObject({ release: 'shop@1.0.0', platform: 'javascript', tags: { step: 'pay' } });
     expect(event?.user?.id).toMatch(/^[\da-f]{64}$/);
     expect(event?.user?.email).toBeUndefined();
-    expect(event?.sdk).toEqual({ name: 'faultline.browser', version: expect.any(String) });
+    expect(event?.sdk).toEqual({
+      name: 'faultline.browser',
+      version: expect.any(String),
+      settings: { infer_ip: 'never' },
+    });
   });
 
   it('keeps the event when beforeSend or an integration throws', async () => {

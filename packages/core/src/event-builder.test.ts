@@ -18,52 +18,31 @@ const scope = (data: Partial<ScopeData> = {}): ScopeData => ({
   ...data,
 });
 
+/** What an event may bring itself, and what a scope holds of the same fields. */
+const own = {
+  request: { url: 'https://shop.example/own' },
+  fingerprint: ['own'],
+  transaction: 'GET /own',
+  release: 'own@1',
+  environment: 'staging',
+  dist: '7',
+  server_name: 'web-1',
+  logger: 'payments',
+};
+const scoped = {
+  request: { url: 'https://shop.example/scope' },
+  fingerprint: ['scope'],
+  transaction: 'GET /scope',
+};
+
 describe('buildEvent', () => {
   it("takes the event's own request, fingerprint, transaction, release, environment and dist over the scope's and the defaults'", () => {
-    const event = buildEvent(
-      {
-        request: { url: 'https://shop.example/own' },
-        fingerprint: ['own'],
-        transaction: 'GET /own',
-        release: 'own@1',
-        environment: 'staging',
-        dist: '7',
-        server_name: 'web-1',
-        logger: 'payments',
-      },
-      scope({
-        request: { url: 'https://shop.example/scope' },
-        fingerprint: ['scope'],
-        transaction: 'GET /scope',
-      }),
-      defaults,
-    );
-    expect(event).toMatchObject({
-      request: { url: 'https://shop.example/own' },
-      fingerprint: ['own'],
-      transaction: 'GET /own',
-      release: 'own@1',
-      environment: 'staging',
-      dist: '7',
-      server_name: 'web-1',
-      logger: 'payments',
-    });
+    expect(buildEvent(own, scope(scoped), defaults)).toMatchObject(own);
   });
 
   it("falls back to the scope's request, fingerprint and transaction and the client's release and environment", () => {
-    const event = buildEvent(
-      {},
-      scope({
-        request: { url: 'https://shop.example/scope' },
-        fingerprint: ['scope'],
-        transaction: 'GET /scope',
-      }),
-      defaults,
-    );
-    expect(event).toMatchObject({
-      request: { url: 'https://shop.example/scope' },
-      fingerprint: ['scope'],
-      transaction: 'GET /scope',
+    expect(buildEvent({}, scope(scoped), defaults)).toMatchObject({
+      ...scoped,
       release: 'shop@1.4.2',
       environment: 'production',
     });

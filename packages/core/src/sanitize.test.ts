@@ -189,6 +189,14 @@ describe('sanitizeEvent', () => {
     expect(sanitizeEvent(testEvent({ user }), { sendDefaultPii: true }).user).toEqual(user);
   });
 
+  it('sends the personal user fields as text only, as the ingest reads them', () => {
+    const user = { id: 'u1', email: { primary: 'ada@example.com' }, username: 42, ip_address: '203.0.113.7' };
+    expect(sanitizeEvent(testEvent({ user } as never), { sendDefaultPii: true }).user).toEqual({
+      id: 'u1',
+      ip_address: '203.0.113.7',
+    });
+  });
+
   it("tells the ingest not to take the sender's address as the user's IP, unless a page sends personal data", () => {
     const infer = (platform: string, sendDefaultPii: boolean) =>
       sanitizeEvent(testEvent({ platform }), { sendDefaultPii }).sdk.settings?.infer_ip;

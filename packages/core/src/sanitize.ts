@@ -233,7 +233,9 @@ function user(raw: unknown, ctx: Context): User | undefined {
   if (!isRecord(raw)) return undefined;
   const rest = record(raw, ctx) ?? {};
   delete rest.id;
-  if (!ctx.compiled.pii) for (const key of PERSONAL) delete rest[key];
+  // The ingest reads these as text (`geo` as an object): another type would be dropped there.
+  for (const key of PERSONAL)
+    if (!ctx.compiled.pii || (key !== 'geo' && typeof rest[key] !== 'string')) delete rest[key];
   const out: User = {};
   const rawId = readField(raw, 'id');
   if (typeof rawId === 'number' && Number.isFinite(rawId)) out.id = rawId;

@@ -94,7 +94,8 @@ export function wrapAction<P = Params, R = unknown>(
   return function wrappedAction(this: unknown, params: P, ...rest: unknown[]): Promise<R> {
     // With the SDK off the action runs as unwrapped, down to a synchronous throw staying
     // synchronous (the runtime answers it with a 502 and stops the container).
-    if (problem) return Promise.resolve(main.call(this, params, ...rest));
+    const unwrapped = () => Promise.resolve(main.call(this, params, ...rest));
+    if (problem) return unwrapped();
     let client: Client | undefined;
     let context: ActivationContext;
     try {
@@ -103,9 +104,9 @@ export function wrapAction<P = Params, R = unknown>(
       coldStart = false;
       client = ensureClient(params);
     } catch {
-      return Promise.resolve(main.call(this, params, ...rest));
+      return unwrapped();
     }
-    if (!client?.enabled) return Promise.resolve(main.call(this, params, ...rest));
+    if (!client?.enabled) return unwrapped();
     const call = () => main.call(this, params, ...rest);
     Object.defineProperty(call, 'name', { value: CALL_FRAME });
     const active = client;

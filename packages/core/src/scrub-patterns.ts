@@ -194,7 +194,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
     when(wordy),
     '/',
   ],
-  // A token as the user of a URL, with no password: `https://<token>@github.com/…`.
+  // A token as the user of a URL, with no password: `https://<token>@github.com/...`.
   [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
@@ -211,7 +211,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
-  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e…`, `API key: 9f8e…` (16+ characters, digits and letters).
+  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e...`, `API key: 9f8e...` (16+ characters, digits and letters).
   [
     /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
     when(wordy),

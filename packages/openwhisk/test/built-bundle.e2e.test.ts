@@ -23,6 +23,7 @@ exports.main = wrapAction(async (params) => {
 `;
 
 let zip: string;
+let bundle: string;
 let inputs: string[];
 let proxy: ActionProxy | undefined;
 let receiver: Receiver | undefined;
@@ -56,7 +57,8 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   inputs = Object.keys((result.metafile as Metafile).inputs);
-  zip = zipBase64({ 'index.js': result.outputFiles[0]?.text ?? '' });
+  bundle = result.outputFiles[0]?.text ?? '';
+  zip = zipBase64({ 'index.js': bundle });
 }, 120_000);
 
 afterEach(async () => {
@@ -89,6 +91,14 @@ describe('an action bundled from the built packages', () => {
     expect(has('node/dist/index.cjs')).toBe(false);
     expect(has('node/dist/pipeline.cjs')).toBe(false);
     expect(has('core/dist/index.cjs')).toBe(false);
+  });
+
+  it('is ASCII only, so the runtime reads it as a one-byte string', () => {
+    // One character above U+007F anywhere makes Node decode the whole file on its slower UTF-8
+    // path and hold it as a two-byte string: a slower require at /init, and again when the first
+    // error reads context lines from it.
+    const wide = [...bundle.matchAll(/[^\0-\x7f]/g)].map((m) => bundle.slice(m.index - 30, m.index + 5));
+    expect(wide).toEqual([]);
   });
 
   it('answers its first activation unchanged and sends nothing', async () => {

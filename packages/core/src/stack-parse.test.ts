@@ -77,12 +77,18 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
           '    at eval (eval at stackSamples (http://h/stacks.js:24:14), <anonymous>:2:23)',
           '    at eval (eval at foo (eval at bar (http://h/app.js:7:3), <anonymous>:1:2), <anonymous>:3:4)',
           '    at eval code (eval code:1:1)',
+          '    at eval (eval at render (/app/(shop)/[slug]/page.js:3:9), <anonymous>:1:7)',
+          '    at eval (eval at Foo.(anonymous function) (http://h/old.js:4:2), <anonymous>:1:1)',
+          '    at eval (eval at f (eval at g (/srv/a (copy)/x.js:9:8), <anonymous>:1:2), <anonymous>:3:4)',
         ].join('\n'),
       ),
     ).toEqual([
       ['eval', 'http://h/stacks.js', 24, 14],
       ['eval', 'http://h/app.js', 7, 3],
       ['eval code', 'eval code', 1, 1],
+      ['eval', '/app/(shop)/[slug]/page.js', 3, 9],
+      ['eval', 'http://h/old.js', 4, 2],
+      ['eval', '/srv/a (copy)/x.js', 9, 8],
     ]);
   });
 

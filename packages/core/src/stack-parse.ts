@@ -75,26 +75,30 @@ export function stripHeader(stack: string, message: unknown): string {
 }
 
 /**
- * `at fn (loc)`, `at fn(loc)`, `at loc`. The location is the `(…)` that closes the line, found by
- * counting parentheses back from the end (one pass, whatever the line holds), so parentheses in
- * paths (`/app/(group)/page.js`), eval locations and names (`Foo.(anonymous function)`) stay whole.
+ * `at fn (loc)`, `at fn(loc)`, `at loc`. The location is the `(…)` that closes the line, so
+ * parentheses in paths (`/app/(group)/page.js`), eval locations and names
+ * (`Foo.(anonymous function)`) stay whole.
  */
 function v8Line(line: string): Raw | undefined {
   if (!line.startsWith('at ')) return;
   let loc = line.slice(3);
   let fn = '';
-  let i = loc.length;
-  if (loc.endsWith(')')) {
-    for (let depth = 0; i--; )
-      if (loc[i] === ')') depth++;
-      else if (loc[i] === '(' && !--depth) break;
-    if (i >= 0) {
-      fn = loc.slice(0, i).trim();
-      loc = loc.slice(i + 1, -1);
-    }
-  }
-  // An eval frame's honest position is the eval call's in the real file: `eval at f (url:1:2), …`.
-  return located(fn, /^eval at .*?\(([^()]*:\d+:\d+)\)/.exec(loc)?.[1] ?? loc, 1);
+  const call = loc.endsWith(')') && lastCall(loc);
+  if (call) [fn, loc] = call;
+  // An eval frame's honest position is the eval call's in the real file: `eval at f (url:1:2), …`,
+  // the innermost `eval at` of nested ones; its location ends at the first `:line:col)`.
+  const evalAt = /^eval at .*?:\d+:\d+\)/.exec(loc.slice(loc.lastIndexOf('eval at ')));
+  return located(fn, (evalAt && lastCall(evalAt[0])?.[1]) || loc, 1);
+}
+
+/**
+ * `fn (loc)` split at the `(` that matches the closing `)`, found by counting parentheses back
+ * from the end: one pass, whatever the text holds.
+ */
+function lastCall(text: string): [fn: string, loc: string] | undefined {
+  for (let i = text.length, depth = 0; i--; )
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && !--depth) return [text.slice(0, i).trim(), text.slice(i + 1, -1)];
 }
 
 /**

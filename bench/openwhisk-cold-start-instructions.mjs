@@ -18,8 +18,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { cleanEnv, isMain, ROOT, startSink } from './lib.mjs';
+import { cleanEnv, isMain, startSink } from './lib.mjs';
+import { bundleAction } from './openwhisk-cold-start.mjs';
 
 const BODY = `async (params) => {
   if (params.fail) throw new Error('payment provider unreachable');
@@ -58,15 +58,7 @@ server.listen(0, '127.0.0.1', () => {
 `;
 
 async function bundle(contents, dir) {
-  const result = await build({
-    stdin: { contents, resolveDir: ROOT, sourcefile: 'index.js', loader: 'js' },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
+  const result = await bundleAction(contents);
   mkdirSync(dir);
   writeFileSync(join(dir, 'index.js'), result.outputFiles[0].contents);
   // No "type": "module" above the bundle: Node loads it as CommonJS, as the runtime does.

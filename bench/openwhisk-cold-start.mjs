@@ -43,16 +43,23 @@ const ACTIONS = {
   wrappedWithMap: { contents: WRAPPED, map: true },
 };
 
-async function zipped({ contents, map = false }) {
-  const result = await build({
+/** An action bundled as users ship one: esbuild, CommonJS for Node 20, one `index.js` (not written). */
+export function bundleAction(contents, options = {}) {
+  return build({
     stdin: { contents, resolveDir: ROOT, sourcefile: 'index.js', loader: 'js' },
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
     write: false,
-    metafile: true,
     logLevel: 'silent',
+    ...options,
+  });
+}
+
+async function zipped({ contents, map = false }) {
+  const result = await bundleAction(contents, {
+    metafile: true,
     ...(map ? { sourcemap: 'linked', outfile: join(ROOT, 'index.js') } : {}),
   });
   const bundle = result.outputFiles.find((f) => !f.path.endsWith('.map')).contents;

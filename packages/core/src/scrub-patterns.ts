@@ -143,6 +143,12 @@ const when =
   (all, pre, value) =>
     accept(value) ? pre + mask : all;
 
+/** {@link when} whose test also reads the kept part. */
+const when2 =
+  (accept: (value: string, pre: string) => boolean): Replacer =>
+  (all, pre, value) =>
+    accept(value, pre) ? pre + FILTERED : all;
+
 /** IP addresses other than loopback: IPv4, and IPv6 with one `::` or all eight groups, and at least four hex digits. */
 const ip = when(
   (ip) =>
@@ -173,8 +179,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
     1,
   ],
   [
-    // The password in scheme://user:password@host, any scheme; webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
+    // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
+    // `?` in it (not a port before a path: `http://host:3000/@scope`); webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -182,10 +189,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
-  // `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
+  // `mysql -p S3cret` and `sshpass -p S3cret` (a plain word after a space is a database:
+  // `mysql -p shop`), `redis-cli -a S3cret`, `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
-    /(\bmysql\w{0,6}\b[^\n]{0,512}?[ \t]-p|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/)([^\s'"]{1,256})/g,
-    when((value) => !/^\d+$/.test(value)),
+    /(\b(?:mysql\w{0,6}|sshpass)\b[^\n]{0,512}?[ \t]-p[ \t]?|\bredis-cli\b[^\n]{0,512}?[ \t]-a[ \t]+|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
+    when2((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
     1,
   ],
   [
@@ -198,9 +206,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
-    // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens.
-    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)/g,
-    FILTERED,
+    // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys
+    // (`<uuid>:<64 characters>`, the uuid kept).
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)|(\b[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}:)[\dA-Za-z]{64}\b/g,
+    `$1${FILTERED}`,
   ],
   // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
   // that starts with a character class is tried at almost every position of a text): Telegram
@@ -211,18 +220,29 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
-  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e...`, `API key: 9f8e...` (16+ characters, digits and letters).
+  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e...`,
+  // `API key: 9f8e...` (16+ characters, digits and letters); a password of any length after
+  // `password`, `pwd`, `passphrase`, `secret` (maybe `is` / `was`) with a digit and a letter or
+  // a symbol: `the password was S3cr3t!`, not `password is required` or `pwd /app`.
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
-    when(wordy),
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})|(\b(?:passw(?:or)?d|pwd|passphrase|secret)(?:[ \t]+(?:is|was))?:?[ \t]+)([^\s"'`<>()[\]{}/.,;][^\s"'`<>()[\]{},;]{3,255})/gi,
+    (all: string, pre: string, value: string, pre2: string, word: string) =>
+      value
+        ? wordy(value)
+          ? pre + FILTERED
+          : all
+        : wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word))
+          ? pre2 + FILTERED
+          : all,
   ],
-  // Payment card numbers: 13-19 digits, maybe grouped, that pass the Luhn check.
-  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
-  // IBANs that pass the mod-97 check (a trailing word read as one more group is given back).
+  // Payment card numbers: 13-19 digits, maybe grouped (also `4111.1111.1111.1111`), that pass the Luhn check.
+  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18}|[2-6]\d{3}(?:\.\d{4}){3})(?!\w|[ .-]\d)/g, when(luhnValid)],
+  // IBANs that pass the mod-97 check (a trailing word read as one more group is given back);
+  // lower case in groups of four or with digits only after the check digits (`de89 3704 …`).
   [
-    /\b[A-Z]{2}\d{2}(?: ?[A-Z\d]){11,30}\b/g,
+    /\b(?:[A-Z]{2}\d{2}(?: ?[A-Z\d]){11,30}|[a-z]{2}\d{2}(?:(?: [a-z\d]{4}){2,7}(?: [a-z\d]{1,4})?|\d{11,30}))\b/g,
     (all: string) => {
-      const cut = all.replace(/ [A-Z\d]+$/, '');
+      const cut = all.replace(/ [A-Za-z\d]+$/, '');
       return ibanValid(all) ? FILTERED : ibanValid(cut) ? FILTERED + all.slice(cut.length) : all;
     },
   ],
@@ -270,6 +290,48 @@ const LINE = /[^\r\n"'\\]{1,1024}/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
+/** A value alone on the next line (sticky): the line break (maybe escaped), indentation, the value. */
+const NEXT_VALUE = /[ \t]*(?:\r?\n|(?:\\r)?\\n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn]|$))/y;
+/** A YAML block scalar's indicator (`|`, `>-`, `|+`) before its line break (sticky). */
+const BLOCK_HEAD = /[|>][-+]?\d?(?=[ \t]*(?:\r?\n|(?:\\r)?\\n))/y;
+/** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
+const BLOCK_LINE = /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|(?:\\r)?\\n([ \t]*)(?:[^\\"\r\n]|\\[^nr\r\n]){0,1024})/y;
+
+/** Indentation of the line that holds `index` (a line starts after a line break or an escaped `\n`). */
+function indentAt(text: string, index: number): number {
+  const escaped = text.lastIndexOf('\\n', index);
+  let i = Math.max(text.lastIndexOf('\n', index - 1) + 1, escaped < 0 ? 0 : escaped + 2);
+  const start = i;
+  while (i < index && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i - start;
+}
+
+/** Where the lines indented deeper than `indent` that follow `from` end (at most 256 lines). */
+function blockEnd(text: string, from: number, indent: number): number {
+  for (let n = 0; n < 256; n++) {
+    BLOCK_LINE.lastIndex = from;
+    const line = BLOCK_LINE.exec(text);
+    if (!line || (line[1] ?? line[2]!).length <= indent) break;
+    from = BLOCK_LINE.lastIndex;
+  }
+  return from;
+}
+
+/** The end of the `{…}` or `[…]` that starts at `from` (quoted text skipped), or 0 past 4,096 characters. */
+function closeAt(text: string, from: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = from; i < text.length && i < from + 4096; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (quote) quote = c === quote ? '' : quote;
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && !--depth) return i + 1;
+  }
+  return 0;
+}
+
 /** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
 export type ScrubMode = 'text' | 'code';
 
@@ -302,10 +364,28 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       VALUE.lastIndex = at = FALLBACK.lastIndex;
       v = VALUE.exec(text);
     }
-    const value = v?.[0] ?? '';
+    let value = v?.[0] ?? '';
     const quote = v?.[1];
+    let found = !!v;
+    // YAML: a value alone on the next, deeper indented line (`password:\n  s3cr3t`), not a stack
+    // line after a message (`invalid token:\n    at …`).
+    if (!v && /:[ \t]*$/.test(sep)) {
+      NEXT_VALUE.lastIndex = BLOCK_HEAD.lastIndex = at;
+      const head = BLOCK_HEAD.exec(text);
+      const next = !head && NEXT_VALUE.exec(text);
+      if (head) value = head[0];
+      else if (
+        next &&
+        next[1]!.length > indentAt(text, m.index + m[1]!.length) &&
+        (!PROSE_KEY.test(normalizeKey(key)) || looksLikeSecret(next[2]!))
+      ) {
+        value = next[2]!;
+        at = NEXT_VALUE.lastIndex - value.length;
+      }
+      found = !!value;
+    }
     if (
-      v &&
+      found &&
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
       !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
       // A stack frame's file and position: `/app/auth.js:10:5`.
@@ -319,8 +399,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         !/^[{[(`]/.test(value) &&
         LINE_KEY.test(normalizeKey(key)) &&
         LINE.exec(text);
+      let end = at + (line ? line[0] : value).length;
+      if (!quote) {
+        // A YAML block scalar (`key: |` and its deeper indented lines), or a JSON object or
+        // array (`"credentials":{"user":"a","pass":"b"}`): all of it.
+        if (/^[|>][-+]?\d?$/.test(value)) end = blockEnd(text, end, indentAt(text, m.index + m[1]!.length));
+        else if (/^[{[]/.test(value)) end = closeAt(text, at) || end;
+      }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
-      last = PAIR.lastIndex = at + (line ? line[0] : value).length;
+      last = PAIR.lastIndex = end;
     }
   }
   return out + text.slice(last);

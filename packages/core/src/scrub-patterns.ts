@@ -164,7 +164,7 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
@@ -180,8 +180,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   ],
   [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
-    // `?` in it (not a port before a path: `http://host:3000/@scope`); webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
+    // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
+    // user (`smtps://me@example.com:pass@smtp…`); webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -265,11 +266,11 @@ const SECRET_RULES = RULES.slice(0, -3);
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
  * `--key=`, `key%3D`, or a flag and
- * its value (`--token value`, second alternative), after a character that cannot be part of a key
+ * its value (`--token value`, or items of an argument list: `'--token', 'value'`; second alternative), after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -290,19 +291,23 @@ const LINE = /[^\r\n"'\\]{1,1024}/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
-/** A value alone on the next line (sticky): the line break (maybe escaped), indentation, the value. */
-const NEXT_VALUE = /[ \t]*(?:\r?\n|(?:\\r)?\\n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn]|$))/y;
+/** A value alone on the next line (sticky): the line break (maybe escaped, once or more), indentation, the value. */
+const NEXT_VALUE = /[ \t]*(?:\r?\n|(?:\\{1,8}r)?\\{1,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
 /** A YAML block scalar's indicator (`|`, `>-`, `|+`) before its line break (sticky). */
-const BLOCK_HEAD = /[|>][-+]?\d?(?=[ \t]*(?:\r?\n|(?:\\r)?\\n))/y;
+const BLOCK_HEAD = /[|>][-+]?\d?(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))/y;
 /** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
-const BLOCK_LINE = /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|(?:\\r)?\\n([ \t]*)(?:[^\\"\r\n]|\\[^nr\r\n]){0,1024})/y;
+const BLOCK_LINE = /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|(?:\\{1,8}r)?\\{1,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
 
-/** Indentation of the line that holds `index` (a line starts after a line break or an escaped `\n`). */
+/**
+ * Indentation of the line that holds `index` (a line starts after a line break or an escaped
+ * `\n`; only the 256 characters before `index` are read, so a long line costs no more).
+ */
 function indentAt(text: string, index: number): number {
-  const escaped = text.lastIndexOf('\\n', index);
-  let i = Math.max(text.lastIndexOf('\n', index - 1) + 1, escaped < 0 ? 0 : escaped + 2);
+  const line = text.slice(Math.max(0, index - 256), index);
+  const escaped = line.lastIndexOf('\\n');
+  let i = Math.max(line.lastIndexOf('\n') + 1, escaped < 0 ? 0 : escaped + 2);
   const start = i;
-  while (i < index && (text[i] === ' ' || text[i] === '\t')) i++;
+  while (line[i] === ' ' || line[i] === '\t') i++;
   return i - start;
 }
 
@@ -317,11 +322,11 @@ function blockEnd(text: string, from: number, indent: number): number {
   return from;
 }
 
-/** The end of the `{…}` or `[…]` that starts at `from` (quoted text skipped), or 0 past 4,096 characters. */
+/** The end of the `{…}` or `[…]` that starts at `from` (quoted text skipped), or 0 past 1,024 characters. */
 function closeAt(text: string, from: number): number {
   let depth = 0;
   let quote = '';
-  for (let i = from; i < text.length && i < from + 4096; i++) {
+  for (let i = from; i < text.length && i < from + 1024; i++) {
     const c = text[i];
     if (c === '\\') i++;
     else if (quote) quote = c === quote ? '' : quote;
@@ -345,6 +350,8 @@ export type KeepPair = (value: string, sep: string, quoted: boolean, query: bool
 function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   let out = '';
   let last = 0;
+  // Bracketed values read to their end, at most this many per text (each reads up to 1,024 characters).
+  let scans = 32;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
     const key = m[2] ?? m[4]!;
@@ -388,8 +395,9 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       found &&
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
       !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
-      // A stack frame's file and position: `/app/auth.js:10:5`.
+      // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`.
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
+      !(!quote && /^(?:YES|NO)$/.test(value)) &&
       !keep?.(value, sep, !!quote, query)
     ) {
       LINE.lastIndex = at;
@@ -404,7 +412,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         // A YAML block scalar (`key: |` and its deeper indented lines), or a JSON object or
         // array (`"credentials":{"user":"a","pass":"b"}`): all of it.
         if (/^[|>][-+]?\d?$/.test(value)) end = blockEnd(text, end, indentAt(text, m.index + m[1]!.length));
-        else if (/^[{[]/.test(value)) end = closeAt(text, at) || end;
+        else if (/^[{[]/.test(value) && scans-- > 0) end = closeAt(text, at) || end;
       }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
       last = PAIR.lastIndex = end;

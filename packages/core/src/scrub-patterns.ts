@@ -70,6 +70,9 @@ const TOKEN_COUNT =
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
+/** A command-line flag without its value (`-p`, `--db-password`): in an argument list, the next item is its value. */
+export const FLAG = /^--?[A-Za-z][\w.-]{0,63}$/;
+
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
 export const percentDecode = (text: string): string =>
   text.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));

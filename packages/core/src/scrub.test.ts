@@ -319,6 +319,12 @@ describe('scrubValue', () => {
     });
   });
 
+  it('filters the item after a sensitive flag in an argument list', () => {
+    expect(scrubValue({ argv: ['node', 'app.js', '--db-password', 'S3cret', '-p', '3000', '--token'] })).toEqual({
+      argv: ['node', 'app.js', '--db-password', FILTERED, '-p', '3000', '--token'],
+    });
+  });
+
   it('filters a whole object under a sensitive key', () => {
     expect(scrubValue({ credentials: { user: 'a', pass: 'b' } })).toEqual({ credentials: FILTERED });
   });

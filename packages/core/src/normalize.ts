@@ -3,8 +3,9 @@
  * Everything is read defensively: getters, Proxies (revoked ones included) and `toJSON`
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
-import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
+
 import { FLAG } from './scrub-patterns.js';
+import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
   /**

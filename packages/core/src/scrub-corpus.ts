@@ -516,6 +516,7 @@ export const BENIGN: Record<string, string[]> = {
     'color #ff0000 and 0xdeadbeef',
     'MAC 00:1a:2b:3c:4d:5e',
     'trace ab12cd34ef56ab78cd90ef12ab34cd56',
+    'cache key user:12345:Address_line_one_of_customer',
     'build 4111.1111.1111.1112',
     'release 2024.0115.1230.0001',
   ],

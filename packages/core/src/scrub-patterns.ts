@@ -140,17 +140,14 @@ type Replacer = (all: string, pre: string, value: string) => string;
 /** Has a digit and a letter, as issued tokens do and words and numbers do not. */
 const wordy = (value: string) => /\d/.test(value) && /[a-z]/i.test(value);
 
-/** Replaces the value (the second group; the first, kept, stands in for a look-behind) when it passes `accept`. */
+/**
+ * Replaces the value (the second group; the first, kept, stands in for a look-behind) when it
+ * passes `accept`, which reads the kept part too.
+ */
 const when =
-  (accept: (value: string) => boolean, mask = FILTERED): Replacer =>
+  (accept: (value: string, pre: string) => boolean, mask = FILTERED): Replacer =>
   (all, pre, value) =>
-    accept(value) ? pre + mask : all;
-
-/** {@link when} whose test also reads the kept part. */
-const when2 =
-  (accept: (value: string, pre: string) => boolean): Replacer =>
-  (all, pre, value) =>
-    accept(value, pre) ? pre + FILTERED : all;
+    accept(value, pre) ? pre + mask : all;
 
 /** IP addresses other than loopback: IPv4, and IPv6 with one `::` or all eight groups, and at least four hex digits. */
 const ip = when(
@@ -197,7 +194,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // `mysql -p shop`), `redis-cli -a S3cret`, `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
     /(\b(?:mysql\w{0,6}|sshpass)\b[^\n]{0,512}?[ \t]-p[ \t]?|\bredis-cli\b[^\n]{0,512}?[ \t]-a[ \t]+|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
-    when2((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
+    when((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
     1,
   ],
   [
@@ -218,7 +215,12 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
   // that starts with a character class is tried at almost every position of a text): Telegram
   // bot tokens, Azure AD client secrets, Mailchimp keys, Google refresh tokens, Terraform Cloud.
-  [/\d{5,16}:A[\w-]{34}\b/g, FILTERED, ':A'],
+  // (Telegram: also a token cut short by the app, with a capital and a small letter or digit in its tail.)
+  [
+    /\d{5,16}:A[\w-]{20,34}\b/g,
+    (all: string) => (/:A[\w-]*[A-Z]/.test(all) && /:A[\w-]*[a-z\d]/.test(all) ? FILTERED : all),
+    ':A',
+  ],
   [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
   [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
@@ -230,7 +232,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // a symbol: `the password was S3cr3t!`, not `password is required` or `pwd /app`.
   [
     /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})|(\b(?:passw(?:or)?d|pwd|passphrase|secret)(?:[ \t]+(?:is|was))?:?[ \t]+)([^\s"'`<>()[\]{}/.,;][^\s"'`<>()[\]{},;]{3,255})/gi,
-    (all: string, pre: string, value: string, pre2: string, word: string) =>
+    (all: string, pre: string, value: string, pre2 = '', word = '') =>
       value
         ? wordy(value)
           ? pre + FILTERED
@@ -295,11 +297,13 @@ const LINE = /[^\r\n"'\\]{1,1024}/y;
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
 /** A value alone on the next line (sticky): the line break (maybe escaped, once or more), indentation, the value. */
-const NEXT_VALUE = /[ \t]*(?:\r?\n|(?:\\{1,8}r)?\\{1,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
+const NEXT_VALUE =
+  /[ \t]*(?:\r?\n|(?:\\{1,8}r)?\\{1,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
 /** A YAML block scalar's indicator (`|`, `>-`, `|+`) before its line break (sticky). */
 const BLOCK_HEAD = /[|>][-+]?\d?(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))/y;
 /** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
-const BLOCK_LINE = /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|(?:\\{1,8}r)?\\{1,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
+const BLOCK_LINE =
+  /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|(?:\\{1,8}r)?\\{1,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
 
 /**
  * Indentation of the line that holds `index` (a line starts after a line break or an escaped

@@ -320,7 +320,9 @@ describe('scrubValue', () => {
   });
 
   it('filters the item after a sensitive flag in an argument list', () => {
-    expect(scrubValue({ argv: ['node', 'app.js', '--db-password', 'S3cret', '-p', '3000', '--token'] })).toEqual({
+    expect(
+      scrubValue({ argv: ['node', 'app.js', '--db-password', 'S3cret', '-p', '3000', '--token'] }),
+    ).toEqual({
       argv: ['node', 'app.js', '--db-password', FILTERED, '-p', '3000', '--token'],
     });
   });
@@ -523,6 +525,8 @@ describe('regressions: shapes real apps leak', () => {
     ['mongodb+srv://app:p4ss@cluster0.example.net/db', 'p4ss'],
     ['Authorization: Digest username="bob", response="6629fae49393a05397450978507c4ef1"', '6629fae4'],
     [`key ${'A3T'}XABCDEFGHIJKLMNOP`, 'ABCDEFGHIJKLMNOP'],
+    // A Telegram bot token cut short by the app (a check-in slug of 40 characters).
+    ['[8361855687:AAFsDrjTlOvpFuQDGGBDt8lNoDsI', 'FuQDGGBDt8'],
     ['-----BEGIN X9 PRIVATE KEY-----\nMIIEow\n-----END X9 PRIVATE KEY-----', 'MIIEow'],
   ])('%j loses %j', (text, secret) => {
     const out = scrubString(text);
@@ -555,7 +559,10 @@ describe('regressions: shapes real apps leak', () => {
     ['PGPASSWORD=S3cret psql -h db', 'PGPASSWORD=[Filtered] psql -h db'],
     ['sshpass -p S3cret ssh host', 'sshpass -p [Filtered] ssh host'],
     ['redis-cli -a S3cret ping', 'redis-cli -a [Filtered] ping'],
-    ["[ 'node', 'app.js', '--db-password', 'S3cret' ]", "[ 'node', 'app.js', '--db-password', '[Filtered]' ]"],
+    [
+      "[ 'node', 'app.js', '--db-password', 'S3cret' ]",
+      "[ 'node', 'app.js', '--db-password', '[Filtered]' ]",
+    ],
     // An OpenWhisk API key in free text (the uuid is kept).
     [
       'auth 23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP failed',

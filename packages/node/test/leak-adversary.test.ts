@@ -230,7 +230,9 @@ function app(): express.Express {
       console.warn('payload %s', JSON.stringify(JSON.stringify({ password: S.jsonInString })));
       console.info(`redirect to /cb?next=${encodeURIComponent(`/login?password=${S.percentSecret}`)}`);
       console.warn(`login for ada failed: the password was ${S.prosePassword}`);
-      console.log(`loaded config:\ndb:\n  password:\n    ${S.yamlPassword}\n  private_key: |\n    ${S.yamlBlock}\n  host: db`);
+      console.log(
+        `loaded config:\ndb:\n  password:\n    ${S.yamlPassword}\n  private_key: |\n    ${S.yamlBlock}\n  host: db`,
+      );
       console.log(`wsk auth 23bc46b1-71f6-4ed5-8c54-816aa4f8c502:${S.owKey} rejected`);
       // An HTTP client breadcrumb with a signed URL (the app's own /ok route).
       const host = `http://${req.headers.host}`;

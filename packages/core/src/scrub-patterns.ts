@@ -226,20 +226,22 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
-  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e...`,
-  // `API key: 9f8e...` (16+ characters, digits and letters); a password of any length after
-  // `password`, `pwd`, `passphrase`, `secret` (maybe `is` / `was`) with a digit and a letter or
-  // a symbol: `the password was S3cr3t!`, not `password is required` or `pwd /app`.
+  // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`:
+  // `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and letters); a
+  // password of any length after `password`, `pwd`, `passphrase`, `secret` with a digit and a
+  // letter or a symbol: `the password was S3cr3t!`, not `password is required` or `pwd /app`.
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})|(\b(?:passw(?:or)?d|pwd|passphrase|secret)(?:[ \t]+(?:is|was))?:?[ \t]+)([^\s"'`<>()[\]{}/.,;][^\s"'`<>()[\]{},;]{3,255})/gi,
-    (all: string, pre: string, value: string, pre2 = '', word = '') =>
-      value
-        ? wordy(value)
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase)s?(?:[ \t]+(?:is|was))?:?[ \t]+)([^\s"'`<>()[\]{},;]{4,1024})/gi,
+    (all: string, pre: string, value: string) => {
+      const run = /^[\w~+/=.-]*/.exec(value)![0];
+      return run.length > 15 && wordy(run)
+        ? pre + FILTERED + value.slice(run.length)
+        : /^(?:pas|pw|se)/i.test(pre) &&
+            !/^[/.]/.test(value) &&
+            (wordy(value) || (/[a-z]/i.test(value) && /[!@#$%^&*+=~?]./.test(value)))
           ? pre + FILTERED
-          : all
-        : wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word))
-          ? pre2 + FILTERED
-          : all,
+          : all;
+    },
   ],
   // Payment card numbers: 13-19 digits, maybe grouped (also `4111.1111.1111.1111`), that pass the Luhn check.
   [/(^|[^\w.])([2-6](?:[ -]?\d){12,18}|[2-6]\d{3}(?:\.\d{4}){3})(?!\w|[ .-]\d)/g, when(luhnValid)],

@@ -298,14 +298,16 @@ const LINE = /[^\r\n"'\\]{1,1024}/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
-/** A value alone on the next line (sticky): the line break (maybe escaped, once or more), indentation, the value. */
+/**
+ * After `key:`, a YAML block scalar's indicator (`|`, `>-`, `|+`: first group) before its line
+ * break, or a value alone on the next line: the line break (maybe escaped, once or more), its
+ * indentation and the value (sticky).
+ */
 const NEXT_VALUE =
-  /[ \t]*(?:\r?\n|(?:\\{1,8}r)?\\{1,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
-/** A YAML block scalar's indicator (`|`, `>-`, `|+`) before its line break (sticky). */
-const BLOCK_HEAD = /[|>][-+]?\d?(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))/y;
+  /([|>][-+]?\d?)(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))|[ \t]*(?:\r?\n|\\{1,8}r?\\{0,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
 /** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
 const BLOCK_LINE =
-  /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|(?:\\{1,8}r)?\\{1,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
+  /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|\\{1,8}r?\\{0,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
 
 /**
  * Indentation of the line that holds `index` (a line starts after a line break or an escaped
@@ -386,16 +388,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // YAML: a value alone on the next, deeper indented line (`password:\n  s3cr3t`), not a stack
     // line after a message (`invalid token:\n    at …`).
     if (!v && /:[ \t]*$/.test(sep)) {
-      NEXT_VALUE.lastIndex = BLOCK_HEAD.lastIndex = at;
-      const head = BLOCK_HEAD.exec(text);
-      const next = !head && NEXT_VALUE.exec(text);
-      if (head) value = head[0];
+      NEXT_VALUE.lastIndex = at;
+      const next = NEXT_VALUE.exec(text);
+      if (next?.[1]) value = next[1];
       else if (
         next &&
-        next[1]!.length > indentAt(text, m.index + m[1]!.length) &&
-        (!PROSE_KEY.test(normalizeKey(key)) || looksLikeSecret(next[2]!))
+        next[2]!.length > indentAt(text, m.index + m[1]!.length) &&
+        (!PROSE_KEY.test(normalizeKey(key)) || looksLikeSecret(next[3]!))
       ) {
-        value = next[2]!;
+        value = next[3]!;
         at = NEXT_VALUE.lastIndex - value.length;
       }
       found = !!value;

@@ -391,6 +391,21 @@ export function leakCases(seed = 1): LeakCase[] {
   s = pw();
   add('command line', s, `docker run -e POSTGRES_PASSWORD=${s} postgres:16`);
   s = pw();
+  add('command line', s, `docker login -u ci -p ${s} registry.example.com`);
+  s = pw();
+  add('command line', s, `kubectl create secret generic db --from-literal=password=${s}`);
+  s = pw();
+  add('command line', s, `openssl pkcs12 -in cert.p12 -passin pass:${s} -nodes`);
+  s = pw();
+  add('.netrc', s, `machine api.example.com\n  login deploy\n  password ${s}`);
+  // XML configuration and SOAP bodies; SQL that sets a password (in a driver's error).
+  s = pw();
+  add('XML', s, `<soap:Body><Login><user>ada</user><password>${s}</password></Login></soap:Body>`);
+  s = pw();
+  add('SQL', s, `error: syntax error at or near "WITH" in ALTER USER app WITH PASSWORD '${s}'`);
+  s = pw();
+  add('SQL', s, `ORA-01935: CREATE USER app IDENTIFIED BY ${s}`);
+  s = pw();
   add('argv', s, `[ '/usr/bin/node', '/app/server.js', '--db-password', '${s}' ]`);
   s = tok();
   add('argv', s, `["node","server.js","--api-token","${s}","--port","3000"]`);
@@ -593,6 +608,13 @@ export const BENIGN: Record<string, string[]> = {
     'mysql -h db -u root -p shop',
     'redis-cli -h cache ping',
     'pwd /home/app',
+    'docker login registry.example.com',
+  ],
+  markup: [
+    '<p>Enter your password</p>',
+    '<input type="password" name="pw">',
+    'Type Array<Token> x is not assignable to Map<string, Token>',
+    '<div class="session">expired</div>',
   ],
   config: [
     'password:\n  min_length: 8\n  require_digit: true',

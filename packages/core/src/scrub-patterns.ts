@@ -190,10 +190,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
-  // `mysql -p S3cret` and `sshpass -p S3cret` (a plain word after a space is a database:
+  // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret` (a plain word after a space is a database:
   // `mysql -p shop`), `redis-cli -a S3cret`, `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
-    /(\b(?:mysql\w{0,6}|sshpass)\b[^\n]{0,512}?[ \t]-p[ \t]?|\bredis-cli\b[^\n]{0,512}?[ \t]-a[ \t]+|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
+    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login)\b[^\n]{0,512}?[ \t]-p[ \t]?|\bredis-cli\b[^\n]{0,512}?[ \t]-a[ \t]+|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
     when((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
     1,
   ],
@@ -226,17 +226,18 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
-  // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`:
-  // `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and letters); a
-  // password of any length after `password`, `pwd`, `passphrase`, `secret` with a digit and a
-  // letter or a symbol: `the password was S3cr3t!`, not `password is required` or `pwd /app`.
+  // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
+  // or in quotes: `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and
+  // letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
+  // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
+  // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`.
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase)s?(?:[ \t]+(?:is|was))?:?[ \t]+)([^\s"'`<>()[\]{},;]{4,1024})/gi,
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified[ \t]+by)s?(?:[ \t]+(?:is|was))?:?[ \t]+["']?)([^\s"'`<>()[\]{},;]{4,1024})/gi,
     (all: string, pre: string, value: string) => {
       const run = /^[\w~+/=.-]*/.exec(value)![0];
       return run.length > 15 && wordy(run)
         ? pre + FILTERED + value.slice(run.length)
-        : /^(?:pas|pw|se)/i.test(pre) &&
+        : /^(?:pas|pw|se|id)/i.test(pre) &&
             !/^[/.]/.test(value) &&
             (wordy(value) || (/[a-z]/i.test(value) && /[!@#$%^&*+=~?]./.test(value)))
           ? pre + FILTERED
@@ -277,7 +278,7 @@ const SECRET_RULES = RULES.slice(0, -3);
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -305,6 +306,8 @@ const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
  */
 const NEXT_VALUE =
   /([|>][-+]?\d?)(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))|[ \t]*(?:\r?\n|\\{1,8}r?\\{0,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
+/** The text of an XML element, up to its end tag (sticky). */
+const XML_TEXT = /[^<]{1,1024}(?=<\/)/y;
 /** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
 const BLOCK_LINE =
   /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|\\{1,8}r?\\{0,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
@@ -368,12 +371,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const key = m[2] ?? m[4]!;
     const sep = m[3] ?? m[5]!;
     let at = PAIR.lastIndex;
+    // `>` ends a key only in an XML element: `<password>…</password>`.
+    const xml = !!m[3] && !/[:=%]/.test(sep);
+    if (xml && (sep !== '>' || m[1] !== '<')) continue;
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
     if (!isSensitiveKeyWith(key, compiled, query)) continue;
-    VALUE.lastIndex = at;
-    let v = VALUE.exec(text);
+    VALUE.lastIndex = XML_TEXT.lastIndex = at;
+    let v = (xml ? XML_TEXT : VALUE).exec(text);
     if (v && keep?.(v[0], sep, !!v[1], query)) {
       // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
       // or `??` is the value.
@@ -432,12 +438,12 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 }
 
 /**
- * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D` or a `-` flag)
- * need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
+ * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag or
+ * an XML tag's `>`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
  * pair search are then skipped. No replacement adds one of them, so what is skipped for the
  * text as given could not match after the earlier rules either.
  */
-const PUNCTUATION = /[-.:=@%]/;
+const PUNCTUATION = /[-.:=@%>]/;
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);

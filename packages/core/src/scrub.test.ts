@@ -154,6 +154,11 @@ describe('scrubString: secrets by value', () => {
       `"--token","${'a'.repeat(12)}",`.repeat(mb / 25),
       '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:'.repeat(mb / 37),
       'tskey-auth-'.repeat(mb / 11),
+      '<password>'.repeat(mb / 10),
+      `<password>${'a'.repeat(2000)}`.repeat(mb / 2010),
+      '<a>'.repeat(mb / 3),
+      "identified by '".repeat(mb / 15),
+      'docker login -p '.repeat(mb / 16),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {
@@ -559,6 +564,11 @@ describe('regressions: shapes real apps leak', () => {
     ['PGPASSWORD=S3cret psql -h db', 'PGPASSWORD=[Filtered] psql -h db'],
     ['sshpass -p S3cret ssh host', 'sshpass -p [Filtered] ssh host'],
     ['redis-cli -a S3cret ping', 'redis-cli -a [Filtered] ping'],
+    ['docker login -u ci -p S3cret', 'docker login -u ci -p [Filtered]'],
+    // XML elements, SQL that sets a password.
+    ['<user>ada</user><password>S3 cr3t</password>', '<user>ada</user><password>[Filtered]</password>'],
+    ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],
+    ["CREATE USER app IDENTIFIED BY 'S3cret'", "CREATE USER app IDENTIFIED BY '[Filtered]'"],
     [
       "[ 'node', 'app.js', '--db-password', 'S3cret' ]",
       "[ 'node', 'app.js', '--db-password', '[Filtered]' ]",

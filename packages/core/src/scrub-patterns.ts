@@ -190,10 +190,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
-  // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret` (a plain word after a space is a database:
-  // `mysql -p shop`), `redis-cli -a S3cret`, `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
+  // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret`, `redis-cli -a S3cret` (after
+  // a space, a plain word is no password: `mysql -p shop` names a database; nor is a number:
+  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
-    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login)\b[^\n]{0,512}?[ \t]-p[ \t]?|\bredis-cli\b[^\n]{0,512}?[ \t]-a[ \t]+|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
+    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
     when((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
     1,
   ],
@@ -209,7 +210,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
     // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys
     // (`<uuid>:<64 characters>`, the uuid kept).
-    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)|(\b[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}:)[\dA-Za-z]{64}\b/g,
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)|(\b[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}:)[\dA-Za-z]{64}\b/g,
     `$1${FILTERED}`,
   ],
   // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
@@ -232,15 +233,17 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
   // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`.
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified[ \t]+by)s?(?:[ \t]+(?:is|was))?:?[ \t]+["']?)([^\s"'`<>()[\]{},;]{4,1024})/gi,
-    (all: string, pre: string, value: string) => {
-      const run = /^[\w~+/=.-]*/.exec(value)![0];
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+(?:is|was))?:?[ \t]+["']?)(\S{4,1024})/gi,
+    (all: string, pre: string, rest: string) => {
+      const run = /^[\w~+/=.-]*/.exec(rest)![0];
+      const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
       return run.length > 15 && wordy(run)
-        ? pre + FILTERED + value.slice(run.length)
-        : /^(?:pas|pw|se|id)/i.test(pre) &&
-            !/^[/.]/.test(value) &&
-            (wordy(value) || (/[a-z]/i.test(value) && /[!@#$%^&*+=~?]./.test(value)))
-          ? pre + FILTERED
+        ? pre + FILTERED + rest.slice(run.length)
+        : word.length > 3 &&
+            /^(?:pas|pw|se|id)/i.test(pre) &&
+            !/^[/.]/.test(word) &&
+            (wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word)))
+          ? pre + FILTERED + rest.slice(word.length)
           : all;
     },
   ],

@@ -181,7 +181,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
-    // user (`smtps://me@example.com:pass@smtp…`); webhook URLs whose path is the credential.
+    // user (`smtps://me@example.com:pass@smtp...`); webhook URLs whose path is the credential.
     /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
@@ -250,7 +250,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Payment card numbers: 13-19 digits, maybe grouped (also `4111.1111.1111.1111`), that pass the Luhn check.
   [/(^|[^\w.])([2-6](?:[ -]?\d){12,18}|[2-6]\d{3}(?:\.\d{4}){3})(?!\w|[ .-]\d)/g, when(luhnValid)],
   // IBANs that pass the mod-97 check (a trailing word read as one more group is given back);
-  // lower case in groups of four or with digits only after the check digits (`de89 3704 …`).
+  // lower case in groups of four or with digits only after the check digits (`de89 3704 ...`).
   [
     /\b(?:[A-Z]{2}\d{2}(?: ?[A-Z\d]){11,30}|[a-z]{2}\d{2}(?:(?: [a-z\d]{4}){2,7}(?: [a-z\d]{1,4})?|\d{11,30}))\b/g,
     (all: string) => {
@@ -339,7 +339,7 @@ function blockEnd(text: string, from: number, indent: number): number {
   return from;
 }
 
-/** The end of the `{…}` or `[…]` that starts at `from` (quoted text skipped), or 0 past 1,024 characters. */
+/** The end of the `{...}` or `[...]` that starts at `from` (quoted text skipped), or 0 past 1,024 characters. */
 function closeAt(text: string, from: number): number {
   let depth = 0;
   let quote = '';
@@ -374,7 +374,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const key = m[2] ?? m[4]!;
     const sep = m[3] ?? m[5]!;
     let at = PAIR.lastIndex;
-    // `>` ends a key only in an XML element: `<password>…</password>`.
+    // `>` ends a key only in an XML element: `<password>...</password>`.
     const xml = !!m[3] && !/[:=%]/.test(sep);
     if (xml && (sep !== '>' || m[1] !== '<')) continue;
     const query = /[?&#;]/.test(m[1]!);
@@ -395,7 +395,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const quote = v?.[1];
     let found = !!v;
     // YAML: a value alone on the next, deeper indented line (`password:\n  s3cr3t`), not a stack
-    // line after a message (`invalid token:\n    at …`).
+    // line after a message (`invalid token:\n    at ...`).
     if (!v && /:[ \t]*$/.test(sep)) {
       NEXT_VALUE.lastIndex = at;
       const next = NEXT_VALUE.exec(text);

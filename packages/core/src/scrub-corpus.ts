@@ -610,6 +610,13 @@ export const BENIGN: Record<string, string[]> = {
     'pwd /home/app',
     'docker login registry.example.com',
   ],
+  'library errors': [
+    'TokenExpiredError: jwt expired',
+    'JsonWebTokenError: invalid token',
+    'ValidationError: password: Path `password` is required.',
+    'User validation failed: password: Path `password` (`abc`) is shorter than the minimum allowed length (8).',
+    'SessionError: session not found',
+  ],
   markup: [
     '<p>Enter your password</p>',
     '<input type="password" name="pw">',

@@ -380,7 +380,8 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
-    if (!isSensitiveKeyWith(key, compiled, query)) continue;
+    // An error's name is no key: `TokenExpiredError: jwt expired`.
+    if (/(?:Error|Exception):/.test(key + sep) || !isSensitiveKeyWith(key, compiled, query)) continue;
     VALUE.lastIndex = XML_TEXT.lastIndex = at;
     let v = (xml ? XML_TEXT : VALUE).exec(text);
     if (v && keep?.(v[0], sep, !!v[1], query)) {
@@ -414,9 +415,11 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       found &&
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
       !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
-      // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`.
+      // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`;
+      // Mongoose's `password: Path \`password\` is required.`
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
       !(!quote && /^(?:YES|NO)$/.test(value)) &&
+      !(value === 'Path' && text.startsWith(' `', at + 4)) &&
       !keep?.(value, sep, !!quote, query)
     ) {
       LINE.lastIndex = at;

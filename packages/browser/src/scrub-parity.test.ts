@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { benignTexts, leaked, plantedTexts } from '../../core/src/scrub-corpus.js';
+import { benignTexts, leaked, plantedLeaks, plantedTexts } from '../../core/src/scrub-corpus.js';
 import { memoryTransport } from '../test/memory-transport.js';
 import {
   addBreadcrumb,
@@ -41,6 +41,26 @@ describe('browser public API: scrubber corpus', () => {
     const sent = JSON.stringify(memory.envelopes);
     expect(memory.events().length).toBe(planted.length);
     const leaks = planted.map(({ secret }) => leaked(sent, secret)).filter((piece) => piece !== undefined);
+    expect(leaks).toEqual([]);
+  });
+
+  it('no leak-corpus secret (prose, YAML, URLs, command lines, bodies) reaches the sent envelope', async () => {
+    const memory = memoryTransport();
+    init({ transport: memory.transport, maxBreadcrumbs: 3 });
+    const planted = plantedLeaks([1]);
+    for (const [i, { text }] of planted.entries()) {
+      if (i % 50 === 0) await flush(5000);
+      withScope(() => {
+        setExtra('detail', text);
+        captureMessage(text);
+      });
+    }
+    expect(await flush(5000)).toBe(true);
+    const sent = JSON.stringify(memory.envelopes);
+    expect(memory.events().length).toBe(planted.length);
+    const leaks = planted.filter(
+      ({ secret }) => leaked(sent, secret) ?? leaked(sent, encodeURIComponent(secret)),
+    );
     expect(leaks).toEqual([]);
   });
 

@@ -3,6 +3,8 @@
  * Everything is read defensively: getters, Proxies (revoked ones included) and `toJSON`
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
+
+import { FLAG } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -266,6 +268,8 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
   const length = value.length;
   const limit = Math.min(length, state.maxBreadth);
   const out: unknown[] = [];
+  // An argument list (`process.argv`): the string after a flag with a filtered name is its value.
+  let flag = false;
   for (let i = 0; i < limit; i++) {
     let raw: unknown;
     try {
@@ -274,7 +278,8 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
       out.push(marker(`[Threw: ${errorName(error)}]`, state));
       continue;
     }
-    out.push(visit(raw, depth + 1, state, true));
+    out.push(flag && typeof raw === 'string' ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
+    flag = typeof raw === 'string' && FLAG.test(raw) && !!state.filterKey?.(raw);
   }
   if (length > limit) out.push(`[${length - limit} more items]`);
   return out;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FILTERED, scrubString } from './scrub.js';
-import { BENIGN, leaked, plantings, type VendorCase, vendorCases } from './scrub-corpus.js';
+import {
+  BENIGN,
+  type LeakCase,
+  leakCases,
+  leaked,
+  leakPlantings,
+  plantings,
+  type VendorCase,
+  vendorCases,
+} from './scrub-corpus.js';
 
 const CASES = [1, 2, 3].flatMap((seed) => vendorCases(seed));
 
@@ -24,6 +33,31 @@ describe('vendor credential corpus', () => {
           for (const sendDefaultPii of [false, true]) {
             const out = scrubString(text, { sendDefaultPii });
             expect(leaked(out, c.secret), `${text}\n→ ${out}`).toBeUndefined();
+            expect(out).toContain(FILTERED);
+          }
+        }
+      }
+    },
+  );
+});
+
+describe('leak corpus: secrets without a shape of their own, where apps write them', () => {
+  const leaks = [1, 2, 3].flatMap((seed) => leakCases(seed));
+
+  it('covers prose, config files, URLs, command lines, cards, IBANs, driver and client errors, bodies', () => {
+    expect(leakCases(1).length).toBeGreaterThanOrEqual(40);
+    expect(new Set(leaks.map((c) => c.place)).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(leakCases(1).map((c, i) => [c.place, c.text, i] as [string, string, number]))(
+    '%s: %j loses its secret in every planting',
+    (_, _text, index) => {
+      for (const c of [1, 2, 3].map((seed) => leakCases(seed)[index] as LeakCase)) {
+        for (const text of leakPlantings(c.text)) {
+          for (const sendDefaultPii of [false, true]) {
+            const out = scrubString(text, { sendDefaultPii });
+            const found = leaked(out, c.secret) ?? leaked(out, encodeURIComponent(c.secret));
+            expect(found, `${text}\n→ ${out}`).toBeUndefined();
             expect(out).toContain(FILTERED);
           }
         }

@@ -115,7 +115,19 @@ export function vendorCases(seed = 1): VendorCase[] {
       p('dt0', 'c01.', from(UPPER_ALNUM, 24), '.', from(UPPER_ALNUM, 64)),
     ),
     key('Datadog', 'cloud', 'DD_API_KEY', from(HEX, 32)),
-    key('OpenWhisk / IBM Cloud Functions', 'cloud', '__OW_API_KEY', p(uuid(), ':', mixed(ALNUM, 64))),
+    shape('OpenWhisk / IBM Cloud Functions', 'cloud', '__OW_API_KEY', p(uuid(), ':', mixed(ALNUM, 64))),
+    shape(
+      'Cloudflare Origin CA key',
+      'cloud',
+      'CF_ORIGIN_CA_KEY',
+      p('v1', '.0-', from(HEX, 24), '-', from(HEX, 146)),
+    ),
+    shape(
+      'Tailscale',
+      'cloud',
+      'TS_AUTHKEY',
+      p('tskey', '-auth-', mixed(ALNUM, 12), 'CNTRL-', mixed(ALNUM, 32)),
+    ),
     shape('Grafana API key', 'cloud', 'GRAFANA_API_KEY', p('eyJr', 'Ijoi', mixed(ALNUM, 80))),
     shape('Google OAuth refresh token', 'cloud', 'GOOGLE_REFRESH_TOKEN', p('1/', '/0', mixed(URLSAFE, 100))),
     shape('Doppler service token', 'cloud', 'DOPPLER_TOKEN', p('dp', '.st.prd.', mixed(ALNUM, 40))),
@@ -226,6 +238,7 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('Clojars', 'registry', 'CLOJARS_TOKEN', p('CLO', 'JARS_', mixed(LOWER_ALNUM, 60))),
     shape('Docker Hub', 'registry', 'DOCKERHUB_TOKEN', p('dckr', '_pat_', mixed(URLSAFE, 27))),
     shape('JFrog Artifactory', 'registry', 'ARTIFACTORY_API_KEY', p('AK', 'Cp', mixed(ALNUM, 69))),
+    shape('JFrog reference token', 'registry', 'JFROG_ACCESS_TOKEN', p('cmV', 'md', mixed(ALNUM, 59))),
     // Other SaaS
     shape('Notion', 'saas', 'NOTION_TOKEN', p('nt', 'n_', from(DIGITS, 11), mixed(ALNUM, 35))),
     shape('Figma', 'saas', 'FIGMA_TOKEN', p('fi', 'gd_', mixed(URLSAFE, 40))),
@@ -236,6 +249,7 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('Frame.io', 'saas', 'FRAMEIO_TOKEN', p('fio', '-u-', mixed(URLSAFE, 64))),
     shape('Prefect', 'saas', 'PREFECT_API_KEY', p('pn', 'u_', mixed(ALNUM, 36))),
     shape('ReadMe', 'saas', 'README_API_KEY', p('rd', 'me_', mixed(LOWER_ALNUM, 70))),
+    shape('Adobe client secret', 'saas', 'ADOBE_CLIENT_SECRET', p('p8', 'e-', mixed(ALNUM, 32))),
     key('Okta', 'saas', 'OKTA_API_TOKEN', p('00', mixed(URLSAFE, 40))),
     key('Auth0 client secret', 'saas', 'AUTH0_CLIENT_SECRET', mixed(URLSAFE, 64)),
     key('Algolia admin key', 'saas', 'ALGOLIA_ADMIN_KEY', from(HEX, 32)),
@@ -287,6 +301,188 @@ export function plantings(c: VendorCase): string[] {
   ];
 }
 
+/** A secret with no shape of its own, written where apps write it. */
+export interface LeakCase {
+  /** Where it leaks: prose, a config file, a URL, a command line, a client's error, a request body. */
+  place: string;
+  text: string;
+  /** What must not arrive. */
+  secret: string;
+}
+
+/** `digits` with its Luhn check digit appended. */
+function withLuhn(digits: string): string {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    const digit = +digits[digits.length - 1 - i]!;
+    sum += i % 2 ? digit : digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+  }
+  return digits + ((10 - (sum % 10)) % 10);
+}
+
+/** A German IBAN (ISO 13616 check digits) for an 18-digit bank code and account. */
+function germanIban(bban: string): string {
+  let rest = 0;
+  for (const char of `${bban}131400`) rest = (rest * 10 + +char) % 97;
+  return `DE${String(98 - rest).padStart(2, '0')}${bban}`;
+}
+
+/**
+ * Passwords, tokens, card numbers and IBANs in the places apps leak them beyond `key=value`:
+ * prose, YAML and INI files, URLs whose password holds `#`, `/` or `?`, command lines, argument
+ * lists, database drivers' errors, HTTP clients' errors, `Set-Cookie`, GraphQL, form bodies.
+ */
+export function leakCases(seed = 1): LeakCase[] {
+  const random = seeded(seed + 7919);
+  const from = (alphabet: string, length: number): string => {
+    let out = '';
+    for (let i = 0; i < length; i++) out += alphabet[Math.floor(random() * alphabet.length)];
+    return out;
+  };
+  const pw = () => `${from(LOWER, 6)}${from(DIGITS, 2)}-${from(UPPER, 1)}${from(LOWER, 5)}`;
+  const tok = () => `${from(ALNUM, 21)}a7Q`;
+  const cases: LeakCase[] = [];
+  const add = (place: string, secret: string, text: string) => cases.push({ place, secret, text });
+  let s: string;
+  // Prose without a separator.
+  s = pw();
+  add('prose', s, `login failed: password is ${s}`);
+  s = pw();
+  add('prose', s, `the password was ${s}!`);
+  s = pw();
+  add('prose', s, `pwd ${s}`);
+  s = pw();
+  add('prose', s, `retry with passphrase ${s} failed`);
+  // Config files: YAML values on the next line and block scalars, .env and INI lines.
+  s = pw();
+  add('YAML', s, `db:\n  password:\n    ${s}\n  host: db`);
+  s = pw();
+  add('YAML', s, `secret: |\n  first line\n  ${s}\nname: app`);
+  s = tok();
+  add('YAML', s, `auth:\n  api_key: >-\n    ${s}\n  region: eu`);
+  s = pw();
+  add('.env', s, `NODE_ENV=production\nDB_PASSWORD=${s}\nPORT=3000`);
+  s = pw();
+  add('INI', s, `[database]\nhost = db\npassword = ${s}\n`);
+  s = tok();
+  add('YAML', s, `apiVersion: v1\nkind: Secret\ndata:\n  token: ${s}`);
+  // URL passwords with characters that end a URL part elsewhere.
+  s = `${from(ALNUM, 4)}#${from(ALNUM, 5)}/${from(ALNUM, 5)}`;
+  add('URL', s, `connect failed: postgres://app:${s}@db:5432/shop`);
+  s = `${from(ALNUM, 6)}/${from(ALNUM, 8)}`;
+  add('URL', s, `GET https://u:${s}@host.example.com/x`);
+  s = `${from(ALNUM, 6)}?${from(ALNUM, 8)}`;
+  add('URL', s, `mysql://root:${s}@db/app`);
+  s = pw();
+  add('URL', s, `smtps://mailer%40example.com:${s}@smtp.example.com:465`);
+  // Command lines and argument lists (`process.argv`).
+  s = pw();
+  add('command line', s, `mysql -h db -u root -p ${s} shop`);
+  s = pw();
+  add('command line', s, `mysql --password ${s} -h db`);
+  s = pw();
+  add('command line', s, `PGPASSWORD=${s} psql -h db -U app`);
+  s = pw();
+  add('command line', s, `sshpass -p ${s} ssh deploy@backup`);
+  s = pw();
+  add('command line', s, `sshpass -p${s} scp backup.tgz host:/srv`);
+  s = pw();
+  add('command line', s, `redis-cli -h cache -a ${s} ping`);
+  s = pw();
+  add('command line', s, `docker run -e POSTGRES_PASSWORD=${s} postgres:16`);
+  s = pw();
+  add('command line', s, `docker login -u ci -p ${s} registry.example.com`);
+  s = pw();
+  add('command line', s, `kubectl create secret generic db --from-literal=password=${s}`);
+  s = pw();
+  add('command line', s, `openssl pkcs12 -in cert.p12 -passin pass:${s} -nodes`);
+  s = pw();
+  add('.netrc', s, `machine api.example.com\n  login deploy\n  password ${s}`);
+  // XML configuration and SOAP bodies; SQL that sets a password (in a driver's error).
+  s = pw();
+  add('XML', s, `<soap:Body><Login><user>ada</user><password>${s}</password></Login></soap:Body>`);
+  s = pw();
+  add('SQL', s, `error: syntax error at or near "WITH" in ALTER USER app WITH PASSWORD '${s}'`);
+  s = pw();
+  add('SQL', s, `ORA-01935: CREATE USER app IDENTIFIED BY ${s}`);
+  s = pw();
+  add('argv', s, `[ '/usr/bin/node', '/app/server.js', '--db-password', '${s}' ]`);
+  s = tok();
+  add('argv', s, `["node","server.js","--api-token","${s}","--port","3000"]`);
+  // Card numbers with dots, IBANs in lower case.
+  s = withLuhn(`4${from(DIGITS, 14)}`).replace(/(\d{4})(?=\d)/g, '$1.');
+  add('card', s, `card ${s} declined`);
+  s = germanIban(from(DIGITS, 18))
+    .toLowerCase()
+    .replace(/(.{4})(?=.)/g, '$1 ');
+  add('IBAN', s, `refund to ${s} queued`);
+  s = germanIban(from(DIGITS, 18)).toLowerCase();
+  add('IBAN', s, `iban=${s.slice(0, 2)} ${s}`);
+  // Database drivers' errors carry the connection string.
+  s = pw();
+  add(
+    'driver error',
+    s,
+    `Error: connect ECONNREFUSED\n    at TCPConnectWrap.afterConnect (node:net:1555:16) {\n  connectionString: 'postgresql://app:${s}@pg:5432/shop'\n}`,
+  );
+  s = pw();
+  add(
+    'driver error',
+    s,
+    `MongoServerSelectionError: connection to mongodb://admin:${s}@mongo:27017/?authSource=admin closed`,
+  );
+  s = pw();
+  add('connection string', s, `Server=db;Database=shop;User Id=sa;Password=${s};TrustServerCertificate=true`);
+  s = pw();
+  add('connection string', s, `jdbc:sqlserver://db:1433;databaseName=shop;user=sa;password=${s}`);
+  // HTTP clients' errors and responses.
+  s = tok();
+  add(
+    'HTTP client error',
+    s,
+    `{"message":"Request failed with status code 401","config":{"url":"https://api.example.com/v1","headers":{"Accept":"application/json","Authorization":"Bearer ${s}"}}}`,
+  );
+  s = tok();
+  add(
+    'HTTP client error',
+    s,
+    `config: {\n    headers: Object [AxiosHeaders] {\n      Accept: 'application/json',\n      Authorization: 'Token ${s}'\n    }\n  }`,
+  );
+  s = tok();
+  add('HTTP client error', s, `curl -H 'Authorization: Token ${s}' https://api.example.com/v1`);
+  s = tok();
+  add('response header', s, `set-cookie: session_id=${s}; Path=/; HttpOnly; Secure`);
+  s = tok();
+  add('response header', s, `{"set-cookie":["sid=${s}; Path=/; HttpOnly","theme=dark; Path=/"]}`);
+  // Request bodies: GraphQL, nested credentials, forms.
+  s = pw();
+  add(
+    'GraphQL',
+    s,
+    `{"query":"mutation Login($password: String!) { login(password: $password) { token } }","variables":{"user":"ada","password":"${s}"}}`,
+  );
+  s = pw();
+  add('GraphQL', s, `mutation { login(username: "ada", password: "${s}") { token } }`);
+  s = tok();
+  add('JSON body', s, `{"provider":"smtp","credentials":{"user":"mailer","value":"${s}"},"retries":3}`);
+  s = tok();
+  add('form body', s, `grant_type=client_credentials&client_id=app&client_secret=${s}`);
+  s = pw();
+  add('form body', s, `user=ada&passwd=${s}&remember=1`);
+  return cases;
+}
+
+/** The encodings a leak case is planted in: as is, after other text, in JSON, in escaped JSON, percent-encoded in a URL. */
+export function leakPlantings(text: string): string[] {
+  return [
+    text,
+    `Error: ${text}`,
+    JSON.stringify({ message: text }),
+    JSON.stringify(JSON.stringify({ message: text })),
+    `https://app.example.com/search?q=${encodeURIComponent(text)}`,
+  ];
+}
+
 /** Text that holds nothing secret or personal and must come out exactly as it went in. */
 export const BENIGN: Record<string, string[]> = {
   'user agents': [
@@ -334,6 +530,10 @@ export const BENIGN: Record<string, string[]> = {
     'request req_8f7a6b5c4d3e2f1a processed',
     'color #ff0000 and 0xdeadbeef',
     'MAC 00:1a:2b:3c:4d:5e',
+    'trace ab12cd34ef56ab78cd90ef12ab34cd56',
+    'cache key user:12345:Address_line_one_of_customer',
+    'build 4111.1111.1111.1112',
+    'release 2024.0115.1230.0001',
   ],
   times: [
     'at 2024-01-15T12:30:45.123Z and 2024-01-15 12:30:45',
@@ -391,6 +591,43 @@ export const BENIGN: Record<string, string[]> = {
     'keyboard shortcut Ctrl+K',
     'invalid token provided for user 42',
     'Duplicate key value violates unique constraint "users_email_key"',
+    'password is required',
+    'the token was expired',
+    'the password was changed 2 days ago',
+    'password is too short',
+    'pwd is not set',
+    'the secret is out',
+    'password must contain a digit',
+    'Unexpected token:\n    }',
+    'Error: invalid token:\n    at verify (/app/src/auth.js:10:5)',
+  ],
+  'database errors': [
+    "Access denied for user 'root'@'localhost' (using password: YES)",
+    'error: password authentication failed for user "app"',
+    'ReplyError: WRONGPASS invalid username-password pair or user is disabled.',
+    'mysql -h db -u root -p shop',
+    'redis-cli -h cache ping',
+    'pwd /home/app',
+    'docker login registry.example.com',
+  ],
+  'library errors': [
+    'TokenExpiredError: jwt expired',
+    'JsonWebTokenError: invalid token',
+    'ValidationError: password: Path `password` is required.',
+    'User validation failed: password: Path `password` (`abc`) is shorter than the minimum allowed length (8).',
+    'SessionError: session not found',
+  ],
+  markup: [
+    '<p>Enter your password</p>',
+    '<input type="password" name="pw">',
+    'Type Array<Token> x is not assignable to Map<string, Token>',
+    '<div class="session">expired</div>',
+  ],
+  config: [
+    'password:\n  min_length: 8\n  require_digit: true',
+    'session:\n  ttl: 3600',
+    'token:\n  expired',
+    'db:\n  host: db\n  port: 5432',
   ],
   counts: [
     'prompt_tokens: 12, completion_tokens: 30, total_tokens: 42',
@@ -409,6 +646,8 @@ export const BENIGN: Record<string, string[]> = {
     'GET /api/v1/tokens/42',
     'GET /static/js/reset.8f9a2b3c4d5e6f70.js',
     'https://cdn.example.com/invite/landing-page',
+    'https://registry.npmjs.org:443/@scope/pkg',
+    'http://localhost:3000/@vite/client',
   ],
 };
 
@@ -416,6 +655,13 @@ export const BENIGN: Record<string, string[]> = {
 export function plantedTexts(seeds: number[] = [1]): Array<{ text: string; secret: string }> {
   return seeds.flatMap((seed) =>
     vendorCases(seed).flatMap((c) => plantings(c).map((text) => ({ text, secret: c.secret }))),
+  );
+}
+
+/** Every leak case in every planting. */
+export function plantedLeaks(seeds: number[] = [1]): Array<{ text: string; secret: string }> {
+  return seeds.flatMap((seed) =>
+    leakCases(seed).flatMap((c) => leakPlantings(c.text).map((text) => ({ text, secret: c.secret }))),
   );
 }
 

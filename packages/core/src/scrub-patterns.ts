@@ -70,6 +70,9 @@ const TOKEN_COUNT =
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
+/** A command-line flag without its value (`-p`, `--db-password`): in an argument list, the next item is its value. */
+export const FLAG = /^--?[A-Za-z][\w.-]{0,63}$/;
+
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
 export const percentDecode = (text: string): string =>
   text.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
@@ -137,11 +140,14 @@ type Replacer = (all: string, pre: string, value: string) => string;
 /** Has a digit and a letter, as issued tokens do and words and numbers do not. */
 const wordy = (value: string) => /\d/.test(value) && /[a-z]/i.test(value);
 
-/** Replaces the value (the second group; the first, kept, stands in for a look-behind) when it passes `accept`. */
+/**
+ * Replaces the value (the second group; the first, kept, stands in for a look-behind) when it
+ * passes `accept`, which reads the kept part too.
+ */
 const when =
-  (accept: (value: string) => boolean, mask = FILTERED): Replacer =>
+  (accept: (value: string, pre: string) => boolean, mask = FILTERED): Replacer =>
   (all, pre, value) =>
-    accept(value) ? pre + mask : all;
+    accept(value, pre) ? pre + mask : all;
 
 /** IP addresses other than loopback: IPv4, and IPv6 with one `::` or all eight groups, and at least four hex digits. */
 const ip = when(
@@ -158,7 +164,7 @@ const ip = when(
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
@@ -173,8 +179,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
     1,
   ],
   [
-    // The password in scheme://user:password@host, any scheme; webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:@/?#]{0,256}:)[^\s/?#]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
+    // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
+    // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
+    // user (`smtps://me@example.com:pass@smtp...`); webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -182,10 +190,12 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
-  // `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
+  // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret`, `redis-cli -a S3cret` (after
+  // a space, a plain word is no password: `mysql -p shop` names a database; nor is a number:
+  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
   [
-    /(\bmysql\w{0,6}\b[^\n]{0,512}?[ \t]-p|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/)([^\s'"]{1,256})/g,
-    when((value) => !/^\d+$/.test(value)),
+    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
+    when((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
     1,
   ],
   [
@@ -198,31 +208,53 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
-    // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens.
-    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)/g,
-    FILTERED,
+    // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys
+    // (`<uuid>:<64 characters>`, the uuid kept).
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)|(\b[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}:)[\dA-Za-z]{64}\b/g,
+    `$1${FILTERED}`,
   ],
   // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
   // that starts with a character class is tried at almost every position of a text): Telegram
   // bot tokens, Azure AD client secrets, Mailchimp keys, Google refresh tokens, Terraform Cloud.
-  [/\d{5,16}:A[\w-]{34}\b/g, FILTERED, ':A'],
+  // (Telegram: also a token cut short by the app, with a capital and a small letter or digit in its tail.)
+  [
+    /\d{5,16}:A[\w-]{20,34}\b/g,
+    (all: string) => (/:A[\w-]*[A-Z]/.test(all) && /:A[\w-]*[a-z\d]/.test(all) ? FILTERED : all),
+    ':A',
+  ],
   [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
   [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
-  // A credential named in prose, after the shapes above had their turn: `invalid token 9f8e...`, `API key: 9f8e...` (16+ characters, digits and letters).
+  // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
+  // or in quotes: `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and
+  // letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
+  // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
+  // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`.
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential)s?:?[ \t]+)([\w~+/=.-]{16,1024})/gi,
-    when(wordy),
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+(?:is|was))?:?[ \t]+["']?)(\S{4,1024})/gi,
+    (all: string, pre: string, rest: string) => {
+      const run = /^[\w~+/=.-]*/.exec(rest)![0];
+      const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
+      return run.length > 15 && wordy(run)
+        ? pre + FILTERED + rest.slice(run.length)
+        : word.length > 3 &&
+            /^(?:pas|pw|se|id)/i.test(pre) &&
+            !/^[/.]/.test(word) &&
+            (wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word)))
+          ? pre + FILTERED + rest.slice(word.length)
+          : all;
+    },
   ],
-  // Payment card numbers: 13-19 digits, maybe grouped, that pass the Luhn check.
-  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18})(?!\w|[ .-]\d)/g, when(luhnValid)],
-  // IBANs that pass the mod-97 check (a trailing word read as one more group is given back).
+  // Payment card numbers: 13-19 digits, maybe grouped (also `4111.1111.1111.1111`), that pass the Luhn check.
+  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18}|[2-6]\d{3}(?:\.\d{4}){3})(?!\w|[ .-]\d)/g, when(luhnValid)],
+  // IBANs that pass the mod-97 check (a trailing word read as one more group is given back);
+  // lower case in groups of four or with digits only after the check digits (`de89 3704 ...`).
   [
-    /\b[A-Z]{2}\d{2}(?: ?[A-Z\d]){11,30}\b/g,
+    /\b(?:[A-Z]{2}\d{2}(?: ?[A-Z\d]){11,30}|[a-z]{2}\d{2}(?:(?: [a-z\d]{4}){2,7}(?: [a-z\d]{1,4})?|\d{11,30}))\b/g,
     (all: string) => {
-      const cut = all.replace(/ [A-Z\d]+$/, '');
+      const cut = all.replace(/ [A-Za-z\d]+$/, '');
       return ibanValid(all) ? FILTERED : ibanValid(cut) ? FILTERED + all.slice(cut.length) : all;
     },
   ],
@@ -245,11 +277,11 @@ const SECRET_RULES = RULES.slice(0, -3);
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
  * `--key=`, `key%3D`, or a flag and
- * its value (`--token value`, second alternative), after a character that cannot be part of a key
+ * its value (`--token value`, or items of an argument list: `'--token', 'value'`; second alternative), after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -270,6 +302,58 @@ const LINE = /[^\r\n"'\\]{1,1024}/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
+/**
+ * After `key:`, a YAML block scalar's indicator (`|`, `>-`, `|+`: first group) before its line
+ * break, or a value alone on the next line: the line break (maybe escaped, once or more), its
+ * indentation and the value (sticky).
+ */
+const NEXT_VALUE =
+  /([|>][-+]?\d?)(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))|[ \t]*(?:\r?\n|\\{1,8}r?\\{0,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
+/** The text of an XML element, up to its end tag (sticky). */
+const XML_TEXT = /[^<]{1,1024}(?=<\/)/y;
+/** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
+const BLOCK_LINE =
+  /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|\\{1,8}r?\\{0,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
+
+/**
+ * Indentation of the line that holds `index` (a line starts after a line break or an escaped
+ * `\n`; only the 256 characters before `index` are read, so a long line costs no more).
+ */
+function indentAt(text: string, index: number): number {
+  const line = text.slice(Math.max(0, index - 256), index);
+  const escaped = line.lastIndexOf('\\n');
+  let i = Math.max(line.lastIndexOf('\n') + 1, escaped < 0 ? 0 : escaped + 2);
+  const start = i;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  return i - start;
+}
+
+/** Where the lines indented deeper than `indent` that follow `from` end (at most 256 lines). */
+function blockEnd(text: string, from: number, indent: number): number {
+  for (let n = 0; n < 256; n++) {
+    BLOCK_LINE.lastIndex = from;
+    const line = BLOCK_LINE.exec(text);
+    if (!line || (line[1] ?? line[2]!).length <= indent) break;
+    from = BLOCK_LINE.lastIndex;
+  }
+  return from;
+}
+
+/** The end of the `{...}` or `[...]` that starts at `from` (quoted text skipped), or 0 past 1,024 characters. */
+function closeAt(text: string, from: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = from; i < text.length && i < from + 1024; i++) {
+    const c = text[i];
+    if (c === '\\') i++;
+    else if (quote) quote = c === quote ? '' : quote;
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && !--depth) return i + 1;
+  }
+  return 0;
+}
+
 /** `text` filters every `key=value`; `code` (source lines) only quoted literals, so code stays readable. */
 export type ScrubMode = 'text' | 'code';
 
@@ -283,17 +367,23 @@ export type KeepPair = (value: string, sep: string, quoted: boolean, query: bool
 function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   let out = '';
   let last = 0;
+  // Bracketed values read to their end, at most this many per text (each reads up to 1,024 characters).
+  let scans = 32;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
     const key = m[2] ?? m[4]!;
     const sep = m[3] ?? m[5]!;
     let at = PAIR.lastIndex;
+    // `>` ends a key only in an XML element: `<password>...</password>`.
+    const xml = !!m[3] && !/[:=%]/.test(sep);
+    if (xml && (sep !== '>' || m[1] !== '<')) continue;
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
-    if (!isSensitiveKeyWith(key, compiled, query)) continue;
-    VALUE.lastIndex = at;
-    let v = VALUE.exec(text);
+    // An error's name is no key: `TokenExpiredError: jwt expired`.
+    if (/(?:Error|Exception):/.test(key + sep) || !isSensitiveKeyWith(key, compiled, query)) continue;
+    VALUE.lastIndex = XML_TEXT.lastIndex = at;
+    let v = (xml ? XML_TEXT : VALUE).exec(text);
     if (v && keep?.(v[0], sep, !!v[1], query)) {
       // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
       // or `??` is the value.
@@ -302,14 +392,34 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       VALUE.lastIndex = at = FALLBACK.lastIndex;
       v = VALUE.exec(text);
     }
-    const value = v?.[0] ?? '';
+    let value = v?.[0] ?? '';
     const quote = v?.[1];
+    let found = !!v;
+    // YAML: a value alone on the next, deeper indented line (`password:\n  s3cr3t`), not a stack
+    // line after a message (`invalid token:\n    at ...`).
+    if (!v && /:[ \t]*$/.test(sep)) {
+      NEXT_VALUE.lastIndex = at;
+      const next = NEXT_VALUE.exec(text);
+      if (next?.[1]) value = next[1];
+      else if (
+        next &&
+        next[2]!.length > indentAt(text, m.index + m[1]!.length) &&
+        (!PROSE_KEY.test(normalizeKey(key)) || looksLikeSecret(next[3]!))
+      ) {
+        value = next[3]!;
+        at = NEXT_VALUE.lastIndex - value.length;
+      }
+      found = !!value;
+    }
     if (
-      v &&
+      found &&
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
       !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
-      // A stack frame's file and position: `/app/auth.js:10:5`.
+      // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`;
+      // Mongoose's `password: Path \`password\` is required.`
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
+      !(!quote && /^(?:YES|NO)$/.test(value)) &&
+      !(value === 'Path' && text.startsWith(' `', at + 4)) &&
       !keep?.(value, sep, !!quote, query)
     ) {
       LINE.lastIndex = at;
@@ -319,20 +429,27 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         !/^[{[(`]/.test(value) &&
         LINE_KEY.test(normalizeKey(key)) &&
         LINE.exec(text);
+      let end = at + (line ? line[0] : value).length;
+      if (!quote) {
+        // A YAML block scalar (`key: |` and its deeper indented lines), or a JSON object or
+        // array (`"credentials":{"user":"a","pass":"b"}`): all of it.
+        if (/^[|>][-+]?\d?$/.test(value)) end = blockEnd(text, end, indentAt(text, m.index + m[1]!.length));
+        else if (/^[{[]/.test(value) && scans-- > 0) end = closeAt(text, at) || end;
+      }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
-      last = PAIR.lastIndex = at + (line ? line[0] : value).length;
+      last = PAIR.lastIndex = end;
     }
   }
   return out + text.slice(last);
 }
 
 /**
- * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D` or a `-` flag)
- * need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
+ * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag or
+ * an XML tag's `>`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
  * pair search are then skipped. No replacement adds one of them, so what is skipped for the
  * text as given could not match after the earlier rules either.
  */
-const PUNCTUATION = /[-.:=@%]/;
+const PUNCTUATION = /[-.:=@%>]/;
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);

@@ -4,6 +4,7 @@ import {
   type CompiledScrub,
   compileScrub,
   FILTERED,
+  FLAG,
   isCardNumber,
   isSensitiveKeyWith as keyRules,
   type ScrubMode,
@@ -141,7 +142,16 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
   if (ancestors.includes(value) || ancestors.length > 100) return '[Circular]';
   ancestors.push(value);
   try {
-    if (Array.isArray(value)) return value.map((item) => scrubValueWith(item, compiled, ancestors));
+    if (Array.isArray(value)) {
+      // An argument list (`process.argv`, a spawned command): the item after a sensitive flag
+      // (`'--db-password', 'S3cret'`) is its value.
+      let flag = false;
+      return value.map((item) => {
+        const out = flag && typeof item === 'string' ? FILTERED : scrubValueWith(item, compiled, ancestors);
+        flag = typeof item === 'string' && FLAG.test(item) && isSensitiveKeyWith(item, compiled);
+        return out;
+      });
+    }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];

@@ -1,6 +1,6 @@
 import { createTestTransport, type TestTransport } from '@faultline/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { benignTexts, leaked, plantedTexts } from '../../core/src/scrub-corpus.js';
+import { benignTexts, leaked, plantedLeaks, plantedTexts } from '../../core/src/scrub-corpus.js';
 import {
   addBreadcrumb,
   captureCheckIn,
@@ -50,6 +50,24 @@ describe('node public API: scrubber corpus', () => {
     const sent = transport.raw.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
     expect(sent.length).toBeGreaterThan(planted.length * 100);
     const leaks = planted.map(({ secret }) => leaked(sent, secret)).filter((piece) => piece !== undefined);
+    expect(leaks).toEqual([]);
+  });
+
+  it('no leak-corpus secret (prose, YAML, URLs, command lines, bodies) reaches the sent bytes', async () => {
+    const transport = start();
+    const planted = plantedLeaks([1]);
+    for (const { text } of planted) {
+      withScope(() => {
+        setExtra('detail', text);
+        captureMessage(text);
+      });
+    }
+    expect(await flush(5000)).toBe(true);
+    const sent = transport.raw.map((bytes) => new TextDecoder().decode(bytes)).join('\n');
+    expect(transport.events().length).toBe(planted.length);
+    const leaks = planted.filter(
+      ({ secret }) => leaked(sent, secret) ?? leaked(sent, encodeURIComponent(secret)),
+    );
     expect(leaks).toEqual([]);
   });
 

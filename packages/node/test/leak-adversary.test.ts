@@ -112,6 +112,19 @@ const S = {
   base64Json: Buffer.from(JSON.stringify({ auths: { 'registry.example': { auth: rand(20) } } })).toString(
     'base64',
   ),
+  hashPassword: 'Pg#Hash/Pa55',
+  prosePassword: 'Prose-Pa55!',
+  yamlPassword: 'Yaml-Next-Line-Pa55',
+  yamlBlock: 'Yaml-Block-Secret-Line',
+  argvPassword: 'Argv-Db-Pa55',
+  cliPassword: 'Cli-Mysql-Pa55',
+  sshpassPassword: 'Sshpass-Pa55',
+  graphqlPassword: 'Graphql-Var-Pa55',
+  nestedSecret: rand(26),
+  setCookie: rand(28),
+  owKey: rand(64),
+  cardDotted: '4111.1111.1111.1111',
+  ibanLower: 'gb82 west 1234 5698 7654 32',
   card: '4111 1111 1111 1111',
   cardPlain: '5555555555554444',
   iban: 'DE89 3704 0044 0532 0130 00',
@@ -124,8 +137,8 @@ const S = {
 const CREDENTIALS = Object.entries(S)
   .filter(([name]) => name !== 'email' && name !== 'ip' && name !== 'name')
   .flatMap(([name, value]) =>
-    name === 'card' || name === 'iban'
-      ? [value, value.replace(/ /g, '')]
+    name === 'card' || name === 'iban' || name === 'ibanLower' || name === 'cardDotted'
+      ? [value, value.replace(/[ .]/g, '')]
       : name === 'jwt'
         ? [value.split('.')[1] as string, value.split('.')[2] as string]
         : [value],
@@ -188,6 +201,17 @@ function app(): express.Express {
     );
     throw new Error(`connect failed: postgres://admin:${S.pgPassword}@db/x`, { cause });
   });
+  // A database driver's error: the connection string (a password with `#` and `/`) on the error
+  // object, the command the app ran and its arguments.
+  server.get('/driver', () => {
+    const error = new Error(`getaddrinfo ENOTFOUND pg.internal`) as Error & Record<string, unknown>;
+    error.connectionString = `postgres://app:${S.hashPassword}@pg.internal:5432/shop`;
+    error.cmd = `mysql -h db -u root -p ${S.cliPassword} shop; sshpass -p ${S.sshpassPassword} ssh backup`;
+    error.argv = ['/usr/bin/node', '/srv/app/server.js', '--db-password', S.argvPassword, '--port', '3000'];
+    setExtra('driver', error);
+    setExtra('argv', JSON.stringify(error.argv));
+    throw error;
+  });
   // The app attaches a failed HTTP call's error to the scope, then rethrows it.
   server.post('/charge', () => {
     const error = httpClientError();
@@ -205,6 +229,11 @@ function app(): express.Express {
       );
       console.warn('payload %s', JSON.stringify(JSON.stringify({ password: S.jsonInString })));
       console.info(`redirect to /cb?next=${encodeURIComponent(`/login?password=${S.percentSecret}`)}`);
+      console.warn(`login for ada failed: the password was ${S.prosePassword}`);
+      console.log(
+        `loaded config:\ndb:\n  password:\n    ${S.yamlPassword}\n  private_key: |\n    ${S.yamlBlock}\n  host: db`,
+      );
+      console.log(`wsk auth 23bc46b1-71f6-4ed5-8c54-816aa4f8c502:${S.owKey} rejected`);
       // An HTTP client breadcrumb with a signed URL (the app's own /ok route).
       const host = `http://${req.headers.host}`;
       await fetch(
@@ -240,7 +269,11 @@ function app(): express.Express {
             `openai ${S.openai}`,
             `redis://default:${S.redisPassword}@cache:6379`,
             `card ${S.cardPlain}`,
+            `card ${S.cardDotted}`,
+            `refund to ${S.ibanLower}`,
           ],
+          upstreamResponse: { headers: { 'set-cookie': [`sid=${S.setCookie}; Path=/; HttpOnly`] } },
+          upstreamDump: `HTTP/1.1 200 OK\r\nset-cookie: sid=${S.setCookie}; Path=/\r\n\r\n`,
           parse: 'Unexpected token } in JSON at position 0',
           path: '/srv/app/src/routes/auth/reset-password.ts',
         },
@@ -249,6 +282,11 @@ function app(): express.Express {
     } catch (error) {
       next(error);
     }
+  });
+  // A GraphQL request: the password in the variables and inline in the query; nested credentials.
+  server.post('/graphql', (req) => {
+    setExtra('operation', JSON.stringify(req.body));
+    throw new Error(`GraphQL login failed: ${JSON.stringify(req.body)}`);
   });
   // Source lines around the throw hold credentials.
   server.get('/context', () => leakyRepository.connect());
@@ -303,6 +341,17 @@ describe.each([
     };
     await (await fetch(`${server.url}/db`, { headers })).text();
     await (await fetch(`${server.url}/context`, { headers })).text();
+    await (await fetch(`${server.url}/driver`, { headers })).text();
+    await (
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: `mutation { login(user: "ada", password: "${S.graphqlPassword}") { token } }`,
+          variables: { password: S.graphqlPassword, provider: { credentials: { value: S.nestedSecret } } },
+        }),
+      })
+    ).text();
     await (
       await fetch(`${server.url}/charge`, {
         method: 'POST',
@@ -319,14 +368,14 @@ describe.each([
       },
     );
     expect(answer.status).toBe(202);
-    await receiver.waitFor(4);
+    await receiver.waitFor(6);
     expect(await flush(2000)).toBe(true);
     return eventsParsedBySentry(receiver.requests);
   }
 
   it('no credential reaches the receiver in any encoding; personal data only when asked', async () => {
     const events = await drive();
-    expect(events).toHaveLength(4);
+    expect(events).toHaveLength(6);
     const forbidden = pii ? CREDENTIALS : [...CREDENTIALS, S.email, S.ip, S.name];
     const all = receiver.requests.map((r) => new TextDecoder().decode(r.body)).join('\n');
     // Every request's bytes, each in every encoding a secret can take (JSON, URL, form).
@@ -350,6 +399,13 @@ describe.each([
     expect(frame.filename).toMatch(/leaky-repository\.cjs$/);
     expect(frame.context_line).toContain('throw new Error');
     expect(frame.pre_context.join('\n')).toContain('const tokenCount = 5;');
+
+    const driver = events.find((e) => e.transaction === 'GET /driver');
+    expect(driver?.exception.values.at(-1).value).toBe('getaddrinfo ENOTFOUND pg.internal');
+    expect(driver?.extra.driver.connectionString).toBe('postgres://app:[Filtered]@pg.internal:5432/shop');
+    expect(driver?.extra.argv).toBe(
+      '["/usr/bin/node","/srv/app/server.js","--db-password","[Filtered]","--port","3000"]',
+    );
 
     const charge = byTransaction(/charge/);
     expect(charge?.request.headers).toMatchObject({

@@ -402,6 +402,12 @@ export function leakCases(seed = 1): LeakCase[] {
   s = pw();
   add('XML', s, `<soap:Body><Login><user>ada</user><password>${s}</password></Login></soap:Body>`);
   s = pw();
+  add('.NET config', s, `<appSettings>\n  <add key="ApiKey" value="${s}" />\n</appSettings>`);
+  s = pw();
+  add('.NET config', s, `<add name="Db" connectionString="Server=db;User Id=sa;Password=${s};"/>`);
+  s = pw();
+  add('Kubernetes env', s, `env:\n  - name: DB_PASSWORD\n    value: ${s}\n  - name: PORT\n    value: "8080"`);
+  s = pw();
   add('SQL', s, `error: syntax error at or near "WITH" in ALTER USER app WITH PASSWORD '${s}'`);
   s = pw();
   add('SQL', s, `ORA-01935: CREATE USER app IDENTIFIED BY ${s}`);
@@ -622,12 +628,18 @@ export const BENIGN: Record<string, string[]> = {
     '<input type="password" name="pw">',
     'Type Array<Token> x is not assignable to Map<string, Token>',
     '<div class="session">expired</div>',
+    '<add key="ApiUrl" value="https://api.example.com/v1" />',
+    '<add key="PageSize" value="20"/><add key="Theme" value="dark"/>',
+    '<add name="Db" connectionString="Server=db;Database=shop;Integrated Security=true"/>',
+    '<input type="password" name="pw"><input type="text" name="q" value="shoes">',
   ],
   config: [
     'password:\n  min_length: 8\n  require_digit: true',
     'session:\n  ttl: 3600',
     'token:\n  expired',
     'db:\n  host: db\n  port: 5432',
+    'env:\n  - name: PORT\n    value: "8080"\n  - name: LOG_LEVEL\n    value: debug',
+    '{"name":"token_count","value":42}',
   ],
   counts: [
     'prompt_tokens: 12, completion_tokens: 30, total_tokens: 42',

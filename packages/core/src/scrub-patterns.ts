@@ -369,6 +369,9 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   let last = 0;
   // Bracketed values read to their end, at most this many per text (each reads up to 1,024 characters).
   let scans = 32;
+  // Where the value of `key="ApiKey"` or `"name": "password"` ended: the `value` pair right after
+  // it (`<add key="ApiKey" value="…"/>`, `{"name": "password", "value": "…"}`) is the secret.
+  let named = -1;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
     const key = m[2] ?? m[4]!;
@@ -380,10 +383,20 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
-    // An error's name is no key: `TokenExpiredError: jwt expired`.
-    if (/(?:Error|Exception):/.test(key + sep) || !isSensitiveKeyWith(key, compiled, query)) continue;
     VALUE.lastIndex = XML_TEXT.lastIndex = at;
     let v = (xml ? XML_TEXT : VALUE).exec(text);
+    const sibling =
+      named >= 0 &&
+      /^value$/i.test(key) &&
+      /^(?:[\s,"'\\]|\\[nrt]){0,64}$/.test(text.slice(named, m.index + m[1]!.length));
+    named = -1;
+    // An error's name is no key: `TokenExpiredError: jwt expired`.
+    if (/(?:Error|Exception):/.test(key + sep)) continue;
+    if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
+      if (v && /^(?:key|name)$/i.test(key) && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled))
+        named = at + v[0].length;
+      continue;
+    }
     if (v && keep?.(v[0], sep, !!v[1], query)) {
       // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
       // or `??` is the value.

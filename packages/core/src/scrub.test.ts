@@ -159,6 +159,9 @@ describe('scrubString: secrets by value', () => {
       '<a>'.repeat(mb / 3),
       "identified by '".repeat(mb / 15),
       'docker login -p '.repeat(mb / 16),
+      'key="ApiKey" '.repeat(mb / 13),
+      'name="password" value '.repeat(mb / 22),
+      `name: secret\n${' '.repeat(2000)}value: `.repeat(mb / 2021),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

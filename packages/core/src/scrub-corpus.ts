@@ -353,6 +353,10 @@ export function leakCases(seed = 1): LeakCase[] {
   add('prose', s, `pwd ${s}`);
   s = pw();
   add('prose', s, `retry with passphrase ${s} failed`);
+  s = pw();
+  add('prose', s, `password for user bob is ${s}`);
+  s = pw();
+  add('prose', s, `the password for admin was ${s}, rotate it`);
   // Config files: YAML values on the next line and block scalars, .env and INI lines.
   s = pw();
   add('YAML', s, `db:\n  password:\n    ${s}\n  host: db`);
@@ -409,6 +413,10 @@ export function leakCases(seed = 1): LeakCase[] {
   add('Kubernetes env', s, `env:\n  - name: DB_PASSWORD\n    value: ${s}\n  - name: PORT\n    value: "8080"`);
   s = pw();
   add('SQL', s, `error: syntax error at or near "WITH" in ALTER USER app WITH PASSWORD '${s}'`);
+  s = pw();
+  add('SQL', s, `ER_PARSE_ERROR near: SET PASSWORD FOR 'bob'@'%' = '${s}'`);
+  s = pw();
+  add('SQL', s, `SET PASSWORD FOR app@localhost = PASSWORD('${s}')`);
   s = pw();
   add('SQL', s, `ORA-01935: CREATE USER app IDENTIFIED BY ${s}`);
   s = pw();
@@ -606,6 +614,11 @@ export const BENIGN: Record<string, string[]> = {
     'password must contain a digit',
     'Unexpected token:\n    }',
     'Error: invalid token:\n    at verify (/app/src/auth.js:10:5)',
+    'password for user bob is required',
+    'password for admin was changed 3 days ago',
+    'Incorrect password for this account',
+    'the password for the admin account is not valid',
+    'reset password for user 42 was successful',
   ],
   'database errors': [
     "Access denied for user 'root'@'localhost' (using password: YES)",

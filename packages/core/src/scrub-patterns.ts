@@ -231,9 +231,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // or in quotes: `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and
   // letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
-  // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`.
+  // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`; also with one or two
+  // words after `for` before `is`, `was`, `=` or `:` (`password for user bob is hunter2`, SQL's
+  // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`).
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+(?:is|was))?:?[ \t]+["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=)|:)|(?:[ \t]+(?:is|was))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];

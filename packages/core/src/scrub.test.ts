@@ -161,6 +161,10 @@ describe('scrubString: secrets by value', () => {
       'docker login -p '.repeat(mb / 16),
       'key="ApiKey" '.repeat(mb / 13),
       'name="password" value '.repeat(mb / 22),
+      'password for '.repeat(mb / 13),
+      'password for a b '.repeat(mb / 17),
+      `password for ${'a'.repeat(60)} is `.repeat(mb / 77),
+      "SET PASSWORD FOR 'a'@'%' = PASSWORD(".repeat(mb / 36),
       `name: secret\n${' '.repeat(2000)}value: `.repeat(mb / 2021),
     ];
     const compiled = compileScrub();

@@ -401,6 +401,10 @@ export function leakCases(seed = 1): LeakCase[] {
   s = pw();
   add('command line', s, `openssl pkcs12 -in cert.p12 -passin pass:${s} -nodes`);
   s = pw();
+  add('command line', s, `htpasswd -b /etc/nginx/.htpasswd admin ${s}`);
+  s = pw();
+  add('command line', s, `docker run --rm --entrypoint htpasswd httpd:2 -Bbn ci ${s} > auth/htpasswd`);
+  s = pw();
   add('.netrc', s, `machine api.example.com\n  login deploy\n  password ${s}`);
   // XML configuration and SOAP bodies; SQL that sets a password (in a driver's error).
   s = pw();
@@ -628,6 +632,9 @@ export const BENIGN: Record<string, string[]> = {
     'redis-cli -h cache ping',
     'pwd /home/app',
     'docker login registry.example.com',
+    'htpasswd -c /etc/nginx/.htpasswd admin',
+    'htpasswd -D /etc/nginx/.htpasswd admin',
+    'htpasswd -nB admin > auth/htpasswd',
   ],
   'library errors': [
     'TokenExpiredError: jwt expired',

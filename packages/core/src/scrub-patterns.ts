@@ -192,10 +192,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
   // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret`, `redis-cli -a S3cret` (after
   // a space, a plain word is no password: `mysql -p shop` names a database; nor is a number:
-  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
+  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`), and
+  // `htpasswd -b file user pass` / `htpasswd -nb user pass` (any word: `-b` takes the password;
+  // flags may follow a word, as in `docker run --entrypoint htpasswd httpd:2 -Bbn user pass`).
   [
-    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
-    when((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
+    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+["']?)(?!\/\/|-)([^\s'"]{1,256})/g,
+    when(
+      (value, pre) =>
+        !/^\d+$/.test(value) &&
+        (/^h/.test(pre) ? /[ \t]-[A-Za-z]*b/.test(pre) : !/[ \t]$/.test(pre) || looksLikeSecret(value)),
+    ),
     1,
   ],
   [

@@ -404,6 +404,14 @@ export function leakCases(seed = 1): LeakCase[] {
   add('command line', s, `htpasswd -b /etc/nginx/.htpasswd admin ${s}`);
   s = pw();
   add('command line', s, `docker run --rm --entrypoint htpasswd httpd:2 -Bbn ci ${s} > auth/htpasswd`);
+  s = `${from(ALNUM, 13)}/${from(ALNUM, 7)}/${from(ALNUM, 18)}`;
+  add('command line', s, `aws configure set aws_secret_access_key ${s} --profile prod`);
+  s = `${from(HEX, 8)}-${from(HEX, 4)}-${from(HEX, 4)}-${from(HEX, 4)}-${from(HEX, 12)}`;
+  add('command line', s, `npm config set //registry.npmjs.org/:_authToken ${s}`);
+  s = pw();
+  add('command line', s, `git config --global user.password ${s}`);
+  s = tok();
+  add('command line', s, `git config --global http.extraheader "AUTHORIZATION: basic ${s}"`);
   s = pw();
   add('.netrc', s, `machine api.example.com\n  login deploy\n  password ${s}`);
   // XML configuration and SOAP bodies; SQL that sets a password (in a driver's error).
@@ -635,6 +643,11 @@ export const BENIGN: Record<string, string[]> = {
     'htpasswd -c /etc/nginx/.htpasswd admin',
     'htpasswd -D /etc/nginx/.htpasswd admin',
     'htpasswd -nB admin > auth/htpasswd',
+    'aws configure set region eu-west-1 --profile prod',
+    'npm config set registry https://registry.npmjs.org/',
+    'git config --global user.name Ada',
+    'git config --global --unset user.password',
+    'the config token expired',
   ],
   'library errors': [
     'TokenExpiredError: jwt expired',

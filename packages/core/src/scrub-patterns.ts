@@ -285,11 +285,14 @@ const SECRET_RULES = RULES.slice(0, -3);
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
  * `--key=`, `key%3D`, or a flag and
- * its value (`--token value`, or items of an argument list: `'--token', 'value'`; second alternative), after a character that cannot be part of a key
+ * its value (`--token value`, or items of an argument list: `'--token', 'value'`; second alternative),
+ * or a key a tool's configuration command sets (`aws configure set aws_secret_access_key value`,
+ * `npm config set //registry/:_authToken value`, `git config --global user.password value`; third),
+ * after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -382,8 +385,8 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   let named = -1;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
-    const key = m[2] ?? m[4]!;
-    const sep = m[3] ?? m[5]!;
+    const key = m[2] ?? m[4] ?? m[5]!;
+    const sep = m[3] ?? m[6]!;
     let at = PAIR.lastIndex;
     // `>` ends a key only in an XML element: `<password>...</password>`.
     const xml = !!m[3] && !/[:=%]/.test(sep);
@@ -465,12 +468,12 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 }
 
 /**
- * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag or
- * an XML tag's `>`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
+ * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag,
+ * an XML tag's `>` or the word `config` of `aws configure set key value`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
  * pair search are then skipped. No replacement adds one of them, so what is skipped for the
  * text as given could not match after the earlier rules either.
  */
-const PUNCTUATION = /[-.:=@%>]/;
+const PUNCTUATION = /[-.:=@%>]|config/;
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);

@@ -395,7 +395,6 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
     VALUE.lastIndex = XML_TEXT.lastIndex = at;
-    let v = (xml ? XML_TEXT : VALUE).exec(text);
     const sibling =
       named >= 0 &&
       /^value$/i.test(key) &&
@@ -404,10 +403,11 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // An error's name is no key: `TokenExpiredError: jwt expired`.
     if (/(?:Error|Exception):/.test(key + sep)) continue;
     if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
-      if (v && /^(?:key|name)$/i.test(key) && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled))
-        named = at + v[0].length;
+      const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
+      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) named = at + v[0].length;
       continue;
     }
+    let v = (xml ? XML_TEXT : VALUE).exec(text);
     if (v && keep?.(v[0], sep, !!v[1], query)) {
       // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
       // or `??` is the value.

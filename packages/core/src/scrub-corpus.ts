@@ -353,6 +353,10 @@ export function leakCases(seed = 1): LeakCase[] {
   add('prose', s, `pwd ${s}`);
   s = pw();
   add('prose', s, `retry with passphrase ${s} failed`);
+  s = pw();
+  add('prose', s, `password for user bob is ${s}`);
+  s = pw();
+  add('prose', s, `the password for admin was ${s}, rotate it`);
   // Config files: YAML values on the next line and block scalars, .env and INI lines.
   s = pw();
   add('YAML', s, `db:\n  password:\n    ${s}\n  host: db`);
@@ -397,12 +401,34 @@ export function leakCases(seed = 1): LeakCase[] {
   s = pw();
   add('command line', s, `openssl pkcs12 -in cert.p12 -passin pass:${s} -nodes`);
   s = pw();
+  add('command line', s, `htpasswd -b /etc/nginx/.htpasswd admin ${s}`);
+  s = pw();
+  add('command line', s, `docker run --rm --entrypoint htpasswd httpd:2 -Bbn ci ${s} > auth/htpasswd`);
+  s = `${from(ALNUM, 13)}/${from(ALNUM, 7)}/${from(ALNUM, 18)}`;
+  add('command line', s, `aws configure set aws_secret_access_key ${s} --profile prod`);
+  s = `${from(HEX, 8)}-${from(HEX, 4)}-${from(HEX, 4)}-${from(HEX, 4)}-${from(HEX, 12)}`;
+  add('command line', s, `npm config set //registry.npmjs.org/:_authToken ${s}`);
+  s = pw();
+  add('command line', s, `git config --global user.password ${s}`);
+  s = tok();
+  add('command line', s, `git config --global http.extraheader "AUTHORIZATION: basic ${s}"`);
+  s = pw();
   add('.netrc', s, `machine api.example.com\n  login deploy\n  password ${s}`);
   // XML configuration and SOAP bodies; SQL that sets a password (in a driver's error).
   s = pw();
   add('XML', s, `<soap:Body><Login><user>ada</user><password>${s}</password></Login></soap:Body>`);
   s = pw();
+  add('.NET config', s, `<appSettings>\n  <add key="ApiKey" value="${s}" />\n</appSettings>`);
+  s = pw();
+  add('.NET config', s, `<add name="Db" connectionString="Server=db;User Id=sa;Password=${s};"/>`);
+  s = pw();
+  add('Kubernetes env', s, `env:\n  - name: DB_PASSWORD\n    value: ${s}\n  - name: PORT\n    value: "8080"`);
+  s = pw();
   add('SQL', s, `error: syntax error at or near "WITH" in ALTER USER app WITH PASSWORD '${s}'`);
+  s = pw();
+  add('SQL', s, `ER_PARSE_ERROR near: SET PASSWORD FOR 'bob'@'%' = '${s}'`);
+  s = pw();
+  add('SQL', s, `SET PASSWORD FOR app@localhost = PASSWORD('${s}')`);
   s = pw();
   add('SQL', s, `ORA-01935: CREATE USER app IDENTIFIED BY ${s}`);
   s = pw();
@@ -600,6 +626,11 @@ export const BENIGN: Record<string, string[]> = {
     'password must contain a digit',
     'Unexpected token:\n    }',
     'Error: invalid token:\n    at verify (/app/src/auth.js:10:5)',
+    'password for user bob is required',
+    'password for admin was changed 3 days ago',
+    'Incorrect password for this account',
+    'the password for the admin account is not valid',
+    'reset password for user 42 was successful',
   ],
   'database errors': [
     "Access denied for user 'root'@'localhost' (using password: YES)",
@@ -609,6 +640,14 @@ export const BENIGN: Record<string, string[]> = {
     'redis-cli -h cache ping',
     'pwd /home/app',
     'docker login registry.example.com',
+    'htpasswd -c /etc/nginx/.htpasswd admin',
+    'htpasswd -D /etc/nginx/.htpasswd admin',
+    'htpasswd -nB admin > auth/htpasswd',
+    'aws configure set region eu-west-1 --profile prod',
+    'npm config set registry https://registry.npmjs.org/',
+    'git config --global user.name Ada',
+    'git config --global --unset user.password',
+    'the config token expired',
   ],
   'library errors': [
     'TokenExpiredError: jwt expired',
@@ -622,12 +661,18 @@ export const BENIGN: Record<string, string[]> = {
     '<input type="password" name="pw">',
     'Type Array<Token> x is not assignable to Map<string, Token>',
     '<div class="session">expired</div>',
+    '<add key="ApiUrl" value="https://api.example.com/v1" />',
+    '<add key="PageSize" value="20"/><add key="Theme" value="dark"/>',
+    '<add name="Db" connectionString="Server=db;Database=shop;Integrated Security=true"/>',
+    '<input type="password" name="pw"><input type="text" name="q" value="shoes">',
   ],
   config: [
     'password:\n  min_length: 8\n  require_digit: true',
     'session:\n  ttl: 3600',
     'token:\n  expired',
     'db:\n  host: db\n  port: 5432',
+    'env:\n  - name: PORT\n    value: "8080"\n  - name: LOG_LEVEL\n    value: debug',
+    '{"name":"token_count","value":42}',
   ],
   counts: [
     'prompt_tokens: 12, completion_tokens: 30, total_tokens: 42',

@@ -192,10 +192,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
   // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret`, `redis-cli -a S3cret` (after
   // a space, a plain word is no password: `mysql -p shop` names a database; nor is a number:
-  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`).
+  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`), and
+  // `htpasswd -b file user pass` / `htpasswd -nb user pass` (any word: `-b` takes the password;
+  // flags may follow a word, as in `docker run --entrypoint htpasswd httpd:2 -Bbn user pass`).
   [
-    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:)(?!\/\/|-)([^\s'"]{1,256})/g,
-    when((value, pre) => !/^\d+$/.test(value) && (!/[ \t]$/.test(pre) || looksLikeSecret(value))),
+    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+["']?)(?!\/\/|-)([^\s'"]{1,256})/g,
+    when(
+      (value, pre) =>
+        !/^\d+$/.test(value) &&
+        (/^h/.test(pre) ? /[ \t]-[A-Za-z]*b/.test(pre) : !/[ \t]$/.test(pre) || looksLikeSecret(value)),
+    ),
     1,
   ],
   [
@@ -231,9 +237,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // or in quotes: `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and
   // letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
-  // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`.
+  // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`; also with one or two
+  // words after `for` before `is`, `was`, `=` or `:` (`password for user bob is hunter2`, SQL's
+  // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`).
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+(?:is|was))?:?[ \t]+["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=)|:)|(?:[ \t]+(?:is|was))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
@@ -277,11 +285,14 @@ const SECRET_RULES = RULES.slice(0, -3);
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
  * `--key=`, `key%3D`, or a flag and
- * its value (`--token value`, or items of an argument list: `'--token', 'value'`; second alternative), after a character that cannot be part of a key
+ * its value (`--token value`, or items of an argument list: `'--token', 'value'`; second alternative),
+ * or a key a tool's configuration command sets (`aws configure set aws_secret_access_key value`,
+ * `npm config set //registry/:_authToken value`, `git config --global user.password value`; third),
+ * after a character that cannot be part of a key
  * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(-+[A-Za-z_][\w.-]{0,63})([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -369,10 +380,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   let last = 0;
   // Bracketed values read to their end, at most this many per text (each reads up to 1,024 characters).
   let scans = 32;
+  // Where the value of `key="ApiKey"` or `"name": "password"` ended: the `value` pair right after
+  // it (`<add key="ApiKey" value="…"/>`, `{"name": "password", "value": "…"}`) is the secret.
+  let named = -1;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
-    const key = m[2] ?? m[4]!;
-    const sep = m[3] ?? m[5]!;
+    const key = m[2] ?? m[4] ?? m[5]!;
+    const sep = m[3] ?? m[6]!;
     let at = PAIR.lastIndex;
     // `>` ends a key only in an XML element: `<password>...</password>`.
     const xml = !!m[3] && !/[:=%]/.test(sep);
@@ -380,9 +394,19 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
-    // An error's name is no key: `TokenExpiredError: jwt expired`.
-    if (/(?:Error|Exception):/.test(key + sep) || !isSensitiveKeyWith(key, compiled, query)) continue;
     VALUE.lastIndex = XML_TEXT.lastIndex = at;
+    const sibling =
+      named >= 0 &&
+      /^value$/i.test(key) &&
+      /^(?:[\s,"'\\]|\\[nrt]){0,64}$/.test(text.slice(named, m.index + m[1]!.length));
+    named = -1;
+    // An error's name is no key: `TokenExpiredError: jwt expired`.
+    if (/(?:Error|Exception):/.test(key + sep)) continue;
+    if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
+      const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
+      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) named = at + v[0].length;
+      continue;
+    }
     let v = (xml ? XML_TEXT : VALUE).exec(text);
     if (v && keep?.(v[0], sep, !!v[1], query)) {
       // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
@@ -444,12 +468,12 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 }
 
 /**
- * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag or
- * an XML tag's `>`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
+ * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag,
+ * an XML tag's `>` or the word `config` of `aws configure set key value`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
  * pair search are then skipped. No replacement adds one of them, so what is skipped for the
  * text as given could not match after the earlier rules either.
  */
-const PUNCTUATION = /[-.:=@%>]/;
+const PUNCTUATION = /[-.:=@%>]|config/;
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);

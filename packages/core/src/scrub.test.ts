@@ -159,6 +159,22 @@ describe('scrubString: secrets by value', () => {
       '<a>'.repeat(mb / 3),
       "identified by '".repeat(mb / 15),
       'docker login -p '.repeat(mb / 16),
+      'key="ApiKey" '.repeat(mb / 13),
+      'name="password" value '.repeat(mb / 22),
+      'htpasswd -b '.repeat(mb / 12),
+      'htpasswd a -bn a\n'.repeat(mb / 17),
+      `htpasswd ${'-b 10 '.repeat(300)}`.repeat(mb / 1809),
+      `htpasswd -b ${'a'.repeat(300)} `.repeat(mb / 313),
+      'config set '.repeat(mb / 11),
+      'git config '.repeat(mb / 11),
+      `configure ${'-a '.repeat(300)}`.repeat(mb / 910),
+      `config set ${'a/'.repeat(100)}`.repeat(mb / 211),
+      `config set -a -b -c ${'/:'.repeat(70)}token\n`.repeat(mb / 167),
+      'password for '.repeat(mb / 13),
+      'password for a b '.repeat(mb / 17),
+      `password for ${'a'.repeat(60)} is `.repeat(mb / 77),
+      "SET PASSWORD FOR 'a'@'%' = PASSWORD(".repeat(mb / 36),
+      `name: secret\n${' '.repeat(2000)}value: `.repeat(mb / 2021),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

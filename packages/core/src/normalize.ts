@@ -4,7 +4,7 @@
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
 
-import { FLAG } from './scrub-patterns.js';
+import { isSensitiveFlag } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -279,7 +279,7 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
       continue;
     }
     out.push(flag && typeof raw === 'string' ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
-    flag = typeof raw === 'string' && FLAG.test(raw) && !!state.filterKey?.(raw);
+    flag = !!state.filterKey && isSensitiveFlag(raw, state.filterKey);
   }
   if (length > limit) out.push(`[${length - limit} more items]`);
   return out;

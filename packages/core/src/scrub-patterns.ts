@@ -70,8 +70,12 @@ const TOKEN_COUNT =
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
-/** A command-line flag without its value (`-p`, `--db-password`): in an argument list, the next item is its value. */
-export const FLAG = /^--?[A-Za-z][\w.-]{0,63}$/;
+/**
+ * A command-line flag with a sensitive name, without its value (`-p`, `--db-password`): in an
+ * argument list (`process.argv`, a spawned command) the next item is its value.
+ */
+export const isSensitiveFlag = (item: unknown, sensitive: (key: string) => boolean): boolean =>
+  typeof item === 'string' && /^--?[A-Za-z][\w.-]{0,63}$/.test(item) && sensitive(item);
 
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
 export const percentDecode = (text: string): string =>

@@ -4,8 +4,8 @@ import {
   type CompiledScrub,
   compileScrub,
   FILTERED,
-  FLAG,
   isCardNumber,
+  isSensitiveFlag,
   isSensitiveKeyWith as keyRules,
   type ScrubMode,
   type ScrubOptions,
@@ -146,9 +146,10 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
       // An argument list (`process.argv`, a spawned command): the item after a sensitive flag
       // (`'--db-password', 'S3cret'`) is its value.
       let flag = false;
+      const sensitive = (key: string) => isSensitiveKeyWith(key, compiled);
       return value.map((item) => {
         const out = flag && typeof item === 'string' ? FILTERED : scrubValueWith(item, compiled, ancestors);
-        flag = typeof item === 'string' && FLAG.test(item) && isSensitiveKeyWith(item, compiled);
+        flag = isSensitiveFlag(item, sensitive);
         return out;
       });
     }

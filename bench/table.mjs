@@ -385,6 +385,14 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    the wrapper's flush before returning is included, as in production. The proxy unzips with
    the native \`unzip\`, as the runtime's image does (adm-zip, in JavaScript, only where \`unzip\`
    is not installed). The bundle is not minified.
+   Cold-start times move by milliseconds with the load of a shared machine, so the same cold
+   start is also counted in instructions (\`node bench/openwhisk-cold-start-instructions.mjs\`,
+   not part of \`npm run bench\`; needs valgrind): a stand-in container with what the proxy has
+   loaded before /init requires the bundled action, then runs its first activation, returning
+   or throwing, each phase a fresh process under callgrind; the counts repeat to about 0.1 M.
+   Where they go: compiling the bundle is most of /init (about 0.12 M instructions per KB, V8's
+   pre-parse of every function); the first error adds the lazy compilation of the functions an
+   event passes through and the compilation of the scrubbing patterns.
 
 ## Core figures (\`node bench/core.mjs\`)
 

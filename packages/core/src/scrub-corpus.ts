@@ -495,6 +495,48 @@ export function leakCases(seed = 1): LeakCase[] {
   add('form body', s, `grant_type=client_credentials&client_id=app&client_secret=${s}`);
   s = pw();
   add('form body', s, `user=ada&passwd=${s}&remember=1`);
+  // Passwords of digits only after a tool's own password flag; more tools with one; commands
+  // that store secrets (every value they are given is one, whatever its key).
+  s = from(DIGITS, 8);
+  add('command line', s, `mysql -h db -u root -p ${s} shop`);
+  s = from(DIGITS, 8);
+  add('command line', s, `sshpass -p ${s} ssh deploy@backup`);
+  s = from(DIGITS, 6);
+  add('command line', s, `docker login -u bob -p ${s} registry.example.com`);
+  s = from(DIGITS, 6);
+  add('command line', s, `htpasswd -b /etc/nginx/.htpasswd admin ${s}`);
+  s = pw();
+  add('command line', s, `redis-cli -h cache -p 6379 -a ${s} ping`);
+  s = `${from(LOWER, 6)} ${from(LOWER, 6)}`;
+  add('command line', s, `sshpass -p "${s}" ssh deploy@backup`);
+  s = pw();
+  add('command line', s, `mysqldump -u root -p'${s}' shop > /backup/shop.sql`);
+  s = pw();
+  add('command line', s, `mongodump --uri mongodb://db:27017 -u backup -p ${s} --out /backup`);
+  s = pw();
+  add('command line', s, `az login --service-principal -u app -p ${s} --tenant contoso`);
+  s = pw();
+  add('command line', s, `ldapsearch -x -D cn=admin,dc=example,dc=org -w ${s} -b dc=example,dc=org`);
+  s = pw();
+  add('command line', s, `sqlcmd -S db -U sa -P ${s} -Q "SELECT 1"`);
+  s = pw();
+  add('command line', s, `keytool -importkeystore -srckeystore app.p12 -srcstorepass ${s}`);
+  s = from(LOWER, 12);
+  add('secret command', s, `dotnet user-secrets set "Smtp:Password" ${s}`);
+  s = pw();
+  add('secret command', s, `dotnet user-secrets set --project src/Shop Smtp:Login "${s}"`);
+  s = from(LOWER, 12);
+  add('secret command', s, `gh secret set SMTP_LOGIN --body ${s} --repo acme/shop`);
+  s = tok();
+  add('secret command', s, `gh secret set DEPLOY -b ${s}`);
+  s = from(LOWER, 12);
+  add('secret command', s, `fly secrets set SMTP_LOGIN=${s} REGION=ams`);
+  s = from(LOWER, 12);
+  add('secret command', s, `heroku config:set MAILER=${s} -a shop`);
+  s = from(LOWER, 12);
+  add('secret command', s, `kubectl create secret generic smtp --from-literal=login=${s}`);
+  s = from(LOWER, 12);
+  add('secret command', s, `az keyvault secret set --vault-name kv --name smtp --value ${s}`);
   return cases;
 }
 

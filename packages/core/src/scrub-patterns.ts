@@ -52,7 +52,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -139,7 +139,8 @@ export const ibanValid = (value: string): boolean => {
 export const isCardNumber = (value: number): boolean =>
   Number.isSafeInteger(value) && value > 1e12 && /^[2-6]/.test(`${value}`) && luhnValid(`${value}`);
 
-type Replacer = (all: string, pre: string, value: string) => string;
+/** A replacement function: the match, its first two groups, where it starts, the whole text. */
+type Replacer = (all: string, pre: string, value: string, at: number, text: string) => string;
 
 /** Has a digit and a letter, as issued tokens do and words and numbers do not. */
 const wordy = (value: string) => /\d/.test(value) && /[a-z]/i.test(value);
@@ -193,19 +194,62 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
   [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
-  // Passwords on command lines (a cron job's command is reported): `mysqldump -pS3cret`,
-  // `mysql -p S3cret`, `sshpass -p S3cret`, `docker login -p S3cret`, `redis-cli -a S3cret` (after
-  // a space, a plain word is no password: `mysql -p shop` names a database; nor is a number:
-  // `redis-cli -p 6379`), `curl -u user:pass`, `--user=user:pass` (not `-u 1000:1000`), and
-  // `htpasswd -b file user pass` / `htpasswd -nb user pass` (any word: `-b` takes the password;
-  // flags may follow a word, as in `docker run --entrypoint htpasswd httpd:2 -Bbn user pass`).
+  // Passwords on command lines (a cron job's command is reported), each tool with its own flag
+  // and in the same command (not past `;`, `|` or `&`): `mysqldump -pS3cret`, `mysql -p S3cret`,
+  // `mongosh -p`, `sshpass -p`, `docker login -p`, `az login -p`, `redis-cli -a` (not its port
+  // `-p 6379`), `ldapsearch -w`, `sqlcmd -P`, digits too (after a space, a plain word is no
+  // password: `mysql -p shop` names a database); `curl -u user:pass`, `--user=user:pass` (not
+  // `-u 1000:1000`); `htpasswd -b file user pass` / `htpasswd -nb user pass` (any word: `-b` takes
+  // the password; flags may follow a word, as in `docker run --entrypoint htpasswd httpd:2 -Bbn
+  // user pass`), not in prose (`htpasswd -b is insecure, use -i`: a word that ends in `,` or `;`, or
+  // a flag after the password, which htpasswd does not take).
   [
-    /(\b(?:mysql\w{0,6}|sshpass|(?:docker|podman) login|redis-cli)\b[^\n]{0,512}?[ \t]-[pa][ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+["']?)(?!\/\/|-)([^\s'"]{1,256})/g,
-    when(
-      (value, pre) =>
-        !/^\d+$/.test(value) &&
-        (/^h/.test(pre) ? /[ \t]-[A-Za-z]*b/.test(pre) : !/[ \t]$/.test(pre) || looksLikeSecret(value)),
-    ),
+    /(\b(?:(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp)\b[^\n;|&]{0,512}?[ \t]-P)[ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-)(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    (all: string, pre: string, value: string, at: number, text: string) => {
+      // A quoted value is one (to its closing quote, which stays): `sshpass -p "two words"`.
+      const quote = /^\\*["']/.exec(value)?.[0] ?? '';
+      return (
+        /^ht/.test(pre)
+          ? /[ \t]-[A-Za-z]*b/.test(pre) &&
+            !/[,;][ \t]/.test(pre) &&
+            !/^[ \t]+-/.test(text.slice(at + all.length, at + all.length + 64))
+          : /:$/.test(pre)
+            ? !/^\d+$/.test(value)
+            : !!quote || !/[ \t]$/.test(pre) || looksLikeSecret(value)
+      )
+        ? pre + quote + FILTERED
+        : all;
+    },
+    1,
+  ],
+  // Commands that store secrets, where every value given is one: `gh secret set NAME --body S3cret`
+  // (`-b`, `--body=`), `az keyvault secret set --value S3cret`, `fly secrets set KEY=S3cret`,
+  // `heroku config:set KEY=S3cret`, `vault kv put path key=S3cret`, `kubectl create secret generic
+  // db --from-literal=key=S3cret` (any key), `dotnet user-secrets set Db:Password S3cret` (the
+  // second word that is no flag). Words are shell words: `KEY="a b"`, `"S3 cret"`.
+  [
+    /(\b(?:(?:user-)?secrets?(?:[ \t]+|:)(?:set|put)|config:set|kv[ \t]+put|create[ \t]+secret)\b)((?:[ \t]+(?:[^\s;|&"']|"[^"\n]{0,1024}"|'[^'\n]{0,1024}'){1,1024}){1,16})/g,
+    (_: string, pre: string, args: string) => {
+      // `user-secrets set [--project dir] KEY VALUE`: the second word that is neither a flag nor a flag's value.
+      const named = /^u/.test(pre);
+      let words = 0;
+      let prev = '';
+      // A quoted word to its closing quote (escaped as often), a bare word to a quote.
+      const mask = (word: string) => word.replace(/^(\\*["']?)(?:[^\\"']|\\(?![\\"']))*/, `$1${FILTERED}`);
+      return (
+        pre +
+        args.replace(/([ \t]+)((?:[^\s"']|"[^"\n]*"|'[^'\n]*')+)/g, (all, space: string, word: string) => {
+          const pair = /^(\\*["']?(?:--from-literal=)?[A-Za-z_][\w.:-]{0,63}=|-b|--(?:body|value)=)(.+)/.exec(
+            word,
+          );
+          const secret =
+            /^(?:-b|--body|--value)$/.test(prev) ||
+            (named ? !/^-/.test(word) && !/^-(?!v$|-verbose$)/.test(prev) && ++words === 2 : !!pair);
+          prev = word;
+          return secret ? space + (pair && !named ? pair[1] + mask(pair[2]!) : mask(word)) : all;
+        })
+      );
+    },
     1,
   ],
   [

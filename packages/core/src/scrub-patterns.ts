@@ -197,8 +197,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Passwords on command lines (a cron job's command is reported), each tool with its own flag
   // and in the same command (not past `;`, `|` or `&`): `mysqldump -pS3cret`, `mysql -p S3cret`,
   // `mongosh -p`, `sshpass -p`, `docker login -p`, `az login -p`, `redis-cli -a` (not its port
-  // `-p 6379`), `ldapsearch -w`, `sqlcmd -P`, digits too (after a space, a plain word is no
-  // password: `mysql -p shop` names a database); `curl -u user:pass`, `--user=user:pass` (not
+  // `-p 6379`), `ldapsearch -w`, `sqlcmd -P`, digits and plain words too (only mysql's `-p`, after a
+  // space, is no password when a plain word follows: `mysql -p shop` names a database); `curl -u user:pass`, `--user=user:pass` (not
   // `-u 1000:1000`); `htpasswd -b file user pass` / `htpasswd -nb user pass` (any word: `-b` takes
   // the password; flags may follow a word, as in `docker run --entrypoint htpasswd httpd:2 -Bbn
   // user pass`), not in prose (`htpasswd -b is insecure, use -i`: a word that ends in `,` or `;`, or
@@ -215,7 +215,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
             !/^[ \t]+-/.test(text.slice(at + all.length, at + all.length + 64))
           : /:$/.test(pre)
             ? !/^\d+$/.test(value)
-            : !!quote || !/[ \t]$/.test(pre) || looksLikeSecret(value)
+            : !!quote || !/[ \t]$/.test(pre) || !/^mysql/.test(pre) || looksLikeSecret(value)
       )
         ? pre + quote + FILTERED
         : all;

@@ -111,6 +111,31 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
     ]);
   });
 
+  it('reads a lone parenthesis in a path, with names that hold parentheses too', () => {
+    expect(
+      rowsOf(
+        [
+          'Error: x',
+          '    at fn (/srv/app (old/index.js:10:5)',
+          '    at fn(C:\\srv\\a (b\\x.js:1:2)',
+          '    at x (y) (/srv/a (b/c (d).js:4:6)',
+          '    at Foo.(anonymous function) (http://h/a)b/x.js:7:8)',
+          '    at eval (eval at <anonymous> (eval at f (/srv/a (copy/x.js:1:9)), <anonymous>:1:1)',
+          '    at Object.<anonymous> (/tmp/we(ird/x.js:1:2)',
+          '    at /srv/a)b/index.js:3:7',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      ['fn', '/srv/app (old/index.js', 10, 5],
+      ['fn', 'C:\\srv\\a (b\\x.js', 1, 2],
+      ['x (y)', '/srv/a (b/c (d).js', 4, 6],
+      ['Foo.(anonymous function)', 'http://h/a)b/x.js', 7, 8],
+      ['eval', '/srv/a (copy/x.js', 1, 9],
+      ['<anonymous>', '/tmp/we(ird/x.js', 1, 2],
+      ['?', '/srv/a)b/index.js', 3, 7],
+    ]);
+  });
+
   it('reads wasm frames as the module URL', () => {
     expect(
       framesOf(

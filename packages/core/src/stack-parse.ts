@@ -93,12 +93,24 @@ function v8Line(line: string): Raw | undefined {
 
 /**
  * `fn (loc)` split at the `(` that matches the closing `)`, found by counting parentheses back
- * from the end: one pass, whatever the text holds.
+ * from the end: one pass, whatever the text holds. A lone parenthesis in a path
+ * (`/srv/app (old/x.js`, `/srv/a)b/x.js`) leaves that `(` unmatched, or a lone one before it;
+ * then the location starts at the first `(` that a path, a URL or an eval location follows.
  */
 function lastCall(text: string): [fn: string, loc: string] | undefined {
-  for (let i = text.length, depth = 0; i--; )
+  let at = -1;
+  let depth = 0;
+  // The count ends at 0 when the text before the match is balanced too; a lone `(` there (the
+  // count below 0) makes it Infinity, to stay apart from 0.
+  for (let i = text.length; i--; )
     if (text[i] === ')') depth++;
-    else if (text[i] === '(' && !--depth) return [text.slice(0, i).trim(), text.slice(i + 1, -1)];
+    else if (text[i] === '(' && !--depth && at < 0) at = i;
+    else if (depth < 0) depth = 1 / 0;
+  // `(` before a path, a URL or drive (`scheme:`), or an eval location.
+  const path = /\((?=[a-z][\w+.-]*:|[\\/]|eval at )/i;
+  const first = text.search(path);
+  if (first >= 0 && (depth || text.slice(at).search(path))) at = first;
+  if (at >= 0) return [text.slice(0, at).trim(), text.slice(at + 1, -1)];
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The stack parser against a corpus of traces (fixtures/stack-corpus.json): printed here by
- * Node 20, Chromium, Firefox ESR and WebKitGTK, or written from the public descriptions of
+ * Node 20, Chromium, Firefox ESR and WebKitGTK (re-recorded by
+ * packages/browser/scripts/record-corpus.mjs), or written from the public descriptions of
  * formats no engine here prints (Internet Explorer and EdgeHTML, old Chrome, Firefox and Safari,
  * Opera 12, Node 8 and 14, Bun, Deno, Cloudflare Workers, Hermes, React Native on JavaScriptCore). Every frame of
  * every trace must come out as expected: function, file, line, column and in_app.
@@ -66,6 +67,10 @@ describe('hostile lines', () => {
     '(:1:1',
     'a (',
     'line 1, column 2 in ',
+    '(/',
+    '(a:',
+    ')(',
+    ' (eval at ',
   ];
   const WRAPS: Array<[string, string]> = [
     ['', ''],

@@ -4,7 +4,7 @@
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
 
-import { isSensitiveFlag } from './scrub-patterns.js';
+import { isSecretArg } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -47,6 +47,8 @@ interface State {
   nodes: number;
   chars: number;
   ancestors: unknown[];
+  /** The arguments of a command that failed to start and its command (`spawnargs`, `path`). */
+  spawned: { args: unknown; command: string } | undefined;
 }
 
 const objectToString = Object.prototype.toString;
@@ -74,6 +76,7 @@ export function normalize(value: unknown, options: NormalizeOptions = {}, scrub?
     nodes: 0,
     chars: 0,
     ancestors: [],
+    spawned: undefined,
   };
   try {
     return visit(value, 0, state, true);
@@ -268,8 +271,12 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
   const length = value.length;
   const limit = Math.min(length, state.maxBreadth);
   const out: unknown[] = [];
-  // An argument list (`process.argv`): the string after a flag with a filtered name is its value.
-  let flag = false;
+  // An argument list (`process.argv`, a spawned command): a string is also read after the
+  // strings before it (`'--db-password', 'S3cret'`, `'sshpass', '-p', 'S3cret'`).
+  // Node's errors of a command that failed to start hold its arguments without the command.
+  const before: string[] = state.spawned?.args === value ? [state.spawned.command] : [];
+  const { filterKey, scrub } = state;
+  const scrubLine = (line: string) => (scrub ? scrub.text(line) : line);
   for (let i = 0; i < limit; i++) {
     let raw: unknown;
     try {
@@ -278,8 +285,14 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
       out.push(marker(`[Threw: ${errorName(error)}]`, state));
       continue;
     }
-    out.push(flag && typeof raw === 'string' ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
-    flag = !!state.filterKey && isSensitiveFlag(raw, state.filterKey);
+    const secret =
+      !!filterKey &&
+      typeof raw === 'string' &&
+      before.length > 0 &&
+      isSecretArg(before, raw, filterKey, scrubLine);
+    out.push(secret ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
+    before.push(typeof raw === 'string' ? raw : '');
+    if (before.length > 8) before.shift();
   }
   if (length > limit) out.push(`[${length - limit} more items]`);
   return out;
@@ -319,6 +332,13 @@ function visitError(error: Error, depth: number, state: State): Record<string, u
     cause = 'cause' in error && !keys.includes('cause') ? error.cause : undefined;
   } catch {
     cause = undefined;
+  }
+  try {
+    const { spawnargs, path } = error as { spawnargs?: unknown; path?: unknown };
+    if (Array.isArray(spawnargs) && typeof path === 'string')
+      state.spawned = { args: spawnargs, command: path };
+  } catch {
+    // Read as any other property.
   }
   Object.assign(out, visitEntries(error, keys, more, depth, state));
   if (cause !== undefined) out.cause = visit(cause, depth + 1, state, true);

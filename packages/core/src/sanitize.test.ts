@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
@@ -11,6 +12,22 @@ const MiB = 1024 * 1024;
 const bytes = (value: unknown) => utf8Length(JSON.stringify(value));
 
 describe('sanitizeEvent', () => {
+  it('filters the password in the arguments of a command that failed to start', async () => {
+    // What `spawn` gives when sshpass is not installed: `path` is the command, `spawnargs` the rest.
+    const error = await new Promise<Error>((resolve) => {
+      spawn('/nonexistent/bin/sshpass', ['-p', 'hunter', 'ssh', 'deploy@host']).on('error', resolve);
+    });
+    expect(error).toMatchObject({ code: 'ENOENT', spawnargs: ['-p', 'hunter', 'ssh', 'deploy@host'] });
+    const wire = sanitizeEvent(
+      testEvent({ extra: { error, argv: ['mysql', '-uroot', '-pS3cret', 'shop'] } }),
+    );
+    const json = JSON.stringify(wire.extra);
+    expect(json).not.toContain('hunter');
+    expect(json).not.toContain('S3cret');
+    expect(json).toContain('deploy@host');
+    expect(json).toContain('shop');
+  });
+
   it('scrubs every string of app data in its one walk: keys, Map keys, class tags, error names, card numbers', () => {
     const secret = 'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
     class Tagged {

@@ -77,6 +77,30 @@ const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 export const isSensitiveFlag = (item: unknown, sensitive: (key: string) => boolean): boolean =>
   typeof item === 'string' && /^--?[A-Za-z][\w.-]{0,63}$/.test(item) && sensitive(item);
 
+/**
+ * An argument list read as the command line it is: whether `item` is a secret after the items
+ * `before` it (non-strings as `''`): the value of a flag with a sensitive name (`'--db-password',
+ * 'S3cret'`), or one the text rules filter on that line (`['sshpass', '-p', 'S3cret']`, `['mysql',
+ * '-uroot', '-pS3cret']`, `['curl', '-u', 'bob:S3cret']`). Only an item after a short flag, or with
+ * one attached, is read with the (at most 8) items before it; `scrubLine` scrubs text by content.
+ */
+export function isSecretArg(
+  before: readonly string[],
+  item: string,
+  sensitive: (key: string) => boolean,
+  scrubLine: (line: string) => string,
+): boolean {
+  const prev = before[before.length - 1] ?? '';
+  if (isSensitiveFlag(prev, sensitive)) return true;
+  if (!/^-[A-Za-z]/.test(prev) && !/^-[A-Za-z]./.test(item)) return false;
+  const word = item.slice(0, 256);
+  const line = before
+    .slice(-8)
+    .map((arg) => arg.slice(0, 256))
+    .join(' ');
+  return !scrubLine(`${line} ${word}`).endsWith(word);
+}
+
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
 export const percentDecode = (text: string): string =>
   text.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));

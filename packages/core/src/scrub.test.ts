@@ -364,6 +364,26 @@ describe('scrubValue', () => {
     });
   });
 
+  it('reads an argument list as the command line it is', () => {
+    const args = {
+      ssh: ['sshpass', '-p', 'hunter', 'ssh', 'deploy@host'],
+      login: ['docker', 'login', '-u', 'ci', '-p', 'hunter', 'registry.example.com'],
+      dump: ['mysqldump', '-uroot', '-pS3cret', 'shop'],
+      curl: ['curl', '-u', 'bob:hunter', 'https://api.example.com'],
+      // Kept: mysql's word after `-p ` is a database, a port is no password.
+      db: ['mysql', '-u', 'root', '-p', 'shop'],
+      serve: ['node', 'server.js', '-p', '3000', '-h', 'localhost'],
+    };
+    expect(scrubValue(args)).toEqual({
+      ssh: ['sshpass', '-p', FILTERED, 'ssh', 'deploy@host'],
+      login: ['docker', 'login', '-u', 'ci', '-p', FILTERED, 'registry.example.com'],
+      dump: ['mysqldump', '-uroot', FILTERED, 'shop'],
+      curl: ['curl', '-u', FILTERED, 'https://api.example.com'],
+      db: ['mysql', '-u', 'root', '-p', 'shop'],
+      serve: ['node', 'server.js', '-p', '3000', '-h', 'localhost'],
+    });
+  });
+
   it('filters a whole object under a sensitive key', () => {
     expect(scrubValue({ credentials: { user: 'a', pass: 'b' } })).toEqual({ credentials: FILTERED });
   });

@@ -5,7 +5,7 @@ import {
   compileScrub,
   FILTERED,
   isCardNumber,
-  isSensitiveFlag,
+  isSecretArg,
   isSensitiveKeyWith as keyRules,
   type ScrubMode,
   type ScrubOptions,
@@ -143,13 +143,18 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
   ancestors.push(value);
   try {
     if (Array.isArray(value)) {
-      // An argument list (`process.argv`, a spawned command): the item after a sensitive flag
-      // (`'--db-password', 'S3cret'`) is its value.
-      let flag = false;
+      // An argument list (`process.argv`, a spawned command): an item is also read after the
+      // items before it (`'--db-password', 'S3cret'`, `'sshpass', '-p', 'S3cret'`).
+      const before: string[] = [];
       const sensitive = (key: string) => isSensitiveKeyWith(key, compiled);
+      const scrubLine = (line: string) => scrubStringWith(line, compiled);
       return value.map((item) => {
-        const out = flag && typeof item === 'string' ? FILTERED : scrubValueWith(item, compiled, ancestors);
-        flag = isSensitiveFlag(item, sensitive);
+        const out =
+          typeof item === 'string' && before.length > 0 && isSecretArg(before, item, sensitive, scrubLine)
+            ? FILTERED
+            : scrubValueWith(item, compiled, ancestors);
+        before.push(typeof item === 'string' ? item : '');
+        if (before.length > 8) before.shift();
         return out;
       });
     }

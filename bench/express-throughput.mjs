@@ -4,7 +4,8 @@
 // load and the position in a round hit every variant alike. Each figure is the median over rounds;
 // the share of no-SDK throughput is the median of each round's own ratio (an SDK against the
 // no-SDK server measured in the same round), which cancels load that changes between rounds.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cleanEnv, isMain, median, ROOT, startSink } from './lib.mjs';
@@ -12,8 +13,27 @@ import { cleanEnv, isMain, median, ROOT, startSink } from './lib.mjs';
 const SERVER = fileURLToPath(new URL('./express-throughput.server.cjs', import.meta.url));
 const VARIANTS = ['none', 'faultline', 'sentry'];
 
-function startServer(variant, dsn) {
-  const child = spawn(process.execPath, [SERVER, variant], {
+/**
+ * Where taskset is there and the machine has two cores or more: the servers run on the first
+ * core and the load generator (this process) on the last, so that neither takes the other's
+ * core: a server on one core of its own, as in a one-CPU container, and load that does not
+ * slow it down. Returns how to undo it (this process's affinity goes to the figures after).
+ */
+function pinCores() {
+  const cores = availableParallelism();
+  if (cores < 2 || spawnSync('taskset', ['--version']).status !== 0) return undefined;
+  const all = `0-${cores - 1}`;
+  if (spawnSync('taskset', ['-a', '-p', '-c', String(cores - 1), String(process.pid)]).status !== 0) return undefined;
+  return {
+    server: ['taskset', '-c', '0'],
+    restore: () => spawnSync('taskset', ['-a', '-p', '-c', all, String(process.pid)]),
+  };
+}
+
+function startServer(variant, dsn, pinned) {
+  const [command, ...prefix] = pinned?.server ?? [process.execPath];
+  const args = pinned ? [...prefix, process.execPath, SERVER, variant] : [SERVER, variant];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: cleanEnv({ BENCH_DSN: dsn, NODE_ENV: 'production' }),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -85,11 +105,12 @@ function pairedCpu(samples, sdk) {
   return median(samples[sdk].cpu.map((cpu, round) => cpu - samples.none.cpu[round]));
 }
 
-export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 50 } = {}) {
+export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 50, pin = true } = {}) {
+  const pinned = pin ? pinCores() : undefined;
   const sink = await startSink();
   const servers = {};
   try {
-    for (const variant of VARIANTS) servers[variant] = await startServer(variant, sink.dsn);
+    for (const variant of VARIANTS) servers[variant] = await startServer(variant, sink.dsn, pinned);
     const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
     const throwing = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
     for (let round = 0; round < rounds; round++) {
@@ -145,14 +166,17 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
       out.throwing[sdk].cpuMicrosAdded = pairedCpu(throwing, sdk);
     }
     out.connections = connections;
+    out.pinned = !!pinned;
     out.sinkRequests = sink.requests();
     return out;
   } finally {
     await Promise.all(Object.values(servers).map(({ child }) => stopServer(child)));
     await sink.close();
+    pinned?.restore();
   }
 }
 
 if (isMain(import.meta.url)) {
-  console.log(JSON.stringify(await run({ rounds: Number(process.argv[2] ?? 3) }), null, 2));
+  const [rounds = '3', duration = '5', pin = 'pin'] = process.argv.slice(2);
+  console.log(JSON.stringify(await run({ rounds: Number(rounds), duration: Number(duration), pin: pin === 'pin' }), null, 2));
 }

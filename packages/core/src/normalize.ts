@@ -4,7 +4,7 @@
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
 
-import { isSensitiveFlag } from './scrub-patterns.js';
+import { isNamedValue } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -268,18 +268,24 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
   const length = value.length;
   const limit = Math.min(length, state.maxBreadth);
   const out: unknown[] = [];
-  // An argument list (`process.argv`): the string after a flag with a filtered name is its value.
-  let flag = false;
+  // An argument list (`process.argv`), a raw header list, a `[name, value]` pair: the string
+  // after a filtered name is its value.
+  let prev: unknown;
   for (let i = 0; i < limit; i++) {
     let raw: unknown;
     try {
       raw = value[i];
     } catch (error) {
       out.push(marker(`[Threw: ${errorName(error)}]`, state));
+      prev = undefined;
       continue;
     }
-    out.push(flag && typeof raw === 'string' ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
-    flag = !!state.filterKey && isSensitiveFlag(raw, state.filterKey);
+    out.push(
+      state.filterKey && isNamedValue(prev, raw, state.filterKey, length === 2)
+        ? FILTERED_MARKER
+        : visit(raw, depth + 1, state, true),
+    );
+    prev = raw;
   }
   if (length > limit) out.push(`[${length - limit} more items]`);
   return out;

@@ -495,6 +495,11 @@ export function leakCases(seed = 1): LeakCase[] {
   add('form body', s, `grant_type=client_credentials&client_id=app&client_secret=${s}`);
   s = pw();
   add('form body', s, `user=ada&passwd=${s}&remember=1`);
+  // URL passwords with an `@`: percent-encoded, as drivers ask for it, and as typed.
+  s = pw();
+  add('URL', s, `connect failed: postgres://app:${from(ALNUM, 4)}%40${s}@db:5432/shop`);
+  s = pw();
+  add('URL', s, `redis://default:${from(ALNUM, 4)}@${s}@cache:6379/0 unreachable`);
   return cases;
 }
 

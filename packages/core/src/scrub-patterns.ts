@@ -77,6 +77,27 @@ const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 export const isSensitiveFlag = (item: unknown, sensitive: (key: string) => boolean): boolean =>
   typeof item === 'string' && /^--?[A-Za-z][\w.-]{0,63}$/.test(item) && sensitive(item);
 
+/**
+ * Whether `item`, a string of a list, is the value named by the item before it: after a flag with
+ * a sensitive name ({@link isSensitiveFlag}); after a sensitive header name in a raw header list
+ * (`'X-Api-Key', 'k3y'`: Node's `rawHeaders`), unless it is a header name itself (a CORS
+ * `allowedHeaders` list); second of a `[name, value]` pair (`Object.entries`, `[...headers]`).
+ */
+export const isNamedValue = (
+  prev: unknown,
+  item: unknown,
+  sensitive: (key: string) => boolean,
+  pair?: boolean,
+): boolean =>
+  typeof item === 'string' &&
+  typeof prev === 'string' &&
+  (isSensitiveFlag(prev, sensitive) ||
+    ((pair
+      ? prev.length < 65
+      : /^(?:[A-Za-z][\w.]{0,31}-[\w.-]{1,32}|authori[sz]ation|cookie)$/i.test(prev) &&
+        !/^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(item)) &&
+      sensitive(prev)));
+
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
 export const percentDecode = (text: string): string =>
   text.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
@@ -185,8 +206,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
-    // user (`smtps://me@example.com:pass@smtp...`); webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
+    // user (`smtps://me@example.com:pass@smtp...`), up to the last `@` of the authority, as URL
+    // parsers read it (`p@ss`, and `p%40ss` once decoded); webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],

@@ -5,7 +5,7 @@ import {
   compileScrub,
   FILTERED,
   isCardNumber,
-  isSensitiveFlag,
+  isNamedValue,
   isSensitiveKeyWith as keyRules,
   type ScrubMode,
   type ScrubOptions,
@@ -143,15 +143,14 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
   ancestors.push(value);
   try {
     if (Array.isArray(value)) {
-      // An argument list (`process.argv`, a spawned command): the item after a sensitive flag
-      // (`'--db-password', 'S3cret'`) is its value.
-      let flag = false;
+      // An argument list (`process.argv`, a spawned command), a raw header list, a `[name, value]`
+      // pair: the item after a sensitive name (`'--db-password', 'S3cret'`) is its value.
       const sensitive = (key: string) => isSensitiveKeyWith(key, compiled);
-      return value.map((item) => {
-        const out = flag && typeof item === 'string' ? FILTERED : scrubValueWith(item, compiled, ancestors);
-        flag = isSensitiveFlag(item, sensitive);
-        return out;
-      });
+      return value.map((item, i) =>
+        isNamedValue(value[i - 1], item, sensitive, value.length === 2)
+          ? FILTERED
+          : scrubValueWith(item, compiled, ancestors),
+      );
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {

@@ -500,6 +500,13 @@ export function leakCases(seed = 1): LeakCase[] {
   add('URL', s, `connect failed: postgres://app:${from(ALNUM, 4)}%40${s}@db:5432/shop`);
   s = pw();
   add('URL', s, `redis://default:${from(ALNUM, 4)}@${s}@cache:6379/0 unreachable`);
+  // A multipart form body: the field's value after its headers' blank line.
+  s = pw();
+  add(
+    'multipart body',
+    s,
+    `--b0undary\r\nContent-Disposition: form-data; name="user"\r\n\r\nada\r\n--b0undary\r\nContent-Disposition: form-data; name="password"\r\n\r\n${s}\r\n--b0undary--\r\n`,
+  );
   return cases;
 }
 

@@ -336,6 +336,11 @@ const VALUE =
 const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$/;
 /** The rest of a header line (sticky): up to a line break, a quote or an escape. */
 const LINE = /[^\r\n"'\\]{1,1024}/y;
+/**
+ * After `name="password"`, the blank line that ends a multipart part's headers and the part's
+ * value, maybe escaped inside a JSON string (sticky; second group).
+ */
+const PART_VALUE = /\\*["']?(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
@@ -430,7 +435,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     if (/(?:Error|Exception):/.test(key + sep)) continue;
     if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
       const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
-      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) named = at + v[0].length;
+      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
+        named = PART_VALUE.lastIndex = at + v[0].length;
+        // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line, its value.
+        const part = PART_VALUE.exec(text);
+        if (part) {
+          out += text.slice(last, PART_VALUE.lastIndex - part[2]!.length) + FILTERED;
+          last = PAIR.lastIndex = PART_VALUE.lastIndex;
+        }
+      }
       continue;
     }
     let v = (xml ? XML_TEXT : VALUE).exec(text);

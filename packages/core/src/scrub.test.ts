@@ -64,6 +64,17 @@ describe('scrubString: secrets by value', () => {
       expect(typeof scrubString(text)).toBe('string');
   });
 
+  it('filters the value of a multipart form field with a sensitive name, and only it', () => {
+    const part = (name: string, value: string) =>
+      `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    expect(
+      scrubString(`${part('user', 'ada')}${part('password', 'two words')}${part('note', 'hi')}--b--`),
+    ).toBe(`${part('user', 'ada')}${part('password', FILTERED)}${part('note', 'hi')}--b--`);
+    const mb = 1 << 20;
+    for (const text of ['name="password"\n\n'.repeat(mb / 18), `name="password"\n\n${'a'.repeat(mb)}`])
+      expect(typeof scrubString(text)).toBe('string');
+  });
+
   it('keeps e-mail and IP addresses with sendDefaultPii', () => {
     const text = 'mail jane@example.com from 10.1.2.3 and fe80::1ff:fe23:4567:890a';
     expect(scrubString(text, { sendDefaultPii: true })).toBe(text);

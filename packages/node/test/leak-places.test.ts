@@ -3,7 +3,7 @@
  * express app attaches the whole incoming request to an event (its `rawHeaders` list holds every
  * header as sent), an HTTP client's request options with headers as `[name, value]` pairs, and
  * the entries of a `Headers` object; and a connection string whose password holds an `@`,
- * percent-encoded as drivers ask for it; delivered over real HTTP to a real receiver. No credential
+ * percent-encoded as drivers ask for it; a multipart form body (with `sendDefaultPii`); delivered over real HTTP to a real receiver. No credential
  * may arrive; argument lists, CORS header lists and harmless header values arrive unchanged.
  */
 import type { Server } from 'node:http';
@@ -32,9 +32,10 @@ const S = {
   entryToken: 'En5t7Ry9Qa',
   credential: 'Cr3d8Pa55',
   atPassword: 'At9Pa55-word',
+  multipartPassword: 'Mp01 Pa55word',
 };
 
-describe('leak places: header lists', () => {
+describe('leak places: header lists, connection strings, multipart bodies', () => {
   let receiver: Receiver;
   let server: { url: string; close: () => Promise<void> } | undefined;
 
@@ -131,5 +132,32 @@ describe('leak places: header lists', () => {
       argv: ['node', 'server.js', '--port', '3000', '--verbose'],
       fields: ['email', 'password', 'remember'],
     });
+  });
+  it('with sendDefaultPii, a multipart body arrives without the value of its password field', async () => {
+    init({ dsn: receiver.dsn, captureUnhandled: false, exitFlushTimeoutMs: 0, sendDefaultPii: true });
+    const app = express();
+    app.use(expressRequestHandler());
+    app.use(express.text({ type: 'multipart/form-data' }));
+    app.post('/signup', () => {
+      throw new Error('signup failed');
+    });
+    app.use(expressErrorHandler());
+    app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).send('failed');
+    });
+    server = await serve((port, host, ready) => app.listen(port, host, ready) as Server);
+    const form = new FormData();
+    form.append('user', 'ada');
+    form.append('password', S.multipartPassword);
+    const answer = await fetch(`${server.url}/signup`, { method: 'POST', body: form });
+    expect(answer.status).toBe(500);
+    await receiver.waitFor(1);
+    expect(await flush(2000)).toBe(true);
+
+    const bytes = receiver.requests.map((r) => new TextDecoder().decode(r.body)).join('\n');
+    expect(bytes).not.toContain(S.multipartPassword);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.request.data).toMatch(/name="user"\r\n\r\nada\r\n/);
+    expect(event?.request.data).toMatch(/name="password"\r\n\r\n\[Filtered\]\r\n/);
   });
 });

@@ -691,6 +691,8 @@ export const BENIGN: Record<string, string[]> = {
     'max_tokens=4096 token_count: 5',
     '{"usage":{"input_tokens":812,"output_tokens":64,"cache_read_input_tokens":0}}',
     'Map(2) { "retries" => 3, "limit" => 10 }',
+    '{"model":"gpt-4o","tokenizer":"o200k_base","tokenization":"bpe"}',
+    'tokenizer: cl100k_base',
   ],
   requests: [
     'GET https://example.com/api/users/42?page=2&sort=name#section',

@@ -3,7 +3,8 @@
  * express app attaches the whole incoming request to an event (its `rawHeaders` list holds every
  * header as sent), an HTTP client's request options with headers as `[name, value]` pairs, and
  * the entries of a `Headers` object; and a connection string whose password holds an `@`,
- * percent-encoded as drivers ask for it; a multipart form body (with `sendDefaultPii`); delivered over real HTTP to a real receiver. No credential
+ * percent-encoded as drivers ask for it; one-time and recovery codes and a wallet's seed phrase
+ * (a tokenizer's name is no credential and arrives); a multipart form body (with `sendDefaultPii`); delivered over real HTTP to a real receiver. No credential
  * may arrive; argument lists, CORS header lists and harmless header values arrive unchanged.
  */
 import type { Server } from 'node:http';
@@ -33,6 +34,9 @@ const S = {
   credential: 'Cr3d8Pa55',
   atPassword: 'At9Pa55-word',
   multipartPassword: 'Mp01 Pa55word',
+  totp: '482913',
+  recoveryCode: 'q4w8-z2x6',
+  mnemonic: 'abandon ability able about above absent absorb abstract absurd abuse access accident',
 };
 
 describe('leak places: header lists, connection strings, multipart bodies', () => {
@@ -77,6 +81,13 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
           fields: ['email', 'password', 'remember'],
         },
       });
+      setContext('login', {
+        totp: S.totp,
+        recovery_codes: [S.recoveryCode, 'x7k2-m9p4'],
+        wallet: { mnemonic: S.mnemonic },
+        mfa_enabled: true,
+        tokenizer: 'o200k_base',
+      });
       throw new Error(`orders failed: postgres://app:xK2%40${S.atPassword}@db:5432/shop unreachable`);
     });
     app.use(expressErrorHandler());
@@ -115,6 +126,13 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
       ['X-Api-Key', '[Filtered]'],
       ['Cookie', '[Filtered]'],
     ]);
+    expect(event?.contexts.login).toEqual({
+      totp: '[Filtered]',
+      recovery_codes: '[Filtered]',
+      wallet: { mnemonic: '[Filtered]' },
+      mfa_enabled: true,
+      tokenizer: 'o200k_base',
+    });
     expect(event?.contexts.entries).toEqual({
       list: [
         ['content-type', 'text/plain'],

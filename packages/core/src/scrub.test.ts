@@ -75,6 +75,17 @@ describe('scrubString: secrets by value', () => {
       expect(typeof scrubString(text)).toBe('string');
   });
 
+  it('masks e-mail addresses with accented letters, and keeps the words around them', () => {
+    // `Ung\u00fcltige E-Mail: j\u00fcrgen.m\u00fcller@b\u00e4ckerei-m\u00fcller.de`, `jos\u00e9@example.com`
+    expect(scrubString('Ung\u00fcltige E-Mail: j\u00fcrgen.m\u00fcller@b\u00e4ckerei-m\u00fcller.de')).toBe(
+      'Ung\u00fcltige E-Mail: [email]',
+    );
+    expect(scrubString('Fran\u00e7ois wrote to jos\u00e9@example.com')).toBe(
+      'Fran\u00e7ois wrote to [email]',
+    );
+    expect(scrubString('caf\u00e9@home is not an address')).toBe('caf\u00e9@home is not an address');
+  });
+
   it('keeps e-mail and IP addresses with sendDefaultPii', () => {
     const text = 'mail jane@example.com from 10.1.2.3 and fe80::1ff:fe23:4567:890a';
     expect(scrubString(text, { sendDefaultPii: true })).toBe(text);

@@ -4,7 +4,8 @@
  * header as sent), an HTTP client's request options with headers as `[name, value]` pairs, and
  * the entries of a `Headers` object; and a connection string whose password holds an `@`,
  * percent-encoded as drivers ask for it; one-time and recovery codes and a wallet's seed phrase
- * (a tokenizer's name is no credential and arrives); a multipart form body (with `sendDefaultPii`); delivered over real HTTP to a real receiver. No credential
+ * (a tokenizer's name is no credential and arrives); an e-mail address with accented letters,
+ * personal data sent only with `sendDefaultPii`; a multipart form body (with `sendDefaultPii`); delivered over real HTTP to a real receiver. No credential
  * may arrive; argument lists, CORS header lists and harmless header values arrive unchanged.
  */
 import type { Server } from 'node:http';
@@ -36,6 +37,7 @@ const S = {
   multipartPassword: 'Mp01 Pa55word',
   totp: '482913',
   recoveryCode: 'q4w8-z2x6',
+  accentedEmail: 'j\u00fcrgen.m\u00fcller@b\u00e4ckerei-m\u00fcller.de',
   mnemonic: 'abandon ability able about above absent absorb abstract absurd abuse access accident',
 };
 
@@ -54,7 +56,7 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
     await receiver.close();
   });
 
-  it('no header value of a credential reaches the receiver; lists of names stay readable', async () => {
+  it('no credential and no e-mail address reaches the receiver; lists of names stay readable', async () => {
     init({ dsn: receiver.dsn, captureUnhandled: false, exitFlushTimeoutMs: 0 });
     const app = express();
     app.use(expressRequestHandler());
@@ -87,6 +89,7 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
         wallet: { mnemonic: S.mnemonic },
         mfa_enabled: true,
         tokenizer: 'o200k_base',
+        rejected: `Ung\u00fcltige E-Mail: ${S.accentedEmail}`,
       });
       throw new Error(`orders failed: postgres://app:xK2%40${S.atPassword}@db:5432/shop unreachable`);
     });
@@ -132,6 +135,7 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
       wallet: { mnemonic: '[Filtered]' },
       mfa_enabled: true,
       tokenizer: 'o200k_base',
+      rejected: 'Ung\u00fcltige E-Mail: [email]',
     });
     expect(event?.contexts.entries).toEqual({
       list: [

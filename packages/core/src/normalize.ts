@@ -271,8 +271,9 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
   const length = value.length;
   const limit = Math.min(length, state.maxBreadth);
   const out: unknown[] = [];
-  // An argument list (`process.argv`, a spawned command): a string is also read after the
-  // strings before it (`'--db-password', 'S3cret'`, `'sshpass', '-p', 'S3cret'`).
+  // An argument list (`process.argv`, a spawned command), a raw header list, a `[name, value]`
+  // pair: a string is also read after the strings before it (`'--db-password', 'S3cret'`,
+  // `'X-Api-Key', 'k3y'`, `'sshpass', '-p', 'S3cret'`).
   // Node's errors of a command that failed to start hold its arguments without the command.
   const before: string[] = state.spawned?.args === value ? [state.spawned.command] : [];
   const { filterKey, scrub } = state;
@@ -283,13 +284,14 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
       raw = value[i];
     } catch (error) {
       out.push(marker(`[Threw: ${errorName(error)}]`, state));
+      before.push('');
       continue;
     }
     const secret =
       !!filterKey &&
       typeof raw === 'string' &&
       before.length > 0 &&
-      isSecretArg(before, raw, filterKey, scrubLine);
+      isSecretArg(before, raw, filterKey, scrubLine, length === 2);
     out.push(secret ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
     before.push(typeof raw === 'string' ? raw : '');
     if (before.length > 8) before.shift();

@@ -537,6 +537,18 @@ export function leakCases(seed = 1): LeakCase[] {
   add('secret command', s, `kubectl create secret generic smtp --from-literal=login=${s}`);
   s = from(LOWER, 12);
   add('secret command', s, `az keyvault secret set --vault-name kv --name smtp --value ${s}`);
+  // URL passwords with an `@`: percent-encoded, as drivers ask for it, and as typed.
+  s = pw();
+  add('URL', s, `connect failed: postgres://app:${from(ALNUM, 4)}%40${s}@db:5432/shop`);
+  s = pw();
+  add('URL', s, `redis://default:${from(ALNUM, 4)}@${s}@cache:6379/0 unreachable`);
+  // A multipart form body: the field's value after its headers' blank line.
+  s = pw();
+  add(
+    'multipart body',
+    s,
+    `--b0undary\r\nContent-Disposition: form-data; name="user"\r\n\r\nada\r\n--b0undary\r\nContent-Disposition: form-data; name="password"\r\n\r\n${s}\r\n--b0undary--\r\n`,
+  );
   return cases;
 }
 
@@ -721,6 +733,8 @@ export const BENIGN: Record<string, string[]> = {
     'max_tokens=4096 token_count: 5',
     '{"usage":{"input_tokens":812,"output_tokens":64,"cache_read_input_tokens":0}}',
     'Map(2) { "retries" => 3, "limit" => 10 }',
+    '{"model":"gpt-4o","tokenizer":"o200k_base","tokenization":"bpe"}',
+    'tokenizer: cl100k_base',
   ],
   requests: [
     'GET https://example.com/api/users/42?page=2&sort=name#section',

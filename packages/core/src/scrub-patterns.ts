@@ -52,7 +52,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -62,11 +62,12 @@ const SENSITIVE_WORD =
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
 const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
 /**
- * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`), not
- * a credential: removed from the normalized key before it is judged, so `secret_max_tokens` still is.
+ * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`) or a
+ * tokenizer, not a credential: removed from the normalized key before it is judged, so
+ * `secret_max_tokens` still is.
  */
 const TOKEN_COUNT =
-  /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$/;
+  /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$|tokeni[sz]/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
 
@@ -78,9 +79,30 @@ export const isSensitiveFlag = (item: unknown, sensitive: (key: string) => boole
   typeof item === 'string' && /^--?[A-Za-z][\w.-]{0,63}$/.test(item) && sensitive(item);
 
 /**
- * An argument list read as the command line it is: whether `item` is a secret after the items
- * `before` it (non-strings as `''`): the value of a flag with a sensitive name (`'--db-password',
- * 'S3cret'`), or one the text rules filter on that line (`['sshpass', '-p', 'S3cret']`, `['mysql',
+ * Whether `item`, a string of a list, is the value named by the item before it: after a flag with
+ * a sensitive name ({@link isSensitiveFlag}); after a sensitive header name in a raw header list
+ * (`'X-Api-Key', 'k3y'`: Node's `rawHeaders`), unless it is a header name itself (a CORS
+ * `allowedHeaders` list); second of a `[name, value]` pair (`Object.entries`, `[...headers]`).
+ */
+export const isNamedValue = (
+  prev: unknown,
+  item: unknown,
+  sensitive: (key: string) => boolean,
+  pair?: boolean,
+): boolean =>
+  typeof item === 'string' &&
+  typeof prev === 'string' &&
+  (isSensitiveFlag(prev, sensitive) ||
+    ((pair
+      ? prev.length < 65
+      : /^(?:[A-Za-z][\w.]{0,31}-[\w.-]{1,32}|authori[sz]ation|cookie)$/i.test(prev) &&
+        !/^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(item)) &&
+      sensitive(prev)));
+
+/**
+ * A list read as the command line or header list it is: whether `item` is a secret after the
+ * items `before` it (non-strings as `''`): a value named by the item before it ({@link
+ * isNamedValue}: `'--db-password', 'S3cret'`, `'X-Api-Key', 'k3y'`), or one the text rules filter on that line (`['sshpass', '-p', 'S3cret']`, `['mysql',
  * '-uroot', '-pS3cret']`, `['curl', '-u', 'bob:S3cret']`). Only an item after a short flag, or with
  * one attached, is read with the (at most 8) items before it; `scrubLine` scrubs text by content.
  */
@@ -89,9 +111,10 @@ export function isSecretArg(
   item: string,
   sensitive: (key: string) => boolean,
   scrubLine: (line: string) => string,
+  pair?: boolean,
 ): boolean {
   const prev = before[before.length - 1] ?? '';
-  if (isSensitiveFlag(prev, sensitive)) return true;
+  if (isNamedValue(prev, item, sensitive, pair)) return true;
   if (!/^-[A-Za-z]/.test(prev) && !/^-[A-Za-z]./.test(item)) return false;
   const word = item.slice(0, 256);
   const line = before
@@ -210,8 +233,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
-    // user (`smtps://me@example.com:pass@smtp...`); webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])[^\s@]{1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
+    // user (`smtps://me@example.com:pass@smtp...`), up to the last `@` of the authority, as URL
+    // parsers read it (`p@ss`, and `p%40ss` once decoded); webhook URLs whose path is the credential.
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -340,9 +364,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   ],
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
   [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED, 1],
-  // E-mail addresses, also with a percent-encoded `@`.
+  // E-mail addresses, also with a percent-encoded `@`, and with accented Latin letters in the
+  // name or the domain (`jos\u00e9@example.com`, `ada@m\u00fcller.de`).
   [
-    /(^|[^\w.%+-])[\w.%+-]{1,64}(?:@|%40)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g,
+    /(^|[^\w\u00c0-\u024f.%+-])[\w\u00c0-\u024f.%+-]{1,64}(?:@|%40)[\w\u00c0-\u024f-]{1,63}(?:\.[\w\u00c0-\u024f-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g,
     `$1${EMAIL_MASK}`,
     1,
   ],
@@ -382,6 +407,11 @@ const VALUE =
 const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$/;
 /** The rest of a header line (sticky): up to a line break, a quote or an escape. */
 const LINE = /[^\r\n"'\\]{1,1024}/y;
+/**
+ * After `name="password"`, the blank line that ends a multipart part's headers and the part's
+ * value, maybe escaped inside a JSON string (sticky; second group).
+ */
+const PART_VALUE = /\\*["']?(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
@@ -476,7 +506,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     if (/(?:Error|Exception):/.test(key + sep)) continue;
     if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
       const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
-      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) named = at + v[0].length;
+      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
+        named = PART_VALUE.lastIndex = at + v[0].length;
+        // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line, its value.
+        const part = PART_VALUE.exec(text);
+        if (part) {
+          out += text.slice(last, PART_VALUE.lastIndex - part[2]!.length) + FILTERED;
+          last = PAIR.lastIndex = PART_VALUE.lastIndex;
+        }
+      }
       continue;
     }
     let v = (xml ? XML_TEXT : VALUE).exec(text);

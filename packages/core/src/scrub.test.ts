@@ -44,6 +44,48 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('mail jane@example.com from 10.1.2.3')).toBe('mail [email] from [ip]');
   });
 
+  it('filters a URL password up to the last @ of the authority, also percent-encoded', () => {
+    expect(scrubString('postgres://app:p%40ss%23w0rd@db:5432/shop')).toBe(
+      `postgres://app:${FILTERED}@db:5432/shop`,
+    );
+    expect(scrubString('redis://default:p@ss@cache:6379/0 for bob@example.org')).toBe(
+      `redis://default:${FILTERED}@cache:6379/0 for [email]`,
+    );
+    expect(scrubString('https://u:pw@registry.example/@org/pkg@1.0.0')).toBe(
+      `https://u:${FILTERED}@registry.example/@org/pkg@1.0.0`,
+    );
+    expect(scrubString('http://host:3000/@scope/pkg@1.2.3')).toBe('http://host:3000/@scope/pkg@1.2.3');
+    const mb = 1 << 20;
+    for (const text of [
+      'https://u:@'.repeat(mb / 11),
+      `https://u:${'@a'.repeat(mb / 2)}`,
+      `a://u:@${'a'.repeat(mb)}`,
+    ])
+      expect(typeof scrubString(text)).toBe('string');
+  });
+
+  it('filters the value of a multipart form field with a sensitive name, and only it', () => {
+    const part = (name: string, value: string) =>
+      `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    expect(
+      scrubString(`${part('user', 'ada')}${part('password', 'two words')}${part('note', 'hi')}--b--`),
+    ).toBe(`${part('user', 'ada')}${part('password', FILTERED)}${part('note', 'hi')}--b--`);
+    const mb = 1 << 20;
+    for (const text of ['name="password"\n\n'.repeat(mb / 18), `name="password"\n\n${'a'.repeat(mb)}`])
+      expect(typeof scrubString(text)).toBe('string');
+  });
+
+  it('masks e-mail addresses with accented letters, and keeps the words around them', () => {
+    // `Ung\u00fcltige E-Mail: j\u00fcrgen.m\u00fcller@b\u00e4ckerei-m\u00fcller.de`, `jos\u00e9@example.com`
+    expect(scrubString('Ung\u00fcltige E-Mail: j\u00fcrgen.m\u00fcller@b\u00e4ckerei-m\u00fcller.de')).toBe(
+      'Ung\u00fcltige E-Mail: [email]',
+    );
+    expect(scrubString('Fran\u00e7ois wrote to jos\u00e9@example.com')).toBe(
+      'Fran\u00e7ois wrote to [email]',
+    );
+    expect(scrubString('caf\u00e9@home is not an address')).toBe('caf\u00e9@home is not an address');
+  });
+
   it('keeps e-mail and IP addresses with sendDefaultPii', () => {
     const text = 'mail jane@example.com from 10.1.2.3 and fe80::1ff:fe23:4567:890a';
     expect(scrubString(text, { sendDefaultPii: true })).toBe(text);
@@ -382,6 +424,47 @@ describe('scrubValue', () => {
       db: ['mysql', '-u', 'root', '-p', 'shop'],
       serve: ['node', 'server.js', '-p', '3000', '-h', 'localhost'],
     });
+  });
+
+  it('filters the value after a sensitive header name in a list, and the second of a [name, value] pair', () => {
+    expect(
+      scrubValue({
+        rawHeaders: [
+          'Host',
+          'api.example',
+          'X-Api-Key',
+          'k3y-9f8e',
+          'Cookie',
+          'a=1; b=2',
+          'X-Request-Id',
+          'r-1',
+        ],
+        pairs: [
+          ['authorization', 'Token abc'],
+          ['password', 'hunter'],
+          ['accept', 'text/html'],
+        ],
+        allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id'],
+        fields: ['email', 'password', 'remember'],
+      }),
+    ).toEqual({
+      rawHeaders: ['Host', 'api.example', 'X-Api-Key', FILTERED, 'Cookie', FILTERED, 'X-Request-Id', 'r-1'],
+      pairs: [
+        ['authorization', FILTERED],
+        ['password', FILTERED],
+        ['accept', 'text/html'],
+      ],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id'],
+      fields: ['email', 'password', 'remember'],
+    });
+    // A 1 MB header name or value (the name and value tests must stay linear).
+    const mb = 1 << 20;
+    for (const list of [
+      ['X-Api-Key', 'a-'.repeat(mb / 2)],
+      [`${'a-'.repeat(mb / 2)}key`, 'v1'],
+      ['Cookie', `${'a'.repeat(mb)}!`],
+    ])
+      expect(scrubValue(list)).toHaveLength(2);
   });
 
   it('filters a whole object under a sensitive key', () => {

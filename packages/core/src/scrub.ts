@@ -143,14 +143,17 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
   ancestors.push(value);
   try {
     if (Array.isArray(value)) {
-      // An argument list (`process.argv`, a spawned command): an item is also read after the
-      // items before it (`'--db-password', 'S3cret'`, `'sshpass', '-p', 'S3cret'`).
+      // An argument list (`process.argv`, a spawned command), a raw header list, a `[name, value]`
+      // pair: an item is also read after the items before it (`'--db-password', 'S3cret'`,
+      // `'X-Api-Key', 'k3y'`, `'sshpass', '-p', 'S3cret'`).
       const before: string[] = [];
       const sensitive = (key: string) => isSensitiveKeyWith(key, compiled);
       const scrubLine = (line: string) => scrubStringWith(line, compiled);
       return value.map((item) => {
         const out =
-          typeof item === 'string' && before.length > 0 && isSecretArg(before, item, sensitive, scrubLine)
+          typeof item === 'string' &&
+          before.length > 0 &&
+          isSecretArg(before, item, sensitive, scrubLine, value.length === 2)
             ? FILTERED
             : scrubValueWith(item, compiled, ancestors);
         before.push(typeof item === 'string' ? item : '');

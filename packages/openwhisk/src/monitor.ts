@@ -213,10 +213,29 @@ function reportedByWrapper(record: ActivationRecord, kind: FailureKind): boolean
   return wrapperEventIds(record).length > 0;
 }
 
-/** A stored log line is `<ISO time> <stdout|stderr>: <text>`; the text is scrubbed on its own. */
-function scrubLogLine(line: string, scrub: ScrubOptions | undefined): string {
-  const m = /^(\S+ (?:stdout|stderr): )(.*)$/s.exec(line);
-  return m ? `${m[1]}${scrubString(m[2] ?? '', scrub)}` : scrubString(line, scrub);
+/**
+ * Stored log lines are `<ISO time> <stdout|stderr>: <text>`, one line of output each. Their texts
+ * are scrubbed together, as the output they were, so that a secret printed over several lines (a
+ * PEM key, a YAML value on the line after its key) is recognised; each line keeps its time. A
+ * secret removed whole leaves one `[Filtered]` line for the lines it covered.
+ */
+function scrubLogLines(lines: string[], scrub: ScrubOptions | undefined): string[] {
+  if (lines.length === 0) return [];
+  const parts = lines.map((line) => /^(\S+ (?:stdout|stderr): )(.*)$/s.exec(line));
+  const heads = parts.map((m) => m?.[1] ?? '');
+  const texts = parts.map((m, i) => m?.[2] ?? lines[i]!);
+  const out = scrubString(texts.join('\n'), scrub).split('\n');
+  const alone = texts.map((text) => scrubString(text, scrub));
+  // Each line keeps the time of the stored line it comes from: the next one that comes out alone
+  // as it does here, past at most as many lines as secrets over several lines have covered.
+  let i = 0;
+  return out.map((text, j) => {
+    let k = i;
+    while (k < alone.length && alone[k] !== text && k - j < alone.length - out.length) k++;
+    const from = alone[k] === text ? k : i;
+    i = from + 1;
+    return (heads[from] ?? '') + text;
+  });
 }
 
 const TITLES: Record<FailureKind, string> = {
@@ -251,7 +270,7 @@ function toEvent(record: ActivationRecord, failure: FailureKind, options: Monito
   const lines = (record.logs ?? []).filter(
     (l): l is string => typeof l === 'string' && !l.includes(REPORTED_MARKER),
   );
-  const logs = (logLines === 0 ? [] : lines.slice(-logLines)).map((l) => scrubLogLine(l, options.scrub));
+  const logs = scrubLogLines(logLines === 0 ? [] : lines.slice(-logLines), options.scrub);
   const tags: Record<string, string> = {
     'openwhisk.activation_id': record.activationId,
     'openwhisk.action': action,

@@ -23,7 +23,8 @@ function pinCores() {
   const cores = availableParallelism();
   if (cores < 2 || spawnSync('taskset', ['--version']).status !== 0) return undefined;
   const all = `0-${cores - 1}`;
-  if (spawnSync('taskset', ['-a', '-p', '-c', String(cores - 1), String(process.pid)]).status !== 0) return undefined;
+  if (spawnSync('taskset', ['-a', '-p', '-c', String(cores - 1), String(process.pid)]).status !== 0)
+    return undefined;
   return {
     server: ['taskset', '-c', '0'],
     restore: () => spawnSync('taskset', ['-a', '-p', '-c', all, String(process.pid)]),
@@ -178,5 +179,11 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
 
 if (isMain(import.meta.url)) {
   const [rounds = '3', duration = '5', pin = 'pin'] = process.argv.slice(2);
-  console.log(JSON.stringify(await run({ rounds: Number(rounds), duration: Number(duration), pin: pin === 'pin' }), null, 2));
+  console.log(
+    JSON.stringify(
+      await run({ rounds: Number(rounds), duration: Number(duration), pin: pin === 'pin' }),
+      null,
+      2,
+    ),
+  );
 }

@@ -97,7 +97,8 @@ export function rows(figures) {
     }
   }
   if (express && !express.error) {
-    const name = `3. express hello world, ${express.connections} connections (none: ${formatNumber(express.none.requestsPerSecond, 0)} req/s)`;
+    const cores = express.pinned ? ', server and load generator on separate cores' : '';
+    const name = `3. express hello world, ${express.connections} connections${cores} (none: ${formatNumber(express.none.requestsPerSecond, 0)} req/s)`;
     out.push(
       row(name, 'req/s', express.faultline.requestsPerSecond, express.sentry.requestsPerSecond, 0, 'higher'),
     );
@@ -118,7 +119,7 @@ export function rows(figures) {
     }
     const t = express.throwing;
     if (t) {
-      const failing = `3b. express route that always throws, ${express.connections} connections (none: ${formatNumber(t.none.requestsPerSecond, 0)} req/s)`;
+      const failing = `3b. express route that always throws, ${express.connections} connections${cores} (none: ${formatNumber(t.none.requestsPerSecond, 0)} req/s)`;
       out.push(row(failing, 'req/s', t.faultline.requestsPerSecond, t.sentry.requestsPerSecond, 0, 'higher'));
       out.push(
         row(
@@ -318,8 +319,11 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    from the bench process, rounds interleaved across variants (in turn forwards and backwards),
    1 s warm-up per round. "% of none" is the median over rounds of the variant's req/s over the
    no-SDK server's req/s in the same round (target ≥ 97 %): the cost of the middleware on the
-   happy path. A 2-core machine runs server and load generator side by side, so single rounds
-   vary by several percent; the paired ratio cancels load that drifts between rounds.
+   happy path. Server and load generator share the machine: where \`taskset\` is there (the
+   rows then say "on separate cores"), each server runs on the first core and the load generator on the
+   last, so that neither takes the other's core (a server on one core of its own, as in a
+   one-CPU container, GC threads included). Single rounds still vary by several percent with
+   the load of a shared machine; the paired ratio cancels load that drifts between rounds.
    "Server CPU µs per request added" is the server process's CPU time (user + system, from
    \`process.cpuUsage\` asked over IPC before and after each measured load) per answered request,
    minus the no-SDK server's in the same round, median over rounds: what the SDK costs each

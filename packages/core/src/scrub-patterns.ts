@@ -102,9 +102,10 @@ export const isNamedValue = (
 /**
  * A list read as the command line or header list it is: whether `item` is a secret after the
  * items `before` it (non-strings as `''`): a value named by the item before it ({@link
- * isNamedValue}: `'--db-password', 'S3cret'`, `'X-Api-Key', 'k3y'`), or one the text rules filter on that line (`['sshpass', '-p', 'S3cret']`, `['mysql',
- * '-uroot', '-pS3cret']`, `['curl', '-u', 'bob:S3cret']`). Only an item after a short flag, or with
- * one attached, is read with the (at most 8) items before it; `scrubLine` scrubs text by content.
+ * isNamedValue}: `'--db-password', 'S3cret'`, `'X-Api-Key', 'k3y'`), or one the text rules
+ * filter on that line (`['sshpass', '-p', 'S3cret']`, `['mysql', '-uroot', '-pS3cret']`,
+ * `['curl', '-u', 'bob:S3cret']`). Only an item after a short flag, or with one attached, is
+ * read with the (at most 8) items before it; `scrubLine` scrubs text by content.
  */
 export function isSecretArg(
   before: readonly string[],

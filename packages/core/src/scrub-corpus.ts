@@ -549,6 +549,42 @@ export function leakCases(seed = 1): LeakCase[] {
     s,
     `--b0undary\r\nContent-Disposition: form-data; name="user"\r\n\r\nada\r\n--b0undary\r\nContent-Disposition: form-data; name="password"\r\n\r\n${s}\r\n--b0undary--\r\n`,
   );
+  // A client's `user:password` of digits (not uid:gid), quoted to its closing quote; Samba's
+  // `user%password`; more tools with a password flag or argument of their own.
+  s = from(DIGITS, 6);
+  add('command line', s, `curl -sS -u admin:${s} https://api.example.com/v1/health`);
+  s = from(DIGITS, 8);
+  add('command line', s, `curl -u 1001:${s} https://nexus.example.com/service/rest`);
+  s = `${from(LOWER, 5)} ${pw()}`;
+  add('command line', s, `curl --user "deploy:${s}" https://api.example.com`);
+  s = pw();
+  add('command line', s, `http -a admin:${s} POST https://api.example.com/jobs`);
+  s = pw();
+  add('command line', s, `smbclient //files/backup -U backup%${s} -c 'put db.sql'`);
+  s = pw();
+  add('command line', s, `7z a -p${s} -mhe=on /backup/db.7z /backup/db.sql`);
+  s = `${from(LOWER, 5)} ${from(LOWER, 6)}`;
+  add('command line', s, `7z x -p"${s}" -o/restore db.7z`);
+  s = pw();
+  add('command line', s, `zip -r -P ${s} /backup/site.zip /srv/site`);
+  s = from(LOWER, 10);
+  add('command line', s, `unzip -o -P ${s} /backup/site.zip -d /srv`);
+  s = pw();
+  add('command line', s, `ssh-keygen -t ed25519 -N ${s} -f /root/.ssh/deploy`);
+  s = pw();
+  add('command line', s, `rabbitmqctl add_user worker ${s}`);
+  s = from(LOWER, 10);
+  add('command line', s, `rabbitmqctl change_password worker ${s}`);
+  s = pw();
+  add('command line', s, `openssl enc -aes-256-cbc -salt -k ${s} -in db.sql -out db.sql.enc`);
+  s = pw();
+  add('command line', s, `gpg --batch --passphrase ${s} -d backup.tar.gpg`);
+  s = from(LOWER, 10);
+  add('command line', s, `mysqladmin -u root password ${s}`);
+  s = pw();
+  add('command line', s, `sqlplus -s app/${s}@//db.example.com:1521/ORCL @migrate.sql`);
+  s = pw();
+  add('command line', s, `net use \\\\fileserver\\backup ${s} /user:CORP\\svc-backup`);
   return cases;
 }
 
@@ -702,6 +738,18 @@ export const BENIGN: Record<string, string[]> = {
     'git config --global user.name Ada',
     'git config --global --unset user.password',
     'the config token expired',
+    'docker run --rm -u 1000:1000 -v /srv:/srv node:20 npm ci',
+    'git push -u origin main',
+    'smbclient -U backup //files/backup',
+    '7z a -p /backup/db.7z /backup/db.sql',
+    'ssh-keygen -t ed25519 -N "" -f /root/.ssh/deploy',
+    "ssh-keygen -t rsa -b 4096 -N '' -C deploy",
+    'openssl enc -d -aes-256-cbc -kfile /etc/backup.key -in db.sql.enc',
+    'rabbitmqctl list_users',
+    'mysqladmin: [Warning] Using a password on the command line interface can be insecure.',
+    'sqlplus / as sysdba',
+    'net use \\\\fileserver\\backup /delete',
+    'npm login --auth-type=legacy',
   ],
   'library errors': [
     'TokenExpiredError: jwt expired',

@@ -56,9 +56,11 @@ const SENSITIVE_KEY =
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
+ * `auth` names a kind of authentication, not a credential, before `type`, `method`, `mode`,
+ * `scheme`, `source` or `mechanism` (`npm login --auth-type=legacy`, MongoDB's `authSource`).
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|sess(?:ion)?$)(?![a-z\d])/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
 const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
 /**
@@ -103,9 +105,11 @@ export const isNamedValue = (
  * A list read as the command line or header list it is: whether `item` is a secret after the
  * items `before` it (non-strings as `''`): a value named by the item before it ({@link
  * isNamedValue}: `'--db-password', 'S3cret'`, `'X-Api-Key', 'k3y'`), or one the text rules
- * filter on that line (`['sshpass', '-p', 'S3cret']`, `['mysql', '-uroot', '-pS3cret']`,
- * `['curl', '-u', 'bob:S3cret']`). Only an item after a short flag, or with one attached, is
- * read with the (at most 8) items before it; `scrubLine` scrubs text by content.
+ * filter on that line, and not in the item alone (`['sshpass', '-p', 'S3cret']`, `['mysql',
+ * '-uroot', '-pS3cret']`, `['curl', '--user', 'bob:S3cret']`, `['mysqladmin', 'password',
+ * 'S3cret']`). Read with the (at most 8) items before it: the first 8 items after a command
+ * (one word), then an item after a flag, or with a short one attached; `scrubLine` scrubs text
+ * by content.
  */
 export function isSecretArg(
   before: readonly string[],
@@ -116,13 +120,18 @@ export function isSecretArg(
 ): boolean {
   const prev = before[before.length - 1] ?? '';
   if (isNamedValue(prev, item, sensitive, pair)) return true;
-  if (!/^-[A-Za-z]/.test(prev) && !/^-[A-Za-z]./.test(item)) return false;
+  if (
+    !(before.length < 8 && /^[\w./\\:-]{1,128}$/.test(before[0]!)) &&
+    !/^--?[A-Za-z]/.test(prev) &&
+    !/^-[A-Za-z]./.test(item)
+  )
+    return false;
   const word = item.slice(0, 256);
   const line = before
     .slice(-8)
     .map((arg) => arg.slice(0, 256))
     .join(' ');
-  return !scrubLine(`${line} ${word}`).endsWith(word);
+  return !scrubLine(`${line} ${word}`).endsWith(scrubLine(word));
 }
 
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
@@ -246,27 +255,42 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // Passwords on command lines (a cron job's command is reported), each tool with its own flag
   // and in the same command (not past `;`, `|` or `&`): `mysqldump -pS3cret`, `mysql -p S3cret`,
   // `mongosh -p`, `sshpass -p`, `docker login -p`, `az login -p`, `redis-cli -a` (not its port
-  // `-p 6379`), `ldapsearch -w`, `sqlcmd -P`, digits and plain words too (only mysql's `-p`, after a
-  // space, is no password when a plain word follows: `mysql -p shop` names a database); `curl -u user:pass`, `--user=user:pass` (not
-  // `-u 1000:1000`); `htpasswd -b file user pass` / `htpasswd -nb user pass` (any word: `-b` takes
-  // the password; flags may follow a word, as in `docker run --entrypoint htpasswd httpd:2 -Bbn
-  // user pass`), not in prose (`htpasswd -b is insecure, use -i`: a word that ends in `,` or `;`, or
-  // a flag after the password, which htpasswd does not take).
+  // `-p 6379`), `ldapsearch -w`, `sqlcmd -P`, `zip -P`, `7z a -pS3cret` (attached only: `7z a -p
+  // out.7z` asks), `ssh-keygen -N` (and the old one, `-P`), `openssl enc -k` / `-K`, `mysqladmin
+  // -pOLD password NEW` (both), `rabbitmqctl add_user bob S3cret`, `net use \\host\share S3cret`,
+  // Oracle's `sqlplus bob/S3cret@db` (the database stays); digits and plain words too (only mysql's
+  // `-p`, after a space, is no password when a plain word follows: `mysql -p shop` names a
+  // database). A user and password, the user kept: `-u bob:S3cret`, `--user="bob:two words"`,
+  // Samba's `-U bob%S3cret`, httpie's `-a bob:S3cret`; `-u 1000:1000` (uid:gid of `docker run`)
+  // stays, but not after curl, wget, http or git. `htpasswd -b file user pass` / `htpasswd -nb user
+  // pass` (any word: `-b` takes the password; flags may follow a word, as in `docker run
+  // --entrypoint htpasswd httpd:2 -Bbn user pass`), not in prose (`htpasswd -b is insecure, use
+  // -i`: a word that ends in `,` or `;`, or a flag after the password, which htpasswd does not take).
   [
-    /(\b(?:(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp)\b[^\n;|&]{0,512}?[ \t]-P)[ \t]?|(?:^|[ \t])(?:-u|--user)[ \t=]+["']?[^\s:'"]{1,256}:|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-)(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    /(\b(?:mysqladmin[ \t][^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|7z[ar]?\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[au]|-auth|-user)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
     (all: string, pre: string, value: string, at: number, text: string) => {
-      // A quoted value is one (to its closing quote, which stays): `sshpass -p "two words"`.
-      const quote = /^\\*["']/.exec(value)?.[0] ?? '';
+      // What stays: the user of `user:password` (Samba: `user%password`), or the opening quote of
+      // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
+      const pair = /^(?:[ \t-]|curl|wget|http|git)/.test(pre);
+      const kept = pair ? /^[^:%]*[:%]/.exec(value)![0] : (/^\\*["']/.exec(value)?.[0] ?? '');
       return (
-        /^ht/.test(pre)
+        /^htp/.test(pre)
           ? /[ \t]-[A-Za-z]*b/.test(pre) &&
             !/[,;][ \t]/.test(pre) &&
             !/^[ \t]+-/.test(text.slice(at + all.length, at + all.length + 64))
-          : /:$/.test(pre)
-            ? !/^\d+$/.test(value)
-            : !!quote || !/[ \t]$/.test(pre) || !/^mysql/.test(pre) || looksLikeSecret(value)
+          : pair
+            ? value.length > kept.length && !(/^[ \t-]/.test(pre) && /^\\*["']?\d+:\d+$/.test(value))
+            : !!kept || !/^mysql.*-p[ \t]$/.test(pre) || looksLikeSecret(value)
       )
-        ? pre + quote + FILTERED
+        ? // The other password before this one: `mysqladmin -pOLD password NEW`, `ssh-keygen -P OLD -N NEW`.
+          pre.replace(
+            /^(mysqladmin.*?[ \t]-p|ssh-keygen.*?[ \t]-[NP][ \t]?)(?:(\\*["'])[^"'\n\\]{1,256}|[^\s'"\\-][^\s'"]{0,255})/,
+            `$1$2${FILTERED}`,
+          ) +
+            kept +
+            FILTERED +
+            // Oracle's `user/password@db`: the database stays.
+            (/\/$/.test(pre) && !kept ? value.replace(/^[^@]*/, '') : '')
         : all;
     },
     1,
@@ -580,11 +604,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 
 /**
  * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag,
- * an XML tag's `>` or the word `config` of `aws configure set key value`) need. Most messages (`order 42 could not be loaded`) have none: seven of the patterns and the
+ * an XML tag's `>` or the word `config` of `aws configure set key value`; the `_` of `rabbitmqctl
+ * add_user`, the `/` of `sqlplus bob/S3cret`, the `\` of `net use \\host\share`) need. Most
+ * messages (`order 42 could not be loaded`) have none: seven of the patterns and the
  * pair search are then skipped. No replacement adds one of them, so what is skipped for the
  * text as given could not match after the earlier rules either.
  */
-const PUNCTUATION = /[-.:=@%>]|config/;
+const PUNCTUATION = /[-.:=@%>/_\\]|config/;
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);
@@ -618,7 +644,13 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
           // A URL inside a URL parameter is encoded twice, or more.
           let decoded = word;
           for (let i = 0; i < 3 && /%[\da-f]{2}/i.test(decoded); i++) decoded = percentDecode(decoded);
-          const scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
+          let scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
+          // Decoded once too: a `%` of the text's own (Samba's `-U user%ab12`) is lost past that.
+          const once = percentDecode(word);
+          if (scrubbed === decoded && once !== decoded) {
+            decoded = once;
+            scrubbed = scrubOnce(once, compiled, keep);
+          }
           return scrubbed === decoded ? word : scrubbed;
         })
       : text,

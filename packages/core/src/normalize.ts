@@ -4,7 +4,7 @@
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
 
-import { isSecretArg } from './scrub-patterns.js';
+import { isSecretArg, isSecretCommand } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -278,6 +278,14 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
   const before: string[] = state.spawned?.args === value ? [state.spawned.command] : [];
   const { filterKey, scrub } = state;
   const scrubLine = (line: string) => (scrub ? scrub.text(line) : line);
+  let command = false;
+  try {
+    // The command of a failed spawn before its arguments, as on its command line.
+    command =
+      !!filterKey && isSecretCommand(before.length ? [...before, ...value.slice(0, 7)] : value, scrubLine);
+  } catch {
+    // An array that cannot be sliced: read item by item after flags only.
+  }
   for (let i = 0; i < limit; i++) {
     let raw: unknown;
     try {
@@ -291,7 +299,7 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
       !!filterKey &&
       typeof raw === 'string' &&
       before.length > 0 &&
-      isSecretArg(before, raw, filterKey, scrubLine, length === 2);
+      isSecretArg(before, raw, filterKey, scrubLine, length === 2, command);
     out.push(secret ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
     before.push(typeof raw === 'string' ? raw : '');
     if (before.length > 8) before.shift();

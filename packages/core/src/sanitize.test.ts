@@ -18,11 +18,17 @@ describe('sanitizeEvent', () => {
       spawn('/nonexistent/bin/sshpass', ['-p', 'hunter', 'ssh', 'deploy@host']).on('error', resolve);
     });
     expect(error).toMatchObject({ code: 'ENOENT', spawnargs: ['-p', 'hunter', 'ssh', 'deploy@host'] });
+    // A password as a plain argument of the command, no flag before it.
+    const positional = await new Promise<Error>((resolve) => {
+      spawn('/nonexistent/sbin/rabbitmqctl', ['add_user', 'worker', 'tr0ub4dor']).on('error', resolve);
+    });
     const wire = sanitizeEvent(
-      testEvent({ extra: { error, argv: ['mysql', '-uroot', '-pS3cret', 'shop'] } }),
+      testEvent({ extra: { error, positional, argv: ['mysql', '-uroot', '-pS3cret', 'shop'] } }),
     );
     const json = JSON.stringify(wire.extra);
     expect(json).not.toContain('hunter');
+    expect(json).not.toContain('tr0ub4dor');
+    expect(json).toContain('worker');
     expect(json).not.toContain('S3cret');
     expect(json).toContain('deploy@host');
     expect(json).toContain('shop');

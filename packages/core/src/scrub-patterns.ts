@@ -117,14 +117,11 @@ export function isSecretArg(
   sensitive: (key: string) => boolean,
   scrubLine: (line: string) => string,
   pair?: boolean,
+  command?: boolean,
 ): boolean {
   const prev = before[before.length - 1] ?? '';
   if (isNamedValue(prev, item, sensitive, pair)) return true;
-  if (
-    !(before.length < 8 && /^[\w./\\:-]{1,128}$/.test(before[0]!)) &&
-    !/^--?[A-Za-z]/.test(prev) &&
-    !/^-[A-Za-z]./.test(item)
-  )
+  if (!(command && before.length < 8) && !/^--?[A-Za-z]/.test(prev) && !/^-[A-Za-z]./.test(item))
     return false;
   const word = item.slice(0, 256);
   const line = before
@@ -132,6 +129,29 @@ export function isSecretArg(
     .map((arg) => arg.slice(0, 256))
     .join(' ');
   return !scrubLine(`${line} ${word}`).endsWith(scrubLine(word));
+}
+
+/**
+ * Whether a list starts as a command line the text rules filter something of (its first word a
+ * command, its first 8 items read as one line): only then are its first items read one by one
+ * after the command ({@link isSecretArg}'s `command`). One scrub of one line for a list of words
+ * that holds no secret, instead of two per item.
+ */
+export function isSecretCommand(items: readonly unknown[], scrubLine: (line: string) => string): boolean {
+  try {
+    if (items.length < 2 || typeof items[0] !== 'string' || !/^[\w./\\:-]{1,128}$/.test(items[0]))
+      return false;
+    const words: string[] = [];
+    for (let i = 0; i < 8 && i < items.length; i++) {
+      const item = items[i];
+      words.push(typeof item === 'string' ? item.slice(0, 256) : '');
+    }
+    const line = words.join(' ');
+    return scrubLine(line) !== line;
+  } catch {
+    // An item that cannot be read: the list is read item by item.
+    return true;
+  }
 }
 
 /** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */

@@ -6,6 +6,7 @@ import {
   FILTERED,
   isCardNumber,
   isSecretArg,
+  isSecretCommand,
   isSensitiveKeyWith as keyRules,
   type ScrubMode,
   type ScrubOptions,
@@ -149,11 +150,12 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
       const before: string[] = [];
       const sensitive = (key: string) => isSensitiveKeyWith(key, compiled);
       const scrubLine = (line: string) => scrubStringWith(line, compiled);
+      const command = isSecretCommand(value, scrubLine);
       return value.map((item) => {
         const out =
           typeof item === 'string' &&
           before.length > 0 &&
-          isSecretArg(before, item, sensitive, scrubLine, value.length === 2)
+          isSecretArg(before, item, sensitive, scrubLine, value.length === 2, command)
             ? FILTERED
             : scrubValueWith(item, compiled, ancestors);
         before.push(typeof item === 'string' ? item : '');

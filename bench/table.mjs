@@ -276,6 +276,7 @@ export function renderMarkdown({ figures, machine, date, quick }) {
     .join('\n');
   const failed = failures(figures);
   const storm = figures.storm && !figures.storm.error ? figures.storm : undefined;
+  const express = figures.express && !figures.express.error ? figures.express : undefined;
   return `# Benchmarks
 
 Faultline beside the Sentry SDK (\`@sentry/node\` / \`@sentry/browser\` ${machine.versions['@sentry/node']}), measured
@@ -316,8 +317,9 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
 3. **Express hello world** (rows 3): express ${machine.versions.express}, each variant in its own
    process (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
    \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
-   from the bench process, rounds interleaved across variants (in turn forwards and backwards),
-   1 s warm-up per round. "% of none" is the median over rounds of the variant's req/s over the
+   from the bench process, ${express?.faultline?.rounds ?? 12} rounds of ${express?.faultline?.duration ?? 2} s interleaved across variants (in turn forwards
+   and backwards), 0.5 s warm-up per round: many short rounds, so that a burst of load from
+   elsewhere spoils few of them and the median over rounds leaves it out. "% of none" is the median over rounds of the variant's req/s over the
    no-SDK server's req/s in the same round (target ≥ 97 %): the cost of the middleware on the
    happy path. Server and load generator share the machine: where \`taskset\` is there (the
    rows then say "on separate cores"), each server runs on the first core and the load generator on the

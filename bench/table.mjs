@@ -332,9 +332,13 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    request, steadier than req/s when the load generator and other work compete for the cores.
    Each round serves hello world and then the throwing route (3b) from the same server
    processes, so from the second round on hello world runs in a server that has been through
-   an error storm: in separate measurements a fresh Faultline server added +6 to +8 µs per
-   hello-world request and one that had first served 20,000 errors +25 to +55 µs (the cause
-   is not found yet). The figure is therefore the cost after errors, not on a fresh server.
+   an error storm: in separate measurements a fresh Faultline server added +2 to +8 µs per
+   hello-world request and one that had first served 20,000 errors +13 to +55 µs. A CPU
+   profile of the same server before and after the errors puts the difference in node:http's
+   own functions (\`writeHead\`, \`_storeHeader\`, \`write_\`, \`Socket._writev\`), not in the SDK's;
+   not proven: the SDK's deliveries run through the same outgoing-message code as the server's
+   responses, and may leave it less optimised. The figure is therefore the cost after errors,
+   not on a fresh server.
    **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
    error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
    app stuck on one bug: every request is an error report, so this is the cost of capturing

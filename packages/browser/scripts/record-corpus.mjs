@@ -29,7 +29,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { loadEngines } from './load-engines.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CORPUS = here('../../core/test/fixtures/stack-corpus.json');
@@ -253,22 +253,6 @@ function recordNode() {
   }
 }
 
-/** The engine drivers of the page tests, compiled from TypeScript next to node_modules. */
-async function loadEngines() {
-  const out = here('../node_modules/.cache/record-corpus/engines.mjs');
-  mkdirSync(here('../node_modules/.cache/record-corpus/'), { recursive: true });
-  await build({
-    entryPoints: [here('../test/engines.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
-  return import(pathToFileURL(out).href);
-}
-
 function listen(handler) {
   const server = createServer(handler);
   return new Promise((resolve) =>
@@ -333,7 +317,7 @@ try {
     let result;
     if (name === 'node') result = recordNode();
     else {
-      engines ??= await loadEngines();
+      engines ??= await loadEngines('record-corpus');
       const missing = engines.missingFiles(name);
       if (missing.length) {
         console.log(

@@ -9,31 +9,16 @@
  *
  *   node packages/browser/scripts/record-stacks.mjs [chromium] [firefox] [webkit]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { loadEngines } from './load-engines.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const fixtures = here('../../core/test/fixtures/stacks/');
 const ORIGIN = 'http://stacks.test';
 const OTHER = 'http://other.test';
-
-/** The engine drivers of the page tests, compiled from TypeScript next to node_modules. */
-async function loadEngines() {
-  const out = here('../node_modules/.cache/record-stacks/engines.mjs');
-  mkdirSync(here('../node_modules/.cache/record-stacks/'), { recursive: true });
-  await build({
-    entryPoints: [here('../test/engines.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
-  return import(pathToFileURL(out).href);
-}
 
 /** The debug ID of the minified bundle, as Sentry's bundler plugins inject one. */
 const DEBUG_ID = '5b1e7c3a-2f4d-4e8b-9c61-0d2a7f4e9b13';
@@ -75,7 +60,7 @@ function listen(handler) {
   );
 }
 
-const { launchEngine, missingFiles } = await loadEngines();
+const { launchEngine, missingFiles } = await loadEngines('record-stacks');
 const bundle = await buildBundle();
 const other = await listen((_req, res) => {
   res.writeHead(200, { 'content-type': 'text/javascript' });

@@ -585,6 +585,13 @@ export function leakCases(seed = 1): LeakCase[] {
   add('command line', s, `sqlplus -s app/${s}@//db.example.com:1521/ORCL @migrate.sql`);
   s = pw();
   add('command line', s, `net use \\\\fileserver\\backup ${s} /user:CORP\\svc-backup`);
+  s = from(LOWER, 10);
+  add('command line', s, `mysqladmin password ${s}`);
+  // Environment variables named for a service's key, holding a value with no shape of its own.
+  s = from(LOWER, 12);
+  add('environment', s, `{"NODE_ENV":"production","STRIPE_KEY":"${s}","PORT":"8080"}`);
+  s = from(ALNUM, 24);
+  add('environment', s, `SSH_KEY=${s}\nLOG_LEVEL=info`);
   return cases;
 }
 

@@ -61,6 +61,14 @@ const SENSITIVE_KEY =
  */
 const SENSITIVE_WORD =
   /(?:^|[^a-z\d])(?:auth(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|sess(?:ion)?$)(?![a-z\d])/;
+/**
+ * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`): in capitals,
+ * `_KEY` at the end names a credential, whatever it is for, unless the word before it says the
+ * key indexes something or is the public half (`CACHE_KEY`, `SORT_KEY`, `RECAPTCHA_SITE_KEY`).
+ */
+const ENV_KEY = /^[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_KEY$/;
+const INDEX_KEY =
+  /(?:^|_)(?:PRIMARY|FOREIGN|SORT|PARTITION|CACHE|PUBLIC|PUBLISHABLE|SITE|HASH|RANGE|ROUTE|QUERY|STORAGE|IDEMPOTENCY|LOOKUP|UNIQUE|GROUP|SEARCH|OBJECT|SHARD|LOCK|DEDUPE?|MAP|ROW|INDEX|TRANSLATION|I18N)_KEY$/;
 /** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
 const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
 /**
@@ -173,12 +181,12 @@ const copyRegExp = (pattern: RegExp, flag: string) =>
 /** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
 export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
   const name = normalizeKey(key);
-  const words = percentDecode(key)
-    .replace(/[a-z](?=[A-Z])/g, '$& ')
-    .toLowerCase();
+  const raw = percentDecode(key);
+  const words = raw.replace(/[a-z](?=[A-Z])/g, '$& ').toLowerCase();
   return (
     !compiled.allow.includes(name) &&
     (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '')) ||
+      (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
       SENSITIVE_WORD.test(words) ||
       (!!query && QUERY_WORD.test(words)) ||
       compiled.deny.some((deny) => (isString(deny) ? name.includes(deny) : deny.test(key))))
@@ -249,11 +257,13 @@ const VENDOR =
   /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
- * Value rules, applied in order: a pattern, its replacement, and `1` when the pattern cannot
- * match text without one of the characters of {@link PUNCTUATION}, or a string it cannot match without. The last three mask personal
- * data, unless `sendDefaultPii`.
+ * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
+ * pattern to be tried: `1`, one of the characters of {@link PUNCTUATION}; a string; or a small
+ * pattern that finds what every branch of a large one starts with, so that the large one is
+ * compiled (milliseconds, on a process's first event) only for text that may hold a match. The
+ * last three mask personal data, unless `sendDefaultPii`.
  */
-const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
+const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     // PEM and PGP private keys, to their END line (or the end of the text, when it was cut).
     /-----BEGIN[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
@@ -287,7 +297,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
   // --entrypoint htpasswd httpd:2 -Bbn user pass`), not in prose (`htpasswd -b is insecure, use
   // -i`: a word that ends in `,` or `;`, or a flag after the password, which htpasswd does not take).
   [
-    /(\b(?:mysqladmin[ \t][^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|7z[ar]?\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[au]|-auth|-user)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|7z[ar]?\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[au]|-auth|-user)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
     (all: string, pre: string, value: string, at: number, text: string) => {
       // What stays: the user of `user:password` (Samba: `user%password`), or the opening quote of
       // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
@@ -313,7 +323,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string)?]> = [
             (/\/$/.test(pre) && !kept ? value.replace(/^[^@]*/, '') : '')
         : all;
     },
-    1,
+    // A flag (`-p`, `--user`), `password` / `add_user` / `change_password` as a word, a UNC path
+    // (`net use`), or an Oracle tool: one of these is in every match.
+    /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b/,
   ],
   // Commands that store secrets, where every value given is one: `gh secret set NAME --body S3cret`
   // (`-b`, `--body=`), `az keyvault secret set --value S3cret`, `fly secrets set KEY=S3cret`,
@@ -642,7 +654,10 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
     // `lastIndex` 0, the replace resets it).
     rule[0].lastIndex = 0;
     const needs = rule[2];
-    if ((needs === 1 ? loose : !needs || text.includes(needs)) && rule[0].test(text))
+    if (
+      (needs === 1 ? loose : !needs || (isString(needs) ? text.includes(needs) : needs.test(text))) &&
+      rule[0].test(text)
+    )
       text = text.replace(rule[0], rule[1] as string);
   }
   return loose ? scrubPairs(text, compiled, keep) : text;

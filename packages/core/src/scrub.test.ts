@@ -325,6 +325,11 @@ describe('isSensitiveKey', () => {
     'x-amz-security-token',
     'signature',
     'jwt',
+    // Environment variables that name a key, whatever service it is for.
+    'STRIPE_KEY',
+    'SSH_KEY',
+    'OPENAI_KEY',
+    'MAPBOX_ACCESS_KEY',
   ];
   const ordinary = [
     'user',
@@ -342,6 +347,14 @@ describe('isSensitiveKey', () => {
     'authType',
     'auth_method',
     'authSource',
+    // What a key indexes, or the public half of a pair: in capitals too.
+    'CACHE_KEY',
+    'SORT_KEY',
+    'DYNAMO_PARTITION_KEY',
+    'RECAPTCHA_SITE_KEY',
+    'SSH_PUBLIC_KEY',
+    'cacheKey',
+    'sort_key',
   ];
 
   it.each(sensitive)('%s is sensitive', (key) => expect(isSensitiveKey(key)).toBe(true));
@@ -819,6 +832,9 @@ describe('regressions: shapes real apps leak', () => {
     ['openssl enc -aes-256-cbc -pass pass:S3cret -in a', 'openssl enc -aes-256-cbc -pass [Filtered] -in a'],
     ['gpg --batch --passphrase hunter -d x.gpg', 'gpg --batch --passphrase [Filtered] -d x.gpg'],
     ['mysqladmin -u root password hunter', 'mysqladmin -u root password [Filtered]'],
+    // No punctuation at all: the command's own words are what the rule is tried for.
+    ['mysqladmin password hunter', 'mysqladmin password [Filtered]'],
+    ['rabbitmqctl add_user bob hunter', 'rabbitmqctl add_user bob [Filtered]'],
     ['mysqladmin -u root -pOld1 password New2', 'mysqladmin -u root -p[Filtered] password [Filtered]'],
     ['psql "postgresql://app:hunter@db/shop"', 'psql "postgresql://app:[Filtered]@db/shop"'],
     ['sqlplus scott/tiger@orcl', 'sqlplus scott/[Filtered]@orcl'],

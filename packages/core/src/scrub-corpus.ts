@@ -587,6 +587,12 @@ export function leakCases(seed = 1): LeakCase[] {
   add('command line', s, `net use \\\\fileserver\\backup ${s} /user:CORP\\svc-backup`);
   s = from(LOWER, 10);
   add('command line', s, `mysqladmin password ${s}`);
+  s = pw();
+  add('command line', s, `net user svc-backup ${s} /add /y`);
+  s = pw();
+  add('command line', s, `smbclient //fileserver/backup ${s} -U CORP\\svc-backup -c 'ls'`);
+  s = tok();
+  add('command line', s, `curl https://api.example.com/v1/charges -u ${s}: -d amount=2000`);
   // Environment variables named for a service's key, holding a value with no shape of its own.
   s = from(LOWER, 12);
   add('environment', s, `{"NODE_ENV":"production","STRIPE_KEY":"${s}","PORT":"8080"}`);

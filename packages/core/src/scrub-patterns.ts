@@ -288,6 +288,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `-p 6379`), `ldapsearch -w`, `sqlcmd -P`, `zip -P`, `7z a -pS3cret` (attached only: `7z a -p
   // out.7z` asks), `ssh-keygen -N` (and the old one, `-P`), `openssl enc -k` / `-K`, `mysqladmin
   // -pOLD password NEW` (both), `rabbitmqctl add_user bob S3cret`, `net use \\host\share S3cret`,
+  // `net user bob S3cret /add`, `smbclient //host/share S3cret` (not `-N` or an option after the share),
   // Oracle's `sqlplus bob/S3cret@db` (the database stays); digits and plain words too (only mysql's
   // `-p`, after a space, is no password when a plain word follows: `mysql -p shop` names a
   // database). A user and password, the user kept: `-u bob:S3cret`, `--user="bob:two words"`,
@@ -297,12 +298,20 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // --entrypoint htpasswd httpd:2 -Bbn user pass`), not in prose (`htpasswd -b is insecure, use
   // -i`: a word that ends in `,` or `;`, or a flag after the password, which htpasswd does not take).
   [
-    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|7z[ar]?\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[au]|-auth|-user)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|7z[ar]?\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[au]|-auth|-user)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
     (all: string, pre: string, value: string, at: number, text: string) => {
       // What stays: the user of `user:password` (Samba: `user%password`), or the opening quote of
       // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
       const pair = /^(?:[ \t-]|curl|wget|http|git)/.test(pre);
       const kept = pair ? /^[^:%]*[:%]/.exec(value)![0] : (/^\\*["']/.exec(value)?.[0] ?? '');
+      if (pair && value === kept && /^(?:curl|wget|http)/.test(pre)) {
+        // No password: an API key as the user (`curl -u <key>: https://…`, as Stripe and others
+        // document it) goes, a plain user name (`-u admin:`) stays.
+        const quote = /^\\*["']?/.exec(value)![0];
+        return looksLikeSecret(value.slice(quote.length, -1))
+          ? pre + quote + FILTERED + value.slice(-1)
+          : all;
+      }
       return (
         /^htp/.test(pre)
           ? /[ \t]-[A-Za-z]*b/.test(pre) &&
@@ -324,8 +333,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
         : all;
     },
     // A flag (`-p`, `--user`), `password` / `add_user` / `change_password` as a word, a UNC path
-    // (`net use`), or an Oracle tool: one of these is in every match.
-    /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b/,
+    // (`net use`), `net user`, smbclient or an Oracle tool: one of these is in every match.
+    /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b|net[ \t]+user|smbclient/,
   ],
   // Commands that store secrets, where every value given is one: `gh secret set NAME --body S3cret`
   // (`-b`, `--body=`), `az keyvault secret set --value S3cret`, `fly secrets set KEY=S3cret`,

@@ -254,6 +254,12 @@ describe('scrubString: secrets by value', () => {
       'mysqladmin password '.repeat(mb / 20),
       `mysqladmin ${' -pa'.repeat(200)} password a`.repeat(mb / 823),
       '-U a%ab'.repeat(mb / 7),
+      'net user a '.repeat(mb / 11),
+      `net user a${' '.repeat(600)}`.repeat(mb / 611),
+      'smbclient -a b //a '.repeat(mb / 19),
+      `smbclient ${' -a b'.repeat(300)} //a a`.repeat(mb / 1518),
+      'curl -u a: '.repeat(mb / 11),
+      'curl -u "a:'.repeat(mb / 11),
       'a_b '.repeat(mb / 4),
     ];
     const compiled = compileScrub();
@@ -816,6 +822,12 @@ describe('regressions: shapes real apps leak', () => {
     ['curl --user "admin:S3 cret" https://x', 'curl --user "admin:[Filtered]" https://x'],
     ["curl -u 'admin:two words' https://x", "curl -u 'admin:[Filtered]' https://x"],
     ['curl --user="admin:S3 cret" https://x', 'curl --user="admin:[Filtered]" https://x'],
+    // An API key as the user, no password: the key goes; a plain user name stays.
+    [
+      'curl https://api.example.com/v1 -u 9f8e7d6c5b4a3f2e1d0c:',
+      'curl https://api.example.com/v1 -u [Filtered]:',
+    ],
+    ['curl -u "Abc123def456:" https://x', 'curl -u "[Filtered]:" https://x'],
     // Samba's `user%password`, archivers, key generators, message brokers, Oracle, Windows shares.
     ['smbclient -U bob%S3cret //host/share', 'smbclient -U bob%[Filtered] //host/share'],
     ['smbclient //host/share -U bob%hunter', 'smbclient //host/share -U bob%[Filtered]'],
@@ -841,6 +853,12 @@ describe('regressions: shapes real apps leak', () => {
     ['sqlplus -s scott/tiger @run.sql', 'sqlplus -s scott/[Filtered] @run.sql'],
     ['net use \\\\host\\share hunter /user:bob', 'net use \\\\host\\share [Filtered] /user:bob'],
     ['net use Z: \\\\host\\share /user:bob hunter', 'net use Z: \\\\host\\share /user:bob [Filtered]'],
+    ['net user bob hunter /add', 'net user bob [Filtered] /add'],
+    ['smbclient //host/share hunter -U bob', 'smbclient //host/share [Filtered] -U bob'],
+    [
+      "smbclient -m SMB3 //host/share 'two words' -U bob",
+      "smbclient -m SMB3 //host/share '[Filtered]' -U bob",
+    ],
     ['ftp://bob:hunter@files.example.com/x', 'ftp://bob:[Filtered]@files.example.com/x'],
     // Commands that store secrets: every value they are given.
     ['dotnet user-secrets set "Db:Password" S3cret', 'dotnet user-secrets set "Db:Password" [Filtered]'],
@@ -896,6 +914,11 @@ describe('regressions: shapes real apps leak', () => {
       'Error: invalid token:\n    at verify (/app/src/auth.js:10:5)',
       'mysql -h db -u root -p shop',
       'mysql -u root -p -h db',
+      'curl -u admin: https://example.com/status',
+      'net user bob /delete',
+      'net user bob *',
+      'smbclient //host/share -N',
+      'smbclient //host/share -U bob',
       'htpasswd -b is insecure, use -i',
       'htpasswd -b is insecure; prefer -i',
       'mysql -p is insecure, use a config file',

@@ -593,6 +593,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('command line', s, `smbclient //fileserver/backup ${s} -U CORP\\svc-backup -c 'ls'`);
   s = tok();
   add('command line', s, `curl https://api.example.com/v1/charges -u ${s}: -d amount=2000`);
+  // Node's raw header list written to a log (console.log(req.rawHeaders)).
+  s = tok();
+  add(
+    'header list',
+    s,
+    `[\n  'Host',\n  'api.example.com',\n  'X-Api-Key',\n  '${s}',\n  'Accept',\n  '*/*'\n]`,
+  );
+  s = from(ALNUM, 20);
+  add('header list', s, `headers: ["Content-Type","application/json","X-Auth-Token","${s}"]`);
   // Environment variables named for a service's key, holding a value with no shape of its own.
   s = from(LOWER, 12);
   add('environment', s, `{"NODE_ENV":"production","STRIPE_KEY":"${s}","PORT":"8080"}`);

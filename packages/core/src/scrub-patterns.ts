@@ -452,10 +452,11 @@ const SECRET_RULES = RULES.slice(0, -3);
  * or a key a tool's configuration command sets (`aws configure set aws_secret_access_key value`,
  * `npm config set //registry/:_authToken value`, `git config --global user.password value`; third),
  * after a character that cannot be part of a key
- * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter). The value is read with {@link VALUE}.
+ * or an escaped line break (a `?`, `&`, `#` or `;` there marks a URL parameter); or an item of a list
+ * written out, over lines too (`[ 'X-Api-Key', 'k3y' ]`, `["--password","S3cret"]`: fourth). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["']))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -553,8 +554,8 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   let named = -1;
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
-    const key = m[2] ?? m[4] ?? m[5]!;
-    const sep = m[3] ?? m[6]!;
+    const key = m[2] ?? m[4] ?? m[5] ?? m[7]!;
+    const sep = m[3] ?? m[6] ?? m[8]!;
     let at = PAIR.lastIndex;
     // `>` ends a key only in an XML element: `<password>...</password>`.
     const xml = !!m[3] && !/[:=%]/.test(sep);
@@ -570,6 +571,19 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     named = -1;
     // An error's name is no key: `TokenExpiredError: jwt expired`.
     if (/(?:Error|Exception):/.test(key + sep)) continue;
+    if (m[7]) {
+      // A list written out (`console.log(req.rawHeaders)`, a JSON array): quoted items after `[`,
+      // `(` or `,`, the value named by the item before it by the rule for lists in data.
+      const item = VALUE.exec(text);
+      VALUE.lastIndex = at;
+      if (
+        !item?.[1] ||
+        !/["']/.test(m[1]!) ||
+        !/(?:^|[[,(])(?:\s|\\+[nrt]){0,64}\\*$/.test(text.slice(Math.max(0, m.index - 66), m.index)) ||
+        !isNamedValue(key, item[0].slice(item[1].length), (name) => isSensitiveKeyWith(name, compiled))
+      )
+        continue;
+    }
     if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
       const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
       if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
@@ -645,13 +659,14 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 
 /**
  * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag,
- * an XML tag's `>` or the word `config` of `aws configure set key value`; the `_` of `rabbitmqctl
+ * an XML tag's `>`, the word `config` of `aws configure set key value` or the `',` between
+ * items of a list written out; the `_` of `rabbitmqctl
  * add_user`, the `/` of `sqlplus bob/S3cret`, the `\` of `net use \\host\share`) need. Most
  * messages (`order 42 could not be loaded`) have none: seven of the patterns and the
  * pair search are then skipped. No replacement adds one of them, so what is skipped for the
  * text as given could not match after the earlier rules either.
  */
-const PUNCTUATION = /[-.:=@%>/_\\]|config/;
+const PUNCTUATION = /[-.:=@%>/_\\]|config|["'],/;
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);

@@ -259,6 +259,9 @@ describe('scrubString: secrets by value', () => {
       'smbclient -a b //a '.repeat(mb / 19),
       `smbclient ${' -a b'.repeat(300)} //a a`.repeat(mb / 1518),
       'curl -u a: '.repeat(mb / 11),
+      "'a', ".repeat(mb / 5),
+      "['a-b',\n".repeat(mb / 7),
+      `[${"'x-token', ".repeat(200)}`.repeat(mb / 2401),
       'curl -u "a:'.repeat(mb / 11),
       'a_b '.repeat(mb / 4),
     ];
@@ -854,6 +857,17 @@ describe('regressions: shapes real apps leak', () => {
     ['net use \\\\host\\share hunter /user:bob', 'net use \\\\host\\share [Filtered] /user:bob'],
     ['net use Z: \\\\host\\share /user:bob hunter', 'net use Z: \\\\host\\share /user:bob [Filtered]'],
     ['net user bob hunter /add', 'net user bob [Filtered] /add'],
+    // Header and argument lists written out (console.log(req.rawHeaders), JSON arrays), over lines too.
+    [
+      "[\n  'Host',\n  'api.example',\n  'X-Api-Key',\n  'k3y-0f-mine',\n  'X-Auth-Token',\n  'two words 9'\n]",
+      "[\n  'Host',\n  'api.example',\n  'X-Api-Key',\n  '[Filtered]',\n  'X-Auth-Token',\n  '[Filtered]'\n]",
+    ],
+    ['["Host","api.example","X-Api-Key","k3y0fmine"]', '["Host","api.example","X-Api-Key","[Filtered]"]'],
+    ['[\\"X-Api-Key\\",\\"k3y0fmine\\"]', '[\\"X-Api-Key\\",\\"[Filtered]\\"]'],
+    [
+      "[\n  'node',\n  '--db-password',\n  'hunter'\n]",
+      "[\n  'node',\n  '--db-password',\n  '[Filtered]'\n]",
+    ],
     ['smbclient //host/share hunter -U bob', 'smbclient //host/share [Filtered] -U bob'],
     [
       "smbclient -m SMB3 //host/share 'two words' -U bob",
@@ -916,6 +930,10 @@ describe('regressions: shapes real apps leak', () => {
       'mysql -u root -p -h db',
       'curl -u admin: https://example.com/status',
       'net user bob /delete',
+      "missing fields: ['password', 'email']",
+      '{"type":"token","value":"x"}',
+      "allowedHeaders: ['X-Api-Key', 'Content-Type']",
+      "['Access-Control-Allow-Headers', 'X-Api-Key, Content-Type']",
       'net user bob *',
       'smbclient //host/share -N',
       'smbclient //host/share -U bob',

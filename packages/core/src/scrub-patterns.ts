@@ -430,10 +430,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
   [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED, 1],
-  // E-mail addresses, also with a percent-encoded `@`, and with accented Latin letters in the
+  // E-mail addresses, also with a percent-encoded `@` or escaped for a CSS selector
+  // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
   // name or the domain (`jos\u00e9@example.com`, `ada@m\u00fcller.de`).
   [
-    /(^|[^\w\u00c0-\u024f.%+-])[\w\u00c0-\u024f.%+-]{1,64}(?:@|%40)[\w\u00c0-\u024f-]{1,63}(?:\.[\w\u00c0-\u024f-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])/g,
+    /(^|[^\w\u00c0-\u024f.%+-])[\w\u00c0-\u024f.%+-]{1,64}(?:\\?@|%40)[\w\u00c0-\u024f-]{1,63}(?:\\?\.[\w\u00c0-\u024f-]{1,63}){0,8}\\?\.[A-Za-z]{2,24}(?![\w-])/g,
     `$1${EMAIL_MASK}`,
     1,
   ],

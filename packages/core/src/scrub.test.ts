@@ -86,6 +86,15 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('caf\u00e9@home is not an address')).toBe('caf\u00e9@home is not an address');
   });
 
+  it('masks an e-mail address escaped for a CSS selector (CSS.escape), as a browser error quotes it', () => {
+    expect(
+      scrubString(
+        String.raw`Failed to execute 'querySelector' on 'Document': '#row-ada\@example\.org' is not a valid selector.`,
+      ),
+    ).toBe(`Failed to execute 'querySelector' on 'Document': '#[email]' is not a valid selector.`);
+    expect(scrubString(String.raw`a\.b and path\@x`)).toBe(String.raw`a\.b and path\@x`);
+  });
+
   it('keeps e-mail and IP addresses with sendDefaultPii', () => {
     const text = 'mail jane@example.com from 10.1.2.3 and fe80::1ff:fe23:4567:890a';
     expect(scrubString(text, { sendDefaultPii: true })).toBe(text);

@@ -304,6 +304,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
       // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
       const pair = /^(?:[ \t-]|curl|wget|http|git)/.test(pre);
       const kept = pair ? /^[^:%]*[:%]/.exec(value)![0] : (/^\\*["']/.exec(value)?.[0] ?? '');
+      // Prose about a flag, not a command: `zip -P is insecure`, `sshpass -p and a password`.
+      if (
+        !pair &&
+        /^(?:is|are|was|and|or|the|to|option|flag|means|takes|sets|should|must|can|will|not|with|for)$/i.test(
+          value,
+        ) &&
+        /^[ \t]+[a-z]/.test(text.slice(at + all.length, at + all.length + 8))
+      )
+        return all;
       if (pair && value === kept && /^(?:curl|wget|http)/.test(pre)) {
         // No password: an API key as the user (`curl -u <key>: https://…`, as Stripe and others
         // document it) goes, a plain user name (`-u admin:`) stays.

@@ -939,6 +939,8 @@ describe('regressions: shapes real apps leak', () => {
       'mysql -u root -p -h db',
       'curl -u admin: https://example.com/status',
       'net user bob /delete',
+      'zip -P is insecure, use -e',
+      'the sshpass -p option is unsafe: sshpass -p and a password show in ps',
       "missing fields: ['password', 'email']",
       '{"type":"token","value":"x"}',
       "allowedHeaders: ['X-Api-Key', 'Content-Type']",

@@ -337,10 +337,15 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    an error storm: in separate measurements a fresh Faultline server added +2 to +8 µs per
    hello-world request and one that had first served 20,000 errors +13 to +55 µs. A CPU
    profile of the same server before and after the errors puts the difference in node:http's
-   own functions (\`writeHead\`, \`_storeHeader\`, \`write_\`, \`Socket._writev\`), not in the SDK's;
-   not proven: the SDK's deliveries run through the same outgoing-message code as the server's
-   responses, and may leave it less optimised. The figure is therefore the cost after errors,
-   not on a fresh server.
+   own functions (\`writeHead\`, \`_storeHeader\`, \`write_\`, \`Socket._writev\`), not in the SDK's.
+   What was ruled out, each in pinned A/B runs of 10 to 16 rounds after a 3 s storm: the
+   deliveries (a transport that sends nothing slows the same), the response's \`finish\`
+   listener (none, or Node's \`http.server.response.finish\` channel instead: the same), V8's
+   allocation-site pretenuring (\`--no-allocation-site-pretenuring\`: the same), work left
+   running after the storm (idle CPU as before it), memory kept (after a full collection the
+   heap holds 2.6 MB more than the no-SDK server's, mostly compiled code). A server with the
+   error middleware but not the request middleware (so it captures nothing) does not slow
+   down. The figure is therefore the cost after errors, not on a fresh server.
    **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
    error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
    app stuck on one bug: every request is an error report, so this is the cost of capturing

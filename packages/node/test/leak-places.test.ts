@@ -5,7 +5,9 @@
  * the entries of a `Headers` object; and a connection string whose password holds an `@`,
  * percent-encoded as drivers ask for it; one-time and recovery codes and a wallet's seed phrase
  * (a tokenizer's name is no credential and arrives); an e-mail address with accented letters,
- * personal data sent only with `sendDefaultPii`; a multipart form body (with `sendDefaultPii`); delivered over real HTTP to a real receiver. No credential
+ * personal data sent only with `sendDefaultPii`; a multipart form body (with `sendDefaultPii`); the
+ * raw header list written to the console (a breadcrumb's text), an environment-style `STRIPE_KEY`
+ * and an API key given as curl's user; delivered over real HTTP to a real receiver. No credential
  * may arrive; argument lists, CORS header lists and harmless header values arrive unchanged.
  */
 import type { Server } from 'node:http';
@@ -39,6 +41,9 @@ const S = {
   recoveryCode: 'q4w8-z2x6',
   accentedEmail: 'j\u00fcrgen.m\u00fcller@b\u00e4ckerei-m\u00fcller.de',
   mnemonic: 'abandon ability able about above absent absorb abstract absurd abuse access accident',
+  loggedKey: 'Lk7q2w9e4r6t',
+  envKey: 'plainenvvalue',
+  curlKey: 'Ck9f8e7d6c5b4a3f2e1d',
 };
 
 describe('leak places: header lists, connection strings, multipart bodies', () => {
@@ -61,6 +66,20 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
     const app = express();
     app.use(expressRequestHandler());
     app.get('/orders', (req) => {
+      // Written to the log as apps do: the console breadcrumb holds the list as text.
+      const log = console.log;
+      console.log = () => undefined;
+      try {
+        // Patched by the SDK's console breadcrumbs: the original (silenced here) is still called.
+        log.call(console, req.rawHeaders);
+      } finally {
+        console.log = log;
+      }
+      setContext('env', { NODE_ENV: 'production', STRIPE_KEY: S.envKey, CACHE_KEY: 'orders' });
+      addBreadcrumb({
+        category: 'cli',
+        message: `curl https://api.vendor.example/v1/charges -u ${S.curlKey}:`,
+      });
       setExtra('incoming', req);
       setExtra('upstream', {
         url: 'https://api.vendor.example/v1/orders',
@@ -104,6 +123,7 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
         'proxy-authorization': `Negotiate ${S.proxy}`,
         cookie: `remember=${S.cookie}`,
         'x-request-id': 'req-42',
+        'x-api-key': S.loggedKey,
       },
     });
     expect(answer.status).toBe(500);
@@ -123,6 +143,14 @@ describe('leak places: header lists, connection strings, multipart bodies', () =
     expect(value('proxy-authorization')).toBe('[Filtered]');
     expect(value('cookie')).toBe('[Filtered]');
     expect(value('x-request-id')).toBe('req-42');
+    expect(event?.contexts.env).toEqual({
+      NODE_ENV: 'production',
+      STRIPE_KEY: '[Filtered]',
+      CACHE_KEY: 'orders',
+    });
+    const logged = event?.breadcrumbs.values.find((b: { category?: string }) => b.category === 'console');
+    expect(logged?.message).toContain("'x-api-key',\n  '[Filtered]'");
+    expect(logged?.message).toContain("'x-request-id',\n  'req-42'");
     expect(event?.extra.upstream.headers).toEqual([
       ['accept', 'application/json'],
       ['Authorization', '[Filtered]'],

@@ -110,12 +110,28 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
   const pinned = pin ? pinCores() : undefined;
   const sink = await startSink();
   const servers = {};
+  const happy = {};
   try {
-    for (const variant of VARIANTS) servers[variant] = await startServer(variant, sink.dsn, pinned);
+    // Two servers per variant: one serves only hello world (the happy path of a server that has
+    // not failed), the other hello world and the throwing route in turn (after errors).
+    for (const variant of VARIANTS) {
+      servers[variant] = await startServer(variant, sink.dsn, pinned);
+      happy[variant] = await startServer(variant, sink.dsn, pinned);
+    }
+    const fresh = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
     const samples = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
     const throwing = Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+      for (const variant of order) {
+        const only = happy[variant];
+        await load(only.url, warmup, connections);
+        const hello = await measure(only.child, only.url, duration, connections);
+        fresh[variant].cpu.push(hello.cpuPerRequest);
+        fresh[variant].rps.push(hello.result.requests.average);
+        fresh[variant].p99.push(hello.result.latency.p99);
+        fresh[variant].errors += hello.result.errors + hello.result.non2xx;
+      }
       for (const variant of order) {
         const { child, url } = servers[variant];
         await load(url, warmup, connections);
@@ -153,6 +169,19 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
       out[sdk].relativeToNone = pairedRatio(samples, sdk);
       out[sdk].cpuMicrosAdded = pairedCpu(samples, sdk);
     }
+    out.happy = {};
+    for (const [variant, { rps, p99, cpu, errors }] of Object.entries(fresh)) {
+      out.happy[variant] = {
+        requestsPerSecond: median(rps),
+        latencyP99Ms: median(p99),
+        cpuMicrosPerRequest: median(cpu),
+        errors,
+      };
+    }
+    for (const sdk of ['faultline', 'sentry']) {
+      out.happy[sdk].relativeToNone = pairedRatio(fresh, sdk);
+      out.happy[sdk].cpuMicrosAdded = pairedCpu(fresh, sdk);
+    }
     out.throwing = {};
     for (const [variant, { rps, p99, cpu, errors }] of Object.entries(throwing)) {
       out.throwing[variant] = {
@@ -171,7 +200,9 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
     out.sinkRequests = sink.requests();
     return out;
   } finally {
-    await Promise.all(Object.values(servers).map(({ child }) => stopServer(child)));
+    await Promise.all(
+      [...Object.values(servers), ...Object.values(happy)].map(({ child }) => stopServer(child)),
+    );
     await sink.close();
     pinned?.restore();
   }

@@ -797,6 +797,9 @@ export const BENIGN: Record<string, string[]> = {
     'db:\n  host: db\n  port: 5432',
     'env:\n  - name: PORT\n    value: "8080"\n  - name: LOG_LEVEL\n    value: debug',
     '{"name":"token_count","value":42}',
+    'CACHE_KEY=orders:v2\nSORT_KEY=created_at\nRECAPTCHA_SITE_KEY=6LcX',
+    "allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key']",
+    "missing fields: ['password', 'email']",
   ],
   counts: [
     'prompt_tokens: 12, completion_tokens: 30, total_tokens: 42',
@@ -819,6 +822,12 @@ export const BENIGN: Record<string, string[]> = {
     'https://cdn.example.com/invite/landing-page',
     'https://registry.npmjs.org:443/@scope/pkg',
     'http://localhost:3000/@vite/client',
+  ],
+  commands: [
+    'zip -P is insecure, use zipcloak or 7z with -p instead',
+    'curl -u admin: https://example.com/status',
+    'smbclient //fileserver/backup -N -c ls',
+    'net user svc-backup /delete',
   ],
 };
 

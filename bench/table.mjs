@@ -325,10 +325,12 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    \`process.cpuUsage\` asked over IPC before and after each measured load) per answered request,
    minus the no-SDK server's in the same round, median over rounds: what the SDK costs each
    request, steadier than req/s when the load generator and other work compete for the cores.
-   Each variant runs in two server processes: rows 3 come from servers that serve only hello
-   world (the happy path of a server that has not failed); rows 3a from servers that, in each
-   round, serve hello world and then the throwing route (3b), so from the second round on their
-   hello world runs after an error storm. In separate measurements a fresh Faultline server
+   Rows 3 come from servers that serve only hello world (the happy path of a server that has not
+   failed), a new process per variant and round, warmed up for twice as long: one process keeps
+   its own luck (where its code and heap land) for its whole life, several percent of
+   throughput, and a new one per round spreads that over the rounds. Rows 3a come from one
+   server per variant for the whole run that, in each round, serves hello world and then the
+   throwing route (3b), so from the second round on its hello world runs after an error storm. In separate measurements a fresh Faultline server
    added +2 to +8 µs per hello-world request and one that had first served 20,000 errors +13 to
    +55 µs. A CPU
    profile of the same server before and after the errors puts the difference in node:http's

@@ -96,6 +96,24 @@ function load(url, duration, connections) {
   return autocannon({ url, duration, connections, pipelining: 1 });
 }
 
+/** Medians per variant of one set of loads, and each SDK's paired share of the no-SDK server's. */
+function figure(set) {
+  const out = {};
+  for (const [variant, { rps, p99, cpu, errors }] of Object.entries(set)) {
+    out[variant] = {
+      requestsPerSecond: median(rps),
+      latencyP99Ms: median(p99),
+      cpuMicrosPerRequest: median(cpu),
+      errors,
+    };
+  }
+  for (const sdk of ['faultline', 'sentry']) {
+    out[sdk].relativeToNone = pairedRatio(set, sdk);
+    out[sdk].cpuMicrosAdded = pairedCpu(set, sdk);
+  }
+  return out;
+}
+
 /** Median over rounds of the SDK's throughput divided by the no-SDK throughput of the same round. */
 function pairedRatio(samples, sdk) {
   return median(samples[sdk].rps.map((rps, round) => rps / samples.none.rps[round]));
@@ -160,47 +178,10 @@ export async function run({ rounds = 3, duration = 5, warmup = 1, connections = 
         throwing[variant].errors += failing.errors;
       }
     }
-    const out = {};
-    for (const [variant, { rps, p99, cpu, errors }] of Object.entries(samples)) {
-      out[variant] = {
-        requestsPerSecond: median(rps),
-        latencyP99Ms: median(p99),
-        cpuMicrosPerRequest: median(cpu),
-        errors,
-        rounds,
-        duration,
-      };
-    }
-    for (const sdk of ['faultline', 'sentry']) {
-      out[sdk].relativeToNone = pairedRatio(samples, sdk);
-      out[sdk].cpuMicrosAdded = pairedCpu(samples, sdk);
-    }
-    out.happy = {};
-    for (const [variant, { rps, p99, cpu, errors }] of Object.entries(fresh)) {
-      out.happy[variant] = {
-        requestsPerSecond: median(rps),
-        latencyP99Ms: median(p99),
-        cpuMicrosPerRequest: median(cpu),
-        errors,
-      };
-    }
-    for (const sdk of ['faultline', 'sentry']) {
-      out.happy[sdk].relativeToNone = pairedRatio(fresh, sdk);
-      out.happy[sdk].cpuMicrosAdded = pairedCpu(fresh, sdk);
-    }
-    out.throwing = {};
-    for (const [variant, { rps, p99, cpu, errors }] of Object.entries(throwing)) {
-      out.throwing[variant] = {
-        requestsPerSecond: median(rps),
-        latencyP99Ms: median(p99),
-        cpuMicrosPerRequest: median(cpu),
-        errors,
-      };
-    }
-    for (const sdk of ['faultline', 'sentry']) {
-      out.throwing[sdk].relativeToNone = pairedRatio(throwing, sdk);
-      out.throwing[sdk].cpuMicrosAdded = pairedCpu(throwing, sdk);
-    }
+    const out = figure(samples);
+    for (const variant of VARIANTS) Object.assign(out[variant], { rounds, duration });
+    out.happy = figure(fresh);
+    out.throwing = figure(throwing);
     out.connections = connections;
     out.pinned = !!pinned;
     out.sinkRequests = sink.requests();

@@ -102,9 +102,49 @@ function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<E
   }
   try {
     (req as Tracked)[STATE] = state;
-    res.on('finish', onFinish);
+    // A response of Node's own server (its socket belongs to a server) is reported from the
+    // channel Node publishes when any response finishes; a listener on each response would cost
+    // a hello-world request 2 % of its instructions. Responses made otherwise (adapters that
+    // run express without a server, in serverless functions) get the listener.
+    if (!servedByNode(res) || !subscribeFinish()) res.on('finish', onFinish);
   } catch {
     // A request that cannot be marked (frozen, a Proxy) is served without the SDK's bookkeeping.
+  }
+}
+
+function servedByNode(res: NodeResponse): boolean {
+  const socket = (res as { socket?: { server?: unknown } | null }).socket;
+  return typeof socket?.server === 'object' && socket.server !== null;
+}
+
+let finishSubscribed = false;
+
+/**
+ * Subscribes, once per process, to `http.server.response.finish`, which Node's HTTP and HTTPS
+ * servers publish when a response has been sent
+ * (https://nodejs.org/api/diagnostics_channel.html#built-in-channels). Never unsubscribed: a
+ * response of a request the SDK does not follow costs one property read.
+ */
+function subscribeFinish(): boolean {
+  if (finishSubscribed) return true;
+  try {
+    process
+      .getBuiltinModule('node:diagnostics_channel')
+      .subscribe('http.server.response.finish', onFinishMessage);
+    finishSubscribed = true;
+  } catch {
+    // Without the channel, each response gets its own listener.
+  }
+  return finishSubscribed;
+}
+
+function onFinishMessage(message: unknown): void {
+  try {
+    const { request, response } = message as { request?: Tracked; response?: NodeResponse };
+    const state = request?.[STATE];
+    if (state && response) reportHttpStatus(state, response.statusCode);
+  } catch {
+    // Reporting must never disturb the server.
   }
 }
 

@@ -1,4 +1,6 @@
-import type { Server } from 'node:http';
+import { IncomingMessage, type Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { findSecrets } from '@faultline/core/testing';
 import express5 from 'express';
 import express4 from 'express4';
@@ -357,6 +359,27 @@ describe.each([
         .map((event) => event.tags?.item)
         .sort(),
     ).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('reports a 5xx sent without a thrown error also when no server answers (a serverless adapter)', async () => {
+    await start();
+    // What adapters that run express inside a function do: a request and response of Node's
+    // classes over a stand-in socket that drops the bytes; no server, no connection.
+    const socket = Object.assign(new Duplex({ read() {}, write: (_chunk, _encoding, done) => done() }), {
+      remoteAddress: '127.0.0.1',
+    });
+    const req = new IncomingMessage(socket as unknown as Socket);
+    Object.assign(req, { method: 'GET', url: '/maintenance', headers: { host: 'fn.example' } });
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as unknown as Socket);
+    const finished = new Promise((resolve) => res.on('finish', resolve));
+    buildApp(express, true)(req as never, res as never);
+    await finished;
+    expect(res.statusCode).toBe(503);
+    await receiver.waitFor(1);
+    const [event] = eventsParsedBySentry(receiver.requests);
+    expect(event?.message).toBe('HTTP 503 response for GET /maintenance');
+    expect(event?.request?.url).toBe('http://fn.example/maintenance');
   });
 
   it('answers exactly as the same app without the SDK', async () => {

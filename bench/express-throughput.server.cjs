@@ -17,16 +17,28 @@ if (variant === 'faultline') {
 }
 const express = require('express');
 
+// For the instruction counts (express-instructions.mjs): stop after answering BENCH_EXIT_AFTER
+// requests of BENCH_EXIT_PATH, without exit listeners, as a process that is killed.
+const exitAfter = Number(process.env.BENCH_EXIT_AFTER ?? 0);
+const exitPath = process.env.BENCH_EXIT_PATH;
+let answered = 0;
+function count(path) {
+  if (exitAfter > 0 && path === exitPath && ++answered === exitAfter)
+    setImmediate(() => process.reallyExit(0));
+}
+
 const app = express();
 if (faultline) app.use(faultline.expressRequestHandler());
 app.get('/', (_req, res) => {
   res.send('hello world');
+  count('/');
 });
 // Always fails the same way: an app stuck on one bug, each request an error report.
 class CheckoutError extends Error {
   name = 'CheckoutError';
 }
 app.get('/throw', () => {
+  count('/throw');
   throw new CheckoutError('payment provider unreachable');
 });
 if (faultline) app.use(faultline.expressErrorHandler());

@@ -336,8 +336,8 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    profile of the same server before and after the errors puts the difference in node:http's
    own functions (\`writeHead\`, \`_storeHeader\`, \`write_\`, \`Socket._writev\`), not in the SDK's.
    What was ruled out, each in pinned A/B runs of 10 to 16 rounds after a 3 s storm: the
-   deliveries (a transport that sends nothing slows the same), the response's \`finish\`
-   listener (none, or Node's \`http.server.response.finish\` channel instead: the same), V8's
+   deliveries (a transport that sends nothing slows the same), a \`finish\` listener on each
+   response (none, or Node's \`http.server.response.finish\` channel instead: the same), V8's
    allocation-site pretenuring (\`--no-allocation-site-pretenuring\`: the same), work left
    running after the storm (idle CPU as before it), memory kept (after a full collection the
    heap holds 2.6 MB more than the no-SDK server's, mostly compiled code). A server with the
@@ -345,6 +345,24 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    down. In one profile of each, the no-SDK server's own hello world got faster after its errors
    (125 to 121 µs per request, profiled) while that of a Faultline server (request middleware
    only, a transport that sends nothing) stayed as it was (137 to 138).
+   The same requests are also counted in instructions (\`node bench/express-instructions.mjs\`,
+   not part of \`npm run bench\`; needs valgrind, about 20 minutes): the throughput bench's own
+   server under callgrind, what one request costs once warm (the difference between servers
+   that answer 1,200 and 6,200 requests, over 5,000), repeatable to about 3 K in 700 K. There a
+   hello-world request costs the no-SDK server about 700 K instructions; \`init\` adds about
+   5 K, the error middleware (express walks past it) about 4 K, and the request middleware about
+   15 K, what express spends on any middleware (an empty one costs as much). A \`finish\`
+   listener on each response cost another 28 K; responses of Node's servers are now reported
+   from the \`http.server.response.finish\` channel instead; in paired rounds of the two
+   versions' servers (20 rounds, pinned as above, twice) hello world went from 95.5 and 95.7 %
+   to 97.8 and 98.0 % of none, CPU added per request from 6.3 and 5.6 to 3.3 and 3.0 µs. After 3,000 errors, the
+   Faultline server's hello world counted fewer instructions than before them, as the no-SDK
+   server's did: the slower hello world after errors in wall time is not more work done.
+   Last run (2026-12-06, final code): hello world 714.6 K without an SDK, 741.9 K with
+   Faultline (+27.3 K, +3.8 %); after 3,000 errors 633.8 K and 619.0 K; the throwing route
+   1,024.5 K and 1,247.3 K (+222.8 K, +21.7 %: the storm guard counts most of these errors,
+   but each still passes the request middleware, the error middleware and a console
+   breadcrumb of express's own error log, and is captured far enough to be counted).
    **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
    error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
    app stuck on one bug: every request is an error report, so this is the cost of capturing
@@ -408,6 +426,12 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    not part of \`npm run bench\`; needs valgrind): a stand-in container with what the proxy has
    loaded before /init requires the bundled action, then runs its first activation, returning
    or throwing, each phase a fresh process under callgrind; the counts repeat to about 0.1 M.
+   The flags that make them repeat (\`--single-threaded\`, \`--hash-seed\`, \`--random-seed\`)
+   also make Node set aside the code cache its built-in modules ship with, so each built-in
+   loaded is compiled from source: \`require('node:http')\` counts 62 M instead of 15 M. Only
+   the few built-ins the wrapper loads itself (\`node:os\` for the contexts) weigh on these
+   figures: without the flags they read about the same (/init 43 to 46 M, first error 176 to
+   179 M added), repeating to only about 3 M.
    Where they go: compiling the bundle is most of /init (about 0.12 M instructions per KB, V8's
    pre-parse of every function); the first error adds the lazy compilation of the functions an
    event passes through and the compilation of the scrubbing patterns.

@@ -76,13 +76,18 @@ export function boundedEntries(value: unknown): Array<[string, unknown]> {
  * own keys (a `…` key says how many more there were), strings cut to
  * {@link MAX_COPIED_STRING}, plain-object values copied the same way {@link COPY_DEPTH} levels down; a
  * string, typed array or other non-plain value given where an object belongs is kept as
- * `{ value }`, never split into one property per character or element.
+ * `{ value }`, never split into one property per character or element. Written into `out`
+ * when given (over what it holds), so a caller that adds defaults makes one object, not two.
  */
-export function boundedCopy(value: unknown, depth = COPY_DEPTH): Record<string, unknown> {
+export function boundedCopy(
+  value: unknown,
+  depth = COPY_DEPTH,
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) {
-    return { value: boundedValue(value, 0) };
+    out.value = boundedValue(value, 0);
+    return out;
   }
-  const out: Record<string, unknown> = {};
   for (const [key, item] of boundedEntries(value)) setKey(out, key, boundedValue(item, depth));
   return out;
 }

@@ -67,4 +67,19 @@ describe('recordBreadcrumb', () => {
     expect(crumbs.map((b) => b.message)).toEqual(['two', 'three']);
     expect(crumbs.every((b) => typeof b.timestamp === 'number')).toBe(true);
   });
+
+  it("keeps a breadcrumb's own timestamp, stamps one without, and never keeps the caller's object", () => {
+    const scope = createScope();
+    const given = { message: 'paid', timestamp: 1_700_000_000.5, data: { order: 7 } };
+    const before = Date.now() / 1000;
+    recordBreadcrumb(scope, given, {});
+    recordBreadcrumb(scope, { category: 'console', message: 'no time' }, {});
+    const [own, stamped] = scope.getData().breadcrumbs;
+    expect(own).toEqual(given);
+    expect(own).not.toBe(given);
+    expect(own?.data).not.toBe(given.data);
+    expect(stamped?.timestamp).toBeGreaterThanOrEqual(before);
+    expect(stamped?.timestamp).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(Object.keys(stamped ?? {})).toEqual(['timestamp', 'category', 'message']);
+  });
 });

@@ -225,7 +225,10 @@ export function recordBreadcrumb(
     maxBreadcrumbs?: number | undefined;
   },
 ): void {
-  let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...(boundedCopy(breadcrumb) as Breadcrumb) };
+  // The breadcrumb's own timestamp, when it has one, replaces the one written first.
+  let crumb: Breadcrumb | null = boundedCopy(breadcrumb, COPY_DEPTH, {
+    timestamp: nowSeconds(),
+  }) as Breadcrumb;
   if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
   if (crumb) scope.addBreadcrumb(crumb, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
 }

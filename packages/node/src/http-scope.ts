@@ -11,7 +11,6 @@ import {
 } from '@faultline/core';
 import { createScope } from '@faultline/core/front';
 import { getClient, getScopeStore } from './init.js';
-import { withIsolatedScope } from './node-api.js';
 import type { AsyncScopeStore } from './scope-store.js';
 
 /**
@@ -265,28 +264,21 @@ export function reportHttpStatus<R>(state: HttpRequestState<R>, status: number):
 
 /**
  * Response events (`finish`) and framework hooks may run outside the request's async context;
- * events must still carry the request's scope.
+ * events must still carry the request's scope. Outside it, the request's own scope is entered
+ * for the call: nothing is copied or read from the request unless an event is built (an error
+ * the storm guard only counts costs what it costs inside the context).
  */
 function inRequestScope<R>(state: HttpRequestState<R>, fn: () => void): void {
   const { client, scope } = state;
-  if (isSameOrChild(client.getScope(), scope)) {
+  if (isSameOrChild(client.getScope(), scope) || !(scope instanceof RequestScope)) {
     fn();
     return;
   }
-  withIsolatedScope((current) => {
-    const data = scope.getData();
-    current.clear();
-    if (data.user) current.setUser(data.user);
-    current.setTags(data.tags);
-    for (const [name, context] of Object.entries(data.contexts)) current.setContext(name, context);
-    current.setExtras(data.extra);
-    if (data.level) current.setLevel(data.level);
-    if (data.fingerprint) current.setFingerprint(data.fingerprint);
-    current.setTransaction(data.transaction);
-    current.setRequest(data.request);
-    for (const breadcrumb of data.breadcrumbs) current.addBreadcrumb(breadcrumb, Number.POSITIVE_INFINITY);
-    fn();
-  });
+  scope.run(call, fn, undefined, undefined);
+}
+
+function call(fn: () => void): void {
+  fn();
 }
 
 /** The app's user as a plain copy; anything but a readable object counts as no user. */

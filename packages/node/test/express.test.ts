@@ -361,6 +361,38 @@ describe.each([
     ).toEqual(['1', '2', '3', '4', '5']);
   });
 
+  it('an error passed on from a callback that lost the request context still carries the request', async () => {
+    await start();
+    // A pool that runs callbacks from its own timer, started outside any request, as some
+    // database drivers do: the request's async context is lost on the way back.
+    const queue: Array<() => void> = [];
+    const pool = setInterval(() => {
+      for (const callback of queue.splice(0)) callback();
+    }, 5);
+    const second = express();
+    second.use(expressRequestHandler());
+    second.get('/accounts/:id', (req, _res, next) => {
+      queue.push(() => next(new Error(`account ${req.params.id} query failed`)));
+    });
+    second.use(expressErrorHandler());
+    second.use((err: Error, _req: express5.Request, res: express5.Response, _next: express5.NextFunction) => {
+      res.status(500).json({ error: err.message });
+    });
+    const served = await serve((port, host, ready) => second.listen(port, host, ready) as Server);
+    try {
+      expect((await call(`${served.url}/accounts/12?tab=billing`)).status).toBe(500);
+      await receiver.waitFor(1);
+      const [event] = eventsParsedBySentry(receiver.requests);
+      expect(event?.exception.values.at(-1).value).toBe('account 12 query failed');
+      expect(event?.transaction).toBe('GET /accounts/:id');
+      expect(event?.request).toMatchObject({ method: 'GET', url: `${served.url}/accounts/12?tab=billing` });
+      expect(event?.contexts?.response).toEqual({ status_code: 500 });
+    } finally {
+      clearInterval(pool);
+      await served.close();
+    }
+  });
+
   it('reports a 5xx sent without a thrown error also when no server answers (a serverless adapter)', async () => {
     await start();
     // What adapters that run express inside a function do: a request and response of Node's

@@ -104,7 +104,7 @@ function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<E
     (req as Tracked)[STATE] = state;
     // A response of Node's own server (its socket belongs to a server) is reported from the
     // channel Node publishes when any response finishes; a listener on each response would cost
-    // a hello-world request 2 % of its instructions. Responses made otherwise (adapters that
+    // a hello-world request about 4 % of its instructions. Responses made otherwise (adapters that
     // run express without a server, in serverless functions) get the listener.
     if (!servedByNode(res) || !subscribeFinish()) res.on('finish', onFinish);
   } catch {

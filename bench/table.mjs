@@ -262,7 +262,7 @@ export function renderTable({ figures, machine }) {
   return lines.join('\n');
 }
 
-export function renderMarkdown({ figures, machine, date, quick }) {
+export function renderMarkdown({ figures, machine, date, quick, rerun }) {
   const table = rows(figures)
     .map((r) => `| ${r.figure} | ${r.metric} | ${r.faultline} | ${r.sentry} | ${r.ratio} |`)
     .join('\n');
@@ -282,7 +282,7 @@ Raw results of every run are written to \`bench/results/<timestamp>.json\`.
 
 Run on ${date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.
 Absolute times on a small shared VM are noisy; runs alternate between the SDKs so that any
-background load hits both alike, and the ratios are the figures to read.${quick ? '\n\nThis run used `--quick` (fewer repetitions and shorter loads): a check of the harness, not figures to quote.' : ''}
+background load hits both alike, and the ratios are the figures to read.${quick ? '\n\nThis run used `--quick` (fewer repetitions and shorter loads): a check of the harness, not figures to quote.' : ''}${rerun ? `\n\nRerun alone, same code, right after: ${rerun}.` : ''}
 
 | figure | metric | Faultline | Sentry | Faultline/Sentry |
 |---|---|--:|--:|--:|
@@ -358,7 +358,7 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    to 97.8 and 98.0 % of none, CPU added per request from 6.3 and 5.6 to 3.3 and 3.0 µs. After 3,000 errors, the
    Faultline server's hello world counted fewer instructions than before them, as the no-SDK
    server's did: the slower hello world after errors in wall time is not more work done.
-   Last run (2026-12-06, final code): hello world 714.6 K without an SDK, 741.9 K with
+   Last run (2026-12-06): hello world 714.6 K without an SDK, 741.9 K with
    Faultline (+27.3 K, +3.8 %); after 3,000 errors 633.8 K and 619.0 K; the throwing route
    1,024.5 K and 1,247.3 K (+222.8 K, +21.7 %: the storm guard counts most of these errors,
    but each still passes the request middleware, the error middleware and a console

@@ -9,6 +9,7 @@ import {
   reportHttpStatus,
 } from './http-scope.js';
 import type { NodeRequest, NodeResponse } from './http-types.js';
+import { undoAtStop } from './stop-hooks.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
 export interface ExpressRequest extends NodeRequest {
@@ -122,16 +123,19 @@ let finishSubscribed = false;
 /**
  * Subscribes, once per process, to `http.server.response.finish`, which Node's HTTP and HTTPS
  * servers publish when a response has been sent
- * (https://nodejs.org/api/diagnostics_channel.html#built-in-channels). Never unsubscribed: a
+ * (https://nodejs.org/api/diagnostics_channel.html#built-in-channels), until the SDK stops: a
  * response of a request the SDK does not follow costs one property read.
  */
 function subscribeFinish(): boolean {
   if (finishSubscribed) return true;
   try {
-    process
-      .getBuiltinModule('node:diagnostics_channel')
-      .subscribe('http.server.response.finish', onFinishMessage);
+    const channels = process.getBuiltinModule('node:diagnostics_channel');
+    channels.subscribe('http.server.response.finish', onFinishMessage);
     finishSubscribed = true;
+    undoAtStop(() => {
+      channels.unsubscribe('http.server.response.finish', onFinishMessage);
+      finishSubscribed = false;
+    });
   } catch {
     // Without the channel, each response gets its own listener.
   }

@@ -21,6 +21,7 @@ import { loadPipeline } from './load-pipeline.js';
 import { registerFront } from './loaded-client.js';
 import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
 import { type AsyncScopeStore, createAsyncScopeStore } from './scope-store.js';
+import { runStopHooks } from './stop-hooks.js';
 
 type Current = NonNullable<ReturnType<typeof carrier>['current']> & {
   client: Client;
@@ -188,7 +189,11 @@ function startFront(resolved: NodeOptions): Current {
     // Core checks `scrub` entries when its client starts; started now, a bad entry is named at init.
     if (options.scrub !== undefined) pipeline();
   }
-  return { client: front, stop: () => teardownAll(integrations), store };
+  const stop = () => {
+    teardownAll(integrations);
+    runStopHooks();
+  };
+  return { client: front, stop, store };
 }
 
 function replaceCurrent(next: Current | undefined): void {

@@ -1,3 +1,4 @@
+import * as diagnostics from 'node:diagnostics_channel';
 import { IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -359,6 +360,15 @@ describe.each([
         .map((event) => event.tags?.item)
         .sort(),
     ).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it("subscribes to Node's response channel at the first request and unsubscribes at close", async () => {
+    const finished = diagnostics.channel('http.server.response.finish');
+    await start();
+    expect((await call(`${app.url}/maintenance`)).status).toBe(503);
+    expect(finished.hasSubscribers).toBe(true);
+    await close(1000);
+    expect(finished.hasSubscribers).toBe(false);
   });
 
   it('an error passed on from a callback that lost the request context still carries the request', async () => {

@@ -187,17 +187,29 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     captureMessage(message, level = 'info', hint = {}) {
       return client.captureEvent({ message: messageText(message), level }, hint);
     },
-    captureEvent(event, hint) {
-      const eventId = givenEventId(hint) ?? givenEventId(event) ?? uuid4();
-      if (!enabled || closed || droppedEarly()) return eventId;
+    captureEvent(event, givenHint) {
+      const givenId = givenEventId(givenHint) ?? givenEventId(event);
+      if (!enabled || closed || droppedEarly()) return givenId ?? storm?.id() ?? uuid4();
+      let eventId: string | undefined;
       try {
         if (typeof event !== 'object' || event === null)
           throw new TypeError('captureEvent needs an event object');
-        runPipeline({ ...event, event_id: eventId }, readHint(hint));
+        const hint = readHint(givenHint);
+        // As for exceptions: sampling and the storm guard decide before anything is built (an
+        // error response sent in a loop, `res.status(500).send()`, is a storm too).
+        if (!storm?.again(givenHint) && sampledOut()) return givenId ?? uuid4();
+        const repeats = storm?.admitEvent(event, store.getScope().getUser()?.id, hint, givenId);
+        if (typeof repeats === 'string') return repeats;
+        if (storm && !repeats) return givenId ?? storm.id();
+        eventId = givenId ?? uuid4();
+        const input: EventInput = { ...event, event_id: eventId };
+        if (repeats?.suppressed) input.contexts = { ...input.contexts, repeats: { ...repeats } };
+        runPipeline(input, hint, { sampled: true, summary: !!repeats?.suppressed });
       } catch (error) {
         internalError(error);
       }
-      return eventId;
+      storm?.built();
+      return eventId ?? givenId ?? uuid4();
     },
     captureCheckIn(checkIn, monitorConfig) {
       if (runtime.sendCheckIn)

@@ -321,3 +321,63 @@ describe('storm guard: time per macrotask', () => {
     expect(events().length + (drops.get('backpressure:error') ?? 0)).toBe(3);
   });
 });
+
+describe('storm guard: messages and events given whole', () => {
+  it('keys a message by its level and text, an event by its first exception type and value', () => {
+    const guard = createStormGuard({ burst: 1, perTask: 100 });
+    expect(guard.admitEvent({ message: 'GET /checkout answered 500', level: 'error' })).toEqual({
+      suppressed: 0,
+    });
+    expect(guard.admitEvent({ message: 'GET /checkout answered 500', level: 'error' })).toBeUndefined();
+    // Another text, another level, another exception: issues of their own.
+    expect(guard.admitEvent({ message: 'GET /cart answered 500', level: 'error' })).toEqual({
+      suppressed: 0,
+    });
+    expect(guard.admitEvent({ message: 'GET /checkout answered 500', level: 'warning' })).toEqual({
+      suppressed: 0,
+    });
+    const failed = (value: string) => ({ exception: { values: [{ type: 'JobFailed', value }] } });
+    expect(guard.admitEvent(failed('nightly export'))).toEqual({ suppressed: 0 });
+    expect(guard.admitEvent(failed('nightly export'))).toBeUndefined();
+    expect(guard.admitEvent(failed('hourly sync'))).toEqual({ suppressed: 0 });
+  });
+
+  it('a message captured in a loop: every capture sent or counted, and the next event says how many', async () => {
+    let t = 7_000_000;
+    const { client, drops, events } = recordingClient({ now: () => t });
+    const ids = new Set<string>();
+    for (let i = 0; i < 5_000; i++) ids.add(client.captureMessage('GET /orders/:id answered 503', 'error'));
+    expect(ids.size).toBe(5_000);
+    expect([...ids].every(isId)).toBe(true);
+    await laterTasks();
+    const sent = events();
+    const counted = drops.get('backpressure:error') ?? 0;
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(25);
+    // The run's few events built are duplicates of the first (dropped as such, and counted).
+    const everyDrop = [...drops.values()].reduce((a, b) => a + b, 0);
+    expect(counted).toBeGreaterThan(4_900);
+    expect(sent.length + everyDrop).toBe(5_000);
+    t += 1000;
+    await nextTask();
+    client.captureMessage('GET /orders/:id answered 503', 'error');
+    expect(events().at(-1)?.message).toBe('GET /orders/:id answered 503');
+    expect(events().at(-1)?.contexts?.repeats).toMatchObject({ suppressed: counted });
+  });
+
+  it('a message inside a storm of errors is put off, then sent with the id it was given', async () => {
+    let ms = 0;
+    const beforeSend = <T>(event: T): T => {
+      ms += 3;
+      return event;
+    };
+    const { client, events } = recordingClient({ clock: () => ms }, { beforeSend });
+    for (let i = 0; i < 200; i++) client.captureException(failAt(i));
+    const id = client.captureMessage('payment provider answered 502', 'warning');
+    expect(events().some((e) => e.message !== undefined)).toBe(false);
+    await laterTasks();
+    const message = events().find((e) => e.message === 'payment provider answered 502');
+    expect(message?.event_id).toBe(id);
+    expect(message?.level).toBe('warning');
+  });
+});

@@ -31,7 +31,7 @@ import { unrefTimer } from './globals.js';
 import { uuid4 } from './ids.js';
 import type { ScopeStore } from './scope.js';
 import { parseLine, stripHeader } from './stack-parse.js';
-import type { EventHint } from './types.js';
+import type { EventHint, EventInput } from './types.js';
 
 export interface StormGuardOptions {
   /** Events of one issue built at once before its rate applies. @default 50 */
@@ -56,6 +56,7 @@ export interface StormGuardOptions {
 export interface StormHost {
   client: {
     captureException(exception: unknown, hint: EventHint): string;
+    captureEvent(event: EventInput, hint: EventHint): string;
     recordDroppedEvent(reason: 'backpressure', category: 'error'): void;
   };
   store: ScopeStore;
@@ -75,6 +76,17 @@ export interface StormGuard {
    * (`backpressure`). Nothing is drawn or copied for a capture only counted.
    */
   admit(exception: unknown, user?: unknown, hint?: EventHint, eventId?: string): Repeats | string | undefined;
+  /**
+   * `admit` for an event given whole (`captureMessage`, `captureEvent`: an error response sent
+   * without a thrown error is one): its issue is its level and message, or its first exception's
+   * type and value, and a capture put off is captured again with `captureEvent`.
+   */
+  admitEvent(
+    event: EventInput,
+    user?: unknown,
+    hint?: EventHint,
+    eventId?: string,
+  ): Repeats | string | undefined;
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
@@ -101,6 +113,14 @@ export interface Repeats {
   suppressed: number;
   /** When the first of them happened (ISO 8601), absent when none was. */
   since?: string;
+}
+
+/** What a capture put off is captured again from: a thrown value, or an event given whole. */
+interface Capture {
+  exception: unknown;
+  event?: EventInput;
+  /** The event's own text that keys its issue (with its type). */
+  text?: string;
 }
 
 /** An issue key, with the stack text and type it was made for. */
@@ -248,13 +268,19 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
    * Keeps a capture put off, with its scope, to be captured again through the host's client;
    * returns the id its event will have.
    */
-  function putOff(exception: unknown, hint: EventHint, eventId = uuid4()): string {
+  function putOff(capture: Capture, hint: EventHint, eventId = uuid4()): string {
     if (!host) return eventId;
     const { client, store } = host;
     const scope = store.getScope().clone();
     const again: EventHint = { ...hint, event_id: eventId };
     resumed.add(again);
-    held.push(() => store.withScope(scope, () => client.captureException(exception, again)));
+    held.push(() =>
+      store.withScope(scope, () =>
+        capture.event
+          ? client.captureEvent(capture.event, again)
+          : client.captureException(capture.exception, again),
+      ),
+    );
     if (releaseQueued) return eventId;
     // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
     // them: the first fires with what else fell due during the run (the transport's first
@@ -289,53 +315,69 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     return true;
   };
 
+  /** Decides for one capture of `type`; its issue key is read only past the run's bounds check. */
+  function decide(
+    capture: Capture,
+    type: string,
+    user: unknown,
+    hint: EventHint,
+    eventId: string | undefined,
+  ): Repeats | string | undefined {
+    const t = now();
+    endOfTask();
+    if (pastBounds()) {
+      if (countByType(type, t)) return undefined;
+      seeInRun(type);
+      return putOff(capture, hint, eventId);
+    }
+    const base = capture.event ? `${type}\n${capture.text}` : keyOf(capture.exception, type);
+    const key = user === undefined ? base : `${base}\n${user}`;
+    let issue = issues.get(key);
+    if (issue === undefined) {
+      issue = { tokens: burst, at: t, suppressed: 0, since: t, run: -1, builtAt: Number.NEGATIVE_INFINITY };
+      if (issues.size >= MAX_ISSUES) issues.delete(issues.keys().next().value as string);
+      issues.set(key, issue);
+    } else {
+      issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
+      issue.at = t;
+    }
+    // Once the run's time is spent, a repeat in it of an issue it built is only counted; while
+    // a storm goes on, so is an issue that built an event less than its interval ago.
+    const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
+    const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
+    seeInRun(type);
+    if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
+      if (issue.suppressed === 0) issue.since = t;
+      issue.suppressed += 1;
+      countedThisTask += 1;
+      dropped(t);
+      return undefined;
+    }
+    issue.tokens -= 1;
+    issue.run = run;
+    issue.builtAt = t;
+    builtThisTask += 1;
+    openedAt ??= clock();
+    const pending = byType.get(type);
+    if (pending) {
+      byType.delete(type);
+      if (issue.suppressed === 0 || pending.since < issue.since) issue.since = pending.since;
+      issue.suppressed += pending.suppressed;
+    }
+    const repeats: Repeats = { suppressed: issue.suppressed };
+    if (issue.suppressed > 0) repeats.since = new Date(issue.since).toISOString();
+    issue.suppressed = 0;
+    return repeats;
+  }
+
   return {
     admit(exception, user, hint = {}, eventId) {
-      const t = now();
-      endOfTask();
       const type = typeOf(exception);
-      if (pastBounds()) {
-        if (countByType(type, t)) return undefined;
-        seeInRun(type);
-        return putOff(exception, hint, eventId);
-      }
-      const key = user === undefined ? keyOf(exception, type) : `${keyOf(exception, type)}\n${user}`;
-      let issue = issues.get(key);
-      if (issue === undefined) {
-        issue = { tokens: burst, at: t, suppressed: 0, since: t, run: -1, builtAt: Number.NEGATIVE_INFINITY };
-        if (issues.size >= MAX_ISSUES) issues.delete(issues.keys().next().value as string);
-        issues.set(key, issue);
-      } else {
-        issue.tokens = Math.min(burst, issue.tokens + (Math.max(0, t - issue.at) / 1000) * perSecond);
-        issue.at = t;
-      }
-      // Once the run's time is spent, a repeat in it of an issue it built is only counted; while
-      // a storm goes on, so is an issue that built an event less than its interval ago.
-      const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
-      const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
-      seeInRun(type);
-      if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
-        if (issue.suppressed === 0) issue.since = t;
-        issue.suppressed += 1;
-        countedThisTask += 1;
-        dropped(t);
-        return undefined;
-      }
-      issue.tokens -= 1;
-      issue.run = run;
-      issue.builtAt = t;
-      builtThisTask += 1;
-      openedAt ??= clock();
-      const pending = byType.get(type);
-      if (pending) {
-        byType.delete(type);
-        if (issue.suppressed === 0 || pending.since < issue.since) issue.since = pending.since;
-        issue.suppressed += pending.suppressed;
-      }
-      const repeats: Repeats = { suppressed: issue.suppressed };
-      if (issue.suppressed > 0) repeats.since = new Date(issue.since).toISOString();
-      issue.suppressed = 0;
-      return repeats;
+      return decide({ exception }, type, user, hint, eventId);
+    },
+    admitEvent(event, user, hint = {}, eventId) {
+      const [type, text] = eventIssue(event);
+      return decide({ exception: undefined, event, text }, type, user, hint, eventId);
     },
     busy(exception) {
       try {
@@ -399,6 +441,29 @@ function stackOf(exception: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Longest text of an event's own that tells its issues apart. */
+const MAX_EVENT_KEY = 200;
+
+/**
+ * Type and text of an event given whole: a message's level and text (an error response's message
+ * names its status, method and route), else its first exception's type and value.
+ */
+function eventIssue(event: EventInput): [string, string] {
+  try {
+    if (typeof event.message === 'string')
+      return [`(${event.level ?? 'info'} message)`, event.message.slice(0, MAX_EVENT_KEY)];
+    const first = event.exception?.values?.[0];
+    if (first)
+      return [
+        String(first.type ?? '(event)').slice(0, 100),
+        String(first.value ?? '').slice(0, MAX_EVENT_KEY),
+      ];
+  } catch {
+    // An event that cannot be read is keyed as one issue of its own.
+  }
+  return ['(event)', ''];
 }
 
 /** The type part of an issue key: the error's name, or what kind of value was thrown. */

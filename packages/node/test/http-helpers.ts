@@ -47,17 +47,30 @@ export function bodyText(request: ReceivedRequest): string {
  * independent implementation), not ours.
  */
 export function eventsParsedBySentry(requests: ReceivedRequest[]): Array<Record<string, any>> {
-  const events: Array<Record<string, any>> = [];
+  return itemsParsedBySentry(requests, 'event');
+}
+
+/** The payloads of every item of `type` in the received envelopes, parsed by @sentry/core. */
+export function itemsParsedBySentry(requests: ReceivedRequest[], type: string): Array<Record<string, any>> {
+  const out: Array<Record<string, any>> = [];
   for (const request of requests) {
     const [, items] = sentryParseEnvelope(request.body);
     for (const [headers, payload] of items) {
-      if (headers.type !== 'event') continue;
+      if (headers.type !== type) continue;
       // With a `length` header @sentry/core hands the payload back as bytes.
       const json = payload instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(payload)) : payload;
-      events.push(json as Record<string, any>);
+      out.push(json as Record<string, any>);
     }
   }
-  return events;
+  return out;
+}
+
+/** How many drops for `reason` the received client reports count in all. */
+export function droppedPerReports(requests: ReceivedRequest[], reason: string): number {
+  let sum = 0;
+  for (const report of itemsParsedBySentry(requests, 'client_report'))
+    for (const entry of report.discarded_events ?? []) if (entry.reason === reason) sum += entry.quantity;
+  return sum;
 }
 
 /** The secrets a test request carries; none may reach the receiver. */

@@ -360,9 +360,15 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    server's did: the slower hello world after errors in wall time is not more work done.
    Last run (2026-12-06): hello world 714.6 K without an SDK, 741.9 K with
    Faultline (+27.3 K, +3.8 %); after 3,000 errors 633.8 K and 619.0 K; the throwing route
-   1,024.5 K and 1,247.3 K (+222.8 K, +21.7 %: the storm guard counts most of these errors,
-   but each still passes the request middleware, the error middleware and a console
-   breadcrumb of express's own error log, and is captured far enough to be counted).
+   1,021.2 K and 1,144.7 K (+123.5 K, +12.1 %). Under callgrind a server runs about 50 times
+   slower, while the storm guard's rate (one event of an issue a second) is in wall-clock
+   time: counted that way, the throwing route built an event every few dozen requests instead
+   of every few thousand and read +222.8 K; the counted servers now build none after the
+   issue's burst (\`stormGuard.perSecond: 0\`), so the figure is what an error costs up to being
+   counted. Where it goes (servers cut down, same method): \`init\` alone about 27 K (most of
+   it the console breadcrumb of express's own error log), the two middlewares without a
+   capture about 50 K (a plain AsyncLocalStorage middleware: 17 K), the capture up to the
+   storm guard's count about 45 K.
    **Route that always throws** (rows 3b): the same servers, \`GET /throw\` throwing the same
    error on every request (none: express's own 500 page), rounds interleaved with figure 3. An
    app stuck on one bug: every request is an error report, so this is the cost of capturing

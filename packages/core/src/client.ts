@@ -26,7 +26,7 @@ import { scrubOptionsProblem } from './scrub-patterns.js';
 import type { sendCheckIn } from './send-check-in.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
-import type { StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
+import type { MessageEvent, Repeats, StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
   Breadcrumb,
@@ -185,31 +185,10 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       return eventId ?? givenId ?? uuid4();
     },
     captureMessage(message, level = 'info', hint = {}) {
-      return client.captureEvent({ message: messageText(message), level }, hint);
+      return captureWhole({ message: messageText(message), level }, hint, true);
     },
-    captureEvent(event, givenHint) {
-      const givenId = givenEventId(givenHint) ?? givenEventId(event);
-      if (!enabled || closed || droppedEarly()) return givenId ?? storm?.id() ?? uuid4();
-      let eventId: string | undefined;
-      try {
-        if (typeof event !== 'object' || event === null)
-          throw new TypeError('captureEvent needs an event object');
-        const hint = readHint(givenHint);
-        // As for exceptions: sampling and the storm guard decide before anything is built (an
-        // error response sent in a loop, `res.status(500).send()`, is a storm too).
-        if (!storm?.again(givenHint) && sampledOut()) return givenId ?? uuid4();
-        const repeats = storm?.admitEvent(event, store.getScope().getUser()?.id, hint, givenId);
-        if (typeof repeats === 'string') return repeats;
-        if (storm && !repeats) return givenId ?? storm.id();
-        eventId = givenId ?? uuid4();
-        const input: EventInput = { ...event, event_id: eventId };
-        if (repeats?.suppressed) input.contexts = { ...input.contexts, repeats: { ...repeats } };
-        runPipeline(input, hint, { sampled: true, summary: !!repeats?.suppressed });
-      } catch (error) {
-        internalError(error);
-      }
-      storm?.built();
-      return eventId ?? givenId ?? uuid4();
+    captureEvent(event, hint) {
+      return captureWhole(event, hint, false);
     },
     captureCheckIn(checkIn, monitorConfig) {
       if (runtime.sendCheckIn)
@@ -322,6 +301,51 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
    * True (and the drop counted) when the transport would drop an event sent now: a full queue
    * or a rate limit. Checked before anything is built, so an error storm stays cheap.
    */
+  /**
+   * Captures an event given whole. A message (`guarded`) asks the storm guard first, as an
+   * exception does: an error response sent in a loop (`res.status(500).send()`) is a storm too.
+   * An event given to `captureEvent` is the app's own, each one meant (a job's failure report).
+   */
+  function captureWhole(event: EventInput, givenHint: EventHint | undefined, guarded: boolean): string {
+    const givenId = givenEventId(givenHint) ?? givenEventId(event);
+    if (!enabled || closed || droppedEarly()) return givenId ?? storm?.id() ?? uuid4();
+    let eventId: string | undefined;
+    try {
+      if (typeof event !== 'object' || event === null)
+        throw new TypeError('captureEvent needs an event object');
+      const hint = readHint(givenHint);
+      // A message the storm guard put off, captured again: it was sampled then.
+      const again = storm?.again(givenHint) ?? false;
+      let repeats: Repeats | undefined;
+      if (guarded && storm && !again) {
+        // Sampling and the storm guard decide before anything is built.
+        if (sampledOut()) return givenId ?? uuid4();
+        const admitted = storm.admitMessage(
+          event as MessageEvent,
+          store.getScope().getUser()?.id,
+          hint,
+          givenId,
+        );
+        if (typeof admitted === 'string') return admitted;
+        if (!admitted) return givenId ?? storm.id();
+        repeats = admitted;
+      }
+      eventId = givenId ?? uuid4();
+      const input: EventInput = { ...event, event_id: eventId };
+      if (repeats?.suppressed) input.contexts = { ...input.contexts, repeats: { ...repeats } };
+      // Unless sampled above (or before it was put off), the pipeline samples it.
+      runPipeline(
+        input,
+        hint,
+        repeats || again ? { sampled: true, summary: !!repeats?.suppressed } : undefined,
+      );
+    } catch (error) {
+      internalError(error);
+    }
+    storm?.built();
+    return eventId ?? givenId ?? uuid4();
+  }
+
   function droppedEarly(): boolean {
     try {
       const reason = getTransport()?.wouldDrop?.('error');

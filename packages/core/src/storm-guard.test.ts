@@ -323,23 +323,28 @@ describe('storm guard: time per macrotask', () => {
 });
 
 describe('storm guard: messages and events given whole', () => {
-  it('keys a message by its level and text, an event by its first exception type and value', () => {
+  it('keys a message by its level and text', () => {
     const guard = createStormGuard({ burst: 1, perTask: 100 });
-    expect(guard.admitEvent({ message: 'GET /checkout answered 500', level: 'error' })).toEqual({
+    expect(guard.admitMessage({ message: 'GET /checkout answered 500', level: 'error' })).toEqual({
       suppressed: 0,
     });
-    expect(guard.admitEvent({ message: 'GET /checkout answered 500', level: 'error' })).toBeUndefined();
-    // Another text, another level, another exception: issues of their own.
-    expect(guard.admitEvent({ message: 'GET /cart answered 500', level: 'error' })).toEqual({
+    expect(guard.admitMessage({ message: 'GET /checkout answered 500', level: 'error' })).toBeUndefined();
+    // Another text, another level: issues of their own.
+    expect(guard.admitMessage({ message: 'GET /cart answered 500', level: 'error' })).toEqual({
       suppressed: 0,
     });
-    expect(guard.admitEvent({ message: 'GET /checkout answered 500', level: 'warning' })).toEqual({
+    expect(guard.admitMessage({ message: 'GET /checkout answered 500', level: 'warning' })).toEqual({
       suppressed: 0,
     });
-    const failed = (value: string) => ({ exception: { values: [{ type: 'JobFailed', value }] } });
-    expect(guard.admitEvent(failed('nightly export'))).toEqual({ suppressed: 0 });
-    expect(guard.admitEvent(failed('nightly export'))).toBeUndefined();
-    expect(guard.admitEvent(failed('hourly sync'))).toEqual({ suppressed: 0 });
+  });
+
+  it('events given whole to captureEvent are each built: each is one the app meant', () => {
+    const { client, events } = recordingClient({ perTask: 2, burst: 1 });
+    const failed = { exception: { values: [{ type: 'JobFailed', value: 'nightly export timed out' }] } };
+    // One report per run of the job: the same failure text, each its own occurrence.
+    for (let i = 0; i < 5; i++)
+      client.captureEvent({ ...failed, fingerprint: ['nightly', String(i)], tags: { run: String(i) } });
+    expect(events().map((e) => e.tags?.run)).toEqual(['0', '1', '2', '3', '4']);
   });
 
   it('a message captured in a loop: every capture sent or counted, and the next event says how many', async () => {

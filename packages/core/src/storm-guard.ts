@@ -31,7 +31,7 @@ import { unrefTimer } from './globals.js';
 import { uuid4 } from './ids.js';
 import type { ScopeStore } from './scope.js';
 import { parseLine, stripHeader } from './stack-parse.js';
-import type { EventHint, EventInput } from './types.js';
+import type { EventHint, EventInput, SeverityLevel } from './types.js';
 
 export interface StormGuardOptions {
   /** Events of one issue built at once before its rate applies. @default 50 */
@@ -77,12 +77,12 @@ export interface StormGuard {
    */
   admit(exception: unknown, user?: unknown, hint?: EventHint, eventId?: string): Repeats | string | undefined;
   /**
-   * `admit` for an event given whole (`captureMessage`, `captureEvent`: an error response sent
-   * without a thrown error is one): its issue is its level and message, or its first exception's
-   * type and value, and a capture put off is captured again with `captureEvent`.
+   * `admit` for a message (`captureMessage`; an error response sent without a thrown error is
+   * one): its issue is its level and text, and a capture put off is captured again, as the
+   * event it is, with `captureEvent`.
    */
-  admitEvent(
-    event: EventInput,
+  admitMessage(
+    message: MessageEvent,
     user?: unknown,
     hint?: EventHint,
     eventId?: string,
@@ -115,11 +115,17 @@ export interface Repeats {
   since?: string;
 }
 
-/** What a capture put off is captured again from: a thrown value, or an event given whole. */
+/** A message to capture, as `captureMessage` makes it. */
+export interface MessageEvent extends EventInput {
+  message: string;
+  level: SeverityLevel;
+}
+
+/** What a capture put off is captured again from: a thrown value, or a message event. */
 interface Capture {
   exception: unknown;
-  event?: EventInput;
-  /** The event's own text that keys its issue (with its type). */
+  event?: MessageEvent;
+  /** The message's text that keys its issue (with its level). */
   text?: string;
 }
 
@@ -375,9 +381,9 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       const type = typeOf(exception);
       return decide({ exception }, type, user, hint, eventId);
     },
-    admitEvent(event, user, hint = {}, eventId) {
-      const [type, text] = eventIssue(event);
-      return decide({ exception: undefined, event, text }, type, user, hint, eventId);
+    admitMessage(event, user, hint = {}, eventId) {
+      const text = event.message.slice(0, MAX_MESSAGE_KEY);
+      return decide({ exception: undefined, event, text }, `(${event.level} message)`, user, hint, eventId);
     },
     busy(exception) {
       try {
@@ -443,28 +449,8 @@ function stackOf(exception: unknown): string | undefined {
   }
 }
 
-/** Longest text of an event's own that tells its issues apart. */
-const MAX_EVENT_KEY = 200;
-
-/**
- * Type and text of an event given whole: a message's level and text (an error response's message
- * names its status, method and route), else its first exception's type and value.
- */
-function eventIssue(event: EventInput): [string, string] {
-  try {
-    if (typeof event.message === 'string')
-      return [`(${event.level ?? 'info'} message)`, event.message.slice(0, MAX_EVENT_KEY)];
-    const first = event.exception?.values?.[0];
-    if (first)
-      return [
-        String(first.type ?? '(event)').slice(0, 100),
-        String(first.value ?? '').slice(0, MAX_EVENT_KEY),
-      ];
-  } catch {
-    // An event that cannot be read is keyed as one issue of its own.
-  }
-  return ['(event)', ''];
-}
+/** Longest part of a message's text that tells its issues apart. */
+const MAX_MESSAGE_KEY = 200;
 
 /** The type part of an issue key: the error's name, or what kind of value was thrown. */
 function typeOf(exception: unknown): string {

@@ -97,10 +97,12 @@ const ENVIRONMENT = /^(\.\.?|none)$/i;
 export const names = (item: { release?: string | undefined; environment?: string | undefined }): void => {
   const release = apiName(item.release, 200, RELEASE);
   const environment = apiName(item.environment, 64, ENVIRONMENT);
-  delete item.release;
-  delete item.environment;
+  // Deleted only when left out: deleting a property makes V8 keep the object as a dictionary,
+  // slower for every step that reads it after (serializing the event among them).
   if (release) item.release = release;
+  else if ('release' in item) delete item.release;
   if (environment) item.environment = environment;
+  else if ('environment' in item) delete item.environment;
 };
 
 /**

@@ -230,6 +230,32 @@ describe('storm guard issue keys of repeats', () => {
   });
 });
 
+describe('storm guard: runs that only count', () => {
+  it('a capture counted per run (a server failing one request at a time) leaves the next runs their whole bounds', async () => {
+    let t = 1_000_000;
+    const guard = createStormGuard({ burst: 1, perSecond: 0, perTask: 25, now: () => t });
+    expect(guard.admit(failAt(0))).toEqual({ suppressed: 0 });
+    await nextTask();
+    for (let i = 1; i <= 100; i++) {
+      t += 1;
+      expect(guard.admit(failAt(i))).toBeUndefined();
+      await nextTask();
+    }
+    // A run of 25 different errors after them: each is built, as in a run of their own.
+    expect(built(Array.from({ length: 25 }, (_, i) => guard.admit(failInJob(i))))).toHaveLength(25);
+    await nextTask();
+    // The issue counted all along says how many once it may send again.
+    const later = createStormGuard({ burst: 1, perSecond: 1, perTask: 1, now: () => t });
+    expect(later.admit(failAt(0))).toEqual({ suppressed: 0 });
+    await nextTask();
+    expect(later.admit(failAt(1))).toBeUndefined();
+    await nextTask();
+    // perTask 1: a run that counted one capture has spent its bound; the next run has its own.
+    t += 1000;
+    expect(later.admit(failInJob(1))).toEqual({ suppressed: 0 });
+  });
+});
+
 describe('storm guard: time per macrotask', () => {
   /**
    * A client whose events each take 3 ms to build (by the guard's clock), more than a run's

@@ -262,13 +262,22 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     spentThisTask = 0;
   };
 
+  /** One settled promise for every run's end: `then` on it makes one promise, not two. */
+  const settled = Promise.resolve();
   const endOfTask = (): void => {
     if (resetQueued) return;
     // Microtasks run once the app's synchronous code returns: that ends the run. (Node runs
     // them after each timer and I/O callback, so concurrent requests are runs of their own.)
     resetQueued = true;
-    Promise.resolve().then(newRun);
+    void settled.then(newRun);
   };
+  /**
+   * Counts a run may leave to the next without a reset: the microtask that ends a run costs a
+   * promise (and, where AsyncLocalStorage is on, its async hooks), as much as counting a capture
+   * does, so a run that only counts a capture or two (a server answering one failing request
+   * per run) does not queue one. Fewer than every bound they are compared with (`perTask`).
+   */
+  const carried = Math.min(MIN_PER_TASK, perTask) - 1;
 
   /**
    * Keeps a capture put off, with its scope, to be captured again through the host's client;
@@ -330,8 +339,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     eventId: string | undefined,
   ): Repeats | string | undefined {
     const t = now();
-    endOfTask();
     if (pastBounds()) {
+      endOfTask();
       if (countByType(type, t)) return undefined;
       seeInRun(type);
       return putOff(capture, hint, eventId);
@@ -356,9 +365,11 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       if (issue.suppressed === 0) issue.since = t;
       issue.suppressed += 1;
       countedThisTask += 1;
+      if (countedThisTask > carried) endOfTask();
       dropped(t);
       return undefined;
     }
+    endOfTask();
     issue.tokens -= 1;
     issue.run = run;
     issue.builtAt = t;

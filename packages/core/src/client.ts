@@ -314,31 +314,19 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       if (typeof event !== 'object' || event === null)
         throw new TypeError('captureEvent needs an event object');
       const hint = readHint(givenHint);
-      // A message the storm guard put off, captured again: it was sampled then.
-      const again = storm?.again(givenHint) ?? false;
       let repeats: Repeats | undefined;
-      if (guarded && storm && !again) {
+      if (guarded && storm) {
         // Sampling and the storm guard decide before anything is built.
         if (sampledOut()) return givenId ?? uuid4();
-        const admitted = storm.admitMessage(
-          event as MessageEvent,
-          store.getScope().getUser()?.id,
-          hint,
-          givenId,
-        );
-        if (typeof admitted === 'string') return admitted;
-        if (!admitted) return givenId ?? storm.id();
+        const admitted = storm.admitMessage(event as MessageEvent, store.getScope().getUser()?.id);
+        if (!admitted || typeof admitted === 'string') return givenId ?? storm.id();
         repeats = admitted;
       }
       eventId = givenId ?? uuid4();
       const input: EventInput = { ...event, event_id: eventId };
       if (repeats?.suppressed) input.contexts = { ...input.contexts, repeats: { ...repeats } };
-      // Unless sampled above (or before it was put off), the pipeline samples it.
-      runPipeline(
-        input,
-        hint,
-        repeats || again ? { sampled: true, summary: !!repeats?.suppressed } : undefined,
-      );
+      // Unless sampled above, the pipeline samples it.
+      runPipeline(input, hint, repeats ? { sampled: true, summary: !!repeats.suppressed } : undefined);
     } catch (error) {
       internalError(error);
     }

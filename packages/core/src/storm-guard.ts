@@ -56,7 +56,6 @@ export interface StormGuardOptions {
 export interface StormHost {
   client: {
     captureException(exception: unknown, hint: EventHint): string;
-    captureEvent(event: EventInput, hint: EventHint): string;
     recordDroppedEvent(reason: 'backpressure', category: 'error'): void;
   };
   store: ScopeStore;
@@ -78,15 +77,10 @@ export interface StormGuard {
   admit(exception: unknown, user?: unknown, hint?: EventHint, eventId?: string): Repeats | string | undefined;
   /**
    * `admit` for a message (`captureMessage`; an error response sent without a thrown error is
-   * one): its issue is its level and text, and a capture put off is captured again, as the
-   * event it is, with `captureEvent`.
+   * one): its issue is its level and text, held to its burst and rate (not to a run's bounds,
+   * which are for thrown errors), so it is never put off.
    */
-  admitMessage(
-    message: MessageEvent,
-    user?: unknown,
-    hint?: EventHint,
-    eventId?: string,
-  ): Repeats | string | undefined;
+  admitMessage(message: MessageEvent, user?: unknown): Repeats | undefined;
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
@@ -121,7 +115,7 @@ export interface MessageEvent extends EventInput {
   level: SeverityLevel;
 }
 
-/** What a capture put off is captured again from: a thrown value, or a message event. */
+/** What a capture is: a thrown value, or a message. */
 interface Capture {
   exception: unknown;
   event?: MessageEvent;
@@ -283,19 +277,13 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
    * Keeps a capture put off, with its scope, to be captured again through the host's client;
    * returns the id its event will have.
    */
-  function putOff(capture: Capture, hint: EventHint, eventId = uuid4()): string {
+  function putOff(exception: unknown, hint: EventHint, eventId = uuid4()): string {
     if (!host) return eventId;
     const { client, store } = host;
     const scope = store.getScope().clone();
     const again: EventHint = { ...hint, event_id: eventId };
     resumed.add(again);
-    held.push(() =>
-      store.withScope(scope, () =>
-        capture.event
-          ? client.captureEvent(capture.event, again)
-          : client.captureException(capture.exception, again),
-      ),
-    );
+    held.push(() => store.withScope(scope, () => client.captureException(exception, again)));
     if (releaseQueued) return eventId;
     // A timer fires in a later macrotask, after the app's run and its microtasks. Two of
     // them: the first fires with what else fell due during the run (the transport's first
@@ -339,11 +327,13 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     eventId: string | undefined,
   ): Repeats | string | undefined {
     const t = now();
-    if (pastBounds()) {
+    // A run's own bounds (its count and its time) are for thrown errors; a message is held to
+    // its issue's burst and rate only: a loop of different messages (a log of lines) is no storm.
+    if (!capture.event && pastBounds()) {
       endOfTask();
       if (countByType(type, t)) return undefined;
       seeInRun(type);
-      return putOff(capture, hint, eventId);
+      return putOff(capture.exception, hint, eventId);
     }
     const base = capture.event ? `${type}\n${capture.text}` : keyOf(capture.exception, type);
     const key = user === undefined ? base : `${base}\n${user}`;
@@ -358,7 +348,7 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     }
     // Once the run's time is spent, a repeat in it of an issue it built is only counted; while
     // a storm goes on, so is an issue that built an event less than its interval ago.
-    const spent = builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
+    const spent = !capture.event && builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
     const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
     seeInRun(type);
     if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
@@ -392,9 +382,17 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       const type = typeOf(exception);
       return decide({ exception }, type, user, hint, eventId);
     },
-    admitMessage(event, user, hint = {}, eventId) {
+    admitMessage(event, user) {
       const text = event.message.slice(0, MAX_MESSAGE_KEY);
-      return decide({ exception: undefined, event, text }, `(${event.level} message)`, user, hint, eventId);
+      const admitted = decide(
+        { exception: undefined, event, text },
+        `(${event.level} message)`,
+        user,
+        {},
+        undefined,
+      );
+      // Only a thrown error is ever put off (given an id instead).
+      return typeof admitted === 'string' ? undefined : admitted;
     },
     busy(exception) {
       try {

@@ -26,7 +26,7 @@ import { scrubOptionsProblem } from './scrub-patterns.js';
 import type { sendCheckIn } from './send-check-in.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
-import type { MessageEvent, Repeats, StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
+import type { MessageInput, Repeats, StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
   Breadcrumb,
@@ -298,10 +298,6 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
   }
 
   /**
-   * True (and the drop counted) when the transport would drop an event sent now: a full queue
-   * or a rate limit. Checked before anything is built, so an error storm stays cheap.
-   */
-  /**
    * Captures an event given whole. A message (`guarded`) asks the storm guard first, as an
    * exception does: an error response sent in a loop (`res.status(500).send()`) is a storm too.
    * An event given to `captureEvent` is the app's own, each one meant (a job's failure report).
@@ -318,8 +314,8 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       if (guarded && storm) {
         // Sampling and the storm guard decide before anything is built.
         if (sampledOut()) return givenId ?? uuid4();
-        const admitted = storm.admitMessage(event as MessageEvent, store.getScope().getUser()?.id);
-        if (!admitted || typeof admitted === 'string') return givenId ?? storm.id();
+        const admitted = storm.admitMessage(event as MessageInput, store.getScope().getUser()?.id);
+        if (!admitted) return givenId ?? storm.id();
         repeats = admitted;
       }
       eventId = givenId ?? uuid4();
@@ -334,6 +330,10 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     return eventId ?? givenId ?? uuid4();
   }
 
+  /**
+   * True (and the drop counted) when the transport would drop an event sent now: a full queue
+   * or a rate limit. Checked before anything is built, so an error storm stays cheap.
+   */
   function droppedEarly(): boolean {
     try {
       const reason = getTransport()?.wouldDrop?.('error');

@@ -80,7 +80,7 @@ export interface StormGuard {
    * one): its issue is its level and text, held to its burst and rate (not to a run's bounds,
    * which are for thrown errors), so it is never put off.
    */
-  admitMessage(message: MessageEvent, user?: unknown): Repeats | undefined;
+  admitMessage(message: MessageInput, user?: unknown): Repeats | undefined;
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
@@ -110,7 +110,7 @@ export interface Repeats {
 }
 
 /** A message to capture, as `captureMessage` makes it. */
-export interface MessageEvent extends EventInput {
+export interface MessageInput extends EventInput {
   message: string;
   level: SeverityLevel;
 }
@@ -118,7 +118,7 @@ export interface MessageEvent extends EventInput {
 /** What a capture is: a thrown value, or a message. */
 interface Capture {
   exception: unknown;
-  event?: MessageEvent;
+  event?: MessageInput;
   /** The message's text that keys its issue (with its level). */
   text?: string;
 }

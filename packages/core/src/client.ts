@@ -26,7 +26,7 @@ import { scrubOptionsProblem } from './scrub-patterns.js';
 import type { sendCheckIn } from './send-check-in.js';
 import { parseStack, type StackParser } from './stack-parse.js';
 import { createStatusPolicy, type StatusPolicy } from './status-policy.js';
-import type { MessageInput, Repeats, StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
+import type { Repeats, StormGuard, StormGuardOptions, StormHost } from './storm-guard.js';
 import { createTransport, type Transport, type TransportExecutor } from './transport.js';
 import type {
   Breadcrumb,
@@ -314,7 +314,11 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       if (guarded && storm) {
         // Sampling and the storm guard decide before anything is built.
         if (sampledOut()) return givenId ?? uuid4();
-        const admitted = storm.admitMessage(event as MessageInput, store.getScope().getUser()?.id);
+        const admitted = storm.admitMessage(
+          String(event.message),
+          event.level ?? 'info',
+          store.getScope().getUser()?.id,
+        );
         if (!admitted) return givenId ?? storm.id();
         repeats = admitted;
       }

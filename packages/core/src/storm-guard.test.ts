@@ -351,15 +351,15 @@ describe('storm guard: time per macrotask', () => {
 describe('storm guard: messages and events given whole', () => {
   it('keys a message by its level and text', () => {
     const guard = createStormGuard({ burst: 1, perTask: 100 });
-    expect(guard.admitMessage({ message: 'GET /checkout answered 500', level: 'error' })).toEqual({
+    expect(guard.admitMessage('GET /checkout answered 500', 'error')).toEqual({
       suppressed: 0,
     });
-    expect(guard.admitMessage({ message: 'GET /checkout answered 500', level: 'error' })).toBeUndefined();
+    expect(guard.admitMessage('GET /checkout answered 500', 'error')).toBeUndefined();
     // Another text, another level: issues of their own.
-    expect(guard.admitMessage({ message: 'GET /cart answered 500', level: 'error' })).toEqual({
+    expect(guard.admitMessage('GET /cart answered 500', 'error')).toEqual({
       suppressed: 0,
     });
-    expect(guard.admitMessage({ message: 'GET /checkout answered 500', level: 'warning' })).toEqual({
+    expect(guard.admitMessage('GET /checkout answered 500', 'warning')).toEqual({
       suppressed: 0,
     });
   });

@@ -31,7 +31,7 @@ import { unrefTimer } from './globals.js';
 import { uuid4 } from './ids.js';
 import type { ScopeStore } from './scope.js';
 import { parseLine, stripHeader } from './stack-parse.js';
-import type { EventHint, EventInput, SeverityLevel } from './types.js';
+import type { EventHint, SeverityLevel } from './types.js';
 
 export interface StormGuardOptions {
   /** Events of one issue built at once before its rate applies. @default 50 */
@@ -80,7 +80,7 @@ export interface StormGuard {
    * one): its issue is its level and text, held to its burst and rate (not to a run's bounds,
    * which are for thrown errors), so it is never put off.
    */
-  admitMessage(message: MessageInput, user?: unknown): Repeats | undefined;
+  admitMessage(text: string, level: SeverityLevel, user?: unknown): Repeats | undefined;
   /**
    * True (and the capture counted, in the host's client reports too) when this run is past
    * its bounds and the capture would only be counted by `admit`: the client can then skip
@@ -107,20 +107,6 @@ export interface Repeats {
   suppressed: number;
   /** When the first of them happened (ISO 8601), absent when none was. */
   since?: string;
-}
-
-/** A message to capture, as `captureMessage` makes it. */
-export interface MessageInput extends EventInput {
-  message: string;
-  level: SeverityLevel;
-}
-
-/** What a capture is: a thrown value, or a message. */
-interface Capture {
-  exception: unknown;
-  event?: MessageInput;
-  /** The message's text that keys its issue (with its level). */
-  text?: string;
 }
 
 /** An issue key, with the stack text and type it was made for. */
@@ -318,9 +304,13 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     return true;
   };
 
-  /** Decides for one capture of `type`; its issue key is read only past the run's bounds check. */
+  /**
+   * Decides for one capture of `type`: a thrown `exception`, or a message when `message` (its
+   * issue key) is given. A thrown error's key is read only past the run's bounds check.
+   */
   function decide(
-    capture: Capture,
+    exception: unknown,
+    message: string | undefined,
     type: string,
     user: unknown,
     hint: EventHint,
@@ -329,13 +319,13 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     const t = now();
     // A run's own bounds (its count and its time) are for thrown errors; a message is held to
     // its issue's burst and rate only: a loop of different messages (a log of lines) is no storm.
-    if (!capture.event && pastBounds()) {
+    if (message === undefined && pastBounds()) {
       endOfTask();
       if (countByType(type, t)) return undefined;
       seeInRun(type);
-      return putOff(capture.exception, hint, eventId);
+      return putOff(exception, hint, eventId);
     }
-    const base = capture.event ? `${type}\n${capture.text}` : keyOf(capture.exception, type);
+    const base = message ?? keyOf(exception, type);
     const key = user === undefined ? base : `${base}\n${user}`;
     let issue = issues.get(key);
     if (issue === undefined) {
@@ -348,7 +338,8 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
     }
     // Once the run's time is spent, a repeat in it of an issue it built is only counted; while
     // a storm goes on, so is an issue that built an event less than its interval ago.
-    const spent = !capture.event && builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
+    const spent =
+      message === undefined && builtThisTask >= MIN_PER_TASK && spentThisTask >= budgetMs && !draining;
     const storming = t < stormUntil && !draining && t - issue.builtAt < interval;
     seeInRun(type);
     if (issue.tokens < 1 || (spent && issue.run === run) || storming) {
@@ -379,14 +370,14 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
 
   return {
     admit(exception, user, hint = {}, eventId) {
-      const type = typeOf(exception);
-      return decide({ exception }, type, user, hint, eventId);
+      return decide(exception, undefined, typeOf(exception), user, hint, eventId);
     },
-    admitMessage(event, user) {
-      const text = event.message.slice(0, MAX_MESSAGE_KEY);
+    admitMessage(text, level, user) {
+      const type = `(${level} message)`;
       const admitted = decide(
-        { exception: undefined, event, text },
-        `(${event.level} message)`,
+        undefined,
+        `${type}\n${text.slice(0, MAX_MESSAGE_KEY)}`,
+        type,
         user,
         {},
         undefined,

@@ -419,6 +419,22 @@ export function leakCases(seed = 1): LeakCase[] {
   add('URL', s, `mysql://root:${s}@db/app`);
   s = pw();
   add('URL', s, `smtps://mailer%40example.com:${s}@smtp.example.com:465`);
+  // URL values holding an escaped space, tab or `&` (a passphrase, a generated secret), also in
+  // a URL that is itself a parameter, and a URL password with an escaped space.
+  s = `${from(LOWER, 6)}${from(DIGITS, 2)} ${from(UPPER, 1)}${from(LOWER, 7)}${from(DIGITS, 2)}`;
+  add('URL', s, `GET https://api.example.com/login?user=ada&password=${encodeURIComponent(s)}&next=%2F`);
+  s = `${from(ALNUM, 8)}&${from(ALNUM, 10)}`;
+  add('URL', s, `callback failed: https://app.example.com/cb?client_secret=${encodeURIComponent(s)}`);
+  s = `${from(ALNUM, 8)}\t${from(ALNUM, 10)}`;
+  add('URL', s, `https://app.example.com/x?token=${encodeURIComponent(s)}`);
+  s = `${pw()} ${pw()}`;
+  add(
+    'URL',
+    s,
+    `https://app.example.com/login?next=${encodeURIComponent(`/cb?password=${encodeURIComponent(s)}`)}`,
+  );
+  s = `${from(ALNUM, 7)} ${from(ALNUM, 10)}`;
+  add('URL', s, `db down: postgres://app:${encodeURIComponent(s)}@db.internal/shop`);
   // Command lines and argument lists (`process.argv`).
   s = pw();
   add('command line', s, `mysql -h db -u root -p ${s} shop`);

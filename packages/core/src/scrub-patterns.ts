@@ -447,8 +447,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     `$1${EMAIL_MASK}`,
     1,
   ],
-  // IPv4 (not a product version: `Chrome/131.0.0.0`), then IPv6.
-  [/(^|[^\w./]|\W\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip, 1],
+  // IPv4 (not a product version: `Chrome/131.0.0.0`; a URL path's segment: `/users/81.2.3.4/`), then IPv6.
+  [/(^|[^\w./]|\W\/|\/[\w.~-]+\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip, 1],
   [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip, 1],
 ];
 
@@ -709,24 +709,59 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
   return scrubOnce(
     // The regular expression only where a `%` is (one native search).
     text.includes('%') && /%[\da-f]{2}/i.test(text)
-      ? text.replace(/[^\s<>&?#;]+/g, (word) => {
-          // A URL inside a URL parameter is encoded twice, or more.
-          let decoded = word;
-          for (let i = 0; i < 3 && /%[\da-f]{2}/i.test(decoded); i++) decoded = percentDecode(decoded);
-          let scrubbed = decoded === word ? word : scrubOnce(decoded, compiled, keep);
-          // Decoded once too: a `%` of the text's own (Samba's `-U user%ab12`) is lost past that.
-          const once = percentDecode(word);
-          if (scrubbed === decoded && once !== decoded) {
-            decoded = once;
-            scrubbed = scrubOnce(once, compiled, keep);
-          }
-          return scrubbed === decoded ? word : scrubbed;
-        })
+      ? text.replace(/[^\s<>&?#;]+/g, (word) => scrubEncodedWord(word, compiled, keep))
       : text,
     compiled,
     keep,
   );
 }
+
+/** Where a word split at whitespace, `<`, `>`, `&`, `?`, `#` and `;` has one of them: it was escaped. */
+const ESCAPED_SEPARATOR = /[\s<>&?#;]/;
+
+/**
+ * A word with percent-escapes, judged decoded (`api%5Fkey=…`, `jane%40example.com`, a URL inside
+ * a URL parameter, encoded up to three times), decoded once (a `%` of the text's own, as in
+ * Samba's `-U user%ab12`, is lost past that) and as written; the form that filters the most
+ * wins, then the one that masks the most (a URL password with an escaped space,
+ * `postgres://app:a%20b@db/shop`, is one value as written or decoded once, and looks like an
+ * e-mail address decoded). Decoded, an escaped space or `&` inside a value
+ * (`password=Horse%20Battery`) would end the value there: a value followed by such a character
+ * is filtered to the end of the word.
+ */
+function scrubEncodedWord(word: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  let decoded = word;
+  for (let i = 0; i < 3 && /%[\da-f]{2}/i.test(decoded); i++) decoded = percentDecode(decoded);
+  const once = percentDecode(word);
+  let best = word;
+  let score = -1;
+  for (const form of decoded === once ? [decoded, word] : [decoded, once, word]) {
+    const scrubbed =
+      form === word ? scrubOnce(word, compiled, keep) : toWordEnd(scrubOnce(form, compiled, keep));
+    const masks = scrubbed === form ? 0 : countOf(scrubbed, FILTERED) * 1e4 + countOf(scrubbed, '[');
+    if (masks > score) {
+      best = masks === 0 ? word : scrubbed;
+      score = masks;
+    }
+  }
+  return best;
+}
+
+/** Each filtered value followed by a character that was escaped (a space, `&`) runs to the end of the word, or to a quote. */
+function toWordEnd(scrubbed: string): string {
+  let at = scrubbed.indexOf(FILTERED);
+  while (at >= 0) {
+    const end = at + FILTERED.length;
+    if (ESCAPED_SEPARATOR.test(scrubbed.charAt(end))) {
+      const quote = scrubbed.slice(end).search(/["']/);
+      scrubbed = scrubbed.slice(0, end) + (quote < 0 ? '' : scrubbed.slice(end + quote));
+    }
+    at = scrubbed.indexOf(FILTERED, end);
+  }
+  return scrubbed;
+}
+
+const countOf = (text: string, part: string): number => text.split(part).length - 1;
 
 /**
  * The first malformed entry of a `scrub` option, as one sentence naming it, or undefined. Bad

@@ -1021,6 +1021,37 @@ describe('regressions: shapes real apps leak', () => {
     expect(scrubString('from http://10.1.2.3/x and 10.1.2.3:80')).toBe('from http://[ip]/x and [ip]:80');
   });
 
+  it('masks an IP address that is a segment of a URL path unless sendDefaultPii', () => {
+    expect(scrubString('http://127.0.0.1:3000/users/81.139.134.228/fail')).toBe(
+      'http://127.0.0.1:3000/users/[ip]/fail',
+    );
+    expect(scrubString('GET /geo/81.84.240.138?lang=en')).toBe('GET /geo/[ip]?lang=en');
+    expect(scrubString('/geo/81.84.240.138', { sendDefaultPii: true })).toBe('/geo/81.84.240.138');
+  });
+
+  it('filters a URL value to its end when it holds an escaped space, tab or &', () => {
+    expect(scrubString('https://x.io/a?password=Horse7Battery%20Staple9Correct&page=2')).toBe(
+      `https://x.io/a?password=${FILTERED}&page=2`,
+    );
+    expect(scrubString('https://x.io/a?token=A1b2C3%09D4e5F6')).toBe(`https://x.io/a?token=${FILTERED}`);
+    expect(scrubString('https://x.io/a?secret=k3y%26x%3DStaple9Correct')).toBe(
+      `https://x.io/a?secret=${FILTERED}`,
+    );
+    expect(scrubString('https://x.io/a?next=%2Fcb%3Fpassword%3DA1%2520Staple9Correct')).toBe(
+      `https://x.io/a?next=/cb?password=${FILTERED}`,
+    );
+    expect(scrubString('db down: postgres://app:Horse7Battery%20Staple9Correct@db.internal/shop')).toBe(
+      `db down: postgres://app:${FILTERED}@db.internal/shop`,
+    );
+    // Other escaped text stays as written; a quoted value inside an escaped JSON parameter keeps its quotes.
+    expect(scrubString('https://x.io/s?q=hello%20world&page=2')).toBe(
+      'https://x.io/s?q=hello%20world&page=2',
+    );
+    expect(
+      scrubString('https://x.io/s?data=%7B%22password%22%3A%22a%20b%22%2C%22user%22%3A%22bob%22%7D'),
+    ).toBe(`https://x.io/s?data={"password":"${FILTERED}","user":"bob"}`);
+  });
+
   it('masks percent-encoded e-mail addresses unless sendDefaultPii', () => {
     expect(scrubString('/search?q=jane%40example.com')).toBe('/search?q=[email]');
     expect(scrubString('/search?q=jane%40example.com', { sendDefaultPii: true })).toBe(

@@ -92,6 +92,53 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
     ]);
   });
 
+  it('reads an eval call without a position as its file alone, never as an app line', () => {
+    const frames = framesOf(
+      [
+        'Error: hot reload',
+        '    at Layout (eval at proxyClass (webpack:///./node_modules/react-hot-loader/dist/a.js?), <anonymous>:4:17)',
+        '    at eval (eval at <anonymous> (native), <anonymous>:1:1)',
+      ].join('\n'),
+    );
+    expect(frames.map((f) => [f.function, f.filename, f.lineno, f.colno, f.in_app]).reverse()).toEqual([
+      ['Layout', 'webpack:///./node_modules/react-hot-loader/dist/a.js?', undefined, undefined, false],
+      ['eval', 'native', undefined, undefined, false],
+    ]);
+  });
+
+  it('reads a line cut short and a Safari extension frame behind `at `; drops message lines', () => {
+    expect(
+      rowsOf(
+        [
+          'SecurityError: Blocked a frame',
+          '    at Error: Blocked a frame with origin "(https://a.io" from accessing a cross-origin frame.)',
+          '    at ClipperError@safari-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js:223036:10)',
+          '    at new <anonymous> (http://www.example.com/test.js:2:1',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      [
+        'ClipperError',
+        'safari-extension://3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js',
+        223036,
+        10,
+      ],
+      ['<anonymous>', 'http://www.example.com/test.js', 2, 1],
+    ]);
+  });
+
+  it('names a data: URL module by its media type, not by its source', () => {
+    const [frame] = framesOf(
+      "Error: x\n    at f (data:text/javascript,const%20token%3D'abc';export%20function%20f(){throw%20new%20Error('x')}:1:70)",
+    );
+    expect([frame?.filename, frame?.abs_path, frame?.lineno, frame?.colno]).toEqual([
+      '<data:text/javascript>',
+      '<data:text/javascript>',
+      1,
+      70,
+    ]);
+  });
+
   it('keeps parentheses inside paths (Next.js route groups) and in function names', () => {
     expect(
       rowsOf(

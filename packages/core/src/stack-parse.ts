@@ -83,12 +83,24 @@ function v8Line(line: string): Raw | undefined {
   if (!line.startsWith('at ')) return;
   let loc = line.slice(3);
   let fn = '';
+  // JavaScriptCore's `fn@safari-extension:(//id/file.js:1:2)` behind an `at `.
+  const jsc = /^([^\s()@]*)@(?=[\w-]+:\(\/\/)/.exec(loc);
+  if (jsc) return located(jsc[1]!, loc.slice(jsc[0].length), 1);
   const call = loc.endsWith(')') && lastCall(loc);
   if (call) [fn, loc] = call;
+  else {
+    // A line cut short (`at fn (url:1:2` without its `)`): the location still starts at the `(`.
+    const open = loc.search(/ \((?=[a-z][\w+.-]*:|[\\/])/i);
+    if (open > 0) [fn, loc] = [loc.slice(0, open), loc.slice(open + 2)];
+  }
   // An eval frame's honest position is the eval call's in the real file: `eval at f (url:1:2), …`,
-  // the innermost `eval at` of nested ones; its location ends at the first `:line:col)`.
-  const evalAt = /^eval at .*?:\d+:\d+\)/.exec(loc.slice(loc.lastIndexOf('eval at ')));
-  return located(fn, (evalAt && lastCall(evalAt[0])?.[1]) || loc, 1);
+  // the innermost `eval at` of nested ones; its location ends at the first `:line:col)`, or at
+  // the `)` before the comma when the call has no position (`eval at f (webpack:///a.js?), …`).
+  const evalAt = /^eval at .*?(?::\d+:\d+\)|\)(?=, ))/.exec(loc.slice(loc.lastIndexOf('eval at ')));
+  loc = (evalAt && lastCall(evalAt[0])?.[1]) || loc;
+  // Not a location: a message line that starts with `at ` (`at Error: Blocked a frame with origin "…"`),
+  // a quote in a location with no position.
+  if (!loc.includes('"') || /:\d+$/.test(loc)) return located(fn, loc, 1);
 }
 
 /**
@@ -162,7 +174,8 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
     .replace(/^<anonymous function:? ?(.*)>$/, '$1');
   // `?` for an unknown function, the placeholder of the Sentry SDKs.
   const frame: StackFrame = { function: fn || '?' };
-  if (file) frame.filename = frame.abs_path = file;
+  // A `data:` URL module (the app's own code) is named by its media type, not by its source.
+  if (file) frame.filename = frame.abs_path = file.replace(/^data:([^,;]*)[,;][\s\S]*/, '<data:$1>');
   if (line) frame.lineno = +line;
   if (col) frame.colno = +col;
   // Native (no line), runtime-internal and dependency frames are not the app's own code.

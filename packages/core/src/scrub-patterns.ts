@@ -248,6 +248,11 @@ const ip = when(
   IP_MASK,
 );
 
+/** Where an AWS access key id starts. */
+const AWS_KEY_ID = /\b(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b/;
+/** 40 characters with small and capital letters and a digit, `/` or `+`: a secret key, not a word or a hex digest. */
+const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) && /[\d/+]/.test(value);
+
 /**
  * Vendor credentials with a prefix of their own: facts (prefix, alphabet) from the public rule
  * lists of secret scanners. The value after the prefix must be 16+ token characters with a digit
@@ -383,6 +388,19 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // A token as the user of a URL, with no password: `https://<token>@github.com/...`.
   [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
+  // An AWS secret access key (40 base64 characters, mixed case) on the line of an access key id,
+  // before or after it (`AKIA... wJalr...`, a credentials CSV line), as secret scanners pair them: alone
+  // it has no shape of its own.
+  [
+    /(\b(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b[^\n]{0,256}?[^\w/+\n])([A-Za-z\d/+]{40})(?![\w/+=])/g,
+    when(awsSecret),
+    AWS_KEY_ID,
+  ],
+  [
+    /(^|[^\w/+])([A-Za-z\d/+]{40})(?=[^\w/+=\n][^\n]{0,256}?\b(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b)/g,
+    when(awsSecret),
+    AWS_KEY_ID,
+  ],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
     // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys

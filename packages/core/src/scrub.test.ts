@@ -1021,6 +1021,20 @@ describe('regressions: shapes real apps leak', () => {
     expect(scrubString('from http://10.1.2.3/x and 10.1.2.3:80')).toBe('from http://[ip]/x and [ip]:80');
   });
 
+  it('filters an AWS secret access key written on the line of its access key id, before or after it', () => {
+    const id = ['AKIA', 'Q3EGRFRXQ2M7ZP4N'].join('');
+    const secret = ['wJalrXUtnFEMI/K7MDENG', '/bPxRfiCYEXAMPLEKEY'].join('');
+    expect(scrubString(`aws configured with ${id} ${secret} for eu-west-1`)).toBe(
+      `aws configured with ${FILTERED} ${FILTERED} for eu-west-1`,
+    );
+    expect(scrubString(`User,${id},${secret}\nnext line`)).toBe(`User,${FILTERED},${FILTERED}\nnext line`);
+    expect(scrubString(`secret ${secret} (id ${id})`)).toBe(`secret ${FILTERED} (id ${FILTERED})`);
+    // A hex digest or a 40-letter word beside an id is no key; a key on another line is not paired.
+    const sha = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
+    expect(scrubString(`${id} commit ${sha}`)).toBe(`${FILTERED} commit ${sha}`);
+    expect(scrubString(`${id}\n${secret.replace(/[^a-z]/gi, 'x')}`)).toContain('\n');
+  });
+
   it('masks an IP address that is a segment of a URL path unless sendDefaultPii', () => {
     expect(scrubString('http://127.0.0.1:3000/users/81.139.134.228/fail')).toBe(
       'http://127.0.0.1:3000/users/[ip]/fail',

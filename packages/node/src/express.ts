@@ -20,6 +20,8 @@ export interface ExpressRequest extends NodeRequest {
   ip?: string | undefined;
   body?: unknown;
   user?: unknown;
+  params?: Record<string, string | string[] | undefined> | undefined;
+  query?: unknown;
 }
 
 export type ExpressNext = (error?: unknown) => void;
@@ -157,7 +159,8 @@ export interface ExpressErrorHandlerOptions {
    * Decides whether an error is reported; replaces the status policy (`captureStatus`).
    * @example shouldHandleError: (error, status) => status >= 500 || status === 401
    */
-  shouldHandleError?: (error: unknown, status: number, req: ExpressRequest) => boolean;
+  // A method, as `user` is, so a callback typed with express's own `Request` fits.
+  shouldHandleError?(error: unknown, status: number, req: ExpressRequest): boolean;
 }
 
 /**
@@ -175,7 +178,13 @@ export function expressErrorHandler(
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
-        captureHttpError(state, error, status, 'express', decide && (() => decide(error, status, req)));
+        captureHttpError(
+          state,
+          error,
+          status,
+          'express',
+          decide && (() => decide.call(options, error, status, req)),
+        );
       }
     } catch {
       // Whatever happens here, the app's error handling goes on unchanged.

@@ -21,6 +21,10 @@ export interface FastifyRequestLike {
   is404?: boolean | undefined;
   routeOptions?: { url?: string | undefined };
   user?: unknown;
+  /** The request id fastify gives each request. */
+  id?: string | undefined;
+  params?: unknown;
+  query?: unknown;
 }
 
 export interface FastifyReplyLike {
@@ -55,7 +59,7 @@ export interface FastifyPluginOptions {
   // parameters both ways).
   user?(request: FastifyRequestLike): User | undefined;
   /** Decides whether an error is reported; replaces the status policy (`captureStatus`). */
-  shouldHandleError?: (error: unknown, status: number, request: FastifyRequestLike) => boolean;
+  shouldHandleError?(error: unknown, status: number, request: FastifyRequestLike): boolean;
 }
 
 const STATE = Symbol('faultline.fastify.state');
@@ -112,7 +116,13 @@ export const fastifyPlugin = Object.assign(
         const state = (request as WithState)[STATE];
         if (state && !state.captured) {
           const status = errorStatus(error, reply.statusCode);
-          captureHttpError(state, error, status, 'fastify', decide && (() => decide(error, status, request)));
+          captureHttpError(
+            state,
+            error,
+            status,
+            'fastify',
+            decide && (() => decide.call(options, error, status, request)),
+          );
         }
       } catch {
         // Error reporting must never change how fastify answers.

@@ -54,4 +54,19 @@ describe('originalFunctionName from the original source', () => {
       nameAt(['const pay = async (order) => {', "  throw new Error('p');", '};'].join('\n'), "'p'"),
     ).toBe('pay');
   });
+
+  it('leaves a frame V8 printed without a name unnamed: a top-level line or an arrow below a function', () => {
+    const source = [
+      'function handler() {',
+      "  throw new Error('h');",
+      '}',
+      '',
+      'const out = [1].map(() => handler());',
+    ];
+    const unnamed: StackFrame = { function: '?', filename: '/app/dist/names.js', lineno: 11, colno: 19 };
+    expect(originalFunctionName(unnamed, undefined, source, 5)).toBeUndefined();
+    expect(
+      originalFunctionName({ ...unnamed, function: '<anonymous>' }, undefined, source, 5),
+    ).toBeUndefined();
+  });
 });

@@ -60,12 +60,16 @@ export function originalFunctionName(
       return prefix + caller.name;
     }
   }
-  if (looksMinified(own) && originalLines) {
+  // A frame V8 could give no name (`?`, `<anonymous>`) is an anonymous function or a module's
+  // top level in the original too: a declaration above it may well have ended before its line.
+  if (looksMinified(own) && !ANONYMOUS.has(own) && originalLines) {
     const declared = enclosingDeclaration(originalLines, originalLine);
     if (declared) return prefix + declared;
   }
   return undefined;
 }
+
+const ANONYMOUS = new Set(['?', '<anonymous>']);
 
 function looksMinified(name: string): boolean {
   return name === '?' || name === '<anonymous>' || /^[A-Za-z_$][\w$]?$/.test(name);

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertNoSecrets, createTestTransport } from '@faultline/core/testing';
 import express from 'express';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -45,4 +49,30 @@ describe('the README test kit recipe', () => {
       for (const bytes of transport.raw) assertNoSecrets(bytes, ['4111111111111111']);
     });
   }
+});
+
+// The test snippet of packages/core/README.md, run as written (its imports pointed at the built
+// packages): the secret it plants must pass `assertNoSecrets`, context lines of the snippet included.
+describe('the core README test snippet', () => {
+  it('passes as written', async () => {
+    const readme = readFileSync(new URL('../../core/README.md', import.meta.url), 'utf8');
+    const code = /## Testing your app[^\n]*\n+```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(code).toContain('assertNoSecrets(');
+    const built = (path: string) => pathToFileURL(fileURLToPath(new URL(path, import.meta.url))).href;
+    const file = join(mkdtempSync(join(tmpdir(), 'faultline-readme-')), 'snippet.mjs');
+    writeFileSync(
+      file,
+      code
+        .replace("'@faultline/core/testing'", `'${built('../../core/dist/testing/index.js')}'`)
+        .replace("'@faultline/node'", `'${built('../dist/index.js')}'`),
+    );
+    const scope = globalThis as { expect?: unknown };
+    scope.expect = expect;
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      delete scope.expect;
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+  });
 });

@@ -176,7 +176,7 @@ function createFront(options: BrowserOptions): BrowserClient {
     getScope: () => store.getScope(),
     withScope(fn) {
       const scope = store.getScope().clone();
-      return store.withScope(scope, () => fn(scope));
+      return store.withScope(scope, fn);
     },
     addBreadcrumb(breadcrumb) {
       if (real) real.addBreadcrumb(breadcrumb);

@@ -211,7 +211,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     getScope: () => store.getScope(),
     withScope(fn) {
       const scope = store.getScope().clone();
-      return store.withScope(scope, () => fn(scope));
+      return store.withScope(scope, fn);
     },
     addBreadcrumb(breadcrumb) {
       if (!enabled) return;

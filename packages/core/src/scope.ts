@@ -179,7 +179,8 @@ function setOptional<K extends 'level' | 'fingerprint' | 'transaction' | 'reques
  */
 export interface ScopeStore {
   getScope(): Scope;
-  withScope<T>(scope: Scope, fn: () => T): T;
+  /** Calls `fn(scope)` with `scope` current (given to `fn`, so no closure stands between the caller and `fn` in stack traces). */
+  withScope<T>(scope: Scope, fn: (scope: Scope) => T): T;
 }
 
 export function createStackScopeStore(root: Scope): ScopeStore {
@@ -190,7 +191,7 @@ export function createStackScopeStore(root: Scope): ScopeStore {
       stack.push(scope);
       let popNow = true;
       try {
-        const result = fn();
+        const result = fn(scope);
         if (isPromiseLike(result)) {
           // The stack cannot follow async work; keep the scope until the promise settles so
           // at least code before the first await sees it.

@@ -154,7 +154,7 @@ function startFront(resolved: NodeOptions): Current {
     getScope: () => store.getScope(),
     withScope(fn) {
       const scope = store.getScope().clone();
-      return store.withScope(scope, () => fn(scope));
+      return store.withScope(scope, fn);
     },
     addBreadcrumb(breadcrumb) {
       if (real) return real.addBreadcrumb(breadcrumb);

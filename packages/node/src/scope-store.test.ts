@@ -57,3 +57,13 @@ it('a nested isolated scope forks the current one', async () => {
   expect(outer?.tags?.outer).toBe('1');
   expect(outer?.tags?.inner).toBeUndefined();
 });
+
+it("leaves the caller of an isolated job within Node's default ten stack frames", () => {
+  init({ transport: () => createTestTransport(), breadcrumbs: { console: false }, captureUnhandled: false });
+  function scheduler(): string {
+    return withIsolatedScope(() => new Error('job failed').stack ?? '');
+  }
+  const frames = scheduler().split('\n').slice(1);
+  // The job's own frame, AsyncLocalStorage.run and three of the SDK's: the scheduler is the sixth.
+  expect(frames.findIndex((line) => line.includes('at scheduler'))).toBe(5);
+});

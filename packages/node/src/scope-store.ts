@@ -19,7 +19,7 @@ export function createAsyncScopeStore(root: Scope): AsyncScopeStore {
     getScope: () => storage?.getStore() ?? root,
     withScope: (scope, fn) => {
       storage ??= new AsyncLocalStorage<Scope>();
-      return storage.run(scope, fn);
+      return storage.run(scope, fn, scope);
     },
     run: (scope, fn, a, b, c) => {
       storage ??= new AsyncLocalStorage<Scope>();

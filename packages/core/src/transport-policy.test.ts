@@ -6,8 +6,8 @@ describe('outcomeOf', () => {
     expect(outcomeOf(200)).toEqual({ kind: 'delivered' });
     expect(outcomeOf(202)).toEqual({ kind: 'delivered' });
     expect(outcomeOf(429)).toEqual({ kind: 'rate_limited' });
-    expect(outcomeOf(500)).toEqual({ kind: 'retry', reason: 'send_error' });
-    expect(outcomeOf(503)).toEqual({ kind: 'retry', reason: 'send_error' });
+    expect(outcomeOf(500)).toEqual({ kind: 'rejected', reason: 'send_error' });
+    expect(outcomeOf(503)).toEqual({ kind: 'rejected', reason: 'send_error' });
     expect(outcomeOf(413)).toEqual({ kind: 'rejected', reason: 'send_error' });
     expect(outcomeOf(400)).toEqual({ kind: 'rejected', reason: 'send_error' });
     expect(outcomeOf(302)).toEqual({ kind: 'rejected', reason: 'send_error' });

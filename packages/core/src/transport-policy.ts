@@ -16,15 +16,18 @@ export type Outcome =
   | { kind: 'rejected'; reason: DiscardReason };
 
 /**
- * 2xx delivered; 429 rate limited; 5xx retried (then `send_error`); every other status,
- * 413 included, rejected for good as `send_error`.
+ * 2xx delivered; 429 rate limited; every other status, 5xx and 413 included, rejected for good
+ * as `send_error`: an SDK must discard an envelope a 4xx or 5xx answered, and may retry only when
+ * no answer came (https://develop.sentry.dev/sdk/expected-features/#dealing-with-network-failures).
+ * A retried 5xx would send again what the ingest may have taken (a check-in, a client report
+ * counted twice) and hits an ingest that is recovering with every client's backlog at once.
  */
 export const outcomeOf = (status: number): Outcome =>
   status > 199 && status < 300
     ? { kind: 'delivered' }
     : status === 429
       ? { kind: 'rate_limited' }
-      : { kind: status > 499 && status < 600 ? 'retry' : 'rejected', reason: 'send_error' };
+      : { kind: 'rejected', reason: 'send_error' };
 
 /** The executor's answer, if it is one: a finite `status` and `headers` as rate limiting reads them. */
 export const readResponse = (value: unknown): RateLimitResponse | undefined =>

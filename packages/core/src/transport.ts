@@ -76,7 +76,7 @@ export interface TransportOptions {
   maxQueueBytes?: number;
   /** Requests in flight at once. @default 2 */
   concurrency?: number;
-  /** Retries after the first attempt, on network errors and 5xx. @default 3 */
+  /** Retries after the first attempt, when no answer came (network errors). @default 3 */
   maxRetries?: number;
   /** Base of the exponential backoff (full jitter: a random delay up to base × 2^attempt). @default 500 */
   retryBaseMs?: number;

@@ -76,14 +76,17 @@ describe('createWebhookTransport', () => {
     });
   });
 
-  it('retries through the shared transport policy', async () => {
+  it('delivers through the shared transport policy: a lost connection retried, a 502 not', async () => {
     const server = await receiver({
-      respond: () => (server.requests.length === 1 ? { status: 502 } : undefined),
+      respond: () => (server.requests.length === 1 ? { destroy: true } : { status: 502 }),
     });
     const transport = webhook({ url: server.url, transportOptions: { retryBaseMs: 5 } });
     transport.send(createEventEnvelope(EVENT, { sdk: SDK }));
     expect(await transport.flush(5000)).toBe(true);
     expect(server.requests).toHaveLength(2);
+    transport.send(createEventEnvelope(EVENT, { sdk: SDK }));
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(3);
   });
 
   it('posts nothing for envelopes without events or check-ins', async () => {

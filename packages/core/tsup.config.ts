@@ -29,6 +29,9 @@ export default defineConfig([
       options.supported = { ...options.supported, 'class-field': true };
     },
     format: ['esm'],
+    // Each file keeps the few helpers it needs itself: a shared helper chunk would be imported
+    // bare by every file, which bundlers warn about in a package free of side effects.
+    splitting: false,
     outDir: 'dist-browser',
     sourcemap: true,
     clean: true,

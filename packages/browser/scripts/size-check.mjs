@@ -89,6 +89,8 @@ export async function measure({ fromSource = false } = {}) {
   const eagerSizes = sizesOf(chunks.filter(isEager));
   return {
     ...eagerSizes,
+    // What the app's bundler would print about the package (a bare import it ignores, say).
+    warnings: result.warnings.map((w) => `${w.id ? `[${w.id}] ` : ''}${w.text} (${w.location?.file ?? ''})`),
     lazy: sizesOf(chunks.filter((f) => !isEager(f))),
     total: sizesOf(chunks),
     eagerFiles: [...eager],

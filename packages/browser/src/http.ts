@@ -109,7 +109,14 @@ export function httpIntegration({
             try {
               const [method, url] = opened.get(this)!;
               const done = start('xhr', `${method}`, `${url}`);
-              this.addEventListener('loadend', () => done(this.status || undefined));
+              // At readyState 4, before `load` and `loadend`: an error thrown by the page's own
+              // `onload` then already has this request among its breadcrumbs.
+              const onState = () => {
+                if (this.readyState !== 4) return;
+                this.removeEventListener('readystatechange', onState);
+                done(this.status || undefined);
+              };
+              this.addEventListener('readystatechange', onState);
             } catch {
               // Not recorded; the request itself goes ahead.
             }

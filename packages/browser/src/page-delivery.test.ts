@@ -137,6 +137,38 @@ describe('page delivery', () => {
     await client.close(0);
   });
 
+  it('does not send again by beacon a keepalive request whose promise the browser rejected as the page left', async () => {
+    // Chromium rejects a keepalive fetch's promise at page hide ("Failed to fetch") while the
+    // request itself still reaches the server.
+    let fail = (_error: Error) => {};
+    const fake = server(() => new Promise<SendResult>((_resolve, reject) => (fail = reject)));
+    const beacons: unknown[] = [];
+    const scope = globalThis as { navigator?: unknown };
+    const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', {
+      configurable: true,
+      value: { onLine: true, sendBeacon: (_url: string, body: unknown) => beacons.push(body) > 0 },
+    });
+    try {
+      const client = pageClient(fake, { transportOptions: { retryBaseMs: 0 } });
+      client.captureMessage('left with the page');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(fake.keepalive).toEqual([true]);
+      page.window!.dispatchEvent(new Event('pagehide'));
+      fail(new TypeError('Failed to fetch'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      page.document!.hidden = true;
+      page.document!.dispatchEvent(new Event('visibilitychange'));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(beacons).toEqual([]);
+      expect(fake.events().map((e) => e.message)).toEqual(['left with the page']);
+      await client.close(0);
+    } finally {
+      if (had) Object.defineProperty(globalThis, 'navigator', had);
+      else delete scope.navigator;
+    }
+  });
+
   it('sends what an earlier page kept offline and counts what expired in storage unsent', async () => {
     const stored = new Map<string, string>();
     const storage = {

@@ -190,6 +190,16 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
         expect(frames.map((f) => f.function)).toContain('xhrStatus');
       });
 
+      it('has the request among the breadcrumbs of an error its XMLHttpRequest onload throws', async () => {
+        expect(await page.run('xhrThenThrow()')).toBe(200);
+        await receiver.waitFor(hasEvent('order view failed after its request'));
+        const event = receiver.events().find((e) => summaryOf(e)?.includes('order view failed'))!;
+        const urls = (event.breadcrumbs?.values ?? [])
+          .filter((b: Breadcrumb) => b.category === 'xhr')
+          .map((b: Breadcrumb) => [b.data?.url, b.data?.status_code]);
+        expect(urls).toContainEqual([`${site.url}/api/200?order=7`, 200]);
+      });
+
       it('reports an error of a cross-origin script: muted with a hint about crossorigin, nothing leaked', async () => {
         await page.run(click('cross-origin'));
         // Firefox driven by its remote agent does not mute errors of cross-origin scripts (the

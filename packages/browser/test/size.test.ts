@@ -19,4 +19,10 @@ describe('size budget', () => {
     expect(result.output).toMatch(/raw \d+ B .* gzip -9 \d+ B .* brotli \d+ B/);
     expect(result.code, result.output).toBe(0);
   });
+
+  it('bundles without a warning from the app bundler', async () => {
+    const { measure } = (await import(script)) as { measure: () => Promise<{ warnings: string[] }> };
+    const { warnings } = await measure();
+    expect(warnings).toEqual([]);
+  });
 });

@@ -86,12 +86,12 @@ export function pageDelivery(
           // A keepalive request completes on its own, even after the page is gone.
           if (keepalive) written?.();
           return request.catch((error: unknown) => {
+            // Offline: kept for when the browser is back online.
+            if (isOffline() && rescue(body)) return delivered;
             // A keepalive request the page left while it was on its way: the browser completes
             // it on its own (Chromium rejects its promise at page hide even so); sending it
             // again by beacon would deliver it twice.
             if (keepalive && hidden) return delivered;
-            // Offline: kept for when the browser is back online.
-            if (isOffline() && rescue(body)) return delivered;
             throw error;
           });
         },

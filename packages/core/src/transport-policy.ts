@@ -12,7 +12,6 @@ export type Outcome =
   | { kind: 'delivered' }
   /** 429: not retried and not reported; the server counted the items (client reports spec). */
   | { kind: 'rate_limited' }
-  | { kind: 'retry'; reason: DiscardReason }
   | { kind: 'rejected'; reason: DiscardReason };
 
 /**

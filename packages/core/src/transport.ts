@@ -278,7 +278,6 @@ export function createTransport(
           limits = updateRateLimits(limits, response, now());
           const { kind, reason } = outcomeOf(response.status) as { kind: string; reason?: DiscardReason };
           if (!entries.has(entry)) return;
-          if (kind === 'retry') return retry(entry, reason!, `HTTP ${response.status}`);
           if (kind !== 'delivered') logger.debug(`HTTP ${response.status}`);
           if (kind === 'rate_limited') {
             // The server counted the items itself (client reports spec): only the report is kept.

@@ -219,11 +219,8 @@ export function trackingExecutor(inner: TransportExecutor, maxRetries: number): 
       if (id !== undefined && !owners.has(id)) attempts.delete(id);
       if (id !== undefined && owners.has(id)) {
         request.then(
-          (response) => {
-            const outcome = outcomeOf(response.status);
-            if (outcome.kind === 'retry') failed(id);
-            else settle(id, outcome.kind === 'delivered');
-          },
+          // An answer is final (a 5xx too: discarded, not retried); no answer may be retried.
+          (response) => settle(id, outcomeOf(response.status).kind === 'delivered'),
           () => failed(id),
         );
       }

@@ -248,8 +248,9 @@ const ip = when(
   IP_MASK,
 );
 
-/** Where an AWS access key id starts. */
-const AWS_KEY_ID = /\b(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b/;
+/** An AWS access key id, as a pattern's source: the id rule and the secret-key pairing share it. */
+const AWS_ID = '\\b(?:A3T[A-Z\\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\\d]{16}\\b';
+const AWS_KEY_ID = RegExp(AWS_ID);
 /** 40 characters with small and capital letters and a digit, `/` or `+`: a secret key, not a word or a hex digest. */
 const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) && /[\d/+]/.test(value);
 
@@ -392,12 +393,12 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // before or after it (`AKIA... wJalr...`, a credentials CSV line), as secret scanners pair them: alone
   // it has no shape of its own.
   [
-    /(\b(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b[^\n]{0,256}?[^\w/+\n])([A-Za-z\d/+]{40})(?![\w/+=])/g,
+    RegExp(`(${AWS_ID}[^\\n]{0,256}?[^\\w/+\\n])([A-Za-z\\d/+]{40})(?![\\w/+=])`, 'g'),
     when(awsSecret),
     AWS_KEY_ID,
   ],
   [
-    /(^|[^\w/+])([A-Za-z\d/+]{40})(?=[^\w/+=\n][^\n]{0,256}?\b(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b)/g,
+    RegExp(`(^|[^\\w/+])([A-Za-z\\d/+]{40})(?=[^\\w/+=\\n][^\\n]{0,256}?${AWS_ID})`, 'g'),
     when(awsSecret),
     AWS_KEY_ID,
   ],

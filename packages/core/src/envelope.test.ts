@@ -10,6 +10,7 @@ import {
   itemCategory,
   parseEnvelope,
   serializeEnvelope,
+  stampSentAt,
 } from './envelope.js';
 import type { WireEvent } from './types.js';
 
@@ -269,5 +270,28 @@ describe('parseEnvelope', () => {
       `{}\n{"type":"event","length":${encoder.encode(payload).length}}\n${payload}\n`,
     );
     expect(parsed.items[0]?.[1]).toEqual({ a: 1 });
+  });
+});
+
+describe('stampSentAt', () => {
+  it('replaces sent_at, or adds it, and leaves every item byte as it was', () => {
+    const bytes = serializeEnvelope(
+      createEventEnvelope({ event_id: 'a'.repeat(32), timestamp: 1, message: 'é' } as WireEvent, {}),
+      new Date('2026-01-01T00:00:00.000Z'),
+    );
+    const stamped = stampSentAt(bytes, new Date('2026-01-03T04:05:06.789Z'));
+    const parsed = parseEnvelope(stamped);
+    expect(parsed.headers).toEqual({ event_id: 'a'.repeat(32), sent_at: '2026-01-03T04:05:06.789Z' });
+    const rest = (b: Uint8Array) => b.subarray(b.indexOf(0x0a));
+    expect(rest(stamped)).toEqual(rest(bytes));
+    const bare = new TextEncoder().encode('{"event_id":"x"}\n{"type":"event"}\n{}\n');
+    expect(parseEnvelope(stampSentAt(bare, new Date(0))).headers.sent_at).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('returns bytes whose first line is not a JSON object unchanged', () => {
+    for (const text of ['not json\n{}\n', '[1]\n', '']) {
+      const bytes = new TextEncoder().encode(text);
+      expect(stampSentAt(bytes, new Date())).toBe(bytes);
+    }
   });
 });

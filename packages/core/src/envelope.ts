@@ -121,6 +121,28 @@ export function serializeEnvelope(env: Envelope, now: Date = new Date()): Uint8A
   return out;
 }
 
+/**
+ * The serialized envelope with its `sent_at` header set to `at`, for an envelope sent later
+ * than it was serialized (a retry, one kept offline): the server corrects the event's clock
+ * by the difference between `sent_at` and the time it receives it, so a stale `sent_at` would
+ * move the event in time. Bytes whose first line is not a JSON object come back unchanged.
+ */
+export function stampSentAt(bytes: Uint8Array, at: Date): Uint8Array {
+  try {
+    const end = bytes.indexOf(NEWLINE);
+    const first = end < 0 ? bytes.length : end;
+    const headers: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(0, first)));
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return bytes;
+    const line = new TextEncoder().encode(JSON.stringify({ ...headers, sent_at: at.toISOString() }));
+    const out = new Uint8Array(line.length + bytes.length - first);
+    out.set(line);
+    out.set(bytes.subarray(first), line.length);
+    return out;
+  } catch {
+    return bytes;
+  }
+}
+
 class EnvelopeReader {
   private pos = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });

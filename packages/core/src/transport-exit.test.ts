@@ -118,14 +118,16 @@ describe('takePending with a hand-over (a page going away)', () => {
 });
 
 describe('send with bytes serialized earlier', () => {
-  it('delivers them as they are, with retries', async () => {
+  it('delivers them as they were but for sent_at, the moment each attempt leaves, with retries', async () => {
     const bodies: Uint8Array[] = [];
     let attempts = 0;
+    let clock = Date.parse('2026-03-01T00:00:00.000Z');
     const transport = createTransport(
-      { envelopeMeta: META, retryBaseMs: 0 },
+      { envelopeMeta: META, retryBaseMs: 0, now: () => clock },
       {
         async send(body) {
           bodies.push(body);
+          clock += 5000;
           // The first attempt gets no answer (a reset connection): retried.
           if (++attempts === 1) throw new Error('socket hang up');
           return { status: 200, headers: {} };
@@ -135,6 +137,10 @@ describe('send with bytes serialized earlier', () => {
     const kept = new TextEncoder().encode('{}\n{"type":"event","length":2}\n{}\n');
     transport.send(kept);
     expect(await transport.flush(1000)).toBe(true);
-    expect(bodies).toEqual([kept, kept]);
+    const text = bodies.map((body) => new TextDecoder().decode(body));
+    expect(text).toEqual([
+      '{"sent_at":"2026-03-01T00:00:00.000Z"}\n{"type":"event","length":2}\n{}\n',
+      '{"sent_at":"2026-03-01T00:00:05.000Z"}\n{"type":"event","length":2}\n{}\n',
+    ]);
   });
 });

@@ -322,6 +322,44 @@ describe('createTransport over HTTP', () => {
     expect(totals(server.clientReports())).toEqual({ 'network_error:error': 1 });
   });
 
+  it('stamps sent_at when the bytes leave: a retry, an envelope kept offline, a hand-over', async () => {
+    // The server corrects an event's clock by sent_at: a stale one would move the event in time.
+    let clock = Date.parse('2026-01-01T10:00:00.000Z');
+    let first = true;
+    const server = await receiver(() => {
+      if (!first) return undefined;
+      first = false;
+      // The first attempt gets no answer; the retry leaves an hour later.
+      clock += 3_600_000;
+      return { destroy: true };
+    });
+    const transport = transportTo(server.url, { now: () => clock, maxRetries: 2 });
+    transport.send(eventEnvelope('retried'));
+    expect(await transport.flush(5000)).toBe(true);
+    const sentAt = server.requests.map((request) => request.envelope.headers.sent_at);
+    expect(sentAt).toEqual(['2026-01-01T10:00:00.000Z', '2026-01-01T11:00:00.000Z']);
+
+    // Bytes serialized by an earlier page (kept offline), then sent as they are.
+    const kept = createTransport({ envelopeMeta: META, now: () => clock }, createFetchExecutor({ url: 'x' }));
+    kept.send(eventEnvelope('kept'));
+    clock += 60_000;
+    const [offline] = kept.takePending();
+    expect(parseEnvelope(offline!).headers.sent_at).toBe('2026-01-01T11:01:00.000Z');
+    clock += 86_400_000;
+    transport.send(offline!);
+    expect(await transport.flush(5000)).toBe(true);
+    const last = server.requests.at(-1)!.envelope;
+    expect(last.headers.sent_at).toBe('2026-01-02T11:01:00.000Z');
+    // Only sent_at changed: the event and its id are as they were, and Sentry's parser reads it.
+    expect(last.headers.event_id).toBe(parseEnvelope(offline!).headers.event_id);
+    expect((last.items[0]?.[1] as { message?: string } | undefined)?.message).toBe('kept');
+    const text = new TextDecoder().decode(server.requests.at(-1)!.body);
+    expect(text.split('\n')[0]!.match(/"sent_at"/g)).toHaveLength(1);
+    expect(sentryParseEnvelope(server.requests.at(-1)!.body)[0]).toMatchObject({
+      sent_at: '2026-01-02T11:01:00.000Z',
+    });
+  });
+
   it('survives a refused connection: counts network_error and keeps the unsent report', async () => {
     const transport = transportTo(await refusedUrl(), { maxRetries: 2 });
     transport.send(eventEnvelope());

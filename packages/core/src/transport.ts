@@ -10,6 +10,7 @@ import {
   type EnvelopeMeta,
   itemCategory,
   serializeEnvelope,
+  stampSentAt,
 } from './envelope.js';
 import { cancelTimer, keepAliveTimer, type Timer, unrefTimer } from './globals.js';
 import type { Logger } from './logger.js';
@@ -103,7 +104,12 @@ interface Entry {
   t?: Timer;
   /** The current attempt's bytes are all on the network (the executor said so). */
   k?: boolean;
+  /** When `b` got its `sent_at`, in ms; undefined for bytes serialized elsewhere (kept offline). */
+  s?: number | undefined;
 }
+
+/** Bytes that wait longer than this before leaving get a new `sent_at`. */
+const STALE_SENT_AT_MS = 1000;
 
 /**
  * Builds a transport around `executor`. Its `send` also takes an envelope serialized earlier
@@ -177,7 +183,7 @@ export function createTransport(
       drop('queue_overflow', c);
       return false;
     }
-    entries.add({ b, c, r, n: 0 });
+    entries.add({ b, c, r, n: 0, s: envelope instanceof Uint8Array ? undefined : now() });
     queuedBytes += b.length;
     schedulePump();
     return true;
@@ -256,13 +262,29 @@ export function createTransport(
     }, delay);
   }
 
+  /**
+   * The entry's bytes, saying when they leave: the server corrects the event's clock by
+   * `sent_at`, so a retry or an envelope kept offline must not carry the time it was serialized.
+   */
+  function leaving(entry: Entry): Uint8Array {
+    const at = now();
+    if (entry.s === undefined || at - entry.s >= STALE_SENT_AT_MS) {
+      const b = stampSentAt(entry.b, new Date(at));
+      queuedBytes += b.length - entry.b.length;
+      entry.b = b;
+      entry.s = at;
+    }
+    return entry.b;
+  }
+
   function dispatch(entry: Entry): void {
+    const bytes = leaving(entry);
     entry.n++;
     inflight++;
     entry.k = false;
     new Promise((resolve) =>
       resolve(
-        executor.send(entry.b, () => {
+        executor.send(bytes, () => {
           entry.k = true;
         }),
       ),
@@ -396,7 +418,7 @@ export function createTransport(
           if (allLimited(entry)) finish(entry, 'ratelimit_backoff', false);
           // Already on the wire: the receiver has it, and a second copy would count it twice.
           else if (!entry.k) {
-            const given = give(entry.b);
+            const given = give(leaving(entry));
             if (given) entry.r = undefined;
             finish(entry, given ? undefined : 'network_error', false);
           }

@@ -18,6 +18,9 @@ import { listen, undoAll } from './patch.js';
  */
 const MAX_WAITING = 100;
 
+/** Waits before the pipeline chunk is asked for again after it failed to load. */
+const LOAD_RETRY_MS = [500, 2000];
+
 /** The client `init` started, until `close`; undefined before. It lives in core's process-wide carrier. */
 export const getClient = (): BrowserClient | undefined => carrier().current?.client as BrowserClient;
 
@@ -93,26 +96,38 @@ function createFront(options: BrowserOptions): BrowserClient {
         )
       : [];
 
-  const ready = import('./pipeline.js').then(
-    ({ startClient }) => {
-      // Even for an `init` replaced meanwhile, the options are checked and a problem said once;
-      // its hooks, though, would only be torn down again (and could not be if the next
-      // client's wrappers were installed over them).
-      real = startClient(options, store, !closed || captures > 0);
-      // The pipeline's own handlers are listening now.
-      undoAll(early);
-      for (const run of waiting.splice(0)) run(real);
-      if (overflow) real.recordDroppedEvent('queue_overflow', 'error', overflow);
-      if (closed) void shut(closeMs);
-    },
-    (error: unknown) => {
-      failed = true;
-      undoAll(early);
-      waiting.length = 0;
-      // Said once, like a bad option: the SDK stays off.
-      createLogger(true).warn('SDK disabled: its pipeline failed to load', error);
-    },
-  );
+  const start = ({ startClient }: typeof import('./pipeline.js')) => {
+    // Even for an `init` replaced meanwhile, the options are checked and a problem said once;
+    // its hooks, though, would only be torn down again (and could not be if the next
+    // client's wrappers were installed over them).
+    real = startClient(options, store, !closed || captures > 0);
+    // The pipeline's own handlers are listening now.
+    undoAll(early);
+    for (const run of waiting.splice(0)) run(real);
+    if (overflow) real.recordDroppedEvent('queue_overflow', 'error', overflow);
+    if (closed) void shut(closeMs);
+  };
+  const fail = (error: unknown) => {
+    failed = true;
+    undoAll(early);
+    // Said once, like a bad option: the SDK stays off.
+    createLogger(true).warn(
+      `SDK disabled: its pipeline failed to load${captures ? ` (${captures} capture${captures === 1 ? '' : 's'} lost)` : ''}`,
+      error,
+    );
+    waiting.length = 0;
+  };
+  // A chunk that failed to load (a network error, a navigation that started and was then
+  // cancelled) is asked for again while the captures wait: Chromium and WebKit fetch it anew.
+  const load = (attempt: number): Promise<void> =>
+    import('./pipeline.js').then(start, (error: unknown) =>
+      attempt < LOAD_RETRY_MS.length && !(closed && !captures)
+        ? new Promise<void>((resolve) => setTimeout(resolve, LOAD_RETRY_MS[attempt])).then(() =>
+            load(attempt + 1),
+          )
+        : fail(error),
+    );
+  const ready = load(0);
 
   /** True once the pipeline is there (or failed to load), false if `timeoutMs` passed first. */
   const loaded = (timeoutMs: number) => {

@@ -62,6 +62,27 @@ export async function bundleSdk(variant: Variant): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
+/**
+ * The ESM page entry bundled as an app bundler splits it: the entry file and the chunks it
+ * imports at run time (the SDK's pipeline), by URL path (`/esm-entry.js`, `/chunk-….js`).
+ */
+export async function bundleSdkChunks(): Promise<Map<string, string>> {
+  const result = await build({
+    entryPoints: [here('fixtures/esm-entry.js')],
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    outdir: here('chunks'),
+    write: false,
+    logLevel: 'silent',
+    alias,
+  });
+  return new Map(result.outputFiles.map((file) => [`/${file.path.split('/').pop()}`, file.text]));
+}
+
 export interface Site {
   url: string;
   /** Another origin serving `/cross.js`, a script that throws when loaded. */

@@ -135,3 +135,13 @@ describe('cachedStackParser', () => {
     expect(parse).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('cachedStackParser and the fields the parser reads besides stack and message', () => {
+  it("honours React's framesToPop, and does not share frames with the same stack without it", () => {
+    const cached = cachedStackParser(parseStack);
+    const stack = 'Error: x\n    at invariant (/app/a.js:1:2)\n    at caller (/app/a.js:3:4)';
+    expect(cached({ stack, message: 'x' }).map((f) => f.function)).toEqual(['caller', 'invariant']);
+    expect(cached({ stack, message: 'x', framesToPop: 1 }).map((f) => f.function)).toEqual(['caller']);
+    expect(cached({ stack, message: 'x', framesToPop: 1 }).map((f) => f.function)).toEqual(['caller']);
+  });
+});

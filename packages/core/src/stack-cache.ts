@@ -60,8 +60,15 @@ export function cachedStackParser(parse: StackParser): StackParser {
 function readStack(error: unknown): { stack: string; message: unknown } | undefined {
   try {
     if (typeof error !== 'object' || error === null) return undefined;
-    const stack = (error as { stack?: unknown }).stack;
-    const message = (error as { message?: unknown }).message;
+    const { stack, message, framesToPop, stacktrace } = error as {
+      stack?: unknown;
+      message?: unknown;
+      framesToPop?: unknown;
+      stacktrace?: unknown;
+    };
+    // The parser reads React's `framesToPop` and Opera's `stacktrace` too: such an error is
+    // parsed whole, not from a cache keyed by its stack alone (nor with those fields dropped).
+    if (framesToPop !== undefined || stacktrace !== undefined) return undefined;
     return typeof stack === 'string' && stack !== '' ? { stack, message } : undefined;
   } catch {
     return undefined;

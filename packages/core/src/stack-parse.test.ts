@@ -106,6 +106,59 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
     ]);
   });
 
+  it('names the unnamed script of an eval origin `<anonymous>`, not the app (Chromium 156, Node 20)', () => {
+    // Chromium: eval in a script injected without a URL (devtools, automation, extensions);
+    // Node: eval inside vm.runInNewContext(code, {}, { filename: '' }).
+    const frames = framesOf(
+      [
+        'Error: vmEmptyName',
+        '    at eval (eval at inVm (:1:26), <anonymous>:1:1)',
+        '    at inVm (<anonymous>:1:26)',
+        '    at <anonymous>:1:62',
+        '    at Script.runInContext (node:vm:149:12)',
+        '    at /srv/app/a.js:17:29',
+      ].join('\n'),
+    );
+    expect(frames.map((f) => [f.function, f.filename, f.lineno, f.colno, f.in_app]).reverse()).toEqual([
+      ['eval', '<anonymous>', 1, 26, false],
+      ['inVm', '<anonymous>', 1, 26, false],
+      ['?', '<anonymous>', 1, 62, false],
+      ['Script.runInContext', 'node:vm', 149, 12, false],
+      ['?', '/srv/app/a.js', 17, 29, true],
+    ]);
+    // No frame without a file is an app frame.
+    expect(framesOf('Error: x\n    at eval (eval at evaluate (:370:30), <anonymous>:1:1)')[0]).toMatchObject({
+      filename: '<anonymous>',
+      in_app: false,
+    });
+  });
+
+  it('counts code Node was handed as text as no app file: -e, vm, worker eval, the REPL (Node 20)', () => {
+    const frames = framesOf(
+      [
+        'Error: w',
+        '    at w ([worker eval]:1:20)',
+        '    at g (evalmachine.<anonymous>:1:20)',
+        '    at r (REPL1:1:21)',
+        '    at f ([eval]:1:20)',
+        '    at node:internal/process/execution:118:14',
+        '    at [eval]-wrapper:6:24',
+        '    at handler (/srv/app/src/jobs.js:12:5)',
+        '    at worker.js:12:5',
+      ].join('\n'),
+    );
+    expect(frames.map((f) => [f.filename, f.in_app]).reverse()).toEqual([
+      ['[worker eval]', false],
+      ['evalmachine.<anonymous>', false],
+      ['REPL1', false],
+      ['[eval]', false],
+      ['node:internal/process/execution', false],
+      ['[eval]-wrapper', false],
+      ['/srv/app/src/jobs.js', true],
+      ['worker.js', true],
+    ]);
+  });
+
   it('reads a line cut short and a Safari extension frame behind `at `; drops message lines', () => {
     expect(
       rowsOf(

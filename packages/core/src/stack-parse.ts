@@ -159,7 +159,9 @@ function located(fn: string, loc: string, v8?: 1): Raw | undefined {
   // `safari-extension:(//id/file.js)`.
   loc = loc.replace(/^([\w-]+:)\((\/\/[^)]*)\)/, '$1$2');
   const at = /^(?:async |address at )?(.*?):(\d+)(?::(\d+))?$/.exec(loc);
-  if (at) return [fn, at[1]!, at[2], at[3]];
+  // V8 prints a script without a name as `<anonymous>` in a frame, but as nothing in an eval
+  // origin (`eval at f (:370:30)`): the same script, so the same name, and not the app's file.
+  if (at) return [fn, at[1] || (v8 ? '<anonymous>' : ''), at[2], at[3]];
   // wasm: `url:wasm-function[3]:0x1a`, no line.
   const file = loc.replace(/:wasm-function\[.*/, '');
   if (v8 || file !== loc || loc === '[native code]') return [fn, file];
@@ -179,10 +181,15 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   if (line) frame.lineno = +line;
   if (col) frame.colno = +col;
   // Native (no line), runtime-internal and dependency frames are not the app's own code.
-  // Runtime internals: Node's `node:` and `internal/`, Bun's `native`, Deno's `ext:` and `deno:`.
-  // (The bare core files of Node 8-14, `events.js:315:20`, look like a Cloudflare Worker's own
-  // `worker.js:12:5`, so they stay in the app.)
-  frame.in_app = !!line && !/^(?:<|node:|ext:|deno:|internal\/|native$)|[\\/]node_modules[\\/]/.test(file);
+  // Runtime internals: Node's `node:` and `internal/`, Bun's `native`, Deno's `ext:` and `deno:`;
+  // code Node was handed as text, not a file (`[eval]`, `[worker eval]-wrapper`, `vm` scripts
+  // without a name, `evalmachine.<anonymous>`, the REPL's `REPL1`). (The bare core files of
+  // Node 8-14, `events.js:315:20`, look like a Cloudflare Worker's own `worker.js:12:5`, so
+  // they stay in the app.) A frame without a file (no location at all) is no app frame either.
+  frame.in_app =
+    !!line &&
+    !!file &&
+    !/^(?:<|\[|node:|ext:|deno:|internal\/|native$|evalmachine\.|REPL\d+$)|[\\/]node_modules[\\/]/.test(file);
   return frame;
 }
 

@@ -139,6 +139,18 @@ export function diskPath(filename: string): string | undefined {
   return isLocalPath(filename) ? filename : undefined;
 }
 
+/**
+ * A frame of an ES module names its file by path, as a CommonJS frame does: V8 prints
+ * `file:///srv/my%20app/x.mjs` for the file a CommonJS frame calls `/srv/my app/x.mjs`, and an
+ * app moving to ES modules should not see every issue under new file names.
+ */
+export function withPathName(frame: StackFrame): StackFrame {
+  const name = frame.filename;
+  if (!name?.startsWith('file://')) return frame;
+  const path = diskPath(name);
+  return path ? Object.assign({}, frame, { filename: path, abs_path: path }) : frame;
+}
+
 /** Runtime internals (`node:fs`, `internal/…`) and native frames have no file to read. */
 export function isLocalPath(filename: string): boolean {
   if (filename.startsWith('node:') || filename.startsWith('internal/') || filename === 'native') return false;

@@ -7,7 +7,7 @@ import {
   lineIndex,
   readTextFile,
 } from './context-lines.js';
-import { diskPath, type FrameSources, mapFrames } from './map-frames.js';
+import { diskPath, type FrameSources, mapFrames, withPathName } from './map-frames.js';
 import { type LoadedMap, loadMapForFile } from './source-map-file.js';
 
 export interface SourceMapsOptions {
@@ -121,7 +121,7 @@ export function sourceMapsIntegration(options: SourceMapsOptions = {}): Integrat
         return lines;
       },
     };
-    return (frames) => mapFrames(frames, sources, { contextLines });
+    return (frames) => mapFrames(frames, sources, { contextLines }).map(withPathName);
   };
 
   return {

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exceptionFromValue } from '@faultline/core';
 import { describe, expect, it } from 'vitest';
+import { startReceiver } from '../../../test-utils/receiver.js';
 import { mapFrames } from '../src/map-frames.js';
 import { parseStackFrames } from '../src/stack-frames.js';
+import { runFixture } from './helpers/child.js';
 
 const dir = fileURLToPath(new URL('../../core/test/fixtures/stacks/', import.meta.url));
 const samples = readdirSync(dir)
@@ -54,6 +56,57 @@ describe('file:// frames of ES modules', () => {
         pre_context: ['export function run() {'],
       });
     } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('name their file by path in the event, as the same file run as CommonJS does', async () => {
+    // A folder whose name V8 percent-encodes in a file:// URL (space, non-ASCII letter).
+    const folder = mkdtempSync(join(tmpdir(), 'faultline esm ü-'));
+    const receiver = await startReceiver();
+    const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+    const body = (load: string) =>
+      [
+        load,
+        `sdk.init({ dsn: ${JSON.stringify(receiver.dsn)}, captureUnhandled: false });`,
+        'function run() {',
+        "  throw new Error('from a module');",
+        '}',
+        'try { run(); } catch (error) { sdk.captureException(error); }',
+        'sdk.flush(5000);',
+        '',
+      ].join('\n');
+    try {
+      writeFileSync(
+        join(folder, 'job.mjs'),
+        body(`import * as sdk from ${JSON.stringify(pathToFileURL(join(dist, 'index.js')).href)};`),
+      );
+      writeFileSync(
+        join(folder, 'job.cjs'),
+        body(`const sdk = require(${JSON.stringify(join(dist, 'index.cjs'))});`),
+      );
+      for (const name of ['job.mjs', 'job.cjs']) {
+        const run = await runFixture(join(folder, name), []);
+        expect(run.stderr).toBe('');
+      }
+      await receiver.waitFor(2);
+      const tops = receiver
+        .events()
+        .map((event) => event.exception?.values.at(-1)?.stacktrace?.frames.at(-1));
+      expect(tops).toEqual(
+        ['job.mjs', 'job.cjs'].map((name) =>
+          expect.objectContaining({
+            filename: join(folder, name),
+            abs_path: join(folder, name),
+            function: 'run',
+            lineno: 4,
+            in_app: true,
+            context_line: "  throw new Error('from a module');",
+          }),
+        ),
+      );
+    } finally {
+      await receiver.close();
       rmSync(folder, { recursive: true, force: true });
     }
   });

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -13,13 +13,18 @@ export interface ChildResult {
   elapsedMs: number;
 }
 
-/** Runs `node [nodeArgs] fixture [args]` and collects what it printed and how it ended. */
+/**
+ * Runs `node [nodeArgs] fixture [args]` (a file of `fixtures/`, or an absolute path) and
+ * collects what it printed and how it ended.
+ */
 export function runFixture(
   fixture: string,
   args: string[],
   options: { env?: Record<string, string | undefined>; nodeArgs?: string[] } = {},
 ): Promise<ChildResult> {
-  const file = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
+  const file = isAbsolute(fixture)
+    ? fixture
+    : fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
     if (/^(FAULTLINE|SENTRY)_/.test(key) || key === 'NODE_OPTIONS' || key.startsWith('VITEST'))

@@ -69,4 +69,18 @@ describe('originalFunctionName from the original source', () => {
       originalFunctionName({ ...unnamed, function: '<anonymous>' }, undefined, source, 5),
     ).toBeUndefined();
   });
+
+  it('drops a minified receiver the method kept its name under (`o.handle` of a renamed class)', () => {
+    const source = ['class Handler {', '  handle(user: User) {', '    return greet(user);', '  }', '}'];
+    const caller = {
+      frame: { function: 'Object.m', lineno: 1, colno: 670 },
+      name: 'handle',
+      generatedLines: undefined,
+    };
+    expect(originalFunctionName({ function: 'o.handle' }, caller, source, 3)).toBe('handle');
+    expect(originalFunctionName({ function: 'o.handle' }, undefined, source, 3)).toBe('handle');
+    // A receiver that is a real name stays, and so does a method V8 named on a plain object.
+    expect(originalFunctionName({ function: 'Handler.handle' }, caller, source, 3)).toBeUndefined();
+    expect(originalFunctionName({ function: 'Object.handle' }, caller, source, 3)).toBeUndefined();
+  });
 });

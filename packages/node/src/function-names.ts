@@ -66,6 +66,8 @@ export function originalFunctionName(
     const declared = enclosingDeclaration(originalLines, originalLine);
     if (declared) return prefix + declared;
   }
+  // A minified receiver (`o.handle`: the class `Handler`, renamed) names nothing of the source.
+  if (receiver && receiver !== 'Object' && !prefix) return own;
   return undefined;
 }
 

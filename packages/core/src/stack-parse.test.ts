@@ -133,6 +133,25 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
     });
   });
 
+  it('skips the old header of a message changed after the stack was written (Chromium 156)', () => {
+    const frames = (stack: string, message: string) =>
+      parseStack({ stack, message }).map((f) => `${f.function} ${f.filename}:${f.lineno}`);
+    const stack = [
+      'Error: orig',
+      '    at notAFrame (http://evil.test:81/x.js:5:6)',
+      '    at http://127.0.0.1:8080/js/samples.js:45:41',
+      '    at rec (http://127.0.0.1:8080/js/samples.js:2:60)',
+    ].join('\n');
+    const real = ['rec http://127.0.0.1:8080/js/samples.js:2', '? http://127.0.0.1:8080/js/samples.js:45'];
+    const old = 'orig\n    at notAFrame (http://evil.test:81/x.js:5:6)';
+    expect(frames(stack, `wrapped: ${old}`)).toEqual(real);
+    expect(frames(stack, `${old}\n(while loading the cart)`)).toEqual(real);
+    // A message that holds the frames too (a stack pasted into it) proves nothing: all are read.
+    expect(frames(stack, `${stack.slice(7)} (retried)`)).toHaveLength(3);
+    // A message replaced by another has no part in common with the header: all are read.
+    expect(frames(stack, 'another\nmessage')).toHaveLength(3);
+  });
+
   it('counts code Node was handed as text as no app file: -e, vm, worker eval, the REPL (Node 20)', () => {
     const frames = framesOf(
       [
@@ -515,9 +534,12 @@ describe('parseStack: limits and hostile input', () => {
     const message = `${'x'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)\n${'y'.repeat(5_000_000)}`;
     const stack = `Error: ${message}\n    at real (/app/real.js:2:3)`;
     expect(rows(parseStack({ stack, message }))).toEqual([['real', '/app/real.js', 2, 3]]);
-    // A message that is not the header's (changed after the stack was made) strips nothing.
+    // A message changed after the stack was made, that starts with the header's lines: they go.
     const other = `${'x'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)\n${'z'.repeat(5_000_000)}`;
-    expect(rows(parseStack({ stack, message: other }))).toEqual([
+    expect(rows(parseStack({ stack, message: other }))).toEqual([['real', '/app/real.js', 2, 3]]);
+    // One that has nothing in common with it strips nothing.
+    const unrelated = `${'z'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)`;
+    expect(rows(parseStack({ stack, message: unrelated }))).toEqual([
       ['fake', '/fake.js', 1, 1],
       ['real', '/app/real.js', 2, 3],
     ]);

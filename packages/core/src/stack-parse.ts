@@ -71,7 +71,29 @@ export function stripHeader(stack: string, message: unknown): string {
   const at = stack.indexOf(message);
   const rest = stack.slice(at + message.length);
   // The header is `Name: message`; a name longer than 256 is not a header match.
-  return at >= 0 && at <= 256 && (rest === '' || rest[0] === '\n') ? rest : stack;
+  if (at >= 0 && at <= 256 && (rest === '' || rest[0] === '\n')) return rest;
+  return message.includes('\n') ? stripOldHeader(stack, message) : stack;
+}
+
+/**
+ * V8 writes `stack` once: a message changed after that (`error.message = 'context: ' +
+ * error.message`) is not the header any more, but the header is still a part of it that ends a
+ * line, its end or its start. The longest such part is skipped, unless what follows it (the
+ * frames) is in the message too: then the message holds a stack, and the part proves nothing.
+ */
+function stripOldHeader(stack: string, message: string): string {
+  const start = stack.indexOf(': ');
+  if (start < 0 || start > 256) return stack;
+  let cut = -1;
+  for (
+    let end = stack.indexOf('\n', start), lines = 0;
+    end > 0 && end - start - 2 <= message.length && lines < 100;
+    end = stack.indexOf('\n', end + 1), lines++
+  ) {
+    const old = stack.slice(start + 2, end);
+    if (old.includes('\n') && (message.endsWith(old) || message.startsWith(old))) cut = end;
+  }
+  return cut > 0 && !message.includes(stack.slice(cut).trim()) ? stack.slice(cut) : stack;
 }
 
 /**

@@ -160,6 +160,26 @@ describe('createTransport over HTTP', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('does not send a refused report again at every flush; a report riding on a refused event goes once more alone', async () => {
+    const server = await receiver(() => ({ status: 403 }));
+    const transport = transportTo(server.url);
+    transport.send(eventEnvelope('refused'));
+    expect(await transport.flush(5000)).toBe(true);
+    // The event, then the report of its send_error on its own: both refused.
+    expect(server.requests).toHaveLength(2);
+    expect(totals(server.clientReports())).toEqual({ 'send_error:error': 1 });
+    for (let i = 0; i < 3; i++) expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    // A report that rode on a refused event is not lost with it: it goes once more, alone.
+    transport.recordDroppedEvent('before_send', 'error');
+    transport.send(eventEnvelope('refused too'));
+    expect(await transport.flush(5000)).toBe(true);
+    const reports = server.requests.slice(2).map((r) => totals(reportsIn([r.body])));
+    expect(reports).toEqual([{ 'before_send:error': 1 }, { 'before_send:error': 1, 'send_error:error': 1 }]);
+    expect(await transport.flush(5000)).toBe(true);
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('honours 429 + Retry-After: no retry, no report, category blocked until the time passes', async () => {
     let clock = 1_000_000;
     let limited = true;

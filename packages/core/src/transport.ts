@@ -210,8 +210,10 @@ export function createTransport(
     queuedBytes -= entry.b.length;
     cancelTimer(entry.t);
     if (failure) {
-      // The report riding along was not delivered: keep its counts for the next one.
-      drops.restore(entry.r);
+      // The report riding along was not delivered: keep its counts for the next one, unless
+      // the receiver answered and refused a report on its own, which it would refuse again
+      // (sent at every flush, for ever, to an ingest that rejects the key).
+      if (entry.c.length > 0 || failure === 'network_error') drops.restore(entry.r);
       drop(failure, entry.c);
     }
     if (tell) wake();

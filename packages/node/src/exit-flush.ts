@@ -30,6 +30,7 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
   // At most what a timer can wait: Node fires a longer timer at once, with a warning on stderr.
   const budget = Math.min(options.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS, MAX_TIMER_MS);
   let installed: Array<[string, () => void]> = [];
+  let captured = 0;
 
   const teardown = (): void => {
     for (const [event, listener] of installed) process.off(event, listener);
@@ -44,6 +45,13 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
       // flush succeeds (a 'beforeExit' that is followed by more work starts afresh).
       let deadline: number | undefined;
       let flushing = false;
+      // Events seen so far, and how many a completed 'beforeExit' flush had delivered. A flush
+      // keeps the loop alive, so 'beforeExit' comes again once it is done: flushing again then
+      // with nothing new would never let the process end (a flush that always takes a
+      // macrotask, or a client report re-sent after every refused attempt, loops for ever).
+      // What is captured without an event (a check-in) is still delivered at 'exit'.
+      captured = 0;
+      let flushedAt = -1;
       const remaining = (): number => {
         deadline ??= Date.now() + budget;
         return deadline - Date.now();
@@ -52,17 +60,29 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
       const onBeforeExit = (): void => {
         // Nothing captured (the pipeline never loaded): nothing to wait for.
         if (flushing || !loadedClient(client)) return;
+        if (captured === flushedAt) return;
+        // The app listens too: an asynchronous flush would make Node emit 'beforeExit' once
+        // more, and run the app's listener a second time (closing a pool twice throws). What is
+        // queued is then delivered at 'exit', synchronously, as for `process.exit()`.
+        if (process.listenerCount('beforeExit') > 1) return;
         const left = remaining();
         if (left <= 0) return;
         flushing = true;
+        const mark = captured;
         const keepAlive = setTimeout(() => undefined, left);
         client.flush(left).then(
           (ok) => {
             clearTimeout(keepAlive);
             flushing = false;
-            if (ok) deadline = undefined;
+            if (ok) {
+              deadline = undefined;
+              flushedAt = mark;
+            }
           },
-          () => clearTimeout(keepAlive),
+          () => {
+            clearTimeout(keepAlive);
+            flushing = false;
+          },
         );
       };
 
@@ -109,6 +129,10 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
         mine.push(['SIGTERM', onSigterm]);
         process.on('SIGTERM', onSigterm);
       });
+    },
+    processEvent(event) {
+      captured++;
+      return event;
     },
     teardown,
   };

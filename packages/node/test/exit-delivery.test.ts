@@ -54,6 +54,12 @@ describe('exit-safe delivery', () => {
     await expectMessages(receiver, ['natural: last words']);
   });
 
+  it("the app's own 'beforeExit' listener runs once, as without the SDK, and the event arrives", async () => {
+    const { plain, receiver } = await compare('own-before-exit');
+    expect(plain).toMatchObject({ code: 0, stdout: 'released\n' });
+    await expectMessages(receiver, ['own-before-exit: last words']);
+  });
+
   it('an exit budget longer than a timer can wait prints nothing and still delivers', async () => {
     receiver = await startReceiver();
     const plain = await runFixture('exit.mjs', ['natural']);
@@ -224,6 +230,26 @@ describe('bounded when the receiver is unreachable', () => {
       expect(run.elapsedMs).toBeLessThan(plain.elapsedMs + 500 + 1500);
       expect(receiver.requests.length).toBeGreaterThan(0);
     });
+  }
+});
+
+describe('natural exit when the receiver refuses every envelope', () => {
+  // A flush at 'beforeExit' keeps the loop alive, so 'beforeExit' comes again: with a receiver
+  // that answers every envelope with an error, the client report of the refused events was
+  // re-sent at each one, and the process never ended (hundreds of requests a second).
+  for (const status of [404, 413, 500]) {
+    it(`ends as without the SDK when every envelope gets ${status}`, async () => {
+      receiver = await startReceiver({ respond: () => ({ status }) });
+      const plain = await runFixture('exit.mjs', ['natural']);
+      const run = await runFixture('exit.mjs', ['natural'], {
+        env: { WITH_SDK: '1', FAULTLINE_DSN: receiver.dsn },
+        timeoutMs: 10_000,
+      });
+      expect(run.signal).toBe(plain.signal);
+      expect(run.code).toBe(plain.code);
+      expect(run.elapsedMs).toBeLessThan(plain.elapsedMs + 2000 + 1500);
+      expect(receiver.requests.length).toBeLessThan(10);
+    }, 20_000);
   }
 });
 

@@ -20,7 +20,7 @@ export interface ChildResult {
 export function runFixture(
   fixture: string,
   args: string[],
-  options: { env?: Record<string, string | undefined>; nodeArgs?: string[] } = {},
+  options: { env?: Record<string, string | undefined>; nodeArgs?: string[]; timeoutMs?: number } = {},
 ): Promise<ChildResult> {
   const file = isAbsolute(fixture)
     ? fixture
@@ -36,6 +36,10 @@ export function runFixture(
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), file, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process that does not end is killed (then `signal` is SIGKILL) rather than hanging the test.
+      ...(options.timeoutMs === undefined
+        ? {}
+        : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
     });
     let stdout = '';
     let stderr = '';

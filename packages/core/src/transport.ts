@@ -210,10 +210,8 @@ export function createTransport(
     queuedBytes -= entry.b.length;
     cancelTimer(entry.t);
     if (failure) {
-      // The report riding along was not delivered: keep its counts for the next one, unless
-      // the receiver answered and refused a report on its own, which it would refuse again
-      // (sent at every flush, for ever, to an ingest that rejects the key).
-      if (entry.c.length > 0 || failure === 'network_error') drops.restore(entry.r);
+      // The report riding along was not delivered: keep its counts for the next one.
+      drops.restore(entry.r);
       drop(failure, entry.c);
     }
     if (tell) wake();
@@ -303,6 +301,10 @@ export function createTransport(
           const { kind, reason } = outcomeOf(response.status) as { kind: string; reason?: DiscardReason };
           if (!entries.has(entry)) return;
           if (kind !== 'delivered') logger.debug(`HTTP ${response.status}`);
+          // A report on its own that the receiver refused (a 4xx: a wrong key, a project that
+          // is gone) would be refused again, at every flush: its counts go with it.
+          if (response.status >= 400 && response.status < 500 && response.status !== 429 && !entry.c.length)
+            entry.r = undefined;
           if (kind === 'rate_limited') {
             // The server counted the items itself (client reports spec): only the report is kept.
             drops.restore(entry.r);

@@ -191,7 +191,43 @@ export function vendorCases(seed = 1): VendorCase[] {
       'SLACK_APP_TOKEN',
       p('xa', 'pp-1-A', from(UPPER_ALNUM, 10), '-', from(DIGITS, 13), '-', from(HEX, 64)),
     ),
+    shape(
+      'Slack legacy token',
+      'chat',
+      'SLACK_LEGACY_TOKEN',
+      p('xo', 'xs-', from(DIGITS, 10), '-', from(DIGITS, 10), '-', from(DIGITS, 10), '-', from(HEX, 64)),
+    ),
     shape('Telegram bot token', 'chat', 'TELEGRAM_BOT_TOKEN', p(from(DIGITS, 10), ':AA', mixed(URLSAFE, 33))),
+    // Shapes of secret scanners' default rules (gitleaks)
+    shape('Hugging Face organization token', 'ai', 'HF_ORG_TOKEN', p('api_', 'org_', mixed(ALNUM, 34))),
+    shape('New Relic insert key', 'saas', 'NEW_RELIC_INSERT_KEY', p('NRI', 'I-', mixed(URLSAFE, 32))),
+    shape(
+      '1Password secret key',
+      'saas',
+      'OP_SECRET_KEY',
+      p(
+        'A',
+        '3-',
+        from(UPPER_ALNUM, 6),
+        '-',
+        from(UPPER_ALNUM, 11),
+        '-',
+        from(UPPER_ALNUM, 5),
+        '-',
+        from(UPPER_ALNUM, 5),
+        '-',
+        from(UPPER_ALNUM, 5),
+      ),
+    ),
+    shape('Octopus Deploy API key', 'saas', 'OCTOPUS_API_KEY', p('AP', 'I-', from(UPPER_ALNUM, 24), '7Q')),
+    shape('ClickHouse Cloud secret', 'cloud', 'CLICKHOUSE_SECRET', p('4b', '1d', mixed(ALNUM, 38))),
+    shape(
+      'MaxMind license key',
+      'saas',
+      'MAXMIND_LICENSE_KEY',
+      p(mixed(ALNUM, 6), '_', mixed(ALNUM, 29), '_mm', 'k'),
+    ),
+    shape('HashiCorp Vault token (old format)', 'cloud', 'VAULT_TOKEN', p('s', '.', mixed(ALNUM, 24))),
     shape(
       'Discord bot token',
       'chat',
@@ -338,6 +374,10 @@ export function plantings(c: VendorCase): string[] {
     `https://ci.example.com/run?x=${encodeURIComponent(c.secret)}&ok=1`,
     `Authorization: Bearer ${c.secret}`,
     `[${c.secret}]`,
+    // After an escaped line break or tab, as JSON and util.inspect write a command's output.
+    JSON.stringify({ stdout: `github.com\n${c.secret}\n` }),
+    `{ stdout: 'done\\r\\n${c.secret}', status: 1 }`,
+    JSON.stringify({ row: `id\t${c.secret}` }),
   ];
 }
 

@@ -52,7 +52,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -60,7 +60,7 @@ const SENSITIVE_KEY =
  * `scheme`, `source` or `mechanism` (`npm login --auth-type=legacy`, MongoDB's `authSource`).
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|creds?|sess(?:ion)?$)(?![a-z\d])/;
 /**
  * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`): in capitals,
  * `_KEY` at the end names a credential, whatever it is for, unless the word before it says the
@@ -79,7 +79,7 @@ const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
 const TOKEN_COUNT =
   /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$|tokeni[sz]/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
-const PROSE_KEY = /^(?:token|session|auth|signature|cookie)$/;
+const PROSE_KEY = /^(?:token|session|auth(?:entication)?|signature|cookie|creds?)$/;
 
 /**
  * A command-line flag with a sensitive name, without its value (`-p`, `--db-password`): in an
@@ -260,7 +260,7 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abepr]-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm[12]_|dnkey-|sm_(?:pat|aat|sat)_)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm[12]_|dnkey-|sm_(?:pat|aat|sat)_)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
@@ -420,6 +420,24 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
   [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
+  // 1Password secret keys, Octopus Deploy API keys, ClickHouse Cloud secrets, MaxMind license keys,
+  // HashiCorp Vault service tokens of the old format (`s.` + 24), shapes of gitleaks' default rules.
+  [
+    /\b(?:A3-[A-Z\d]{6}-(?:[A-Z\d]{11}|[A-Z\d]{6}-[A-Z\d]{5})(?:-[A-Z\d]{5}){3}|API-[A-Z\d]{26}|4b1d[A-Za-z\d]{38}|[A-Za-z\d]{6}_[A-Za-z\d]{29}_mmk|s\.(?=[a-z\d]{0,23}[A-Z])(?=[A-Za-z]{0,23}\d)[A-Za-z\d]{24})\b/g,
+    FILTERED,
+    /A3-|API-|4b1d|_mmk|s\./,
+  ],
+  // New Relic license keys (`…NRAL`), Honeycomb API keys (`hcaik_…`), Facebook app access tokens
+  // (`<app id>|<secret>`, the bar also percent-encoded).
+  [
+    /\b(?:[a-z\d]{6}[a-f\d]{30}NRAL|hc[abix]ik_[a-z\d]{58}|\d{15,16}(?:\||%7C)[\w-]{27,40})\b/g,
+    FILTERED,
+    /NRAL|ik_|\||%7C/,
+  ],
+  // The private half of a PuTTY key file, up to its MAC (or the end of a cut text).
+  [/Private-Lines: ?\d+[\s\S]*?(?=Private-(?:MAC|Hash):|$)/g, FILTERED, 'Private-Lines'],
+  // Oracle's JDBC thin URL, `jdbc:oracle:thin:user/password@host`: the password (the user stays).
+  [/(\bjdbc:oracle:\w{1,16}:[^\s/@:]{1,128}\/)[^\s@]{1,256}(?=@)/g, `$1${FILTERED}`, 'jdbc:oracle:'],
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
@@ -697,11 +715,36 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
  */
 const PUNCTUATION = /[-.:=@%>/_\\]|config|["'],/;
 
+/**
+ * An escaped line break or tab (`\n`, `\r`, `\t` as JSON and `util.inspect` write them) ends a
+ * word, but its letter is a word character to the value rules: `"line\nghp_…"` would hide the
+ * token behind `\b`. While the value rules run, the letter is swapped for a private-use
+ * character of the same length, and swapped back after.
+ */
+const ESCAPE = /\\[nrt]/;
+const SHIELD: Record<string, string> = { n: '\ue000', r: '\ue001', t: '\ue002' };
+const UNSHIELD: Record<string, string> = { '\ue000': 'n', '\ue001': 'r', '\ue002': 't' };
+
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);
+  const shielded = loose && ESCAPE.test(text) && !/[\ue000-\ue002]/.test(text);
+  if (shielded) text = text.replace(/\\[nrt]/g, (found) => `\\${SHIELD[found[1]!]}`);
+  text = applyRules(text, compiled.pii ? SECRET_RULES : RULES, loose);
+  if (shielded) text = text.replace(/\\[\ue000-\ue002]/g, (found) => `\\${UNSHIELD[found[1]!]}`);
+  // The app's own patterns see the text as written.
+  if (compiled.patterns.length) text = applyRules(text, compiled.patterns, loose);
+  return loose ? scrubPairs(text, compiled, keep) : text;
+}
+
+/** Applies value rules ({@link RULES}, or all but the personal-data masks, or the app's own patterns) in order. */
+function applyRules(
+  text: string,
+  rules: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]>,
+  loose: boolean,
+): string {
   // Each pair read by index, not destructured: the first event of a process scrubs hundreds of
   // strings in code the engine has not optimized yet, where destructuring allocates iterators.
-  for (const rule of (compiled.pii ? SECRET_RULES : RULES).concat(compiled.patterns)) {
+  for (const rule of rules) {
     // Tested first: a global replace costs several times a test even where nothing matches,
     // which is almost everywhere. The same result: both scan from the start (the test from
     // `lastIndex` 0, the replace resets it).
@@ -713,7 +756,7 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
     )
       text = text.replace(rule[0], rule[1] as string);
   }
-  return loose ? scrubPairs(text, compiled, keep) : text;
+  return text;
 }
 
 /**

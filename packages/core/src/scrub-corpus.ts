@@ -557,6 +557,11 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Server=db;Database=shop;User Id=sa;Password=${s};TrustServerCertificate=true`);
   s = pw();
   add('connection string', s, `jdbc:sqlserver://db:1433;databaseName=shop;user=sa;password=${s}`);
+  // A password of several words: the value runs to the `;`, or to the end after earlier pairs.
+  s = pw();
+  add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
+  s = pw();
+  add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
   // HTTP clients' errors and responses.
   s = tok();
   add(

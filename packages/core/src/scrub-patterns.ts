@@ -94,6 +94,13 @@ export const isSensitiveFlag = (item: unknown, sensitive: (key: string) => boole
  * (`'X-Api-Key', 'k3y'`: Node's `rawHeaders`), unless it is a header name itself (a CORS
  * `allowedHeaders` list); second of a `[name, value]` pair (`Object.entries`, `[...headers]`).
  */
+/**
+ * Reads as a header name: words of letters, each in small letters after at most three capitals
+ * (`Content-Type`, `X-CSRF-Token`, `ETag`, `content-type`); not a token of mixed letters
+ * (`gBoIsueEppngjVfwbEyb`).
+ */
+const HEADER_NAME = /^[A-Z]{0,3}[a-z]*(?:-[A-Z]{0,3}[a-z]*)*$/;
+
 export const isNamedValue = (
   prev: unknown,
   item: unknown,
@@ -106,7 +113,7 @@ export const isNamedValue = (
     ((pair
       ? prev.length < 65
       : /^(?:[A-Za-z][\w.]{0,31}-[\w.-]{1,32}|authori[sz]ation|cookie)$/i.test(prev) &&
-        !/^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(item)) &&
+        !HEADER_NAME.test(item)) &&
       sensitive(prev)));
 
 /**
@@ -510,6 +517,12 @@ const PAIR =
  * many times: JSON inside JSON), an auth scheme and its credential, or one word (masks such as
  * `[Filtered]` inside it included).
  */
+/**
+ * What follows a word value up to a connection string's `;`, or the end of the text or of the
+ * quoted string it is in, on its line.
+ */
+const CONNECTION_TAIL = /[ \t][^;\r\n"'=<>&\\]{0,128}(?=;|$|\\*["'])/y;
+
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
 
@@ -696,6 +709,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         // array (`"credentials":{"user":"a","pass":"b"}`): all of it.
         if (/^[|>][-+]?\d?$/.test(value)) end = blockEnd(text, end, indentAt(text, m.index + m[1]!.length));
         else if (/^[{[]/.test(value) && scans-- > 0) end = closeAt(text, at) || end;
+        else if (!line && /=[ \t]*$/.test(sep)) {
+          // A connection string's value runs to its `;` (`Password=two words;Encrypt=true`), or
+          // to the end of the text when an earlier pair ended with `;` (`Host=db;Password=a b`).
+          CONNECTION_TAIL.lastIndex = end;
+          const tail = CONNECTION_TAIL.exec(text);
+          if (tail && (text[end + tail[0].length] === ';' || m[1] === ';')) end += tail[0].length;
+        }
       }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
       last = PAIR.lastIndex = end;

@@ -133,6 +133,36 @@ describe('createClient', () => {
     expect(rec.events()[0]?.user).toEqual({ id: 'u1' });
   });
 
+  it('a transport factory that throws or returns no transport: one clear message, never retried', () => {
+    for (const factory of [
+      () => {
+        throw new Error('no such queue');
+      },
+      () => undefined,
+      () => ({ flush: async () => true }),
+    ]) {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      let made = 0;
+      const client = createClient(
+        {
+          transport: (() => {
+            made++;
+            return factory();
+          }) as never,
+        },
+        runtime,
+      );
+      expect(() => client.captureMessage('a')).not.toThrow();
+      client.captureException(new Error('b'));
+      expect(made).toBe(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0])).toMatch(
+        /\[Faultline\] the transport could not be made, no event is sent: /,
+      );
+      warn.mockRestore();
+    }
+  });
+
   it('is off without a DSN or transport', () => {
     expect(createClient({}, runtime).enabled).toBe(false);
   });

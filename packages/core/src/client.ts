@@ -124,6 +124,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     if (options[key]) defaults[key] = options[key];
 
   let transport: Transport | undefined;
+  let transportFailed = false;
   let integrations: Integration[] = [];
   /** Events waiting on an async hook, with the reason to count if the client closes first. */
   const inFlight = new Map<Promise<unknown>, Waiting>();
@@ -274,7 +275,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
     storm = runtime.createStormGuard?.(options.stormGuard ?? {}, { client, store });
 
   function getTransport(): Transport | undefined {
-    if (!enabled) return undefined;
+    if (!enabled || transportFailed) return undefined;
     if (transport) return transport;
     try {
       if (options.transport) {
@@ -284,7 +285,12 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
           sdkClient,
         };
         if (dsn) context.dsn = dsn;
-        transport = options.transport(context);
+        const made: unknown = options.transport(context);
+        if (typeof (made as Transport | undefined)?.send !== 'function')
+          throw new TypeError(
+            `it returned ${made === null ? 'null' : typeof made}, not an object with a send method`,
+          );
+        transport = made as Transport;
       } else if (dsn) {
         const executor =
           runtime.createExecutor?.(dsn, sdkClient) ??
@@ -292,7 +298,11 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         transport = createTransport({ logger, envelopeMeta, ...options.transportOptions }, executor);
       }
     } catch (error) {
-      internalError(error);
+      // Like a bad option, said once whether or not debug is on: nothing could be sent.
+      transportFailed = true;
+      reportConfigError(
+        `the transport could not be made, no event is sent: ${error instanceof Error ? error.message : typeof error}`,
+      );
     }
     return transport;
   }

@@ -203,6 +203,33 @@ describe('wrapAction', () => {
     warn.mockRestore();
   });
 
+  it('says once that a second wrapper’s own dsn and transport are not used while a client runs', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const first = createTestTransport();
+    const second = createTestTransport();
+    const fail = (name: string) => async () => {
+      throw new Error(`${name} failed`);
+    };
+    const a = wrapAction(fail('a'), options({ transport: () => first }));
+    const b = wrapAction(fail('b'), options({ transport: () => second }));
+    for (const [wrapped, id] of [
+      [a, 'a1'],
+      [b, 'b1'],
+      [b, 'b2'],
+    ] as const) {
+      enter(id);
+      await expect(wrapped({})).rejects.toThrow();
+    }
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0])).toContain('call close() first');
+    // Started again after close(), the second wrapper's options apply.
+    await close(1000);
+    enter('b3');
+    await expect(b({})).rejects.toThrow();
+    expect(second.events().map((e) => e.exception?.values.at(-1)?.value)).toEqual(['b failed']);
+    warn.mockRestore();
+  });
+
   it('lets a function decide which returned errors are reported', async () => {
     const wrapped = wrapAction((p: { code: number }) => ({ error: { code: p.code } }), {
       ...options(),

@@ -66,8 +66,17 @@ export function wrapAction<P = Params, R = unknown>(
   const options = typeof checked === 'string' ? {} : checked;
   const dsnParam = problem || options.dsnParam === false ? undefined : (options.dsnParam ?? 'FAULTLINE_DSN');
 
+  let warned = false;
+
   function ensureClient(params: unknown): Client | undefined {
     const existing = getClient();
+    if (existing && !initTried && !warned && (options.transport !== undefined || options.dsn !== undefined)) {
+      // One client per process: this wrapper's own delivery options would be silently unused.
+      warned = true;
+      createLogger(true).warn(
+        'wrapAction: the SDK was started before (init, or another wrapAction): this wrapper’s dsn and transport options are not used; call close() first to start it with them',
+      );
+    }
     if (existing || initTried) return existing;
     initTried = true;
     const opts = nodeOptions(options, dsnFrom(params, dsnParam));

@@ -366,7 +366,7 @@ describe('createTransport over HTTP', () => {
     const [offline] = kept.takePending();
     expect(parseEnvelope(offline!).headers.sent_at).toBe('2026-01-01T11:01:00.000Z');
     clock += 86_400_000;
-    transport.send(offline!);
+    (transport as ReturnType<typeof createTransport>).send(offline!);
     expect(await transport.flush(5000)).toBe(true);
     const last = server.requests.at(-1)!.envelope;
     expect(last.headers.sent_at).toBe('2026-01-02T11:01:00.000Z');

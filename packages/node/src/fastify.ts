@@ -45,6 +45,10 @@ export interface FastifyInstanceLike {
     hook: (request: FastifyRequestLike, reply: FastifyReplyLike, error: Error, done: HookDone) => void,
   ): unknown;
   addHook(
+    name: 'onSend',
+    hook: (request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown, done: HookDone) => void,
+  ): unknown;
+  addHook(
     name: 'onResponse',
     hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: HookDone) => void,
   ): unknown;
@@ -63,7 +67,12 @@ export interface FastifyPluginOptions {
 }
 
 const STATE = Symbol('faultline.fastify.state');
-type WithState = FastifyRequestLike & { [STATE]?: HttpRequestState<FastifyRequestLike> };
+/** The error a request failed with, until its reply is sent. */
+const PENDING = Symbol('faultline.fastify.pending');
+type WithState = FastifyRequestLike & {
+  [STATE]?: HttpRequestState<FastifyRequestLike>;
+  [PENDING]?: { error: Error } | undefined;
+};
 
 /**
  * Fastify plugin: each request runs in its own scope with its request context, the route
@@ -111,27 +120,54 @@ export const fastifyPlugin = Object.assign(
       }
     });
 
-    fastify.addHook('onError', (request, reply, error, next) => {
+    // Fastify 5 runs `onError` before the app's error handler, which decides the status (an
+    // encapsulated handler may answer 422): the error waits for the reply to be sent.
+    fastify.addHook('onError', (request, _reply, error, next) => {
       try {
         const state = (request as WithState)[STATE];
-        if (state && !state.captured) {
-          const status = errorStatus(error, reply.statusCode);
-          captureHttpError(
-            state,
-            error,
-            status,
-            'fastify',
-            decide && (() => decide.call(options, error, status, request)),
-          );
-        }
+        if (state && !state.captured) (request as WithState)[PENDING] = { error };
       } catch {
         // Error reporting must never change how fastify answers.
       }
       next();
     });
 
+    /** Captures the error the request failed with, as answered, once. */
+    const settle = (request: FastifyRequestLike, reply: FastifyReplyLike) => {
+      const state = (request as WithState)[STATE];
+      const pending = (request as WithState)[PENDING];
+      if (!state || !pending) return;
+      (request as WithState)[PENDING] = undefined;
+      if (state.captured) return;
+      const { error } = pending;
+      // As answered: an error the app's handler turned into a success is no failed request.
+      const answered = reply.statusCode;
+      const status =
+        Number.isInteger(answered) && answered >= 200 && answered <= 599
+          ? answered
+          : errorStatus(error, answered);
+      captureHttpError(
+        state,
+        error,
+        status,
+        'fastify',
+        decide && (() => decide.call(options, error, status, request)),
+      );
+    };
+
+    fastify.addHook('onSend', (request, reply, _payload, next) => {
+      try {
+        settle(request, reply);
+      } catch {
+        // As above.
+      }
+      next();
+    });
+
     fastify.addHook('onResponse', (request, reply, next) => {
       try {
+        // A reply that never went through `onSend` (hijacked): its error is settled here.
+        settle(request, reply);
         const state = (request as WithState)[STATE];
         if (state) reportHttpStatus(state, reply.statusCode);
       } catch {
@@ -165,7 +201,7 @@ function routeOf(request: FastifyRequestLike): string | undefined {
   return typeof url === 'string' && url !== '' ? url : undefined;
 }
 
-/** By `onError`, fastify's error handler has set the reply's status; otherwise as it would. */
+/** The status the error was answered with; one the reply does not have yet as fastify would set it. */
 function errorStatus(error: unknown, replyStatus: number): number {
   if (replyStatus >= 400 && replyStatus <= 599) return replyStatus;
   if (typeof error === 'object' && error !== null) {

@@ -25,6 +25,24 @@ async function buildApp(withSdk: boolean): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  // The app's own error handler, in an encapsulated child, answers validation errors with a 422
+  // and a known outage with a 200 holding a fallback.
+  await app.register(
+    async (child) => {
+      child.setErrorHandler((error: Error, _request, reply) =>
+        /fallback/.test(error.message)
+          ? reply.code(200).send({ items: [] })
+          : reply.code(422).send({ error: 'invalid' }),
+      );
+      child.post('/submit', async () => {
+        throw new Error('field "email" is required');
+      });
+      child.get('/list', async () => {
+        throw new Error('search is down, fallback served');
+      });
+    },
+    { prefix: '/forms' },
+  );
   app.get('/maintenance', async (_request, reply) => reply.code(503).send({ error: 'down for maintenance' }));
   app.get('/admin', async (_request, reply) => reply.code(401).send({ error: 'sign in first' }));
   app.get('/secure', async () => {
@@ -115,6 +133,17 @@ describe('fastify 5', () => {
     expect((await call(`${url}/secure`)).status).toBe(401);
     expect(await flush(2000)).toBe(true);
     expect(receiver.events()).toEqual([]);
+  });
+
+  it("reports an error as the app's own error handler answered it: nothing for a 422 or a 200", async () => {
+    await start();
+    expect((await call(`${url}/forms/submit`, { method: 'POST' })).status).toBe(422);
+    expect((await call(`${url}/forms/list`)).status).toBe(200);
+    expect((await call(`${url}/api/checkout`, { method: 'POST' })).status).toBe(500);
+    expect(await flush(2000)).toBe(true);
+    const events = receiver.events();
+    expect(events.map((e) => e.exception?.values.at(-1)?.value)).toEqual(['checkout failed']);
+    expect(events[0]?.exception?.values.at(-1)?.mechanism?.data).toEqual({ status_code: 500 });
   });
 
   it('reports opted-in 4xx on matched routes, thrown or sent, but never a 404', async () => {

@@ -158,7 +158,7 @@ export function checkOptions<T extends object>(
   report: (message: string) => void = reportConfigError,
 ): T | string {
   try {
-    if (!isObject(options)) throw 0;
+    if (!isObject(options) || Array.isArray(options)) throw 0;
     const out: Record<string, any> = { ...(options as object) };
     for (const rule of rules.split(' ')) {
       // No destructuring: run once, at start, in the interpreter, where each one goes through

@@ -164,6 +164,13 @@ describe('init', () => {
     );
     expect(listenerCounts()).toEqual(before);
     expect(captureException(new Error('after a failed init'))).toBe('');
+    // A list is no options object either: said the same way, not taken for empty options.
+    warn.mockClear();
+    expect(() => init([{ dsn: 'https://public@o1.ingest.example.com/1' }] as never)).not.toThrow();
+    expect(getClient()?.enabled).toBe(false);
+    expect(String(warn.mock.calls[0]?.join(' '))).toContain(
+      'SDK disabled: options must be a readable object',
+    );
   });
 
   it('an integrations function that returns no list of integrations: one message, the defaults, close removes them', async () => {

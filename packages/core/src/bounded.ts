@@ -54,7 +54,14 @@ export function boundedKeys(value: object, count: number): string[] {
  */
 export function boundedEntries(value: unknown): Array<[string, unknown]> {
   if (typeof value !== 'object' || value === null || indexedLength(value) !== undefined) return [];
-  const [keys, more] = firstKeys(value, MAX_COPIED_KEYS);
+  let keys: string[];
+  let more: number;
+  try {
+    [keys, more] = firstKeys(value, MAX_COPIED_KEYS);
+  } catch {
+    // Keys that cannot be listed (a Proxy that throws): the part says so, the event still goes.
+    return [['…', '[unreadable]']];
+  }
   // With the `…` entry the copy holds at most the breadth an event keeps, so the entry survives.
   if (more > 0) keys.pop();
   const out: Array<[string, unknown]> = [];
@@ -102,7 +109,11 @@ export function boundedValue(value: unknown, depth = 0): unknown {
   if (isLongArray(value)) {
     return [...value.slice(0, MAX_COPIED_KEYS), `[${value.length - MAX_COPIED_KEYS} more items]`];
   }
-  if (depth > 0 && isPlainObject(value)) return boundedCopy(value, depth - 1);
+  try {
+    if (depth > 0 && isPlainObject(value)) return boundedCopy(value, depth - 1);
+  } catch {
+    return '[unreadable]';
+  }
   return value;
 }
 
@@ -133,6 +144,10 @@ export function merged<T extends object>(...sources: Array<object | null | undef
   const out: Record<string, unknown> = {};
   for (const source of sources)
     if (source)
-      for (const key of Object.keys(source)) setKey(out, key, (source as Record<string, unknown>)[key]);
+      try {
+        for (const key of Object.keys(source)) setKey(out, key, (source as Record<string, unknown>)[key]);
+      } catch {
+        // A part that cannot be read (a Proxy that throws) adds what was read: the event still goes.
+      }
   return out as T;
 }

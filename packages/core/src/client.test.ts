@@ -435,6 +435,28 @@ describe('createClient', () => {
     expect(reported).toHaveLength(3);
   });
 
+  it('sends the event when one of its parts cannot be read, or a level is no text', () => {
+    const rec = recording();
+    const client = createClient(rec.options({ dedupe: false }), runtime);
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const hostile = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap });
+    client.captureMessage('a symbol as level', Symbol('x') as never);
+    client.captureMessage('an object as level', hostile as never);
+    client.captureEvent({ message: 'unreadable extra', extra: { a: hostile } });
+    client.captureEvent({ message: 'unreadable user', user: hostile as never });
+    client.captureEvent({ message: 'unreadable tags', tags: hostile as never });
+    expect(rec.events().map((e) => [e.message, e.level])).toEqual([
+      ['a symbol as level', 'info'],
+      ['an object as level', 'info'],
+      ['unreadable extra', 'error'],
+      ['unreadable user', 'error'],
+      ['unreadable tags', 'error'],
+    ]);
+    expect(rec.drops).toEqual([]);
+  });
+
   it('skips building events the transport would drop now, and counts them', () => {
     const rec = recording();
     let full = true;

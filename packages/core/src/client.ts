@@ -186,7 +186,12 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
       return eventId ?? givenId ?? uuid4();
     },
     captureMessage(message, level = 'info', hint = {}) {
-      return captureWhole({ message: messageText(message), level }, hint, true);
+      // A level that is no text (an object, a Symbol) is no level: the default applies.
+      return captureWhole(
+        { message: messageText(message), level: typeof level === 'string' ? level : 'info' },
+        hint,
+        true,
+      );
     },
     captureEvent(event, hint) {
       return captureWhole(event, hint, false);
@@ -326,7 +331,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
         if (sampledOut()) return givenId ?? uuid4();
         const admitted = storm.admitMessage(
           String(event.message),
-          event.level ?? 'info',
+          typeof event.level === 'string' ? event.level : 'info',
           store.getScope().getUser()?.id,
         );
         if (!admitted) return givenId ?? storm.id();

@@ -59,8 +59,8 @@ export function boundedEntries(value: unknown): Array<[string, unknown]> {
   try {
     [keys, more] = firstKeys(value, MAX_COPIED_KEYS);
   } catch {
-    // Keys that cannot be listed (a Proxy that throws): the part says so, the event still goes.
-    return [['…', '[unreadable]']];
+    // Keys that cannot be listed (a Proxy that throws): nothing is read, the event still goes.
+    return [];
   }
   // With the `…` entry the copy holds at most the breadth an event keeps, so the entry survives.
   if (more > 0) keys.pop();

@@ -434,7 +434,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     FILTERED,
     /A3-|API-|4b1d|_mmk|s\./,
   ],
-  // New Relic license keys (`…NRAL`), Honeycomb API keys (`hcaik_…`), Facebook app access tokens
+  // New Relic license keys (`...NRAL`), Honeycomb API keys (`hcaik_...`), Facebook app access tokens
   // (`<app id>|<secret>`, the bar also percent-encoded).
   [
     /\b(?:[a-z\d]{6}[a-f\d]{30}NRAL|hc[abix]ik_[a-z\d]{58}|\d{15,16}(?:\||%7C)[\w-]{27,40})\b/g,
@@ -741,16 +741,20 @@ const PUNCTUATION = /[-.:=@%>/_\\]|config|["'],/;
  * token behind `\b`. While the value rules run, the letter is swapped for a private-use
  * character of the same length, and swapped back after.
  */
-const ESCAPE = /\\[nrt]/;
-const SHIELD: Record<string, string> = { n: '\ue000', r: '\ue001', t: '\ue002' };
-const UNSHIELD: Record<string, string> = { '\ue000': 'n', '\ue001': 'r', '\ue002': 't' };
+const ESCAPE = /\\[nrt]/g;
+/** U+E000, U+E001, U+E002 for `n`, `r`, `t`; written as escapes, so the built file stays ASCII. */
+const SHIELDS = /[\ue000-\ue002]/;
+const SHIELDED = /\\[\ue000-\ue002]/g;
+const LETTERS = 'nrt';
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   const loose = PUNCTUATION.test(text);
-  const shielded = loose && ESCAPE.test(text) && !/[\ue000-\ue002]/.test(text);
-  if (shielded) text = text.replace(/\\[nrt]/g, (found) => `\\${SHIELD[found[1]!]}`);
+  ESCAPE.lastIndex = 0;
+  const shielded = loose && ESCAPE.test(text) && !SHIELDS.test(text);
+  if (shielded)
+    text = text.replace(ESCAPE, (found) => `\\${String.fromCharCode(0xe000 + LETTERS.indexOf(found[1]!))}`);
   text = applyRules(text, compiled.pii ? SECRET_RULES : RULES, loose);
-  if (shielded) text = text.replace(/\\[\ue000-\ue002]/g, (found) => `\\${UNSHIELD[found[1]!]}`);
+  if (shielded) text = text.replace(SHIELDED, (found) => `\\${LETTERS[found.charCodeAt(1) - 0xe000]}`);
   // The app's own patterns see the text as written.
   if (compiled.patterns.length) text = applyRules(text, compiled.patterns, loose);
   return loose ? scrubPairs(text, compiled, keep) : text;

@@ -99,6 +99,23 @@ describe('createClient', () => {
     expect(rec.events()).toHaveLength(1);
   });
 
+  it('an ill-typed transport setting: named with its path, the others and the defaults apply', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const client = createClient(
+      {
+        dsn: 'https://public@o1.ingest.example.com/1',
+        transportOptions: { maxRetries: 'x' as never, maxQueueSize: 5, concurrency: -1 },
+      },
+      runtime,
+    );
+    expect(client.enabled).toBe(true);
+    expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+      '[Faultline] option "transportOptions.concurrency" must be an integer >= 0; using its default',
+      '[Faultline] option "transportOptions.maxRetries" must be an integer >= 0; using its default',
+    ]);
+    expect(client.options.transportOptions).toEqual({ maxQueueSize: 5 });
+  });
+
   it('a number given as a string is no number: named, and the default applies', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const rec = recording();

@@ -146,6 +146,10 @@ export const OPTION_RULES: OptionRules =
   'maxBreadcrumbs:i maxCauseDepth:i beforeSend:f beforeBreadcrumb:f transport:f initialScope:o scrub:o ' +
   'transportOptions:o integrations:I ignoreErrors:p captureStatus:c critical:a stormGuard:g';
 
+/** The settings `transportOptions` may hold, checked as the options are. */
+const TRANSPORT_OPTION_RULES: OptionRules =
+  'maxQueueSize:i maxQueueBytes:i concurrency:i maxRetries:i retryBaseMs:m sendClientReports:b now:f';
+
 /**
  * Checks options against `rules` (core's table unless a runtime passes a longer one). A value of
  * the wrong kind is named in one message and left out, so its default applies. Returns the
@@ -170,6 +174,14 @@ export function checkOptions<T extends object>(
       if (key === 'dsn') return problem;
       report(`${problem}; using its default`);
       delete out[key];
+    }
+    // The transport's own settings, named the same way (`transportOptions.maxRetries`).
+    if (out.transportOptions !== undefined && rules.includes('transportOptions:')) {
+      const nested = checkOptions<object>(out.transportOptions, TRANSPORT_OPTION_RULES, (message) =>
+        report(message.replace('option "', 'option "transportOptions.')),
+      );
+      if (typeof nested === 'string') delete out.transportOptions;
+      else out.transportOptions = nested;
     }
     return out as T;
   } catch {

@@ -43,7 +43,11 @@ const isWellFormed = (text: string): boolean => (text as any).isWellFormed?.() ?
 export const allWellFormed = (value: any, known?: WeakSet<object>): boolean => {
   if (typeof value === 'string') return isWellFormed(value);
   if (!value || typeof value !== 'object' || known?.has(value)) return true;
-  // Arrays too, by their indexes (no callback per list).
+  // A list by its indexes: `for...in` would make a string of each index.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!allWellFormed(value[i], known)) return false;
+    return true;
+  }
   for (const key in value) if (!isWellFormed(key) || !allWellFormed(value[key], known)) return false;
   return true;
 };

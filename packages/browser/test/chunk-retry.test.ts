@@ -4,12 +4,10 @@
  * chunk loads on a later attempt, or, where the engine keeps the failure for the page (Firefox
  * does), the SDK must turn off and say so rather than wait forever.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receiver } from '../../../test-utils/receiver.js';
 import { type Engine, type EngineName, engineSuite, launchEngine } from './engines.js';
-import { bundleSdkChunks, startCorsReceiver } from './harness.js';
+import { bundleSdkChunks, listen, startCorsReceiver } from './harness.js';
 
 describe.each<EngineName>(['chromium', 'firefox', 'webkit'])(
   'a pipeline chunk that fails to load once',
@@ -18,7 +16,7 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])(
     describe.skipIf(suite.skip)(suite.title, () => {
       let engine: Engine;
       let receiver: Receiver;
-      let site: ReturnType<typeof createServer>;
+      let site: Awaited<ReturnType<typeof listen>>;
       let url = '';
       /** Requests per file; the first request for the pipeline's chunk is answered 503. */
       const asked = new Map<string, number>();
@@ -37,7 +35,7 @@ Faultline.init({ dsn: ${JSON.stringify(receiver.dsn)} });
 window.__id = Faultline.captureMessage('captured while the pipeline loads');
 window.__ready = true;
 </script>`;
-        site = createServer((req, res) => {
+        site = await listen((req, res) => {
           const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
           req.resume();
           const send = (status: number, type: string, body: string) => {
@@ -52,17 +50,13 @@ window.__ready = true;
           if (path.startsWith('/pipeline-') && count === 1) return send(503, 'text/plain', 'try again');
           send(200, 'text/javascript', file);
         });
-        await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-        url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+        url = `${site.url}/`;
         engine = await launchEngine(name);
       }, 180_000);
       afterAll(async () => {
         await engine?.close();
         await receiver?.close();
-        await new Promise((resolve) => {
-          site?.close(resolve);
-          site?.closeAllConnections();
-        });
+        await site?.close();
       });
 
       it('delivers what waited once the chunk loads, or turns off and says what was lost', async () => {

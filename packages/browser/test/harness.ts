@@ -90,7 +90,8 @@ export interface Site {
   close(): Promise<void>;
 }
 
-async function listen(
+/** A server on 127.0.0.1 on a free port, with its URL and a `close` that ends its connections. */
+export async function listen(
   handler: Parameters<typeof createServer>[1],
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(handler);

@@ -303,8 +303,7 @@ export function createTransport(
           if (kind !== 'delivered') logger.debug(`HTTP ${response.status}`);
           // A report on its own that the receiver refused (a 4xx: a wrong key, a project that
           // is gone) would be refused again, at every flush: its counts go with it.
-          if (response.status >= 400 && response.status < 500 && response.status !== 429 && !entry.c.length)
-            entry.r = undefined;
+          if (kind === 'rejected' && response.status < 500 && !entry.c.length) entry.r = undefined;
           if (kind === 'rate_limited') {
             // The server counted the items itself (client reports spec): only the report is kept.
             drops.restore(entry.r);

@@ -246,6 +246,12 @@ export function vendorCases(seed = 1): VendorCase[] {
       p('xkey', 'sib-', from(HEX, 64), '-', mixed(ALNUM, 16)),
     ),
     shape('Mailgun', 'mail', 'MAILGUN_API_KEY', p('key', '-', from(HEX, 32))),
+    shape(
+      'Mailgun (private key)',
+      'mail',
+      'MAILGUN_API_KEY',
+      p(from(HEX, 32), '-', from(HEX, 8), '-', from(HEX, 8)),
+    ),
     shape('Mailchimp', 'mail', 'MAILCHIMP_API_KEY', p(from(HEX, 32), '-us', '21')),
     key('Postmark', 'mail', 'POSTMARK_SERVER_TOKEN', uuid()),
     key('Resend', 'mail', 'RESEND_API_KEY', p('re', '_', mixed(ALNUM, 32))),
@@ -562,6 +568,19 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  s = pw();
+  add(
+    'connection string',
+    s,
+    `Host=db;Username=app;Password=battery ${s}\nat Connection.connect (pg.js:10:5)`,
+  );
+  // A password of several words after `Password=` in a message: the rest of its line.
+  s = pw();
+  add('prose', s, `login failed for Password=Tr0ub4dor ${s}\n    at login (/app/auth.js:4:11)`);
+  // A source line sent as context, a Twilio client made with literals: the auth token has no
+  // shape of its own, only the account SID beside it.
+  s = from(HEX, 32);
+  add('source line', s, `const sms = twilio('AC${from(HEX, 32)}', '${s}');`);
   // HTTP clients' errors and responses.
   s = tok();
   add(

@@ -409,6 +409,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     when(awsSecret),
     AWS_KEY_ID,
   ],
+  // A Twilio auth token (32 hex digits, no shape of its own) on the line of its account SID, as
+  // the client is made: `twilio('AC<32 hex>', '<32 hex>')`.
+  [/(\bAC[\da-f]{32}\b[^\n]{0,256}?[^\w\n])([\da-f]{32})(?!\w)/g, `$1${FILTERED}`, /\bAC[\da-f]{32}\b/],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
     // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys
@@ -418,7 +421,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern
   // that starts with a character class is tried at almost every position of a text): Telegram
-  // bot tokens, Azure AD client secrets, Mailchimp keys, Google refresh tokens, Terraform Cloud.
+  // bot tokens, Azure AD client secrets, Mailchimp and Mailgun keys, Google refresh tokens, Terraform Cloud.
   // (Telegram: also a token cut short by the app, with a capital and a small letter or digit in its tail.)
   [
     /\d{5,16}:A[\w-]{20,34}\b/g,
@@ -426,7 +429,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     ':A',
   ],
   [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
-  [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
+  // Mailchimp keys (`<32 hex>-us14`) and Mailgun's newer private keys (`<32 hex>-<8 hex>-<8 hex>`).
+  [/\b[\da-f]{32}-(?:us\d{1,2}|[\da-f]{8}-[\da-f]{8})\b/g, FILTERED, /-us\d|-[\da-f]{8}-[\da-f]{8}\b/],
   // 1Password secret keys, Octopus Deploy API keys, ClickHouse Cloud secrets, MaxMind license keys,
   // HashiCorp Vault service tokens of the old format (`s.` + 24), shapes of gitleaks' default rules.
   [
@@ -521,7 +525,14 @@ const PAIR =
  * What follows a word value up to a connection string's `;`, or the end of the text or of the
  * quoted string it is in, on its line.
  */
-const CONNECTION_TAIL = /[ \t][^;\r\n"'=<>&\\]{0,128}(?=;|$|\\*["'])/y;
+const CONNECTION_TAIL = /[ \t][^;\r\n"'=<>&\\]{0,128}(?=[;\r\n]|$|\\*["']|\\+[nr])/y;
+/**
+ * A password's key as connection strings and config dumps write it, capitalized (`Password=`,
+ * `Pwd=`, `DbPassword=`): its unquoted value runs to the end of its line. Not an environment
+ * variable (`PGPASSWORD=S3cret psql`) or a shell word (`password=S3cret next-arg`), where a
+ * space ends the value.
+ */
+const PASSWORD_KEY = /^(?:[A-Z][a-z]+)*(?:Passw(?:or)?d|Pwd|Passphrase)$/;
 
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
@@ -711,10 +722,12 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         else if (/^[{[]/.test(value) && scans-- > 0) end = closeAt(text, at) || end;
         else if (!line && /=[ \t]*$/.test(sep)) {
           // A connection string's value runs to its `;` (`Password=two words;Encrypt=true`), or
-          // to the end of the text when an earlier pair ended with `;` (`Host=db;Password=a b`).
+          // to the end of the line when an earlier pair ended with `;` (`Host=db;Password=a b`);
+          // a capitalized password's always does (`login failed for Password=Tr0ub4dor and 3`).
           CONNECTION_TAIL.lastIndex = end;
           const tail = CONNECTION_TAIL.exec(text);
-          if (tail && (text[end + tail[0].length] === ';' || m[1] === ';')) end += tail[0].length;
+          if (tail && (text[end + tail[0].length] === ';' || m[1] === ';' || PASSWORD_KEY.test(key)))
+            end += tail[0].length;
         }
       }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;

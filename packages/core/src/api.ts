@@ -4,6 +4,7 @@
  * is off, when the capture calls return ''. None of these functions throws or rejects.
  */
 import { carrier } from './carrier.js';
+import { reportConfigError } from './logger.js';
 import { createScope, type Scope } from './scope.js';
 import type { Breadcrumb, EventHint, EventInput, Primitive, SeverityLevel, User } from './types.js';
 
@@ -80,9 +81,20 @@ export function addBreadcrumb(breadcrumb: Breadcrumb): void {
  * after `await`; in the browser while `fn` runs). Returns what `fn` returns.
  */
 export function withScope<T>(fn: (scope: Scope) => T): T {
+  if (typeof fn !== 'function') {
+    // A call site's mistake must not throw from inside the SDK: said once, nothing runs.
+    if (!saidWithScope)
+      reportConfigError(
+        `withScope must be given a function, not ${fn === null ? 'null' : typeof fn}; nothing was run`,
+      );
+    saidWithScope = true;
+    return undefined as T;
+  }
   const client = current();
   return client ? client.withScope(fn) : fn(createScope());
 }
+
+let saidWithScope = false;
 
 /** Waits until everything captured so far is delivered, at most `timeoutMs`. Never rejects. */
 export async function flush(timeoutMs?: number): Promise<boolean> {

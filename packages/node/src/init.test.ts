@@ -173,6 +173,29 @@ describe('init', () => {
     );
   });
 
+  it('withScope given no function: one message, nothing thrown into the app, the SDK keeps working', async () => {
+    clearEnv();
+    const transport = createTestTransport();
+    init({ dsn: 'https://public@o1.ingest.example.com/1', transport: () => transport });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    for (const given of [undefined, null, 'scope', { setTag() {} }]) {
+      expect(() => withScope(given as never)).not.toThrow();
+      expect(withScope(given as never)).toBeUndefined();
+    }
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.join(' '))).toContain(
+      'withScope must be given a function, not undefined',
+    );
+    // A function still runs in its own scope, and the event carries what it set.
+    const id = withScope((scope) => {
+      scope.setTag('job', 'sync');
+      return captureException(new Error('x'));
+    });
+    expect(id).not.toBe('');
+    await flush(2000);
+    expect(transport.events().at(-1)?.tags).toMatchObject({ job: 'sync' });
+  });
+
   it('an integrations function that returns no list of integrations: one message, the defaults, close removes them', async () => {
     clearEnv();
     const before = listenerCounts();

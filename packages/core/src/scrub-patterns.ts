@@ -411,7 +411,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // A Twilio auth token (32 hex digits, no shape of its own) on the line of its account SID, as
   // the client is made: `twilio('AC<32 hex>', '<32 hex>')`.
-  [/(\bAC[\da-f]{32}\b[^\n]{0,256}?[^\w\n])([\da-f]{32})(?!\w)/g, `$1${FILTERED}`, /\bAC[\da-f]{32}\b/],
+  [/(\bAC[\da-f]{32}\b[^\n]{0,256}?[^\w\n])([\da-f]{32})(?!\w)/g, `$1${FILTERED}`, 'AC'],
   [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
     // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys
@@ -430,7 +430,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   [/\b[\w~.]{3}\dQ~[\w~.-]{31,34}/g, FILTERED, 'Q~'],
   // Mailchimp keys (`<32 hex>-us14`) and Mailgun's newer private keys (`<32 hex>-<8 hex>-<8 hex>`).
-  [/\b[\da-f]{32}-(?:us\d{1,2}|[\da-f]{8}-[\da-f]{8})\b/g, FILTERED, /-us\d|-[\da-f]{8}-[\da-f]{8}\b/],
+  [/\b[\da-f]{32}-us\d{1,2}\b/g, FILTERED, '-us'],
+  [/\b[\da-f]{32}(?:-[\da-f]{8}){2}\b/g, FILTERED, /-[\da-f]{8}-[\da-f]{8}\b/],
   // 1Password secret keys, Octopus Deploy API keys, ClickHouse Cloud secrets, MaxMind license keys,
   // HashiCorp Vault service tokens of the old format (`s.` + 24), shapes of gitleaks' default rules.
   [

@@ -38,7 +38,12 @@ export function reportUncaught(
   const mechanism = { type: `on${type}`, handled: false };
   const { error = event.reason, message, filename, lineno, colno } = event;
   if (error != null || type !== 'error') {
-    client.captureException(error, { mechanism });
+    // Where the browser says it was thrown: the frame of an error whose stack has none (a script
+    // that failed to parse, `throw { code: 7 }`).
+    client.captureException(
+      error,
+      filename ? { mechanism, thrownAt: { filename, lineno, colno } } : { mechanism },
+    );
     return;
   }
   const value = String(message || 'Unknown error').replace(/^Uncaught /, '');

@@ -117,6 +117,22 @@ describe.each<EngineName>(['chromium', 'firefox', 'webkit'])('the page suite', (
         expect(event.request?.headers?.['User-Agent']).toMatch(USER_AGENT[name]);
       });
 
+      it("reports a thrown value with no stack at the error event's location", async () => {
+        await page.run(click('throw-object'));
+        const value = 'Object captured as exception with keys: code, reason';
+        await receiver.waitFor(hasEvent(value));
+        const exception = byValue(receiver, value)!.exception!.values.at(-1)!;
+        expect(exception.mechanism).toMatchObject({ type: 'onerror', handled: false });
+        const [frame, ...more] = exception.stacktrace!.frames;
+        expect(more).toEqual([]);
+        expect(frame).toMatchObject({
+          function: '?',
+          filename: `${site.url}/page.js`,
+          lineno: positionOf("throw { code: 7, reason: 'plain object thrown' }", name).lineno,
+          in_app: true,
+        });
+      });
+
       it('sends debug_meta for the bundle with a debug ID', () => {
         expect(byValue(receiver, 'sync boom')!.debug_meta).toEqual({
           images: [

@@ -173,6 +173,7 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
             mechanism: { type: 'generic', handled: true, ...hint.mechanism },
             maxCauseDepth: options.maxCauseDepth,
             syntheticException: hint.syntheticException,
+            thrownAt: hint.thrownAt,
             parseStack: parseStackCached,
           }),
         };

@@ -1,7 +1,7 @@
 import { boundedKeys, MAX_COPIED_STRING, merged } from './bounded.js';
 import { truncate } from './normalize.js';
-import { parseStack, type StackParser } from './stack-parse.js';
-import type { ExceptionValue, Mechanism } from './types.js';
+import { frameAt, parseStack, type StackParser } from './stack-parse.js';
+import type { EventHint, ExceptionValue, Mechanism } from './types.js';
 
 export interface ExceptionFromValueOptions {
   /** Mechanism of the thrown (top-level) exception, e.g. `{ type: 'generic', handled: true }`. */
@@ -13,6 +13,8 @@ export interface ExceptionFromValueOptions {
   maxCauseDepth?: number | undefined;
   /** An error made at capture time: its stack stands in when the thrown value is not an error. */
   syntheticException?: Error | undefined;
+  /** Where the runtime says the value was thrown: the frame when neither gives one. */
+  thrownAt?: EventHint['thrownAt'] | undefined;
   /** Turns a stack into frames. @default the built-in `parseStack` */
   parseStack?: StackParser;
 }
@@ -69,7 +71,7 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
     if (depth > maxDepth || found.length >= maxValues || seen.has(value)) return;
     if (isObjectLike(value)) seen.add(value);
     const id = found.length;
-    const [exception, synthetic] = single(value, parse, id ? undefined : options.syntheticException);
+    const [exception, synthetic] = single(value, parse, id ? undefined : options);
     // Built without a spread followed by more properties: on Node 20 that shape costs microseconds.
     exception.mechanism = id
       ? merged<Mechanism>(
@@ -101,7 +103,11 @@ function collect(thrown: unknown, options: ExceptionFromValueOptions): Exception
 }
 
 /** One exception value, without chaining, and whether its stack is the capture site's (`synthetic`). */
-function single(value: unknown, parse: StackParser, syntheticError?: Error): [ExceptionValue, boolean] {
+function single(
+  value: unknown,
+  parse: StackParser,
+  thrown?: ExceptionFromValueOptions,
+): [ExceptionValue, boolean] {
   let exception: ExceptionValue;
   let frames = [] as ReturnType<StackParser>;
   const error = isErrorLike(value);
@@ -115,8 +121,14 @@ function single(value: unknown, parse: StackParser, syntheticError?: Error): [Ex
     frames = parse(value);
   } else {
     exception = describeNonError(value);
-    if (syntheticError) frames = parse(syntheticError);
+    if (thrown?.syntheticException) frames = parse(thrown.syntheticException);
   }
+  const at = thrown?.thrownAt;
+  if (!frames[0] && typeof at?.filename === 'string' && at.filename)
+    return [
+      Object.assign(exception, { stacktrace: { frames: [frameAt(at.filename, at.lineno, at.colno)] } }),
+      false,
+    ];
   if (frames[0]) exception.stacktrace = { frames };
   return [exception, !error && !!frames[0]];
 }

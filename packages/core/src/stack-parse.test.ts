@@ -505,6 +505,66 @@ describe('parseStack: Hermes (React Native)', () => {
   });
 });
 
+describe('parseStack: what is no frame of this error', () => {
+  it("stops at a cause's stack the app appended (`Caused by:`, Bluebird's `From previous event:`)", () => {
+    const v8 = [
+      'Error: outer',
+      '    at save (/srv/app/db.js:81:49)',
+      '    at main (/srv/app/index.js:3:9)',
+      'Caused by: Error: inner',
+      '    at connect (/srv/app/db.js:12:19)',
+    ].join('\n');
+    expect(rowsOf(v8, { message: 'outer' })).toEqual([
+      ['save', '/srv/app/db.js', 81, 49],
+      ['main', '/srv/app/index.js', 3, 9],
+    ]);
+    const bluebird = 'Error: x\n    at a (/app/a.js:1:2)\nFrom previous event:\n    at b (/app/b.js:3:4)';
+    expect(rowsOf(bluebird, { message: 'x' })).toEqual([['a', '/app/a.js', 1, 2]]);
+    // Firefox and Safari: no `at`, the cause's first frame on the `Caused by:` line itself.
+    const firefox =
+      'run/<@http://h/page.js:17:53\nrun@http://h/page.js:17:6\n\nCaused by: rec@http://h/page.js:4:47';
+    expect(rowsOf(firefox)).toEqual([
+      ['run/<', 'http://h/page.js', 17, 53],
+      ['run', 'http://h/page.js', 17, 6],
+    ]);
+    const safari =
+      '@http://h/page.js:17:92\nrec@http://h/page.js:4:49\nCaused by: @http://h/page.js:17:62\nrec@http://h/page.js:4:49';
+    expect(rowsOf(safari)).toHaveLength(2);
+  });
+
+  it('takes the last run of `at` lines in V8: an old header replaced after the stack was written goes', () => {
+    // Chromium: the message was replaced; the old one held a frame-like line, then another kind of line.
+    const stack = [
+      'Error: remote',
+      '    at remoteFn (http://evil.test/r.js:10:5)',
+      'remoteFn@http://evil.test/r.js:10:5',
+      '    at http://h/page.js:18:62',
+      '    at rec (http://h/page.js:4:47)',
+    ].join('\n');
+    expect(rowsOf(stack, { message: 'request failed' })).toEqual([
+      ['?', 'http://h/page.js', 18, 62],
+      ['rec', 'http://h/page.js', 4, 47],
+    ]);
+  });
+
+  it("reads Firefox's script element added with its text as a script without a file, no eval", () => {
+    const stack = [
+      'inl@http://h/ line 26 > injectedScript:3:24',
+      '@http://h/ line 26 > injectedScript:4:1',
+      'run/<@http://h/page.js:26:203',
+    ].join('\n');
+    expect(
+      parseStack({ stack })
+        .reverse()
+        .map((f) => [f.function, f.filename, f.lineno, f.colno, f.in_app]),
+    ).toEqual([
+      ['inl', '<anonymous>', 3, 24, false],
+      ['?', '<anonymous>', 4, 1, false],
+      ['run/<', 'http://h/page.js', 26, 203, true],
+    ]);
+  });
+});
+
 describe('parseStack: limits and hostile input', () => {
   it('keeps the 25 oldest and 25 newest of a deep recursion', () => {
     const previous = Error.stackTraceLimit;
@@ -537,12 +597,16 @@ describe('parseStack: limits and hostile input', () => {
     // A message changed after the stack was made, that starts with the header's lines: they go.
     const other = `${'x'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)\n${'z'.repeat(5_000_000)}`;
     expect(rows(parseStack({ stack, message: other }))).toEqual([['real', '/app/real.js', 2, 3]]);
-    // One that has nothing in common with it strips nothing.
+    // One that has nothing in common with it strips no header, but the old header's `at` line
+    // is followed by a line of another kind: the frames are the last run of `at` lines.
     const unrelated = `${'z'.repeat(5_000_000)}\n    at fake (/fake.js:1:1)`;
-    expect(rows(parseStack({ stack, message: unrelated }))).toEqual([
-      ['fake', '/fake.js', 1, 1],
-      ['real', '/app/real.js', 2, 3],
-    ]);
+    expect(rows(parseStack({ stack, message: unrelated }))).toEqual([['real', '/app/real.js', 2, 3]]);
+    // With nothing between them, an old header's last `at` line cannot be told from a frame.
+    const endsInFrame = {
+      stack: 'Error: remote failed\n    at remoteFn (/remote/server.js:10:5)\n    at real (/app/real.js:2:3)',
+      message: 'request failed',
+    };
+    expect(rows(parseStack(endsInFrame))).toHaveLength(2);
   });
 
   it.each([

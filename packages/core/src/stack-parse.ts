@@ -43,12 +43,19 @@ export const parseStack: StackParser = (error, options) => {
       `${typeof opera === 'string' && /line \d+(?:, column| of )/i.test(opera) ? opera : e.stack}`,
       message,
     );
-    // V8 prints only `at` lines below the header; elsewhere any line may be a frame.
+    // V8 prints only `at` lines below the header; elsewhere any line may be a frame. A cause's
+    // stack appended by the app (`Caused by: …`, Bluebird's `From previous event:`) is no part
+    // of this error's.
     const v8 = /^\s*at /m.test(text);
+    const lines = text.split(/\n\s*(?:Caused by|From previous event):?\b/, 1)[0]!.split('\n');
     const raws: Raw[] = [];
-    for (const line of text.split('\n')) {
-      const raw = (v8 ? v8Line : otherLine)(line.trim());
+    for (const line of lines) {
+      const trimmed = line.trim();
+      const raw = (v8 ? v8Line : otherLine)(trimmed);
       if (raw) raws.push(raw);
+      // In V8 the frames are the last run of `at` lines: `at` lines before a line of another
+      // kind belong to an old header (a message replaced after the stack was written).
+      else if (v8 && trimmed && !trimmed.startsWith('at ')) raws.length = 0;
     }
     // React marks how many of the newest frames belong to its own invariant helpers.
     raws.splice(0, +(e.framesToPop as number) || 0);
@@ -166,8 +173,15 @@ function otherLine(line: string): Raw | undefined | false {
   // `url` is the line of the call, without a column.
   // wasm compiled from bytes there (`url line 41 > WebAssembly.Module:wasm-function[1]:0x27`)
   // has no line of `url`, and is no eval.
-  const inner = /^(.*?) line (\d+) > (W)?/.exec(loc);
-  if (inner) return inner[3] ? [fn, inner[1]!] : [fn || 'eval', inner[1]!, inner[2]];
+  // A script element another script added with its text (`url line 26 > injectedScript:3:24`):
+  // the position is in that text, a script without a name, as V8 prints it (`<anonymous>:3:24`).
+  const inner = /^(.*?) line (\d+) > (?:(W)|injectedScript:(\d+):(\d+)$)?/.exec(loc);
+  if (inner)
+    return inner[3]
+      ? [fn, inner[1]!]
+      : inner[4]
+        ? [fn, '<anonymous>', inner[4], inner[5]]
+        : [fn || 'eval', inner[1]!, inner[2]];
   // JavaScriptCore gives eval and `new Function` code, and the functions in it, no location.
   return loc ? located(fn, loc) : /^\S+$| code$/.test(fn) && [fn, ''];
 }
@@ -213,6 +227,15 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
     !!file &&
     !/^(?:<|\[|node:|ext:|deno:|internal\/|native$|evalmachine\.|REPL\d+$)|[\\/]node_modules[\\/]/.test(file);
   return frame;
+}
+
+/**
+ * The frame of a place a runtime names beside a thrown value (a browser's error event: file,
+ * line, column; 0 is unknown), read as a frame of a stack would be.
+ */
+export function frameAt(file: string, line?: unknown, col?: unknown): StackFrame {
+  const position = (n: unknown) => (typeof n === 'number' && n >= 1 ? `${Math.floor(n)}` : undefined);
+  return toFrame(['', file, position(line), position(col)]);
 }
 
 /**

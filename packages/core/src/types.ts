@@ -173,6 +173,11 @@ export interface EventHint {
   mechanism?: Partial<Mechanism>;
   /** An error created at capture time, used for a stack when the thrown value has none. */
   syntheticException?: Error;
+  /**
+   * Where the runtime says the value was thrown (a browser's error event), the frame of an
+   * exception whose value gives none (a script that failed to parse, `throw { code: 7 }`).
+   */
+  thrownAt?: { filename: string; lineno?: number; colno?: number };
   /** Level of the event (default `error` for exceptions, `info` for messages). */
   level?: SeverityLevel;
   /** Free-form data for integrations (e.g. the request object). */

@@ -41,7 +41,7 @@ describe('resolveTransportOptions', () => {
   it('fills in defaults and ignores nonsense', () => {
     const resolved = resolveTransportOptions({ maxQueueSize: -1, concurrency: Number.NaN, maxRetries: 0 });
     expect(resolved).toMatchObject({
-      maxQueueSize: 30,
+      maxQueueSize: 64,
       maxQueueBytes: 5 * 1024 * 1024,
       concurrency: 2,
       maxRetries: 0,

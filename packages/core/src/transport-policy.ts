@@ -59,7 +59,7 @@ const silent = () => {};
 /** Fills in defaults; out-of-range numbers (and `maxQueueSize: 0`) fall back to them. */
 export const resolveTransportOptions = (options: TransportOptions): ResolvedTransportOptions => ({
   logger: options.logger ?? { enabled: false, debug: silent, warn: silent, error: silent },
-  maxQueueSize: whole(options.maxQueueSize, 30),
+  maxQueueSize: whole(options.maxQueueSize, 64),
   maxQueueBytes: whole(options.maxQueueBytes, 5 * 1024 * 1024),
   concurrency: whole(options.concurrency, 2),
   maxRetries: whole(options.maxRetries, 3, 0),

@@ -424,6 +424,14 @@ describe('createTransport over HTTP', () => {
     expect(totals(reports)).toEqual({ 'queue_overflow:error': 1000 - accepted });
   });
 
+  it('delivers a burst of 60 events captured in one task with default options, every one', async () => {
+    const server = await receiver(() => undefined);
+    const transport = transportTo(server.url);
+    for (let i = 0; i < 60; i += 1) transport.send(eventEnvelope(`batch item ${i} failed`));
+    expect(await transport.flush(10_000)).toBe(true);
+    expect(server.events()).toHaveLength(60);
+  });
+
   it('caps the queued bytes', async () => {
     const server = await receiver(() => ({ hang: true }));
     const one = new TextEncoder().encode(JSON.stringify(eventEnvelope('x'.repeat(1000)))).length;

@@ -71,7 +71,7 @@ export interface Transport {
 export interface TransportOptions {
   /** @default a silent logger */
   logger?: Logger;
-  /** Envelopes waiting or in flight at most; more are dropped (`queue_overflow`). @default 30 */
+  /** Envelopes waiting or in flight at most; more are dropped (`queue_overflow`). @default 64 */
   maxQueueSize?: number;
   /** Serialized bytes waiting or in flight at most. @default 5 MiB */
   maxQueueBytes?: number;

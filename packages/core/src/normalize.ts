@@ -4,7 +4,7 @@
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
 
-import { isSecretArg, isSecretCommand } from './scrub-patterns.js';
+import { isSecretArg, isSecretCommand, siblingSecrets } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -215,11 +215,17 @@ function leaf(value: object, tag: string, state: State): unknown {
   return undefined;
 }
 
-function child(key: string, read: () => unknown, depth: number, state: State): [string, unknown] {
+function child(
+  key: string,
+  read: () => unknown,
+  depth: number,
+  state: State,
+  secret?: boolean,
+): [string, unknown] {
   let shortKey = truncate(key, MAX_KEY_LENGTH);
   // With a scrubber, the bounded key is judged too, and its text scrubbed.
   const filtered =
-    state.filterKey?.(key) || (!!state.scrub && shortKey !== key && !!state.filterKey?.(shortKey));
+    secret || state.filterKey?.(key) || (!!state.scrub && shortKey !== key && !!state.filterKey?.(shortKey));
   if (state.scrub) shortKey = state.scrub.key(shortKey);
   if (filtered) {
     let raw: unknown;
@@ -258,9 +264,18 @@ function visitEntries(
   const out: Record<string, unknown> = {};
   const limit = Math.min(keys.length, state.maxBreadth);
   more += keys.length - limit;
+  // A small object's members may name a secret sibling (`{ name: 'DB_PASSWORD', value }`, a JWK).
+  let named: ((key: string) => boolean) | undefined;
+  if (state.filterKey && keys.length < 13) {
+    try {
+      named = siblingSecrets(value, state.filterKey);
+    } catch {
+      // A member that cannot be read names nothing.
+    }
+  }
   for (let i = 0; i < limit; i++) {
     const key = keys[i] as string;
-    const [k, v] = child(key, () => (value as Record<string, unknown>)[key], depth, state);
+    const [k, v] = child(key, () => (value as Record<string, unknown>)[key], depth, state, named?.(key));
     setKey(out, k, v);
   }
   if (more > 0) out['…'] = moreKeys(more);

@@ -212,6 +212,60 @@ describe('sanitizeEvent', () => {
     expect(sanitizeEvent(testEvent({ user }), { sendDefaultPii: true }).user).toEqual(user);
   });
 
+  it("sends a user's phone, address, full name or birth date only with sendDefaultPii", () => {
+    const user = {
+      id: 'u1',
+      phone: '+1 415 555 0144',
+      mobileNumber: '+44 7700 900123',
+      address: '12 Main St',
+      lastName: 'Lovelace',
+      dateOfBirth: '1815-12-10',
+      plan: 'pro',
+    };
+    expect(sanitizeEvent(testEvent({ user } as never)).user).toEqual({ id: 'u1', plan: 'pro' });
+    expect(sanitizeEvent(testEvent({ user } as never), { sendDefaultPii: true }).user).toEqual(user);
+  });
+
+  it("filters the value a sensitive name names, and a JSON Web Key's private members", () => {
+    const extra = {
+      env: [
+        { name: 'DB_PASSWORD', value: 'NXoTIMgmoVyQ9o3G5Lq7' },
+        { name: 'NODE_ENV', value: 'production' },
+      ],
+      parameter: { ParameterKey: 'DbPassword', ParameterValue: 'pw-1234567' },
+      har: [{ name: 'x-api-key', value: 'k3y-abcdef' }],
+      jwk: {
+        kty: 'RSA',
+        n: 'modulus',
+        e: 'AQAB',
+        d: 'private-exponent',
+        p: 'prime-1',
+        q: 'prime-2',
+        qi: 'coeff',
+      },
+    };
+    const wire = sanitizeEvent(testEvent({ extra })).extra;
+    expect(wire).toEqual({
+      env: [
+        { name: 'DB_PASSWORD', value: '[Filtered]' },
+        { name: 'NODE_ENV', value: 'production' },
+      ],
+      parameter: { ParameterKey: 'DbPassword', ParameterValue: '[Filtered]' },
+      har: [{ name: 'x-api-key', value: '[Filtered]' }],
+      jwk: {
+        kty: 'RSA',
+        n: 'modulus',
+        e: 'AQAB',
+        d: '[Filtered]',
+        p: '[Filtered]',
+        q: '[Filtered]',
+        qi: '[Filtered]',
+      },
+    });
+    // The same rule for data that is already JSON (request bodies).
+    expect(scrubValue(extra)).toEqual(wire);
+  });
+
   it('sends the personal user fields as text only, as the ingest reads them', () => {
     const user = { id: 'u1', email: { primary: 'ada@example.com' }, username: 42, ip_address: '203.0.113.7' };
     expect(sanitizeEvent(testEvent({ user } as never), { sendDefaultPii: true }).user).toEqual({

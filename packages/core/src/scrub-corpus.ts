@@ -568,6 +568,44 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  // URL parameters: OAuth 1 and PKCE verifiers, SAML responses, SSO payloads, magic links, signed hashes.
+  s = tok();
+  add('URL', s, `GET https://app.example.com/oauth/callback?oauth_verifier=${s}&country_code=US`);
+  s = tok();
+  add('URL', s, `POST /saml/acs?SAMLResponse=${s}&RelayState=%2F`);
+  s = tok();
+  add('URL', s, `GET /login?sso=${s}&sig=ab12`);
+  s = from(HEX, 40);
+  add('URL', s, `GET /verify-email?id=7&hash=${s}`);
+  // Tokens in a path under a login, session, callback or webhook segment.
+  s = tok();
+  add('URL', s, `POST https://chat.example.com/api/webhooks/${s}`);
+  s = tok();
+  add('URL', s, `GET https://app.example.com/login/${s}?next=%2F`);
+  // Custom credential headers named `X-…-Key`, and signature headers.
+  s = tok();
+  add('headers', s, `{"headers":{"x-key":"${s}","x-cache-key":"home"}}`);
+  s = tok();
+  add('headers', s, `x-shopify-hmac-sha256: ${s}`);
+  s = tok();
+  add('headers', s, `{"x-vercel-protection-bypass":"${s}"}`);
+  // A password of several words after `password:`; a wallet's recovery phrase.
+  s = pw();
+  add('prose', s, `login failed: password: correct ${s} battery staple`);
+  s = Array.from({ length: 12 }, () => from(LOWER, 3 + Math.floor(random() * 5))).join(' ');
+  add('prose', s, `wallet import failed, mnemonic: ${s}`);
+  // SQL password literals, whatever they hold.
+  s = pw();
+  add('SQL', s, `ALTER USER app WITH PASSWORD 'two ${s}'`);
+  s = pw();
+  add('SQL', s, `CREATE USER 'bob'@'%' IDENTIFIED WITH caching_sha2_password BY '${s}'`);
+  // Private keys in base64 (a whole PEM file, a DER body) and password hashes.
+  s = from(BASE64, 64);
+  add('config', s, `loaded key material LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t${s}`);
+  s = from(BASE64, 64);
+  add('config', s, `key=MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${s}`);
+  s = from(`${ALNUM}./`, 53);
+  add('config', s, `{ email: '[email]', hash: '$2b$10$${s}' }`);
   s = pw();
   add(
     'connection string',
@@ -942,6 +980,12 @@ export const BENIGN: Record<string, string[]> = {
     'https://cdn.example.com/invite/landing-page',
     'https://registry.npmjs.org:443/@scope/pkg',
     'http://localhost:3000/@vite/client',
+    // Query keys whose code, key or state is data, not a credential.
+    'GET /api/rates?country_code=US&currency_code=USD&status_code=404&sort_key=created_at&order_state=shipped',
+    'GET /admin/api/2024-01/orders/5012345678908.json',
+    'GET /assets/logo@2x.png and /assets/icon@3x.webp',
+    'git clone git@github.com:acme/api.git',
+    'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
   ],
   commands: [
     'zip -P is insecure, use zipcloak or 7z with -p instead',

@@ -52,7 +52,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey|sharedkey|protectionbypass|pgpass$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -60,17 +60,30 @@ const SENSITIVE_KEY =
  * `scheme`, `source` or `mechanism` (`npm login --auth-type=legacy`, MongoDB's `authSource`).
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|creds?|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|creds?|hmac|sk|salt|sess(?:ion)?$)(?![a-z\d])/;
 /**
  * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`): in capitals,
  * `_KEY` at the end names a credential, whatever it is for, unless the word before it says the
  * key indexes something or is the public half (`CACHE_KEY`, `SORT_KEY`, `RECAPTCHA_SITE_KEY`).
  */
 const ENV_KEY = /^[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_KEY$/;
+/**
+ * A header named as custom credentials are (`X-Key`, `X-Shared-Key`, `X-Service-Key`, lower-cased
+ * by Node), unless the word before `key` says it indexes something (`X-Cache-Key`, `X-Idempotency-Key`).
+ */
+const HEADER_KEY = /^x-(?:[a-z\d]+-)*key$/i;
+const HEADER_INDEX_KEY =
+  /-(?:cache|idempotency|idem|request|correlation|public|publishable|site|sort|lookup|dedupe?|partition|routing|trace|event|object)-key$/i;
 const INDEX_KEY =
   /(?:^|_)(?:PRIMARY|FOREIGN|SORT|PARTITION|CACHE|PUBLIC|PUBLISHABLE|SITE|HASH|RANGE|ROUTE|QUERY|STORAGE|IDEMPOTENCY|LOOKUP|UNIQUE|GROUP|SEARCH|OBJECT|SHARD|LOCK|DEDUPE?|MAP|ROW|INDEX|TRANSLATION|I18N)_KEY$/;
-/** In URL query strings and fragments, also these: OAuth codes, signed URLs, API keys. */
-const QUERY_WORD = /(?:^|[^a-z\d])(?:code|key|hmac|ticket|state)(?![a-z\d])/;
+/**
+ * In URL query strings and fragments, also these: OAuth codes and state, PKCE and OAuth 1
+ * verifiers, SAML responses, SSO payloads, magic-link and invitation tokens, signed-URL hashes,
+ * API keys; not a code or key a word before it says is data (`country_code`, `status_code`,
+ * `sort_key`, `content_hash`), nor a state of something (`order_state`).
+ */
+const QUERY_WORD =
+  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|saml ?(?:response|request))(?![a-z\d])|^(?:(?:o?auth|csrf|login|sso)[^a-z\d])?state$/;
 /**
  * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`) or a
  * tokenizer, not a credential: removed from the normalized key before it is judged, so
@@ -194,10 +207,36 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
     !compiled.allow.includes(name) &&
     (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '')) ||
       (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
+      (HEADER_KEY.test(raw) && !HEADER_INDEX_KEY.test(raw)) ||
       SENSITIVE_WORD.test(words) ||
       (!!query && QUERY_WORD.test(words)) ||
       compiled.deny.some((deny) => (isString(deny) ? name.includes(deny) : deny.test(key))))
   );
+}
+
+/** Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS SSM and CloudFormation). */
+const NAME_FIELDS = ['name', 'Name', 'key', 'Key', 'ParameterKey'];
+const VALUE_FIELD = /^(?:value|Value|ParameterValue)$/;
+/** A JSON Web Key's private members (RFC 7518: RSA `d` `p` `q` `dp` `dq` `qi` `oth`, EC `d`, symmetric `k`). */
+const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
+
+/**
+ * The members of a small object that its other members say are secret: the value a sensitive
+ * name names (`{ name: 'DB_PASSWORD', value: '…' }`), a JSON Web Key's private members. A
+ * predicate on member names, or undefined (almost every object). Reads at most six members.
+ */
+export function siblingSecrets(
+  object: object,
+  sensitive: (key: string) => boolean,
+): ((key: string) => boolean) | undefined {
+  const members = object as Record<string, unknown>;
+  if (typeof members.kty === 'string') return (key) => JWK_PRIVATE.test(key);
+  for (const field of NAME_FIELDS) {
+    const name = members[field];
+    if (typeof name === 'string' && name.length < 65 && sensitive(name))
+      return (key) => VALUE_FIELD.test(key);
+  }
+  return undefined;
 }
 
 /**
@@ -227,9 +266,21 @@ export const ibanValid = (value: string): boolean => {
   return rest === 1;
 };
 
-/** Whether an integer looks like a payment card number (13–19 digits, card IIN range, Luhn). */
+/**
+ * Card digits by their length and issuer prefix, and the Luhn check: 13 digits are Visa's (`4`),
+ * 14 Diners Club's (`30`-`305`, `36`, `38`), 15 American Express's (`34`, `37`), 16 to 19 any card
+ * range (`2`-`6`); a 13-digit order id starting `50` is none.
+ */
+export const cardValid = (value: string): boolean => {
+  const digits = value.replace(/\D/g, '');
+  return (
+    /^(?:4\d{12}|3(?:0[0-5]|[68]\d)\d{11}|3[47]\d{13}|[2-6]\d{15,18})$/.test(digits) && luhnValid(digits)
+  );
+};
+
+/** Whether an integer looks like a payment card number ({@link cardValid}). */
 export const isCardNumber = (value: number): boolean =>
-  Number.isSafeInteger(value) && value > 1e12 && /^[2-6]/.test(`${value}`) && luhnValid(`${value}`);
+  Number.isSafeInteger(value) && value > 1e12 && cardValid(`${value}`);
 
 /** A replacement function: the match, its first two groups, where it starts, the whole text. */
 type Replacer = (all: string, pre: string, value: string, at: number, text: string) => string;
@@ -247,13 +298,18 @@ const when =
     accept(value, pre) ? pre + mask : all;
 
 /** IP addresses other than loopback: IPv4, and IPv6 with one `::` or all eight groups, and at least four hex digits. */
-const ip = when(
+const ipMask = when(
   (ip) =>
     ip.includes('.')
       ? ip.split('.').every((octet) => +octet < 256) && !/^(?:127\.|0\.0\.0\.0$)/.test(ip)
       : /^(?=.*::|(?:.*:){7})(?:.*[\da-f]){4}/i.test(ip) && !/::.*::/.test(ip),
   IP_MASK,
 );
+/** An IP address, not a version number in its shape (.NET's `Version=4.0.0.0`, `version 1.2.3.4`). */
+const ip: Replacer = (all, pre, value, at, text) =>
+  /version[ =:]*$/i.test(text.slice(Math.max(0, at - 10), at + pre.length))
+    ? all
+    : ipMask(all, pre, value, at, text);
 
 /** An AWS access key id, as a pattern's source: the id rule and the secret-key pairing share it. */
 const AWS_ID = '\\b(?:A3T[A-Z\\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\\d]{16}\\b';
@@ -390,7 +446,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   [
     // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
-    /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
+    /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|(?:web)?hook|sso|share)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when(wordy),
     '/',
   ],
@@ -461,7 +517,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // words after `for` before `is`, `was`, `=` or `:` (`password for user bob is hunter2`, SQL's
   // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`).
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=)|:)|(?:[ \t]+(?:is|was))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=)|:)|(?:[ \t]+(?:is|was))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
@@ -475,8 +531,28 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
           : all;
     },
   ],
+  // A private key in base64 as a whole file (`LS0tLS1CRUdJTi...` is `-----BEGIN`), its DER body
+  // (PKCS #8 `MII...IBADAN`, PKCS #1 `MII...IBAAKC`), an OpenSSH key's body, and password hashes
+  // (bcrypt `$2b$10$...`, argon2 `$argon2id$v=19$...`), which can be cracked offline.
+  [
+    /\b(?:LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|MII[\w+/]{3}IBA(?:DAN|AKC))[\w+/]{20,}=*|\$(?:2[abxy]?\$\d\d\$[./A-Za-z\d]{53}|argon2(?:id?|d)\$[^\s"']{20,512})/g,
+    FILTERED,
+    /LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|IBA(?:DAN|AKC)|\$2[abxy]?\$|\$argon2/,
+  ],
+  // SQL's password literal, whatever it holds: `PASSWORD 'two words'`, `IDENTIFIED [WITH plugin] BY '...'`.
+  [
+    /((?<!['"])\b(?:PASSWORD|IDENTIFIED(?:[ \t]+WITH[ \t]+\w+)?[ \t]+BY)(?:[ \t]+|[ \t]*=[ \t]*))'(?:[^'\\\n]|''|\\.){1,256}'/gi,
+    `$1'${FILTERED}'`,
+    /password|identified/i,
+  ],
+  // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
+  [
+    /(\b(?:mnemonic|seed(?:[ _-]?phrase)?|(?:recovery|secret)[ _-]?phrase)\b["']?[ \t]*[:=][ \t]*["']?)[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}\b/gi,
+    `$1${FILTERED}`,
+    /mnemonic|seed|phrase/i,
+  ],
   // Payment card numbers: 13-19 digits, maybe grouped (also `4111.1111.1111.1111`), that pass the Luhn check.
-  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18}|[2-6]\d{3}(?:\.\d{4}){3})(?!\w|[ .-]\d)/g, when(luhnValid)],
+  [/(^|[^\w.])([2-6](?:[ -]?\d){12,18}|[2-6]\d{3}(?:\.\d{4}){3})(?!\w|[ .-]\d)/g, when(cardValid)],
   // IBANs that pass the mod-97 check (a trailing word read as one more group is given back);
   // lower case in groups of four or with digits only after the check digits (`de89 3704 ...`).
   [
@@ -492,7 +568,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
   // name or the domain (`jos\u00e9@example.com`, `ada@m\u00fcller.de`).
   [
-    /(^|[^\w\u00c0-\u024f.%+-])[\w\u00c0-\u024f.%+-]{1,64}(?:\\?@|%40)[\w\u00c0-\u024f-]{1,63}(?:\\?\.[\w\u00c0-\u024f-]{1,63}){0,8}\\?\.[A-Za-z]{2,24}(?![\w-])/g,
+    /(^|[^\w\u00c0-\u024f.%+-])(?!git@)[\w\u00c0-\u024f.%+-]{1,64}(?:\\?@|%40)(?!\d(?:\.\d)?x\.)[\w\u00c0-\u024f-]{1,63}(?:\\?\.[\w\u00c0-\u024f-]{1,63}){0,8}\\?\.[A-Za-z]{2,24}(?![\w-])/g,
     `$1${EMAIL_MASK}`,
     1,
   ],
@@ -534,6 +610,9 @@ const CONNECTION_TAIL = /[ \t][^;\r\n"'=<>&\\]{0,128}(?=[;\r\n]|$|\\*["']|\\+[nr
  * space ends the value.
  */
 const PASSWORD_KEY = /^(?:[A-Z][a-z]+)*(?:Passw(?:or)?d|Pwd|Passphrase)$/;
+/** After `password:` in text, a password of several words: the words that follow, to a stop. */
+const PHRASE_KEY = /passw(?:or)?d|passphrase|mnemonic|seedphrase/;
+const PHRASE_TAIL = /(?:[ \t]+[^\s;,"'`=<>&\\()[\]{}]{1,64}){1,24}/y;
 
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
@@ -721,7 +800,10 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         // array (`"credentials":{"user":"a","pass":"b"}`): all of it.
         if (/^[|>][-+]?\d?$/.test(value)) end = blockEnd(text, end, indentAt(text, m.index + m[1]!.length));
         else if (/^[{[]/.test(value) && scans-- > 0) end = closeAt(text, at) || end;
-        else if (!line && /=[ \t]*$/.test(sep)) {
+        else if (!line && /:[ \t]*$/.test(sep) && PHRASE_KEY.test(normalizeKey(key))) {
+          PHRASE_TAIL.lastIndex = end;
+          end += PHRASE_TAIL.exec(text)?.[0].length ?? 0;
+        } else if (!line && /=[ \t]*$/.test(sep)) {
           // A connection string's value runs to its `;` (`Password=two words;Encrypt=true`), or
           // to the end of the line when an earlier pair ended with `;` (`Host=db;Password=a b`);
           // a capitalized password's always does (`login failed for Password=Tr0ub4dor and 3`).

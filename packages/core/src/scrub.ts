@@ -11,6 +11,7 @@ import {
   type ScrubMode,
   type ScrubOptions,
   scrubText,
+  siblingSecrets,
 } from './scrub-patterns.js';
 
 export type { CompiledScrub, ScrubMode, ScrubOptions } from './scrub-patterns.js';
@@ -164,10 +165,14 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
       });
     }
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    const named =
+      keys.length < 13 ? siblingSecrets(value, (key) => isSensitiveKeyWith(key, compiled)) : undefined;
+    for (const key of keys) {
       const item = (value as Record<string, unknown>)[key];
       const safeKey = scrubStringWith(key, compiled);
-      if (isSensitiveKeyWith(key, compiled)) setKey(out, safeKey, keep(item) ? item : FILTERED);
+      if (isSensitiveKeyWith(key, compiled) || named?.(key))
+        setKey(out, safeKey, keep(item) ? item : FILTERED);
       else setKey(out, safeKey, scrubValueWith(item, compiled, ancestors));
     }
     return out;

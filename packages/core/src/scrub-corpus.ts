@@ -568,6 +568,23 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  // Source lines sent as context: a literal given to a call that takes a secret there.
+  s = tok();
+  add(
+    'source line',
+    s,
+    `const token = jwt.sign({ sub: user.id, role: 'admin' }, "${s}", { expiresIn: '1h' });`,
+  );
+  s = pw();
+  add('source line', s, `const mac = crypto.createHmac('sha256', '${s}').update(body).digest('hex');`);
+  s = pw();
+  add(
+    'source line',
+    s,
+    `const db = new Sequelize('shop', 'root', '${s}', { host: 'db', dialect: 'mysql' });`,
+  );
+  s = pw();
+  add('source line', s, `  await redis.auth('${s}');`);
   // URL parameters: OAuth 1 and PKCE verifiers, SAML responses, SSO payloads, magic links, signed hashes.
   s = tok();
   add('URL', s, `GET https://app.example.com/oauth/callback?oauth_verifier=${s}&country_code=US`);

@@ -314,6 +314,23 @@ const ip: Replacer = (all, pre, value, at, text) =>
 /** An AWS access key id, as a pattern's source: the id rule and the secret-key pairing share it. */
 const AWS_ID = '\\b(?:A3T[A-Z\\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\\d]{16}\\b';
 const AWS_KEY_ID = RegExp(AWS_ID);
+/**
+ * One argument of a call written out in a source line, as a pattern's source: anything but a
+ * comma at its own level (quoted strings, and one level of parentheses or braces, may hold one).
+ */
+const ARG = `(?:[^()'"\`,{}\n]|'[^'\n]*'|"[^"\n]*"|\`[^\`\n]*\`|\\([^()\n]*\\)|\\{[^{}\n]*\\})+`;
+/**
+ * A string literal given to a call that takes a secret at that place, as a source line sent as
+ * context shows a hard-coded one: the key of `jwt.sign(payload, '...')` / `jwt.verify`, of
+ * `createHmac('sha256', '...')` and `createCipheriv(algorithm, '...', iv)`, the password of
+ * `new Sequelize('db', 'user', '...')`, and the one argument of `setApiKey('...')` (SendGrid),
+ * `setAccessToken`, `setToken`, `setPassword`, `setSecret` and a Redis client's `.auth('...')`.
+ */
+const SECRET_ARGUMENT = RegExp(
+  `(\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|(?:set(?:ApiKey|AccessToken|Token|Password|Secret)|\\.auth)\\()\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
+  'g',
+);
+
 /** 40 characters with small and capital letters and a digit, `/` or `+`: a secret key, not a word or a hex digest. */
 const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) && /[\d/+]/.test(value);
 
@@ -464,6 +481,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     RegExp(`(^|[^\\w/+])([A-Za-z\\d/+]{40})(?=[^\\w/+=\\n][^\\n]{0,256}?${AWS_ID})`, 'g'),
     when(awsSecret),
     AWS_KEY_ID,
+  ],
+  [
+    SECRET_ARGUMENT,
+    `$1$2${FILTERED}$2`,
+    /jwt\.|create(?:Hmac|C|Dec)|Sequelize|set(?:ApiKey|AccessToken|Token|Password|Secret)|\.auth\(/,
   ],
   // A Twilio auth token (32 hex digits, no shape of its own) on the line of its account SID, as
   // the client is made: `twilio('AC<32 hex>', '<32 hex>')`.

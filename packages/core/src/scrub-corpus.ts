@@ -568,6 +568,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  // Commands given a password on their standard input, or as a word.
+  s = pw();
+  add('command line', s, `echo "${s}" | docker login -u ci --password-stdin registry.example.com`);
+  s = pw();
+  add('command line', s, `echo ${s} | sudo -S systemctl restart app`);
+  s = pw();
+  add('command line', s, `mc alias set minio http://minio:9000 minioadmin ${s}`);
+  s = tok();
+  add('command line', s, `vault login ${s} && vault kv get secret/app`);
   // Source lines sent as context: a literal given to a call that takes a secret there.
   s = tok();
   add(
@@ -1002,6 +1011,7 @@ export const BENIGN: Record<string, string[]> = {
     'GET /admin/api/2024-01/orders/5012345678908.json',
     'GET /assets/logo@2x.png and /assets/icon@3x.webp',
     'git clone git@github.com:acme/api.git',
+    'cat token.txt | docker login --password-stdin registry.example.com',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
   ],
   commands: [

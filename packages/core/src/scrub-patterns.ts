@@ -311,6 +311,12 @@ const ip: Replacer = (all, pre, value, at, text) =>
     ? all
     : ipMask(all, pre, value, at, text);
 
+/** The value (the second group) filtered, its quotes kept: `echo "[Filtered]" | docker login --password-stdin`. */
+const keepQuotes: Replacer = (_, pre, value) => {
+  const quote = /^\\*["']/.exec(value)?.[0] ?? '';
+  return pre + quote + FILTERED + quote;
+};
+
 /** An AWS access key id, as a pattern's source: the id rule and the secret-key pairing share it. */
 const AWS_ID = '\\b(?:A3T[A-Z\\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\\d]{16}\\b';
 const AWS_KEY_ID = RegExp(AWS_ID);
@@ -430,6 +436,20 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // A flag (`-p`, `--user`), `password` / `add_user` / `change_password` as a word, a UNC path
     // (`net use`), `net user`, smbclient or an Oracle tool: one of these is in every match.
     /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b|net[ \t]+user|smbclient/,
+  ],
+  // A password handed to a command on its standard input (`echo S3cret | docker login
+  // --password-stdin`, `| sudo -S`, `| passwd --stdin`, `| chpasswd`, `--password-stdin <<<
+  // S3cret`), and commands that take a secret as a word: `mc alias set NAME URL KEY SECRET`,
+  // `vault login TOKEN`, `lftp -u bob,S3cret`, `xfreerdp /p:S3cret`. A quoted value keeps its quotes.
+  [
+    /(\becho[ \t]+(?:-[neE]{1,3}[ \t]+)?)(\\*"[^"\n]*"|\\*'[^'\n]*'|[^\s|;&'"\\]+)(?=[ \t]*\|[^\n;&]*?(?:--password-stdin|[ \t]-S\b|--stdin|chpasswd))/g,
+    keepQuotes,
+    'echo',
+  ],
+  [
+    /(--password-stdin[^\n;|&]*?<<<[ \t]*|\bmc[ \t]+alias[ \t]+set(?:[ \t]+\S+){3}[ \t]+|\bvault[ \t]+login[ \t]+(?!-)|\blftp\b[^\n;|&]*?[ \t]-u[ \t]+[^\s,]+,|\b[xw]freerdp\b[^\n;|&]*?[ \t]\/p:)("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g,
+    keepQuotes,
+    /password-stdin|mc[ \t]+alias|vault[ \t]+login|lftp|freerdp/,
   ],
   // Commands that store secrets, where every value given is one: `gh secret set NAME --body S3cret`
   // (`-b`, `--body=`), `az keyvault secret set --value S3cret`, `fly secrets set KEY=S3cret`,
@@ -742,8 +762,9 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       /^value$/i.test(key) &&
       /^(?:[\s,"'\\]|\\[nrt]){0,64}$/.test(text.slice(named, m.index + m[1]!.length));
     named = -1;
-    // An error's name is no key: `TokenExpiredError: jwt expired`.
-    if (/(?:Error|Exception):/.test(key + sep)) continue;
+    // An error's name is no key: `TokenExpiredError: jwt expired`. A flag that says where the
+    // secret comes from takes no value: `docker login --password-stdin registry.example.com`.
+    if (/(?:Error|Exception):/.test(key + sep) || (m[4] && /-stdin$/.test(key))) continue;
     if (m[7]) {
       // A list written out (`console.log(req.rawHeaders)`, a JSON array): quoted items after `[`,
       // `(` or `,`, the value named by the item before it by the rule for lists in data.

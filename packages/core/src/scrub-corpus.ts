@@ -568,6 +568,13 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  // A password named in another language.
+  s = pw();
+  add('prose', s, `login failed with contraseña=${s}`);
+  s = pw();
+  add('prose', s, `ошибка входа, пароль: ${s}`);
+  s = pw();
+  add('config', s, `{"utilisateur":"ada","mot_de_passe":"${s}"}`);
   // Commands given a password on their standard input, or as a word.
   s = pw();
   add('command line', s, `echo "${s}" | docker login -u ci --password-stdin registry.example.com`);

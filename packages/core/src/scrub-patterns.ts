@@ -77,6 +77,13 @@ const HEADER_INDEX_KEY =
 const INDEX_KEY =
   /(?:^|_)(?:PRIMARY|FOREIGN|SORT|PARTITION|CACHE|PUBLIC|PUBLISHABLE|SITE|HASH|RANGE|ROUTE|QUERY|STORAGE|IDEMPOTENCY|LOOKUP|UNIQUE|GROUP|SEARCH|OBJECT|SHARD|LOCK|DEDUPE?|MAP|ROW|INDEX|TRANSLATION|I18N)_KEY$/;
 /**
+ * "Password" in other languages, matched on the key lower-cased with separators removed (letters
+ * of any script kept): `contraseña`, `mot_de_passe`, `пароль`, `密码`, `パスワード`, `비밀번호`, ...
+ */
+const PASSWORD_WORLD =
+  /contrase[ñn]a|motdepasse|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord|κωδικ[οό]ς/;
+
+/**
  * In URL query strings and fragments, also these: OAuth codes and state, PKCE and OAuth 1
  * verifiers, SAML responses, SSO payloads, magic-link and invitation tokens, signed-URL hashes,
  * API keys; not a code or key a word before it says is data (`country_code`, `status_code`,
@@ -182,9 +189,16 @@ export function isSecretCommand(items: readonly unknown[], scrubLine: (line: str
   }
 }
 
-/** Decodes `%XX` escapes one by one (never throws, unlike decodeURIComponent). */
+/** Decodes `%XX` escapes, UTF-8 runs as letters, other bytes one by one; never throws. */
 export const percentDecode = (text: string): string =>
-  text.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  text.replace(/(?:%[\da-f]{2})+/gi, (run) => {
+    // UTF-8 as URLs encode letters of any script (`contrase%C3%B1a`); bytes one by one otherwise.
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(/%([\da-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    }
+  });
 
 /** Lower-cases a key, decodes `%XX` and removes separators: `X-Api_Key`, `api%5Fkey` → `apikey`. */
 export const normalizeKey = (key: string): string =>
@@ -208,6 +222,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
     (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '')) ||
       (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
       (HEADER_KEY.test(raw) && !HEADER_INDEX_KEY.test(raw)) ||
+      PASSWORD_WORLD.test(raw.toLowerCase().replace(/[\s_.:-]/g, '')) ||
       SENSITIVE_WORD.test(words) ||
       (!!query && QUERY_WORD.test(words)) ||
       compiled.deny.some((deny) => (isString(deny) ? name.includes(deny) : deny.test(key))))
@@ -586,6 +601,13 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /((?<!['"])\b(?:PASSWORD|IDENTIFIED(?:[ \t]+WITH[ \t]+\w+)?[ \t]+BY)(?:[ \t]+|[ \t]*=[ \t]*))'(?:[^'\\\n]|''|\\.){1,256}'/gi,
     `$1'${FILTERED}'`,
     /password|identified/i,
+  ],
+  // A password named in another language in text (`contraseña=...`, `пароль: ...`, `密码：...`):
+  // pairs in text are read with ASCII keys only.
+  [
+    /((?:contrase[ñn]a|mot[ _-]de[ _-]passe|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord)[ \t]*[:=：][ \t]*["']?)[^\s"',;]{1,256}/giu,
+    `$1${FILTERED}`,
+    /contrase|passe|пароль|密|パスワード|비밀번호|senha|kennwort|wachtwoord|has|senord|ifre|heslo|jelsz|salasana|adgangskode|passord/i,
   ],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [

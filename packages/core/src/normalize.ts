@@ -266,9 +266,9 @@ function visitEntries(
   more += keys.length - limit;
   // A small object's members may name a secret sibling (`{ name: 'DB_PASSWORD', value }`, a JWK).
   let named: ((key: string) => boolean) | undefined;
-  if (state.filterKey && keys.length < 13) {
+  if (state.filterKey && limit < 13) {
     try {
-      named = siblingSecrets(value, state.filterKey);
+      named = siblingSecrets(value, keys, state.filterKey);
     } catch {
       // A member that cannot be read names nothing.
     }

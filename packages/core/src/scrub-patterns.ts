@@ -229,27 +229,28 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   );
 }
 
-/** Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS SSM and CloudFormation). */
-const NAME_FIELDS = ['name', 'Name', 'key', 'Key', 'ParameterKey'];
+/** Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS SSM and CloudFormation), and a JWK's `kty`. */
+const NAMING = new Set(['name', 'Name', 'key', 'Key', 'ParameterKey', 'kty']);
 const VALUE_FIELD = /^(?:value|Value|ParameterValue)$/;
 /** A JSON Web Key's private members (RFC 7518: RSA `d` `p` `q` `dp` `dq` `qi` `oth`, EC `d`, symmetric `k`). */
 const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 
 /**
- * The members of a small object that its other members say are secret: the value a sensitive
- * name names (`{ name: 'DB_PASSWORD', value: '…' }`), a JSON Web Key's private members. A
- * predicate on member names, or undefined (almost every object). Reads at most six members.
+ * The members of an object that its other members say are secret: the value a sensitive name
+ * names (`{ name: 'DB_PASSWORD', value: '…' }`), a JSON Web Key's private members. A predicate on
+ * member names, or undefined (almost every object: only a naming member among `keys` is read).
  */
 export function siblingSecrets(
   object: object,
+  keys: readonly string[],
   sensitive: (key: string) => boolean,
 ): ((key: string) => boolean) | undefined {
-  const members = object as Record<string, unknown>;
-  if (typeof members.kty === 'string') return (key) => JWK_PRIVATE.test(key);
-  for (const field of NAME_FIELDS) {
-    const name = members[field];
-    if (typeof name === 'string' && name.length < 65 && sensitive(name))
-      return (key) => VALUE_FIELD.test(key);
+  for (const key of keys) {
+    if (!NAMING.has(key)) continue;
+    const name = (object as Record<string, unknown>)[key];
+    if (typeof name !== 'string') continue;
+    if (key === 'kty') return (member) => JWK_PRIVATE.test(member);
+    if (name.length < 65 && sensitive(name)) return (member) => VALUE_FIELD.test(member);
   }
   return undefined;
 }
@@ -520,7 +521,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     SECRET_ARGUMENT,
     `$1$2${FILTERED}$2`,
-    /jwt\.|create(?:Hmac|C|Dec)|Sequelize|set(?:ApiKey|AccessToken|Token|Password|Secret)|\.auth\(/,
+    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(/,
   ],
   // A Twilio auth token (32 hex digits, no shape of its own) on the line of its account SID, as
   // the client is made: `twilio('AC<32 hex>', '<32 hex>')`.
@@ -605,9 +606,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // A password named in another language in text (`contraseña=...`, `пароль: ...`, `密码：...`):
   // pairs in text are read with ASCII keys only.
   [
-    /((?:contrase[ñn]a|mot[ _-]de[ _-]passe|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord)[ \t]*[:=：][ \t]*["']?)[^\s"',;]{1,256}/giu,
+    /((?:contrase[ñn]a|mot[ _-]de[ _-]passe|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord)[ \t]*[:=：][ \t]*["']?)[^\s"',;]{1,256}/gi,
     `$1${FILTERED}`,
-    /contrase|passe|пароль|密|パスワード|비밀번호|senha|kennwort|wachtwoord|has|senord|ifre|heslo|jelsz|salasana|adgangskode|passord/i,
+    /contrase|de.passe|пароль|密[码碼]|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|senord|[şs]ifre|heslo|jelsz|salasana|adgangskode|passord/i,
   ],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [

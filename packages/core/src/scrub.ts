@@ -167,7 +167,7 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
     const out: Record<string, unknown> = {};
     const keys = Object.keys(value);
     const named =
-      keys.length < 13 ? siblingSecrets(value, (key) => isSensitiveKeyWith(key, compiled)) : undefined;
+      keys.length < 13 ? siblingSecrets(value, keys, (key) => isSensitiveKeyWith(key, compiled)) : undefined;
     for (const key of keys) {
       const item = (value as Record<string, unknown>)[key];
       const safeKey = scrubStringWith(key, compiled);

@@ -60,7 +60,7 @@ const SENSITIVE_KEY =
  * `scheme`, `source` or `mechanism` (`npm login --auth-type=legacy`, MongoDB's `authSource`).
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech))|pwd|pw|pass|pin|ssn|cc|sid|dsn|otp|cvn|sig|iban|creds?|hmac|sk|salt|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pin|ssn|cc|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|sk|salt|sess(?:ion)?$)(?![a-z\d])/;
 /**
  * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`): in capitals,
  * `_KEY` at the end names a credential, whatever it is for, unless the word before it says the
@@ -98,6 +98,13 @@ const QUERY_WORD =
  */
 const TOKEN_COUNT =
   /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$|tokeni[sz]/;
+/**
+ * What a key says about a credential without holding one, also removed before the key is
+ * judged: an OAuth `token_type`, .NET's `PublicKeyToken`, a password's rules and dates
+ * (`minPasswordLength`, `passwordPolicy`, `passwordLastChanged`), a signature's algorithm.
+ */
+const ABOUT_CREDENTIAL =
+  /^tokentype$|publickeytoken$|^(?:min|max)?passw(?:or)?d(?:min|max)?(?:length|policy|strength|rules?|lastchanged|changedat|updatedat|expiresat|expiry|age)$|^(?:signature|sig)(?:algorithm|alg|method|type|version)$/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth(?:entication)?|signature|cookie|creds?)$/;
 
@@ -219,7 +226,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   const words = raw.replace(/[a-z](?=[A-Z])/g, '$& ').toLowerCase();
   return (
     !compiled.allow.includes(name) &&
-    (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '')) ||
+    (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '').replace(ABOUT_CREDENTIAL, '')) ||
       (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
       (HEADER_KEY.test(raw) && !HEADER_INDEX_KEY.test(raw)) ||
       PASSWORD_WORLD.test(raw.toLowerCase().replace(/[\s_.:-]/g, '')) ||

@@ -393,19 +393,38 @@ describe('isSensitiveKey', () => {
     expect(isSensitiveKey('X-Tenant-Id', { denyKeys: ['tenant'] })).toBe(true);
     expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
     expect(isSensitiveKey('internal_ref', { denyKeys: [/^internal_/g] })).toBe(true);
-    expect(isSensitiveKey('token_type', { allowKeys: ['token-type'] })).toBe(false);
-    expect(isSensitiveKey('TokenType', { allowKeys: ['token_type'] })).toBe(false);
+    expect(isSensitiveKey('token_hint', { allowKeys: ['token-hint'] })).toBe(false);
+    expect(isSensitiveKey('TokenHint', { allowKeys: ['token_hint'] })).toBe(false);
+  });
+
+  it('keeps keys that describe a credential without holding one', () => {
+    for (const key of [
+      'token_type',
+      'PublicKeyToken',
+      'minPasswordLength',
+      'passwordPolicy',
+      'passwordLastChanged',
+      'signature_algorithm',
+      'authDomain',
+      'authProvider',
+      'auth_url',
+      'MessageSid',
+      'AccountSid',
+    ])
+      expect(isSensitiveKey(key), key).toBe(false);
+    for (const key of ['connect.sid', 'sid', 'passwordResetToken', 'authToken', 'signature', 'x-auth-token'])
+      expect(isSensitiveKey(key), key).toBe(true);
   });
 
   it('judges a key the same whichever options and URL flag judged it before', () => {
     const plain = compileScrub();
     const denied = compileScrub({ denyKeys: ['tenant'] });
-    const allowed = compileScrub({ allowKeys: ['token_type'] });
+    const allowed = compileScrub({ allowKeys: ['token_hint'] });
     for (let round = 0; round < 2; round++) {
       expect(isSensitiveKeyWith('x-tenant', plain)).toBe(false);
       expect(isSensitiveKeyWith('x-tenant', denied)).toBe(true);
-      expect(isSensitiveKeyWith('token_type', plain)).toBe(true);
-      expect(isSensitiveKeyWith('token_type', allowed)).toBe(false);
+      expect(isSensitiveKeyWith('token_hint', plain)).toBe(true);
+      expect(isSensitiveKeyWith('token_hint', allowed)).toBe(false);
       // `code` names an OAuth code in a URL, not in other data.
       expect(isSensitiveKeyWith('code', plain, true)).toBe(true);
       expect(isSensitiveKeyWith('code', plain)).toBe(false);

@@ -77,11 +77,15 @@ const HEADER_INDEX_KEY =
 const INDEX_KEY =
   /(?:^|_)(?:PRIMARY|FOREIGN|SORT|PARTITION|CACHE|PUBLIC|PUBLISHABLE|SITE|HASH|RANGE|ROUTE|QUERY|STORAGE|IDEMPOTENCY|LOOKUP|UNIQUE|GROUP|SEARCH|OBJECT|SHARD|LOCK|DEDUPE?|MAP|ROW|INDEX|TRANSLATION|I18N)_KEY$/;
 /**
- * "Password" in other languages, matched on the key lower-cased with separators removed (letters
- * of any script kept): `contraseña`, `mot_de_passe`, `пароль`, `密码`, `パスワード`, `비밀번호`, ...
+ * "Password" in other languages and scripts (Spanish, Russian, Chinese, Japanese, Korean,
+ * Portuguese, German, Dutch, Polish, Swedish, Turkish, Czech, Hungarian, Finnish, Danish,
+ * Norwegian, Greek). Written as a string, which bundlers escape to ASCII (a regular expression
+ * literal they leave as it is, and an action bundle must stay ASCII).
  */
-const PASSWORD_WORLD =
-  /contrase[ñn]a|motdepasse|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord|κωδικ[οό]ς/;
+const PASSWORD_WORDS =
+  'contrase[ñn]a|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord|κωδικ[οό]ς';
+/** Matched on the key lower-cased with separators removed (letters of any script kept). */
+const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
 
 /**
  * In URL query strings and fragments, also these: OAuth codes and state, PKCE and OAuth 1
@@ -610,12 +614,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     `$1'${FILTERED}'`,
     /password|identified/i,
   ],
-  // A password named in another language in text (`contraseña=...`, `пароль: ...`, `密码：...`):
-  // pairs in text are read with ASCII keys only.
+  // A password named in another language in text (`contrasena=...`, `mot de passe: ...`, with a
+  // full-width colon too): pairs in text are read with ASCII keys only.
   [
-    /((?:contrase[ñn]a|mot[ _-]de[ _-]passe|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord)[ \t]*[:=：][ \t]*["']?)[^\s"',;]{1,256}/gi,
+    RegExp(
+      `((?:mot[ _-]de[ _-]passe|${PASSWORD_WORDS})[ \\t]*[:=\uff1a][ \\t]*["']?)[^\\s"',;]{1,256}`,
+      'gi',
+    ),
     `$1${FILTERED}`,
-    /contrase|de.passe|пароль|密[码碼]|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|senord|[şs]ifre|heslo|jelsz|salasana|adgangskode|passord/i,
+    RegExp(`de.passe|${PASSWORD_WORDS}`, 'i'),
   ],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [

@@ -261,7 +261,8 @@ export function siblingSecrets(
     const name = (object as Record<string, unknown>)[key];
     if (typeof name !== 'string') continue;
     if (key === 'kty') return (member) => JWK_PRIVATE.test(member);
-    if (name.length < 65 && sensitive(name)) return (member) => VALUE_FIELD.test(member);
+    // A name as keys are written (`DB_PASSWORD`, `x-api-key`, `/prod/db/password`), not a product's name.
+    if (/^[\w./:-]{1,64}$/.test(name) && sensitive(name)) return (member) => VALUE_FIELD.test(member);
   }
   return undefined;
 }

@@ -568,6 +568,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  // A unique-key violation quoting the duplicate token (MySQL, Postgres).
+  s = tok();
+  add('database error', s, `ER_DUP_ENTRY: Duplicate entry '${s}' for key 'users.api_token'`);
+  s = tok();
+  add(
+    'database error',
+    s,
+    `duplicate key value violates unique constraint "users_reset_token_key": Key (reset_token)=(${s}) already exists.`,
+  );
   // A password named in another language.
   s = pw();
   add('prose', s, `login failed with contraseña=${s}`);
@@ -1019,6 +1028,8 @@ export const BENIGN: Record<string, string[]> = {
     'GET /assets/logo@2x.png and /assets/icon@3x.webp',
     'git clone git@github.com:acme/api.git',
     'cat token.txt | docker login --password-stdin registry.example.com',
+    "ER_DUP_ENTRY: Duplicate entry 'SKU-1042' for key 'products.sku'",
+    'Key (order_id)=(42) is not present in table "orders".',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
   ],
   commands: [

@@ -345,6 +345,23 @@ const keepQuotes: Replacer = (_, pre, value) => {
   return pre + quote + FILTERED + quote;
 };
 
+/**
+ * A database's quoted value (the second group) filtered when its key or column, named after it
+ * (`for key 'users.api_token'`) or in its head (`Key (api_token)=(`), is sensitive by the
+ * built-in key rules.
+ */
+const keyedValue: Replacer = (all, pre, value, at, text) => {
+  const names = pre.startsWith('Key (')
+    ? pre.slice(5, -3)
+    : (/^' for key '(?:[\w$]+\.)?([\w$]+)'/.exec(text.slice(at + all.length))?.[1] ?? '');
+  return names
+    .split(',')
+    .some((name) => isSensitiveKeyWith(name.trim().replace(/^"|"$/g, ''), (builtin ??= compileScrub())))
+    ? pre + FILTERED
+    : all;
+};
+let builtin: CompiledScrub | undefined;
+
 /** An AWS access key id, as a pattern's source: the id rule and the secret-key pairing share it. */
 const AWS_ID = '\\b(?:A3T[A-Z\\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\\d]{16}\\b';
 const AWS_KEY_ID = RegExp(AWS_ID);
@@ -624,6 +641,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     ),
     `$1${FILTERED}`,
     RegExp(`de.passe|${PASSWORD_WORDS}`, 'i'),
+  ],
+  // A unique-key violation quotes the duplicate value: MySQL's `Duplicate entry '<value>' for key
+  // 'users.api_token'`, Postgres's `Key (api_token)=(<value>) already exists`. The value goes when
+  // the key names a secret.
+  [/(Duplicate entry ')((?:[^'\\\n]|\\.){1,512})(?=' for key ')/g, keyedValue, 'Duplicate entry'],
+  [
+    /(\bKey \([^()\n]{1,128}\)=\()([^\n]{1,512}?)(?=\) (?:already exists|is not present|is still referenced))/g,
+    keyedValue,
+    'Key (',
   ],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [

@@ -568,6 +568,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('connection string', s, `Data Source=db;User ID=sa;Pwd=horse ${s} staple;Encrypt=true`);
   s = pw();
   add('connection string', s, `Host=db;Username=app;Password=battery ${s}`);
+  // An ORM's log line: a statement on a sensitive column and its bound values.
+  s = tok();
+  add('ORM log', s, `query: UPDATE "user" SET "apiKey" = $1 WHERE "id" = $2 -- PARAMETERS: ["${s}",5]`);
+  s = tok();
+  add(
+    'ORM log',
+    s,
+    `{ method: 'update', sql: 'update "users" set "reset_token" = ?', bindings: [ '${s}' ] }`,
+  );
   // A unique-key violation quoting the duplicate token (MySQL, Postgres).
   s = tok();
   add('database error', s, `ER_DUP_ENTRY: Duplicate entry '${s}' for key 'users.api_token'`);
@@ -1029,6 +1038,7 @@ export const BENIGN: Record<string, string[]> = {
     'git clone git@github.com:acme/api.git',
     'cat token.txt | docker login --password-stdin registry.example.com',
     "ER_DUP_ENTRY: Duplicate entry 'SKU-1042' for key 'products.sku'",
+    'query: SELECT * FROM "orders" WHERE "status" = $1 -- PARAMETERS: ["shipped"]',
     'Key (order_id)=(42) is not present in table "orders".',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
   ],

@@ -651,6 +651,19 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     keyedValue,
     'Key (',
   ],
+  // An ORM's log of a statement and its bound values (TypeORM `-- PARAMETERS: [...]`, Drizzle
+  // `-- params: [...]`, knex `bindings: [...]`, Sequelize `with bind [...]`): the quoted values
+  // when the statement names a sensitive column or table.
+  [
+    /((?:--[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
+    (all: string, pre: string, list: string, at: number, text: string) =>
+      (text.slice(Math.max(0, at - 2048), at).match(/[A-Za-z_]\w{1,63}/g) ?? []).some((word) =>
+        isSensitiveKeyWith(word, (builtin ??= compileScrub())),
+      )
+        ? pre + list.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`)
+        : all,
+    /PARAMETERS|[Pp]arams[ \t]*:|bindings|with bind/,
+  ],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [
     /(\b(?:mnemonic|seed(?:[ _-]?phrase)?|(?:recovery|secret)[ _-]?phrase)\b["']?[ \t]*[:=][ \t]*["']?)[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}\b/gi,

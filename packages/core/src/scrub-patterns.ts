@@ -350,17 +350,22 @@ const keepQuotes: Replacer = (_, pre, value) => {
  * (`for key 'users.api_token'`) or in its head (`Key (api_token)=(`), is sensitive by the
  * built-in key rules.
  */
-const keyedValue: Replacer = (all, pre, value, at, text) => {
+const keyedValue: Replacer = (all, pre, _value, at, text) => {
   const names = pre.startsWith('Key (')
     ? pre.slice(5, -3)
     : (/^' for key '(?:[\w$]+\.)?([\w$]+)'/.exec(text.slice(at + all.length))?.[1] ?? '');
   return names
     .split(',')
-    .some((name) => isSensitiveKeyWith(name.trim().replace(/^"|"$/g, ''), (builtin ??= compileScrub())))
+    .some((name) => isSensitiveKeyWith(name.trim().replace(/^"|"$/g, ''), builtinScrub()))
     ? pre + FILTERED
     : all;
 };
 let builtin: CompiledScrub | undefined;
+/** The built-in rules without options, prepared on first use. */
+function builtinScrub(): CompiledScrub {
+  if (!builtin) builtin = compileScrub();
+  return builtin;
+}
 
 /** An AWS access key id, as a pattern's source: the id rule and the secret-key pairing share it. */
 const AWS_ID = '\\b(?:A3T[A-Z\\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\\d]{16}\\b';
@@ -658,7 +663,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /((?:--[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
     (all: string, pre: string, list: string, at: number, text: string) =>
       (text.slice(Math.max(0, at - 2048), at).match(/[A-Za-z_]\w{1,63}/g) ?? []).some((word) =>
-        isSensitiveKeyWith(word, (builtin ??= compileScrub())),
+        isSensitiveKeyWith(word, builtinScrub()),
       )
         ? pre + list.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`)
         : all,

@@ -1,4 +1,5 @@
 import type { Client } from '@faultline/core';
+import { frameAt } from '@faultline/core/front';
 import type { Integration } from './options.js';
 import { hooks, listen } from './patch.js';
 
@@ -56,11 +57,7 @@ export function reportUncaught(
             type: 'Error',
             value,
             mechanism: { ...mechanism, ...(data && { data }) },
-            ...(filename && {
-              stacktrace: {
-                frames: [{ filename, abs_path: filename, function: '?', in_app: true, lineno, colno }],
-              },
-            }),
+            ...(filename && { stacktrace: { frames: [frameAt(filename, lineno, colno)] } }),
           },
         ],
       },

@@ -76,6 +76,9 @@ export function addBreadcrumb(breadcrumb: Breadcrumb): void {
   current()?.addBreadcrumb(breadcrumb);
 }
 
+/** Whether `withScope` was given something other than a function once already. */
+let saidWithScope = false;
+
 /**
  * Runs `fn` with a copy of the current scope: what `fn` sets stays in that copy (in Node also
  * after `await`; in the browser while `fn` runs). Returns what `fn` returns.
@@ -93,8 +96,6 @@ export function withScope<T>(fn: (scope: Scope) => T): T {
   const client = current();
   return client ? client.withScope(fn) : fn(createScope());
 }
-
-let saidWithScope = false;
 
 /** Waits until everything captured so far is delivered, at most `timeoutMs`. Never rejects. */
 export async function flush(timeoutMs?: number): Promise<boolean> {

@@ -123,14 +123,13 @@ function single(
     exception = describeNonError(value);
     if (thrown?.syntheticException) frames = parse(thrown.syntheticException);
   }
+  const synthetic = !error && !!frames[0];
+  // Else where the runtime says it was thrown.
   const at = thrown?.thrownAt;
   if (!frames[0] && typeof at?.filename === 'string' && at.filename)
-    return [
-      Object.assign(exception, { stacktrace: { frames: [frameAt(at.filename, at.lineno, at.colno)] } }),
-      false,
-    ];
+    frames = [frameAt(at.filename, at.lineno, at.colno)];
   if (frames[0]) exception.stacktrace = { frames };
-  return [exception, !error && !!frames[0]];
+  return [exception, synthetic];
 }
 
 function describeNonError(value: unknown): ExceptionValue {

@@ -24,6 +24,6 @@ export { eventMessages } from './event-builder.js';
 export { isId, uuid4 } from './ids.js';
 export { createLogger } from './logger.js';
 export { createScope, createStackScopeStore, recordBreadcrumb } from './scope.js';
-export { parseStack } from './stack-parse.js';
+export { frameAt, parseStack } from './stack-parse.js';
 export { createStatusPolicy } from './status-policy.js';
 export { triageIntegration } from './triage.js';

@@ -577,6 +577,28 @@ export function leakCases(seed = 1): LeakCase[] {
     s,
     `{ method: 'update', sql: 'update "users" set "reset_token" = ?', bindings: [ '${s}' ] }`,
   );
+  // A statement quoted with its values (a driver's error, a query log): the values of sensitive
+  // columns, matched to the column list by position; a number bound to a one-time code's column.
+  s = tok();
+  add(
+    'database error',
+    s,
+    `ER_DATA_TOO_LONG: INSERT INTO users (email, api_token, plan) VALUES ('ada@example.org', '${s}', 'pro')`,
+  );
+  s = tok();
+  add('SQL statement', s, `INSERT INTO \`sessions\` (\`user_id\`, \`token\`) VALUES (7, 'x'), (42, '${s}')`);
+  s = from(DIGITS, 6);
+  add(
+    'ORM log',
+    s,
+    `query: INSERT INTO "user"("name", "otp", "age") VALUES ($1, $2, $3) -- PARAMETERS: ["ada",${s},42]`,
+  );
+  s = from(DIGITS, 6);
+  add(
+    'ORM log',
+    s,
+    `{ method: 'insert', sql: 'insert into "users" ("id", "pin") values (?, ?)', bindings: [ 7, ${s} ] }`,
+  );
   // A unique-key violation quoting the duplicate token (MySQL, Postgres).
   s = tok();
   add('database error', s, `ER_DUP_ENTRY: Duplicate entry '${s}' for key 'users.api_token'`);
@@ -1040,6 +1062,8 @@ export const BENIGN: Record<string, string[]> = {
     "ER_DUP_ENTRY: Duplicate entry 'SKU-1042' for key 'products.sku'",
     'query: SELECT * FROM "orders" WHERE "status" = $1 -- PARAMETERS: ["shipped"]',
     'Key (order_id)=(42) is not present in table "orders".',
+    "INSERT INTO orders (id, status, note) VALUES (1, 'paid', 'gift wrap'), (2, 'shipped', NULL)",
+    'query: INSERT INTO "order"("id", "total", "token_count") VALUES ($1, $2, $3) -- PARAMETERS: [42,1999,3]',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
   ],
   commands: [

@@ -360,6 +360,81 @@ const keyedValue: Replacer = (all, pre, _value, at, text) => {
     ? pre + FILTERED
     : all;
 };
+/** A SQL name as written (`"users"."api_token"`, `` `reset_token` ``, `[otp]`) is sensitive by the built-in key rules. */
+const sensitiveColumn = (name: string): boolean =>
+  isSensitiveKeyWith(/[\w$]+(?=\W*$)/.exec(name)?.[0] ?? '', builtinScrub());
+/**
+ * A quoted string of SQL or JSON, also with escaped quotes (`\"otp\"` in a JSON string), or a
+ * backslash before anything else, as a pattern's source: each text has one way to be read.
+ */
+const QUOTED = `'(?:[^'\\\\\\n]|\\\\.)*'|"(?:[^"\\\\\\n]|\\\\.)*"|\\\\'(?:[^'\\\\\\n]|\\\\[^'])*\\\\'|\\\\"(?:[^"\\\\\\n]|\\\\[^"])*\\\\"|\\\\[^'"]`;
+/** One value of a row or a list, up to a comma at its own level: strings and one level of brackets may hold one. */
+const SQL_ITEM = RegExp(`(?:${QUOTED}|\\([^()\\n]*\\)|\\{[^{}\\n]*\\}|[^,'"(){}\\\\])+`, 'g');
+/** One row of `VALUES (...), (...)`. */
+const SQL_ROW = RegExp(`\\((?:${QUOTED}|\\([^()\\n]*\\)|[^()'"\\\\])*\\)`, 'g');
+/** A statement's placeholder: `$1`, `?`. */
+const PLACEHOLDER = /^\s*(?:\$\d+|\?)\s*$/;
+/**
+ * A value filtered, its quotes and spaces kept; a placeholder, `NULL` or `DEFAULT` stays (it
+ * holds nothing), a number or a word goes (a one-time code bound to an `otp` column).
+ */
+const filteredItem = (item: string): string =>
+  PLACEHOLDER.test(item) || /^\s*(?:null|default|true|false)\s*$/i.test(item)
+    ? item
+    : item.replace(/^(\s*)(\\*['"]|)[\s\S]*?\2(\s*)$/, `$1$2${FILTERED}$2$3`);
+/** Each item of a list (without its brackets) filtered where `sensitive(index)` says so. */
+function filterItems(list: string, sensitive: (index: number) => boolean): string {
+  let index = 0;
+  return list.replace(SQL_ITEM, (item) => (sensitive(index++) ? filteredItem(item) : item));
+}
+/**
+ * SQL's `INSERT INTO t (a, b) VALUES (...), (...)`: each row's values matched to the columns by
+ * position, and those of sensitive columns filtered (the statement an error or a query log quotes).
+ */
+const INSERT = RegExp(
+  `(\\bINSERT\\s+(?:IGNORE\\s+)?INTO\\s+[^\\s(]{1,128}\\s*\\([^()]{1,2048}\\)\\s*VALUES\\s*)((?:${SQL_ROW.source}\\s*(?:,\\s*)?){1,256})`,
+  'gi',
+);
+/** The sensitive columns of an INSERT's head (`INSERT INTO t (a, otp) VALUES `), by position. */
+const insertColumns = (head: string): boolean[] =>
+  /\(([^()]*)\)\s*VALUES\s*$/i.exec(head)![1]!.split(',').map(sensitiveColumn);
+const insertValues: Replacer = (all, pre, rows) => {
+  const sensitive = insertColumns(pre);
+  return sensitive.includes(true)
+    ? pre + rows.replace(SQL_ROW, (row) => `(${filterItems(row.slice(1, -1), (i) => sensitive[i] === true)})`)
+    : all;
+};
+/**
+ * The places of a statement's placeholders that stand for a sensitive column's value, in the
+ * order its bound values are listed: `"api_key" = $1` (the first), `reset_token = ?`, or by
+ * position in `INSERT ... (a, otp) VALUES (?, ?)` (the second).
+ */
+function sensitivePlaces(statement: string): Set<number> {
+  const places = new Set<number>();
+  const marks: Array<[at: number, mark: string, sensitive: boolean]> = [];
+  for (const m of statement.matchAll(/\$\d+|\?/g)) marks.push([m.index, m[0], false]);
+  const mark = (at: number) => {
+    const found = marks.find(([where]) => where === at);
+    if (found) found[2] = true;
+  };
+  for (const m of statement.matchAll(/([\w$."`[\]]{1,128})\s*(?:=|<>|!=|\blike\b)\s*(?=\$\d+|\?)/gi))
+    if (sensitiveColumn(m[1]!)) mark(m.index + m[0].length);
+  for (const m of statement.matchAll(INSERT)) {
+    const sensitive = insertColumns(m[1]!);
+    const rows = m.index + m[1]!.length;
+    for (const row of m[2]!.matchAll(SQL_ROW)) {
+      let i = 0;
+      for (const item of row[0].slice(1, -1).matchAll(SQL_ITEM))
+        if (sensitive[i++]) mark(rows + row.index + 1 + item.index + item[0].search(/\S|$/));
+    }
+  }
+  let asked = 0;
+  for (const [, text, sensitive] of marks) {
+    const place = text === '?' ? asked++ : Number(text.slice(1)) - 1;
+    if (sensitive) places.add(place);
+  }
+  return places;
+}
 let builtin: CompiledScrub | undefined;
 /** The built-in rules without options, prepared on first use. */
 function builtinScrub(): CompiledScrub {
@@ -661,14 +736,19 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // when the statement names a sensitive column or table.
   [
     /((?:--[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
-    (all: string, pre: string, list: string, at: number, text: string) =>
-      (text.slice(Math.max(0, at - 2048), at).match(/[A-Za-z_]\w{1,63}/g) ?? []).some((word) =>
-        isSensitiveKeyWith(word, builtinScrub()),
-      )
-        ? pre + list.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`)
-        : all,
+    (all: string, pre: string, list: string, at: number, text: string) => {
+      const statement = text.slice(Math.max(0, at - 2048), at);
+      const places = sensitivePlaces(statement);
+      const bound = places.size ? `[${filterItems(list.slice(1, -1), (i) => places.has(i))}]` : list;
+      return places.size > 0 ||
+        (statement.match(/[A-Za-z_]\w{1,63}/g) ?? []).some((word) => isSensitiveKeyWith(word, builtinScrub()))
+        ? pre + bound.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`)
+        : all;
+    },
     /PARAMETERS|[Pp]arams[ \t]*:|bindings|with bind/,
   ],
+  // A statement's inserted values, by position, where the column names a secret.
+  [INSERT, insertValues, /insert\s/i],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [
     /(\b(?:mnemonic|seed(?:[ _-]?phrase)?|(?:recovery|secret)[ _-]?phrase)\b["']?[ \t]*[:=][ \t]*["']?)[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}\b/gi,

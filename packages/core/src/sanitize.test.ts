@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
+import { FILTERED } from './scrub-patterns.js';
 import { utf8Length } from './sanitize-fit.js';
 import { scrubValue } from './scrub.js';
 import { testEvent } from './test-events.js';
@@ -224,6 +225,40 @@ describe('sanitizeEvent', () => {
     };
     expect(sanitizeEvent(testEvent({ user } as never)).user).toEqual({ id: 'u1', plan: 'pro' });
     expect(sanitizeEvent(testEvent({ user } as never), { sendDefaultPii: true }).user).toEqual(user);
+  });
+
+  it('sends a phone number, postal address, name or birth date under any key of event data only with sendDefaultPii', () => {
+    const customer = {
+      phone: '+1 415 555 0144',
+      firstName: 'Ada',
+      shippingAddress: { line1: '12 Main St', city: 'London' },
+      date_of_birth: '1815-12-10',
+      plan: 'pro',
+      address: '127.0.0.1:5432',
+      phonetic: 'AY-duh',
+      iPhone: true,
+    };
+    const event = testEvent({
+      extra: { customer },
+      contexts: { billing: { fullName: 'Ada Lovelace' } },
+      breadcrumbs: [{ message: 'signup', data: { telephone: '020 7946 0018' } }],
+      message: 'GET /signup?phone=4155550144&last_name=Lovelace&plan=pro',
+    } as never);
+    const out = sanitizeEvent(event);
+    expect(out.extra?.customer).toEqual({
+      ...customer,
+      phone: FILTERED,
+      firstName: FILTERED,
+      shippingAddress: FILTERED,
+      date_of_birth: FILTERED,
+    });
+    expect(out.contexts?.billing).toEqual({ fullName: FILTERED });
+    expect(out.breadcrumbs?.values?.[0]?.data).toEqual({ telephone: FILTERED });
+    expect(out.message).toBe(`GET /signup?phone=${FILTERED}&last_name=${FILTERED}&plan=pro`);
+    const opted = sanitizeEvent(event, { sendDefaultPii: true });
+    expect(opted.extra?.customer).toEqual(customer);
+    expect(opted.breadcrumbs?.values?.[0]?.data).toEqual({ telephone: '020 7946 0018' });
+    expect(opted.message).toBe(event.message);
   });
 
   it("filters the value a sensitive name names, and a JSON Web Key's private members", () => {

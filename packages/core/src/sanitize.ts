@@ -21,7 +21,7 @@ import {
   scrubStringWith,
   scrubValueWith,
 } from './scrub.js';
-import { FILTERED, isCardNumber, normalizeKey } from './scrub-patterns.js';
+import { FILTERED, isCardNumber, normalizeKey, PERSONAL_KEY } from './scrub-patterns.js';
 import type {
   Breadcrumb,
   DebugMeta,
@@ -228,9 +228,8 @@ function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | und
 
 /** User fields that identify a person: sent only with `sendDefaultPii` (the id always is). */
 const PERSONAL = ['username', 'email', 'ip_address', 'name', 'geo'];
-/** Other members of a user that reach a person: a phone number, an address, a full name, a birth date. */
-const PERSONAL_KEY =
-  /phone|mobile|^tel(?:ephone)?$|address|street|(?:first|last|full|given|family|sur)name|birth|^dob$/;
+/** Other members of a user that reach a person: those of any data ({@link PERSONAL_KEY}), and any address or mobile number. */
+const personalMember = (key: string) => PERSONAL_KEY.test(key) || /address|street|mobile/.test(key);
 
 function user(raw: unknown, ctx: Context): User | undefined {
   if (!isRecord(raw)) return undefined;
@@ -240,7 +239,7 @@ function user(raw: unknown, ctx: Context): User | undefined {
   for (const key of PERSONAL)
     if (!ctx.compiled.pii || (key !== 'geo' && typeof rest[key] !== 'string')) delete rest[key];
   if (!ctx.compiled.pii)
-    for (const key of Object.keys(rest)) if (PERSONAL_KEY.test(normalizeKey(key))) delete rest[key];
+    for (const key of Object.keys(rest)) if (personalMember(normalizeKey(key))) delete rest[key];
   const out: User = {};
   const rawId = readField(raw, 'id');
   if (typeof rawId === 'number' && Number.isFinite(rawId)) out.id = rawId;

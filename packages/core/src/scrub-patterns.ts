@@ -62,6 +62,12 @@ const SENSITIVE_KEY =
 const SENSITIVE_WORD =
   /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pin|ssn|cc|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|sk|salt|sess(?:ion)?$)(?![a-z\d])/;
 /**
+ * Matched against the key as {@link SENSITIVE_KEY} is: what reaches a person (a phone number, a
+ * postal address, a first, last or full name, a birth date), filtered unless `sendDefaultPii`.
+ */
+export const PERSONAL_KEY =
+  /phone(?!tic)|^tel(?:ephone)?$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$/;
+/**
  * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`): in capitals,
  * `_KEY` at the end names a credential, whatever it is for, unless the word before it says the
  * key indexes something or is the public half (`CACHE_KEY`, `SORT_KEY`, `RECAPTCHA_SITE_KEY`).
@@ -231,6 +237,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   return (
     !compiled.allow.includes(name) &&
     (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '').replace(ABOUT_CREDENTIAL, '')) ||
+      (!compiled.pii && PERSONAL_KEY.test(name)) ||
       (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
       (HEADER_KEY.test(raw) && !HEADER_INDEX_KEY.test(raw)) ||
       PASSWORD_WORLD.test(raw.toLowerCase().replace(/[\s_.:-]/g, '')) ||

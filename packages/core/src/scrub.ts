@@ -18,10 +18,11 @@ export type { CompiledScrub, ScrubMode, ScrubOptions } from './scrub-patterns.js
 export { compileScrub, FILTERED };
 
 /**
- * Verdicts of the built-in key rules, per key and `query` flag: the same few keys (`authorization`,
- * `user-agent`, `message`) come back in every event. At most 1,024 keys each, then it starts over.
+ * Verdicts of the built-in key rules, per key, `query` flag and `sendDefaultPii` (personal keys
+ * such as `phone` are sensitive without it): the same few keys (`authorization`, `user-agent`,
+ * `message`) come back in every event. At most 1,024 keys each, then it starts over.
  */
-const verdicts = [/* @__PURE__ */ new Map<string, boolean>(), /* @__PURE__ */ new Map<string, boolean>()];
+const verdicts = /* @__PURE__ */ [0, 1, 2, 3].map(() => new Map<string, boolean>());
 
 /** Longest key the rules are run on (a tag key's limit); longer ones are sensitive. */
 const MAX_JUDGED_KEY = 1024;
@@ -34,7 +35,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   // A key too long to judge cheaply is sensitive: its value is filtered rather than every event
   // running the rules over it, and no sensitive word can hide past the part that was judged.
   if (key.length > MAX_JUDGED_KEY) return true;
-  const memo = compiled.builtin && key.length < 65 && verdicts[+!!query]!;
+  const memo = compiled.builtin && key.length < 65 && verdicts[+!!query + 2 * +compiled.pii]!;
   let verdict = memo ? memo.get(key) : undefined;
   if (verdict === undefined) {
     verdict = keyRules(key, compiled, query);

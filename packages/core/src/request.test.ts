@@ -19,6 +19,40 @@ const parts = {
 };
 
 describe('requestDataFrom', () => {
+  it('filters a WebSocket subprotocol token, a session under a cookie name the app chose, and what a proxy says of the user', () => {
+    const headers = {
+      'sec-websocket-protocol': 'access_token, eyQ9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+      cookie: 'myapp=s%3AqY3kLmN0pQrStUvWxYz12345.abcDEF123ghiJKL456; theme=dark',
+      'x-forwarded-user': 'jane.doe',
+      'remote-user': 'jdoe',
+      'x-vercel-ip-latitude': '37.7749',
+      'x-vercel-ip-city': 'San%20Francisco',
+      'x-access': 'f3a9c2d17be64a0e9d5c8b1a7f6e2d4c',
+    };
+    const plain = requestDataFrom({ method: 'GET', url: '/live', headers });
+    expect(plain.headers).toEqual({
+      'sec-websocket-protocol': 'access_token, [Filtered]',
+      cookie: '[Filtered]',
+      'x-forwarded-user': '[Filtered]',
+      'remote-user': '[Filtered]',
+      'x-vercel-ip-latitude': '[Filtered]',
+      'x-vercel-ip-city': '[Filtered]',
+      'x-access': '[Filtered]',
+    });
+    const opted = requestDataFrom({ method: 'GET', url: '/live', headers }, { sendDefaultPii: true });
+    expect(opted.cookies).toEqual({ myapp: '[Filtered]', theme: 'dark' });
+    expect(opted.headers?.['x-forwarded-user']).toBe('jane.doe');
+    expect(opted.headers?.['x-vercel-ip-latitude']).toBe('37.7749');
+    expect(opted.headers?.['x-access']).toBe('[Filtered]');
+    expect(
+      requestDataFrom({
+        method: 'GET',
+        url: '/live',
+        headers: { 'sec-websocket-protocol': 'graphql-transport-ws' },
+      }).headers,
+    ).toEqual({ 'sec-websocket-protocol': 'graphql-transport-ws' });
+  });
+
   it('without PII: scrubbed headers, url and query; no body, cookies or client IP', () => {
     const out = requestDataFrom(parts, {});
     expect(out).toEqual({

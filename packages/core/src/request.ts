@@ -11,7 +11,7 @@ import {
   scrubUrlWith,
   scrubValueWith,
 } from './scrub.js';
-import { FILTERED } from './scrub-patterns.js';
+import { FILTERED, tokenLike } from './scrub-patterns.js';
 import type { RequestData } from './types.js';
 
 /** The raw pieces of an incoming HTTP request, as a framework adapter sees them. */
@@ -105,7 +105,10 @@ function parseCookies(header: string, compiled: CompiledScrub): Record<string, s
     setKey(
       out,
       truncate(scrubStringWith(name, compiled), 256),
-      isSensitiveKeyWith(name, compiled) ? FILTERED : truncate(scrubStringWith(value, compiled), 1024),
+      // A session under a name the app chose (express-session's `name` option, `remember_web_...`).
+      isSensitiveKeyWith(name, compiled) || tokenLike(value)
+        ? FILTERED
+        : truncate(scrubStringWith(value, compiled), 1024),
     );
   }
   return count > 0 ? out : undefined;

@@ -221,6 +221,9 @@ describe('sanitizeEvent', () => {
       address: '12 Main St',
       lastName: 'Lovelace',
       dateOfBirth: '1815-12-10',
+      nickname: 'ada',
+      handle: '@ada',
+      display_name: 'Ada L.',
       plan: 'pro',
     };
     expect(sanitizeEvent(testEvent({ user } as never)).user).toEqual({ id: 'u1', plan: 'pro' });
@@ -278,6 +281,15 @@ describe('sanitizeEvent', () => {
         q: 'prime-2',
         qi: 'coeff',
       },
+      // Validation errors name their field beside the rejected value; a Redis command its name.
+      errors: [
+        { type: 'field', value: 'Summer2024!', msg: 'Password too weak', path: 'password', location: 'body' },
+        { property: 'apiKey', value: 'f3a9c2d17be6', constraints: { isUUID: 'apiKey must be a UUID' } },
+        { instancePath: '/credentials/apiKey', keyword: 'pattern', data: 'f3a9c2d17be6' },
+        { type: 'field', value: 'not-an-email', path: 'email', location: 'body' },
+      ],
+      command: { name: 'auth', args: ['default', 'Summer2024!'] },
+      query: { name: 'get', args: ['user:42'] },
     };
     const wire = sanitizeEvent(testEvent({ extra })).extra;
     expect(wire).toEqual({
@@ -296,6 +308,14 @@ describe('sanitizeEvent', () => {
         q: '[Filtered]',
         qi: '[Filtered]',
       },
+      errors: [
+        { type: 'field', value: '[Filtered]', msg: 'Password too weak', path: 'password', location: 'body' },
+        { property: 'apiKey', value: '[Filtered]', constraints: { isUUID: 'apiKey must be a UUID' } },
+        { instancePath: '/credentials/apiKey', keyword: 'pattern', data: '[Filtered]' },
+        { type: 'field', value: 'not-an-email', path: 'email', location: 'body' },
+      ],
+      command: { name: 'auth', args: '[Filtered]' },
+      query: { name: 'get', args: ['user:42'] },
     });
     // The same rule for data that is already JSON (request bodies).
     expect(scrubValue(extra)).toEqual(wire);

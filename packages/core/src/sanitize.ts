@@ -228,8 +228,9 @@ function breadcrumbs(raw: unknown, ctx: Context): { values: Breadcrumb[] } | und
 
 /** User fields that identify a person: sent only with `sendDefaultPii` (the id always is). */
 const PERSONAL = ['username', 'email', 'ip_address', 'name', 'geo'];
-/** Other members of a user that reach a person: those of any data ({@link PERSONAL_KEY}), and any address or mobile number. */
-const personalMember = (key: string) => PERSONAL_KEY.test(key) || /address|street|mobile/.test(key);
+/** Other members of a user that reach a person: those of any data ({@link PERSONAL_KEY}), any address or mobile number, a handle or login. */
+const personalMember = (key: string) =>
+  PERSONAL_KEY.test(key) || /address|street|mobile|^(?:handle|login)$/.test(key);
 
 function user(raw: unknown, ctx: Context): User | undefined {
   if (!isRecord(raw)) return undefined;

@@ -599,6 +599,49 @@ export function leakCases(seed = 1): LeakCase[] {
     s,
     `{ method: 'insert', sql: 'insert into "users" ("id", "pin") values (?, ?)', bindings: [ 7, ${s} ] }`,
   );
+  // Mongoose's validation and cast errors quote the rejected value (validation runs before a
+  // save hook hashes a password).
+  s = pw();
+  add(
+    'library error',
+    s,
+    `User validation failed: password: Path \`password\` (\`${s}\`) is shorter than the minimum allowed length (16).`,
+  );
+  s = pw();
+  add(
+    'library error',
+    s,
+    `User validation failed: passwordConfirm: Validator failed for path \`passwordConfirm\` with value \`${s}\``,
+  );
+  s = from(DIGITS, 6);
+  add('library error', s, `User validation failed: pin: Path \`pin\` is invalid (${s}).`);
+  s = tok();
+  add(
+    'library error',
+    s,
+    `Cast to Number failed for value "${s}" (type string) at path "otp" for model "User"`,
+  );
+  // One-time and recovery codes in log lines and messages.
+  s = from(DIGITS, 6);
+  add('log line', s, `Your login code is ${s}`);
+  s = from(DIGITS, 6);
+  add('log line', s, `2FA code for user 42: ${s}`);
+  s = from(DIGITS, 6);
+  add('log line', s, `Sending OTP ${s} to user 42`);
+  s = tok();
+  add('log line', s, `Your recovery codes: ${s} ${tok()}`);
+  // SMTP's AUTH exchange in a mail library's error; a header value undici quotes.
+  s = btoa(`\0mailer@example.com\0${pw()}`);
+  add('library error', s, `Invalid login: 535 5.7.8 Authentication failed\nC: AUTH PLAIN ${s}\nS: 535`);
+  s = tok();
+  add('library error', s, `TypeError: Headers.append: "${s}\nx" is an invalid header value.`);
+  // A credential named by a bare word in prose.
+  s = tok();
+  add('prose', s, `401 Unauthorized for key ${s}`);
+  s = tok();
+  add('prose', s, `session ${s} not found`);
+  s = tok();
+  add('prose', s, `new API key created: ${s}`);
   // A unique-key violation quoting the duplicate token (MySQL, Postgres).
   s = tok();
   add('database error', s, `ER_DUP_ENTRY: Duplicate entry '${s}' for key 'users.api_token'`);
@@ -1008,7 +1051,6 @@ export const BENIGN: Record<string, string[]> = {
     'TokenExpiredError: jwt expired',
     'JsonWebTokenError: invalid token',
     'ValidationError: password: Path `password` is required.',
-    'User validation failed: password: Path `password` (`abc`) is shorter than the minimum allowed length (8).',
     'SessionError: session not found',
   ],
   markup: [
@@ -1062,6 +1104,11 @@ export const BENIGN: Record<string, string[]> = {
     "ER_DUP_ENTRY: Duplicate entry 'SKU-1042' for key 'products.sku'",
     'query: SELECT * FROM "orders" WHERE "status" = $1 -- PARAMETERS: ["shipped"]',
     'Key (order_id)=(42) is not present in table "orders".',
+    'User validation failed: email: Path `email` (`not-an-email`) is invalid.',
+    'Cast to ObjectId failed for value "abc" (type string) at path "_id" for model "User"',
+    'process exited with exit code 1234; error code 40400',
+    'session expired, please sign in again; the key was not found',
+    'GET /stores?state=CA&invite_count=3&hash_algo=sha256',
     "INSERT INTO orders (id, status, note) VALUES (1, 'paid', 'gift wrap'), (2, 'shipped', NULL)",
     'query: INSERT INTO "order"("id", "total", "token_count") VALUES ($1, $2, $3) -- PARAMETERS: [42,1999,3]',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',

@@ -52,7 +52,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey|sharedkey|protectionbypass|pgpass$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|(?:bank)?(?:account|acct)(?:number|num|no)$|routingnumber$|^acct$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -60,28 +60,31 @@ const SENSITIVE_KEY =
  * `scheme`, `source` or `mechanism` (`npm login --auth-type=legacy`, MongoDB's `authSource`).
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pin|ssn|cc|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|sk|salt|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pin|ssn|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|(?<=[^a-z\d])sk|salt|sess(?:ion)?$)(?![a-z\d])/;
 /**
  * Matched against the key as {@link SENSITIVE_KEY} is: what reaches a person (a phone number, a
- * postal address, a first, last or full name, a birth date), filtered unless `sendDefaultPii`.
+ * postal address, a first, last, full or display name, a birth date, a location a host adds to
+ * requests, `x-vercel-ip-latitude`, and the user an auth proxy names, `x-forwarded-user`,
+ * `remote-user`), filtered unless `sendDefaultPii`.
  */
 export const PERSONAL_KEY =
-  /phone(?!tic)|^tel(?:ephone)?$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$/;
+  /phone(?!tic)|^tel(?:ephone)?$|^street$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^remote(?:user|name)$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$/;
 /**
- * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`): in capitals,
- * `_KEY` at the end names a credential, whatever it is for, unless the word before it says the
+ * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`, Strapi's
+ * `APP_KEYS`, `GITHUB_PAT`, `SA_KEY_B64`, a bare `KEY`): in capitals, `_KEY`, `_KEYS` or `_PAT` at
+ * the end names a credential, whatever it is for, unless the word before it says the
  * key indexes something or is the public half (`CACHE_KEY`, `SORT_KEY`, `RECAPTCHA_SITE_KEY`).
  */
-const ENV_KEY = /^[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_KEY$/;
+const ENV_KEY = /^(?:[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_)?(?:KEYS?|PAT)(?:_B64|_BASE64)?$/;
 /**
- * A header named as custom credentials are (`X-Key`, `X-Shared-Key`, `X-Service-Key`, lower-cased
- * by Node), unless the word before `key` says it indexes something (`X-Cache-Key`, `X-Idempotency-Key`).
+ * A header named as custom credentials are (`X-Key`, `X-Shared-Key`, `X-Service-Key`, `X-Access`,
+ * `X-Refresh`, `X-Upstream-Pat`, `X-Client-Assertion`, lower-cased by Node), unless the word before `key` says it indexes something (`X-Cache-Key`, `X-Idempotency-Key`).
  */
-const HEADER_KEY = /^x-(?:[a-z\d]+-)*key$/i;
+const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion)|access|refresh|pass)$/i;
 const HEADER_INDEX_KEY =
   /-(?:cache|idempotency|idem|request|correlation|public|publishable|site|sort|lookup|dedupe?|partition|routing|trace|event|object)-key$/i;
 const INDEX_KEY =
-  /(?:^|_)(?:PRIMARY|FOREIGN|SORT|PARTITION|CACHE|PUBLIC|PUBLISHABLE|SITE|HASH|RANGE|ROUTE|QUERY|STORAGE|IDEMPOTENCY|LOOKUP|UNIQUE|GROUP|SEARCH|OBJECT|SHARD|LOCK|DEDUPE?|MAP|ROW|INDEX|TRANSLATION|I18N)_KEY$/;
+  /(?:^|_)(?:PRIMARY|FOREIGN|SORT|PARTITION|CACHE|PUBLIC|PUBLISHABLE|SITE|HASH|RANGE|ROUTE|QUERY|STORAGE|IDEMPOTENCY|LOOKUP|UNIQUE|GROUP|SEARCH|OBJECT|SHARD|LOCK|DEDUPE?|MAP|ROW|INDEX|TRANSLATION|I18N)_KEYS?$/;
 /**
  * "Password" in other languages and scripts (Spanish, Russian, Chinese, Japanese, Korean,
  * Portuguese, German, Dutch, Polish, Swedish, Turkish, Czech, Hungarian, Finnish, Danish,
@@ -100,14 +103,14 @@ const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
  * `sort_key`, `content_hash`), nor a state of something (`order_state`).
  */
 const QUERY_WORD =
-  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|saml ?(?:response|request))(?![a-z\d])|^(?:(?:o?auth|csrf|login|sso)[^a-z\d])?state$/;
+  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|saml ?(?:response|request))(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:(?:o?auth|csrf|login|sso)[^a-z\d])?state$/;
 /**
  * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`) or a
- * tokenizer, not a credential: removed from the normalized key before it is judged, so
+ * tokenizer, or a position in a listing (`nextPageToken`, `continuationToken`), not a credential: removed from the normalized key before it is judged, so
  * `secret_max_tokens` still is.
  */
 const TOKEN_COUNT =
-  /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$|tokeni[sz]/;
+  /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$|tokeni[sz]|(?:page|continuation|sync|cursor)token$/;
 /**
  * What a key says about a credential without holding one, also removed before the key is
  * judged: an OAuth `token_type`, .NET's `PublicKeyToken`, a password's rules and dates
@@ -247,9 +250,24 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   );
 }
 
-/** Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS SSM and CloudFormation), and a JWK's `kty`. */
-const NAMING = new Set(['name', 'Name', 'key', 'Key', 'ParameterKey', 'kty']);
-const VALUE_FIELD = /^(?:value|Value|ParameterValue)$/;
+/**
+ * Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS
+ * SSM and CloudFormation; the field of a validation error: express-validator's `path`,
+ * class-validator's `property`, ajv's `instancePath`; a Redis command's `name`), and a JWK's `kty`.
+ */
+const NAMING = new Set([
+  'name',
+  'Name',
+  'key',
+  'Key',
+  'ParameterKey',
+  'path',
+  'property',
+  'instancePath',
+  'kty',
+]);
+/** The members holding the value so named (ajv's `data`, a Redis command's `args`). */
+const VALUE_FIELD = /^(?:value|Value|ParameterValue|data|args)$/;
 /** A JSON Web Key's private members (RFC 7518: RSA `d` `p` `q` `dp` `dq` `qi` `oth`, EC `d`, symmetric `k`). */
 const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 
@@ -273,6 +291,13 @@ export function siblingSecrets(
   }
   return undefined;
 }
+
+/**
+ * A random token rather than a word, a name or a setting: 20+ characters without spaces, with
+ * digits and letters (`s%3AqY3...`, a session id under a cookie name the app chose).
+ */
+export const tokenLike = (value: string): boolean =>
+  value.length >= 20 && !/\s/.test(value) && /\d/.test(value) && /[a-z]/i.test(value);
 
 /**
  * Reads like a credential rather than prose: long, or with a digit, an inner capital or a symbol
@@ -442,6 +467,19 @@ function sensitivePlaces(statement: string): Set<number> {
   }
   return places;
 }
+/**
+ * A value Mongoose quotes in an error (the second group) filtered when its path, named before it
+ * (``Path `password` (`...`)``, ``for path `pin` with value `...` ``) or after it (`Cast to Number
+ * failed for value "..." (type string) at path "otp"`), is sensitive by the built-in key rules.
+ */
+const pathValue: Replacer = (all, pre, _value, at, text) =>
+  sensitiveColumn(
+    /`([^`]{1,64})`/.exec(pre)?.[1] ??
+      /^(?:\\*")? \(type [\w ]{1,40}\) at path \\*"([^"\\]{1,64})/.exec(text.slice(at + all.length))?.[1] ??
+      '',
+  )
+    ? pre + FILTERED
+    : all;
 let builtin: CompiledScrub | undefined;
 /** The built-in rules without options, prepared on first use. */
 function builtinScrub(): CompiledScrub {
@@ -462,10 +500,11 @@ const ARG = `(?:[^()'"\`,{}\n]|'[^'\n]*'|"[^"\n]*"|\`[^\`\n]*\`|\\([^()\n]*\\)|\
  * context shows a hard-coded one: the key of `jwt.sign(payload, '...')` / `jwt.verify`, of
  * `createHmac('sha256', '...')` and `createCipheriv(algorithm, '...', iv)`, the password of
  * `new Sequelize('db', 'user', '...')`, and the one argument of `setApiKey('...')` (SendGrid),
- * `setAccessToken`, `setToken`, `setPassword`, `setSecret` and a Redis client's `.auth('...')`.
+ * `setAccessToken`, `setToken`, `setPassword`, `setSecret`, and the password of `.auth('...')` /
+ * `.auth(user, '...')` (Redis clients, MongoDB's `db.auth`).
  */
 const SECRET_ARGUMENT = RegExp(
-  `(\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|(?:set(?:ApiKey|AccessToken|Token|Password|Secret)|\\.auth)\\()\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
+  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
   'g',
 );
 
@@ -498,8 +537,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
     // user (`smtps://me@example.com:pass@smtp...`), up to the last `@` of the authority, as URL
-    // parsers read it (`p@ss`, and `p%40ss` once decoded); webhook URLs whose path is the credential.
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2)\/)[\w/@+-]{1,512}/g,
+    // parsers read it (`p@ss`, and `p%40ss` once decoded); webhook URLs whose path is the credential
+    // (Slack, Discord, Microsoft Teams, Zapier).
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -521,8 +561,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // pass` (any word: `-b` takes the password; flags may follow a word, as in `docker run
   // --entrypoint htpasswd httpd:2 -Bbn user pass`), not in prose (`htpasswd -b is insecure, use
   // -i`: a word that ends in `,` or `;`, or a flag after the password, which htpasswd does not take).
+  // Also `oc login -p`, `cf login -p`, `rabbitmqadmin -p`, `twine upload -p`, `cqlsh -p`,
+  // `cypher-shell -p`, `mosquitto_pub -P`, `ipmitool -P`, `unrar x -pS3cret`, `snmpwalk -c
+  // <community>`, `db2 connect ... using S3cret`, `bw unlock S3cret`, `curl -E cert.pem:S3cret`.
   [
-    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az) login)\b[^\n;|&]{0,512}?[ \t]-p|7z[ar]?\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[au]|-auth|-user)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az|oc|cf) login|rabbitmqadmin|twine|cqlsh|cypher-shell)\b[^\n;|&]{0,512}?[ \t]-p|(?:7z[ar]?|unrar|rar)\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|snmp\w{0,12}\b[^\n;|&]{0,512}?[ \t]-c|db2\b[^\n;|&]{0,512}?[ \t]using[ \t]+|\bbw[ \t]+unlock[ \t]+|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip|mosquitto_\w{1,8}|ipmitool)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[auE]|-auth|-user|-cert)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
     (all: string, pre: string, value: string, at: number, text: string) => {
       // What stays: the user of `user:password` (Samba: `user%password`), or the opening quote of
       // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
@@ -567,7 +610,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     },
     // A flag (`-p`, `--user`), `password` / `add_user` / `change_password` as a word, a UNC path
     // (`net use`), `net user`, smbclient or an Oracle tool: one of these is in every match.
-    /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b|net[ \t]+user|smbclient/,
+    /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password|using|unlock)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b|net[ \t]+user|smbclient/,
   ],
   // A password handed to a command on its standard input (`echo S3cret | docker login
   // --password-stdin`, `| sudo -S`, `| passwd --stdin`, `| chpasswd`, `--password-stdin <<<
@@ -684,21 +727,22 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
   // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
-  // or in quotes: `invalid token 9f8e...`, `API key: 9f8e...` (16+ token characters, digits and
-  // letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
+  // / `created` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`, `for key 9f8e...`,
+  // `session 9f8e... not found`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
+  // digits and letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
   // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`; also with one or two
   // words after `for` before `is`, `was`, `=` or `:` (`password for user bob is hunter2`, SQL's
   // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`).
   [
-    /(\b(?:api[ _-]?key|token|secret|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=)|:)|(?:[ \t]+(?:is|was))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:is|was|created|generated|issued|rotated))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
       return run.length > 15 && wordy(run)
         ? pre + FILTERED + rest.slice(run.length)
         : word.length > 3 &&
-            /^(?:pas|pw|se|id)/i.test(pre) &&
+            /^(?:pas|pw|sec|id)/i.test(pre) &&
             !/^[/.]/.test(word) &&
             (wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word)))
           ? pre + FILTERED + rest.slice(word.length)
@@ -738,6 +782,31 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     keyedValue,
     'Key (',
   ],
+  // Mongoose's validation and cast errors quote the rejected value, named by its path.
+  [
+    /(\b[Pp]ath `[\w.$-]{1,64}` \(`|\bfor path `[\w.$-]{1,64}` with value `)((?:[^`\\\n]|\\.){1,512})(?=`)/g,
+    pathValue,
+    'ath `',
+  ],
+  [/(\bPath `[\w.$-]{1,64}` is invalid \()([^()\n]{1,512})(?=\))/g, pathValue, 'is invalid ('],
+  [
+    /(\bCast to [\w ]{1,40} failed for value (?:\\*")?)([^"\n]{1,512}?)(?=(?:\\*")? \(type [\w ]{1,40}\) at path \\*")/g,
+    pathValue,
+    'Cast to',
+  ],
+  // A one-time code in prose or a log line: `verification code 846746`, `Your login code is
+  // 123456`, `Sending OTP 123456 to ...`, `2FA code for user 42: 123456`, `Your code is 321130`
+  // (4-10 digits, or 6-12 letters and digits); recovery codes, to the end of the line.
+  [
+    /(\b(?:(?:(?:verification|login|sign[ -]?in|security|confirmation|one[ -]time|auth(?:entication)?|access|sms|reset|2fa|mfa|otp)[ \t]+(?:code|pin|passcode)s?|t?otp|2fa|mfa)(?:[ \t]+(?:is|was|for(?:[ \t]+[^\s:=]{1,32}){1,2}))?[ \t]*[:=]?|(?:your|the)[ \t]+code[ \t]+(?:is|was)[ \t]*:?)[ \t]*["']?)(\d{4,10}|(?=[a-z]*\d)[a-z\d]{6,12})(?![\w-])/gi,
+    `$1${FILTERED}`,
+    /code|otp|2fa|mfa/i,
+  ],
+  [
+    /(\b(?:recovery|backup)[ \t_-]?codes?\b[^\n:=]{0,24}[:=][ \t]*)[^\n]{1,1024}/gi,
+    `$1${FILTERED}`,
+    /recovery|backup/i,
+  ],
   // An ORM's log of a statement and its bound values (TypeORM `-- PARAMETERS: [...]`, Drizzle
   // `-- params: [...]`, knex `bindings: [...]`, Sequelize `with bind [...]`): the quoted values
   // when the statement names a sensitive column or table.
@@ -756,6 +825,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // A statement's inserted values, by position, where the column names a secret.
   [INSERT, insertValues, /insert\s/i],
+  // SMTP's AUTH exchange as a mail library's error or log shows it (`C: AUTH PLAIN <base64 of the
+  // user and password>`), and the value undici quotes when a header value is invalid (whichever
+  // header it was: `Headers.append: "<value>" is an invalid header value.`).
+  [/(\bAUTH[ \t]+(?:PLAIN|LOGIN|XOAUTH2?|CRAM-MD5)[ \t]+)[A-Za-z\d+/]{8,}=*/g, `$1${FILTERED}`, 'AUTH'],
+  [
+    /(\bHeaders\.(?:append|set): \\*")[^"]{1,4096}?(?=\\*" is an invalid header value)/g,
+    `$1${FILTERED}`,
+    'invalid header value',
+  ],
   // A wallet's recovery phrase: 12 to 24 words after `mnemonic`, `seed (phrase)`, `recovery phrase`.
   [
     /(\b(?:mnemonic|seed(?:[ _-]?phrase)?|(?:recovery|secret)[ _-]?phrase)\b["']?[ \t]*[:=][ \t]*["']?)[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}\b/gi,
@@ -993,10 +1071,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
       !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
       // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`;
-      // Mongoose's `password: Path \`password\` is required.`
+      // Mongoose's `password: Path \`password\` is required.` and `Validator failed for path`.
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
       !(!quote && /^(?:YES|NO)$/.test(value)) &&
       !(value === 'Path' && text.startsWith(' `', at + 4)) &&
+      !(value === 'Validator' && text.startsWith(' failed for path `', at + 9)) &&
+      // A US state or a country in a URL (`?state=CA`), not an OAuth state (random, long).
+      !(query && key === 'state' && value.length < 8) &&
       !keep?.(value, sep, !!quote, query)
     ) {
       LINE.lastIndex = at;

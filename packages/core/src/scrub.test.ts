@@ -335,7 +335,7 @@ describe('isSensitiveKey', () => {
     'card number',
     'cardNumber',
     'card_number',
-    'cc',
+    'cc_number',
     'cvv',
     'cvc',
     'ssn',
@@ -410,9 +410,32 @@ describe('isSensitiveKey', () => {
       'auth_url',
       'MessageSid',
       'AccountSid',
+      // Data, not credentials: DynamoDB's sort key, a mail's copy list, a listing's page.
+      'SK',
+      'cc',
+      'nextPageToken',
+      'continuationToken',
     ])
       expect(isSensitiveKey(key), key).toBe(false);
-    for (const key of ['connect.sid', 'sid', 'passwordResetToken', 'authToken', 'signature', 'x-auth-token'])
+    for (const key of [
+      'connect.sid',
+      'sid',
+      'passwordResetToken',
+      'authToken',
+      'signature',
+      'x-auth-token',
+      'stripe_sk',
+      'code_verifier',
+      'device_code',
+      'HASH_PEPPER',
+      'aesKey',
+      'GITHUB_PAT',
+      'APP_KEYS',
+      'x-access',
+      'x-upstream-pat',
+      'SSHPASS',
+      'routing_number',
+    ])
       expect(isSensitiveKey(key), key).toBe(true);
   });
 
@@ -440,7 +463,7 @@ describe('isSensitiveKey', () => {
 
 describe('scrubUrl', () => {
   it('filters the password in userinfo and secret query and fragment parameters', () => {
-    expect(scrubUrl('https://user:pass@host/path?token=abc&page=2#access_token=xyz&state=1')).toBe(
+    expect(scrubUrl('https://user:pass@host/path?token=abc&page=2#access_token=xyz&state=af0ifjsldkj')).toBe(
       `https://user:${FILTERED}@host/path?token=${FILTERED}&page=2#access_token=${FILTERED}&state=${FILTERED}`,
     );
   });
@@ -1093,7 +1116,7 @@ describe('regressions: shapes real apps leak', () => {
   });
 
   it('filters URL-only parameter names only in URLs', () => {
-    expect(scrubString('https://x.io/cb?code=abc&page=2#access_token=xyz&state=1')).toBe(
+    expect(scrubString('https://x.io/cb?code=abc&page=2#access_token=xyz&state=af0ifjsldkj')).toBe(
       `https://x.io/cb?code=${FILTERED}&page=2#access_token=${FILTERED}&state=${FILTERED}`,
     );
     expect(scrubString('next=/login?token=abc123')).toBe(`next=/login?token=${FILTERED}`);

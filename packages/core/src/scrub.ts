@@ -12,6 +12,7 @@ import {
   type ScrubOptions,
   scrubText,
   siblingSecrets,
+  tokenLike,
 } from './scrub-patterns.js';
 
 export type { CompiledScrub, ScrubMode, ScrubOptions } from './scrub-patterns.js';
@@ -208,7 +209,14 @@ export function scrubHeadersWith(
       const value = Array.isArray(raw) ? raw.map(String).join(', ') : String(raw);
       const safe = isSensitiveKeyWith(key, compiled)
         ? FILTERED
-        : scrubStringWith(truncate(value, 16_384), compiled);
+        : // A WebSocket's subprotocols carry its token where browsers cannot set a header
+          // (`access_token, <token>`, Kubernetes' `base64url.bearer.authorization.k8s.io.<token>`).
+          /^sec-websocket-protocol$/i.test(key)
+          ? value
+              .split(',')
+              .map((item) => (tokenLike(item.trim()) ? item.replace(/\S+/, FILTERED) : item))
+              .join(',')
+          : scrubStringWith(truncate(value, 16_384), compiled);
       setKey(out, truncate(key, 256), truncate(safe, 8192));
     } catch {
       setKey(out, truncate(String(key), 256), FILTERED);

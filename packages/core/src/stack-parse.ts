@@ -47,10 +47,13 @@ export const parseStack: StackParser = (error, options) => {
     // stack appended by the app (`Caused by: …`, Bluebird's `From previous event:`) is no part
     // of this error's.
     const v8 = /^\s*at /m.test(text);
-    const lines = text.split(/\n\s*(?:Caused by|From previous event):?\b/, 1)[0]!.split('\n');
+    const lines = text.split(/\n\s*(?:Caused by|From previous event):?\b/i, 1)[0]!.split('\n');
     const raws: Raw[] = [];
     for (const line of lines) {
       const trimmed = line.trim();
+      // Hermes's note where it left out the middle of a long stack (`... skipping 1284 frames`),
+      // and zone.js's long-stack-trace separator (`at ____Elapsed_5_ms__At__<date>_ (http://localhost)`).
+      if (/^\.\.\. skipping \d+ frames$|^at _{8,}Elapsed_/.test(trimmed)) continue;
       const raw = (v8 ? v8Line : otherLine)(trimmed);
       if (raw) raws.push(raw);
       // In V8 the frames are the last run of `at` lines: `at` lines before a line of another
@@ -75,7 +78,10 @@ export const parseStack: StackParser = (error, options) => {
  */
 export function stripHeader(stack: string, message: unknown): string {
   if (typeof message !== 'string' || !message) return stack;
-  const at = stack.indexOf(message);
+  // The message opens the header or follows its `Name: `: found anywhere else (`new Error(0)`,
+  // whose `0` ends a frame's column in Firefox and Safari, which print no header) it is no header.
+  const named = stack.indexOf(`: ${message}`);
+  const at = stack.startsWith(message) ? 0 : named < 0 ? -1 : named + 2;
   const rest = stack.slice(at + message.length);
   // The header is `Name: message`; a name longer than 256 is not a header match.
   if (at >= 0 && at <= 256 && (rest === '' || rest[0] === '\n')) return rest;
@@ -166,7 +172,10 @@ function otherLine(line: string): Raw | undefined | false {
   if (opera) return [opera[3] ?? opera[5] ?? '', opera[4]!, opera[1], opera[2]];
   // A function name may hold `@` (`user@host@url:1:2`): the location starts at the first `@`
   // that a URL or path follows, else at the last `@`.
-  const m = /^(.*?)@(?=[a-z][\w+.-]*:|\/|\[|[^@]*$)(.*)$/i.exec(line);
+  // A bare URL whose path holds `@` (`https://unpkg.com/react@18.2.0/umd/react.min.js:12:34`) is a location.
+  const m =
+    !(/^[a-z][\w+.-]*:\/\/\S*:\d+(?::\d+)?$/i.test(line) && !/@(?:[a-z][\w+.-]*:|\/)/i.test(line)) &&
+    /^(.*?)@(?=[a-z][\w+.-]*:|\/|\[|[^@]*$)(.*)$/i.exec(line);
   if (!m) return !/\s/.test(line.replace('native code', '')) && located('', line);
   const [, fn = '', loc = ''] = m;
   // Firefox eval and `new Function` code: `url line 37 > eval:2:3`; the honest position in
@@ -200,7 +209,8 @@ function located(fn: string, loc: string, v8?: 1): Raw | undefined {
   if (at) return [fn, at[1] || (v8 ? '<anonymous>' : ''), at[2], at[3]];
   // wasm: `url:wasm-function[3]:0x1a`, no line.
   const file = loc.replace(/:wasm-function\[.*/, '');
-  if (v8 || file !== loc || loc === '[native code]') return [fn, file];
+  // JavaScriptCore before 2025 printed wasm as `<?>.wasm-function[1693]@[wasm code]`.
+  if (v8 || file !== loc || loc === '[native code]' || loc === '[wasm code]') return [fn, file];
 }
 
 function toFrame([fn, file, line, col]: Raw): StackFrame {

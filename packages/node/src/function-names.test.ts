@@ -19,6 +19,29 @@ describe('originalFunctionName from the original source', () => {
     expect(nameAt(source.join('\n'), 'throw')).toBe('checkout');
   });
 
+  it('names the caller of a callback opened on its own line after the function it is in, not after the callback', () => {
+    const source = [
+      'export const rules = {',
+      '  validate(x: number) {',
+      '    return [x].map(function check(v) {',
+      "      if (v > 1) throw new Error('too big');",
+      '      return v;',
+      '    });',
+      '  },',
+      '  processAll(items: string[]) {',
+      '    items.forEach((item) => {',
+      "      if (item === 'bad') throw new Error(item);",
+      '    });',
+      '  },',
+      '};',
+    ];
+    // The frames of the calls `[x].map(` (3:16) and `items.forEach(` (9:11).
+    expect(originalFunctionName(minified, undefined, source, 3, 16)).toBe('validate');
+    expect(originalFunctionName({ function: 'Object.c' }, undefined, source, 9, 11)).toBe('processAll');
+    // The callback's own frame, inside it, is named after it.
+    expect(originalFunctionName(minified, undefined, source, 4, 18)).toBe('check');
+  });
+
   it('does not name an anonymous setTimeout callback after setTimeout or after its outer function', () => {
     const source = [
       'export function schedule() {',

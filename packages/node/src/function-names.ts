@@ -44,6 +44,7 @@ export function originalFunctionName(
   caller: CallSite | undefined,
   originalLines: Lines | undefined,
   originalLine: number,
+  originalColumn?: number,
 ): string | undefined {
   const compiled = frame.function;
   if (compiled === undefined) return undefined;
@@ -63,7 +64,7 @@ export function originalFunctionName(
   // A frame V8 could give no name (`?`, `<anonymous>`) is an anonymous function or a module's
   // top level in the original too: a declaration above it may well have ended before its line.
   if (looksMinified(own) && !ANONYMOUS.has(own) && originalLines) {
-    const declared = enclosingDeclaration(originalLines, originalLine);
+    const declared = enclosingDeclaration(originalLines, originalLine, originalColumn);
     if (declared) return prefix + declared;
   }
   // A minified receiver (`o.handle`: the class `Handler`, renamed) names nothing of the source.
@@ -77,10 +78,13 @@ function looksMinified(name: string): boolean {
   return name === '?' || name === '<anonymous>' || /^[A-Za-z_$][\w$]?$/.test(name);
 }
 
-function enclosingDeclaration(lines: Lines, lineno: number): string | undefined {
+function enclosingDeclaration(lines: Lines, lineno: number, colno?: number): string | undefined {
   // A line past the end reads as empty: no declaration, no opener.
   for (let i = lineno - 1; i >= 0 && i >= lineno - SCAN_LINES; i--) {
-    const line = lines.at(i) ?? '';
+    // On the frame's own line, only what comes before its column encloses it: a callback opened
+    // after the call (`return [x].map(function check(v) {`, `items.forEach((item) => {`) does not.
+    const whole = lines.at(i) ?? '';
+    const line = i === lineno - 1 && colno ? whole.slice(0, colno - 1) : whole;
     for (const pattern of DECLARATIONS) {
       const name = pattern.exec(line)?.[1];
       if (name && !KEYWORDS.has(name)) return name;

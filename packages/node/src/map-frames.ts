@@ -70,6 +70,7 @@ export function mapFrames(
           : undefined,
         lines,
         original.line,
+        original.column + 1,
       );
       if (name) mapped.function = name;
       return lines ? addContextLines(mapped, lines, count) : mapped;

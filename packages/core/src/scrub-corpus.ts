@@ -631,7 +631,7 @@ export function leakCases(seed = 1): LeakCase[] {
   s = tok();
   add('log line', s, `Your recovery codes: ${s} ${tok()}`);
   // SMTP's AUTH exchange in a mail library's error; a header value undici quotes.
-  s = btoa(`\0mailer@example.com\0${pw()}`);
+  s = (globalThis as unknown as { btoa(text: string): string }).btoa(`\0mailer@example.com\0${pw()}`);
   add('library error', s, `Invalid login: 535 5.7.8 Authentication failed\nC: AUTH PLAIN ${s}\nS: 535`);
   s = tok();
   add('library error', s, `TypeError: Headers.append: "${s}\nx" is an invalid header value.`);

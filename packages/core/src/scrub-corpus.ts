@@ -630,6 +630,11 @@ export function leakCases(seed = 1): LeakCase[] {
   add('log line', s, `Sending OTP ${s} to user 42`);
   s = tok();
   add('log line', s, `Your recovery codes: ${s} ${tok()}`);
+  // A token after a short id in a path (Django's password reset link); a JSON Web Key as JSON text.
+  s = `c8r4gq-${from(HEX, 32)}`;
+  add('URL path', s, `GET /accounts/reset/MTIz/${s}/ 302`);
+  s = `${from(ALNUM, 40)}a7Q`;
+  add('config', s, `{"kty":"oct","k":"${s}","alg":"HS256"}`);
   // SMTP's AUTH exchange in a mail library's error; a header value undici quotes.
   s = (globalThis as unknown as { btoa(text: string): string }).btoa(`\0mailer@example.com\0${pw()}`);
   add('library error', s, `Invalid login: 535 5.7.8 Authentication failed\nC: AUTH PLAIN ${s}\nS: 535`);

@@ -657,8 +657,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     1,
   ],
   [
-    // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`.
-    /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|(?:web)?hook|sso|share)[\w-]{0,40}\/)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
+    // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`,
+    // also after a short id between them (Django's `/reset/<uidb64>/<token>/`, Laravel's `/email/verify/<id>/<hash>`).
+    /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|(?:web)?hook|sso|share)[\w-]{0,40}\/(?:[\w-]{1,12}\/)?)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when(wordy),
     '/',
   ],
@@ -725,7 +726,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(\bjdbc:oracle:\w{1,16}:[^\s/@:]{1,128}\/)[^\s@]{1,256}(?=@)/g, `$1${FILTERED}`, 'jdbc:oracle:'],
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
-  [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all)],
+  // Tried only where 16 token characters run (every match's tail is one): most text has none.
+  [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all), /[\w~+/-]{16}/],
   // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
   // / `created` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`, `for key 9f8e...`,
   // `session 9f8e... not found`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
@@ -825,6 +827,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // A statement's inserted values, by position, where the column names a secret.
   [INSERT, insertValues, /insert\s/i],
+  // A JSON Web Key written out as JSON: its private members (`"d"`, `"p"`, `"q"`, `"dp"`, `"dq"`,
+  // `"qi"`, `"k"`), as the key object's own are in data.
+  [/(\\*"(?:d|p|q|dp|dq|qi|k)\\*"[ \t]*:[ \t]*\\*")[\w-]{8,8192}(?=\\*")/g, `$1${FILTERED}`, 'kty'],
   // SMTP's AUTH exchange as a mail library's error or log shows it (`C: AUTH PLAIN <base64 of the
   // user and password>`), and the value undici quotes when a header value is invalid (whichever
   // header it was: `Headers.append: "<value>" is an invalid header value.`).

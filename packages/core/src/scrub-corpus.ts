@@ -1113,6 +1113,7 @@ export const BENIGN: Record<string, string[]> = {
     'Cast to ObjectId failed for value "abc" (type string) at path "_id" for model "User"',
     'process exited with exit code 1234; error code 40400',
     'session expired, please sign in again; the key was not found',
+    'upload failed for key uploads/2024/12/06/report-final.pdf; missing key checkout.summary.total2',
     'GET /stores?state=CA&invite_count=3&hash_algo=sha256',
     "INSERT INTO orders (id, status, note) VALUES (1, 'paid', 'gift wrap'), (2, 'shipped', NULL)",
     'query: INSERT INTO "order"("id", "total", "token_count") VALUES ($1, $2, $3) -- PARAMETERS: [42,1999,3]',

@@ -741,7 +741,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
-      return run.length > 15 && wordy(run)
+      // After a bare `key`, `session`, `refresh` or `header`, a token of token characters only:
+      // `key uploads/2024/12/report.pdf` (an object's key) and `key checkout.total2` stay.
+      return run.length > 15 &&
+        wordy(run) &&
+        (/^(?:api|tok|sec|pas|pwd|cre|ide)/i.test(pre) || /^[\w-]+$/.test(run))
         ? pre + FILTERED + rest.slice(run.length)
         : word.length > 3 &&
             /^(?:pas|pw|sec|id)/i.test(pre) &&

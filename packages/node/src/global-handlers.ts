@@ -52,7 +52,10 @@ export function globalHandlersIntegration(): Integration {
         // A re-raised reason is captured here rather than in the listener: Node has built its
         // report (the source line it points at) by now, and reading `stack` earlier would
         // have cost it that line. The original reason beats Node's wrapper for non-errors.
-        capture(reraised.length > 0 ? reraised.shift() : error, 'onunhandledrejection');
+        capture(
+          reraised.length > 0 ? reraised.shift() : (wrappedReason(error) ?? error),
+          'onunhandledrejection',
+        );
       };
 
       function onRejection(reason: unknown): void {
@@ -106,4 +109,21 @@ export function globalHandlersIntegration(): Integration {
       teardown = undefined;
     },
   };
+}
+
+/**
+ * The reason Node's wrapper of a rejected non-error names (`--unhandled-rejections=strict` raises
+ * it as `UnhandledPromiseRejection`, code `ERR_UNHANDLED_REJECTION`, without the reason itself,
+ * only its text in the message): a string or a number reads as the reason, so the event is the
+ * one the default mode sends and groups with it. Anything else (`[object Object]`) stays wrapped.
+ */
+function wrappedReason(error: unknown): string | undefined {
+  try {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (code !== 'ERR_UNHANDLED_REJECTION' || typeof message !== 'string') return undefined;
+    const reason = /The promise rejected with the reason "([\s\S]*)"\.$/.exec(message)?.[1];
+    return reason === undefined || /^\[object \w+\]$/.test(reason) ? undefined : reason;
+  } catch {
+    return undefined;
+  }
 }

@@ -144,6 +144,23 @@ describe('unhandled rejections', () => {
     await expectCrash(receiver, 'onunhandledrejection', 'plain reason');
   });
 
+  it("strict mode with a non-error reason: the same event as the default mode, not Node's wrapper", async () => {
+    const { plain, receiver } = await compare('reject-string', {
+      nodeArgs: ['--unhandled-rejections=strict'],
+    });
+    expect(plain.stderr).toContain('ERR_UNHANDLED_REJECTION');
+    await expectCrash(receiver, 'onunhandledrejection', 'plain reason');
+    const strict = top(exceptions(receiver)[0] as WireEvent);
+    await receiver.close();
+    const { receiver: byDefault } = await compare('reject-string');
+    await expectCrash(byDefault, 'onunhandledrejection', 'plain reason');
+    const fallback = top(exceptions(byDefault)[0] as WireEvent);
+    expect({ type: strict?.type, value: strict?.value }).toEqual({
+      type: fallback?.type,
+      value: fallback?.value,
+    });
+  });
+
   it('default mode with two rejections in one tick: Node still reports the first', async () => {
     const { plain, receiver } = await compare('reject-two');
     expect(plain.stderr).toContain('first of two');

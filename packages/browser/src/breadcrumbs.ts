@@ -1,4 +1,5 @@
 import type { SeverityLevel } from '@faultline/core';
+import { truncateWords } from '@faultline/core/front';
 import type { Integration } from './options.js';
 import { hooks, listen, patch } from './patch.js';
 import { selectorOf } from './selector.js';
@@ -71,7 +72,11 @@ export function breadcrumbsIntegration(sources: BreadcrumbSources = {}): Integra
                     try {
                       const message = args.map(stringify).join(' ');
                       if (!message.startsWith('[Faultline]'))
-                        client.addBreadcrumb({ category: 'console', level, message: message.slice(0, 1024) });
+                        client.addBreadcrumb({
+                          category: 'console',
+                          level,
+                          message: truncateWords(message, 1024),
+                        });
                     } catch {
                       // Never break the page's logging.
                     }

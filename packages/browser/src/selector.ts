@@ -1,3 +1,5 @@
+import { truncateWords } from '@faultline/core/front';
+
 const ATTRIBUTES = ['name', 'type', 'aria-label', 'data-testid'];
 
 /**
@@ -21,7 +23,8 @@ export function selectorOf(target: EventTarget | null): string {
         for (const name of typeof className === 'string' ? className.trim().split(/\s+/, 2) : [])
           if (name) out += `.${ident(name)}`;
         const attr = ATTRIBUTES.find((a) => node!.getAttribute(a));
-        if (attr) out += `[${attr}="${node.getAttribute(attr)!.slice(0, 32).replace(/"/g, '\\"')}"]`;
+        // Cut before the scrubber sees it: no split word (`ada@exam`) is kept.
+        if (attr) out += `[${attr}="${truncateWords(node.getAttribute(attr)!, 32).replace(/"/g, '\\"')}"]`;
       }
       parts.unshift(out);
       if (id) break;

@@ -99,4 +99,39 @@ describe.skipIf(!hasChromium)('browser leak places (headless Chromium, default o
     });
     expect(event?.request?.url).toBe(`${site.url}/orders?page=2`);
   });
+
+  it('cuts click and console breadcrumbs without keeping a split address or token', async () => {
+    const member = 'ottoline.k4fan7@example.com';
+    const token = 'Qw7eRt2YuI9oPa4SdF6gHj1KlZ';
+    await page.evaluate(
+      ({ member, token }) => {
+        const sdk = (window as unknown as { Faultline: Record<string, (...a: unknown[]) => unknown> })
+          .Faultline;
+        const button = document.createElement('button');
+        button.setAttribute('aria-label', `Remove member ${member}`);
+        document.body.append(button);
+        button.click();
+        // The console breadcrumb is cut at 1,024 characters, 14 into the token.
+        console.log('y'.repeat(1000), `session ${token}`);
+        sdk.captureException?.(new Error('member removal failed'));
+      },
+      { member, token },
+    );
+    await receiver.waitFor((requests) =>
+      requests
+        .flatMap((r) => r.envelope.items)
+        .some(
+          ([h, payload]) => h.type === 'event' && JSON.stringify(payload).includes('member removal failed'),
+        ),
+    );
+    const event = receiver
+      .events()
+      .find((e) => e.exception?.values.at(-1)?.value === 'member removal failed');
+    const crumbs = JSON.stringify(event?.breadcrumbs?.values ?? []);
+    // No part of either: the first 12 characters would be enough to find a person or a session.
+    expect(crumbs).not.toContain(member.slice(0, 12));
+    expect(crumbs).not.toContain(token.slice(0, 12));
+    const click = event?.breadcrumbs?.values.find((b) => b.category === 'ui.click');
+    expect(click?.message).toContain('[aria-label="Remove member');
+  });
 });

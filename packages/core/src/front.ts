@@ -26,4 +26,5 @@ export { createLogger } from './logger.js';
 export { createScope, createStackScopeStore, recordBreadcrumb } from './scope.js';
 export { frameAt, parseStack } from './stack-parse.js';
 export { createStatusPolicy } from './status-policy.js';
+export { truncateWords } from './strings.js';
 export { triageIntegration } from './triage.js';

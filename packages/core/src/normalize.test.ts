@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalize, truncate } from './normalize.js';
 import { truncateUtf8, utf8Length } from './sanitize-fit.js';
+import { truncateWords } from './strings.js';
 
 const roundTrips = (value: unknown) => expect(JSON.parse(JSON.stringify(value))).toEqual(value);
 
@@ -234,5 +235,15 @@ describe('normalize properties', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('truncateWords', () => {
+  it('drops the word a cut would split, so no part of an address or token is kept', () => {
+    expect(truncateWords('Remove member ottoline.k4fan7@example.com', 32)).toBe('Remove member …');
+    expect(truncateWords('session Qw7eRt2YuI9oPa4SdF6gHj1KlZ', 20)).toBe('session …');
+    expect(truncateWords('key="Qw7eRt2YuI9oPa4SdF6gHj1KlZ"', 20)).toBe('key="…');
+    expect(truncateWords('short enough', 32)).toBe('short enough');
+    expect(truncateWords('Qw7eRt2YuI9oPa4SdF6gHj1KlZ', 10)).toBe('…');
   });
 });

@@ -248,6 +248,42 @@ describe('sanitizeEvent', () => {
       message: 'GET /signup?phone=4155550144&last_name=Lovelace&plan=pro',
     } as never);
     const out = sanitizeEvent(event);
+    expect(
+      sanitizeEvent(
+        testEvent({
+          contexts: {
+            // Stripe's billing details, a Shopify address, a contact.
+            billing_details: {
+              name: 'Ada Lovelace',
+              email: 'ada@example.org',
+              address: { line1: '12 Main St', city: 'London' },
+            },
+            shipping: {
+              address1: '12 Main St',
+              customerName: 'Ada',
+              recipient: 'Ada',
+              mobile: '+44 7700 900123',
+              msisdn: '447700900123',
+            },
+            product: { name: 'Widget', sku: 'W-1' },
+          },
+          message: 'No account found for +1 415 555 2897',
+        } as never),
+      ),
+    ).toMatchObject({
+      contexts: {
+        billing_details: { name: FILTERED, email: '[email]', address: { line1: FILTERED, city: 'London' } },
+        shipping: {
+          address1: FILTERED,
+          customerName: FILTERED,
+          recipient: FILTERED,
+          mobile: FILTERED,
+          msisdn: FILTERED,
+        },
+        product: { name: 'Widget', sku: 'W-1' },
+      },
+      message: 'No account found for [phone]',
+    });
     expect(out.extra?.customer).toEqual({
       ...customer,
       phone: FILTERED,

@@ -635,6 +635,16 @@ export function leakCases(seed = 1): LeakCase[] {
   add('URL path', s, `GET /accounts/reset/MTIz/${s}/ 302`);
   s = `${from(ALNUM, 40)}a7Q`;
   add('config', s, `{"kty":"oct","k":"${s}","alg":"HS256"}`);
+  // Where pages hold secrets: a Stripe client secret logged, a web3 RPC key in a request URL, a
+  // key in the URL's fragment, a verification link's parameter.
+  s = `pi_${from(ALNUM, 24)}_secret_${from(ALNUM, 25)}`;
+  add('page', s, `IntegrationError: You specified: ${s}`);
+  s = `${from(ALNUM, 29)}a7Q`;
+  add('page', s, `POST https://eth-mainnet.g.alchemy.com/v2/${s} failed with 503`);
+  s = `${from(ALNUM, 19)}a7Q`;
+  add('page', s, `https://excalidraw.com/#json=5645858175451136,${s}`);
+  s = tok();
+  add('page', s, `GET https://app.example.com/welcome?verification=${s}&lang=en`);
   // SMTP's AUTH exchange in a mail library's error; a header value undici quotes.
   s = (globalThis as unknown as { btoa(text: string): string }).btoa(`\0mailer@example.com\0${pw()}`);
   add('library error', s, `Invalid login: 535 5.7.8 Authentication failed\nC: AUTH PLAIN ${s}\nS: 535`);
@@ -999,7 +1009,7 @@ export const BENIGN: Record<string, string[]> = {
     'Basic authentication required',
     'Bearer authentication failed',
     'retry 3 of 5 after 1500 ms on port 8080',
-    'call +1 555 123 4567',
+    'call ext. 4567 or room 555-1234',
     'localhost 127.0.0.1 and ::1',
     'std::vector<int> at 12:30:45',
     'Error: ECONNREFUSED',
@@ -1114,6 +1124,9 @@ export const BENIGN: Record<string, string[]> = {
     'process exited with exit code 1234; error code 40400',
     'session expired, please sign in again; the key was not found',
     'upload failed for key uploads/2024/12/06/report-final.pdf; missing key checkout.summary.total2',
+    'retry with idempotency key 550e8400-e29b-41d4-a716-446655440000',
+    'https://docs.example.com/guide#section-installation-guide-v2 and https://app.example.com/#/orders/550e8400-e29b-41d4-a716-446655440000/edit',
+    '{ otpEnabled: true, tokenExpiresAt: 1718000000, passwordRequired: false }',
     'GET /stores?state=CA&invite_count=3&hash_algo=sha256',
     "INSERT INTO orders (id, status, note) VALUES (1, 'paid', 'gift wrap'), (2, 'shipped', NULL)",
     'query: INSERT INTO "order"("id", "total", "token_count") VALUES ($1, $2, $3) -- PARAMETERS: [42,1999,3]',

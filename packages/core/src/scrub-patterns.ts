@@ -13,6 +13,7 @@
 export const FILTERED = '[Filtered]';
 export const EMAIL_MASK = '[email]';
 export const IP_MASK = '[ip]';
+export const PHONE_MASK = '[phone]';
 
 export interface ScrubOptions {
   /**
@@ -68,7 +69,7 @@ const SENSITIVE_WORD =
  * `remote-user`), filtered unless `sendDefaultPii`.
  */
 export const PERSONAL_KEY =
-  /phone(?!tic)|^tel(?:ephone)?$|^street$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^remote(?:user|name)$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$/;
+  /phone(?!tic)|^tel(?:ephone)?$|^street\d?$|^(?:mobile|cell)(?:number|no)?$|msisdn|whatsapp|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^remote(?:user|name)$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$/;
 /**
  * A key named as environment variables are (`STRIPE_KEY`, `SSH_KEY`, `OPENAI_KEY`, Strapi's
  * `APP_KEYS`, `GITHUB_PAT`, `SA_KEY_B64`, a bare `KEY`): in capitals, `_KEY`, `_KEYS` or `_PAT` at
@@ -103,7 +104,7 @@ const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
  * `sort_key`, `content_hash`), nor a state of something (`order_state`).
  */
 const QUERY_WORD =
-  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|saml ?(?:response|request))(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:(?:o?auth|csrf|login|sso)[^a-z\d])?state$/;
+  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|nonce|rlkey|resourcekey|verification|confirmation|activation|saml ?(?:response|request))(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:(?:o?auth|csrf|login|sso|session)[^a-z\d])?state$/;
 /**
  * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`) or a
  * tokenizer, or a position in a listing (`nextPageToken`, `continuationToken`), not a credential: removed from the normalized key before it is judged, so
@@ -113,11 +114,12 @@ const TOKEN_COUNT =
   /(?:total|prompt|completion|input|output|cached|reasoning)tokens(?:details)?$|(?:max|num)tokens?$|^tokens?(?:count|limit|used)$|tokeni[sz]|(?:page|continuation|sync|cursor)token$/;
 /**
  * What a key says about a credential without holding one, also removed before the key is
- * judged: an OAuth `token_type`, .NET's `PublicKeyToken`, a password's rules and dates
+ * judged: when it expires or was issued, whether it is on or needed (`tokenExpiresAt`,
+ * `otpEnabled`, `passwordRequired`), an OAuth `token_type`, .NET's `PublicKeyToken`, a password's rules and dates
  * (`minPasswordLength`, `passwordPolicy`, `passwordLastChanged`), a signature's algorithm.
  */
 const ABOUT_CREDENTIAL =
-  /^tokentype$|publickeytoken$|^(?:min|max)?passw(?:or)?d(?:min|max)?(?:length|policy|strength|rules?|lastchanged|changedat|updatedat|expiresat|expiry|age)$|^(?:signature|sig)(?:algorithm|alg|method|type|version)$/;
+  /^[a-z\d]*(?:expiresat|expiresin|expiry|issuedat|ttl|enabled|required|verified)$|^tokentype$|publickeytoken$|^(?:min|max)?passw(?:or)?d(?:min|max)?(?:length|policy|strength|rules?|lastchanged|changedat|updatedat|expiresat|expiry|age)$|^(?:signature|sig)(?:algorithm|alg|method|type|version)$/;
 /** Key words so common in prose ("Unexpected token: }") that `key: value` needs a secret-looking value. */
 const PROSE_KEY = /^(?:token|session|auth(?:entication)?|signature|cookie|creds?)$/;
 
@@ -273,7 +275,8 @@ const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 
 /**
  * The members of an object that its other members say are secret: the value a sensitive name
- * names (`{ name: 'DB_PASSWORD', value: '…' }`), a JSON Web Key's private members. A predicate on
+ * names (`{ name: 'DB_PASSWORD', value: '…' }`), a JSON Web Key's private members, a person's name
+ * beside their contact details. A predicate on
  * member names, or undefined (almost every object: only a naming member among `keys` is read).
  */
 export function siblingSecrets(
@@ -289,7 +292,14 @@ export function siblingSecrets(
     // A name as keys are written (`DB_PASSWORD`, `x-api-key`, `/prod/db/password`), not a product's name.
     if (/^[\w./:-]{1,64}$/.test(name) && sensitive(name)) return (member) => VALUE_FIELD.test(member);
   }
-  return undefined;
+  // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
+  // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
+  // `sendDefaultPii`).
+  return keys.includes('name') &&
+    keys.some((key) => /^(?:e-?mail|phone|address)$/i.test(key)) &&
+    sensitive('phone')
+    ? (member) => member === 'name'
+    : undefined;
 }
 
 /**
@@ -524,7 +534,7 @@ const VENDOR =
  * pattern to be tried: `1`, one of the characters of {@link PUNCTUATION}; a string; or a small
  * pattern that finds what every branch of a large one starts with, so that the large one is
  * compiled (milliseconds, on a process's first event) only for text that may hold a match. The
- * last three mask personal data, unless `sendDefaultPii`.
+ * last four mask personal data, unless `sendDefaultPii`.
  */
 const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
@@ -538,8 +548,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
     // user (`smtps://me@example.com:pass@smtp...`), up to the last `@` of the authority, as URL
     // parsers read it (`p@ss`, and `p%40ss` once decoded); webhook URLs whose path is the credential
-    // (Slack, Discord, Microsoft Teams, Zapier).
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch)\/)[\w/@+-]{1,512}/g,
+    // (Slack, Discord, Microsoft Teams, Zapier), and web3 RPC URLs whose path is the project's key
+    // (Alchemy `/v2/<key>`, Infura `/v3/<id>`, QuickNode).
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
     1,
   ],
@@ -663,6 +674,25 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     when(wordy),
     '/',
   ],
+  // A token in a URL's fragment without a name (the fragment never reaches the server, so apps
+  // keep keys there: Excalidraw's `#json=<id>,<key>`, Bitwarden Send's `#/send/<id>/<key>`,
+  // Mega's `#<key>`): 20+ letters and digits that read as random, not a UUID (`#/orders/<uuid>` is a route).
+  [
+    /(\b[a-z][\w+.-]{1,30}:\/\/[^\s#"'<>]{1,2048}#)([^\s"'<>]{20,2048})/gi,
+    (_: string, pre: string, fragment: string) =>
+      pre +
+      fragment.replace(/[\w-]{20,}/g, (run) =>
+        // Random: small and capital letters and digits (`8w-MkSl2aFkD8BtSjHbu7Q`), or 24+ letters
+        // and digits in one piece; not an anchor's words (`#step-2-install-the-cli`) or a UUID.
+        tokenLike(run) &&
+        (/[A-Z]/.test(run) && /[a-z]/.test(run)
+          ? !/^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i.test(run)
+          : /^[a-z\d]{24,}$/i.test(run))
+          ? FILTERED
+          : run,
+      ),
+    '#',
+  ],
   // A token as the user of a URL, with no password: `https://<token>@github.com/...`.
   [/(\/\/)([\w~.+-]{16,256})(?=@)/g, when(wordy), '//'],
   // An AWS secret access key (40 base64 characters, mixed case) on the line of an access key id,
@@ -742,10 +772,13 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
       // After a bare `key`, `session`, `refresh` or `header`, a token of token characters only:
-      // `key uploads/2024/12/report.pdf` (an object's key) and `key checkout.total2` stay.
+      // `key uploads/2024/12/report.pdf` (an object's key), `key checkout.total2` and a key that
+      // is a UUID (`idempotency key <uuid>`) stay.
       return run.length > 15 &&
         wordy(run) &&
-        (/^(?:api|tok|sec|pas|pwd|cre|ide)/i.test(pre) || /^[\w-]+$/.test(run))
+        (/^(?:api|tok|sec|pas|pwd|cre|ide)/i.test(pre) ||
+          (/^[\w-]+$/.test(run) &&
+            !(/^key/i.test(pre) && /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i.test(run))))
         ? pre + FILTERED + rest.slice(run.length)
         : word.length > 3 &&
             /^(?:pas|pw|sec|id)/i.test(pre) &&
@@ -831,6 +864,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // A statement's inserted values, by position, where the column names a secret.
   [INSERT, insertValues, /insert\s/i],
+  // A Stripe PaymentIntent's or SetupIntent's client secret (`pi_..._secret_...`): it confirms
+  // the payment from a page.
+  [/\b(?:pi|seti)_[A-Za-z\d]{8,}_secret_[A-Za-z\d]{8,}/g, FILTERED, '_secret_'],
   // A JSON Web Key written out as JSON: its private members (`"d"`, `"p"`, `"q"`, `"dp"`, `"dq"`,
   // `"qi"`, `"k"`), as the key object's own are in data.
   [/(\\*"(?:d|p|q|dp|dq|qi|k)\\*"[ \t]*:[ \t]*\\*")[\w-]{8,8192}(?=\\*")/g, `$1${FILTERED}`, 'kty'],
@@ -862,6 +898,14 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
   [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED, 1],
+  // Phone numbers in international form (`+1 415 555 2897`, `+44 20 7946 0018`, `+14155552897`,
+  // `+1 (415) 555-2897`): 8 to 15 digits after the `+`, not a date (`+2024-12-06`).
+  [
+    /(^|[^\w+%])(\+[1-9](?:[ .-]?(?:\(\d{1,4}\)|\d)){6,14})(?![\d(])/g,
+    (all: string, pre: string, phone: string) =>
+      /^\+\d{4}-\d\d-\d\d$/.test(phone) || !/^(?:\D*\d){8,15}\D*$/.test(phone) ? all : pre + PHONE_MASK,
+    '+',
+  ],
   // E-mail addresses, also with a percent-encoded `@` or escaped for a CSS selector
   // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
   // name or the domain (`jos\u00e9@example.com`, `ada@m\u00fcller.de`).
@@ -876,7 +920,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
 ];
 
 /** Rules that apply with `sendDefaultPii`: all but the e-mail and IP masks. */
-const SECRET_RULES = RULES.slice(0, -3);
+const SECRET_RULES = RULES.slice(0, -4);
 
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
@@ -1082,7 +1126,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`;
       // Mongoose's `password: Path \`password\` is required.` and `Validator failed for path`.
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
-      !(!quote && /^(?:YES|NO)$/.test(value)) &&
+      !(!quote && /^(?:YES|NO|true|false|null|undefined)$/.test(value)) &&
       !(value === 'Path' && text.startsWith(' `', at + 4)) &&
       !(value === 'Validator' && text.startsWith(' failed for path `', at + 9)) &&
       // A US state or a country in a URL (`?state=CA`), not an OAuth state (random, long).

@@ -42,6 +42,14 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('{"password":"x1","user":"bob"}')).toBe(`{"password":"${FILTERED}","user":"bob"}`);
     expect(scrubString('Authorization: Bearer abc.DEF.123')).toBe(`Authorization: ${FILTERED}`);
     expect(scrubString('mail jane@example.com from 10.1.2.3')).toBe('mail [email] from [ip]');
+    // Phone numbers in international form, unless sendDefaultPii; not a date or a time zone.
+    expect(scrubString('call +1 555 123 4567 or +44 20 7946 0018 (+1 (415) 555-2897)')).toBe(
+      'call [phone] or [phone] ([phone])',
+    );
+    expect(scrubString('call +1 555 123 4567', { sendDefaultPii: true })).toBe('call +1 555 123 4567');
+    expect(scrubString('released +2024-12-06 at 10:00 +0530, 1e+10')).toBe(
+      'released +2024-12-06 at 10:00 +0530, 1e+10',
+    );
   });
 
   it('filters a URL password up to the last @ of the authority, also percent-encoded', () => {

@@ -13,6 +13,16 @@ export function truncate(value: string, max: number): string {
   return `${value.slice(0, end)}…`;
 }
 
+/**
+ * Cuts a string as {@link truncate} does, and drops the word the cut would split (`…member
+ * ada@exam`): a part of an address or a token is no longer recognized by the scrubber, so none is
+ * kept. For cuts made before the scrubber runs.
+ */
+export function truncateWords(value: string, max: number): string {
+  const cut = truncate(value, max);
+  return cut === value ? cut : cut.replace(/[^\s"'<>,;=]*…$/, '…');
+}
+
 /** Assigns an own data property, so a `__proto__` key stays data and never changes a prototype. */
 export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
   // Assignment would set the prototype for `__proto__`; defining is safe but slow, so only there.

@@ -146,7 +146,7 @@ export const NEAR_MISSES: string[] = [
   'at Object.<anonymous> (/home/app/src/index.js:10:5)',
   'installed @faultline/core@0.1.0',
   'random 0.4242424242424242',
-  'call +1 555 123 4567',
+  'call ext. 4567 or room 555-1234',
   'localhost 127.0.0.1 and ::1',
   'the secret sauce',
   'Error: ECONNREFUSED',

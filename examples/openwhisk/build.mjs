@@ -1,7 +1,7 @@
 // Builds the action the way it is deployed (one CommonJS file plus its source map, zipped by
 // the invoker script) and the local invoker, which drives the action through the same
 // /init + /run protocol as the Apache OpenWhisk Node.js runtime.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -19,12 +19,8 @@ await build({
   logLevel: 'warning',
 });
 
-// The map is zipped beside the bundle at the archive's root, so name the sources from there
-// (`src/thumbnails.ts`, not `../src/thumbnails.ts`): frames then read `app:///src/thumbnails.ts`.
-const mapFile = here('dist/action.cjs.map');
-const map = JSON.parse(readFileSync(mapFile, 'utf8'));
-map.sources = map.sources.map((source) => source.replace(/^(\.\.\/)+/, ''));
-writeFileSync(mapFile, JSON.stringify(map));
+// The map is zipped beside the bundle as esbuild wrote it: its sources (`../src/thumbnails.ts`)
+// resolve to just below the runtime's folder, and frames read `app:///src/thumbnails.ts`.
 
 // The invoker reuses the package's action-proxy harness. The harness finds its proxy script
 // next to itself through import.meta.url, so keep that pointing at the harness's own folder.

@@ -42,6 +42,23 @@ describe('rewriteFrames', () => {
     expect(frames[3]?.filename).toBe('/srv/app/handler.js');
   });
 
+  it("names a bundle's mapped sources, which resolve just below the runtime's folder, as the action's own", () => {
+    // esbuild src/index.ts --outfile=dist/index.js --sourcemap: the map names `../src/index.ts`,
+    // which from /nodejsAction/<unpack>/index.js.map is /nodejsAction/src/index.ts.
+    const [mapped, lib, runtime] = rewriteFrames([
+      frame('/nodejsAction/src/index.ts', false),
+      frame('/nodejsAction/node_modules/sharp/lib/index.js', false),
+      frame('/nodejsAction/src/service.js'),
+    ]);
+    expect(mapped).toMatchObject({
+      filename: 'app:///src/index.ts',
+      abs_path: 'app:///src/index.ts',
+      in_app: true,
+    });
+    expect(lib?.in_app).toBe(false);
+    expect(runtime).toMatchObject({ filename: '/nodejsAction/src/service.js', in_app: false });
+  });
+
   it('takes another unpack root when configured', () => {
     const [f] = rewriteFrames([frame('/action/abc/main.js')], { unpackRoot: /\/action\/[a-z]{3}\// });
     expect(f?.filename).toBe('app:///main.js');

@@ -9,8 +9,15 @@ import { applyFrameResolver, parseStack } from '@faultline/core';
  */
 export const DEFAULT_UNPACK_ROOT = /\/nodejsAction\/[A-Za-z0-9]{8}\//;
 
-/** The proxy's own files (app.js, runner.js, src/, platform/) and its dependencies. */
-export const DEFAULT_RUNTIME_FILES = /\/nodejsAction\/(?:app\.js|runner\.js|src\/|platform\/|node_modules\/)/;
+/** The proxy's own files (app.js, runner.js, src/service.js, platform/) and its dependencies. */
+export const DEFAULT_RUNTIME_FILES =
+  /\/nodejsAction\/(?:app\.js|runner\.js|src\/service\.js|platform\/|node_modules\/)/;
+/**
+ * The runtime's working directory. A bundle's source map names its sources from where it was
+ * built (`../src/resize.ts` beside `dist/`), so from the unpacked bundle they resolve to just
+ * below this folder: `/nodejsAction/src/resize.ts` is the action's own source, `app:///src/resize.ts`.
+ */
+const ACTION_HOME = /\/nodejsAction\//;
 
 export interface FrameOptions {
   /** Matches the folder an archive was unpacked to; everything up to its end becomes `app:///`. */
@@ -27,7 +34,7 @@ export function rewriteFrames(frames: StackFrame[], options: FrameOptions = {}):
     if (!file) return frame;
     // Checked first: the runtime's own `platform/` folder also has eight letters.
     if (runtimeFiles.test(file)) return { ...frame, in_app: false };
-    const match = unpackRoot.exec(file);
+    const match = unpackRoot.exec(file) ?? (options.unpackRoot ? null : ACTION_HOME.exec(file));
     if (match) {
       const rest = file.slice(match.index + match[0].length);
       const rewritten = `app:///${rest}`;

@@ -40,10 +40,13 @@ export interface ExpressRequestHandlerOptions {
 
 const STATE = Symbol('faultline.express.state');
 const ROUTE = Symbol('faultline.express.route');
+const MOUNT = Symbol('faultline.express.mount');
 type Tracked = ExpressRequest & {
   [STATE]?: HttpRequestState<ExpressRequest>;
   /** `req.route` of requests the SDK does not follow (it was off when they started). */
   [ROUTE]?: ExpressRequest['route'];
+  /** The mount path of its router then. */
+  [MOUNT]?: string | undefined;
 };
 
 /**
@@ -59,16 +62,7 @@ type Tracked = ExpressRequest & {
 export function expressRequestHandler(
   options: ExpressRequestHandlerOptions = {},
 ): (req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
-  const adapter: HttpAdapter<ExpressRequest> = {
-    method: (req) => req.method,
-    route: routeOf,
-    request: (req, client) =>
-      requestContext(
-        { raw: req, url: req.originalUrl, protocol: req.protocol, body: req.body, ip: req.ip },
-        client,
-      ),
-    user: options.user ?? defaultUser,
-  };
+  const adapter = expressAdapter(options);
   return function faultlineRequestHandler(req, res, next) {
     let scope: RequestScope<ExpressRequest> | undefined;
     try {
@@ -87,6 +81,20 @@ export function expressRequestHandler(
       if (scope.entered) throw error;
       next();
     }
+  };
+}
+
+/** How the SDK reads an express request. */
+function expressAdapter(options: ExpressRequestHandlerOptions): HttpAdapter<ExpressRequest> {
+  return {
+    method: (req) => req.method,
+    route: routeOf,
+    request: (req, client) =>
+      requestContext(
+        { raw: req, url: req.originalUrl, protocol: req.protocol, body: req.body, ip: req.ip },
+        client,
+      ),
+    user: options.user ?? defaultUser,
   };
 }
 
@@ -172,9 +180,13 @@ export interface ExpressErrorHandlerOptions {
 export function expressErrorHandler(
   options: ExpressErrorHandlerOptions = {},
 ): (error: unknown, req: ExpressRequest, res: NodeResponse, next: ExpressNext) => void {
+  // Without `expressRequestHandler()` in front (or for a request that began while the SDK was
+  // off), the error is still reported, with the request read now.
+  const adapter = expressAdapter({});
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      const state = (req as Tracked)[STATE];
+      trackRoutes(req);
+      const state = (req as Tracked)[STATE] ?? openRequestScope(adapter, req);
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
@@ -247,6 +259,7 @@ function trackRoutes(req: ExpressRequest): void {
         state.mountPath = this.baseUrl;
       } else {
         this[ROUTE] = value;
+        this[MOUNT] = this.baseUrl;
       }
     },
   });
@@ -255,10 +268,22 @@ function trackRoutes(req: ExpressRequest): void {
 function routeOf(req: ExpressRequest): string | undefined {
   const state = (req as Tracked)[STATE];
   const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
-  const base = (state?.matchedRoute ? state.mountPath : req.baseUrl) ?? '';
+  const base =
+    (state?.matchedRoute ? state.mountPath : ((req as Tracked)[MOUNT] ?? mountOf(req, route?.path))) ?? '';
   const path = pathOf(route?.path, () => pathWithin(req, base));
   if (path === undefined) return undefined;
   return joinPath(base, path);
+}
+
+/**
+ * The mount path of a route read after its router was left, for a request nobody followed (only
+ * the error handler is installed): the request's path without as many segments as the route has.
+ */
+function mountOf(req: ExpressRequest, path: unknown): string | undefined {
+  if (req.baseUrl || typeof path !== 'string' || path.includes('*')) return req.baseUrl;
+  const own = path.split('/').filter(Boolean).length;
+  const segments = ((req.originalUrl ?? req.url ?? '').split('?')[0] ?? '').split('/').filter(Boolean);
+  return segments.length > own ? `/${segments.slice(0, segments.length - own).join('/')}` : '';
 }
 
 function pathOf(path: unknown, requestPath: () => string): string | undefined {

@@ -148,6 +148,38 @@ describe.each([
     expect(event?.contexts?.response).toEqual({ status_code: 500 });
   });
 
+  it('reports errors with only the error handler installed, reading the request when it fails', async () => {
+    init({
+      dsn: receiver.dsn,
+      captureUnhandled: false,
+      exitFlushTimeoutMs: 0,
+      breadcrumbs: { console: false },
+    });
+    const bare = express();
+    const users = express.Router();
+    users.get('/users/:id', (req) => {
+      throw new Error(`user ${req.params.id} lookup failed`);
+    });
+    bare.use('/api', users);
+    bare.use(expressErrorHandler());
+    app = await serve((port, host, ready) => bare.listen(port, host, ready) as Server);
+    const answer = await call(`${app.url}/api/users/7?page=2`);
+    expect(answer.status).toBe(500);
+    // The first request is read when it fails; the ones after it are followed from then on.
+    expect((await call(`${app.url}/api/users/8`)).status).toBe(500);
+    await receiver.waitFor(2);
+    const events = eventsParsedBySentry(receiver.requests);
+    const event = events.find((e) => e.exception.values.at(-1)?.value === 'user 7 lookup failed');
+    const second = events.find((e) => e.exception.values.at(-1)?.value === 'user 8 lookup failed');
+    expect(second?.transaction).toBe('GET /api/users/:id');
+    expect(event?.exception.values.at(-1)).toMatchObject({
+      value: 'user 7 lookup failed',
+      mechanism: { type: 'express', handled: false },
+    });
+    expect(event?.transaction).toBe('GET /api/users/:id');
+    expect(event?.request).toMatchObject({ method: 'GET', url: `${app.url}/api/users/7?page=2` });
+  });
+
   it("keeps the app's own response context on the event", async () => {
     await start();
     expect((await call(`${app.url}/upstream`)).status).toBe(500);

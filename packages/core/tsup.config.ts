@@ -21,7 +21,16 @@ export default defineConfig([
     // pseudonymization (dropped by the app's bundler otherwise).
     // One file per module, so an app bundler drops whole modules the app does not use (the
     // package has `sideEffects: false`): module-level tables of unused modules stay out.
-    entry: ['src/**/*.ts', '!src/**/*.test.ts', '!src/testing/**', '!src/**/*.d.ts'],
+    // Not the test corpora and fixtures (`scrub-corpus.ts`, `test-*.ts`): tests read them from
+    // the sources; a published package does not ship secret-shaped strings.
+    entry: [
+      'src/**/*.ts',
+      '!src/**/*.test.ts',
+      '!src/testing/**',
+      '!src/**/*.d.ts',
+      '!src/scrub-corpus.ts',
+      '!src/test-*.ts',
+    ],
     bundle: false,
     // Class fields as written (every browser this build targets has them), so no file needs a
     // shared helper chunk that every other file would import.

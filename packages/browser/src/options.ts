@@ -54,44 +54,44 @@ export interface BrowserClient {
 export interface BrowserOptions
   extends Omit<ClientOptions, 'integrations' | 'scrub' | 'transportOptions' | 'captureStatus'> {
   /** Integrations to add to the defaults, or a function that edits the defaults. */
-  integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
+  integrations?: (Integration[] | ((defaults: Integration[]) => Integration[])) | undefined;
   /** Extra keys and value patterns to scrub, keys never to scrub (see docs/scrubbing.md). */
-  scrub?: Omit<ScrubOptions, 'sendDefaultPii'>;
+  scrub?: Omit<ScrubOptions, 'sendDefaultPii'> | undefined;
   /**
    * HTTP statuses of `fetch`/XHR responses to report, by code or inclusive range; 404 only when
    * listed as 404.
    * @default [[500, 599]]
    * @example captureStatus: [[500, 599], 401, 403]
    */
-  captureStatus?: StatusMatcher[];
+  captureStatus?: StatusMatcher[] | undefined;
   /** Queue, retry and concurrency settings of the default delivery. */
-  transportOptions?: BrowserTransportOptions;
+  transportOptions?: BrowserTransportOptions | undefined;
   /**
    * Report only errors thrown from scripts whose URL matches one of these (the frame where the
    * error was thrown). Messages and errors without a known script URL are always reported.
    * @example allowUrls: [/https:\/\/(www\.)?example\.com/]
    */
-  allowUrls?: UrlPattern[];
+  allowUrls?: UrlPattern[] | undefined;
   /**
    * Never report errors thrown from scripts whose URL matches one of these.
    * @example denyUrls: [/\/vendor\//, 'googletagmanager.com']
    */
-  denyUrls?: UrlPattern[];
+  denyUrls?: UrlPattern[] | undefined;
   /** Report uncaught errors and unhandled promise rejections of the page. @default true */
-  captureUnhandled?: boolean;
+  captureUnhandled?: boolean | undefined;
   /** Report `fetch` and `XMLHttpRequest` responses whose status `captureStatus` selects. @default true */
-  captureFailedRequests?: boolean;
+  captureFailedRequests?: boolean | undefined;
   /** Drop noise: `ResizeObserver loop` messages and errors thrown by browser extensions. @default true */
-  filterNoise?: boolean;
+  filterNoise?: boolean | undefined;
   /** Breadcrumb sources. Each is on unless set to `false`. */
-  breadcrumbs?: { clicks?: boolean; console?: boolean; http?: boolean; navigation?: boolean };
+  breadcrumbs?: { clicks?: boolean; console?: boolean; http?: boolean; navigation?: boolean } | undefined;
   /**
    * Where to keep envelopes that could not be sent while the browser was offline (or that could
    * not leave before the page was closed), to send them when it is back online or on the next
    * page load. Off unless given, so pages without it do not ship it.
    * @example offlineQueue: localStorageQueue({ maxEntries: 30, maxBytes: 1048576 })
    */
-  offlineQueue?: OfflineQueueFactory;
+  offlineQueue?: OfflineQueueFactory | undefined;
 }
 
 /**

@@ -12,26 +12,26 @@ import type { Breadcrumb, EventHint, FaultlineEvent } from './types.js';
 /** Options every Faultline runtime accepts in `init`. */
 export interface ClientOptions {
   /** Where events go: `https://<key>@<host>/<project>`. Without a DSN (and without `transport`) the SDK is off. */
-  dsn?: string;
+  dsn?: string | undefined;
   /** Print what the SDK does and why it drops anything. @default false */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /** Turn the SDK off without removing it. @default true */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /** Release identifier, e.g. `my-app@1.4.2`. */
-  release?: string;
+  release?: string | undefined;
   /** Deployment environment, e.g. `production`. */
-  environment?: string;
+  environment?: string | undefined;
   /** Build variant of a release. */
-  dist?: string;
+  dist?: string | undefined;
   /** Share of events (errors and messages) to send, 0 to 1. @default 1 */
-  sampleRate?: number;
+  sampleRate?: number | undefined;
   /**
    * Errors never to report: a string matches as a substring of `Type: message`, a RegExp is tested.
    * @example ignoreErrors: ['AbortError', /^NetworkError/]
    */
-  ignoreErrors?: Array<string | RegExp>;
+  ignoreErrors?: Array<string | RegExp> | undefined;
   /** Drop an exact repeat of the previous event and the same error object captured twice. @default true */
-  dedupe?: boolean;
+  dedupe?: boolean | undefined;
   /**
    * Last look at an event before it is scrubbed and sent; return `null` to drop it. If it throws,
    * the event is kept and the failure logged in debug mode.
@@ -41,37 +41,37 @@ export interface ClientOptions {
     hint: EventHint,
   ) => FaultlineEvent | null | Promise<FaultlineEvent | null>;
   /** Edit or drop (`null`) a breadcrumb before it is recorded. */
-  beforeBreadcrumb?: (breadcrumb: Breadcrumb) => Breadcrumb | null;
+  beforeBreadcrumb?: ((breadcrumb: Breadcrumb) => Breadcrumb | null) | undefined;
   /** Breadcrumbs kept per scope. @default 100 */
-  maxBreadcrumbs?: number;
+  maxBreadcrumbs?: number | undefined;
   /** Data every event starts with (tags, user, contexts…). */
-  initialScope?: Partial<ScopeData>;
+  initialScope?: Partial<ScopeData> | undefined;
   /** Integrations to add, or a function that edits the runtime's defaults. */
-  integrations?: Integration[] | ((defaults: Integration[]) => Integration[]);
+  integrations?: (Integration[] | ((defaults: Integration[]) => Integration[])) | undefined;
   /** Send personal data: e-mail, username, IP address, cookies. @default false */
-  sendDefaultPii?: boolean;
+  sendDefaultPii?: boolean | undefined;
   /** Extra keys and value patterns to scrub, keys never to scrub. */
-  scrub?: ScrubOptions;
+  scrub?: ScrubOptions | undefined;
   /**
    * HTTP statuses to report, by code or inclusive range. 4xx are reported only for requests that
    * matched one of the app's routes; 404 only when listed as 404.
    * @default [[500, 599]]
    * @example captureStatus: [[500, 599], 401, 403]
    */
-  captureStatus?: StatusMatcher[];
+  captureStatus?: StatusMatcher[] | undefined;
   /** Linked errors followed through `cause` and `AggregateError.errors`. @default 5 */
-  maxCauseDepth?: number;
+  maxCauseDepth?: number | undefined;
   /**
    * Critical flows: route templates, cron monitor slugs, OpenWhisk action names; `*` matches any
    * run of characters. Their events carry the tag `critical: "true"` (docs/triage.md).
    * @default []
    * @example critical: ['POST /checkout', '/api/payments/*', 'nightly-billing']
    */
-  critical?: string[];
+  critical?: string[] | undefined;
   /** Replace the default delivery (test kit, JSON webhook, several destinations). */
-  transport?: (context: TransportContext) => Transport;
+  transport?: ((context: TransportContext) => Transport) | undefined;
   /** Queue, retry and concurrency settings of the default transport. */
-  transportOptions?: Partial<TransportOptions>;
+  transportOptions?: Partial<TransportOptions> | undefined;
   /**
    * Error-storm limits: per issue (same type and top in-app frame) a burst of events, then a
    * few per second, and bounds on the events built per synchronous run of the app (their
@@ -82,7 +82,7 @@ export interface ClientOptions {
    * event of is built in the next macrotask instead. `false` turns the guard off. Node runtimes only.
    * @default { burst: 50, perSecond: 1, perTask: 25, taskBudgetMs: 2 }
    */
-  stormGuard?: false | StormGuardOptions;
+  stormGuard?: false | StormGuardOptions | undefined;
 }
 
 export interface TransportContext {

@@ -12,31 +12,31 @@ export type SeverityLevel = 'fatal' | 'error' | 'warning' | 'info' | 'debug';
 export type Primitive = string | number | boolean | null;
 
 export interface User {
-  id?: string | number;
-  username?: string;
-  email?: string;
-  ip_address?: string;
+  id?: string | number | undefined;
+  username?: string | undefined;
+  email?: string | undefined;
+  ip_address?: string | undefined;
   [key: string]: unknown;
 }
 
 export interface Breadcrumb {
   /** Seconds since the epoch. */
-  timestamp?: number;
-  type?: string;
-  category?: string;
-  message?: string;
-  level?: SeverityLevel;
-  data?: Record<string, unknown>;
+  timestamp?: number | undefined;
+  type?: string | undefined;
+  category?: string | undefined;
+  message?: string | undefined;
+  level?: SeverityLevel | undefined;
+  data?: Record<string, unknown> | undefined;
 }
 
 export interface RequestData {
-  method?: string;
-  url?: string;
-  query_string?: string | Record<string, string>;
-  data?: unknown;
-  headers?: Record<string, string>;
-  cookies?: Record<string, string>;
-  env?: Record<string, string>;
+  method?: string | undefined;
+  url?: string | undefined;
+  query_string?: string | Record<string, string> | undefined;
+  data?: unknown | undefined;
+  headers?: Record<string, string> | undefined;
+  cookies?: Record<string, string> | undefined;
+  env?: Record<string, string> | undefined;
 }
 
 export interface StackFrame {
@@ -88,24 +88,24 @@ export type Contexts = Record<string, Record<string, unknown>>;
 
 /** What a user may pass to `captureEvent`. */
 export interface EventInput {
-  event_id?: string;
-  timestamp?: number;
-  level?: SeverityLevel;
-  message?: string;
-  exception?: { values: ExceptionValue[] };
-  request?: RequestData;
-  user?: User;
-  contexts?: Contexts;
-  tags?: Record<string, Primitive>;
-  extra?: Record<string, unknown>;
-  fingerprint?: string[];
-  transaction?: string;
-  breadcrumbs?: Breadcrumb[];
-  release?: string;
-  environment?: string;
-  dist?: string;
-  server_name?: string;
-  logger?: string;
+  event_id?: string | undefined;
+  timestamp?: number | undefined;
+  level?: SeverityLevel | undefined;
+  message?: string | undefined;
+  exception?: { values: ExceptionValue[] } | undefined;
+  request?: RequestData | undefined;
+  user?: User | undefined;
+  contexts?: Contexts | undefined;
+  tags?: Record<string, Primitive> | undefined;
+  extra?: Record<string, unknown> | undefined;
+  fingerprint?: string[] | undefined;
+  transaction?: string | undefined;
+  breadcrumbs?: Breadcrumb[] | undefined;
+  release?: string | undefined;
+  environment?: string | undefined;
+  dist?: string | undefined;
+  server_name?: string | undefined;
+  logger?: string | undefined;
 }
 
 /** The normalized event every integration, processor and `beforeSend` sees. */
@@ -168,22 +168,22 @@ export interface DebugMeta {
 /** Extra facts about a capture that are not part of the event. */
 export interface EventHint {
   /** The value that was thrown or passed to `captureException`. */
-  originalException?: unknown;
+  originalException?: unknown | undefined;
   /** Overrides for the top exception's mechanism (e.g. `{ type: 'express', handled: false }`). */
-  mechanism?: Partial<Mechanism>;
+  mechanism?: Partial<Mechanism> | undefined;
   /** An error created at capture time, used for a stack when the thrown value has none. */
-  syntheticException?: Error;
+  syntheticException?: Error | undefined;
   /**
    * Where the runtime says the value was thrown (a browser's error event), the frame of an
    * exception whose value gives none (a script that failed to parse, `throw { code: 7 }`).
    */
-  thrownAt?: { filename: string; lineno?: number; colno?: number };
+  thrownAt?: { filename: string; lineno?: number; colno?: number } | undefined;
   /** Level of the event (default `error` for exceptions, `info` for messages). */
-  level?: SeverityLevel;
+  level?: SeverityLevel | undefined;
   /** Free-form data for integrations (e.g. the request object). */
-  data?: Record<string, unknown>;
+  data?: Record<string, unknown> | undefined;
   /** The id the event gets (as in Sentry's hint); a new one unless it is 32 hex digits. */
-  event_id?: string;
+  event_id?: string | undefined;
 }
 
 export type CheckInStatus = 'in_progress' | 'ok' | 'error';
@@ -196,21 +196,21 @@ export type MonitorSchedule =
 export interface MonitorConfig {
   schedule: MonitorSchedule;
   /** Minutes. */
-  checkin_margin?: number;
+  checkin_margin?: number | undefined;
   /** Minutes. */
-  max_runtime?: number;
-  timezone?: string;
-  failure_issue_threshold?: number;
-  recovery_threshold?: number;
+  max_runtime?: number | undefined;
+  timezone?: string | undefined;
+  failure_issue_threshold?: number | undefined;
+  recovery_threshold?: number | undefined;
 }
 
 export interface CheckInInput {
   monitorSlug: string;
   status: CheckInStatus;
   /** Reuse the id of the `in_progress` check-in when closing it. */
-  checkInId?: string;
+  checkInId?: string | undefined;
   /** Seconds. */
-  duration?: number;
+  duration?: number | undefined;
 }
 
 /** JSON payload of a `check_in` envelope item. */

@@ -4,17 +4,17 @@ import { crontabSchedule, type IntervalUnit, intervalSchedule } from './schedule
 /** How a job is expected to run; sent with the first check-in so the backend creates or updates the monitor. */
 export interface MonitorOptions {
   /** A crontab (5 fields; nicknames like `@daily` and a fixed seconds field are accepted) or an interval. */
-  schedule?: string | { interval: number; unit: IntervalUnit };
+  schedule?: string | { interval: number; unit: IntervalUnit } | undefined;
   /** Minutes after the expected time before a run counts as missed. */
-  checkinMargin?: number;
+  checkinMargin?: number | undefined;
   /** Minutes a run may take before it counts as timed out. */
-  maxRuntime?: number;
+  maxRuntime?: number | undefined;
   /** IANA zone the crontab is read in, e.g. `Europe/Berlin`. */
-  timezone?: string;
+  timezone?: string | undefined;
   /** Consecutive failures before an issue opens. */
-  failureIssueThreshold?: number;
+  failureIssueThreshold?: number | undefined;
   /** Consecutive successes before it resolves. */
-  recoveryThreshold?: number;
+  recoveryThreshold?: number | undefined;
 }
 
 export const MAX_SLUG_LENGTH = 50;

@@ -8,25 +8,25 @@ export interface NodeOptions extends ClientOptions {
    * `--unhandled-rejections` mode.
    * @default true
    */
-  captureUnhandled?: boolean;
+  captureUnhandled?: boolean | undefined;
   /**
    * Longest time the SDK may spend delivering what is still queued when the process ends
    * (natural exit, `process.exit`, a crash, SIGTERM). `0` turns exit delivery off.
    * @default 2000
    */
-  exitFlushTimeoutMs?: number;
+  exitFlushTimeoutMs?: number | undefined;
   /** Map stack frames of compiled code back to the original source with source maps. @default true */
-  sourceMaps?: boolean;
+  sourceMaps?: boolean | undefined;
   /**
    * Automatic breadcrumbs: console output and outgoing HTTP requests (`http`, `https`, `fetch`, undici).
    * @default { console: true, http: true }
    */
-  breadcrumbs?: { console?: boolean; http?: boolean };
+  breadcrumbs?: { console?: boolean; http?: boolean } | undefined;
   /**
    * A secret key: user ids are sent as a keyed hash (HMAC-SHA-256) of themselves, so affected
    * users still count right without a raw id leaving the process.
    */
-  pseudonymizeUserIds?: string;
+  pseudonymizeUserIds?: string | undefined;
 }
 
 export const DEFAULT_EXIT_FLUSH_TIMEOUT_MS = 2000;

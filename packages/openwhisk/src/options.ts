@@ -7,7 +7,7 @@ export interface WrapActionOptions extends NodeOptions {
    * cut short 100 ms before the activation's deadline.
    * @default 2000
    */
-  flushTimeoutMs?: number;
+  flushTimeoutMs?: number | undefined;
   /**
    * Sends a warning event shortly before the activation's deadline, since the invoker kills the
    * container at the deadline and nothing can be reported afterwards. When less than the
@@ -15,44 +15,46 @@ export interface WrapActionOptions extends NodeOptions {
    * @default true (500 ms before the deadline)
    * @example { thresholdMs: 1000 }
    */
-  timeoutWarning?: boolean | { thresholdMs?: number };
+  timeoutWarning?: boolean | { thresholdMs?: number } | undefined;
   /**
    * Whether a returned `{ error }` is reported. By default plain actions always report it, and
    * web actions when `error.statusCode` is missing or captured by `captureStatus` (5xx).
    * @default true
    */
-  captureApplicationErrors?: boolean | ((error: unknown, context: ActivationContext) => boolean);
+  captureApplicationErrors?:
+    | (boolean | ((error: unknown, context: ActivationContext) => boolean))
+    | undefined;
   /**
    * For web actions: instead of rethrowing a thrown error (which the controller would answer
    * with the serialized error, stack included), return a safe error response. `true` returns
    * `{ error: { statusCode: 500, body: { error: 'Internal Server Error', activation_id } } }`.
    * @default false
    */
-  webErrorResponse?: boolean | ((error: unknown, context: ActivationContext) => object);
+  webErrorResponse?: (boolean | ((error: unknown, context: ActivationContext) => object)) | undefined;
   /**
    * Action parameter that may carry the DSN (bound with `wsk action update --param`). It is
    * never reported. Set `false` to read the DSN from options and the environment only.
    * @default 'FAULTLINE_DSN'
    */
-  dsnParam?: string | false;
+  dsnParam?: string | false | undefined;
   /**
    * Attach the action's parameters (without `__ow_*` and the DSN parameter) as the
    * `action_params` context, scrubbed by key and value.
    * @default true
    */
-  captureParams?: boolean;
+  captureParams?: boolean | undefined;
   /** Extra parameter names to filter, on top of the scrubber's built-in list. */
-  paramDenyKeys?: Array<string | RegExp>;
+  paramDenyKeys?: Array<string | RegExp> | undefined;
   /**
    * Folder a zip action is unpacked to; frames below it become `app:///<path>`.
    * @default /\/nodejsAction\/[A-Za-z0-9]{8}\//
    */
-  unpackRoot?: RegExp;
+  unpackRoot?: RegExp | undefined;
   /**
    * Files of the action runtime itself; their frames are never in-app.
    * @default /\/nodejsAction\/(?:app\.js|runner\.js|src\/|platform\/|node_modules\/)/
    */
-  runtimeFiles?: RegExp;
+  runtimeFiles?: RegExp | undefined;
 }
 
 /** Parameter keys filtered out of `action_params` besides the scrubber's own list. */

@@ -21,3 +21,10 @@ heartbeat('nightly');
 crontabSchedule('*/5 * * * *');
 export const main = wrapAction(async (params: { name?: string }) => ({ hello: params.name ?? result }));
 initBrowser({ dsn: 'https://public@example.invalid/1' });
+// Options read from the environment, as apps write them: `string | undefined` is accepted under
+// exactOptionalPropertyTypes too.
+declare const fromEnv: string | undefined;
+init({ dsn: fromEnv, release: fromEnv, environment: fromEnv, dist: fromEnv });
+initBrowser({ dsn: fromEnv, release: fromEnv, environment: fromEnv });
+export const configured = wrapAction(async () => ({}), { dsn: fromEnv, release: fromEnv });
+withMonitor('nightly', () => undefined, { schedule: '0 2 * * *', timezone: fromEnv });

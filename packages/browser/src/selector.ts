@@ -3,7 +3,7 @@ import { truncateWords } from '@faultline/core/front';
 const ATTRIBUTES = ['name', 'type', 'aria-label', 'data-testid'];
 
 /**
- * A short CSS selector for an element, e.g. `main > form.login > button#submit`: at most four
+ * A short CSS selector for an element, e.g. `main > form.login > button.primary`: at most four
  * levels, stopping at the nearest ancestor with an id, two classes per element, and the first of
  * a few telling attributes. The newest 120 characters at most. Good enough to tell which control
  * was clicked, cheap enough to compute on every click.

@@ -41,12 +41,18 @@ export interface ExpressRequestHandlerOptions {
 const STATE = Symbol('faultline.express.state');
 const ROUTE = Symbol('faultline.express.route');
 const MOUNT = Symbol('faultline.express.mount');
+const BASE = Symbol('faultline.express.base');
+const TEMPLATES = Symbol('faultline.express.templates');
 type Tracked = ExpressRequest & {
   [STATE]?: HttpRequestState<ExpressRequest>;
   /** `req.route` of requests the SDK does not follow (it was off when they started). */
   [ROUTE]?: ExpressRequest['route'];
   /** The mount path of its router then. */
   [MOUNT]?: string | undefined;
+  /** `baseUrl` as express sets it, once the SDK follows it. */
+  [BASE]?: string | undefined;
+  /** Mount paths holding parameters, by the `baseUrl` they gave: `/acme/v1` → `/:tenant/v1`. */
+  [TEMPLATES]?: Map<string, string>;
 };
 
 /**
@@ -254,13 +260,41 @@ function trackRoutes(req: ExpressRequest): void {
     // Runs for every routed request: it only records, the template is built if an event needs it.
     set(this: Tracked, value: ExpressRequest['route']) {
       const state = this[STATE];
+      const mount = this[TEMPLATES]?.get(this.baseUrl ?? '') ?? this.baseUrl;
       if (state) {
         state.matchedRoute = value;
-        state.mountPath = this.baseUrl;
+        state.mountPath = mount;
       } else {
         this[ROUTE] = value;
-        this[MOUNT] = this.baseUrl;
+        this[MOUNT] = mount;
       }
+    },
+  });
+  if ('baseUrl' in proto) return;
+  // A router mounted at a path with parameters (`app.use('/:tenant', router)`) sets `baseUrl` to
+  // the values (`/acme`); while it does, `params` holds them, so the mount's template is known
+  // then. Requests through mounts without parameters allocate nothing.
+  Object.defineProperty(proto, 'baseUrl', {
+    configurable: true,
+    enumerable: true,
+    get(this: Tracked) {
+      return this[BASE];
+    },
+    set(this: Tracked, value: string | undefined) {
+      const before = this[BASE] ?? '';
+      this[BASE] = value;
+      if (typeof value !== 'string' || value.length <= before.length || !value.startsWith(before)) return;
+      const known = this[TEMPLATES]?.get(before);
+      const params = this.params;
+      let added = value.slice(before.length);
+      if (params && typeof params === 'object')
+        added = added.replace(/[^/]+/g, (segment) => {
+          for (const key in params) if (params[key] === segment) return `:${key}`;
+          return segment;
+        });
+      if (known === undefined && added === value.slice(before.length)) return;
+      this[TEMPLATES] ??= new Map();
+      this[TEMPLATES].set(value, (known ?? before) + added);
     },
   });
 }

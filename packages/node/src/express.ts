@@ -284,17 +284,22 @@ function trackRoutes(req: ExpressRequest): void {
       const before = this[BASE] ?? '';
       this[BASE] = value;
       if (typeof value !== 'string' || value.length <= before.length || !value.startsWith(before)) return;
-      const known = this[TEMPLATES]?.get(before);
-      const params = this.params;
-      let added = value.slice(before.length);
-      if (params && typeof params === 'object')
-        added = added.replace(/[^/]+/g, (segment) => {
-          for (const key in params) if (params[key] === segment) return `:${key}`;
-          return segment;
-        });
-      if (known === undefined && added === value.slice(before.length)) return;
-      this[TEMPLATES] ??= new Map();
-      this[TEMPLATES].set(value, (known ?? before) + added);
+      // Runs inside express's routing: whatever the app put in `params`, nothing may throw here.
+      try {
+        const known = this[TEMPLATES]?.get(before);
+        const params = this.params;
+        let added = value.slice(before.length);
+        if (params && typeof params === 'object')
+          added = added.replace(/[^/]+/g, (segment) => {
+            for (const key in params) if (params[key] === segment) return `:${key}`;
+            return segment;
+          });
+        if (known === undefined && added === value.slice(before.length)) return;
+        this[TEMPLATES] ??= new Map();
+        this[TEMPLATES].set(value, (known ?? before) + added);
+      } catch {
+        // The mount path keeps its values.
+      }
     },
   });
 }

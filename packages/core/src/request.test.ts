@@ -51,6 +51,14 @@ describe('requestDataFrom', () => {
         headers: { 'sec-websocket-protocol': 'graphql-transport-ws' },
       }).headers,
     ).toEqual({ 'sec-websocket-protocol': 'graphql-transport-ws' });
+    // What is not a token is scrubbed as any header value.
+    expect(
+      requestDataFrom({
+        method: 'GET',
+        url: '/live',
+        headers: { 'sec-websocket-protocol': 'chat, ada@example.org' },
+      }).headers,
+    ).toEqual({ 'sec-websocket-protocol': 'chat, [email]' });
   });
 
   it('without PII: scrubbed headers, url and query; no body, cookies or client IP', () => {

@@ -211,12 +211,15 @@ export function scrubHeadersWith(
         ? FILTERED
         : // A WebSocket's subprotocols carry its token where browsers cannot set a header
           // (`access_token, <token>`, Kubernetes' `base64url.bearer.authorization.k8s.io.<token>`).
-          /^sec-websocket-protocol$/i.test(key)
-          ? value
-              .split(',')
-              .map((item) => (tokenLike(item.trim()) ? item.replace(/\S+/, FILTERED) : item))
-              .join(',')
-          : scrubStringWith(truncate(value, 16_384), compiled);
+          scrubStringWith(
+            /^sec-websocket-protocol$/i.test(key)
+              ? truncate(value, 16_384)
+                  .split(',')
+                  .map((item) => (tokenLike(item.trim()) ? item.replace(/\S+/, FILTERED) : item))
+                  .join(',')
+              : truncate(value, 16_384),
+            compiled,
+          );
       setKey(out, truncate(key, 256), truncate(safe, 8192));
     } catch {
       setKey(out, truncate(String(key), 256), FILTERED);

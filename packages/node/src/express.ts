@@ -288,10 +288,17 @@ function trackRoutes(req: ExpressRequest): void {
       try {
         const known = this[TEMPLATES]?.get(before);
         const params = this.params;
+        let named = false;
+        for (const _ in params) {
+          named = true;
+          break;
+        }
+        // A mount without parameters under one without (`/api`): nothing to record.
+        if (known === undefined && !named) return;
         let added = value.slice(before.length);
-        if (params && typeof params === 'object')
+        if (named)
           added = added.replace(/[^/]+/g, (segment) => {
-            for (const key in params) if (params[key] === segment) return `:${key}`;
+            for (const key in params) if (params?.[key] === segment) return `:${key}`;
             return segment;
           });
         if (known === undefined && added === value.slice(before.length)) return;

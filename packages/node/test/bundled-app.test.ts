@@ -61,15 +61,14 @@ describe('an app bundled with esbuild', () => {
         logLevel: 'silent',
       });
       const inputs = Object.keys(result.metafile.inputs);
-      // An import takes the ES module builds (for bundlers), which import core instead of
-      // carrying their own copy of parts of it: one copy of core, shared by front and pipeline.
-      const [front, pipeline, other] =
-        kind === 'import'
-          ? ['index.module.js', 'pipeline.module.js', 'index.cjs']
-          : ['index.cjs', 'pipeline.cjs', 'index.module.js'];
-      expect(inputs.some((path) => path.endsWith(`node/dist/${front}`))).toBe(true);
-      expect(inputs.some((path) => path.endsWith(`node/dist/${pipeline}`))).toBe(true);
-      expect(inputs.some((path) => path.endsWith(`node/dist/${other}`))).toBe(false);
+      // An import and a require both take the ES module builds (for bundlers), which import
+      // core instead of carrying their own copy of parts of it: one copy of core, shared by
+      // front and pipeline, and none of the CommonJS builds that Node itself loads.
+      expect(inputs.some((path) => path.endsWith('node/dist/index.module.js'))).toBe(true);
+      expect(inputs.some((path) => path.endsWith('node/dist/pipeline.module.js'))).toBe(true);
+      expect(
+        inputs.filter((path) => /\/dist\/[\w.-]+\.cjs$/.test(path) && !path.endsWith('load-pipeline.cjs')),
+      ).toEqual([]);
       expect(await readFile(outfile, 'utf8')).not.toMatch(/require\("\.\/pipeline\.(cjs|module\.js)"\)/);
 
       receiver = await startReceiver();
@@ -95,4 +94,37 @@ describe('an app bundled with esbuild', () => {
       });
     },
   );
+
+  it('with the SDK reached through several packages and both module forms: one copy of each, one client', async () => {
+    const outfile = join(dir, 'mixed', 'server.js');
+    const contents = `import * as esm from '@faultline/node';
+const node = require('@faultline/node');
+const openwhisk = require('@faultline/openwhisk');
+require('@faultline/cron');
+node.init({ dsn: 'https://public@o1.ingest.example.com/1' });
+console.log(JSON.stringify({ same: esm.getClient() === node.getClient() && openwhisk.getClient() === node.getClient() }));
+`;
+    const result = await build({
+      stdin: { contents, resolveDir: ROOT, sourcefile: 'server.js', loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((path) => path.endsWith('node/dist/index.module.js'))).toHaveLength(1);
+    expect(inputs.filter((path) => path.endsWith('core/dist/index.js'))).toHaveLength(1);
+    expect(
+      inputs.filter((path) => /\/dist\/[\w.-]+\.cjs$/.test(path) && !path.endsWith('load-pipeline.cjs')),
+    ).toEqual([]);
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [outfile], { cwd: dir, env: { PATH: process.env.PATH } }, (error, out) =>
+        error ? reject(error) : resolve(out),
+      );
+    });
+    expect(JSON.parse(stdout)).toEqual({ same: true });
+  });
 });

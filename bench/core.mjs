@@ -4,7 +4,8 @@
 // - scrubbing a 50 KB JSON request body: `requestDataFrom` with bodies on (normalize, scrub,
 //   size cap), and `scrubValue` alone on the already-normalized body: µs per body;
 // - sanitizeEvent (normalize + scrub) of a typical event, and scrubString of 50 KB of log text.
-// Medians over repeated batches after a warm-up batch.
+// Medians over repeated batches after a warm-up batch; and the same sanitizeEvent as a fresh
+// process's first event and second (median over fresh processes).
 import {
   createClient,
   normalize,
@@ -14,7 +15,8 @@ import {
   scrubValue,
   serializeEnvelope,
 } from '@faultline/core';
-import { isMain, median } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { isMain, median, ROOT } from './lib.mjs';
 
 const now = () => Number(process.hrtime.bigint()) / 1e3;
 
@@ -179,8 +181,35 @@ function scrubCost({ batch = 50, batches = 9 } = {}) {
   };
 }
 
+/**
+ * A process's first event: sanitizeEvent of the typical event in a fresh process, then the same
+ * event again (the first compiles the scrubbing patterns and the functions it passes through).
+ * Median over fresh processes, in ms.
+ */
+function firstEventCost({ processes = 9 } = {}) {
+  const script = `
+const core = require('@faultline/core');
+const event = ${JSON.stringify(typicalEvent())};
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+let t = now();
+core.sanitizeEvent({ ...event, message: event.message + ' #1' });
+const first = now() - t;
+t = now();
+core.sanitizeEvent({ ...event, message: event.message + ' #2' });
+console.log(JSON.stringify({ first, second: now() - t }));
+`;
+  const runs = Array.from({ length: processes }, () =>
+    JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })),
+  );
+  return {
+    firstMs: median(runs.map((r) => r.first)),
+    secondMs: median(runs.map((r) => r.second)),
+    processes,
+  };
+}
+
 export async function run() {
-  return { capture: captureCost(), scrub: scrubCost() };
+  return { capture: captureCost(), scrub: scrubCost(), firstEvent: firstEventCost() };
 }
 
 if (isMain(import.meta.url)) console.log(JSON.stringify(await run(), null, 2));

@@ -240,6 +240,14 @@ function coreRows(core) {
       `scrubString of ${formatNumber(core.scrub.logTextBytes / KB)} KiB of log text`,
       `${formatNumber(core.scrub.scrubTextUs)} µs`,
     ],
+    ...(core.firstEvent
+      ? [
+          [
+            `the same sanitizeEvent as a fresh process's first event, then its second (median of ${core.firstEvent.processes} processes)`,
+            `${formatNumber(core.firstEvent.firstMs, 2)} ms, then ${formatNumber(core.firstEvent.secondMs, 2)} ms`,
+          ],
+        ]
+      : []),
   ];
 }
 

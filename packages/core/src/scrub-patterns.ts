@@ -9,6 +9,8 @@
  * stands in for it.
  */
 
+import { primeRegExp } from './regexp-prime.js';
+
 /** Replacement for every filtered value. */
 export const FILTERED = '[Filtered]';
 export const EMAIL_MASK = '[email]';
@@ -235,7 +237,22 @@ const copyRegExp = (pattern: RegExp, flag: string) =>
   RegExp(pattern, pattern.flags.replace(/[gy]/g, '') + flag);
 
 /** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
+let keyRulesPrimed = false;
+
 export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
+  if (!keyRulesPrimed) {
+    keyRulesPrimed = true;
+    for (const rule of [
+      SENSITIVE_KEY,
+      PERSONAL_KEY,
+      TOKEN_COUNT,
+      ABOUT_CREDENTIAL,
+      SENSITIVE_WORD,
+      QUERY_WORD,
+      PASSWORD_WORLD,
+    ])
+      primeRegExp(rule);
+  }
   const name = normalizeKey(key);
   const raw = percentDecode(key);
   const words = raw.replace(/[a-z](?=[A-Z])/g, '$& ').toLowerCase();
@@ -541,7 +558,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // PEM and PGP private keys, to their END line (or the end of the text, when it was cut).
     /-----BEGIN[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
     FILTERED,
-    1,
+    'PRIVATE KEY',
   ],
   [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
@@ -552,11 +569,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // (Alchemy `/v2/<key>`, Infura `/v3/<id>`, QuickNode).
     /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro)\/)[\w/@+-]{1,512}/g,
     `$1$2${FILTERED}`,
-    1,
+    /:\/\/|hooks\.|discord|webhook\.|\.alchemy\.|\.infura\.|\.quiknode\./,
   ],
   // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
-  [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 1],
-  [/((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g, when(looksLikeSecret)],
+  [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 'igest'],
+  [
+    /((?:^|[^\w-])(?:[Bb]earer|BEARER|[Bb]asic|BASIC)[ \t]+)([\w.~+/-]{6,4096}=*)/g,
+    when(looksLikeSecret),
+    /earer|asic|EARER|ASIC/,
+  ],
   // Passwords on command lines (a cron job's command is reported), each tool with its own flag
   // and in the same command (not past `;`, `|` or `&`): `mysqldump -pS3cret`, `mysql -p S3cret`,
   // `mongosh -p`, `sshpass -p`, `docker login -p`, `az login -p`, `redis-cli -a` (not its port
@@ -665,7 +686,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
         })
       );
     },
-    1,
+    /secret|config:set|kv[ \t]/,
   ],
   [
     // A token in a URL path after a segment that names it: `/reset-password/<token>`, `/tokens/<id>/revoke`,
@@ -787,6 +808,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
           ? pre + FILTERED + rest.slice(word.length)
           : all;
     },
+    /key|token|secret|session|refresh|header|pass|pwd|credential|identified/i,
   ],
   // A private key in base64 as a whole file (`LS0tLS1CRUdJTi...` is `-----BEGIN`), its DER body
   // (PKCS #8 `MII...IBADAN`, PKCS #1 `MII...IBAAKC`), an OpenSSH key's body, and password hashes
@@ -912,15 +934,17 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /(^|[^\w\u00c0-\u024f.%+-])(?!git@)[\w\u00c0-\u024f.%+-]{1,64}(?:\\?@|%40)(?!\d(?:\.\d)?x\.)[\w\u00c0-\u024f-]{1,63}(?:\\?\.[\w\u00c0-\u024f-]{1,63}){0,8}\\?\.[A-Za-z]{2,24}(?![\w-])/g,
     `$1${EMAIL_MASK}`,
-    1,
+    /@|%40/,
   ],
   // IPv4 (not a product version: `Chrome/131.0.0.0`; a URL path's segment: `/users/81.2.3.4/`), then IPv6.
-  [/(^|[^\w./]|\W\/|\/[\w.~-]+\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip, 1],
+  [/(^|[^\w./]|\W\/|\/[\w.~-]+\/)(\d{1,3}(?:\.\d{1,3}){3})(?!\d|\.\d)/g, ip, /\d\.\d/],
   [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip, 1],
 ];
 
 /** Rules that apply with `sendDefaultPii`: all but the e-mail and IP masks. */
 const SECRET_RULES = RULES.slice(0, -4);
+/** Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed. */
+const PRIMED = new Uint8Array(RULES.length);
 
 /**
  * The head of a pair inside text: `key=`, `key: `, `"key": `, `key => `, `user[key]=`, `key[]=`,
@@ -1037,7 +1061,13 @@ export type ScrubMode = 'text' | 'code';
 export type KeepPair = (value: string, sep: string, quoted: boolean, query: boolean) => boolean;
 
 /** Replaces the values of sensitive pairs; a harmless pair's value is searched for pairs too (`note: password=x`). */
+let pairRulesPrimed = false;
+
 function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  if (!pairRulesPrimed) {
+    pairRulesPrimed = true;
+    for (const rule of [PAIR, VALUE, NEXT_VALUE]) primeRegExp(rule);
+  }
   let out = '';
   let last = 0;
   // Bracketed values read to their end, at most this many per text (each reads up to 1,024 characters).
@@ -1195,7 +1225,7 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
   const shielded = loose && ESCAPE.test(text) && !SHIELDS.test(text);
   if (shielded)
     text = text.replace(ESCAPE, (found) => `\\${String.fromCharCode(0xe000 + LETTERS.indexOf(found[1]!))}`);
-  text = applyRules(text, compiled.pii ? SECRET_RULES : RULES, loose);
+  text = applyRules(text, compiled.pii ? SECRET_RULES : RULES, loose, PRIMED);
   if (shielded) text = text.replace(SHIELDED, (found) => `\\${LETTERS[found.charCodeAt(1) - 0xe000]}`);
   // The app's own patterns see the text as written.
   if (compiled.patterns.length) text = applyRules(text, compiled.patterns, loose);
@@ -1207,20 +1237,25 @@ function applyRules(
   text: string,
   rules: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]>,
   loose: boolean,
+  primed?: Uint8Array,
 ): string {
   // Each pair read by index, not destructured: the first event of a process scrubs hundreds of
   // strings in code the engine has not optimized yet, where destructuring allocates iterators.
-  for (const rule of rules) {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    const needs = rule[2];
+    if (!(needs === 1 ? loose : !needs || (isString(needs) ? text.includes(needs) : needs.test(text))))
+      continue;
+    // A built-in rule is compiled once, at the first text that may hold a match.
+    if (primed && !primed[i]) {
+      primed[i] = 1;
+      primeRegExp(rule[0]);
+    }
     // Tested first: a global replace costs several times a test even where nothing matches,
     // which is almost everywhere. The same result: both scan from the start (the test from
     // `lastIndex` 0, the replace resets it).
     rule[0].lastIndex = 0;
-    const needs = rule[2];
-    if (
-      (needs === 1 ? loose : !needs || (isString(needs) ? text.includes(needs) : needs.test(text))) &&
-      rule[0].test(text)
-    )
-      text = text.replace(rule[0], rule[1] as string);
+    if (rule[0].test(text)) text = text.replace(rule[0], rule[1] as string);
   }
   return text;
 }

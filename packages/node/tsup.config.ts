@@ -43,6 +43,44 @@ const lazyPipeline = {
 };
 
 /**
+ * `importOptional` stays a file of its own beside the pipeline, built without minifying, so that
+ * its `import()` keeps the comment that tells webpack to leave the call to Node (see
+ * src/optional-import.ts). The ES module pipeline (bundlers only) imports `./optional-import.js`;
+ * the CommonJS one requires `./optional-import.cjs` on the call, so that a process's first
+ * capture still loads the pipeline's one file.
+ */
+const optionalImportForBundlers = {
+  name: 'optional-import',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: () => object) => void }) {
+    build.onResolve({ filter: /^\.\/optional-import\.js$/ }, () => ({
+      path: './optional-import.js',
+      external: true,
+    }));
+  },
+};
+const lazyOptionalImport = {
+  name: 'lazy-optional-import',
+  setup(build: {
+    onResolve: (o: { filter: RegExp; namespace?: string }, f: () => object) => void;
+    onLoad: (o: { filter: RegExp; namespace: string }, f: () => object) => void;
+  }) {
+    build.onResolve({ filter: /^\.\/optional-import\.js$/ }, () => ({
+      path: 'optional-import',
+      namespace: 'lazy',
+    }));
+    build.onResolve({ filter: /^\.\/optional-import\.cjs$/, namespace: 'lazy' }, () => ({
+      path: './optional-import.cjs',
+      external: true,
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents:
+        "export const importOptional = (name) => require('./optional-import.cjs').importOptional(name);",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * For the ES module build (for bundlers only): the front's pipeline loader is a separate
  * CommonJS file, `./load-pipeline.cjs`, whose plain `require('./pipeline.module.js')` every
  * bundler follows (an ES module would need a `require` call that some bundlers leave
@@ -91,7 +129,7 @@ export default defineConfig([
     sourcemap: true,
     ...compact,
     esbuildOptions: noImportMetaInCjs,
-    esbuildPlugins: [lazyPipelineForBundlers],
+    esbuildPlugins: [lazyPipelineForBundlers, optionalImportForBundlers],
     target: 'node20',
   },
   {
@@ -111,6 +149,14 @@ export default defineConfig([
     sourcemap: true,
     ...compact,
     esbuildOptions: noImportMetaInCjs,
+    esbuildPlugins: [lazyOptionalImport],
+    target: 'node20',
+  },
+  {
+    // Not minified, so that its comment for webpack survives (src/optional-import.ts).
+    entry: { 'optional-import': 'src/optional-import.ts' },
+    format: ['esm', 'cjs'],
+    sourcemap: true,
     target: 'node20',
   },
   {

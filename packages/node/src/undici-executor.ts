@@ -1,5 +1,6 @@
 import type { TransportExecutor, TransportResponse } from '@faultline/core';
 import type { Pool } from 'undici';
+import { importOptional } from './optional-import.js';
 
 export interface UndiciExecutorOptions {
   /** The envelope endpoint, e.g. `https://o1.ingest.example.com/api/1/envelope/`. */
@@ -19,10 +20,10 @@ export interface UndiciExecutorOptions {
 }
 
 /**
- * Named by a variable so that bundlers leave undici out of apps that use the default executor
- * (about 1 MB minified); an app that picks this executor has undici installed and loads it then.
+ * Loaded through `importOptional`, so that bundlers leave undici out of apps that use the default
+ * executor; an app that picks this executor has undici installed and loads it then.
  */
-const UNDICI: string = ['undici'][0] as string;
+const UNDICI = 'undici';
 
 interface Loaded {
   pool: Pool;
@@ -43,7 +44,7 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
 
   const load = (): Promise<Loaded> => {
     loaded ??= Promise.all([
-      import(UNDICI) as Promise<typeof import('undici')>,
+      importOptional(UNDICI) as Promise<typeof import('undici')>,
       import('node:zlib'),
       import('node:util'),
       import('node:stream'),

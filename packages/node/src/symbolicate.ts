@@ -80,7 +80,9 @@ function symbolicateEvent(
   }
   const files = new Map<string, readonly string[] | null>();
   const display = (where: { display: string; path?: string }) => {
-    if (!where.path) return where.display;
+    // A bundler-namespaced source (`webpack://app/./src/x.ts`) is already relative to the
+    // project; its `path` beside the map is only a guess for reading the file.
+    if (!where.path || !isAbsolute(where.display)) return where.display;
     const rel = relative(cwd, where.path);
     return rel.startsWith('..') || isAbsolute(rel) ? where.path : rel.split('\\').join('/');
   };

@@ -149,6 +149,27 @@ describe('faultline-symbolicate', () => {
     expect(event.exception.values[0].value).toBe('no price for mug');
   });
 
+  it('names sources of a webpack map (webpack://app/./src/…) relative to the project, as the docs say', async () => {
+    // webpack names sources from the project's folder, not from the map's: `src/cart.ts` is no
+    // file beside the map, and the line comes from the map's sourcesContent.
+    const webpackDist = join(dir, 'dist-webpack');
+    await mkdir(join(webpackDist, 'assets'), { recursive: true });
+    const map = JSON.parse(await readFile(join(dist, 'assets', 'app.min.js.map'), 'utf8'));
+    map.sources = map.sources.map((source: string) => `webpack://shop/./${source.replace(/^(\.\.\/)+/, '')}`);
+    await writeFile(join(webpackDist, 'assets', 'app.min.js'), bundle);
+    await writeFile(join(webpackDist, 'assets', 'app.min.js.map'), JSON.stringify(map));
+    const eventFile = join(dir, 'event-webpack.json');
+    await writeFile(eventFile, JSON.stringify(browserEvent('http://127.0.0.1:5173/assets/app.min.js')));
+    const run = cli(['--maps', webpackDist, eventFile]);
+    expect(run.code).toBe(0);
+    const top = JSON.parse(run.stdout).exception.values[0].stacktrace.frames.at(-1);
+    expect(top).toMatchObject({
+      filename: 'src/cart.ts',
+      lineno: lineOf(CART, 'throw new Error'),
+      context_line: CART.split('\n')[lineOf(CART, 'throw new Error') - 1],
+    });
+  });
+
   it('scrubs the source lines it prints', async () => {
     const eventFile = join(dir, 'event-scrub.json');
     await writeFile(eventFile, JSON.stringify(browserEvent('http://127.0.0.1:5173/assets/app.min.js')));

@@ -6,6 +6,8 @@
 // - sanitizeEvent (normalize + scrub) of a typical event, and scrubString of 50 KB of log text.
 // Medians over repeated batches after a warm-up batch; and the same sanitizeEvent as a fresh
 // process's first event and second (median over fresh processes).
+
+import { execFileSync } from 'node:child_process';
 import {
   createClient,
   normalize,
@@ -15,7 +17,6 @@ import {
   scrubValue,
   serializeEnvelope,
 } from '@faultline/core';
-import { execFileSync } from 'node:child_process';
 import { isMain, median, ROOT } from './lib.mjs';
 
 const now = () => Number(process.hrtime.bigint()) / 1e3;

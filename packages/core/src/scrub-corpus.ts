@@ -896,6 +896,32 @@ export function leakCases(seed = 1): LeakCase[] {
   add('environment', s, `{"NODE_ENV":"production","STRIPE_KEY":"${s}","PORT":"8080"}`);
   s = from(ALNUM, 24);
   add('environment', s, `SSH_KEY=${s}\nLOG_LEVEL=info`);
+  // Prisma's error dump of a call's arguments: a key/value row named by its `key` (in `where`,
+  // `create` and `update` alike), a password in `data`.
+  s = tok();
+  add(
+    'ORM error',
+    s,
+    `Invalid \`prisma.setting.update()\` invocation:\n\n{\n  where: {\n    key: "reset_token"\n  },\n  data: {\n    value: "${s}"\n  }\n}\n\nRecord to update not found.`,
+  );
+  s = pw();
+  add(
+    'ORM error',
+    s,
+    `Invalid \`prisma.setting.upsert()\` invocation in\n/app/src/settings.ts:14:24\n\n  11 \n→ 14 await prisma.setting.upsert({\n       where: { key: "smtp_password" },\n       create: { key: "smtp_password", value: "${s}" },\n       update: { value: "${s}" }\n     })`,
+  );
+  s = pw();
+  add(
+    'ORM error',
+    s,
+    `Invalid \`prisma.user.update()\` invocation:\n\n{\n  where: {\n    id: 42\n  },\n  data: {\n    password: "${s}",\n    role: "ADMIN"\n  }\n}`,
+  );
+  s = tok();
+  add(
+    'ORM error',
+    s,
+    `Invalid \`prisma.integration.create()\` invocation:\n\n{\n  data: {\n    settings: [\n      {\n        name: "webhook_secret",\n        value: "${s}"\n      }\n    ]\n  }\n}`,
+  );
   return cases;
 }
 
@@ -1088,6 +1114,10 @@ export const BENIGN: Record<string, string[]> = {
     'CACHE_KEY=orders:v2\nSORT_KEY=created_at\nRECAPTCHA_SITE_KEY=6LcX',
     "allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key']",
     "missing fields: ['password', 'email']",
+    // A key/value row whose key is harmless, and one that describes a password without holding one.
+    'Invalid `prisma.setting.update()` invocation:\n\n{\n  where: {\n    key: "theme"\n  },\n  data: {\n    value: "dark"\n  }\n}',
+    '{\n  key: "password_min_length",\n  value: "12"\n}',
+    '[{"name":"password","label":"Password"},{"name":"theme","value":"dark"}]',
   ],
   counts: [
     'prompt_tokens: 12, completion_tokens: 30, total_tokens: 42',

@@ -1080,6 +1080,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const key = m[2] ?? m[4] ?? m[5] ?? m[7]!;
     const sep = m[3] ?? m[6] ?? m[8]!;
     let at = PAIR.lastIndex;
+    const start = m.index + m[1]!.length;
     // `>` ends a key only in an XML element: `<password>...</password>`.
     const xml = !!m[3] && !/[:=%]/.test(sep);
     if (xml && (sep !== '>' || m[1] !== '<')) continue;
@@ -1087,11 +1088,17 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
     VALUE.lastIndex = XML_TEXT.lastIndex = at;
+    // The name just read, followed by a comma, reads as an item of a list written out
+    // (`key: "reset_token",`): it is the name, and the `value` after it is still the one it names.
+    if (m[7] && start < named) continue;
+    // Also across the objects of a call's arguments (Prisma's `where: { key: "reset_token" },\n
+    // data: { value: "…" }`): only brackets and the key of an object may stand between them.
     const sibling =
       named >= 0 &&
       /^value$/i.test(key) &&
-      /^(?:[\s,"'\\]|\\[nrt]){0,64}$/.test(text.slice(named, m.index + m[1]!.length));
-    named = -1;
+      start - named < 2048 &&
+      /^(?:[,"'\\{}]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(text.slice(named, start).replace(/\s+/g, ''));
+    if (text[at] !== '{') named = -1;
     // An error's name is no key: `TokenExpiredError: jwt expired`. A flag that says where the
     // secret comes from takes no value: `docker login --password-stdin registry.example.com`.
     if (/(?:Error|Exception):/.test(key + sep) || (m[4] && /-stdin$/.test(key))) continue;
@@ -1191,6 +1198,8 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
       last = PAIR.lastIndex = end;
+      // The same name names the `value` of the next object too (an upsert's `create` and `update`).
+      if (sibling) named = end;
     }
   }
   return out + text.slice(last);

@@ -285,6 +285,9 @@ describe('scrubString: secrets by value', () => {
       `[${"'x-token', ".repeat(200)}`.repeat(mb / 2401),
       'curl -u "a:'.repeat(mb / 11),
       'a_b '.repeat(mb / 4),
+      'key: "password", a: {'.repeat(mb / 21),
+      `key: "password", ${'value: {'.repeat(mb / 8)}`,
+      `{"key":"api_key","value":"x"},`.repeat(mb / 30),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

@@ -922,6 +922,19 @@ export function leakCases(seed = 1): LeakCase[] {
     s,
     `Invalid \`prisma.integration.create()\` invocation:\n\n{\n  data: {\n    settings: [\n      {\n        name: "webhook_secret",\n        value: "${s}"\n      }\n    ]\n  }\n}`,
   );
+  // Redis commands in a client's error or a breadcrumb: a token as a part of the key.
+  s = tok();
+  add(
+    'Redis command',
+    s,
+    `ReplyError: OOM command not allowed when used memory > 'maxmemory'. script: SETEX reset:${s} 3600 42`,
+  );
+  s = tok();
+  add('Redis command', s, `Command timed out: SET session:${s} {"uid":42} EX 86400`);
+  s = tok();
+  add('Redis command', s, `GET apikey:${s}`);
+  s = tok();
+  add('Redis command', s, `redis DEL shop:pwreset:${s} failed: Connection is closed.`);
   return cases;
 }
 
@@ -1161,6 +1174,10 @@ export const BENIGN: Record<string, string[]> = {
     "INSERT INTO orders (id, status, note) VALUES (1, 'paid', 'gift wrap'), (2, 'shipped', NULL)",
     'query: INSERT INTO "order"("id", "total", "token_count") VALUES ($1, $2, $3) -- PARAMETERS: [42,1999,3]',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
+    // Redis keys whose parts are data.
+    'SET ratelimit:login:42 5 EX 60',
+    'GET reset:attempts:42',
+    'SETEX share:count_by_day_2024_01_15 86400 12',
   ],
   commands: [
     'zip -P is insecure, use zipcloak or 7z with -p instead',

@@ -326,6 +326,21 @@ export function siblingSecrets(
 export const tokenLike = (value: string): boolean =>
   value.length >= 20 && !/\s/.test(value) && /\d/.test(value) && /[a-z]/i.test(value);
 
+const UUID = /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i;
+
+/**
+ * Reads as random rather than as words, for a place whose name says little (a Redis key's part,
+ * `/s/<token>`, `?t=<token>`, a cookie of any name): 16+ characters with a digit and a letter,
+ * interleaved (`k3j9`, `8f7a6b5c`) or with small and capital letters that start no word
+ * (`MkSl2aFk`); not a slug (`how-to-install-node-20`), a name with a number
+ * (`Warhammer40000Painting`) or a UUID.
+ */
+export const randomLike = (value: string): boolean =>
+  value.length > 15 &&
+  /\d/.test(value) &&
+  /\d[A-Za-z]\d|[A-Za-z]\d[A-Za-z]|[a-z][A-Z](?![a-z]{2})/.test(value) &&
+  !UUID.test(value);
+
 /**
  * Reads like a credential rather than prose: long, or with a digit, an inner capital or a symbol
  * of token alphabets.
@@ -694,6 +709,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|(?:web)?hook|sso|share)[\w-]{0,40}\/(?:[\w-]{1,12}\/)?)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when(wordy),
     '/',
+  ],
+  // A token as a part of a Redis key, after a part whose words name it, as a command shows it in
+  // an error or a breadcrumb: `SETEX reset:<token> 3600 …`, `GET sess:<id>`, `DEL
+  // app:apikey:<token>`; a part that reads as random or is a UUID, not data
+  // (`share:count_by_day_2024_01_15`) or a file name.
+  [
+    /((?:^|[\s"'`[(,=])(?:[\w.-]{1,64}:){0,3}[a-z\d]{0,12}(?:token|reset|passw|pwd|secret|(?:api|access|private)[-_]?key|auth(?!or)|sess|otp|magic|verif|confirm|invit|activat|login|signin|sso|csrf|refresh|nonce|[25]fa|mfa|share)[\w-]{0,20}:)([\w~+=-]{16,256})(?![\w~+=./-])/gi,
+    when((part) => randomLike(part) || UUID.test(part)),
+    /:[\w~+=-]{16}/,
   ],
   // A token in a URL's fragment without a name (the fragment never reaches the server, so apps
   // keep keys there: Excalidraw's `#json=<id>,<key>`, Bitwarden Send's `#/send/<id>/<key>`,

@@ -288,6 +288,9 @@ describe('scrubString: secrets by value', () => {
       'key: "password", a: {'.repeat(mb / 21),
       `key: "password", ${'value: {'.repeat(mb / 8)}`,
       `{"key":"api_key","value":"x"},`.repeat(mb / 30),
+      'a:b:c:reset:'.repeat(mb / 12),
+      ` ${'a'.repeat(60)}:`.repeat(mb / 62),
+      ` session-token-reset-auth:${'a1'.repeat(200)}.`.repeat(mb / 427),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

@@ -935,6 +935,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('Redis command', s, `GET apikey:${s}`);
   s = tok();
   add('Redis command', s, `redis DEL shop:pwreset:${s} failed: Connection is closed.`);
+  // Tokens after a one-letter path segment: share, invitation, reset and token links.
+  s = tok();
+  add('URL path', s, `GET https://app.example.com/s/${s} 404`);
+  s = tok();
+  add('URL path', s, `invitation link https://app.example.com/i/${s} expired`);
+  s = tok();
+  add('URL path', s, `GET /r/${s}?utm_source=mail 302`);
+  s = tok();
+  add('URL path', s, `fetch https://files.example.com/t/${s}/report.pdf failed`);
   return cases;
 }
 
@@ -1174,6 +1183,11 @@ export const BENIGN: Record<string, string[]> = {
     "INSERT INTO orders (id, status, note) VALUES (1, 'paid', 'gift wrap'), (2, 'shipped', NULL)",
     'query: INSERT INTO "order"("id", "total", "token_count") VALUES ($1, $2, $3) -- PARAMETERS: [42,1999,3]',
     'Could not load file or assembly System.Web, Version=4.0.0.0, Culture=neutral',
+    // One-letter path segments holding slugs, names, ids and files.
+    'GET /t/how-to-install-node-20-on-ubuntu-22-04/4567',
+    'https://www.reddit.com/r/AskReddit/comments/1abc2de/what_is_your_favorite/ and /r/Warhammer40000Painting',
+    'GET /i/550e8400-e29b-41d4-a716-446655440000 200',
+    'GET /s/8f7a6b5c4d3e2f1a9b8c.js 404',
     // Redis keys whose parts are data.
     'SET ratelimit:login:42 5 EX 60',
     'GET reset:attempts:42',

@@ -710,6 +710,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     when(wordy),
     '/',
   ],
+  // A token after a one-letter segment (`/s/<token>` share links, `/i/` invitations, `/r/` resets,
+  // `/t/`): the letter says less than a word, so the token must read as random; a slug
+  // (`/t/how-to-install-node-20`), a UUID or a file (`/s/8f7a6b5c4d3e2f1a.js`) stays.
+  [/(\/[irst]\/)([\w~%+-]{16,1024})(?![\w~%+.-])/g, when(randomLike), /\/[irst]\//],
   // A token as a part of a Redis key, after a part whose words name it, as a command shows it in
   // an error or a breadcrumb: `SETEX reset:<token> 3600 …`, `GET sess:<id>`, `DEL
   // app:apikey:<token>`; a part that reads as random or is a UUID, not data

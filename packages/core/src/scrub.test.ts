@@ -291,6 +291,8 @@ describe('scrubString: secrets by value', () => {
       'a:b:c:reset:'.repeat(mb / 12),
       ` ${'a'.repeat(60)}:`.repeat(mb / 62),
       ` session-token-reset-auth:${'a1'.repeat(200)}.`.repeat(mb / 427),
+      '/s/'.repeat(mb / 3),
+      `/t/${'aB1'.repeat(400)}`.repeat(mb / 1203),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

@@ -111,6 +111,17 @@ describe('requestDataFrom', () => {
     });
   });
 
+  it('filters a token under a short query name (t, k, s, tk) and keeps searches, times and counts there', () => {
+    const token = 'Zk3j9d0s8a7f6g5h4j3k2l1m';
+    const out = requestDataFrom({ url: '/dl', query: { t: token, k: token, s: token, tk: token } }, {});
+    expect(out.query_string).toEqual({ t: '[Filtered]', k: '[Filtered]', s: '[Filtered]', tk: '[Filtered]' });
+    const kept = { s: 'blue shoes size 42', t: '1700000000', k: '3', tk: '2024-01-15T12:30:45Z' };
+    expect(requestDataFrom({ url: '/search', query: kept }, {}).query_string).toEqual(kept);
+    expect(requestDataFrom({ url: `/dl?t=${token}&s=blue+shoes` }, {}).query_string).toBe(
+      't=[Filtered]&s=blue+shoes',
+    );
+  });
+
   it('scrubs string bodies by content', () => {
     const form = requestDataFrom(
       { body: 'user=bob&password=hunter2&card=4242424242424242' },

@@ -11,7 +11,7 @@ import {
   scrubUrlWith,
   scrubValueWith,
 } from './scrub.js';
-import { FILTERED, tokenLike } from './scrub-patterns.js';
+import { FILTERED, isTokenParam, tokenLike } from './scrub-patterns.js';
 import type { RequestData } from './types.js';
 
 /** The raw pieces of an incoming HTTP request, as a framework adapter sees them. */
@@ -50,7 +50,10 @@ function scrubbedUrl(url: string, compiled: CompiledScrub): string {
   return truncate(scrubUrlWith(truncate(url, URL_LIMIT + SCAN_MARGIN), compiled), URL_LIMIT);
 }
 
-/** Query from a raw string or a parsed object, scrubbed by parameter name and by content. */
+/**
+ * Query from a raw string or a parsed object, scrubbed by parameter name and by content; a token
+ * under a short name (`?t=`, `?k=`, `?s=`, `?tk=`) is filtered as in text.
+ */
 function scrubQuery(query: unknown, compiled: CompiledScrub): string | Record<string, string> | undefined {
   if (typeof query === 'string') {
     const raw = query.startsWith('?') ? query.slice(1) : query;
@@ -67,7 +70,9 @@ function scrubQuery(query: unknown, compiled: CompiledScrub): string | Record<st
     setKey(
       out,
       scrubStringWith(key, compiled),
-      isSensitiveKeyWith(key, compiled, true) ? FILTERED : truncate(scrubStringWith(text, compiled), 2048),
+      isSensitiveKeyWith(key, compiled, true) || isTokenParam(key, text)
+        ? FILTERED
+        : truncate(scrubStringWith(text, compiled), 2048),
     );
   }
   return Object.keys(out).length > 0 ? out : undefined;

@@ -944,6 +944,17 @@ export function leakCases(seed = 1): LeakCase[] {
   add('URL path', s, `GET /r/${s}?utm_source=mail 302`);
   s = tok();
   add('URL path', s, `fetch https://files.example.com/t/${s}/report.pdf failed`);
+  // Short URL parameters that carry a token.
+  s = tok();
+  add('URL', s, `GET /download?t=${s}&name=report.pdf 403`);
+  s = tok();
+  add('URL', s, `GET https://cdn.example.com/v/clip.mp4?k=${s}`);
+  s = tok();
+  add('URL', s, `redirect to /unsubscribe?s=${s}`);
+  s = tok();
+  add('URL', s, `GET /confirm?uid=42&tk=${s}`);
+  s = tok();
+  add('URL', s, `GET /assets/invoice.pdf?sig=${s}&exp=1700000000`);
   return cases;
 }
 
@@ -1188,6 +1199,10 @@ export const BENIGN: Record<string, string[]> = {
     'https://www.reddit.com/r/AskReddit/comments/1abc2de/what_is_your_favorite/ and /r/Warhammer40000Painting',
     'GET /i/550e8400-e29b-41d4-a716-446655440000 200',
     'GET /s/8f7a6b5c4d3e2f1a9b8c.js 404',
+    // Short parameters holding searches, times, counts and ids.
+    'GET /search?s=blue+shoes+size+42&t=1700000000&k=3',
+    'GET /watch?v=dQw4w9WgXcQ&t=2024-01-15T12:30:45Z&s=iphone15promax256gb',
+    'GET /export?t=550e8400-e29b-41d4-a716-446655440000&k=daily_report_2024_q1',
     // Redis keys whose parts are data.
     'SET ratelimit:login:42 5 EX 60',
     'GET reset:attempts:42',

@@ -342,6 +342,17 @@ export const randomLike = (value: string): boolean =>
   !UUID.test(value);
 
 /**
+ * A short URL parameter that apps put a token in (`?t=`, `?k=`, `?s=`, `?tk=`), holding one: a
+ * value of token characters that reads as random ({@link randomLike}); a search (`?s=blue+shoes`),
+ * a time (`?t=1700000000`, `?t=2024-01-15T12:30:45Z`) or a count (`?k=3`) stays.
+ */
+export const isTokenParam = (key: string, value: string): boolean =>
+  /^(?:tk?|k|s)$/i.test(key) &&
+  /^(?:[\w~./=-]|%2[BbFf]|%3[Dd])+$/.test(value) &&
+  !/^\d{4}-?\d\d-?\d\dT\d/.test(value) &&
+  randomLike(value);
+
+/**
  * Reads like a credential rather than prose: long, or with a digit, an inner capital or a symbol
  * of token alphabets.
  */
@@ -1008,6 +1019,9 @@ const PASSWORD_KEY = /^(?:[A-Z][a-z]+)*(?:Passw(?:or)?d|Pwd|Passphrase)$/;
 const PHRASE_KEY = /passw(?:or)?d|passphrase|mnemonic|seedphrase/;
 const PHRASE_TAIL = /(?:[ \t]+[^\s;,"'`=<>&\\()[\]{}]{1,64}){1,24}/y;
 
+/** The value of a short URL parameter, if it is all token characters (sticky). */
+const TOKEN_PARAM = /(?:[\w~./=-]|%2[BbFf]|%3[Dd]){16,1024}(?![\w~./=%+-])/y;
+
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
 
@@ -1143,7 +1157,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       )
         continue;
     }
-    if (!sibling && !isSensitiveKeyWith(key, compiled, query)) {
+    // A token under a name that says nothing: a short URL parameter (`?t=<token>`).
+    let unnamed = false;
+    if (sep === '=' && query && /^(?:tk?|k|s)$/i.test(key)) {
+      TOKEN_PARAM.lastIndex = at;
+      unnamed = isTokenParam(key, TOKEN_PARAM.exec(text)?.[0] ?? '');
+    }
+    if (!sibling && !unnamed && !isSensitiveKeyWith(key, compiled, query)) {
       const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
       if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
         named = PART_VALUE.lastIndex = at + v[0].length;

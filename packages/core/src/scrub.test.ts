@@ -293,6 +293,9 @@ describe('scrubString: secrets by value', () => {
       ` session-token-reset-auth:${'a1'.repeat(200)}.`.repeat(mb / 427),
       '/s/'.repeat(mb / 3),
       `/t/${'aB1'.repeat(400)}`.repeat(mb / 1203),
+      '?t='.repeat(mb / 3),
+      '?t=t=t='.repeat(mb / 7),
+      `&s=${'a1'.repeat(600)}%`.repeat(mb / 1204),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

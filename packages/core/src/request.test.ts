@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { requestDataFrom } from './request.js';
+import { requestDataFrom, sanitizeRequestWith } from './request.js';
 import { utf8Length } from './sanitize-fit.js';
+import { compileScrub } from './scrub.js';
 
 const parts = {
   method: 'post',
@@ -120,6 +121,18 @@ describe('requestDataFrom', () => {
     expect(requestDataFrom({ url: `/dl?t=${token}&s=blue+shoes` }, {}).query_string).toBe(
       't=[Filtered]&s=blue+shoes',
     );
+  });
+
+  it('filters a token in a cookie map the app set on the request, whatever its name', () => {
+    const wire = sanitizeRequestWith(
+      {
+        url: '/',
+        cookies: { myapp: 's%3AqY3kLmN0pQrStUvWxYz12345.abcDEF123ghiJKL456', theme: 'dark', lang: 'en-US' },
+      },
+      compileScrub({ sendDefaultPii: true }),
+      8192,
+    );
+    expect(wire?.cookies).toEqual({ myapp: '[Filtered]', theme: 'dark', lang: 'en-US' });
   });
 
   it('scrubs string bodies by content', () => {

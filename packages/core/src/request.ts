@@ -129,7 +129,11 @@ function headerValue(headers: Record<string, unknown>, name: string): string | u
   return undefined;
 }
 
-function stringMap(value: unknown, compiled: CompiledScrub): Record<string, string> {
+/**
+ * A map of strings scrubbed by key and content; for `cookies`, a value that is a token is filtered
+ * whatever its name, as in {@link parseCookies}.
+ */
+function stringMap(value: unknown, compiled: CompiledScrub, cookies?: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const normalized = normalize(value, { maxDepth: 2, maxBreadth: 100, maxStringLength: 4096 });
   if (!isRecord(normalized)) return out;
@@ -139,7 +143,9 @@ function stringMap(value: unknown, compiled: CompiledScrub): Record<string, stri
     setKey(
       out,
       key,
-      isSensitiveKeyWith(key, compiled) ? FILTERED : truncate(scrubStringWith(text, compiled), 1024),
+      isSensitiveKeyWith(key, compiled) || (cookies && tokenLike(text))
+        ? FILTERED
+        : truncate(scrubStringWith(text, compiled), 1024),
     );
   }
   return out;
@@ -214,7 +220,7 @@ export function sanitizeRequestWith(
     put(out, 'headers', scrubHeadersWith(headers as Record<string, string | string[] | undefined>, compiled));
   }
   const cookies = read(request, 'cookies');
-  if (compiled.pii && cookies !== undefined) put(out, 'cookies', stringMap(cookies, compiled));
+  if (compiled.pii && cookies !== undefined) put(out, 'cookies', stringMap(cookies, compiled, true));
   put(out, 'data', scrubBody(read(request, 'data'), compiled, maxBodyBytes));
   const env = read(request, 'env');
   if (env !== undefined) {

@@ -955,6 +955,13 @@ export function leakCases(seed = 1): LeakCase[] {
   add('URL', s, `GET /confirm?uid=42&tk=${s}`);
   s = tok();
   add('URL', s, `GET /assets/invoice.pdf?sig=${s}&exp=1700000000`);
+  // `document.cookie` written to a log: a cookie whose value is a token, whatever its name.
+  s = tok();
+  add('cookie string', s, `_ga=GA1.2.1234567890.1700000000; myapp=${s}; theme=dark; lang=en-US`);
+  s = tok();
+  add('cookie string', s, `remember=${s}; theme=dark; consent=1`);
+  s = tok();
+  add('cookie string', s, `preferences read from "theme=dark; ab_bucket=3; uid_v2=s%3A${s}.x7Kp2"`);
   return cases;
 }
 
@@ -1207,6 +1214,13 @@ export const BENIGN: Record<string, string[]> = {
     'SET ratelimit:login:42 5 EX 60',
     'GET reset:attempts:42',
     'SETEX share:count_by_day_2024_01_15 86400 12',
+  ],
+  'cookie and header parameters': [
+    '_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.1700000000; theme=dark; lang=en-US; consent=1',
+    'Content-Type: multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW',
+    'Server=db-primary-01.internal.example.com; Database=shop; Encrypt=true',
+    'Content-Disposition: attachment; filename=report-8f7a6b5c4d3e2f1a9b.pdf; size=1234',
+    'X-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
   ],
   commands: [
     'zip -P is insecure, use zipcloak or 7z with -p instead',

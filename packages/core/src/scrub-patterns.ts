@@ -1021,6 +1021,18 @@ const PHRASE_TAIL = /(?:[ \t]+[^\s;,"'`=<>&\\()[\]{}]{1,64}){1,24}/y;
 
 /** The value of a short URL parameter, if it is all token characters (sticky). */
 const TOKEN_PARAM = /(?:[\w~./=-]|%2[BbFf]|%3[Dd]){16,1024}(?![\w~./=%+-])/y;
+/** A cookie's value in a `document.cookie` list, up to its `;` (sticky). */
+const COOKIE_VALUE = /[^\s"';,\\]{20,1024}(?=;|$|[\s"'\\])/y;
+/**
+ * A cookie's value that is a token, as the cookie header's are judged ({@link tokenLike}), and
+ * reads as random (a list of `name=value` settings joined by `; ` holds host names and versions
+ * too); not a file name.
+ */
+const cookieToken = (value: string): boolean =>
+  /^[^\s"';,\\]{20,1024}$/.test(value) &&
+  tokenLike(value) &&
+  randomLike(value) &&
+  !/\.[a-z][a-z\d]{0,4}$/.test(value);
 
 const VALUE =
   /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
@@ -1117,6 +1129,10 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   // Where the value of `key="ApiKey"` or `"name": "password"` ended: the `value` pair right after
   // it (`<add key="ApiKey" value="…"/>`, `{"name": "password", "value": "…"}`) is the secret.
   let named = -1;
+  // Where the value of the last harmless `name=value` starts: the first cookie of a
+  // `document.cookie` list, judged when the next one shows that it is one.
+  let first = -1;
+  const cookies = text.includes('; ');
   PAIR.lastIndex = 0;
   for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
     const key = m[2] ?? m[4] ?? m[5] ?? m[7]!;
@@ -1157,13 +1173,28 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       )
         continue;
     }
-    // A token under a name that says nothing: a short URL parameter (`?t=<token>`).
+    // A token under a name that says nothing: a short URL parameter (`?t=<token>`), or a cookie of
+    // a `document.cookie` list (`a=1; myapp=<token>; theme=dark`).
     let unnamed = false;
+    const listed = cookies && sep === '=' && text.startsWith('; ', start - 2);
     if (sep === '=' && query && /^(?:tk?|k|s)$/i.test(key)) {
       TOKEN_PARAM.lastIndex = at;
       unnamed = isTokenParam(key, TOKEN_PARAM.exec(text)?.[0] ?? '');
+    } else if (listed && !/^boundary$/i.test(key)) {
+      COOKIE_VALUE.lastIndex = at;
+      unnamed = cookieToken(COOKIE_VALUE.exec(text)?.[0] ?? '');
+      if (
+        first >= last &&
+        first < start - 2 &&
+        start - first < 1030 &&
+        cookieToken(text.slice(first, start - 2))
+      ) {
+        out += text.slice(last, first) + FILTERED;
+        last = start - 2;
+      }
     }
     if (!sibling && !unnamed && !isSensitiveKeyWith(key, compiled, query)) {
+      first = sep === '=' && !listed ? at : -1;
       const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
       if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
         named = PART_VALUE.lastIndex = at + v[0].length;

@@ -296,6 +296,10 @@ describe('scrubString: secrets by value', () => {
       '?t='.repeat(mb / 3),
       '?t=t=t='.repeat(mb / 7),
       `&s=${'a1'.repeat(600)}%`.repeat(mb / 1204),
+      '; a='.repeat(mb / 4),
+      `; a=${'b1'.repeat(600)}`.repeat(mb / 1204),
+      `${'a=b='.repeat(mb / 4)}; a=b`,
+      `a=${'b1C'.repeat(20)}; `.repeat(mb / 64),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sanitizeCheckIn, sanitizeEvent } from './sanitize.js';
@@ -23,11 +23,21 @@ describe('sanitizeEvent', () => {
     const positional = await new Promise<Error>((resolve) => {
       spawn('/nonexistent/sbin/rabbitmqctl', ['add_user', 'worker', 'tr0ub4dor']).on('error', resolve);
     });
+    // A tool without a password flag of its own: `-p` after `-u` (execFile's error adds `cmd`).
+    const tool = await new Promise<Error>((resolve) => {
+      execFile('/nonexistent/bin/backup-tool', ['-u', 'admin', '-p', 'S3cr3t!pass', '--host', 'db'], (e) =>
+        resolve(e as Error),
+      );
+    });
+    expect(tool).toMatchObject({ spawnargs: ['-u', 'admin', '-p', 'S3cr3t!pass', '--host', 'db'] });
+    expect(tool).toHaveProperty('cmd');
     const wire = sanitizeEvent(
-      testEvent({ extra: { error, positional, argv: ['mysql', '-uroot', '-pS3cret', 'shop'] } }),
+      testEvent({ extra: { error, positional, tool, argv: ['mysql', '-uroot', '-pS3cret', 'shop'] } }),
     );
     const json = JSON.stringify(wire.extra);
     expect(json).not.toContain('hunter');
+    expect(json).not.toContain('S3cr3t!pass');
+    expect(json).toContain('"--host","db"');
     expect(json).not.toContain('tr0ub4dor');
     expect(json).toContain('worker');
     expect(json).not.toContain('S3cret');

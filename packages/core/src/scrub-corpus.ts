@@ -962,6 +962,20 @@ export function leakCases(seed = 1): LeakCase[] {
   add('cookie string', s, `remember=${s}; theme=dark; consent=1`);
   s = tok();
   add('cookie string', s, `preferences read from "theme=dark; ab_bucket=3; uid_v2=s%3A${s}.x7Kp2"`);
+  // A failed command: a password after `-p` where `-u` named a user, whatever the tool, in the
+  // message and in the argument list written out.
+  s = pw();
+  add('command line', s, `Error: Command failed: backup-tool -u admin -p ${s} --host db`);
+  s = pw();
+  add(
+    'spawn error',
+    s,
+    `{ errno: -2, code: 'ENOENT', syscall: 'spawn backup-tool', path: 'backup-tool', spawnargs: [ '-u', 'admin', '-p', '${s}', '--host', 'db' ] }`,
+  );
+  s = pw();
+  add('spawn error', s, `{"code":"ENOENT","path":"sync-tool","spawnargs":["--user","admin","-p","${s}"]}`);
+  s = tok();
+  add('spawn error', s, `spawnargs: [ '--token=${s}', '--verbose' ]`);
   return cases;
 }
 
@@ -1227,6 +1241,14 @@ export const BENIGN: Record<string, string[]> = {
     'curl -u admin: https://example.com/status',
     'smbclient //fileserver/backup -N -c ls',
     'net user svc-backup /delete',
+    // `-p` after `-u` that is no password: a port, a pid, a port mapping, a database, a priority.
+    'docker run --rm -u 1000:1000 -p 8080:80 -v /srv:/srv node:20 npm ci',
+    'psql -h db -U app -p 5432 shop',
+    'mysql -h db -u root -p shop',
+    'journalctl -u nginx.service -p err --since today',
+    'ps -u root -p 1234,5678',
+    'sudo -u app node server.js -p production',
+    "{ code: 'ENOENT', spawnargs: [ '-h', 'db', '-U', 'app', '-p', '5432', 'shop' ] }",
   ],
 };
 

@@ -561,6 +561,12 @@ const SECRET_ARGUMENT = RegExp(
   'g',
 );
 
+/**
+ * Between the words of a command line, as a pattern's source: spaces, or the quotes and comma
+ * between the items of an argument list written out (over lines too).
+ */
+const ARG_SEP = `(?:[ \\t]+|\\\\*["'],(?:\\s|\\\\+[nrt]){0,64}\\\\*["'])`;
+
 /** 40 characters with small and capital letters and a digit, `/` or `+`: a secret key, not a word or a hex digest. */
 const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) && /[\d/+]/.test(value);
 
@@ -669,6 +675,30 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // A flag (`-p`, `--user`), `password` / `add_user` / `change_password` as a word, a UNC path
     // (`net use`), `net user`, smbclient or an Oracle tool: one of these is in every match.
     /(?:^|[ \t])-[A-Za-z-]|[ \t](?:password|add_user|change_password|using|unlock)[ \t]|\\\\|sqlplus|rman|sqlldr|pdp\b|net[ \t]+user|smbclient/,
+  ],
+  // `-p` after a user given with `-u`, `-U` or `--user` in the same command is its password,
+  // whatever the tool (`backup-tool -u admin -p S3cr3t!`), also as the items of an argument list
+  // written out (`[ '-u', 'admin', '-p', 'S3cr3t!' ]`, a failed spawn's `spawnargs` inspected);
+  // the item alone is read so in data. Not a port, a pid or a port mapping (`psql -U app -p
+  // 5432`, `docker run -u 1000 -p 8080:80`), a path, a URL or a plain word (`mysql -u root -p
+  // shop`, `journalctl -u nginx -p err`): a word with a digit and a letter, or a letter and a
+  // symbol; a quoted value whatever it holds.
+  [
+    RegExp(
+      `((?:^|[ \\t"'])-(?:[uU]|-user(?:name)?)(?:[ \\t=]+|${ARG_SEP})[^\\s'"\\\\;|&-][^\\s'"\\\\;|&]{0,127}(?:${ARG_SEP}[^\\s'"\\\\;|&]{1,128}){0,6}?${ARG_SEP}-p(?:[ \\t]+|${ARG_SEP}))(\\\\*["'][^"'\\n\\\\]{1,256}|[^\\n'"\\\\]{1,256})`,
+      'g',
+    ),
+    (all: string, pre: string, value: string) => {
+      const listed = /["']$/.test(pre);
+      const quote = listed ? '' : (/^\\*["']/.exec(value)?.[0] ?? '');
+      const word = listed || quote ? value.slice(quote.length) : /^\S*/.exec(value)![0];
+      return quote ||
+        (!/^[\d.,:]+(?:\/\w+)?$|^[-./~]|:\/\//.test(word) &&
+          (wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word))))
+        ? pre + quote + FILTERED + value.slice(quote.length + word.length)
+        : all;
+    },
+    /(?:^|[\s"'])-(?:[uU]|-user)/,
   ],
   // A password handed to a command on its standard input (`echo S3cret | docker login
   // --password-stdin`, `| sudo -S`, `| passwd --stdin`, `| chpasswd`, `--password-stdin <<<

@@ -300,6 +300,11 @@ describe('scrubString: secrets by value', () => {
       `; a=${'b1'.repeat(600)}`.repeat(mb / 1204),
       `${'a=b='.repeat(mb / 4)}; a=b`,
       `a=${'b1C'.repeat(20)}; `.repeat(mb / 64),
+      ' -u a -p '.repeat(mb / 9),
+      ` -u a${' b'.repeat(300)}`.repeat(mb / 605),
+      `'-u', 'a', `.repeat(mb / 11),
+      `"-u","a",${'"b",'.repeat(300)}`.repeat(mb / 1209),
+      ` -u a -p '${'a'.repeat(300)}`.repeat(mb / 310),
     ];
     const compiled = compileScrub();
     for (const input of inputs) {
@@ -554,6 +559,10 @@ describe('scrubValue', () => {
       admin: ['mysqladmin', '-u', 'root', 'password', 'hunter'],
       oracle: ['sqlplus', '-s', 'app/S3cret@db'],
       share: ['net', 'use', '\\\\host\\share', 'S3cret', '/user:bob'],
+      // `-p` after a user given with `-u`, whatever the tool, also without it (a failed spawn's `spawnargs`).
+      tool: ['backup-tool', '-u', 'admin', '-p', 'S3cr3t!pass', '--host', 'db'],
+      spawned: ['-u', 'admin', '-p', 'S3cr3t!pass', '--host', 'db'],
+      long: ['--username', 'admin', '--verbose', '-p', 'Tr0ub4dor'],
       // Kept: mysql's word after `-p ` is a database, a port is no password.
       db: ['mysql', '-u', 'root', '-p', 'shop'],
       serve: ['node', 'server.js', '-p', '3000', '-h', 'localhost'],
@@ -562,6 +571,10 @@ describe('scrubValue', () => {
       empty: ['ssh-keygen', '-N', '', '-f', 'key'],
       npm: ['npm', 'login', '--auth-type', 'legacy'],
       own: ['node', 'password=hunter2', 'x'],
+      // Kept: a port, a port mapping, a priority after `-u`.
+      port: ['-h', 'db', '-U', 'app', '-p', '5432', 'shop'],
+      mapped: ['docker', 'run', '-u', 'node', '-p', '8080:80', 'app'],
+      journal: ['journalctl', '-u', 'nginx', '-p', 'err'],
     };
     expect(scrubValue(args)).toEqual({
       ssh: ['sshpass', '-p', FILTERED, 'ssh', 'deploy@host'],
@@ -580,12 +593,18 @@ describe('scrubValue', () => {
       admin: ['mysqladmin', '-u', 'root', 'password', FILTERED],
       oracle: ['sqlplus', '-s', FILTERED],
       share: ['net', 'use', '\\\\host\\share', FILTERED, '/user:bob'],
+      tool: ['backup-tool', '-u', 'admin', '-p', FILTERED, '--host', 'db'],
+      spawned: ['-u', 'admin', '-p', FILTERED, '--host', 'db'],
+      long: ['--username', 'admin', '--verbose', '-p', FILTERED],
       db: ['mysql', '-u', 'root', '-p', 'shop'],
       serve: ['node', 'server.js', '-p', '3000', '-h', 'localhost'],
       docker: ['docker', 'run', '-u', '1000:1000', 'node:20'],
       empty: ['ssh-keygen', '-N', '', '-f', 'key'],
       npm: ['npm', 'login', '--auth-type', 'legacy'],
       own: ['node', `password=${FILTERED}`, 'x'],
+      port: ['-h', 'db', '-U', 'app', '-p', '5432', 'shop'],
+      mapped: ['docker', 'run', '-u', 'node', '-p', '8080:80', 'app'],
+      journal: ['journalctl', '-u', 'nginx', '-p', 'err'],
     });
   });
 

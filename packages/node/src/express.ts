@@ -39,21 +39,7 @@ export interface ExpressRequestHandlerOptions {
 }
 
 const STATE = Symbol('faultline.express.state');
-const ROUTE = Symbol('faultline.express.route');
-const MOUNT = Symbol('faultline.express.mount');
-const BASE = Symbol('faultline.express.base');
-const TEMPLATES = Symbol('faultline.express.templates');
-type Tracked = ExpressRequest & {
-  [STATE]?: HttpRequestState<ExpressRequest>;
-  /** `req.route` of requests the SDK does not follow (it was off when they started). */
-  [ROUTE]?: ExpressRequest['route'];
-  /** The mount path of its router then. */
-  [MOUNT]?: string | undefined;
-  /** `baseUrl` as express sets it, once the SDK follows it. */
-  [BASE]?: string | undefined;
-  /** Mount paths holding parameters, by the `baseUrl` they gave: `/acme/v1` → `/:tenant/v1`. */
-  [TEMPLATES]?: Map<string, string>;
-};
+type Tracked = ExpressRequest & { [STATE]?: HttpRequestState<ExpressRequest> };
 
 /**
  * First middleware of an express app: runs the rest of the request in its own scope, so
@@ -112,11 +98,6 @@ function enter(scope: RequestScope<ExpressRequest>, res: NodeResponse, next: Exp
 }
 
 function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<ExpressRequest>): void {
-  try {
-    trackRoutes(req);
-  } catch {
-    // Without the accessor the route is read from `req.route` alone.
-  }
   try {
     (req as Tracked)[STATE] = state;
     // A response of Node's own server (its socket belongs to a server) is reported from the
@@ -191,7 +172,6 @@ export function expressErrorHandler(
   const adapter = expressAdapter({});
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      trackRoutes(req);
       const state = (req as Tracked)[STATE] ?? openRequestScope(adapter, req);
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
@@ -234,96 +214,105 @@ function onFinish(this: NodeResponse): void {
   }
 }
 
-/** The app request prototypes that record route templates. */
-const tracking = new WeakSet<object>();
-
 /**
- * Express sets `req.route` when it dispatches to a route, while `req.baseUrl` is the mount path
- * of the router holding it; by the time an error reaches an app-level handler, `baseUrl` has
- * been restored. An accessor on the app's request prototype (`app.request`, express's own
- * extension point, which express makes the prototype of every request) records the full
- * template at that moment. Defined once per app, so requests keep their shape and cost nothing.
+ * The route template of a request (`/api/:tenant/v1/orders/:orderId`), read when an event or a
+ * status report needs it, never while express routes: express sets `req.route` when it
+ * dispatches to a route and keeps it, while `req.baseUrl` is the mount path (with values) only
+ * inside the router, so the mount's template is found in the app's routers.
  */
-function trackRoutes(req: ExpressRequest): void {
-  const proto: unknown = Object.getPrototypeOf(req);
-  if (typeof proto !== 'object' || proto === null || tracking.has(proto)) return;
-  tracking.add(proto);
-  // Only an express app's request object (it carries `app`), and only if nothing defines `route` yet.
-  if (!Object.hasOwn(proto, 'app') || 'route' in proto) return;
-  Object.defineProperty(proto, 'route', {
-    configurable: true,
-    enumerable: false,
-    get(this: Tracked) {
-      const state = this[STATE];
-      return state ? (state.matchedRoute as ExpressRequest['route']) : this[ROUTE];
-    },
-    // Runs for every routed request: it only records, the template is built if an event needs it.
-    set(this: Tracked, value: ExpressRequest['route']) {
-      const state = this[STATE];
-      const mount = this[TEMPLATES]?.get(this.baseUrl ?? '') ?? this.baseUrl;
-      if (state) {
-        state.matchedRoute = value;
-        state.mountPath = mount;
-      } else {
-        this[ROUTE] = value;
-        this[MOUNT] = mount;
-      }
-    },
-  });
-  if ('baseUrl' in proto) return;
-  // A router mounted at a path with parameters (`app.use('/:tenant', router)`) sets `baseUrl` to
-  // the values (`/acme`); while it does, `params` holds them, so the mount's template is known
-  // then. Requests through mounts without parameters allocate nothing.
-  Object.defineProperty(proto, 'baseUrl', {
-    configurable: true,
-    enumerable: true,
-    get(this: Tracked) {
-      return this[BASE];
-    },
-    set(this: Tracked, value: string | undefined) {
-      const before = this[BASE] ?? '';
-      this[BASE] = value;
-      if (typeof value !== 'string' || value.length <= before.length || !value.startsWith(before)) return;
-      // Runs inside express's routing: whatever the app put in `params`, nothing may throw here.
-      try {
-        const known = this[TEMPLATES]?.get(before);
-        const params = this.params;
-        let named = false;
-        for (const _ in params) {
-          named = true;
-          break;
-        }
-        // A mount without parameters under one without (`/api`): nothing to record.
-        if (known === undefined && !named) return;
-        let added = value.slice(before.length);
-        if (named)
-          added = added.replace(/[^/]+/g, (segment) => {
-            for (const key in params) if (params?.[key] === segment) return `:${key}`;
-            return segment;
-          });
-        if (known === undefined && added === value.slice(before.length)) return;
-        this[TEMPLATES] ??= new Map();
-        this[TEMPLATES].set(value, (known ?? before) + added);
-      } catch {
-        // The mount path keeps its values.
-      }
-    },
-  });
-}
-
 function routeOf(req: ExpressRequest): string | undefined {
-  const state = (req as Tracked)[STATE];
-  const route = (state?.matchedRoute as ExpressRequest['route']) ?? req.route;
-  const base =
-    (state?.matchedRoute ? state.mountPath : ((req as Tracked)[MOUNT] ?? mountOf(req, route?.path))) ?? '';
-  const path = pathOf(route?.path, () => pathWithin(req, base));
+  const route = req.route;
+  if (typeof route !== 'object' || route === null) return undefined;
+  const base = mountTemplate(req, route) ?? mountOf(req, route.path) ?? '';
+  const path = pathOf(route.path, () => pathWithin(req, base));
   if (path === undefined) return undefined;
   return joinPath(base, path);
 }
 
+/** The layers of an express router that the SDK reads (express 5's `router` package, express 4's own). */
+interface Layer {
+  route?: unknown;
+  handle?: { stack?: unknown };
+  /** Express 5: a mount at `/` (matches every path, consumes nothing), and one matcher per path. */
+  slash?: boolean;
+  matchers?: Array<(path: string) => { path: string; params: Record<string, unknown> } | false>;
+  /** Express 4: the mount path's expression and its parameter names. */
+  regexp?: RegExp & { fast_slash?: boolean };
+  keys?: Array<{ name?: unknown }>;
+}
+
+/** Deepest nesting of routers followed. */
+const MAX_MOUNT_DEPTH = 16;
+
 /**
- * The mount path of a route read after its router was left, for a request nobody followed (only
- * the error handler is installed): the request's path without as many segments as the route has.
+ * The template of the mount paths above `route` (`/api/:tenant/v1`): the app's router is walked
+ * along the request's path to the router layer that holds this very route, each mount's matched
+ * part with its parameter values named (`/acme` → `/:tenant`). Undefined when the route is not
+ * found there (a sub-app's route, a router express does not expose) or the layers cannot be read.
+ */
+function mountTemplate(req: ExpressRequest, route: object): string | undefined {
+  try {
+    const app = (req as { app?: { _router?: { stack?: unknown }; router?: { stack?: unknown } } }).app;
+    if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return undefined;
+    // `_router` first: in express 4, reading `app.router` throws.
+    const router = app._router ?? app.router;
+    const path = ((req.originalUrl ?? req.url ?? '').split('?')[0] ?? '') || '/';
+    return findRoute(router?.stack, path, route, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+function findRoute(stack: unknown, path: string, route: object, depth: number): string | undefined {
+  if (!Array.isArray(stack) || depth > MAX_MOUNT_DEPTH) return undefined;
+  for (const layer of stack as Layer[]) {
+    if (layer.route !== undefined) {
+      if (layer.route === route) return '';
+      continue;
+    }
+    const inner = layer.handle?.stack;
+    if (!Array.isArray(inner)) continue;
+    const mount = matchMount(layer, path);
+    if (!mount) continue;
+    const found = findRoute(inner, path.slice(mount.path.length) || '/', route, depth + 1);
+    if (found !== undefined) return mount.template + found;
+  }
+  return undefined;
+}
+
+/** The part of `path` a router layer's mount path matches, and that part with its parameters named. */
+function matchMount(layer: Layer, path: string): { path: string; template: string } | undefined {
+  if (layer.slash || layer.regexp?.fast_slash) return { path: '', template: '' };
+  let matched: string | undefined;
+  const params: Record<string, unknown> = {};
+  if (Array.isArray(layer.matchers)) {
+    for (const matcher of layer.matchers) {
+      const found = matcher(path);
+      if (!found) continue;
+      matched = found.path;
+      Object.assign(params, found.params);
+      break;
+    }
+  } else if (layer.regexp instanceof RegExp) {
+    const found = layer.regexp.exec(path);
+    if (found) {
+      matched = found[0];
+      layer.keys?.forEach((key, i) => {
+        if (typeof key?.name === 'string') params[key.name] = found[i + 1];
+      });
+    }
+  }
+  if (matched === undefined) return undefined;
+  const template = matched.replace(/\/$/, '').replace(/[^/]+/g, (segment) => {
+    for (const key in params) if (params[key] === segment && !/^\d+$/.test(key)) return `:${key}`;
+    return segment;
+  });
+  return { path: matched, template };
+}
+
+/**
+ * The mount path of a route not found in the app's routers: the request's path without as many
+ * segments as the route has.
  */
 function mountOf(req: ExpressRequest, path: unknown): string | undefined {
   if (req.baseUrl || typeof path !== 'string' || path.includes('*')) return req.baseUrl;

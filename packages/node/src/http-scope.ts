@@ -37,9 +37,6 @@ export interface HttpRequestState<R = unknown> {
   captured: boolean;
   /** The status of the error response, once known: the event's response context. */
   status: number | undefined;
-  /** The route the framework matched and the mount path of its router then (express). */
-  matchedRoute: unknown;
-  mountPath: string | undefined;
 }
 
 /**
@@ -65,8 +62,6 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
   declare adapter: HttpAdapter<R>;
   declare captured: boolean;
   declare status: number | undefined;
-  declare matchedRoute: unknown;
-  declare mountPath: string | undefined;
   /** Set once the request went on inside this scope: what throws after that is the app's. */
   declare entered: boolean;
   declare private readonly store: AsyncScopeStore;
@@ -78,8 +73,6 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
     this.adapter = adapter;
     this.captured = false;
     this.status = undefined;
-    this.matchedRoute = undefined;
-    this.mountPath = undefined;
     this.entered = false;
     this.store = store;
     this.inner = store.getScope().clone();

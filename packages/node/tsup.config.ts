@@ -60,22 +60,13 @@ const optionalImportForBundlers = {
 };
 const lazyOptionalImport = {
   name: 'lazy-optional-import',
-  setup(build: {
-    onResolve: (o: { filter: RegExp; namespace?: string }, f: () => object) => void;
-    onLoad: (o: { filter: RegExp; namespace: string }, f: () => object) => void;
-  }) {
-    build.onResolve({ filter: /^\.\/optional-import\.js$/ }, () => ({
-      path: 'optional-import',
-      namespace: 'lazy',
+  setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { resolveDir: string }) => object) => void }) {
+    build.onResolve({ filter: /^\.\/optional-import\.js$/ }, (args) => ({
+      path: resolve(args.resolveDir, 'optional-import.build.ts'),
     }));
-    build.onResolve({ filter: /^\.\/optional-import\.cjs$/, namespace: 'lazy' }, () => ({
+    build.onResolve({ filter: /^\.\/optional-import\.cjs$/ }, () => ({
       path: './optional-import.cjs',
       external: true,
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
-      contents:
-        "export const importOptional = (name) => require('./optional-import.cjs').importOptional(name);",
-      loader: 'js',
     }));
   },
 };

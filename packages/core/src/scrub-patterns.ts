@@ -756,7 +756,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // (`/t/how-to-install-node-20`), a UUID or a file (`/s/8f7a6b5c4d3e2f1a.js`) stays.
   [/(\/[irst]\/)([\w~%+-]{16,1024})(?![\w~%+.-])/g, when(randomLike), /\/[irst]\//],
   // A token as a part of a Redis key, after a part whose words name it, as a command shows it in
-  // an error or a breadcrumb: `SETEX reset:<token> 3600 …`, `GET sess:<id>`, `DEL
+  // an error or a breadcrumb: `SETEX reset:<token> 3600 ...`, `GET sess:<id>`, `DEL
   // app:apikey:<token>`; a part that reads as random or is a UUID, not data
   // (`share:count_by_day_2024_01_15`) or a file name.
   [

@@ -238,6 +238,7 @@ const copyRegExp = (pattern: RegExp, flag: string) =>
 
 /** Whether values under `key` are filtered; `query` adds URL-parameter names such as `code` and `key`. */
 let keyRulesPrimed = false;
+let queryRulePrimed = false;
 
 export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?: boolean): boolean {
   if (!keyRulesPrimed) {
@@ -248,10 +249,13 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
       TOKEN_COUNT,
       ABOUT_CREDENTIAL,
       SENSITIVE_WORD,
-      QUERY_WORD,
       PASSWORD_WORLD,
     ])
       primeRegExp(rule);
+  }
+  if (query && !queryRulePrimed) {
+    queryRulePrimed = true;
+    primeRegExp(QUERY_WORD);
   }
   const name = normalizeKey(key);
   const raw = percentDecode(key);
@@ -749,7 +753,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // also after a short id between them (Django's `/reset/<uidb64>/<token>/`, Laravel's `/email/verify/<id>/<hash>`).
     /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|(?:web)?hook|sso|share)[\w-]{0,40}\/(?:[\w-]{1,12}\/)?)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when(wordy),
-    '/',
+    /token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|hook|sso|share/i,
   ],
   // A token after a one-letter segment (`/s/<token>` share links, `/i/` invitations, `/r/` resets,
   // `/t/`): the letter says less than a word, so the token must read as random; a slug

@@ -250,6 +250,8 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
       ABOUT_CREDENTIAL,
       SENSITIVE_WORD,
       PASSWORD_WORLD,
+      ENV_KEY,
+      HEADER_KEY,
     ])
       primeRegExp(rule);
   }
@@ -1016,7 +1018,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
 
 /** Rules that apply with `sendDefaultPii`: all but the e-mail and IP masks. */
 const SECRET_RULES = RULES.slice(0, -4);
-/** Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed. */
+/**
+ * Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed: 1, the
+ * pattern that says whether the rule is tried; 2, the rule too.
+ */
 const PRIMED = new Uint8Array(RULES.length);
 
 /**
@@ -1366,11 +1371,16 @@ function applyRules(
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     const needs = rule[2];
+    // A built-in rule's small pattern is compiled once, at its first text; the rule itself at the
+    // first text that may hold a match.
+    if (primed && !primed[i] && needs instanceof RegExp) {
+      primed[i] = 1;
+      primeRegExp(needs);
+    }
     if (!(needs === 1 ? loose : !needs || (isString(needs) ? text.includes(needs) : needs.test(text))))
       continue;
-    // A built-in rule is compiled once, at the first text that may hold a match.
-    if (primed && !primed[i]) {
-      primed[i] = 1;
+    if (primed && primed[i] !== 2) {
+      primed[i] = 2;
       primeRegExp(rule[0]);
     }
     // Tested first: a global replace costs several times a test even where nothing matches,

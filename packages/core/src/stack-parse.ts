@@ -52,8 +52,10 @@ export const parseStack: StackParser = (error, options) => {
     for (const line of lines) {
       const trimmed = line.trim();
       // Hermes's note where it left out the middle of a long stack (`... skipping 1284 frames`),
-      // and zone.js's long-stack-trace separator (`at ____Elapsed_5_ms__At__<date>_ (http://localhost)`).
-      if (/^\.\.\. skipping \d+ frames$|^at _{8,}Elapsed_/.test(trimmed)) continue;
+      // and the async-boundary lines of long-stack-trace libraries: zone.js's
+      // (`at ____Elapsed_5_ms__At__<date>_ (http://localhost)`) and longjohn's row of dashes, which
+      // would otherwise read as a message line and drop the frames above it, the throw site's.
+      if (/^\.\.\. skipping \d+ frames$|^at _{8,}Elapsed_|^-{8,}$/.test(trimmed)) continue;
       const raw = (v8 ? v8Line : otherLine)(trimmed);
       if (raw) raws.push(raw);
       // In V8 the frames are the last run of `at` lines: `at` lines before a line of another

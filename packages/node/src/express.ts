@@ -81,6 +81,8 @@ function expressAdapter(options: ExpressRequestHandlerOptions): HttpAdapter<Expr
   return {
     method: (req) => req.method,
     route: routeOf,
+    // The template is built only for an event; the status policy only asks whether a route matched.
+    matched: (req) => typeof req.route === 'object' && req.route !== null,
     request: (req, client) =>
       requestContext(
         { raw: req, url: req.originalUrl, protocol: req.protocol, body: req.body, ip: req.ip },

@@ -21,6 +21,8 @@ export interface HttpAdapter<R> {
   method(req: R): string | undefined;
   /** The route template (`/users/:id`) once a route matched. */
   route(req: R): string | undefined;
+  /** Whether a route matched, where that is cheaper to tell than {@link route}'s template. */
+  matched?(req: R): boolean;
   /** The event's `request`, built on demand (headers scrubbed, body parsed…). */
   request(req: R, client: Client): RequestData;
   /** The user the app attached to the request, if any. */
@@ -217,7 +219,7 @@ export function captureHttpError<R>(
 ): boolean {
   const { client, adapter, req } = state;
   const byPolicy = (): boolean =>
-    client.getStatusPolicy().shouldCapture(status, { routeMatched: adapter.route(req) !== undefined });
+    client.getStatusPolicy().shouldCapture(status, { routeMatched: routeMatched(adapter, req) });
   let wanted: boolean;
   try {
     wanted = decide ? decide() : byPolicy();
@@ -238,13 +240,17 @@ export function captureHttpError<R>(
   return true;
 }
 
+function routeMatched<R>(adapter: HttpAdapter<R>, req: R): boolean {
+  return adapter.matched ? adapter.matched(req) : adapter.route(req) !== undefined;
+}
+
 /** Reports an error status sent without a thrown error (e.g. `res.status(503).send()`), per the policy. */
 export function reportHttpStatus<R>(state: HttpRequestState<R>, status: number): void {
   if (state.captured || status < 400) return;
   const { client, adapter, req } = state;
+  if (!client.getStatusPolicy().shouldCapture(status, { routeMatched: routeMatched(adapter, req) })) return;
   const route = adapter.route(req);
   const method = adapter.method(req);
-  if (!client.getStatusPolicy().shouldCapture(status, { routeMatched: route !== undefined })) return;
   state.captured = true;
   state.status = status;
   const level: SeverityLevel = status >= 500 ? 'error' : 'warning';

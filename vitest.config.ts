@@ -9,6 +9,7 @@ const alias = [
   { find: /^@faultline\/core\/testing$/, replacement: `${pkg('core')}/testing/index.ts` },
   { find: /^@faultline\/core\/protocol$/, replacement: `${pkg('core')}/protocol.ts` },
   { find: /^@faultline\/core\/front$/, replacement: `${pkg('core')}/front.ts` },
+  { find: /^@faultline\/core\/setup$/, replacement: `${pkg('core')}/setup.ts` },
   { find: /^@faultline\/core\/pseudonymize$/, replacement: `${pkg('core')}/pseudonymize-integration.ts` },
   { find: /^@faultline\/node\/dev-receiver$/, replacement: `${pkg('node')}/dev/index.ts` },
   { find: /^@faultline\/(core|node|browser|cron|openwhisk)$/, replacement: `${pkg('$1')}/index.ts` },

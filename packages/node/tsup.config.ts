@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 const CORE_FRONT = resolve('../core/src/front.ts');
+const CORE_SETUP = resolve('../core/src/setup.ts');
 const CORE_INDEX = resolve('../core/src/index.ts');
 
 // No shims: a module-level `fileURLToPath(import.meta.url)` in an ESM build breaks apps that
@@ -17,7 +18,11 @@ const noImportMetaInCjs: Options['esbuildOptions'] = (options, context) => {
  */
 const withCoreModules: Options['esbuildOptions'] = (options, context) => {
   noImportMetaInCjs(options, context);
-  options.alias = { '@faultline/core/front': CORE_FRONT, '@faultline/core': CORE_INDEX };
+  options.alias = {
+    '@faultline/core/front': CORE_FRONT,
+    '@faultline/core/setup': CORE_SETUP,
+    '@faultline/core': CORE_INDEX,
+  };
 };
 
 /**

@@ -1,4 +1,5 @@
-import { type Integration, pseudonymizeUserIdsWith } from '@faultline/core';
+import type { Integration } from '@faultline/core';
+import { pseudonymizeUserIdsWith } from '@faultline/core/setup';
 import { consoleBreadcrumbsIntegration } from './console-breadcrumbs.js';
 import { contextsIntegration, sourceMapsIntegration, triageIntegration } from './deferred.js';
 import { exitFlushIntegration } from './exit-flush.js';

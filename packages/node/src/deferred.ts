@@ -5,7 +5,7 @@
  */
 import type { Client, Integration, RequestData, TransportExecutor, TriageOptions } from '@faultline/core';
 import type { HttpExecutorOptions } from './http-executor.js';
-import { loadPipeline } from './load-pipeline.js';
+import { loadPipeline, type Pipeline } from './load-pipeline.js';
 import type { RequestParts } from './request-context.js';
 import type { SourceMapsOptions } from './source-maps.js';
 import type { UndiciExecutorOptions } from './undici-executor.js';
@@ -76,4 +76,20 @@ export function createHttpExecutor(options: HttpExecutorOptions): TransportExecu
 /** A transport executor on undici (a peer dependency the app installs), loaded on the first send. */
 export function createUndiciExecutor(options: UndiciExecutorOptions): TransportExecutor {
   return loadPipeline().createUndiciExecutor(options);
+}
+
+/** Core's parts that work on events, as {@link corePipeline} hands them out. */
+export type CorePipeline = Pick<
+  Pipeline,
+  'applyFrameResolver' | 'createTransport' | 'normalize' | 'outcomeOf' | 'requestDataFrom' | 'scrubValue'
+>;
+
+/**
+ * Core's parts that work on events (transport, normalizing, scrubbing, frame rewriting), loaded
+ * with the SDK's pipeline at the first call: for the runtime packages built on this one
+ * (@faultline/openwhisk), which use them only once an event is built, so that loading them costs
+ * an app's start (a bundled action's cold start) nothing.
+ */
+export function corePipeline(): CorePipeline {
+  return loadPipeline();
 }

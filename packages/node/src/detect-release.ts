@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { releaseFromEnv } from '@faultline/core';
+import { releaseFromEnv } from '@faultline/core/setup';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,4 +1,5 @@
-import { authHeader, type Client, envelopeEndpoint, type Integration } from '@faultline/core';
+import type { Client, Integration } from '@faultline/core';
+import { authHeader, envelopeEndpoint } from '@faultline/core/setup';
 import { loadPipeline } from './load-pipeline.js';
 import { loadedClient, whenLoaded } from './loaded-client.js';
 import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';

@@ -1,11 +1,5 @@
-import {
-  type Breadcrumb,
-  type Client,
-  envelopeEndpoint,
-  type Integration,
-  nowSeconds,
-  type Scope,
-} from '@faultline/core';
+import type { Breadcrumb, Client, Integration, Scope } from '@faultline/core';
+import { envelopeEndpoint, nowSeconds } from '@faultline/core/setup';
 import { loadPipeline } from './load-pipeline.js';
 
 interface Pending {

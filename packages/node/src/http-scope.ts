@@ -1,15 +1,15 @@
-import {
-  type Breadcrumb,
-  type Client,
-  type Primitive,
-  type RequestData,
-  type Scope,
-  type ScopeData,
-  type SeverityLevel,
-  statusMessage,
-  type User,
+import type {
+  Breadcrumb,
+  Client,
+  Primitive,
+  RequestData,
+  Scope,
+  ScopeData,
+  SeverityLevel,
+  User,
 } from '@faultline/core';
 import { createScope } from '@faultline/core/front';
+import { statusMessage } from '@faultline/core/setup';
 import { getClient, getScopeStore } from './init.js';
 import type { AsyncScopeStore } from './scope-store.js';
 

@@ -33,7 +33,7 @@ export { httpBreadcrumbsIntegration } from './http-breadcrumbs.js';
 
 // Runtime parts
 export { createAsyncScopeStore } from './scope-store.js';
-export { createHttpExecutor, createUndiciExecutor } from './deferred.js';
+export { type CorePipeline, corePipeline, createHttpExecutor, createUndiciExecutor } from './deferred.js';
 export type { UndiciExecutorOptions } from './undici-executor.js';
 export type { HttpExecutorOptions } from './http-executor.js';
 

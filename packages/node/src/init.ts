@@ -1,12 +1,4 @@
-import {
-  type Client,
-  checkOptions,
-  chooseIntegrations,
-  clientSettings,
-  type Integration,
-  OPTION_RULES,
-  setupIntegrations,
-} from '@faultline/core';
+import type { Client, Integration } from '@faultline/core';
 import {
   carrier,
   createLogger,
@@ -16,7 +8,15 @@ import {
   recordBreadcrumb,
   uuid4,
 } from '@faultline/core/front';
+import {
+  checkOptions,
+  chooseIntegrations,
+  clientSettings,
+  OPTION_RULES,
+  setupIntegrations,
+} from '@faultline/core/setup';
 import { nodeDefaultIntegrations } from './default-integrations.js';
+import { detectRelease } from './detect-release.js';
 import { loadPipeline } from './load-pipeline.js';
 import { registerFront } from './loaded-client.js';
 import { NODE_OPTION_RULES, type NodeOptions, withEnvDefaults } from './options.js';
@@ -118,7 +118,12 @@ function startFront(resolved: NodeOptions): Current {
   const pipeline = (): Client | undefined => {
     if (real || failed || closed || !enabled) return real;
     try {
-      real = loadPipeline().startClient({ options, integrations, store, cwd });
+      real = loadPipeline().startClient({
+        options,
+        integrations,
+        store,
+        detectRelease: () => detectRelease(process.env, cwd),
+      });
       started();
     } catch (error) {
       failed = true;

@@ -21,13 +21,21 @@ import {
   sendCheckIn,
   useUUIDSource,
 } from '@faultline/core';
-import { detectRelease } from './detect-release.js';
 import { createHttpExecutor } from './http-executor.js';
 import { NODE_OPTION_RULES, type NodeOptions } from './options.js';
 import { SDK_INFO } from './sdk-info.js';
 import { parseStackFrames } from './stack-frames.js';
 
-export { scrubUrl, triageIntegration } from '@faultline/core';
+export {
+  applyFrameResolver,
+  createTransport,
+  normalize,
+  outcomeOf,
+  requestDataFrom,
+  scrubUrl,
+  scrubValue,
+  triageIntegration,
+} from '@faultline/core';
 export { contextsIntegration } from './contexts.js';
 export { createHttpExecutor } from './http-executor.js';
 export { requestContext } from './request-context.js';
@@ -43,8 +51,11 @@ export interface FrontState {
   integrations: Integration[];
   /** The scopes `init` created, which the app may have changed since. */
   store: ScopeStore;
-  /** The working directory at `init`, where the release is looked for. */
-  cwd: string;
+  /**
+   * The release found from the environment or the package.json above the working directory at
+   * `init` (the front's own reader: the pipeline loads one file of core, not core's front too).
+   */
+  detectRelease(): string | undefined;
 }
 
 /** Core's client on what `init` prepared. */
@@ -55,7 +66,7 @@ export function startClient(front: FrontState): Client {
     useUUIDSource(() => process.getBuiltinModule('node:crypto').randomUUID());
   // Looked for now rather than at init: it reads files, and only events and check-ins carry it.
   if (options.release === undefined) {
-    const release = detectRelease(process.env, front.cwd);
+    const release = front.detectRelease();
     if (release) options.release = release;
   }
   const { integrations: _chosen, ...given } = options;

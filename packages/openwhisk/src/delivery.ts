@@ -10,20 +10,17 @@
  * has run out of retries. The queue, retry and rate-limit policy stay core's.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  authHeader,
-  createTransport,
-  envelopeEndpoint,
-  type FaultlineEvent,
-  type Integration,
-  type Logger,
-  outcomeOf,
-  type Transport,
-  type TransportContext,
-  type TransportExecutor,
-  type TransportOptions,
+import type {
+  FaultlineEvent,
+  Integration,
+  Logger,
+  Transport,
+  TransportContext,
+  TransportExecutor,
+  TransportOptions,
 } from '@faultline/core';
-import { createHttpExecutor } from '@faultline/node';
+import { authHeader, envelopeEndpoint } from '@faultline/core/setup';
+import { corePipeline, createHttpExecutor } from '@faultline/node';
 
 export interface ActivationDelivery {
   /** Events captured in this activation that have not reached the transport yet. */
@@ -220,7 +217,7 @@ export function trackingExecutor(inner: TransportExecutor, maxRetries: number): 
       if (id !== undefined && owners.has(id)) {
         request.then(
           // An answer is final (a 5xx too: discarded, not retried); no answer may be retried.
-          (response) => settle(id, outcomeOf(response.status).kind === 'delivered'),
+          (response) => settle(id, corePipeline().outcomeOf(response.status).kind === 'delivered'),
           () => failed(id),
         );
       }
@@ -284,7 +281,7 @@ export function activationTransport(
     url: envelopeEndpoint(dsn),
     headers: { 'x-sentry-auth': authHeader(dsn, context.sdkClient), 'user-agent': context.sdkClient },
   });
-  const inner = createTransport(
+  const inner = corePipeline().createTransport(
     { ...transportOptions, logger, envelopeMeta: context.envelopeMeta },
     trackingExecutor(executor, maxRetries),
   );

@@ -1,5 +1,6 @@
 import type { EventHint, Integration, StackFrame } from '@faultline/core';
-import { applyFrameResolver, parseStack } from '@faultline/core';
+import { parseStack } from '@faultline/core/front';
+import { corePipeline } from '@faultline/node';
 
 /**
  * Where the runtime unpacks a zip action: `mktemp -d XXXXXXXX` below its working directory
@@ -156,7 +157,9 @@ export function openwhiskFramesIntegration(options: FrameOptions = {}): Integrat
           }
         }
       }
-      return applyFrameResolver(event, (frames) => rewriteFrames(placed.get(frames) ?? frames, options));
+      return corePipeline().applyFrameResolver(event, (frames) =>
+        rewriteFrames(placed.get(frames) ?? frames, options),
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
-import { type Client, statusMessage } from '@faultline/core';
+import type { Client } from '@faultline/core';
+import { statusMessage } from '@faultline/core/setup';
 import { type ActivationContext, displayName } from './activation.js';
 import type { WrapActionOptions } from './options.js';
 

@@ -1,4 +1,5 @@
-import { normalize, type RequestData, requestDataFrom, type ScrubOptions, scrubValue } from '@faultline/core';
+import type { RequestData, ScrubOptions } from '@faultline/core';
+import { type CorePipeline, corePipeline } from '@faultline/node';
 import type { ActivationContext } from './activation.js';
 
 /**
@@ -13,7 +14,7 @@ export function webRequestData(
   options: { sendDefaultPii?: boolean; scrub?: ScrubOptions },
 ): RequestData {
   const headers = stringHeaders(params.__ow_headers);
-  const parts: Parameters<typeof requestDataFrom>[0] = {
+  const parts: Parameters<CorePipeline['requestDataFrom']>[0] = {
     method: String(params.__ow_method).toUpperCase(),
     url: webUrl(params, context),
     headers,
@@ -26,10 +27,10 @@ export function webRequestData(
   }
   const ip = headers['x-forwarded-for']?.split(',')[0]?.trim();
   if (ip) parts.ip = ip;
-  const requestOptions: Parameters<typeof requestDataFrom>[1] = {};
+  const requestOptions: Parameters<CorePipeline['requestDataFrom']>[1] = {};
   if (options.sendDefaultPii !== undefined) requestOptions.sendDefaultPii = options.sendDefaultPii;
   if (options.scrub) requestOptions.scrub = options.scrub;
-  return requestDataFrom(parts, requestOptions);
+  return corePipeline().requestDataFrom(parts, requestOptions);
 }
 
 /** The params an action was called with, without the web `__ow_*` keys and the DSN parameter, scrubbed. */
@@ -43,6 +44,7 @@ export function actionParams(
     if (key.startsWith('__ow_') || key === omit) continue;
     kept[key] = params[key];
   }
+  const { normalize, scrubValue } = corePipeline();
   return scrubValue(normalize(kept, { maxDepth: 5, maxBreadth: 50, maxStringLength: 1024 }), scrub);
 }
 

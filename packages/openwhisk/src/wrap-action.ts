@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
-import { type Breadcrumb, type Client, checkOptions, createLogger, type EventHint } from '@faultline/core';
+import type { Breadcrumb, Client, EventHint } from '@faultline/core';
+import { createLogger } from '@faultline/core/front';
+import { checkOptions } from '@faultline/core/setup';
 import { detectRelease, getClient, init, type NodeOptions, withIsolatedScope } from '@faultline/node';
 import { type ActivationContext, readActivationContext } from './activation.js';
 import { armTimeoutWarning, flushBound } from './deadline.js';

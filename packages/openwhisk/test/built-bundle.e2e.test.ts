@@ -3,7 +3,8 @@
 // copy of core, and the zipped bundle reports its first error through the action proxy before
 // the activation answers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
@@ -99,6 +100,56 @@ describe('an action bundled from the built packages', () => {
     // error reads context lines from it.
     const wide = [...bundle.matchAll(/[^\0-\x7f]/g)].map((m) => bundle.slice(m.index - 30, m.index + 5));
     expect(wide).toEqual([]);
+  });
+
+  it("runs core's event pipeline only once an activation captures something", async () => {
+    // The bundle holds all of core, but a cold start should pay only for what init runs: the
+    // modules of core's and Node's event pipeline are evaluated at the first capture. Checked
+    // with V8's function call counts (the bundler's per-module init functions are named after
+    // the module's path) in a fresh process per case, as a container is.
+    receiver = await startReceiver();
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-bundle-'));
+    try {
+      writeFileSync(join(dir, 'index.js'), bundle);
+      writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}');
+      const modulesRun = (params: string): string[] => {
+        const script = `
+          const inspector = require('node:inspector');
+          const session = new inspector.Session();
+          session.connect();
+          const post = (method, args) => new Promise((ok, fail) => session.post(method, args, (e, r) => (e ? fail(e) : ok(r))));
+          (async () => {
+            await post('Profiler.enable');
+            await post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+            const { main } = require(${JSON.stringify(join(dir, 'index.js'))});
+            // The failing action's error goes on to the runtime, as it should.
+            await main(${params}).catch(() => undefined);
+            const { result } = await post('Profiler.takePreciseCoverage');
+            const run = result
+              .flatMap((script) => script.functions)
+              .filter((fn) => /^[\\w./-]+\\/dist\\/[\\w.-]+\\.c?js$/.test(fn.functionName) && fn.ranges[0].count > 0)
+              .map((fn) => fn.functionName.slice(fn.functionName.indexOf('packages/') + 9));
+            process.stdout.write(JSON.stringify([...new Set(run)].sort()));
+            process.exit(0);
+          })();`;
+        const out = execFileSync(process.execPath, ['-e', script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? '', FAULTLINE_DSN: receiver?.dsn ?? '' },
+          encoding: 'utf8',
+        });
+        return JSON.parse(out) as string[];
+      };
+      const success = modulesRun('{}');
+      expect(success).toContain('openwhisk/dist/index.js');
+      expect(success).toContain('node/dist/index.module.js');
+      expect(success).toContain('core/dist/front.js');
+      expect(success).not.toContain('core/dist/index.js');
+      expect(success).not.toContain('node/dist/pipeline.module.js');
+      const failure = modulesRun('{ fail: true }').filter((name) => !success.includes(name));
+      expect(failure).toEqual(expect.arrayContaining(['core/dist/index.js', 'node/dist/pipeline.module.js']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers its first activation unchanged and sends nothing', async () => {

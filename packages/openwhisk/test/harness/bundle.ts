@@ -34,6 +34,7 @@ async function bundle(entry: string, sourcemap: boolean): Promise<{ code: string
     ...(sourcemap && { sourcemap: 'linked' as const, outfile: join(dirname(entry), 'index.js') }),
     alias: {
       '@faultline/core/front': fileURLToPath(new URL('../../../core/src/front.ts', import.meta.url)),
+      '@faultline/core/setup': fileURLToPath(new URL('../../../core/src/setup.ts', import.meta.url)),
       '@faultline/core': src('core'),
       '@faultline/node': src('node'),
       '@faultline/openwhisk': src('openwhisk'),

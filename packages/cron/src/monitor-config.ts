@@ -1,4 +1,5 @@
-import { toMonitorConfig as coreMonitorConfig, type Logger, type MonitorConfig } from '@faultline/core';
+import type { Logger, MonitorConfig } from '@faultline/core';
+import { corePipeline } from '@faultline/node';
 import { crontabSchedule, type IntervalUnit, intervalSchedule } from './schedule.js';
 
 /** How a job is expected to run; sent with the first check-in so the backend creates or updates the monitor. */
@@ -47,5 +48,6 @@ export function toMonitorConfig(
     return undefined;
   }
   // The API names (checkinMargin, …) become wire names once, in core, with the ingest's rules.
-  return coreMonitorConfig({ ...options, schedule: result.schedule }, logger);
+  // Core's reader loads with the pipeline, which the check-in this config goes with loads anyway.
+  return corePipeline().toMonitorConfig({ ...options, schedule: result.schedule }, logger);
 }

@@ -81,14 +81,21 @@ export function createUndiciExecutor(options: UndiciExecutorOptions): TransportE
 /** Core's parts that work on events, as {@link corePipeline} hands them out. */
 export type CorePipeline = Pick<
   Pipeline,
-  'applyFrameResolver' | 'createTransport' | 'normalize' | 'outcomeOf' | 'requestDataFrom' | 'scrubValue'
+  | 'applyFrameResolver'
+  | 'createTransport'
+  | 'normalize'
+  | 'outcomeOf'
+  | 'requestDataFrom'
+  | 'scrubValue'
+  | 'toMonitorConfig'
 >;
 
 /**
- * Core's parts that work on events (transport, normalizing, scrubbing, frame rewriting), loaded
- * with the SDK's pipeline at the first call: for the runtime packages built on this one
- * (@faultline/openwhisk), which use them only once an event is built, so that loading them costs
- * an app's start (a bundled action's cold start) nothing.
+ * Core's parts that work on events and check-ins (transport, normalizing, scrubbing, frame
+ * rewriting, monitor configs), loaded with the SDK's pipeline at the first call: for the runtime
+ * packages built on this one (@faultline/openwhisk, @faultline/cron), which use them only once
+ * an event or check-in is built, so that loading them costs an app's start (a bundled action's
+ * cold start) nothing.
  */
 export function corePipeline(): CorePipeline {
   return loadPipeline();

@@ -34,6 +34,7 @@ export {
   requestDataFrom,
   scrubUrl,
   scrubValue,
+  toMonitorConfig,
   triageIntegration,
 } from '@faultline/core';
 export { contextsIntegration } from './contexts.js';

@@ -21,9 +21,22 @@ const CASES = {
   sentry: `require('@sentry/node').init({ dsn: '${DOWN_DSN}' });${PRINT}`,
 };
 
+// The same require + init timed inside the process, after the app's first file: a process's
+// start and exit (tens of milliseconds, whose variance on a busy machine is larger than what an
+// SDK adds) are left out. The clock is read before `require` and after `init` returns.
+const timed = (sdk) =>
+  `require('./bench/fixtures/one-module.cjs');const {performance:p}=require('node:perf_hooks');const t0=p.now();` +
+  `require('${sdk}').init({ dsn: '${DOWN_DSN}' });process.stdout.write(String(p.now()-t0))`;
+const IN_PROCESS = { faultline: timed('@faultline/node'), sentry: timed('@sentry/node') };
+
 export async function run({ runs = 15, warmup = 2 } = {}) {
   const samples = Object.fromEntries(Object.keys(CASES).map((name) => [name, { ms: [], rss: [], cpu: [] }]));
+  const inProcess = { faultline: [], sentry: [] };
   for (let i = 0; i < runs + warmup; i++) {
+    for (const [name, code] of Object.entries(IN_PROCESS)) {
+      const { stdout } = await runNode(['-e', code]);
+      if (i >= warmup) inProcess[name].push(Number(stdout.trim()));
+    }
     for (const [name, code] of Object.entries(CASES)) {
       const { stdout, wallMs } = await runNode(['-e', code]);
       if (i < warmup) continue;
@@ -45,6 +58,7 @@ export async function run({ runs = 15, warmup = 2 } = {}) {
     out[sdk].addedOverOneModulePeakRssBytes = out[sdk].peakRssBytes - out.oneModule.peakRssBytes;
     out[sdk].addedOverOnePackageWallMs = out[sdk].wallMs - out.onePackage.wallMs;
     out[sdk].addedOverOnePackageCpuMs = out[sdk].cpuMs - out.onePackage.cpuMs;
+    out[sdk].requireInitInProcessMs = median(inProcess[sdk]);
   }
   return out;
 }

@@ -49,6 +49,16 @@ export function rows(figures) {
         ),
       );
     }
+    if (startup.faultline.requireInitInProcessMs !== undefined) {
+      out.push(
+        row(
+          name,
+          'require + init ms, timed in the process after its first file',
+          startup.faultline.requireInitInProcessMs,
+          startup.sentry.requireInitInProcessMs,
+        ),
+      );
+    }
     if (startup.faultline.addedOverOneModuleCpuMs !== undefined) {
       out.push(
         row(

@@ -327,6 +327,14 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    Faultline's \`require\` + \`init\` load one file (\`@faultline/node\`'s front: options, scopes,
    hooks); the event pipeline (core's client, stack frames, source maps, the HTTP client) is a
    second file loaded synchronously at the first capture.
+   A fresh process takes 40 to 95 ms from spawn to exit on this machine, varying by more than
+   the figure itself, so the row "timed in the process" reads the clock inside each process,
+   after the app's first file, before \`require\` and after \`init\` returns: the SDK's own cost
+   without the process's start and exit. It includes Node's first resolution of a package
+   "exports" map (the ES module resolver's first use, about 2 ms, which an app that loaded such
+   a package has paid already). Where the rest goes (in one process, over 20 runs): resolving
+   the package about 2 ms, reading and compiling its one 45 KB file about 1.8 ms, \`init\` about
+   1.6 ms (options, DSN, scopes, the process and \`diagnostics_channel\` hooks).
 3. **Express hello world** (rows 3): express ${machine.versions.express}, each variant in its own
    process (none; \`init\` + \`expressRequestHandler()\`/\`expressErrorHandler()\`; \`Sentry.init\` +
    \`Sentry.setupExpressErrorHandler(app)\`), driven by autocannon ${machine.versions.autocannon}
@@ -462,6 +470,13 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    Where they go: compiling the bundle is most of /init (about 0.12 M instructions per KB, V8's
    pre-parse of every function); the first error adds the lazy compilation of the functions an
    event passes through and the compilation of the scrubbing patterns.
+   Last count (2026-12-07), the 265 KB bundle: /init 40.2 M added, first activation 58.8 M, first
+   error 188.5 M. Before core's event pipeline was left out of what a bundle evaluates at load
+   (the wrapper and Node's front now import only core's \`./front\` and \`./setup\` entries; the
+   rest of core runs with the pipeline, at the first event): /init 53.5 M, first activation
+   69.4 M, first error 189.9 M, for the 290 KB bundle of then. Of /init's 40 M, compiling the
+   bundle is about 33 M (a \`vm.Script\` of it alone under callgrind) and running the module
+   bodies of the fronts about 7 M, where it was 17 M with core's pipeline.
 
 ## Core figures (\`node bench/core.mjs\`)
 

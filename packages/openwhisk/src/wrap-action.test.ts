@@ -111,7 +111,10 @@ describe('wrapAction', () => {
     expect(warning).toMatchObject({ level: 'warning', tags: { 'openwhisk.activation_id': 's2' } });
     const left = (warning?.extra as { remaining_ms?: number } | undefined)?.remaining_ms;
     expect(left).toBeGreaterThan(0);
-    expect(left).toBeLessThanOrEqual(200);
+    // About halfway, not at once (about 300 left): Node counts a timer from the event loop's
+    // cached clock, which can lag Date.now() by a few ms on a busy machine, so it may fire a
+    // little before the 100 ms are up by the wall clock.
+    expect(left).toBeLessThanOrEqual(220);
     // Nothing could be delivered before a deadline 40 ms away: no warning.
     transport.clear();
     enter('s3', String(Date.now() + 40));

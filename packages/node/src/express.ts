@@ -252,34 +252,81 @@ const MAX_MOUNT_DEPTH = 16;
  * part with its parameter values named (`/acme` → `/:tenant`). Undefined when the route is not
  * found there (a sub-app's route, a router express does not expose) or the layers cannot be read.
  */
-function mountTemplate(req: ExpressRequest, route: object): string | undefined {
+function mountTemplate(req: ExpressRequest, route: { path?: unknown }): string | undefined {
   try {
-    const app = (req as { app?: { _router?: { stack?: unknown }; router?: { stack?: unknown } } }).app;
-    if (typeof app !== 'function' && (typeof app !== 'object' || app === null)) return undefined;
+    type App = { _router?: { stack?: unknown }; router?: { stack?: unknown }; parent?: unknown };
+    const isApp = (value: unknown): value is App =>
+      typeof value === 'function' || (typeof value === 'object' && value !== null);
+    const given = (req as { app?: unknown }).app;
+    if (!isApp(given)) return undefined;
+    // A response sent from a mounted app is reported while `req.app` is still that app: its
+    // routes are found from the app it is mounted on (express sets `parent` at the mount).
+    let app: App = given;
+    for (let depth = 0; depth < MAX_MOUNT_DEPTH; depth++) {
+      const parent = app.parent;
+      if (!isApp(parent)) break;
+      app = parent;
+    }
     // `_router` first: in express 4, reading `app.router` throws.
     const router = app._router ?? app.router;
     const path = ((req.originalUrl ?? req.url ?? '').split('?')[0] ?? '') || '/';
-    return findRoute(router?.stack, path, route, 0);
+    return findRoute(router?.stack, path, route, 0, false) ?? findRoute(router?.stack, path, route, 0, true);
   } catch {
     return undefined;
   }
 }
 
-function findRoute(stack: unknown, path: string, route: object, depth: number): string | undefined {
+/**
+ * The mount template above `route` in `stack`. With `opaque`, for a route found in no router:
+ * the first express app mounted along the path (`app.use('/api/:tenant', subApp)`) is taken to
+ * hold it. Express mounts an app through a wrapper that keeps no reference to the app's router,
+ * so its own mounts below are named by their values (`/api/:tenant/v/2`).
+ */
+function findRoute(
+  stack: unknown,
+  path: string,
+  route: { path?: unknown },
+  depth: number,
+  opaque: boolean,
+): string | undefined {
   if (!Array.isArray(stack) || depth > MAX_MOUNT_DEPTH) return undefined;
   for (const layer of stack as Layer[]) {
     if (layer.route !== undefined) {
-      if (layer.route === route) return '';
+      if (layer.route === route && !opaque) return '';
       continue;
     }
     const inner = layer.handle?.stack;
-    if (!Array.isArray(inner)) continue;
+    const app = !Array.isArray(inner) && opaque && isMountedApp(layer);
+    if (!Array.isArray(inner) && !app) continue;
     const mount = matchMount(layer, path);
     if (!mount) continue;
-    const found = findRoute(inner, path.slice(mount.path.length) || '/', route, depth + 1);
+    const rest = path.slice(mount.path.length) || '/';
+    const found = app ? valuesAbove(rest, route.path) : findRoute(inner, rest, route, depth + 1, opaque);
     if (found !== undefined) return mount.template + found;
   }
   return undefined;
+}
+
+/** A layer of `app.use(path, subApp)`: express's wrapper around a mounted app, at a path of its own. */
+function isMountedApp(layer: Layer): boolean {
+  const handle = layer.handle as { name?: unknown } | undefined;
+  return (
+    typeof handle === 'function' && handle.name === 'mounted_app' && !layer.slash && !layer.regexp?.fast_slash
+  );
+}
+
+/**
+ * The part of a mounted app's `path` above a route with template `template` (`/v/2` of
+ * `/v/2/deep/9` for `/deep/:x`), as it was requested; undefined when the route's own segments
+ * cannot be counted or do not fit.
+ */
+function valuesAbove(path: string, template: unknown): string | undefined {
+  if (typeof template !== 'string' || /[*?()]/.test(template)) return undefined;
+  const own = template.split('/').filter(Boolean).length;
+  const segments = path.split('/').filter(Boolean);
+  if (segments.length < own) return undefined;
+  const above = segments.slice(0, segments.length - own);
+  return above.length ? `/${above.join('/')}` : '';
 }
 
 /** The part of `path` a router layer's mount path matches, and that part with its parameters named. */

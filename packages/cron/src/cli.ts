@@ -29,7 +29,34 @@ async function main(argv: string[]): Promise<number> {
   const outcome = await run(parsed);
   safely(() => report(parsed, outcome));
   await safelyAsync(() => close(parsed.flushTimeoutMs));
+  if (outcome.signal && outcome.reason !== 'timeout') endBy(outcome.signal);
   return outcome.exitCode;
+}
+
+/**
+ * Signals whose default action ends a process without a core dump, and that Node leaves at that
+ * default (it ignores SIGPIPE and opens its inspector on SIGUSR1).
+ */
+const RAISED = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGKILL', 'SIGALRM', 'SIGUSR2']);
+
+/**
+ * Ends this process by the signal that ended the command, as GNU `timeout` does, so that what
+ * started the CLI sees what it would have seen without it: a shell stops its loop or script when
+ * a job dies of SIGINT (it does not when the job exits 130), and a supervisor records a kill,
+ * not an exit. Where the signal does not end the process (one it inherited as ignored, or one
+ * whose default dumps core), the caller exits 128 + its number instead.
+ */
+let raised = false;
+
+function endBy(signal: NodeJS.Signals): void {
+  if (!RAISED.has(signal)) return;
+  try {
+    process.removeAllListeners(signal);
+    raised = true;
+    process.kill(process.pid, signal);
+  } catch {
+    // The exit code tells the signal instead.
+  }
 }
 
 interface Outcome {
@@ -214,6 +241,7 @@ async function safelyAsync<T>(fn: () => Promise<T>): Promise<T | undefined> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // After a raised signal the process is gone before this timer fires, unless the signal did not end it.
+  (code) => (raised ? void setTimeout(() => process.exit(code), 100) : process.exit(code)),
   () => process.exit(70),
 );

@@ -11,6 +11,8 @@ const CLI = fileURLToPath(new URL('../bin/faultline-cron.js', import.meta.url));
 
 interface Result {
   code: number | null;
+  /** The signal that ended the CLI itself, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   ms: number;
@@ -36,7 +38,7 @@ function runCli(
       stderr += c;
     });
     onStart?.(child);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
   });
 }
 
@@ -86,28 +88,38 @@ describe('faultline-cron', () => {
     expect(bytes).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
   });
 
-  it('reports a command killed by SIGKILL and exits 137', async () => {
+  it('reports a command killed by SIGKILL and ends by SIGKILL too', async () => {
     const env = await withReceiver();
     const result = await runCli(['--slug', 'killed', ...sh('kill -KILL $$')], env);
-    expect(result.code).toBe(137);
+    expect(result.signal).toBe('SIGKILL');
     expect(receiver!.events()[0]?.message).toBe('Job "killed" was killed by SIGKILL');
   });
 
-  it('forwards SIGTERM to the command, reports it, and exits 143', async () => {
+  it('forwards SIGTERM to the command, reports it, and ends by SIGTERM as the command did', async () => {
     const env = await withReceiver();
     const result = await runCli(['--slug', 'terminated', ...sh('echo started; sleep 20')], env, (child) => {
       child.stdout?.once('data', () => child.kill('SIGTERM'));
     });
-    expect(result.code).toBe(143);
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.code).toBe(null);
     expect(result.ms).toBeLessThan(10_000);
     expect(receiver!.checkIns().map((c) => c.status)).toEqual(['in_progress', 'error']);
     expect(receiver!.events()[0]?.message).toBe('Job "terminated" was killed by SIGTERM');
   });
 
+  it('ends by SIGINT when the command died of SIGINT, so a shell running it stops as it would', async () => {
+    const env = await withReceiver();
+    const result = await runCli(['--slug', 'interrupted', ...sh('kill -INT $$')], env);
+    expect(result.signal).toBe('SIGINT');
+    expect(receiver!.checkIns().map((c) => c.status)).toEqual(['in_progress', 'error']);
+    expect(receiver!.events()[0]?.message).toBe('Job "interrupted" was killed by SIGINT');
+  });
+
   it('forwards SIGHUP and SIGQUIT too, so the command never outlives the CLI', async () => {
-    for (const [signal, code] of [
-      ['SIGHUP', 129],
-      ['SIGQUIT', 131],
+    // SIGQUIT's default would dump the CLI's core: it exits 131 instead, as a shell reports it.
+    for (const [signal, code, endedBy] of [
+      ['SIGHUP', null, 'SIGHUP'],
+      ['SIGQUIT', 131, null],
     ] as const) {
       const env = await withReceiver();
       let commandPid = 0;
@@ -128,6 +140,7 @@ describe('faultline-cron', () => {
       })();
       expect(alive).toBe(false);
       expect(result.code).toBe(code);
+      expect(result.signal).toBe(endedBy);
       expect(receiver!.checkIns().map((c) => c.status)).toEqual(['in_progress', 'error']);
       await receiver?.close();
     }

@@ -6,6 +6,12 @@ import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS } from './options.js';
 import { SDK_NAME, SDK_VERSION } from './sdk-info.js';
 import type { SyncTarget } from './sync-deliver.js';
 
+/**
+ * Signals that end a Node process by default and that a process is sent to stop it: by a
+ * supervisor or a container runtime (SIGTERM), Ctrl-C (SIGINT), a closed terminal (SIGHUP).
+ */
+const ENDING_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
 /** Longest delay a timer can hold (2^31 - 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -21,10 +27,10 @@ export interface ExitFlushOptions {
  * - `process.exit()`, an uncaught exception, an unhandled rejection: Node runs 'exit'
  *   listeners synchronously and then stops, so the unsent envelopes are taken from the
  *   transport and POSTed by a worker thread while this thread waits (see `deliverSync`);
- * - SIGTERM with no listener of the app's (the SDK listens once something was captured): the
- *   same synchronous delivery, then the signal is raised again with Node's default action, so
- *   the process dies by SIGTERM (exit status 143) exactly as it would have. When the app
- *   listens for SIGTERM, its listener decides.
+ * - SIGTERM, SIGINT or SIGHUP with no listener of the app's (the SDK listens once something was
+ *   captured): the same synchronous delivery, then the signal is raised again with Node's
+ *   default action, so the process dies by that signal exactly as it would have. When the app
+ *   listens for the signal, its listener decides.
  * Nothing here keeps a process alive on its own.
  */
 export function exitFlushIntegration(options: ExitFlushOptions = {}): Integration {
@@ -108,13 +114,14 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
         }
       };
 
-      const onSigterm = (): void => {
-        // Another listener means the app handles SIGTERM (and will exit its own way, through
+      /** Delivers, then ends the process by `signal`, as Node would have without a listener. */
+      const onSignal = (signal: NodeJS.Signals) => (): void => {
+        // Another listener means the app handles the signal (and will exit its own way, through
         // 'beforeExit' or 'exit', where delivery happens). Otherwise do what Node would do.
-        if (process.listenerCount('SIGTERM') > 1) return;
+        if (process.listenerCount(signal) > 1) return;
         flushNow();
         teardown();
-        process.kill(process.pid, 'SIGTERM');
+        process.kill(process.pid, signal);
       };
 
       const mine: Array<[string, () => void]> = [
@@ -123,12 +130,15 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
       ];
       installed = mine;
       for (const [event, listener] of mine) process.on(event, listener);
-      // Until something is captured there is nothing to deliver on SIGTERM, and Node's own
+      // Until something is captured there is nothing to deliver on a signal, and Node's own
       // default is left as it is: a signal listener costs start-up time.
       whenLoaded(client, () => {
         if (installed !== mine) return;
-        mine.push(['SIGTERM', onSigterm]);
-        process.on('SIGTERM', onSigterm);
+        for (const signal of ENDING_SIGNALS) {
+          const listener = onSignal(signal);
+          mine.push([signal, listener]);
+          process.on(signal, listener);
+        }
       });
     },
     processEvent(event) {

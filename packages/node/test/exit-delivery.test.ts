@@ -114,6 +114,18 @@ describe('exit-safe delivery', () => {
     await expectMessages(receiver, ['sigterm: last words']);
   });
 
+  it.each([
+    ['sigint', 'SIGINT'],
+    ['sighup', 'SIGHUP'],
+  ])(
+    'on %s (Ctrl-C, a closed terminal) delivers what was just captured, then dies by that signal',
+    async (mode, signal) => {
+      const { plain, receiver } = await compare(mode);
+      expect(plain.signal).toBe(signal);
+      await expectMessages(receiver, [`${mode}: last words`, `${mode}: at the signal`]);
+    },
+  );
+
   it('leaves SIGTERM to the app when it listens for it', async () => {
     const { plain, receiver } = await compare('own-sigterm');
     expect(plain.code).toBe(0);

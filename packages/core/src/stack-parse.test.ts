@@ -279,6 +279,23 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
     expect(rowsOf(`Error: x\n    at long (${url}:1:99999)`)).toEqual([['long', url, 1, 99999]]);
   });
 
+  it('counts the package caches Bun and Deno run dependencies from, and Bower and jspm folders, as no app code', () => {
+    const stack = [
+      'Error: x',
+      '    at Layer.handle (/home/u/.bun/install/cache/express@4.18.2@@@1/lib/router/layer.js:95:5)',
+      '    at run (file:///home/u/.cache/deno/npm/registry.npmjs.org/express/4.18.2/lib/router/index.js:284:7)',
+      '    at dispatch (C:\\Users\\u\\AppData\\Local\\deno\\npm\\registry.npmjs.org\\hono\\4.6.0\\dist\\hono.js:9:9)',
+      '    at widget (https://shop.example/bower_components/select2/select2.js:4:4)',
+      '    at load (https://shop.example/jspm_packages/npm/lodash@4.17.21/lodash.js:3:3)',
+      '    at handler (/home/u/app/deno/server.ts:5:11)',
+    ].join('\n');
+    expect(
+      framesOf(stack)
+        .map((f) => f.in_app)
+        .reverse(),
+    ).toEqual([false, false, false, false, false, true]);
+  });
+
   it('parses a real stack from this runtime', () => {
     function throwingFunction(): Error {
       return new Error('real');
@@ -293,6 +310,47 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
   it("honours React's framesToPop", () => {
     const stack = 'Error: x\n    at invariant (http://h/react.js:1:1)\n    at render (http://h/app.js:2:2)';
     expect(rowsOf(stack, { framesToPop: 1 })).toEqual([['render', 'http://h/app.js', 2, 2]]);
+  });
+
+  it('reads a function name with line breaks, which V8 prints as they are, as one frame (Node 20)', () => {
+    // A name computed at run time (a query's text, a route) may hold line breaks.
+    const named = {
+      'select\nfrom users': () => new Error('broken name'),
+      plain: () => new Error('plain name'),
+    };
+    const broken = named['select\nfrom users']();
+    const plain = named.plain();
+    expect(broken.stack).toContain('at Object.select\nfrom users (');
+    const frames = parseStack(broken);
+    const top = frames.at(-1)!;
+    expect(top.function).toBe('Object.select from users');
+    expect(top.filename).toMatch(/stack-parse\.test\.ts$/);
+    expect(top.lineno).toBe(parseStack(plain).at(-1)!.lineno! - 1);
+    // The frames below the throw site are all there.
+    expect(frames.length).toBe(parseStack(plain).length);
+    expect(rowsOf('Error: x\n    at a\nb\nc (/app/q.js:3:4)\n    at main (/app/m.js:1:1)')).toEqual([
+      ['a b c', '/app/q.js', 3, 4],
+      ['main', '/app/m.js', 1, 1],
+    ]);
+  });
+
+  it("reads an error's own frames, not those of an error whose stack was appended after a blank line (ono)", () => {
+    // ono joins the new error's stack and the original's with a blank line between them.
+    function makeOriginal(): Error {
+      return new ReferenceError('original');
+    }
+    function makeOuter(original: Error): Error {
+      const outer = new Error('Oops, an error happened.');
+      outer.stack = `${outer.stack}\n\n${original.stack}`;
+      return outer;
+    }
+    const frames = parseStack(makeOuter(makeOriginal()));
+    expect(frames.at(-1)!.function).toBe('makeOuter');
+    expect(frames.map((f) => f.function)).not.toContain('makeOriginal');
+    // A message replaced after the stack was written still starts the frames below it.
+    expect(rowsOf('Error: old\n    at old (/app/o.js:1:1)\nnew message\n    at now (/app/n.js:2:2)')).toEqual(
+      [['now', '/app/n.js', 2, 2]],
+    );
   });
 });
 

@@ -15,6 +15,14 @@ export type StackParser = (error: unknown, options?: { maxFrames?: number }) => 
 /** Frames kept per stack trace (half from each end). */
 export const MAX_STACK_FRAMES = 50;
 
+/**
+ * A path of an installed dependency, not the app's own code: a `node_modules` folder (npm,
+ * Yarn, pnpm), Bower's and jspm's folders, and the package caches Bun and Deno run packages
+ * from when there is no `node_modules` (`~/.bun/install/cache/…`, `$DENO_DIR/npm/…`).
+ */
+export const DEPENDENCY_PATH =
+  /(?:^|[\\/])(?:node_modules|bower_components|jspm_packages)[\\/]|[\\/]\.bun[\\/]install[\\/]cache[\\/]|[\\/]deno[\\/]npm[\\/]/;
+
 /** A frame as read from one line: function, file, line, column. */
 type Raw = [fn: string, file: string, line?: string | undefined, col?: string | undefined];
 
@@ -49,6 +57,10 @@ export const parseStack: StackParser = (error, options) => {
     const v8 = /^\s*at /m.test(text);
     const lines = text.split(/\n\s*(?:Caused by|From previous event):?\b/i, 1)[0]!.split('\n');
     const raws: Raw[] = [];
+    /** The last `at` line when it has no location yet: a function name with a line break in it. */
+    let open: string | undefined;
+    /** A blank line after frames: what follows a header there is another error's stack. */
+    let gap = false;
     for (const line of lines) {
       const trimmed = line.trim();
       // Hermes's note where it left out the middle of a long stack (`... skipping 1284 frames`),
@@ -56,11 +68,30 @@ export const parseStack: StackParser = (error, options) => {
       // (`at ____Elapsed_5_ms__At__<date>_ (http://localhost)`) and longjohn's row of dashes, which
       // would otherwise read as a message line and drop the frames above it, the throw site's.
       if (/^\.\.\. skipping \d+ frames$|^at _{8,}Elapsed_|^-{8,}$/.test(trimmed)) continue;
+      // V8 prints a function name as it is, line breaks included (`at get\nUser (file:1:2)`).
+      const joined =
+        open !== undefined && trimmed && !trimmed.startsWith('at ') && v8Line(`${open} ${trimmed}`);
+      if (joined) {
+        raws[raws.length - 1] = joined;
+        open = joined[2] === undefined ? `${open} ${trimmed}` : undefined;
+        continue;
+      }
+      open = undefined;
       const raw = (v8 ? v8Line : otherLine)(trimmed);
-      if (raw) raws.push(raw);
+      if (raw) {
+        raws.push(raw);
+        gap = false;
+        if (v8 && raw[2] === undefined && !/[()]|^at (?:<anonymous>|native|\[native code\])$/.test(trimmed))
+          open = trimmed;
+      } else if (v8 && !trimmed) gap ||= raws.length > 0;
       // In V8 the frames are the last run of `at` lines: `at` lines before a line of another
-      // kind belong to an old header (a message replaced after the stack was written).
-      else if (v8 && trimmed && !trimmed.startsWith('at ')) raws.length = 0;
+      // kind belong to an old header (a message replaced after the stack was written). After a
+      // blank line, though, a header starts the stack of another error appended to this one's
+      // (ono's `Error: outer … \n\nError: inner …`): this error's frames are the ones above it.
+      else if (v8 && trimmed && !trimmed.startsWith('at ')) {
+        if (gap) break;
+        raws.length = 0;
+      }
     }
     // React marks how many of the newest frames belong to its own invariant helpers.
     raws.splice(0, +(e.framesToPop as number) || 0);
@@ -237,7 +268,8 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   frame.in_app =
     !!line &&
     !!file &&
-    !/^(?:<|\[|node:|ext:|deno:|internal\/|native$|evalmachine\.|REPL\d+$)|[\\/]node_modules[\\/]/.test(file);
+    !/^(?:<|\[|node:|ext:|deno:|internal\/|native$|evalmachine\.|REPL\d+$)/.test(file) &&
+    !DEPENDENCY_PATH.test(file);
   return frame;
 }
 

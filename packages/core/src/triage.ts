@@ -1,4 +1,5 @@
 import type { Integration } from './integration.js';
+import { DEPENDENCY_PATH } from './stack-parse.js';
 import type { FaultlineEvent, StackFrame } from './types.js';
 
 /** Options of the triage integration: the signals a backend needs to prioritise and alert. */
@@ -33,7 +34,8 @@ export function isCriticalEvent(event: FaultlineEvent, patterns: RegExp[]): bool
 // Frames that are not code of anyone: native calls and the runtime's own modules.
 const NOT_CODE = /^(<anonymous>|native|\[native code\]|node:|internal\/)/;
 // A dependency on disk: a package manager's folder (npm, pnpm, yarn, bower, vendored copies).
-const DEPENDENCY = /[\\/](node_modules|bower_components|jspm_packages|vendor)[\\/]/;
+/** Dependencies, and a `vendor` folder of copied-in libraries (`/assets/vendor/jquery.js`). */
+const isDependency = (path: string): boolean => DEPENDENCY_PATH.test(path) || /[\\/]vendor[\\/]/.test(path);
 
 const originOf = (url: string | undefined): string | undefined =>
   url?.match(/^(https?:\/\/[^/?#]+)/i)?.[1]?.toLowerCase();
@@ -52,7 +54,7 @@ export function isThirdPartyEvent(event: FaultlineEvent): boolean {
   if (!code.some((f) => f.in_app)) return true;
   const thrower = code[code.length - 1] as StackFrame;
   const path = thrower.abs_path ?? thrower.filename ?? '';
-  if (DEPENDENCY.test(path)) return true;
+  if (isDependency(path)) return true;
   // A file path (Node) has no origin: the page's URL is then not read.
   const script = originOf(path);
   const page = script && originOf(event.request?.url);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { StackFrame } from '@faultline/core';
+import { DEPENDENCY_PATH, type StackFrame } from '@faultline/core';
 import { addContextLines, CONTEXT_LINES, type Lines, lineIndex } from './context-lines.js';
 import { originalFunctionName } from './function-names.js';
 import { LEAST_UPPER_BOUND } from './source-map-decode.js';
@@ -54,7 +54,7 @@ export function mapFrames(
         colno: original.column + 1,
       });
       if (frame.in_app !== undefined)
-        mapped.in_app = frame.in_app && !/[\\/]node_modules[\\/]/.test(where.path ?? display);
+        mapped.in_app = frame.in_app && !DEPENDENCY_PATH.test(where.path ?? display);
       delete mapped.pre_context;
       delete mapped.context_line;
       delete mapped.post_context;

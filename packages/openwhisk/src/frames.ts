@@ -1,5 +1,5 @@
 import type { EventHint, Integration, StackFrame } from '@faultline/core';
-import { parseStack } from '@faultline/core/front';
+import { DEPENDENCY_PATH, parseStack } from '@faultline/core/front';
 import { corePipeline } from '@faultline/node';
 
 /**
@@ -43,7 +43,7 @@ export function rewriteFrames(frames: StackFrame[], options: FrameOptions = {}):
         ...frame,
         filename: rewritten,
         abs_path: rewritten,
-        in_app: !/(^|\/)node_modules\//.test(rest),
+        in_app: !DEPENDENCY_PATH.test(rest),
       };
     }
     return frame;

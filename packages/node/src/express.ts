@@ -5,10 +5,11 @@ import {
   type HttpAdapter,
   type HttpRequestState,
   openRequestScope,
-  type RequestScope,
+  RequestScope,
   reportHttpStatus,
 } from './http-scope.js';
 import type { NodeRequest, NodeResponse } from './http-types.js';
+import { getScopeStore } from './init.js';
 import { undoAtStop } from './stop-hooks.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
@@ -39,7 +40,39 @@ export interface ExpressRequestHandlerOptions {
 }
 
 const STATE = Symbol('faultline.express.state');
-type Tracked = ExpressRequest & { [STATE]?: HttpRequestState<ExpressRequest> };
+type Holder = { [STATE]?: HttpRequestState<ExpressRequest> | undefined };
+
+/**
+ * Where the state of a request the SDK follows is kept: on its socket, in one slot that the next
+ * request of a kept-alive connection takes over. Express gives every request and response an
+ * object shape of its own (it swaps their prototypes), so a property added to the request
+ * makes V8 build a new hidden class each time: about 17 K instructions, a third of all the SDK
+ * adds to a hello-world request. A server's sockets share one shape, and the slot, once there,
+ * is only written. A request without a socket object keeps its state itself.
+ */
+function holderOf(req: ExpressRequest): Holder {
+  const socket = req.socket;
+  return (typeof socket === 'object' && socket !== null ? socket : req) as Holder;
+}
+
+/**
+ * The state of `req`: its holder's, unless a later request took the slot (HTTP/1.1 pipelining,
+ * HTTP/2 streams sharing a session's socket); then the request's own scope, when it is current.
+ */
+function stateOf(req: ExpressRequest): HttpRequestState<ExpressRequest> | undefined {
+  const held = holderOf(req)[STATE];
+  if (held?.req === req) return held;
+  const scope = getScopeStore()?.getScope();
+  return scope instanceof RequestScope && scope.req === req
+    ? (scope as RequestScope<ExpressRequest>)
+    : undefined;
+}
+
+/** Empties the slot once its request is answered, so that a kept-alive socket holds no request. */
+function release(req: ExpressRequest, state: HttpRequestState<ExpressRequest>): void {
+  const holder = holderOf(req);
+  if (holder[STATE] === state) holder[STATE] = undefined;
+}
 
 /**
  * First middleware of an express app: runs the rest of the request in its own scope, so
@@ -101,7 +134,7 @@ function enter(scope: RequestScope<ExpressRequest>, res: NodeResponse, next: Exp
 
 function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<ExpressRequest>): void {
   try {
-    (req as Tracked)[STATE] = state;
+    holderOf(req)[STATE] = state;
     // A response of Node's own server (its socket belongs to a server) is reported from the
     // channel Node publishes when any response finishes; a listener on each response would cost
     // a hello-world request about 4 % of its instructions. Responses made otherwise (adapters that
@@ -143,9 +176,11 @@ function subscribeFinish(): boolean {
 
 function onFinishMessage(message: unknown): void {
   try {
-    const { request, response } = message as { request?: Tracked; response?: NodeResponse };
-    const state = request?.[STATE];
-    if (state && response) reportHttpStatus(state, response.statusCode);
+    const { request, response } = message as { request?: ExpressRequest; response?: NodeResponse };
+    const state = request && stateOf(request);
+    if (!state || !response) return;
+    release(state.req, state);
+    reportHttpStatus(state, response.statusCode);
   } catch {
     // Reporting must never disturb the server.
   }
@@ -174,7 +209,7 @@ export function expressErrorHandler(
   const adapter = expressAdapter({});
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      const state = (req as Tracked)[STATE] ?? openRequestScope(adapter, req);
+      const state = stateOf(req) ?? openRequestScope(adapter, req);
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
@@ -209,8 +244,11 @@ function errorStatus(error: unknown, res: NodeResponse): number {
 /** Reports an error response sent without a thrown error; one listener shared by every response. */
 function onFinish(this: NodeResponse): void {
   try {
-    const state = (this.req as Tracked | undefined)?.[STATE];
-    if (state) reportHttpStatus(state, this.statusCode);
+    const req = this.req as ExpressRequest | undefined;
+    const state = req && stateOf(req);
+    if (!state) return;
+    release(req, state);
+    reportHttpStatus(state, this.statusCode);
   } catch {
     // Reporting must never disturb the server.
   }

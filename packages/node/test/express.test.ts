@@ -490,6 +490,60 @@ describe.each([
     }
   });
 
+  it('keeps pipelined requests of one connection apart: each report carries its own request', async () => {
+    await start();
+    const pipelined = express();
+    pipelined.use(expressRequestHandler());
+    pipelined.get('/slow-unavailable', (_req, res) => {
+      setTimeout(() => res.status(503).end(), 30);
+    });
+    pipelined.get('/slow-failure', (_req, _res, next) => {
+      setTimeout(() => next(new Error('slow failure')), 30);
+    });
+    pipelined.get('/fine', (_req, res) => {
+      res.send('fine');
+    });
+    pipelined.use(expressErrorHandler());
+    const served = await serve((port, host, ready) => pipelined.listen(port, host, ready) as Server);
+    try {
+      // Three requests written at once on one connection: Node hands each to the app as it
+      // reads it, so the later ones start while the first is still being answered.
+      const { createConnection } = await import('node:net');
+      const { port } = new URL(served.url);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => {
+          socket.write(
+            ['/slow-unavailable', '/slow-failure', '/fine']
+              .map(
+                (path, i) =>
+                  `GET ${path} HTTP/1.1\r\nHost: pipelined.test\r\n${i === 2 ? 'Connection: close\r\n' : ''}\r\n`,
+              )
+              .join(''),
+          );
+        });
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => {
+          text += chunk;
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(raw.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 503', 'HTTP/1.1 500', 'HTTP/1.1 200']);
+      await receiver.waitFor(2);
+      const events = eventsParsedBySentry(receiver.requests);
+      const unavailable = events.find((e) => e.message?.startsWith('HTTP 503'));
+      const failure = events.find((e) => e.exception?.values.at(-1).value === 'slow failure');
+      expect(unavailable?.request?.url).toBe('http://pipelined.test/slow-unavailable');
+      expect(unavailable?.transaction).toBe('GET /slow-unavailable');
+      expect(failure?.request?.url).toBe('http://pipelined.test/slow-failure');
+      expect(failure?.transaction).toBe('GET /slow-failure');
+      expect(events).toHaveLength(2);
+    } finally {
+      await served.close();
+    }
+  });
+
   it('reports a 5xx sent without a thrown error also when no server answers (a serverless adapter)', async () => {
     await start();
     // What adapters that run express inside a function do: a request and response of Node's

@@ -4,12 +4,14 @@ import {
   captureHttpError,
   type HttpAdapter,
   type HttpRequestState,
+  heldState,
+  holdState,
   openRequestScope,
-  RequestScope,
+  type RequestScope,
+  releaseState,
   reportHttpStatus,
 } from './http-scope.js';
 import type { NodeRequest, NodeResponse } from './http-types.js';
-import { getScopeStore } from './init.js';
 import { undoAtStop } from './stop-hooks.js';
 
 /** The parts of an express (4 or 5) request the SDK reads. */
@@ -37,41 +39,6 @@ export interface ExpressRequestHandlerOptions {
    * @example user: (req: Request) => ({ id: req.session.accountId }) // Request from express, with express-session
    */
   user?(req: ExpressRequest): User | undefined;
-}
-
-const STATE = Symbol('faultline.express.state');
-type Holder = { [STATE]?: HttpRequestState<ExpressRequest> | undefined };
-
-/**
- * Where the state of a request the SDK follows is kept: on its socket, in one slot that the next
- * request of a kept-alive connection takes over. Express gives every request and response an
- * object shape of its own (it swaps their prototypes), so a property added to the request
- * makes V8 build a new hidden class each time: about 17 K instructions, a third of all the SDK
- * adds to a hello-world request. A server's sockets share one shape, and the slot, once there,
- * is only written. A request without a socket object keeps its state itself.
- */
-function holderOf(req: ExpressRequest): Holder {
-  const socket = req.socket;
-  return (typeof socket === 'object' && socket !== null ? socket : req) as Holder;
-}
-
-/**
- * The state of `req`: its holder's, unless a later request took the slot (HTTP/1.1 pipelining,
- * HTTP/2 streams sharing a session's socket); then the request's own scope, when it is current.
- */
-function stateOf(req: ExpressRequest): HttpRequestState<ExpressRequest> | undefined {
-  const held = holderOf(req)[STATE];
-  if (held?.req === req) return held;
-  const scope = getScopeStore()?.getScope();
-  return scope instanceof RequestScope && scope.req === req
-    ? (scope as RequestScope<ExpressRequest>)
-    : undefined;
-}
-
-/** Empties the slot once its request is answered, so that a kept-alive socket holds no request. */
-function release(req: ExpressRequest, state: HttpRequestState<ExpressRequest>): void {
-  const holder = holderOf(req);
-  if (holder[STATE] === state) holder[STATE] = undefined;
 }
 
 /**
@@ -134,7 +101,7 @@ function enter(scope: RequestScope<ExpressRequest>, res: NodeResponse, next: Exp
 
 function track(req: ExpressRequest, res: NodeResponse, state: HttpRequestState<ExpressRequest>): void {
   try {
-    holderOf(req)[STATE] = state;
+    holdState(req, req.socket, state);
     // A response of Node's own server (its socket belongs to a server) is reported from the
     // channel Node publishes when any response finishes; a listener on each response would cost
     // a hello-world request about 4 % of its instructions. Responses made otherwise (adapters that
@@ -177,9 +144,9 @@ function subscribeFinish(): boolean {
 function onFinishMessage(message: unknown): void {
   try {
     const { request, response } = message as { request?: ExpressRequest; response?: NodeResponse };
-    const state = request && stateOf(request);
+    const state = request && heldState(request, request.socket);
     if (!state || !response) return;
-    release(state.req, state);
+    releaseState(request, request.socket, state);
     reportHttpStatus(state, response.statusCode);
   } catch {
     // Reporting must never disturb the server.
@@ -209,7 +176,7 @@ export function expressErrorHandler(
   const adapter = expressAdapter({});
   return function faultlineErrorHandler(error, req, res, next) {
     try {
-      const state = stateOf(req) ?? openRequestScope(adapter, req);
+      const state = heldState(req, req.socket) ?? openRequestScope(adapter, req);
       if (state && !state.captured) {
         const decide = options.shouldHandleError;
         const status = errorStatus(error, res);
@@ -245,9 +212,9 @@ function errorStatus(error: unknown, res: NodeResponse): number {
 function onFinish(this: NodeResponse): void {
   try {
     const req = this.req as ExpressRequest | undefined;
-    const state = req && stateOf(req);
+    const state = req && heldState(req, req.socket);
     if (!state) return;
-    release(req, state);
+    releaseState(req, req.socket, state);
     reportHttpStatus(state, this.statusCode);
   } catch {
     // Reporting must never disturb the server.

@@ -4,6 +4,9 @@ import {
   captureHttpError,
   type HttpAdapter,
   type HttpRequestState,
+  heldState,
+  holdState,
+  releaseState,
   reportHttpStatus,
   runInRequestScope,
 } from './http-scope.js';
@@ -66,13 +69,13 @@ export interface FastifyPluginOptions {
   shouldHandleError?(error: unknown, status: number, request: FastifyRequestLike): boolean;
 }
 
-const STATE = Symbol('faultline.fastify.state');
-/** The error a request failed with, until its reply is sent. */
+/** The error a request failed with, until its reply is sent: only a failed request gets it. */
 const PENDING = Symbol('faultline.fastify.pending');
-type WithState = FastifyRequestLike & {
-  [STATE]?: HttpRequestState<FastifyRequestLike>;
-  [PENDING]?: { error: Error } | undefined;
-};
+type WithPending = FastifyRequestLike & { [PENDING]?: { error: Error } | undefined };
+
+/** The socket fastify's request came on, where its state is kept (see `holdState`). */
+const socketOf = (request: FastifyRequestLike): unknown => request.raw?.socket;
+const stateOf = (request: FastifyRequestLike) => heldState(request, socketOf(request));
 
 /**
  * Fastify plugin: each request runs in its own scope with its request context, the route
@@ -124,8 +127,8 @@ export const fastifyPlugin = Object.assign(
     // encapsulated handler may answer 422): the error waits for the reply to be sent.
     fastify.addHook('onError', (request, _reply, error, next) => {
       try {
-        const state = (request as WithState)[STATE];
-        if (state && !state.captured) (request as WithState)[PENDING] = { error };
+        const state = stateOf(request);
+        if (state && !state.captured) (request as WithPending)[PENDING] = { error };
       } catch {
         // Error reporting must never change how fastify answers.
       }
@@ -134,10 +137,11 @@ export const fastifyPlugin = Object.assign(
 
     /** Captures the error the request failed with, as answered, once. */
     const settle = (request: FastifyRequestLike, reply: FastifyReplyLike) => {
-      const state = (request as WithState)[STATE];
-      const pending = (request as WithState)[PENDING];
-      if (!state || !pending) return;
-      (request as WithState)[PENDING] = undefined;
+      const pending = (request as WithPending)[PENDING];
+      if (!pending) return;
+      const state = stateOf(request);
+      if (!state) return;
+      (request as WithPending)[PENDING] = undefined;
       if (state.captured) return;
       const { error } = pending;
       // As answered: an error the app's handler turned into a success is no failed request.
@@ -168,8 +172,11 @@ export const fastifyPlugin = Object.assign(
       try {
         // A reply that never went through `onSend` (hijacked): its error is settled here.
         settle(request, reply);
-        const state = (request as WithState)[STATE];
-        if (state) reportHttpStatus(state, reply.statusCode);
+        const state = stateOf(request);
+        if (state) {
+          releaseState(request, socketOf(request), state);
+          reportHttpStatus(state, reply.statusCode);
+        }
       } catch {
         // As above.
       }
@@ -188,7 +195,7 @@ export const fastifyPlugin = Object.assign(
 
 function mark(request: FastifyRequestLike, state: HttpRequestState<FastifyRequestLike>): void {
   try {
-    (request as WithState)[STATE] = state;
+    holdState(request, socketOf(request), state);
   } catch {
     // A request that cannot be marked (frozen, a Proxy) is served without the SDK's bookkeeping.
   }

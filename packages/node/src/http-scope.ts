@@ -172,6 +172,44 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
   }
 }
 
+const HELD = Symbol('faultline.request.state');
+type Holder = { [HELD]?: HttpRequestState<unknown> | undefined };
+
+/**
+ * Where the state of a request an adapter follows is kept: on the request's socket, in one slot
+ * that the next request of a kept-alive connection takes over. Node's requests (and express's,
+ * and fastify's, built on them) each get a hidden class of their own, so a property added to
+ * one makes V8 build a new class for every request: about 17 K instructions, a third of all the
+ * SDK added to a hello-world express request. A server's sockets share one class, and the
+ * slot, once there, is only written. A request without a socket object keeps its state itself.
+ */
+function holderOf(req: object, socket: unknown): Holder {
+  return (typeof socket === 'object' && socket !== null ? socket : req) as Holder;
+}
+
+/** Keeps `state` for `req`, whose socket is `socket`, until {@link releaseState}. */
+export function holdState<R extends object>(req: R, socket: unknown, state: HttpRequestState<R>): void {
+  holderOf(req, socket)[HELD] = state;
+}
+
+/**
+ * The state kept for `req`: its holder's, unless a later request took the slot (HTTP/1.1
+ * pipelining, HTTP/2 streams sharing their session's socket); then the request's own scope,
+ * when it is current.
+ */
+export function heldState<R extends object>(req: R, socket: unknown): HttpRequestState<R> | undefined {
+  const held = holderOf(req, socket)[HELD];
+  if (held?.req === req) return held as HttpRequestState<R>;
+  const scope = getScopeStore()?.getScope();
+  return scope instanceof RequestScope && scope.req === req ? (scope as RequestScope<R>) : undefined;
+}
+
+/** Empties the slot once its request is answered, so that a kept-alive socket holds no request. */
+export function releaseState<R extends object>(req: R, socket: unknown, state: HttpRequestState<R>): void {
+  const holder = holderOf(req, socket);
+  if (holder[HELD] === state) holder[HELD] = undefined;
+}
+
 /**
  * A new scope for `req` (not yet current: `run` makes it so), or undefined while the SDK is
  * off: then the request is served without the SDK.

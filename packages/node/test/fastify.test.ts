@@ -3,7 +3,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Receiver, startReceiver } from '../../../test-utils/receiver.js';
 import { close, fastifyPlugin, flush, init, type NodeOptions, setUser } from '../src/index.js';
-import { call, eventsParsedBySentry, SECRETS, secretRequest, secretValues } from './http-helpers.js';
+import {
+  call,
+  eventsParsedBySentry,
+  pipelined,
+  SECRETS,
+  secretRequest,
+  secretValues,
+} from './http-helpers.js';
 
 /** The same app with or without the SDK; the routes live in an encapsulated child plugin. */
 async function buildApp(withSdk: boolean): Promise<FastifyInstance> {
@@ -179,6 +186,38 @@ describe('fastify 5', () => {
     });
     expect(event?.request.url).toContain('token=[Filtered]');
     expect(event?.request.data).toMatchObject({ password: '[Filtered]', payment: { card: '[Filtered]' } });
+  });
+
+  it('keeps pipelined requests of one connection apart: each report carries its own request', async () => {
+    await start();
+    const second = Fastify();
+    await second.register(fastifyPlugin);
+    second.get('/slow-unavailable', async (_request, reply) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return reply.code(503).send({ error: 'down' });
+    });
+    second.get('/slow-failure', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      throw new Error('slow failure');
+    });
+    second.get('/fine', async () => 'fine');
+    await second.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      expect(await pipelined(urlOf(second), ['/slow-unavailable', '/slow-failure', '/fine'])).toEqual([
+        503, 500, 200,
+      ]);
+      await receiver.waitFor(2);
+      const events = eventsParsedBySentry(receiver.requests);
+      const unavailable = events.find((e) => e.message?.startsWith('HTTP 503'));
+      const failure = events.find((e) => e.exception?.values.at(-1).value === 'slow failure');
+      expect(unavailable?.request?.url).toBe('http://pipelined.test/slow-unavailable');
+      expect(unavailable?.transaction).toBe('GET /slow-unavailable');
+      expect(failure?.request?.url).toBe('http://pipelined.test/slow-failure');
+      expect(failure?.transaction).toBe('GET /slow-failure');
+      expect(events).toHaveLength(2);
+    } finally {
+      await second.close();
+    }
   });
 
   it('answers exactly as the same app without the SDK', async () => {

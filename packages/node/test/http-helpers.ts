@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createConnection } from 'node:net';
 import { parseEnvelope as sentryParseEnvelope } from '@sentry/core';
 import type { ReceivedRequest } from '../../../test-utils/receiver.js';
 
@@ -38,6 +38,37 @@ export async function call(url: string, init: RequestInit = {}): Promise<Answer>
 }
 
 /** The request's body as text. */
+/**
+ * GETs `paths` on one connection, all written at once (HTTP/1.1 pipelining: Node hands each
+ * request to the app as it reads it, so later ones start while the first is being answered);
+ * resolves with every status code, in order.
+ */
+export async function pipelined(url: string, paths: string[], host = 'pipelined.test'): Promise<number[]> {
+  const { port } = new URL(url);
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () => {
+      const last = paths.length - 1;
+      socket.write(
+        paths
+          .map(
+            (path, i) =>
+              `GET ${path} HTTP/1.1\r\nHost: ${host}\r\n${i === last ? 'Connection: close\r\n' : ''}\r\n`,
+          )
+          .join(''),
+      );
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      text += chunk;
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  // A body without a line break runs straight into the next status line.
+  return [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+}
+
 export function bodyText(request: ReceivedRequest): string {
   return new TextDecoder().decode(request.body);
 }

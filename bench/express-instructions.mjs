@@ -5,7 +5,11 @@
 //
 // The server is the throughput bench's own (express 5, none or Faultline's middleware), run under
 // callgrind (`valgrind --tool=callgrind node --single-threaded --hash-seed=1 --random-seed=1`,
-// address-space randomization off) and driven by 10 keep-alive connections from this process.
+// address-space randomization off) and driven by one keep-alive connection from this process:
+// one request per turn of the server's event loop. With several connections, how many requests
+// a turn handles depends on how fast the client and the server run beside each other, and so
+// does what a request costs (a turn's timers and ticks are shared by its requests): on a busy
+// machine the figures moved by 10 to 15 K from one run to the next.
 // Each figure is the difference between two servers that answer the same path 1,200 and 6,200
 // times before stopping, over 5,000: what one request costs once V8 has compiled and optimised
 // the path (the first thousand requests are left out). "after errors": the server first answers
@@ -36,7 +40,7 @@ export const SCENARIOS = {
   throwing: { path: '/throw', errorsFirst: 0 },
 };
 
-/** Sends `total` GETs of `path` over 10 keep-alive connections; resolves when all are answered. */
+/** Sends `total` GETs of `path`, one after another over one keep-alive connection; resolves when all are answered. */
 function load(port, path, total, agent) {
   let sent = 0;
   let done = 0;
@@ -56,7 +60,7 @@ function load(port, path, total, agent) {
         })
         .on('error', settle);
     };
-    for (let i = 0; i < 10; i++) next();
+    next();
   });
 }
 
@@ -91,7 +95,7 @@ async function instructions(variant, scenario, answers, dsn) {
     child.on('error', reject);
     closed.then(() => reject(new Error(`${variant} stopped before listening:\n${stderr}`)));
   });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     if (errorsFirst) await load(port, '/throw', errorsFirst, agent);
     await load(port, path, answers, agent);

@@ -216,7 +216,10 @@ export function createStackScopeStore(root: Scope): ScopeStore {
 /**
  * Adds a breadcrumb to `scope` as every client does: a bounded copy, timestamped now unless it
  * has a time, after `beforeBreadcrumb` (which drops it by returning `null`). What the hook
- * throws is the caller's to log.
+ * throws is the caller's to log. `own`: the SDK made the breadcrumb itself, a fresh object of
+ * bounded strings and plain data no one else holds (a console line, an outgoing request), so it
+ * is timestamped without the key-by-key copy an app's breadcrumb needs: a console call pays for
+ * it on the app's own path.
  */
 export function recordBreadcrumb(
   scope: Scope,
@@ -225,11 +228,12 @@ export function recordBreadcrumb(
     beforeBreadcrumb?: ((breadcrumb: Breadcrumb) => Breadcrumb | null) | undefined;
     maxBreadcrumbs?: number | undefined;
   },
+  own = false,
 ): void {
   // The breadcrumb's own timestamp, when it has one, replaces the one written first.
-  let crumb: Breadcrumb | null = boundedCopy(breadcrumb, COPY_DEPTH, {
-    timestamp: nowSeconds(),
-  }) as Breadcrumb;
+  let crumb: Breadcrumb | null = own
+    ? { timestamp: nowSeconds(), ...breadcrumb }
+    : (boundedCopy(breadcrumb, COPY_DEPTH, { timestamp: nowSeconds() }) as Breadcrumb);
   if (options.beforeBreadcrumb) crumb = options.beforeBreadcrumb(crumb);
   if (crumb) scope.addBreadcrumb(crumb, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
 }

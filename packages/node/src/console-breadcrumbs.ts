@@ -1,5 +1,6 @@
 import { format } from 'node:util';
 import type { Client, Integration, SeverityLevel } from '@faultline/core';
+import { addBreadcrumbTo } from './http-breadcrumbs.js';
 
 const LEVELS: Record<string, SeverityLevel> = {
   debug: 'debug',
@@ -35,7 +36,7 @@ export function consoleBreadcrumbsIntegration(): Integration {
             recording = true;
             try {
               const message = messageOf(args);
-              client.addBreadcrumb({
+              addBreadcrumbTo(client, client.getScope(), {
                 category: 'console',
                 level,
                 message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message,

@@ -1,5 +1,6 @@
 import type { Breadcrumb, Client, Integration, Scope } from '@faultline/core';
-import { envelopeEndpoint, nowSeconds } from '@faultline/core/setup';
+import { recordBreadcrumb } from '@faultline/core/front';
+import { envelopeEndpoint } from '@faultline/core/setup';
 import { loadPipeline } from './load-pipeline.js';
 
 interface Pending {
@@ -117,16 +118,13 @@ export function httpBreadcrumbsIntegration(): Integration {
 }
 
 /**
- * Records a breadcrumb in a given scope, the way the client records one in the current scope:
- * timestamp, `beforeBreadcrumb`, `maxBreadcrumbs`.
+ * Records a breadcrumb the SDK made in a given scope, the way the client records one in the
+ * current scope: timestamp, `beforeBreadcrumb`, `maxBreadcrumbs`.
  */
 export function addBreadcrumbTo(client: Client, scope: Scope, breadcrumb: Breadcrumb): void {
   if (!client.enabled) return;
   try {
-    let crumb: Breadcrumb | null = { timestamp: nowSeconds(), ...breadcrumb };
-    const before = client.options.beforeBreadcrumb;
-    if (before) crumb = before(crumb);
-    if (crumb) scope.addBreadcrumb(crumb, client.options.maxBreadcrumbs ?? 100);
+    recordBreadcrumb(scope, breadcrumb, client.options, true);
   } catch (error) {
     client.logger.debug('beforeBreadcrumb threw; breadcrumb dropped', error);
   }

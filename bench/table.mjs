@@ -373,7 +373,9 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    only, a transport that sends nothing) stayed as it was (137 to 138).
    The same requests are also counted in instructions (\`node bench/express-instructions.mjs\`,
    not part of \`npm run bench\`; needs valgrind, about 20 minutes): the throughput bench's own
-   server under callgrind, what one request costs once warm (the difference between servers
+   server under callgrind, driven over one connection (one request per turn of its event loop:
+   with ten connections, how many requests shared a turn moved the figures by 10 to 15 K between
+   runs on a busy machine), what one request costs once warm (the difference between servers
    that answer 1,200 and 6,200 requests, over 5,000), repeatable to about 3 K in 700 K. There a
    hello-world request costs the no-SDK server about 700 K instructions; \`init\` adds about
    5 K, the error middleware (express walks past it) about 4 K, and the request middleware about
@@ -384,12 +386,16 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    to 97.8 and 98.0 % of none, CPU added per request from 6.3 and 5.6 to 3.3 and 3.0 µs. After 3,000 errors, the
    Faultline server's hello world counted fewer instructions than before them, as the no-SDK
    server's did: the slower hello world after errors in wall time is not more work done.
-   Last run (2026-12-06): hello world 714.6 K without an SDK, 741.9 K with
-   Faultline (+27.3 K, +3.8 %); after 3,000 errors 633.8 K and 619.0 K; the throwing route
-   1,041.8 K and 1,144.7 K (+102.9 K, +9.9 %; the run before, on the storm guard before its
-   last change, read 1,021.2 K for the same no-SDK server: this route repeats only to about
-   20 K; over 15,000 requests after 1,000 it read 911.8 K without an SDK, 1,040.9 K before and
-   1,021.5 K after that change, +14.2 and +12.0 %). Under callgrind a server runs about 50 times
+   Last run (2026-12-07, one connection): hello world 707.9 K without an SDK, 736.3 K with
+   Faultline (+28.4 K, +4.0 %); after 3,000 errors 624.7 K and 649.0 K (+24.3 K); the throwing
+   route 1,024.7 K and 1,142.0 K (+117.3 K, +11.4 %). Before the request's state moved from a
+   property of express's request to its socket (express gives each request a hidden class of its
+   own, so a property added to one made V8 build a new class every time, about 15 K), the same
+   method read +41.6 K for hello world and +133.1 K for the throwing route. In that route
+   express itself logs each error's stack (\`console.error(err.stack)\`, in every environment but
+   \`test\`), so the SDK reading the stack first costs nothing extra (about 62 K for an 11-frame
+   stack, where nothing else reads it); the console breadcrumb of that line costs about 22 K
+   (9 K the wrapper, 13 K the recording). Under callgrind a server runs about 50 times
    slower, while the storm guard's rate (one event of an issue a second) is in wall-clock
    time: counted that way, the throwing route built an event every few dozen requests instead
    of every few thousand and read +222.8 K; the counted servers now build none after the

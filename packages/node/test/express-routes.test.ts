@@ -12,6 +12,19 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Ends an app with the SDK's error handler and a plain 500, listens, and gives its base URL. */
+async function endAndListen(app: ReturnType<typeof express5>): Promise<string> {
+  app.use(expressErrorHandler());
+  app.use((_error: unknown, _req: unknown, res: { status(code: number): { end(): void } }, _next: unknown) =>
+    res.status(500).end(),
+  );
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
 describe.each([
   ['express 5', express5],
   ['express 4', express4 as unknown as typeof express5],
@@ -26,18 +39,9 @@ describe.each([
       throw new Error(`failed at ${req.path}`);
     });
     app.use('/api', api);
-    app.use(expressErrorHandler());
-    app.use(
-      (_error: unknown, _req: unknown, res: { status(code: number): { end(): void } }, _next: unknown) =>
-        res.status(500).end(),
-    );
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const base = await endAndListen(app);
     for (const path of ['/api/b/2', '/api/a/1?q=1']) {
-      expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(500);
+      expect((await fetch(`${base}${path}`)).status).toBe(500);
     }
     expect(transport.events().map((e) => e.transaction)).toEqual(['GET /api/b/:y', 'GET /api/a/:x']);
   });
@@ -68,20 +72,11 @@ describe.each([
     app.use(express());
     app.use('/health', express.Router());
     app.use('/api/:tenant', orders);
-    app.use(expressErrorHandler());
-    app.use(
-      (_error: unknown, _req: unknown, res: { status(code: number): { end(): void } }, _next: unknown) =>
-        res.status(500).end(),
-    );
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
+    const base = await endAndListen(app);
     for (const path of ['/api/acme/orders/7', '/api/globex/orders/8?x=1', '/api/acme/reports/csv/daily/3']) {
-      expect((await fetch(`http://127.0.0.1:${port}${path}`)).status).toBe(500);
+      expect((await fetch(`${base}${path}`)).status).toBe(500);
     }
-    expect((await fetch(`http://127.0.0.1:${port}/api/initech/gone`)).status).toBe(503);
+    expect((await fetch(`${base}/api/initech/gone`)).status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(transport.events().map((e) => e.transaction)).toEqual([
       'GET /api/:tenant/orders/:id',

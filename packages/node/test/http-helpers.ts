@@ -69,6 +69,38 @@ export async function pipelined(url: string, paths: string[], host = 'pipelined.
   return [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
 }
 
+/**
+ * The reports of the pipelining test an adapter's app answers (`/slow-unavailable` sends a 503
+ * late, `/slow-failure` fails late, `/fine` answers at once, all on one connection): the 503's
+ * report and the failure's event, each of which must carry its own request and route.
+ */
+export async function pipelinedReports(
+  url: string,
+  receiver: { waitFor(count: number): Promise<unknown>; requests: ReceivedRequest[] },
+): Promise<{ statuses: number[]; events: Array<Record<string, any>>; reported: Array<[unknown, unknown]> }> {
+  const statuses = await pipelined(url, ['/slow-unavailable', '/slow-failure', '/fine']);
+  await receiver.waitFor(2);
+  const events = eventsParsedBySentry(receiver.requests);
+  const unavailable = events.find((e) => e.message?.startsWith('HTTP 503'));
+  const failure = events.find((e) => e.exception?.values.at(-1).value === 'slow failure');
+  return {
+    statuses,
+    events,
+    reported: [unavailable, failure].map((e) => [e?.request?.url, e?.transaction]) as Array<
+      [unknown, unknown]
+    >,
+  };
+}
+
+/** What {@link pipelinedReports} must find: each report with its own request and route. */
+export const PIPELINED_EXPECTED = {
+  statuses: [503, 500, 200],
+  reported: [
+    ['http://pipelined.test/slow-unavailable', 'GET /slow-unavailable'],
+    ['http://pipelined.test/slow-failure', 'GET /slow-failure'],
+  ],
+};
+
 export function bodyText(request: ReceivedRequest): string {
   return new TextDecoder().decode(request.body);
 }

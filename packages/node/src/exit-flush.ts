@@ -121,7 +121,13 @@ export function exitFlushIntegration(options: ExitFlushOptions = {}): Integratio
         if (process.listenerCount(signal) > 1) return;
         flushNow();
         teardown();
-        process.kill(process.pid, signal);
+        try {
+          process.kill(process.pid, signal);
+        } catch {
+          // A signal the platform cannot raise (SIGHUP on Windows): the exit status a shell
+          // gives a process it ended.
+          process.exit(128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0));
+        }
       };
 
       const mine: Array<[string, () => void]> = [

@@ -39,6 +39,9 @@ async function main(argv: string[]): Promise<number> {
  */
 const RAISED = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGKILL', 'SIGALRM', 'SIGUSR2']);
 
+/** Set once this process raised a signal on itself to end by it. */
+let raisedSignal = false;
+
 /**
  * Ends this process by the signal that ended the command, as GNU `timeout` does, so that what
  * started the CLI sees what it would have seen without it: a shell stops its loop or script when
@@ -46,13 +49,11 @@ const RAISED = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGKILL'
  * not an exit. Where the signal does not end the process (one it inherited as ignored, or one
  * whose default dumps core), the caller exits 128 + its number instead.
  */
-let raised = false;
-
 function endBy(signal: NodeJS.Signals): void {
   if (!RAISED.has(signal)) return;
   try {
     process.removeAllListeners(signal);
-    raised = true;
+    raisedSignal = true;
     process.kill(process.pid, signal);
   } catch {
     // The exit code tells the signal instead.
@@ -242,6 +243,6 @@ async function safelyAsync<T>(fn: () => Promise<T>): Promise<T | undefined> {
 
 main(process.argv.slice(2)).then(
   // After a raised signal the process is gone before this timer fires, unless the signal did not end it.
-  (code) => (raised ? void setTimeout(() => process.exit(code), 100) : process.exit(code)),
+  (code) => (raisedSignal ? void setTimeout(() => process.exit(code), 100) : process.exit(code)),
   () => process.exit(70),
 );

@@ -176,8 +176,9 @@ export function createClient(givenOptions: ClientOptions = {}, runtime: ClientRu
             thrownAt: hint.thrownAt,
             parseStack: parseStackCached,
           }),
+          // In the literal, not added after: see the storm guard's `repeats`.
+          contexts: repeats?.suppressed ? { repeats: { ...repeats } } : undefined,
         };
-        if (repeats?.suppressed) input.contexts = { repeats: { ...repeats } };
         hint.originalException = exception;
         runPipeline(input, hint, { sampled: true, summary: !!repeats?.suppressed });
       } catch (error) {

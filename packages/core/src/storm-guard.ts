@@ -362,8 +362,13 @@ export function createStormGuard(options: StormGuardOptions = {}, host?: StormHo
       if (issue.suppressed === 0 || pending.since < issue.since) issue.since = pending.since;
       issue.suppressed += pending.suppressed;
     }
-    const repeats: Repeats = { suppressed: issue.suppressed };
-    if (issue.suppressed > 0) repeats.since = new Date(issue.since).toISOString();
+    // Whole literals, never a property added later: an object made once a second would take
+    // a map of its own, which a full collection can drop, and the hot code that met it
+    // (this function, the client's capture) would then be deoptimized at each event.
+    const repeats: Repeats =
+      issue.suppressed > 0
+        ? { suppressed: issue.suppressed, since: new Date(issue.since).toISOString() }
+        : { suppressed: 0 };
     issue.suppressed = 0;
     return repeats;
   }

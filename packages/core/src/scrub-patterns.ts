@@ -1401,14 +1401,40 @@ function applyRules(
  * as it was.
  */
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
-  return scrubOnce(
-    // The regular expression only where a `%` is (one native search).
+  // The regular expression only where a `%` is (one native search).
+  let judged =
     text.includes('%') && /%[\da-f]{2}/i.test(text)
       ? text.replace(/[^\s<>&?#;]+/g, (word) => scrubEncodedWord(word, compiled, keep))
-      : text,
-    compiled,
-    keep,
-  );
+      : text;
+  if (judged.length >= MIN_HEX_RUN && HEX_BYTES.test(judged)) {
+    HEX_BYTES.lastIndex = 0;
+    judged = judged.replace(HEX_BYTES, (run) => scrubHexBytes(run, compiled, keep));
+  }
+  return scrubOnce(judged, compiled, keep);
+}
+
+/**
+ * Bytes written out in hex: 16 or more pairs apart (`<Buffer 70 61 73 73 ...>`, as Node prints a
+ * Buffer; S3's `CanonicalRequestBytes`, which spell out the signed request with its session
+ * token) or 32 or more together (a hex-encoded payload).
+ */
+const HEX_BYTES = /\b(?:[\da-f]{2} ){15,}[\da-f]{2}\b|\b(?:[\da-f]{2}){32,}\b/gi;
+/** The shortest text {@link HEX_BYTES} can match (16 pairs and their spaces). */
+const MIN_HEX_RUN = 47;
+
+/**
+ * A run of hex bytes, judged as the text it decodes to: filtered whole when that text holds
+ * anything to remove. Bytes that are not text (a digest, a hash, binary data: control
+ * characters) are left as written.
+ */
+function scrubHexBytes(run: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  let text = '';
+  for (let at = 0; at < run.length; at += run.charCodeAt(at + 2) === 32 ? 3 : 2) {
+    const byte = Number.parseInt(run.slice(at, at + 2), 16);
+    if (byte === 0x7f || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d)) return run;
+    text += String.fromCharCode(byte);
+  }
+  return scrubOnce(text, compiled, keep) === text ? run : FILTERED;
 }
 
 /** Where a word split at whitespace, `<`, `>`, `&`, `?`, `#` and `;` has one of them: it was escaped. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -120,6 +122,43 @@ describe('scrubString: secrets by value', () => {
       const once = scrubString(text);
       expect(scrubString(once)).toBe(once);
     }
+  });
+
+  it('judges bytes written out in hex by the text they decode to', () => {
+    // As Node prints a Buffer, in a log line or a message.
+    const body = inspect(Buffer.from('grant_type=password&username=jane&password=hunter2-Rx9'));
+    expect(body).toMatch(/^<Buffer 67 72 61 6e/);
+    const logged = scrubString(`upstream rejected ${body}`);
+    expect(logged).toMatch(/^upstream rejected <Buffer \[Filtered\] \.\.\. \d+ more bytes>$/);
+    // S3 answers a bad signature with the request it signed, in hex too: with its session token.
+    const token = 'IQoJb3JpZ2luX2VjEHoaCXVzLWVhc3QtMSJHMEUCIQDf8Yq1kJx2b9P0aZ4tT2Jq3nJ0h7oX3x9vQ3aL5yZk';
+    const signed = `GET\n/reports/q3.csv\n\nhost:s3.amazonaws.com\nx-amz-date:20261207T093000Z\nx-amz-security-token:${token}\n\nhost;x-amz-date;x-amz-security-token\nUNSIGNED-PAYLOAD`;
+    const bytes = Buffer.from(signed)
+      .toString('hex')
+      .replace(/..(?!$)/g, '$& ');
+    const xml = `<Error><Code>SignatureDoesNotMatch</Code><StringToSignBytes>41 57 53 34 2d 48 4d 41 43 2d 53 48 41 32 35 36 0a</StringToSignBytes><CanonicalRequestBytes>${bytes}</CanonicalRequestBytes><RequestId>4442587FB7D0A2F9</RequestId></Error>`;
+    expect(scrubString(xml)).toBe(
+      `<Error><Code>SignatureDoesNotMatch</Code><StringToSignBytes>41 57 53 34 2d 48 4d 41 43 2d 53 48 41 32 35 36 0a</StringToSignBytes><CanonicalRequestBytes>${FILTERED}</CanonicalRequestBytes><RequestId>4442587FB7D0A2F9</RequestId></Error>`,
+    );
+    // The AWS SDK puts the same on the error it throws.
+    const error = scrubValue({ Code: 'SignatureDoesNotMatch', CanonicalRequestBytes: bytes }) as Record<
+      string,
+      unknown
+    >;
+    expect(error).toEqual({ Code: 'SignatureDoesNotMatch', CanonicalRequestBytes: FILTERED });
+    // Hex-encoded together, as a payload is.
+    const payload = Buffer.from(JSON.stringify({ user: 'jane', api_key: 'Zx81kQm2Lr7Tn4Vb' })).toString(
+      'hex',
+    );
+    expect(scrubString(`bad payload ${payload}`)).toBe(`bad payload ${FILTERED}`);
+  });
+
+  it('keeps hex bytes that are not text, or are text without a secret', () => {
+    const digest = createHash('sha256').update('report').digest('hex');
+    const dump = inspect(createHash('sha512').update('report').digest());
+    const plain = inspect(Buffer.from('GET /health HTTP/1.1 from the load balancer'));
+    for (const text of [`checksum ${digest}`, `read ${dump}`, `sent ${plain}`])
+      expect(scrubString(text)).toBe(text);
   });
 
   it('applies user value patterns', () => {

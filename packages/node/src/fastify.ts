@@ -69,10 +69,6 @@ export interface FastifyPluginOptions {
   shouldHandleError?(error: unknown, status: number, request: FastifyRequestLike): boolean;
 }
 
-/** The error a request failed with, until its reply is sent: only a failed request gets it. */
-const PENDING = Symbol('faultline.fastify.pending');
-type WithPending = FastifyRequestLike & { [PENDING]?: { error: Error } | undefined };
-
 /** The socket fastify's request came on, where its state is kept (see `holdState`). */
 const socketOf = (request: FastifyRequestLike): unknown => request.raw?.socket;
 const stateOf = (request: FastifyRequestLike) => heldState(request, socketOf(request));
@@ -128,7 +124,9 @@ export const fastifyPlugin = Object.assign(
     fastify.addHook('onError', (request, _reply, error, next) => {
       try {
         const state = stateOf(request);
-        if (state && !state.captured) (request as WithPending)[PENDING] = { error };
+        // Kept in the request's state, not on the request: a property added to a request
+        // gives it a hidden class of its own (see `holdState`).
+        if (state && !state.captured) state.pending = { error };
       } catch {
         // Error reporting must never change how fastify answers.
       }
@@ -137,11 +135,10 @@ export const fastifyPlugin = Object.assign(
 
     /** Captures the error the request failed with, as answered, once. */
     const settle = (request: FastifyRequestLike, reply: FastifyReplyLike) => {
-      const pending = (request as WithPending)[PENDING];
-      if (!pending) return;
       const state = stateOf(request);
-      if (!state) return;
-      (request as WithPending)[PENDING] = undefined;
+      const pending = state?.pending;
+      if (!state || !pending) return;
+      state.pending = undefined;
       if (state.captured) return;
       const { error } = pending;
       // As answered: an error the app's handler turned into a success is no failed request.

@@ -39,6 +39,11 @@ export interface HttpRequestState<R = unknown> {
   captured: boolean;
   /** The status of the error response, once known: the event's response context. */
   status: number | undefined;
+  /**
+   * An error the request failed with that waits for its reply to be sent before it is reported
+   * (fastify's app error handler decides the status after `onError`); undefined for none.
+   */
+  pending: { error: unknown } | undefined;
 }
 
 /**
@@ -64,6 +69,7 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
   declare adapter: HttpAdapter<R>;
   declare captured: boolean;
   declare status: number | undefined;
+  declare pending: { error: unknown } | undefined;
   /** Set once the request went on inside this scope: what throws after that is the app's. */
   declare entered: boolean;
   declare private readonly store: AsyncScopeStore;
@@ -75,6 +81,7 @@ export class RequestScope<R> implements Scope, HttpRequestState<R> {
     this.adapter = adapter;
     this.captured = false;
     this.status = undefined;
+    this.pending = undefined;
     this.entered = false;
     this.store = store;
     this.inner = store.getScope().clone();

@@ -13,10 +13,17 @@ import {
   secretValues,
 } from './http-helpers.js';
 
-/** The same app with or without the SDK; the routes live in an encapsulated child plugin. */
-async function buildApp(withSdk: boolean): Promise<FastifyInstance> {
+/**
+ * The same app with or without the SDK; the routes live in an encapsulated child plugin. The
+ * own keys of each request, as the app's last hook sees them, go to `keysSeen`.
+ */
+async function buildApp(withSdk: boolean, keysSeen?: string[][]): Promise<FastifyInstance> {
   const app = Fastify();
   if (withSdk) await app.register(fastifyPlugin);
+  if (keysSeen)
+    app.addHook('onResponse', async (request) => {
+      keysSeen.push(Reflect.ownKeys(request).map(String));
+    });
   app.addHook('onRequest', async (request) => {
     const id = request.headers['x-user-id'];
     if (typeof id === 'string') setUser({ id });
@@ -209,6 +216,34 @@ describe('fastify 5', () => {
       expect(events).toHaveLength(2);
     } finally {
       await second.close();
+    }
+  });
+
+  it("adds nothing to the app's request objects, also when a request fails", async () => {
+    init({
+      dsn: receiver.dsn,
+      captureUnhandled: false,
+      exitFlushTimeoutMs: 0,
+      breadcrumbs: { console: false },
+    });
+    const withSdk: string[][] = [];
+    const without: string[][] = [];
+    app = await buildApp(true, withSdk);
+    const bare = await buildApp(false, without);
+    try {
+      for (const path of ['/api/checkout', '/forms/submit', '/maintenance', '/nowhere']) {
+        await call(`${urlOf(app)}${path}`, {
+          method: path === '/maintenance' || path === '/nowhere' ? 'GET' : 'POST',
+        });
+        await call(`${urlOf(bare)}${path}`, {
+          method: path === '/maintenance' || path === '/nowhere' ? 'GET' : 'POST',
+        });
+      }
+      await receiver.waitFor(2);
+      expect(withSdk).toHaveLength(4);
+      expect(withSdk).toEqual(without);
+    } finally {
+      await bare.close();
     }
   });
 

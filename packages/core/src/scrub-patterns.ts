@@ -971,6 +971,14 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // user and password>`), and the value undici quotes when a header value is invalid (whichever
   // header it was: `Headers.append: "<value>" is an invalid header value.`).
   [/(\bAUTH[ \t]+(?:PLAIN|LOGIN|XOAUTH2?|CRAM-MD5)[ \t]+)[A-Za-z\d+/]{8,}=*/g, `$1${FILTERED}`, 'AUTH'],
+  // A signature as a webhook's verifier quotes it (`signature mismatch: expected sha256=…`,
+  // `computed HMAC …`): a SHA-1, SHA-256 or SHA-512 HMAC in hex or base64, in text that speaks of
+  // a signature or an HMAC. It is the payload's proof of origin, good for sending it again.
+  [
+    /(?<![\w+/=-])((?:sha(?:1|256|512)=|v[01][=,])?)(?:[\da-f]{128}|[\da-f]{64}|[\da-f]{40}|[A-Za-z\d+/]{86}==|[A-Za-z\d+/]{43}=|[A-Za-z\d+/]{27}=)(?![\w+/=])/gi,
+    `$1${FILTERED}`,
+    /signature|hmac/i,
+  ],
   [
     /(\bHeaders\.(?:append|set): \\*")[^"]{1,4096}?(?=\\*" is an invalid header value)/g,
     `$1${FILTERED}`,
@@ -1078,10 +1086,11 @@ const VALUE =
 
 /**
  * Keys whose unquoted value after a colon is a whole header line: every cookie of `Cookie: a=1; b=2`,
- * every scheme's credential (`Authorization: NTLM …`, `SSWS …`, `AWS4-HMAC-SHA256 …`); not code
- * (`cookie: { … }`, a template literal).
+ * every scheme's credential (`Authorization: NTLM …`, `SSWS …`, `AWS4-HMAC-SHA256 …`), every
+ * signature of a webhook's signature header (`Stripe-Signature: t=…,v1=…,v0=…`, `webhook-signature:
+ * v1,… v1,…`, `X-Shopify-Hmac-Sha256`); not code (`cookie: { … }`, a template literal).
  */
-const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$/;
+const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$|signature(?:256)?$|hmacsha(?:1|256|512)$/;
 /** The rest of a header line (sticky): up to a line break, a quote or an escape. */
 const LINE = /[^\r\n"'\\]{1,1024}/y;
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +151,37 @@ describe('scrubString: secrets by value', () => {
       'hex',
     );
     expect(scrubString(`bad payload ${payload}`)).toBe(`bad payload ${FILTERED}`);
+  });
+
+  it("removes a webhook's signature: as its verifier quotes it, and every one of a signature header", () => {
+    const payload = '{"id":"evt_1","type":"invoice.paid"}';
+    const hmac = (algorithm: string, encoding: 'hex' | 'base64') =>
+      createHmac(algorithm, 'whsec_endpoint_secret').update(payload).digest(encoding);
+    const sha256 = hmac('sha256', 'hex');
+    const sha1 = hmac('sha1', 'hex');
+    const base64 = hmac('sha256', 'base64');
+    const cases = [
+      [
+        `Webhook signature mismatch: expected sha256=${sha256}, got sha256=00ff`,
+        'Webhook signature mismatch: expected sha256=[Filtered], got sha256=00ff',
+      ],
+      [
+        `Invalid signature. Expected: ${sha1} Received: deadbeef`,
+        'Invalid signature. Expected: [Filtered] Received: deadbeef',
+      ],
+      [`HMAC mismatch (computed ${base64})`, 'HMAC mismatch (computed [Filtered])'],
+      [`Stripe-Signature: t=1492774577,v1=${sha256},v0=${sha256}`, 'Stripe-Signature: [Filtered]'],
+      [`webhook-signature: v1,${base64} v1,${base64}`, 'webhook-signature: [Filtered]'],
+      [`X-Shopify-Hmac-Sha256: ${base64}`, 'X-Shopify-Hmac-Sha256: [Filtered]'],
+    ];
+    for (const [text, expected] of cases) expect(scrubString(text as string)).toBe(expected);
+  });
+
+  it('keeps digests in text that speaks of no signature', () => {
+    const commit = createHash('sha1').update('commit').digest('hex');
+    const image = createHash('sha256').update('layer').digest('hex');
+    for (const text of [`deployed commit ${commit} to production`, `pulled image sha256:${image}`])
+      expect(scrubString(text)).toBe(text);
   });
 
   it('keeps hex bytes that are not text, or are text without a secret', () => {

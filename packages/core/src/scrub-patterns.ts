@@ -973,11 +973,13 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(\bAUTH[ \t]+(?:PLAIN|LOGIN|XOAUTH2?|CRAM-MD5)[ \t]+)[A-Za-z\d+/]{8,}=*/g, `$1${FILTERED}`, 'AUTH'],
   // A signature as a webhook's verifier quotes it (`signature mismatch: expected sha256=…`,
   // `computed HMAC …`): a SHA-1, SHA-256 or SHA-512 HMAC in hex or base64, in text that speaks of
-  // a signature or an HMAC. It is the payload's proof of origin, good for sending it again.
+  // a signature or an HMAC (or one of Slack's). It is the payload's proof of origin, good for
+  // sending it again.
   [
     /(?<![\w+/=-])((?:sha(?:1|256|512)=|v[01][=,])?)(?:[\da-f]{128}|[\da-f]{64}|[\da-f]{40}|[A-Za-z\d+/]{86}==|[A-Za-z\d+/]{43}=|[A-Za-z\d+/]{27}=)(?![\w+/=])/gi,
     `$1${FILTERED}`,
-    /signature|hmac/i,
+    // Slack's is quoted as `v0=` and its 64 hex digits.
+    /signature|hmac|\bv0=[\da-f]{64}/i,
   ],
   [
     /(\bHeaders\.(?:append|set): \\*")[^"]{1,4096}?(?=\\*" is an invalid header value)/g,
@@ -1415,7 +1417,7 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
     text.includes('%') && /%[\da-f]{2}/i.test(text)
       ? text.replace(/[^\s<>&?#;]+/g, (word) => scrubEncodedWord(word, compiled, keep))
       : text;
-  if (judged.length >= MIN_HEX_RUN && HEX_BYTES.test(judged)) {
+  if ((judged.length >= MIN_HEX_RUN || judged.includes('<Buffer ')) && HEX_BYTES.test(judged)) {
     HEX_BYTES.lastIndex = 0;
     judged = judged.replace(HEX_BYTES, (run) => scrubHexBytes(run, compiled, keep));
   }
@@ -1423,12 +1425,13 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
 }
 
 /**
- * Bytes written out in hex: 16 or more pairs apart (`<Buffer 70 61 73 73 ...>`, as Node prints a
- * Buffer; S3's `CanonicalRequestBytes`, which spell out the signed request with its session
- * token) or 32 or more together (a hex-encoded payload).
+ * Bytes written out in hex: 16 or more pairs apart (S3's `CanonicalRequestBytes`, which spell out
+ * the signed request with its session token), 32 or more together (a hex-encoded payload), or
+ * however many Node prints of a Buffer (`<Buffer 70 77 3d ...>`).
  */
-const HEX_BYTES = /\b(?:[\da-f]{2} ){15,}[\da-f]{2}\b|\b(?:[\da-f]{2}){32,}\b/gi;
-/** The shortest text {@link HEX_BYTES} can match (16 pairs and their spaces). */
+const HEX_BYTES =
+  /\b(?:[\da-f]{2} ){15,}[\da-f]{2}\b|\b(?:[\da-f]{2}){32,}\b|(?<=<Buffer )(?:[\da-f]{2} )*[\da-f]{2}(?=>| \.\.\. \d+ more byte)/gi;
+/** The shortest text the first two forms of {@link HEX_BYTES} can match (16 pairs and their spaces). */
 const MIN_HEX_RUN = 47;
 
 /**

@@ -146,6 +146,10 @@ describe('scrubString: secrets by value', () => {
       unknown
     >;
     expect(error).toEqual({ Code: 'SignatureDoesNotMatch', CanonicalRequestBytes: FILTERED });
+    // A short Buffer, printed whole.
+    const short = inspect(Buffer.from('pw=Rx9-h2'));
+    expect(short).toBe('<Buffer 70 77 3d 52 78 39 2d 68 32>');
+    expect(scrubString(`login ${short}`)).toBe(`login <Buffer ${FILTERED}>`);
     // Hex-encoded together, as a payload is.
     const payload = Buffer.from(JSON.stringify({ user: 'jane', api_key: 'Zx81kQm2Lr7Tn4Vb' })).toString(
       'hex',
@@ -173,6 +177,7 @@ describe('scrubString: secrets by value', () => {
       [`Stripe-Signature: t=1492774577,v1=${sha256},v0=${sha256}`, 'Stripe-Signature: [Filtered]'],
       [`webhook-signature: v1,${base64} v1,${base64}`, 'webhook-signature: [Filtered]'],
       [`X-Shopify-Hmac-Sha256: ${base64}`, 'X-Shopify-Hmac-Sha256: [Filtered]'],
+      [`slack: v0=${sha256} != v0=${'0'.repeat(64)}`, 'slack: v0=[Filtered] != v0=[Filtered]'],
     ];
     for (const [text, expected] of cases) expect(scrubString(text as string)).toBe(expected);
   });
@@ -188,7 +193,15 @@ describe('scrubString: secrets by value', () => {
     const digest = createHash('sha256').update('report').digest('hex');
     const dump = inspect(createHash('sha512').update('report').digest());
     const plain = inspect(Buffer.from('GET /health HTTP/1.1 from the load balancer'));
-    for (const text of [`checksum ${digest}`, `read ${dump}`, `sent ${plain}`])
+    const magic = inspect(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const short = inspect(Buffer.from('ok'));
+    for (const text of [
+      `checksum ${digest}`,
+      `read ${dump}`,
+      `sent ${plain}`,
+      `not an image: ${magic}`,
+      `got ${short}`,
+    ])
       expect(scrubString(text)).toBe(text);
   });
 

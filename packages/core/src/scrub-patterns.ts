@@ -1419,7 +1419,20 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
       : text;
   if ((judged.length >= MIN_HEX_RUN || judged.includes('<Buffer ')) && HEX_BYTES.test(judged)) {
     HEX_BYTES.lastIndex = 0;
-    judged = judged.replace(HEX_BYTES, (run) => scrubHexBytes(run, compiled, keep));
+    judged = judged.replace(HEX_BYTES, (run) =>
+      scrubBytes(
+        run,
+        (run.match(/[\da-f]{2}/gi) as string[]).map((pair) => Number.parseInt(pair, 16)),
+        compiled,
+        keep,
+      ),
+    );
+  }
+  if ((judged.includes('"Buffer') || judged.includes('Array(')) && DECIMAL_BYTES.test(judged)) {
+    DECIMAL_BYTES.lastIndex = 0;
+    judged = judged.replace(DECIMAL_BYTES, (run) =>
+      scrubBytes(run, (run.match(/\d+/g) as string[]).map(Number), compiled, keep),
+    );
   }
   return scrubOnce(judged, compiled, keep);
 }
@@ -1435,15 +1448,23 @@ const HEX_BYTES =
 const MIN_HEX_RUN = 47;
 
 /**
- * A run of hex bytes, judged as the text it decodes to: filtered whole when that text holds
- * anything to remove. Bytes that are not text (a digest, a hash, binary data: control
- * characters) are left as written.
+ * Bytes written out in decimal: a Buffer as JSON writes it (`{"type":"Buffer","data":[112,119,…]}`,
+ * a Buffer inside what an app logs with `JSON.stringify`) and a `Uint8Array` as Node prints it
+ * (`Uint8Array(9) [ 112, 119, … ]`).
  */
-function scrubHexBytes(run: string, compiled: CompiledScrub, keep?: KeepPair): string {
+const DECIMAL_BYTES =
+  /(?<=\\*"type\\*": ?\\*"Buffer\\*", ?\\*"data\\*": ?\[)\d{1,3}(?:, ?\d{1,3})*(?=\])|(?<=\bUint8(?:Clamped)?Array\(\d{1,9}\) \[)(?:\s*\d{1,3},)*\s*\d{1,3}(?=,?\s*(?:\.\.\. \d+ more items?\s*)?\])/g;
+
+/**
+ * A run of bytes (`bytes`, read from `run`), judged as the text they decode to: `run` is
+ * filtered whole when that text holds anything to remove. Bytes that are not text (a digest,
+ * binary data: control characters) are left as written.
+ */
+function scrubBytes(run: string, bytes: readonly number[], compiled: CompiledScrub, keep?: KeepPair): string {
   let text = '';
-  for (let at = 0; at < run.length; at += run.charCodeAt(at + 2) === 32 ? 3 : 2) {
-    const byte = Number.parseInt(run.slice(at, at + 2), 16);
-    if (byte === 0x7f || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d)) return run;
+  for (const byte of bytes) {
+    if (!(byte <= 0xff) || byte === 0x7f || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d))
+      return run;
     text += String.fromCharCode(byte);
   }
   return scrubOnce(text, compiled, keep) === text ? run : FILTERED;

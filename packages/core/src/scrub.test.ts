@@ -124,7 +124,7 @@ describe('scrubString: secrets by value', () => {
     }
   });
 
-  it('judges bytes written out in hex by the text they decode to', () => {
+  it('judges bytes written out in hex or decimal by the text they decode to', () => {
     // As Node prints a Buffer, in a log line or a message.
     const body = inspect(Buffer.from('grant_type=password&username=jane&password=hunter2-Rx9'));
     expect(body).toMatch(/^<Buffer 67 72 61 6e/);
@@ -150,6 +150,14 @@ describe('scrubString: secrets by value', () => {
     const short = inspect(Buffer.from('pw=Rx9-h2'));
     expect(short).toBe('<Buffer 70 77 3d 52 78 39 2d 68 32>');
     expect(scrubString(`login ${short}`)).toBe(`login <Buffer ${FILTERED}>`);
+    // In decimal: a Buffer inside what an app logs with JSON.stringify, and a Uint8Array as Node prints it.
+    const json = JSON.stringify({ body: Buffer.from('user=jane&password=hunter2-Rx9') });
+    expect(json).toMatch(/^\{"body":\{"type":"Buffer","data":\[117,115,101,114,/);
+    expect(scrubString(`sent ${json}`)).toBe(`sent {"body":{"type":"Buffer","data":[${FILTERED}]}}`);
+    expect(scrubString(JSON.stringify({ line: `sent ${json}` }))).not.toMatch(/117,115/);
+    const typed = inspect({ raw: new Uint8Array(Buffer.from('password=hunter2-Rx9vQ')) });
+    expect(typed).toMatch(/raw: Uint8Array\(22\) \[\n\s+112,/);
+    expect(scrubString(typed)).toBe(`{\n  raw: Uint8Array(22) [${FILTERED}\n  ]\n}`);
     // Hex-encoded together, as a payload is.
     const payload = Buffer.from(JSON.stringify({ user: 'jane', api_key: 'Zx81kQm2Lr7Tn4Vb' })).toString(
       'hex',
@@ -189,18 +197,24 @@ describe('scrubString: secrets by value', () => {
       expect(scrubString(text)).toBe(text);
   });
 
-  it('keeps hex bytes that are not text, or are text without a secret', () => {
+  it('keeps bytes that are not text, or are text without a secret', () => {
     const digest = createHash('sha256').update('report').digest('hex');
     const dump = inspect(createHash('sha512').update('report').digest());
     const plain = inspect(Buffer.from('GET /health HTTP/1.1 from the load balancer'));
     const magic = inspect(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const short = inspect(Buffer.from('ok'));
+    const pixels = inspect(new Uint8Array([0, 0, 0, 255, 12, 200, 31, 255]));
+    const binary = JSON.stringify(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const word = JSON.stringify(Buffer.from('hello world'));
     for (const text of [
       `checksum ${digest}`,
       `read ${dump}`,
       `sent ${plain}`,
       `not an image: ${magic}`,
       `got ${short}`,
+      `pixels ${pixels}`,
+      `png ${binary}`,
+      `said ${word}`,
     ])
       expect(scrubString(text)).toBe(text);
   });

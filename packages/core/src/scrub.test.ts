@@ -158,11 +158,6 @@ describe('scrubString: secrets by value', () => {
     const typed = inspect({ raw: new Uint8Array(Buffer.from('password=hunter2-Rx9vQ')) });
     expect(typed).toMatch(/raw: Uint8Array\(22\) \[\n\s+112,/);
     expect(scrubString(typed)).toBe(`{\n  raw: Uint8Array(22) [${FILTERED}\n  ]\n}`);
-    // Hex-encoded together, as a payload is.
-    const payload = Buffer.from(JSON.stringify({ user: 'jane', api_key: 'Zx81kQm2Lr7Tn4Vb' })).toString(
-      'hex',
-    );
-    expect(scrubString(`bad payload ${payload}`)).toBe(`bad payload ${FILTERED}`);
   });
 
   it("removes a webhook's signature: as its verifier quotes it, and every one of a signature header", () => {

@@ -1417,11 +1417,8 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
     text.includes('%') && /%[\da-f]{2}/i.test(text)
       ? text.replace(/[^\s<>&?#;]+/g, (word) => scrubEncodedWord(word, compiled, keep))
       : text;
-  if (
-    (judged.includes('<Buffer ') || (judged.length >= MIN_HEX_RUN && HEX_PAIRS.test(judged))) &&
-    HEX_BYTES.test(judged)
-  ) {
-    HEX_BYTES.lastIndex = 0;
+  // Each byte expression only where a cheap search finds what it needs.
+  if (judged.includes('<Buffer ') || (judged.length >= MIN_HEX_RUN && HEX_PAIRS.test(judged)))
     judged = judged.replace(HEX_BYTES, (run) =>
       scrubBytes(
         run,
@@ -1430,13 +1427,10 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
         keep,
       ),
     );
-  }
-  if ((judged.includes('"Buffer') || judged.includes('Array(')) && DECIMAL_BYTES.test(judged)) {
-    DECIMAL_BYTES.lastIndex = 0;
+  if (judged.includes('"Buffer') || judged.includes('Array('))
     judged = judged.replace(DECIMAL_BYTES, (run) =>
       scrubBytes(run, (run.match(/\d+/g) as string[]).map(Number), compiled, keep),
     );
-  }
   return scrubOnce(judged, compiled, keep);
 }
 

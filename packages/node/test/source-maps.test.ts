@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,21 @@ describe('source maps and context lines', () => {
     expect(top?.filename).toBe(file);
     expect(top?.context_line).toContain(THROW_TEXT?.trim());
     expect(top?.pre_context).toHaveLength(5);
+  });
+
+  it("keeps a dependency's frames at their compiled position, its map unread, with context from the file", async () => {
+    // A library compiled from TypeScript ships its map beside its output; mapping it costs the
+    // first event a read and a decode and adds nothing the app's own frames need.
+    const file = compile(join('node_modules', 'checkout-lib'), 'linked');
+    const compiledLines = (await readFile(file, 'utf8')).split('\n');
+    const throwAt = compiledLines.findIndex((line) => line.includes('throw new Error')) + 1;
+    const frames = await failIn(file);
+    const top = frames.at(-1);
+    expect(top).toMatchObject({ filename: file, lineno: throwAt, in_app: false });
+    expect(top?.context_line).toBe(compiledLines[throwAt - 1]);
+    expect(frames.some((frame) => String(frame.filename).endsWith('checkout.ts'))).toBe(false);
+    // The same code outside node_modules is mapped, as the tests above show.
+    expectOriginal(await failIn(compile('app-copy', 'linked')));
   });
 
   it('leaves frames alone when a map is broken', async () => {

@@ -105,6 +105,7 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('Pulumi', 'cloud', 'PULUMI_ACCESS_TOKEN', p('pu', 'l-', from(HEX, 40))),
     shape('Databricks', 'cloud', 'DATABRICKS_TOKEN', p('da', 'pi', from(HEX, 32))),
     shape('Supabase', 'cloud', 'SUPABASE_ACCESS_TOKEN', p('sb', 'p_', from(HEX, 40))),
+    shape('Supabase secret key', 'cloud', 'SUPABASE_SECRET_KEY', p('sb_', 'secret_', mixed(URLSAFE, 32))),
     shape('PlanetScale', 'cloud', 'PLANETSCALE_TOKEN', p('pscale', '_tkn_', mixed(URLSAFE, 43))),
     shape('Grafana Cloud', 'cloud', 'GRAFANA_CLOUD_TOKEN', p('gl', 'c_', mixed(ALNUM, 48))),
     shape('New Relic', 'cloud', 'NEW_RELIC_API_KEY', p('NR', 'AK-', from(UPPER_ALNUM, 27))),
@@ -171,6 +172,12 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('Shopify', 'payment', 'SHOPIFY_ACCESS_TOKEN', p('shp', 'at_', from(HEX, 32))),
     shape('Flutterwave', 'payment', 'FLW_SECRET_KEY', p('FLWSE', 'CK_TEST-', from(HEX, 32), '-X')),
     key('PayPal client secret', 'payment', 'PAYPAL_CLIENT_SECRET', mixed(URLSAFE, 80)),
+    shape(
+      'Braintree access token',
+      'payment',
+      'BRAINTREE_ACCESS_TOKEN',
+      p('access', '_token$production$', from(LOWER_ALNUM, 16), '$', from(HEX, 32)),
+    ),
     key('Adyen API key', 'payment', 'ADYEN_API_KEY', mixed(BASE64, 64)),
     // Chat
     shape(
@@ -283,6 +290,7 @@ export function vendorCases(seed = 1): VendorCase[] {
     shape('JFrog reference token', 'registry', 'JFROG_ACCESS_TOKEN', p('cmV', 'md', mixed(ALNUM, 59))),
     // Other SaaS
     shape('Notion', 'saas', 'NOTION_TOKEN', p('nt', 'n_', from(DIGITS, 11), mixed(ALNUM, 35))),
+    shape('Notion (older integration)', 'saas', 'NOTION_TOKEN', p('sec', 'ret_', mixed(ALNUM, 43))),
     shape('Figma', 'saas', 'FIGMA_TOKEN', p('fi', 'gd_', mixed(URLSAFE, 40))),
     shape('Contentful', 'saas', 'CONTENTFUL_MANAGEMENT_TOKEN', p('CFP', 'AT-', mixed(URLSAFE, 43))),
     shape('age encryption', 'saas', 'AGE_SECRET_KEY', p('AGE-SECRET', '-KEY-1', from(BECH32, 58))),
@@ -746,6 +754,17 @@ export function leakCases(seed = 1): LeakCase[] {
   // A password of several words after `Password=` in a message: the rest of its line.
   s = pw();
   add('prose', s, `login failed for Password=Tr0ub4dor ${s}\n    at login (/app/auth.js:4:11)`);
+  // Okta's API scheme written out (a client's debug line): the token has no shape of its own.
+  s = `00${from(URLSAFE, 37)}a7Q`;
+  add('HTTP client error', s, `GET /api/v1/users failed: 401 (Authorization: SSWS ${s})`);
+  s = `00${from(URLSAFE, 37)}a7Q`;
+  add('prose', s, `okta request rejected, token SSWS ${s} expired`);
+  // Algolia's admin key as a source line shows it: 32 hex digits beside the application id.
+  s = from(HEX, 32);
+  add('source line', s, `const client = algoliasearch('${from(UPPER_ALNUM, 10)}', '${s}');`);
+  // A password of letters only, capitals inside, after the word.
+  s = `${from(UPPER, 1)}${from(LOWER, 3)}${from(UPPER, 2)}${from(LOWER, 4)}`;
+  add('prose', s, `machine api.example.com login deploy password ${s}`);
   // A source line sent as context, a Twilio client made with literals: the auth token has no
   // shape of its own, only the account SID beside it.
   s = from(HEX, 32);

@@ -559,11 +559,12 @@ const ARG = `(?:[^()'"\`,{}\n]|'[^'\n]*'|"[^"\n]*"|\`[^\`\n]*\`|\\([^()\n]*\\)|\
  * context shows a hard-coded one: the key of `jwt.sign(payload, '...')` / `jwt.verify`, of
  * `createHmac('sha256', '...')` and `createCipheriv(algorithm, '...', iv)`, the password of
  * `new Sequelize('db', 'user', '...')`, and the one argument of `setApiKey('...')` (SendGrid),
- * `setAccessToken`, `setToken`, `setPassword`, `setSecret`, and the password of `.auth('...')` /
+ * `setAccessToken`, `setToken`, `setPassword`, `setSecret`, the key of Algolia's
+ * `algoliasearch(appId, '...')`, and the password of `.auth('...')` /
  * `.auth(user, '...')` (Redis clients, MongoDB's `db.auth`).
  */
 const SECRET_ARGUMENT = RegExp(
-  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
+  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
   'g',
 );
 
@@ -579,10 +580,12 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
 /**
  * Vendor credentials with a prefix of their own: facts (prefix, alphabet) from the public rule
  * lists of secret scanners. The value after the prefix must be 16+ token characters with a digit
- * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
+ * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay. Also credentials known by
+ * what is written before them: Notion's older `secret_` tokens (43 letters and digits after it),
+ * Okta's `SSWS` scheme and Braintree's `access_token$production$<merchant>$`.
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm[12]_|dnkey-|sm_(?:pat|aat|sat)_)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm[12]_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{43}\b)|sb_secret_|SSWS[ \t]+|access_token\$(?:production|sandbox)\$[\da-z]{16}\$)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
@@ -807,7 +810,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     SECRET_ARGUMENT,
     `$1$2${FILTERED}$2`,
-    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(/,
+    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(/,
   ],
   // A Twilio auth token (32 hex digits, no shape of its own) on the line of its account SID, as
   // the client is made: `twilio('AC<32 hex>', '<32 hex>')`.
@@ -861,7 +864,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
   // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`; also with one or two
   // words after `for` before `is`, `was`, `=` or `:` (`password for user bob is hunter2`, SQL's
-  // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`).
+  // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`); after `password` or
+  // `secret`, also 8 or more letters with a capital inside (`password NtrByADPJJyhDemC`).
   [
     /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:is|was|created|generated|issued|rotated))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
@@ -879,7 +883,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
         : word.length > 3 &&
             /^(?:pas|pw|sec|id)/i.test(pre) &&
             !/^[/.]/.test(word) &&
-            (wordy(word) || (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word)))
+            (wordy(word) ||
+              (/[a-z]/i.test(word) && /[!@#$%^&*+=~?]./.test(word)) ||
+              (word.length > 7 && /^(?:pas|pw|sec)/i.test(pre) && /[a-z][A-Z]/.test(word)))
           ? pre + FILTERED + rest.slice(word.length)
           : all;
     },

@@ -336,6 +336,14 @@ export function vendorCases(seed = 1): VendorCase[] {
     ),
     shape('Infracost', 'saas', 'INFRACOST_API_KEY', p('ic', 'o-', mixed(ALNUM, 32))),
     shape('Fly.io', 'cloud', 'FLY_API_TOKEN', p('fm', '2_', mixed(URLSAFE, 120))),
+    shape('Fly.io (older macaroon)', 'cloud', 'FLY_API_TOKEN', p('fm', '1r_', mixed(BASE64, 100))),
+    shape(
+      'AWS Bedrock short-lived key',
+      'ai',
+      'AWS_BEARER_TOKEN_BEDROCK',
+      p('bedrock', '-api-key-', 'YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249', mixed(BASE64, 120)),
+    ),
+    shape('42 Intra client secret', 'saas', 'FT_CLIENT_SECRET', p('s-s4t2', 'ud-', from(HEX, 64))),
     shape('SettleMint', 'cloud', 'SETTLEMINT_TOKEN', p('sm', '_pat_', mixed(ALNUM, 16))),
     shape(
       'Defined Networking',
@@ -741,6 +749,16 @@ export function leakCases(seed = 1): LeakCase[] {
   // Private keys in base64 (a whole PEM file, a DER body) and password hashes.
   s = from(BASE64, 64);
   add('config', s, `loaded key material LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t${s}`);
+  // A JWT encoded in base64 once more (a Kubernetes Secret's data) under a name that says nothing.
+  s = from(BASE64, 80);
+  add('config', s, `data:\n  session.json: ZXlKaGJHY2lPaUpJVXpJMU5pSjkuZXlKemRXSWlPaUl4TWpNaWZR${s}`);
+  // Java's XML properties: the value is the element's text, its name an attribute.
+  s = pw();
+  add(
+    'config',
+    s,
+    `<properties>\n  <entry key="db.user">app</entry>\n  <entry key="db.password">${s}</entry>\n</properties>`,
+  );
   s = from(BASE64, 64);
   add('config', s, `key=MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${s}`);
   s = from(`${ALNUM}./`, 53);

@@ -582,10 +582,12 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
  * lists of secret scanners. The value after the prefix must be 16+ token characters with a digit
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay. Also credentials known by
  * what is written before them: Notion's older `secret_` tokens (43 letters and digits after it),
- * Okta's `SSWS` scheme and Braintree's `access_token$production$<merchant>$`.
+ * Okta's `SSWS` scheme and Braintree's `access_token$production$<merchant>$`; and a JWT encoded in
+ * base64 once more (`ZXlK…`, as a Kubernetes Secret's data holds one), known by its header's first
+ * field (`alg`, `typ`, `kid`).
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm[12]_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{43}\b)|sb_secret_|SSWS[ \t]+|access_token\$(?:production|sandbox)\$[\da-z]{16}\$)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm(?:1[ar]?|2)_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{43}\b)|bedrock-api-key-|s-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|access_token\$(?:production|sandbox)\$[\da-z]{16}\$)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
@@ -1103,9 +1105,11 @@ const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$|signature(?:256)?$|hmacsh
 const LINE = /[^\r\n"'\\]{1,1024}/y;
 /**
  * After `name="password"`, the blank line that ends a multipart part's headers and the part's
- * value, maybe escaped inside a JSON string (sticky; second group).
+ * value, maybe escaped inside a JSON string (second group); or, after `key="db.password"`, the
+ * text of the element (Java's XML properties: `<entry key="db.password">…</entry>`, third
+ * group). Sticky.
  */
-const PART_VALUE = /\\*["']?(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})/y;
+const PART_VALUE = /\\*["']?(?:(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})|>([^<\r\n]{1,1024})(?=<\/))/y;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
@@ -1254,10 +1258,11 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
       if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
         named = PART_VALUE.lastIndex = at + v[0].length;
-        // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line, its value.
+        // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line,
+        // its value; an XML element named by its key: `<entry key="db.password">…</entry>`.
         const part = PART_VALUE.exec(text);
         if (part) {
-          out += text.slice(last, PART_VALUE.lastIndex - part[2]!.length) + FILTERED;
+          out += text.slice(last, PART_VALUE.lastIndex - (part[2] ?? part[3])!.length) + FILTERED;
           last = PAIR.lastIndex = PART_VALUE.lastIndex;
         }
       }

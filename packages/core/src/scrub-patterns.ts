@@ -581,13 +581,15 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
  * Vendor credentials with a prefix of their own: facts (prefix, alphabet) from the public rule
  * lists of secret scanners. The value after the prefix must be 16+ token characters with a digit
  * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay. Also credentials known by
- * what is written before them: Notion's older `secret_` tokens (43 letters and digits after it),
+ * what is written before them: Notion's older `secret_` tokens (43 letters and digits after it;
+ * as for Klaviyo's `pk_` and 34 hex digits, Nightfall's and Zoho's, a shorter run is a key the app
+ * cut short, in a tag or a slug),
  * Okta's `SSWS` scheme and Braintree's `access_token$production$<merchant>$`; and a JWT encoded in
  * base64 once more (`ZXlK…`, as a Kubernetes Secret's data holds one), known by its header's first
  * field (`alg`, `typ`, `kid`).
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_pat_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|figd_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm(?:1[ar]?|2)_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{43}\b)|bedrock-api-key-|s-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|access_token\$(?:production|sandbox)\$[\da-z]{16}\$)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|ATATT|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_[po]at_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|fig[dp]_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_|EZ[AT]K|tfp_|fio-u-|CLOJARS_|pnu_|rdme_|shippo_(?:live|test)_|ops_|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.|nfp_|A{22}|napi_|rnd_|phx_|y[0-3]_|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-|fm(?:\d+|1[ar])_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{16,43}\b)|bedrock-api-key-|[su]-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|apify_api_|ATCTT|BBDC-|bb_(?:pr|ma)_|cfk_|flb_(?:live|test)_|shltm_|na1\.(?=[\w+/]{40})|pat-(?:eu|na)1-|pk_(?=[\da-f]{16,34}\b)|NRIQ-|NF-(?=[A-Za-z\d]{16,32}\b)|nvapi-|ak_(?:live|test)_|ramp_sec_|rh-api-|rootly_|salad_cloud_|5AEP861|sq(?:p|a|u|co)_|slk_|thog-(?:key|secret)-|BBFF-|VF\.DM\.|1000\.(?=[\da-f]{16,32}(?:\.|\b))|access_token\$(?:production|sandbox)\$[\da-z]{16}\$)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
@@ -821,7 +823,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // JWTs (JWEs: five parts), other base64 JSON (`{"` is `eyJ`: Grafana keys, Docker auths), AWS
     // access key ids, Twilio, Mailgun and Airtable tokens, Discord bot tokens, OpenWhisk API keys
     // (`<uuid>:<64 characters>`, the uuid kept).
-    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-f]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)|(\b[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}:)[\dA-Za-z]{64}\b/g,
+    /\b(?:eyJ(?:[\w-]{4,}\.[\w-]{4,}(?:\.[\w-]+){0,3}|[\w+/-]{16,}={0,2})|(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z\d]{16}\b|SK[\da-fA-F]{32}\b|key-[\da-z]{32}\b|pat\w{14}\.[\da-f]{64}\b|[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b)|(\b[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}:)[\dA-Za-z]{64}\b/g,
     `$1${FILTERED}`,
   ],
   // Shapes whose fixed part is not at their start, each tried only where that part is (a pattern

@@ -40,6 +40,21 @@ describe('parseStack: V8 (Chrome, Edge, Node, Deno, Bun)', () => {
     ]);
   });
 
+  it('names a module top level the same whether V8 marks it async or not', () => {
+    expect(
+      rowsOf(
+        [
+          'Error: x',
+          '    at async Object.<anonymous> (/app/src/main.js:3:1)',
+          '    at Object.<anonymous> (/app/src/main.js:1:1)',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      ['<anonymous>', '/app/src/main.js', 3, 1],
+      ['<anonymous>', '/app/src/main.js', 1, 1],
+    ]);
+  });
+
   it('keeps file:// URLs as given, in filename and abs_path', () => {
     const [frame] = framesOf('Error: x\n    at run (file:///C:/my%20app/index.mjs:1:2)');
     expect(frame).toMatchObject({

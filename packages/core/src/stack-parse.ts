@@ -249,8 +249,11 @@ function located(fn: string, loc: string, v8?: 1): Raw | undefined {
 function toFrame([fn, file, line, col]: Raw): StackFrame {
   // Function names as the user wrote them: no async-cause prefix (`promise callback*`), no
   // `async `/`new `, no argument list (`foo(bar)`), Opera's `<anonymous function: name>` unwrapped.
+  // `Object.` of a module's top level goes after the prefix, so `async Object.<anonymous>` is named
+  // as `Object.<anonymous>` is.
   fn = fn
-    .replace(/^[\w. ]*\*|^(?:async|new) |^Object\.(?=<anonymous>$)/g, '')
+    .replace(/^[\w. ]*\*|^(?:async|new) /, '')
+    .replace(/^Object\.(?=<anonymous>$)/, '')
     .replace(/(^|[\w>])\([^()]*\)$/, '$1')
     .replace(/^<anonymous function:? ?(.*)>$/, '$1');
   // `?` for an unknown function, the placeholder of the Sentry SDKs.

@@ -1113,6 +1113,12 @@ export const BENIGN: Record<string, string[]> = {
     'cache key user:12345:Address_line_one_of_customer',
     'build 4111.1111.1111.1112',
     'release 2024.0115.1230.0001',
+    // Words that start like a vendor prefix.
+    'suite sqa_regression_nightly_2024_v2 passed',
+    'constraint pk_orders_customer_2024 violated',
+    'setting slk_notifications_channel_v2 missing',
+    'fixture secret_santa_draw_2024 loaded',
+    'index na1.logs.archive.2024 rolled over',
   ],
   times: [
     'at 2024-01-15T12:30:45.123Z and 2024-01-15 12:30:45',

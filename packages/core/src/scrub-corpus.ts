@@ -1118,6 +1118,7 @@ export const BENIGN: Record<string, string[]> = {
     'constraint pk_orders_customer_2024 violated',
     'setting slk_notifications_channel_v2 missing',
     'fixture secret_santa_draw_2024 loaded',
+    'read ATATTGCCATCTTAGGCTAGCATTGCCA aligned',
     'index na1.logs.archive.2024 rolled over',
   ],
   times: [

@@ -1119,6 +1119,13 @@ export const BENIGN: Record<string, string[]> = {
     'setting slk_notifications_channel_v2 missing',
     'fixture secret_santa_draw_2024 loaded',
     'read ATATTGCCATCTTAGGCTAGCATTGCCA aligned',
+    // Identifiers that start like short vendor prefixes.
+    'napi_create_string_utf16 failed: napi_pending_exception',
+    'rnd_seed_2024_experiment_v2 set; ops_dashboard_v2_metrics_2024 loaded',
+    'aio_pika_connection_pool_v2 closed; phx_channel_topic_room_42abc left',
+    'icon ico-chevron-down-16px-Large missing from sl.Header2024MainNavigation',
+    'rule sk-SE-2024-region-north-east, dapi20241201backupRestore, y0_initial_offset_value_2024',
+    'rdme_section_header_2024_v2, pnu_batch_2024_12_07_run, tfp_layers_DenseVariational2, sgp_region_ap_southeast_1a',
     'index na1.logs.archive.2024 rolled over',
   ],
   times: [

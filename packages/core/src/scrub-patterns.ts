@@ -580,16 +580,19 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
 /**
  * Vendor credentials with a prefix of their own: facts (prefix, alphabet) from the public rule
  * lists of secret scanners. The value after the prefix must be 16+ token characters with a digit
- * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay. A prefix that could start
- * a word or an identifier is held to the alphabet after it (SonarQube's `squ_`, Databricks' `dapi`
- * to hex digits; Klaviyo's `pk_`, Neon's `napi_`, Render's `rnd_`, Notion's older `secret_` to
- * letters and digits; `sk-`, Dropbox's `sl.`, Yandex's `y0_` to a long run of token characters;
- * 1Password's `ops_` to the `eyJ` that follows it), so `napi_create_string_utf16`,
- * `ico-chevron-down-16px` or `sl.Header2024Nav` stay; from 16 characters on where the length
- * allows, so a key the app cut short (in a tag or a slug) is still removed. Also credentials known by what is written before them:
- * Okta's `SSWS` scheme and Braintree's `access_token$production$<merchant>$`; and a JWT encoded in
- * base64 once more (`ZXlK…`, as a Kubernetes Secret's data holds one), known by its header's
- * first field (`alg`, `typ`, `kid`).
+ * or a capital, so `hf_transformers_cache` or `sk-learn-examples` stay.
+ *
+ * A prefix that could start a word or an identifier is held to the alphabet after it:
+ * SonarQube's `squ_` and Databricks' `dapi` to hex digits; Klaviyo's `pk_`, Neon's `napi_`,
+ * Render's `rnd_` and Notion's older `secret_` to letters and digits; `sk-`, Dropbox's `sl.` and
+ * Yandex's `y0_` to a long run of token characters; 1Password's `ops_` to the `eyJ` after it. So
+ * `napi_create_string_utf16`, `ico-chevron-down-16px` and `sl.Header2024Nav` stay. Where the
+ * length allows, from 16 characters on: a key the app cut short (in a tag or a slug) is still
+ * removed.
+ *
+ * Also credentials known by what is written before them (Okta's `SSWS` scheme, Braintree's
+ * `access_token$production$<merchant>$`), and a JWT encoded in base64 once more (`ZXlK…`, as a
+ * Kubernetes Secret's data holds one), known by its header's first field (`alg`, `typ`, `kid`).
  */
 const VENDOR =
   /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-(?=[\w-]{32})|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|AT[AC]TT3|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi(?=[\da-f]{16})|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_[po]at_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|fig[dp]_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2(?=[a-z\d]{30})|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_(?=[\da-fA-F]{16}|local_)|EZ[AT]K|tfp_(?=[\w-]{40})|fio-u-|CLOJARS_|pnu_(?=[A-Za-z\d]{16})|rdme_(?=[a-z\d]{16})|shippo_(?:live|test)_|ops_(?=eyJ)|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_(?=[A-Za-z\d]{16})|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.(?=[\w.-]{60})|nfp_|A{22}|napi_(?=[a-z\d]{16})|rnd_(?=[A-Za-z\d]{16})|phx_(?=[A-Za-z\d]{16})|y[0-3]_(?=[\w-]{40})|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-(?=[A-Za-z\d]{16})|fm(?:\d+|1[ar])_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{16,43}\b)|bedrock-api-key-|[su]-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|apify_api_|BBDC-|bb_(?:pr|ma)_|cfk_|flb_(?:live|test)_|shltm_|na1\.(?=[\w+/]{40})|pat-(?:eu|na)1-|pk_(?:[A-Za-z\d]{6}_)?(?=[\dA-Za-z]{16,34}\b)|NRIQ-|NF-(?=[A-Za-z\d]{16,32}\b)|nvapi-|ak_(?:live|test)_|ramp_sec_|rh-api-|rootly_|salad_cloud_|5AEP861|sq(?:[pau]_(?=[\da-f]{16})|co_)|slk_(?=[\da-f]{16})|thog-(?:key|secret)-|BBFF-|VF\.(?:DM\.|WS\.)?(?=[\da-fA-F]{24}\.)|1000\.(?=[\da-f]{16,32}(?:\.|\b))|access_token\$(?:production|sandbox)\$[\da-z]{16}\$)([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;

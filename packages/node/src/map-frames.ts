@@ -82,10 +82,6 @@ export function mapFrames(
 
 function originalOf(frame: StackFrame, sources: FrameSources): Original | undefined {
   if (frame.lineno === undefined || frame.colno === undefined) return undefined;
-  // A dependency's compiled file is not the app's code: its map (a TypeScript library ships
-  // one, this SDK too) is neither read nor decoded, which cost an express app's first event
-  // about 8 ms and 1.4 MiB for the SDK's own frame alone. The frame keeps its position.
-  if (frame.filename && DEPENDENCY_PATH.test(frame.filename)) return undefined;
   try {
     const map = sources.mapFor(frame);
     if (!map) return undefined;

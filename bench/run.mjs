@@ -2,7 +2,7 @@
 // run. Builds the packages first (skip with --no-build), runs every figure, prints one table,
 // writes the raw results to bench/results/<timestamp>.json and the table to
 // docs/benchmarks.md. `--quick` does fewer repetitions (for trying the harness out);
-// `--only=bundle,startup,express,capture,storm,core,bundledApp,openwhisk,bounded` runs a subset; `--render=<results.json>`
+// `--only=bundle,startup,express,capture,storm,core,bundledApp,openwhisk,openwhiskInstructions,bounded` runs a subset; `--render=<results.json>`
 // rewrites the docs table from an earlier run.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import * as express from './express-throughput.mjs';
 import { ROOT } from './lib.mjs';
 import { machine } from './machine.mjs';
 import * as openwhisk from './openwhisk-cold-start.mjs';
+import * as openwhiskInstructions from './openwhisk-cold-start-instructions.mjs';
 import * as startup from './startup.mjs';
 import { renderMarkdown, renderTable } from './table.mjs';
 
@@ -44,6 +45,12 @@ const FIGURES = {
   core: () => core.run(),
   bundledApp: () => bundledApp.run(),
   openwhisk: () => openwhisk.run({ runs: quick ? 3 : 7 }),
+  // The same cold start counted in instructions (steady where times move with the machine's
+  // load); about 35 s, where valgrind is installed.
+  openwhiskInstructions: () =>
+    openwhiskInstructions.available()
+      ? openwhiskInstructions.run()
+      : { skipped: 'valgrind and setarch are not installed' },
   bounded: () => bounded.run({ timeoutMs: quick ? 5000 : 20_000 }),
 };
 

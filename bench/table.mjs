@@ -19,7 +19,8 @@ function row(figure, metric, faultline, sentry, digits = 1, better = 'lower') {
 /** The rows of the main table, one per measured quantity. */
 export function rows(figures) {
   const out = [];
-  const { bundle, startup, express, capture, storm, bundledApp, openwhisk, bounded } = figures;
+  const { bundle, startup, express, capture, storm, bundledApp, openwhisk, openwhiskInstructions, bounded } =
+    figures;
   if (bundle && !bundle.error) {
     const name = '1. browser bundle, errors-only (esbuild, minified, ESM)';
     out.push(row(name, 'raw KiB', bundle.faultline.raw / KB, bundle.sentry.raw / KB));
@@ -227,6 +228,14 @@ export function rows(figures) {
     out.push(row(name, 'first /run alone, ms added (returns)', w.firstRunMs - p.firstRunMs, Number.NaN));
     out.push(row(name, 'first /run alone, ms added (throws)', w.firstErrorMs - p.firstErrorMs, Number.NaN));
   }
+  const counted = openwhiskInstructions;
+  if (counted && !counted.error && !counted.skipped) {
+    const p = counted.plain.totals;
+    const name = `8b. OpenWhisk cold start in instructions, the same bundled action (callgrind, a fresh container per phase; bare: ${formatNumber(p.ok)} M, first error ${formatNumber(p.fail)} M; Sentry has no wrapper)`;
+    out.push(row(name, 'first activation, M instructions added', counted.added.firstActivationM, Number.NaN));
+    out.push(row(name, 'first error, M instructions added', counted.added.firstErrorActivationM, Number.NaN));
+    out.push(row(name, '/init (require of the bundle), M added', counted.added.initM, Number.NaN));
+  }
   return out;
 }
 
@@ -263,8 +272,8 @@ function coreRows(core) {
 
 function failures(figures) {
   return Object.entries(figures)
-    .filter(([, value]) => value?.error)
-    .map(([name, value]) => `${name}: ${value.error.split('\n')[0]}`);
+    .filter(([, value]) => value?.error || value?.skipped)
+    .map(([name, value]) => `${name}: ${(value.error ?? value.skipped).split('\n')[0]}`);
 }
 
 export function renderTable({ figures, machine }) {
@@ -467,8 +476,8 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    the native \`unzip\`, as the runtime's image does (adm-zip, in JavaScript, only where \`unzip\`
    is not installed). The bundle is not minified.
    Cold-start times move by milliseconds with the load of a shared machine, so the same cold
-   start is also counted in instructions (\`node bench/openwhisk-cold-start-instructions.mjs\`,
-   not part of \`npm run bench\`; needs valgrind): a stand-in container with what the proxy has
+   start is also counted in instructions (rows 8b, \`bench/openwhisk-cold-start-instructions.mjs\`;
+   about 35 s, left out where valgrind is not installed): a stand-in container with what the proxy has
    loaded before /init requires the bundled action, then runs its first activation, returning
    or throwing, each phase a fresh process under callgrind; the counts repeat to about 0.1 M.
    The flags that make them repeat (\`--single-threaded\`, \`--hash-seed\`, \`--random-seed\`)

@@ -506,7 +506,7 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    zipped \`node_modules\` instead costs as much (about 12 ms to require either way, timed in
    the same minutes: the packages' files are resolved and read one by one). The first error adds the lazy compilation of the functions an
    event passes through and the compilation of the scrubbing patterns.
-   Last count (2026-12-07), the 265 KB bundle: /init 40.2 M added, first activation 58.8 M, first
+   The count of the last run before rows 8b were part of the bench (2026-12-07), the 265 KB bundle: /init 40.2 M added, first activation 58.8 M, first
    error 188.5 M. Before core's event pipeline was left out of what a bundle evaluates at load
    (the wrapper and Node's front now import only core's \`./front\` and \`./setup\` entries; the
    rest of core runs with the pipeline, at the first event): /init 53.5 M, first activation

@@ -968,6 +968,13 @@ export function leakCases(seed = 1): LeakCase[] {
   add('environment', s, `{"NODE_ENV":"production","STRIPE_KEY":"${s}","PORT":"8080"}`);
   s = from(ALNUM, 24);
   add('environment', s, `SSH_KEY=${s}\nLOG_LEVEL=info`);
+  // The same names as apps write them in code and config: camelCase, snake_case, a logged config object.
+  s = from(ALNUM, 24);
+  add('config object', s, `loaded config { stripeKey: '${s}', currency: 'eur', cacheKey: 'prices:v2' }`);
+  s = from(LOWER + DIGITS, 32);
+  add('config object', s, `{"mailgun_key":"${s}","from":"shop@example.com"}`);
+  s = from(ALNUM, 40);
+  add('config object', s, `firebaseServerKey=${s} retries=3`);
   // Prisma's error dump of a call's arguments: a key/value row named by its `key` (in `where`,
   // `create` and `update` alike), a password in `data`.
   s = tok();
@@ -1252,6 +1259,10 @@ export const BENIGN: Record<string, string[]> = {
     'env:\n  - name: PORT\n    value: "8080"\n  - name: LOG_LEVEL\n    value: debug',
     '{"name":"token_count","value":42}',
     'CACHE_KEY=orders:v2\nSORT_KEY=created_at\nRECAPTCHA_SITE_KEY=6LcX',
+    // The same in code and config: what a key indexes or names keeps its value.
+    "{ cacheKey: 'orders:v2', sortKey: 'createdAt', partitionKey: 'tenant#42', idempotencyKey: 'order-42-retry-1' }",
+    '{"TableName":"orders","Key":{"pk":"ORDER#42"},"LastEvaluatedKey":{"pk":"ORDER#41"},"MaxKeys":1000}',
+    'objectKey=uploads/2024/01/invoice-42.pdf i18nKey=errors.payment.declined',
     "allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key']",
     "missing fields: ['password', 'email']",
     // A key/value row whose key is harmless, and one that describes a password without holding one.

@@ -472,6 +472,21 @@ describe('isSensitiveKey', () => {
     'SSH_KEY',
     'OPENAI_KEY',
     'MAPBOX_ACCESS_KEY',
+    // The same names in the other styles apps write them in: a last word `key` names a credential.
+    'stripeKey',
+    'stripe_key',
+    'stripe-key',
+    'StripeKey',
+    'mailgunKey',
+    'sendgrid_key',
+    'twilioKey',
+    'googleMapsKey',
+    'firebaseServerKey',
+    'webhookKey',
+    'sshKey',
+    'pusher_keys',
+    'S3SecretKey',
+    'OpenAIKey',
   ];
   const ordinary = [
     'user',
@@ -497,10 +512,80 @@ describe('isSensitiveKey', () => {
     'SSH_PUBLIC_KEY',
     'cacheKey',
     'sort_key',
+    // The same, written as apps and libraries write them: what a key indexes or names.
+    'primaryKey',
+    'foreign_key',
+    'PartitionKey',
+    'RowKey',
+    'LastEvaluatedKey',
+    'ExclusiveStartKey',
+    'MaxKeys',
+    'ParameterKey',
+    'OutputKey',
+    'TagKeys',
+    'objectKey',
+    's3Key',
+    'S3Key',
+    'redisKey',
+    'idempotencyKey',
+    'idempotency-key',
+    'i18nKey',
+    'translationKey',
+    'localStorageKey',
+    'userCacheKey',
+    'queryKey',
+    'rowKey',
+    'selectedKeys',
+    'defaultActiveKey',
+    'versionKey',
+    'discriminatorKey',
+    'publicKey',
+    'sshPublicKey',
+    'publishableKey',
+    'stripePublishableKey',
+    'recaptchaSiteKey',
+    'hotKey',
+    'keyboardKey',
+    'UnprocessedKeys',
+    'refreshKey',
+    // A bare key is data: React's, a Map entry's, an S3 object's, an AWS tag's.
+    'key',
+    'Key',
+    'keys',
+    // Not a key at the end.
+    'keyId',
+    'keyName',
+    'keyLength',
+    'monkey',
   ];
 
   it.each(sensitive)('%s is sensitive', (key) => expect(isSensitiveKey(key)).toBe(true));
   it.each(ordinary)('%s is not', (key) => expect(isSensitiveKey(key)).toBe(false));
+
+  it('removes a value without a shape of its own under a vendor-named key, in any style, and keeps what a key indexes', () => {
+    // 24 random characters: no vendor prefix, no known length, so only the name gives it away.
+    const secret = 'Zx8kq2LmN4pR7sT1vW3yB5cD';
+    const config = {
+      stripeKey: secret,
+      mailgun_key: secret,
+      cacheKey: 'user:42:profile',
+      sortKey: 'createdAt',
+    };
+    expect(scrubValue(config)).toEqual({
+      stripeKey: '[Filtered]',
+      mailgun_key: '[Filtered]',
+      cacheKey: 'user:42:profile',
+      sortKey: 'createdAt',
+    });
+    const line = `boot: stripe_key=${secret} twilioKey: ${secret} cache_key=user:42 objectKey=uploads/a.png`;
+    const out = scrubString(line);
+    expect(out).not.toContain(secret);
+    expect(out).toContain('cache_key=user:42');
+    expect(out).toContain('objectKey=uploads/a.png');
+    expect(scrubUrl(`https://api.example.com/v1/charge?stripeKey=${secret}&sortKey=name`)).toBe(
+      'https://api.example.com/v1/charge?stripeKey=[Filtered]&sortKey=name',
+    );
+  });
 
   it('judges a key of up to 1,024 characters by its words, and a longer one as sensitive', () => {
     expect(isSensitiveKey('a'.repeat(1024))).toBe(false);

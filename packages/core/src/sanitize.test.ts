@@ -310,6 +310,28 @@ describe('sanitizeEvent', () => {
     expect(opted.message).toBe(event.message);
   });
 
+  it("sends a national id, passport, driver's licence or tax number only with sendDefaultPii; Passport.js's session stays", () => {
+    const applicant = {
+      nationalId: '1850-12-10-4321',
+      passportNumber: 'X1234567',
+      driversLicense: 'LOVEL812105AB9CD',
+      tax_id: '123-45-678',
+      passport: { user: 'u1' },
+      country: 'GB',
+    };
+    expect(sanitizeEvent(testEvent({ extra: { applicant } })).extra?.applicant).toEqual({
+      nationalId: FILTERED,
+      passportNumber: FILTERED,
+      driversLicense: FILTERED,
+      tax_id: FILTERED,
+      passport: { user: 'u1' },
+      country: 'GB',
+    });
+    expect(
+      sanitizeEvent(testEvent({ extra: { applicant } }), { sendDefaultPii: true }).extra?.applicant,
+    ).toEqual(applicant);
+  });
+
   it("filters the value a sensitive name names, and a JSON Web Key's private members", () => {
     const extra = {
       env: [

@@ -679,6 +679,12 @@ export function leakCases(seed = 1): LeakCase[] {
   add('log line', s, `2FA code for user 42: ${s}`);
   s = from(DIGITS, 6);
   add('log line', s, `Sending OTP ${s} to user 42`);
+  s = from(DIGITS, 6);
+  add('log line', s, `Your email code is ${s}`);
+  s = from(DIGITS, 6);
+  add('request body', s, `{"email":"ada@example.org","verificationCode":"${s}"}`);
+  s = from(DIGITS, 8);
+  add('request body', s, `sms_code=${s}&remember=1`);
   s = tok();
   add('log line', s, `Your recovery codes: ${s} ${tok()}`);
   // A token after a short id in a path (Django's password reset link); a JSON Web Key as JSON text.

@@ -55,7 +55,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|(?:bank)?(?:account|acct)(?:number|num|no)$|routingnumber$|^acct$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|socialsecurity(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|routingnumber$|^acct$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -68,10 +68,11 @@ const SENSITIVE_WORD =
  * Matched against the key as {@link SENSITIVE_KEY} is: what reaches a person (a phone number, a
  * postal address, a first, last, full or display name, a birth date, a location a host adds to
  * requests, `x-vercel-ip-latitude`, and the user an auth proxy names, `x-forwarded-user`,
- * `remote-user`), filtered unless `sendDefaultPii`.
+ * `remote-user`), a national id, passport, driver's licence or personal tax number, filtered unless
+ * `sendDefaultPii`.
  */
 export const PERSONAL_KEY =
-  /phone(?!tic)|^tel(?:ephone)?$|^street\d?$|^(?:mobile|cell)(?:number|no)?$|msisdn|whatsapp|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^remote(?:user|name)$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$/;
+  /phone(?!tic)|^tel(?:ephone)?$|^street\d?$|^(?:mobile|cell)(?:number|no)?$|msisdn|whatsapp|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^remote(?:user|name)$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^taxid$/;
 /**
  * Words before a last `key` that say the key indexes or names something, or is the public half of
  * a pair, in any style: `cacheKey`, `sort_key`, `CACHE_KEY`, `RECAPTCHA_SITE_KEY`,
@@ -80,6 +81,14 @@ export const PERSONAL_KEY =
  */
 const INDEX_WORDS =
   'primary|foreign|sort|partition|range|hash|shard|lock|cache|redis|memcached?|kv|s3|lookup|search|query|filter|index|unique|uniq|composite|natural|surrogate|alternate|group|map|row|column|col|cell|field|item|entry|record|node|element|component|list|object|file|path|url|link|bucket|blob|asset|image|upload|storage|store|state|context|scope|config|settings?|option|pref(?:erence)?|feature|flag|toggle|experiment|variant|variation|metric|stat|counter|event|error|log|message|label|text|title|translation|i18n|locale|lang(?:uage)?|country|region|currency|route|routing|page|pagination|cursor|tab|menu|nav|view|form|input|prop(?:erty)?|attr(?:ibute)?|param(?:eter)?|arg|header|output|prefix|suffix|meta(?:data)?|annotation|dimension|version|discriminator|type|kind|status|category|tag|order|date|day|month|year|time|period|widget|layout|section|block|slot|panel|table|schema|collection|doc(?:ument)?|model|entity|resource|queue|job|task|topic|channel|stream|part|chunk|color|theme|style|icon|idempotency|idem|dedupe?|request|correlation|trace|span|public|pub|publishable|site|hot|shortcut|keyboard|modifier|active|selected|expanded|checked|open|target|source|current|focused|parent|child(?:ren)?|next|prev(?:ious)?|first|last|evaluated|unprocessed|start|end|max|min|num|count|total|refresh|render|remount|module|modal|dialog|step|slide';
+/**
+ * What a one-time code is for, in prose (`verification code 846746`, `email code: 123456`) and in
+ * a key (`verificationCode`, `sms_code`, `twoFactorPin`): the code is a credential for as long as
+ * it lives. Separators as prose writes them; a key is matched with its separators removed.
+ */
+const CODE_WORDS =
+  'verification|verify|login|sign[ -]?in|security|confirmation|one[ -]?time|auth(?:entication)?|access|sms|e-?mail|reset|activation|invite|invitation|pairing|unlock|two[ -]?factor|2fa|mfa|otp';
+const CODE_KEY = RegExp(`(?:${CODE_WORDS})(?:code|pin|passcode)s?$`);
 /** Where a camelCase key's words meet: after a small letter or digit before a capital, and before the capital that starts a word after capitals. */
 const HUMP = /[a-z\d](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g;
 /**
@@ -269,6 +278,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
       ENV_KEY,
       HEADER_KEY,
       NAMED_KEY,
+      CODE_KEY,
     ])
       primeRegExp(rule);
   }
@@ -286,6 +296,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
       (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
       (HEADER_KEY.test(raw) && !HEADER_INDEX_KEY.test(raw)) ||
       NAMED_KEY.test(raw.replace(HUMP, '$& ').toLowerCase()) ||
+      CODE_KEY.test(name) ||
       PASSWORD_WORLD.test(raw.toLowerCase().replace(/[\s_.:-]/g, '')) ||
       SENSITIVE_WORD.test(words) ||
       (!!query && QUERY_WORD.test(words)) ||
@@ -968,7 +979,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // 123456`, `Sending OTP 123456 to ...`, `2FA code for user 42: 123456`, `Your code is 321130`
   // (4-10 digits, or 6-12 letters and digits); recovery codes, to the end of the line.
   [
-    /(\b(?:(?:(?:verification|login|sign[ -]?in|security|confirmation|one[ -]time|auth(?:entication)?|access|sms|reset|2fa|mfa|otp)[ \t]+(?:code|pin|passcode)s?|t?otp|2fa|mfa)(?:[ \t]+(?:is|was|for(?:[ \t]+[^\s:=]{1,32}){1,2}))?[ \t]*[:=]?|(?:your|the)[ \t]+code[ \t]+(?:is|was)[ \t]*:?)[ \t]*["']?)(\d{4,10}|(?=[a-z]*\d)[a-z\d]{6,12})(?![\w-])/gi,
+    RegExp(
+      `(\\b(?:(?:(?:${CODE_WORDS})[ \\t]+(?:code|pin|passcode)s?|t?otp|2fa|mfa)(?:[ \\t]+(?:is|was|for(?:[ \\t]+[^\\s:=]{1,32}){1,2}))?[ \\t]*[:=]?|(?:your|the)[ \\t]+code[ \\t]+(?:is|was)[ \\t]*:?)[ \\t]*["']?)(\\d{4,10}|(?=[a-z]*\\d)[a-z\\d]{6,12})(?![\\w-])`,
+      'gi',
+    ),
     `$1${FILTERED}`,
     /code|otp|2fa|mfa/i,
   ],

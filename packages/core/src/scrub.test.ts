@@ -487,6 +487,17 @@ describe('isSensitiveKey', () => {
     'pusher_keys',
     'S3SecretKey',
     'OpenAIKey',
+    // A one-time code under what it is for (prose has the same words: `verification code 846746`).
+    'verificationCode',
+    'sms_code',
+    'oneTimeCode',
+    'one-time-code',
+    'emailCode',
+    'securityCode',
+    'twoFactorPin',
+    'invite_code',
+    // A social security number spelled out, as `ssn` is.
+    'socialSecurityNumber',
   ];
   const ordinary = [
     'user',
@@ -548,6 +559,12 @@ describe('isSensitiveKey', () => {
     'keyboardKey',
     'UnprocessedKeys',
     'refreshKey',
+    // Codes that are data.
+    'countryCode',
+    'statusCode',
+    'error_code',
+    'promoCode',
+    'zip_code',
     // A bare key is data: React's, a Map entry's, an S3 object's, an AWS tag's.
     'key',
     'Key',

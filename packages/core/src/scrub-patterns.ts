@@ -79,8 +79,39 @@ export const PERSONAL_KEY =
  * `X-Idempotency-Key`, DynamoDB's `PartitionKey` and `LastEvaluatedKey`, S3's `MaxKeys`, React's
  * `rowKey` and `selectedKeys`, mongoose's `versionKey`, a Redis or S3 object's key.
  */
-const INDEX_WORDS =
-  'primary|foreign|sort|partition|range|hash|shard|lock|cache|redis|memcached?|kv|s3|lookup|search|query|filter|index|unique|uniq|composite|natural|surrogate|alternate|group|map|row|column|col|cell|field|item|entry|record|node|element|component|list|object|file|path|url|link|bucket|blob|asset|image|upload|storage|store|state|context|scope|config|settings?|option|pref(?:erence)?|feature|flag|toggle|experiment|variant|variation|metric|stat|counter|event|error|log|message|label|text|title|translation|i18n|locale|lang(?:uage)?|country|region|currency|route|routing|page|pagination|cursor|tab|menu|nav|view|form|input|prop(?:erty)?|attr(?:ibute)?|param(?:eter)?|arg|header|output|prefix|suffix|meta(?:data)?|annotation|dimension|version|discriminator|type|kind|status|category|tag|order|date|day|month|year|time|period|widget|layout|section|block|slot|panel|table|schema|collection|doc(?:ument)?|model|entity|resource|queue|job|task|topic|channel|stream|part|chunk|color|theme|style|icon|idempotency|idem|dedupe?|request|correlation|trace|span|public|pub|publishable|site|hot|shortcut|keyboard|modifier|active|selected|expanded|checked|open|target|source|current|focused|parent|child(?:ren)?|next|prev(?:ious)?|first|last|evaluated|unprocessed|start|end|max|min|num|count|total|refresh|render|remount|module|modal|dialog|step|slide';
+const INDEX_WORDS = new Set(
+  (
+    'primary foreign sort partition range hash shard lock cache redis memcache memcached kv s3 ' +
+    'lookup search query filter index unique uniq composite natural surrogate alternate group map ' +
+    'row column col cell field item entry record node element component list object file path url ' +
+    'link bucket blob asset image upload storage store state context scope config setting ' +
+    'settings option pref preference feature flag toggle experiment variant variation metric stat ' +
+    'counter event error log message label text title translation i18n locale lang language ' +
+    'country region currency route routing page pagination cursor tab menu nav view form input ' +
+    'prop property attr attribute param parameter arg header output prefix suffix meta metadata ' +
+    'annotation dimension version discriminator type kind status category tag order date day ' +
+    'month year time period widget layout section block slot panel table schema collection doc ' +
+    'document model entity resource queue job task topic channel stream part chunk color theme ' +
+    'style icon idempotency idem dedup dedupe request correlation trace span public pub ' +
+    'publishable site hot shortcut keyboard modifier active selected expanded checked open target ' +
+    'source current focused parent child children next prev previous first last evaluated ' +
+    'unprocessed start end max min num count total refresh render remount module modal dialog ' +
+    'step slide'
+  ).split(' '),
+);
+/** The word before a last `key` or `keys` of a key's words, lower-cased (`cache` of `x-cache-key`, `cache_key`, `cache key`). */
+const KEY_AFTER = /(?:^|[^a-z\d])([a-z\d]+)[^a-z\d]+keys?$/;
+/**
+ * Whether a key's words, lower-cased, end with a `key` after one of {@link INDEX_WORDS}; undefined
+ * when no word comes before `key`. Otherwise a last word `key` names a credential, whatever it is
+ * for (`stripeKey`, `mailgun_key`, `STRIPE_KEY`, `X-Shared-Key`): the words are split at
+ * separators and at camelCase humps (`S3Key`: `s3 key`, `APIKey`: `api key`). A bare `key` is data
+ * (React's, a Map entry's, an S3 object's, an AWS tag's); a bare `KEY` in capitals is not.
+ */
+function indexKey(words: string): boolean | undefined {
+  const word = KEY_AFTER.exec(words)?.[1];
+  return word === undefined ? undefined : INDEX_WORDS.has(word);
+}
 /**
  * What a one-time code is for, in prose (`verification code 846746`, `email code: 123456`) and in
  * a key (`verificationCode`, `sms_code`, `twoFactorPin`): the code is a credential for as long as
@@ -92,27 +123,17 @@ const CODE_KEY = RegExp(`(?:${CODE_WORDS})(?:code|pin|passcode)s?$`);
 /** Where a camelCase key's words meet: after a small letter or digit before a capital, and before the capital that starts a word after capitals. */
 const HUMP = /[a-z\d](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g;
 /**
- * A key whose last word is `key` names a credential, whatever it is for (`stripeKey`,
- * `mailgun_key`, `STRIPE_KEY`, `X-Shared-Key`), unless the word before it is one of
- * {@link INDEX_WORDS}. Matched against the key's words, lower-cased, split at separators and at
- * camelCase humps (`S3Key`: `s3 key`, `APIKey`: `api key`). A bare `key` is data (React's, a Map
- * entry's, an S3 object's, an AWS tag's).
- */
-const NAMED_KEY = RegExp(`(?:^|[^a-z\\d])(?!(?:${INDEX_WORDS})[^a-z\\d])[a-z\\d]+[^a-z\\d]+keys?$`);
-/**
  * A key named as environment variables are (Strapi's `APP_KEYS`, `GITHUB_PAT`, `SA_KEY_B64`, a
  * bare `KEY`): in capitals, `_KEY`, `_KEYS` or `_PAT` at the end names a credential, unless the
  * word before it is one of {@link INDEX_WORDS}.
  */
 const ENV_KEY = /^(?:[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_)?(?:KEYS?|PAT)(?:_B64|_BASE64)?$/;
-const INDEX_KEY = RegExp(`(?:^|_)(?:${INDEX_WORDS})_KEYS?$`, 'i');
 /**
  * A header named as custom credentials are (`X-Key`, `X-Shared-Key`, `X-Service-Key`, `X-Access`,
  * `X-Refresh`, `X-Upstream-Pat`, `X-Client-Assertion`, lower-cased by Node), unless the word before
  * `key` is one of {@link INDEX_WORDS} (`X-Cache-Key`, `X-Idempotency-Key`).
  */
 const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion)|access|refresh|pass)$/i;
-const HEADER_INDEX_KEY = RegExp(`-(?:${INDEX_WORDS})-key$`, 'i');
 /**
  * "Password" in other languages and scripts (Spanish, Russian, Chinese, Japanese, Korean,
  * Portuguese, German, Dutch, Polish, Swedish, Turkish, Czech, Hungarian, Finnish, Danish,
@@ -277,7 +298,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
       PASSWORD_WORLD,
       ENV_KEY,
       HEADER_KEY,
-      NAMED_KEY,
+      KEY_AFTER,
       CODE_KEY,
     ])
       primeRegExp(rule);
@@ -293,9 +314,9 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
     !compiled.allow.includes(name) &&
     (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '').replace(ABOUT_CREDENTIAL, '')) ||
       (!compiled.pii && PERSONAL_KEY.test(name)) ||
-      (ENV_KEY.test(raw) && !INDEX_KEY.test(raw)) ||
-      (HEADER_KEY.test(raw) && !HEADER_INDEX_KEY.test(raw)) ||
-      NAMED_KEY.test(raw.replace(HUMP, '$& ').toLowerCase()) ||
+      (ENV_KEY.test(raw) && !indexKey(raw.toLowerCase())) ||
+      (HEADER_KEY.test(raw) && !indexKey(raw.toLowerCase())) ||
+      indexKey(raw.replace(HUMP, '$& ').toLowerCase()) === false ||
       CODE_KEY.test(name) ||
       PASSWORD_WORLD.test(raw.toLowerCase().replace(/[\s_.:-]/g, '')) ||
       SENSITIVE_WORD.test(words) ||

@@ -289,7 +289,7 @@ export function renderTable({ figures, machine }) {
   return lines.join('\n');
 }
 
-export function renderMarkdown({ figures, machine, date, quick, rerun }) {
+export function renderMarkdown({ figures, machine, date, quick, rerun, note }) {
   const table = rows(figures)
     .map((r) => `| ${r.figure} | ${r.metric} | ${r.faultline} | ${r.sentry} | ${r.ratio} |`)
     .join('\n');
@@ -309,7 +309,7 @@ Raw results of every run are written to \`bench/results/<timestamp>.json\`.
 
 Run on ${date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}.
 Absolute times on a small shared VM are noisy; runs alternate between the SDKs so that any
-background load hits both alike, and the ratios are the figures to read.${quick ? '\n\nThis run used `--quick` (fewer repetitions and shorter loads): a check of the harness, not figures to quote.' : ''}${rerun ? `\n\nRerun alone, same code, right after: ${rerun}.` : ''}
+background load hits both alike, and the ratios are the figures to read.${quick ? '\n\nThis run used `--quick` (fewer repetitions and shorter loads): a check of the harness, not figures to quote.' : ''}${rerun ? `\n\nRerun alone, same code, right after: ${rerun}.` : ''}${note ? `\n\n${note}` : ''}
 
 | figure | metric | Faultline | Sentry | Faultline/Sentry |
 |---|---|--:|--:|--:|

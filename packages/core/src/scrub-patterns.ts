@@ -77,26 +77,27 @@ export const PERSONAL_KEY =
  * Words before a last `key` that say the key indexes or names something, or is the public half of
  * a pair, in any style: `cacheKey`, `sort_key`, `CACHE_KEY`, `RECAPTCHA_SITE_KEY`,
  * `X-Idempotency-Key`, DynamoDB's `PartitionKey` and `LastEvaluatedKey`, S3's `MaxKeys`, React's
- * `rowKey` and `selectedKeys`, mongoose's `versionKey`, a Redis or S3 object's key.
+ * `rowKey` and `selectedKeys`, mongoose's `versionKey`, a Redis or S3 object's key. Not a word that
+ * also names a secret of its own: a storage account's key (`AZURE_STORAGE_KEY`), a stream key,
+ * an upload (signing) key, a config encryption key (`CONFIG_KEY`).
  */
 const INDEX_WORDS = new Set(
   (
     'primary foreign sort partition range hash shard lock cache redis memcache memcached kv s3 ' +
     'lookup search query filter index unique uniq composite natural surrogate alternate group map ' +
     'row column col cell field item entry record node element component list object file path url ' +
-    'link bucket blob asset image upload storage store state context scope config setting ' +
-    'settings option pref preference feature flag toggle experiment variant variation metric stat ' +
-    'counter event error log message label text title translation i18n locale lang language ' +
-    'country region currency route routing page pagination cursor tab menu nav view form input ' +
-    'prop property attr attribute param parameter arg header output prefix suffix meta metadata ' +
-    'annotation dimension version discriminator type kind status category tag order date day ' +
-    'month year time period widget layout section block slot panel table schema collection doc ' +
-    'document model entity resource queue job task topic channel stream part chunk color theme ' +
-    'style icon idempotency idem dedup dedupe request correlation trace span public pub ' +
-    'publishable site hot shortcut keyboard modifier active selected expanded checked open target ' +
-    'source current focused parent child children next prev previous first last evaluated ' +
-    'unprocessed start end max min num count total refresh render remount module modal dialog ' +
-    'step slide'
+    'link bucket blob asset image store state context scope setting settings option pref ' +
+    'preference feature flag toggle experiment variant variation metric stat counter event error ' +
+    'log message label text title translation i18n locale lang language country region currency ' +
+    'route routing page pagination cursor tab menu nav view form input prop property attr ' +
+    'attribute param parameter arg header output prefix suffix metadata annotation dimension ' +
+    'version discriminator type kind status category tag order date day month year time period ' +
+    'widget layout section block slot panel table schema collection doc document model entity ' +
+    'resource queue job task topic channel part chunk color theme style icon idempotency idem ' +
+    'dedup dedupe request correlation trace span public pub publishable site hot shortcut ' +
+    'keyboard modifier active selected expanded checked open target source current focused parent ' +
+    'child children next prev previous first last evaluated unprocessed start end max min num ' +
+    'count total refresh render remount module modal dialog step slide'
   ).split(' '),
 );
 /** The word before a last `key` or `keys` of a key's words, lower-cased (`cache` of `x-cache-key`, `cache_key`, `cache key`). */

@@ -56,7 +56,7 @@ it('options that throw on every read give one message and a disabled SDK, not a 
   expect(sdk.init(unreadable(Symbol('unprintable')) as never).enabled).toBe(false);
   expect(sdk.init(unreadable(new Error('getter broke')) as never).enabled).toBe(false);
   // Said when the pipeline, loaded right after `init`, has checked them.
-  await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(2));
+  await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(2), { timeout: 10_000 });
   expect(warn.mock.calls.map((call) => call.join(' '))).toEqual([
     '[Faultline] SDK disabled: options must be a readable object',
     '[Faultline] SDK disabled: options must be a readable object',

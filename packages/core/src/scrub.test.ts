@@ -502,6 +502,16 @@ describe('isSensitiveKey', () => {
     'invite_code',
     // A social security number spelled out, as `ssn` is.
     'socialSecurityNumber',
+    // A wallet's recovery words, a card's verification value spelled out, a signed assertion used
+    // as a credential, raw key material.
+    'recoveryPhrase',
+    'backup_phrase',
+    'walletSeed',
+    'seedWords',
+    'cardVerificationValue',
+    'clientAssertion',
+    'samlAssertion',
+    'keyMaterial',
   ];
   const ordinary = [
     'user',
@@ -568,6 +578,9 @@ describe('isSensitiveKey', () => {
     'error_code',
     'promoCode',
     'zip_code',
+    // A seed for a random generator (faker, a test run) is data.
+    'seed',
+    'randomSeed',
     // A bare key is data: React's, a Map entry's, an S3 object's, an AWS tag's.
     'key',
     'Key',

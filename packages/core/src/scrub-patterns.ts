@@ -121,7 +121,7 @@ function indexKey(words: string): boolean | undefined {
 const CODE_WORDS =
   'verification|verify|login|sign[ -]?in|security|confirmation|one[ -]?time|auth(?:entication)?|access|sms|e-?mail|reset|activation|invite|invitation|pairing|unlock|two[ -]?factor|2fa|mfa|otp';
 const CODE_KEY = RegExp(`(?:${CODE_WORDS})(?:code|pin|passcode)s?$`);
-/** Where a camelCase key's words meet: after a small letter or digit before a capital, and before the capital that starts a word after capitals. */
+/** Where a key's camelCase words meet, for every rule that reads a key's words: after a small letter or digit before a capital, and before the capital that starts a word after capitals. */
 const HUMP = /[a-z\d](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g;
 /**
  * A key named as environment variables are (Strapi's `APP_KEYS`, `GITHUB_PAT`, `SA_KEY_B64`, a
@@ -310,14 +310,14 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
   }
   const name = normalizeKey(key);
   const raw = percentDecode(key);
-  const words = raw.replace(/[a-z](?=[A-Z])/g, '$& ').toLowerCase();
+  const words = raw.replace(HUMP, '$& ').toLowerCase();
+  const index = indexKey(words);
   return (
     !compiled.allow.includes(name) &&
     (SENSITIVE_KEY.test(name.replace(TOKEN_COUNT, '').replace(ABOUT_CREDENTIAL, '')) ||
       (!compiled.pii && PERSONAL_KEY.test(name)) ||
-      (ENV_KEY.test(raw) && !indexKey(raw.toLowerCase())) ||
-      (HEADER_KEY.test(raw) && !indexKey(raw.toLowerCase())) ||
-      indexKey(raw.replace(HUMP, '$& ').toLowerCase()) === false ||
+      index === false ||
+      (!index && (ENV_KEY.test(raw) || HEADER_KEY.test(raw))) ||
       CODE_KEY.test(name) ||
       PASSWORD_WORLD.test(raw.toLowerCase().replace(/[\s_.:-]/g, '')) ||
       SENSITIVE_WORD.test(words) ||

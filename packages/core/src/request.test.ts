@@ -26,6 +26,10 @@ describe('requestDataFrom', () => {
       cookie: 'myapp=s%3AqY3kLmN0pQrStUvWxYz12345.abcDEF123ghiJKL456; theme=dark',
       'x-forwarded-user': 'jane.doe',
       'remote-user': 'jdoe',
+      'x-webauth-user': 'jdoe',
+      'x-consumer-username': 'jane.doe',
+      'x-userinfo': 'eyJuYW1lIjoiSmFuZSBEb2UiLCJlbWFpbCI6ImphbmVAZXhhbXBsZS5vcmcifQ',
+      'x-ms-client-principal-name': 'jane.doe',
       'x-vercel-ip-latitude': '37.7749',
       'x-vercel-ip-city': 'San%20Francisco',
       'x-access': 'f3a9c2d17be64a0e9d5c8b1a7f6e2d4c',
@@ -36,6 +40,10 @@ describe('requestDataFrom', () => {
       cookie: '[Filtered]',
       'x-forwarded-user': '[Filtered]',
       'remote-user': '[Filtered]',
+      'x-webauth-user': '[Filtered]',
+      'x-consumer-username': '[Filtered]',
+      'x-userinfo': '[Filtered]',
+      'x-ms-client-principal-name': '[Filtered]',
       'x-vercel-ip-latitude': '[Filtered]',
       'x-vercel-ip-city': '[Filtered]',
       'x-access': '[Filtered]',
@@ -43,6 +51,7 @@ describe('requestDataFrom', () => {
     const opted = requestDataFrom({ method: 'GET', url: '/live', headers }, { sendDefaultPii: true });
     expect(opted.cookies).toEqual({ myapp: '[Filtered]', theme: 'dark' });
     expect(opted.headers?.['x-forwarded-user']).toBe('jane.doe');
+    expect(opted.headers?.['x-consumer-username']).toBe('jane.doe');
     expect(opted.headers?.['x-vercel-ip-latitude']).toBe('37.7749');
     expect(opted.headers?.['x-access']).toBe('[Filtered]');
     expect(

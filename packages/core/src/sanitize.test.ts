@@ -310,20 +310,26 @@ describe('sanitizeEvent', () => {
     expect(opted.message).toBe(event.message);
   });
 
-  it("sends a national id, passport, driver's licence or tax number only with sendDefaultPii; Passport.js's session stays", () => {
+  it("sends a national id, passport, driver's licence, tax number or position only with sendDefaultPii; Passport.js's session stays", () => {
     const applicant = {
       nationalId: '1850-12-10-4321',
       passportNumber: 'X1234567',
       driversLicense: 'LOVEL812105AB9CD',
       tax_id: '123-45-678',
+      taxNumber: '12/345/67890',
+      nino: 'QQ123456C',
       passport: { user: 'u1' },
       country: 'GB',
+      position: { lat: 51.5237, lng: -0.1585 },
     };
     expect(sanitizeEvent(testEvent({ extra: { applicant } })).extra?.applicant).toEqual({
       nationalId: FILTERED,
       passportNumber: FILTERED,
       driversLicense: FILTERED,
       tax_id: FILTERED,
+      taxNumber: FILTERED,
+      nino: FILTERED,
+      position: { lat: FILTERED, lng: FILTERED },
       passport: { user: 'u1' },
       country: 'GB',
     });

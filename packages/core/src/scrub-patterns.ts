@@ -55,24 +55,27 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|socialsecurity(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|routingnumber$|^acct$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
  * `auth` names a kind of authentication, not a credential, before `type`, `method`, `mode`,
  * `scheme`, `source` or `mechanism` (`npm login --auth-type=legacy`, MongoDB's `authSource`).
+ * A password's short forms as words (`psw`, `pswd`, `pword`), not inside others (`tipsWritten`);
+ * a pre-shared key, `psk`.
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pin|ssn|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|(?<=[^a-z\d])sk|salt|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pswd?|pwrd|pword|passwrd|psk|pin|ssn|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|(?<=[^a-z\d])sk|salt|sess(?:ion)?$)(?![a-z\d])/;
 /**
  * Matched against the key as {@link SENSITIVE_KEY} is: what reaches a person (a phone number, a
- * postal address, a first, last, full or display name, a birth date, a location a host adds to
- * requests, `x-vercel-ip-latitude`, and the user an auth proxy names, `x-forwarded-user`,
- * `remote-user`), a national id, passport, driver's licence or personal tax number, filtered unless
- * `sendDefaultPii`.
+ * postal address, a first, last, full or display name, a birth date, a position (`lat`, `lng`,
+ * `geolocation`, and what a host adds to requests, `x-vercel-ip-latitude`), and the user an auth
+ * proxy or platform names: `x-forwarded-user`, `remote-user`, `x-webauth-user`, Kong's
+ * `x-consumer-username` and `x-userinfo`, Azure's `x-ms-client-principal`), a national id,
+ * insurance, passport, driver's licence or personal tax number, filtered unless `sendDefaultPii`.
  */
 export const PERSONAL_KEY =
-  /phone(?!tic)|^tel(?:ephone)?$|^street\d?$|^(?:mobile|cell)(?:number|no)?$|msisdn|whatsapp|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^remote(?:user|name)$|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^taxid$/;
+  /phone(?!tic)|^tel(?:ephone)?$|^street\d?$|^(?:mobile|cell)(?:number|no)?$|msisdn|whatsapp|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$/;
 /**
  * Words before a last `key` that say the key indexes or names something, or is the public half of
  * a pair, in any style: `cacheKey`, `sort_key`, `CACHE_KEY`, `RECAPTCHA_SITE_KEY`,

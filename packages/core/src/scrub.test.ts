@@ -512,10 +512,22 @@ describe('isSensitiveKey', () => {
     'clientAssertion',
     'samlAssertion',
     'keyMaterial',
+    // A password's short forms, a pre-shared key, an anti-forgery token's cookie, a bank account
+    // and a social insurance number spelled out.
+    'pswd',
+    'userPsw',
+    'DB_PSW',
+    'pword',
+    'wifi_psk',
+    '.AspNetCore.Antiforgery.x2Jf',
+    'bankAccount',
+    'socialInsuranceNumber',
   ];
   const ordinary = [
     'user',
     'username',
+    // Short forms of a password only as words of their own.
+    'tipsWritten',
     'email',
     'id',
     'author',

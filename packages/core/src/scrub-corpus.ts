@@ -1045,6 +1045,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('cookie string', s, `_ga=GA1.2.1234567890.1700000000; myapp=${s}; theme=dark; lang=en-US`);
   s = tok();
   add('cookie string', s, `remember=${s}; theme=dark; consent=1`);
+  // An auth scheme whose credential is a quoted parameter, and a key named in a library's error.
+  s = tok();
+  add('headers', s, `Authorization: Hawk id="dh37fgj492je", ts="1353832234", nonce="j4h3g2", mac="${s}"`);
+  s = tok();
+  add(
+    'library error',
+    s,
+    `Incorrect API key provided: ${s}. You can find your API key in your account settings.`,
+  );
   s = tok();
   add('cookie string', s, `preferences read from "theme=dark; ab_bucket=3; uid_v2=s%3A${s}.x7Kp2"`);
   // A failed command: a password after `-p` where `-u` named a user, whatever the tool, in the
@@ -1246,6 +1255,8 @@ export const BENIGN: Record<string, string[]> = {
     'JsonWebTokenError: invalid token',
     'ValidationError: password: Path `password` is required.',
     'SessionError: session not found',
+    'Your session expired: please sign in again',
+    'TokenExpiredError: token expired: at 2024-05-01T10:00:00.000Z',
   ],
   markup: [
     '<p>Enter your password</p>',

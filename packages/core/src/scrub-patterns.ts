@@ -922,7 +922,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // Tried only where 16 token characters run (every match's tail is one): most text has none.
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all), /[\w~+/-]{16}/],
   // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
-  // / `created` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`, `for key 9f8e...`,
+  // / `created` / `expired` / `provided` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`,
+  // `token expired: 9f8e...`, `Incorrect API key provided: 9f8e...`, `for key 9f8e...`,
   // `session 9f8e... not found`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
   // digits and letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
@@ -931,7 +932,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`); after `password` or
   // `secret`, also 8 or more letters with a capital inside (`password NtrByADPJJyhDemC`).
   [
-    /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:is|was|created|generated|issued|rotated))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
@@ -1166,8 +1167,11 @@ const VALUE =
  * v1,… v1,…`, `X-Shopify-Hmac-Sha256`); not code (`cookie: { … }`, a template literal).
  */
 const LINE_KEY = /^(?:proxy)?authori[sz]ation$|cookie$|signature(?:256)?$|hmacsha(?:1|256|512)$/;
-/** The rest of a header line (sticky): up to a line break, a quote or an escape. */
-const LINE = /[^\r\n"'\\]{1,1024}/y;
+/**
+ * The rest of a header line (sticky): up to a line break, a quote or an escape, with the quoted
+ * values of its parameters (`Authorization: Hawk id="…", mac="…"`, also JSON-escaped: `mac=\\"…\\"`).
+ */
+const LINE = /(?:=(?:"[^"\r\n\\]{0,256}"|\\{1,3}"[^"\r\n\\]{0,256}\\{1,3}")|[^\r\n"'\\]){1,1024}/y;
 /**
  * After `name="password"`, the blank line that ends a multipart part's headers and the part's
  * value, maybe escaped inside a JSON string (second group); or, after `key="db.password"`, the

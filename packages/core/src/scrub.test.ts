@@ -1414,6 +1414,15 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ['authorization: Negotiate YIIHJwYGKwYBBQUCoIIH', 'YIIHJwYGKwYBBQUCoIIH'],
     ['Authorization: SSWS 00QCjAl4MlV-WPXM8b3kq2Rz', '00QCjAl4MlV-WPXM8b3kq2Rz'],
     ['"GET /x HTTP/1.1\\r\\nAuthorization: Key fal9Zk2Qw81\\r\\n"', 'fal9Zk2Qw81'],
+    // Schemes whose credential is a quoted parameter (Hawk, MAC), also inside a JSON string.
+    [
+      'Authorization: Hawk id="dh37fgj492je", ts="1353832234", nonce="j4h3g2", mac="6R4rV5iE+NPoym+WwjeHzjAGXUtLNIxmo1vpMofpLAE="',
+      'NPoym+WwjeHzjAGX',
+    ],
+    [
+      '{"line":"Authorization: MAC id=\\"h480djs93hd8\\", mac=\\"bhCQXTVyfj5cmA9uKkPFx1zeOXM=\\""}',
+      'bhCQXTVyfj5cmA9u',
+    ],
     // `key => value`: inspected Maps, Ruby and PHP hashes.
     ["Map(1) { 'password' => 'hunter2xyz' }", 'hunter2xyz'],
     ['{:password => "hunter2xyz"}', 'hunter2xyz'],
@@ -1428,6 +1437,11 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     // Credentials named in prose.
     ['Error: invalid token pQPYFe5S503sdwLYHe5ExOx0dM78', 'pQPYFe5S503sdwLYHe5ExOx0dM78'],
     ['invalid API key: ElMnkzmBolyPUHWhGTY5qD4xa', 'ElMnkzmBolyPUHWhGTY5qD4xa'],
+    [
+      'Incorrect API key provided: pQPYFe5S503sdwLYHe5ExOx0. You can find your API key at https://example.com',
+      'pQPYFe5S503sdwLYHe5E',
+    ],
+    ['token expired: 001yzUpgPWPMnUFEVejCJIJyp0', '001yzUpgPWPMnUFEVejC'],
     ['okta token 001yzUpgPWPMnUFEVejCJIJyp0nKbWh6JWPu7g345u', '001yzUpgPWPMnUFEVejC'],
     // Base64 JSON (`{"` is `eyJ`) and five-part JWEs.
     ['registry eyJhdXRocyI6eyJyZWdpc3RyeSI6eyJhdXRoIjoiYWJjIn19fQ==', 'eyJhdXRocyI6eyJyZWdp'],

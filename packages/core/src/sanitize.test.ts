@@ -364,6 +364,14 @@ describe('sanitizeEvent', () => {
       ],
       command: { name: 'auth', args: ['default', 'Summer2024!'] },
       query: { name: 'get', args: ['user:42'] },
+      // An audit trail's change, a diff, a settings row, an attribute: before and after too.
+      audit: { field: 'password', old: 'Winter2023!', new: 'Summer2024!', by: 'u1' },
+      diff: [
+        { path: 'user.password', from: 'Winter2023!', to: 'Summer2024!' },
+        { path: 'user.plan', from: 'free', to: 'pro' },
+      ],
+      setting: { setting: 'smtp_password', value: 'Summer2024!' },
+      attribute: { attribute: 'client_secret', val: 'f3a9c2d17be6' },
     };
     const wire = sanitizeEvent(testEvent({ extra })).extra;
     expect(wire).toEqual({
@@ -390,6 +398,13 @@ describe('sanitizeEvent', () => {
       ],
       command: { name: 'auth', args: '[Filtered]' },
       query: { name: 'get', args: ['user:42'] },
+      audit: { field: 'password', old: '[Filtered]', new: '[Filtered]', by: 'u1' },
+      diff: [
+        { path: 'user.password', from: '[Filtered]', to: '[Filtered]' },
+        { path: 'user.plan', from: 'free', to: 'pro' },
+      ],
+      setting: { setting: 'smtp_password', value: '[Filtered]' },
+      attribute: { attribute: 'client_secret', val: '[Filtered]' },
     });
     // The same rule for data that is already JSON (request bodies).
     expect(scrubValue(extra)).toEqual(wire);

@@ -332,7 +332,9 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
 /**
  * Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS
  * SSM and CloudFormation; the field of a validation error: express-validator's `path`,
- * class-validator's `property`, ajv's `instancePath`; a Redis command's `name`), and a JWK's `kty`.
+ * class-validator's `property`, ajv's `instancePath`; a Redis command's `name`; a settings row's
+ * `setting`, an attribute's `attribute`; the field of an audit trail or a diff: `field`,
+ * `path`), and a JWK's `kty`.
  */
 const NAMING = new Set([
   'name',
@@ -343,10 +345,18 @@ const NAMING = new Set([
   'path',
   'property',
   'instancePath',
+  'field',
+  'setting',
+  'attribute',
   'kty',
 ]);
-/** The members holding the value so named (ajv's `data`, a Redis command's `args`). */
-const VALUE_FIELD = /^(?:value|Value|ParameterValue|data|args)$/;
+/**
+ * The members holding the value so named (ajv's `data`, a Redis command's `args`, an attribute's
+ * `val`), or its values before and after a change (`old` / `new`, `from` / `to`, `before` /
+ * `after`, `oldValue` / `newValue`, `previous` / `current`).
+ */
+const VALUE_FIELD =
+  /^(?:value|Value|ParameterValue|data|args|val|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
 /** A JSON Web Key's private members (RFC 7518: RSA `d` `p` `q` `dp` `dq` `qi` `oth`, EC `d`, symmetric `k`). */
 const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 

@@ -1045,6 +1045,21 @@ export function leakCases(seed = 1): LeakCase[] {
   add('cookie string', s, `_ga=GA1.2.1234567890.1700000000; myapp=${s}; theme=dark; lang=en-US`);
   s = tok();
   add('cookie string', s, `remember=${s}; theme=dark; consent=1`);
+  // `console.table` output (Node writes it through `console.log`): a column, then a row, that names the secret.
+  s = pw();
+  add(
+    'console table',
+    s,
+    [
+      '┌─────────┬───────┬──────────────────────┐',
+      '│ (index) │ user  │ password             │',
+      '├─────────┼───────┼──────────────────────┤',
+      `│ 0       │ 'ada' │ '${s}' │`,
+      '└─────────┴───────┴──────────────────────┘',
+    ].join('\n'),
+  );
+  s = tok();
+  add('console table', s, `│ (index) │ Values │\n│ region  │ 'eu-west-1' │\n│ apiKey  │ '${s}' │`);
   // An auth scheme whose credential is a quoted parameter, and a key named in a library's error.
   s = tok();
   add('headers', s, `Authorization: Hawk id="dh37fgj492je", ts="1353832234", nonce="j4h3g2", mac="${s}"`);
@@ -1267,6 +1282,11 @@ export const BENIGN: Record<string, string[]> = {
     '<add key="PageSize" value="20"/><add key="Theme" value="dark"/>',
     '<add name="Db" connectionString="Server=db;Database=shop;Integrated Security=true"/>',
     '<input type="password" name="pw"><input type="text" name="q" value="shoes">',
+  ],
+  tables: [
+    "│ (index) │ id │ status │ total │\n│ 0       │ 17 │ 'paid' │ 42.5  │\n│ 1       │ 18 │ 'open' │ 9.99  │",
+    '| setting | value |\n|---|---|\n| password_min_length | 12 |\n| session_ttl | 3600 |',
+    'ps aux | grep node | grep -v grep',
   ],
   config: [
     'password:\n  min_length: 8\n  require_digit: true',

@@ -1167,8 +1167,13 @@ const cookieToken = (value: string): boolean =>
   randomLike(value) &&
   !/\.[a-z][a-z\d]{0,4}$/.test(value);
 
+/**
+ * A pair's value (sticky): quoted (the quote is group 1), a scheme and its credential, a quoted
+ * value inside a wrapper (Rust's `Some("…")`, PHP's `var_dump` `string(11) "…"`), or a run of
+ * characters up to a separator.
+ */
 const VALUE =
-  /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
+  /(\\*["'])(?:(?!\1)(?:\\.|[^\r\n])){0,1024}|(?:(?:Some|Ok)\(|string\(\d{1,6}\) )(\\*["'])(?:(?!\2)(?:\\.|[^\r\n])){0,1024}|(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest)[ \t]+[^\s"'&,;\\]{1,1024}|(?:\[(?:Filtered|email|ip)\]|[^\s"'&,;\\<>)\]}]){1,1024}/y;
 
 /**
  * Keys whose unquoted value after a colon is a whole header line: every cookie of `Cookie: a=1; b=2`,
@@ -1199,8 +1204,8 @@ const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
  */
 const NEXT_VALUE =
   /([|>][-+]?\d?)(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))|[ \t]*(?:\r?\n|\\{1,8}r?\\{0,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
-/** The text of an XML element, up to its end tag (sticky). */
-const XML_TEXT = /[^<]{1,1024}(?=<\/)/y;
+/** The text of an XML element, up to its end tag, also as a CDATA section (sticky). */
+const XML_TEXT = /(?:<!\[CDATA\[(?:[^\]]|\](?!\]>)){0,1024}\]\]>|[^<]{1,1024})(?=<\/)/y;
 /** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
 const BLOCK_LINE =
   /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|\\{1,8}r?\\{0,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
@@ -1448,6 +1453,8 @@ const SHIELDED = /\\[\ue000-\ue002]/g;
 const LETTERS = 'nrt';
 
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  if ((text.includes('\u2502') || text.includes('|')) && TABLE_ROW.test(text))
+    text = scrubTables(text, compiled);
   const loose = PUNCTUATION.test(text);
   ESCAPE.lastIndex = 0;
   const shielded = loose && ESCAPE.test(text) && !SHIELDS.test(text);
@@ -1522,6 +1529,67 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
       scrubBytes(run, (run.match(/\d+/g) as string[]).map(Number), compiled, keep),
     );
   return scrubOnce(judged, compiled, keep);
+}
+
+/** Where a table's row may begin: a line, also after an escaped line break, that begins with a cell border. */
+const TABLE_ROW = /(?:^|\\[nr])[ \t]*[\u2502|][^\r\n\u2502|]*[\u2502|]/m;
+/** A table's rule between rows: box drawing (`├───┼───┤`) or Markdown's `|---|:--:|`. */
+const TABLE_RULE = /^[\u2500-\u257f|+:=\- \t]*$/;
+/** Line breaks, also escaped inside a JSON string: kept by the split (odd items). */
+const LINE_BREAK = /(\r?\n|\\+(?:r\\+)?n)/;
+/** What may stand before a row's first border and after its last: white space, or the quote of a string it is in. */
+const ROW_START = /^(?:[^\u2502|]*\\*["'`])?[ \t]*$/;
+const ROW_END = /^[ \t]*(?:\\*["'`].*)?$/;
+
+/** A terminal's color codes, which `console.table` puts around values when it writes to one. */
+const COLOR = RegExp(`${String.fromCharCode(27)}\\[[\\d;]{0,16}m`, 'g');
+
+const cellKey = (cell: string): string =>
+  cell
+    .replace(COLOR, '')
+    .trim()
+    .replace(/^(\\*)(["'`])(.*)\1\2$/, '$3');
+
+/**
+ * Tables printed as text: `console.table` (which Node writes through `console.log`) and Markdown
+ * or ASCII tables. A row whose first cell names a secret (`│ password │ 'hunter2' │`, the table of
+ * an object) loses its other cells; a column whose header names one (`│ (index) │ user │
+ * password │`, the table of a list of objects) loses its cells in every row below. A cell keeps
+ * its width (without color codes) where `[Filtered]` fits in it.
+ */
+function scrubTables(text: string, compiled: CompiledScrub): string {
+  const parts = text.split(LINE_BREAK);
+  let header: boolean[] | undefined;
+  const sensitive = (cell: string) => {
+    const key = cellKey(cell);
+    // A name as keys are written (`DB_PASSWORD`, `api key`, `x-api-key`), not a value (`session:42`).
+    return /^[A-Za-z_][\w .-]{0,63}$/.test(key) && isSensitiveKeyWith(key, compiled);
+  };
+  for (let i = 0; i < parts.length; i += 2) {
+    const line = parts[i]!;
+    const cells = line.split(line.includes('\u2502') ? '\u2502' : '|');
+    const last = cells.length - 1;
+    if (last < 3 || !ROW_START.test(cells[0]!) || !ROW_END.test(cells[last]!)) {
+      // A rule between rows keeps the table open; any other line ends it.
+      if (!TABLE_RULE.test(line)) header = undefined;
+      continue;
+    }
+    if (cells.every((cell, at) => at === 0 || at === last || TABLE_RULE.test(cell))) continue;
+    const first = header === undefined;
+    header ??= cells.map((cell, at) => at > 0 && at < last && sensitive(cell));
+    const named = sensitive(cells[1]!);
+    let changed = false;
+    for (let at = 1; at < last; at++) {
+      const cell = cells[at]!;
+      if (!((named && at > 1) || (!first && header[at])) || cell.trim() === '' || cell.trim() === FILTERED)
+        continue;
+      const lead = /^[ \t]*/.exec(cell)![0];
+      cells[at] = lead + `${FILTERED} `.padEnd(cell.replace(COLOR, '').length - lead.length);
+      changed = true;
+    }
+    if (changed) parts[i] = cells.join(line.includes('\u2502') ? '\u2502' : '|');
+  }
+  return parts.join('');
 }
 
 /**

@@ -1,4 +1,6 @@
+import { Console } from 'node:console';
 import { createHash, createHmac } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -1574,6 +1576,73 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     }
   });
 });
+
+describe('tables printed as text', () => {
+  // What Node's console.table prints (through console.log) for a list of objects and for one object.
+  const list = inspectTable([
+    { user: 'ada', password: 'Hunter2!xyz', plan: 'pro' },
+    { user: 'bob', password: 'S3cret-pass', plan: 'free' },
+  ]);
+  const object = inspectTable({ region: 'eu-west-1', apiKey: 'q8Zr4Lm2Xv7Np3Kd9Ws6', retries: 3 });
+
+  it('a column headed by a sensitive name loses its cells; a row named by one, its values', () => {
+    expect(scrubString(list)).toBe(
+      list.replace("'Hunter2!xyz'", '[Filtered]   ').replace("'S3cret-pass'", '[Filtered]   '),
+    );
+    expect(scrubString(object)).toBe(object.replace("'q8Zr4Lm2Xv7Np3Kd9Ws6'", '[Filtered]            '));
+  });
+
+  it('also as Markdown, inside a JSON string, escaped twice, and percent-encoded', () => {
+    const markdown = '| name | value |\n|---|:--|\n| DB_PASSWORD | Hunter2!xyz |\n| PORT | 8080 |';
+    expect(scrubString(markdown)).toBe(markdown.replace('Hunter2!xyz', '[Filtered] '));
+    for (const text of [
+      JSON.stringify({ message: list }),
+      JSON.stringify(JSON.stringify({ message: object })),
+      JSON.stringify({ message: markdown }),
+      `https://app.example.com/report?q=${encodeURIComponent(list)}`,
+    ]) {
+      const out = scrubString(text);
+      for (const secret of ['Hunter2', 'S3cret-pass', 'q8Zr4Lm2Xv7Np3Kd'])
+        expect(decodeURIComponent(out)).not.toContain(secret);
+    }
+  });
+
+  it('leaves tables without secrets, pipes and alternatives as they are', () => {
+    for (const text of [
+      inspectTable([{ id: 1, status: 'paid', total: 42.5 }]),
+      '| key | hits |\n|---|---|\n| cart:42 | 7 |\n| token_count | 12 |',
+      'cat access.log | grep password | wc -l',
+      'const value = a || b || c;',
+      '| 1 | 2 |',
+    ])
+      expect(scrubString(text)).toBe(text);
+  });
+});
+
+describe('values inside wrappers and CDATA', () => {
+  it.each([
+    ['Config { password: Some("Hunter2!xyz"), user: "bob" }', 'Hunter2!xyz'],
+    ['array(1) { ["password"]=> string(11) "Hunter2!xyz" }', 'Hunter2!xyz'],
+    ['<password><![CDATA[Hunter2!xyz]]></password>', 'Hunter2!xyz'],
+    ['<Password><![CDATA[p<ss]Hunter2]]></Password>', 'Hunter2'],
+  ])('%s', (text, secret) => {
+    expect(scrubString(text)).not.toContain(secret);
+    expect(scrubString(text)).toContain('[Filtered]');
+  });
+});
+
+/** The text Node's console.table writes for `data`, without a terminal's colors. */
+function inspectTable(data: unknown): string {
+  let out = '';
+  const stdout = new Writable({
+    write(chunk, _encoding, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  new Console({ stdout, colorMode: false }).table(data);
+  return out.trimEnd();
+}
 
 describe('scrubOptionsProblem', () => {
   it('names the first malformed entry, and the scrubber keeps its built-in rules and the valid entries', () => {

@@ -25,6 +25,30 @@ it('records console calls as breadcrumbs and still prints them', async () => {
   ]);
 });
 
+it('records a console.table without the secrets in its rows or columns', async () => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const transport = createTestTransport();
+  init({ transport: () => transport, captureUnhandled: false });
+  console.table([
+    { user: 'ada', password: 'Hunter2!xyz', plan: 'pro' },
+    { user: 'bob', password: 'S3cret-pass', plan: 'free' },
+  ]);
+  console.table({ region: 'eu-west-1', apiKey: 'q8Zr4Lm2Xv7Np3Kd9Ws6' });
+  captureMessage('x');
+  await flush(1000);
+  // Written to a terminal, the table's values are colored: compared without the color codes.
+  const color = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
+  const [users, settings] = (transport.events()[0]?.breadcrumbs?.values ?? [])
+    .filter((b) => b.category === 'console')
+    .map((b) => (b.message ?? '').replace(color, ''));
+  for (const secret of ['Hunter2!xyz', 'S3cret-pass', 'q8Zr4Lm2Xv7Np3Kd9Ws6'])
+    expect(`${users}\n${settings}`).not.toContain(secret);
+  expect(users).toMatch(/│ 0 +│ 'ada' │ \[Filtered\] +│ 'pro' {2}│/);
+  expect(users).toMatch(/│ 1 +│ 'bob' │ \[Filtered\] +│ 'free' │/);
+  expect(settings).toMatch(/│ region +│ 'eu-west-1' +│/);
+  expect(settings).toMatch(/│ apiKey +│ \[Filtered\] +│/);
+});
+
 it('records a logged error by its stack, as an error handler logs what it caught', async () => {
   const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
   const transport = createTestTransport();

@@ -666,7 +666,7 @@ const VENDOR =
  * pattern to be tried: `1`, one of the characters of {@link PUNCTUATION}; a string; or a small
  * pattern that finds what every branch of a large one starts with, so that the large one is
  * compiled (milliseconds, on a process's first event) only for text that may hold a match. The
- * last four mask personal data, unless `sendDefaultPii`.
+ * last five mask personal data, unless `sendDefaultPii`.
  */
 const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
@@ -1097,6 +1097,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
       /^\+\d{4}-\d\d-\d\d$/.test(phone) || !/^(?:\D*\d){8,15}\D*$/.test(phone) ? all : pre + PHONE_MASK,
     '+',
   ],
+  // North American numbers as written there: `(415) 555-2897`, `(415) 555 2897`.
+  [/(?<![\w(])\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}(?![\w-])/g, PHONE_MASK, /\(\d{3}\)/],
   // E-mail addresses, also with a percent-encoded `@` or escaped for a CSS selector
   // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
   // name or the domain (`jos\u00e9@example.com`, `ada@m\u00fcller.de`).
@@ -1110,8 +1112,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip, 1],
 ];
 
-/** Rules that apply with `sendDefaultPii`: all but the e-mail and IP masks. */
-const SECRET_RULES = RULES.slice(0, -4);
+/** Rules that apply with `sendDefaultPii`: all but the phone, e-mail and IP masks. */
+const SECRET_RULES = RULES.slice(0, -5);
 /**
  * Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed: 1, the
  * pattern that says whether the rule is tried; 2, the rule too.
@@ -1151,6 +1153,10 @@ const PASSWORD_KEY = /^(?:[A-Z][a-z]+)*(?:Passw(?:or)?d|Pwd|Passphrase)$/;
 /** After `password:` in text, a password of several words: the words that follow, to a stop. */
 const PHRASE_KEY = /passw(?:or)?d|passphrase|mnemonic|seedphrase/;
 const PHRASE_TAIL = /(?:[ \t]+[^\s;,"'`=<>&\\()[\]{}]{1,64}){1,24}/y;
+
+/** A phone number's key, and the digit groups after the first that belong to its value: `phone: 07700 900123` (sticky). */
+const PHONE_KEY = /phone|^tel|mobile|^cell|msisdn|whatsapp|^fax/;
+const PHONE_TAIL = /(?:[ .-](?:\(\d{1,4}\)|\d{1,6})){1,6}(?![\w.-])/y;
 
 /** The value of a short URL parameter, if it is all token characters (sticky). */
 const TOKEN_PARAM = /(?:[\w~./=-]|%2[BbFf]|%3[Dd]){16,1024}(?![\w~./=%+-])/y;
@@ -1410,6 +1416,9 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         else if (!line && /:[ \t]*$/.test(sep) && PHRASE_KEY.test(normalizeKey(key))) {
           PHRASE_TAIL.lastIndex = end;
           end += PHRASE_TAIL.exec(text)?.[0].length ?? 0;
+        } else if (/^\+?[\d(]/.test(value) && PHONE_KEY.test(normalizeKey(key))) {
+          PHONE_TAIL.lastIndex = end;
+          end += PHONE_TAIL.exec(text)?.[0].length ?? 0;
         } else if (!line && /=[ \t]*$/.test(sep)) {
           // A connection string's value runs to its `;` (`Password=two words;Encrypt=true`), or
           // to the end of the line when an earlier pair ended with `;` (`Host=db;Password=a b`);

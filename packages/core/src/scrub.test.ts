@@ -51,6 +51,14 @@ describe('scrubString: secrets by value', () => {
       'call [phone] or [phone] ([phone])',
     );
     expect(scrubString('call +1 555 123 4567', { sendDefaultPii: true })).toBe('call +1 555 123 4567');
+    // North American numbers as written there; a phone key's value with its digit groups.
+    expect(scrubString('SMS to (415) 555-2897 failed; phone: 07700 900123, plan: pro')).toBe(
+      `SMS to [phone] failed; phone: ${FILTERED}, plan: pro`,
+    );
+    expect(scrubString('call (415) 555-2897', { sendDefaultPii: true })).toBe('call (415) 555-2897');
+    expect(scrubString('HTTP (500) 555-1234x, f(123) 456-7890')).toBe(
+      'HTTP (500) 555-1234x, f(123) 456-7890',
+    );
     expect(scrubString('released +2024-12-06 at 10:00 +0530, 1e+10')).toBe(
       'released +2024-12-06 at 10:00 +0530, 1e+10',
     );

@@ -804,6 +804,13 @@ export function leakCases(seed = 1): LeakCase[] {
   add('config', s, `key=MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${s}`);
   s = from(`${ALNUM}./`, 53);
   add('config', s, `{ email: '[email]', hash: '$2b$10$${s}' }`);
+  // crypt(3) hashes as /etc/shadow and .htpasswd hold them, and Django's.
+  s = from(`${ALNUM}./`, 86);
+  add('config', s, `root:$6$rounds=5000$Xq9Lm2Kd$${s}:19000:0:99999:7:::`);
+  s = from(`${ALNUM}./`, 22);
+  add('config', s, `admin:$apr1$9Ki3Nl2x$${s}`);
+  s = from(BASE64, 44);
+  add('config', s, `{"password": "pbkdf2_sha256$600000$6ZnlD9Lq$${s}"}`);
   s = pw();
   add(
     'connection string',

@@ -968,11 +968,13 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // A private key in base64 as a whole file (`LS0tLS1CRUdJTi...` is `-----BEGIN`), its DER body
   // (PKCS #8 `MII...IBADAN`, PKCS #1 `MII...IBAAKC`), an OpenSSH key's body, and password hashes
-  // (bcrypt `$2b$10$...`, argon2 `$argon2id$v=19$...`), which can be cracked offline.
+  // (bcrypt `$2b$10$...`, argon2 `$argon2id$v=19$...`, crypt(3)'s MD5, SHA-256, SHA-512 and
+  // yescrypt of /etc/shadow and .htpasswd, `$6$salt$...`, `$apr1$salt$...`, `$y$j9T$salt$...`;
+  // Django's `pbkdf2_sha256$600000$salt$...`), which can be cracked offline.
   [
-    /\b(?:LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|MII[\w+/]{3}IBA(?:DAN|AKC))[\w+/]{20,}=*|\$(?:2[abxy]?\$\d\d\$[./A-Za-z\d]{53}|argon2(?:id?|d)\$[^\s"']{20,512})/g,
+    /\b(?:LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|MII[\w+/]{3}IBA(?:DAN|AKC))[\w+/]{20,}=*|\$(?:2[abxy]?\$\d\d\$[./A-Za-z\d]{53}|argon2(?:id?|d)\$[^\s"']{20,512})|\$(?:1|apr1|5|6|y|gy|7|md5|sha1)\$(?:[^\s$"':]{1,64}\$){1,3}[./A-Za-z\d]{16,128}|\b(?:pbkdf2_sha(?:1|256|512)|bcrypt_sha256|scrypt)\$[^\s"']{20,512}/g,
     FILTERED,
-    /LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|IBA(?:DAN|AKC)|\$2[abxy]?\$|\$argon2/,
+    /LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|IBA(?:DAN|AKC)|\$2[abxy]?\$|\$argon2|\$(?:1|apr1|5|6|y|gy|7|md5|sha1)\$|pbkdf2_|bcrypt_sha256\$|scrypt\$/,
   ],
   // SQL's password literal, whatever it holds: `PASSWORD 'two words'`, `IDENTIFIED [WITH plugin] BY '...'`.
   [

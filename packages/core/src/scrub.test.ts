@@ -1627,6 +1627,25 @@ describe('tables printed as text', () => {
   });
 });
 
+describe('password hashes, which can be cracked offline', () => {
+  it.each([
+    [
+      'root:$6$rounds=5000$Xq9Lm2Kd$F7Np3Kd9Ws6q8Zr4Lm2XvF7Np3Kd9Ws6q8Zr4Lm2Xv:19000:0:99999:7:::',
+      'F7Np3Kd9Ws6q',
+    ],
+    ['admin:$apr1$9Ki3Nl2x$F7Np3Kd9Ws6q8Zr4Lm2Xv.', 'F7Np3Kd9Ws6q'],
+    ['bob:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7:19000::', 'X3DX6M94c7o'],
+    ['pbkdf2_sha256$600000$6ZnlD9Lq$gOZ1bVr3n0sXk2YpCbq1yJw8m1V9j0s3d2C0Q=', 'gOZ1bVr3n0sX'],
+  ])('%s', (text, secret) => {
+    expect(scrubString(text)).not.toContain(secret);
+  });
+
+  it('leaves prices and other dollar signs', () => {
+    for (const text of ['price $5$ and $6$ deals', 'cost: $1$ each, total $5$10', 'echo $HOME$PATH'])
+      expect(scrubString(text)).toBe(text);
+  });
+});
+
 describe('values inside wrappers and CDATA', () => {
   it.each([
     ['Config { password: Some("Hunter2!xyz"), user: "bob" }', 'Hunter2!xyz'],

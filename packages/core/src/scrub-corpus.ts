@@ -1052,6 +1052,9 @@ export function leakCases(seed = 1): LeakCase[] {
   add('cookie string', s, `_ga=GA1.2.1234567890.1700000000; myapp=${s}; theme=dark; lang=en-US`);
   s = tok();
   add('cookie string', s, `remember=${s}; theme=dark; consent=1`);
+  // A calendar's private feed address, as a sync job logs the URL it fetched.
+  s = from(LOWER_ALNUM, 24);
+  add('URL path', s, `GET https://calendar.example.com/private/${s}/basic.ics 200`);
   // `console.table` output (Node writes it through `console.log`): a column, then a row, that names the secret.
   s = pw();
   add(
@@ -1294,6 +1297,11 @@ export const BENIGN: Record<string, string[]> = {
     "│ (index) │ id │ status │ total │\n│ 0       │ 17 │ 'paid' │ 42.5  │\n│ 1       │ 18 │ 'open' │ 9.99  │",
     '| setting | value |\n|---|---|\n| password_min_length | 12 |\n| session_ttl | 3600 |',
     'ps aux | grep node | grep -v grep',
+  ],
+  'feed and join paths': [
+    'GET /feed/latest-posts-2024.rss 200',
+    'GET /join/team-meeting-2024 302',
+    'GET /assets/private/9f8e7d6c5b4a39281706f5e4d3c2b1a0.js 200',
   ],
   config: [
     'password:\n  min_length: 8\n  require_digit: true',

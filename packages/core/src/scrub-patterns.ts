@@ -834,6 +834,14 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     when(wordy),
     /token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|hook|sso|share/i,
   ],
+  // A private feed's or a join link's token, which must read as random (`/feed/latest-posts-2024.rss`
+  // and `/join/team-meeting-2024` stay): `/private/<token>/calendar.ics`, `/ical/<token>.ics`,
+  // `/join/<token>`, and Google Calendar's secret address, `/private-<hex>/basic.ics`.
+  [
+    /(\/(?:private|join|ical|feed)\/|\/private-)([\w~%+-]{16,1024})(?![\w~%+-]|\.(?!(?:ics|rss|atom)(?![\w.-])))/gi,
+    when(randomLike),
+    /\/(?:private|join|ical|feed)[/-]/i,
+  ],
   // A token after a one-letter segment (`/s/<token>` share links, `/i/` invitations, `/r/` resets,
   // `/t/`): the letter says less than a word, so the token must read as random; a slug
   // (`/t/how-to-install-node-20`), a UUID or a file (`/s/8f7a6b5c4d3e2f1a.js`) stays.

@@ -1443,6 +1443,14 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ['https://app.example.com/reset-password/6fcd2b89e745a3016fcd2b89e745a3016fcd2b89', '6fcd2b89e745a301'],
     ['POST /api/v1/tokens/czyPUT0XuJIrUVEHKbGV/revoke', 'czyPUT0XuJIrUVEHKbGV'],
     ['GET /invite/9f8e7d6c5b4a39281706abcd?lang=en', '9f8e7d6c5b4a39281706abcd'],
+    // Private feeds and join links: a calendar's secret address, a feed's token, an invitation to join.
+    [
+      'GET /calendar/ical/team%40group.calendar.google.com/private-9f8e7d6c5b4a39281706f5e4d3c2b1a0/basic.ics',
+      '9f8e7d6c5b4a3928',
+    ],
+    ['GET https://app.example.com/private/q8Zr4Lm2Xv7Np3Kd9Ws6Tb/calendar.ics', 'q8Zr4Lm2Xv7Np3Kd'],
+    ['GET /ical/q8Zr4Lm2Xv7Np3Kd9Ws6Tb.ics', 'q8Zr4Lm2Xv7Np3Kd'],
+    ['GET /join/q8Zr4Lm2Xv7Np3Kd9Ws6Tb', 'q8Zr4Lm2Xv7Np3Kd'],
     ['git clone https://4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a@github.com/o/r', '4f9a8b7c6d5e4f3a2b1c'],
     // Credentials named in prose.
     ['Error: invalid token pQPYFe5S503sdwLYHe5ExOx0dM78', 'pQPYFe5S503sdwLYHe5ExOx0dM78'],

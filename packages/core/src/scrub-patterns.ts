@@ -145,7 +145,7 @@ const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion)|access|refresh|pas
  * literal they leave as it is, and an action bundle must stay ASCII).
  */
 const PASSWORD_WORDS =
-  'contrase[ñn]a|пароль|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|passord|κωδικ[οό]ς';
+  'contrase[ñn]a|contrasenya|пароль|гасло|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|kodeord|passord|κωδικ[οό]ς|parol[aă]|lozinka|лозинка|geslo|m[aậ]t[ _]?kh[aẩ]u|kata[ _]?(?:sandi|laluan)|סיסמ[הא]|كلمة[ _]?(?:ال)?(?:مرور|سر)|पासवर्ड|รหัสผ่าน';
 /** Matched on the key lower-cased with separators removed (letters of any script kept). */
 const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
 

@@ -1635,6 +1635,42 @@ describe('tables printed as text', () => {
   });
 });
 
+describe('a password named in another language', () => {
+  const words = [
+    'contraseña',
+    'Passwort',
+    'parola',
+    'lozinka',
+    'лозинка',
+    'geslo',
+    'kodeord',
+    'гасло',
+    'contrasenya',
+    'mật khẩu',
+    'kata_sandi',
+    'kataLaluan',
+    'סיסמה',
+    'كلمة المرور',
+    'पासवर्ड',
+    'รหัสผ่าน',
+  ];
+
+  it.each(words)('as a key: %s', (word) => {
+    expect(scrubValue({ [word]: 'Hunter2!xyz', user: 'ada' })).toEqual({ [word]: FILTERED, user: 'ada' });
+  });
+
+  it.each(words)('in text: %s', (word) => {
+    expect(scrubString(`login failed, ${word}: Hunter2!xyz`)).toBe(`login failed, ${word}: ${FILTERED}`);
+  });
+
+  it('leaves words that only contain one', () => {
+    expect(scrubValue({ parolee: 'case 42', parole_board: 'north' })).toEqual({
+      parolee: 'case 42',
+      parole_board: 'north',
+    });
+  });
+});
+
 describe('password hashes, which can be cracked offline', () => {
   it.each([
     [

@@ -1197,6 +1197,7 @@ export const BENIGN: Record<string, string[]> = {
     '    at processTicksAndRejections (node:internal/process/task_queues:95:5)',
   ],
   'parse errors': [
+    'SyntaxError: Unexpected token: [ in JSON at line 1',
     'Unexpected token } in JSON at position 0',
     'Unexpected token: }',
     'Unexpected token \'o\', "[object Object]" is not valid JSON',

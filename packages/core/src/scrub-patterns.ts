@@ -1398,8 +1398,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     }
     if (
       found &&
-      // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential.
-      !(!quote && /^:\s/.test(sep) && PROSE_KEY.test(normalizeKey(key)) && !looksLikeSecret(value)) &&
+      // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential, and so is a list that
+      // closes (`auth: [ '9f8e7d' ]`, as `inspect` prints one).
+      !(
+        !quote &&
+        /^:\s/.test(sep) &&
+        PROSE_KEY.test(normalizeKey(key)) &&
+        !looksLikeSecret(value) &&
+        !(value === '[' && closeAt(text, at) > 0)
+      ) &&
       // A stack frame's file and position: `/app/auth.js:10:5`; MySQL's `(using password: YES)`;
       // Mongoose's `password: Path \`password\` is required.` and `Validator failed for path`.
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&

@@ -1433,6 +1433,8 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       '{"line":"Authorization: MAC id=\\"h480djs93hd8\\", mac=\\"bhCQXTVyfj5cmA9uKkPFx1zeOXM=\\""}',
       'bhCQXTVyfj5cmA9u',
     ],
+    // A list under a name that is also a word of prose (`auth`, `session`), as `inspect` prints it.
+    ["{ auth: [ 'q8Zr4Lm2Xv7Np3Kd9Ws6' ], user: 'ada' }", 'q8Zr4Lm2Xv7Np3Kd'],
     // `key => value`: inspected Maps, Ruby and PHP hashes.
     ["Map(1) { 'password' => 'hunter2xyz' }", 'hunter2xyz'],
     ['{:password => "hunter2xyz"}', 'hunter2xyz'],

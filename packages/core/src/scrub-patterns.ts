@@ -1593,7 +1593,8 @@ function scrubTables(text: string, compiled: CompiledScrub): string {
   };
   for (let i = 0; i < parts.length; i += 2) {
     const line = parts[i]!;
-    const cells = line.split(line.includes('\u2502') ? '\u2502' : '|');
+    const bar = line.includes('\u2502') ? '\u2502' : '|';
+    const cells = line.split(bar);
     const last = cells.length - 1;
     if (last < 3 || !ROW_START.test(cells[0]!) || !ROW_END.test(cells[last]!)) {
       // A rule between rows keeps the table open; any other line ends it.
@@ -1613,7 +1614,7 @@ function scrubTables(text: string, compiled: CompiledScrub): string {
       cells[at] = lead + `${FILTERED} `.padEnd(cell.replace(COLOR, '').length - lead.length);
       changed = true;
     }
-    if (changed) parts[i] = cells.join(line.includes('\u2502') ? '\u2502' : '|');
+    if (changed) parts[i] = cells.join(bar);
   }
   return parts.join('');
 }

@@ -66,6 +66,8 @@ const SENSITIVE_KEY =
  */
 const SENSITIVE_WORD =
   /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pswd?|pwrd|pword|passwrd|psk|pin|ssn|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|(?<=[^a-z\d])sk|salt|sess(?:ion)?$)(?![a-z\d])/;
+/** Matched against the key as {@link SENSITIVE_KEY} is: a phone, mobile, fax or messaging number. */
+const PHONE_KEY = /phone(?!tic)|^tel(?:ephone)?$|^(?:mobile|cell|fax)(?:number|no)?$|msisdn|whatsapp/;
 /**
  * Matched against the key as {@link SENSITIVE_KEY} is: what reaches a person (a phone number, a
  * postal address, a first, last, full or display name, a birth date, a position (`lat`, `lng`,
@@ -74,8 +76,12 @@ const SENSITIVE_WORD =
  * `x-consumer-username` and `x-userinfo`, Azure's `x-ms-client-principal`), a national id,
  * insurance, passport, driver's licence or personal tax number, filtered unless `sendDefaultPii`.
  */
-export const PERSONAL_KEY =
-  /phone(?!tic)|^tel(?:ephone)?$|^street\d?$|^(?:mobile|cell)(?:number|no)?$|msisdn|whatsapp|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$/;
+export const PERSONAL_KEY = RegExp(
+  `${PHONE_KEY.source}|${
+    /^street\d?$|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$/
+      .source
+  }`,
+);
 /**
  * Words before a last `key` that say the key indexes or names something, or is the public half of
  * a pair, in any style: `cacheKey`, `sort_key`, `CACHE_KEY`, `RECAPTCHA_SITE_KEY`,
@@ -1164,8 +1170,7 @@ const PASSWORD_KEY = /^(?:[A-Z][a-z]+)*(?:Passw(?:or)?d|Pwd|Passphrase)$/;
 const PHRASE_KEY = /passw(?:or)?d|passphrase|mnemonic|seedphrase/;
 const PHRASE_TAIL = /(?:[ \t]+[^\s;,"'`=<>&\\()[\]{}]{1,64}){1,24}/y;
 
-/** A phone number's key, and the digit groups after the first that belong to its value: `phone: 07700 900123` (sticky). */
-const PHONE_KEY = /phone|^tel|mobile|^cell|msisdn|whatsapp|^fax/;
+/** After a phone number's key ({@link PHONE_KEY}), the digit groups after the first that belong to its value: `phone: 07700 900123` (sticky). */
 const PHONE_TAIL = /(?:[ .-](?:\(\d{1,4}\)|\d{1,6})){1,6}(?![\w.-])/y;
 
 /** The value of a short URL parameter, if it is all token characters (sticky). */

@@ -56,6 +56,7 @@ describe('scrubString: secrets by value', () => {
       `SMS to [phone] failed; phone: ${FILTERED}, plan: pro`,
     );
     expect(scrubString('call (415) 555-2897', { sendDefaultPii: true })).toBe('call (415) 555-2897');
+    expect(scrubString('faxNumber: 020 7946 0018 sent')).toBe(`faxNumber: ${FILTERED} sent`);
     expect(scrubString('HTTP (500) 555-1234x, f(123) 456-7890')).toBe(
       'HTTP (500) 555-1234x, f(123) 456-7890',
     );

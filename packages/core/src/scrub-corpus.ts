@@ -571,6 +571,12 @@ export function leakCases(seed = 1): LeakCase[] {
   s = pw();
   add('XML', s, `<soap:Body><Login><user>ada</user><password>${s}</password></Login></soap:Body>`);
   s = pw();
+  add(
+    'XML',
+    s,
+    `<wsse:UsernameToken><wsse:Username>ada</wsse:Username><wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">${s}</wsse:Password></wsse:UsernameToken>`,
+  );
+  s = pw();
   add('.NET config', s, `<appSettings>\n  <add key="ApiKey" value="${s}" />\n</appSettings>`);
   s = pw();
   add('.NET config', s, `<add name="Db" connectionString="Server=db;User Id=sa;Password=${s};"/>`);
@@ -761,6 +767,8 @@ export function leakCases(seed = 1): LeakCase[] {
   add('URL', s, `GET https://app.example.com/oauth/callback?oauth_verifier=${s}&country_code=US`);
   s = tok();
   add('URL', s, `POST /saml/acs?SAMLResponse=${s}&RelayState=%2F`);
+  s = tok();
+  add('form body', s, `SAMLResponse=${s}&RelayState=%2Fdashboard`);
   s = tok();
   add('URL', s, `GET /login?sso=${s}&sig=ab12`);
   s = from(HEX, 40);
@@ -1293,6 +1301,8 @@ export const BENIGN: Record<string, string[]> = {
     '<add key="PageSize" value="20"/><add key="Theme" value="dark"/>',
     '<add name="Db" connectionString="Server=db;Database=shop;Integrated Security=true"/>',
     '<input type="password" name="pw"><input type="text" name="q" value="shoes">',
+    '<label for="password" class="form-label">Password</label><span class="hint">8 characters or more</span>',
+    '<wsse:Security><wsu:Timestamp wsu:Id="TS-1"><wsu:Created>2026-12-07T10:00:00Z</wsu:Created></wsu:Timestamp></wsse:Security>',
   ],
   tables: [
     "│ (index) │ id │ status │ total │\n│ 0       │ 17 │ 'paid' │ 42.5  │\n│ 1       │ 18 │ 'open' │ 9.99  │",

@@ -55,7 +55,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -162,7 +162,7 @@ const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
  * `sort_key`, `content_hash`), nor a state of something (`order_state`).
  */
 const QUERY_WORD =
-  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|nonce|rlkey|resourcekey|verification|confirmation|activation|saml ?(?:response|request))(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:(?:o?auth|csrf|login|sso|session)[^a-z\d])?state$/;
+  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|nonce|rlkey|resourcekey|verification|confirmation|activation|saml ?request)(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:(?:o?auth|csrf|login|sso|session)[^a-z\d])?state$/;
 /**
  * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`) or a
  * tokenizer, or a position in a listing (`nextPageToken`, `continuationToken`), not a credential: removed from the normalized key before it is judged, so
@@ -1147,7 +1147,7 @@ const PRIMED = new Uint8Array(RULES.length);
  * written out, over lines too (`[ 'X-Api-Key', 'k3y' ]`, `["--password","S3cret"]`: fourth). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd]|>)(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -1225,8 +1225,22 @@ const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
  */
 const NEXT_VALUE =
   /([|>][-+]?\d?)(?=[ \t]*(?:\r?\n|\\{1,8}[rn]))|[ \t]*(?:\r?\n|\\{1,8}r?\\{0,8}n)([ \t]+)([^\s"'\\]{1,1024})(?=[ \t]*(?:[\r\n"']|\\[rn\\"']|$))/y;
-/** The text of an XML element, up to its end tag, also as a CDATA section (sticky). */
-const XML_TEXT = /(?:<!\[CDATA\[(?:[^\]]|\](?!\]>)){0,1024}\]\]>|[^<]{1,1024})(?=<\/)/y;
+/**
+ * An XML element with text, maybe with a namespace prefix and attributes (WS-Security's
+ * `<wsse:Password Type="…">`): its name (first group) and its text up to an end tag (second
+ * group), also as a CDATA section.
+ */
+const XML_ELEMENT =
+  /<(?:[A-Za-z_][\w.-]{0,31}:)?([A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,512})?>((?:<!\[CDATA\[(?:[^\]]|\](?!\]>)){0,1024}\]\]>|[^<]{1,1024}))(?=<\/)/g;
+
+/** Replaces the text of XML elements named by a sensitive key: `<password>…</password>`. */
+function scrubXml(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  return text.replace(XML_ELEMENT, (element: string, name: string, value: string) =>
+    isSensitiveKeyWith(name, compiled) && !keep?.(value, '>', false, false)
+      ? element.slice(0, element.length - value.length) + FILTERED
+      : element,
+  );
+}
 /** A line break, then the next line's indentation and text; or the same escaped inside a JSON string (sticky). */
 const BLOCK_LINE =
   /[ \t]*(?:\r?\n([ \t]*)[^\r\n]{0,1024}|\\{1,8}r?\\{0,8}n([ \t]*)(?:[^\\"\r\n]|\\{1,8}[^nr\\\r\n]){0,1024})/y;
@@ -1304,13 +1318,10 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const sep = m[3] ?? m[6] ?? m[8]!;
     let at = PAIR.lastIndex;
     const start = m.index + m[1]!.length;
-    // `>` ends a key only in an XML element: `<password>...</password>`.
-    const xml = !!m[3] && !/[:=%]/.test(sep);
-    if (xml && (sep !== '>' || m[1] !== '<')) continue;
     const query = /[?&#;]/.test(m[1]!);
     // The value may hold the next pair; its first character may be the boundary before that key.
     PAIR.lastIndex = at - 1;
-    VALUE.lastIndex = XML_TEXT.lastIndex = at;
+    VALUE.lastIndex = at;
     // The name just read, followed by a comma, reads as an item of a list written out
     // (`key: "reset_token",`): it is the name, and the `value` after it is still the one it names.
     if (m[7] && start < named) continue;
@@ -1373,7 +1384,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       }
       continue;
     }
-    let v = (xml ? XML_TEXT : VALUE).exec(text);
+    let v = VALUE.exec(text);
     if (v && keep?.(v[0], sep, !!v[1], query)) {
       // Code kept as code (`secret = process.env.SECRET || 'dev-secret'`): a literal after `||`
       // or `??` is the value.
@@ -1462,7 +1473,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
 
 /**
  * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag,
- * an XML tag's `>`, the word `config` of `aws configure set key value` or the `',` between
+ * an XML end tag's `/`, the word `config` of `aws configure set key value` or the `',` between
  * items of a list written out; the `_` of `rabbitmqctl
  * add_user`, the `/` of `sqlplus bob/S3cret`, the `\` of `net use \\host\share`) need. Most
  * messages (`order 42 could not be loaded`) have none: seven of the patterns and the
@@ -1495,7 +1506,9 @@ function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): stri
   if (shielded) text = text.replace(SHIELDED, (found) => `\\${LETTERS[found.charCodeAt(1) - 0xe000]}`);
   // The app's own patterns see the text as written.
   if (compiled.patterns.length) text = applyRules(text, compiled.patterns, loose);
-  return loose ? scrubPairs(text, compiled, keep) : text;
+  if (!loose) return text;
+  if (text.includes('</')) text = scrubXml(text, compiled, keep);
+  return scrubPairs(text, compiled, keep);
 }
 
 /** Applies value rules ({@link RULES}, or all but the personal-data masks, or the app's own patterns) in order. */

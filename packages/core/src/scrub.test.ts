@@ -523,14 +523,16 @@ describe('isSensitiveKey', () => {
     'clientAssertion',
     'samlAssertion',
     'keyMaterial',
-    // A password's short forms, a pre-shared key, an anti-forgery token's cookie, a bank account
-    // and a social insurance number spelled out.
+    // A password's short forms, a pre-shared key, an anti-forgery token's cookie, a SAML
+    // response (a signed login, posted as a form field), a bank account and a social insurance
+    // number spelled out.
     'pswd',
     'userPsw',
     'DB_PSW',
     'pword',
     'wifi_psk',
     '.AspNetCore.Antiforgery.x2Jf',
+    'SAMLResponse',
     'bankAccount',
     'socialInsuranceNumber',
   ];
@@ -1228,6 +1230,16 @@ describe('regressions: shapes real apps leak', () => {
     ],
     // XML elements, SQL that sets a password.
     ['<user>ada</user><password>S3 cr3t</password>', '<user>ada</user><password>[Filtered]</password>'],
+    // A SOAP header's WS-Security token, its element named with a prefix and attributes.
+    [
+      '<wsse:UsernameToken><wsse:Username>ada</wsse:Username><wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">S3cr3t!x</wsse:Password></wsse:UsernameToken>',
+      '<wsse:UsernameToken><wsse:Username>ada</wsse:Username><wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">[Filtered]</wsse:Password></wsse:UsernameToken>',
+    ],
+    [
+      '<ns2:apiKey>k3y-v4lue</ns2:apiKey><ns2:id>7</ns2:id>',
+      '<ns2:apiKey>[Filtered]</ns2:apiKey><ns2:id>7</ns2:id>',
+    ],
+    ['<label for="pw">Password</label><input id="pw">', '<label for="pw">Password</label><input id="pw">'],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],
     ["CREATE USER app IDENTIFIED BY 'S3cret'", "CREATE USER app IDENTIFIED BY '[Filtered]'"],
     [

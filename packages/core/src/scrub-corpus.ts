@@ -984,6 +984,11 @@ export function leakCases(seed = 1): LeakCase[] {
   );
   s = from(ALNUM, 20);
   add('header list', s, `headers: ["Content-Type","application/json","X-Auth-Token","${s}"]`);
+  // Pairs written out: `Object.entries` of a config inspected; a script's environment set by subscript.
+  s = pw();
+  add('entries', s, `[ [ 'region', 'eu-west-1' ], [ 'apiKey', '${s}' ] ]`);
+  s = pw();
+  add('source line', s, `ENV["STRIPE_SECRET"] = "${s}"`);
   // Environment variables named for a service's key, holding a value with no shape of its own.
   s = from(LOWER, 12);
   add('environment', s, `{"NODE_ENV":"production","STRIPE_KEY":"${s}","PORT":"8080"}`);

@@ -1147,7 +1147,7 @@ const PRIMED = new Uint8Array(RULES.length);
  * written out, over lines too (`[ 'X-Api-Key', 'k3y' ]`, `["--password","S3cret"]`: fourth). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?==))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?=[ \t]*=))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as
@@ -1215,6 +1215,8 @@ const LINE = /(?:=(?:"[^"\r\n\\]{0,256}"|\\{1,3}"[^"\r\n\\]{0,256}\\{1,3}")|[^\r
  * group). Sticky.
  */
 const PART_VALUE = /\\*["']?(?:(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})|>([^<\r\n]{1,1024})(?=<\/))/y;
+/** The end of a quoted item that closes its list (`'…' ]`, `"…")`). */
+const PAIR_END = /^\\*["'](?:\s|\\+[nrt]){0,64}[\])]/;
 /** `||` or `??` before a quote (sticky). */
 const FALLBACK = /[ \t]*(?:\|\||\?\?)[ \t]*(?=["'])/y;
 
@@ -1338,14 +1340,25 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     if (/(?:Error|Exception):/.test(key + sep) || (m[4] && /-stdin$/.test(key))) continue;
     if (m[7]) {
       // A list written out (`console.log(req.rawHeaders)`, a JSON array): quoted items after `[`,
-      // `(` or `,`, the value named by the item before it by the rule for lists in data.
+      // `(` or `,`, the value named by the item before it by the rule for lists in data; a list
+      // of just the two is a `[name, value]` pair (`Object.entries` inspected: `[ [ 'apiKey',
+      // '…' ] ]`, a Python tuple), unless its second item is letters alone, as a field or header
+      // name is (`missing fields: ['password', 'email']`, `['X-Api-Key', 'Content-Type']`).
       const item = VALUE.exec(text);
       VALUE.lastIndex = at;
+      const before = text.slice(Math.max(0, m.index - 66), m.index);
       if (
         !item?.[1] ||
         !/["']/.test(m[1]!) ||
-        !/(?:^|[[,(])(?:\s|\\+[nrt]){0,64}\\*$/.test(text.slice(Math.max(0, m.index - 66), m.index)) ||
-        !isNamedValue(key, item[0].slice(item[1].length), (name) => isSensitiveKeyWith(name, compiled))
+        !/(?:^|[[,(])(?:\s|\\+[nrt]){0,64}\\*$/.test(before) ||
+        !isNamedValue(
+          key,
+          item[0].slice(item[1].length),
+          (name) => isSensitiveKeyWith(name, compiled),
+          /[[(](?:\s|\\+[nrt]){0,64}\\*$/.test(before) &&
+            !/^[A-Za-z_-]{1,32}$/.test(item[0].slice(item[1].length)) &&
+            PAIR_END.test(text.slice(at + item[0].length, at + item[0].length + 72)),
+        )
       )
         continue;
     }

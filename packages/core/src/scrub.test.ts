@@ -1240,6 +1240,16 @@ describe('regressions: shapes real apps leak', () => {
       '<ns2:apiKey>[Filtered]</ns2:apiKey><ns2:id>7</ns2:id>',
     ],
     ['<label for="pw">Password</label><input id="pw">', '<label for="pw">Password</label><input id="pw">'],
+    // A `[name, value]` pair written out: `Object.entries` inspected, a Python tuple; a list of
+    // field names stays.
+    ["[ [ 'apiKey', 'k3y-v4lue' ], [ 'user', 'bob' ] ]", "[ [ 'apiKey', '[Filtered]' ], [ 'user', 'bob' ] ]"],
+    ["[('password', 'S3cr3t!'), ('user', 'bob')]", "[('password', '[Filtered]'), ('user', 'bob')]"],
+    ["missing fields: ['password', 'email']", "missing fields: ['password', 'email']"],
+    // An assignment to a subscript: Ruby's ENV and hashes, Python's os.environ.
+    ['ENV["STRIPE_SECRET"] = "k3y-v4lue"', 'ENV["STRIPE_SECRET"] = "[Filtered]"'],
+    ["os.environ['DB_PASS'] = 'S3cr3t!'", "os.environ['DB_PASS'] = '[Filtered]'"],
+    ['config[:password] = "S3cr3t!"', 'config[:password] = "[Filtered]"'],
+    ['if (tokens[i] == null) return', 'if (tokens[i] == null) return'],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],
     ["CREATE USER app IDENTIFIED BY 'S3cret'", "CREATE USER app IDENTIFIED BY '[Filtered]'"],
     [

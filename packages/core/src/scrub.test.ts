@@ -533,6 +533,17 @@ describe('isSensitiveKey', () => {
     'wifi_psk',
     '.AspNetCore.Antiforgery.x2Jf',
     'SAMLResponse',
+    // Tailscale's auth key, LDAP's bind password, a private key's file name as an environment
+    // variable, envelope encryption's keys, a card code misspelled, links that log in.
+    'TS_AUTHKEY',
+    'secureKey',
+    'bindpw',
+    'ID_RSA',
+    'id_ed25519',
+    'KEK',
+    'ccv',
+    'magicLink',
+    'password_reset_link',
     'bankAccount',
     'socialInsuranceNumber',
   ];
@@ -575,6 +586,7 @@ describe('isSensitiveKey', () => {
     'TagKeys',
     'objectKey',
     's3Key',
+    'kekule',
     'S3Key',
     'redisKey',
     'idempotencyKey',

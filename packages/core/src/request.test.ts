@@ -152,6 +152,19 @@ describe('requestDataFrom', () => {
     expect(form.data).toBe('user=bob&password=[Filtered]&card=[Filtered]');
   });
 
+  it('scrubs a CSV upload by column', () => {
+    const upload = requestDataFrom(
+      {
+        headers: { 'content-type': 'text/csv' },
+        body: 'email,password,role\r\nada@example.com,Hunter2!x,admin\r\nbob@example.com,"S3 cr3t",user\r\n',
+      },
+      { sendDefaultPii: true },
+    );
+    expect(upload.data).toBe(
+      'email,password,role\r\nada@example.com,[Filtered],admin\r\nbob@example.com,"[Filtered]",user\r\n',
+    );
+  });
+
   it('caps the body to maxBodyBytes of JSON with a truncation marker', () => {
     const body = {
       items: Array.from({ length: 2000 }, (_, i) => ({ i, text: 'lorem ipsum dolor sit amet '.repeat(4) })),

@@ -1313,6 +1313,8 @@ export const BENIGN: Record<string, string[]> = {
     "│ (index) │ id │ status │ total │\n│ 0       │ 17 │ 'paid' │ 42.5  │\n│ 1       │ 18 │ 'open' │ 9.99  │",
     '| setting | value |\n|---|---|\n| password_min_length | 12 |\n| session_ttl | 3600 |',
     'ps aux | grep node | grep -v grep',
+    'id,name,plan,seats\n1,Acme,pro,12\n2,Globex,free,1',
+    'sku;title;price\r\nA-1;Token ring adapter;19.90\r\nA-2;Session musician hire;250.00',
   ],
   'feed and join paths': [
     'GET /feed/latest-posts-2024.rss 200',

@@ -1510,6 +1510,7 @@ const LETTERS = 'nrt';
 function scrubOnce(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   if ((text.includes('\u2502') || text.includes('|')) && TABLE_ROW.test(text))
     text = scrubTables(text, compiled);
+  if (text.includes('\n') && /[,;\t]/.test(text)) text = scrubDelimited(text, compiled);
   const loose = PUNCTUATION.test(text);
   ESCAPE.lastIndex = 0;
   const shielded = loose && ESCAPE.test(text) && !SHIELDS.test(text);
@@ -1648,6 +1649,62 @@ function scrubTables(text: string, compiled: CompiledScrub): string {
     if (changed) parts[i] = cells.join(bar);
   }
   return parts.join('');
+}
+
+/**
+ * A header line of delimited text (CSV, TSV, `;`-separated): two or more names, quoted or as keys
+ * are written (no spaces unless quoted), and the delimiter (first group), on a line of its own.
+ */
+const CSV_HEADER =
+  /^[ \t]*(?:"[^"\r\n]{1,64}"|[A-Za-z_][\w.-]{0,63})[ \t]*([,;\t])[ \t]*(?:(?:"[^"\r\n]{1,64}"|[A-Za-z_][\w.-]{0,63})[ \t]*\1[ \t]*){0,62}(?:"[^"\r\n]{1,64}"|[A-Za-z_][\w.-]{0,63})[ \t]*\r?$/gm;
+/** A cell of delimited text: its leading white space, its quote if quoted, its text, its trailing white space. */
+const CELL = /^([ \t]*)(?:(")(.*)"|(.*?))([ \t\r]*)$/s;
+
+/** Splits a line of delimited text at `delimiter`, except inside double quotes. */
+function splitCells(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let quoted = false;
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === delimiter && !quoted) {
+      cells.push(line.slice(from, i));
+      from = i + 1;
+    }
+  }
+  cells.push(line.slice(from));
+  return cells;
+}
+
+/**
+ * Delimited text (a CSV export or upload, a TSV): the cells of a column whose header names a
+ * secret (`email,password` then `ada@example.com,hunter2`), in every row below that has as many
+ * cells, up to a line that has not. At most 64 header lines are judged per text.
+ */
+function scrubDelimited(text: string, compiled: CompiledScrub): string {
+  let out = '';
+  let last = 0;
+  CSV_HEADER.lastIndex = 0;
+  for (let n = 0, m = CSV_HEADER.exec(text); m && n < 64; n++, m = CSV_HEADER.exec(text)) {
+    const delimiter = m[1]!;
+    const header = splitCells(m[0], delimiter).map((cell) => isSensitiveKeyWith(cellKey(cell), compiled));
+    if (!header.includes(true)) continue;
+    for (let at = m.index + m[0].length; text[at] === '\n'; ) {
+      const next = text.indexOf('\n', at + 1);
+      const end = next < 0 ? text.length : next;
+      const cells = splitCells(text.slice(at + 1, end), delimiter);
+      if (cells.length !== header.length) break;
+      for (let i = 0; i < cells.length; i++) {
+        if (!header[i] || cells[i]!.trim() === '') continue;
+        const [, lead, quote = '', , , trail] = CELL.exec(cells[i]!)!;
+        cells[i] = lead + quote + FILTERED + quote + trail;
+      }
+      out += text.slice(last, at + 1) + cells.join(delimiter);
+      last = CSV_HEADER.lastIndex = at = end;
+    }
+  }
+  return out + text.slice(last);
 }
 
 /**

@@ -1739,6 +1739,49 @@ describe('values inside wrappers and CDATA', () => {
   });
 });
 
+describe('delimited text: CSV and TSV', () => {
+  it('filters the cells of a column whose header names a secret, in every row below', () => {
+    const upload = [
+      'email,password,role',
+      'ada@example.com,Hunter2!xyz,admin',
+      'bob@example.com,"p,ss w0rd",user',
+      ',,guest',
+      '',
+      'total,3',
+    ].join('\r\n');
+    expect(scrubString(upload, { sendDefaultPii: true })).toBe(
+      [
+        'email,password,role',
+        'ada@example.com,[Filtered],admin',
+        'bob@example.com,"[Filtered]",user',
+        ',,guest',
+        '',
+        'total,3',
+      ].join('\r\n'),
+    );
+  });
+
+  it('reads semicolons, tabs, quoted headers and a header after other lines', () => {
+    expect(scrubString('Export of 2 users:\nid;Name;Passwort\n1;Ada;geheim123\n2;Bob;"x;y"')).toBe(
+      'Export of 2 users:\nid;Name;Passwort\n1;Ada;[Filtered]\n2;Bob;"[Filtered]"',
+    );
+    expect(scrubString('user\tapi_key\tplan\nada\tk3yv4lue9\tpro')).toBe(
+      'user\tapi_key\tplan\nada\t[Filtered]\tpro',
+    );
+    expect(scrubString('"Name","Secret Key"\n"Ada","abc123"')).toBe(
+      '"Name","Secret Key"\n"Ada","[Filtered]"',
+    );
+  });
+
+  it('stops at a row with another number of cells, and leaves tables without secrets and prose', () => {
+    expect(scrubString('user,token\nada,t0k3n\nnote: ada, bob, carol')).toBe(
+      'user,token\nada,[Filtered]\nnote: ada, bob, carol',
+    );
+    for (const text of ['id,name,plan\n1,Ada,pro\n2,Bob,free', 'Hello, World\nfoo, bar', 'a,b\n1,2,3'])
+      expect(scrubString(text)).toBe(text);
+  });
+});
+
 /** The text Node's console.table writes for `data`, without a terminal's colors. */
 function inspectTable(data: unknown): string {
   let out = '';

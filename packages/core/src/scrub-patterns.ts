@@ -1147,7 +1147,7 @@ const PRIMED = new Uint8Array(RULES.length);
  * written out, over lines too (`[ 'X-Api-Key', 'k3y' ]`, `["--password","S3cret"]`: fourth). The value is read with {@link VALUE}.
  */
 const PAIR =
-  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?=[ \t]*=))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
+  /(^|\\[nrt]|[^\w.%-])(?:(-*[A-Za-z_][\w.%-]{0,63})(\\*["']?(?:\[?\](?=[ \t]*=)|\)\](?=:))?[ \t+]*(?:[:=]>?|%3[Dd])(?!=)[ \t+]*)|(?:(-+[A-Za-z_][\w.-]{0,63})|(?:git[ \t]+config|config(?:ure)?(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+set)(?:[ \t]+-[\w=-]{1,32}){0,3}[ \t]+(?:[^\s=]{0,128}[/:])?([A-Za-z_][\w.-]{0,63}))([ \t+]+|\\*["'],[ \t]*\\*["'])|(-{0,2}[A-Za-z_][\w.-]{0,63})(\\*["'],(?:\s|\\+[nrt]){0,64}))/g;
 
 /**
  * The value of a pair, read where its head ends (sticky): quoted up to the same quote (escaped as

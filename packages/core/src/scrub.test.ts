@@ -1262,6 +1262,8 @@ describe('regressions: shapes real apps leak', () => {
     ["os.environ['DB_PASS'] = 'S3cr3t!'", "os.environ['DB_PASS'] = '[Filtered]'"],
     ['config[:password] = "S3cr3t!"', 'config[:password] = "[Filtered]"'],
     ['if (tokens[i] == null) return', 'if (tokens[i] == null) return'],
+    // A Symbol-named key as util.inspect prints it.
+    ["{ user: 'bob', [Symbol(password)]: 'S3cr3t!' }", "{ user: 'bob', [Symbol(password)]: '[Filtered]' }"],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],
     ["CREATE USER app IDENTIFIED BY 'S3cret'", "CREATE USER app IDENTIFIED BY '[Filtered]'"],
     [

@@ -508,39 +508,6 @@ describe('parseStack: JavaScriptCore (Safari)', () => {
   });
 });
 
-describe('parseStack: what is no app code in a browser', () => {
-  it("counts a browser extension's script as no app code, in every engine's form", () => {
-    const stack = [
-      'TypeError: x is undefined',
-      '    at hook (chrome-extension://aapbdbdomjkkjkaonfhkkikfgjllcleb/content.js:5:6)',
-      '    at send (https://shop.example.com/app.js:10:20)',
-    ].join('\n');
-    expect(parseStack({ stack }).map((f) => [f.filename, f.in_app])).toEqual([
-      ['https://shop.example.com/app.js', true],
-      ['chrome-extension://aapbdbdomjkkjkaonfhkkikfgjllcleb/content.js', false],
-    ]);
-    for (const line of [
-      'hook@moz-extension://0c3d4f5e-1a2b-4c3d-8e9f-001122334455/content.js:5:6',
-      'hook@webkit-masked-url://hidden/:5:6',
-      'hook@safari-web-extension://3284871F-A480-4FFC-8BC4-3F362C752446/content.js:5:6',
-      'ClipperError@safari-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js):223036:10',
-    ])
-      expect(parseStack({ stack: line })[0]?.in_app, line).toBe(false);
-  });
-
-  it("counts old Edge's eval code as no app file", () => {
-    const stack = [
-      'Error: boom',
-      '   at eval code (eval code:1:1)',
-      '   at run (https://a.example/app.js:2:3)',
-    ].join('\n');
-    expect(parseStack({ stack }).map((f) => [f.function, f.in_app])).toEqual([
-      ['run', true],
-      ['eval code', false],
-    ]);
-  });
-});
-
 describe('parseStack: Opera 10–12 `stacktrace`', () => {
   it('reads Opera 10 lines', () => {
     const stacktrace = [

@@ -26,6 +26,8 @@ export const DEPENDENCY_PATH =
 /**
  * A script a browser extension injected, not the page's own: Chromium's, Firefox's, Safari's and
  * old Edge's extension URLs, and the `webkit-masked-url://hidden/` Safari prints in their place.
+ * Its frames stay `in_app`, as every frame of a page's script is (the browser SDKs' convention);
+ * an error thrown from one is noise the browser's filter drops.
  */
 export const EXTENSION_URL = /^(?:chrome|moz|safari|safari-web|ms-browser)-extension:|^webkit-masked-url:/;
 
@@ -271,16 +273,14 @@ function toFrame([fn, file, line, col]: Raw): StackFrame {
   // Native (no line), runtime-internal and dependency frames are not the app's own code.
   // Runtime internals: Node's `node:` and `internal/`, Bun's `native`, Deno's `ext:` and `deno:`;
   // code Node was handed as text, not a file (`[eval]`, `[worker eval]-wrapper`, `vm` scripts
-  // without a name, `evalmachine.<anonymous>`, the REPL's `REPL1`, old Edge's `eval code`);
-  // a browser extension's script. (The bare core files of
+  // without a name, `evalmachine.<anonymous>`, the REPL's `REPL1`). (The bare core files of
   // Node 8-14, `events.js:315:20`, look like a Cloudflare Worker's own `worker.js:12:5`, so
   // they stay in the app.) A frame without a file (no location at all) is no app frame either.
   frame.in_app =
     !!line &&
     !!file &&
-    !/^(?:<|\[|node:|ext:|deno:|internal\/|native$|evalmachine\.|REPL\d+$|eval code$)/.test(file) &&
-    !DEPENDENCY_PATH.test(file) &&
-    !EXTENSION_URL.test(file);
+    !/^(?:<|\[|node:|ext:|deno:|internal\/|native$|evalmachine\.|REPL\d+$)/.test(file) &&
+    !DEPENDENCY_PATH.test(file);
   return frame;
 }
 

@@ -355,12 +355,15 @@ describe('sanitizeEvent', () => {
         q: 'prime-2',
         qi: 'coeff',
       },
-      // Validation errors name their field beside the rejected value; a Redis command its name.
+      // Validation errors name their field beside the rejected value (Zod's path is a list; Spring
+      // Boot's binding failure capitalizes); a Redis command its name.
       errors: [
         { type: 'field', value: 'Summer2024!', msg: 'Password too weak', path: 'password', location: 'body' },
         { property: 'apiKey', value: 'f3a9c2d17be6', constraints: { isUUID: 'apiKey must be a UUID' } },
         { instancePath: '/credentials/apiKey', keyword: 'pattern', data: 'f3a9c2d17be6' },
         { type: 'field', value: 'not-an-email', path: 'email', location: 'body' },
+        { code: 'invalid_enum_value', path: ['user', 'password'], received: 'Summer2024!' },
+        { Property: 'spring.datasource.password', Value: 'Summer2024!' },
       ],
       command: { name: 'auth', args: ['default', 'Summer2024!'] },
       query: { name: 'get', args: ['user:42'] },
@@ -395,6 +398,8 @@ describe('sanitizeEvent', () => {
         { property: 'apiKey', value: '[Filtered]', constraints: { isUUID: 'apiKey must be a UUID' } },
         { instancePath: '/credentials/apiKey', keyword: 'pattern', data: '[Filtered]' },
         { type: 'field', value: 'not-an-email', path: 'email', location: 'body' },
+        { code: 'invalid_enum_value', path: ['user', 'password'], received: '[Filtered]' },
+        { Property: 'spring.datasource.password', Value: '[Filtered]' },
       ],
       command: { name: 'auth', args: '[Filtered]' },
       query: { name: 'get', args: ['user:42'] },

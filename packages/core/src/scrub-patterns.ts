@@ -55,7 +55,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk|auth|secure)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery|bindpw|^ccv2?$|^[dk]ek$|^id(?:rsa|dsa|ecdsa|ed25519)$|magiclink|resetlink/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk|auth|secure)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery|bindpw|^ccv2?$|^[dk]ek$|^id(?:rsa|dsa|ecdsa|ed25519)$|magiclink|resetlink|requirepass|masterauth|rootpw$|authtok$|(?:github|gitlab)oauth$|sonarlogin$|artapi$|unsealkeys?(?:b64|hex)?$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -337,8 +337,9 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
 
 /**
  * Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS
- * SSM and CloudFormation; the field of a validation error: express-validator's `path`,
- * class-validator's `property`, ajv's `instancePath`; a Redis command's `name`; a settings row's
+ * SSM and CloudFormation, Azure's key lists' `keyName`; the field of a validation error:
+ * express-validator's `path`, Zod's `path` (a list), class-validator's `property`, Spring
+ * Boot's binding failure's `Property`, ajv's `instancePath`; a Redis command's `name`; a settings row's
  * `setting`, an attribute's `attribute`; the field of an audit trail or a diff: `field`,
  * `path`), and a JWK's `kty`.
  */
@@ -347,9 +348,11 @@ const NAMING = new Set([
   'Name',
   'key',
   'Key',
+  'keyName',
   'ParameterKey',
   'path',
   'property',
+  'Property',
   'instancePath',
   'field',
   'setting',
@@ -358,11 +361,11 @@ const NAMING = new Set([
 ]);
 /**
  * The members holding the value so named (ajv's `data`, a Redis command's `args`, an attribute's
- * `val`), or its values before and after a change (`old` / `new`, `from` / `to`, `before` /
+ * `val`, the rejected input of a validation error: Zod's `received` and `input`), or its values before and after a change (`old` / `new`, `from` / `to`, `before` /
  * `after`, `oldValue` / `newValue`, `previous` / `current`).
  */
 const VALUE_FIELD =
-  /^(?:value|Value|ParameterValue|data|args|val|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
+  /^(?:value|Value|ParameterValue|data|args|val|received|input|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
 /** A JSON Web Key's private members (RFC 7518: RSA `d` `p` `q` `dp` `dq` `qi` `oth`, EC `d`, symmetric `k`). */
 const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 
@@ -379,7 +382,9 @@ export function siblingSecrets(
 ): ((key: string) => boolean) | undefined {
   for (const key of keys) {
     if (!NAMING.has(key)) continue;
-    const name = (object as Record<string, unknown>)[key];
+    let name = (object as Record<string, unknown>)[key];
+    // A path given as a list (Zod's `path: ['user', 'password']`) names its last member.
+    if (Array.isArray(name) && name.length > 0 && name.length <= 32) name = name[name.length - 1];
     if (typeof name !== 'string') continue;
     if (key === 'kty') return (member) => JWK_PRIVATE.test(member);
     // A name as keys are written (`DB_PASSWORD`, `x-api-key`, `/prod/db/password`), not a product's name.
@@ -685,6 +690,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     FILTERED,
     'PRIVATE KEY',
   ],
+  // A GitHub token given as a URL's user, its password the fixed word GitHub documents:
+  // `https://<token>:x-oauth-basic@github.com/…`.
+  [/(\/\/)[^\s:/?#@]{1,256}(?=:x-oauth-basic@)/g, `$1${FILTERED}`, 'x-oauth-basic@'],
+  // Go's MySQL driver's data source name, which has no scheme: `user:password@tcp(db:3306)/app`.
+  [/(\b[\w.-]{1,64}:)[^\s:/@]{1,256}(?=@(?:tcp|unix)\()/g, `$1${FILTERED}`, /@(?:tcp|unix)\(/],
   [
     // The password in scheme://user:password@host, any scheme, also with an unencoded `#`, `/` or
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
@@ -1048,10 +1058,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /recovery|backup/i,
   ],
   // An ORM's log of a statement and its bound values (TypeORM `-- PARAMETERS: [...]`, Drizzle
-  // `-- params: [...]`, knex `bindings: [...]`, Sequelize `with bind [...]`): the quoted values
+  // `-- params: [...]`, Prisma's query event as apps log it, `Params: [...]`, knex `bindings:
+  // [...]`, Sequelize `with bind [...]`): the quoted values
   // when the statement names a sensitive column or table.
   [
-    /((?:--[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
+    /((?:(?:--|(?<!\S))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
     (all: string, pre: string, list: string, at: number, text: string) => {
       const statement = text.slice(Math.max(0, at - 2048), at);
       const places = sensitivePlaces(statement);
@@ -1062,6 +1073,35 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
         : all;
     },
     /PARAMETERS|[Pp]arams[ \t]*:|bindings|with bind/,
+  ],
+  // Joi's message for a value that fails a rule, which quotes it: `"password" with value "…" fails
+  // to match the required pattern`.
+  [
+    /(\\*"([\w.[\]-]{1,64})\\*" with value \\*")((?:[^"\\\n]|\\[^"\n]){1,1024})(?=\\*")/g,
+    (all: string, head: string, label: string) =>
+      isSensitiveKeyWith(label, builtinScrub()) ? head + FILTERED : all,
+    '" with value ',
+  ],
+  // A `.pgpass` line: `host:port:database:user:password`.
+  [
+    /^((?:\*|(?=[\w.-]{0,252}[A-Za-z.])[\w.-]{1,253}|\[[\da-fA-F:]{2,45}\]):(?:\d{1,5}|\*):[^:\s]{1,63}:[^:\s]{1,63}:)[^:\s]{1,1024}$/gm,
+    `$1${FILTERED}`,
+    1,
+  ],
+  // A config file's directive of a password, its value after a space: redis.conf's `requirepass`
+  // and `masterauth`, slapd's `rootpw`, nslcd's `bindpw`.
+  [
+    /^([ \t]*(?:requirepass|masterauth|rootpw|bindpw)[ \t]+)[^\s"']{1,1024}/gim,
+    `$1${FILTERED}`,
+    /requirepass|masterauth|rootpw|bindpw/i,
+  ],
+  // Redis's AUTH command with its password (and maybe a user before it): as typed or in a
+  // script (`AUTH default …`, `HELLO 3 AUTH default …`), as MONITOR prints it (`"AUTH" "…"`),
+  // and as ioredis's debug log does (`auth([ '…' ])`).
+  [
+    /((?:^|(?<=\n)|\bHELLO \d )[ \t]*AUTH[ \t]+(?:[\w.@-]{1,64}[ \t]+(?=\S))?)[^\s"']{1,512}|("AUTH"(?: "(?:[^"\\\n]|\\.){1,64}")? ")(?:[^"\\\n]|\\.){1,512}(?=")|(\bauth\(\[ (?:'(?:[^'\\\n]|\\.){1,64}', )?')(?:[^'\\\n]|\\.){1,512}(?=' \]\))/g,
+    `$1$2$3${FILTERED}`,
+    /AUTH|auth\(\[/,
   ],
   // A statement's inserted values, by position, where the column names a secret.
   [INSERT, insertValues, /insert\s/i],

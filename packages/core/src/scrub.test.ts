@@ -533,6 +533,16 @@ describe('isSensitiveKey', () => {
     'wifi_psk',
     '.AspNetCore.Antiforgery.x2Jf',
     'SAMLResponse',
+    // Redis's password directives, LDAP servers' and clients' passwords, Composer's tokens,
+    // SonarQube's token, Artifactory's API key header, Vault's unseal keys.
+    'requirepass',
+    'masterauth',
+    'rootpw',
+    'ldap_default_authtok',
+    'github-oauth',
+    'sonar.login',
+    'X-JFrog-Art-Api',
+    'unseal_keys_b64',
     // Tailscale's auth key, LDAP's bind password, a private key's file name as an environment
     // variable, envelope encryption's keys, a card code misspelled, links that log in.
     'TS_AUTHKEY',
@@ -1262,6 +1272,38 @@ describe('regressions: shapes real apps leak', () => {
     ["os.environ['DB_PASS'] = 'S3cr3t!'", "os.environ['DB_PASS'] = '[Filtered]'"],
     ['config[:password] = "S3cr3t!"', 'config[:password] = "[Filtered]"'],
     ['if (tokens[i] == null) return', 'if (tokens[i] == null) return'],
+    // A GitHub token as a URL's user; Go's MySQL data source name.
+    [
+      'https://k3yv4lue9xyz:x-oauth-basic@github.com/a/b.git',
+      'https://[Filtered]:[Filtered]@github.com/a/b.git',
+    ],
+    ['root:S3cr3t!x@tcp(db:3306)/app?parseTime=true', 'root:[Filtered]@tcp(db:3306)/app?parseTime=true'],
+    // Prisma's query event as apps log it; Joi's message for a rejected value.
+    [
+      'prisma:query UPDATE "User" SET "password" = $1 WHERE "id" = $2\nParams: ["S3cr3t!x",1]',
+      'prisma:query UPDATE "User" SET "password" = [Filtered] WHERE "id" = $2\nParams: ["[Filtered]",1]',
+    ],
+    [
+      '"password" with value "S3cr3t!x" fails to match the required pattern: /^[a-z]+$/',
+      '"password" with value "[Filtered]" fails to match the required pattern: /^[a-z]+$/',
+    ],
+    [
+      '"username" with value "bob" fails to match the required pattern',
+      '"username" with value "bob" fails to match the required pattern',
+    ],
+    // A .pgpass line; Redis's AUTH as typed, as MONITOR prints it, in ioredis's debug log; redis.conf.
+    ['db.example.com:5432:appdb:appuser:S3cr3t!x', 'db.example.com:5432:appdb:appuser:[Filtered]'],
+    ['10:20:30:40:50', '10:20:30:40:50'],
+    ['AUTH default S3cr3t!x', 'AUTH default [Filtered]'],
+    [
+      '1700000000.123456 [0 127.0.0.1:52144] "AUTH" "default" "S3cr3t!x"',
+      '1700000000.123456 [0 127.0.0.1:52144] "AUTH" "default" "[Filtered]"',
+    ],
+    [
+      "ioredis:redis write command[127.0.0.1:6379]: 0 -> auth([ 'S3cr3t!x' ])",
+      "ioredis:redis write command[127.0.0.1:6379]: 0 -> auth([ '[Filtered]' ])",
+    ],
+    ['bind 127.0.0.1\nrequirepass S3cr3t!x\nport 6379', 'bind 127.0.0.1\nrequirepass [Filtered]\nport 6379'],
     // A Symbol-named key as util.inspect prints it.
     ["{ user: 'bob', [Symbol(password)]: 'S3cr3t!' }", "{ user: 'bob', [Symbol(password)]: '[Filtered]' }"],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],

@@ -973,7 +973,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
-      const word = /^[^"'`<>()[\]{},;]*/.exec(rest)![0];
+      // A word ends at an escaped line break or tab (shielded while the value rules run: see
+      // ESCAPE): `password: S3cr3t!\ntoken: …` is two lines of one JSON string.
+      const word = /^(?:[^"'`<>()[\]{},;\\]|\\(?![\ue000-\ue002]))*/.exec(rest)![0];
       // After a bare `key`, `session`, `refresh` or `header`, a token of token characters only:
       // `key uploads/2024/12/report.pdf` (an object's key), `key checkout.total2` and a key that
       // is a UUID (`idempotency key <uuid>`) stay.
@@ -1101,7 +1103,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /((?:^|(?<=\n)|\bHELLO \d )[ \t]*AUTH[ \t]+(?:[\w.@-]{1,64}[ \t]+(?=\S))?)[^\s"']{1,512}|("AUTH"(?: "(?:[^"\\\n]|\\.){1,64}")? ")(?:[^"\\\n]|\\.){1,512}(?=")|(\bauth\(\[ (?:'(?:[^'\\\n]|\\.){1,64}', )?')(?:[^'\\\n]|\\.){1,512}(?=' \]\))/g,
     `$1$2$3${FILTERED}`,
-    /AUTH|auth\(\[/,
+    /AUTH|auth/,
   ],
   // A statement's inserted values, by position, where the column names a secret.
   [INSERT, insertValues, /insert\s/i],
@@ -1375,7 +1377,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // data: { value: "…" }`): only brackets and the key of an object may stand between them.
     const sibling =
       named >= 0 &&
-      /^value$/i.test(key) &&
+      (/^value$/i.test(key) || VALUE_FIELD.test(key)) &&
       start - named < 2048 &&
       /^(?:[,"'\\{}]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(text.slice(named, start).replace(/\s+/g, ''));
     if (text[at] !== '{') named = -1;
@@ -1428,7 +1430,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     }
     if (!sibling && !unnamed && !isSensitiveKeyWith(key, compiled, query)) {
       first = sep === '=' && !listed ? at : -1;
-      const v = /^(?:key|name)$/i.test(key) && VALUE.exec(text);
+      const v = (/^(?:key|name)$/i.test(key) || NAMING.has(key)) && VALUE.exec(text);
       if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
         named = PART_VALUE.lastIndex = at + v[0].length;
         // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line,

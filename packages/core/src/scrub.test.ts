@@ -1304,6 +1304,18 @@ describe('regressions: shapes real apps leak', () => {
       "ioredis:redis write command[127.0.0.1:6379]: 0 -> auth([ '[Filtered]' ])",
     ],
     ['bind 127.0.0.1\nrequirepass S3cr3t!x\nport 6379', 'bind 127.0.0.1\nrequirepass [Filtered]\nport 6379'],
+    // A password line, then another secret's line, inside one inspected or JSON string: the
+    // password ends at the escaped line break.
+    [
+      "{ stdout: 'password: hunter2-Blue!\\ntoken: Zq8Lm2Xv7Np3Kd9W\\n' }",
+      "{ stdout: 'password: [Filtered]\\ntoken: [Filtered]\\n' }",
+    ],
+    ['"password: hunter2\\tpin: 1234"', '"password: [Filtered]\\tpin: [Filtered]"'],
+    // ioredis's reply error as console.error prints it: the command's name names its arguments.
+    [
+      "Error [ReplyError]: WRONGPASS invalid username-password pair {\n  command: { name: 'auth', args: [ 'default', 'hunter2-Blue!' ] }\n}",
+      "Error [ReplyError]: WRONGPASS invalid username-password pair {\n  command: { name: 'auth', args: [Filtered] }\n}",
+    ],
     // A Symbol-named key as util.inspect prints it.
     ["{ user: 'bob', [Symbol(password)]: 'S3cr3t!' }", "{ user: 'bob', [Symbol(password)]: '[Filtered]' }"],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],

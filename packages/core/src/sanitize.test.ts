@@ -415,6 +415,25 @@ describe('sanitizeEvent', () => {
     expect(scrubValue(extra)).toEqual(wire);
   });
 
+  it('filters an OAuth authorization code beside the fields that come with one', () => {
+    const code = 'Zq8Lm2Xv7Np3Kd9WHk4Lp9Qz';
+    expect(
+      scrubValue({
+        exchange: { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb' },
+        callback: { code, state: 'af0ifjsldkj' },
+        dbError: { code: 'E11000', state: 'failed' },
+      }),
+    ).toEqual({
+      exchange: {
+        grant_type: 'authorization_code',
+        code: '[Filtered]',
+        redirect_uri: 'https://app.example/cb',
+      },
+      callback: { code: '[Filtered]', state: 'af0ifjsldkj' },
+      dbError: { code: 'E11000', state: 'failed' },
+    });
+  });
+
   it('sends the personal user fields as text only, as the ingest reads them', () => {
     const user = { id: 'u1', email: { primary: 'ada@example.com' }, username: 42, ip_address: '203.0.113.7' };
     expect(sanitizeEvent(testEvent({ user } as never), { sendDefaultPii: true }).user).toEqual({

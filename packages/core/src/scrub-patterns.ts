@@ -390,6 +390,21 @@ export function siblingSecrets(
     // A name as keys are written (`DB_PASSWORD`, `x-api-key`, `/prod/db/password`), not a product's name.
     if (/^[\w./:-]{1,64}$/.test(name) && sensitive(name)) return (member) => VALUE_FIELD.test(member);
   }
+  // An OAuth authorization code beside what comes with one (a token request's `grant_type`,
+  // `redirect_uri` or `code_verifier`; a callback's `state`, when the code reads as a token):
+  // it is exchanged for the user's tokens.
+  if (keys.includes('code')) {
+    const code = (object as Record<string, unknown>).code;
+    if (
+      typeof code === 'string' &&
+      keys.some(
+        (key) =>
+          /^(?:grant_type|redirect_uri|code_verifier|session_state)$/.test(key) ||
+          (key === 'state' && tokenLike(code)),
+      )
+    )
+      return (member) => member === 'code';
+  }
   // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
   // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
   // `sendDefaultPii`).
@@ -423,12 +438,20 @@ export const randomLike = (value: string): boolean =>
   !UUID.test(value);
 
 /**
- * A short URL parameter that apps put a token in (`?t=`, `?k=`, `?s=`, `?tk=`), holding one: a
- * value of token characters that reads as random ({@link randomLike}); a search (`?s=blue+shoes`),
- * a time (`?t=1700000000`, `?t=2024-01-15T12:30:45Z`) or a count (`?k=3`) stays.
+ * URL parameters whose name says less than a credential's (`?t=`, `?k=`, `?s=`, `?tk=`, `?tok=`,
+ * `?rt=`, `?at=`, `?ott=`, `?pat=`, `?ak=`, `?refresh=`, `?access=`, `?share=`, `?unlock=`,
+ * `?dl=`, `?wskey=`): a token only when the value reads as one ({@link isTokenParam}).
+ */
+const TOKEN_PARAM_KEY = /^(?:tk?|tok|k|s|rt|at|ott|pat|ak|refresh|access|share|unlock|dl|wskey)$/i;
+
+/**
+ * A short URL parameter that apps put a token in ({@link TOKEN_PARAM_KEY}), holding one: a value
+ * of token characters that reads as random ({@link randomLike}); a search (`?s=blue+shoes`), a
+ * time (`?t=1700000000`, `?t=2024-01-15T12:30:45Z`), a count (`?k=3`) or a flag
+ * (`?refresh=true`) stays.
  */
 export const isTokenParam = (key: string, value: string): boolean =>
-  /^(?:tk?|k|s)$/i.test(key) &&
+  TOKEN_PARAM_KEY.test(key) &&
   /^(?:[\w~./=-]|%2[BbFf]|%3[Dd])+$/.test(value) &&
   !/^\d{4}-?\d\d-?\d\dT\d/.test(value) &&
   randomLike(value);
@@ -854,13 +877,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     when(wordy),
     /token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|hook|sso|share/i,
   ],
-  // A private feed's or a join link's token, which must read as random (`/feed/latest-posts-2024.rss`
-  // and `/join/team-meeting-2024` stay): `/private/<token>/calendar.ics`, `/ical/<token>.ics`,
-  // `/join/<token>`, and Google Calendar's secret address, `/private-<hex>/basic.ics`.
+  // A private feed's or a join link's token, or one of a link that acts on an account, which must
+  // read as random (`/feed/latest-posts-2024.rss` and `/join/team-meeting-2024` stay):
+  // `/private/<token>/calendar.ics`, `/ical/<token>.ics`, `/join/<token>`, Google Calendar's secret
+  // address, `/private-<hex>/basic.ics`; `/forgot/<token>`, `/recover/<token>`, `/unlock/<token>`,
+  // `/accept/<token>`, `/claim/<token>`, `/redeem/<token>`, `/signup/<token>`, `/register/<token>`.
   [
-    /(\/(?:private|join|ical|feed)\/|\/private-)([\w~%+-]{16,1024})(?![\w~%+-]|\.(?!(?:ics|rss|atom)(?![\w.-])))/gi,
+    /(\/(?:private|join|ical|feed|forgot|recover|unlock|accept|claim|redeem|signup|register)\/|\/private-)([\w~%+-]{16,1024})(?![\w~%+-]|\.(?!(?:ics|rss|atom)(?![\w.-])))/gi,
     when(randomLike),
-    /\/(?:private|join|ical|feed)[/-]/i,
+    /\/(?:private|join|ical|feed|forgot|recover|unlock|accept|claim|redeem|signup|register)[/-]/i,
   ],
   // A token after a one-letter segment (`/s/<token>` share links, `/i/` invitations, `/r/` resets,
   // `/t/`): the letter says less than a word, so the token must read as random; a slug
@@ -1412,7 +1437,7 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // a `document.cookie` list (`a=1; myapp=<token>; theme=dark`).
     let unnamed = false;
     const listed = cookies && sep === '=' && text.startsWith('; ', start - 2);
-    if (sep === '=' && query && /^(?:tk?|k|s)$/i.test(key)) {
+    if (sep === '=' && query && TOKEN_PARAM_KEY.test(key)) {
       TOKEN_PARAM.lastIndex = at;
       unnamed = isTokenParam(key, TOKEN_PARAM.exec(text)?.[0] ?? '');
     } else if (listed && !/^boundary$/i.test(key)) {

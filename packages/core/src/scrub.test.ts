@@ -1316,6 +1316,15 @@ describe('regressions: shapes real apps leak', () => {
       "Error [ReplyError]: WRONGPASS invalid username-password pair {\n  command: { name: 'auth', args: [ 'default', 'hunter2-Blue!' ] }\n}",
       "Error [ReplyError]: WRONGPASS invalid username-password pair {\n  command: { name: 'auth', args: [Filtered] }\n}",
     ],
+    // Tokens under URL parameters and path segments that say less than a credential's name,
+    // when they read as random; flags and slugs stay.
+    [
+      'GET /api/session?refresh=Zq8Lm2Xv7Np3Kd9W&rt=Hk4Lp9Qz2Wx7Vb3N',
+      'GET /api/session?refresh=[Filtered]&rt=[Filtered]',
+    ],
+    ['GET /feed?refresh=true&access=public', 'GET /feed?refresh=true&access=public'],
+    ['https://a.example/forgot/Zq8Lm2Xv7Np3Kd9W', 'https://a.example/forgot/[Filtered]'],
+    ['https://a.example/register/new-account-form', 'https://a.example/register/new-account-form'],
     // A Symbol-named key as util.inspect prints it.
     ["{ user: 'bob', [Symbol(password)]: 'S3cr3t!' }", "{ user: 'bob', [Symbol(password)]: '[Filtered]' }"],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],

@@ -264,11 +264,11 @@ function visitEntries(
   const out: Record<string, unknown> = {};
   const limit = Math.min(keys.length, state.maxBreadth);
   more += keys.length - limit;
-  // A small object's members may name a secret sibling (`{ name: 'DB_PASSWORD', value }`, a JWK).
+  // An object's members may name a secret sibling (`{ name: 'DB_PASSWORD', value }`, a JWK).
   let named: ((key: string) => boolean) | undefined;
-  if (state.filterKey && limit < 13) {
+  if (state.filterKey) {
     try {
-      named = siblingSecrets(value, keys, state.filterKey);
+      named = siblingSecrets(value, keys, state.filterKey, limit < 13);
     } catch {
       // A member that cannot be read names nothing.
     }

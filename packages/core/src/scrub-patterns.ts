@@ -372,15 +372,19 @@ const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 /**
  * The members of an object that its other members say are secret: the value a sensitive name
  * names (`{ name: 'DB_PASSWORD', value: '…' }`), a JSON Web Key's private members, a person's name
- * beside their contact details. A predicate on
- * member names, or undefined (almost every object: only a naming member among `keys` is read).
+ * beside their contact details, an OAuth authorization code. A predicate on member names, or
+ * undefined (almost every object: only a naming member among `keys` is read).
  */
 export function siblingSecrets(
   object: object,
   keys: readonly string[],
   sensitive: (key: string) => boolean,
+  small = true,
 ): ((key: string) => boolean) | undefined {
-  for (const key of keys) {
+  // Only a small object (12 members at most: an env entry, a header, a validation error) is read
+  // for a member that names another; a person's name and an OAuth code are read in any object (a
+  // Stripe customer has two dozen members).
+  for (const key of small ? keys : []) {
     if (!NAMING.has(key)) continue;
     let name = (object as Record<string, unknown>)[key];
     // A path given as a list (Zod's `path: ['user', 'password']`) names its last member.

@@ -168,8 +168,7 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
     }
     const out: Record<string, unknown> = {};
     const keys = Object.keys(value);
-    const named =
-      keys.length < 13 ? siblingSecrets(value, keys, (key) => isSensitiveKeyWith(key, compiled)) : undefined;
+    const named = siblingSecrets(value, keys, (key) => isSensitiveKeyWith(key, compiled), keys.length < 13);
     for (const key of keys) {
       const item = (value as Record<string, unknown>)[key];
       const safeKey = scrubStringWith(key, compiled);

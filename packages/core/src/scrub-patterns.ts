@@ -661,12 +661,13 @@ const ARG = `(?:[^()'"\`,{}\n]|'[^'\n]*'|"[^"\n]*"|\`[^\`\n]*\`|\\([^()\n]*\\)|\
  * context shows a hard-coded one: the key of `jwt.sign(payload, '...')` / `jwt.verify`, of
  * `createHmac('sha256', '...')` and `createCipheriv(algorithm, '...', iv)`, the password of
  * `new Sequelize('db', 'user', '...')`, and the one argument of `setApiKey('...')` (SendGrid),
- * `setAccessToken`, `setToken`, `setPassword`, `setSecret`, the key of Algolia's
- * `algoliasearch(appId, '...')`, and the password of `.auth('...')` /
+ * `setAccessToken`, `setToken`, `setPassword`, `setSecret`, the secret of express's
+ * `cookieParser('...')`, the key of Algolia's `algoliasearch(appId, '...')`, and the password of
+ * `.auth('...')` /
  * `.auth(user, '...')` (Redis clients, MongoDB's `db.auth`).
  */
 const SECRET_ARGUMENT = RegExp(
-  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
+  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\(|cookieParser\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
   'g',
 );
 
@@ -759,7 +760,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `cypher-shell -p`, `mosquitto_pub -P`, `ipmitool -P`, `unrar x -pS3cret`, `snmpwalk -c
   // <community>`, `db2 connect ... using S3cret`, `bw unlock S3cret`, `curl -E cert.pem:S3cret`.
   [
-    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az|oc|cf) login|rabbitmqadmin|twine|cqlsh|cypher-shell)\b[^\n;|&]{0,512}?[ \t]-p|(?:7z[ar]?|unrar|rar)\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|snmp\w{0,12}\b[^\n;|&]{0,512}?[ \t]-c|db2\b[^\n;|&]{0,512}?[ \t]using[ \t]+|\bbw[ \t]+unlock[ \t]+|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip|mosquitto_\w{1,8}|ipmitool)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[auE]|-auth|-user|-cert)|(?:^|[ \t])-(?:[uU]|-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az|oc|cf) login|rabbitmqadmin|twine|cqlsh|cypher-shell)\b[^\n;|&]{0,512}?[ \t]-p|(?:7z[ar]?|unrar|rar)\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|snmp\w{0,12}\b[^\n;|&]{0,512}?[ \t]-c|db2\b[^\n;|&]{0,512}?[ \t]using[ \t]+|\bbw[ \t]+unlock[ \t]+|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip|mosquitto_\w{1,8}|ipmitool)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[auEU]|-auth|-user|-proxy-user|-cert)|(?:^|[ \t])-(?:[uU]|-user|-proxy-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
     (all: string, pre: string, value: string, at: number, text: string) => {
       // What stays: the user of `user:password` (Samba: `user%password`), or the opening quote of
       // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
@@ -941,7 +942,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     SECRET_ARGUMENT,
     `$1$2${FILTERED}$2`,
-    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(/,
+    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(|cookieParser\(/,
+  ],
+  // A literal a source line compares a secret with, or falls back to when the environment has
+  // none: `req.headers['x-api-key'] !== '…'`, `req.body.password === '…'`,
+  // `new Stripe(process.env.STRIPE_KEY || '…')`.
+  [
+    /(\b([A-Za-z_][\w-]{0,63})\\*['"]?\]?[ \t]*(?:[!=]==?|\|\||\?\?)[ \t]*(\\*['"`]))(?:(?!\3)[^\\\n]|\\.){1,512}\3/g,
+    (all: string, head: string, key: string) =>
+      isSensitiveKeyWith(key, builtinScrub()) ? head + FILTERED + /\\*['"`]$/.exec(head)![0] : all,
+    /[!=]==?|\|\||\?\?/,
   ],
   // A Twilio auth token (32 hex digits, no shape of its own) on the line of its account SID, as
   // the client is made: `twilio('AC<32 hex>', '<32 hex>')`.
@@ -1035,9 +1045,22 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     FILTERED,
     /LS0tLS1CRUdJTi|b3BlbnNzaC1rZXktdjE|IBA(?:DAN|AKC)|\$2[abxy]?\$|\$argon2|\$(?:1|apr1|5|6|y|gy|7|md5|sha1)\$|pbkdf2_|bcrypt_sha256\$|scrypt\$/,
   ],
-  // SQL's password literal, whatever it holds: `PASSWORD 'two words'`, `IDENTIFIED [WITH plugin] BY '...'`.
+  // A .netrc entry's password, whatever it holds (a plain word too): `machine h login bob password …`.
   [
-    /((?<!['"])\b(?:PASSWORD|IDENTIFIED(?:[ \t]+WITH[ \t]+\w+)?[ \t]+BY)(?:[ \t]+|[ \t]*=[ \t]*))'(?:[^'\\\n]|''|\\.){1,256}'/gi,
+    /(\bmachine[ \t]+\S{1,256}\s+login[ \t]+\S{1,256}\s+password[ \t]+)[^\s"']{1,1024}/g,
+    `$1${FILTERED}`,
+    'machine',
+  ],
+  // PowerShell's plain-text secure string: `ConvertTo-SecureString '…' -AsPlainText -Force`.
+  [
+    /(\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?)(?:(')(?:[^'\n]|''){1,256}'|(")(?:[^"\n`]|`.){1,256}"|[^\s'"$-]\S{0,255})/gi,
+    `$1$2$3${FILTERED}$2$3`,
+    /ConvertTo-SecureString/i,
+  ],
+  // SQL's password literal, whatever it holds: `PASSWORD 'two words'`, `IDENTIFIED [WITH plugin] BY '...'`,
+  // MySQL's `SET PASSWORD FOR 'bob'@'%' = '...'`, T-SQL's Unicode literal `PASSWORD = N'...'`.
+  [
+    /((?<!['"])\b(?:PASSWORD(?:[ \t]+FOR[ \t]+(?:'[^'\n]{0,64}'|[\w.]{1,64})(?:@(?:'[^'\n]{0,64}'|[\w.%-]{1,64}))?)?|IDENTIFIED(?:[ \t]+WITH[ \t]+\w+)?[ \t]+BY)(?:[ \t]+|[ \t]*=[ \t]*)N?)'(?:[^'\\\n]|''|\\.){1,256}'/gi,
     `$1'${FILTERED}'`,
     /password|identified/i,
   ],
@@ -1418,7 +1441,8 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       // `(` or `,`, the value named by the item before it by the rule for lists in data; a list
       // of just the two is a `[name, value]` pair (`Object.entries` inspected: `[ [ 'apiKey',
       // '…' ] ]`, a Python tuple), unless its second item is letters alone, as a field or header
-      // name is (`missing fields: ['password', 'email']`, `['X-Api-Key', 'Content-Type']`).
+      // name is (`missing fields: ['password', 'email']`, `['X-Api-Key', 'Content-Type']`), and
+      // the first no constant's name.
       const item = VALUE.exec(text);
       VALUE.lastIndex = at;
       const before = text.slice(Math.max(0, m.index - 66), m.index);
@@ -1431,7 +1455,9 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
           item[0].slice(item[1].length),
           (name) => isSensitiveKeyWith(name, compiled),
           /[[(](?:\s|\\+[nrt]){0,64}\\*$/.test(before) &&
-            !/^[A-Za-z_-]{1,32}$/.test(item[0].slice(item[1].length)) &&
+            (!/^[A-Za-z_-]{1,32}$/.test(item[0].slice(item[1].length)) ||
+              // A constant's name and a word: PHP's `define('DB_PASSWORD', 'butterscotch')`.
+              (/^[A-Z\d]+_[A-Z\d_]+$/.test(key) && /[a-z]/.test(item[0]))) &&
             PAIR_END.test(text.slice(at + item[0].length, at + item[0].length + 72)),
         )
       )
@@ -1515,6 +1541,11 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       // Mongoose's `password: Path \`password\` is required.` and `Validator failed for path`.
       !(sep === ':' && key.includes('.') && /^\d+(?::\d+)?$/.test(value)) &&
       !(!quote && /^(?:YES|NO|true|false|null|undefined)$/.test(value)) &&
+      // T-SQL's Unicode literal, `PASSWORD = N'…'`: the literal is the value (the rule for SQL's
+      // password literals has filtered it).
+      !(value === 'N' && text[at + 1] === "'") &&
+      // A test runner's verdict: Go's `--- PASS: TestLogin (0.00s)`, automake's `PASS: t/basic.sh`.
+      !(key === 'PASS' && sep.startsWith(':')) &&
       !(value === 'Path' && text.startsWith(' `', at + 4)) &&
       !(value === 'Validator' && text.startsWith(' failed for path `', at + 9)) &&
       // A US state or a country in a URL (`?state=CA`), not an OAuth state (random, long).

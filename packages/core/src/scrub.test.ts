@@ -1325,6 +1325,39 @@ describe('regressions: shapes real apps leak', () => {
     ['GET /feed?refresh=true&access=public', 'GET /feed?refresh=true&access=public'],
     ['https://a.example/forgot/Zq8Lm2Xv7Np3Kd9W', 'https://a.example/forgot/[Filtered]'],
     ['https://a.example/register/new-account-form', 'https://a.example/register/new-account-form'],
+    // SQL: MySQL's SET PASSWORD FOR, T-SQL's Unicode literal; a .netrc entry with a plain word;
+    // PowerShell's plain-text secure string; curl's proxy credentials; PHP's define.
+    ["SET PASSWORD FOR 'bob'@'%' = 'butterscotch'", "SET PASSWORD FOR 'bob'@'%' = '[Filtered]'"],
+    ["ALTER LOGIN sa WITH PASSWORD = N'S3cr3t!x'", "ALTER LOGIN sa WITH PASSWORD = N'[Filtered]'"],
+    [
+      'machine api.example.com login bob password butterscotch',
+      'machine api.example.com login bob password [Filtered]',
+    ],
+    [
+      "$p = ConvertTo-SecureString 'S3cr3t!x' -AsPlainText -Force",
+      "$p = ConvertTo-SecureString '[Filtered]' -AsPlainText -Force",
+    ],
+    ['ConvertTo-SecureString $plain -AsPlainText', 'ConvertTo-SecureString $plain -AsPlainText'],
+    [
+      'curl --proxy-user bob:S3cr3t!x https://example.com',
+      'curl --proxy-user bob:[Filtered] https://example.com',
+    ],
+    ["define( 'DB_PASSWORD', 'butterscotch' );", "define( 'DB_PASSWORD', '[Filtered]' );"],
+    ["['API_KEY', 'SECRET']", "['API_KEY', 'SECRET']"],
+    // A source line that compares a secret with a literal, or falls back to one.
+    [
+      "if (req.headers['x-api-key'] !== 'k3yv4lue9') return;",
+      "if (req.headers['x-api-key'] !== '[Filtered]') return;",
+    ],
+    ["if (req.body.password === 'S3cr3t!x') login();", "if (req.body.password === '[Filtered]') login();"],
+    [
+      "const stripe = new Stripe(process.env.STRIPE_KEY || 'k3yv4lue9');",
+      "const stripe = new Stripe(process.env.STRIPE_KEY || '[Filtered]');",
+    ],
+    ["app.use(cookieParser('S3cr3t!x'));", "app.use(cookieParser('[Filtered]'));"],
+    ["if (type !== 'password') return;", "if (type !== 'password') return;"],
+    // A test runner's verdict is no password.
+    ['--- PASS: TestLogin (0.00s)', '--- PASS: TestLogin (0.00s)'],
     // A Symbol-named key as util.inspect prints it.
     ["{ user: 'bob', [Symbol(password)]: 'S3cr3t!' }", "{ user: 'bob', [Symbol(password)]: '[Filtered]' }"],
     ["ALTER USER app WITH PASSWORD 'S3cret'", "ALTER USER app WITH PASSWORD '[Filtered]'"],

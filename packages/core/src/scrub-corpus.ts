@@ -992,6 +992,27 @@ export function leakCases(seed = 1): LeakCase[] {
   );
   s = from(ALNUM, 20);
   add('header list', s, `headers: ["Content-Type","application/json","X-Auth-Token","${s}"]`);
+  // A validation library's message that quotes the rejected value; an ORM's query event as
+  // apps log it; a Redis client's reply error as console.error prints it; source lines that
+  // compare a secret with a literal or fall back to one.
+  s = pw();
+  add(
+    'library error',
+    s,
+    `ValidationError: "password" with value "${s}" fails to match the required pattern: /^[a-z]+$/`,
+  );
+  s = pw();
+  add('ORM log', s, `prisma:query UPDATE "User" SET "password" = $1 WHERE "id" = $2\nParams: ["${s}",42]`);
+  s = pw();
+  add(
+    'library error',
+    s,
+    `ReplyError: WRONGPASS invalid username-password pair {\n  command: { name: 'auth', args: [ 'default', '${s}' ] }\n}`,
+  );
+  s = tok();
+  add('source line', s, `  if (req.headers['x-api-key'] !== '${s}') return res.sendStatus(401);`);
+  s = tok();
+  add('source line', s, `const stripe = new Stripe(process.env.STRIPE_KEY || '${s}');`);
   // Pairs written out: `Object.entries` of a config inspected; a script's environment set by subscript.
   s = pw();
   add('entries', s, `[ [ 'region', 'eu-west-1' ], [ 'apiKey', '${s}' ] ]`);
@@ -1323,6 +1344,8 @@ export const BENIGN: Record<string, string[]> = {
     'ps aux | grep node | grep -v grep',
     'id,name,plan,seats\n1,Acme,pro,12\n2,Globex,free,1',
     'sku;title;price\r\nA-1;Token ring adapter;19.90\r\nA-2;Session musician hire;250.00',
+    '--- PASS: TestLogin (0.00s)\n--- PASS: TestLogout (0.01s)\nPASS\nok  \tgithub.com/acme/auth\t0.012s',
+    "if (type !== 'password') return showHint('Use 12 characters or more');",
   ],
   'feed and join paths': [
     'GET /feed/latest-posts-2024.rss 200',

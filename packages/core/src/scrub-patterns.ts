@@ -1116,7 +1116,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // [...]`, Sequelize `with bind [...]`): the quoted values
   // when the statement names a sensitive column or table.
   [
-    /((?:(?:--|(?<!\S))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
+    /((?:(?:--|(?<!\S)|(?<=\\[nrt\ue000-\ue002]))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
     (all: string, pre: string, list: string, at: number, text: string) => {
       const statement = text.slice(Math.max(0, at - 2048), at);
       const places = sensitivePlaces(statement);

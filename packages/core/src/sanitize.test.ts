@@ -437,6 +437,23 @@ describe('sanitizeEvent', () => {
     expect(scrubValue(extra)).toEqual(wire);
   });
 
+  it('filters the values bound to a statement that gives one to a sensitive column', () => {
+    expect(
+      scrubValue({
+        knex: {
+          sql: 'insert into `users` (`email`, `password`) values (?, ?)',
+          bindings: ['a@b.io', 'S3cr3t!x'],
+        },
+        typeorm: { query: 'UPDATE "user" SET "password" = $1 WHERE "id" = $2', parameters: ['S3cr3t!x', 7] },
+        pg: { text: 'SELECT * FROM items WHERE id = $1', values: [42] },
+      }),
+    ).toMatchObject({
+      knex: { bindings: '[Filtered]' },
+      typeorm: { parameters: '[Filtered]' },
+      pg: { values: [42] },
+    });
+  });
+
   it('filters an OAuth authorization code beside the fields that come with one', () => {
     const code = 'Zq8Lm2Xv7Np3Kd9WHk4Lp9Qz';
     expect(

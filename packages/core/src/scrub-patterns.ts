@@ -55,7 +55,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk|auth|secure)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery|bindpw|^ccv2?$|^[dk]ek$|^id(?:rsa|dsa|ecdsa|ed25519)$|magiclink|resetlink|requirepass|masterauth|rootpw$|authtok$|(?:github|gitlab)oauth$|sonarlogin$|artapi$|unsealkeys?(?:b64|hex)?$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk|auth|secure)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery|bindpw|^ccv2?$|^[dk]ek$|^id(?:rsa|dsa|ecdsa|ed25519)$|magiclink|resetlink|requirepass|masterauth|rootpw$|authtok$|(?:github|gitlab)oauth$|sonarlogin$|artapi$|unsealkeys?(?:b64|hex)?$|passkey|(?:re|h)?captcharesponse$|turnstileresponse$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -393,6 +393,16 @@ export function siblingSecrets(
     if (key === 'kty') return (member) => JWK_PRIVATE.test(member);
     // A name as keys are written (`DB_PASSWORD`, `x-api-key`, `/prod/db/password`), not a product's name.
     if (/^[\w./:-]{1,64}$/.test(name) && sensitive(name)) return (member) => VALUE_FIELD.test(member);
+  }
+  // A statement beside its bound values (knex's `{ sql, bindings }`, TypeORM's `query` and
+  // `parameters`, node-postgres's `text` and `values`): the values, when the statement gives one
+  // of them to a sensitive column (`SET password = $1`, `INSERT INTO users (email, api_token)`).
+  const statement = keys.find((key) => /^(?:sql|query|text)$/.test(key));
+  const bound = statement && keys.find((key) => /^(?:bindings|parameters|params|values)$/.test(key));
+  if (bound) {
+    const text = (object as Record<string, unknown>)[statement];
+    if (typeof text === 'string' && sensitivePlaces(text.slice(0, 4096)).size > 0)
+      return (member) => member === bound;
   }
   // An OAuth authorization code beside what comes with one (a token request's `grant_type`,
   // `redirect_uri` or `code_verifier`; a callback's `state`, when the code reads as a token):
@@ -999,7 +1009,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // Tried only where 16 token characters run (every match's tail is one): most text has none.
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all), /[\w~+/-]{16}/],
   // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
-  // / `created` / `expired` / `provided` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`,
+  // / `created` / `expired` / `provided` / `changed to` / `set to` / `to` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`,
   // `token expired: 9f8e...`, `Incorrect API key provided: 9f8e...`, `for key 9f8e...`,
   // `session 9f8e... not found`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
   // digits and letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
@@ -1009,7 +1019,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`); after `password` or
   // `secret`, also 8 or more letters with a capital inside (`password NtrByADPJJyhDemC`).
   [
-    /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:(?:(?:has[ \t]+been|was|is)[ \t]+)?(?:changed|set|reset|updated)[ \t]+to|is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used|to))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       // A word ends at an escaped line break or tab (shielded while the value rules run: see

@@ -543,6 +543,10 @@ describe('isSensitiveKey', () => {
     'sonar.login',
     'X-JFrog-Art-Api',
     'unseal_keys_b64',
+    // A passkey, and a captcha's one-time answer.
+    'x-passkey',
+    'g-recaptcha-response',
+    'cf-turnstile-response',
     // Tailscale's auth key, LDAP's bind password, a private key's file name as an environment
     // variable, envelope encryption's keys, a card code misspelled, links that log in.
     'TS_AUTHKEY',
@@ -1356,6 +1360,10 @@ describe('regressions: shapes real apps leak', () => {
     ],
     ["app.use(cookieParser('S3cr3t!x'));", "app.use(cookieParser('[Filtered]'));"],
     ["if (type !== 'password') return;", "if (type !== 'password') return;"],
+    // A password's new value in prose.
+    ['User jane changed password to hunter2-Blue!', 'User jane changed password to [Filtered]'],
+    ['token was changed to 9f8e7d6c5b4a39281716', 'token was changed to [Filtered]'],
+    ['password reset to default', 'password reset to default'],
     // A test runner's verdict is no password.
     ['--- PASS: TestLogin (0.00s)', '--- PASS: TestLogin (0.00s)'],
     // A Symbol-named key as util.inspect prints it.

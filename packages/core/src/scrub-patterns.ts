@@ -366,6 +366,9 @@ const NAMING = new Set([
  */
 const VALUE_FIELD =
   /^(?:value|Value|ParameterValue|data|args|val|received|input|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
+/** The members of a statement and of the values bound to it, in the objects of database clients. */
+const STATEMENT_KEYS = new Set(['sql', 'query', 'text']);
+const BOUND_KEYS = new Set(['bindings', 'parameters', 'params', 'values']);
 /** A JSON Web Key's private members (RFC 7518: RSA `d` `p` `q` `dp` `dq` `qi` `oth`, EC `d`, symmetric `k`). */
 const JWK_PRIVATE = /^(?:d|p|q|dp|dq|qi|oth|k)$/;
 
@@ -397,9 +400,12 @@ export function siblingSecrets(
   // A statement beside its bound values (knex's `{ sql, bindings }`, TypeORM's `query` and
   // `parameters`, node-postgres's `text` and `values`): the values, when the statement gives one
   // of them to a sensitive column (`SET password = $1`, `INSERT INTO users (email, api_token)`).
-  const statement = keys.find((key) => /^(?:sql|query|text)$/.test(key));
-  const bound = statement && keys.find((key) => /^(?:bindings|parameters|params|values)$/.test(key));
-  if (bound) {
+  let statement: string | undefined;
+  let bound: string | undefined;
+  for (const key of keys)
+    if (STATEMENT_KEYS.has(key)) statement = key;
+    else if (BOUND_KEYS.has(key)) bound = key;
+  if (statement && bound) {
     const text = (object as Record<string, unknown>)[statement];
     if (typeof text === 'string' && sensitivePlaces(text.slice(0, 4096)).size > 0)
       return (member) => member === bound;

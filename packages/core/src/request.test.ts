@@ -30,6 +30,9 @@ describe('requestDataFrom', () => {
       'x-consumer-username': 'jane.doe',
       'x-userinfo': 'eyJuYW1lIjoiSmFuZSBEb2UiLCJlbWFpbCI6ImphbmVAZXhhbXBsZS5vcmcifQ',
       'x-ms-client-principal-name': 'jane.doe',
+      'x-user-name': 'jane.doe',
+      'x-ssl-client-s-dn': 'CN=Jane Doe,O=Acme',
+      'x-forwarded-client-cert': 'Hash=4f2a;Subject="CN=Jane Doe"',
       'x-vercel-ip-latitude': '37.7749',
       'x-vercel-ip-city': 'San%20Francisco',
       'x-access': 'f3a9c2d17be64a0e9d5c8b1a7f6e2d4c',
@@ -44,6 +47,9 @@ describe('requestDataFrom', () => {
       'x-consumer-username': '[Filtered]',
       'x-userinfo': '[Filtered]',
       'x-ms-client-principal-name': '[Filtered]',
+      'x-user-name': '[Filtered]',
+      'x-ssl-client-s-dn': '[Filtered]',
+      'x-forwarded-client-cert': '[Filtered]',
       'x-vercel-ip-latitude': '[Filtered]',
       'x-vercel-ip-city': '[Filtered]',
       'x-access': '[Filtered]',
@@ -52,6 +58,7 @@ describe('requestDataFrom', () => {
     expect(opted.cookies).toEqual({ myapp: '[Filtered]', theme: 'dark' });
     expect(opted.headers?.['x-forwarded-user']).toBe('jane.doe');
     expect(opted.headers?.['x-consumer-username']).toBe('jane.doe');
+    expect(opted.headers?.['x-ssl-client-s-dn']).toBe('CN=Jane Doe,O=Acme');
     expect(opted.headers?.['x-vercel-ip-latitude']).toBe('37.7749');
     expect(opted.headers?.['x-access']).toBe('[Filtered]');
     expect(

@@ -388,6 +388,7 @@ describe('sanitizeEvent', () => {
         { Property: 'spring.datasource.password', Value: 'Summer2024!' },
       ],
       command: { name: 'auth', args: ['default', 'Summer2024!'] },
+      redis: { command: 'auth', args: ['Summer2024!'] },
       query: { name: 'get', args: ['user:42'] },
       // An audit trail's change, a diff, a settings row, an attribute: before and after too.
       audit: { field: 'password', old: 'Winter2023!', new: 'Summer2024!', by: 'u1' },
@@ -424,6 +425,7 @@ describe('sanitizeEvent', () => {
         { Property: 'spring.datasource.password', Value: '[Filtered]' },
       ],
       command: { name: 'auth', args: '[Filtered]' },
+      redis: { command: 'auth', args: '[Filtered]' },
       query: { name: 'get', args: ['user:42'] },
       audit: { field: 'password', old: '[Filtered]', new: '[Filtered]', by: 'u1' },
       diff: [

@@ -73,12 +73,14 @@ const PHONE_KEY = /phone(?!tic)|^tel(?:ephone)?$|^(?:mobile|cell|fax)(?:number|n
  * postal address, a first, last, full or display name, a birth date, a position (`lat`, `lng`,
  * `geolocation`, and what a host adds to requests, `x-vercel-ip-latitude`), and the user an auth
  * proxy or platform names: `x-forwarded-user`, `remote-user`, `x-webauth-user`, Kong's
- * `x-consumer-username` and `x-userinfo`, Azure's `x-ms-client-principal`), a national id,
+ * `x-consumer-username` and `x-userinfo`, Azure's `x-ms-client-principal`, `x-user-name`, and a
+ * client certificate's subject a TLS proxy forwards: `x-ssl-client-s-dn`, Envoy's
+ * `x-forwarded-client-cert`), a real name, a national id,
  * insurance, passport, driver's licence or personal tax number, filtered unless `sendDefaultPii`.
  */
 export const PERSONAL_KEY = RegExp(
   `${PHONE_KEY.source}|${
-    /^street\d?$|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$/
+    /^street\d?$|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$|realname$|^xusername$|sslclients?dn$|forwardedclientcert$/
       .source
   }`,
 );
@@ -341,7 +343,7 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
  * express-validator's `path`, Zod's `path` (a list), class-validator's `property`, Spring
  * Boot's binding failure's `Property`, ajv's `instancePath`; a Redis command's `name`; a settings row's
  * `setting`, an attribute's `attribute`; the field of an audit trail or a diff: `field`,
- * `path`), and a JWK's `kty`.
+ * `path`; a Redis command's `command`), and a JWK's `kty`.
  */
 const NAMING = new Set([
   'name',
@@ -355,6 +357,7 @@ const NAMING = new Set([
   'Property',
   'instancePath',
   'field',
+  'command',
   'setting',
   'attribute',
   'kty',

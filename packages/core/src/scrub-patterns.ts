@@ -1131,11 +1131,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /recovery|backup/i,
   ],
   // An ORM's log of a statement and its bound values (TypeORM `-- PARAMETERS: [...]`, Drizzle
-  // `-- params: [...]`, Prisma's query event as apps log it, `Params: [...]`, knex `bindings:
-  // [...]`, Sequelize `with bind [...]`): the quoted values
+  // `-- params: [...]`, Prisma's query event as apps log it, `Params: [...]` or the list right
+  // after the statement, knex `bindings: [...]`, Sequelize `with bind [...]`): the quoted values
   // when the statement names a sensitive column or table.
   [
-    /((?:(?:--|(?<!\S)|(?<=\\[nrt\ue000-\ue002]))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind)[ \t]*)(\[[^\]\n]{0,2048}\])/g,
+    /((?:(?:--|(?<!\S)|(?<=\\[nrt\ue000-\ue002]))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind|(?<=\)))[ \t]*)(\[[^\]\n]{0,2048}\])/g,
     (all: string, pre: string, list: string, at: number, text: string) => {
       const statement = text.slice(Math.max(0, at - 2048), at);
       const places = sensitivePlaces(statement);
@@ -1145,7 +1145,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
         ? pre + bound.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`)
         : all;
     },
-    /PARAMETERS|[Pp]arams[ \t]*:|bindings|with bind/,
+    /PARAMETERS|[Pp]arams[ \t]*:|bindings|with bind|\)[ \t]*\[/,
   ],
   // Joi's message for a value that fails a rule, which quotes it: `"password" with value "…" fails
   // to match the required pattern`.

@@ -1295,6 +1295,11 @@ describe('regressions: shapes real apps leak', () => {
       '"username" with value "bob" fails to match the required pattern',
       '"username" with value "bob" fails to match the required pattern',
     ],
+    [
+      'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["Ada","S3cr3t!x"]',
+      'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["[Filtered]","[Filtered]"]',
+    ],
+    ['SELECT * FROM items WHERE id IN ($1) ["x"]', 'SELECT * FROM items WHERE id IN ($1) ["x"]'],
     // A .pgpass line; Redis's AUTH as typed, as MONITOR prints it, in ioredis's debug log; redis.conf.
     ['db.example.com:5432:appdb:appuser:S3cr3t!x', 'db.example.com:5432:appdb:appuser:[Filtered]'],
     ['10:20:30:40:50', '10:20:30:40:50'],

@@ -341,9 +341,9 @@ export function isSensitiveKeyWith(key: string, compiled: CompiledScrub, query?:
  * Members that name a sibling's value (Kubernetes and ECS env, HAR and Playwright headers, AWS
  * SSM and CloudFormation, Azure's key lists' `keyName`; the field of a validation error:
  * express-validator's `path`, Zod's `path` (a list), class-validator's `property`, Spring
- * Boot's binding failure's `Property`, ajv's `instancePath`; a Redis command's `name`; a settings row's
- * `setting`, an attribute's `attribute`; the field of an audit trail or a diff: `field`,
- * `path`; a Redis command's `command`), and a JWK's `kty`.
+ * Boot's binding failure's `Property`, ajv's `instancePath`; a Redis command's `name` or
+ * `command`; a settings row's `setting`, an attribute's `attribute`; the field of an audit trail
+ * or a diff: `field`, `path`), and a JWK's `kty`.
  */
 const NAMING = new Set([
   'name',
@@ -364,8 +364,9 @@ const NAMING = new Set([
 ]);
 /**
  * The members holding the value so named (ajv's `data`, a Redis command's `args`, an attribute's
- * `val`, the rejected input of a validation error: Zod's `received` and `input`), or its values before and after a change (`old` / `new`, `from` / `to`, `before` /
- * `after`, `oldValue` / `newValue`, `previous` / `current`).
+ * `val`, the rejected input of a validation error: Zod's `received` and `input`), or its values
+ * before and after a change (`old` / `new`, `from` / `to`, `before` / `after`, `oldValue` /
+ * `newValue`, `previous` / `current`).
  */
 const VALUE_FIELD =
   /^(?:value|Value|ParameterValue|data|args|val|received|input|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
@@ -1018,8 +1019,9 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // Tried only where 16 token characters run (every match's tail is one): most text has none.
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all), /[\w~+/-]{16}/],
   // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
-  // / `created` / `expired` / `provided` / `changed to` / `set to` / `to` or in quotes: `invalid token 9f8e...`, `API key: 9f8e...`,
-  // `token expired: 9f8e...`, `Incorrect API key provided: 9f8e...`, `for key 9f8e...`,
+  // / `created` / `expired` / `provided` / `changed to` / `set to` / `to` or in quotes:
+  // `invalid token 9f8e...`, `API key: 9f8e...`, `token expired: 9f8e...`, `Incorrect API key
+  // provided: 9f8e...`, `for key 9f8e...`,
   // `session 9f8e... not found`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
   // digits and letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,

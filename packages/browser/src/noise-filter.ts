@@ -1,4 +1,4 @@
-import { EXTENSION_URL, eventMessages } from '@faultline/core/front';
+import { eventMessages } from '@faultline/core/front';
 import type { Integration, UrlPattern } from './options.js';
 
 /** Whether `text` matches a pattern: a string as a substring, a RegExp tested. */
@@ -12,6 +12,9 @@ export const matches = (patterns: Array<string | RegExp> | undefined, text: stri
  * "ResizeObserver loop completed with undelivered notifications". It says nothing about the app.
  */
 const RESIZE_OBSERVER = /ResizeObserver loop (?:limit exceeded|completed)/;
+
+/** Scripts injected by browser extensions, not by the page. */
+const EXTENSION_URL = /^(?:chrome|moz|safari|safari-web|ms-browser)-extension:\/\/|^webkit-masked-url:/;
 
 export interface NoiseFilterOptions {
   filterNoise: boolean;

@@ -24,7 +24,7 @@ export { eventMessages } from './event-builder.js';
 export { isId, uuid4 } from './ids.js';
 export { createLogger } from './logger.js';
 export { createScope, createStackScopeStore, recordBreadcrumb } from './scope.js';
-export { DEPENDENCY_PATH, EXTENSION_URL, frameAt, parseStack } from './stack-parse.js';
+export { DEPENDENCY_PATH, frameAt, parseStack } from './stack-parse.js';
 export { createStatusPolicy } from './status-policy.js';
 export { truncateWords } from './strings.js';
 export { triageIntegration } from './triage.js';

@@ -79,7 +79,7 @@ export { cancelTimer, type Timer, unrefTimer } from './globals.js';
 // Errors and stacks
 export { exceptionFromValue } from './exception.js';
 export { applyFrameResolver, type FrameResolver } from './stack.js';
-export { DEPENDENCY_PATH, EXTENSION_URL, parseStack, type StackParser } from './stack-parse.js';
+export { DEPENDENCY_PATH, parseStack, type StackParser } from './stack-parse.js';
 
 // HTTP status policy and request context
 export { createStatusPolicy, type StatusMatcher, type StatusPolicy, statusMessage } from './status-policy.js';

@@ -23,14 +23,6 @@ export const MAX_STACK_FRAMES = 50;
 export const DEPENDENCY_PATH =
   /(?:^|[\\/])(?:node_modules|bower_components|jspm_packages)[\\/]|[\\/]\.bun[\\/]install[\\/]cache[\\/]|[\\/]deno[\\/]npm[\\/]/;
 
-/**
- * A script a browser extension injected, not the page's own: Chromium's, Firefox's, Safari's and
- * old Edge's extension URLs, and the `webkit-masked-url://hidden/` Safari prints in their place.
- * Its frames stay `in_app`, as every frame of a page's script is (the browser SDKs' convention);
- * an error thrown from one is noise the browser's filter drops.
- */
-export const EXTENSION_URL = /^(?:chrome|moz|safari|safari-web|ms-browser)-extension:|^webkit-masked-url:/;
-
 /** A frame as read from one line: function, file, line, column. */
 type Raw = [fn: string, file: string, line?: string | undefined, col?: string | undefined];
 

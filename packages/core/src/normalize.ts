@@ -4,7 +4,7 @@
  * methods may throw, and a throw only ever replaces the offending value by a marker.
  */
 
-import { isSecretArg, isSecretCommand, siblingSecrets } from './scrub-patterns.js';
+import { isSecretArg, isSecretCommand, redisPasswordAt, siblingSecrets } from './scrub-patterns.js';
 import { firstKeys, moreKeys, setKey, truncate } from './strings.js';
 
 export interface NormalizeOptions {
@@ -294,7 +294,9 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
   const { filterKey, scrub } = state;
   const scrubLine = (line: string) => (scrub ? scrub.text(line) : line);
   let command = false;
+  let password = -1;
   try {
+    if (filterKey) password = redisPasswordAt(value);
     // The command of a failed spawn before its arguments, as on its command line.
     command =
       !!filterKey && isSecretCommand(before.length ? [...before, ...value.slice(0, 7)] : value, scrubLine);
@@ -311,10 +313,11 @@ function visitArray(value: unknown[], depth: number, state: State): unknown[] {
       continue;
     }
     const secret =
-      !!filterKey &&
-      typeof raw === 'string' &&
-      before.length > 0 &&
-      isSecretArg(before, raw, filterKey, scrubLine, length === 2, command);
+      i === password ||
+      (!!filterKey &&
+        typeof raw === 'string' &&
+        before.length > 0 &&
+        isSecretArg(before, raw, filterKey, scrubLine, length === 2, command));
     out.push(secret ? FILTERED_MARKER : visit(raw, depth + 1, state, true));
     before.push(typeof raw === 'string' ? raw : '');
     if (before.length > 8) before.shift();
@@ -327,12 +330,24 @@ function visitMap(value: Map<unknown, unknown>, depth: number, state: State): Re
   const out: Record<string, unknown> = {};
   let count = 0;
   const size = value.size;
+  const entries: Array<[string, unknown]> = [];
+  const seen = new Set<string>();
   for (const [rawKey, rawValue] of value) {
     if (count >= state.maxBreadth) break;
     count += 1;
     let key = typeof rawKey === 'string' ? rawKey : keyText(rawKey, state);
-    if (Object.hasOwn(out, truncate(key, MAX_KEY_LENGTH))) key = `${key} (${count})`;
-    const [k, v] = child(key, () => rawValue, depth, state);
+    if (seen.has(truncate(key, MAX_KEY_LENGTH))) key = `${key} (${count})`;
+    seen.add(truncate(key, MAX_KEY_LENGTH));
+    entries.push([key, rawValue]);
+  }
+  // Its entries may name a secret sibling as an object's members do (`name` beside `email`).
+  let named: ((key: string) => boolean) | undefined;
+  if (state.filterKey) {
+    const view = Object.fromEntries(entries);
+    named = siblingSecrets(view, Object.keys(view), state.filterKey, entries.length < 13);
+  }
+  for (const [key, rawValue] of entries) {
+    const [k, v] = child(key, () => rawValue, depth, state, named?.(key));
     setKey(out, k, v);
   }
   if (size > count) out['…'] = `[${size - count} more entries]`;

@@ -36,6 +36,11 @@ describe('requestDataFrom', () => {
       'x-vercel-ip-latitude': '37.7749',
       'x-vercel-ip-city': 'San%20Francisco',
       'x-access': 'f3a9c2d17be64a0e9d5c8b1a7f6e2d4c',
+      'x-request-signing': 'f3a9c2d17be64a0e9d5c8b1a7f6e2d4c',
+      'x-otc': '482913',
+      // A client sent the host of a URL with its user and password.
+      host: 'jane:Tr0ub4dor@api.example.com',
+      'x-forwarded-host': 'bob:s3cr%40t@shop.example.com, edge.example.com',
     };
     const plain = requestDataFrom({ method: 'GET', url: '/live', headers });
     expect(plain.headers).toEqual({
@@ -53,6 +58,10 @@ describe('requestDataFrom', () => {
       'x-vercel-ip-latitude': '[Filtered]',
       'x-vercel-ip-city': '[Filtered]',
       'x-access': '[Filtered]',
+      'x-request-signing': '[Filtered]',
+      'x-otc': '[Filtered]',
+      host: '[Filtered]@api.example.com',
+      'x-forwarded-host': '[Filtered]@shop.example.com, edge.example.com',
     });
     const opted = requestDataFrom({ method: 'GET', url: '/live', headers }, { sendDefaultPii: true });
     expect(opted.cookies).toEqual({ myapp: '[Filtered]', theme: 'dark' });
@@ -61,6 +70,12 @@ describe('requestDataFrom', () => {
     expect(opted.headers?.['x-ssl-client-s-dn']).toBe('CN=Jane Doe,O=Acme');
     expect(opted.headers?.['x-vercel-ip-latitude']).toBe('37.7749');
     expect(opted.headers?.['x-access']).toBe('[Filtered]');
+    expect(opted.headers?.host).toBe('[Filtered]@api.example.com');
+    expect(
+      requestDataFrom({ method: 'GET', url: '/', headers: { host: 'api.example.com:8443' } }).headers,
+    ).toEqual({
+      host: 'api.example.com:8443',
+    });
     expect(
       requestDataFrom({
         method: 'GET',
@@ -143,12 +158,25 @@ describe('requestDataFrom', () => {
     const wire = sanitizeRequestWith(
       {
         url: '/',
-        cookies: { myapp: 's%3AqY3kLmN0pQrStUvWxYz12345.abcDEF123ghiJKL456', theme: 'dark', lang: 'en-US' },
+        cookies: {
+          myapp: 's%3AqY3kLmN0pQrStUvWxYz12345.abcDEF123ghiJKL456',
+          rt: 'Zq8Lm2Xv7Np3Kd9W',
+          theme: 'dark',
+          lang: 'en-US',
+          at: '1700000000',
+        },
       },
       compileScrub({ sendDefaultPii: true }),
       8192,
     );
-    expect(wire?.cookies).toEqual({ myapp: '[Filtered]', theme: 'dark', lang: 'en-US' });
+    // A token under a name the app chose, or a shorter one under a short name that says one.
+    expect(wire?.cookies).toEqual({
+      myapp: '[Filtered]',
+      rt: '[Filtered]',
+      theme: 'dark',
+      lang: 'en-US',
+      at: '1700000000',
+    });
   });
 
   it('scrubs string bodies by content', () => {

@@ -97,6 +97,13 @@ export function scrubBody(body: unknown, compiled: CompiledScrub, maxBytes: numb
   return `${truncateUtf8(json, limit - 48)}… [truncated, ${bytes} bytes]`;
 }
 
+/**
+ * A cookie that holds a session or a token whatever its name: under a name the app chose
+ * (express-session's `name` option, `remember_web_…`), or a shorter token under a short name that
+ * says one (`rt=`, `at=`, `tok=`).
+ */
+const tokenCookie = (name: string, value: string): boolean => tokenLike(value) || isTokenParam(name, value);
+
 /** Cookie header → name/value map; values of sensitive names filtered, the rest scrubbed. */
 function parseCookies(header: string, compiled: CompiledScrub): Record<string, string> | undefined {
   const out: Record<string, string> = {};
@@ -110,8 +117,7 @@ function parseCookies(header: string, compiled: CompiledScrub): Record<string, s
     setKey(
       out,
       truncate(scrubStringWith(name, compiled), 256),
-      // A session under a name the app chose (express-session's `name` option, `remember_web_...`).
-      isSensitiveKeyWith(name, compiled) || tokenLike(value)
+      isSensitiveKeyWith(name, compiled) || tokenCookie(name, value)
         ? FILTERED
         : truncate(scrubStringWith(value, compiled), 1024),
     );
@@ -143,7 +149,7 @@ function stringMap(value: unknown, compiled: CompiledScrub, cookies?: boolean): 
     setKey(
       out,
       key,
-      isSensitiveKeyWith(key, compiled) || (cookies && tokenLike(text))
+      isSensitiveKeyWith(key, compiled) || (cookies && tokenCookie(key, text))
         ? FILTERED
         : truncate(scrubStringWith(text, compiled), 1024),
     );

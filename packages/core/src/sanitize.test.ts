@@ -324,6 +324,33 @@ describe('sanitizeEvent', () => {
       date_of_birth: FILTERED,
     });
     expect(out.contexts?.billing).toEqual({ fullName: FILTERED });
+    // A Map's entries as an object's members; tags that name the user, or a name beside an e-mail.
+    const contact = new Map([
+      ['name', 'Ada Lovelace'],
+      ['email', 'ada@example.org'],
+    ]);
+    const tagged = testEvent({
+      extra: { contact },
+      tags: { username: 'ada', 'user.name': 'ada', 'user.email': 'ada@example.org', plan: 'pro' },
+    } as never);
+    expect(sanitizeEvent(tagged)).toMatchObject({
+      extra: { contact: { name: FILTERED, email: '[email]' } },
+      tags: { username: FILTERED, 'user.name': FILTERED, 'user.email': FILTERED, plan: 'pro' },
+    });
+    expect(
+      sanitizeEvent(testEvent({ tags: { name: 'Ada Lovelace', email: 'ada@example.org' } })).tags,
+    ).toEqual({
+      name: FILTERED,
+      email: FILTERED,
+    });
+    expect(sanitizeEvent(testEvent({ tags: { name: 'nightly-export', queue: 'default' } })).tags).toEqual({
+      name: 'nightly-export',
+      queue: 'default',
+    });
+    expect(sanitizeEvent(tagged, { sendDefaultPii: true })).toMatchObject({
+      extra: { contact: { name: 'Ada Lovelace', email: 'ada@example.org' } },
+      tags: { username: 'ada', 'user.name': 'ada', 'user.email': 'ada@example.org', plan: 'pro' },
+    });
     expect(out.breadcrumbs?.values?.[0]?.data).toEqual({ telephone: FILTERED });
     expect(out.message).toBe(`GET /signup?phone=${FILTERED}&last_name=${FILTERED}&plan=pro`);
     const opted = sanitizeEvent(event, { sendDefaultPii: true });
@@ -390,6 +417,11 @@ describe('sanitizeEvent', () => {
       command: { name: 'auth', args: ['default', 'Summer2024!'] },
       redis: { command: 'auth', args: ['Summer2024!'] },
       query: { name: 'get', args: ['user:42'] },
+      // A Redis command's words as clients hold them, in any case.
+      ioredis: ['auth', 'default', 'Summer2024!'],
+      hello: { name: 'hello', args: ['3', 'AUTH', 'default', 'Summer2024!', 'SETNAME', 'api'] },
+      handshake: ['HELLO', 3, 'AUTH', 'default', 'Summer2024!'],
+      words: ['auth', 'required', 'here', 'now'],
       // An audit trail's change, a diff, a settings row, an attribute: before and after too.
       audit: { field: 'password', old: 'Winter2023!', new: 'Summer2024!', by: 'u1' },
       diff: [
@@ -427,6 +459,10 @@ describe('sanitizeEvent', () => {
       command: { name: 'auth', args: '[Filtered]' },
       redis: { command: 'auth', args: '[Filtered]' },
       query: { name: 'get', args: ['user:42'] },
+      ioredis: ['auth', 'default', '[Filtered]'],
+      hello: { name: 'hello', args: ['3', 'AUTH', 'default', '[Filtered]', 'SETNAME', 'api'] },
+      handshake: ['HELLO', 3, 'AUTH', 'default', '[Filtered]'],
+      words: ['auth', 'required', 'here', 'now'],
       audit: { field: 'password', old: '[Filtered]', new: '[Filtered]', by: 'u1' },
       diff: [
         { path: 'user.password', from: '[Filtered]', to: '[Filtered]' },
@@ -462,7 +498,10 @@ describe('sanitizeEvent', () => {
       scrubValue({
         exchange: { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb' },
         callback: { code, state: 'af0ifjsldkj' },
+        // A shorter code that reads as random (16 characters, letters and digits interleaved).
+        shortCode: { code: 'Zq8Lm2Xv7Np3Kd9W', state: 'af0ifjsldkj' },
         dbError: { code: 'E11000', state: 'failed' },
+        pgError: { code: 'ER_DUP_ENTRY_WITH_KEY_NAME', state: 'failed' },
       }),
     ).toEqual({
       exchange: {
@@ -471,7 +510,9 @@ describe('sanitizeEvent', () => {
         redirect_uri: 'https://app.example/cb',
       },
       callback: { code: '[Filtered]', state: 'af0ifjsldkj' },
+      shortCode: { code: '[Filtered]', state: 'af0ifjsldkj' },
       dbError: { code: 'E11000', state: 'failed' },
+      pgError: { code: 'ER_DUP_ENTRY_WITH_KEY_NAME', state: 'failed' },
     });
   });
 

@@ -21,7 +21,7 @@ import {
   scrubStringWith,
   scrubValueWith,
 } from './scrub.js';
-import { FILTERED, isCardNumber, normalizeKey, PERSONAL_KEY } from './scrub-patterns.js';
+import { FILTERED, isCardNumber, normalizeKey, PERSONAL_KEY, siblingSecrets } from './scrub-patterns.js';
 import type {
   Breadcrumb,
   DebugMeta,
@@ -249,16 +249,33 @@ function user(raw: unknown, ctx: Context): User | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * Tags that name the user as its personal fields do (`username`, `user.email`, `user.ip`): sent
+ * only with `sendDefaultPii`.
+ */
+const PERSONAL_TAG = /^(?:username|(?:user)?e?mail(?:address)?|user(?:ip|ipaddress)|ipaddress)$/;
+const personalTag = (key: string) => /mail|user|ip/i.test(key) && PERSONAL_TAG.test(normalizeKey(key));
+
 function tags(raw: unknown, ctx: Context): Record<string, string> | undefined {
   if (!isRecord(raw)) return undefined;
   const out: Record<string, string> = {};
-  for (const key of firstKeys(raw, 200)[0]) {
+  const keys = firstKeys(raw, 200)[0];
+  const sensitive = (key: string) => isSensitiveKeyWith(key, ctx.compiled);
+  // A person's name beside their e-mail, as in any object (a `name` tag beside an `email` tag).
+  let named: ((key: string) => boolean) | undefined;
+  try {
+    named = siblingSecrets(raw, keys, sensitive, false);
+  } catch {
+    // A tag that cannot be read names nothing.
+  }
+  for (const key of keys) {
     const value = readField(raw, key);
     const name = text(key, LIMITS.tagKey, ctx);
     if (!name || value === undefined || value === null || typeof value === 'object') continue;
-    const safe = isSensitiveKeyWith(key, ctx.compiled)
-      ? FILTERED
-      : text(typeof value === 'string' ? value : String(value), LIMITS.tagValue, ctx);
+    const safe =
+      sensitive(key) || named?.(key) || (!ctx.compiled.pii && personalTag(key))
+        ? FILTERED
+        : text(typeof value === 'string' ? value : String(value), LIMITS.tagValue, ctx);
     // Tag values may not contain newlines (https://develop.sentry.dev/sdk/data-model/event-payloads/#optional-attributes).
     if (safe !== undefined) setKey(out, name, safe.replace(/[\r\n]+/g, ' '));
   }

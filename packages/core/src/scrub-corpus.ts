@@ -1137,6 +1137,15 @@ export function leakCases(seed = 1): LeakCase[] {
   add('spawn error', s, `{"code":"ENOENT","path":"sync-tool","spawnargs":["--user","admin","-p","${s}"]}`);
   s = tok();
   add('spawn error', s, `spawnargs: [ '--token=${s}', '--verbose' ]`);
+  // Sequelize's statement with its bound values; io-ts's rejected value before the path to it.
+  s = pw();
+  add(
+    'ORM log',
+    s,
+    `Executing (default): INSERT INTO "users" ("id","email","password") VALUES (DEFAULT,$1,$2) RETURNING "id"; "ada@example.org", "${s}"`,
+  );
+  s = pw();
+  add('library error', s, `Invalid value "${s}" supplied to : LoginRequest/password: string`);
   return cases;
 }
 

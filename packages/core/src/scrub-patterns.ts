@@ -142,10 +142,11 @@ const HUMP = /[a-z\d](?=[A-Z])|[A-Z](?=[A-Z][a-z])/g;
 const ENV_KEY = /^(?:[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_)?(?:KEYS?|PAT)(?:_B64|_BASE64)?$/;
 /**
  * A header named as custom credentials are (`X-Key`, `X-Shared-Key`, `X-Service-Key`, `X-Access`,
- * `X-Refresh`, `X-Upstream-Pat`, `X-Client-Assertion`, lower-cased by Node), unless the word before
- * `key` is one of {@link INDEX_WORDS} (`X-Cache-Key`, `X-Idempotency-Key`).
+ * `X-Refresh`, `X-Upstream-Pat`, `X-Client-Assertion`, `X-Request-Signing`, a one-time code's
+ * `X-OTC`, lower-cased by Node), unless the word before `key` is one of {@link INDEX_WORDS}
+ * (`X-Cache-Key`, `X-Idempotency-Key`).
  */
-const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion)|access|refresh|pass)$/i;
+const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion|signing)|access|refresh|pass|otc)$/i;
 /**
  * "Password" in other languages and scripts (Spanish, Russian, Chinese, Japanese, Korean,
  * Portuguese, German, Dutch, Polish, Swedish, Turkish, Czech, Hungarian, Finnish, Danish,
@@ -269,6 +270,29 @@ export function isSecretCommand(items: readonly unknown[], scrubLine: (line: str
     // An item that cannot be read: the list is read item by item.
     return true;
   }
+}
+
+/**
+ * Where a Redis command's password is in a list of its words, as clients hold one (ioredis's
+ * `['auth', 'default', '…']`, node-redis's `['HELLO', '3', 'AUTH', 'default', '…']`, the `args`
+ * of a `hello` command: `['3', 'AUTH', 'default', '…']`): the item after `AUTH` and its user, or
+ * after `AUTH` alone in a command of two words; -1 in any other list. Redis reads its commands in
+ * any case.
+ */
+export function redisPasswordAt(items: readonly unknown[]): number {
+  const length = items.length;
+  if (length < 2 || length > 8) return -1;
+  const word = (i: number): string => {
+    const item = items[i];
+    return typeof item === 'string' || typeof item === 'number' ? String(item) : '';
+  };
+  let at = 0;
+  if (/^hello$/i.test(word(at))) at += 1;
+  if (/^\d$/.test(word(at))) at += 1;
+  if (!/^auth$/i.test(word(at))) return -1;
+  // `AUTH` alone takes a password, or a user and a password; `HELLO`'s always both.
+  if (at === 0) return length <= 3 ? length - 1 : -1;
+  return at + 2 < length ? at + 2 : -1;
 }
 
 /** Decodes `%XX` escapes, UTF-8 runs as letters, other bytes one by one; never throws. */
@@ -424,7 +448,7 @@ export function siblingSecrets(
       keys.some(
         (key) =>
           /^(?:grant_type|redirect_uri|code_verifier|session_state)$/.test(key) ||
-          (key === 'state' && tokenLike(code)),
+          (key === 'state' && (tokenLike(code) || randomLike(code))),
       )
     )
       return (member) => member === 'code';
@@ -647,6 +671,21 @@ function sensitivePlaces(statement: string): Set<number> {
     if (sensitive) places.add(place);
   }
   return places;
+}
+/**
+ * The values bound to `statement`, as a list's items without its brackets, filtered when the
+ * statement gives one to a sensitive column (and, quoted, when it names a sensitive column or
+ * table at all); undefined when it names none.
+ */
+function boundValues(statement: string, items: string): string | undefined {
+  const places = sensitivePlaces(statement);
+  if (
+    places.size === 0 &&
+    !(statement.match(/[A-Za-z_]\w{1,63}/g) ?? []).some((word) => isSensitiveKeyWith(word, builtinScrub()))
+  )
+    return undefined;
+  const bound = places.size ? filterItems(items, (i) => places.has(i)) : items;
+  return bound.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`);
 }
 /**
  * A value Mongoose quotes in an error (the second group) filtered when its path, named before it
@@ -1137,17 +1176,35 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // after the statement, knex `bindings: [...]`, Sequelize `with bind [...]`): the quoted values
   // when the statement names a sensitive column or table.
   [
-    /((?:(?:--|(?<!\S)|(?<=\\[nrt\ue000-\ue002]))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind|(?<=\)))[ \t]*)(\[[^\]\n]{0,2048}\])/g,
+    /((?:(?:--|(?<!\S)|(?<=\\[nrt\ue000-\ue002]))[ \t]*(?:PARAMETERS|[Pp]arams)[ \t]*:|\bbindings[ \t]*:|\bwith bind|(?<=\)))[ \t]*)\[([^\]\n]{0,2048})\]/g,
     (all: string, pre: string, list: string, at: number, text: string) => {
-      const statement = text.slice(Math.max(0, at - 2048), at);
-      const places = sensitivePlaces(statement);
-      const bound = places.size ? `[${filterItems(list.slice(1, -1), (i) => places.has(i))}]` : list;
-      return places.size > 0 ||
-        (statement.match(/[A-Za-z_]\w{1,63}/g) ?? []).some((word) => isSensitiveKeyWith(word, builtinScrub()))
-        ? pre + bound.replace(/(\\*["'])(?:(?!\1)[^\n])*\1/g, `$1${FILTERED}$1`)
-        : all;
+      const bound = boundValues(text.slice(Math.max(0, at - 2048), at), list);
+      return bound === undefined ? all : `${pre}[${bound}]`;
     },
     /PARAMETERS|[Pp]arams[ \t]*:|bindings|with bind|\)[ \t]*\[/,
+  ],
+  // Sequelize's log of a statement and its bound values (`logQueryParameters`), after a `;`:
+  // `Executing (default): INSERT … VALUES ($1,$2); "ada@example.org", "…"`.
+  [
+    /(\bExecuting \([^)\n]{0,64}\): [^\n;]{1,4096}; )((?:\\*"(?:[^"\\\n]|\\[^"\n])*\\*"|[\w.+-]{1,64})(?:, (?:\\*"(?:[^"\\\n]|\\[^"\n])*\\*"|[\w.+-]{1,64})){0,255})(?=$|[\r\n"'}\\])/g,
+    (all: string, head: string, list: string) => {
+      const bound = boundValues(head.slice(head.indexOf('): ')), list);
+      return bound === undefined ? all : head + bound;
+    },
+    'Executing (',
+  ],
+  // io-ts's message for a value that fails its type, which quotes it before the path to it:
+  // `Invalid value "…" supplied to : { password: string }/password: string`.
+  [
+    /(\bInvalid value )(\\*"(?:[^"\\\n]|\\[^"\n]){0,1024}\\*"|[^\s"\\]{1,1024})(?= supplied to )/g,
+    (all: string, head: string, value: string, at: number, text: string) => {
+      const path = /^[^\n]{0,2048}/.exec(text.slice(at + all.length, at + all.length + 2048))![0];
+      const quote = /^\\*"/.exec(value)?.[0] ?? '';
+      return isSensitiveKeyWith(/\/([^/:\s]{1,64}): [^/]*$/.exec(path)?.[1] ?? '', builtinScrub())
+        ? head + quote + FILTERED + quote
+        : all;
+    },
+    'Invalid value ',
   ],
   // Joi's message for a value that fails a rule, which quotes it: `"password" with value "…" fails
   // to match the required pattern`.
@@ -1232,8 +1289,13 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
       /^\+\d{4}-\d\d-\d\d$/.test(phone) || !/^(?:\D*\d){8,15}\D*$/.test(phone) ? all : pre + PHONE_MASK,
     '+',
   ],
-  // North American numbers as written there: `(415) 555-2897`, `(415) 555 2897`.
-  [/(?<![\w(])\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}(?![\w-])/g, PHONE_MASK, /\(\d{3}\)/],
+  // North American numbers as written there: `(415) 555-2897`, `(415) 555 2897`, `415-555-2897`,
+  // `1-415-555-2897` (area code and exchange not starting with 0 or 1; not a part of an id).
+  [
+    /(?<![\w(-])(?:\(\d{3}\)[ .-]?\d{3}[ .-]|(?:1-)?[2-9]\d\d-[2-9]\d\d-)\d{4}(?![\w-])/g,
+    PHONE_MASK,
+    /\(\d{3}\)|\d-[2-9]\d\d-\d{4}/,
+  ],
   // E-mail addresses, also with a percent-encoded `@` or escaped for a CSS selector
   // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
   // name or the domain (`jos\u00e9@example.com`, `ada@m\u00fcller.de`).
@@ -1507,7 +1569,10 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     if (!sibling && !unnamed && !isSensitiveKeyWith(key, compiled, query)) {
       first = sep === '=' && !listed ? at : -1;
       const v = (/^(?:key|name)$/i.test(key) || NAMING.has(key)) && VALUE.exec(text);
-      if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
+      if (v && /^name$/i.test(key) && personBeside(text, start, at + v[0].length, compiled)) {
+        out += text.slice(last, at) + (v[1] ?? '') + FILTERED;
+        last = PAIR.lastIndex = at + v[0].length;
+      } else if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
         named = PART_VALUE.lastIndex = at + v[0].length;
         // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line,
         // its value; an XML element named by its key: `<entry key="db.password">…</entry>`.
@@ -1610,6 +1675,24 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   }
   return out + text.slice(last);
 }
+
+/**
+ * An e-mail or phone member at the start of the text after a value (`name: 'Ada Lovelace', email:
+ * '…'`, `?name=Ada+Lovelace&email=…`), or at the end of the text before a key (`"email":"…","name"`).
+ */
+const CONTACT_AFTER =
+  /^\\*["']?[ \t]*[,&](?:\s|\\+[nrt])*\\*["']?(?:e-?mail|phone)\\*["']?[ \t]*(?:[:=]|%3[Dd])/i;
+const CONTACT_BEFORE = /(?:e-?mail|phone)\\*["']?[ \t]*[:=][^,&{}\r\n]{1,256}[,&](?:\s|\\+[nrt])*\\*["']?$/i;
+
+/**
+ * Whether the `name` whose key starts at `start` and whose value ends at `end` is a person's,
+ * beside their e-mail or phone as data prints it (`{ name: 'Ada Lovelace', email: '…' }`): filtered
+ * where a phone is (unless `sendDefaultPii`), as in data ({@link siblingSecrets}).
+ */
+const personBeside = (text: string, start: number, end: number, compiled: CompiledScrub): boolean =>
+  (CONTACT_AFTER.test(text.slice(end, end + 96)) ||
+    CONTACT_BEFORE.test(text.slice(Math.max(0, start - 300), start))) &&
+  isSensitiveKeyWith('phone', compiled);
 
 /**
  * Characters that rules marked `1` and every pair ({@link PAIR}: `:`, `=`, `%3D`, a `-` flag,

@@ -56,6 +56,29 @@ describe('scrubString: secrets by value', () => {
       `SMS to [phone] failed; phone: ${FILTERED}, plan: pro`,
     );
     expect(scrubString('call (415) 555-2897', { sendDefaultPii: true })).toBe('call (415) 555-2897');
+    expect(scrubString('Calling customer at 415-555-2897 (or 1-415-555-2897)')).toBe(
+      'Calling customer at [phone] (or [phone])',
+    );
+    // Not a part of an id, a year, or a number whose exchange starts with 1.
+    expect(scrubString('order ORD-415-555-2897, 2024-555-1234, 415-155-2897')).toBe(
+      'order ORD-415-555-2897, 2024-555-1234, 415-155-2897',
+    );
+    // A person's name beside their e-mail or phone, as data prints it.
+    expect(scrubString("customer { name: 'Ada Lovelace', email: 'ada@example.org', plan: 'pro' }")).toBe(
+      `customer { name: '${FILTERED}', email: '[email]', plan: 'pro' }`,
+    );
+    expect(scrubString('{"email":"ada@example.org","name":"Ada Lovelace"}')).toBe(
+      `{"email":"[email]","name":"${FILTERED}"}`,
+    );
+    expect(scrubString('GET /customers?name=Ada+Lovelace&phone=%2B14155552897')).toBe(
+      `GET /customers?name=${FILTERED}&phone=${FILTERED}`,
+    );
+    expect(scrubString("product { name: 'Widget', sku: 'W-1' }")).toBe(
+      "product { name: 'Widget', sku: 'W-1' }",
+    );
+    expect(scrubString("{ name: 'Ada Lovelace', email: 'ada@example.org' }", { sendDefaultPii: true })).toBe(
+      "{ name: 'Ada Lovelace', email: 'ada@example.org' }",
+    );
     expect(scrubString('faxNumber: 020 7946 0018 sent')).toBe(`faxNumber: ${FILTERED} sent`);
     expect(scrubString('HTTP (500) 555-1234x, f(123) 456-7890')).toBe(
       'HTTP (500) 555-1234x, f(123) 456-7890',
@@ -1300,6 +1323,23 @@ describe('regressions: shapes real apps leak', () => {
       'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["[Filtered]","[Filtered]"]',
     ],
     ['SELECT * FROM items WHERE id IN ($1) ["x"]', 'SELECT * FROM items WHERE id IN ($1) ["x"]'],
+    // Sequelize's statement with its bound values after a `;`; io-ts's rejected value before its path.
+    [
+      'Executing (default): INSERT INTO "users" ("plan","api_token") VALUES ($1,$2); "pro", "k3y-v4lue"',
+      'Executing (default): INSERT INTO "users" ("plan","api_token") VALUES ($1,$2); "[Filtered]", "[Filtered]"',
+    ],
+    [
+      'Executing (default): SELECT * FROM "items" WHERE "id" = $1; "x"',
+      'Executing (default): SELECT * FROM "items" WHERE "id" = $1; "x"',
+    ],
+    [
+      'Invalid value "S3cr3t!x" supplied to : LoginRequest/password: string',
+      'Invalid value "[Filtered]" supplied to : LoginRequest/password: [Filtered]',
+    ],
+    [
+      'Invalid value "free" supplied to : Account/plan: ("pro" | "team")',
+      'Invalid value "free" supplied to : Account/plan: ("pro" | "team")',
+    ],
     // A .pgpass line; Redis's AUTH as typed, as MONITOR prints it, in ioredis's debug log; redis.conf.
     ['db.example.com:5432:appdb:appuser:S3cr3t!x', 'db.example.com:5432:appdb:appuser:[Filtered]'],
     ['10:20:30:40:50', '10:20:30:40:50'],

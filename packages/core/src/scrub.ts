@@ -8,6 +8,7 @@ import {
   isSecretArg,
   isSecretCommand,
   isSensitiveKeyWith as keyRules,
+  redisPasswordAt,
   type ScrubMode,
   type ScrubOptions,
   scrubText,
@@ -154,11 +155,13 @@ export function scrubValueWith(value: unknown, compiled: CompiledScrub, ancestor
       const sensitive = (key: string) => isSensitiveKeyWith(key, compiled);
       const scrubLine = (line: string) => scrubStringWith(line, compiled);
       const command = isSecretCommand(value, scrubLine);
-      return value.map((item) => {
+      const password = redisPasswordAt(value);
+      return value.map((item, index) => {
         const out =
-          typeof item === 'string' &&
-          before.length > 0 &&
-          isSecretArg(before, item, sensitive, scrubLine, value.length === 2, command)
+          index === password ||
+          (typeof item === 'string' &&
+            before.length > 0 &&
+            isSecretArg(before, item, sensitive, scrubLine, value.length === 2, command))
             ? FILTERED
             : scrubValueWith(item, compiled, ancestors);
         before.push(typeof item === 'string' ? item : '');
@@ -195,6 +198,11 @@ export function scrubValue(value: unknown, options?: ScrubOptions): unknown {
   }
 }
 
+/** Headers that name the host a request was sent to. */
+const HOST_HEADER = /^(?::authority|host|x-forwarded-host|x-original-host)$/i;
+/** What comes before the last `@` of a host (`jane:S3cret@api.example.com`): a URL's user and password. */
+const USERINFO = /^[^,]*@(?=[^@]*$)/;
+
 /** Header scrubbing with prepared options. */
 export function scrubHeadersWith(
   headers: Record<string, string | string[] | undefined>,
@@ -205,7 +213,9 @@ export function scrubHeadersWith(
     try {
       const raw: unknown = headers[key];
       if (raw === undefined || raw === null) continue;
-      const value = Array.isArray(raw) ? raw.map(String).join(', ') : String(raw);
+      let value = Array.isArray(raw) ? raw.map(String).join(', ') : String(raw);
+      // A host as a client sent it may carry the user and password of the URL it came from.
+      if (HOST_HEADER.test(key)) value = value.replace(USERINFO, `${FILTERED}@`);
       const safe = isSensitiveKeyWith(key, compiled)
         ? FILTERED
         : // A WebSocket's subprotocols carry its token where browsers cannot set a header

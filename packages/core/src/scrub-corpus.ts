@@ -1146,6 +1146,13 @@ export function leakCases(seed = 1): LeakCase[] {
   );
   s = pw();
   add('library error', s, `Invalid value "${s}" supplied to : LoginRequest/password: string`);
+  // express-validator's errors, as a response body logged: the value before the field it is.
+  s = pw();
+  add(
+    'library error',
+    s,
+    `422 {"errors":[{"type":"field","value":"${s}","msg":"Invalid value","path":"password","location":"body"}]}`,
+  );
   return cases;
 }
 

@@ -1396,6 +1396,8 @@ const LINE = /(?:=(?:"[^"\r\n\\]{0,256}"|\\{1,3}"[^"\r\n\\]{0,256}\\{1,3}")|[^\r
  * group). Sticky.
  */
 const PART_VALUE = /\\*["']?(?:(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})|>([^<\r\n]{1,1024})(?=<\/))/y;
+/** A list of quoted names, and its last (the first group): `["user", "password"]`. */
+const LAST_ITEM = /^\[(?:\s*\\*["'][^"'\\\n]{0,64}\\*["']\s*,){0,32}\s*\\*["']([^"'\\\n]{1,64})\\*["']\s*\]/;
 /** The end of a quoted item that closes its list (`'…' ]`, `"…")`). */
 const PAIR_END = /^\\*["'](?:\s|\\+[nrt]){0,64}[\])]/;
 /** `||` or `??` before a quote (sticky). */
@@ -1491,6 +1493,10 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
   // Where the value of `key="ApiKey"` or `"name": "password"` ended: the `value` pair right after
   // it (`<add key="ApiKey" value="…"/>`, `{"name": "password", "value": "…"}`) is the secret.
   let named = -1;
+  // Where the last harmless `value` pair's value starts and ends (after its quote), for a naming
+  // pair after it in the same object (express-validator's `{"value":"…","path":"password"}`).
+  let valueFrom = -1;
+  let valueTo = -1;
   // Where the value of the last harmless `name=value` starts: the first cookie of a
   // `document.cookie` list, judged when the next one shows that it is one.
   let first = -1;
@@ -1509,13 +1515,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // (`key: "reset_token",`): it is the name, and the `value` after it is still the one it names.
     if (m[7] && start < named) continue;
     // Also across the objects of a call's arguments (Prisma's `where: { key: "reset_token" },\n
-    // data: { value: "…" }`): only brackets and the key of an object may stand between them.
+    // data: { value: "…" }`): only brackets and the key of an object may stand between them; or
+    // other members of the same object (AWS SSM's `"Name": "/prod/db/password", "Type":
+    // "SecureString", "Value": "…"`): no bracket or tag between, within 256 characters.
+    const between = named >= 0 && start - named < 2048 ? text.slice(named, start) : undefined;
     const sibling =
-      named >= 0 &&
+      between !== undefined &&
       (/^value$/i.test(key) || VALUE_FIELD.test(key)) &&
-      start - named < 2048 &&
-      /^(?:[,"'\\{}]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(text.slice(named, start).replace(/\s+/g, ''));
-    if (text[at] !== '{') named = -1;
+      (/^(?:[,"'\\{}]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(between.replace(/\s+/g, '')) ||
+        (between.length < 256 && !/[{}[\]<>]/.test(between)));
     // An error's name is no key: `TokenExpiredError: jwt expired`. A flag that says where the
     // secret comes from takes no value: `docker login --password-stdin registry.example.com`.
     if (/(?:Error|Exception):/.test(key + sep) || (m[4] && /-stdin$/.test(key))) continue;
@@ -1568,12 +1576,30 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     }
     if (!sibling && !unnamed && !isSensitiveKeyWith(key, compiled, query)) {
       first = sep === '=' && !listed ? at : -1;
-      const v = (/^(?:key|name)$/i.test(key) || NAMING.has(key)) && VALUE.exec(text);
-      if (v && /^name$/i.test(key) && personBeside(text, start, at + v[0].length, compiled)) {
+      const valued = VALUE_FIELD.test(key);
+      const v = (/^(?:key|name)$/i.test(key) || NAMING.has(key) || valued) && VALUE.exec(text);
+      // A path given as a list (Zod's `"path":["user","password"]`) names its last member.
+      const list = v && v[0] === '[' && !valued ? LAST_ITEM.exec(text.slice(at, at + 2048)) : null;
+      const name = list ? list[1]! : v ? v[0].slice(v[1]?.length) : '';
+      if (v && valued) {
+        valueFrom = at + (v[1]?.length ?? 0);
+        valueTo = at + v[0].length;
+      } else if (v && /^name$/i.test(key) && personBeside(text, start, at + v[0].length, compiled)) {
         out += text.slice(last, at) + (v[1] ?? '') + FILTERED;
         last = PAIR.lastIndex = at + v[0].length;
-      } else if (v && isSensitiveKeyWith(v[0].slice(v[1]?.length), compiled)) {
-        named = PART_VALUE.lastIndex = at + v[0].length;
+      } else if (v && isSensitiveKeyWith(name, compiled)) {
+        // The value just before it in the same object is the one it names, when it names a member
+        // as keys are written (`password`, `/credentials/apiKey`), not in words.
+        if (
+          valueFrom >= last &&
+          start - valueTo < 256 &&
+          !/[{}[\]]/.test(text.slice(valueTo, start)) &&
+          /^[\w./:-]{1,64}$/.test(name)
+        ) {
+          out += text.slice(last, valueFrom) + FILTERED;
+          last = valueTo;
+        }
+        named = PART_VALUE.lastIndex = at + (list ? list[0].length : v[0].length);
         // A multipart form field: `Content-Disposition: form-data; name="password"`, a blank line,
         // its value; an XML element named by its key: `<entry key="db.password">…</entry>`.
         const part = PART_VALUE.exec(text);

@@ -1323,6 +1323,43 @@ describe('regressions: shapes real apps leak', () => {
       'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["[Filtered]","[Filtered]"]',
     ],
     ['SELECT * FROM items WHERE id IN ($1) ["x"]', 'SELECT * FROM items WHERE id IN ($1) ["x"]'],
+    // A validation error's value before the field that names it (express-validator's errors as
+    // JSON, inspected, or inside a JSON string); a field named in words, or in another object, stays.
+    [
+      '[{"type":"field","value":"S3cr3t!x","msg":"Invalid value","path":"password","location":"body"}]',
+      '[{"type":"field","value":"[Filtered]","msg":"Invalid value","path":"password","location":"body"}]',
+    ],
+    [
+      "[ { type: 'field', value: 'S3cr3t!x', msg: 'Too weak', path: 'password', location: 'body' } ]",
+      "[ { type: 'field', value: '[Filtered]', msg: 'Too weak', path: 'password', location: 'body' } ]",
+    ],
+    [
+      '{"message":"[{\\"value\\":\\"S3cr3t!x\\",\\"path\\":\\"password\\"}]"}',
+      '{"message":"[{\\"value\\":\\"[Filtered]\\",\\"path\\":\\"password\\"}]"}',
+    ],
+    [
+      '[{"value":"bob","path":"username"},{"value":"x"},{"path":"password"}]',
+      '[{"value":"bob","path":"username"},{"value":"x"},{"path":"password"}]',
+    ],
+    ["{ to: 'ops', name: 'password reset' }", "{ to: 'ops', name: 'password reset' }"],
+    // Zod's issues as JSON, the path a list; a name and its value with other members between
+    // them in one object (AWS SSM's parameter).
+    [
+      '[{"code":"too_small","path":["user","password"],"received":"S3cr3t!x"}]',
+      '[{"code":"too_small","path":["user","password"],"received":"[Filtered]"}]',
+    ],
+    [
+      '{"Parameter": {"Name": "/prod/db/password", "Type": "SecureString", "Value": "S3cr3t!x"}}',
+      '{"Parameter": {"Name": "/prod/db/password", "Type": "SecureString", "Value": "[Filtered]"}}',
+    ],
+    [
+      '{"Parameter": {"Name": "/prod/db/host", "Type": "String", "Value": "db.internal"}}',
+      '{"Parameter": {"Name": "/prod/db/host", "Type": "String", "Value": "db.internal"}}',
+    ],
+    [
+      "{ name: 'password', note: 'x' }, { value: 'kept' }",
+      "{ name: 'password', note: 'x' }, { value: 'kept' }",
+    ],
     // Sequelize's statement with its bound values after a `;`; io-ts's rejected value before its path.
     [
       'Executing (default): INSERT INTO "users" ("plan","api_token") VALUES ($1,$2); "pro", "k3y-v4lue"',

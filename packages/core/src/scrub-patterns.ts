@@ -1515,14 +1515,15 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // (`key: "reset_token",`): it is the name, and the `value` after it is still the one it names.
     if (m[7] && start < named) continue;
     // Also across the objects of a call's arguments (Prisma's `where: { key: "reset_token" },\n
-    // data: { value: "…" }`): only brackets and the key of an object may stand between them; or
+    // data: { value: "…" }`), or attribute selectors (`input[name="password"][value="…"]`): only
+    // brackets and the key of an object may stand between them; or
     // other members of the same object (AWS SSM's `"Name": "/prod/db/password", "Type":
     // "SecureString", "Value": "…"`): no bracket or tag between, within 256 characters.
     const between = named >= 0 && start - named < 2048 ? text.slice(named, start) : undefined;
     const sibling =
       between !== undefined &&
       (/^value$/i.test(key) || VALUE_FIELD.test(key)) &&
-      (/^(?:[,"'\\{}]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(between.replace(/\s+/g, '')) ||
+      (/^(?:[,"'\\{}[\]]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(between.replace(/\s+/g, '')) ||
         (between.length < 256 && !/[{}[\]<>]/.test(between)));
     // An error's name is no key: `TokenExpiredError: jwt expired`. A flag that says where the
     // secret comes from takes no value: `docker login --password-stdin registry.example.com`.

@@ -1360,6 +1360,8 @@ describe('regressions: shapes real apps leak', () => {
       "{ name: 'password', note: 'x' }, { value: 'kept' }",
       "{ name: 'password', note: 'x' }, { value: 'kept' }",
     ],
+    ['input[name="password"][value="S3cr3t!x"]', 'input[name="password"][value="[Filtered]"]'],
+    ['input[name="q"][value="shoes"]', 'input[name="q"][value="shoes"]'],
     // Sequelize's statement with its bound values after a `;`; io-ts's rejected value before its path.
     [
       'Executing (default): INSERT INTO "users" ("plan","api_token") VALUES ($1,$2); "pro", "k3y-v4lue"',

@@ -467,10 +467,10 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    executor's library (about 1 MB) was pulled in; it must not be.
    **OpenWhisk action zip** (rows 6b): \`wrapAction\` around a one-line \`main\`, bundled the same
    way and zipped as deployed, against the bare action (target ≤ 150 KiB added). The wrapper
-   misses it by a few KiB: the Node package loads its event pipeline with a \`require\` at the
-   first event, so a bundler keeps every export of core behind it (78.9 of the 81.5 KB core's
-   module takes minified alone, measured on 2026-12-07), where an \`import\` would let it leave
-   the unused ones out.
+   misses it by a few KiB. An event needs nearly all of core: a bundle of the Node pipeline's
+   \`startClient\` alone keeps 98.8 of the 104.5 KB that all of core's modules take there
+   (measured on 2026-12-07), 40 KB of it the scrubbing rules, so a bundler has little left to
+   drop, whether the pipeline is required or imported.
 7. **Huge inputs** (rows 7): each call with a 50 MiB \`Uint8Array\`, an object of 1,000,000 keys or
    a 10 MB string, in a fresh process per SDK and call, with a transport that only records: the
    call's own time, then the time of the next plain \`captureException\` until its envelope is

@@ -816,10 +816,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // --entrypoint htpasswd httpd:2 -Bbn user pass`), not in prose (`htpasswd -b is insecure, use
   // -i`: a word that ends in `,` or `;`, or a flag after the password, which htpasswd does not take).
   // Also `oc login -p`, `cf login -p`, `rabbitmqadmin -p`, `twine upload -p`, `cqlsh -p`,
-  // `cypher-shell -p`, `mosquitto_pub -P`, `ipmitool -P`, `unrar x -pS3cret`, `snmpwalk -c
+  // `cypher-shell -p`, `psexec -p`, `vsce publish -p` (an Azure DevOps token), `tsql -P`, `nuget
+  // push -k` (an API key), `mosquitto_pub -P`, `ipmitool -P`, `unrar x -pS3cret`, `snmpwalk -c
   // <community>`, `db2 connect ... using S3cret`, `bw unlock S3cret`, `curl -E cert.pem:S3cret`.
   [
-    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az|oc|cf) login|rabbitmqadmin|twine|cqlsh|cypher-shell)\b[^\n;|&]{0,512}?[ \t]-p|(?:7z[ar]?|unrar|rar)\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|snmp\w{0,12}\b[^\n;|&]{0,512}?[ \t]-c|db2\b[^\n;|&]{0,512}?[ \t]using[ \t]+|\bbw[ \t]+unlock[ \t]+|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|(?:un)?zip|mosquitto_\w{1,8}|ipmitool)\b[^\n;|&]{0,512}?[ \t]-P|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[auEU]|-auth|-user|-proxy-user|-cert)|(?:^|[ \t])-(?:[uU]|-user|-proxy-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
+    /(\b(?:mysqladmin(?=[ \t])[^\n;|&]{0,512}?[ \t]password[ \t]+|(?:mysql\w{0,6}|mongo\w{0,8}|sshpass|(?:docker|podman|helm registry|az|oc|cf) login|rabbitmqadmin|twine|cqlsh|cypher-shell|psexec|vsce)\b[^\n;|&]{0,512}?[ \t]-p|(?:7z[ar]?|unrar|rar)\b[^\n;|&]{0,512}?[ \t]-p(?=\S)|snmp\w{0,12}\b[^\n;|&]{0,512}?[ \t]-c|db2\b[^\n;|&]{0,512}?[ \t]using[ \t]+|\bbw[ \t]+unlock[ \t]+|redis-cli\b[^\n;|&]{0,512}?[ \t]-a|ldap\w{0,8}\b[^\n;|&]{0,512}?[ \t]-w|(?:sqlcmd|bcp|tsql|(?:un)?zip|mosquitto_\w{1,8}|ipmitool)\b[^\n;|&]{0,512}?[ \t]-P|nuget\b[^\n;|&]{0,512}?[ \t](?:-k|--api-key|-ApiKey)|ssh-keygen\b[^\n;|&]{0,512}[ \t]-[NP]|openssl\b[^\n;|&]{0,512}?[ \t]-[kK](?=[ \t])|rabbitmqctl\b[^\n;|&]{0,512}?[ \t](?:add_user|change_password)[ \t]+\S{1,256}[ \t]+|net[ \t]+use\b[^\n;|&]{0,512}?[ \t]\\\\\S{1,256}[ \t]+(?:\/\S{1,256}[ \t]+){0,3}(?![/*])|net[ \t]+user[ \t]+[^\s/]\S{0,255}[ \t]+(?![/*])|smbclient(?:[ \t]+-\S{1,64}(?:[ \t]+[^\s/-]\S{0,64})?){0,4}[ \t]+\/\/\S{1,256}[ \t]+(?![/-])|(?:sqlplus|rman|sqlldr|(?:ex|im)pdp)\b[^\n;|&]{0,512}?[ \t][^\s/@-]{1,128}\/(?=[^\s/]))[ \t]?|(?:\b(?:curl|wget|https?|git)(?=[ \t])[^\n;|&]{0,512}?[ \t]-(?:[auEU]|-auth|-user|-proxy-user|-cert)|(?:^|[ \t])-(?:[uU]|-user|-proxy-user))[ \t=]+(?=\\*["']?[^\s:%'"]{0,128}(?::(?!\/\/)|%))|\bhtpasswd[ \t]+(?:[^\s-]\S{0,64}[ \t]+)?(?:(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}-[A-Za-z]{0,5}n[A-Za-z]{0,5}[ \t]+(?:-[A-Za-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){0,3}|(?:-[A-Za-mo-z]{1,6}[ \t]+(?:\d\d?[ \t]+)?){1,4}[^\s-]\S{0,256}[ \t]+)[^\s-]\S{0,256}[ \t]+)(?!\/\/|-|\\+["']\\*["'])(\\*["'][^"'\n\\]{1,256}|[^\s'"]{1,256})/g,
     (all: string, pre: string, value: string, at: number, text: string) => {
       // What stays: the user of `user:password` (Samba: `user%password`), or the opening quote of
       // a quoted value (one value, to its closing quote, which stays): `sshpass -p "two words"`.
@@ -891,18 +892,20 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /(?:^|[\s"'])-(?:[uU]|-user)/,
   ],
   // A password handed to a command on its standard input (`echo S3cret | docker login
-  // --password-stdin`, `| sudo -S`, `| passwd --stdin`, `| chpasswd`, `--password-stdin <<<
-  // S3cret`), and commands that take a secret as a word: `mc alias set NAME URL KEY SECRET`,
-  // `vault login TOKEN`, `lftp -u bob,S3cret`, `xfreerdp /p:S3cret`. A quoted value keeps its quotes.
+  // --password-stdin`, `| gh auth login --with-token`, `| sudo -S`, `| passwd --stdin`, `|
+  // chpasswd`, `--password-stdin <<< S3cret`), and commands that take a secret as a word: `mc alias
+  // set NAME URL KEY SECRET` (and the old `mc config host add`), `vault login TOKEN`, `cargo login
+  // TOKEN`, `lftp -u bob,S3cret`, `xfreerdp /p:S3cret`, and GitHub Actions' `::add-mask::S3cret`
+  // (the value a workflow hides from its log). A quoted value keeps its quotes.
   [
-    /(\becho[ \t]+(?:-[neE]{1,3}[ \t]+)?)(\\*"[^"\n]*"|\\*'[^'\n]*'|[^\s|;&'"\\]+)(?=[ \t]*\|[^\n;&]*?(?:--password-stdin|[ \t]-S\b|--stdin|chpasswd))/g,
+    /(\becho[ \t]+(?:-[neE]{1,3}[ \t]+)?)(\\*"[^"\n]*"|\\*'[^'\n]*'|[^\s|;&'"\\]+)(?=[ \t]*\|[^\n;&]*?(?:--password-stdin|--with-token|[ \t]-S\b|--stdin|chpasswd))/g,
     keepQuotes,
     'echo',
   ],
   [
-    /(--password-stdin[^\n;|&]*?<<<[ \t]*|\bmc[ \t]+alias[ \t]+set(?:[ \t]+\S+){3}[ \t]+|\bvault[ \t]+login[ \t]+(?!-)|\blftp\b[^\n;|&]*?[ \t]-u[ \t]+[^\s,]+,|\b[xw]freerdp\b[^\n;|&]*?[ \t]\/p:)("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g,
+    /(--password-stdin[^\n;|&]*?<<<[ \t]*|\bmc[ \t]+(?:alias[ \t]+set|config[ \t]+host[ \t]+add)(?:[ \t]+\S+){3}[ \t]+|\b(?:vault|cargo)[ \t]+login[ \t]+(?!-)|::add-mask::|\blftp\b[^\n;|&]*?[ \t]-u[ \t]+[^\s,]+,|\b[xw]freerdp\b[^\n;|&]*?[ \t]\/p:)("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g,
     keepQuotes,
-    /password-stdin|mc[ \t]+alias|vault[ \t]+login|lftp|freerdp/,
+    /password-stdin|mc[ \t]+(?:alias|config)|(?:vault|cargo)[ \t]+login|add-mask|lftp|freerdp/,
   ],
   // Commands that store secrets, where every value given is one: `gh secret set NAME --body S3cret`
   // (`-b`, `--body=`), `az keyvault secret set --value S3cret`, `fly secrets set KEY=S3cret`,

@@ -1193,6 +1193,19 @@ describe('regressions: shapes real apps leak', () => {
     ],
     ['redis-cli -a hunter ping', 'redis-cli -a [Filtered] ping'],
     ['ldapsearch -x -D cn=admin -w S3cret -b dc=org', 'ldapsearch -x -D cn=admin -w [Filtered] -b dc=org'],
+    // Publishing and admin tools' own flags, a token on standard input or as a word, a masked value.
+    ['psexec \\\\host -u CORP\\bob -p S3cret cmd', 'psexec \\\\host -u CORP\\bob -p [Filtered] cmd'],
+    ['tsql -S db -U sa -P S3cret', 'tsql -S db -U sa -P [Filtered]'],
+    ['npx vsce publish -p S3cret', 'npx vsce publish -p [Filtered]'],
+    ['dotnet nuget push a.nupkg -k S3cret -s feed', 'dotnet nuget push a.nupkg -k [Filtered] -s feed'],
+    ['echo S3cret | gh auth login --with-token', 'echo [Filtered] | gh auth login --with-token'],
+    ['cargo login S3cret', 'cargo login [Filtered]'],
+    ['cargo login --help', 'cargo login --help'],
+    [
+      'mc config host add s3 http://minio:9000 admin S3cret',
+      'mc config host add s3 http://minio:9000 admin [Filtered]',
+    ],
+    ['::add-mask::S3cret', '::add-mask::[Filtered]'],
     ['sqlcmd -S db -U sa -P 123456 -Q x', 'sqlcmd -S db -U sa -P [Filtered] -Q x'],
     ['keytool -list -storepass changeit', 'keytool -list -storepass [Filtered]'],
     // A client's `user:password` of digits (not uid:gid), or after a user that is no number.

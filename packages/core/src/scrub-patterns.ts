@@ -1128,14 +1128,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /password|identified/i,
   ],
   // A password named in another language in text (`contrasena=...`, `mot de passe: ...`, with a
-  // full-width colon too): pairs in text are read with ASCII keys only.
+  // full-width colon too): pairs in text are read with ASCII keys and separators only. So is an
+  // English one before a full-width colon, as text written in Chinese or Japanese has it
+  // (`password：...`, `token：...`).
   [
     RegExp(
-      `((?:mot[ _-]de[ _-]passe|${PASSWORD_WORDS})[ \\t]*[:=\uff1a][ \\t]*["']?)[^\\s"',;]{1,256}`,
+      `((?:mot[ _-]de[ _-]passe|${PASSWORD_WORDS})[ \\t]*[:=\uff1a][ \\t]*["']?|\\b(?:passw(?:or)?d|pwd|secret|token|api[ _-]?key)[ \\t]*\uff1a[ \\t]*["']?)[^\\s"',;]{1,256}`,
       'gi',
     ),
     `$1${FILTERED}`,
-    RegExp(`de.passe|${PASSWORD_WORDS}`, 'i'),
+    RegExp(`de.passe|${PASSWORD_WORDS}|\uff1a`, 'i'),
   ],
   // A unique-key violation quotes the duplicate value: MySQL's `Duplicate entry '<value>' for key
   // 'users.api_token'`, Postgres's `Key (api_token)=(<value>) already exists`. The value goes when

@@ -1903,6 +1903,14 @@ describe('a password named in another language', () => {
     expect(scrubString(`login failed, ${word}: Hunter2!xyz`)).toBe(`login failed, ${word}: ${FILTERED}`);
   });
 
+  it('in text written in Chinese or Japanese, an English name before a full-width colon too', () => {
+    expect(scrubString('登录失败 密码：Hunter2!xyz')).toBe(`登录失败 密码：${FILTERED}`);
+    expect(scrubString('登录失败 password：Hunter2!xyz, token： k3y-v4lue')).toBe(
+      `登录失败 password：${FILTERED}, token： ${FILTERED}`,
+    );
+    expect(scrubString('时间：12:00 用户：ada')).toBe('时间：12:00 用户：ada');
+  });
+
   it('leaves words that only contain one', () => {
     expect(scrubValue({ parolee: 'case 42', parole_board: 'north' })).toEqual({
       parolee: 'case 42',

@@ -1403,6 +1403,8 @@ const LINE = /(?:=(?:"[^"\r\n\\]{0,256}"|\\{1,3}"[^"\r\n\\]{0,256}\\{1,3}")|[^\r
 const PART_VALUE = /\\*["']?(?:(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})|>([^<\r\n]{1,1024})(?=<\/))/y;
 /** A list of quoted names, and its last (the first group): `["user", "password"]`. */
 const LAST_ITEM = /^\[(?:\s*\\*["'][^"'\\\n]{0,64}\\*["']\s*,){0,32}\s*\\*["']([^"'\\\n]{1,64})\\*["']\s*\]/;
+/** A street address's start, maybe quoted or URL-encoded: a house number and a word (`1600 Amphitheatre`, `12+Main`). */
+const STREET_ADDRESS = /^\\*["']?\d{1,6}(?:[ +]|%20)[A-Za-z\u00c0-\u024f]/;
 /** The end of a quoted item that closes its list (`'…' ]`, `"…")`). */
 const PAIR_END = /^\\*["'](?:\s|\\+[nrt]){0,64}[\])]/;
 /** `||` or `??` before a quote (sticky). */
@@ -1561,8 +1563,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
         continue;
     }
     // A token under a name that says nothing: a short URL parameter (`?t=<token>`), or a cookie of
-    // a `document.cookie` list (`a=1; myapp=<token>; theme=dark`).
-    let unnamed = false;
+    // a `document.cookie` list (`a=1; myapp=<token>; theme=dark`). A bare `address` that holds a
+    // street address (a house number, then a word: a geocoding request's `?address=1600+…`), not a
+    // server's, is personal ({@link STREET_ADDRESS}).
+    let unnamed =
+      /^address$/i.test(key) &&
+      STREET_ADDRESS.test(text.slice(at, at + 16)) &&
+      isSensitiveKeyWith('phone', compiled);
     const listed = cookies && sep === '=' && text.startsWith('; ', start - 2);
     if (sep === '=' && query && TOKEN_PARAM_KEY.test(key)) {
       TOKEN_PARAM.lastIndex = at;

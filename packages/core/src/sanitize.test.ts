@@ -343,6 +343,11 @@ describe('sanitizeEvent', () => {
       name: FILTERED,
       email: FILTERED,
     });
+    expect(
+      sanitizeEvent(
+        testEvent({ extra: { order: { address: '12 Main St', db: { address: '127.0.0.1:5432' } } } }),
+      ).extra,
+    ).toEqual({ order: { address: FILTERED, db: { address: '127.0.0.1:5432' } } });
     expect(sanitizeEvent(testEvent({ tags: { name: 'nightly-export', queue: 'default' } })).tags).toEqual({
       name: 'nightly-export',
       queue: 'default',

@@ -456,10 +456,19 @@ export function siblingSecrets(
   // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
   // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
   // `sendDefaultPii`).
-  return keys.includes('name') &&
+  const person =
+    keys.includes('name') &&
     keys.some((key) => /^(?:e-?mail|phone|address)$/i.test(key)) &&
-    sensitive('phone')
-    ? (member) => member === 'name'
+    sensitive('phone');
+  // A bare `address` that holds a street address (a house number, then a word), not a server's.
+  const address = (object as Record<string, unknown>).address;
+  const street =
+    keys.includes('address') &&
+    typeof address === 'string' &&
+    STREET_ADDRESS.test(address) &&
+    sensitive('phone');
+  return person || street
+    ? (member) => (person && member === 'name') || (street && member === 'address')
     : undefined;
 }
 

@@ -957,16 +957,17 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // read as random (`/feed/latest-posts-2024.rss` and `/join/team-meeting-2024` stay):
   // `/private/<token>/calendar.ics`, `/ical/<token>.ics`, `/join/<token>`, Google Calendar's secret
   // address, `/private-<hex>/basic.ics`; `/forgot/<token>`, `/recover/<token>`, `/unlock/<token>`,
-  // `/accept/<token>`, `/claim/<token>`, `/redeem/<token>`, `/signup/<token>`, `/register/<token>`.
+  // `/accept/<token>`, `/claim/<token>`, `/redeem/<token>`, `/signup/<token>`, `/register/<token>`;
+  // a download link's `/download/<token>`, `/dl/<token>`.
   [
-    /(\/(?:private|join|ical|feed|forgot|recover|unlock|accept|claim|redeem|signup|register)\/|\/private-)([\w~%+-]{16,1024})(?![\w~%+-]|\.(?!(?:ics|rss|atom)(?![\w.-])))/gi,
+    /(\/(?:private|join|ical|feed|forgot|recover|unlock|accept|claim|redeem|signup|register|download|dl)\/|\/private-)([\w~%+-]{16,1024})(?![\w~%+-]|\.(?!(?:ics|rss|atom)(?![\w.-])))/gi,
     when(randomLike),
-    /\/(?:private|join|ical|feed|forgot|recover|unlock|accept|claim|redeem|signup|register)[/-]/i,
+    /\/(?:private|join|ical|feed|forgot|recover|unlock|accept|claim|redeem|signup|register|download|dl)[/-]/i,
   ],
   // A token after a one-letter segment (`/s/<token>` share links, `/i/` invitations, `/r/` resets,
-  // `/t/`): the letter says less than a word, so the token must read as random; a slug
+  // `/t/`, `/p/` private pastes and pages): the letter says less than a word, so the token must read as random; a slug
   // (`/t/how-to-install-node-20`), a UUID or a file (`/s/8f7a6b5c4d3e2f1a.js`) stays.
-  [/(\/[irst]\/)([\w~%+-]{16,1024})(?![\w~%+.-])/g, when(randomLike), /\/[irst]\//],
+  [/(\/[iprst]\/)([\w~%+-]{16,1024})(?![\w~%+.-])/g, when(randomLike), /\/[iprst]\//],
   // A token as a part of a Redis key, after a part whose words name it, as a command shows it in
   // an error or a breadcrumb: `SETEX reset:<token> 3600 ...`, `GET sess:<id>`, `DEL
   // app:apikey:<token>`; a part that reads as random or is a UUID, not data
@@ -1412,6 +1413,8 @@ const LINE = /(?:=(?:"[^"\r\n\\]{0,256}"|\\{1,3}"[^"\r\n\\]{0,256}\\{1,3}")|[^\r
 const PART_VALUE = /\\*["']?(?:(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})|>([^<\r\n]{1,1024})(?=<\/))/y;
 /** A list of quoted names, and its last (the first group): `["user", "password"]`. */
 const LAST_ITEM = /^\[(?:\s*\\*["'][^"'\\\n]{0,64}\\*["']\s*,){0,32}\s*\\*["']([^"'\\\n]{1,64})\\*["']\s*\]/;
+/** A URL parameter that names a user: `?u=bob`, `&user=bob`, `&login=bob`. */
+const URL_USER = /[?&#;](?:u|user|username|login)=[^&#\s]/;
 /** A street address's start, maybe quoted or URL-encoded: a house number and a word (`1600 Amphitheatre`, `12+Main`). */
 const STREET_ADDRESS = /^\\*["']?\d{1,6}(?:[ +]|%20)[A-Za-z\u00c0-\u024f]/;
 /** The end of a quoted item that closes its list (`'…' ]`, `"…")`). */
@@ -1574,11 +1577,13 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // A token under a name that says nothing: a short URL parameter (`?t=<token>`), or a cookie of
     // a `document.cookie` list (`a=1; myapp=<token>; theme=dark`). A bare `address` that holds a
     // street address (a house number, then a word: a geocoding request's `?address=1600+…`), not a
-    // server's, is personal ({@link STREET_ADDRESS}).
+    // server's, is personal ({@link STREET_ADDRESS}). A URL's `p` beside its user (`?u=bob&p=…`,
+    // as the Subsonic API and others take a login) is the password.
     let unnamed =
-      /^address$/i.test(key) &&
-      STREET_ADDRESS.test(text.slice(at, at + 16)) &&
-      isSensitiveKeyWith('phone', compiled);
+      (/^address$/i.test(key) &&
+        STREET_ADDRESS.test(text.slice(at, at + 16)) &&
+        isSensitiveKeyWith('phone', compiled)) ||
+      (query && key === 'p' && sep === '=' && URL_USER.test(text.slice(Math.max(0, start - 256), at + 256)));
     const listed = cookies && sep === '=' && text.startsWith('; ', start - 2);
     if (sep === '=' && query && TOKEN_PARAM_KEY.test(key)) {
       TOKEN_PARAM.lastIndex = at;

@@ -1206,6 +1206,12 @@ describe('regressions: shapes real apps leak', () => {
       'mc config host add s3 http://minio:9000 admin [Filtered]',
     ],
     ['::add-mask::S3cret', '::add-mask::[Filtered]'],
+    // A URL's password beside its user (the Subsonic API); a page number stays. Download links, `/p/`.
+    ['GET /rest/ping?u=ada&p=S3cret!x&v=1.16.1', 'GET /rest/ping?u=ada&p=[Filtered]&v=1.16.1'],
+    ['GET /list?p=2&q=shoes', 'GET /list?p=2&q=shoes'],
+    ['GET /download/Zq8Lm2Xv7Np3Kd9W', 'GET /download/[Filtered]'],
+    ['GET /download/report-2024-01-15.pdf', 'GET /download/report-2024-01-15.pdf'],
+    ['GET /p/Zq8Lm2Xv7Np3Kd9W', 'GET /p/[Filtered]'],
     ['sqlcmd -S db -U sa -P 123456 -Q x', 'sqlcmd -S db -U sa -P [Filtered] -Q x'],
     ['keytool -list -storepass changeit', 'keytool -list -storepass [Filtered]'],
     // A client's `user:password` of digits (not uid:gid), or after a user that is no number.

@@ -435,6 +435,9 @@ describe('sanitizeEvent', () => {
       ],
       setting: { setting: 'smtp_password', value: 'Summer2024!' },
       attribute: { attribute: 'client_secret', val: 'f3a9c2d17be6' },
+      // A password-change form; counts before and after stay.
+      changeForm: { current: 'Winter2023!', new: 'Summer2024!', confirm: 'Summer2024!' },
+      counts: { current: 3, new: 5, confirm: false },
     };
     const wire = sanitizeEvent(testEvent({ extra })).extra;
     expect(wire).toEqual({
@@ -475,6 +478,8 @@ describe('sanitizeEvent', () => {
       ],
       setting: { setting: 'smtp_password', value: '[Filtered]' },
       attribute: { attribute: 'client_secret', val: '[Filtered]' },
+      changeForm: { current: '[Filtered]', new: '[Filtered]', confirm: '[Filtered]' },
+      counts: { current: 3, new: 5, confirm: false },
     });
     // The same rule for data that is already JSON (request bodies).
     expect(scrubValue(extra)).toEqual(wire);

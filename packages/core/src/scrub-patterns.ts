@@ -453,6 +453,12 @@ export function siblingSecrets(
     )
       return (member) => member === 'code';
   }
+  // A password-change form's members (`{ current, new, confirm }`): text under `new` beside
+  // `confirm` or `current` is a password, and so is theirs.
+  if (keys.includes('new') && (keys.includes('confirm') || keys.includes('current')))
+    return (member) =>
+      /^(?:current|old|new|confirm)$/.test(member) &&
+      typeof (object as Record<string, unknown>)[member] === 'string';
   // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
   // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
   // `sendDefaultPii`).

@@ -348,6 +348,15 @@ describe('sanitizeEvent', () => {
         testEvent({ extra: { order: { address: '12 Main St', db: { address: '127.0.0.1:5432' } } } }),
       ).extra,
     ).toEqual({ order: { address: FILTERED, db: { address: '127.0.0.1:5432' } } });
+    // A bare `customer` holding a person's name, not an id.
+    expect(
+      sanitizeEvent(
+        testEvent({ tags: { customer: 'Ada Lovelace' }, user: { id: '42', customer: 'José María García' } }),
+      ),
+    ).toMatchObject({ tags: { customer: FILTERED }, user: { id: '42', customer: FILTERED } });
+    expect(sanitizeEvent(testEvent({ extra: { order: { customer: 'cus_42' } } })).extra).toEqual({
+      order: { customer: 'cus_42' },
+    });
     expect(sanitizeEvent(testEvent({ tags: { name: 'nightly-export', queue: 'default' } })).tags).toEqual({
       name: 'nightly-export',
       queue: 'default',

@@ -466,17 +466,27 @@ export function siblingSecrets(
     keys.includes('name') &&
     keys.some((key) => /^(?:e-?mail|phone|address)$/i.test(key)) &&
     sensitive('phone');
-  // A bare `address` that holds a street address (a house number, then a word), not a server's.
-  const address = (object as Record<string, unknown>).address;
+  // A bare `address` that holds a street address (a house number, then a word), not a server's;
+  // a bare `customer` that holds a person's name (two to four capitalized words), not an id.
+  const { address, customer } = object as Record<string, unknown>;
   const street =
     keys.includes('address') &&
     typeof address === 'string' &&
     STREET_ADDRESS.test(address) &&
     sensitive('phone');
-  return person || street
-    ? (member) => (person && member === 'name') || (street && member === 'address')
+  const client =
+    keys.includes('customer') &&
+    typeof customer === 'string' &&
+    PERSON_NAME.test(customer) &&
+    sensitive('phone');
+  return person || street || client
+    ? (member) =>
+        (person && member === 'name') || (street && member === 'address') || (client && member === 'customer')
     : undefined;
 }
+
+/** A person's name as written: two to four capitalized words (`Ada Lovelace`, `José María García`). */
+const PERSON_NAME = /^\p{Lu}\p{Ll}+(?:[ '-]\p{Lu}\p{Ll}+){1,3}$/u;
 
 /**
  * A random token rather than a word, a name or a setting: 20+ characters without spaces, with

@@ -135,6 +135,10 @@ describe('normalize', () => {
         },
       },
     );
+    // A Map's entries are read for a naming member as an object's are, with the filter on.
+    expect(
+      normalize(new Map<string, unknown>([['name', revoked]]), { filterKey: (key) => key === 'password' }),
+    ).toEqual({ name: '[Proxy]' });
     const arrayProxy = new Proxy([1, 2, 3], {});
     const out = normalize({ revoked, throwingTraps, throwingGet, arrayProxy, list: [revoked] });
     expect(out).toEqual({

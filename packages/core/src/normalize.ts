@@ -343,8 +343,12 @@ function visitMap(value: Map<unknown, unknown>, depth: number, state: State): Re
   // Its entries may name a secret sibling as an object's members do (`name` beside `email`).
   let named: ((key: string) => boolean) | undefined;
   if (state.filterKey) {
-    const view = Object.fromEntries(entries);
-    named = siblingSecrets(view, Object.keys(view), state.filterKey, entries.length < 13);
+    try {
+      const view = Object.fromEntries(entries);
+      named = siblingSecrets(view, Object.keys(view), state.filterKey, entries.length < 13);
+    } catch {
+      // An entry that cannot be read (a revoked Proxy) names nothing.
+    }
   }
   for (const [key, rawValue] of entries) {
     const [k, v] = child(key, () => rawValue, depth, state, named?.(key));

@@ -107,6 +107,27 @@ describe('normalize', () => {
     });
   });
 
+  it("reads no getter of an object's prototype while looking for members that name others", () => {
+    let calls = 0;
+    class Order {
+      name = 'Ada Lovelace';
+      email = 'ada@example.org';
+      get customer() {
+        calls += 1;
+        return 'Ada Lovelace';
+      }
+      get address() {
+        calls += 1;
+        return '12 Main St';
+      }
+    }
+    expect(normalize(new Order(), { filterKey: (key) => key === 'phone' })).toEqual({
+      name: '[Filtered]',
+      email: 'ada@example.org',
+    });
+    expect(calls).toBe(0);
+  });
+
   it('survives hostile Proxies', () => {
     const { proxy: revoked, revoke } = Proxy.revocable({}, {});
     revoke();

@@ -1421,6 +1421,14 @@ const LINE = /(?:=(?:"[^"\r\n\\]{0,256}"|\\{1,3}"[^"\r\n\\]{0,256}\\{1,3}")|[^\r
  * group). Sticky.
  */
 const PART_VALUE = /\\*["']?(?:(\r?\n|\\{1,8}r\\{1,8}n)\1([^\r\n\\]{1,1024})|>([^<\r\n]{1,1024})(?=<\/))/y;
+/**
+ * Whether the text between a naming pair's value and a value pair lets the one name the other:
+ * only brackets, quotes, commas and the key that opens an object (across a call's arguments), or
+ * no bracket or tag within 256 characters (other members of the same object).
+ */
+const namesAcross = (between: string): boolean =>
+  /^(?:[,"'\\{}[\]]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(between.replace(/\s+/g, '')) ||
+  (between.length < 256 && !/[{}[\]<>]/.test(between));
 /** A list of quoted names, and its last (the first group): `["user", "password"]`. */
 const LAST_ITEM = /^\[(?:\s*\\*["'][^"'\\\n]{0,64}\\*["']\s*,){0,32}\s*\\*["']([^"'\\\n]{1,64})\\*["']\s*\]/;
 /** A URL parameter that names a user: `?u=bob`, `&user=bob`, `&login=bob`. */
@@ -1548,12 +1556,11 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // brackets and the key of an object may stand between them; or
     // other members of the same object (AWS SSM's `"Name": "/prod/db/password", "Type":
     // "SecureString", "Value": "…"`): no bracket or tag between, within 256 characters.
-    const between = named >= 0 && start - named < 2048 ? text.slice(named, start) : undefined;
     const sibling =
-      between !== undefined &&
+      named >= 0 &&
+      start - named < 2048 &&
       (/^value$/i.test(key) || VALUE_FIELD.test(key)) &&
-      (/^(?:[,"'\\{}[\]]|\\[nrt]|\w{1,32}\\*["']?:\{){0,64}$/.test(between.replace(/\s+/g, '')) ||
-        (between.length < 256 && !/[{}[\]<>]/.test(between)));
+      namesAcross(text.slice(named, start));
     // An error's name is no key: `TokenExpiredError: jwt expired`. A flag that says where the
     // secret comes from takes no value: `docker login --password-stdin registry.example.com`.
     if (/(?:Error|Exception):/.test(key + sep) || (m[4] && /-stdin$/.test(key))) continue;

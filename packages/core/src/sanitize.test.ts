@@ -447,6 +447,13 @@ describe('sanitizeEvent', () => {
       // A password-change form; counts before and after stay.
       changeForm: { current: 'Winter2023!', new: 'Summer2024!', confirm: 'Summer2024!' },
       counts: { current: 3, new: 5, confirm: false },
+      // A security question's answer; a quiz's stays.
+      recovery: { question: "What was your mother's maiden name?", answer: 'Hopper' },
+      chosen: { securityQuestion: 'Q3', answer: 'Rex' },
+      quiz: { question: 'What is 6 x 7?', answer: '42' },
+      // An opaque token under a short name; a flag, a count or a word stays.
+      device: { id: 7, refresh: 'b3Jk9xQ2mLp7ZtR4vW8yA1cE', access: 'Zk3j9Lm2pQ8rT5vX7wY1aB4c' },
+      options: { refresh: true, access: 'read-only', rt: 30 },
     };
     const wire = sanitizeEvent(testEvent({ extra })).extra;
     expect(wire).toEqual({
@@ -489,6 +496,11 @@ describe('sanitizeEvent', () => {
       attribute: { attribute: 'client_secret', val: '[Filtered]' },
       changeForm: { current: '[Filtered]', new: '[Filtered]', confirm: '[Filtered]' },
       counts: { current: 3, new: 5, confirm: false },
+      recovery: { question: "What was your mother's maiden name?", answer: '[Filtered]' },
+      chosen: { securityQuestion: 'Q3', answer: '[Filtered]' },
+      quiz: { question: 'What is 6 x 7?', answer: '42' },
+      device: { id: 7, refresh: '[Filtered]', access: '[Filtered]' },
+      options: { refresh: true, access: 'read-only', rt: 30 },
     });
     // The same rule for data that is already JSON (request bodies).
     expect(scrubValue(extra)).toEqual(wire);

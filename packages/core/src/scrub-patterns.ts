@@ -459,6 +459,23 @@ export function siblingSecrets(
     return (member) =>
       /^(?:current|old|new|confirm)$/.test(member) &&
       typeof (object as Record<string, unknown>)[member] === 'string';
+  // A security question's answer (`{ question: "Mother's maiden name?", answer }`), when the
+  // question's key or text says so: it recovers the account as a password does. A quiz's or an
+  // FAQ's answer stays.
+  if (keys.includes('answer')) {
+    const record = object as Record<string, unknown>;
+    const asked = keys.find((key) => /^(?:(?:security|secret)[_-]?)?question$/i.test(key));
+    const question = asked === undefined ? undefined : record[asked];
+    if (
+      typeof record.answer === 'string' &&
+      typeof question === 'string' &&
+      (asked !== 'question' || SECURITY_QUESTION.test(question))
+    )
+      return (member) => member === 'answer';
+  }
+  // An opaque token under a short name apps give one (`{ refresh: '…' }`, `{ rt, at }` of a
+  // session): a value that reads as random ({@link randomLike}), not a flag, a count or a word.
+  const tokens = keys.some((key) => TOKEN_MEMBER.has(key));
   // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
   // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
   // `sendDefaultPii`).
@@ -473,11 +490,23 @@ export function siblingSecrets(
   const customer = keys.includes('customer') ? (object as Record<string, unknown>).customer : undefined;
   const street = typeof address === 'string' && STREET_ADDRESS.test(address) && sensitive('phone');
   const client = typeof customer === 'string' && PERSON_NAME.test(customer) && sensitive('phone');
-  return person || street || client
+  return person || street || client || tokens
     ? (member) =>
-        (person && member === 'name') || (street && member === 'address') || (client && member === 'customer')
+        (person && member === 'name') ||
+        (street && member === 'address') ||
+        (client && member === 'customer') ||
+        (tokens && TOKEN_MEMBER.has(member) && opaqueToken(member, (object as Record<string, unknown>)[member]))
     : undefined;
 }
+
+/** Words of a question that recovers an account (`What was the name of your first pet?`). */
+const SECURITY_QUESTION =
+  /\b(?:maiden|pet|born|birth|childhood|first|favou?rite|school|street|nickname|grew up|met your|memorable|security)\b/i;
+
+/** Members a session or a client keeps an opaque token under, by a short name. */
+const TOKEN_MEMBER = new Set(['refresh', 'access', 'rt', 'at', 'tok', 'ott']);
+const opaqueToken = (member: string, value: unknown): boolean =>
+  typeof value === 'string' && isTokenParam(member, value);
 
 /** A person's name as written: two to four capitalized words (`Ada Lovelace`, `José María García`). */
 const PERSON_NAME = /^\p{Lu}\p{Ll}+(?:[ '-]\p{Lu}\p{Ll}+){1,3}$/u;
@@ -1238,6 +1267,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     (all: string, head: string, label: string) =>
       isSensitiveKeyWith(label, builtinScrub()) ? head + FILTERED : all,
     '" with value ',
+  ],
+  // A message that names an argument or a field, then quotes what it was given after `Received`:
+  // Node's `The argument 'password' is invalid. Received 'hunter2'`, `The "apiKey" argument must
+  // be of type number. Received type string ('…')`, a validator's `"token" must be a valid GUID.
+  // Received "…"`. The value goes when the name is a sensitive one.
+  [
+    /((\\*["'])([\w.[\]-]{1,64})\2[^\n"'`]{1,256}?\b[Rr]eceived:?[ \t]+(?:type \w{1,16} \()?\\*["'])((?:[^"'\\\n]|\\[^"'\n]){1,1024})(?=\\*["'])/g,
+    (all: string, head: string, _quote: string, label: string) =>
+      isSensitiveKeyWith(label, builtinScrub()) ? head + FILTERED : all,
+    'eceived',
   ],
   // A `.pgpass` line: `host:port:database:user:password`.
   [

@@ -1337,6 +1337,16 @@ describe('regressions: shapes real apps leak', () => {
       '"username" with value "bob" fails to match the required pattern',
       '"username" with value "bob" fails to match the required pattern',
     ],
+    // A value quoted after `Received`, named by the argument or field before it (Node's argument
+    // errors, validators); other names keep theirs.
+    ["The argument 'password' is invalid. Received 'hunter2'", "The argument 'password' is invalid. Received '[Filtered]'"],
+    [
+      'The "apiKey" argument must be of type number. Received type string (\'Zk3j9Lm2pQ8rT5vX\')',
+      'The "apiKey" argument must be of type number. Received type string (\'[Filtered]\')',
+    ],
+    ['"token" must be a valid GUID. Received "k3j9l2m4n5b6"', '"token" must be a valid GUID. Received "[Filtered]"'],
+    ["The \"name\" argument must be of type string. Received 'bob'", "The \"name\" argument must be of type string. Received 'bob'"],
+    ['The "path" argument must be of type string. Received type number (42)', 'The "path" argument must be of type string. Received type number (42)'],
     [
       'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["Ada","S3cr3t!x"]',
       'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["[Filtered]","[Filtered]"]',

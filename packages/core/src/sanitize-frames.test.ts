@@ -133,6 +133,18 @@ describe('sanitized frames remembered between events', () => {
     expect(framesOut(eventWith([frame()]))[0]?.context_line).toContain('ORDER-77-SECRET');
   });
 
+  it("leaves out the user name of a frame's path under a home directory, unless sendDefaultPii", () => {
+    const file = `/home/jdoe${freshFile()}`;
+    const windows = 'C:\\Users\\Jane\\app\\dist\\server.js';
+    const out = framesOut(eventWith([frameOf(file), frameOf(windows)]));
+    expect(out.map((f) => [f.filename, f.abs_path])).toEqual([
+      [file.replace('jdoe', '[user]'), file.replace('jdoe', '[user]')],
+      ['C:\\Users\\[user]\\app\\dist\\server.js', 'C:\\Users\\[user]\\app\\dist\\server.js'],
+    ]);
+    const pii = framesOut(eventWith([frameOf(file)]), { sendDefaultPii: true });
+    expect(pii[0]?.filename).toBe(file);
+  });
+
   it('reads frames whose lists throw or hold objects without failing or leaking', () => {
     const file = freshFile();
     framesOut(eventWith([frameOf(file)]));

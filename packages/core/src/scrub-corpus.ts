@@ -1250,7 +1250,7 @@ export const BENIGN: Record<string, string[]> = {
     'at https://cdn.example.com/static/js/main.8f7a6b5c.chunk.js:2:10345',
     'getSecret@https://example.com/app.js:3:14',
     'apiKeyFor@webpack:///./src/api/key.ts?5a2b:7:22',
-    'at C:\\Users\\dev\\project\\secret-handler.js:5:1',
+    'at D:\\build\\project\\secret-handler.js:5:1',
     'at file:///srv/app/dist/session.mjs:120:33',
     '    at processTicksAndRejections (node:internal/process/task_queues:95:5)',
   ],

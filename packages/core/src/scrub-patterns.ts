@@ -16,6 +16,7 @@ export const FILTERED = '[Filtered]';
 export const EMAIL_MASK = '[email]';
 export const IP_MASK = '[ip]';
 export const PHONE_MASK = '[phone]';
+export const USER_MASK = '[user]';
 
 export interface ScrubOptions {
   /**
@@ -495,7 +496,9 @@ export function siblingSecrets(
         (person && member === 'name') ||
         (street && member === 'address') ||
         (client && member === 'customer') ||
-        (tokens && TOKEN_MEMBER.has(member) && opaqueToken(member, (object as Record<string, unknown>)[member]))
+        (tokens &&
+          TOKEN_MEMBER.has(member) &&
+          opaqueToken(member, (object as Record<string, unknown>)[member]))
     : undefined;
 }
 
@@ -1274,8 +1277,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // Received "…"`. The value goes when the name is a sensitive one.
   [
     /((\\*["'])([\w.[\]-]{1,64})\2[^\n"'`]{1,256}?\b[Rr]eceived:?[ \t]+(?:type \w{1,16} \()?\\*["'])((?:[^"'\\\n]|\\[^"'\n]){1,1024})(?=\\*["'])/g,
-    (all: string, head: string, _quote: string, label: string) =>
-      isSensitiveKeyWith(label, builtinScrub()) ? head + FILTERED : all,
+    (all: string, head: string) =>
+      isSensitiveKeyWith(/^\\*["']([^"'\\]+)/.exec(head)![1]!, builtinScrub()) ? head + FILTERED : all,
     'eceived',
   ],
   // A `.pgpass` line: `host:port:database:user:password`.
@@ -1345,6 +1348,15 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
   [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED, 1],
+  // The user name in a path under a home directory (`/home/ada/…`, `/Users/ada/…`,
+  // `C:\Users\ada\…`, also with doubled backslashes as JSON writes them), as stack
+  // frames and file errors carry it: a path to a file (an extension further on), so a page's
+  // route (`/home/settings`) stays, and so do the accounts that name no one (`/home/node/`).
+  [
+    /((?<![\w.-])(?:\/home|\/Users|[A-Za-z]:(?:\\+|\/)Users)(?:\\+|\/))(?!(?:node|runner|ubuntu|app|ec2-user|circleci|vscode|codespace|gitpod|jenkins|www-data|Shared|Public|Default)(?:\\|\/))[^\s\\/:*?"'`<>|]{1,64}(?=(?:\\+|\/)[^\s"'`:*?<>|]{0,512}\.[A-Za-z]\w{0,7}\b)/g,
+    `$1${USER_MASK}`,
+    /home[\\/]|Users[\\/]/,
+  ],
   // Phone numbers in international form (`+1 415 555 2897`, `+44 20 7946 0018`, `+14155552897`,
   // `+1 (415) 555-2897`): 8 to 15 digits after the `+`, not a date (`+2024-12-06`).
   [
@@ -1373,8 +1385,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip, 1],
 ];
 
-/** Rules that apply with `sendDefaultPii`: all but the phone, e-mail and IP masks. */
-const SECRET_RULES = RULES.slice(0, -5);
+/** Rules that apply with `sendDefaultPii`: all but the user-path, phone, e-mail and IP masks. */
+const SECRET_RULES = RULES.slice(0, -6);
 /**
  * Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed: 1, the
  * pattern that says whether the rule is tried; 2, the rule too.

@@ -63,6 +63,29 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('order ORD-415-555-2897, 2024-555-1234, 415-155-2897')).toBe(
       'order ORD-415-555-2897, 2024-555-1234, 415-155-2897',
     );
+    // The user name in a path to a file under a home directory, unless sendDefaultPii; a page's
+    // route and an account that names no one stay.
+    expect(scrubString('at main (/home/jdoe/api/src/server.js:10:5)')).toBe(
+      'at main (/home/[user]/api/src/server.js:10:5)',
+    );
+    expect(scrubString("ENOENT: no such file or directory, open '/Users/jane.doe/app/config.json'")).toBe(
+      "ENOENT: no such file or directory, open '/Users/[user]/app/config.json'",
+    );
+    expect(scrubString('at f (C:\\Users\\jdoe\\app\\index.js:1:1) {"p":"C:\\\\Users\\\\jdoe\\\\a.js"}')).toBe(
+      'at f (C:\\Users\\[user]\\app\\index.js:1:1) {"p":"C:\\\\Users\\\\[user]\\\\a.js"}',
+    );
+    expect(scrubString('file:///C:/Users/jdoe/app/main.mjs:3:9')).toBe(
+      'file:///C:/Users/[user]/app/main.mjs:3:9',
+    );
+    expect(
+      scrubString('at x (/home/node/app/server.js:1:1) from /home/settings to /home/profile, cd /home/jdoe'),
+    ).toBe('at x (/home/node/app/server.js:1:1) from /home/settings to /home/profile, cd /home/jdoe');
+    expect(scrubString('/var/www/home/jdoe/x.php https://example.com/Users/jdoe/photo.jpg')).toBe(
+      '/var/www/home/jdoe/x.php https://example.com/Users/jdoe/photo.jpg',
+    );
+    expect(scrubString('at main (/home/jdoe/api/server.js:1:1)', { sendDefaultPii: true })).toBe(
+      'at main (/home/jdoe/api/server.js:1:1)',
+    );
     // A person's name beside their e-mail or phone, as data prints it.
     expect(scrubString("customer { name: 'Ada Lovelace', email: 'ada@example.org', plan: 'pro' }")).toBe(
       `customer { name: '${FILTERED}', email: '[email]', plan: 'pro' }`,
@@ -1339,14 +1362,26 @@ describe('regressions: shapes real apps leak', () => {
     ],
     // A value quoted after `Received`, named by the argument or field before it (Node's argument
     // errors, validators); other names keep theirs.
-    ["The argument 'password' is invalid. Received 'hunter2'", "The argument 'password' is invalid. Received '[Filtered]'"],
+    [
+      "The argument 'password' is invalid. Received 'hunter2'",
+      "The argument 'password' is invalid. Received '[Filtered]'",
+    ],
     [
       'The "apiKey" argument must be of type number. Received type string (\'Zk3j9Lm2pQ8rT5vX\')',
       'The "apiKey" argument must be of type number. Received type string (\'[Filtered]\')',
     ],
-    ['"token" must be a valid GUID. Received "k3j9l2m4n5b6"', '"token" must be a valid GUID. Received "[Filtered]"'],
-    ["The \"name\" argument must be of type string. Received 'bob'", "The \"name\" argument must be of type string. Received 'bob'"],
-    ['The "path" argument must be of type string. Received type number (42)', 'The "path" argument must be of type string. Received type number (42)'],
+    [
+      '"token" must be a valid GUID. Received "k3j9l2m4n5b6"',
+      '"token" must be a valid GUID. Received "[Filtered]"',
+    ],
+    [
+      'The "name" argument must be of type string. Received \'bob\'',
+      'The "name" argument must be of type string. Received \'bob\'',
+    ],
+    [
+      'The "path" argument must be of type string. Received type number (42)',
+      'The "path" argument must be of type string. Received type number (42)',
+    ],
     [
       'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["Ada","S3cr3t!x"]',
       'prisma:query INSERT INTO "User" ("name","password") VALUES ($1,$2) ["[Filtered]","[Filtered]"]',

@@ -1116,7 +1116,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // / `created` / `expired` / `provided` / `changed to` / `set to` / `to` or in quotes:
   // `invalid token 9f8e...`, `API key: 9f8e...`, `token expired: 9f8e...`, `Incorrect API key
   // provided: 9f8e...`, `for key 9f8e...`,
-  // `session 9f8e... not found`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
+  // `session 9f8e... not found`, `session id 9f8e...`, `refresh 9f8e...`, `header was 9f8e...` (16+ token characters,
   // digits and letters); a password of any length after `password`, `pwd`, `passphrase`, `secret` or SQL's
   // `IDENTIFIED BY` with a digit and a letter or a symbol: `the password was S3cr3t!`,
   // `WITH PASSWORD 'S3cr3t'`, not `password is required` or `pwd /app`; also with one or two
@@ -1124,7 +1124,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`); after `password` or
   // `secret`, also 8 or more letters with a capital inside (`password NtrByADPJJyhDemC`).
   [
-    /(\b(?:api[ _-]?key|key|token|secret|session|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:(?:(?:has[ \t]+been|was|is)[ \t]+)?(?:changed|set|reset|updated)[ \t]+to|is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used|to))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|key|token|secret|session(?:[ \t_-]?id)?|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:(?:(?:has[ \t]+been|was|is)[ \t]+)?(?:changed|set|reset|updated)[ \t]+to|is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used|to))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       // A word ends at an escaped line break or tab (shielded while the value rules run: see

@@ -11,7 +11,7 @@ import {
   scrubUrlWith,
   scrubValueWith,
 } from './scrub.js';
-import { FILTERED, isTokenParam, tokenLike } from './scrub-patterns.js';
+import { FILTERED, isTokenParam, OAUTH_CALLBACK, tokenLike } from './scrub-patterns.js';
 import type { RequestData } from './types.js';
 
 /** The raw pieces of an incoming HTTP request, as a framework adapter sees them. */
@@ -64,13 +64,16 @@ function scrubQuery(query: unknown, compiled: CompiledScrub): string | Record<st
   const parsed = normalize(query, { maxDepth: 3, maxBreadth: 100, maxStringLength: 2048 });
   if (!isRecord(parsed)) return undefined;
   const out: Record<string, string> = {};
-  for (const key of Object.keys(parsed)) {
+  const keys = Object.keys(parsed);
+  // An OAuth callback's `state`, whatever it reads as.
+  const callback = keys.some((key) => OAUTH_CALLBACK.test(`?${key}=`));
+  for (const key of keys) {
     const value = parsed[key];
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     setKey(
       out,
       scrubStringWith(key, compiled),
-      isSensitiveKeyWith(key, compiled, true) || isTokenParam(key, text)
+      isSensitiveKeyWith(key, compiled, true) || isTokenParam(key, text) || (callback && key === 'state')
         ? FILTERED
         : truncate(scrubStringWith(text, compiled), 2048),
     );

@@ -160,13 +160,14 @@ const PASSWORD_WORDS =
 const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
 
 /**
- * In URL query strings and fragments, also these: OAuth codes and state, PKCE and OAuth 1
+ * In URL query strings and fragments, also these: OAuth codes and an OAuth, CSRF or login state
+ * so named (a bare `state` is one when it reads as random: {@link TOKEN_PARAM_KEY}), PKCE and OAuth 1
  * verifiers, SAML responses, SSO payloads, magic-link and invitation tokens, signed-URL hashes,
  * API keys; not a code or key a word before it says is data (`country_code`, `status_code`,
  * `sort_key`, `content_hash`), nor a state of something (`order_state`).
  */
 const QUERY_WORD =
-  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|nonce|rlkey|resourcekey|verification|confirmation|activation|saml ?request)(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:(?:o?auth|csrf|login|sso|session)[^a-z\d])?state$/;
+  /(?:^|[^a-z\d])(?<!(?:country|currency|zip|postal|post|status|error|err|exit|return|response|http|lang|language|locale|region|iso|tax|phone|dial|promo|coupon|discount|product|item|color|colour|unit|sort|partition|primary|foreign|cache|lookup|index|route|idempotency|object|public|publishable|site|group|event|reason|result|state|content|file|commit|git|image|asset|build|chunk|source)[^a-z\d])(?:code|key|ticket|hash|verifier|sso|magic|invite|appid|nonce|rlkey|resourcekey|verification|confirmation|activation|saml ?request)(?![a-z\d]|[^a-z\d](?:count|algo|algorithm|type|length|size)(?![a-z\d]))|^(?:o?auth|csrf|login|sso|session)[^a-z\d]state$/;
 /**
  * A count of tokens (`token_count`, `max_tokens`, `prompt_tokens`, `cache_read_input_tokens`) or a
  * tokenizer, or a position in a listing (`nextPageToken`, `continuationToken`), not a credential: removed from the normalized key before it is judged, so
@@ -539,9 +540,16 @@ export const randomLike = (value: string): boolean =>
 /**
  * URL parameters whose name says less than a credential's (`?t=`, `?k=`, `?s=`, `?tk=`, `?tok=`,
  * `?rt=`, `?at=`, `?ott=`, `?pat=`, `?ak=`, `?refresh=`, `?access=`, `?share=`, `?unlock=`,
- * `?dl=`, `?wskey=`): a token only when the value reads as one ({@link isTokenParam}).
+ * `?dl=`, `?wskey=`; an OAuth callback's `?state=`, where `?state=inactive` and `?state=CA` are
+ * data): a token only when the value reads as one ({@link isTokenParam}).
  */
-const TOKEN_PARAM_KEY = /^(?:tk?|tok|k|s|rt|at|ott|pat|ak|refresh|access|share|unlock|dl|wskey)$/i;
+const TOKEN_PARAM_KEY = /^(?:tk?|tok|k|s|rt|at|ott|pat|ak|refresh|access|share|unlock|dl|wskey|state)$/i;
+
+/**
+ * An OAuth callback's parameters, beside which a bare `state` is the flow's, whatever it reads as
+ * (`?code=…&state=af0ifjsldkj`, `#access_token=…&state=…`).
+ */
+export const OAUTH_CALLBACK = /(?:^|[?&#;])(?:code|access_token|id_token)=/;
 
 /**
  * A short URL parameter that apps put a token in ({@link TOKEN_PARAM_KEY}), holding one: a value
@@ -1655,7 +1663,9 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     const listed = cookies && sep === '=' && text.startsWith('; ', start - 2);
     if (sep === '=' && query && TOKEN_PARAM_KEY.test(key)) {
       TOKEN_PARAM.lastIndex = at;
-      unnamed = isTokenParam(key, TOKEN_PARAM.exec(text)?.[0] ?? '');
+      unnamed =
+        isTokenParam(key, TOKEN_PARAM.exec(text)?.[0] ?? '') ||
+        (key === 'state' && OAUTH_CALLBACK.test(text.slice(Math.max(0, start - 2048), at + 2048)));
     } else if (listed && !/^boundary$/i.test(key)) {
       COOKIE_VALUE.lastIndex = at;
       unnamed = cookieToken(COOKIE_VALUE.exec(text)?.[0] ?? '');
@@ -1736,10 +1746,11 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     if (
       found &&
       // "Unexpected token: }" is prose, "token: 9f8e7d" is a credential, and so is a list that
-      // closes (`auth: [ '9f8e7d' ]`, as `inspect` prints one).
+      // closes (`auth: [ '9f8e7d' ]`, as `inspect` prints one); `session:count` and `auth:login`
+      // are a namespaced name (a Redis key, a debug channel), `session:9f8e7d` one with a token.
       !(
         !quote &&
-        /^:\s/.test(sep) &&
+        /^:(?:\s|$)/.test(sep) &&
         PROSE_KEY.test(normalizeKey(key)) &&
         !looksLikeSecret(value) &&
         !(value === '[' && closeAt(text, at) > 0)
@@ -1755,8 +1766,6 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
       !(key === 'PASS' && sep.startsWith(':')) &&
       !(value === 'Path' && text.startsWith(' `', at + 4)) &&
       !(value === 'Validator' && text.startsWith(' failed for path `', at + 9)) &&
-      // A US state or a country in a URL (`?state=CA`), not an OAuth state (random, long).
-      !(query && key === 'state' && value.length < 8) &&
       !keep?.(value, sep, !!quote, query)
     ) {
       LINE.lastIndex = at;

@@ -1752,6 +1752,8 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ],
     ['token expired: 001yzUpgPWPMnUFEVejCJIJyp0', '001yzUpgPWPMnUFEVejC'],
     ['session id 9f8e7d6c5b4a39281706f5e4d3c2b1a0 not found', '9f8e7d6c5b4a39281706'],
+    ['Redis key session:9f8e7d6c5b4a3928 expired', '9f8e7d6c5b4a3928'],
+    ['GET /cb?state=Zq8Lm2Xv7Np3Kd9WHk4Lp9Qz', 'Zq8Lm2Xv7Np3Kd9WHk4L'],
     ['no sessionId q8Zr4Lm2Xv7Np3Kd9Ws6Tb in store', 'q8Zr4Lm2Xv7Np3Kd9Ws6'],
     ['okta token 001yzUpgPWPMnUFEVejCJIJyp0nKbWh6JWPu7g345u', '001yzUpgPWPMnUFEVejC'],
     // Base64 JSON (`{"` is `eyJ`) and five-part JWEs.

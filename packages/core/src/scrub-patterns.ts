@@ -1431,6 +1431,11 @@ const CONNECTION_TAIL = /[ \t][^;\r\n"'=<>&\\]{0,128}(?=[;\r\n]|$|\\*["']|\\+[nr
  * space ends the value.
  */
 const PASSWORD_KEY = /^(?:[A-Z][a-z]+)*(?:Passw(?:or)?d|Pwd|Passphrase)$/;
+/**
+ * The rest of an unquoted value after a read (sticky): more of its characters, and `&` with what
+ * follows it, unless that is the next pair (`&next=`).
+ */
+const VALUE_REST = /(?:[^\s"'&,;\\<>)\]}]|&(?![\w.%-]{1,64}=))*/y;
 /** After `password:` in text, a password of several words: the words that follow, to a stop. */
 const PHRASE_KEY = /passw(?:or)?d|passphrase|mnemonic|seedphrase/;
 const PHRASE_TAIL = /(?:[ \t]+[^\s;,"'`=<>&\\()[\]{}]{1,64}){1,24}/y;
@@ -1796,6 +1801,18 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
           if (tail && (text[end + tail[0].length] === ';' || m[1] === ';' || PASSWORD_KEY.test(key)))
             end += tail[0].length;
         }
+        // Outside a query string an `&` is part of the value (`password=Tr0ub&4dor`), unless a
+        // pair follows it; and a value longer than a read (an STS session token, a refresh
+        // token of 1,300 characters) goes to its end.
+        if (!line && (!query || m[1] === ';' || end - at >= 1024)) {
+          VALUE_REST.lastIndex = end;
+          const rest = VALUE_REST.exec(text)?.[0] ?? '';
+          if (end - at >= 1024 || rest.startsWith('&')) end += rest.length;
+        }
+      } else if (value.length >= 1024 + quote.length) {
+        // A quoted value longer than a read: to its closing quote, on its line.
+        const close = text.slice(end).search(/[\r\n]|(?<!\\)["']/);
+        end = close < 0 ? text.length : end + close;
       }
       out += text.slice(last, at) + (quote ?? '') + FILTERED;
       last = PAIR.lastIndex = end;

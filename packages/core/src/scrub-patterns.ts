@@ -386,16 +386,19 @@ const NAMING = new Set([
   'command',
   'setting',
   'attribute',
+  'loc',
   'kty',
 ]);
 /**
  * The members holding the value so named (ajv's `data`, a Redis command's `args`, an attribute's
- * `val`, the rejected input of a validation error: Zod's `received` and `input`), or its values
+ * `val`, the rejected input of a validation error: Zod's `received` and `input`, Spring's
+ * `rejectedValue` beside `field`, yup's `originalValue` beside `path`, FastAPI's `input` beside
+ * `loc`), or its values
  * before and after a change (`old` / `new`, `from` / `to`, `before` / `after`, `oldValue` /
  * `newValue`, `previous` / `current`).
  */
 const VALUE_FIELD =
-  /^(?:value|Value|ParameterValue|data|args|val|received|input|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
+  /^(?:value|Value|ParameterValue|data|args|val|received|input|rejectedValue|originalValue|old|new|from|to|before|after|oldValue|newValue|previous|current)$/;
 /** The members of a statement and of the values bound to it, in the objects of database clients. */
 const STATEMENT_KEYS = new Set(['sql', 'query', 'text']);
 const BOUND_KEYS = new Set(['bindings', 'parameters', 'params', 'values']);
@@ -846,12 +849,18 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // `?` in it (not a port before a path: `http://host:3000/@scope`) or an e-mail address as the
     // user (`smtps://me@example.com:pass@smtp...`), up to the last `@` of the authority, as URL
     // parsers read it (`p@ss`, and `p%40ss` once decoded); webhook URLs whose path is the credential
-    // (Slack, Discord, Microsoft Teams, Zapier), and web3 RPC URLs whose path is the project's key
+    // (Slack, Discord, Microsoft Teams, Zapier, Make; log intakes: Loggly, Sumo Logic, Datadog's
+    // `/v1/input/<key>`; heartbeats: Healthchecks, Cronitor,
+    // Better Stack's `/api/v1/heartbeat/<token>`), and web3 RPC URLs whose path is the project's key
     // (Alchemy `/v2/<key>`, Infura `/v3/<id>`, QuickNode).
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro)\/)[\w/@+-]{1,512}/g,
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro|hook\.(?:[a-z\d]{1,8}\.)?(?:make|integromat)\.com|loggly\.com\/(?:inputs|bulk)|\/receiver\/v1\/http|datadoghq\.(?:com|eu)\/v1\/input|hc-ping\.com|healthchecks\.io\/ping|cronitor\.link(?:\/p)?|betterstack\.com\/api\/v\d\/heartbeat)\/)[\w/@+=-]{1,512}/g,
     `$1$2${FILTERED}`,
-    /:\/\/|hooks\.|discord|webhook\.|\.alchemy\.|\.infura\.|\.quiknode\./,
+    /:\/\/|hooks\.|discord|webhook\.|\.alchemy\.|\.infura\.|\.quiknode\.|hook\.|loggly|\/receiver\/|\/input\/|ping|cronitor|\/api\//,
   ],
+  // Uptime Kuma's push URL, `/api/push/<token>` (letters and digits; `/api/push/subscribe` stays).
+  [/(\/api\/push\/)(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{8,64}(?![\w.-])/gi, `$1${FILTERED}`, '/api/push/'],
+  // A Pipedream endpoint, whose host name is the credential.
+  [/(\/\/)[a-z\d]{10,40}(?=\.m\.pipedream\.net\b)/g, `$1${FILTERED}`, '.m.pipedream.net'],
   // `Digest` credentials (all their parameters), `Bearer` / `Basic` credentials (not "Basic authentication required").
   [/\b([Dd]igest[ \t]+)\w+=[^\r\n]{1,1024}/g, `$1${FILTERED}`, 'igest'],
   [
@@ -1278,6 +1287,26 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     (all: string, head: string, label: string) =>
       isSensitiveKeyWith(label, builtinScrub()) ? head + FILTERED : all,
     '" with value ',
+  ],
+  // GraphQL's error for a variable's value, named by the variable: `Variable "$password" got
+  // invalid value "…"; String must be at least 12 characters.`
+  [
+    /(\bVariable \\*"\$(\w{1,64})\\*" got invalid value )(\\*"(?:[^"\\\n]|\\[^"\n]){0,1024}\\*"|[^;\s{[]{1,1024})/g,
+    (all: string, head: string, name: string) =>
+      isSensitiveKeyWith(name, builtinScrub()) ? head + FILTERED : all,
+    'got invalid value',
+  ],
+  // yup's error for a value of the wrong type, named by its path before it: ``pin must be a
+  // `number` type, but the final value was: `NaN` (cast from the value `"49a7"`).``
+  [
+    /(\b([\w.[\]-]{1,64}) must be a `[\w ]{1,32}` type, but the final value was: `)[^`\n]{0,1024}`(?: \(cast from the value `[^`\n]{0,1024}`)?/g,
+    (all: string, head: string, path: string) =>
+      isSensitiveKeyWith(path.replace(/^.*[.[]/, '').replace(/\]$/, ''), builtinScrub())
+        ? `${head}${FILTERED}\``.concat(
+            all.includes(' (cast from') ? ` (cast from the value \`${FILTERED}\`` : '',
+          )
+        : all,
+    'type, but the final value',
   ],
   // A message that names an argument or a field, then quotes what it was given after `Received`:
   // Node's `The argument 'password' is invalid. Received 'hunter2'`, `The "apiKey" argument must

@@ -1762,6 +1762,37 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     [`{"refresh_token":"${'0.AXEA'.repeat(220)}Zq8Lm2Xv7Np3Kd9W","expires_in":3600}`, 'Zq8Lm2Xv7Np3Kd9W'],
     ['Server=db;User Id=sa;Password=Sw0rd&Sh1eld;Encrypt=true;', 'Sh1eld'],
     ['login user=bob password=Tr0ub&4dor-x9 host=db', '4dor-x9'],
+    // GraphQL's and yup's errors for a rejected value, named by the variable or the path.
+    [
+      'Variable "$password" got invalid value "GqlPass!23"; String must be at least 12 characters.',
+      'GqlPass!23',
+    ],
+    ['Variable "$otp" got invalid value "48a913"; Expected type "Int".', '48a913'],
+    ['pin must be a `number` type, but the final value was: `NaN` (cast from the value `"49a7"`).', '49a7'],
+    // Validation errors as JSON: Spring's rejectedValue, FastAPI's input beside its loc.
+    ['{"errors":[{"field":"password","rejectedValue":"Galaxy7Horse"}]}', 'Galaxy7Horse'],
+    [
+      '{"detail":[{"loc":["body","api_key"],"input":"Kx4Vq9Zm2Lt7Wp3Rn8","msg":"bad"}]}',
+      'Kx4Vq9Zm2Lt7Wp3Rn8',
+    ],
+    // Log intakes and heartbeats whose URL is the credential.
+    [
+      'POST https://http-intake.logs.datadoghq.com/v1/input/9f3e2d1c0b4a59687f6e5d4c3b2a1908',
+      '9f3e2d1c0b4a5968',
+    ],
+    [
+      'POST https://logs-01.loggly.com/inputs/3f9c2a7e-5b1d-4c8e-9f6a-2d4b8e1c7a90/tag/http/',
+      '3f9c2a7e-5b1d',
+    ],
+    [
+      'POST https://endpoint4.collection.sumologic.com/receiver/v1/http/ZaVnC4dhaV2ZdcOdwQHRc1Y4QB==',
+      'ZaVnC4dhaV2ZdcOd',
+    ],
+    ['GET https://hc-ping.com/d7c1f8a2-93b4-4e6a-8f21-5c0e9b7a3d64/fail', 'd7c1f8a2-93b4'],
+    ['GET https://status.example.com/api/push/Xk3mP9qL2vR7?status=down', 'Xk3mP9qL2vR7'],
+    ['POST https://uptime.betterstack.com/api/v1/heartbeat/pQ7mZx2kL9vN4rT8wY3s/fail', 'pQ7mZx2kL9vN4rT8'],
+    ['POST https://hook.eu1.make.com/7fk2nq9xw4bz1h8mvl3c6tp5rj0dsy', '7fk2nq9xw4bz1h8m'],
+    ['POST https://eo2x9kq7m3vz1tb.m.pipedream.net/', 'eo2x9kq7m3vz1tb'],
     ['GET /cb?state=Zq8Lm2Xv7Np3Kd9WHk4Lp9Qz', 'Zq8Lm2Xv7Np3Kd9WHk4L'],
     ['no sessionId q8Zr4Lm2Xv7Np3Kd9Ws6Tb in store', 'q8Zr4Lm2Xv7Np3Kd9Ws6'],
     ['okta token 001yzUpgPWPMnUFEVejCJIJyp0nKbWh6JWPu7g345u', '001yzUpgPWPMnUFEVejC'],

@@ -384,6 +384,15 @@ describe('sanitizeEvent', () => {
       passport: { user: 'u1' },
       country: 'GB',
       position: { lat: 51.5237, lng: -0.1585 },
+      ids: { cpf: '529.982.247-25', aadhaar: '2345 6789 0124', nhsNumber: '943 476 5919' },
+      payout: { accountHolder: 'Lukas Brenner', currency: 'EUR' },
+      spot: { lat: 51.5072, long: -0.1276 },
+      point: { type: 'Point', coordinates: [-73.9857, 40.7484] },
+      polygon: { type: 'Polygon', coordinates: [[1, 2]] },
+      delivery: { location: '31 Spooner Street, Quahog, RI 02860' },
+      region: { location: 'eu-west-1' },
+      oidc: { address: { formatted: '1428 Elm Street\nSpringwood, OH 44101' } },
+      edge: { 'cf-postal-code': '94107', 'cf-ipcountry': 'US' },
     };
     expect(sanitizeEvent(testEvent({ extra: { applicant } })).extra?.applicant).toEqual({
       nationalId: FILTERED,
@@ -395,6 +404,15 @@ describe('sanitizeEvent', () => {
       position: { lat: FILTERED, lng: FILTERED },
       passport: { user: 'u1' },
       country: 'GB',
+      ids: { cpf: FILTERED, aadhaar: FILTERED, nhsNumber: FILTERED },
+      payout: { accountHolder: FILTERED, currency: 'EUR' },
+      spot: { lat: FILTERED, long: FILTERED },
+      point: { type: 'Point', coordinates: FILTERED },
+      polygon: { type: 'Polygon', coordinates: [[1, 2]] },
+      delivery: { location: FILTERED },
+      region: { location: 'eu-west-1' },
+      oidc: { address: { formatted: FILTERED } },
+      edge: { 'cf-postal-code': FILTERED, 'cf-ipcountry': 'US' },
     });
     expect(
       sanitizeEvent(testEvent({ extra: { applicant } }), { sendDefaultPii: true }).extra?.applicant,
@@ -451,6 +469,22 @@ describe('sanitizeEvent', () => {
       recovery: { question: "What was your mother's maiden name?", answer: 'Hopper' },
       chosen: { securityQuestion: 'Q3', answer: 'Rex' },
       quiz: { question: 'What is 6 x 7?', answer: '42' },
+      // Names in other languages; a macaroon, Telegram's api hash, a card's CSC, wallet keys, a
+      // cloud key pair's secret half (a DynamoDB sort key stays), a recovery phrase under a bare
+      // seed (a random seed stays), signing headers.
+      foreign: {
+        mdp: 'Bz7Qk2Xm9',
+        palavraPasse: 'Kw3Zq8Vn5',
+        口令: 'Ht6Wm1Zq4',
+        令牌: 'Rv5Kq9',
+        jeton: 'Wq7Zk3',
+      },
+      keys: { macaroon: '0201036c6e64', apiHash: 'b4e7a9c1d3f5', csc: '9274', wif: 'Kw1x', xprv: 'xprv9s2' },
+      cloud: { ak: 'AKLTNmQ4Yz8Wq2Lz', sk: 'Mx8Wq2Lz7Vk4Tp9Rn3Hc6Jb1' },
+      dynamo: { pk: 'USER#1', sk: 'PROFILE' },
+      wallet: { seed: 'legal winner thank year wave sausage worth useful legal winner thank yellow' },
+      rng: { seed: 'abc123' },
+      signed: { 'CB-ACCESS-SIGN': 'W0ZmD9nQ', 'API-Sign': '4/dpx', sign: '+' },
       // An opaque token under a short name; a flag, a count or a word stays.
       device: { id: 7, refresh: 'b3Jk9xQ2mLp7ZtR4vW8yA1cE', access: 'Zk3j9Lm2pQ8rT5vX7wY1aB4c' },
       options: { refresh: true, access: 'read-only', rt: 30 },
@@ -496,6 +530,13 @@ describe('sanitizeEvent', () => {
       attribute: { attribute: 'client_secret', val: '[Filtered]' },
       changeForm: { current: '[Filtered]', new: '[Filtered]', confirm: '[Filtered]' },
       counts: { current: 3, new: 5, confirm: false },
+      foreign: { mdp: FILTERED, palavraPasse: FILTERED, 口令: FILTERED, 令牌: FILTERED, jeton: FILTERED },
+      keys: { macaroon: FILTERED, apiHash: FILTERED, csc: FILTERED, wif: FILTERED, xprv: FILTERED },
+      cloud: { ak: 'AKLTNmQ4Yz8Wq2Lz', sk: FILTERED },
+      dynamo: { pk: 'USER#1', sk: 'PROFILE' },
+      wallet: { seed: FILTERED },
+      rng: { seed: 'abc123' },
+      signed: { 'CB-ACCESS-SIGN': FILTERED, 'API-Sign': FILTERED, sign: '+' },
       recovery: { question: "What was your mother's maiden name?", answer: '[Filtered]' },
       chosen: { securityQuestion: 'Q3', answer: '[Filtered]' },
       quiz: { question: 'What is 6 x 7?', answer: '42' },

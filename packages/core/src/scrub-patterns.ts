@@ -56,7 +56,7 @@ export interface CompiledScrub {
 
 /** Matched against the key lower-cased with separators removed: `X-Api_Key` → `xapikey`. */
 const SENSITIVE_KEY =
-  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk|auth|secure)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|ion(?:id|key|token))|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery|bindpw|^ccv2?$|^[dk]ek$|^id(?:rsa|dsa|ecdsa|ed25519)$|magiclink|resetlink|requirepass|masterauth|rootpw$|authtok$|(?:github|gitlab)oauth$|sonarlogin$|artapi$|unsealkeys?(?:b64|hex)?$|passkey|(?:re|h)?captcharesponse$|turnstileresponse$/;
+  /pass(?:w(?:or)?d|phrase|code|wort)|(?:store|key)pass|secret|token|(?:api|private|access|account|admin|master|signing|encryption|client|app|application|insert|ingest|clickhouse|hmac|service|role|subscription|functions|licen[cs]e|consumer|write|deploy|sdk|auth|secure)key|honeycombteam|authori[sz]ation|cookie|credential|[cx]srf|sess(?:id|key|ion(?:id|key|token))|macaroon|apihash$|^wif$|^[xtyz]prv$|^csc$|card(?:num(?:ber)?|no)|creditcard|ccnum|cv[vc]|jwt|signature|bearer|mysqlpwd|^session$|totp|(?:mfa|2fa|recovery|backup)codes?|mnemonic|seedphrase|(?:recovery|backup|unlock|wallet)phrase|seedwords?|(?:wallet|private|master|root|hd)seed|cardverification(?:value|code|number)?|(?:client|saml|jwt|bearer)assertion|samlresponse|keymaterial|privkey|sharedkey|protectionbypass|pgpass$|sshpass$|verifier$|devicecode$|pepper|(?:aes|cipher|crypto|enc|data|wrapping)key$|securityanswer|social(?:security|insurance)(?:number|num|no)?$|(?:bank)?(?:account|acct)(?:number|num|no)$|bankaccount$|routingnumber$|^acct$|antiforgery|bindpw|^ccv2?$|^[dk]ek$|^id(?:rsa|dsa|ecdsa|ed25519)$|magiclink|resetlink|requirepass|masterauth|rootpw$|authtok$|(?:github|gitlab)oauth$|sonarlogin$|artapi$|unsealkeys?(?:b64|hex)?$|passkey|(?:re|h)?captcharesponse$|turnstileresponse$/;
 /**
  * Matched against the words of the key (split at separators and camelCase humps); a last word
  * `session` or `sess` names a session cookie (`laravel_session`, `_gitlab_session`, `koa:sess`).
@@ -66,7 +66,7 @@ const SENSITIVE_KEY =
  * a pre-shared key, `psk`.
  */
 const SENSITIVE_WORD =
-  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pswd?|pwrd|pword|passwrd|psk|pin|ssn|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|(?<=[^a-z\d])sk|salt|sess(?:ion)?$)(?![a-z\d])/;
+  /(?:^|[^a-z\d])(?:auth(?:entication)?(?![^a-z\d](?:type|method|mode|scheme|source|mech|domain|provider|status|strategy|url|uri|endpoint|realm))|pwd|pw|pass|pswd?|pwrd|pword|passwrd|psk|pin|ssn|(?<!(?:message|account|call|conversation|service|workspace|recording)[^a-z\d])sid|dsn|otp|cvn|sig|iban|creds?|hmac|(?<=[^a-z\d])sk|salt|passe|mdp|jeton|clave|sess(?:ion)?$|(?<=(?:access|api|request|hmac)[^a-z\d])sign$)(?![a-z\d])/;
 /** Matched against the key as {@link SENSITIVE_KEY} is: a phone, mobile, fax or messaging number. */
 const PHONE_KEY = /phone(?!tic)|^tel(?:ephone)?$|^(?:mobile|cell|fax)(?:number|no)?$|msisdn|whatsapp/;
 /**
@@ -81,7 +81,7 @@ const PHONE_KEY = /phone(?!tic)|^tel(?:ephone)?$|^(?:mobile|cell|fax)(?:number|n
  */
 export const PERSONAL_KEY = RegExp(
   `${PHONE_KEY.source}|${
-    /^street\d?$|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$|realname$|^xusername$|sslclients?dn$|forwardedclientcert$/
+    /^street\d?$|^address\d$|^line[12]$|^shipto$|(?:customer|recipient|cardholder|billing|shipping|contact|account)(?:full)?name$|^recipient$|displayname|nickname|latitude|longitude|citylatlong|ipcity|forwarded(?:preferred)?user(?:name)?$|^x?remote(?:user|name)$|webauthuser$|consumerusername$|clientprincipal(?:name)?$|^xuserinfo$|^(?:lat(?:lng|lon|long)?|lng|lon)$|geolocation|(?:street|postal|mailing|billing|shipping|home|delivery|residential)address|^addressline\d?$|(?:first|last|full|given|family|sur|maiden)name$|birth|^dob$|nationalid|nationalinsurance|passport(?:number|num|no|id)$|drivers?licen[cs]e|licen[cs]enumber$|^tax(?:payer)?(?:id|number|no)$|^nino$|^(?:cpf|aadhaar|pesel|curp|dni|bsn|personnummer|codicefiscale|steuerid)$|nhsnumber$|accountholder(?:name)?$|holdername$|postalcode$|^cf(?:iplatitude|iplongitude|region(?:code)?)$|^cloudfrontviewer(?:city|latitude|longitude|metrocode)$|realname$|^xusername$|sslclients?dn$|forwardedclientcert$/
       .source
   }`,
 );
@@ -151,11 +151,12 @@ const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion|signing)|access|ref
 /**
  * "Password" in other languages and scripts (Spanish, Russian, Chinese, Japanese, Korean,
  * Portuguese, German, Dutch, Polish, Swedish, Turkish, Czech, Hungarian, Finnish, Danish,
- * Norwegian, Greek). Written as a string, which bundlers escape to ASCII (a regular expression
+ * Norwegian, Greek), and a token, a secret key and a PIN in Chinese and Japanese (`口令`, `密钥`,
+ * `令牌`, `トークン`, `秘密鍵`, `暗証番号`). Written as a string, which bundlers escape to ASCII (a regular expression
  * literal they leave as it is, and an action bundle must stay ASCII).
  */
 const PASSWORD_WORDS =
-  'contrase[ñn]a|contrasenya|пароль|гасло|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|kodeord|passord|κωδικ[οό]ς|parol[aă]|lozinka|лозинка|geslo|m[aậ]t[ _]?kh[aẩ]u|kata[ _]?(?:sandi|laluan)|סיסמ[הא]|كلمة[ _]?(?:ال)?(?:مرور|سر)|पासवर्ड|รหัสผ่าน';
+  'contrase[ñn]a|contrasenya|пароль|гасло|密码|密碼|パスワード|비밀번호|senha|kennwort|wachtwoord|has[łl]o|l[öo]senord|[şs]ifre|heslo|jelsz[óo]|salasana|adgangskode|kodeord|passord|κωδικ[οό]ς|parol[aă]|lozinka|лозинка|geslo|m[aậ]t[ _]?kh[aẩ]u|kata[ _]?(?:sandi|laluan)|סיסמ[הא]|كلمة[ _]?(?:ال)?(?:مرور|سر)|पासवर्ड|รหัสผ่าน|口令|密钥|密鑰|令牌|トークン|暗証番号|秘密鍵';
 /** Matched on the key lower-cased with separators removed (letters of any script kept). */
 const PASSWORD_WORLD = RegExp(`motdepasse|${PASSWORD_WORDS}`);
 
@@ -481,6 +482,16 @@ export function siblingSecrets(
   // An opaque token under a short name apps give one (`{ refresh: '…' }`, `{ rt, at }` of a
   // session): a value that reads as random ({@link randomLike}), not a flag, a count or a word.
   const tokens = keys.some((key) => TOKEN_MEMBER.has(key));
+  const record = object as Record<string, unknown>;
+  // A wallet's recovery phrase under a bare `seed` or `phrase` (12 to 24 lower-case words); a
+  // cloud key pair's secret half, `sk` beside `ak` (`sk` alone is a sort key); a position's `long`
+  // beside its `lat`, a GeoJSON point's `coordinates` (unless `sendDefaultPii`).
+  const phrase = keys.some((key) => MNEMONIC_MEMBER.test(key));
+  const pair = keys.includes('sk') && keys.includes('ak');
+  const place =
+    ((keys.includes('lat') && keys.includes('long')) ||
+      (keys.includes('coordinates') && keys.includes('type') && record.type === 'Point')) &&
+    sensitive('phone');
   // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
   // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
   // `sendDefaultPii`).
@@ -491,15 +502,29 @@ export function siblingSecrets(
   // A bare `address` that holds a street address (a house number, then a word), not a server's;
   // a bare `customer` that holds a person's name (two to four capitalized words), not an id.
   // (Read only when they are members: a getter elsewhere on the object is the app's to call.)
-  const address = keys.includes('address') ? (object as Record<string, unknown>).address : undefined;
+  const address = keys.includes('address') ? record.address : undefined;
+  // Where a street address also goes: a delivery's `location`, OIDC's `address.formatted`.
+  const located = keys.find((key) => key === 'location' || key === 'formatted');
+  const where =
+    located !== undefined &&
+    typeof record[located] === 'string' &&
+    STREET_ADDRESS.test(record[located] as string) &&
+    sensitive('phone');
   const customer = keys.includes('customer') ? (object as Record<string, unknown>).customer : undefined;
   const street = typeof address === 'string' && STREET_ADDRESS.test(address) && sensitive('phone');
   const client = typeof customer === 'string' && PERSON_NAME.test(customer) && sensitive('phone');
-  return person || street || client || tokens
+  return person || street || client || tokens || phrase || pair || place || where
     ? (member) =>
         (person && member === 'name') ||
         (street && member === 'address') ||
         (client && member === 'customer') ||
+        (pair && member === 'sk') ||
+        (place && (member === 'long' || member === 'coordinates')) ||
+        (where && member === located) ||
+        (phrase &&
+          MNEMONIC_MEMBER.test(member) &&
+          typeof record[member] === 'string' &&
+          MNEMONIC.test(record[member] as string)) ||
         (tokens &&
           TOKEN_MEMBER.has(member) &&
           opaqueToken(member, (object as Record<string, unknown>)[member]))
@@ -509,6 +534,10 @@ export function siblingSecrets(
 /** Words of a question that recovers an account (`What was the name of your first pet?`). */
 const SECURITY_QUESTION =
   /\b(?:maiden|pet|born|birth|childhood|first|favou?rite|school|street|nickname|grew up|met your|memorable|security)\b/i;
+
+/** Members a wallet's recovery phrase goes under by a bare name, and the phrase itself. */
+const MNEMONIC_MEMBER = /^(?:seed|phrase|words|recovery)$/;
+const MNEMONIC = /^[a-z]{3,8}(?: [a-z]{3,8}){11,23}$/;
 
 /** Members a session or a client keeps an opaque token under, by a short name. */
 const TOKEN_MEMBER = new Set(['refresh', 'access', 'rt', 'at', 'tok', 'ott']);

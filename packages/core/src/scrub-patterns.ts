@@ -679,15 +679,31 @@ const keepQuotes: Replacer = (_, pre, value) => {
  * built-in key rules.
  */
 const keyedValue: Replacer = (all, pre, _value, at, text) => {
-  const names = pre.startsWith('Key (')
-    ? pre.slice(5, -3)
-    : (/^' for key '(?:[\w$]+\.)?([\w$]+)'/.exec(text.slice(at + all.length))?.[1] ?? '');
-  return names
-    .split(',')
-    .some((name) => isSensitiveKeyWith(name.trim().replace(/^"|"$/g, ''), builtinScrub()))
+  if (pre.startsWith('Key ('))
+    return pre
+      .slice(5, -3)
+      .split(',')
+      .some((name) => isSensitiveKeyWith(name.trim().replace(/^"|"$/g, ''), builtinScrub()))
+      ? pre + FILTERED
+      : all;
+  // MySQL's `for key 'sessions.PRIMARY'`: the key's name, or the table's for its primary key.
+  const key = /^' for key '(?:([\w$]+)\.)?([\w$]+)'/.exec(text.slice(at + all.length));
+  return key && (sensitiveIndex(key[2]!) || (key[2] === 'PRIMARY' && sensitiveTable(key[1] ?? '')))
     ? pre + FILTERED
     : all;
 };
+/**
+ * A table or collection that holds secrets by its name (`sessions`, `api_keys`, `app.tokens`,
+ * `dbo.password_resets`), singular or plural, after its schema.
+ */
+const sensitiveTable = (name: string): boolean => {
+  const table = name.replace(/^.*\./, '');
+  return table !== '' && isSensitiveKeyWith(table.replace(/s$/i, ''), builtinScrub());
+};
+/** An index or constraint whose name is one of a sensitive column (`UQ_users_api_key`, `reset_token_1`, `IX_api_keys_value`). */
+const sensitiveIndex = (name: string): boolean =>
+  isSensitiveKeyWith(name.replace(/_\d+$/, ''), builtinScrub()) ||
+  sensitiveTable(/^(?:IX|UQ|PK|AK)_([\w$]+?)_[A-Za-z]+$/.exec(name)?.[1] ?? '');
 /** A SQL name as written (`"users"."api_token"`, `` `reset_token` ``, `[otp]`) is sensitive by the built-in key rules. */
 const sensitiveColumn = (name: string): boolean =>
   isSensitiveKeyWith(/[\w$]+(?=\W*$)/.exec(name)?.[0] ?? '', builtinScrub());
@@ -1241,6 +1257,48 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // 'users.api_token'`, Postgres's `Key (api_token)=(<value>) already exists`. The value goes when
   // the key names a secret.
   [/(Duplicate entry ')((?:[^'\\\n]|\\.){1,512})(?=' for key ')/g, keyedValue, 'Duplicate entry'],
+  // Postgres's detail of a row that breaks a constraint lists every column's value
+  // (`Failing row contains (42, ops@acme.io, Ops Bot, null, q3Zr8…, t).`): the texts go (a user's
+  // row holds their name, e-mail and tokens), numbers, booleans, nulls and times stay.
+  [
+    /(\bFailing row contains \()([^\n]{1,4096}?)(?=\)\.?(?:$|\s|["'\\]))/g,
+    (_all: string, pre: string, row: string) =>
+      pre +
+      row
+        .split(', ')
+        .map((item) =>
+          /^(?:null|t|f|-?\d+(?:\.\d+)?|\d{4}-\d\d-\d\d(?:[ T][\d:.]+(?:[+-]\d\d(?::?\d\d)?)?)?)$/.test(item)
+            ? item
+            : FILTERED,
+        )
+        .join(', '),
+    'Failing row contains',
+  ],
+  // SQL Server's: `Violation of UNIQUE KEY constraint 'UQ_users_api_key'. … The duplicate key
+  // value is (…).`, `Cannot insert duplicate key row in object 'dbo.api_keys' with unique index
+  // '…'. The duplicate key value is (…).`; MongoDB's `E11000 duplicate key error collection:
+  // app.sessions index: _id_ dup key: { _id: "…" }`. The values go when the constraint, the index
+  // or the table names a secret.
+  [
+    /(\bThe duplicate key value is \()([^\n]{1,512}?)(?=\)\.?(?:$|\s|["'\\]))/g,
+    (all: string, pre: string, _value: string, at: number, text: string) => {
+      const before = text.slice(Math.max(0, at - 512), at);
+      const index = /(?:constraint|index) '([^'\n]{1,128})'[^\n]*$/.exec(before)?.[1];
+      const table = /object '([^'\n]{1,128})'[^\n]*$/.exec(before)?.[1];
+      return (index && sensitiveIndex(index)) || (table && sensitiveTable(table)) ? pre + FILTERED : all;
+    },
+    'duplicate key value',
+  ],
+  [
+    /(\bcollection: ([\w$.-]{1,128}) index: ([\w$.-]{1,128}) dup key: \{ )([^\n]{1,1024}?)(?= \})/g,
+    (all: string, pre: string, collection: string) => {
+      const index = /index: ([\w$.-]+)/.exec(pre)![1]!;
+      return sensitiveTable(collection) || sensitiveIndex(index)
+        ? pre + all.slice(pre.length).replace(/(:\s*)("(?:[^"\\]|\\.)*"|[^,}\s]+)/g, `$1${FILTERED}`)
+        : all;
+    },
+    'dup key:',
+  ],
   [
     /(\bKey \([^()\n]{1,128}\)=\()([^\n]{1,512}?)(?=\) (?:already exists|is not present|is still referenced))/g,
     keyedValue,
@@ -1423,6 +1481,21 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     `$1${USER_MASK}`,
     /home[\\/]|Users[\\/]/,
   ],
+  // A person's name before their e-mail address, as mail headers and git write a mailbox:
+  // `"Ingrid Halvorsen" <ingrid@example.no>`, `Rafael Ortega <rafael@acme.io>`.
+  [
+    /(\\*")[^"\\\n<>@]{1,64}(\\*" ?<)(?=[\w.%+-]{1,64}@)|(?<![\p{L}\d'’.-])\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}[\p{Ll}'’.-]*){1,3}(?= ?<[\w.%+-]{1,64}@)/gu,
+    (_all: string, open?: string, close?: string) => (open ? open + FILTERED + close : FILTERED),
+    '<',
+  ],
+  // A street address in text: a house number, one to three capitalized words and a street type
+  // (`742 Evergreen Terrace`, `1600 Amphitheatre Parkway`, `221B Baker Street`), with the city,
+  // state and ZIP code after it.
+  [
+    /\b\d{1,6}[A-Z]? (?:[NSEW]\.? )?(?:\p{Lu}\p{Ll}+ ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Terrace|Way|Court|Ct|Place|Pl|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq)\b\.?(?:,? \p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?(?:,? [A-Z]{2})?(?: \d{5}(?:-\d{4})?)?)?/gu,
+    FILTERED,
+    /\d[A-Z]? [A-Z]/,
+  ],
   // Phone numbers in international form (`+1 415 555 2897`, `+44 20 7946 0018`, `+14155552897`,
   // `+1 (415) 555-2897`): 8 to 15 digits after the `+`, not a date (`+2024-12-06`).
   [
@@ -1451,8 +1524,11 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(^|[^\w:.])([\da-f]{0,4}(?::[\da-f]{0,4}){2,7})(?![\w:])/gi, ip, 1],
 ];
 
-/** Rules that apply with `sendDefaultPii`: all but the user-path, phone, e-mail and IP masks. */
-const SECRET_RULES = RULES.slice(0, -6);
+/**
+ * Rules that apply with `sendDefaultPii`: all but the last eight, the personal-data masks (a
+ * user's path, a mailbox's name, a street address, phones, e-mail and IP addresses).
+ */
+const SECRET_RULES = RULES.slice(0, -8);
 /**
  * Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed: 1, the
  * pattern that says whether the rule is tried; 2, the rule too.

@@ -86,6 +86,24 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('at main (/home/jdoe/api/server.js:1:1)', { sendDefaultPii: true })).toBe(
       'at main (/home/jdoe/api/server.js:1:1)',
     );
+    // A mailbox's name before its address; a street address in text; numbers and keys of data stay.
+    expect(
+      scrubString(
+        '550 5.1.1 "Ingrid Halvorsen" <ingrid.h@example.no>: rejected; author: Rafael Ortega <r@acme.io>',
+      ),
+    ).toBe(`550 5.1.1 "${FILTERED}" <[email]>: rejected; author: ${FILTERED} <[email]>`);
+    expect(
+      scrubString('Deliver to 742 Evergreen Terrace, Springfield, IL 62704 today; also 221B Baker Street'),
+    ).toBe(`Deliver to ${FILTERED} today; also ${FILTERED}`);
+    expect(
+      scrubString("Duplicate entry '42' for key 'orders.PRIMARY'; Processed 3 Items; Map<String, Object>"),
+    ).toBe("Duplicate entry '42' for key 'orders.PRIMARY'; Processed 3 Items; Map<String, Object>");
+    expect(scrubString('Failing row contains (7, null, 3.5, t, 2024-01-15).')).toBe(
+      'Failing row contains (7, null, 3.5, t, 2024-01-15).',
+    );
+    expect(
+      scrubString('author: Rafael Ortega <r@acme.io>, 742 Evergreen Terrace', { sendDefaultPii: true }),
+    ).toBe('author: Rafael Ortega <r@acme.io>, 742 Evergreen Terrace');
     // A person's name beside their e-mail or phone, as data prints it.
     expect(scrubString("customer { name: 'Ada Lovelace', email: 'ada@example.org', plan: 'pro' }")).toBe(
       `customer { name: '${FILTERED}', email: '[email]', plan: 'pro' }`,
@@ -1762,6 +1780,25 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     [`{"refresh_token":"${'0.AXEA'.repeat(220)}Zq8Lm2Xv7Np3Kd9W","expires_in":3600}`, 'Zq8Lm2Xv7Np3Kd9W'],
     ['Server=db;User Id=sa;Password=Sw0rd&Sh1eld;Encrypt=true;', 'Sh1eld'],
     ['login user=bob password=Tr0ub&4dor-x9 host=db', '4dor-x9'],
+    // A duplicate key's value, when its constraint, index or table names a secret (SQL Server,
+    // MySQL's primary key of a sessions table, MongoDB); a row's texts in Postgres's detail.
+    [
+      "Violation of UNIQUE KEY constraint 'UQ_users_api_key'. Cannot insert duplicate key in object 'dbo.users'. The duplicate key value is (Hk7Pq2Wz9Xm4Lt8Rv3Ns6Yb).",
+      'Hk7Pq2Wz9Xm4Lt8Rv3Ns6Yb',
+    ],
+    [
+      "Cannot insert duplicate key row in object 'dbo.api_keys' with unique index 'IX_api_keys_value'. The duplicate key value is (Dk4Vq9Xm2Lz7Tp3Wn8Rb5Hc).",
+      'Dk4Vq9Xm2Lz7Tp3Wn8Rb5Hc',
+    ],
+    ["Duplicate entry 'Ys3Kd8Vq1Np6Zr4Lx9Tm2Wb' for key 'sessions.PRIMARY'", 'Ys3Kd8Vq1Np6Zr4Lx9Tm2Wb'],
+    [
+      'E11000 duplicate key error collection: app.sessions index: _id_ dup key: { _id: "Pz4Lw9Qc2Hx7Tm5Rb8Vn1Ks" }',
+      'Pz4Lw9Qc2Hx7Tm5Rb8Vn1Ks',
+    ],
+    [
+      'DETAIL: Failing row contains (42, ops@acme.io, Ops Bot, null, q3Zr8KpX1vNw7LmT4sYc9HbE2uJfA6dG, t).',
+      'q3Zr8KpX1vNw',
+    ],
     // GraphQL's and yup's errors for a rejected value, named by the variable or the path.
     [
       'Variable "$password" got invalid value "GqlPass!23"; String must be at least 12 characters.',

@@ -2058,6 +2058,10 @@ function applyRules(
  * as it was.
  */
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  // Text escaped for HTML (JSON in an attribute: `data-props="{&quot;password&quot;:…}"`) or by
+  // Gson (`token\u003d…`), judged as it reads.
+  if ((text.includes('&') && HTML_ESCAPED.test(text)) || (text.includes('\\u00') && JS_ESCAPED.test(text)))
+    return scrubUnescaped(text, compiled, keep);
   // The regular expression only where a `%` is (one native search).
   let judged =
     text.includes('%') && /%[\da-f]{2}/i.test(text)
@@ -2078,6 +2082,41 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
       scrubBytes(run, (run.match(/\d+/g) as string[]).map(Number), compiled, keep),
     );
   return scrubOnce(judged, compiled, keep);
+}
+
+/** The characters HTML and Gson escape, each with the escapes that stand for it and the one it is written back as. */
+const HTML_ESCAPED = /&(?:quot|#34|#x22|#39|#x27|apos|lt|gt);/i;
+const JS_ESCAPED = /\\u00(?:3[dDcCeE]|2[26])/;
+const ESCAPES: ReadonlyArray<readonly [string, RegExp, string]> = [
+  ['"', /&(?:quot|#34|#x22);/gi, '&quot;'],
+  ["'", /&(?:#39|#x27|apos);/gi, '&#39;'],
+  ['<', /&lt;/gi, '&lt;'],
+  ['>', /&gt;/gi, '&gt;'],
+  ['=', /\\u003[dD]/g, '\\u003d'],
+  ['&', /\\u0026/g, '\\u0026'],
+  ['<', /\\u003[cC]/g, '\\u003c'],
+  ['>', /\\u003[eE]/g, '\\u003e'],
+  ['"', /\\u0022/g, '\\u0022'],
+];
+
+/**
+ * Escaped text scrubbed as it reads: unescaped, scrubbed, and when that changed anything, the
+ * characters that were escaped written back escaped (unless the text also had them as they are).
+ */
+function scrubUnescaped(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  let plain = text;
+  const back: Array<readonly [string, string]> = [];
+  for (const [char, escaped, canonical] of ESCAPES) {
+    escaped.lastIndex = 0;
+    if (!escaped.test(plain)) continue;
+    if (!text.includes(char)) back.push([char, canonical]);
+    plain = plain.replace(escaped, char);
+  }
+  const scrubbed = scrubText(plain, compiled, keep);
+  if (scrubbed === plain) return text;
+  let out = scrubbed;
+  for (const [char, canonical] of back) out = out.split(char).join(canonical);
+  return out;
 }
 
 /** Where a table's row may begin: a line, also after an escaped line break, that begins with a cell border. */

@@ -101,6 +101,13 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('Failing row contains (7, null, 3.5, t, 2024-01-15).')).toBe(
       'Failing row contains (7, null, 3.5, t, 2024-01-15).',
     );
+    // Escaped text keeps its escapes where something was filtered, and stays as it is otherwise.
+    expect(scrubString('window.cfg = {&quot;apiKey&quot;:&quot;Kq7Vx2Zm9Lt4Wp8Rn3Hc&quot;}')).toBe(
+      `window.cfg = {&quot;apiKey&quot;:&quot;${FILTERED}&quot;}`,
+    );
+    expect(scrubString('Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;hi&quot; x \\u003d 1')).toBe(
+      'Tom &amp; Jerry &lt;b&gt;bold&lt;/b&gt; &quot;hi&quot; x \\u003d 1',
+    );
     expect(
       scrubString('author: Rafael Ortega <r@acme.io>, 742 Evergreen Terrace', { sendDefaultPii: true }),
     ).toBe('author: Rafael Ortega <r@acme.io>, 742 Evergreen Terrace');
@@ -1798,6 +1805,17 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     [
       'DETAIL: Failing row contains (42, ops@acme.io, Ops Bot, null, q3Zr8KpX1vNw7LmT4sYc9HbE2uJfA6dG, t).',
       'q3Zr8KpX1vNw',
+    ],
+    // JSON escaped for HTML (an attribute, an inline config) and by Gson.
+    [
+      'data-props="{&quot;user&quot;:&quot;bob&quot;,&quot;password&quot;:&quot;Hunter42xyz&quot;}"',
+      'Hunter42xyz',
+    ],
+    ['window.__CONFIG__ = {&quot;apiKey&quot;:&quot;Kq7Vx2Zm9Lt4Wp8Rn3Hc&quot;}', 'Kq7Vx2Zm9Lt4Wp8Rn3Hc'],
+    ['&lt;password&gt;Sn0wfall77&lt;/password&gt;', 'Sn0wfall77'],
+    [
+      '{"resetUrl":"https://app.example.com/reset?token\\u003dGq5Xz8Kv2Lm7Tp4Wn9Rc\\u0026lang\\u003den"}',
+      'Gq5Xz8Kv2Lm7Tp4Wn9Rc',
     ],
     // GraphQL's and yup's errors for a rejected value, named by the variable or the path.
     [

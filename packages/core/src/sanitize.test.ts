@@ -449,6 +449,8 @@ describe('sanitizeEvent', () => {
       command: { name: 'auth', args: ['default', 'Summer2024!'] },
       redis: { command: 'auth', args: ['Summer2024!'] },
       query: { name: 'get', args: ['user:42'] },
+      // A hash field and its value (letters alone are the next field's name).
+      hash: { name: 'hset', args: ['user:42', 'apiToken', 'Rt5Mx8Kq2Vz7Lp3Wn9Hc4Jb', 'plan', 'pro'] },
       // A Redis command's words as clients hold them, in any case.
       ioredis: ['auth', 'default', 'Summer2024!'],
       hello: { name: 'hello', args: ['3', 'AUTH', 'default', 'Summer2024!', 'SETNAME', 'api'] },
@@ -517,6 +519,7 @@ describe('sanitizeEvent', () => {
       command: { name: 'auth', args: '[Filtered]' },
       redis: { command: 'auth', args: '[Filtered]' },
       query: { name: 'get', args: ['user:42'] },
+      hash: { name: 'hset', args: ['user:42', 'apiToken', '[Filtered]', 'plan', 'pro'] },
       ioredis: ['auth', 'default', '[Filtered]'],
       hello: { name: 'hello', args: ['3', 'AUTH', 'default', '[Filtered]', 'SETNAME', 'api'] },
       handshake: ['HELLO', 3, 'AUTH', 'default', '[Filtered]'],

@@ -218,8 +218,11 @@ export const isNamedValue = (
   (isSensitiveFlag(prev, sensitive) ||
     ((pair
       ? prev.length < 65
-      : /^(?:[A-Za-z][\w.]{0,31}-[\w.-]{1,32}|authori[sz]ation|cookie)$/i.test(prev) &&
-        !HEADER_NAME.test(item)) &&
+      : (/^(?:[A-Za-z][\w.]{0,31}-[\w.-]{1,32}|authori[sz]ation|cookie)$/i.test(prev) &&
+          !HEADER_NAME.test(item)) ||
+        // A field and its value in a command's words (Redis's `HSET user:42 apiToken …`): a
+        // value with a digit or a symbol, not the next field's name.
+        (/^[A-Za-z_][\w.]{0,63}$/.test(prev) && /\d|[^\w.-]/.test(item))) &&
       sensitive(prev)));
 
 /**

@@ -578,7 +578,8 @@ export const randomLike = (value: string): boolean =>
  * `?dl=`, `?wskey=`; an OAuth callback's `?state=`, where `?state=inactive` and `?state=CA` are
  * data): a token only when the value reads as one ({@link isTokenParam}).
  */
-const TOKEN_PARAM_KEY = /^(?:tk?|tok|k|s|rt|at|ott|pat|ak|refresh|access|share|unlock|dl|wskey|state)$/i;
+const TOKEN_PARAM_KEY =
+  /^(?:tk?|tok|k|s|rt|at|ott|pat|ak|refresh|access|share|unlock|dl|wskey|state|sign|md5)$/i;
 
 /**
  * An OAuth callback's parameters, beside which a bare `state` is the flow's, whatever it reads as
@@ -833,10 +834,14 @@ const ARG = `(?:[^()'"\`,{}\n]|'[^'\n]*'|"[^"\n]*"|\`[^\`\n]*\`|\\([^()\n]*\\)|\
  * `setAccessToken`, `setToken`, `setPassword`, `setSecret`, the secret of express's
  * `cookieParser('...')`, the key of Algolia's `algoliasearch(appId, '...')`, and the password of
  * `.auth('...')` /
- * `.auth(user, '...')` (Redis clients, MongoDB's `db.auth`).
+ * `.auth(user, '...')` (Redis clients, MongoDB's `db.auth`), of neo4j's `auth.basic(user, '...')`,
+ * Cassandra's `PlainTextAuthProvider(user, '...')` and an LDAP `bind('cn=…', '...')`; the token of
+ * `twilio(sid, '...')`, the key of ethers' `Wallet('...')`, Parse's master key
+ * (`Parse.initialize(appId, jsKey, '...')`) and a JWT secret encoded for jose
+ * (`new TextEncoder().encode('...')`).
  */
 const SECRET_ARGUMENT = RegExp(
-  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\(|cookieParser\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
+  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\(|cookieParser\\(|auth\\.basic\\(\\s*${ARG},|PlainTextAuthProvider\\(\\s*${ARG},|\\.bind\\(\\s*(?:\\\\*['"\`](?:cn|uid|ou|dc|mail|o)=[^'"\`\\n]*\\\\*['"\`]|\\w*[Dd][Nn]\\w*),|twilio\\(\\s*${ARG},|Wallet\\(|Parse\\.initialize\\(\\s*${ARG},\\s*${ARG},|TextEncoder\\(\\)\\.encode\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
   'g',
 );
 
@@ -871,7 +876,7 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
  * Kubernetes Secret's data holds one), known by its header's first field (`alg`, `typ`, `kid`).
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod)_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-(?=[\w-]{32})|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|AT[AC]TT3|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi(?=[\da-f]{16})|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_[po]at_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|fig[dp]_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2(?=[a-z\d]{30})|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_(?=[\da-fA-F]{16}|local_)|EZ[AT]K|tfp_(?=[\w-]{40})|fio-u-|CLOJARS_|pnu_(?=[A-Za-z\d]{16})|rdme_(?=[a-z\d]{16})|shippo_(?:live|test)_|ops_(?=eyJ)|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_(?=[A-Za-z\d]{16})|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.(?=[\w.-]{60})|nfp_|A{22}|napi_(?=[a-z\d]{16})|rnd_(?=[A-Za-z\d]{16})|phx_(?=[A-Za-z\d]{16})|y[0-3]_(?=[\w-]{40})|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-(?=[A-Za-z\d]{16})|fm(?:\d+|1[ar])_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{16,43}\b)|bedrock-api-key-|[su]-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|apify_api_|BBDC-|bb_(?:pr|ma)_|cfk_|flb_(?:live|test)_|shltm_|na1\.(?=[\w+/]{40})|pat-(?:eu|na)1-|pk_(?:[A-Za-z\d]{6}_)?(?=[\dA-Za-z]{16,34}\b)|NRIQ-|NF-(?=[A-Za-z\d]{16,32}\b)|nvapi-|ak_(?:live|test)_|ramp_sec_|rh-api-|rootly_|salad_cloud_|5AEP861|sq(?:[pau]_(?=[\da-f]{16})|co_)|slk_(?=[\da-f]{16})|thog-(?:key|secret)-|BBFF-|VF\.(?:DM\.|WS\.)?(?=[\da-fA-F]{24}\.)|1000\.(?=[\da-f]{16,32}(?:\.|\b))|access_token\$(?:production|sandbox)\$[\da-z]{16}\$|re_(?=[A-Za-z\d]{8}_[\w]{16})|AAAA[\w-]{7}:APA91b|sdk-(?=[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-))([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod|sbox)_|pdl_(?:live|sdbx)_apikey_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-(?=[\w-]{32})|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|AT[AC]TT3|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi(?=[\da-f]{16})|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_[po]at_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|fig[dp]_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2(?=[a-z\d]{30})|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_(?=[\da-fA-F]{16}|local_)|EZ[AT]K|tfp_(?=[\w-]{40})|fio-u-|CLOJARS_|pnu_(?=[A-Za-z\d]{16})|rdme_(?=[a-z\d]{16})|shippo_(?:live|test)_|ops_(?=eyJ)|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_(?=[A-Za-z\d]{16})|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.(?=[\w.-]{60})|nfp_|A{22}|napi_(?=[a-z\d]{16})|rnd_(?=[A-Za-z\d]{16})|phx_(?=[A-Za-z\d]{16})|y[0-3]_(?=[\w-]{40})|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-(?=[A-Za-z\d]{16})|fm(?:\d+|1[ar])_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{16,43}\b)|bedrock-api-key-|[su]-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|apify_api_|BBDC-|bb_(?:pr|ma)_|cfk_|flb_(?:live|test)_|shltm_|na1\.(?=[\w+/]{40})|pat-(?:eu|na)1-|pk_(?:[A-Za-z\d]{6}_)?(?=[\dA-Za-z]{16,34}\b)|NRIQ-|NF-(?=[A-Za-z\d]{16,32}\b)|nvapi-|ak_(?:live|test)_|ramp_sec_|rh-api-|rootly_|salad_cloud_|5AEP861|sq(?:[pau]_(?=[\da-f]{16})|co_)|slk_(?=[\da-f]{16})|thog-(?:key|secret)-|BBFF-|VF\.(?:DM\.|WS\.)?(?=[\da-fA-F]{24}\.)|1000\.(?=[\da-f]{16,32}(?:\.|\b))|access_token\$(?:production|sandbox)\$[\da-z]{16}\$|re_(?=[A-Za-z\d]{8}_[\w]{16})|AAAA[\w-]{7}:APA91b|sdk-(?=[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-))([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
@@ -1060,6 +1065,22 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     when(wordy),
     /token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|hook|sso|share/i,
   ],
+  // Basic credentials built in code: the password of `btoa('user:…')`, `Buffer.from('user:…')`.
+  [
+    /(\b(?:btoa|Buffer\.from)\(\s*\\*['"`][^'"`:\s\\]{1,64}:)[^'"`\\\n]{1,256}(?=\\*['"`])/g,
+    `$1${FILTERED}`,
+    /btoa\(|Buffer\.from\(/,
+  ],
+  // ASP.NET's cookieless session in a URL's path, `/(S(<id>))/`; an RTMP stream key after the
+  // ingest's application (`rtmp://live.twitch.tv/app/<key>`, `rtmps://a.rtmp.youtube.com/live2/<key>`).
+  [/(\/\((?:S|A|F)\()[a-z\d]{20,}(?=\)\))/gi, `$1${FILTERED}`, '/('],
+  [
+    /(\brtmps?:\/\/[^\s/]{1,256}\/(?:app|live2?|stream|ingest)\/)[^\s/?#"'`]{8,512}/gi,
+    `$1${FILTERED}`,
+    /rtmps?:/i,
+  ],
+  // An Ably API key, `<app>.<key id>:<secret>`: the secret.
+  [/(\b[\w-]{6}\.[\w-]{6}:)[\w-]{30,64}(?![\w-])/g, `$1${FILTERED}`, /\.[\w-]{6}:/],
   // A private feed's or a join link's token, or one of a link that acts on an account, which must
   // read as random (`/feed/latest-posts-2024.rss` and `/join/team-meeting-2024` stay):
   // `/private/<token>/calendar.ics`, `/ical/<token>.ics`, `/join/<token>`, Google Calendar's secret
@@ -1121,7 +1142,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     SECRET_ARGUMENT,
     `$1$2${FILTERED}$2`,
-    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(|cookieParser\(/,
+    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(|cookieParser\(|auth\.basic\(|PlainTextAuthProvider\(|\.bind\(|twilio\(|Wallet\(|Parse\.initialize\(|TextEncoder\(\)\.encode\(/,
   ],
   // A literal a source line compares a secret with, or falls back to when the environment has
   // none: `req.headers['x-api-key'] !== '…'`, `req.body.password === '…'`,
@@ -1189,7 +1210,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // `SET PASSWORD FOR 'bob'@'%' = 'S3cr3t!'`, maybe inside `PASSWORD(...)`); after `password` or
   // `secret`, also 8 or more letters with a capital inside (`password NtrByADPJJyhDemC`).
   [
-    /(\b(?:api[ _-]?key|key|token|secret|session(?:[ \t_-]?id)?|refresh|header|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:(?:(?:has[ \t]+been|was|is)[ \t]+)?(?:changed|set|reset|updated)[ \t]+to|is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used|to))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
+    /(\b(?:api[ _-]?key|key|token|secret|session(?:[ \t_-]?id)?|refresh|header|auth|passw(?:or)?d|pwd|credential|passphrase|identified(?:[ \t]+with[ \t]+\w+)?[ \t]+by)s?(?:[ \t]+for(?:[ \t]+[^\s=:]{1,64}){1,2}?(?:[ \t]+(?:is|was|=>?)|:)|(?:[ \t]+(?:(?:(?:has[ \t]+been|was|is)[ \t]+)?(?:changed|set|reset|updated)[ \t]+to|is|was|created|generated|issued|rotated|expired|invalid|revoked|rejected|provided|supplied|received|used|to))?:?)[ \t]+(?:password\()?["']?)(\S{4,1024})/gi,
     (all: string, pre: string, rest: string) => {
       const run = /^[\w~+/=.-]*/.exec(rest)![0];
       // A word ends at an escaped line break or tab (shielded while the value rules run: see
@@ -1202,7 +1223,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
         wordy(run) &&
         (/^(?:api|tok|sec|pas|pwd|cre|ide)/i.test(pre) ||
           (/^[\w-]+$/.test(run) &&
-            !(/^key/i.test(pre) && /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i.test(run))))
+            !(/^(?:key|auth)/i.test(pre) && /^[\da-f]{8}(?:-[\da-f]{4}){3}-[\da-f]{12}$/i.test(run))))
         ? pre + FILTERED + rest.slice(run.length)
         : word.length > 3 &&
             /^(?:pas|pw|sec|id)/i.test(pre) &&
@@ -1213,7 +1234,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
           ? pre + FILTERED + rest.slice(word.length)
           : all;
     },
-    /key|token|secret|session|refresh|header|pass|pwd|credential|identified/i,
+    /key|token|secret|session|refresh|header|auth|pass|pwd|credential|identified/i,
   ],
   // A private key in base64 as a whole file (`LS0tLS1CRUdJTi...` is `-----BEGIN`), its DER body
   // (PKCS #8 `MII...IBADAN`, PKCS #1 `MII...IBAAKC`), an OpenSSH key's body, and password hashes
@@ -1329,6 +1350,13 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     ),
     `$1${FILTERED}`,
     /code|otp|2fa|mfa/i,
+  ],
+  // A code before the words that say what it is, as an SMS writes it: `482913 is your Acme
+  // verification code`, `G-482913 is your Google verification code`, `*730164* is your code`.
+  [
+    /(^\*?|[^\w*-]\*?)(?:G-)?\d{4,10}(?=\*? is your (?:[\w-]+ ){0,3}(?:code|OTP|PIN|passcode)\b)/gi,
+    `$1${FILTERED}`,
+    / is your /i,
   ],
   [
     /(\b(?:recovery|backup)[ \t_-]?codes?\b[^\n:=]{0,24}[:=][ \t]*)[^\n]{1,1024}/gi,
@@ -1475,6 +1503,19 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   ],
   // US social security numbers (area not 000, 666 or 9xx; group not 00; serial not 0000).
   [/\b(?!000|666|9)\d{3}-(?!00)\d\d-(?!0000)\d{4}(?![\w-])/g, FILTERED, 1],
+  // The same after the words that name one, also with spaces (`Social Security No. 219 09 9999`,
+  // `SSN: 219099999`); UK National Insurance numbers (`AB123456C`, `AB 12 34 56 C`; not the
+  // prefixes never issued).
+  [
+    /(\b(?:social security|SSN)\b[^\n\d]{0,24})(?!000|666|9)\d{3}[ -]?(?!00)\d\d[ -]?(?!0000)\d{4}(?![\w-])/gi,
+    `$1${FILTERED}`,
+    /social security|ssn/i,
+  ],
+  [
+    /\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d\d ?\d\d ?\d\d ?[A-D]\b/g,
+    FILTERED,
+    /[A-Z] ?\d\d ?\d\d ?\d\d ?[A-D]\b/,
+  ],
   // The user name in a path under a home directory (`/home/ada/…`, `/Users/ada/…`,
   // `C:\Users\ada\…`, also with doubled backslashes as JSON writes them), as stack
   // frames and file errors carry it: a path to a file (an extension further on), so a page's
@@ -1510,9 +1551,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // North American numbers as written there: `(415) 555-2897`, `(415) 555 2897`, `415-555-2897`,
   // `1-415-555-2897` (area code and exchange not starting with 0 or 1; not a part of an id).
   [
-    /(?<![\w(-])(?:\(\d{3}\)[ .-]?\d{3}[ .-]|(?:1-)?[2-9]\d\d-[2-9]\d\d-)\d{4}(?![\w-])/g,
+    /(?<![\w(.-])(?:\(\d{3}\)[ .-]?\d{3}[ .-]|(?:1-)?[2-9]\d\d-[2-9]\d\d-|(?:1\.)?[2-9]\d\d\.[2-9]\d\d\.)\d{4}(?![\w-]|\.\d)/g,
     PHONE_MASK,
-    /\(\d{3}\)|\d-[2-9]\d\d-\d{4}/,
+    /\(\d{3}\)|\d[-.][2-9]\d\d[-.]\d{4}/,
+  ],
+  // Mobile numbers as written in their country: the UK's `07700 900123`, France's `06 12 34 56
+  // 78`, Germany's `0151 23456789`, Japan's `090-1234-5678`, Australia's `0412 345 678`.
+  [
+    /(?<![\w.+-])0(?:7\d{3} \d{6}|[67](?:[ .]\d\d){4}|1[5-7]\d \d{7,8}|[789]0-\d{4}-\d{4}|4\d\d \d{3} \d{3})(?![\w-]|\.\d)/g,
+    PHONE_MASK,
+    /(?:^|[^\w.+-])0[14-9]/,
   ],
   // E-mail addresses, also with a percent-encoded `@` or escaped for a CSS selector
   // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
@@ -1528,10 +1576,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
 ];
 
 /**
- * Rules that apply with `sendDefaultPii`: all but the last eight, the personal-data masks (a
+ * Rules that apply with `sendDefaultPii`: all but the last nine, the personal-data masks (a
  * user's path, a mailbox's name, a street address, phones, e-mail and IP addresses).
  */
-const SECRET_RULES = RULES.slice(0, -8);
+const SECRET_RULES = RULES.slice(0, -9);
 /**
  * Which of {@link RULES} (and so of {@link SECRET_RULES}, its first part) have been primed: 1, the
  * pattern that says whether the rule is tried; 2, the rule too.

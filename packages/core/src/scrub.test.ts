@@ -86,6 +86,19 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('at main (/home/jdoe/api/server.js:1:1)', { sendDefaultPii: true })).toBe(
       'at main (/home/jdoe/api/server.js:1:1)',
     );
+    // Identity numbers after their name, with or without sendDefaultPii; phones as written in
+    // their country; ids and versions stay.
+    expect(scrubString('Social Security No. 219 09 9999; NINO JG103759A; NI AB 12 34 56 C')).toBe(
+      `Social Security No. ${FILTERED}; NINO ${FILTERED}; NI ${FILTERED}`,
+    );
+    expect(
+      scrubString(
+        'call 415.555.2897, 07700 900123, 06 12 34 56 78, 0151 23456789, 090-1234-5678 or 0412 345 678',
+      ),
+    ).toBe('call [phone], [phone], [phone], [phone], [phone] or [phone]');
+    expect(scrubString('order 0412345678, version 1.415.555.2897.1, took 0.755 s, ticket KN123456A')).toBe(
+      'order 0412345678, version 1.415.555.2897.1, took 0.755 s, ticket KN123456A',
+    );
     // A mailbox's name before its address; a street address in text; numbers and keys of data stay.
     expect(
       scrubString(
@@ -1806,6 +1819,33 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       'DETAIL: Failing row contains (42, ops@acme.io, Ops Bot, null, q3Zr8KpX1vNw7LmT4sYc9HbE2uJfA6dG, t).',
       'q3Zr8KpX1vNw',
     ],
+    // Secrets given to calls in source lines sent as context.
+    ["const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'letmein!23'))", 'letmein!23'],
+    ["new cassandra.auth.PlainTextAuthProvider('app', 'Cass!2024');", 'Cass!2024'],
+    ["client.bind('cn=admin,dc=example,dc=org', 'LdapBind!24', (err) => {", 'LdapBind!24'],
+    ["twilio(process.env.TWILIO_ACCOUNT_SID, 'a3f9c1e7b5d24f6a8c0e2b4d6f8a0c2e')", 'a3f9c1e7b5d24f6a'],
+    [
+      "new ethers.Wallet('0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318')",
+      '4c0883a691029',
+    ],
+    ["Parse.initialize('myAppId', 'jsKeyJ4k2L9', 'mK7vQ2xR9pLw4ZtB8nYc');", 'mK7vQ2xR9pLw4ZtB8nYc'],
+    ["const key = new TextEncoder().encode('cc7e0d44fd473002f1c42167');", 'cc7e0d44fd473002'],
+    ["Cookies.set('auth_token', '7794a6ec3c97c374efc30eac4f5f5cda', { expires: 7 })", '7794a6ec3c97c374'],
+    ["headers: { Authorization: `Basic ${btoa('deploy:Mv8qZ2wKx')}` }", 'Mv8qZ2wKx'],
+    ["const cko = new Checkout('sk_sbox_4wkfz768ajx07jhnskn3g4vb1mj');", '4wkfz768ajx07jhn'],
+    // A session in an ASP.NET path, an RTMP stream key, an Ably key's secret, a code before what
+    // it is, a token after a bare auth, signed-URL parameters.
+    ['GET /(S(lit3py55t21z5v55vlm25s55))/default.aspx', 'lit3py55t21z5v55'],
+    ['ffmpeg -f flv rtmp://live.twitch.tv/app/live_123456789_AbCdEfGhIjKlMnOpQrStUvWxYz', 'AbCdEfGhIjKlMnOp'],
+    [
+      'Ably: unable to connect with key aB3cD4.eF5gH6:Rk8Tq3Vx9Lm2Zp7Wn4Bc1Hd6Jf0Gs5Ya2Xe8Qu3Io',
+      'Rk8Tq3Vx9Lm2Zp7W',
+    ],
+    ['body="G-482913 is your Acme verification code."', '482913'],
+    ['*730164* is your verification code.', '730164'],
+    ['auth 8f14e45fceea167a5a36dedd4bea2543', '8f14e45fceea167a'],
+    ['GET /router/rest?method=x&sign_method=md5&sign=9f86d081884c7d659a2feaa0c55ad015', '9f86d081884c7d65'],
+    ['GET /lesson-1.mp4?md5=AUEnXC7KjyFNdvvFnArw3w&expires=2147483647', 'AUEnXC7KjyFNdvvF'],
     // JSON escaped for HTML (an attribute, an inline config) and by Gson.
     [
       'data-props="{&quot;user&quot;:&quot;bob&quot;,&quot;password&quot;:&quot;Hunter42xyz&quot;}"',

@@ -138,6 +138,8 @@ export const NEAR_MISSES: string[] = [
   'Redis key session:count incremented; debug auth:login, cookie:consent',
   'Variable "$limit" got invalid value "ten"; Int cannot represent non-integer value',
   'POST /api/push/subscribe 200',
+  'auth failed for user 42; OAuth 2 flow; server.bind(port, host); fn.bind(this, "x")',
+  'Order 12345 is your order number',
   'retry 3 of 5 after 1500 ms on port 8080',
   'version 1.2.3 (v10.15.3, node v20.11.1)',
   'id 550e8400-e29b-41d4-a716-446655440000',

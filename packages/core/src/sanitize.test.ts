@@ -486,6 +486,15 @@ describe('sanitizeEvent', () => {
       dynamo: { pk: 'USER#1', sk: 'PROFILE' },
       wallet: { seed: 'legal winner thank year wave sausage worth useful legal winner thank yellow' },
       rng: { seed: 'abc123' },
+      // speakeasy's secret; an Ethereum key under pk (a primary key stays).
+      generated: {
+        ascii: '9x!Kq2#Lm7@Vz4$T',
+        hex: '39782',
+        base32: 'GEZDGNBVGY3TQOJQ',
+        otpauth_url: 'otpauth://totp/x',
+      },
+      signer: { pk: '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318' },
+      row: { pk: 'USER#1' },
       signed: { 'CB-ACCESS-SIGN': 'W0ZmD9nQ', 'API-Sign': '4/dpx', sign: '+' },
       // An opaque token under a short name; a flag, a count or a word stays.
       device: { id: 7, refresh: 'b3Jk9xQ2mLp7ZtR4vW8yA1cE', access: 'Zk3j9Lm2pQ8rT5vX7wY1aB4c' },
@@ -539,6 +548,9 @@ describe('sanitizeEvent', () => {
       dynamo: { pk: 'USER#1', sk: 'PROFILE' },
       wallet: { seed: FILTERED },
       rng: { seed: 'abc123' },
+      generated: { ascii: FILTERED, hex: FILTERED, base32: FILTERED, otpauth_url: FILTERED },
+      signer: { pk: FILTERED },
+      row: { pk: 'USER#1' },
       signed: { 'CB-ACCESS-SIGN': FILTERED, 'API-Sign': FILTERED, sign: '+' },
       recovery: { question: "What was your mother's maiden name?", answer: '[Filtered]' },
       chosen: { securityQuestion: 'Q3', answer: '[Filtered]' },

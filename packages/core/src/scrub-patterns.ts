@@ -490,6 +490,10 @@ export function siblingSecrets(
   // cloud key pair's secret half, `sk` beside `ak` (`sk` alone is a sort key); a position's `long`
   // beside its `lat`, a GeoJSON point's `coordinates` (unless `sendDefaultPii`).
   const phrase = keys.some((key) => MNEMONIC_MEMBER.test(key));
+  // A one-time-password secret as speakeasy makes one (`{ ascii, hex, base32, otpauth_url }`);
+  // an Ethereum private key under `pk` (64 hex digits; `pk` alone is a primary key).
+  const totp = keys.includes('otpauth_url') || (keys.includes('base32') && keys.includes('ascii'));
+  const wallet = typeof record.pk === 'string' && /^(?:0x)?[\da-fA-F]{64}$/.test(record.pk);
   const pair = keys.includes('sk') && keys.includes('ak');
   const place =
     ((keys.includes('lat') && keys.includes('long')) ||
@@ -516,8 +520,10 @@ export function siblingSecrets(
   const customer = keys.includes('customer') ? (object as Record<string, unknown>).customer : undefined;
   const street = typeof address === 'string' && STREET_ADDRESS.test(address) && sensitive('phone');
   const client = typeof customer === 'string' && PERSON_NAME.test(customer) && sensitive('phone');
-  return person || street || client || tokens || phrase || pair || place || where
+  return person || street || client || tokens || phrase || pair || place || where || totp || wallet
     ? (member) =>
+        (totp && /^(?:ascii|hex|base32|otpauth_url|google_auth_qr)$/.test(member)) ||
+        (wallet && member === 'pk') ||
         (person && member === 'name') ||
         (street && member === 'address') ||
         (client && member === 'customer') ||
@@ -1080,7 +1086,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /rtmps?:/i,
   ],
   // An Ably API key, `<app>.<key id>:<secret>`: the secret.
-  [/(\b[\w-]{6}\.[\w-]{6}:)[\w-]{30,64}(?![\w-])/g, `$1${FILTERED}`, /\.[\w-]{6}:/],
+  [/(\b[\w-]{5,10}\.[\w-]{5,10}:)[\w-]{30,64}(?![\w-])/g, `$1${FILTERED}`, /\.[\w-]{5,10}:/],
   // A private feed's or a join link's token, or one of a link that acts on an account, which must
   // read as random (`/feed/latest-posts-2024.rss` and `/join/team-meeting-2024` stay):
   // `/private/<token>/calendar.ics`, `/ical/<token>.ics`, `/join/<token>`, Google Calendar's secret
@@ -1196,6 +1202,12 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(\bjdbc:oracle:\w{1,16}:[^\s/@:]{1,128}\/)[^\s@]{1,256}(?=@)/g, `$1${FILTERED}`, 'jdbc:oracle:'],
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
+  // A product or licence key in five groups of five (`7QKXW-2MBRT-9VHNP-4GCZD-8YJLF`).
+  [
+    /\b(?=[A-Z\d-]{29}\b)(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z\d]{5}(?:-[A-Z\d]{5}){4}\b/g,
+    FILTERED,
+    /[A-Z\d]{5}-[A-Z\d]{5}-/,
+  ],
   // Tried only where 16 token characters run (every match's tail is one): most text has none.
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all), /[\w~+/-]{16}/],
   // A credential named in prose, after the shapes above had their turn, maybe after `is` / `was`
@@ -1277,10 +1289,33 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     `$1${FILTERED}`,
     RegExp(`de.passe|${PASSWORD_WORDS}|\uff1a`, 'i'),
   ],
+  // A password named in prose in another language, followed on its line (within 48 characters)
+  // by a word of letters and digits: `Ihr neues Passwort lautet: Sommer2024!`, `la contraseña es
+  // Verano2024`, `mot de passe « Soleil2024 » refusé`, `неверный пароль Qwerty123`, `您的初始密码
+  // 为Abc12345`, `仮パスワードは「Tokyo2024!」です`; the last such word before the line or the
+  // sentence ends.
+  [
+    RegExp(
+      `((?:mot[ _-]de[ _-]passe|passwort|${PASSWORD_WORDS})[^\\n.!?\u3002\uff01\uff1f]{0,48}(?<=[\\s:=\uff1a\u00ab\u300c"'\u201c(\uff08]|[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}]))(?=[A-Za-z!@#$%^&*+=~?_.-]*\\d)(?=[\\d!@#$%^&*+=~?_.-]*[A-Za-z])[A-Za-z\\d!@#$%^&*+=~?_.-]{6,64}(?![A-Za-z\\d!@#$%^&*+=~?_-])`,
+      'giu',
+    ),
+    `$1${FILTERED}`,
+    RegExp(`de.passe|passwort|${PASSWORD_WORDS}`, 'i'),
+  ],
   // A unique-key violation quotes the duplicate value: MySQL's `Duplicate entry '<value>' for key
   // 'users.api_token'`, Postgres's `Key (api_token)=(<value>) already exists`. The value goes when
   // the key names a secret.
   [/(Duplicate entry ')((?:[^'\\\n]|\\.){1,512})(?=' for key ')/g, keyedValue, 'Duplicate entry'],
+  // MySQL's error for a value a column's type rejects: `Incorrect integer value: '…' for column
+  // 'pin' at row 1`, `Data truncated …`; the value goes when the column is sensitive.
+  [
+    /(\bIncorrect [\w ]{1,32} value: ')((?:[^'\\\n]|\\.){1,512})(?=' for column ')/g,
+    (all: string, pre: string, _value: string, at: number, text: string) =>
+      sensitiveColumn(/^' for column '([^'\n]{1,128})'/.exec(text.slice(at + all.length))?.[1] ?? '')
+        ? pre + FILTERED
+        : all,
+    'for column',
+  ],
   // Postgres's detail of a row that breaks a constraint lists every column's value
   // (`Failing row contains (42, ops@acme.io, Ops Bot, null, q3Zr8…, t).`): the texts go (a user's
   // row holds their name, e-mail and tokens), numbers, booleans, nulls and times stay.
@@ -1409,9 +1444,16 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // GraphQL's error for a variable's value, named by the variable: `Variable "$password" got
   // invalid value "…"; String must be at least 12 characters.`
   [
-    /(\bVariable \\*"\$(\w{1,64})\\*" got invalid value )(\\*"(?:[^"\\\n]|\\[^"\n]){0,1024}\\*"|[^;\s{[]{1,1024})/g,
-    (all: string, head: string, name: string) =>
-      isSensitiveKeyWith(name, builtinScrub()) ? head + FILTERED : all,
+    /(\bVariable \\*"\$(\w{1,64})\\*" got invalid value )(?:\\*"(?:[^"\\\n]|\\[^"\n]){0,1024}\\*"|[^;\s{[]{1,1024})[^\n]{0,1024}/g,
+    (all: string, head: string, name: string) => {
+      if (!isSensitiveKeyWith(name, builtinScrub())) return all;
+      // The reason after it may quote the value again (`Int cannot represent …: "…"`).
+      const rest = all.slice(head.length);
+      const value = /^(?:\\*"(?:[^"\\\n]|\\[^"\n]){0,1024}\\*"|[^;\s{[]{1,1024})/.exec(rest)![0];
+      const inner = value.replace(/^\\*"|\\*"$/g, '');
+      const tail = rest.slice(value.length);
+      return head + FILTERED + (inner.length > 2 ? tail.split(inner).join(FILTERED) : tail);
+    },
     'got invalid value',
   ],
   // yup's error for a value of the wrong type, named by its path before it: ``pin must be a
@@ -1543,10 +1585,10 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   // Phone numbers in international form (`+1 415 555 2897`, `+44 20 7946 0018`, `+14155552897`,
   // `+1 (415) 555-2897`): 8 to 15 digits after the `+`, not a date (`+2024-12-06`).
   [
-    /(^|[^\w+%])(\+[1-9](?:[ .-]?(?:\(\d{1,4}\)|\d)){6,14})(?![\d(])/g,
+    /(^|[^\w+%.-])(\+[1-9](?:[ .-]?(?:\(\d{1,4}\)|\d)){6,14}|00[1-9]\d{0,2} (?:\(\d{1,4}\)|\d{1,4})(?:[ -]\d{2,4}){1,4})(?![\d(])/g,
     (all: string, pre: string, phone: string) =>
       /^\+\d{4}-\d\d-\d\d$/.test(phone) || !/^(?:\D*\d){8,15}\D*$/.test(phone) ? all : pre + PHONE_MASK,
-    '+',
+    /\+|(?:^|\D)00[1-9]/,
   ],
   // North American numbers as written there: `(415) 555-2897`, `(415) 555 2897`, `415-555-2897`,
   // `1-415-555-2897` (area code and exchange not starting with 0 or 1; not a part of an id).
@@ -1846,10 +1888,17 @@ function scrubPairs(text: string, compiled: CompiledScrub, keep?: KeepPair): str
     // server's, is personal ({@link STREET_ADDRESS}). A URL's `p` beside its user (`?u=bob&p=…`,
     // as the Subsonic API and others take a login) is the password.
     let unnamed =
-      (/^address$/i.test(key) &&
+      (/^addr(?:ess)?$/i.test(key) &&
         STREET_ADDRESS.test(text.slice(at, at + 16)) &&
         isSensitiveKeyWith('phone', compiled)) ||
-      (query && key === 'p' && sep === '=' && URL_USER.test(text.slice(Math.max(0, start - 256), at + 256)));
+      (query &&
+        key === 'p' &&
+        sep === '=' &&
+        URL_USER.test(text.slice(Math.max(0, start - 256), at + 256))) ||
+      // A position's `long` beside its `lat` (`?lat=37.77&long=-122.42`), where a phone is filtered.
+      (key === 'long' &&
+        /(?:^|[^\w.-])lat[:=]/.test(text.slice(Math.max(0, start - 256), start)) &&
+        isSensitiveKeyWith('phone', compiled));
     const listed = cookies && sep === '=' && text.startsWith('; ', start - 2);
     if (sep === '=' && query && TOKEN_PARAM_KEY.test(key)) {
       TOKEN_PARAM.lastIndex = at;
@@ -2132,17 +2181,20 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
     judged = judged.replace(DECIMAL_BYTES, (run) =>
       scrubBytes(run, (run.match(/\d+/g) as string[]).map(Number), compiled, keep),
     );
+  if (judged.length >= MIN_BASE64_RUN && BASE64_SEEN.test(judged))
+    judged = scrubBase64(judged, compiled, keep);
   return scrubOnce(judged, compiled, keep);
 }
 
 /** The characters HTML and Gson escape, each with the escapes that stand for it and the one it is written back as. */
-const HTML_ESCAPED = /&(?:quot|#34|#x22|#39|#x27|apos|lt|gt);/i;
+const HTML_ESCAPED = /&(?:quot|#34|#x22|#39|#x27|apos|lt|gt|#64|#x40);/i;
 const JS_ESCAPED = /\\u00(?:3[dDcCeE]|2[26])/;
 const ESCAPES: ReadonlyArray<readonly [string, RegExp, string]> = [
   ['"', /&(?:quot|#34|#x22);/gi, '&quot;'],
   ["'", /&(?:#39|#x27|apos);/gi, '&#39;'],
   ['<', /&lt;/gi, '&lt;'],
   ['>', /&gt;/gi, '&gt;'],
+  ['@', /&#(?:64|x40);/gi, '&#64;'],
   ['=', /\\u003[dD]/g, '\\u003d'],
   ['&', /\\u0026/g, '\\u0026'],
   ['<', /\\u003[cC]/g, '\\u003c'],
@@ -2302,6 +2354,35 @@ const HEX_BYTES =
  */
 const HEX_PAIRS = / [\dA-Fa-f]{2} [\dA-Fa-f]{2} [\dA-Fa-f]{2} /;
 const MIN_HEX_RUN = 47;
+
+/**
+ * Base64 of text (a Kubernetes Secret's `data`, an environment variable holding a service
+ * account's JSON or a kubeconfig): a run of 40+ base64 characters, not part of a word or a path.
+ */
+const BASE64_RUN = /(?<![\w+/.-])[A-Za-z\d+/]{40,16384}={0,2}(?![\w+/=-])/g;
+const BASE64_SEEN = /[A-Za-z\d+/]{40}/;
+const MIN_BASE64_RUN = 40;
+
+/**
+ * Each base64 run (at most 8 in a text) that decodes to text (printable, as written by people and
+ * programs) is judged decoded: filtered whole when the decoded text loses anything.
+ */
+function scrubBase64(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  let runs = 8;
+  return text.replace(BASE64_RUN, (run, at: number) => {
+    // Not an image or a font of a data URL, and not when the text has had its share.
+    if (runs-- <= 0 || (run.length > 1024 && /;base64,$/.test(text.slice(Math.max(0, at - 8), at))))
+      return run;
+    let decoded: string;
+    try {
+      decoded = atob(run.length % 4 === 0 ? run : run + '='.repeat((4 - (run.length % 4)) % 4));
+    } catch {
+      return run;
+    }
+    if (!/^[\t\n\r\x20-\x7e]*$/.test(decoded)) return run;
+    return scrubOnce(decoded, compiled, keep) === decoded ? run : FILTERED;
+  });
+}
 
 /**
  * Bytes written out in decimal: a Buffer as JSON writes it (`{"type":"Buffer","data":[112,119,…]}`,

@@ -86,6 +86,19 @@ describe('scrubString: secrets by value', () => {
     expect(scrubString('at main (/home/jdoe/api/server.js:1:1)', { sendDefaultPii: true })).toBe(
       'at main (/home/jdoe/api/server.js:1:1)',
     );
+    // A position's long beside its lat, a street address under addr, an e-mail escaped for HTML,
+    // a phone after the 00 prefix.
+    expect(scrubString('GET /stores?lat=37.7749&long=-122.4194 and /geo?addr=742+Evergreen+Terrace')).toBe(
+      `GET /stores?lat=${FILTERED}&long=${FILTERED} and /geo?addr=${FILTERED}`,
+    );
+    expect(scrubString('Contact maria.lopez&#64;example.com or 0044 20 7946 0018')).toBe(
+      'Contact [email] or [phone]',
+    );
+    expect(
+      scrubString(
+        '{ long: true } id 0012 3456, пароль должен содержать 8 символов, ABCDE-FGHIJ-KLMNO-PQRST-UVWXY',
+      ),
+    ).toBe('{ long: true } id 0012 3456, пароль должен содержать 8 символов, ABCDE-FGHIJ-KLMNO-PQRST-UVWXY');
     // Identity numbers after their name, with or without sendDefaultPii; phones as written in
     // their country; ids and versions stay.
     expect(scrubString('Social Security No. 219 09 9999; NINO JG103759A; NI AB 12 34 56 C')).toBe(
@@ -1846,6 +1859,28 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ['auth 8f14e45fceea167a5a36dedd4bea2543', '8f14e45fceea167a'],
     ['GET /router/rest?method=x&sign_method=md5&sign=9f86d081884c7d659a2feaa0c55ad015', '9f86d081884c7d65'],
     ['GET /lesson-1.mp4?md5=AUEnXC7KjyFNdvvFnArw3w&expires=2147483647', 'AUEnXC7KjyFNdvvF'],
+    // A password in prose in other languages; base64 of text that holds a secret.
+    ['Ihr neues Passwort lautet: Sommer2024!', 'Sommer2024!'],
+    ['Passwort für bob lautet Sommer2024!', 'Sommer2024!'],
+    ['mot de passe « Soleil2024 » refusé', 'Soleil2024'],
+    ['неверный пароль Qwerty123 для пользователя bob', 'Qwerty123'],
+    ['您的初始密码为Abc12345，请登录后及时修改。', 'Abc12345'],
+    ['仮パスワードは「Tokyo2024!」です。', 'Tokyo2024!'],
+    ['임시 비밀번호는 Seoul!2024 입니다.', 'Seoul!2024'],
+    ['data: { "db-url": "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yOTlAZGIvcHJvZA==" }', 'cG9zdGdyZXM6Ly9hcHA6'],
+    [
+      'KUBE_CONFIG_DATA=dXNlcnM6Ci0gbmFtZTogY2kKICB1c2VyOgogICAgdG9rZW46IGtxOFpyMlh2N0xtNFRuN1dwM1lzNkhiMUpkNUZjMEdhCg==',
+      'dXNlcnM6Ci0gbmFtZTog',
+    ],
+    // A value GraphQL's reason quotes again; an Ably key with a longer key id; MySQL's rejected
+    // value of a sensitive column; a licence key; an e-mail escaped for HTML.
+    [
+      'Variable "$otp" got invalid value "48a913"; Int cannot represent non-integer value: "48a913"',
+      '48a913',
+    ],
+    ["new Ably.Realtime('xVLyHw.A-pwh7w:Nl4z6oBeqbSKzZTHTmBU1VW8nq5w_WvDjK4tGL2nOzQ')", 'Nl4z6oBeqbSKzZTH'],
+    ["Incorrect integer value: '73a9k1' for column 'pin' at row 1", '73a9k1'],
+    ['license 7QKXW-2MBRT-9VHNP-4GCZD-8YJLF', '7QKXW-2MBRT'],
     // JSON escaped for HTML (an attribute, an inline config) and by Gson.
     [
       'data-props="{&quot;user&quot;:&quot;bob&quot;,&quot;password&quot;:&quot;Hunter42xyz&quot;}"',

@@ -147,7 +147,7 @@ const ENV_KEY = /^(?:[A-Z][A-Z\d]*(?:_[A-Z\d]+)*_)?(?:KEYS?|PAT)(?:_B64|_BASE64)
  * `X-OTC`, lower-cased by Node), unless the word before `key` is one of {@link INDEX_WORDS}
  * (`X-Cache-Key`, `X-Idempotency-Key`).
  */
-const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion|signing)|access|refresh|pass|otc)$/i;
+const HEADER_KEY = /^x-(?:(?:[a-z\d]+-)*(?:key|pat|assertion|signing|consumer)|access|refresh|pass|otc)$/i;
 /**
  * "Password" in other languages and scripts (Spanish, Russian, Chinese, Japanese, Korean,
  * Portuguese, German, Dutch, Polish, Swedish, Turkish, Czech, Hungarian, Finnish, Danish,
@@ -841,13 +841,15 @@ const ARG = `(?:[^()'"\`,{}\n]|'[^'\n]*'|"[^"\n]*"|\`[^\`\n]*\`|\\([^()\n]*\\)|\
  * `cookieParser('...')`, the key of Algolia's `algoliasearch(appId, '...')`, and the password of
  * `.auth('...')` /
  * `.auth(user, '...')` (Redis clients, MongoDB's `db.auth`), of neo4j's `auth.basic(user, '...')`,
- * Cassandra's `PlainTextAuthProvider(user, '...')` and an LDAP `bind('cn=…', '...')`; the token of
+ * Cassandra's `PlainTextAuthProvider(user, '...')`, an LDAP `bind('cn=…', '...')` and
+ * `changePassword('...')` / `changeUserPassword(user, '...')`; the key of CryptoJS's
+ * `AES.encrypt(text, '...')` / `AES.decrypt`; the token of `useAccessToken('...')` (and `use…`), of
  * `twilio(sid, '...')`, the key of ethers' `Wallet('...')`, Parse's master key
  * (`Parse.initialize(appId, jsKey, '...')`) and a JWT secret encoded for jose
  * (`new TextEncoder().encode('...')`).
  */
 const SECRET_ARGUMENT = RegExp(
-  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|set(?:ApiKey|AccessToken|Token|Password|Secret)\\(|cookieParser\\(|auth\\.basic\\(\\s*${ARG},|PlainTextAuthProvider\\(\\s*${ARG},|\\.bind\\(\\s*(?:\\\\*['"\`](?:cn|uid|ou|dc|mail|o)=[^'"\`\\n]*\\\\*['"\`]|\\w*[Dd][Nn]\\w*),|twilio\\(\\s*${ARG},|Wallet\\(|Parse\\.initialize\\(\\s*${ARG},\\s*${ARG},|TextEncoder\\(\\)\\.encode\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
+  `((?:\\b(?:(?:jwt\\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv))\\(\\s*${ARG},|new\\s+Sequelize\\(\\s*${ARG},\\s*${ARG},|algoliasearch\\(\\s*${ARG},|(?:set|use)(?:ApiKey|AccessToken|Token|Password|Secret)\\(|(?:change(?:User)?|update|reset)Password\\((?:\\s*${ARG},)?|\\b(?:AES|DES|TripleDES|Rabbit|RC4)\\.(?:en|de)crypt\\(\\s*${ARG},|cookieParser\\(|auth\\.basic\\(\\s*${ARG},|PlainTextAuthProvider\\(\\s*${ARG},|\\.bind\\(\\s*(?:\\\\*['"\`](?:cn|uid|ou|dc|mail|o)=[^'"\`\\n]*\\\\*['"\`]|\\w*[Dd][Nn]\\w*),|twilio\\(\\s*${ARG},|Wallet\\(|Parse\\.initialize\\(\\s*${ARG},\\s*${ARG},|TextEncoder\\(\\)\\.encode\\()|\\.auth\\((?:\\s*${ARG},)?)\\s*)(\\\\*['"\`])((?:(?!\\2)[^\\\\\\n]|\\\\.){4,512})\\2`,
   'g',
 );
 
@@ -882,7 +884,7 @@ const awsSecret = (value: string) => /[a-z]/.test(value) && /[A-Z]/.test(value) 
  * Kubernetes Secret's data holds one), known by its header's first field (`alg`, `typ`, `kid`).
  */
 const VENDOR =
-  /\b(?:[rs]k_(?:live|test|prod|sbox)_|pdl_(?:live|sdbx)_apikey_|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-(?=[\w-]{32})|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|AT[AC]TT3|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi(?=[\da-f]{16})|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_[po]at_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|fig[dp]_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2(?=[a-z\d]{30})|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_(?=[\da-fA-F]{16}|local_)|EZ[AT]K|tfp_(?=[\w-]{40})|fio-u-|CLOJARS_|pnu_(?=[A-Za-z\d]{16})|rdme_(?=[a-z\d]{16})|shippo_(?:live|test)_|ops_(?=eyJ)|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_(?=[A-Za-z\d]{16})|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.(?=[\w.-]{60})|nfp_|A{22}|napi_(?=[a-z\d]{16})|rnd_(?=[A-Za-z\d]{16})|phx_(?=[A-Za-z\d]{16})|y[0-3]_(?=[\w-]{40})|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-(?=[A-Za-z\d]{16})|fm(?:\d+|1[ar])_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{16,43}\b)|bedrock-api-key-|[su]-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|apify_api_|BBDC-|bb_(?:pr|ma)_|cfk_|flb_(?:live|test)_|shltm_|na1\.(?=[\w+/]{40})|pat-(?:eu|na)1-|pk_(?:[A-Za-z\d]{6}_)?(?=[\dA-Za-z]{16,34}\b)|NRIQ-|NF-(?=[A-Za-z\d]{16,32}\b)|nvapi-|ak_(?:live|test)_|ramp_sec_|rh-api-|rootly_|salad_cloud_|5AEP861|sq(?:[pau]_(?=[\da-f]{16})|co_)|slk_(?=[\da-f]{16})|thog-(?:key|secret)-|BBFF-|VF\.(?:DM\.|WS\.)?(?=[\da-fA-F]{24}\.)|1000\.(?=[\da-f]{16,32}(?:\.|\b))|access_token\$(?:production|sandbox)\$[\da-z]{16}\$|re_(?=[A-Za-z\d]{8}_[\w]{16})|AAAA[\w-]{7}:APA91b|sdk-(?=[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-))([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
+  /\b(?:[rs]k_(?:live|test|prod|sbox)_|pdl_(?:live|sdbx)_apikey_|md-(?=[\w-]{22}\b)|whsec_|gh[oprsu]_|github_pat_|gl(?:pat|dt|rt|ptt|ft|ffct|imt|oas|soat|cbt|agent)-|GR1348941|gl(?:c|sa)_|xox[abeoprs]-|api_org_|NRII-|xapp-|AIza|GOCSPX-|ya29\.|npm_|sk-(?=[\w-]{32})|SG\.|do[opr]_v1_|HRKU-|hf_|shp[a-z]{2}_|EAA[ACM]|sq0(?:atp|csp)-|AT[AC]TT3|dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[\w-]{1,35}\.)?|hv[bs]\.|pul-|dapi(?=[\da-f]{16})|NRAK-|sntry[su]_|pypi-|rubygems_|dckr_[po]at_|lin_api_|PMAK-|gsk_|pplx-|xai-|r8_|ntn_|fig[dp]_|sbp_|pscale_|AGE-SECRET-KEY-|LTAI|fo1_|xkeysib-|FLWSECK|dt0c01\.|oy2(?=[a-z\d]{30})|AKCp|CFPAT-|pcsk_|lsv2_(?:pt|sk)_|sgp_(?=[\da-fA-F]{16}|local_)|EZ[AT]K|tfp_(?=[\w-]{40})|fio-u-|CLOJARS_|pnu_(?=[A-Za-z\d]{16})|rdme_(?=[a-z\d]{16})|shippo_(?:live|test)_|ops_(?=eyJ)|ABSK|sha256~|tskey-[a-z]{3,7}-|p8e-|cmVmd|v1\.0-[\da-f]{24}-|ATBB|dG9rOj|aio_(?=[A-Za-z\d]{16})|bkua_|CCIPAT_|duffel_(?:test|live)_|sl\.(?=[\w.-]{60})|nfp_|A{22}|napi_(?=[a-z\d]{16})|rnd_(?=[A-Za-z\d]{16})|phx_(?=[A-Za-z\d]{16})|y[0-3]_(?=[\w-]{40})|tk-us-|access-(?:sandbox|development|production)-|[ps]at\.(?=[\w-]{22}\.)|ico-(?=[A-Za-z\d]{16})|fm(?:\d+|1[ar])_|dnkey-|sm_(?:pat|aat|sat)_|secret_(?=[A-Za-z\d]{16,43}\b)|bedrock-api-key-|[su]-s4t2(?:ud|af)-|ZXlK(?:aGJHY2lPaU|MGVYQWlPaU|cmFXUWlP)|sb_secret_|SSWS[ \t]+|apify_api_|BBDC-|bb_(?:pr|ma)_|cfk_|flb_(?:live|test)_|shltm_|na1\.(?=[\w+/]{40})|pat-(?:eu|na)1-|pk_(?:[A-Za-z\d]{6}_)?(?=[\dA-Za-z]{16,34}\b)|NRIQ-|NF-(?=[A-Za-z\d]{16,32}\b)|nvapi-|ak_(?:live|test)_|ramp_sec_|rh-api-|rootly_|salad_cloud_|5AEP861|sq(?:[pau]_(?=[\da-f]{16})|co_)|slk_(?=[\da-f]{16})|thog-(?:key|secret)-|BBFF-|VF\.(?:DM\.|WS\.)?(?=[\da-fA-F]{24}\.)|1000\.(?=[\da-f]{16,32}(?:\.|\b))|access_token\$(?:production|sandbox)\$[\da-z]{16}\$|re_(?=[A-Za-z\d]{8}_[\w]{16})|AAAA[\w-]{7}:APA91b|sdk-(?=[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-))([\w~+/-]{16,}(?:\.[\w~+/-]+)*=*)/g;
 
 /**
  * Value rules, applied in order: a pattern, its replacement, and what the text must hold for the
@@ -912,7 +914,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // `/v1/input/<key>`; heartbeats: Healthchecks, Cronitor,
     // Better Stack's `/api/v1/heartbeat/<token>`), and web3 RPC URLs whose path is the project's key
     // (Alchemy `/v2/<key>`, Infura `/v3/<id>`, QuickNode).
-    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro|hook\.(?:[a-z\d]{1,8}\.)?(?:make|integromat)\.com|loggly\.com\/(?:inputs|bulk)|\/receiver\/v1\/http|datadoghq\.(?:com|eu)\/v1\/input|hc-ping\.com|healthchecks\.io\/ping|cronitor\.link(?:\/p)?|betterstack\.com\/api\/v\d\/heartbeat)\/)[\w/@+=-]{1,512}/g,
+    /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro|hook\.(?:[a-z\d]{1,8}\.)?(?:make|integromat)\.com|loggly\.com\/(?:inputs|bulk)|\/receiver\/v1\/http|datadoghq\.(?:com|eu)\/v1\/input|hc-ping\.com|healthchecks\.io\/ping|cronitor\.link(?:\/p)?|betterstack\.com\/api\/v\d\/heartbeat|api\.vercel\.com\/v1\/integrations\/deploy\/[\w-]{1,64})\/)[\w/@+=-]{1,512}/g,
     `$1$2${FILTERED}`,
     /:\/\/|hooks\.|discord|webhook\.|\.alchemy\.|\.infura\.|\.quiknode\.|hook\.|loggly|\/receiver\/|\/input\/|ping|cronitor|\/api\//,
   ],
@@ -1148,7 +1150,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     SECRET_ARGUMENT,
     `$1$2${FILTERED}$2`,
-    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|set(?:ApiKey|AccessToken|Token|Password|Secret)\(|\.auth\(|cookieParser\(|auth\.basic\(|PlainTextAuthProvider\(|\.bind\(|twilio\(|Wallet\(|Parse\.initialize\(|TextEncoder\(\)\.encode\(/,
+    /jwt\.(?:sign|verify)|create(?:Hmac|Cipheriv|Decipheriv)|Sequelize|algoliasearch\(|(?:set|use)(?:ApiKey|AccessToken|Token|Password|Secret)\(|Password\(|crypt\(|\.auth\(|cookieParser\(|auth\.basic\(|PlainTextAuthProvider\(|\.bind\(|twilio\(|Wallet\(|Parse\.initialize\(|TextEncoder\(\)\.encode\(/,
   ],
   // A literal a source line compares a secret with, or falls back to when the environment has
   // none: `req.headers['x-api-key'] !== '…'`, `req.body.password === '…'`,
@@ -1202,6 +1204,8 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/(\bjdbc:oracle:\w{1,16}:[^\s/@:]{1,128}\/)[^\s@]{1,256}(?=@)/g, `$1${FILTERED}`, 'jdbc:oracle:'],
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
+  // Ghost's Admin API key, `<24 hex id>:<64 hex secret>`: the secret.
+  [/(\b[\da-f]{24}:)[\da-f]{64}\b/g, `$1${FILTERED}`, /[\da-f]{24}:[\da-f]{16}/],
   // A product or licence key in five groups of five (`7QKXW-2MBRT-9VHNP-4GCZD-8YJLF`).
   [
     /\b(?=[A-Z\d-]{29}\b)(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z\d]{5}(?:-[A-Z\d]{5}){4}\b/g,
@@ -1478,6 +1482,33 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
       isSensitiveKeyWith(/^\\*["']([^"'\\]+)/.exec(head)![1]!, builtinScrub()) ? head + FILTERED : all,
     'eceived',
   ],
+  // Node's error for a header value it refuses, named by the header after it: `Invalid value
+  // "…\r\n" for header "X-Api-Key"`.
+  [
+    /(\bInvalid value \\*")((?:[^"\\]|\\[^"]){1,1024})(?=\\*" for header \\*"[\w-]{1,64}\\*")/g,
+    (all: string, pre: string, _value: string, at: number, text: string) =>
+      isSensitiveKeyWith(
+        /^\\*" for header \\*"([\w-]{1,64})/.exec(text.slice(at + all.length))?.[1] ?? '',
+        builtinScrub(),
+      )
+        ? pre + FILTERED
+        : all,
+    'for header',
+  ],
+  // Node's `The "password" argument must be of type string… Received type number (20240101)`.
+  [
+    /(\\*["']([\w.[\]-]{1,64})\\*["'] argument [^\n"'`]{1,256}?\bReceived type \w{1,16} \()(?!\\*['"])([^()\n]{1,256})(?=\))/g,
+    (all: string, head: string, label: string) =>
+      isSensitiveKeyWith(label, builtinScrub()) ? head + FILTERED : all,
+    'Received type',
+  ],
+  // An IMAP LOGIN command and an FTP PASS line, as a client's debug log shows them.
+  [
+    /(\b[A-Za-z]?\d{1,4} LOGIN (?:"[^"\n]{0,256}"|\S{1,256}) )(?:"(?:[^"\\\n]|\\.){1,256}"|[^\s"']{1,256})/g,
+    `$1${FILTERED}`,
+    ' LOGIN ',
+  ],
+  [/^([ \t]*(?:>[ \t]*)?PASS )[^\s]{1,256}/gm, `$1${FILTERED}`, 'PASS '],
   // A `.pgpass` line: `host:port:database:user:password`.
   [
     /^((?:\*|(?=[\w.-]{0,252}[A-Za-z.])[\w.-]{1,253}|\[[\da-fA-F:]{2,45}\]):(?:\d{1,5}|\*):[^:\s]{1,63}:[^:\s]{1,63}:)[^:\s]{1,1024}$/gm,

@@ -1859,6 +1859,39 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ['auth 8f14e45fceea167a5a36dedd4bea2543', '8f14e45fceea167a'],
     ['GET /router/rest?method=x&sign_method=md5&sign=9f86d081884c7d659a2feaa0c55ad015', '9f86d081884c7d65'],
     ['GET /lesson-1.mp4?md5=AUEnXC7KjyFNdvvFnArw3w&expires=2147483647', 'AUEnXC7KjyFNdvvF'],
+    // Node's errors for a header value and an argument of the wrong type, named by the header or
+    // the argument; calls that take a password or a key; a Mandrill and a Ghost key; an OVH
+    // consumer key; a Vercel deploy hook; IMAP's LOGIN and FTP's PASS.
+    [
+      'TypeError [ERR_HTTP_INVALID_HEADER_VALUE]: Invalid value "34c2553dd86dd22f039ec15baeec1018\r\n" for header "X-Api-Key"',
+      '34c2553dd86dd22f',
+    ],
+    [
+      'The "password" argument must be of type string or an instance of Buffer. Received type number (20240101)',
+      '20240101',
+    ],
+    ["CALL dbms.security.changePassword('N3o4j!Pw')", 'N3o4j!Pw'],
+    ['db.changeUserPassword("reporting", "N3wMongoPw!")', 'N3wMongoPw!'],
+    ["CryptoJS.AES.decrypt(ciphertext, 'secret key 123').toString(CryptoJS.enc.Utf8)", 'secret key 123'],
+    [
+      "asana.Client.create().useAccessToken('2/7281355808669299/7627686825133823:5a62e289')",
+      '7627686825133823',
+    ],
+    ['{"key":"md-sZmcL8EcYUzS7Q1SW605gU","message":{}}', 'md-sZmcL8EcYUzS7Q1SW605gU'],
+    [
+      "key: '3228d363fbf82b00371cc12a:27d74c75ae23e437c681a8123fdf0b1f38ec57ae3ce11775c6b0f9fd3939dec9'",
+      '27d74c75ae23e437',
+    ],
+    ['> X-Ovh-Consumer: Lhf9N82xOiw1XZkPWu6L35xqPIQWqTAI', 'Lhf9N82xOiw1XZkP'],
+    [
+      'POST https://api.vercel.com/v1/integrations/deploy/prj_FLTDN8pHZI5igaY4tny2jf6UqSnx/uMEYglz0ja 404',
+      'uMEYglz0ja',
+    ],
+    [`=> 'A1 LOGIN "support@example.com" "ImapLogin!9"'`, 'ImapLogin!9'],
+    [
+      '> USER backup\n< 331 Please specify the password.\n> PASS FtpPass2024\n< 230 Login successful.',
+      'FtpPass2024',
+    ],
     // A password in prose in other languages; base64 of text that holds a secret.
     ['Ihr neues Passwort lautet: Sommer2024!', 'Sommer2024!'],
     ['Passwort für bob lautet Sommer2024!', 'Sommer2024!'],

@@ -1153,6 +1153,51 @@ export function leakCases(seed = 1): LeakCase[] {
     s,
     `422 {"errors":[{"type":"field","value":"${s}","msg":"Invalid value","path":"password","location":"body"}]}`,
   );
+  // GraphQL's, Node's and databases' errors that quote a rejected or duplicate value, named by
+  // what it was for; a Kubernetes Secret's base64; JSON escaped for an HTML attribute; a password
+  // in German prose; a value longer than a read; a hash field among a command's words.
+  s = pw();
+  add(
+    'library error',
+    s,
+    `Variable "$password" got invalid value "${s}"; String must be at least 12 characters.`,
+  );
+  s = tok();
+  add(
+    'library error',
+    s,
+    `TypeError [ERR_HTTP_INVALID_HEADER_VALUE]: Invalid value "${s}\n" for header "X-Api-Key"`,
+  );
+  s = tok();
+  add(
+    'database error',
+    s,
+    `Violation of UNIQUE KEY constraint 'UQ_users_api_key'. Cannot insert duplicate key in object 'dbo.users'. The duplicate key value is (${s}).`,
+  );
+  s = tok();
+  add(
+    'database error',
+    s,
+    `E11000 duplicate key error collection: app.sessions index: _id_ dup key: { _id: "${s}" }`,
+  );
+  s = pw();
+  add('config dump', s, `data:\n  DATABASE_URL: ${btoa(`postgres://app:${s}@db.internal:5432/shop`)}`);
+  s = pw();
+  add(
+    'HTML',
+    s,
+    `<div data-props="{&quot;user&quot;:&quot;bob&quot;,&quot;password&quot;:&quot;${s}&quot;}">`,
+  );
+  s = pw();
+  add('prose', s, `Ihr neues Passwort lautet: ${s}`);
+  s = `${tok()}${from(ALNUM, 1100)}`;
+  add(
+    'URL',
+    s.slice(-40),
+    `GET https://bucket.s3.amazonaws.com/k?X-Amz-Security-Token=${s}&X-Amz-Date=20240101`,
+  );
+  s = tok();
+  add('Redis command', s, `{ command: { name: 'hset', args: [ 'user:42', 'apiToken', '${s}' ] } }`);
   return cases;
 }
 

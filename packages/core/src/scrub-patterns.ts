@@ -2459,7 +2459,7 @@ function scrubEncodedWord(word: string, compiled: CompiledScrub, keep?: KeepPair
   let score = -1;
   for (const form of decoded === once ? [decoded, word] : [decoded, once, word]) {
     const scrubbed =
-      form === word ? scrubOnce(word, compiled, keep) : toWordEnd(scrubOnce(form, compiled, keep));
+      form === word ? scrubOnce(word, compiled, keep) : toWordEnd(scrubDecoded(form, compiled, keep));
     const masks = scrubbed === form ? 0 : countOf(scrubbed, FILTERED) * 1e4 + countOf(scrubbed, '[');
     if (masks > score) {
       best = masks === 0 ? word : scrubbed;
@@ -2467,6 +2467,15 @@ function scrubEncodedWord(word: string, compiled: CompiledScrub, keep?: KeepPair
     }
   }
   return best;
+}
+
+/** A decoded word as text: escaped for HTML or by Gson inside, or holding base64 of text, it is read as that too. */
+function scrubDecoded(form: string, compiled: CompiledScrub, keep?: KeepPair): string {
+  if ((form.includes('&') && HTML_ESCAPED.test(form)) || (form.includes('\\u00') && JS_ESCAPED.test(form)))
+    return scrubUnescaped(form, compiled, keep);
+  const judged =
+    form.length >= MIN_BASE64_RUN && BASE64_SEEN.test(form) ? scrubBase64(form, compiled, keep) : form;
+  return scrubOnce(judged, compiled, keep);
 }
 
 /** Each filtered value followed by a character that was escaped (a space, `&`) runs to the end of the word, or to a quote. */

@@ -2388,9 +2388,10 @@ const MIN_HEX_RUN = 47;
 
 /**
  * Base64 of text (a Kubernetes Secret's `data`, an environment variable holding a service
- * account's JSON or a kubeconfig): a run of 40+ base64 characters, not part of a word or a path.
+ * account's JSON or a kubeconfig): a run of 40+ base64 characters, not part of a word and not a
+ * path (a run that starts with `/`).
  */
-const BASE64_RUN = /(?<![\w+/.-])[A-Za-z\d+/]{40,16384}={0,2}(?![\w+/=-])/g;
+const BASE64_RUN = /(?<![\w+/.-])(?!\/)[A-Za-z\d+/]{40,16384}={0,2}(?![\w+/=-])/g;
 const BASE64_SEEN = /[A-Za-z\d+/]{40}/;
 const MIN_BASE64_RUN = 40;
 

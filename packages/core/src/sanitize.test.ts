@@ -495,6 +495,8 @@ describe('sanitizeEvent', () => {
       },
       signer: { pk: '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318' },
       row: { pk: 'USER#1' },
+      gate: { users: { admin: 'Wq8rT3vZpK' }, challenge: true },
+      listing: { users: { count: 3 }, page: 1 },
       signed: { 'CB-ACCESS-SIGN': 'W0ZmD9nQ', 'API-Sign': '4/dpx', sign: '+' },
       // An opaque token under a short name; a flag, a count or a word stays.
       device: { id: 7, refresh: 'b3Jk9xQ2mLp7ZtR4vW8yA1cE', access: 'Zk3j9Lm2pQ8rT5vX7wY1aB4c' },
@@ -551,6 +553,8 @@ describe('sanitizeEvent', () => {
       generated: { ascii: FILTERED, hex: FILTERED, base32: FILTERED, otpauth_url: FILTERED },
       signer: { pk: FILTERED },
       row: { pk: 'USER#1' },
+      gate: { users: FILTERED, challenge: true },
+      listing: { users: { count: 3 }, page: 1 },
       signed: { 'CB-ACCESS-SIGN': FILTERED, 'API-Sign': FILTERED, sign: '+' },
       recovery: { question: "What was your mother's maiden name?", answer: '[Filtered]' },
       chosen: { securityQuestion: 'Q3', answer: '[Filtered]' },

@@ -493,6 +493,9 @@ export function siblingSecrets(
   // A one-time-password secret as speakeasy makes one (`{ ascii, hex, base32, otpauth_url }`);
   // an Ethereum private key under `pk` (64 hex digits; `pk` alone is a primary key).
   const totp = keys.includes('otpauth_url') || (keys.includes('base32') && keys.includes('ascii'));
+  // express-basic-auth's options: `users` maps each user to their password.
+  const basicAuth =
+    keys.includes('users') && keys.some((key) => /^(?:challenge|realm|authorizer|authorizeAsync)$/.test(key));
   const wallet = typeof record.pk === 'string' && /^(?:0x)?[\da-fA-F]{64}$/.test(record.pk);
   const pair = keys.includes('sk') && keys.includes('ak');
   const place =
@@ -520,8 +523,19 @@ export function siblingSecrets(
   const customer = keys.includes('customer') ? (object as Record<string, unknown>).customer : undefined;
   const street = typeof address === 'string' && STREET_ADDRESS.test(address) && sensitive('phone');
   const client = typeof customer === 'string' && PERSON_NAME.test(customer) && sensitive('phone');
-  return person || street || client || tokens || phrase || pair || place || where || totp || wallet
+  return person ||
+    street ||
+    client ||
+    tokens ||
+    phrase ||
+    pair ||
+    place ||
+    where ||
+    totp ||
+    wallet ||
+    basicAuth
     ? (member) =>
+        (basicAuth && member === 'users') ||
         (totp && /^(?:ascii|hex|base32|otpauth_url|google_auth_qr)$/.test(member)) ||
         (wallet && member === 'pk') ||
         (person && member === 'name') ||
@@ -1072,6 +1086,14 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /(\/(?:[a-z\d]{1,20}[-_]){0,2}(?:token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|(?:web)?hook|sso|share)[\w-]{0,40}\/(?:[\w-]{1,12}\/)?)([\w~%+-]{16,1024})(?![\w~%+.-])/gi,
     when(wordy),
     /token|reset|passw|secret|key|verif|confirm|magic|invit|activat|unsubscribe|otp|login|signin|session|auth|callback|hook|sso|share/i,
+  ],
+  // express-basic-auth's options as a source line writes them: `users: { admin: '…' }` before
+  // `challenge`, `realm` or `authorizer`.
+  [
+    /(\busers:[ \t]*\{)([^{}\n]{1,512})(?=\}[^\n]{0,64}\b(?:challenge|realm|authorizer)\b)/g,
+    (_all: string, pre: string, users: string) =>
+      pre + users.replace(/(:[ \t]*)(['"`])(?:(?!\2)[^\\\n]|\\.)*\2/g, `$1$2${FILTERED}$2`),
+    'users:',
   ],
   // Basic credentials built in code: the password of `btoa('user:…')`, `Buffer.from('user:…')`.
   [

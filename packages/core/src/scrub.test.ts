@@ -1892,6 +1892,7 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       '> USER backup\n< 331 Please specify the password.\n> PASS FtpPass2024\n< 230 Login successful.',
       'FtpPass2024',
     ],
+    ["app.use(basicAuth({ users: { admin: 'Wq8rT3vZpK' }, challenge: true }));", 'Wq8rT3vZpK'],
     // A password in prose in other languages; base64 of text that holds a secret.
     ['Ihr neues Passwort lautet: Sommer2024!', 'Sommer2024!'],
     ['Passwort für bob lautet Sommer2024!', 'Sommer2024!'],

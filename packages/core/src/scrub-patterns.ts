@@ -930,7 +930,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     // (Alchemy `/v2/<key>`, Infura `/v3/<id>`, QuickNode).
     /(\b[A-Za-z][\w+.-]{0,30}:\/\/[^\s:/?#]{0,256}:)(?!\d{1,5}[/?#])(?:[^\s@]|@(?=[^\s/@]{0,256}@)){1,256}(?=@)|((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|webhook\.office\.com\/webhookb2|hooks\.zapier\.com\/hooks\/catch|\.alchemy\.com\/v2|\.infura\.io\/v3|\.quiknode\.pro|hook\.(?:[a-z\d]{1,8}\.)?(?:make|integromat)\.com|loggly\.com\/(?:inputs|bulk)|\/receiver\/v1\/http|datadoghq\.(?:com|eu)\/v1\/input|hc-ping\.com|healthchecks\.io\/ping|cronitor\.link(?:\/p)?|betterstack\.com\/api\/v\d\/heartbeat|api\.vercel\.com\/v1\/integrations\/deploy\/[\w-]{1,64})\/)[\w/@+=-]{1,512}/g,
     `$1$2${FILTERED}`,
-    /:\/\/|hooks\.|discord|webhook\.|\.alchemy\.|\.infura\.|\.quiknode\.|hook\.|loggly|\/receiver\/|\/input\/|ping|cronitor|\/api\//,
+    /:\/\/|hooks\.|discord|webhook\.|\.alchemy\.|\.infura\.|\.quiknode\.|hook\.|loggly|\/receiver\/|datadoghq|hc-ping|healthchecks|cronitor|betterstack|api\.vercel/,
   ],
   // Uptime Kuma's push URL, `/api/push/<token>` (letters and digits; `/api/push/subscribe` stays).
   [/(\/api\/push\/)(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{8,64}(?![\w.-])/gi, `$1${FILTERED}`, '/api/push/'],
@@ -1107,7 +1107,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /(\brtmps?:\/\/[^\s/]{1,256}\/(?:app|live2?|stream|ingest)\/)[^\s/?#"'`]{8,512}/gi,
     `$1${FILTERED}`,
-    /rtmps?:/i,
+    'rtmp',
   ],
   // An Ably API key, `<app>.<key id>:<secret>`: the secret.
   [/(\b[\w-]{5,10}\.[\w-]{5,10}:)[\w-]{30,64}(?![\w-])/g, `$1${FILTERED}`, /\.[\w-]{5,10}:/],
@@ -1227,12 +1227,12 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [/\b1\/\/0[\w-]{16,}/g, FILTERED, '1//0'],
   [/\.atlasv1\.[\w=-]{16,}/g, FILTERED, '.atlasv1.'],
   // Ghost's Admin API key, `<24 hex id>:<64 hex secret>`: the secret.
-  [/(\b[\da-f]{24}:)[\da-f]{64}\b/g, `$1${FILTERED}`, /[\da-f]{24}:[\da-f]{16}/],
+  [/(\b[\da-f]{24}:)[\da-f]{64}\b/g, `$1${FILTERED}`, /:[\da-f]{64}/],
   // A product or licence key in five groups of five (`7QKXW-2MBRT-9VHNP-4GCZD-8YJLF`).
   [
     /\b(?=[A-Z\d-]{29}\b)(?=[A-Z-]*\d)(?=[\d-]*[A-Z])[A-Z\d]{5}(?:-[A-Z\d]{5}){4}\b/g,
     FILTERED,
-    /[A-Z\d]{5}-[A-Z\d]{5}-/,
+    /[A-Z\d]-[A-Z\d]{5}-[A-Z\d]/,
   ],
   // Tried only where 16 token characters run (every match's tail is one): most text has none.
   [VENDOR, (all: string, tail: string) => (/\d|[A-Z]/.test(tail) ? FILTERED : all), /[\w~+/-]{16}/],
@@ -1417,7 +1417,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /(^\*?|[^\w*-]\*?)(?:G-)?\d{4,10}(?=\*? is your (?:[\w-]+ ){0,3}(?:code|OTP|PIN|passcode)\b)/gi,
     `$1${FILTERED}`,
-    / is your /i,
+    ' is your ',
   ],
   [
     /(\b(?:recovery|backup)[ \t_-]?codes?\b[^\n:=]{0,24}[:=][ \t]*)[^\n]{1,1024}/gi,
@@ -1618,7 +1618,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /((?<![\w.-])(?:\/home|\/Users|[A-Za-z]:(?:\\+|\/)Users)(?:\\+|\/))(?!(?:node|runner|ubuntu|app|ec2-user|circleci|vscode|codespace|gitpod|jenkins|www-data|Shared|Public|Default)(?:\\|\/))[^\s\\/:*?"'`<>|]{1,64}(?=(?:\\+|\/)[^\s"'`:*?<>|]{0,512}\.[A-Za-z]\w{0,7}\b)/g,
     `$1${USER_MASK}`,
-    /home[\\/]|Users[\\/]/,
+    /\/home\/|\/Users\/|\\Users\\/,
   ],
   // A person's name before their e-mail address, as mail headers and git write a mailbox:
   // `"Ingrid Halvorsen" <ingrid@example.no>`, `Rafael Ortega <rafael@acme.io>`.
@@ -1633,7 +1633,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /\b\d{1,6}[A-Z]? (?:[NSEW]\.? )?(?:\p{Lu}\p{Ll}+ ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Terrace|Way|Court|Ct|Place|Pl|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq)\b\.?(?:,? \p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?(?:,? [A-Z]{2})?(?: \d{5}(?:-\d{4})?)?)?/gu,
     FILTERED,
-    /\d[A-Z]? [A-Z]/,
+    /\d[A-Z]? (?:[NSEW]\.? )?[A-Z][a-z]+ (?:[A-Z][a-z]+ ){0,2}(?:St|Av|R[do]|B[lo]|L[an]|Dr|Te|Wa|C[iot]|P[akl]|H[iw]|Sq)/,
   ],
   // Phone numbers in international form (`+1 415 555 2897`, `+44 20 7946 0018`, `+14155552897`,
   // `+1 (415) 555-2897`): 8 to 15 digits after the `+`, not a date (`+2024-12-06`).
@@ -1641,7 +1641,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     /(^|[^\w+%.-])(\+[1-9](?:[ .-]?(?:\(\d{1,4}\)|\d)){6,14}|00[1-9]\d{0,2} (?:\(\d{1,4}\)|\d{1,4})(?:[ -]\d{2,4}){1,4})(?![\d(])/g,
     (all: string, pre: string, phone: string) =>
       /^\+\d{4}-\d\d-\d\d$/.test(phone) || !/^(?:\D*\d){8,15}\D*$/.test(phone) ? all : pre + PHONE_MASK,
-    /\+|(?:^|\D)00[1-9]/,
+    /[+]|00[1-9]/,
   ],
   // North American numbers as written there: `(415) 555-2897`, `(415) 555 2897`, `415-555-2897`,
   // `1-415-555-2897` (area code and exchange not starting with 0 or 1; not a part of an id).
@@ -1655,7 +1655,7 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
   [
     /(?<![\w.+-])0(?:7\d{3} \d{6}|[67](?:[ .]\d\d){4}|1[5-7]\d \d{7,8}|[789]0-\d{4}-\d{4}|4\d\d \d{3} \d{3})(?![\w-]|\.\d)/g,
     PHONE_MASK,
-    /(?:^|[^\w.+-])0[14-9]/,
+    /0[14-9]\d{0,3}[ .-]\d/,
   ],
   // E-mail addresses, also with a percent-encoded `@` or escaped for a CSS selector
   // (`#row-ada\@example\.org`, from `CSS.escape`), and with accented Latin letters in the
@@ -2234,8 +2234,7 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
     judged = judged.replace(DECIMAL_BYTES, (run) =>
       scrubBytes(run, (run.match(/\d+/g) as string[]).map(Number), compiled, keep),
     );
-  if (judged.length >= MIN_BASE64_RUN && BASE64_SEEN.test(judged))
-    judged = scrubBase64(judged, compiled, keep);
+  if (judged.length >= MIN_BASE64_RUN && hasBase64Run(judged)) judged = scrubBase64(judged, compiled, keep);
   return scrubOnce(judged, compiled, keep);
 }
 
@@ -2414,8 +2413,22 @@ const MIN_HEX_RUN = 47;
  * path (a run that starts with `/`).
  */
 const BASE64_RUN = /(?<![\w+/.-])(?!\/)[A-Za-z\d+/]{40,16384}={0,2}(?![\w+/=-])/g;
-const BASE64_SEEN = /[A-Za-z\d+/]{40}/;
 const MIN_BASE64_RUN = 40;
+/** Base64's characters, by character code. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+  BASE64_CHAR[c.charCodeAt(0)] = 1;
+/** Whether 40 base64 characters run somewhere in `text`: one pass over it (a pattern would retry from every character of a shorter run). */
+function hasBase64Run(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128 && BASE64_CHAR[code] === 1) {
+      if (++run >= MIN_BASE64_RUN) return true;
+    } else run = 0;
+  }
+  return false;
+}
 
 /**
  * Each base64 run (at most 8 in a text) that decodes to text (printable, as written by people and
@@ -2497,7 +2510,7 @@ function scrubDecoded(form: string, compiled: CompiledScrub, keep?: KeepPair): s
   if ((form.includes('&') && HTML_ESCAPED.test(form)) || (form.includes('\\u00') && JS_ESCAPED.test(form)))
     return scrubUnescaped(form, compiled, keep);
   const judged =
-    form.length >= MIN_BASE64_RUN && BASE64_SEEN.test(form) ? scrubBase64(form, compiled, keep) : form;
+    form.length >= MIN_BASE64_RUN && hasBase64Run(form) ? scrubBase64(form, compiled, keep) : form;
   return scrubOnce(judged, compiled, keep);
 }
 

@@ -466,11 +466,12 @@ ${failed.length ? `\nNot measured in this run: ${failed.join('; ')}.\n` : ''}
    4 MiB are what some readers skip). "undici in the bundle" says whether the opt-in undici
    executor's library (about 1 MB) was pulled in; it must not be.
    **OpenWhisk action zip** (rows 6b): \`wrapAction\` around a one-line \`main\`, bundled the same
-   way and zipped as deployed, against the bare action (target ≤ 150 KiB added). The wrapper
-   misses it by a few KiB. An event needs nearly all of core: a bundle of the Node pipeline's
-   \`startClient\` alone keeps 98.8 of the 104.5 KB that all of core's modules take there
-   (measured on 2026-12-07), 40 KB of it the scrubbing rules, so a bundler has little left to
-   drop, whether the pipeline is required or imported.
+   way and zipped as deployed, against the bare action (target ≤ 150 KiB added). Both miss
+   it since the scrubbing rules of 2026-12-08 (about 11 KiB of rules the two leak probes of that
+   day called for: 52 KB of the SDK's share are now the scrubbing rules). An event needs nearly
+   all of core: a bundle of the Node pipeline's \`startClient\` alone keeps 98.8 of the 104.5 KB
+   that all of core's modules took there (measured on 2026-12-07), so a bundler has little left
+   to drop, whether the pipeline is required or imported.
 7. **Huge inputs** (rows 7): each call with a 50 MiB \`Uint8Array\`, an object of 1,000,000 keys or
    a 10 MB string, in a fresh process per SDK and call, with a transport that only records: the
    call's own time, then the time of the next plain \`captureException\` until its envelope is

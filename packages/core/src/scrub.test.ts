@@ -1855,7 +1855,7 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
     ["Parse.initialize('myAppId', 'jsKeyJ4k2L9', 'mK7vQ2xR9pLw4ZtB8nYc');", 'mK7vQ2xR9pLw4ZtB8nYc'],
     ["const key = new TextEncoder().encode('cc7e0d44fd473002f1c42167');", 'cc7e0d44fd473002'],
     ["Cookies.set('auth_token', '7794a6ec3c97c374efc30eac4f5f5cda', { expires: 7 })", '7794a6ec3c97c374'],
-    ["headers: { Authorization: `Basic ${btoa('deploy:Mv8qZ2wKx')}` }", 'Mv8qZ2wKx'],
+    ["headers: { Authorization: 'Basic ' + btoa('deploy:Mv8qZ2wKx') }", 'Mv8qZ2wKx'],
     ["const cko = new Checkout('sk_sbox_4wkfz768ajx07jhnskn3g4vb1mj');", '4wkfz768ajx07jhn'],
     // A session in an ASP.NET path, an RTMP stream key, an Ably key's secret, a code before what
     // it is, a token after a bare auth, signed-URL parameters.

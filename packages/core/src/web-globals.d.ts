@@ -17,6 +17,7 @@ declare global {
   function clearTimeout(handle: unknown): void;
   function queueMicrotask(callback: () => void): void;
   function atob(data: string): string;
+  function btoa(data: string): string;
   const performance: { now(): number } | undefined;
   const crypto: { getRandomValues<T extends Uint8Array>(array: T): T; randomUUID?(): string } | undefined;
   const console: {

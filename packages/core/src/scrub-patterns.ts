@@ -1046,9 +1046,18 @@ const RULES: Array<[RegExp, string | Replacer, (1 | string | RegExp)?]> = [
     'echo',
   ],
   [
-    /(--password-stdin[^\n;|&]*?<<<[ \t]*|\bmc[ \t]+(?:alias[ \t]+set|config[ \t]+host[ \t]+add)(?:[ \t]+\S+){3}[ \t]+|\b(?:vault|cargo)[ \t]+login[ \t]+(?!-)|::add-mask::|\blftp\b[^\n;|&]*?[ \t]-u[ \t]+[^\s,]+,|\b[xw]freerdp\b[^\n;|&]*?[ \t]\/p:)("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g,
+    /(--password-stdin[^\n;|&]*?<<<[ \t]*|\bmc[ \t]+(?:alias[ \t]+set|config[ \t]+host[ \t]+add)(?:[ \t]+\S+){3}[ \t]+|\b(?:(?:vault|cargo|wandb)[ \t]+login|ngrok[ \t]+(?:config[ \t]+add-)?authtoken)[ \t]+(?!-)|::add-mask::|\blftp\b[^\n;|&]*?[ \t]-u[ \t]+[^\s,]+,|\b[xw]freerdp\b[^\n;|&]*?[ \t]\/p:)("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g,
     keepQuotes,
-    /password-stdin|mc[ \t]+(?:alias|config)|(?:vault|cargo)[ \t]+login|add-mask|lftp|freerdp/,
+    /password-stdin|mc[ \t]+(?:alias|config)|(?:vault|cargo|wandb)[ \t]+login|authtoken|add-mask|lftp|freerdp/,
+  ],
+  // Commands that set an environment variable, `NAME value`: the value when the name is
+  // sensitive (`cf set-env app DB_PASSWORD …`, `netlify env:set`, `setx`, fish's `set -Ux`,
+  // `launchctl setenv`, `railway variables set`).
+  [
+    /(\b(?:cf[ \t]+set-env[ \t]+\S+|netlify[ \t]+env:set|setx|set[ \t]+-[gUx]{1,3}|launchctl[ \t]+setenv|railway[ \t]+variables[ \t]+set)[ \t]+([A-Za-z_][\w.-]{0,63})[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s|;&'"]+)/g,
+    (all: string, pre: string, name: string) =>
+      isSensitiveKeyWith(name, builtinScrub()) ? keepQuotes(all, pre, all.slice(pre.length), 0, all) : all,
+    /set-env|env:set|setx|set[ \t]+-|setenv|variables[ \t]+set/,
   ],
   // Commands that store secrets, where every value given is one: `gh secret set NAME --body S3cret`
   // (`-b`, `--body=`), `az keyvault secret set --value S3cret`, `fly secrets set KEY=S3cret`,

@@ -1904,6 +1904,14 @@ describe('leaks found end to end (packages/node/test/leak-adversary.test.ts)', (
       'FtpPass2024',
     ],
     ["app.use(basicAuth({ users: { admin: 'Wq8rT3vZpK' }, challenge: true }));", 'Wq8rT3vZpK'],
+    // Commands that set an environment variable or log a CLI in with a token.
+    ['cf set-env billing-api DB_PASSWORD CfEnvPass7', 'CfEnvPass7'],
+    ['netlify env:set DATABASE_PASSWORD NetlifyEnv5 --context production', 'NetlifyEnv5'],
+    ['setx DB_PASSWORD "SetxPass!3" /M', 'SetxPass!3'],
+    ['set -Ux DB_PASSWORD FishPass42', 'FishPass42'],
+    ['launchctl setenv NPM_TOKEN 5444a8ec-793b-4d00-a984-4579299c1d4e', '5444a8ec-793b-4d00'],
+    ['wandb login fbd0b3deeb3d3460f3a62df7d4ba9e3d2268e125', 'fbd0b3deeb3d3460'],
+    ['ngrok config add-authtoken 2X86NExxt0KNxBcybk8lnRfTvvt_sfYIRlaS6bX7lYfMMOj4U', '2X86NExxt0KNxBcy'],
     // A password in prose in other languages; base64 of text that holds a secret.
     ['Ihr neues Passwort lautet: Sommer2024!', 'Sommer2024!'],
     ['Passwort für bob lautet Sommer2024!', 'Sommer2024!'],

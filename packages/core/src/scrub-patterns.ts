@@ -482,45 +482,48 @@ export function siblingSecrets(
     )
       return (member) => member === 'answer';
   }
+  // The members the rules below look for, found in one pass (an object's other members cost one
+  // lookup each), and read only when present (a getter elsewhere on the object is the app's to call).
+  let seen = 0;
+  let located: string | undefined;
+  for (const key of keys) {
+    const bit = MEMBER_BITS.get(key);
+    if (bit === undefined) continue;
+    seen |= bit;
+    if (bit === M_LOCATED) located ??= key;
+  }
+  const has = (bits: number) => (seen & bits) === bits;
+  const record = object as Record<string, unknown>;
   // An opaque token under a short name apps give one (`{ refresh: '…' }`, `{ rt, at }` of a
   // session): a value that reads as random ({@link randomLike}), not a flag, a count or a word.
-  const tokens = keys.some((key) => TOKEN_MEMBER.has(key));
-  const record = object as Record<string, unknown>;
+  const tokens = has(M_TOKEN);
   // A wallet's recovery phrase under a bare `seed` or `phrase` (12 to 24 lower-case words); a
   // cloud key pair's secret half, `sk` beside `ak` (`sk` alone is a sort key); a position's `long`
   // beside its `lat`, a GeoJSON point's `coordinates` (unless `sendDefaultPii`).
-  const phrase = keys.some((key) => MNEMONIC_MEMBER.test(key));
+  const phrase = has(M_MNEMONIC);
   // A one-time-password secret as speakeasy makes one (`{ ascii, hex, base32, otpauth_url }`);
   // an Ethereum private key under `pk` (64 hex digits; `pk` alone is a primary key).
-  const totp = keys.includes('otpauth_url') || (keys.includes('base32') && keys.includes('ascii'));
+  const totp = has(M_OTPAUTH) || has(M_BASE32 | M_ASCII);
   // express-basic-auth's options: `users` maps each user to their password.
-  const basicAuth =
-    keys.includes('users') && keys.some((key) => /^(?:challenge|realm|authorizer|authorizeAsync)$/.test(key));
-  const wallet = typeof record.pk === 'string' && /^(?:0x)?[\da-fA-F]{64}$/.test(record.pk);
-  const pair = keys.includes('sk') && keys.includes('ak');
+  const basicAuth = has(M_USERS) && (seen & M_BASIC_AUTH) !== 0;
+  const wallet = has(M_PK) && typeof record.pk === 'string' && /^(?:0x)?[\da-fA-F]{64}$/.test(record.pk);
+  const pair = has(M_SK | M_AK);
   const place =
-    ((keys.includes('lat') && keys.includes('long')) ||
-      (keys.includes('coordinates') && keys.includes('type') && record.type === 'Point')) &&
-    sensitive('phone');
+    (has(M_LAT | M_LONG) || (has(M_COORDINATES | M_TYPE) && record.type === 'Point')) && sensitive('phone');
   // A person's `name` beside their e-mail, phone or address (Stripe's `billing_details`, a
   // checkout's `customer`) is as personal as they are: filtered where a phone is (unless
   // `sendDefaultPii`).
-  const person =
-    keys.includes('name') &&
-    keys.some((key) => /^(?:e-?mail|phone|address)$/i.test(key)) &&
-    sensitive('phone');
+  const person = has(M_NAME) && (seen & M_CONTACT) !== 0 && sensitive('phone');
   // A bare `address` that holds a street address (a house number, then a word), not a server's;
   // a bare `customer` that holds a person's name (two to four capitalized words), not an id.
-  // (Read only when they are members: a getter elsewhere on the object is the app's to call.)
-  const address = keys.includes('address') ? record.address : undefined;
+  const address = has(M_ADDRESS) ? record.address : undefined;
   // Where a street address also goes: a delivery's `location`, OIDC's `address.formatted`.
-  const located = keys.find((key) => key === 'location' || key === 'formatted');
   const where =
     located !== undefined &&
     typeof record[located] === 'string' &&
     STREET_ADDRESS.test(record[located] as string) &&
     sensitive('phone');
-  const customer = keys.includes('customer') ? (object as Record<string, unknown>).customer : undefined;
+  const customer = has(M_CUSTOMER) ? record.customer : undefined;
   const street = typeof address === 'string' && STREET_ADDRESS.test(address) && sensitive('phone');
   const client = typeof customer === 'string' && PERSON_NAME.test(customer) && sensitive('phone');
   return person ||
@@ -557,6 +560,39 @@ export function siblingSecrets(
 /** Words of a question that recovers an account (`What was the name of your first pet?`). */
 const SECURITY_QUESTION =
   /\b(?:maiden|pet|born|birth|childhood|first|favou?rite|school|street|nickname|grew up|met your|memorable|security)\b/i;
+
+/** The members {@link siblingSecrets} looks for, each a bit. */
+const [M_TOKEN, M_MNEMONIC, M_OTPAUTH, M_BASE32, M_ASCII, M_USERS, M_BASIC_AUTH, M_PK, M_SK, M_AK] = [
+  1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
+] as const;
+const [M_LAT, M_LONG, M_COORDINATES, M_TYPE, M_NAME, M_CONTACT, M_ADDRESS, M_LOCATED, M_CUSTOMER] = [
+  1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144,
+] as const;
+const MEMBER_BITS = new Map<string, number>([
+  ...['refresh', 'access', 'rt', 'at', 'tok', 'ott'].map((key) => [key, M_TOKEN] as const),
+  ...['seed', 'phrase', 'words', 'recovery'].map((key) => [key, M_MNEMONIC] as const),
+  ['otpauth_url', M_OTPAUTH],
+  ['base32', M_BASE32],
+  ['ascii', M_ASCII],
+  ['users', M_USERS],
+  ...['challenge', 'realm', 'authorizer', 'authorizeAsync'].map((key) => [key, M_BASIC_AUTH] as const),
+  ['pk', M_PK],
+  ['sk', M_SK],
+  ['ak', M_AK],
+  ['lat', M_LAT],
+  ['long', M_LONG],
+  ['coordinates', M_COORDINATES],
+  ['type', M_TYPE],
+  ['name', M_NAME],
+  ...['email', 'Email', 'EMAIL', 'e-mail', 'eMail', 'phone', 'Phone', 'PHONE', 'Address', 'ADDRESS'].map(
+    (key) => [key, M_CONTACT] as const,
+  ),
+  // A bare `address` is a contact too.
+  ['address', M_ADDRESS | M_CONTACT],
+  ['location', M_LOCATED],
+  ['formatted', M_LOCATED],
+  ['customer', M_CUSTOMER],
+]);
 
 /** Members a wallet's recovery phrase goes under by a bare name, and the phrase itself. */
 const MNEMONIC_MEMBER = /^(?:seed|phrase|words|recovery)$/;

@@ -120,6 +120,14 @@ describe('normalize', () => {
         calls += 1;
         return '12 Main St';
       }
+      get pk() {
+        calls += 1;
+        return 'a'.repeat(64);
+      }
+      get type() {
+        calls += 1;
+        return 'Point';
+      }
     }
     expect(normalize(new Order(), { filterKey: (key) => key === 'phone' })).toEqual({
       name: '[Filtered]',

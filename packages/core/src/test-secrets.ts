@@ -142,6 +142,7 @@ export const NEAR_MISSES: string[] = [
   'Order 12345 is your order number',
   'TypeError [ERR_HTTP_INVALID_HEADER_VALUE]: Invalid value "undefined" for header "Content-Type"',
   '--- PASS: TestLogin (0.00s)',
+  'Installed firmware 2.1.0.15 on device; release: 4.2.1.7',
   'setx PATH "C:\\bin" /M; set -x PATH /usr/bin',
   'retry 3 of 5 after 1500 ms on port 8080',
   'version 1.2.3 (v10.15.3, node v20.11.1)',

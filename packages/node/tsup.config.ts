@@ -111,7 +111,9 @@ export default defineConfig([
     ...compact,
     esbuildOptions: withCoreModules,
     esbuildPlugins: [lazyPipeline],
-    clean: true,
+    // Not cleaned here: the package's build script empties dist/ before tsup starts. Six builds
+    // write there at once, and a build that cleans removes every declaration file when its
+    // declaration step starts, which can be after another build wrote dev-receiver.d.ts.
     target: 'node20',
   },
   {

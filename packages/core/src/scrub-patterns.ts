@@ -723,7 +723,9 @@ const ipMask = when(
 );
 /** An IP address, not a version number in its shape (.NET's `Version=4.0.0.0`, `version 1.2.3.4`). */
 const ip: Replacer = (all, pre, value, at, text) =>
-  /(?:version|firmware|build|release|ver|fw)[ =:]*v?$/i.test(text.slice(Math.max(0, at - 10), at + pre.length))
+  /(?:version|firmware|build|release|ver|fw)[ =:]*v?$/i.test(
+    text.slice(Math.max(0, at - 10), at + pre.length),
+  )
     ? all
     : ipMask(all, pre, value, at, text);
 

@@ -548,12 +548,10 @@ export function siblingSecrets(
         (place && (member === 'long' || member === 'coordinates')) ||
         (where && member === located) ||
         (phrase &&
-          MNEMONIC_MEMBER.test(member) &&
+          MEMBER_BITS.get(member) === M_MNEMONIC &&
           typeof record[member] === 'string' &&
           MNEMONIC.test(record[member] as string)) ||
-        (tokens &&
-          TOKEN_MEMBER.has(member) &&
-          opaqueToken(member, (object as Record<string, unknown>)[member]))
+        (tokens && MEMBER_BITS.get(member) === M_TOKEN && opaqueToken(member, record[member]))
     : undefined;
 }
 
@@ -569,6 +567,8 @@ const [M_LAT, M_LONG, M_COORDINATES, M_TYPE, M_NAME, M_CONTACT, M_ADDRESS, M_LOC
   1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144,
 ] as const;
 const MEMBER_BITS = new Map<string, number>([
+  // Where a session or a client keeps an opaque token by a short name; where a wallet's recovery
+  // phrase goes by a bare name.
   ...['refresh', 'access', 'rt', 'at', 'tok', 'ott'].map((key) => [key, M_TOKEN] as const),
   ...['seed', 'phrase', 'words', 'recovery'].map((key) => [key, M_MNEMONIC] as const),
   ['otpauth_url', M_OTPAUTH],
@@ -594,12 +594,8 @@ const MEMBER_BITS = new Map<string, number>([
   ['customer', M_CUSTOMER],
 ]);
 
-/** Members a wallet's recovery phrase goes under by a bare name, and the phrase itself. */
-const MNEMONIC_MEMBER = /^(?:seed|phrase|words|recovery)$/;
+/** A wallet's recovery phrase (12 to 24 lower-case words). */
 const MNEMONIC = /^[a-z]{3,8}(?: [a-z]{3,8}){11,23}$/;
-
-/** Members a session or a client keeps an opaque token under, by a short name. */
-const TOKEN_MEMBER = new Set(['refresh', 'access', 'rt', 'at', 'tok', 'ott']);
 const opaqueToken = (member: string, value: unknown): boolean =>
   typeof value === 'string' && isTokenParam(member, value);
 
@@ -2260,8 +2256,7 @@ function applyRules(
 export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair): string {
   // Text escaped for HTML (JSON in an attribute: `data-props="{&quot;password&quot;:…}"`) or by
   // Gson (`token\u003d…`), judged as it reads.
-  if ((text.includes('&') && HTML_ESCAPED.test(text)) || (text.includes('\\u00') && JS_ESCAPED.test(text)))
-    return scrubUnescaped(text, compiled, keep);
+  if (escaped(text)) return scrubUnescaped(text, compiled, keep);
   // The regular expression only where a `%` is (one native search).
   let judged =
     text.includes('%') && /%[\da-f]{2}/i.test(text)
@@ -2288,6 +2283,9 @@ export function scrubText(text: string, compiled: CompiledScrub, keep?: KeepPair
 /** The characters HTML and Gson escape, each with the escapes that stand for it and the one it is written back as. */
 const HTML_ESCAPED = /&(?:quot|#34|#x22|#39|#x27|apos|lt|gt|#64|#x40);/i;
 const JS_ESCAPED = /\\u00(?:3[dDcCeE]|2[26])/;
+/** Whether `text` has characters escaped for HTML or by Gson (a native search first). */
+const escaped = (text: string): boolean =>
+  (text.includes('&') && HTML_ESCAPED.test(text)) || (text.includes('\\u00') && JS_ESCAPED.test(text));
 const ESCAPES: ReadonlyArray<readonly [string, RegExp, string]> = [
   ['"', /&(?:quot|#34|#x22);/gi, '&quot;'],
   ["'", /&(?:#39|#x27|apos);/gi, '&#39;'],
@@ -2554,8 +2552,7 @@ function scrubEncodedWord(word: string, compiled: CompiledScrub, keep?: KeepPair
 
 /** A decoded word as text: escaped for HTML or by Gson inside, or holding base64 of text, it is read as that too. */
 function scrubDecoded(form: string, compiled: CompiledScrub, keep?: KeepPair): string {
-  if ((form.includes('&') && HTML_ESCAPED.test(form)) || (form.includes('\\u00') && JS_ESCAPED.test(form)))
-    return scrubUnescaped(form, compiled, keep);
+  if (escaped(form)) return scrubUnescaped(form, compiled, keep);
   const judged =
     form.length >= MIN_BASE64_RUN && hasBase64Run(form) ? scrubBase64(form, compiled, keep) : form;
   return scrubOnce(judged, compiled, keep);
